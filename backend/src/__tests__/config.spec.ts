@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../config.ts';
+
+describe('configuration', () => {
+  it('starts with working defaults when nothing is set', () => {
+    const config = loadConfig({}, '/srv/crm');
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: '/srv/crm/.data',
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
+      jsonBodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        PUBLIC_URL: 'https://crm.contoso.example/',
+        DATABASE_URL: 'postgresql://crm@db.internal:5432/crm',
+        DATA_DIR: '/var/lib/crm',
+        DB_POOL_MAX: '25',
+        LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'json',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+      },
+      '/srv/crm',
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      publicUrl: 'https://crm.contoso.example',
+      databaseUrl: 'postgresql://crm@db.internal:5432/crm',
+      dataDir: '/var/lib/crm',
+      dbPoolMax: 25,
+      logLevel: 'debug',
+      logFormat: 'json',
+      shutdownTimeoutMs: 5000,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'http', /^Invalid configuration: PORT must be a TCP port number, for example 3000 \(it is "http"\)\.$/],
+    ['PORT', '70000', /PORT must be between 0 and 65535 .*\(it is "70000"\)/],
+    ['PORT', '80.5', /PORT must be a whole number/],
+    ['DATABASE_URL', 'mysql://root@localhost/crm', /DATABASE_URL must be a postgresql:\/\/ URL .*leave it unset/],
+    ['PUBLIC_URL', 'crm.example.com', /PUBLIC_URL must be an absolute http\(s\) URL/],
+    [
+      'LOG_LEVEL',
+      'verbose',
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(it is "verbose"\)/,
+    ],
+    ['DB_POOL_MAX', '0', /DB_POOL_MAX must be at least 1/],
+    ['SHUTDOWN_TIMEOUT_MS', '-1', /SHUTDOWN_TIMEOUT_MS cannot be negative/],
+  ])('refuses %s=%s with a sentence naming the variable and the fix', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(/PORT .*\. LOG_LEVEL /);
+  });
+
+  it('never echoes a database URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://crm:s3cret@db/crm' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://crm:s3cret@db/crm' })).not.toThrow(/s3cret/);
+  });
+
+  it('shortens long values it echoes', () => {
+    const long = `x${'y'.repeat(300)}`;
+    expect(() => loadConfig({ LOG_LEVEL: long })).toThrow(/\(it is "xy{79}…"\)/);
+  });
+});

@@ -1,0 +1,109 @@
+// Configuration, read once from the environment at start-up and typed everywhere after.
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = (name: string, example: number) =>
+  z.coerce
+    .number({ error: `${name} must be a TCP port number, for example ${example}` })
+    .int(`${name} must be a whole number, for example ${example}`)
+    .min(0, `${name} must be between 0 and 65535 (0 picks a free port)`)
+    .max(65535, `${name} must be between 0 and 65535 (0 picks a free port)`);
+
+const EnvSchema = z.object({
+  PORT: port('PORT', 3000).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'PUBLIC_URL must be an absolute http(s) URL such as https://crm.example.com',
+    })
+    .optional(),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error:
+        'DATABASE_URL must be a postgresql:// URL such as postgresql://user@127.0.0.1:5432/crm; leave it unset to use the embedded database',
+    })
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DB_POOL_MAX: z.coerce
+    .number({ error: 'DB_POOL_MAX must be a number of connections, for example 10' })
+    .int('DB_POOL_MAX must be a whole number, for example 10')
+    .min(1, 'DB_POOL_MAX must be at least 1')
+    .max(200, 'DB_POOL_MAX must be at most 200')
+    .default(10),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds, for example 10000' })
+    .int('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(0, 'SHUTDOWN_TIMEOUT_MS cannot be negative')
+    .max(120_000, 'SHUTDOWN_TIMEOUT_MS must be at most 120000 (two minutes)')
+    .default(10_000),
+});
+
+/** May carry credentials: never echoed back in an error. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** The address users and Microsoft reach us at; defaults to http://localhost:PORT. */
+  readonly publicUrl: string | undefined;
+  /** A real PostgreSQL server; undefined starts the embedded one under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Absolute directory for the embedded database and other local state. */
+  readonly dataDir: string;
+  readonly dbPoolMax: number;
+  readonly logLevel: LogLevel;
+  readonly logFormat: 'json' | 'pretty';
+  readonly shutdownTimeoutMs: number;
+  /** Largest JSON request body accepted, in bytes. */
+  readonly jsonBodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment. A bad value throws a ConfigError whose message is one sentence
+ * per bad variable, naming it, what it holds and what to set instead.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  // An empty variable (`PORT=`) means "not set", as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const sentences = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const value = present[name];
+      const shown =
+        value === undefined || SECRET_VARIABLES.has(name)
+          ? ''
+          : ` (it is "${value.length > 80 ? `${value.slice(0, 80)}…` : value}")`;
+      return `${issue.message}${shown}.`;
+    });
+    throw new ConfigError(`Invalid configuration: ${sentences.join(' ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    dbPoolMax: e.DB_POOL_MAX,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    jsonBodyLimitBytes: 1024 * 1024,
+  };
+}

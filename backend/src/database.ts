@@ -1,0 +1,56 @@
+// Opens the database the configuration names, or starts the embedded one, and migrates it.
+import path from 'node:path';
+import { type EmbeddedPostgres, migrate, ormOptions, startEmbeddedPostgres } from '@crm/db';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.ts';
+import { entities } from './entities.ts';
+import type { Logger } from './logger.ts';
+
+export interface Database {
+  readonly orm: MikroORM;
+  /** Set when the embedded database was started for this process. */
+  readonly embedded: EmbeddedPostgres | undefined;
+  close(): Promise<void>;
+}
+
+export function embeddedDataDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'pg');
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax'>,
+  logger: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let clientUrl = config.databaseUrl;
+  let poolMax = config.dbPoolMax;
+  if (!clientUrl) {
+    const started = Date.now();
+    embedded = await startEmbeddedPostgres({ dataDir: embeddedDataDir(config) });
+    clientUrl = embedded.url;
+    poolMax = Math.min(poolMax, embedded.maxConnections);
+    logger.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
+  }
+  try {
+    const orm = await MikroORM.init(ormOptions({ clientUrl, entities, poolMax }));
+    if (options.migrate ?? true) {
+      const applied = await migrate(orm);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+    return {
+      orm,
+      embedded,
+      async close() {
+        try {
+          await orm.close(true);
+        } finally {
+          await embedded?.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

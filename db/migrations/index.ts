@@ -1,0 +1,8 @@
+// Every migration, in order. Listed explicitly so that the same list runs from TypeScript
+// sources under Node, jest and a bundled build alike, without a directory scan.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123000000_initial } from './Migration20261123000000_initial.ts';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+];

@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { acquireDirectoryLock, DirectoryLockedError } from '../directory-lock.ts';
+import { startEmbeddedPostgres } from '../embedded.ts';
+
+const run = promisify(execFile);
+const launcher = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'embedded.ts');
+const root = mkdtempSync(path.join(tmpdir(), 'crm-embedded-'));
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts the launcher in a separate Node process on `dataDir`, as a second `npm start` would. */
+function startInAnotherProcess(dataDir: string) {
+  const script = `
+    import { startEmbeddedPostgres } from ${JSON.stringify(launcher)};
+    const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+    await db.stop();
+    console.log('started');`;
+  return run(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
+}
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('embedded PostgreSQL', () => {
+  it('starts, answers SQL through the PostgreSQL wire protocol and has the search extensions', async () => {
+    const db = await startEmbeddedPostgres();
+    try {
+      expect(db.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
+      await query(db.url, 'create extension if not exists pg_trgm; create extension if not exists fuzzystrmatch');
+      const [row] = await query<{ sim: number; code: string; version: string }>(
+        db.url,
+        "select similarity('Müller', 'Mueller') as sim, soundex('Meier') as code, current_setting('server_version') as version",
+      );
+      expect(row?.sim).toBeGreaterThan(0);
+      expect(row?.code).toBe('M600');
+      expect(Number.parseInt(row?.version ?? '', 10)).toBeGreaterThanOrEqual(15);
+    } finally {
+      await db.stop();
+    }
+  });
+
+  it('keeps its data across a restart', async () => {
+    const dataDir = path.join(root, 'persist');
+    const first = await startEmbeddedPostgres({ dataDir });
+    await query(first.url, "create table kept (name text); insert into kept values ('Jürgen Weiß')");
+    await first.stop();
+    const second = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect(await query(second.url, 'select name from kept')).toEqual([{ name: 'Jürgen Weiß' }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses a second process on the same data directory with a clear message', async () => {
+    const dataDir = path.join(root, 'shared');
+    const first = await startEmbeddedPostgres({ dataDir });
+    try {
+      const second = startInAnotherProcess(dataDir);
+      await expect(second).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(
+          `The embedded PostgreSQL data directory ${dataDir} is in use by another process (pid ${process.pid}). Stop that process first, or set DATA_DIR to a different directory.`,
+        ),
+      });
+      // The first one is unharmed.
+      expect(await query(first.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('refuses to open the same data directory twice in one process', async () => {
+    const dataDir = path.join(root, 'twice');
+    const first = await startEmbeddedPostgres({ dataDir });
+    try {
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toBeInstanceOf(DirectoryLockedError);
+    } finally {
+      await first.stop();
+    }
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+});
+
+describe('the data directory lock', () => {
+  it('takes over a lock left by a process that no longer exists', async () => {
+    const dataDir = path.join(root, 'stale');
+    // A pid that cannot be running: above the kernel's pid_max.
+    writeFileSync(`${dataDir}.lock`, '99999999\n');
+    const lock = acquireDirectoryLock(dataDir, 'test');
+    lock.release();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+
+  it('lets the next process in once the holder has exited', async () => {
+    const dataDir = path.join(root, 'sequential');
+    await expect(startInAnotherProcess(dataDir)).resolves.toMatchObject({ stdout: 'started\n' });
+    await expect(startInAnotherProcess(dataDir)).resolves.toMatchObject({ stdout: 'started\n' });
+  });
+});

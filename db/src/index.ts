@@ -1,0 +1,9 @@
+export { acquireDirectoryLock, type DirectoryLock, DirectoryLockedError } from './directory-lock.ts';
+export {
+  DEFAULT_EMBEDDED_MAX_CONNECTIONS,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from './embedded.ts';
+export { migrate, pendingMigrations } from './migrate.ts';
+export { type OrmOptionsInput, ormOptions } from './orm-options.ts';

@@ -1,0 +1,41 @@
+// The one MikroORM configuration, for the embedded database and a real server alike.
+import type { EntitySchema, Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { migrationsList } from '../migrations/index.ts';
+
+export interface OrmOptionsInput {
+  clientUrl: string;
+  // biome-ignore lint/suspicious/noExplicitAny: entity schemas of any shape are registered here
+  entities: EntitySchema<any, any>[];
+  /** Upper bound of pooled connections; never above what the server accepts. */
+  poolMax: number;
+  /** How long a connection attempt may take before the query fails. */
+  connectTimeoutMs?: number;
+  debug?: boolean;
+}
+
+export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDriver>> {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: input.clientUrl,
+    entities: input.entities,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    pool: { min: 0, max: input.poolMax, idleTimeoutMillis: 30_000 },
+    driverOptions: { connectionTimeoutMillis: input.connectTimeoutMs ?? 5_000 },
+    // Session context (role, tenant) is applied with SET LOCAL inside each transaction: the
+    // embedded server shares one backend between all sockets, so nothing may be session-wide.
+    sessionContext: 'transaction',
+    allowGlobalContext: false,
+    ensureDatabase: false,
+    debug: input.debug ?? false,
+  };
+}

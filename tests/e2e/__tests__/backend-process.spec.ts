@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { type SpawnedProcess, spawnNode } from '../../support/processes.ts';
+
+const LISTENING = /CRM API listening on (http:\/\/\S+)\/api /;
+const dataRoot = mkdtempSync(path.join(tmpdir(), 'crm-e2e-'));
+const started: SpawnedProcess[] = [];
+
+function startBackend(env: Record<string, string | undefined>) {
+  const proc = spawnNode('backend/src/main.ts', { PORT: '0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env });
+  started.push(proc);
+  return proc;
+}
+
+afterEach(async () => {
+  for (const proc of started.splice(0)) {
+    proc.kill('SIGKILL');
+    await proc.exited();
+  }
+});
+afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
+
+describe('the backend process', () => {
+  it('starts, answers /api/health and exits 0 on SIGTERM', async () => {
+    const backend = startBackend({ DATABASE_URL: process.env.DATABASE_URL });
+    const [, url] = await backend.waitFor(LISTENING);
+    const health = await fetch(`${url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const began = Date.now();
+    backend.kill('SIGTERM');
+    await expect(backend.exited()).resolves.toEqual({ code: 0, signal: null });
+    expect(Date.now() - began).toBeLessThan(10_000);
+  });
+
+  it('exits 0 on SIGINT too', async () => {
+    const backend = startBackend({ DATABASE_URL: process.env.DATABASE_URL });
+    await backend.waitFor(LISTENING);
+    backend.kill('SIGINT');
+    await expect(backend.exited()).resolves.toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses a bad configuration with one sentence naming the variable, and exits 1', async () => {
+    const backend = startBackend({ PORT: 'eighty' });
+    await expect(backend.exited()).resolves.toEqual({ code: 1, signal: null });
+    expect(backend.output().trim()).toBe(
+      'Invalid configuration: PORT must be a TCP port number, for example 3000 (it is "eighty").',
+    );
+  });
+
+  it('refuses to share its embedded database directory with a running backend', async () => {
+    const dataDir = path.join(dataRoot, 'shared');
+    const first = startBackend({ DATA_DIR: dataDir });
+    await first.waitFor(LISTENING, 60_000);
+    const second = startBackend({ DATA_DIR: dataDir });
+    await expect(second.exited()).resolves.toEqual({ code: 1, signal: null });
+    expect(second.output()).toContain(
+      `The embedded PostgreSQL data directory ${path.join(dataDir, 'pg')} is in use by another process (pid ${first.child.pid}).`,
+    );
+    expect((await fetch(`${(await first.waitFor(LISTENING))[1]}/api/ready`)).status).toBe(200);
+  });
+});
