@@ -14,6 +14,6 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Lo
       transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
     });
   }
-  // Buffered, asynchronous writes keep logging off the request path; pino flushes them on exit.
-  return pino(options, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  // Asynchronous writes keep logging off the request path; pino flushes what is pending on exit.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }
