@@ -1,16 +1,21 @@
 // The Koa application: the middleware chain and every module's routes.
 import { Router } from '@koa/router';
 import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Config } from './config.ts';
+import { authProblem, bearerToken, TokenVerifier } from './http/auth.ts';
 import { jsonBody } from './http/json-body.ts';
 import { buildOpenApiDocument, serveOpenApi } from './http/openapi.ts';
 import { ormContext } from './http/orm-context.ts';
 import { requestContext } from './http/request-context.ts';
-import { mountRoutes, type RouteSpec } from './http/route.ts';
+import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
+import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { identityRoutes } from './modules/identity/identity.routes.ts';
+import { resolvePrincipal } from './modules/identity/identity.service.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -25,9 +30,25 @@ export interface App extends Koa {
 }
 
 export function createApp(config: Config, deps: AppDeps): App {
-  const routes: RouteSpec[] = [...healthRoutes(deps.orm), ...(deps.extraRoutes ?? [])];
+  const routes: RouteSpec[] = [...healthRoutes(deps.orm), ...identityRoutes(), ...(deps.extraRoutes ?? [])];
+  const verifier = new TokenVerifier(config.entra);
+  const authenticate: Authenticate = async (ctx, run) => {
+    const raw = bearerToken(ctx.get('authorization'));
+    if (!raw) {
+      throw authProblem(
+        undefined,
+        'Sign in first: send an access token for this API as "Authorization: Bearer <token>".',
+      );
+    }
+    const token = await verifier.verify(raw);
+    await inTenantTransaction(deps.orm.em as EntityManager, token.tenantId, async (em) => {
+      ctx.state.em = em;
+      ctx.state.principal = await resolvePrincipal(em, token);
+      await run();
+    });
+  };
   const router = new Router();
-  mountRoutes(router, routes);
+  mountRoutes(router, routes, authenticate);
 
   const app = new Koa() as App;
   Object.defineProperty(app, 'routeSpecs', { value: routes });

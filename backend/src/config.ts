@@ -36,6 +36,30 @@ const EnvSchema = z.object({
     .default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional(),
+  ENTRA_AUTHORITY_HOST: z
+    .url({
+      protocol: /^https$/,
+      error:
+        'ENTRA_AUTHORITY_HOST must be the https origin of the identity platform, https://login.microsoftonline.com in production',
+    })
+    .default('https://login.microsoftonline.com'),
+  ENTRA_CLIENT_ID: z.guid({
+    error: 'ENTRA_CLIENT_ID must be the application (client) ID of the CRM app registration, a GUID',
+  }),
+  ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  ENTRA_APP_ID_URI: z
+    .string()
+    .regex(
+      /^(api|https):\/\/\S+$/,
+      'ENTRA_APP_ID_URI must be the Application ID URI, such as api://crm.example.com/<client id>',
+    )
+    .optional(),
+  GRAPH_BASE_URL: z
+    .url({
+      protocol: /^https$/,
+      error: 'GRAPH_BASE_URL must be an https URL, https://graph.microsoft.com in production',
+    })
+    .default('https://graph.microsoft.com'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds, for example 10000' })
     .int('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds')
@@ -45,7 +69,7 @@ const EnvSchema = z.object({
 });
 
 /** May carry credentials: never echoed back in an error. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ENTRA_CLIENT_SECRET']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -62,6 +86,15 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'pretty';
   readonly shutdownTimeoutMs: number;
+  /** Microsoft identity platform and Graph, or the local emulator standing in for them. */
+  readonly entra: {
+    readonly authorityHost: string;
+    readonly clientId: string;
+    readonly clientSecret: string | undefined;
+    /** Audiences accepted in access tokens: the client id and, if set, the Application ID URI. */
+    readonly audiences: readonly string[];
+    readonly graphBaseUrl: string;
+  };
   /** Largest JSON request body accepted, in bytes. */
   readonly jsonBodyLimitBytes: number;
 }
@@ -104,6 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    entra: {
+      authorityHost: e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
+      clientId: e.ENTRA_CLIENT_ID,
+      clientSecret: e.ENTRA_CLIENT_SECRET,
+      audiences: [e.ENTRA_CLIENT_ID, ...(e.ENTRA_APP_ID_URI ? [e.ENTRA_APP_ID_URI] : [])],
+      graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    },
     jsonBodyLimitBytes: 1024 * 1024,
   };
 }

@@ -4,6 +4,7 @@ import { type EmbeddedPostgres, migrate, ormOptions, startEmbeddedPostgres } fro
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { entities } from './entities.ts';
+import { tenantFilter } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 
 export interface Database {
@@ -11,6 +12,11 @@ export interface Database {
   /** Set when the embedded database was started for this process. */
   readonly embedded: EmbeddedPostgres | undefined;
   close(): Promise<void>;
+}
+
+/** The ORM options of the backend: its entities and the tenant filter. */
+export function backendOrmOptions(clientUrl: string, poolMax: number) {
+  return ormOptions({ clientUrl, entities, poolMax, filters: { [tenantFilter.name]: tenantFilter } });
 }
 
 export function embeddedDataDir(config: Pick<Config, 'dataDir'>): string {
@@ -33,7 +39,7 @@ export async function openDatabase(
     logger.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
   }
   try {
-    const orm = await MikroORM.init(ormOptions({ clientUrl, entities, poolMax }));
+    const orm = await MikroORM.init(backendOrmOptions(clientUrl, poolMax));
     if (options.migrate ?? true) {
       const applied = await migrate(orm);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');

@@ -1,5 +1,6 @@
 // The backend process: configuration, database, HTTP server, signals.
 import { DirectoryLockedError } from '@crm/db';
+import type { MikroORM } from '@mikro-orm/core';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './database.ts';
@@ -12,10 +13,14 @@ export interface Started {
 }
 
 /** Starts everything the backend needs; resolves once it listens. */
-export async function startBackend(config: Config): Promise<Started> {
+export async function startBackend(
+  config: Config,
+  hooks: { beforeListen?: (orm: MikroORM) => Promise<void> } = {},
+): Promise<Started> {
   const logger = createLogger(config);
   const database = await openDatabase(config, logger);
   try {
+    await hooks.beforeListen?.(database.orm);
     const app = createApp(config, { orm: database.orm, logger });
     const running = await listen(app, { host: config.host, port: config.port, logger });
     logger.info({ url: running.url }, 'API listening');

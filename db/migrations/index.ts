@@ -2,7 +2,9 @@
 // sources under Node, jest and a bundled build alike, without a directory scan.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000_initial } from './Migration20261123000000_initial.ts';
+import { Migration20261123010000_identity } from './Migration20261123010000_identity.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+  { name: 'Migration20261123010000_identity', class: Migration20261123010000_identity },
 ];

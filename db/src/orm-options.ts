@@ -1,5 +1,5 @@
 // The one MikroORM configuration, for the embedded database and a real server alike.
-import type { EntitySchema, Options } from '@mikro-orm/core';
+import type { EntitySchema, FilterDef, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { migrationsList } from '../migrations/index.ts';
@@ -13,6 +13,8 @@ export interface OrmOptionsInput {
   /** How long a connection attempt may take before the query fails. */
   connectTimeoutMs?: number;
   debug?: boolean;
+  /** Global query filters (the tenant filter). */
+  filters?: Record<string, FilterDef>;
 }
 
 export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDriver>> {
@@ -20,6 +22,7 @@ export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDr
     driver: PostgreSqlDriver,
     clientUrl: input.clientUrl,
     entities: input.entities,
+    filters: input.filters ?? {},
     extensions: [Migrator],
     migrations: {
       migrationsList,

@@ -4,8 +4,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { trustEmulatorCertificate } from '../../backend/src/tools/trust-emulator.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// Benches that sign in talk to the local Microsoft 365 emulator over https.
+await trustEmulatorCertificate(path.resolve(here, '..', '..', '.data'));
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { seconds: { type: 'string', default: '5' } },

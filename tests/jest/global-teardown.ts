@@ -1,3 +1,3 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__embeddedPostgres?.stop();
+  for (const service of (globalThis.__crmTestServices ?? []).reverse()) await service.stop();
 }

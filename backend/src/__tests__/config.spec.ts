@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig as load } from '../config.ts';
+
+const CLIENT_ID = 'ce845856-9ad9-492b-b63b-33f4f6ce7418';
+/** Every start needs the CRM's app registration; the tests vary the rest. */
+const loadConfig = (env: Record<string, string>, cwd?: string) => load({ ENTRA_CLIENT_ID: CLIENT_ID, ...env }, cwd);
 
 describe('configuration', () => {
   it('starts with working defaults when nothing is set', () => {
@@ -12,7 +16,31 @@ describe('configuration', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
       jsonBodyLimitBytes: 1024 * 1024,
+      entra: {
+        authorityHost: 'https://login.microsoftonline.com',
+        clientId: CLIENT_ID,
+        clientSecret: undefined,
+        audiences: [CLIENT_ID],
+        graphBaseUrl: 'https://graph.microsoft.com',
+      },
     });
+  });
+
+  it('needs the app registration of the CRM', () => {
+    expect(() => load({})).toThrow(
+      'Invalid configuration: ENTRA_CLIENT_ID must be the application (client) ID of the CRM app registration, a GUID.',
+    );
+  });
+
+  it('accepts the Application ID URI as a second audience and never echoes the client secret', () => {
+    const config = loadConfig({
+      ENTRA_APP_ID_URI: `api://crm.contoso.example/${CLIENT_ID}`,
+      ENTRA_CLIENT_SECRET: 's3cret',
+    });
+    expect(config.entra.audiences).toEqual([CLIENT_ID, `api://crm.contoso.example/${CLIENT_ID}`]);
+    expect(() => loadConfig({ ENTRA_AUTHORITY_HOST: 'http://login.example', ENTRA_CLIENT_SECRET: 's3cret' })).toThrow(
+      /ENTRA_AUTHORITY_HOST must be the https origin/,
+    );
   });
 
   it('reads every variable it documents', () => {

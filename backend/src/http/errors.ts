@@ -20,6 +20,8 @@ export interface AppErrorInit {
   headers?: Record<string, string>;
   /** Further problem members (RFC 9457 extensions). */
   extensions?: Record<string, unknown>;
+  /** The underlying error, logged for 5xx problems, never sent. */
+  cause?: unknown;
 }
 
 export class AppError extends Error {
@@ -32,7 +34,7 @@ export class AppError extends Error {
   readonly extensions: Record<string, unknown>;
 
   constructor(init: AppErrorInit) {
-    super(init.detail);
+    super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'AppError';
     this.status = init.status;
     this.code = init.code;

@@ -132,6 +132,7 @@ export function requestContext(logger: Logger): Middleware {
           detail: `Something went wrong on our side. It has been logged; quote request id ${requestId} when you report it.`,
         });
       if (!problem) ctx.state.log.error({ err: caught }, 'unhandled error');
+      else if (problem.status >= 500) ctx.state.log.error({ err: problem, cause: problem.cause }, problem.code);
       for (const [name, value] of Object.entries(appError.headers)) ctx.set(name, value);
       const body: Problem = {
         ...appError.extensions,

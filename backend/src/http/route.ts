@@ -87,13 +87,20 @@ function parseInput(spec: RouteSpec, ctx: RouterContext): { params: unknown; que
   return { params, query, body };
 }
 
-export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+/** Establishes who calls (or answers 401/403), then runs the rest of the request as them. */
+export type Authenticate = (ctx: RouterContext, run: () => Promise<void>) => Promise<void>;
+
+export function mountRoutes(router: Router, routes: readonly RouteSpec[], authenticate: Authenticate): void {
   for (const spec of routes) {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-    router[spec.method](spec.operationId, koaPath, async (ctx) => {
+    const handle = async (ctx: RouterContext) => {
       const input = parseInput(spec, ctx);
       await spec.handler(ctx, input as RouteInput<undefined, undefined, undefined>);
-    });
+    };
+    // Authentication comes before validation: strangers learn nothing about a route's input.
+    router[spec.method](spec.operationId, koaPath, (ctx) =>
+      spec.public ? handle(ctx) : authenticate(ctx, () => handle(ctx)),
+    );
   }
 }
 

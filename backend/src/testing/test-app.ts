@@ -1,13 +1,43 @@
-// Gives a test file the real app on the run's real database (embedded or DATABASE_URL), migrated.
-// Each file creates its own tenants, so files never see each other's data; close() removes them.
-import { migrate, ormOptions } from '@crm/db';
+// Gives a test file the real app on the run's real database (embedded or DATABASE_URL), migrated,
+// signed in through the run's Microsoft 365 emulator. Each file creates its own tenants in the
+// emulator, so files never see each other's data; close() removes them from the database.
+import { migrate } from '@crm/db';
+import { CRM_APP_ID, emulatorClient, type SeedTenant } from '@crm/m365-emulator';
 import { MikroORM } from '@mikro-orm/postgresql';
 import supertest from 'supertest';
 import { type App, createApp } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { entities } from '../entities.ts';
+import { backendOrmOptions } from '../database.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { createLogger } from '../logger.ts';
+
+export const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
+export const CRM_CLIENT_SECRET = 'crm-local-client-secret';
+export const ERP_CONNECTOR_APP_ID = '9c9a960f-9ab0-4e2a-ab8b-04b2e85cbe10';
+export const ERP_CONNECTOR_SECRET = 'erp-connector-local-secret';
+
+export interface TestUser {
+  displayName: string;
+  userPrincipalName?: string;
+  directoryRoles?: string[];
+  appRoles?: string[];
+  preferredLanguage?: string;
+}
+
+export interface TestTenant {
+  readonly id: string;
+  readonly seed: SeedTenant;
+  /** An access token for our API, by user principal name. */
+  token(upn: string): Promise<string>;
+  /** Our user id of a signed-in user, by user principal name. */
+  userId(upn: string): Promise<string>;
+  /** supertest with the user's token set. */
+  as(upn: string): Promise<AuthedAgent>;
+  upn(displayName: string): string;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type AuthedAgent = Record<Method, (path: string) => supertest.Test>;
 
 export interface TestApp {
   readonly app: App;
@@ -15,6 +45,12 @@ export interface TestApp {
   readonly config: Config;
   /** supertest bound to the app's request handler. */
   readonly http: ReturnType<typeof supertest>;
+  readonly emulator: ReturnType<typeof emulatorClient>;
+  /**
+   * A tenant of its own in the emulator, set up in the CRM by its first user's sign-in (that
+   * user is a Global Administrator unless `directoryRoles` says otherwise).
+   */
+  createTenant(displayName: string, users: TestUser[], options?: { setUp?: boolean }): Promise<TestTenant>;
   close(): Promise<void>;
 }
 
@@ -24,12 +60,14 @@ export interface TestAppOptions {
   routes?: RouteSpec[];
 }
 
-export function testDatabaseUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url)
-    throw new Error('DATABASE_URL is not set: run tests through jest, whose global setup provides the database.');
-  return url;
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests through jest, whose global setup provides it.`);
+  return value;
 }
+
+export const testDatabaseUrl = () => required('DATABASE_URL');
+export const emulatorUrl = () => required('M365_EMULATOR_URL');
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
@@ -37,19 +75,93 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_FORMAT: 'json',
     DATABASE_URL: testDatabaseUrl(),
     DB_POOL_MAX: '4',
+    ENTRA_AUTHORITY_HOST: emulatorUrl(),
+    ENTRA_CLIENT_ID: CRM_APP_ID,
+    ENTRA_CLIENT_SECRET: CRM_CLIENT_SECRET,
+    ENTRA_APP_ID_URI: `api://crm.localhost/${CRM_APP_ID}`,
+    GRAPH_BASE_URL: emulatorUrl(),
     ...options.env,
   });
-  const orm = await MikroORM.init(ormOptions({ clientUrl: testDatabaseUrl(), entities, poolMax: config.dbPoolMax }));
+  const orm = await MikroORM.init(backendOrmOptions(testDatabaseUrl(), config.dbPoolMax));
   await migrate(orm);
   const logger = createLogger(config);
   const app = createApp(config, { orm, logger, extraRoutes: options.routes ?? [] });
+  const http = supertest(app.callback());
+  const emulator = emulatorClient(emulatorUrl());
+  const tenantIds: string[] = [];
+
+  const agentFor = (token: string): AuthedAgent => {
+    const withToken = (method: Method) => (path: string) => http[method](path).set('Authorization', `Bearer ${token}`);
+    return {
+      get: withToken('get'),
+      post: withToken('post'),
+      put: withToken('put'),
+      patch: withToken('patch'),
+      delete: withToken('delete'),
+    };
+  };
+
   return {
     app,
     orm,
     config,
-    http: supertest(app.callback()),
+    http,
+    emulator,
+    async createTenant(displayName, users, tenantOptions = {}) {
+      const seed = await emulator.createTenant({
+        displayName,
+        consentedApps: [CRM_APP_ID, ERP_CONNECTOR_APP_ID],
+        users: users.map((user, index) => ({
+          ...user,
+          directoryRoles: user.directoryRoles ?? (index === 0 ? ['Global Administrator'] : []),
+        })),
+      });
+      tenantIds.push(seed.id);
+      const tokens = new Map<string, string>();
+      const userIds = new Map<string, string>();
+      const token = async (upn: string) => {
+        let cached = tokens.get(upn);
+        if (!cached) {
+          cached = await emulator.passwordToken({ tenant: seed.id, username: upn, scope: CRM_SCOPE });
+          tokens.set(upn, cached);
+        }
+        return cached;
+      };
+      const userId = async (upn: string) => {
+        let id = userIds.get(upn);
+        if (!id) {
+          const res = await agentFor(await token(upn)).get('/api/v1/me');
+          if (res.status !== 200) throw new Error(`sign-in of ${upn} failed: ${res.status} ${res.text}`);
+          id = res.body.user.id as string;
+          userIds.set(upn, id);
+        }
+        return id;
+      };
+      const upn = (name: string) => {
+        const user = seed.users.find((candidate) => candidate.displayName === name);
+        if (!user) throw new Error(`no user ${name} in ${displayName}`);
+        return user.userPrincipalName;
+      };
+      const first = seed.users[0];
+      if ((tenantOptions.setUp ?? true) && first) await userId(first.userPrincipalName);
+      return {
+        id: seed.id,
+        seed,
+        token,
+        userId,
+        upn,
+        as: async (upnOf: string) => agentFor(await token(upnOf)),
+      };
+    },
     async close() {
-      await orm.close(true);
+      try {
+        if (tenantIds.length > 0) {
+          const placeholders = tenantIds.map(() => '?').join(', ');
+          await orm.em.getConnection().execute(`delete from tenant where id in (${placeholders})`, tenantIds);
+        }
+      } finally {
+        await orm.close(true);
+      }
     },
   };
 }

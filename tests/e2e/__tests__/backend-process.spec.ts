@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CRM_APP_ID } from '@crm/m365-emulator';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { type SpawnedProcess, spawnNode } from '../../support/processes.ts';
 
@@ -8,8 +9,14 @@ const LISTENING = /CRM API listening on (http:\/\/\S+)\/api /;
 const dataRoot = mkdtempSync(path.join(tmpdir(), 'crm-e2e-'));
 const started: SpawnedProcess[] = [];
 
+const entra = {
+  ENTRA_AUTHORITY_HOST: process.env.M365_EMULATOR_URL,
+  ENTRA_CLIENT_ID: CRM_APP_ID,
+  NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+};
+
 function startBackend(env: Record<string, string | undefined>) {
-  const proc = spawnNode('backend/src/main.ts', { PORT: '0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env });
+  const proc = spawnNode('backend/src/main.ts', { PORT: '0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...entra, ...env });
   started.push(proc);
   return proc;
 }

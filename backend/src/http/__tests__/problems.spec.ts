@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { type AuthedAgent, createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { defineRoute } from '../route.ts';
 
 // A route of the shape every later module uses: path params, query and a JSON body, all validated.
@@ -38,8 +38,11 @@ const ID = '0190f3c4-5b6a-7c8d-9e0f-123456789abc';
 
 describe('errors as problem details', () => {
   let t: TestApp;
+  let api: AuthedAgent;
   beforeAll(async () => {
     t = await createTestApp({ routes: [echoRoute, failingRoute] });
+    const tenant = await t.createTenant('Problem Tests GmbH', [{ displayName: 'Petra Prüfer' }]);
+    api = await tenant.as(tenant.upn('Petra Prüfer'));
   });
   afterAll(async () => {
     await t.close();
@@ -54,7 +57,7 @@ describe('errors as problem details', () => {
   };
 
   it('answers a valid request', async () => {
-    const res = await t.http.post(`/api/v1/test/echo/${ID}`).send({ name: 'Müller GmbH' });
+    const res = await api.post(`/api/v1/test/echo/${ID}`).send({ name: 'Müller GmbH' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: ID, name: 'Müller GmbH' });
   });
@@ -75,7 +78,7 @@ describe('errors as problem details', () => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const res = await t.http
+    const res = await api
       .post(`/api/v1/test/echo/${ID}`)
       .set('Content-Type', 'application/json')
       .send('{"name": "Anna",}');
@@ -85,7 +88,7 @@ describe('errors as problem details', () => {
   });
 
   it('answers a body over 1 MB with 413', async () => {
-    const res = await t.http
+    const res = await api
       .post(`/api/v1/test/echo/${ID}`)
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) }));
@@ -95,19 +98,19 @@ describe('errors as problem details', () => {
   });
 
   it('answers a non-JSON body with 415 saying what to send', async () => {
-    const res = await t.http.post(`/api/v1/test/echo/${ID}`).set('Content-Type', 'text/plain').send('name=Anna');
+    const res = await api.post(`/api/v1/test/echo/${ID}`).set('Content-Type', 'text/plain').send('name=Anna');
     expect(res.status).toBe(415);
     expectProblem(res, 415);
     expect(res.body.detail).toContain('application/json');
   });
 
   it('answers a form-encoded body with 415', async () => {
-    const res = await t.http.post(`/api/v1/test/echo/${ID}`).type('form').send({ name: 'Anna' });
+    const res = await api.post(`/api/v1/test/echo/${ID}`).type('form').send({ name: 'Anna' });
     expect(res.status).toBe(415);
   });
 
   it('names every invalid field with a JSON pointer', async () => {
-    const res = await t.http
+    const res = await api
       .post('/api/v1/test/echo/not-a-uuid?dryRun=maybe')
       .send({ name: '', addresses: [{ postalCode: '50667' }, { postalCode: '5066' }] });
     expect(res.status).toBe(400);
@@ -124,18 +127,18 @@ describe('errors as problem details', () => {
   });
 
   it('asks for a body when none is sent', async () => {
-    const res = await t.http.post(`/api/v1/test/echo/${ID}`);
+    const res = await api.post(`/api/v1/test/echo/${ID}`);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ in: 'body', pointer: '#', detail: 'A JSON request body is required.' }]);
   });
 
   it('refuses a JSON body that is not an object', async () => {
-    const res = await t.http.post(`/api/v1/test/echo/${ID}`).set('Content-Type', 'application/json').send('"Anna"');
+    const res = await api.post(`/api/v1/test/echo/${ID}`).set('Content-Type', 'application/json').send('"Anna"');
     expect(res.status).toBe(400);
   });
 
   it('answers an unexpected error with 500 and the request id, never the message or a stack', async () => {
-    const res = await t.http.get('/api/v1/test/fail').set('X-Request-Id', 'support-case-4711');
+    const res = await api.get('/api/v1/test/fail').set('X-Request-Id', 'support-case-4711');
     expect(res.status).toBe(500);
     expectProblem(res, 500);
     expect(res.body.requestId).toBe('support-case-4711');

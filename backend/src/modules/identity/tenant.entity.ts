@@ -1,15 +1,15 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { newId } from '../../ids.ts';
 
+/** A Microsoft 365 organisation using the CRM; its id is the Entra tenant id (`tid`). */
 export const TenantSchema = defineEntity({
   name: 'Tenant',
   tableName: 'tenant',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: p.uuid().primary(),
     name: p.text(),
+    defaultLanguage: p.text().default('de'),
+    /** Entra object id of the admin whose sign-in or consent set the tenant up. */
+    setUpBy: p.uuid().nullable(),
     version: p.integer().version(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -2,6 +2,9 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { newId } from '../../ids.ts';
 import { Tenant } from './tenant.entity.ts';
 
+export const ROLES = ['admin', 'sales_manager', 'sales_rep', 'inside_sales'] as const;
+export type Role = (typeof ROLES)[number];
+
 export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'app_user',
@@ -11,8 +14,15 @@ export const UserSchema = defineEntity({
       .primary()
       .onCreate(() => newId()),
     tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
+    /** The Entra object id (`oid`) of the person. */
+    entraObjectId: p.uuid(),
     email: p.text(),
     displayName: p.text(),
+    jobTitle: p.text().nullable(),
+    language: p.text().default('de'),
+    roles: p.array().$type<Role[]>(),
+    active: p.boolean().default(true),
+    lastSeenAt: p.datetime().nullable(),
     version: p.integer().version(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

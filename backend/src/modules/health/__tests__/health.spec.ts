@@ -44,7 +44,11 @@ describe('readiness when the database is down', () => {
   });
 
   it('answers 503 problem+json naming the database, while liveness stays 200', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', LOG_FORMAT: 'json' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      LOG_FORMAT: 'json',
+      ENTRA_CLIENT_ID: 'ce845856-9ad9-492b-b63b-33f4f6ce7418',
+    });
     const http = supertest(createApp(config, { orm, logger: createLogger(config) }).callback());
     const ready = await http.get('/api/ready');
     expect(ready.status).toBe(503);

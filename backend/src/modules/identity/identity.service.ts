@@ -1,0 +1,408 @@
+// Tenants, users, roles and teams: who a token belongs to, what they may see, and the
+// administration of roles and teams.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { forbidden, type Principal, type Visibility } from '../../http/principal.ts';
+import { Team, TeamMember } from './team.entity.ts';
+import { Tenant } from './tenant.entity.ts';
+import { ROLES, type Role, User } from './user.entity.ts';
+
+/** App roles of the CRM's app registration, as Entra puts them in `roles`, and the CRM role each grants. */
+const APP_ROLE_TO_ROLE: Record<string, Role> = {
+  'CRM.Admin': 'admin',
+  'CRM.SalesManager': 'sales_manager',
+  'CRM.SalesRep': 'sales_rep',
+  'CRM.InsideSales': 'inside_sales',
+};
+
+/** Record kinds everyone in the tenant sees: the shared address book. */
+const SHARED_KINDS = new Set(['person', 'organization', 'business_contact']);
+
+const LAST_SEEN_RESOLUTION_MS = 10 * 60 * 1000;
+
+/** The CRM roles the app role assignments of a user grant, in canonical order. */
+export function appRolesToRoles(appRoles: readonly string[]): Role[] {
+  const granted = new Set(appRoles.flatMap((appRole) => APP_ROLE_TO_ROLE[appRole] ?? []));
+  return ROLES.filter((role) => granted.has(role));
+}
+
+export function languageOf(tag: string | undefined, fallback: 'de' | 'en'): 'de' | 'en' {
+  if (!tag) return fallback;
+  const primary = tag.toLowerCase().split(/[-_]/)[0];
+  return primary === 'en' ? 'en' : primary === 'de' ? 'de' : fallback;
+}
+
+function tenantNotSetUp(): AppError {
+  return new AppError({
+    status: 403,
+    code: 'tenant_not_set_up',
+    title: 'Your organisation has not set up the CRM',
+    detail:
+      'Your organisation has not set up the CRM yet. Ask a Microsoft 365 administrator of your organisation to sign in to the CRM once, or to grant admin consent.',
+  });
+}
+
+/**
+ * The principal behind a verified token, inside the tenant's transaction. A tenant is set up by
+ * the first sign-in of one of its Global Administrators; users are created on first sign-in and
+ * their name, email and language kept current from the token.
+ */
+export async function resolvePrincipal(em: EntityManager, token: VerifiedToken): Promise<Principal> {
+  let tenant = await em.findOne(Tenant, { id: token.tenantId });
+  const isGlobalAdmin = token.kind === 'user' && token.directoryRoles.includes(GLOBAL_ADMINISTRATOR_ROLE);
+  const settingUp = !tenant;
+  if (!tenant) {
+    if (!isGlobalAdmin || token.kind !== 'user') throw tenantNotSetUp();
+    tenant = em.create(Tenant, {
+      id: token.tenantId,
+      name: token.username.split('@')[1] ?? token.tenantId,
+      defaultLanguage: languageOf(token.language, 'de'),
+      setUpBy: token.objectId,
+    });
+  }
+  if (token.kind === 'app') {
+    return makePrincipal(em, { kind: 'app', tenantId: tenant.id, objectId: token.objectId, roles: [], language: 'de' });
+  }
+
+  const tokenRoles = appRolesToRoles(token.appRoles);
+  const email = token.username.toLowerCase();
+  const language = languageOf(token.language, tenant.defaultLanguage === 'en' ? 'en' : 'de');
+  const now = new Date();
+  let user = await em.findOne(User, { tenant: tenant.id, entraObjectId: token.objectId });
+  if (!user) {
+    // The administrator who sets the organisation up administers the CRM too.
+    const roles = new Set<Role>(tokenRoles.length > 0 ? tokenRoles : settingUp ? ['admin'] : ['sales_rep']);
+    if (settingUp) roles.add('admin');
+    user = em.create(User, {
+      tenant,
+      entraObjectId: token.objectId,
+      email,
+      displayName: token.name || email,
+      language,
+      roles: ROLES.filter((role) => roles.has(role)),
+      lastSeenAt: now,
+    });
+  } else {
+    if (token.name && user.displayName !== token.name) user.displayName = token.name;
+    if (email && user.email !== email) user.email = email;
+    if (token.language && user.language !== language) user.language = language;
+    if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) user.lastSeenAt = now;
+  }
+  if (!user.active) {
+    throw forbidden('Your CRM account has been deactivated; ask your CRM administrator.');
+  }
+  await em.flush();
+  return makePrincipal(em, {
+    kind: 'user',
+    tenantId: tenant.id,
+    userId: user.id,
+    objectId: token.objectId,
+    roles: user.roles,
+    language: user.language === 'en' ? 'en' : 'de',
+  });
+}
+
+function makePrincipal(
+  em: EntityManager,
+  base: {
+    kind: 'user' | 'app';
+    tenantId: string;
+    userId?: string;
+    objectId: string;
+    roles: Role[];
+    language: 'de' | 'en';
+  },
+): Principal {
+  const roles = new Set(base.roles);
+  let managedMembers: Promise<string[]> | undefined;
+  const cache = new Map<string, Promise<Visibility>>();
+  const compute = async (recordKind: string): Promise<Visibility> => {
+    if (base.kind === 'app' || roles.has('admin') || SHARED_KINDS.has(recordKind)) return { scope: 'all' };
+    if (recordKind === 'lead' && roles.has('inside_sales')) return { scope: 'all' };
+    const userId = base.userId as string;
+    if (roles.has('sales_manager')) {
+      managedMembers ??= teamMembersManagedBy(em, userId);
+      return { scope: 'owners', ownerIds: [...new Set([userId, ...(await managedMembers)])] };
+    }
+    return { scope: 'owners', ownerIds: [userId] };
+  };
+  return {
+    kind: base.kind,
+    tenantId: base.tenantId,
+    userId: base.userId,
+    objectId: base.objectId,
+    roles,
+    language: base.language,
+    visibility(recordKind) {
+      let visibility = cache.get(recordKind);
+      if (!visibility) {
+        visibility = compute(recordKind);
+        cache.set(recordKind, visibility);
+      }
+      return visibility;
+    },
+  };
+}
+
+async function teamMembersManagedBy(em: EntityManager, managerId: string): Promise<string[]> {
+  const rows = await em.getConnection().execute<{ user_id: string }[]>(
+    `select distinct m.user_id from team_member m join team t on t.id = m.team_id
+      where t.tenant_id = crm_current_tenant() and t.manager_id = ?`,
+    [managerId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return rows.map((row) => row.user_id);
+}
+
+// ---- what /me shows ---------------------------------------------------------------------
+
+export interface MyTeam {
+  id: string;
+  name: string;
+  membership: 'manager' | 'member' | 'manager_and_member';
+}
+
+export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string; name: string; is_manager: boolean; is_member: boolean }[]>(
+      `select t.id, t.name,
+            coalesce(t.manager_id = ?, false) as is_manager,
+            exists (select 1 from team_member m where m.team_id = t.id and m.user_id = ?) as is_member
+       from team t
+      where t.tenant_id = crm_current_tenant()
+        and (t.manager_id = ? or exists (select 1 from team_member m where m.team_id = t.id and m.user_id = ?))
+      order by t.name`,
+      [userId, userId, userId, userId],
+      'all',
+      em.getTransactionContext(),
+    );
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    membership: row.is_manager && row.is_member ? 'manager_and_member' : row.is_manager ? 'manager' : 'member',
+  }));
+}
+
+// ---- user administration ----------------------------------------------------------------
+
+export async function listUsers(
+  em: EntityManager,
+  options: { limit: number; cursor?: string | undefined; q?: string | undefined },
+): Promise<{ items: User[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
+  const where: Record<string, unknown>[] = [];
+  if (options.q) {
+    const pattern = `%${options.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push({ $or: [{ displayName: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
+  }
+  if (after) {
+    where.push({ $or: [{ displayName: { $gt: after[0] } }, { displayName: after[0], id: { $gt: after[1] } }] });
+  }
+  const items = await em.find(User, where.length > 0 ? { $and: where } : {}, {
+    orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+    limit: options.limit + 1,
+  });
+  const hasMore = items.length > options.limit;
+  const page = hasMore ? items.slice(0, options.limit) : items;
+  const last = page.at(-1);
+  return { items: page, nextCursor: hasMore && last ? encodeCursor([last.displayName, last.id]) : null };
+}
+
+export async function getUser(em: EntityManager, id: string): Promise<User> {
+  const user = await em.findOne(User, { id });
+  if (!user) throw notFound(`There is no user ${id} in your organisation.`);
+  return user;
+}
+
+export function checkVersion(entity: { version: number }, expected: number | undefined, what: string): void {
+  if (expected !== undefined && entity.version !== expected) {
+    throw new AppError({
+      status: 412,
+      code: 'stale_version',
+      title: 'The record was changed meanwhile',
+      detail: `${what} was changed by someone else (now version ${entity.version}, you sent ${expected}). Reload it and apply your change again.`,
+    });
+  }
+}
+
+export async function updateUser(
+  em: EntityManager,
+  actor: Principal,
+  id: string,
+  change: { roles?: Role[] | undefined; active?: boolean | undefined },
+  expectedVersion: number | undefined,
+): Promise<User> {
+  const user = await getUser(em, id);
+  checkVersion(user, expectedVersion, `User ${user.displayName}`);
+  const losesAdmin =
+    user.roles.includes('admin') &&
+    ((change.roles !== undefined && !change.roles.includes('admin')) || change.active === false);
+  if (losesAdmin) {
+    const admins = await em.count(User, { roles: { $contains: ['admin'] }, active: true, id: { $ne: user.id } });
+    if (admins === 0) {
+      throw new AppError({
+        status: 409,
+        code: 'last_admin',
+        title: 'The last administrator cannot be removed',
+        detail: `${user.displayName} is the only active CRM administrator. Make someone else an administrator first.`,
+      });
+    }
+  }
+  if (change.active === false && user.id === actor.userId) {
+    throw new AppError({
+      status: 409,
+      code: 'cannot_deactivate_self',
+      title: 'You cannot deactivate yourself',
+      detail: 'Ask another administrator to deactivate your account.',
+    });
+  }
+  if (change.roles) user.roles = ROLES.filter((role) => change.roles?.includes(role));
+  if (change.active !== undefined) user.active = change.active;
+  await em.flush();
+  return user;
+}
+
+// ---- teams ------------------------------------------------------------------------------
+
+export interface TeamView {
+  id: string;
+  name: string;
+  managerId: string | null;
+  memberIds: string[];
+  version: number;
+}
+
+export async function listTeams(em: EntityManager): Promise<TeamView[]> {
+  const teams = await em.find(Team, {}, { orderBy: { name: 'asc', id: 'asc' } });
+  const members = await em.find(TeamMember, { team: { $in: teams.map((team) => team.id) } });
+  return teams.map((team) => toTeamView(team, members));
+}
+
+function toTeamView(team: Team, members: TeamMember[]): TeamView {
+  return {
+    id: team.id,
+    name: team.name,
+    managerId: team.manager?.id ?? null,
+    memberIds: members
+      .filter((member) => member.team.id === team.id)
+      .map((member) => member.user.id)
+      .sort(),
+    version: team.version,
+  };
+}
+
+export async function getTeam(em: EntityManager, id: string): Promise<TeamView> {
+  const team = await em.findOne(Team, { id });
+  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
+  const members = await em.find(TeamMember, { team: team.id });
+  return toTeamView(team, members);
+}
+
+async function requireUsers(em: EntityManager, ids: readonly string[], pointer: string): Promise<User[]> {
+  const unique = [...new Set(ids)];
+  const users = await em.find(User, { id: { $in: unique } });
+  const missing = unique.filter((id) => !users.some((user) => user.id === id));
+  if (missing.length > 0) {
+    throw new AppError({
+      status: 422,
+      code: 'unknown_user',
+      title: 'Unknown user',
+      detail: `There is no user ${missing.join(', ')} in your organisation.`,
+      errors: [{ in: 'body', pointer, detail: `unknown user ${missing.join(', ')}` }],
+    });
+  }
+  return users;
+}
+
+function duplicateTeamName(name: string): AppError {
+  return new AppError({
+    status: 409,
+    code: 'duplicate_team_name',
+    title: 'A team with this name exists',
+    detail: `There is already a team named "${name}". Choose another name.`,
+    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
+  });
+}
+
+async function ensureNameFree(em: EntityManager, name: string, exceptId?: string): Promise<void> {
+  const clash = await em
+    .getConnection()
+    .execute<{ id: string }[]>(
+      'select id from team where tenant_id = crm_current_tenant() and lower(name) = lower(?) and id <> ?',
+      [name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
+      'all',
+      em.getTransactionContext(),
+    );
+  if (clash.length > 0) throw duplicateTeamName(name);
+}
+
+export async function createTeam(
+  em: EntityManager,
+  tenantId: string,
+  input: { name: string; managerId?: string | null | undefined; memberIds?: string[] | undefined },
+): Promise<TeamView> {
+  await ensureNameFree(em, input.name);
+  if (input.managerId) await requireUsers(em, [input.managerId], '#/managerId');
+  const members = input.memberIds ? await requireUsers(em, input.memberIds, '#/memberIds') : [];
+  const team = em.create(Team, {
+    tenant: em.getReference(Tenant, tenantId),
+    name: input.name,
+    manager: input.managerId ? em.getReference(User, input.managerId) : null,
+  });
+  for (const user of members) em.create(TeamMember, { tenant: em.getReference(Tenant, tenantId), team, user });
+  await em.flush();
+  return getTeam(em, team.id);
+}
+
+export async function updateTeam(
+  em: EntityManager,
+  id: string,
+  change: { name?: string | undefined; managerId?: string | null | undefined },
+  expectedVersion: number | undefined,
+): Promise<TeamView> {
+  const team = await em.findOne(Team, { id });
+  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
+  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (change.name !== undefined && change.name !== team.name) {
+    await ensureNameFree(em, change.name, team.id);
+    team.name = change.name;
+  }
+  if (change.managerId !== undefined) {
+    if (change.managerId) await requireUsers(em, [change.managerId], '#/managerId');
+    team.manager = change.managerId ? em.getReference(User, change.managerId) : null;
+  }
+  await em.flush();
+  return getTeam(em, team.id);
+}
+
+export async function setTeamMembers(
+  em: EntityManager,
+  tenantId: string,
+  id: string,
+  memberIds: string[],
+  expectedVersion: number | undefined,
+): Promise<TeamView> {
+  const team = await em.findOne(Team, { id });
+  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
+  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  const users = await requireUsers(em, memberIds, '#/memberIds');
+  await em.nativeDelete(TeamMember, { team: team.id });
+  for (const user of users) em.create(TeamMember, { tenant: em.getReference(Tenant, tenantId), team, user });
+  // Membership is part of the team: its version moves with it.
+  team.updatedAt = new Date();
+  await em.flush();
+  return getTeam(em, team.id);
+}
+
+export async function deleteTeam(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
+  const team = await em.findOne(Team, { id });
+  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
+  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  await em.nativeDelete(TeamMember, { team: team.id });
+  em.remove(team);
+  await em.flush();
+}

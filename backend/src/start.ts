@@ -1,0 +1,48 @@
+// `npm start`: the whole suite on one machine — the local Microsoft 365 emulator, the backend
+// signed in against it, the embedded database with demo data — and the URLs to open.
+import { CRM_APP_ID, startEmulator } from '@crm/m365-emulator';
+import { loadConfig } from './config.ts';
+import { seedDemoData } from './demo/demo-data.ts';
+import { reportStartFailure, startBackend, stopOnSignals } from './main.ts';
+import { localDataDir, trustEmulatorCertificate } from './tools/trust-emulator.ts';
+
+const dataDir = localDataDir();
+await trustEmulatorCertificate(dataDir);
+try {
+  const emulator = await startEmulator({ dataDir, port: Number(process.env.M365_EMULATOR_PORT || 3443) });
+  const env = {
+    ENTRA_AUTHORITY_HOST: emulator.url,
+    ENTRA_CLIENT_ID: CRM_APP_ID,
+    ENTRA_CLIENT_SECRET: 'crm-local-client-secret',
+    ENTRA_APP_ID_URI: `api://crm.localhost/${CRM_APP_ID}`,
+    GRAPH_BASE_URL: emulator.url,
+    ...process.env,
+  };
+  const config = loadConfig(env);
+  const backend = await startBackend(config, {
+    beforeListen: (orm) => seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => undefined),
+  });
+  const line = (label: string, value: string) => `  ${label.padEnd(24)}${value}`;
+  process.stdout.write(
+    [
+      '',
+      'CRM for Microsoft 365 is running.',
+      line('API', backend.apiUrl),
+      line('API description', `${backend.apiUrl}/openapi.json`),
+      line('Microsoft 365 emulator', emulator.url),
+      line('Demo users', 'npm run token -- --list'),
+      line(
+        'Try it',
+        `curl -H "Authorization: Bearer $(npm run -s token -- anna.schmidt@contoso.example)" ${backend.apiUrl}/v1/me`,
+      ),
+      '',
+      '',
+    ].join('\n'),
+  );
+  stopOnSignals(async () => {
+    await backend.stop();
+    await emulator.stop();
+  }, config.shutdownTimeoutMs);
+} catch (error) {
+  reportStartFailure(error);
+}

@@ -1,0 +1,116 @@
+// A client for a running emulator in another process: the /_emulator control API and the token endpoint.
+// Uses the global fetch, so the calling process must trust the emulator's certificate (NODE_EXTRA_CA_CERTS).
+import type { CreateTenantInput } from './directory.ts';
+import { CRM_APP_ID, loadSeed, type SeedTenant } from './seed.ts';
+import type { KeyChoice } from './signing-keys.ts';
+
+export interface TokenResponse {
+  token_type: 'Bearer';
+  scope?: string;
+  expires_in: number;
+  ext_expires_in: number;
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  client_info?: string;
+}
+
+/** The token endpoint said no: `error` and `errorCodes` as Entra sends them (e.g. invalid_grant, [50126]). */
+export class TokenRequestError extends Error {
+  readonly status: number;
+  readonly error: string;
+  readonly errorCodes: number[];
+  readonly body: Record<string, unknown>;
+  constructor(status: number, body: Record<string, unknown>) {
+    super(String(body.error_description ?? body.error ?? `Token request failed with ${status}.`));
+    this.status = status;
+    this.error = String(body.error ?? 'unknown');
+    this.errorCodes = Array.isArray(body.error_codes) ? body.error_codes.map(Number) : [];
+    this.body = body;
+  }
+}
+
+export interface EmulatorClient {
+  createTenant(input: CreateTenantInput): Promise<SeedTenant>;
+  listTenants(): Promise<SeedTenant[]>;
+  rotateSigningKey(): Promise<void>;
+  /** Signs `claims` verbatim; `key` and `header` as RunningEmulator.signToken takes them. */
+  signToken(request: {
+    claims: Record<string, unknown>;
+    key?: KeyChoice;
+    header?: Record<string, unknown>;
+  }): Promise<string>;
+  /** ROPC; answers the access token. password defaults to the seed's default password, clientId to the CRM app (a public client). */
+  passwordToken(input: {
+    tenant: string;
+    username: string;
+    password?: string;
+    clientId?: string;
+    clientSecret?: string;
+    scope: string;
+  }): Promise<string>;
+  /** Client credentials; answers the access token. */
+  clientCredentialsToken(input: {
+    tenant: string;
+    clientId: string;
+    clientSecret: string;
+    scope: string;
+  }): Promise<string>;
+  /** POSTs form fields to `/{tenant}/oauth2/v2.0/token` and answers the whole response; throws TokenRequestError when refused. */
+  tokenRequest(tenant: string, fields: Record<string, string>): Promise<TokenResponse>;
+}
+
+export function emulatorClient(url: string): EmulatorClient {
+  const base = url.replace(/\/$/, '');
+
+  const control = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}/_emulator${path}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`Emulator ${method} ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+
+  const token = async (tenant: string, fields: Record<string, string>): Promise<TokenResponse> => {
+    const response = await fetch(`${base}/${tenant}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (!response.ok) throw new TokenRequestError(response.status, body);
+    return body as unknown as TokenResponse;
+  };
+
+  return {
+    createTenant: (input) => control<SeedTenant>('POST', '/tenants', input),
+    listTenants: () => control<SeedTenant[]>('GET', '/tenants'),
+    rotateSigningKey: async () => {
+      await control<unknown>('POST', '/keys/rotate');
+    },
+    signToken: async (request) => (await control<{ token: string }>('POST', '/sign', request)).token,
+    tokenRequest: token,
+    passwordToken: async ({ tenant, username, password, clientId, clientSecret, scope }) => {
+      const response = await token(tenant, {
+        grant_type: 'password',
+        client_id: clientId ?? CRM_APP_ID,
+        ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}),
+        username,
+        password: password ?? loadSeed().defaultPassword,
+        scope,
+      });
+      return response.access_token;
+    },
+    clientCredentialsToken: async ({ tenant, clientId, clientSecret, scope }) => {
+      const response = await token(tenant, {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        scope,
+      });
+      return response.access_token;
+    },
+  };
+}
