@@ -12,8 +12,13 @@ export type Visibility = { scope: 'all' } | { scope: 'owners'; ownerIds: readonl
 export interface Principal {
   readonly kind: 'user' | 'app';
   readonly tenantId: string;
+  readonly tenantName: string;
   /** Our user id (kind user); undefined for applications. */
   readonly userId: string | undefined;
+  /** Name, email and job title of the user as of this request ('' and null for applications). */
+  readonly displayName: string;
+  readonly email: string;
+  readonly jobTitle: string | null;
   /** Entra object id of the user or the calling app's service principal. */
   readonly objectId: string;
   readonly roles: ReadonlySet<Role>;

@@ -17,14 +17,27 @@ export const tenantFilter: FilterDef = {
   args: true,
 };
 
-/** Runs `work` in one transaction as the tenant: SET LOCAL ROLE crm_app, app.tenant_id, filter params. */
+/**
+ * Runs `work` in one transaction as the tenant: the role crm_app and app.tenant_id set for the
+ * transaction only (set_config(..., true) is SET LOCAL), and the filter's tenant. Role and tenant
+ * go in one statement: this runs on every request.
+ */
 export async function inTenantTransaction<T>(
   em: EntityManager,
   tenantId: string,
   work: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
   const fork = em.fork({ clear: true });
-  fork.setSessionContext({ role: APP_ROLE, variables: { [TENANT_SETTING]: tenantId } });
   fork.setFilterParams(TENANT_FILTER, { tenantId });
-  return fork.transactional((tx) => work(tx as EntityManager));
+  return fork.transactional(async (tx) => {
+    await tx
+      .getConnection()
+      .execute(
+        `select set_config('${TENANT_SETTING}', ?, true), set_config('role', '${APP_ROLE}', true)`,
+        [tenantId],
+        'all',
+        tx.getTransactionContext(),
+      );
+    return work(tx as EntityManager);
+  });
 }

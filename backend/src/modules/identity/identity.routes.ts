@@ -26,7 +26,6 @@ import {
   updateTeam,
   updateUser,
 } from './identity.service.ts';
-import { Tenant } from './tenant.entity.ts';
 import type { User } from './user.entity.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -64,22 +63,17 @@ export function identityRoutes(): RouteSpec[] {
       responses: { 200: json(MeSchema, 'The signed-in user') },
       async handler(ctx) {
         const principal = requireUser(ctx);
-        const em = emOf(ctx);
-        const user = await getUser(em, principal.userId);
-        const [tenant, teams] = await Promise.all([
-          em.findOneOrFail(Tenant, { id: principal.tenantId }),
-          teamsOf(em, user.id),
-        ]);
+        const teams = await teamsOf(emOf(ctx), principal.userId);
         const body: z.infer<typeof MeSchema> = {
           user: {
-            id: user.id,
-            displayName: user.displayName,
-            email: user.email,
-            jobTitle: user.jobTitle ?? null,
+            id: principal.userId,
+            displayName: principal.displayName,
+            email: principal.email,
+            jobTitle: principal.jobTitle,
             language: principal.language,
           },
-          tenant: { id: tenant.id, name: tenant.name },
-          roles: [...user.roles],
+          tenant: { id: principal.tenantId, name: principal.tenantName },
+          roles: [...principal.roles],
           teams,
           language: principal.language,
         };

@@ -44,61 +44,115 @@ function tenantNotSetUp(): AppError {
   });
 }
 
+interface PrincipalRow {
+  tenant_name: string;
+  default_language: string;
+  user_id: string | null;
+  display_name: string | null;
+  email: string | null;
+  job_title: string | null;
+  language: string | null;
+  roles: Role[] | null;
+  active: boolean | null;
+  // Raw results keep timestamps as text.
+  last_seen_at: string | null;
+}
+
 /**
  * The principal behind a verified token, inside the tenant's transaction. A tenant is set up by
  * the first sign-in of one of its Global Administrators; users are created on first sign-in and
- * their name, email and language kept current from the token.
+ * their name, email and language kept current from the token. One query on the usual path; the
+ * ORM only when something has to be written.
  */
 export async function resolvePrincipal(em: EntityManager, token: VerifiedToken): Promise<Principal> {
-  let tenant = await em.findOne(Tenant, { id: token.tenantId });
-  const isGlobalAdmin = token.kind === 'user' && token.directoryRoles.includes(GLOBAL_ADMINISTRATOR_ROLE);
-  const settingUp = !tenant;
-  if (!tenant) {
-    if (!isGlobalAdmin || token.kind !== 'user') throw tenantNotSetUp();
-    tenant = em.create(Tenant, {
-      id: token.tenantId,
-      name: token.username.split('@')[1] ?? token.tenantId,
-      defaultLanguage: languageOf(token.language, 'de'),
-      setUpBy: token.objectId,
+  const [row] = await em.getConnection().execute<PrincipalRow[]>(
+    `select t.name as tenant_name, t.default_language,
+            u.id as user_id, u.display_name, u.email, u.job_title, u.language, u.roles, u.active, u.last_seen_at
+       from tenant t
+       left join app_user u on u.tenant_id = t.id and u.entra_object_id = ?
+      where t.id = ?`,
+    [token.objectId, token.tenantId],
+    'all',
+    em.getTransactionContext(),
+  );
+  if (token.kind === 'app') {
+    if (!row) throw tenantNotSetUp();
+    return makePrincipal(em, {
+      kind: 'app',
+      tenantId: token.tenantId,
+      tenantName: row.tenant_name,
+      objectId: token.objectId,
+      roles: [],
+      language: 'de',
     });
   }
-  if (token.kind === 'app') {
-    return makePrincipal(em, { kind: 'app', tenantId: tenant.id, objectId: token.objectId, roles: [], language: 'de' });
+  const email = token.username.toLowerCase();
+  const now = new Date();
+  if (row?.user_id) {
+    const language = languageOf(token.language, row.language === 'en' ? 'en' : 'de');
+    const stale =
+      (token.name !== '' && row.display_name !== token.name) ||
+      (email !== '' && row.email !== email) ||
+      row.language !== language ||
+      !row.last_seen_at ||
+      now.getTime() - new Date(row.last_seen_at).getTime() > LAST_SEEN_RESOLUTION_MS;
+    if (!row.active) throw forbidden('Your CRM account has been deactivated; ask your CRM administrator.');
+    if (stale) {
+      const user = await em.findOneOrFail(User, { id: row.user_id });
+      if (token.name) user.displayName = token.name;
+      if (email) user.email = email;
+      user.language = language;
+      user.lastSeenAt = now;
+      await em.flush();
+    }
+    return makePrincipal(em, {
+      kind: 'user',
+      tenantId: token.tenantId,
+      tenantName: row.tenant_name,
+      userId: row.user_id,
+      objectId: token.objectId,
+      displayName: token.name || row.display_name || email,
+      email: email || row.email || '',
+      jobTitle: row.job_title,
+      roles: row.roles ?? [],
+      language,
+    });
   }
 
+  const settingUp = !row;
+  const tenant = row
+    ? em.getReference(Tenant, token.tenantId)
+    : em.create(Tenant, {
+        id: token.tenantId,
+        name: token.username.split('@')[1] ?? token.tenantId,
+        defaultLanguage: languageOf(token.language, 'de'),
+        setUpBy: token.objectId,
+      });
+  if (settingUp && !token.directoryRoles.includes(GLOBAL_ADMINISTRATOR_ROLE)) throw tenantNotSetUp();
+  const tenantLanguage = row ? (row.default_language === 'en' ? 'en' : 'de') : languageOf(token.language, 'de');
   const tokenRoles = appRolesToRoles(token.appRoles);
-  const email = token.username.toLowerCase();
-  const language = languageOf(token.language, tenant.defaultLanguage === 'en' ? 'en' : 'de');
-  const now = new Date();
-  let user = await em.findOne(User, { tenant: tenant.id, entraObjectId: token.objectId });
-  if (!user) {
-    // The administrator who sets the organisation up administers the CRM too.
-    const roles = new Set<Role>(tokenRoles.length > 0 ? tokenRoles : settingUp ? ['admin'] : ['sales_rep']);
-    if (settingUp) roles.add('admin');
-    user = em.create(User, {
-      tenant,
-      entraObjectId: token.objectId,
-      email,
-      displayName: token.name || email,
-      language,
-      roles: ROLES.filter((role) => roles.has(role)),
-      lastSeenAt: now,
-    });
-  } else {
-    if (token.name && user.displayName !== token.name) user.displayName = token.name;
-    if (email && user.email !== email) user.email = email;
-    if (token.language && user.language !== language) user.language = language;
-    if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) user.lastSeenAt = now;
-  }
-  if (!user.active) {
-    throw forbidden('Your CRM account has been deactivated; ask your CRM administrator.');
-  }
+  // The administrator who sets the organisation up administers the CRM too.
+  const roles = new Set<Role>(tokenRoles.length > 0 ? tokenRoles : settingUp ? ['admin'] : ['sales_rep']);
+  if (settingUp) roles.add('admin');
+  const user = em.create(User, {
+    tenant,
+    entraObjectId: token.objectId,
+    email,
+    displayName: token.name || email,
+    language: languageOf(token.language, tenantLanguage),
+    roles: ROLES.filter((role) => roles.has(role)),
+    lastSeenAt: now,
+  });
   await em.flush();
   return makePrincipal(em, {
     kind: 'user',
-    tenantId: tenant.id,
+    tenantId: token.tenantId,
+    tenantName: row?.tenant_name ?? tenant.name,
     userId: user.id,
     objectId: token.objectId,
+    displayName: user.displayName,
+    email: user.email,
+    jobTitle: null,
     roles: user.roles,
     language: user.language === 'en' ? 'en' : 'de',
   });
@@ -109,8 +163,12 @@ function makePrincipal(
   base: {
     kind: 'user' | 'app';
     tenantId: string;
+    tenantName: string;
     userId?: string;
     objectId: string;
+    displayName?: string;
+    email?: string;
+    jobTitle?: string | null;
     roles: Role[];
     language: 'de' | 'en';
   },
@@ -131,7 +189,11 @@ function makePrincipal(
   return {
     kind: base.kind,
     tenantId: base.tenantId,
+    tenantName: base.tenantName,
     userId: base.userId,
+    displayName: base.displayName ?? '',
+    email: base.email ?? '',
+    jobTitle: base.jobTitle ?? null,
     objectId: base.objectId,
     roles,
     language: base.language,
@@ -169,14 +231,16 @@ export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam
   const rows = await em
     .getConnection()
     .execute<{ id: string; name: string; is_manager: boolean; is_member: boolean }[]>(
-      `select t.id, t.name,
-            coalesce(t.manager_id = ?, false) as is_manager,
-            exists (select 1 from team_member m where m.team_id = t.id and m.user_id = ?) as is_member
-       from team t
-      where t.tenant_id = crm_current_tenant()
-        and (t.manager_id = ? or exists (select 1 from team_member m where m.team_id = t.id and m.user_id = ?))
+      `select t.id, t.name, bool_or(x.is_manager) as is_manager, bool_or(not x.is_manager) as is_member
+       from (select id as team_id, true as is_manager from team
+              where tenant_id = crm_current_tenant() and manager_id = ?
+             union all
+             select team_id, false from team_member
+              where tenant_id = crm_current_tenant() and user_id = ?) x
+       join team t on t.id = x.team_id
+      group by t.id, t.name
       order by t.name`,
-      [userId, userId, userId, userId],
+      [userId, userId],
       'all',
       em.getTransactionContext(),
     );
