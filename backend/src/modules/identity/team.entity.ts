@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { Tenant } from './tenant.entity.ts';
 import { User } from './user.entity.ts';
@@ -14,12 +15,7 @@ export const TeamSchema = defineEntity({
     tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
     name: p.text(),
     manager: () => p.manyToOne(User).fieldName('manager_id').nullable(),
-    version: p.integer().version(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...versionedColumns(),
   },
 });
 

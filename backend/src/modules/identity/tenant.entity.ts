@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { versionedColumns } from '../../entity-columns.ts';
 
 /** A Microsoft 365 organisation using the CRM; its id is the Entra tenant id (`tid`). */
 export const TenantSchema = defineEntity({
@@ -10,12 +11,7 @@ export const TenantSchema = defineEntity({
     defaultLanguage: p.text().default('de'),
     /** Entra object id of the admin whose sign-in or consent set the tenant up. */
     setUpBy: p.uuid().nullable(),
-    version: p.integer().version(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...versionedColumns(),
   },
 });
 

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { Tenant } from './tenant.entity.ts';
 
@@ -23,12 +24,7 @@ export const UserSchema = defineEntity({
     roles: p.array().$type<Role[]>(),
     active: p.boolean().default(true),
     lastSeenAt: p.datetime().nullable(),
-    version: p.integer().version(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...versionedColumns(),
   },
 });
 
