@@ -13,9 +13,12 @@ import { requestContext } from './http/request-context.ts';
 import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
+import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
+import { recordsRoutes } from './modules/records/records.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -30,7 +33,14 @@ export interface App extends Koa {
 }
 
 export function createApp(config: Config, deps: AppDeps): App {
-  const routes: RouteSpec[] = [...healthRoutes(deps.orm), ...identityRoutes(), ...(deps.extraRoutes ?? [])];
+  const routes: RouteSpec[] = [
+    ...healthRoutes(deps.orm),
+    ...identityRoutes(),
+    ...contactsRoutes(),
+    ...searchRoutes(),
+    ...recordsRoutes(),
+    ...(deps.extraRoutes ?? []),
+  ];
   const verifier = new TokenVerifier(config.entra);
   const authenticate: Authenticate = async (ctx, run) => {
     const raw = bearerToken(ctx.get('authorization'));

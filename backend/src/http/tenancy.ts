@@ -41,3 +41,6 @@ export async function inTenantTransaction<T>(
     return work(tx as EntityManager);
   });
 }
+
+/** Records in the trash are hidden by this filter (declared on each trashable entity) unless a query turns it off. */
+export const TRASH_FILTER = 'notTrashed';

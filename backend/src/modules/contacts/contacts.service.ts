@@ -1,0 +1,783 @@
+// Persons, organizations and business contacts: create, change, trash, restore, purge, list,
+// each change with its history and search document in the same transaction.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, notFound } from '../../http/errors.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { forbidden, type Principal } from '../../http/principal.ts';
+import { TRASH_FILTER } from '../../http/tenancy.ts';
+import { recordHistory, type Snapshot } from '../../records/history.ts';
+import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { checkVersion } from '../identity/identity.service.ts';
+import { Tenant } from '../identity/tenant.entity.ts';
+import { User } from '../identity/user.entity.ts';
+import {
+  type AddressValue,
+  BusinessContact,
+  type EmailValue,
+  Organization,
+  Person,
+  type PhoneValue,
+} from './contact.entity.ts';
+import type {
+  BusinessContactView,
+  CreateBusinessContact,
+  CreateOrganization,
+  CreatePerson,
+  OrganizationView,
+  PersonView,
+  UpdateBusinessContact,
+  UpdateOrganization,
+  UpdatePerson,
+} from './contacts.schemas.ts';
+import { guardAgainstDuplicates, organizationDraft, personDraft } from './duplicates.service.ts';
+import { foldText, normalizeCompanyName, normalizePersonName, phoneticCodes } from './matching.ts';
+
+export type ContactType = 'person' | 'organization' | 'business_contact';
+
+// ---- views, snapshots and search documents ---------------------------------------------
+
+export const personName = (person: Pick<Person, 'title' | 'firstName' | 'lastName'>) =>
+  [person.title, person.firstName, person.lastName].filter(Boolean).join(' ');
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+function personSnapshot(person: Person): Snapshot {
+  return {
+    title: person.title ?? null,
+    firstName: person.firstName ?? null,
+    lastName: person.lastName,
+    emails: person.emails,
+    phones: person.phones,
+    addresses: person.addresses,
+    birthday: person.birthday ?? null,
+    language: person.language ?? null,
+    customFields: person.customFields,
+    ownerId: person.ownerId ?? null,
+  };
+}
+
+export function personView(person: Person): PersonView {
+  return {
+    id: person.id,
+    ...(personSnapshot(person) as Omit<
+      PersonView,
+      'id' | 'tags' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt'
+    >),
+    tags: [],
+    version: person.version,
+    createdAt: person.createdAt.toISOString(),
+    createdBy: person.createdBy ?? null,
+    updatedAt: person.updatedAt.toISOString(),
+    updatedBy: person.updatedBy ?? null,
+    deletedAt: iso(person.deletedAt),
+  };
+}
+
+function organizationSnapshot(organization: Organization): Snapshot {
+  return {
+    name: organization.name,
+    emails: organization.emails,
+    phones: organization.phones,
+    addresses: organization.addresses,
+    vatId: organization.vatId ?? null,
+    industry: organization.industry ?? null,
+    employeeCount: organization.employeeCount ?? null,
+    revenue: organization.revenue ?? null,
+    website: organization.website ?? null,
+    customFields: organization.customFields,
+    ownerId: organization.ownerId ?? null,
+  };
+}
+
+export function organizationView(organization: Organization): OrganizationView {
+  return {
+    id: organization.id,
+    ...(organizationSnapshot(organization) as Omit<
+      OrganizationView,
+      'id' | 'tags' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt'
+    >),
+    tags: [],
+    version: organization.version,
+    createdAt: organization.createdAt.toISOString(),
+    createdBy: organization.createdBy ?? null,
+    updatedAt: organization.updatedAt.toISOString(),
+    updatedBy: organization.updatedBy ?? null,
+    deletedAt: iso(organization.deletedAt),
+  };
+}
+
+function businessContactSnapshot(contact: BusinessContact): Snapshot {
+  return {
+    personId: contact.person.id,
+    organizationId: contact.organization.id,
+    email: contact.email ?? null,
+    phone: contact.phone ?? null,
+    position: contact.position ?? null,
+    department: contact.department ?? null,
+    employeeNumber: contact.employeeNumber ?? null,
+    isPrimary: contact.isPrimary,
+  };
+}
+
+export function businessContactView(contact: BusinessContact): BusinessContactView {
+  return {
+    id: contact.id,
+    personId: contact.person.id,
+    organizationId: contact.organization.id,
+    personName: personName(contact.person),
+    organizationName: contact.organization.name,
+    email: contact.email ?? null,
+    phone: contact.phone ?? null,
+    phoneE164: contact.phoneE164 ?? null,
+    position: contact.position ?? null,
+    department: contact.department ?? null,
+    employeeNumber: contact.employeeNumber ?? null,
+    isPrimary: contact.isPrimary,
+    version: contact.version,
+    createdAt: contact.createdAt.toISOString(),
+    updatedAt: contact.updatedAt.toISOString(),
+    deletedAt: iso(contact.deletedAt),
+  };
+}
+
+const cities = (addresses: readonly AddressValue[]) => addresses.flatMap((address) => address.city ?? []);
+
+function personDocument(person: Person): SearchDocument {
+  const draft = personDraft(person);
+  return {
+    type: 'person',
+    id: person.id,
+    title: personName(person),
+    subtitle: person.emails[0]?.address ?? cities(person.addresses)[0] ?? null,
+    normalized: draft.normalized,
+    phonetic: draft.phonetic,
+    emails: draft.emails,
+    phones: draft.phones,
+    postalCodes: draft.postalCodes,
+    vatId: null,
+    body: foldText([...draft.emails, ...cities(person.addresses)].join(' ')),
+  };
+}
+
+function organizationDocument(organization: Organization): SearchDocument {
+  const draft = organizationDraft(organization);
+  return {
+    type: 'organization',
+    id: organization.id,
+    title: organization.name,
+    subtitle: cities(organization.addresses)[0] ?? organization.industry ?? null,
+    normalized: draft.normalized,
+    phonetic: draft.phonetic,
+    emails: draft.emails,
+    phones: draft.phones,
+    postalCodes: draft.postalCodes,
+    vatId: draft.vatId,
+    body: foldText(
+      [
+        organization.name,
+        organization.industry ?? '',
+        organization.website ?? '',
+        ...cities(organization.addresses),
+      ].join(' '),
+    ),
+  };
+}
+
+function businessContactDocument(contact: BusinessContact): SearchDocument {
+  const person = contact.person;
+  const organization = contact.organization;
+  return {
+    type: 'business_contact',
+    id: contact.id,
+    title: `${personName(person)} (${organization.name})`,
+    subtitle: [contact.position, contact.email].filter(Boolean).join(' · ') || null,
+    normalized:
+      `${normalizePersonName(person.firstName, person.lastName)} ${normalizeCompanyName(organization.name)}`.trim(),
+    phonetic: phoneticCodes(`${person.firstName ?? ''} ${person.lastName}`, 'person'),
+    emails: contact.email ? [contact.email] : [],
+    phones: contact.phoneE164 ? [contact.phoneE164] : [],
+    postalCodes: [],
+    vatId: null,
+    body: foldText([contact.position ?? '', contact.department ?? '', organization.name].join(' ')),
+  };
+}
+
+// ---- shared rules -------------------------------------------------------------------------
+
+const TYPE_LABEL: Record<ContactType, string> = {
+  person: 'person',
+  organization: 'organization',
+  business_contact: 'business contact',
+};
+
+function missing(type: ContactType, id: string): AppError {
+  return notFound(`There is no ${TYPE_LABEL[type]} ${id} in your organisation (it may be in the trash).`);
+}
+
+async function checkOwner(em: EntityManager, ownerId: string | null | undefined): Promise<void> {
+  if (!ownerId) return;
+  const owner = await em.findOne(User, { id: ownerId, active: true });
+  if (!owner) {
+    throw new AppError({
+      status: 422,
+      code: 'unknown_user',
+      title: 'Unknown owner',
+      detail: `There is no active user ${ownerId} in your organisation to own this record.`,
+      errors: [{ in: 'body', pointer: '#/ownerId', detail: 'not an active user of your organisation' }],
+    });
+  }
+}
+
+const byUser = (principal: Principal) => principal.userId ?? null;
+
+function phonesFrom(input: { number: string; e164: string; kind: PhoneValue['kind'] }[] | undefined): PhoneValue[] {
+  return (input ?? []).map((phone) => ({ number: phone.number, e164: phone.e164, kind: phone.kind }));
+}
+
+type AddressInput = Omit<AddressValue, 'street' | 'postalCode' | 'city'> &
+  Partial<Record<'street' | 'postalCode' | 'city', string | null>>;
+
+function addressesFrom(input: AddressInput[] | undefined): AddressValue[] {
+  return (input ?? []).map((address) => ({
+    kind: address.kind,
+    street: address.street ?? null,
+    postalCode: address.postalCode ?? null,
+    city: address.city ?? null,
+    country: address.country,
+  }));
+}
+
+function uniqueEmails(emails: EmailValue[] | undefined): EmailValue[] {
+  const seen = new Set<string>();
+  return (emails ?? []).filter((email) => !seen.has(email.address) && seen.add(email.address));
+}
+
+// ---- persons ------------------------------------------------------------------------------
+
+export async function getPerson(em: EntityManager, id: string, options: { trashed?: boolean } = {}): Promise<Person> {
+  const person = await em.findOne(Person, { id }, options.trashed ? { filters: { [TRASH_FILTER]: false } } : {});
+  if (!person) throw missing('person', id);
+  return person;
+}
+
+export async function createPerson(
+  em: EntityManager,
+  principal: Principal,
+  input: CreatePerson,
+  options: { confirmed: boolean },
+): Promise<Person> {
+  await checkOwner(em, input.ownerId);
+  const values = {
+    title: input.title ?? null,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName,
+    emails: uniqueEmails(input.emails),
+    phones: phonesFrom(input.phones),
+    addresses: addressesFrom(input.addresses),
+    birthday: input.birthday ?? null,
+    language: input.language ?? null,
+    customFields: input.customFields ?? {},
+    ownerId: input.ownerId === undefined ? byUser(principal) : input.ownerId,
+  };
+  await guardAgainstDuplicates(em, personDraft(values), options);
+  const person = em.create(Person, {
+    ...values,
+    tenant: em.getReference(Tenant, principal.tenantId),
+    createdBy: byUser(principal),
+    updatedBy: byUser(principal),
+  });
+  recordHistory(em, principal, { type: 'person', id: person.id, action: 'create', after: personSnapshot(person) });
+  await em.flush();
+  await indexRecord(em, personDocument(person));
+  return person;
+}
+
+export async function updatePerson(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  patch: UpdatePerson,
+  options: { expectedVersion: number | undefined; confirmed: boolean },
+): Promise<Person> {
+  const person = await getPerson(em, id);
+  checkVersion(person, options.expectedVersion, `Person ${personName(person)}`);
+  const before = personSnapshot(person);
+  if (patch.ownerId !== undefined) await checkOwner(em, patch.ownerId);
+  if (patch.title !== undefined) person.title = patch.title;
+  if (patch.firstName !== undefined) person.firstName = patch.firstName;
+  if (patch.lastName !== undefined) person.lastName = patch.lastName;
+  if (patch.emails !== undefined) person.emails = uniqueEmails(patch.emails);
+  if (patch.phones !== undefined) person.phones = phonesFrom(patch.phones);
+  if (patch.addresses !== undefined) person.addresses = addressesFrom(patch.addresses);
+  if (patch.birthday !== undefined) person.birthday = patch.birthday;
+  if (patch.language !== undefined) person.language = patch.language;
+  if (patch.customFields !== undefined) person.customFields = patch.customFields;
+  if (patch.ownerId !== undefined) person.ownerId = patch.ownerId;
+  const after = personSnapshot(person);
+  if (JSON.stringify(before) === JSON.stringify(after)) return person;
+  const identityChanged = ['firstName', 'lastName', 'emails', 'phones'].some(
+    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  );
+  if (identityChanged) await guardAgainstDuplicates(em, personDraft(person), { ...options, excludeIds: [person.id] });
+  person.updatedBy = byUser(principal);
+  recordHistory(em, principal, { type: 'person', id: person.id, action: 'update', before, after });
+  await em.flush();
+  await indexRecord(em, personDocument(person));
+  await reindexBusinessContacts(em, { person: person.id });
+  return person;
+}
+
+// ---- organizations ------------------------------------------------------------------------
+
+export async function getOrganization(
+  em: EntityManager,
+  id: string,
+  options: { trashed?: boolean } = {},
+): Promise<Organization> {
+  const organization = await em.findOne(
+    Organization,
+    { id },
+    options.trashed ? { filters: { [TRASH_FILTER]: false } } : {},
+  );
+  if (!organization) throw missing('organization', id);
+  return organization;
+}
+
+export async function createOrganization(
+  em: EntityManager,
+  principal: Principal,
+  input: CreateOrganization,
+  options: { confirmed: boolean },
+): Promise<Organization> {
+  await checkOwner(em, input.ownerId);
+  const values = {
+    name: input.name,
+    emails: uniqueEmails(input.emails),
+    phones: phonesFrom(input.phones),
+    addresses: addressesFrom(input.addresses),
+    vatId: input.vatId ?? null,
+    industry: input.industry ?? null,
+    employeeCount: input.employeeCount ?? null,
+    revenue: input.revenue ?? null,
+    website: input.website ?? null,
+    customFields: input.customFields ?? {},
+    ownerId: input.ownerId === undefined ? byUser(principal) : input.ownerId,
+  };
+  await guardAgainstDuplicates(em, organizationDraft(values), options);
+  const organization = em.create(Organization, {
+    ...values,
+    tenant: em.getReference(Tenant, principal.tenantId),
+    createdBy: byUser(principal),
+    updatedBy: byUser(principal),
+  });
+  recordHistory(em, principal, {
+    type: 'organization',
+    id: organization.id,
+    action: 'create',
+    after: organizationSnapshot(organization),
+  });
+  await em.flush();
+  await indexRecord(em, organizationDocument(organization));
+  return organization;
+}
+
+export async function updateOrganization(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  patch: UpdateOrganization,
+  options: { expectedVersion: number | undefined; confirmed: boolean },
+): Promise<Organization> {
+  const organization = await getOrganization(em, id);
+  checkVersion(organization, options.expectedVersion, `Organization ${organization.name}`);
+  const before = organizationSnapshot(organization);
+  if (patch.ownerId !== undefined) await checkOwner(em, patch.ownerId);
+  if (patch.name !== undefined) organization.name = patch.name;
+  if (patch.emails !== undefined) organization.emails = uniqueEmails(patch.emails);
+  if (patch.phones !== undefined) organization.phones = phonesFrom(patch.phones);
+  if (patch.addresses !== undefined) organization.addresses = addressesFrom(patch.addresses);
+  if (patch.vatId !== undefined) organization.vatId = patch.vatId;
+  if (patch.industry !== undefined) organization.industry = patch.industry;
+  if (patch.employeeCount !== undefined) organization.employeeCount = patch.employeeCount;
+  if (patch.revenue !== undefined) organization.revenue = patch.revenue;
+  if (patch.website !== undefined) organization.website = patch.website;
+  if (patch.customFields !== undefined) organization.customFields = patch.customFields;
+  if (patch.ownerId !== undefined) organization.ownerId = patch.ownerId;
+  const after = organizationSnapshot(organization);
+  if (JSON.stringify(before) === JSON.stringify(after)) return organization;
+  const identityChanged = ['name', 'emails', 'phones', 'vatId'].some(
+    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  );
+  if (identityChanged) {
+    await guardAgainstDuplicates(em, organizationDraft(organization), { ...options, excludeIds: [organization.id] });
+  }
+  organization.updatedBy = byUser(principal);
+  recordHistory(em, principal, { type: 'organization', id: organization.id, action: 'update', before, after });
+  await em.flush();
+  await indexRecord(em, organizationDocument(organization));
+  await reindexBusinessContacts(em, { organization: organization.id });
+  return organization;
+}
+
+// ---- business contacts --------------------------------------------------------------------
+
+export async function getBusinessContact(
+  em: EntityManager,
+  id: string,
+  options: { trashed?: boolean } = {},
+): Promise<BusinessContact> {
+  const contact = await em.findOne(
+    BusinessContact,
+    { id },
+    { populate: ['person', 'organization'], ...(options.trashed ? { filters: { [TRASH_FILTER]: false } } : {}) },
+  );
+  if (!contact) throw missing('business_contact', id);
+  return contact;
+}
+
+function unknownLink(field: 'personId' | 'organizationId', id: string): AppError {
+  const what = field === 'personId' ? 'person' : 'organization';
+  return new AppError({
+    status: 422,
+    code: 'unknown_link',
+    title: `Unknown ${what}`,
+    detail: `There is no ${what} ${id} in your organisation, or it is in the trash.`,
+    errors: [{ in: 'body', pointer: `#/${field}`, detail: `no such ${what}` }],
+  });
+}
+
+export async function createBusinessContact(
+  em: EntityManager,
+  principal: Principal,
+  input: CreateBusinessContact,
+): Promise<BusinessContact> {
+  const [person, organization] = await Promise.all([
+    em.findOne(Person, { id: input.personId }),
+    em.findOne(Organization, { id: input.organizationId }),
+  ]);
+  if (!person) throw unknownLink('personId', input.personId);
+  if (!organization) throw unknownLink('organizationId', input.organizationId);
+  const others = await em.count(BusinessContact, { person: person.id });
+  const isPrimary = input.isPrimary ?? others === 0;
+  if (isPrimary) await clearPrimary(em, person.id);
+  const contact = em.create(BusinessContact, {
+    tenant: em.getReference(Tenant, principal.tenantId),
+    person,
+    organization,
+    email: input.email ?? null,
+    phone: input.phone?.number ?? null,
+    phoneE164: input.phone?.e164 ?? null,
+    position: input.position ?? null,
+    department: input.department ?? null,
+    employeeNumber: input.employeeNumber ?? null,
+    isPrimary,
+    createdBy: byUser(principal),
+    updatedBy: byUser(principal),
+  });
+  recordHistory(em, principal, {
+    type: 'business_contact',
+    id: contact.id,
+    action: 'create',
+    after: businessContactSnapshot(contact),
+  });
+  await em.flush();
+  await indexRecord(em, businessContactDocument(contact));
+  return contact;
+}
+
+async function clearPrimary(em: EntityManager, personId: string): Promise<void> {
+  const primaries = await em.find(BusinessContact, { person: personId, isPrimary: true });
+  for (const primary of primaries) primary.isPrimary = false;
+  // Before the new primary is inserted: the unique index allows one primary per person.
+  await em.flush();
+}
+
+export async function updateBusinessContact(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  patch: UpdateBusinessContact,
+  expectedVersion: number | undefined,
+): Promise<BusinessContact> {
+  const contact = await getBusinessContact(em, id);
+  checkVersion(contact, expectedVersion, 'The business contact');
+  const before = businessContactSnapshot(contact);
+  if (patch.email !== undefined) contact.email = patch.email;
+  if (patch.phone !== undefined) {
+    contact.phone = patch.phone?.number ?? null;
+    contact.phoneE164 = patch.phone?.e164 ?? null;
+  }
+  if (patch.position !== undefined) contact.position = patch.position;
+  if (patch.department !== undefined) contact.department = patch.department;
+  if (patch.employeeNumber !== undefined) contact.employeeNumber = patch.employeeNumber;
+  if (patch.isPrimary === true && !contact.isPrimary) {
+    await clearPrimary(em, contact.person.id);
+    contact.isPrimary = true;
+  } else if (patch.isPrimary === false) {
+    contact.isPrimary = false;
+  }
+  const after = businessContactSnapshot(contact);
+  if (JSON.stringify(before) === JSON.stringify(after)) return contact;
+  contact.updatedBy = byUser(principal);
+  recordHistory(em, principal, { type: 'business_contact', id: contact.id, action: 'update', before, after });
+  await em.flush();
+  await indexRecord(em, businessContactDocument(contact));
+  return contact;
+}
+
+async function reindexBusinessContacts(
+  em: EntityManager,
+  where: { person: string } | { organization: string },
+): Promise<void> {
+  const contacts = await em.find(BusinessContact, where, { populate: ['person', 'organization'] });
+  for (const contact of contacts) await indexRecord(em, businessContactDocument(contact));
+}
+
+export async function listBusinessContacts(
+  em: EntityManager,
+  options: {
+    personId?: string | undefined;
+    organizationId?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<{ items: BusinessContact[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 1) as [string] | undefined;
+  const items = await em.find(
+    BusinessContact,
+    {
+      ...(options.personId ? { person: options.personId } : {}),
+      ...(options.organizationId ? { organization: options.organizationId } : {}),
+      ...(after ? { id: { $gt: after[0] } } : {}),
+      // A business contact whose person or organization is in the trash is hidden with it.
+      person: { deletedAt: null, ...(options.personId ? { id: options.personId } : {}) },
+      organization: { deletedAt: null, ...(options.organizationId ? { id: options.organizationId } : {}) },
+    },
+    { populate: ['person', 'organization'], orderBy: { id: 'asc' }, limit: options.limit + 1 },
+  );
+  return page(items, options.limit, (last) => [last.id]);
+}
+
+// ---- lists --------------------------------------------------------------------------------
+
+function page<T>(items: T[], limit: number, key: (last: T) => unknown[]): { items: T[]; nextCursor: string | null } {
+  const hasMore = items.length > limit;
+  const shown = hasMore ? items.slice(0, limit) : items;
+  const last = shown.at(-1);
+  return { items: shown, nextCursor: hasMore && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
+export async function listPersons(
+  em: EntityManager,
+  options: { limit: number; cursor?: string | undefined; sort: 'name' | '-updatedAt' },
+): Promise<{ items: Person[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 4) as [string, string, string, string] | undefined;
+  if (options.sort === '-updatedAt') {
+    const items = await em.find(
+      Person,
+      after
+        ? {
+            $or: [{ updatedAt: { $lt: new Date(after[2]) } }, { updatedAt: new Date(after[2]), id: { $lt: after[3] } }],
+          }
+        : {},
+      { orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], limit: options.limit + 1 },
+    );
+    return page(items, options.limit, (last) => ['', '', last.updatedAt.toISOString(), last.id]);
+  }
+  const items = await em.find(
+    Person,
+    after
+      ? {
+          $or: [
+            { lastName: { $gt: after[0] } },
+            { lastName: after[0], firstName: { $gt: after[1] } },
+            { lastName: after[0], firstName: after[1], id: { $gt: after[3] } },
+          ],
+        }
+      : {},
+    { orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], limit: options.limit + 1 },
+  );
+  return page(items, options.limit, (last) => [last.lastName, last.firstName ?? '', '', last.id]);
+}
+
+export async function listOrganizations(
+  em: EntityManager,
+  options: { limit: number; cursor?: string | undefined; sort: 'name' | '-updatedAt' },
+): Promise<{ items: Organization[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
+  if (options.sort === '-updatedAt') {
+    const items = await em.find(
+      Organization,
+      after
+        ? {
+            $or: [{ updatedAt: { $lt: new Date(after[0]) } }, { updatedAt: new Date(after[0]), id: { $lt: after[1] } }],
+          }
+        : {},
+      { orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], limit: options.limit + 1 },
+    );
+    return page(items, options.limit, (last) => [last.updatedAt.toISOString(), last.id]);
+  }
+  const items = await em.find(
+    Organization,
+    after ? { $or: [{ name: { $gt: after[0] } }, { name: after[0], id: { $gt: after[1] } }] } : {},
+    { orderBy: [{ name: 'asc' }, { id: 'asc' }], limit: options.limit + 1 },
+  );
+  return page(items, options.limit, (last) => [last.name, last.id]);
+}
+
+// ---- trash (G4) ---------------------------------------------------------------------------
+
+type Trashable = Person | Organization | BusinessContact;
+
+async function findAny(em: EntityManager, type: ContactType, id: string): Promise<Trashable | null> {
+  const options = { filters: { [TRASH_FILTER]: false } };
+  if (type === 'person') return em.findOne(Person, { id }, options);
+  if (type === 'organization') return em.findOne(Organization, { id }, options);
+  return em.findOne(BusinessContact, { id }, { ...options, populate: ['person', 'organization'] });
+}
+
+function snapshotOf(type: ContactType, record: Trashable): Snapshot {
+  if (type === 'person') return personSnapshot(record as Person);
+  if (type === 'organization') return organizationSnapshot(record as Organization);
+  return businessContactSnapshot(record as BusinessContact);
+}
+
+function documentOf(type: ContactType, record: Trashable): SearchDocument {
+  if (type === 'person') return personDocument(record as Person);
+  if (type === 'organization') return organizationDocument(record as Organization);
+  return businessContactDocument(record as BusinessContact);
+}
+
+/**
+ * Moves a record to the trash. The business contacts of a person or organization go with it,
+ * stamped with the same time, so that restoring brings exactly those back.
+ */
+export async function trashRecord(
+  em: EntityManager,
+  principal: Principal,
+  type: ContactType,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const record = await findAny(em, type, id);
+  if (!record || record.deletedAt) throw missing(type, id);
+  checkVersion(record, expectedVersion, `The ${TYPE_LABEL[type]}`);
+  const now = new Date();
+  const followers =
+    type === 'business_contact'
+      ? []
+      : await em.find(BusinessContact, type === 'person' ? { person: id } : { organization: id });
+  for (const target of [record, ...followers]) {
+    target.deletedAt = now;
+    target.deletedBy = byUser(principal);
+  }
+  recordHistory(em, principal, { type, id, action: 'delete', before: snapshotOf(type, record) });
+  for (const follower of followers) {
+    recordHistory(em, principal, { type: 'business_contact', id: follower.id, action: 'delete' });
+  }
+  await em.flush();
+  await unindexRecord(em, type, id);
+  for (const follower of followers) await unindexRecord(em, 'business_contact', follower.id);
+}
+
+export async function restoreRecord(
+  em: EntityManager,
+  principal: Principal,
+  type: ContactType,
+  id: string,
+): Promise<Trashable> {
+  const record = await findAny(em, type, id);
+  if (!record?.deletedAt) throw notFound(`There is no ${TYPE_LABEL[type]} ${id} in the trash.`);
+  if (record instanceof BusinessContact && (record.person.deletedAt || record.organization.deletedAt)) {
+    throw new AppError({
+      status: 409,
+      code: 'linked_record_in_trash',
+      title: 'Restore the person or organization first',
+      detail: 'This business contact joins a person or organization that is in the trash; restore that one first.',
+    });
+  }
+  const trashedAt = record.deletedAt.getTime();
+  const followers =
+    type === 'business_contact'
+      ? []
+      : (
+          await em.find(BusinessContact, type === 'person' ? { person: id } : { organization: id }, {
+            filters: { [TRASH_FILTER]: false },
+            populate: ['person', 'organization'],
+          })
+        ).filter((follower) => follower.deletedAt?.getTime() === trashedAt);
+  record.deletedAt = null;
+  record.deletedBy = null;
+  const restored: BusinessContact[] = [];
+  for (const follower of followers) {
+    const otherSide = type === 'person' ? follower.organization : follower.person;
+    if (otherSide.deletedAt) continue; // still hidden with its other side
+    follower.deletedAt = null;
+    follower.deletedBy = null;
+    restored.push(follower);
+    recordHistory(em, principal, { type: 'business_contact', id: follower.id, action: 'restore' });
+  }
+  recordHistory(em, principal, { type, id, action: 'restore', after: snapshotOf(type, record) });
+  await em.flush();
+  await indexRecord(em, documentOf(type, record));
+  for (const follower of restored) await indexRecord(em, businessContactDocument(follower));
+  return record;
+}
+
+/** Deletes a trashed record for good (admins only). */
+export async function purgeRecord(
+  em: EntityManager,
+  principal: Principal,
+  type: ContactType,
+  id: string,
+): Promise<void> {
+  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty records from the trash.');
+  const record = await findAny(em, type, id);
+  if (!record?.deletedAt) throw notFound(`There is no ${TYPE_LABEL[type]} ${id} in the trash.`);
+  em.remove(record);
+  await em.flush();
+  await unindexRecord(em, type, id);
+}
+
+export interface TrashItem {
+  type: ContactType;
+  id: string;
+  title: string;
+  deletedAt: string;
+  deletedBy: string | null;
+}
+
+export async function listTrash(
+  em: EntityManager,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ items: TrashItem[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
+  const rows = await em
+    .getConnection()
+    .execute<{ type: ContactType; id: string; title: string; deleted_at: string; deleted_by: string | null }[]>(
+      `select * from (
+       select 'person' as type, id, concat_ws(' ', title, first_name, last_name) as title, deleted_at, deleted_by
+         from person where deleted_at is not null
+       union all
+       select 'organization', id, name, deleted_at, deleted_by from organization where deleted_at is not null
+       union all
+       select 'business_contact', bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')', bc.deleted_at, bc.deleted_by
+         from business_contact bc join person p on p.id = bc.person_id join organization o on o.id = bc.organization_id
+        where bc.deleted_at is not null and p.deleted_at is null and o.deleted_at is null
+     ) trash
+     where ${after ? '(deleted_at, id) < (?::timestamptz, ?::uuid)' : 'true'}
+     order by deleted_at desc, id desc
+     limit ?`,
+      [...(after ?? []), options.limit + 1],
+      'all',
+      em.getTransactionContext(),
+    );
+  const items = rows.map((row) => ({
+    type: row.type,
+    id: row.id,
+    title: row.title,
+    deletedAt: new Date(row.deleted_at).toISOString(),
+    deletedBy: row.deleted_by,
+  }));
+  return page(items, options.limit, (last) => [last.deletedAt, last.id]);
+}

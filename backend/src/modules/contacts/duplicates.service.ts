@@ -1,0 +1,189 @@
+// Duplicate check (C6): candidates from the search documents by same email, phone or VAT id,
+// same sound (Kölner Phonetik) or similar spelling (trigrams), scored in one place.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../http/errors.ts';
+import { pgArray } from '../../records/search-index.ts';
+import type { AddressValue, Organization, Person } from './contact.entity.ts';
+import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
+import {
+  LIKELY_DUPLICATE,
+  type MatchReason,
+  normalizeCompanyName,
+  normalizePersonName,
+  phoneticCodes,
+  scoreMatch,
+} from './matching.ts';
+
+export interface DuplicateDraft {
+  type: 'person' | 'organization';
+  /** Normalized name, as in the search document. */
+  normalized: string;
+  /** Phonetic codes of the whole name. */
+  phonetic: string[];
+  /** Codes that must sound alike for a name match: the last name's, or the company name's. */
+  keyPhonetic: string[];
+  emails: string[];
+  phones: string[];
+  postalCodes: string[];
+  vatId: string | null;
+}
+
+interface CandidateRow {
+  record_id: string;
+  title: string;
+  phonetic: string[];
+  similarity: number;
+  same_email: boolean;
+  same_phone: boolean;
+  same_vat: boolean;
+  same_postal: boolean;
+}
+
+const postalCodes = (addresses: readonly AddressValue[]) => [
+  ...new Set(addresses.flatMap((address) => (address.postalCode ? [address.postalCode] : []))),
+];
+
+export function personDraft(
+  person: Pick<Person, 'firstName' | 'lastName' | 'emails' | 'phones' | 'addresses'>,
+): DuplicateDraft {
+  return {
+    type: 'person',
+    normalized: normalizePersonName(person.firstName, person.lastName),
+    phonetic: phoneticCodes(`${person.firstName ?? ''} ${person.lastName}`, 'person'),
+    keyPhonetic: phoneticCodes(person.lastName, 'person'),
+    emails: person.emails.map((email) => email.address),
+    phones: person.phones.map((phone) => phone.e164),
+    postalCodes: postalCodes(person.addresses),
+    vatId: null,
+  };
+}
+
+export function organizationDraft(
+  organization: Pick<Organization, 'name' | 'emails' | 'phones' | 'addresses' | 'vatId'>,
+): DuplicateDraft {
+  const phonetic = phoneticCodes(organization.name, 'organization');
+  return {
+    type: 'organization',
+    normalized: normalizeCompanyName(organization.name),
+    phonetic,
+    keyPhonetic: phonetic,
+    emails: organization.emails.map((email) => email.address),
+    phones: organization.phones.map((phone) => phone.e164),
+    postalCodes: postalCodes(organization.addresses),
+    vatId: organization.vatId ?? null,
+  };
+}
+
+const MIN_SCORE = 0.35;
+const MAX_CANDIDATES = 10;
+
+/** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
+export async function findDuplicates(
+  em: EntityManager,
+  draft: DuplicateDraft,
+  excludeIds: readonly string[] = [],
+): Promise<DuplicateCandidate[]> {
+  const rows = await em.getConnection().execute<CandidateRow[]>(
+    `select record_id, title, phonetic, similarity(normalized, ?) as similarity,
+            emails && ?::text[] as same_email, phones && ?::text[] as same_phone,
+            coalesce(vat_id = ?, false) as same_vat, postal_codes && ?::text[] as same_postal
+       from search_document
+      where tenant_id = crm_current_tenant() and record_type = ?
+        and not (record_id = any(?::uuid[]))
+        and (normalized % ? or phonetic @> ?::text[] or emails && ?::text[] or phones && ?::text[]
+             or (?::text is not null and vat_id = ?))
+      order by similarity(normalized, ?) desc
+      limit 200`,
+    [
+      draft.normalized,
+      pgArray(draft.emails),
+      pgArray(draft.phones),
+      draft.vatId,
+      pgArray(draft.postalCodes),
+      draft.type,
+      pgArray([...excludeIds]),
+      draft.normalized,
+      pgArray(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
+      pgArray(draft.emails),
+      pgArray(draft.phones),
+      draft.vatId,
+      draft.vatId,
+      draft.normalized,
+    ],
+    'all',
+    em.getTransactionContext(),
+  );
+  const mine = new Set(draft.phonetic);
+  return rows
+    .map((row) => {
+      const theirs = new Set(row.phonetic);
+      const shared = [...mine].filter((code) => theirs.has(code)).length;
+      const shorter = Math.min(mine.size, theirs.size);
+      const { score, reasons } = scoreMatch({
+        sameEmail: row.same_email,
+        samePhone: row.same_phone,
+        sameVatId: row.same_vat,
+        samePostalCode: row.same_postal,
+        phoneticOverlap: shorter === 0 ? 0 : shared / shorter,
+        trigramSimilarity: Number(row.similarity),
+      });
+      return { id: row.record_id, type: draft.type, title: row.title, score: round(score), reasons };
+    })
+    .filter((candidate) => candidate.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title))
+    .slice(0, MAX_CANDIDATES);
+}
+
+const round = (score: number) => Math.round(score * 1000) / 1000;
+
+/** Refuses a write when likely duplicates exist, unless the caller confirmed (?confirm=duplicate). */
+export async function guardAgainstDuplicates(
+  em: EntityManager,
+  draft: DuplicateDraft,
+  options: { confirmed: boolean; excludeIds?: readonly string[] },
+): Promise<void> {
+  if (options.confirmed) return;
+  const likely = (await findDuplicates(em, draft, options.excludeIds)).filter(
+    (candidate) => candidate.score >= LIKELY_DUPLICATE,
+  );
+  if (likely.length === 0) return;
+  const best = likely[0] as DuplicateCandidate;
+  throw new AppError({
+    status: 409,
+    code: 'likely_duplicate',
+    title: 'This may already exist',
+    detail: `${best.title} looks like the same ${draft.type} (${describe(best.reasons)}). Open it instead, or save anyway with ?confirm=duplicate.`,
+    extensions: { candidates: likely },
+  });
+}
+
+const REASON_TEXT: Record<MatchReason, string> = {
+  same_email: 'same email',
+  same_phone: 'same phone',
+  same_vat_id: 'same VAT id',
+  same_sound: 'sounds alike',
+  similar_spelling: 'similar spelling',
+  same_postal_code: 'same postal code',
+};
+
+const describe = (reasons: readonly MatchReason[]) => reasons.map((reason) => REASON_TEXT[reason]).join(', ');
+
+/** POST /duplicates/check: candidates for a draft that is not saved. */
+export async function checkDuplicates(
+  em: EntityManager,
+  check:
+    | { type: 'person'; record: CreatePerson; excludeId?: string | undefined }
+    | { type: 'organization'; record: CreateOrganization; excludeId?: string | undefined },
+): Promise<DuplicateCandidate[]> {
+  const phones = (check.record.phones ?? []).map((phone) => ({ ...phone }));
+  const common = {
+    emails: check.record.emails ?? [],
+    phones,
+    addresses: (check.record.addresses ?? []) as AddressValue[],
+  };
+  const draft =
+    check.type === 'person'
+      ? personDraft({ ...common, firstName: check.record.firstName ?? null, lastName: check.record.lastName })
+      : organizationDraft({ ...common, name: check.record.name, vatId: check.record.vatId ?? null });
+  return findDuplicates(em, draft, check.excludeId ? [check.excludeId] : []);
+}

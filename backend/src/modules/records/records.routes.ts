@@ -1,0 +1,76 @@
+// History (G3) and trash (G4) of every record type.
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { emOf } from '../../http/principal.ts';
+import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { historyOf } from '../../records/history.ts';
+import { listTrash } from '../contacts/contacts.service.ts';
+
+const RECORD_TYPES = ['person', 'organization', 'business_contact'] as const;
+
+const HistoryItemSchema = z
+  .object({
+    id: z.uuid(),
+    changeId: z.uuid(),
+    action: z.enum(['create', 'update', 'delete', 'restore', 'merge']),
+    field: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    changedBy: z.uuid().nullable(),
+    changedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'HistoryItem' });
+
+const TrashItemSchema = z
+  .object({
+    type: z.enum(RECORD_TYPES),
+    id: z.uuid(),
+    title: z.string(),
+    deletedAt: z.iso.datetime(),
+    deletedBy: z.uuid().nullable(),
+  })
+  .meta({ id: 'TrashItem' });
+
+export function recordsRoutes(): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/history',
+      operationId: 'getHistory',
+      summary: 'Every change of a record, newest first, with before, after and who',
+      tags: ['History'],
+      query: PageQuerySchema.extend({ type: z.enum(RECORD_TYPES), id: z.uuid() }),
+      responses: {
+        200: {
+          description: 'A page of changes',
+          content: { 'application/json': { schema: pageOf(HistoryItemSchema, 'HistoryPage') } },
+        },
+      },
+      async handler(ctx, { query }) {
+        const before = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+        const items = await historyOf(emOf(ctx), query.type, query.id, { limit: query.limit + 1, before });
+        const hasMore = items.length > query.limit;
+        const shown = hasMore ? items.slice(0, query.limit) : items;
+        const last = shown.at(-1);
+        ctx.body = { items: shown, nextCursor: hasMore && last ? encodeCursor([last.changedAt, last.id]) : null };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/trash',
+      operationId: 'listTrash',
+      summary: 'Records in the trash, most recently deleted first',
+      tags: ['Trash'],
+      query: PageQuerySchema,
+      responses: {
+        200: {
+          description: 'A page of the trash',
+          content: { 'application/json': { schema: pageOf(TrashItemSchema, 'TrashPage') } },
+        },
+      },
+      async handler(ctx, { query }) {
+        ctx.body = await listTrash(emOf(ctx), query);
+      },
+    }),
+  ];
+}

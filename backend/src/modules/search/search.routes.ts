@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { emOf } from '../../http/principal.ts';
+import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { search } from './search.service.ts';
+
+const SEARCHABLE = ['person', 'organization', 'business_contact'] as const;
+
+export const SearchResultSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        type: z.string(),
+        id: z.uuid(),
+        title: z.string(),
+        subtitle: z.string().nullable(),
+        score: z.number(),
+        highlight: z.string().meta({ description: 'The title as HTML with the matched words in <mark>' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SearchResult' });
+
+export function searchRoutes(): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/search',
+      operationId: 'search',
+      summary: 'Find records by name, email, phone, city; tolerant of spelling (Mueller = Müller) and sound',
+      tags: ['Search'],
+      query: z.object({
+        q: z.string().trim().min(1, 'say what to look for').max(200, 'at most 200 characters'),
+        type: z
+          .union([z.enum(SEARCHABLE), z.array(z.enum(SEARCHABLE))])
+          .optional()
+          .transform((value) => (value === undefined ? undefined : Array.isArray(value) ? value : [value])),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      responses: {
+        200: { description: 'Best matches first', content: { 'application/json': { schema: SearchResultSchema } } },
+      },
+      async handler(ctx, { query }) {
+        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit }) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,85 @@
+// Global search over the search documents: prefix and full text on folded words (ä = ae),
+// similar spelling (trigrams) and same sound (Kölner Phonetik), ranked, typed, highlighted.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../../records/search-index.ts';
+import { foldText, phoneticCodes } from '../contacts/matching.ts';
+
+export interface SearchHit {
+  type: string;
+  id: string;
+  title: string;
+  subtitle: string | null;
+  score: number;
+  /** The title with the matched words in <mark>, HTML-escaped otherwise. */
+  highlight: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+function highlight(title: string, words: readonly string[]): string {
+  return title
+    .split(/(\s+|[-(),·])/)
+    .map((part) => {
+      const folded = foldText(part);
+      const hit = folded !== '' && words.some((word) => folded.startsWith(word));
+      return hit ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part);
+    })
+    .join('');
+}
+
+export async function search(
+  em: EntityManager,
+  options: { q: string; types?: readonly string[] | undefined; limit: number },
+): Promise<SearchHit[]> {
+  const folded = foldText(options.q);
+  const words = folded.split(' ').filter(Boolean).slice(0, 8);
+  if (words.length === 0) return [];
+  // Every word as a prefix: "muel schm" finds "Müller, Schmidt".
+  const prefixQuery = words
+    .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
+    .filter((w) => w !== ':*')
+    .join(' & ');
+  const codes = phoneticCodes(options.q, 'person');
+  const rows = await em
+    .getConnection()
+    .execute<{ record_type: string; record_id: string; title: string; subtitle: string | null; score: number }[]>(
+      `select record_type, record_id, title, subtitle,
+            (case when body @@ to_tsquery('simple', ?) then 1.0 else 0 end)
+            + similarity(normalized, ?)
+            + (case when phonetic @> ?::text[] and cardinality(?::text[]) > 0 then 0.5 else 0 end)
+            + ts_rank(body, to_tsquery('simple', ?)) as score
+       from search_document
+      where tenant_id = crm_current_tenant()
+        ${options.types?.length ? 'and record_type = any(?::text[])' : ''}
+        and (body @@ to_tsquery('simple', ?) or normalized % ? or (cardinality(?::text[]) > 0 and phonetic @> ?::text[]))
+      order by score desc, title
+      limit ?`,
+      [
+        prefixQuery || 'x',
+        folded,
+        pgArray(codes),
+        pgArray(codes),
+        prefixQuery || 'x',
+        ...(options.types?.length ? [pgArray([...options.types])] : []),
+        prefixQuery || 'x',
+        folded,
+        pgArray(codes),
+        pgArray(codes),
+        options.limit,
+      ],
+      'all',
+      em.getTransactionContext(),
+    );
+  return rows.map((row) => ({
+    type: row.record_type,
+    id: row.record_id,
+    title: row.title,
+    subtitle: row.subtitle,
+    score: Math.round(Number(row.score) * 1000) / 1000,
+    highlight: highlight(row.title, words),
+  }));
+}
