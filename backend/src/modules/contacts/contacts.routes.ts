@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { type Organization, Person } from './contact.entity.ts';
 import {
   BusinessContactsPageSchema,
   BusinessContactViewSchema,
@@ -16,6 +17,7 @@ import {
   ListQuerySchema,
   LookupQuerySchema,
   LookupResultSchema,
+  MergeSchema,
   OrganizationsPageSchema,
   OrganizationViewSchema,
   PersonsPageSchema,
@@ -46,6 +48,7 @@ import {
 } from './contacts.service.ts';
 import { checkDuplicates } from './duplicates.service.ts';
 import { lookupEmails } from './lookup.service.ts';
+import { mergeRecords } from './merge.service.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -328,6 +331,28 @@ export function contactsRoutes(): RouteSpec[] {
       responses: { 200: json(DuplicateCheckResultSchema, 'Candidates, best first') },
       async handler(ctx, { body }) {
         ctx.body = { candidates: await checkDuplicates(emOf(ctx), body) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/duplicates/merge',
+      operationId: 'mergeDuplicates',
+      summary: "Merge a duplicate into a surviving record of the same type; If-Match with the survivor's ETag",
+      tags: ['Duplicates'],
+      body: MergeSchema,
+      responses: {
+        200: json(z.union([PersonViewSchema, OrganizationViewSchema]), 'The surviving record'),
+        404: writeProblems[404],
+        409: problem('Merging a record with itself'),
+        412: writeProblems[412],
+      },
+      async handler(ctx, { body }) {
+        const survivor = await mergeRecords(emOf(ctx), principalOf(ctx), body, ifMatchVersion(ctx));
+        answer(
+          ctx,
+          survivor.version,
+          survivor instanceof Person ? personView(survivor) : organizationView(survivor as Organization),
+        );
       },
     }),
     defineRoute({

@@ -345,3 +345,19 @@ export type PersonView = z.infer<typeof PersonViewSchema>;
 export type OrganizationView = z.infer<typeof OrganizationViewSchema>;
 export type BusinessContactView = z.infer<typeof BusinessContactViewSchema>;
 export type DuplicateCandidate = z.infer<typeof DuplicateCandidateSchema>;
+
+export const MergeSchema = z
+  .object({
+    type: z.enum(['person', 'organization']),
+    survivorId: z.uuid().meta({ description: 'The record that stays' }),
+    mergedId: z.uuid().meta({ description: 'The duplicate that moves into it and goes to the trash' }),
+    take: z
+      .record(z.string(), z.enum(['survivor', 'merged']))
+      .optional()
+      .meta({
+        description:
+          "Whose value a field keeps. Default: the survivor's (an empty one takes the other's); emails, phones and addresses: both.",
+      }),
+  })
+  .strict()
+  .meta({ id: 'Merge' });

@@ -41,7 +41,7 @@ export const personName = (person: Pick<Person, 'title' | 'firstName' | 'lastNam
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
-function personSnapshot(person: Person): Snapshot {
+export function personSnapshot(person: Person): Snapshot {
   return {
     title: person.title ?? null,
     firstName: person.firstName ?? null,
@@ -73,7 +73,7 @@ export function personView(person: Person): PersonView {
   };
 }
 
-function organizationSnapshot(organization: Organization): Snapshot {
+export function organizationSnapshot(organization: Organization): Snapshot {
   return {
     name: organization.name,
     emails: organization.emails,
@@ -142,7 +142,7 @@ export function businessContactView(contact: BusinessContact): BusinessContactVi
 
 const cities = (addresses: readonly AddressValue[]) => addresses.flatMap((address) => address.city ?? []);
 
-function personDocument(person: Person): SearchDocument {
+export function personDocument(person: Person): SearchDocument {
   const draft = personDraft(person);
   return {
     type: 'person',
@@ -159,7 +159,7 @@ function personDocument(person: Person): SearchDocument {
   };
 }
 
-function organizationDocument(organization: Organization): SearchDocument {
+export function organizationDocument(organization: Organization): SearchDocument {
   const draft = organizationDraft(organization);
   return {
     type: 'organization',
@@ -183,7 +183,7 @@ function organizationDocument(organization: Organization): SearchDocument {
   };
 }
 
-function businessContactDocument(contact: BusinessContact): SearchDocument {
+export function businessContactDocument(contact: BusinessContact): SearchDocument {
   const person = contact.person;
   const organization = contact.organization;
   return {
@@ -247,7 +247,7 @@ function addressesFrom(input: AddressInput[] | undefined): AddressValue[] {
   }));
 }
 
-function uniqueEmails(emails: EmailValue[] | undefined): EmailValue[] {
+export function uniqueEmails(emails: EmailValue[] | undefined): EmailValue[] {
   const seen = new Set<string>();
   return (emails ?? []).filter((email) => !seen.has(email.address) && seen.add(email.address));
 }
