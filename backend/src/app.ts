@@ -19,6 +19,7 @@ import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { tagsRoutes } from './modules/tags/tags.routes.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -39,6 +40,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...contactsRoutes(),
     ...searchRoutes(),
     ...recordsRoutes(),
+    ...tagsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

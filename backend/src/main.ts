@@ -82,8 +82,9 @@ if (isEntryPoint) {
   try {
     const config = loadConfig();
     const started = await startBackend(config);
-    process.stdout.write(`CRM API listening on ${started.apiUrl} (OpenAPI: ${started.apiUrl}/openapi.json)\n`);
+    // Signals are handled before anyone is told we listen: a supervisor may stop us right away.
     stopOnSignals(started.stop, config.shutdownTimeoutMs);
+    process.stdout.write(`CRM API listening on ${started.apiUrl} (OpenAPI: ${started.apiUrl}/openapi.json)\n`);
   } catch (error) {
     reportStartFailure(error);
   }

@@ -22,6 +22,10 @@ try {
   const backend = await startBackend(config, {
     beforeListen: (orm) => seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => undefined),
   });
+  stopOnSignals(async () => {
+    await backend.stop();
+    await emulator.stop();
+  }, config.shutdownTimeoutMs);
   const line = (label: string, value: string) => `  ${label.padEnd(24)}${value}`;
   process.stdout.write(
     [
@@ -39,10 +43,6 @@ try {
       '',
     ].join('\n'),
   );
-  stopOnSignals(async () => {
-    await backend.stop();
-    await emulator.stop();
-  }, config.shutdownTimeoutMs);
 } catch (error) {
   reportStartFailure(error);
 }

@@ -4,9 +4,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000_initial } from './Migration20261123000000_initial.ts';
 import { Migration20261123010000_identity } from './Migration20261123010000_identity.ts';
 import { Migration20261123020000_contacts } from './Migration20261123020000_contacts.ts';
+import { Migration20261123030000_tags_custom_fields } from './Migration20261123030000_tags_custom_fields.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123010000_identity', class: Migration20261123010000_identity },
   { name: 'Migration20261123020000_contacts', class: Migration20261123020000_contacts },
+  { name: 'Migration20261123030000_tags_custom_fields', class: Migration20261123030000_tags_custom_fields },
 ];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { tagsOf } from '../tags/tags.service.ts';
 import { type Organization, Person } from './contact.entity.ts';
 import {
   BusinessContactsPageSchema,
@@ -136,7 +137,15 @@ export function contactsRoutes(): RouteSpec[] {
       responses: { 200: json(PersonsPageSchema, 'A page of persons') },
       async handler(ctx, { query }) {
         const page = await listPersons(emOf(ctx), query);
-        ctx.body = { items: page.items.map(personView), nextCursor: page.nextCursor };
+        const tags = await tagsOf(
+          emOf(ctx),
+          'person',
+          page.items.map((person) => person.id),
+        );
+        ctx.body = {
+          items: page.items.map((person) => personView(person, tags.get(person.id))),
+          nextCursor: page.nextCursor,
+        };
       },
     }),
     defineRoute({
@@ -165,7 +174,8 @@ export function contactsRoutes(): RouteSpec[] {
       responses: { 200: json(PersonViewSchema, 'The person'), 404: writeProblems[404] },
       async handler(ctx, { params }) {
         const person = await getPerson(emOf(ctx), params.id);
-        answer(ctx, person.version, personView(person));
+        const tags = await tagsOf(emOf(ctx), 'person', [person.id]);
+        answer(ctx, person.version, personView(person, tags.get(person.id)));
       },
     }),
     defineRoute({
@@ -183,7 +193,8 @@ export function contactsRoutes(): RouteSpec[] {
           expectedVersion: ifMatchVersion(ctx),
           confirmed: query.confirm === 'duplicate',
         });
-        answer(ctx, person.version, personView(person));
+        const tags = await tagsOf(emOf(ctx), 'person', [person.id]);
+        answer(ctx, person.version, personView(person, tags.get(person.id)));
       },
     }),
     ...lifecycleRoutes('person', '/api/v1/persons', 'Persons'),
@@ -199,7 +210,15 @@ export function contactsRoutes(): RouteSpec[] {
       responses: { 200: json(OrganizationsPageSchema, 'A page of organizations') },
       async handler(ctx, { query }) {
         const page = await listOrganizations(emOf(ctx), query);
-        ctx.body = { items: page.items.map(organizationView), nextCursor: page.nextCursor };
+        const tags = await tagsOf(
+          emOf(ctx),
+          'organization',
+          page.items.map((organization) => organization.id),
+        );
+        ctx.body = {
+          items: page.items.map((organization) => organizationView(organization, tags.get(organization.id))),
+          nextCursor: page.nextCursor,
+        };
       },
     }),
     defineRoute({
@@ -232,7 +251,8 @@ export function contactsRoutes(): RouteSpec[] {
       responses: { 200: json(OrganizationViewSchema, 'The organization'), 404: writeProblems[404] },
       async handler(ctx, { params }) {
         const organization = await getOrganization(emOf(ctx), params.id);
-        answer(ctx, organization.version, organizationView(organization));
+        const tags = await tagsOf(emOf(ctx), 'organization', [organization.id]);
+        answer(ctx, organization.version, organizationView(organization, tags.get(organization.id)));
       },
     }),
     defineRoute({
@@ -250,7 +270,8 @@ export function contactsRoutes(): RouteSpec[] {
           expectedVersion: ifMatchVersion(ctx),
           confirmed: query.confirm === 'duplicate',
         });
-        answer(ctx, organization.version, organizationView(organization));
+        const tags = await tagsOf(emOf(ctx), 'organization', [organization.id]);
+        answer(ctx, organization.version, organizationView(organization, tags.get(organization.id)));
       },
     }),
     ...lifecycleRoutes('organization', '/api/v1/organizations', 'Organizations'),

@@ -2,6 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { pageOf } from '../../http/pagination.ts';
+import { TagViewSchema } from '../tags/tags.schemas.ts';
 import { isValidPostalCode, normalizeEmail, normalizeVatId } from './matching.ts';
 
 const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
@@ -136,7 +137,7 @@ export const PersonViewSchema = z
     birthday: z.string().nullable(),
     language: z.enum(['de', 'en']).nullable(),
     customFields: CustomFieldsSchema,
-    tags: z.array(z.string()),
+    tags: z.array(TagViewSchema),
     ...audit,
   })
   .meta({ id: 'Person' });
@@ -195,7 +196,7 @@ export const OrganizationViewSchema = z
     revenue: z.string().nullable(),
     website: z.string().nullable(),
     customFields: CustomFieldsSchema,
-    tags: z.array(z.string()),
+    tags: z.array(TagViewSchema),
     ...audit,
   })
   .meta({ id: 'Organization' });

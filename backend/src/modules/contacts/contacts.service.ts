@@ -10,6 +10,7 @@ import { indexRecord, type SearchDocument, unindexRecord } from '../../records/s
 import { checkVersion } from '../identity/identity.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { User } from '../identity/user.entity.ts';
+import type { TagView } from '../tags/tags.service.ts';
 import {
   type AddressValue,
   BusinessContact,
@@ -56,14 +57,14 @@ export function personSnapshot(person: Person): Snapshot {
   };
 }
 
-export function personView(person: Person): PersonView {
+export function personView(person: Person, tags: TagView[] = []): PersonView {
   return {
     id: person.id,
     ...(personSnapshot(person) as Omit<
       PersonView,
       'id' | 'tags' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt'
     >),
-    tags: [],
+    tags,
     version: person.version,
     createdAt: person.createdAt.toISOString(),
     createdBy: person.createdBy ?? null,
@@ -89,14 +90,14 @@ export function organizationSnapshot(organization: Organization): Snapshot {
   };
 }
 
-export function organizationView(organization: Organization): OrganizationView {
+export function organizationView(organization: Organization, tags: TagView[] = []): OrganizationView {
   return {
     id: organization.id,
     ...(organizationSnapshot(organization) as Omit<
       OrganizationView,
       'id' | 'tags' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt'
     >),
-    tags: [],
+    tags,
     version: organization.version,
     createdAt: organization.createdAt.toISOString(),
     createdBy: organization.createdBy ?? null,
