@@ -14,6 +14,7 @@ import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts'
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
+import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
@@ -41,6 +42,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...searchRoutes(),
     ...recordsRoutes(),
     ...tagsRoutes(),
+    ...customFieldsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

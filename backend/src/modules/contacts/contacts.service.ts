@@ -7,6 +7,7 @@ import { forbidden, type Principal } from '../../http/principal.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkVersion } from '../identity/identity.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { User } from '../identity/user.entity.ts';
@@ -277,7 +278,7 @@ export async function createPerson(
     addresses: addressesFrom(input.addresses),
     birthday: input.birthday ?? null,
     language: input.language ?? null,
-    customFields: input.customFields ?? {},
+    customFields: await applyCustomFields(em, 'person', {}, input.customFields),
     ownerId: input.ownerId === undefined ? byUser(principal) : input.ownerId,
   };
   await guardAgainstDuplicates(em, personDraft(values), options);
@@ -312,7 +313,9 @@ export async function updatePerson(
   if (patch.addresses !== undefined) person.addresses = addressesFrom(patch.addresses);
   if (patch.birthday !== undefined) person.birthday = patch.birthday;
   if (patch.language !== undefined) person.language = patch.language;
-  if (patch.customFields !== undefined) person.customFields = patch.customFields;
+  if (patch.customFields !== undefined) {
+    person.customFields = await applyCustomFields(em, 'person', person.customFields, patch.customFields);
+  }
   if (patch.ownerId !== undefined) person.ownerId = patch.ownerId;
   const after = personSnapshot(person);
   if (JSON.stringify(before) === JSON.stringify(after)) return person;
@@ -361,7 +364,7 @@ export async function createOrganization(
     employeeCount: input.employeeCount ?? null,
     revenue: input.revenue ?? null,
     website: input.website ?? null,
-    customFields: input.customFields ?? {},
+    customFields: await applyCustomFields(em, 'organization', {}, input.customFields),
     ownerId: input.ownerId === undefined ? byUser(principal) : input.ownerId,
   };
   await guardAgainstDuplicates(em, organizationDraft(values), options);
@@ -402,7 +405,14 @@ export async function updateOrganization(
   if (patch.employeeCount !== undefined) organization.employeeCount = patch.employeeCount;
   if (patch.revenue !== undefined) organization.revenue = patch.revenue;
   if (patch.website !== undefined) organization.website = patch.website;
-  if (patch.customFields !== undefined) organization.customFields = patch.customFields;
+  if (patch.customFields !== undefined) {
+    organization.customFields = await applyCustomFields(
+      em,
+      'organization',
+      organization.customFields,
+      patch.customFields,
+    );
+  }
   if (patch.ownerId !== undefined) organization.ownerId = patch.ownerId;
   const after = organizationSnapshot(organization);
   if (JSON.stringify(before) === JSON.stringify(after)) return organization;

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+
+describe('custom fields', () => {
+  let t: TestApp;
+  let contoso: TestTenant;
+  let admin: AuthedAgent;
+  let rep: AuthedAgent;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    contoso = await t.createTenant('Contoso Felder GmbH', [
+      { displayName: 'Anna Schmidt' },
+      { displayName: 'Björn Müller', appRoles: ['CRM.SalesRep'] },
+    ]);
+    admin = await contoso.as(contoso.upn('Anna Schmidt'));
+    rep = await contoso.as(contoso.upn('Björn Müller'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lets admins define fields of every type with German and English labels', async () => {
+    const fields = [
+      {
+        entityType: 'organization',
+        key: 'customer_number',
+        labels: { de: 'Kundennummer', en: 'Customer number' },
+        type: 'text',
+        required: true,
+      },
+      {
+        entityType: 'organization',
+        key: 'branches',
+        labels: { de: 'Filialen', en: 'Branches' },
+        type: 'number',
+        position: 1,
+      },
+      {
+        entityType: 'organization',
+        key: 'newsletter',
+        labels: { de: 'Newsletter', en: 'Newsletter' },
+        type: 'boolean',
+        position: 2,
+      },
+      {
+        entityType: 'organization',
+        key: 'customer_since',
+        labels: { de: 'Kunde seit', en: 'Customer since' },
+        type: 'date',
+        position: 3,
+      },
+      {
+        entityType: 'organization',
+        key: 'segment',
+        labels: { de: 'Segment', en: 'Segment' },
+        type: 'select',
+        position: 4,
+        options: [
+          { value: 'a', labels: { de: 'A-Kunde', en: 'A customer' } },
+          { value: 'b', labels: { de: 'B-Kunde', en: 'B customer' } },
+        ],
+      },
+    ];
+    for (const field of fields) expect((await admin.post('/api/v1/admin/custom-fields').send(field)).status).toBe(201);
+    const list = await rep.get('/api/v1/custom-fields?entityType=organization');
+    expect(list.body.items.map((field: { key: string }) => field.key)).toEqual([
+      'customer_number',
+      'branches',
+      'newsletter',
+      'customer_since',
+      'segment',
+    ]);
+    expect((await rep.post('/api/v1/admin/custom-fields').send(fields[1])).status).toBe(403);
+    expect((await admin.post('/api/v1/admin/custom-fields').send(fields[1])).status).toBe(409);
+    const noOptions = await admin
+      .post('/api/v1/admin/custom-fields')
+      .send({ entityType: 'person', key: 'mood', labels: { de: 'Laune', en: 'Mood' }, type: 'select' });
+    expect(noOptions.body.errors[0].pointer).toBe('#/options');
+  });
+
+  it('validates every value on write and names each bad one', async () => {
+    const res = await rep.post('/api/v1/organizations').send({
+      name: 'Feldtest GmbH',
+      customFields: { branches: 'drei', newsletter: 'ja', customer_since: '2026-13-01', segment: 'z', colour: 'blau' },
+    });
+    expect(res.status).toBe(400);
+    const byPointer = Object.fromEntries(
+      res.body.errors.map((error: { pointer: string; detail: string }) => [error.pointer, error.detail]),
+    );
+    expect(byPointer).toEqual({
+      '#/customFields/branches': 'must be a number',
+      '#/customFields/newsletter': 'must be true or false',
+      '#/customFields/customer_since': 'must be a date like 2026-11-23',
+      '#/customFields/segment': 'must be one of a, b',
+      '#/customFields/colour': 'there is no custom field "colour" for organization',
+      '#/customFields/customer_number': 'Customer number is required',
+    });
+  });
+
+  it('stores valid values, changes single keys and refuses to clear a required one', async () => {
+    const created = await rep.post('/api/v1/organizations').send({
+      name: 'Feldtest GmbH',
+      customFields: {
+        customer_number: 'K-1001',
+        branches: 3,
+        newsletter: true,
+        customer_since: '2019-04-01',
+        segment: 'a',
+      },
+    });
+    expect(created.status).toBe(201);
+    const changed = await rep
+      .patch(`/api/v1/organizations/${created.body.id}`)
+      .send({ customFields: { branches: 4, newsletter: null } });
+    expect(changed.body.customFields).toEqual({
+      customer_number: 'K-1001',
+      branches: 4,
+      customer_since: '2019-04-01',
+      segment: 'a',
+    });
+    const cleared = await rep
+      .patch(`/api/v1/organizations/${created.body.id}`)
+      .send({ customFields: { customer_number: null } });
+    expect(cleared.status).toBe(400);
+    expect(cleared.body.errors[0].pointer).toBe('#/customFields/customer_number');
+    const history = (await rep.get(`/api/v1/history?type=organization&id=${created.body.id}`)).body.items;
+    expect(history[0]).toMatchObject({ field: 'customFields', before: expect.objectContaining({ branches: 3 }) });
+  });
+});

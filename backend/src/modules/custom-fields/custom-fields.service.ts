@@ -1,0 +1,179 @@
+// Custom fields (V1, V2): definitions per entity type, and the validation of every value written.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, type FieldError, notFound, validationFailed } from '../../http/errors.ts';
+import { newId } from '../../ids.ts';
+import type { CreateCustomField, CustomFieldView, UpdateCustomField } from './custom-fields.schemas.ts';
+
+interface Row {
+  id: string;
+  entity_type: CustomFieldView['entityType'];
+  key: string;
+  label_de: string;
+  label_en: string;
+  type: CustomFieldView['type'];
+  options: { value: string; labels: { de: string; en: string } }[];
+  required: boolean;
+  position: number;
+  version: number;
+}
+
+const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
+  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
+
+const toView = (row: Row): CustomFieldView => ({
+  id: row.id,
+  entityType: row.entity_type,
+  key: row.key,
+  labels: { de: row.label_de, en: row.label_en },
+  type: row.type,
+  options: row.options,
+  required: row.required,
+  position: row.position,
+  version: row.version,
+});
+
+export async function listCustomFields(em: EntityManager, entityType?: string): Promise<CustomFieldView[]> {
+  const rows = await sql<Row>(
+    em,
+    `select * from custom_field ${entityType ? 'where entity_type = ?' : ''} order by entity_type, position, key`,
+    entityType ? [entityType] : [],
+  );
+  return rows.map(toView);
+}
+
+export async function getCustomField(em: EntityManager, id: string): Promise<CustomFieldView> {
+  const [row] = await sql<Row>(em, 'select * from custom_field where id = ?', [id]);
+  if (!row) throw notFound(`There is no custom field ${id} in your organisation.`);
+  return toView(row);
+}
+
+export async function createCustomField(em: EntityManager, input: CreateCustomField): Promise<CustomFieldView> {
+  const clash = await sql(em, 'select 1 from custom_field where entity_type = ? and key = ?', [
+    input.entityType,
+    input.key,
+  ]);
+  if (clash.length > 0) {
+    throw new AppError({
+      status: 409,
+      code: 'duplicate_custom_field',
+      title: 'This key is taken',
+      detail: `There is already a custom field "${input.key}" for ${input.entityType}; choose another key.`,
+      errors: [{ in: 'body', pointer: '#/key', detail: 'already taken' }],
+    });
+  }
+  const id = newId();
+  await sql(
+    em,
+    `insert into custom_field (id, tenant_id, entity_type, key, label_de, label_en, type, options, required, position)
+     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
+    [
+      id,
+      input.entityType,
+      input.key,
+      input.labels.de,
+      input.labels.en,
+      input.type,
+      JSON.stringify(input.options ?? []),
+      input.required,
+      input.position,
+    ],
+  );
+  return getCustomField(em, id);
+}
+
+export async function updateCustomField(
+  em: EntityManager,
+  id: string,
+  change: UpdateCustomField,
+  expectedVersion: number | undefined,
+): Promise<CustomFieldView> {
+  const field = await getCustomField(em, id);
+  if (expectedVersion !== undefined && expectedVersion !== field.version) {
+    throw new AppError({
+      status: 412,
+      code: 'stale_version',
+      title: 'The record was changed meanwhile',
+      detail: `Custom field ${field.key} was changed by someone else; reload it and apply your change again.`,
+    });
+  }
+  if (change.options && field.type !== 'select') {
+    throw validationFailed([{ in: 'body', pointer: '#/options', detail: 'only select fields have options' }]);
+  }
+  await sql(
+    em,
+    `update custom_field set label_de = ?, label_en = ?, options = ?::jsonb, required = ?, position = ?,
+            version = version + 1, updated_at = now() where id = ?`,
+    [
+      change.labels?.de ?? field.labels.de,
+      change.labels?.en ?? field.labels.en,
+      JSON.stringify(change.options ?? field.options),
+      change.required ?? field.required,
+      change.position ?? field.position,
+      id,
+    ],
+  );
+  return getCustomField(em, id);
+}
+
+export async function deleteCustomField(em: EntityManager, id: string): Promise<void> {
+  await getCustomField(em, id);
+  await sql(em, 'delete from custom_field where id = ?', [id]);
+}
+
+function checkValue(field: CustomFieldView, value: unknown): string | undefined {
+  switch (field.type) {
+    case 'text':
+      if (typeof value !== 'string') return 'must be text';
+      return value.length > 1000 ? 'at most 1000 characters' : undefined;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : 'must be a date like 2026-11-23';
+    case 'select':
+      return field.options.some((option) => option.value === value)
+        ? undefined
+        : `must be one of ${field.options.map((option) => option.value).join(', ')}`;
+  }
+}
+
+/**
+ * The custom field values a record has after a write: `incoming` keys are set (null removes),
+ * every value checked against its definition, required ones present. Throws 400 naming each
+ * bad key with its pointer. Values of fields whose definition was deleted are dropped.
+ */
+export async function applyCustomFields(
+  em: EntityManager,
+  entityType: string,
+  current: Record<string, unknown>,
+  incoming: Record<string, unknown> | undefined,
+): Promise<Record<string, unknown>> {
+  const fields = await listCustomFields(em, entityType);
+  const byKey = new Map(fields.map((field) => [field.key, field]));
+  const errors: FieldError[] = [];
+  const next: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(current)) if (byKey.has(key)) next[key] = value;
+  for (const [key, value] of Object.entries(incoming ?? {})) {
+    const field = byKey.get(key);
+    const pointer = `#/customFields/${key}`;
+    if (!field) {
+      errors.push({ in: 'body', pointer, detail: `there is no custom field "${key}" for ${entityType}` });
+    } else if (value === null) {
+      delete next[key];
+    } else {
+      const problem = checkValue(field, value);
+      if (problem) errors.push({ in: 'body', pointer, detail: problem });
+      else next[key] = value;
+    }
+  }
+  for (const field of fields) {
+    if (field.required && (next[field.key] === undefined || next[field.key] === '')) {
+      errors.push({ in: 'body', pointer: `#/customFields/${field.key}`, detail: `${field.labels.en} is required` });
+    }
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+  return next;
+}
