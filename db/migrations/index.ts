@@ -5,10 +5,12 @@ import { Migration20261123000000_initial } from './Migration20261123000000_initi
 import { Migration20261123010000_identity } from './Migration20261123010000_identity.ts';
 import { Migration20261123020000_contacts } from './Migration20261123020000_contacts.ts';
 import { Migration20261123030000_tags_custom_fields } from './Migration20261123030000_tags_custom_fields.ts';
+import { Migration20261123040000_list_order } from './Migration20261123040000_list_order.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123010000_identity', class: Migration20261123010000_identity },
   { name: 'Migration20261123020000_contacts', class: Migration20261123020000_contacts },
   { name: 'Migration20261123030000_tags_custom_fields', class: Migration20261123030000_tags_custom_fields },
+  { name: 'Migration20261123040000_list_order', class: Migration20261123040000_list_order },
 ];

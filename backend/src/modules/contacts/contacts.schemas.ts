@@ -1,6 +1,7 @@
 // The contacts API contract: persons, organizations, business contacts, duplicate check, lookup.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { FilterQueryParam } from '../../http/filters.ts';
 import { pageOf } from '../../http/pagination.ts';
 import { TagViewSchema } from '../tags/tags.schemas.ts';
 import { isValidPostalCode, normalizeEmail, normalizeVatId } from './matching.ts';
@@ -268,6 +269,7 @@ export const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
   sort: z.enum(['name', '-updatedAt']).default('name').meta({ description: 'name (A–Z) or -updatedAt (newest first)' }),
+  filter: FilterQueryParam.optional(),
 });
 
 export const ConfirmQuerySchema = z.object({

@@ -2,12 +2,13 @@
 // each change with its history and search document in the same transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
+import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkVersion } from '../identity/identity.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { User } from '../identity/user.entity.ts';
@@ -578,62 +579,126 @@ function page<T>(items: T[], limit: number, key: (last: T) => unknown[]): { item
   return { items: shown, nextCursor: hasMore && last !== undefined ? encodeCursor(key(last)) : null };
 }
 
+const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
+  title: { sql: 'r.title', type: 'text' },
+  firstName: { sql: 'r.first_name', type: 'text' },
+  lastName: { sql: 'r.last_name', type: 'text' },
+  birthday: { sql: 'r.birthday', type: 'date' },
+  language: { sql: 'r.language', type: 'text' },
+  ownerId: { sql: 'r.owner_id', type: 'uuid' },
+  createdAt: { sql: 'r.created_at', type: 'datetime' },
+  updatedAt: { sql: 'r.updated_at', type: 'datetime' },
+  email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
+  city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
+  postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
+};
+
+const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
+  name: { sql: 'r.name', type: 'text' },
+  vatId: { sql: 'r.vat_id', type: 'text' },
+  industry: { sql: 'r.industry', type: 'text' },
+  employeeCount: { sql: 'r.employee_count', type: 'number' },
+  revenue: { sql: 'r.revenue', type: 'number' },
+  website: { sql: 'r.website', type: 'text' },
+  ownerId: { sql: 'r.owner_id', type: 'uuid' },
+  createdAt: { sql: 'r.created_at', type: 'datetime' },
+  updatedAt: { sql: 'r.updated_at', type: 'datetime' },
+  email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
+  city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
+  postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
+  country: { sql: "(r.addresses->0->>'country')", type: 'text' },
+};
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string | undefined;
+  sort: 'name' | '-updatedAt';
+  filter?: FilterNode | undefined;
+}
+
+interface ListShape {
+  table: string;
+  recordType: 'person' | 'organization';
+  fields: Record<string, FilterField>;
+  /** SQL of the name order's key, and its keys from a row. */
+  nameKey: string[];
+  nameKeyOf: (row: Record<string, unknown>) => unknown[];
+}
+
+const PERSON_LIST: ListShape = {
+  table: 'person',
+  recordType: 'person',
+  fields: PERSON_FILTER_FIELDS,
+  nameKey: ['lower(r.last_name)', "lower(coalesce(r.first_name, ''))"],
+  nameKeyOf: (row) => [String(row.last_name).toLowerCase(), String(row.first_name ?? '').toLowerCase()],
+};
+
+const ORGANIZATION_LIST: ListShape = {
+  table: 'organization',
+  recordType: 'organization',
+  fields: ORGANIZATION_FILTER_FIELDS,
+  nameKey: ['lower(r.name)'],
+  nameKeyOf: (row) => [String(row.name).toLowerCase()],
+};
+
+/** One page of a list in one query: filter tree, order by name or change, keyset cursor. */
+async function listRows(em: EntityManager, shape: ListShape, options: ListOptions) {
+  const where = ['r.tenant_id = crm_current_tenant()', 'r.deleted_at is null'];
+  const params: unknown[] = [];
+  if (options.filter) {
+    const customFields = await listCustomFields(em, shape.recordType);
+    const compiled = compileFilter(options.filter, {
+      fields: shape.fields,
+      customFields,
+      customFieldsColumn: 'r.custom_fields',
+      recordType: shape.recordType,
+      idColumn: 'r.id',
+    });
+    where.push(compiled.sql);
+    params.push(...compiled.params);
+  }
+  const byName = options.sort === 'name';
+  const keyColumns = byName ? [...shape.nameKey, 'r.id'] : ['r.updated_at', 'r.id'];
+  const after = decodeCursor(options.cursor, keyColumns.length);
+  if (after) {
+    where.push(`(${keyColumns.join(', ')}) ${byName ? '>' : '<'} (${keyColumns.map(() => '?').join(', ')})`);
+    params.push(...after);
+  }
+  const order = keyColumns.map((column) => `${column} ${byName ? 'asc' : 'desc'}`).join(', ');
+  const rows = await em
+    .getConnection()
+    .execute<Record<string, unknown>[]>(
+      `select r.* from ${shape.table} r where ${where.join(' and ')} order by ${order} limit ?`,
+      [...params, options.limit + 1],
+      'all',
+      em.getTransactionContext(),
+    );
+  const hasMore = rows.length > options.limit;
+  const shown = hasMore ? rows.slice(0, options.limit) : rows;
+  const last = shown.at(-1);
+  const nextCursor =
+    hasMore && last
+      ? encodeCursor(
+          byName ? [...shape.nameKeyOf(last), last.id] : [new Date(String(last.updated_at)).toISOString(), last.id],
+        )
+      : null;
+  return { rows: shown, nextCursor };
+}
+
 export async function listPersons(
   em: EntityManager,
-  options: { limit: number; cursor?: string | undefined; sort: 'name' | '-updatedAt' },
+  options: ListOptions,
 ): Promise<{ items: Person[]; nextCursor: string | null }> {
-  const after = decodeCursor(options.cursor, 4) as [string, string, string, string] | undefined;
-  if (options.sort === '-updatedAt') {
-    const items = await em.find(
-      Person,
-      after
-        ? {
-            $or: [{ updatedAt: { $lt: new Date(after[2]) } }, { updatedAt: new Date(after[2]), id: { $lt: after[3] } }],
-          }
-        : {},
-      { orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], limit: options.limit + 1 },
-    );
-    return page(items, options.limit, (last) => ['', '', last.updatedAt.toISOString(), last.id]);
-  }
-  const items = await em.find(
-    Person,
-    after
-      ? {
-          $or: [
-            { lastName: { $gt: after[0] } },
-            { lastName: after[0], firstName: { $gt: after[1] } },
-            { lastName: after[0], firstName: after[1], id: { $gt: after[3] } },
-          ],
-        }
-      : {},
-    { orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }, { id: 'asc' }], limit: options.limit + 1 },
-  );
-  return page(items, options.limit, (last) => [last.lastName, last.firstName ?? '', '', last.id]);
+  const { rows, nextCursor } = await listRows(em, PERSON_LIST, options);
+  return { items: rows.map((row) => em.map(Person, row)), nextCursor };
 }
 
 export async function listOrganizations(
   em: EntityManager,
-  options: { limit: number; cursor?: string | undefined; sort: 'name' | '-updatedAt' },
+  options: ListOptions,
 ): Promise<{ items: Organization[]; nextCursor: string | null }> {
-  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
-  if (options.sort === '-updatedAt') {
-    const items = await em.find(
-      Organization,
-      after
-        ? {
-            $or: [{ updatedAt: { $lt: new Date(after[0]) } }, { updatedAt: new Date(after[0]), id: { $lt: after[1] } }],
-          }
-        : {},
-      { orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], limit: options.limit + 1 },
-    );
-    return page(items, options.limit, (last) => [last.updatedAt.toISOString(), last.id]);
-  }
-  const items = await em.find(
-    Organization,
-    after ? { $or: [{ name: { $gt: after[0] } }, { name: after[0], id: { $gt: after[1] } }] } : {},
-    { orderBy: [{ name: 'asc' }, { id: 'asc' }], limit: options.limit + 1 },
-  );
-  return page(items, options.limit, (last) => [last.name, last.id]);
+  const { rows, nextCursor } = await listRows(em, ORGANIZATION_LIST, options);
+  return { items: rows.map((row) => em.map(Organization, row)), nextCursor };
 }
 
 // ---- trash (G4) ---------------------------------------------------------------------------
