@@ -125,7 +125,7 @@ export function compileFilter(node: FilterNode, target: FilterTarget): { sql: st
     return 'false';
   };
 
-  const valueOf = (path: string, type: FieldType, value: unknown): unknown => {
+  const checked = (path: string, type: FieldType, value: unknown): unknown => {
     const ok =
       (type === 'number' && typeof value === 'number' && Number.isFinite(value)) ||
       (type === 'boolean' && typeof value === 'boolean') ||
@@ -180,30 +180,30 @@ export function compileFilter(node: FilterNode, target: FilterTarget): { sql: st
     switch (op) {
       case 'eq':
       case 'ne':
-        params.push(valueOf(path, type, value));
+        params.push(checked(path, type, value));
         return type === 'text'
           ? `${op === 'ne' ? 'not ' : ''}(lower(${column}) = lower(?::text))`
           : `${column} ${op === 'eq' ? '=' : 'is distinct from'} ?::${cast}`;
       case 'contains':
       case 'starts':
         if (type !== 'text') return fail(`${path}/op`, `${op} works on text fields only`);
-        params.push(`${op === 'contains' ? '%' : ''}${likeEscape(String(valueOf(path, type, value)))}%`);
+        params.push(`${op === 'contains' ? '%' : ''}${likeEscape(String(checked(path, type, value)))}%`);
         return `${column} ilike ?`;
       case 'gt':
       case 'lt':
         if (type === 'boolean') return fail(`${path}/op`, `${op} does not work on true/false fields`);
-        params.push(valueOf(path, type, value));
+        params.push(checked(path, type, value));
         return `${column} ${op === 'gt' ? '>' : '<'} ?::${cast}`;
       case 'between': {
         if (!Array.isArray(value) || value.length !== 2) return fail(`${path}/value`, 'must be [from, to]');
-        params.push(valueOf(path, type, value[0]), valueOf(path, type, value[1]));
+        params.push(checked(path, type, value[0]), checked(path, type, value[1]));
         return `${column} between ?::${cast} and ?::${cast}`;
       }
       case 'in': {
         if (!Array.isArray(value) || value.length === 0 || value.length > 500) {
           return fail(`${path}/value`, 'must be a list of 1 to 500 values');
         }
-        for (const item of value) params.push(valueOf(path, type, item));
+        for (const item of value) params.push(checked(path, type, item));
         return `${column} in (${value.map(() => `?::${cast}`).join(', ')})`;
       }
       case 'isEmpty': {

@@ -46,6 +46,8 @@ export interface TestApp {
   /** supertest bound to the app's request handler. */
   readonly http: ReturnType<typeof supertest>;
   readonly emulator: ReturnType<typeof emulatorClient>;
+  /** Statements sent to the database while `work` runs (transaction control included). */
+  countQueries(work: () => Promise<unknown>): Promise<number>;
   /**
    * A tenant of its own in the emulator, set up in the CRM by its first user's sign-in (that
    * user is a Global Administrator unless `directoryRoles` says otherwise).
@@ -82,7 +84,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     GRAPH_BASE_URL: emulatorUrl(),
     ...options.env,
   });
-  const orm = await MikroORM.init(backendOrmOptions(testDatabaseUrl(), config.dbPoolMax));
+  let queries = 0;
+  const orm = await MikroORM.init({
+    ...backendOrmOptions(testDatabaseUrl(), config.dbPoolMax),
+    // Every statement is counted, so tests can prove a view's cost does not grow with the data.
+    debug: ['query'],
+    logger: () => {
+      queries += 1;
+    },
+  });
   await migrate(orm);
   const logger = createLogger(config);
   const app = createApp(config, { orm, logger, extraRoutes: options.routes ?? [] });
@@ -107,6 +117,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     http,
     emulator,
+    async countQueries(work) {
+      const before = queries;
+      await work();
+      return queries - before;
+    },
     async createTenant(displayName, users, tenantOptions = {}) {
       const seed = await emulator.createTenant({
         displayName,

@@ -1,12 +1,30 @@
 // History (G3) and trash (G4) of every record type.
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, PageQuerySchema, pageOf } from '../../http/pagination.ts';
-import { emOf } from '../../http/principal.ts';
+import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { historyOf } from '../../records/history.ts';
+import { overviewOf, registerOverviewSection } from '../../records/overview.ts';
+import '../contacts/overview.sections.ts';
+import '../tags/overview.sections.ts';
+
+import { RECORD_TYPES } from '../../records/record-types.ts';
 import { listTrash } from '../contacts/contacts.service.ts';
 
-const RECORD_TYPES = ['person', 'organization', 'business_contact'] as const;
+registerOverviewSection('history', async (em, _principal, { type, id }) => {
+  const [newest, [counted]] = await Promise.all([
+    historyOf(em, type, id, { limit: 5 }),
+    em
+      .getConnection()
+      .execute<{ n: number }[]>(
+        'select count(distinct change_id)::int as n from history where record_type = ? and record_id = ?',
+        [type, id],
+        'all',
+        em.getTransactionContext(),
+      ),
+  ]);
+  return { changes: counted?.n ?? 0, newest };
+});
 
 const HistoryItemSchema = z
   .object({
@@ -53,6 +71,25 @@ export function recordsRoutes(): RouteSpec[] {
         const shown = hasMore ? items.slice(0, query.limit) : items;
         const last = shown.at(-1);
         ctx.body = { items: shown, nextCursor: hasMore && last ? encodeCursor([last.changedAt, last.id]) : null };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/records/{type}/{id}/overview',
+      operationId: 'getOverview',
+      summary:
+        '360° view: the record, its business contacts, tags, newest history and counts, in a bounded number of queries',
+      tags: ['Records'],
+      params: z.object({ type: z.enum(RECORD_TYPES), id: z.uuid() }),
+      responses: {
+        200: {
+          description: 'The record and what surrounds it',
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()).meta({ id: 'Overview' }) } },
+        },
+        404: { description: 'Not found in your organisation' },
+      },
+      async handler(ctx, { params }) {
+        ctx.body = await overviewOf(emOf(ctx), principalOf(ctx), params);
       },
     }),
     defineRoute({
