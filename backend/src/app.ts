@@ -19,6 +19,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
+import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 
@@ -43,6 +44,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...recordsRoutes(),
     ...tagsRoutes(),
     ...customFieldsRoutes(),
+    ...relationsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

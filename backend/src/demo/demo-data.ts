@@ -6,6 +6,7 @@ import { inTenantTransaction } from '../http/tenancy.ts';
 import { appRolesToRoles, languageOf } from '../modules/identity/identity.service.ts';
 import { Tenant } from '../modules/identity/tenant.entity.ts';
 import { User } from '../modules/identity/user.entity.ts';
+import { runTenantSetup } from '../records/tenant-setup.ts';
 
 export interface DemoTenant {
   id: string;
@@ -27,9 +28,12 @@ export async function seedDemoData(orm: MikroORM, appId: string, tenants: readon
     created += await inTenantTransaction(orm.em as EntityManager, demo.id, async (em) => {
       let count = 0;
       const language = languageOf(demo.users[0]?.preferredLanguage ?? undefined, 'de');
-      const tenant =
-        (await em.findOne(Tenant, { id: demo.id })) ??
-        em.create(Tenant, { id: demo.id, name: demo.displayName, defaultLanguage: language });
+      const known = await em.findOne(Tenant, { id: demo.id });
+      const tenant = known ?? em.create(Tenant, { id: demo.id, name: demo.displayName, defaultLanguage: language });
+      if (!known) {
+        await em.flush();
+        await runTenantSetup(em, demo.id);
+      }
       const existing = await em.find(User, { entraObjectId: { $in: demo.users.map((user) => user.id) } });
       for (const user of demo.users) {
         if (existing.some((known) => known.entraObjectId === user.id)) continue;

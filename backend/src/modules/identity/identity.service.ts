@@ -5,6 +5,7 @@ import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.t
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal, type Visibility } from '../../http/principal.ts';
+import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Team, TeamMember } from './team.entity.ts';
 import { Tenant } from './tenant.entity.ts';
 import { ROLES, type Role, User } from './user.entity.ts';
@@ -144,6 +145,7 @@ export async function resolvePrincipal(em: EntityManager, token: VerifiedToken):
     lastSeenAt: now,
   });
   await em.flush();
+  if (settingUp) await runTenantSetup(em, token.tenantId);
   return makePrincipal(em, {
     kind: 'user',
     tenantId: token.tenantId,
