@@ -18,6 +18,7 @@ import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
+import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
@@ -45,6 +46,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...tagsRoutes(),
     ...customFieldsRoutes(),
     ...relationsRoutes(),
+    ...recordPeopleRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

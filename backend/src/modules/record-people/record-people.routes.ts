@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { emOf, principalOf } from '../../http/principal.ts';
+import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { RECORD_TYPES, requireRecord } from '../../records/record-types.ts';
+import { IdParamsSchema } from '../identity/identity.schemas.ts';
+import { addPerson, peopleOf, removePerson } from './record-people.service.ts';
+
+const RecordPersonSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(['contact', 'colleague']),
+    personId: z.uuid().nullable(),
+    userId: z.uuid().nullable(),
+    name: z.string(),
+    role: z.string().nullable(),
+  })
+  .meta({ id: 'RecordPerson' });
+const RecordParams = z.object({ type: z.enum(RECORD_TYPES), id: z.uuid() });
+
+export function recordPeopleRoutes(): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/records/{type}/{id}/people',
+      operationId: 'listRecordPeople',
+      summary: 'Further contacts and responsible colleagues on a record',
+      tags: ['Records'],
+      params: RecordParams,
+      responses: {
+        200: {
+          description: 'Colleagues first',
+          content: {
+            'application/json': {
+              schema: z.object({ items: z.array(RecordPersonSchema) }).meta({ id: 'RecordPeople' }),
+            },
+          },
+        },
+        404: { description: 'Not found' },
+      },
+      async handler(ctx, { params }) {
+        await requireRecord(emOf(ctx), params.type, params.id);
+        ctx.body = { items: await peopleOf(emOf(ctx), params.type, params.id) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/records/{type}/{id}/people',
+      operationId: 'addRecordPerson',
+      summary: 'Put a further contact (personId) or a responsible colleague (userId) on a record, with a role',
+      tags: ['Records'],
+      params: RecordParams,
+      body: z
+        .object({
+          personId: z.uuid().optional(),
+          userId: z.uuid().optional(),
+          role: z.string().trim().max(80, 'at most 80 characters').nullable().optional(),
+        })
+        .strict()
+        .refine(
+          (body) => (body.personId === undefined) !== (body.userId === undefined),
+          'send either personId or userId',
+        )
+        .meta({ id: 'AddRecordPerson' }),
+      responses: {
+        201: { description: 'Added', content: { 'application/json': { schema: RecordPersonSchema } } },
+        404: { description: 'No such record' },
+        409: { description: 'Already on the record' },
+        422: { description: 'No such person or user' },
+      },
+      async handler(ctx, { params, body }) {
+        ctx.status = 201;
+        ctx.body = await addPerson(emOf(ctx), principalOf(ctx), params, body);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/record-people/{id}',
+      operationId: 'removeRecordPerson',
+      summary: 'Take a person or colleague off a record',
+      tags: ['Records'],
+      params: IdParamsSchema,
+      responses: { 204: { description: 'Removed' }, 404: { description: 'Not found' } },
+      async handler(ctx, { params }) {
+        await removePerson(emOf(ctx), principalOf(ctx), params.id);
+        ctx.status = 204;
+      },
+    }),
+  ];
+}
