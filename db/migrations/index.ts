@@ -8,6 +8,7 @@ import { Migration20261123030000_tags_custom_fields } from './Migration202611230
 import { Migration20261123040000_list_order } from './Migration20261123040000_list_order.ts';
 import { Migration20261123050000_relations } from './Migration20261123050000_relations.ts';
 import { Migration20261123060000_record_people } from './Migration20261123060000_record_people.ts';
+import { Migration20261123070000_required_fields } from './Migration20261123070000_required_fields.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123040000_list_order', class: Migration20261123040000_list_order },
   { name: 'Migration20261123050000_relations', class: Migration20261123050000_relations },
   { name: 'Migration20261123060000_record_people', class: Migration20261123060000_record_people },
+  { name: 'Migration20261123070000_required_fields', class: Migration20261123070000_required_fields },
 ];

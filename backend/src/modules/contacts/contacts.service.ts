@@ -9,6 +9,7 @@ import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
 import { checkVersion } from '../identity/identity.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { User } from '../identity/user.entity.ts';
@@ -282,6 +283,7 @@ export async function createPerson(
     customFields: await applyCustomFields(em, 'person', {}, input.customFields),
     ownerId: input.ownerId === undefined ? byUser(principal) : input.ownerId,
   };
+  await checkRequiredFields(em, 'person', values);
   await guardAgainstDuplicates(em, personDraft(values), options);
   const person = em.create(Person, {
     ...values,
@@ -320,6 +322,7 @@ export async function updatePerson(
   if (patch.ownerId !== undefined) person.ownerId = patch.ownerId;
   const after = personSnapshot(person);
   if (JSON.stringify(before) === JSON.stringify(after)) return person;
+  await checkRequiredFields(em, 'person', after);
   const identityChanged = ['firstName', 'lastName', 'emails', 'phones'].some(
     (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
   );
@@ -368,6 +371,7 @@ export async function createOrganization(
     customFields: await applyCustomFields(em, 'organization', {}, input.customFields),
     ownerId: input.ownerId === undefined ? byUser(principal) : input.ownerId,
   };
+  await checkRequiredFields(em, 'organization', values);
   await guardAgainstDuplicates(em, organizationDraft(values), options);
   const organization = em.create(Organization, {
     ...values,
@@ -417,6 +421,7 @@ export async function updateOrganization(
   if (patch.ownerId !== undefined) organization.ownerId = patch.ownerId;
   const after = organizationSnapshot(organization);
   if (JSON.stringify(before) === JSON.stringify(after)) return organization;
+  await checkRequiredFields(em, 'organization', after);
   const identityChanged = ['name', 'emails', 'phones', 'vatId'].some(
     (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
   );

@@ -16,6 +16,15 @@ import {
   listCustomFields,
   updateCustomField,
 } from './custom-fields.service.ts';
+import { REQUIRABLE_FIELDS, requiredFields, setRequiredFields } from './required-fields.service.ts';
+
+const RequiredFieldsSchema = z
+  .object({
+    person: z.array(z.enum(REQUIRABLE_FIELDS.person)).optional(),
+    organization: z.array(z.enum(REQUIRABLE_FIELDS.organization)).optional(),
+  })
+  .strict()
+  .meta({ id: 'RequiredFields' });
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -36,6 +45,31 @@ export function customFieldsRoutes(): RouteSpec[] {
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listCustomFields(emOf(ctx), query.entityType) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/required-fields',
+      operationId: 'getRequiredFields',
+      summary: 'Built-in fields your organisation requires, by entity type (admin)',
+      tags: ['Custom fields'],
+      responses: { 200: json(RequiredFieldsSchema, 'Required built-in fields') },
+      async handler(ctx) {
+        requireRole(ctx, 'admin');
+        ctx.body = await requiredFields(emOf(ctx));
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/admin/required-fields',
+      operationId: 'setRequiredFields',
+      summary: 'Make built-in fields required, by entity type (admin); none by default',
+      tags: ['Custom fields'],
+      body: RequiredFieldsSchema,
+      responses: { 200: json(RequiredFieldsSchema, 'Required built-in fields') },
+      async handler(ctx, { body }) {
+        requireRole(ctx, 'admin');
+        ctx.body = await setRequiredFields(emOf(ctx), body);
       },
     }),
     defineRoute({

@@ -128,3 +128,31 @@ describe('custom fields', () => {
     expect(history[0]).toMatchObject({ field: 'customFields', before: expect.objectContaining({ branches: 3 }) });
   });
 });
+
+describe('required built-in fields', () => {
+  let t: TestApp;
+  let admin: AuthedAgent;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const tenant = await t.createTenant('Contoso Pflicht GmbH', [{ displayName: 'Anna Schmidt' }]);
+    admin = await tenant.as(tenant.upn('Anna Schmidt'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('requires nothing by default, then what the organisation chooses', async () => {
+    expect((await admin.get('/api/v1/admin/required-fields')).body).toEqual({});
+    const person = await admin.post('/api/v1/persons').send({ lastName: 'Ohne Vorname' });
+    expect(person.status).toBe(201);
+    const set = await admin.put('/api/v1/admin/required-fields').send({ person: ['firstName', 'emails'] });
+    expect(set.body).toEqual({ person: ['firstName', 'emails'] });
+    const refused = await admin.post('/api/v1/persons').send({ lastName: 'Nochmal Ohne' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error: { pointer: string }) => error.pointer)).toEqual(['#/firstName', '#/emails']);
+    const update = await admin.patch(`/api/v1/persons/${person.body.id}`).send({ title: 'Dr.' });
+    expect(update.status).toBe(400);
+    expect((await admin.put('/api/v1/admin/required-fields').send({ person: ['shoeSize'] })).status).toBe(400);
+  });
+});

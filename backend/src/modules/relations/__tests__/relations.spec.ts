@@ -62,13 +62,11 @@ describe('relations between records', () => {
   });
 
   it('refuses unknown types, records of another tenant or in the trash, and relating a record to itself', async () => {
-    const unknownType = await api
-      .post('/api/v1/relations')
-      .send({
-        typeId: '0190f3c4-5b6a-7c8d-9e0f-123456789abc',
-        from: { type: 'person', id: juergen },
-        to: { type: 'organization', id: bakery },
-      });
+    const unknownType = await api.post('/api/v1/relations').send({
+      typeId: '0190f3c4-5b6a-7c8d-9e0f-123456789abc',
+      from: { type: 'person', id: juergen },
+      to: { type: 'organization', id: bakery },
+    });
     expect(unknownType.status).toBe(422);
     expect(unknownType.body.errors[0].pointer).toBe('#/typeId');
     const itself = await api

@@ -1,0 +1,55 @@
+// Built-in fields an organisation makes required (none by default), checked on every write.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type FieldError, validationFailed } from '../../http/errors.ts';
+
+/** Built-in fields that may be made required, by entity type. */
+export const REQUIRABLE_FIELDS = {
+  person: ['title', 'firstName', 'emails', 'phones', 'addresses', 'birthday', 'language', 'ownerId'],
+  organization: [
+    'emails',
+    'phones',
+    'addresses',
+    'vatId',
+    'industry',
+    'employeeCount',
+    'revenue',
+    'website',
+    'ownerId',
+  ],
+} as const;
+
+export type RequiredFields = { [K in keyof typeof REQUIRABLE_FIELDS]?: (typeof REQUIRABLE_FIELDS)[K][number][] };
+
+const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
+  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
+
+export async function requiredFields(em: EntityManager): Promise<RequiredFields> {
+  const [row] = await sql<{ required_fields: RequiredFields }>(
+    em,
+    'select required_fields from tenant where id = crm_current_tenant()',
+  );
+  return row?.required_fields ?? {};
+}
+
+export async function setRequiredFields(em: EntityManager, fields: RequiredFields): Promise<RequiredFields> {
+  await sql(em, 'update tenant set required_fields = ?::jsonb, updated_at = now() where id = crm_current_tenant()', [
+    JSON.stringify(fields),
+  ]);
+  return requiredFields(em);
+}
+
+const isEmpty = (value: unknown) =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** 400 naming each required built-in field the record lacks after the write. */
+export async function checkRequiredFields(
+  em: EntityManager,
+  type: keyof typeof REQUIRABLE_FIELDS,
+  values: Record<string, unknown>,
+): Promise<void> {
+  const required = (await requiredFields(em))[type] ?? [];
+  const errors: FieldError[] = required
+    .filter((field) => isEmpty(values[field]))
+    .map((field) => ({ in: 'body', pointer: `#/${field}`, detail: 'your organisation requires this field' }));
+  if (errors.length > 0) throw validationFailed(errors);
+}
