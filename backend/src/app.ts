@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Config } from './config.ts';
+import { GraphGateway } from './graph/graph-gateway.ts';
 import { authProblem, bearerToken, TokenVerifier } from './http/auth.ts';
 import { jsonBody } from './http/json-body.ts';
 import { buildOpenApiDocument, serveOpenApi } from './http/openapi.ts';
@@ -18,6 +19,7 @@ import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
+import { setupRoutes } from './modules/identity/setup.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
@@ -37,9 +39,11 @@ export interface App extends Koa {
 }
 
 export function createApp(config: Config, deps: AppDeps): App {
+  const graph = new GraphGateway(config.entra);
   const routes: RouteSpec[] = [
     ...healthRoutes(deps.orm),
     ...identityRoutes(),
+    ...setupRoutes(config, deps.orm, graph),
     ...contactsRoutes(),
     ...searchRoutes(),
     ...recordsRoutes(),

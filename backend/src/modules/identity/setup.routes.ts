@@ -1,0 +1,90 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import type { GraphGateway } from '../../graph/graph-gateway.ts';
+import { AppError } from '../../http/errors.ts';
+import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { consentUrl, setUpConsentedTenant } from './setup.service.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function setupRoutes(config: Config, orm: MikroORM, graph: GraphGateway): RouteSpec[] {
+  const callbackPath = '/api/v1/setup/consent-callback';
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/setup/consent-url',
+      operationId: 'getConsentUrl',
+      summary: 'Where an administrator grants the CRM admin consent for their organisation',
+      tags: ['Setup'],
+      public: true,
+      query: z.object({
+        tenant: z
+          .string()
+          .trim()
+          .regex(/^[\w.-]{1,255}$/, 'a tenant id or a verified domain such as contoso.onmicrosoft.com')
+          .default('organizations'),
+      }),
+      responses: {
+        200: {
+          description: 'The admin consent URL',
+          content: { 'application/json': { schema: z.object({ url: z.url() }).meta({ id: 'ConsentUrl' }) } },
+        },
+      },
+      handler(ctx, { query }) {
+        ctx.body = { url: consentUrl(config, query.tenant, `${config.publicUrl ?? ctx.origin}${callbackPath}`) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: callbackPath,
+      operationId: 'consentCallback',
+      summary: 'Where the identity platform returns after admin consent; sets the organisation up',
+      tags: ['Setup'],
+      public: true,
+      query: z.object({
+        admin_consent: z.string().optional(),
+        tenant: z.string().optional(),
+        state: z.string().optional(),
+        scope: z.string().optional(),
+        error: z.string().optional(),
+        error_description: z.string().optional(),
+      }),
+      responses: {
+        200: {
+          description: 'The organisation is set up',
+          content: {
+            'application/json': {
+              schema: z
+                .object({ tenant: z.object({ id: z.uuid(), name: z.string() }), created: z.boolean() })
+                .meta({ id: 'SetupResult' }),
+            },
+          },
+        },
+        403: { description: 'Consent was declined or is missing' },
+      },
+      async handler(ctx, { query }) {
+        if (query.error || query.admin_consent?.toLowerCase() !== 'true') {
+          throw new AppError({
+            status: 403,
+            code: 'consent_declined',
+            title: 'Admin consent was not granted',
+            detail: `The organisation was not set up: ${query.error_description ?? query.error ?? 'consent was not granted'}.`,
+          });
+        }
+        if (!query.tenant || !GUID.test(query.tenant)) {
+          throw new AppError({
+            status: 400,
+            code: 'validation_failed',
+            title: 'The request is not valid',
+            detail: 'The identity platform did not name the tenant; start again from the consent URL.',
+            errors: [{ in: 'query', pointer: '#/tenant', detail: 'a tenant id is required' }],
+          });
+        }
+        const result = await setUpConsentedTenant(orm.em as EntityManager, graph, query.tenant);
+        ctx.body = { tenant: { id: result.id, name: result.name }, created: result.created };
+      },
+    }),
+  ];
+}
