@@ -22,3 +22,15 @@ export function ifMatchVersion(ctx: ParameterizedContext): number | undefined {
   }
   return Number(match[1]);
 }
+
+/** 412 when the caller's If-Match names another version than the record has. */
+export function checkVersion(entity: { version: number }, expected: number | undefined, what: string): void {
+  if (expected !== undefined && entity.version !== expected) {
+    throw new AppError({
+      status: 412,
+      code: 'stale_version',
+      title: 'The record was changed meanwhile',
+      detail: `${what} was changed by someone else (now version ${entity.version}, you sent ${expected}). Reload it and apply your change again.`,
+    });
+  }
+}

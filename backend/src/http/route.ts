@@ -104,6 +104,12 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[], authen
   }
 }
 
+/** A response of the OpenAPI document with a JSON body. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemSchema } },

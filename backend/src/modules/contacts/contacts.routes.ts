@@ -2,7 +2,7 @@ import type { RouterContext } from '@koa/router';
 import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
-import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import { type Organization, Person } from './contact.entity.ts';
 import {
@@ -51,10 +51,6 @@ import { checkDuplicates } from './duplicates.service.ts';
 import { lookupEmails } from './lookup.service.ts';
 import { mergeRecords } from './merge.service.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const problem = (description: string) => ({ description });
 const created = (ctx: RouterContext, path: string, version: number, body: unknown) => {
   ctx.status = 201;
@@ -134,7 +130,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'Persons, by name or newest change first',
       tags: ['Persons'],
       query: ListQuerySchema,
-      responses: { 200: json(PersonsPageSchema, 'A page of persons') },
+      responses: { 200: jsonResponse(PersonsPageSchema, 'A page of persons') },
       async handler(ctx, { query }) {
         const page = await listPersons(emOf(ctx), query);
         const tags = await tagsOf(
@@ -156,7 +152,11 @@ export function contactsRoutes(): RouteSpec[] {
       tags: ['Persons'],
       query: ConfirmQuerySchema,
       body: CreatePersonSchema,
-      responses: { 201: json(PersonViewSchema, 'The new person'), 409: writeProblems[409], 422: writeProblems[422] },
+      responses: {
+        201: jsonResponse(PersonViewSchema, 'The new person'),
+        409: writeProblems[409],
+        422: writeProblems[422],
+      },
       async handler(ctx, { query, body }) {
         const person = await createPerson(emOf(ctx), principalOf(ctx), body, {
           confirmed: query.confirm === 'duplicate',
@@ -171,7 +171,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'One person',
       tags: ['Persons'],
       params: IdParamsSchema,
-      responses: { 200: json(PersonViewSchema, 'The person'), 404: writeProblems[404] },
+      responses: { 200: jsonResponse(PersonViewSchema, 'The person'), 404: writeProblems[404] },
       async handler(ctx, { params }) {
         const person = await getPerson(emOf(ctx), params.id);
         const tags = await tagsOf(emOf(ctx), 'person', [person.id]);
@@ -187,7 +187,7 @@ export function contactsRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       query: ConfirmQuerySchema,
       body: UpdatePersonSchema,
-      responses: { 200: json(PersonViewSchema, 'The changed person'), ...writeProblems },
+      responses: { 200: jsonResponse(PersonViewSchema, 'The changed person'), ...writeProblems },
       async handler(ctx, { params, query, body }) {
         const person = await updatePerson(emOf(ctx), principalOf(ctx), params.id, body, {
           expectedVersion: ifMatchVersion(ctx),
@@ -207,7 +207,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'Organizations, by name or newest change first',
       tags: ['Organizations'],
       query: ListQuerySchema,
-      responses: { 200: json(OrganizationsPageSchema, 'A page of organizations') },
+      responses: { 200: jsonResponse(OrganizationsPageSchema, 'A page of organizations') },
       async handler(ctx, { query }) {
         const page = await listOrganizations(emOf(ctx), query);
         const tags = await tagsOf(
@@ -230,7 +230,7 @@ export function contactsRoutes(): RouteSpec[] {
       query: ConfirmQuerySchema,
       body: CreateOrganizationSchema,
       responses: {
-        201: json(OrganizationViewSchema, 'The new organization'),
+        201: jsonResponse(OrganizationViewSchema, 'The new organization'),
         409: writeProblems[409],
         422: writeProblems[422],
       },
@@ -248,7 +248,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'One organization',
       tags: ['Organizations'],
       params: IdParamsSchema,
-      responses: { 200: json(OrganizationViewSchema, 'The organization'), 404: writeProblems[404] },
+      responses: { 200: jsonResponse(OrganizationViewSchema, 'The organization'), 404: writeProblems[404] },
       async handler(ctx, { params }) {
         const organization = await getOrganization(emOf(ctx), params.id);
         const tags = await tagsOf(emOf(ctx), 'organization', [organization.id]);
@@ -264,7 +264,7 @@ export function contactsRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       query: ConfirmQuerySchema,
       body: UpdateOrganizationSchema,
-      responses: { 200: json(OrganizationViewSchema, 'The changed organization'), ...writeProblems },
+      responses: { 200: jsonResponse(OrganizationViewSchema, 'The changed organization'), ...writeProblems },
       async handler(ctx, { params, query, body }) {
         const organization = await updateOrganization(emOf(ctx), principalOf(ctx), params.id, body, {
           expectedVersion: ifMatchVersion(ctx),
@@ -289,7 +289,7 @@ export function contactsRoutes(): RouteSpec[] {
         limit: ListQuerySchema.shape.limit,
         cursor: ListQuerySchema.shape.cursor,
       }),
-      responses: { 200: json(BusinessContactsPageSchema, 'A page of business contacts') },
+      responses: { 200: jsonResponse(BusinessContactsPageSchema, 'A page of business contacts') },
       async handler(ctx, { query }) {
         const page = await listBusinessContacts(emOf(ctx), query);
         ctx.body = { items: page.items.map(businessContactView), nextCursor: page.nextCursor };
@@ -302,7 +302,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'Join a person to an organization with work email, phone, position and department',
       tags: ['Business contacts'],
       body: CreateBusinessContactSchema,
-      responses: { 201: json(BusinessContactViewSchema, 'The new business contact'), 422: writeProblems[422] },
+      responses: { 201: jsonResponse(BusinessContactViewSchema, 'The new business contact'), 422: writeProblems[422] },
       async handler(ctx, { body }) {
         const contact = await createBusinessContact(emOf(ctx), principalOf(ctx), body);
         created(ctx, `/api/v1/business-contacts/${contact.id}`, contact.version, businessContactView(contact));
@@ -315,7 +315,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'One business contact',
       tags: ['Business contacts'],
       params: IdParamsSchema,
-      responses: { 200: json(BusinessContactViewSchema, 'The business contact'), 404: writeProblems[404] },
+      responses: { 200: jsonResponse(BusinessContactViewSchema, 'The business contact'), 404: writeProblems[404] },
       async handler(ctx, { params }) {
         const contact = await getBusinessContact(emOf(ctx), params.id);
         answer(ctx, contact.version, businessContactView(contact));
@@ -330,7 +330,7 @@ export function contactsRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       body: UpdateBusinessContactSchema,
       responses: {
-        200: json(BusinessContactViewSchema, 'The changed business contact'),
+        200: jsonResponse(BusinessContactViewSchema, 'The changed business contact'),
         404: writeProblems[404],
         412: writeProblems[412],
       },
@@ -349,7 +349,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'Ranked candidates that may be the same person or organization as the draft',
       tags: ['Duplicates'],
       body: DuplicateCheckSchema,
-      responses: { 200: json(DuplicateCheckResultSchema, 'Candidates, best first') },
+      responses: { 200: jsonResponse(DuplicateCheckResultSchema, 'Candidates, best first') },
       async handler(ctx, { body }) {
         ctx.body = { candidates: await checkDuplicates(emOf(ctx), body) };
       },
@@ -362,7 +362,7 @@ export function contactsRoutes(): RouteSpec[] {
       tags: ['Duplicates'],
       body: MergeSchema,
       responses: {
-        200: json(z.union([PersonViewSchema, OrganizationViewSchema]), 'The surviving record'),
+        200: jsonResponse(z.union([PersonViewSchema, OrganizationViewSchema]), 'The surviving record'),
         404: writeProblems[404],
         409: problem('Merging a record with itself'),
         412: writeProblems[412],
@@ -383,7 +383,7 @@ export function contactsRoutes(): RouteSpec[] {
       summary: 'Persons, organizations and business contacts owning each email address (case-insensitive)',
       tags: ['Duplicates'],
       query: LookupQuerySchema,
-      responses: { 200: json(LookupResultSchema, 'One item per address asked for') },
+      responses: { 200: jsonResponse(LookupResultSchema, 'One item per address asked for') },
       async handler(ctx, { query }) {
         ctx.body = { items: await lookupEmails(emOf(ctx), query.email) };
       },

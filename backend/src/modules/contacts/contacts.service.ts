@@ -2,6 +2,7 @@
 // each change with its history and search document in the same transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
@@ -10,7 +11,6 @@ import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
-import { checkVersion } from '../identity/identity.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { User } from '../identity/user.entity.ts';
 import type { TagView } from '../tags/tags.service.ts';

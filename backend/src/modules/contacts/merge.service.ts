@@ -2,11 +2,11 @@
 // linked to the other moves over, history tells, and the other goes to the trash.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { recordHistory } from '../../records/history.ts';
 import { runMergeHooks } from '../../records/merge-hooks.ts';
 import { indexRecord, unindexRecord } from '../../records/search-index.ts';
-import { checkVersion } from '../identity/identity.service.ts';
 import { BusinessContact, type Organization, type Person } from './contact.entity.ts';
 import {
   businessContactDocument,

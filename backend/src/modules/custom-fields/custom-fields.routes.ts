@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole } from '../../http/principal.ts';
-import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
 import {
   CreateCustomFieldSchema,
@@ -26,11 +26,6 @@ const RequiredFieldsSchema = z
   .strict()
   .meta({ id: 'RequiredFields' });
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 export function customFieldsRoutes(): RouteSpec[] {
   return [
     defineRoute({
@@ -41,7 +36,10 @@ export function customFieldsRoutes(): RouteSpec[] {
       tags: ['Custom fields'],
       query: z.object({ entityType: z.enum(CUSTOM_FIELD_ENTITY_TYPES).optional() }),
       responses: {
-        200: json(z.object({ items: z.array(CustomFieldSchema) }).meta({ id: 'CustomFieldList' }), 'Definitions'),
+        200: jsonResponse(
+          z.object({ items: z.array(CustomFieldSchema) }).meta({ id: 'CustomFieldList' }),
+          'Definitions',
+        ),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listCustomFields(emOf(ctx), query.entityType) };
@@ -53,7 +51,7 @@ export function customFieldsRoutes(): RouteSpec[] {
       operationId: 'getRequiredFields',
       summary: 'Built-in fields your organisation requires, by entity type (admin)',
       tags: ['Custom fields'],
-      responses: { 200: json(RequiredFieldsSchema, 'Required built-in fields') },
+      responses: { 200: jsonResponse(RequiredFieldsSchema, 'Required built-in fields') },
       async handler(ctx) {
         requireRole(ctx, 'admin');
         ctx.body = await requiredFields(emOf(ctx));
@@ -66,7 +64,7 @@ export function customFieldsRoutes(): RouteSpec[] {
       summary: 'Make built-in fields required, by entity type (admin); none by default',
       tags: ['Custom fields'],
       body: RequiredFieldsSchema,
-      responses: { 200: json(RequiredFieldsSchema, 'Required built-in fields') },
+      responses: { 200: jsonResponse(RequiredFieldsSchema, 'Required built-in fields') },
       async handler(ctx, { body }) {
         requireRole(ctx, 'admin');
         ctx.body = await setRequiredFields(emOf(ctx), body);
@@ -80,7 +78,7 @@ export function customFieldsRoutes(): RouteSpec[] {
       tags: ['Custom fields'],
       body: CreateCustomFieldSchema,
       responses: {
-        201: json(CustomFieldSchema, 'The new definition'),
+        201: jsonResponse(CustomFieldSchema, 'The new definition'),
         403: { description: 'Admins only' },
         409: { description: 'Key taken' },
       },
@@ -99,7 +97,7 @@ export function customFieldsRoutes(): RouteSpec[] {
       summary: 'One custom field definition (admin)',
       tags: ['Custom fields'],
       params: IdParamsSchema,
-      responses: { 200: json(CustomFieldSchema, 'The definition'), 404: { description: 'Not found' } },
+      responses: { 200: jsonResponse(CustomFieldSchema, 'The definition'), 404: { description: 'Not found' } },
       async handler(ctx, { params }) {
         requireRole(ctx, 'admin');
         const field = await getCustomField(emOf(ctx), params.id);
@@ -116,7 +114,7 @@ export function customFieldsRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       body: UpdateCustomFieldSchema,
       responses: {
-        200: json(CustomFieldSchema, 'The definition'),
+        200: jsonResponse(CustomFieldSchema, 'The definition'),
         404: { description: 'Not found' },
         412: { description: 'Changed meanwhile' },
       },

@@ -1,7 +1,9 @@
 // Custom fields (V1, V2): definitions per entity type, and the validation of every value written.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldError, notFound, validationFailed } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import { newId } from '../../ids.ts';
+import { sqlIn } from '../../records/sql.ts';
 import type { CreateCustomField, CustomFieldView, UpdateCustomField } from './custom-fields.schemas.ts';
 
 interface Row {
@@ -17,9 +19,6 @@ interface Row {
   version: number;
 }
 
-const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
-  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-
 const toView = (row: Row): CustomFieldView => ({
   id: row.id,
   entityType: row.entity_type,
@@ -33,7 +32,7 @@ const toView = (row: Row): CustomFieldView => ({
 });
 
 export async function listCustomFields(em: EntityManager, entityType?: string): Promise<CustomFieldView[]> {
-  const rows = await sql<Row>(
+  const rows = await sqlIn<Row>(
     em,
     `select * from custom_field ${entityType ? 'where entity_type = ?' : ''} order by entity_type, position, key`,
     entityType ? [entityType] : [],
@@ -42,13 +41,13 @@ export async function listCustomFields(em: EntityManager, entityType?: string): 
 }
 
 export async function getCustomField(em: EntityManager, id: string): Promise<CustomFieldView> {
-  const [row] = await sql<Row>(em, 'select * from custom_field where id = ?', [id]);
+  const [row] = await sqlIn<Row>(em, 'select * from custom_field where id = ?', [id]);
   if (!row) throw notFound(`There is no custom field ${id} in your organisation.`);
   return toView(row);
 }
 
 export async function createCustomField(em: EntityManager, input: CreateCustomField): Promise<CustomFieldView> {
-  const clash = await sql(em, 'select 1 from custom_field where entity_type = ? and key = ?', [
+  const clash = await sqlIn(em, 'select 1 from custom_field where entity_type = ? and key = ?', [
     input.entityType,
     input.key,
   ]);
@@ -62,7 +61,7 @@ export async function createCustomField(em: EntityManager, input: CreateCustomFi
     });
   }
   const id = newId();
-  await sql(
+  await sqlIn(
     em,
     `insert into custom_field (id, tenant_id, entity_type, key, label_de, label_en, type, options, required, position)
      values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
@@ -88,18 +87,11 @@ export async function updateCustomField(
   expectedVersion: number | undefined,
 ): Promise<CustomFieldView> {
   const field = await getCustomField(em, id);
-  if (expectedVersion !== undefined && expectedVersion !== field.version) {
-    throw new AppError({
-      status: 412,
-      code: 'stale_version',
-      title: 'The record was changed meanwhile',
-      detail: `Custom field ${field.key} was changed by someone else; reload it and apply your change again.`,
-    });
-  }
+  checkVersion(field, expectedVersion, `Custom field ${field.key}`);
   if (change.options && field.type !== 'select') {
     throw validationFailed([{ in: 'body', pointer: '#/options', detail: 'only select fields have options' }]);
   }
-  await sql(
+  await sqlIn(
     em,
     `update custom_field set label_de = ?, label_en = ?, options = ?::jsonb, required = ?, position = ?,
             version = version + 1, updated_at = now() where id = ?`,
@@ -117,7 +109,7 @@ export async function updateCustomField(
 
 export async function deleteCustomField(em: EntityManager, id: string): Promise<void> {
   await getCustomField(em, id);
-  await sql(em, 'delete from custom_field where id = ?', [id]);
+  await sqlIn(em, 'delete from custom_field where id = ?', [id]);
 }
 
 function checkValue(field: CustomFieldView, value: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // Built-in fields an organisation makes required (none by default), checked on every write.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type FieldError, validationFailed } from '../../http/errors.ts';
+import { sqlIn } from '../../records/sql.ts';
 
 /** Built-in fields that may be made required, by entity type. */
 export const REQUIRABLE_FIELDS = {
@@ -20,11 +21,8 @@ export const REQUIRABLE_FIELDS = {
 
 export type RequiredFields = { [K in keyof typeof REQUIRABLE_FIELDS]?: (typeof REQUIRABLE_FIELDS)[K][number][] };
 
-const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
-  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-
 export async function requiredFields(em: EntityManager): Promise<RequiredFields> {
-  const [row] = await sql<{ required_fields: RequiredFields }>(
+  const [row] = await sqlIn<{ required_fields: RequiredFields }>(
     em,
     'select required_fields from tenant where id = crm_current_tenant()',
   );
@@ -32,7 +30,7 @@ export async function requiredFields(em: EntityManager): Promise<RequiredFields>
 }
 
 export async function setRequiredFields(em: EntityManager, fields: RequiredFields): Promise<RequiredFields> {
-  await sql(em, 'update tenant set required_fields = ?::jsonb, updated_at = now() where id = crm_current_tenant()', [
+  await sqlIn(em, 'update tenant set required_fields = ?::jsonb, updated_at = now() where id = crm_current_tenant()', [
     JSON.stringify(fields),
   ]);
   return requiredFields(em);

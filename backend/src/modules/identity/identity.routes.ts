@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole, requireUser } from '../../http/principal.ts';
-import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import {
   CreateTeamSchema,
   IdParamsSchema,
@@ -28,10 +28,6 @@ import {
 } from './identity.service.ts';
 import type { User } from './user.entity.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const noContent = { description: 'Done' };
 const notFound = { description: 'Not found in your organisation' };
 const forbidden = { description: 'Not allowed for your role' };
@@ -60,7 +56,7 @@ export function identityRoutes(): RouteSpec[] {
       operationId: 'getMe',
       summary: 'The signed-in user, their organisation, roles, teams and language',
       tags: ['Identity'],
-      responses: { 200: json(MeSchema, 'The signed-in user') },
+      responses: { 200: jsonResponse(MeSchema, 'The signed-in user') },
       async handler(ctx) {
         const principal = requireUser(ctx);
         const teams = await teamsOf(emOf(ctx), principal.userId);
@@ -87,7 +83,7 @@ export function identityRoutes(): RouteSpec[] {
       summary: 'Users of the organisation, by name (admin)',
       tags: ['Administration'],
       query: UserListQuerySchema,
-      responses: { 200: json(UsersPageSchema, 'A page of users'), 403: forbidden },
+      responses: { 200: jsonResponse(UsersPageSchema, 'A page of users'), 403: forbidden },
       async handler(ctx, { query }) {
         requireRole(ctx, 'admin');
         const page = await listUsers(emOf(ctx), query);
@@ -101,7 +97,7 @@ export function identityRoutes(): RouteSpec[] {
       summary: 'One user (admin)',
       tags: ['Administration'],
       params: IdParamsSchema,
-      responses: { 200: json(UserViewSchema, 'The user'), 403: forbidden, 404: notFound },
+      responses: { 200: jsonResponse(UserViewSchema, 'The user'), 403: forbidden, 404: notFound },
       async handler(ctx, { params }) {
         requireRole(ctx, 'admin');
         const user = await getUser(emOf(ctx), params.id);
@@ -118,7 +114,7 @@ export function identityRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       body: UpdateUserSchema,
       responses: {
-        200: json(UserViewSchema, 'The updated user'),
+        200: jsonResponse(UserViewSchema, 'The updated user'),
         403: forbidden,
         404: notFound,
         409: { description: 'Would leave no administrator' },
@@ -137,7 +133,9 @@ export function identityRoutes(): RouteSpec[] {
       operationId: 'listTeams',
       summary: 'Teams of the organisation with managers and members',
       tags: ['Identity'],
-      responses: { 200: json(z.object({ items: z.array(TeamViewSchema) }).meta({ id: 'TeamList' }), 'All teams') },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(TeamViewSchema) }).meta({ id: 'TeamList' }), 'All teams'),
+      },
       async handler(ctx) {
         ctx.body = { items: await listTeams(emOf(ctx)) };
       },
@@ -149,7 +147,7 @@ export function identityRoutes(): RouteSpec[] {
       summary: 'One team',
       tags: ['Identity'],
       params: IdParamsSchema,
-      responses: { 200: json(TeamViewSchema, 'The team'), 404: notFound },
+      responses: { 200: jsonResponse(TeamViewSchema, 'The team'), 404: notFound },
       async handler(ctx, { params }) {
         const team = await getTeam(emOf(ctx), params.id);
         setVersionTag(ctx, team.version);
@@ -164,7 +162,7 @@ export function identityRoutes(): RouteSpec[] {
       tags: ['Administration'],
       body: CreateTeamSchema,
       responses: {
-        201: json(TeamViewSchema, 'The new team'),
+        201: jsonResponse(TeamViewSchema, 'The new team'),
         403: forbidden,
         409: { description: 'Name taken' },
         422: { description: 'Unknown user' },
@@ -187,7 +185,7 @@ export function identityRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       body: UpdateTeamSchema,
       responses: {
-        200: json(TeamViewSchema, 'The updated team'),
+        200: jsonResponse(TeamViewSchema, 'The updated team'),
         403: forbidden,
         404: notFound,
         409: { description: 'Name taken' },
@@ -209,7 +207,7 @@ export function identityRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       body: SetTeamMembersSchema,
       responses: {
-        200: json(TeamViewSchema, 'The team with its new members'),
+        200: jsonResponse(TeamViewSchema, 'The team with its new members'),
         403: forbidden,
         404: notFound,
         412: { description: 'Changed meanwhile' },

@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal, type Visibility } from '../../http/principal.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
@@ -282,17 +283,6 @@ export async function getUser(em: EntityManager, id: string): Promise<User> {
   const user = await em.findOne(User, { id });
   if (!user) throw notFound(`There is no user ${id} in your organisation.`);
   return user;
-}
-
-export function checkVersion(entity: { version: number }, expected: number | undefined, what: string): void {
-  if (expected !== undefined && entity.version !== expected) {
-    throw new AppError({
-      status: 412,
-      code: 'stale_version',
-      title: 'The record was changed meanwhile',
-      detail: `${what} was changed by someone else (now version ${entity.version}, you sent ${expected}). Reload it and apply your change again.`,
-    });
-  }
 }
 
 export async function updateUser(

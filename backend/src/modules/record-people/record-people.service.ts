@@ -7,6 +7,7 @@ import { recordHistory } from '../../records/history.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
+import { sqlIn } from '../../records/sql.ts';
 
 export interface RecordPersonView {
   id: string;
@@ -17,11 +18,8 @@ export interface RecordPersonView {
   role: string | null;
 }
 
-const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
-  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-
 export async function peopleOf(em: EntityManager, type: RecordType, id: string): Promise<RecordPersonView[]> {
-  const rows = await sql<{
+  const rows = await sqlIn<{
     id: string;
     person_id: string | null;
     user_id: string | null;
@@ -57,7 +55,7 @@ export async function addPerson(
 ): Promise<RecordPersonView> {
   await requireRecord(em, record.type, record.id);
   if (input.personId) {
-    const found = await sql(em, 'select 1 from person where id = ? and deleted_at is null', [input.personId]);
+    const found = await sqlIn(em, 'select 1 from person where id = ? and deleted_at is null', [input.personId]);
     if (found.length === 0) {
       throw new AppError({
         status: 422,
@@ -68,7 +66,7 @@ export async function addPerson(
       });
     }
   } else {
-    const found = await sql(em, 'select 1 from app_user where id = ? and active', [input.userId]);
+    const found = await sqlIn(em, 'select 1 from app_user where id = ? and active', [input.userId]);
     if (found.length === 0) {
       throw new AppError({
         status: 422,
@@ -80,7 +78,7 @@ export async function addPerson(
     }
   }
   const id = newId();
-  const inserted = await sql(
+  const inserted = await sqlIn(
     em,
     `insert into record_person (id, tenant_id, record_type, record_id, person_id, user_id, role, created_by)
      values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
@@ -115,7 +113,7 @@ export async function addPerson(
 }
 
 export async function removePerson(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  const [row] = await sql<{ record_type: RecordType; record_id: string; role: string | null }>(
+  const [row] = await sqlIn<{ record_type: RecordType; record_id: string; role: string | null }>(
     em,
     'delete from record_person where id = ? returning record_type, record_id, role',
     [id],
@@ -134,22 +132,22 @@ export async function removePerson(em: EntityManager, principal: Principal, id: 
 registerOverviewSection('people', (em, _principal, { type, id }) => peopleOf(em, type, id));
 
 registerMergeHook(async (em, merge) => {
-  await sql(
+  await sqlIn(
     em,
     `update record_person rp set record_id = ? where record_type = ? and record_id = ?
         and not exists (select 1 from record_person x where x.record_type = rp.record_type and x.record_id = ?
                           and coalesce(x.person_id, x.user_id) = coalesce(rp.person_id, rp.user_id))`,
     [merge.survivorId, merge.type, merge.mergedId, merge.survivorId],
   );
-  await sql(em, 'delete from record_person where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
+  await sqlIn(em, 'delete from record_person where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
   if (merge.type === 'person') {
     // Where the duplicate is a further contact, the survivor takes its place (once per record).
-    await sql(
+    await sqlIn(
       em,
       `delete from record_person rp where rp.person_id = ? and exists (select 1 from record_person x
           where x.record_type = rp.record_type and x.record_id = rp.record_id and x.person_id = ?)`,
       [merge.mergedId, merge.survivorId],
     );
-    await sql(em, 'update record_person set person_id = ? where person_id = ?', [merge.survivorId, merge.mergedId]);
+    await sqlIn(em, 'update record_person set person_id = ? where person_id = ?', [merge.survivorId, merge.mergedId]);
   }
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireRole } from '../../http/principal.ts';
-import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { RECORD_TYPES, requireRecord } from '../../records/record-types.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
 import {
@@ -12,11 +12,6 @@ import {
   relationsOf,
   updateRelationType,
 } from './relations.service.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const RelationTypeSchema = z
   .object({ id: z.uuid(), name: z.string(), reverseName: z.string(), active: z.boolean(), version: z.number().int() })
@@ -44,7 +39,10 @@ export function relationsRoutes(): RouteSpec[] {
       summary: 'Relation types with their reverse names',
       tags: ['Relations'],
       responses: {
-        200: json(z.object({ items: z.array(RelationTypeSchema) }).meta({ id: 'RelationTypeList' }), 'All types'),
+        200: jsonResponse(
+          z.object({ items: z.array(RelationTypeSchema) }).meta({ id: 'RelationTypeList' }),
+          'All types',
+        ),
       },
       async handler(ctx) {
         ctx.body = { items: await listRelationTypes(emOf(ctx)) };
@@ -58,7 +56,7 @@ export function relationsRoutes(): RouteSpec[] {
       tags: ['Relations'],
       body: z.object({ name: TypeName, reverseName: TypeName }).strict().meta({ id: 'CreateRelationType' }),
       responses: {
-        201: json(RelationTypeSchema, 'The new type'),
+        201: jsonResponse(RelationTypeSchema, 'The new type'),
         403: { description: 'Admins only' },
         409: { description: 'Name taken' },
       },
@@ -82,7 +80,7 @@ export function relationsRoutes(): RouteSpec[] {
         .strict()
         .meta({ id: 'UpdateRelationType' }),
       responses: {
-        200: json(RelationTypeSchema, 'The type'),
+        200: jsonResponse(RelationTypeSchema, 'The type'),
         404: { description: 'Not found' },
         412: { description: 'Changed meanwhile' },
       },
@@ -101,7 +99,7 @@ export function relationsRoutes(): RouteSpec[] {
       tags: ['Relations'],
       params: RecordRefSchema,
       responses: {
-        200: json(z.object({ items: z.array(RelationSchema) }).meta({ id: 'RelationList' }), 'Relations'),
+        200: jsonResponse(z.object({ items: z.array(RelationSchema) }).meta({ id: 'RelationList' }), 'Relations'),
         404: { description: 'Not found' },
       },
       async handler(ctx, { params }) {
@@ -125,7 +123,7 @@ export function relationsRoutes(): RouteSpec[] {
         .strict()
         .meta({ id: 'CreateRelation' }),
       responses: {
-        201: json(RelationSchema, 'The relation, seen from the from-record'),
+        201: jsonResponse(RelationSchema, 'The relation, seen from the from-record'),
         409: { description: 'Exists already, or to itself' },
         422: { description: 'Unknown type or record' },
       },

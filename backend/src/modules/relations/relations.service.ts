@@ -2,12 +2,14 @@
 // the other. Types are the tenant's to edit; both records' history tells.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
+import { sqlIn } from '../../records/sql.ts';
 import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
 
 export const DEFAULT_RELATION_TYPES: [name: string, reverse: string][] = [
@@ -38,9 +40,6 @@ export interface RelationView {
   createdAt: string;
 }
 
-const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
-  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-
 interface TypeRow {
   id: string;
   name: string;
@@ -59,7 +58,7 @@ const typeView = (row: TypeRow): RelationTypeView => ({
 
 registerTenantSetupStep(async (em) => {
   for (const [name, reverse] of DEFAULT_RELATION_TYPES) {
-    await sql(
+    await sqlIn(
       em,
       `insert into relation_type (id, tenant_id, name, reverse_name) values (?, crm_current_tenant(), ?, ?)
        on conflict do nothing`,
@@ -69,11 +68,11 @@ registerTenantSetupStep(async (em) => {
 });
 
 export async function listRelationTypes(em: EntityManager): Promise<RelationTypeView[]> {
-  return (await sql<TypeRow>(em, 'select * from relation_type order by lower(name)')).map(typeView);
+  return (await sqlIn<TypeRow>(em, 'select * from relation_type order by lower(name)')).map(typeView);
 }
 
 async function getType(em: EntityManager, id: string): Promise<RelationTypeView> {
-  const [row] = await sql<TypeRow>(em, 'select * from relation_type where id = ?', [id]);
+  const [row] = await sqlIn<TypeRow>(em, 'select * from relation_type where id = ?', [id]);
   if (!row) throw notFound(`There is no relation type ${id} in your organisation.`);
   return typeView(row);
 }
@@ -92,10 +91,10 @@ export async function createRelationType(
   em: EntityManager,
   input: { name: string; reverseName: string },
 ): Promise<RelationTypeView> {
-  const clash = await sql(em, 'select 1 from relation_type where lower(name) = lower(?)', [input.name]);
+  const clash = await sqlIn(em, 'select 1 from relation_type where lower(name) = lower(?)', [input.name]);
   if (clash.length > 0) throw nameTaken(input.name);
   const id = newId();
-  await sql(
+  await sqlIn(
     em,
     'insert into relation_type (id, tenant_id, name, reverse_name) values (?, crm_current_tenant(), ?, ?)',
     [id, input.name, input.reverseName],
@@ -110,22 +109,15 @@ export async function updateRelationType(
   expectedVersion: number | undefined,
 ): Promise<RelationTypeView> {
   const type = await getType(em, id);
-  if (expectedVersion !== undefined && expectedVersion !== type.version) {
-    throw new AppError({
-      status: 412,
-      code: 'stale_version',
-      title: 'The record was changed meanwhile',
-      detail: `Relation type ${type.name} was changed by someone else; reload it and apply your change again.`,
-    });
-  }
+  checkVersion(type, expectedVersion, `Relation type ${type.name}`);
   if (change.name && change.name.toLowerCase() !== type.name.toLowerCase()) {
-    const clash = await sql(em, 'select 1 from relation_type where lower(name) = lower(?) and id <> ?', [
+    const clash = await sqlIn(em, 'select 1 from relation_type where lower(name) = lower(?) and id <> ?', [
       change.name,
       id,
     ]);
     if (clash.length > 0) throw nameTaken(change.name);
   }
-  await sql(
+  await sqlIn(
     em,
     `update relation_type set name = ?, reverse_name = ?, active = ?, version = version + 1, updated_at = now() where id = ?`,
     [change.name ?? type.name, change.reverseName ?? type.reverseName, change.active ?? type.active, id],
@@ -144,7 +136,7 @@ const TITLE_SQL = `case r.other_type
 
 /** Relations of a record, both directions, labelled from its side; related records in the trash are left out. */
 export async function relationsOf(em: EntityManager, type: RecordType, id: string): Promise<RelationView[]> {
-  const rows = await sql<{
+  const rows = await sqlIn<{
     id: string;
     type_id: string;
     label: string;
@@ -191,7 +183,7 @@ export async function createRelation(
     note?: string | null | undefined;
   },
 ): Promise<RelationView> {
-  const [type] = await sql<TypeRow>(em, 'select * from relation_type where id = ? and active', [input.typeId]);
+  const [type] = await sqlIn<TypeRow>(em, 'select * from relation_type where id = ? and active', [input.typeId]);
   if (!type) {
     throw new AppError({
       status: 422,
@@ -227,7 +219,7 @@ export async function createRelation(
     }
   }
   const id = newId();
-  const inserted = await sql(
+  const inserted = await sqlIn(
     em,
     `insert into relation (id, tenant_id, type_id, from_type, from_id, to_type, to_id, note, created_by)
      values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
@@ -271,7 +263,13 @@ export async function createRelation(
 }
 
 export async function deleteRelation(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  const [row] = await sql<{ from_type: RecordType; from_id: string; to_type: RecordType; to_id: string; name: string }>(
+  const [row] = await sqlIn<{
+    from_type: RecordType;
+    from_id: string;
+    to_type: RecordType;
+    to_id: string;
+    name: string;
+  }>(
     em,
     'delete from relation r using relation_type t where t.id = r.type_id and r.id = ? returning r.from_type, r.from_id, r.to_type, r.to_id, t.name',
     [id],
@@ -293,7 +291,7 @@ registerOverviewSection('relations', (em, _principal, { type, id }) => relations
 registerMergeHook(async (em, merge) => {
   for (const end of ['from', 'to'] as const) {
     const other = end === 'from' ? 'to' : 'from';
-    await sql(
+    await sqlIn(
       em,
       `update relation r set ${end}_id = ? where ${end}_type = ? and ${end}_id = ?
           and not (${other}_type = ${end}_type and ${other}_id = ?)
@@ -301,6 +299,6 @@ registerMergeHook(async (em, merge) => {
                             and x.${end}_id = ? and x.${other}_type = r.${other}_type and x.${other}_id = r.${other}_id)`,
       [merge.survivorId, merge.type, merge.mergedId, merge.survivorId, merge.survivorId],
     );
-    await sql(em, `delete from relation where ${end}_type = ? and ${end}_id = ?`, [merge.type, merge.mergedId]);
+    await sqlIn(em, `delete from relation where ${end}_type = ? and ${end}_id = ?`, [merge.type, merge.mergedId]);
   }
 });

@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireRole } from '../../http/principal.ts';
-import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
 import { CreateTagSchema, RecordTagParamsSchema, TagSchema, UpdateTagSchema } from './tags.schemas.ts';
 import { createTag, deleteTag, getTag, listTags, tagRecord, untagRecord, updateTag } from './tags.service.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 export function tagsRoutes(): RouteSpec[] {
   return [
@@ -19,7 +14,7 @@ export function tagsRoutes(): RouteSpec[] {
       operationId: 'listTags',
       summary: 'Tags of the organisation with how often each is used',
       tags: ['Tags'],
-      responses: { 200: json(z.object({ items: z.array(TagSchema) }).meta({ id: 'TagList' }), 'All tags') },
+      responses: { 200: jsonResponse(z.object({ items: z.array(TagSchema) }).meta({ id: 'TagList' }), 'All tags') },
       async handler(ctx) {
         ctx.body = { items: await listTags(emOf(ctx)) };
       },
@@ -32,7 +27,7 @@ export function tagsRoutes(): RouteSpec[] {
       tags: ['Tags'],
       body: CreateTagSchema,
       responses: {
-        201: json(TagSchema, 'The new tag'),
+        201: jsonResponse(TagSchema, 'The new tag'),
         403: { description: 'Not allowed' },
         409: { description: 'Name taken' },
       },
@@ -52,7 +47,7 @@ export function tagsRoutes(): RouteSpec[] {
       summary: 'One tag',
       tags: ['Tags'],
       params: IdParamsSchema,
-      responses: { 200: json(TagSchema, 'The tag'), 404: { description: 'Not found' } },
+      responses: { 200: jsonResponse(TagSchema, 'The tag'), 404: { description: 'Not found' } },
       async handler(ctx, { params }) {
         const tag = await getTag(emOf(ctx), params.id);
         setVersionTag(ctx, tag.version);
@@ -68,7 +63,7 @@ export function tagsRoutes(): RouteSpec[] {
       params: IdParamsSchema,
       body: UpdateTagSchema,
       responses: {
-        200: json(TagSchema, 'The tag'),
+        200: jsonResponse(TagSchema, 'The tag'),
         404: { description: 'Not found' },
         409: { description: 'Name taken' },
         412: { description: 'Changed meanwhile' },

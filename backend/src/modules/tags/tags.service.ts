@@ -1,12 +1,14 @@
 // Tags (V4): tenant tags with a color, on any record; history tells who tagged what.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
 import { pgArray } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
 
 export interface TagView {
   id: string;
@@ -27,9 +29,6 @@ interface TagRow {
   usage: number;
 }
 
-const sql = <T>(em: EntityManager, query: string, params: unknown[] = []) =>
-  em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-
 const toDetail = (row: TagRow): TagDetail => ({
   id: row.id,
   name: row.name,
@@ -49,7 +48,7 @@ function duplicateName(name: string): AppError {
 }
 
 export async function listTags(em: EntityManager): Promise<TagDetail[]> {
-  const rows = await sql<TagRow>(
+  const rows = await sqlIn<TagRow>(
     em,
     `select t.id, t.name, t.color, t.version, count(rt.tag_id)::int as usage
        from tag t left join record_tag rt on rt.tag_id = t.id
@@ -59,7 +58,7 @@ export async function listTags(em: EntityManager): Promise<TagDetail[]> {
 }
 
 export async function getTag(em: EntityManager, id: string): Promise<TagDetail> {
-  const [row] = await sql<TagRow>(
+  const [row] = await sqlIn<TagRow>(
     em,
     `select t.id, t.name, t.color, t.version, (select count(*)::int from record_tag rt where rt.tag_id = t.id) as usage
        from tag t where t.id = ?`,
@@ -70,7 +69,7 @@ export async function getTag(em: EntityManager, id: string): Promise<TagDetail> 
 }
 
 async function nameTaken(em: EntityManager, name: string, exceptId?: string): Promise<boolean> {
-  const rows = await sql(em, 'select 1 from tag where lower(name) = lower(?) and id <> ?', [
+  const rows = await sqlIn(em, 'select 1 from tag where lower(name) = lower(?) and id <> ?', [
     name,
     exceptId ?? '00000000-0000-0000-0000-000000000000',
   ]);
@@ -83,7 +82,7 @@ export async function createTag(
 ): Promise<TagDetail> {
   if (await nameTaken(em, input.name)) throw duplicateName(input.name);
   const id = newId();
-  await sql(em, 'insert into tag (id, tenant_id, name, color) values (?, crm_current_tenant(), ?, ?)', [
+  await sqlIn(em, 'insert into tag (id, tenant_id, name, color) values (?, crm_current_tenant(), ?, ?)', [
     id,
     input.name,
     input.color ?? '#6264a7',
@@ -98,14 +97,7 @@ export async function updateTag(
   expectedVersion: number | undefined,
 ): Promise<TagDetail> {
   const tag = await getTag(em, id);
-  if (expectedVersion !== undefined && expectedVersion !== tag.version) {
-    throw new AppError({
-      status: 412,
-      code: 'stale_version',
-      title: 'The record was changed meanwhile',
-      detail: `Tag ${tag.name} was changed by someone else (now version ${tag.version}, you sent ${expectedVersion}). Reload it and apply your change again.`,
-    });
-  }
+  checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
   if (
     change.name !== undefined &&
     change.name.toLowerCase() !== tag.name.toLowerCase() &&
@@ -113,7 +105,7 @@ export async function updateTag(
   ) {
     throw duplicateName(change.name);
   }
-  await sql(
+  await sqlIn(
     em,
     'update tag set name = coalesce(?, name), color = coalesce(?, color), version = version + 1, updated_at = now() where id = ?',
     [change.name ?? null, change.color ?? null, id],
@@ -123,15 +115,8 @@ export async function updateTag(
 
 export async function deleteTag(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
   const tag = await getTag(em, id);
-  if (expectedVersion !== undefined && expectedVersion !== tag.version) {
-    throw new AppError({
-      status: 412,
-      code: 'stale_version',
-      title: 'The record was changed meanwhile',
-      detail: `Tag ${tag.name} was changed by someone else; reload it first.`,
-    });
-  }
-  await sql(em, 'delete from tag where id = ?', [id]);
+  checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
+  await sqlIn(em, 'delete from tag where id = ?', [id]);
 }
 
 /** Tags of many records in one query, by record id. */
@@ -142,7 +127,7 @@ export async function tagsOf(
 ): Promise<Map<string, TagView[]>> {
   const result = new Map<string, TagView[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return result;
-  const rows = await sql<{ record_id: string; id: string; name: string; color: string }>(
+  const rows = await sqlIn<{ record_id: string; id: string; name: string; color: string }>(
     em,
     `select rt.record_id, t.id, t.name, t.color from record_tag rt join tag t on t.id = rt.tag_id
       where rt.tenant_id = crm_current_tenant() and rt.record_type = ? and rt.record_id = any(?::uuid[])
@@ -165,17 +150,17 @@ async function setTagged(
   await getTag(em, tagId);
   const before = (await tagsOf(em, type, [recordId])).get(recordId)?.map((tag) => tag.name) ?? [];
   const changed = tagged
-    ? await sql(
+    ? await sqlIn(
         em,
         `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_by)
          values (crm_current_tenant(), ?, ?, ?, ?) on conflict do nothing returning tag_id`,
         [tagId, type, recordId, principal.userId ?? null],
       )
-    : await sql(em, 'delete from record_tag where tag_id = ? and record_type = ? and record_id = ? returning tag_id', [
-        tagId,
-        type,
-        recordId,
-      ]);
+    : await sqlIn(
+        em,
+        'delete from record_tag where tag_id = ? and record_type = ? and record_id = ? returning tag_id',
+        [tagId, type, recordId],
+      );
   if (changed.length === 0) return;
   const after = (await tagsOf(em, type, [recordId])).get(recordId)?.map((tag) => tag.name) ?? [];
   recordHistory(em, principal, {
@@ -201,12 +186,12 @@ export const untagRecord = (
 
 // The survivor of a merge carries the tags of both.
 registerMergeHook(async (em, merge) => {
-  await sql(
+  await sqlIn(
     em,
     `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_at, tagged_by)
      select tenant_id, tag_id, record_type, ?, tagged_at, tagged_by from record_tag
       where record_type = ? and record_id = ? on conflict do nothing`,
     [merge.survivorId, merge.type, merge.mergedId],
   );
-  await sql(em, 'delete from record_tag where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
+  await sqlIn(em, 'delete from record_tag where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
 });
