@@ -8,7 +8,19 @@ import { HistoryEntry } from './history.entity.ts';
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'merge';
 export type Snapshot = Record<string, unknown>;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep key order, so equal values must compare equal. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+
+/** Whether a write changed anything at all. */
+export const unchanged = (before: Snapshot, after: Snapshot) => same(before, after);
 
 /** The fields whose values differ between two snapshots, with before and after. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): { field: string; before: unknown; after: unknown }[] {

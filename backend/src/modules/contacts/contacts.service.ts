@@ -7,7 +7,7 @@ import { compileFilter, type FilterField, type FilterNode } from '../../http/fil
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
-import { recordHistory, type Snapshot } from '../../records/history.ts';
+import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
@@ -321,10 +321,10 @@ export async function updatePerson(
   }
   if (patch.ownerId !== undefined) person.ownerId = patch.ownerId;
   const after = personSnapshot(person);
-  if (JSON.stringify(before) === JSON.stringify(after)) return person;
+  if (unchanged(before, after)) return person;
   await checkRequiredFields(em, 'person', after);
   const identityChanged = ['firstName', 'lastName', 'emails', 'phones'].some(
-    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    (field) => !unchanged({ value: before[field] }, { value: after[field] }),
   );
   if (identityChanged) await guardAgainstDuplicates(em, personDraft(person), { ...options, excludeIds: [person.id] });
   person.updatedBy = byUser(principal);
@@ -420,10 +420,10 @@ export async function updateOrganization(
   }
   if (patch.ownerId !== undefined) organization.ownerId = patch.ownerId;
   const after = organizationSnapshot(organization);
-  if (JSON.stringify(before) === JSON.stringify(after)) return organization;
+  if (unchanged(before, after)) return organization;
   await checkRequiredFields(em, 'organization', after);
   const identityChanged = ['name', 'emails', 'phones', 'vatId'].some(
-    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    (field) => !unchanged({ value: before[field] }, { value: after[field] }),
   );
   if (identityChanged) {
     await guardAgainstDuplicates(em, organizationDraft(organization), { ...options, excludeIds: [organization.id] });
@@ -534,7 +534,7 @@ export async function updateBusinessContact(
     contact.isPrimary = false;
   }
   const after = businessContactSnapshot(contact);
-  if (JSON.stringify(before) === JSON.stringify(after)) return contact;
+  if (unchanged(before, after)) return contact;
   contact.updatedBy = byUser(principal);
   recordHistory(em, principal, { type: 'business_contact', id: contact.id, action: 'update', before, after });
   await em.flush();

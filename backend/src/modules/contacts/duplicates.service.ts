@@ -92,7 +92,9 @@ export async function findDuplicates(
         and not (record_id = any(?::uuid[]))
         and (normalized % ? or phonetic @> ?::text[] or emails && ?::text[] or phones && ?::text[]
              or (?::text is not null and vat_id = ?))
-      order by similarity(normalized, ?) desc
+      -- Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
+      order by (emails && ?::text[] or phones && ?::text[] or coalesce(vat_id = ?, false)) desc,
+               similarity(normalized, ?) desc
       limit 200`,
     [
       draft.normalized,
@@ -107,6 +109,9 @@ export async function findDuplicates(
       pgArray(draft.emails),
       pgArray(draft.phones),
       draft.vatId,
+      draft.vatId,
+      pgArray(draft.emails),
+      pgArray(draft.phones),
       draft.vatId,
       draft.normalized,
     ],

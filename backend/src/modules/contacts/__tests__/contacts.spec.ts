@@ -204,6 +204,22 @@ describe('persons, organizations and business contacts', () => {
     expect(history.body.items.at(-1)).toMatchObject({ action: 'create', field: null });
   });
 
+  it('does not count a save without changes as a change', async () => {
+    const current = await rep.get(`/api/v1/persons/${annaId}`);
+    const { id, version, tags, createdAt, createdBy, updatedAt, updatedBy, deletedAt, ...fields } = current.body;
+    const phones = fields.phones.map((phone: { number: string; kind: string }) => ({
+      number: phone.number,
+      kind: phone.kind,
+    }));
+    const saved = await rep
+      .patch(`/api/v1/persons/${annaId}`)
+      .set('If-Match', current.headers.etag ?? '')
+      .send({ ...fields, phones });
+    expect(saved.status).toBe(200);
+    expect(saved.body.version).toBe(version);
+    expect(saved.headers.etag).toBe(current.headers.etag);
+  });
+
   it('moves a person to the trash with her business contact, and restores both', async () => {
     expect((await rep.delete(`/api/v1/persons/${annaId}`).set('If-Match', '"1"')).status).toBe(412);
     expect((await rep.delete(`/api/v1/persons/${annaId}`)).status).toBe(204);
