@@ -2,6 +2,7 @@
 // signed in against it, the embedded database with demo data — and the URLs to open.
 import { CRM_APP_ID, startEmulator } from '@crm/m365-emulator';
 import { loadConfig } from './config.ts';
+import { seedContactsDemo } from './demo/contacts-demo.ts';
 import { seedDemoData } from './demo/demo-data.ts';
 import { reportStartFailure, startBackend, stopOnSignals } from './main.ts';
 import { localDataDir, trustEmulatorCertificate } from './tools/trust-emulator.ts';
@@ -20,7 +21,8 @@ try {
   };
   const config = loadConfig(env);
   const backend = await startBackend(config, {
-    beforeListen: (orm) => seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => undefined),
+    beforeListen: (orm) =>
+      seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => seedContactsDemo(orm).then(() => undefined)),
   });
   stopOnSignals(async () => {
     await backend.stop();

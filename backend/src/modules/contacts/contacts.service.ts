@@ -45,7 +45,25 @@ export const personName = (person: Pick<Person, 'title' | 'firstName' | 'lastNam
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
-export function personSnapshot(person: Person): Snapshot {
+type PersonFields = Pick<
+  Person,
+  'title' | 'firstName' | 'lastName' | 'emails' | 'phones' | 'addresses' | 'birthday' | 'language' | 'ownerId'
+> & { customFields?: Record<string, unknown> };
+type OrganizationFields = Pick<
+  Organization,
+  | 'name'
+  | 'emails'
+  | 'phones'
+  | 'addresses'
+  | 'vatId'
+  | 'industry'
+  | 'employeeCount'
+  | 'revenue'
+  | 'website'
+  | 'ownerId'
+> & { customFields?: Record<string, unknown> };
+
+export function personSnapshot(person: PersonFields): Snapshot {
   return {
     title: person.title ?? null,
     firstName: person.firstName ?? null,
@@ -55,7 +73,7 @@ export function personSnapshot(person: Person): Snapshot {
     addresses: person.addresses,
     birthday: person.birthday ?? null,
     language: person.language ?? null,
-    customFields: person.customFields,
+    customFields: person.customFields ?? {},
     ownerId: person.ownerId ?? null,
   };
 }
@@ -77,7 +95,7 @@ export function personView(person: Person, tags: TagView[] = []): PersonView {
   };
 }
 
-export function organizationSnapshot(organization: Organization): Snapshot {
+export function organizationSnapshot(organization: OrganizationFields): Snapshot {
   return {
     name: organization.name,
     emails: organization.emails,
@@ -88,7 +106,7 @@ export function organizationSnapshot(organization: Organization): Snapshot {
     employeeCount: organization.employeeCount ?? null,
     revenue: organization.revenue ?? null,
     website: organization.website ?? null,
-    customFields: organization.customFields,
+    customFields: organization.customFields ?? {},
     ownerId: organization.ownerId ?? null,
   };
 }
@@ -110,7 +128,12 @@ export function organizationView(organization: Organization, tags: TagView[] = [
   };
 }
 
-function businessContactSnapshot(contact: BusinessContact): Snapshot {
+export function businessContactSnapshot(
+  contact: Pick<BusinessContact, 'email' | 'phone' | 'position' | 'department' | 'employeeNumber' | 'isPrimary'> & {
+    person: { id: string };
+    organization: { id: string };
+  },
+): Snapshot {
   return {
     personId: contact.person.id,
     organizationId: contact.organization.id,
@@ -146,7 +169,7 @@ export function businessContactView(contact: BusinessContact): BusinessContactVi
 
 const cities = (addresses: readonly AddressValue[]) => addresses.flatMap((address) => address.city ?? []);
 
-export function personDocument(person: Person): SearchDocument {
+export function personDocument(person: PersonFields & { id: string }): SearchDocument {
   const draft = personDraft(person);
   return {
     type: 'person',
@@ -163,7 +186,7 @@ export function personDocument(person: Person): SearchDocument {
   };
 }
 
-export function organizationDocument(organization: Organization): SearchDocument {
+export function organizationDocument(organization: OrganizationFields & { id: string }): SearchDocument {
   const draft = organizationDraft(organization);
   return {
     type: 'organization',
@@ -187,9 +210,11 @@ export function organizationDocument(organization: Organization): SearchDocument
   };
 }
 
-export function businessContactDocument(contact: BusinessContact): SearchDocument {
-  const person = contact.person;
-  const organization = contact.organization;
+export function businessContactDocument(
+  contact: Pick<BusinessContact, 'id' | 'email' | 'phoneE164' | 'position' | 'department'>,
+  person: Pick<Person, 'title' | 'firstName' | 'lastName'>,
+  organization: Pick<Organization, 'name'>,
+): SearchDocument {
   return {
     type: 'business_contact',
     id: contact.id,
@@ -498,7 +523,7 @@ export async function createBusinessContact(
     after: businessContactSnapshot(contact),
   });
   await em.flush();
-  await indexRecord(em, businessContactDocument(contact));
+  await indexRecord(em, businessContactDocument(contact, contact.person, contact.organization));
   return contact;
 }
 
@@ -538,7 +563,7 @@ export async function updateBusinessContact(
   contact.updatedBy = byUser(principal);
   recordHistory(em, principal, { type: 'business_contact', id: contact.id, action: 'update', before, after });
   await em.flush();
-  await indexRecord(em, businessContactDocument(contact));
+  await indexRecord(em, businessContactDocument(contact, contact.person, contact.organization));
   return contact;
 }
 
@@ -547,7 +572,8 @@ async function reindexBusinessContacts(
   where: { person: string } | { organization: string },
 ): Promise<void> {
   const contacts = await em.find(BusinessContact, where, { populate: ['person', 'organization'] });
-  for (const contact of contacts) await indexRecord(em, businessContactDocument(contact));
+  for (const contact of contacts)
+    await indexRecord(em, businessContactDocument(contact, contact.person, contact.organization));
 }
 
 export async function listBusinessContacts(
@@ -726,7 +752,8 @@ function snapshotOf(type: ContactType, record: Trashable): Snapshot {
 function documentOf(type: ContactType, record: Trashable): SearchDocument {
   if (type === 'person') return personDocument(record as Person);
   if (type === 'organization') return organizationDocument(record as Organization);
-  return businessContactDocument(record as BusinessContact);
+  const contact = record as BusinessContact;
+  return businessContactDocument(contact, contact.person, contact.organization);
 }
 
 /**
@@ -801,7 +828,8 @@ export async function restoreRecord(
   recordHistory(em, principal, { type, id, action: 'restore', after: snapshotOf(type, record) });
   await em.flush();
   await indexRecord(em, documentOf(type, record));
-  for (const follower of restored) await indexRecord(em, businessContactDocument(follower));
+  for (const follower of restored)
+    await indexRecord(em, businessContactDocument(follower, follower.person, follower.organization));
   return record;
 }
 

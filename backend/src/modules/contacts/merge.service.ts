@@ -171,6 +171,8 @@ export async function mergeRecords(
     em,
     input.type === 'person' ? personDocument(survivor as Person) : organizationDocument(survivor as Organization),
   );
-  for (const contact of moved) await indexRecord(em, businessContactDocument(contact));
+  for (const contact of moved) {
+    await indexRecord(em, businessContactDocument(contact, contact.person, contact.organization));
+  }
   return survivor;
 }

@@ -1,0 +1,530 @@
+// Contacts at scale: 10 tenants loaded with generated German-speaking contacts (2% planted
+// duplicates), then email lookup, duplicate check, global search and a list page over HTTP,
+// each beside its SQL measured alone through a plain pg pool in a tenant transaction, and the
+// duplicate check's quality on the planted duplicates.
+//
+// BENCH_SCALE (default 1) scales the records per tenant: 2,000 persons and 500 organizations
+// at 1. Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (this
+// file, started with CONTACTS_BENCH_DATABASE=1), so the backend, the database and the load
+// generator each have their own event loop.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '@crm/db';
+import { CRM_APP_ID, emulatorClient, startEmulator } from '@crm/m365-emulator';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { backendOrmOptions } from '../../backend/src/database.ts';
+import {
+  type ContactsData,
+  type GeneratedOrganization,
+  type GeneratedPerson,
+  generateContacts,
+  writeContacts,
+} from '../../backend/src/demo/contacts-demo.ts';
+import {
+  type DuplicateDraft,
+  organizationDraft,
+  personDraft,
+} from '../../backend/src/modules/contacts/duplicates.service.ts';
+import {
+  foldText,
+  LIKELY_DUPLICATE,
+  normalizeCompanyName,
+  normalizePersonName,
+  phoneticCodes,
+} from '../../backend/src/modules/contacts/matching.ts';
+import { spawnNode } from '../support/processes.ts';
+import { printTable, type Stats } from './measure.ts';
+
+const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
+const TENANTS = 10;
+const DUPLICATE_RATE = 0.02;
+
+// ---- the embedded database's own process ------------------------------------------------------
+
+if (process.env.CONTACTS_BENCH_DATABASE === '1' && import.meta.url === `file://${process.argv[1]}`) {
+  const embedded = await startEmbeddedPostgres({ maxConnections: 32 });
+  console.log(`embedded PostgreSQL at ${embedded.url}`);
+  process.on('SIGTERM', () => {
+    embedded.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
+// ---- measuring --------------------------------------------------------------------------------
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+function statsOf(name: string, latencies: number[], seconds: number, errors: number): Stats {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    name,
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    opsPerSec: sorted.length / seconds,
+    errors,
+  };
+}
+
+/** Runs `work` one call after another for `seconds` (after a second of warm-up). */
+async function measureInProcess(name: string, seconds: number, work: (i: number) => Promise<unknown>): Promise<Stats> {
+  const warmUpUntil = performance.now() + 1000;
+  for (let i = 0; performance.now() < warmUpUntil; i++) await work(i);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  for (let i = 0; performance.now() < until; i++) {
+    const t0 = performance.now();
+    await work(i);
+    latencies.push(performance.now() - t0);
+  }
+  return statsOf(name, latencies, (performance.now() - started) / 1000, 0);
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+/** measureHttp (measure.ts) with the requests taken in turn from a list, so that caches see varied input. */
+async function measureRequests(
+  name: string,
+  options: { url: string; token: string; connections: number; seconds: number; requests: readonly Request[] },
+): Promise<Stats> {
+  const fire = (seconds: number, latencies?: number[]) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      let turn = 0;
+      const instance = autocannon(
+        {
+          url: options.url,
+          connections: options.connections,
+          duration: seconds,
+          headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+          requests: [
+            {
+              setupRequest: (request) => {
+                const next = options.requests[turn++ % options.requests.length] as Request;
+                return { ...request, method: next.method, path: next.path, body: next.body ?? '' };
+              },
+            },
+          ],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      if (latencies) instance.on('response', (_client, _status, _bytes, time) => latencies.push(time));
+    });
+  await fire(1);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const result = await fire(options.seconds, latencies);
+  const elapsed = (performance.now() - started) / 1000;
+  return statsOf(name, latencies, elapsed, result.errors + result.non2xx + result.timeouts);
+}
+
+// ---- the floors: the services' SQL alone --------------------------------------------------------
+
+const arrayParam = (values: readonly string[]) => [...values];
+
+const LOOKUP_SQL = `with wanted(email) as (select unnest($1::text[]))
+  select w.email, 'person' as type, p.id, concat_ws(' ', p.first_name, p.last_name) as name
+    from wanted w join person p on p.emails @> jsonb_build_array(jsonb_build_object('address', w.email))
+   where p.deleted_at is null
+  union all
+  select w.email, 'organization', o.id, o.name
+    from wanted w join organization o on o.emails @> jsonb_build_array(jsonb_build_object('address', w.email))
+   where o.deleted_at is null
+  union all
+  select w.email, 'business_contact', bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')'
+    from wanted w
+    join business_contact bc on bc.tenant_id = crm_current_tenant() and bc.email = w.email
+    join person p on p.id = bc.person_id and p.deleted_at is null
+    join organization o on o.id = bc.organization_id and o.deleted_at is null
+   where bc.deleted_at is null`;
+
+const DUPLICATES_SQL = `select record_id, title, phonetic, similarity(normalized, $1) as similarity,
+       emails && $2::text[] as same_email, phones && $3::text[] as same_phone,
+       coalesce(vat_id = $4, false) as same_vat, postal_codes && $5::text[] as same_postal
+  from search_document
+ where tenant_id = crm_current_tenant() and record_type = $6
+   and not (record_id = any($7::uuid[]))
+   and (normalized % $1 or phonetic @> $8::text[] or emails && $2::text[] or phones && $3::text[]
+        or ($4::text is not null and vat_id = $4))
+ order by similarity(normalized, $1) desc
+ limit 200`;
+
+const duplicateParams = (draft: DuplicateDraft, excludeId: string) => [
+  draft.normalized,
+  arrayParam(draft.emails),
+  arrayParam(draft.phones),
+  draft.vatId,
+  arrayParam(draft.postalCodes),
+  draft.type,
+  [excludeId],
+  arrayParam(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
+];
+
+const SEARCH_SQL = `select record_type, record_id, title, subtitle,
+       (case when body @@ to_tsquery('simple', $1) then 1.0 else 0 end)
+       + similarity(normalized, $2)
+       + (case when phonetic @> $3::text[] and cardinality($3::text[]) > 0 then 0.5 else 0 end)
+       + ts_rank(body, to_tsquery('simple', $1)) as score
+  from search_document
+ where tenant_id = crm_current_tenant()
+   and (body @@ to_tsquery('simple', $1) or normalized % $2 or (cardinality($3::text[]) > 0 and phonetic @> $3::text[]))
+ order by score desc, title
+ limit 20`;
+
+const searchParams = (q: string) => {
+  const folded = foldText(q);
+  const prefix = folded
+    .split(' ')
+    .filter(Boolean)
+    .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
+    .join(' & ');
+  return [prefix || 'x', folded, phoneticCodes(q, 'person')];
+};
+
+const LIST_SQL = `select * from person where tenant_id = crm_current_tenant() and deleted_at is null
+ order by last_name, first_name, id limit 51`;
+
+/** One query in a transaction as the app runs it: role crm_app and the tenant set first. */
+async function asTenant(pool: pg.Pool, tenantId: string, sql: string, params: unknown[]): Promise<unknown[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query("select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true)", [tenantId]);
+    const result = await client.query(sql, params);
+    await client.query('commit');
+    return result.rows;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+// ---- the bench --------------------------------------------------------------------------------
+
+interface LoadedTenant {
+  id: string;
+  token: string;
+  data: ContactsData;
+}
+
+const personInput = ({ id: _id, ...person }: GeneratedPerson) => ({
+  ...person,
+  phones: person.phones.map(({ number, kind }) => ({ number, kind })),
+});
+const organizationInput = ({ id: _id, ...organization }: GeneratedOrganization) => ({
+  ...organization,
+  phones: organization.phones.map(({ number, kind }) => ({ number, kind })),
+});
+
+/** Runs `work` over `items` with a few requests in flight. */
+async function eachConcurrently<T>(items: readonly T[], inFlight: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+export async function run(options: { seconds: number }): Promise<void> {
+  const scale = Number(process.env.BENCH_SCALE || 1);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error('BENCH_SCALE must be a positive number');
+  const personsPerTenant = Math.round(2000 * scale);
+  const organizationsPerTenant = Math.round(500 * scale);
+  console.log(
+    `BENCH_SCALE=${scale}: ${TENANTS} tenants × ${personsPerTenant} persons + ${organizationsPerTenant} organizations, ${DUPLICATE_RATE * 100}% planted duplicates`,
+  );
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-bench-contacts-'));
+  const emulator = await startEmulator({ dataDir: path.resolve('.data') });
+  const database = process.env.DATABASE_URL
+    ? undefined
+    : spawnNode('tests/bench/contacts.bench.ts', { CONTACTS_BENCH_DATABASE: '1' });
+  let backend: ReturnType<typeof spawnNode> | undefined;
+  let orm: MikroORM | undefined;
+  let pool: pg.Pool | undefined;
+  const tenants: LoadedTenant[] = [];
+  try {
+    const databaseUrl =
+      process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
+    if (!databaseUrl) throw new Error('no database');
+    backend = spawnNode(
+      'backend/src/main.ts',
+      {
+        ENTRA_AUTHORITY_HOST: emulator.url,
+        ENTRA_CLIENT_ID: CRM_APP_ID,
+        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+        PORT: '0',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+        LOG_FORMAT: 'json',
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+      },
+      { stdoutFile: path.join(dataDir, 'backend.log') },
+    );
+    const [, apiUrl] = await backend.waitFor(/CRM API listening on (\S+)\/api /, 120_000);
+    orm = await MikroORM.init(backendOrmOptions(databaseUrl, 4));
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+
+    // Tenants, set up by their administrators' first sign-in, then filled directly.
+    const client = emulatorClient(emulator.url);
+    let loadMs = 0;
+    let records = 0;
+    for (let i = 0; i < TENANTS; i++) {
+      const seed = emulator.createTenant({
+        displayName: `Bench ${i + 1} GmbH`,
+        consentedApps: [CRM_APP_ID],
+        users: [{ displayName: 'Ada Admin', directoryRoles: ['Global Administrator'] }],
+      });
+      const upn = (seed.users[0] as { userPrincipalName: string }).userPrincipalName;
+      const token = await client.passwordToken({ tenant: seed.id, username: upn, scope: CRM_SCOPE });
+      const me = await fetch(`${apiUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      if (me.status !== 200) throw new Error(`GET /api/v1/me answered ${me.status}: ${await me.text()}`);
+      const userId = ((await me.json()) as { user: { id: string } }).user.id;
+      const started = performance.now();
+      const data = generateContacts({
+        seed: `bench-${i}`,
+        idSalt: seed.id,
+        organizations: organizationsPerTenant,
+        persons: personsPerTenant,
+        duplicateRate: DUPLICATE_RATE,
+        ownerIds: [userId],
+      });
+      const written = await writeContacts(orm.em as EntityManager, seed.id, data, {
+        concurrency: process.env.DATABASE_URL ? 2 : 1,
+      });
+      loadMs += performance.now() - started;
+      records += written.organizations + written.persons + written.businessContacts;
+      tenants.push({ id: seed.id, token, data });
+    }
+    console.log(
+      `loaded ${records} records (+ as many search documents and history rows) in ${(loadMs / 1000).toFixed(1)}s, ${Math.round(records / (loadMs / 1000))} records/s, generation included`,
+    );
+    // A server's autovacuum would have analyzed the new rows by now; the embedded one has none.
+    await orm.em.getConnection().execute('analyze person, organization, business_contact, search_document, history');
+
+    // ---- latency and throughput, on the first tenant
+    const tenant = tenants[0] as LoadedTenant;
+    const { data } = tenant;
+    const emails = [
+      ...data.businessContacts.flatMap((c) => (c.email ? [c.email] : [])).slice(0, 150),
+      ...data.persons.flatMap((p) => p.emails.filter((e) => e.kind === 'private').map((e) => e.address)).slice(0, 50),
+    ];
+    const byId = new Map<string, GeneratedPerson | GeneratedOrganization>(
+      [...data.persons, ...data.organizations].map((record) => [record.id, record]),
+    );
+    const checks = data.duplicates.map((duplicate) => {
+      const record = byId.get(duplicate.id) as GeneratedPerson | GeneratedOrganization;
+      const draft =
+        duplicate.type === 'person'
+          ? personDraft(record as GeneratedPerson)
+          : organizationDraft(record as GeneratedOrganization);
+      const body = {
+        type: duplicate.type,
+        excludeId: duplicate.id,
+        record:
+          duplicate.type === 'person'
+            ? personInput(record as GeneratedPerson)
+            : organizationInput(record as GeneratedOrganization),
+      };
+      return { draft, excludeId: duplicate.id, body: JSON.stringify(body) };
+    });
+    const prefixes = [
+      ...new Set(data.persons.map((p) => foldText(p.lastName).split(' ')[0]?.slice(0, 4) ?? '').filter(Boolean)),
+    ].slice(0, 50);
+    const people = data.persons
+      .filter((p) => p.firstName)
+      .slice(0, 50)
+      .map((p) => `${p.firstName} ${p.lastName.slice(0, 3)}`);
+    const queries = [...prefixes, ...people];
+
+    const db = pool;
+    const seconds = options.seconds;
+    const floors = {
+      lookup: await measureInProcess('floor: lookup SQL (1 address)', seconds, (i) =>
+        asTenant(db, tenant.id, LOOKUP_SQL, [[emails[i % emails.length]]]),
+      ),
+      duplicates: await measureInProcess('floor: duplicate candidates SQL', seconds, (i) => {
+        const check = checks[i % checks.length] as (typeof checks)[number];
+        return asTenant(db, tenant.id, DUPLICATES_SQL, duplicateParams(check.draft, check.excludeId));
+      }),
+      search: await measureInProcess('floor: search SQL', seconds, (i) =>
+        asTenant(db, tenant.id, SEARCH_SQL, searchParams(queries[i % queries.length] as string)),
+      ),
+      list: await measureInProcess('floor: persons page SQL (50)', seconds, () =>
+        asTenant(db, tenant.id, LIST_SQL, []),
+      ),
+    };
+    const http = async (name: string, requests: Request[], floor: Stats) => {
+      const rows: { stats: Stats; floor?: Stats }[] = [{ stats: floor }];
+      for (const connections of [1, 10]) {
+        const stats = await measureRequests(`${name} (${connections} conn.)`, {
+          url: apiUrl as string,
+          token: tenant.token,
+          connections,
+          seconds,
+          requests,
+        });
+        rows.push({ stats, floor });
+      }
+      return rows;
+    };
+    const rows = [
+      ...(await http(
+        'GET /api/v1/lookup?email=',
+        emails.map((email) => ({ method: 'GET', path: `/api/v1/lookup?email=${encodeURIComponent(email)}` })),
+        floors.lookup,
+      )),
+      ...(await http(
+        'POST /api/v1/duplicates/check',
+        checks.map((check) => ({ method: 'POST', path: '/api/v1/duplicates/check', body: check.body })),
+        floors.duplicates,
+      )),
+      ...(await http(
+        'GET /api/v1/search?q=',
+        queries.map((q) => ({ method: 'GET', path: `/api/v1/search?q=${encodeURIComponent(q)}` })),
+        floors.search,
+      )),
+      ...(await http(
+        'GET /api/v1/persons?limit=50',
+        [{ method: 'GET', path: '/api/v1/persons?limit=50' }],
+        floors.list,
+      )),
+    ];
+    printTable(rows);
+
+    // ---- quality of the duplicate check, over all tenants
+    await reportQuality(apiUrl as string, tenants);
+  } finally {
+    if (process.env.DATABASE_URL && orm && tenants.length > 0) {
+      // The records first, by their tenant indexes: deleting the tenants alone cascades to their
+      // users, whose ON DELETE SET NULL references (created_by, …) have no index to scan.
+      const ids = tenants.map((t) => t.id);
+      const list = ids.map(() => '?').join(', ');
+      for (const table of ['search_document', 'history', 'business_contact', 'person', 'organization', 'tenant']) {
+        await orm.em
+          .getConnection()
+          .execute(`delete from ${table} where ${table === 'tenant' ? 'id' : 'tenant_id'} in (${list})`, ids)
+          .catch((error: unknown) => console.error(`cleaning up ${table} failed: ${(error as Error).message}`));
+      }
+    }
+    await pool?.end();
+    await orm?.close(true);
+    backend?.kill();
+    await backend?.exited();
+    database?.kill();
+    await database?.exited();
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Candidate {
+  id: string;
+  score: number;
+}
+
+async function reportQuality(apiUrl: string, tenants: readonly LoadedTenant[]): Promise<void> {
+  const check = async (tenant: LoadedTenant, body: unknown): Promise<Candidate[]> => {
+    const res = await fetch(`${apiUrl}/api/v1/duplicates/check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`duplicate check answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { candidates: Candidate[] }).candidates;
+  };
+  const byVariation = new Map<string, { found: number; missed: number }>();
+  const falseAlarms = {
+    person: { checked: 0, alarmed: 0, candidates: 0, namesakes: 0 },
+    organization: { checked: 0, alarmed: 0, candidates: 0, namesakes: 0 },
+  };
+  const started = performance.now();
+  for (const tenant of tenants) {
+    const { data } = tenant;
+    const byId = new Map<string, GeneratedPerson | GeneratedOrganization>(
+      [...data.persons, ...data.organizations].map((record) => [record.id, record]),
+    );
+    const input = (type: 'person' | 'organization', id: string) =>
+      type === 'person'
+        ? personInput(byId.get(id) as GeneratedPerson)
+        : organizationInput(byId.get(id) as GeneratedOrganization);
+    await eachConcurrently(data.duplicates, 4, async (duplicate) => {
+      const candidates = await check(tenant, {
+        type: duplicate.type,
+        excludeId: duplicate.id,
+        record: input(duplicate.type, duplicate.id),
+      });
+      const key = `${duplicate.type}: ${duplicate.variation}`;
+      const tally = byVariation.get(key) ?? { found: 0, missed: 0 };
+      if (candidates.some((c) => c.id === duplicate.originalId && c.score >= LIKELY_DUPLICATE)) tally.found++;
+      else tally.missed++;
+      byVariation.set(key, tally);
+    });
+    // False alarms: records that are neither a planted copy nor its original, checked against the rest.
+    const planted = new Set(data.duplicates.flatMap((d) => [d.id, d.originalId]));
+    const normalized = (record: GeneratedPerson | GeneratedOrganization) =>
+      'name' in record ? normalizeCompanyName(record.name) : normalizePersonName(record.firstName, record.lastName);
+    const sampleOf = <T extends { id: string }>(records: readonly T[], count: number) => {
+      const clean = records.filter((record) => !planted.has(record.id));
+      const step = Math.max(1, Math.floor(clean.length / count));
+      return clean.filter((_, index) => index % step === 0).slice(0, count);
+    };
+    const checked = [
+      ...sampleOf(data.persons, 50).map((record) => ({ type: 'person' as const, record })),
+      ...sampleOf(data.organizations, 20).map((record) => ({ type: 'organization' as const, record })),
+    ];
+    await eachConcurrently(checked, 4, async ({ type, record }) => {
+      const candidates = await check(tenant, { type, excludeId: record.id, record: input(type, record.id) });
+      const likely = candidates.filter((c) => c.score >= LIKELY_DUPLICATE);
+      const tally = falseAlarms[type];
+      tally.checked++;
+      if (likely.length > 0) tally.alarmed++;
+      tally.candidates += likely.length;
+      const mine = normalized(record);
+      tally.namesakes += likely.filter((c) => {
+        const other = byId.get(c.id);
+        return other !== undefined && normalized(other) === mine;
+      }).length;
+    });
+  }
+  const total = [...byVariation.values()].reduce(
+    (sum, t) => ({ found: sum.found + t.found, missed: sum.missed + t.missed }),
+    {
+      found: 0,
+      missed: 0,
+    },
+  );
+  console.log(
+    `\nduplicate check quality (score ≥ ${LIKELY_DUPLICATE}; ${((performance.now() - started) / 1000).toFixed(1)}s over ${tenants.length} tenants)`,
+  );
+  const width = Math.max(...[...byVariation.keys()].map((key) => key.length), 'all planted duplicates'.length);
+  console.log(`${'planted duplicate'.padEnd(width)}  found  missed`);
+  for (const [key, tally] of [...byVariation.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`${key.padEnd(width)}  ${String(tally.found).padStart(5)}  ${String(tally.missed).padStart(6)}`);
+  }
+  console.log(
+    `${'all planted duplicates'.padEnd(width)}  ${String(total.found).padStart(5)}  ${String(total.missed).padStart(6)}  (${((100 * total.found) / Math.max(1, total.found + total.missed)).toFixed(1)}% found)`,
+  );
+  for (const [type, tally] of Object.entries(falseAlarms)) {
+    console.log(
+      `false alarms, ${type}s: ${tally.alarmed} of ${tally.checked} non-duplicate records checked had a candidate ≥ ${LIKELY_DUPLICATE} (${tally.candidates} candidates in all, ${tally.namesakes} of them with the very same normalized name)`,
+    );
+  }
+}
