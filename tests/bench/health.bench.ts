@@ -14,6 +14,8 @@ export async function run(options: { seconds: number }): Promise<void> {
     'backend/src/main.ts',
     {
       PORT: '0',
+      // A well-formed app registration is all /api/health needs; nothing signs in here.
+      ENTRA_CLIENT_ID: '00000000-0000-4000-8000-000000000000',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       LOG_FORMAT: 'json',
       DATABASE_URL: process.env.DATABASE_URL,
