@@ -136,21 +136,8 @@ async function measureRequests(
 
 const arrayParam = (values: readonly string[]) => [...values];
 
-const LOOKUP_SQL = `with wanted(email) as (select unnest($1::text[]))
-  select w.email, 'person' as type, p.id, concat_ws(' ', p.first_name, p.last_name) as name
-    from wanted w join person p on p.emails @> jsonb_build_array(jsonb_build_object('address', w.email))
-   where p.deleted_at is null
-  union all
-  select w.email, 'organization', o.id, o.name
-    from wanted w join organization o on o.emails @> jsonb_build_array(jsonb_build_object('address', w.email))
-   where o.deleted_at is null
-  union all
-  select w.email, 'business_contact', bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')'
-    from wanted w
-    join business_contact bc on bc.tenant_id = crm_current_tenant() and bc.email = w.email
-    join person p on p.id = bc.person_id and p.deleted_at is null
-    join organization o on o.id = bc.organization_id and o.deleted_at is null
-   where bc.deleted_at is null`;
+const LOOKUP_SQL = `select record_type, record_id, title from search_document
+  where tenant_id = crm_current_tenant() and emails && $1::text[]`;
 
 const DUPLICATES_SQL = `select record_id, title, phonetic, similarity(normalized, $1) as similarity,
        emails && $2::text[] as same_email, phones && $3::text[] as same_phone,

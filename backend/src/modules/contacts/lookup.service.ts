@@ -28,26 +28,21 @@ export interface LookupItem {
 
 export async function lookupEmails(em: EntityManager, addresses: readonly string[]): Promise<LookupItem[]> {
   const wanted = [...new Set(addresses.map((address) => address.trim().toLowerCase()).filter(Boolean))];
+  // The search documents carry every record's addresses (trashed records have none) in an
+  // array with a GIN index: one index probe for all addresses, whatever the number of contacts.
   const rows = await em.getConnection().execute<Owner[]>(
-    `with wanted(email) as (select unnest(?::text[]))
-     select w.email, 'person' as type, p.id, concat_ws(' ', p.first_name, p.last_name) as name,
-            null::uuid as person_id, null::uuid as organization_id, null as person_name, null as organization_name
-       from wanted w
-       join person p on p.emails @> jsonb_build_array(jsonb_build_object('address', w.email))
-      where p.deleted_at is null
-     union all
-     select w.email, 'organization', o.id, o.name, null, null, null, null
-       from wanted w
-       join organization o on o.emails @> jsonb_build_array(jsonb_build_object('address', w.email))
-      where o.deleted_at is null
-     union all
-     select w.email, 'business_contact', bc.id, null, p.id, o.id, concat_ws(' ', p.first_name, p.last_name), o.name
-       from wanted w
-       join business_contact bc on bc.tenant_id = crm_current_tenant() and bc.email = w.email
-       join person p on p.id = bc.person_id and p.deleted_at is null
-       join organization o on o.id = bc.organization_id and o.deleted_at is null
-      where bc.deleted_at is null`,
-    [pgArray(wanted)],
+    `select e.email, d.record_type as type, d.record_id as id,
+            case when d.record_type = 'person' then concat_ws(' ', rp.first_name, rp.last_name) else d.title end as name,
+            bc.person_id, bc.organization_id,
+            concat_ws(' ', p.first_name, p.last_name) as person_name, o.name as organization_name
+       from search_document d
+       cross join lateral unnest(d.emails) as e(email)
+       left join person rp on d.record_type = 'person' and rp.id = d.record_id
+       left join business_contact bc on d.record_type = 'business_contact' and bc.id = d.record_id
+       left join person p on p.id = bc.person_id
+       left join organization o on o.id = bc.organization_id
+      where d.tenant_id = crm_current_tenant() and d.emails && ?::text[] and e.email = any(?::text[])`,
+    [pgArray(wanted), pgArray(wanted)],
     'all',
     em.getTransactionContext(),
   );
