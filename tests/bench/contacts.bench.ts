@@ -139,15 +139,21 @@ const arrayParam = (values: readonly string[]) => [...values];
 const LOOKUP_SQL = `select record_type, record_id, title from search_document
   where tenant_id = crm_current_tenant() and emails && $1::text[]`;
 
-const DUPLICATES_SQL = `select record_id, title, phonetic, similarity(normalized, $1) as similarity,
-       emails && $2::text[] as same_email, phones && $3::text[] as same_phone,
+const DUPLICATES_SQL = `with work_owners as (
+    select person_id from business_contact
+     where tenant_id = crm_current_tenant() and deleted_at is null and email = any($9::text[]))
+  select record_id, title, phonetic, similarity(normalized, $1) as similarity,
+       (emails && $2::text[] or record_id in (select person_id from work_owners)) as same_email,
+       phones && $3::text[] as same_phone,
        coalesce(vat_id = $4, false) as same_vat, postal_codes && $5::text[] as same_postal
   from search_document
  where tenant_id = crm_current_tenant() and record_type = $6
    and not (record_id = any($7::uuid[]))
    and (normalized % $1 or phonetic @> $8::text[] or emails && $2::text[] or phones && $3::text[]
-        or ($4::text is not null and vat_id = $4))
- order by similarity(normalized, $1) desc
+        or ($4::text is not null and vat_id = $4) or record_id in (select person_id from work_owners))
+ order by (emails && $2::text[] or phones && $3::text[] or coalesce(vat_id = $4, false)
+           or record_id in (select person_id from work_owners)) desc,
+          similarity(normalized, $1) desc
  limit 200`;
 
 const duplicateParams = (draft: DuplicateDraft, excludeId: string) => [
@@ -159,6 +165,7 @@ const duplicateParams = (draft: DuplicateDraft, excludeId: string) => [
   draft.type,
   [excludeId],
   arrayParam(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
+  arrayParam(draft.type === 'person' ? draft.emails : []),
 ];
 
 const SEARCH_SQL = `select record_type, record_id, title, subtitle,

@@ -84,19 +84,27 @@ export async function findDuplicates(
   excludeIds: readonly string[] = [],
 ): Promise<DuplicateCandidate[]> {
   const rows = await em.getConnection().execute<CandidateRow[]>(
-    `select record_id, title, phonetic, similarity(normalized, ?) as similarity,
-            emails && ?::text[] as same_email, phones && ?::text[] as same_phone,
+    // A person whose business contact has the draft's address is the same person as surely as one
+    // with that address of her own.
+    `with work_owners as (
+       select person_id from business_contact
+        where tenant_id = crm_current_tenant() and deleted_at is null and email = any(?::text[]))
+     select record_id, title, phonetic, similarity(normalized, ?) as similarity,
+            (emails && ?::text[] or record_id in (select person_id from work_owners)) as same_email,
+            phones && ?::text[] as same_phone,
             coalesce(vat_id = ?, false) as same_vat, postal_codes && ?::text[] as same_postal
        from search_document
       where tenant_id = crm_current_tenant() and record_type = ?
         and not (record_id = any(?::uuid[]))
         and (normalized % ? or phonetic @> ?::text[] or emails && ?::text[] or phones && ?::text[]
-             or (?::text is not null and vat_id = ?))
+             or (?::text is not null and vat_id = ?) or record_id in (select person_id from work_owners))
       -- Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
-      order by (emails && ?::text[] or phones && ?::text[] or coalesce(vat_id = ?, false)) desc,
+      order by (emails && ?::text[] or phones && ?::text[] or coalesce(vat_id = ?, false)
+                or record_id in (select person_id from work_owners)) desc,
                similarity(normalized, ?) desc
       limit 200`,
     [
+      pgArray(draft.type === 'person' ? draft.emails : []),
       draft.normalized,
       pgArray(draft.emails),
       pgArray(draft.phones),

@@ -112,6 +112,17 @@ describe('persons, organizations and business contacts', () => {
     expect(saved.status).toBe(201);
   });
 
+  it("finds a person whose work address is the draft's email", async () => {
+    const res = await rep
+      .post('/api/v1/duplicates/check')
+      .send({
+        type: 'person',
+        record: { firstName: 'A.', lastName: 'Mustermann', emails: [{ address: 'A.Mueller@baeckerei-schmitt.de' }] },
+      });
+    expect(res.body.candidates[0]).toMatchObject({ id: annaId, reasons: expect.arrayContaining(['same_email']) });
+    expect(res.body.candidates[0].score).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('finds a duplicate organization by VAT id whatever the name', async () => {
     const res = await rep
       .post('/api/v1/duplicates/check')
