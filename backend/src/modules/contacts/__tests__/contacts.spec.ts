@@ -113,12 +113,10 @@ describe('persons, organizations and business contacts', () => {
   });
 
   it("finds a person whose work address is the draft's email", async () => {
-    const res = await rep
-      .post('/api/v1/duplicates/check')
-      .send({
-        type: 'person',
-        record: { firstName: 'A.', lastName: 'Mustermann', emails: [{ address: 'A.Mueller@baeckerei-schmitt.de' }] },
-      });
+    const res = await rep.post('/api/v1/duplicates/check').send({
+      type: 'person',
+      record: { firstName: 'A.', lastName: 'Mustermann', emails: [{ address: 'A.Mueller@baeckerei-schmitt.de' }] },
+    });
     expect(res.body.candidates[0]).toMatchObject({ id: annaId, reasons: expect.arrayContaining(['same_email']) });
     expect(res.body.candidates[0].score).toBeGreaterThanOrEqual(0.9);
   });
