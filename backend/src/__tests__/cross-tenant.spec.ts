@@ -2,10 +2,12 @@
 // A route added later is covered without anyone remembering to add it here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sample } from 'openapi-sampler';
+import { RECORD_TYPES } from '../records/record-types.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../testing/test-app.ts';
 
 interface Operation {
   operationId: string;
+  parameters?: { in: string; name: string }[];
   security?: unknown[];
   requestBody?: { content: Record<string, { schema: unknown }> };
 }
@@ -18,6 +20,7 @@ describe('tenant isolation across every route', () => {
   let document: OpenApi;
   /** Everything of Contoso's that must never reach Fabrikam. */
   const secrets: string[] = [];
+  let contosoPerson = '';
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -30,8 +33,43 @@ describe('tenant isolation across every route', () => {
     const bjoern = await contoso.userId(contoso.upn('Björn Müller'));
     const team = await anna.post('/api/v1/admin/teams').send({ name: 'Vertrieb Nord', memberIds: [bjoern] });
     expect(team.status).toBe(201);
+    // A record of every kind, so that every route has something of Contoso's to be asked for.
+    const created = async (path: string, body: object) => {
+      const res = await anna.post(path).send(body);
+      expect({ path, status: res.status }).toEqual({ path, status: 201 });
+      return res.body.id as string;
+    };
+    const person = await created('/api/v1/persons', {
+      firstName: 'Gerlinde',
+      lastName: 'Geheimnisträger',
+      emails: [{ address: 'gerlinde@geheim-schmitt.de' }],
+    });
+    contosoPerson = person;
+    const organization = await created('/api/v1/organizations', { name: 'Geheimbäckerei Schmitt GmbH' });
+    const businessContact = await created('/api/v1/business-contacts', {
+      personId: person,
+      organizationId: organization,
+      email: 'einkauf@geheim-schmitt.de',
+    });
+    const tag = await created('/api/v1/tags', { name: 'Geheimkunde' });
+    expect((await anna.put(`/api/v1/records/person/${person}/tags/${tag}`)).status).toBe(204);
+    const field = await created('/api/v1/admin/custom-fields', {
+      entityType: 'person',
+      key: 'geheimfeld',
+      labels: { de: 'Geheimfeld', en: 'Secret field' },
+      type: 'text',
+    });
+    const types = (await anna.get('/api/v1/relation-types')).body.items as { id: string }[];
+    const relation = await created('/api/v1/relations', {
+      typeId: types[0]?.id,
+      from: { type: 'person', id: person },
+      to: { type: 'organization', id: organization },
+    });
+    const onRecord = await created(`/api/v1/records/organization/${organization}/people`, { userId: bjoern });
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
+    secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
+    secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
   });
   afterAll(async () => {
@@ -49,6 +87,21 @@ describe('tenant isolation across every route', () => {
         })),
     );
 
+  /** Query values that would find Contoso's records, for the list and search routes. */
+  const queryFor = (operation: Operation) => {
+    const known: Record<string, string> = {
+      q: 'Geheim',
+      email: 'gerlinde@geheim-schmitt.de,einkauf@geheim-schmitt.de',
+      type: 'person',
+      id: contosoPerson,
+      entityType: 'person',
+    };
+    return (operation.parameters ?? [])
+      .filter((parameter) => parameter.in === 'query' && known[parameter.name] !== undefined)
+      .map((parameter) => `${parameter.name}=${encodeURIComponent(known[parameter.name] as string)}`)
+      .join('&');
+  };
+
   const bodyFor = (operation: Operation) => {
     const schema = operation.requestBody?.content['application/json']?.schema;
     return schema ? sample(schema as object, { skipReadOnly: true }, document) : undefined;
@@ -56,7 +109,22 @@ describe('tenant isolation across every route', () => {
 
   it('covers the routes of every module', () => {
     const ids = protectedOperations().map(({ operation }) => operation.operationId);
-    expect(ids).toEqual(expect.arrayContaining(['getMe', 'listUsers', 'updateUser', 'getTeam', 'deleteTeam']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'getMe',
+        'listUsers',
+        'updateUser',
+        'getTeam',
+        'deleteTeam',
+        'getPerson',
+        'mergeDuplicates',
+        'getOverview',
+        'tagRecord',
+        'listRelations',
+        'lookupEmails',
+        'search',
+      ]),
+    );
   });
 
   it("never answers tenant B's request for tenant A's records with A's data", async () => {
@@ -66,7 +134,12 @@ describe('tenant isolation across every route', () => {
     for (const { path, method, operation } of protectedOperations()) {
       const params = path.match(/\{\w+\}/g) ?? [];
       if (params.length === 0 && method !== 'get') continue; // creating in one's own tenant is allowed
-      const targets = params.length === 0 ? [path] : ids.map((id) => path.replace(/\{\w+\}/g, id));
+      // A record type where the path wants one, Contoso's ids everywhere else.
+      const typed = path.includes('{type}') ? RECORD_TYPES.map((type) => path.replace('{type}', type)) : [path];
+      const targets =
+        params.length === 0
+          ? [`${path}?${queryFor(operation)}`]
+          : typed.flatMap((typedPath) => ids.map((id) => typedPath.replace(/\{\w+\}/g, id)));
       for (const target of targets) {
         const request = asFabrikam[method](target);
         const body = bodyFor(operation);
