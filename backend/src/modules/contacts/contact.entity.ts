@@ -28,6 +28,13 @@ export interface AddressValue {
   country: string;
 }
 
+/** Emails, phones and addresses, as persons and organizations both hold them. */
+const contactPointColumns = () => ({
+  emails: p.json<EmailValue[]>(),
+  phones: p.json<PhoneValue[]>(),
+  addresses: p.json<AddressValue[]>(),
+});
+
 export const PersonSchema = defineEntity({
   name: 'Person',
   filters: trashable,
@@ -41,9 +48,7 @@ export const PersonSchema = defineEntity({
     title: p.text().nullable(),
     firstName: p.text().nullable(),
     lastName: p.text(),
-    emails: p.json<EmailValue[]>(),
-    phones: p.json<PhoneValue[]>(),
-    addresses: p.json<AddressValue[]>(),
+    ...contactPointColumns(),
     birthday: p.string().columnType('date').nullable(),
     language: p.text().nullable(),
     customFields: p.json<Record<string, unknown>>(),
@@ -65,9 +70,7 @@ export const OrganizationSchema = defineEntity({
       .onCreate(() => newId()),
     tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
     name: p.text(),
-    emails: p.json<EmailValue[]>(),
-    phones: p.json<PhoneValue[]>(),
-    addresses: p.json<AddressValue[]>(),
+    ...contactPointColumns(),
     vatId: p.text().nullable(),
     industry: p.text().nullable(),
     employeeCount: p.integer().nullable(),

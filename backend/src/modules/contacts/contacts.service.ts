@@ -78,20 +78,26 @@ export function personSnapshot(person: PersonFields): Snapshot {
   };
 }
 
+type AuditFields = 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt';
+
+/** Version and who/when of a record, as every view shows them. */
+function auditView(record: Pick<Person, AuditFields>): Pick<PersonView, AuditFields> {
+  return {
+    version: record.version,
+    createdAt: record.createdAt.toISOString(),
+    createdBy: record.createdBy ?? null,
+    updatedAt: record.updatedAt.toISOString(),
+    updatedBy: record.updatedBy ?? null,
+    deletedAt: iso(record.deletedAt),
+  };
+}
+
 export function personView(person: Person, tags: TagView[] = []): PersonView {
   return {
     id: person.id,
-    ...(personSnapshot(person) as Omit<
-      PersonView,
-      'id' | 'tags' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt'
-    >),
+    ...(personSnapshot(person) as Omit<PersonView, 'id' | 'tags' | AuditFields>),
     tags,
-    version: person.version,
-    createdAt: person.createdAt.toISOString(),
-    createdBy: person.createdBy ?? null,
-    updatedAt: person.updatedAt.toISOString(),
-    updatedBy: person.updatedBy ?? null,
-    deletedAt: iso(person.deletedAt),
+    ...auditView(person),
   };
 }
 
@@ -114,17 +120,9 @@ export function organizationSnapshot(organization: OrganizationFields): Snapshot
 export function organizationView(organization: Organization, tags: TagView[] = []): OrganizationView {
   return {
     id: organization.id,
-    ...(organizationSnapshot(organization) as Omit<
-      OrganizationView,
-      'id' | 'tags' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy' | 'deletedAt'
-    >),
+    ...(organizationSnapshot(organization) as Omit<OrganizationView, 'id' | 'tags' | AuditFields>),
     tags,
-    version: organization.version,
-    createdAt: organization.createdAt.toISOString(),
-    createdBy: organization.createdBy ?? null,
-    updatedAt: organization.updatedAt.toISOString(),
-    updatedBy: organization.updatedBy ?? null,
-    deletedAt: iso(organization.deletedAt),
+    ...auditView(organization),
   };
 }
 
