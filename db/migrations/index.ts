@@ -9,6 +9,7 @@ import { Migration20261123040000_list_order } from './Migration20261123040000_li
 import { Migration20261123050000_relations } from './Migration20261123050000_relations.ts';
 import { Migration20261123060000_record_people } from './Migration20261123060000_record_people.ts';
 import { Migration20261123070000_required_fields } from './Migration20261123070000_required_fields.ts';
+import { Migration20261124000000_tasks } from './Migration20261124000000_tasks.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123050000_relations', class: Migration20261123050000_relations },
   { name: 'Migration20261123060000_record_people', class: Migration20261123060000_record_people },
   { name: 'Migration20261123070000_required_fields', class: Migration20261123070000_required_fields },
+  { name: 'Migration20261124000000_tasks', class: Migration20261124000000_tasks },
 ];
