@@ -16,6 +16,7 @@ import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { documentsRoutes } from './modules/documents/documents.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
@@ -25,6 +26,7 @@ import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { PostgresBlobStore } from './storage/blob-store.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -40,6 +42,7 @@ export interface App extends Koa {
 
 export function createApp(config: Config, deps: AppDeps): App {
   const graph = new GraphGateway(config.entra);
+  const blobStore = new PostgresBlobStore();
   const routes: RouteSpec[] = [
     ...healthRoutes(deps.orm),
     ...identityRoutes(),
@@ -51,10 +54,11 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...customFieldsRoutes(),
     ...relationsRoutes(),
     ...recordPeopleRoutes(),
+    ...documentsRoutes({ store: blobStore, maxBytes: config.documentMaxBytes }),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
-  const authenticate: Authenticate = async (ctx, run) => {
+  const authenticate: Authenticate = async (ctx, run, readBody) => {
     const raw = bearerToken(ctx.get('authorization'));
     if (!raw) {
       throw authProblem(
@@ -63,6 +67,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       );
     }
     const token = await verifier.verify(raw);
+    if (readBody) await readBody();
     await inTenantTransaction(deps.orm.em as EntityManager, token.tenantId, async (em) => {
       ctx.state.em = em;
       ctx.state.principal = await resolvePrincipal(em, token);

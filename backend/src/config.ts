@@ -60,6 +60,18 @@ const EnvSchema = z.object({
       error: 'GRAPH_BASE_URL must be an https URL, https://graph.microsoft.com in production',
     })
     .default('https://graph.microsoft.com'),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number({ error: 'DOCUMENT_MAX_BYTES must be a number of bytes, for example 26214400 (25 MB)' })
+    .int('DOCUMENT_MAX_BYTES must be a whole number of bytes')
+    .min(1024, 'DOCUMENT_MAX_BYTES must be at least 1024 (1 kB)')
+    .max(256 * 1024 * 1024, 'DOCUMENT_MAX_BYTES must be at most 268435456 (256 MB)')
+    .default(25 * 1024 * 1024),
+  MAIL_FILING_MAX_BYTES: z.coerce
+    .number({ error: 'MAIL_FILING_MAX_BYTES must be a number of bytes, for example 52428800 (50 MB)' })
+    .int('MAIL_FILING_MAX_BYTES must be a whole number of bytes')
+    .min(64 * 1024, 'MAIL_FILING_MAX_BYTES must be at least 65536 (64 kB)')
+    .max(512 * 1024 * 1024, 'MAIL_FILING_MAX_BYTES must be at most 536870912 (512 MB)')
+    .default(50 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds, for example 10000' })
     .int('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds')
@@ -97,6 +109,10 @@ export interface Config {
   };
   /** Largest JSON request body accepted, in bytes. */
   readonly jsonBodyLimitBytes: number;
+  /** Largest document (an upload or a mail attachment), in bytes. */
+  readonly documentMaxBytes: number;
+  /** Largest JSON body of a mail filing, attachments included (base64 makes them a third larger). */
+  readonly mailFilingMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -145,5 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
     },
     jsonBodyLimitBytes: 1024 * 1024,
+    documentMaxBytes: e.DOCUMENT_MAX_BYTES,
+    mailFilingMaxBytes: e.MAIL_FILING_MAX_BYTES,
   };
 }
