@@ -21,6 +21,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
+import { FILE_MAIL_PATH, mailRoutes } from './modules/mail/mail.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
@@ -55,6 +56,11 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...relationsRoutes(),
     ...recordPeopleRoutes(),
     ...documentsRoutes({ store: blobStore, maxBytes: config.documentMaxBytes }),
+    ...mailRoutes({
+      store: blobStore,
+      documentMaxBytes: config.documentMaxBytes,
+      filingMaxBytes: config.mailFilingMaxBytes,
+    }),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
@@ -85,7 +91,11 @@ export function createApp(config: Config, deps: AppDeps): App {
   app.use(requestContext(deps.logger));
   app.use(helmet());
   app.use(serveOpenApi(() => buildOpenApiDocument(routes, config.publicUrl ?? '/')));
-  app.use(jsonBody(config.jsonBodyLimitBytes));
+  app.use(
+    jsonBody(config.jsonBodyLimitBytes, [
+      { method: 'POST', path: FILE_MAIL_PATH, limitBytes: config.mailFilingMaxBytes },
+    ]),
+  );
   app.use(ormContext(deps.orm));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));

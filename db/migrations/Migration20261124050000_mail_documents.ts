@@ -51,6 +51,7 @@ export class Migration20261124050000_mail_documents extends Migration {
         received_at timestamptz,
         body_html text,
         body_text text,
+        snippet text not null default '' check (length(snippet) <= 300),
         ${AUDIT}
       );`);
     this.addSql('create unique index mail_message_uq on mail (tenant_id, internet_message_id);');
@@ -117,13 +118,16 @@ export class Migration20261124050000_mail_documents extends Migration {
         where applied_at is null and internet_message_id is not null;`,
     );
 
-    // A record's reference ([CRM-P-1234]) is a number per tenant, handed out on first request.
+    // A record's reference ([CRM-P-1234]) is a number per tenant, handed out on first request. A
+    // merge moves the merged record's numbers to the survivor (merged_from says whose they were),
+    // so subjects that carry them still find it.
     this.addSql(`
       create table record_reference (
         tenant_id uuid not null references tenant (id) on delete cascade,
         number integer not null check (number > 0),
         record_type text not null check (record_type ~ '^[a-z_]{1,40}$'),
         record_id uuid not null,
+        merged_from uuid,
         created_at timestamptz not null default now(),
         primary key (tenant_id, number)
       );`);

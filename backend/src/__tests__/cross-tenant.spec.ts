@@ -1,5 +1,6 @@
 // Walks every route the OpenAPI document lists and calls it as tenant B with tenant A's ids.
 // A route added later is covered without anyone remembering to add it here.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sample } from 'openapi-sampler';
 import { RECORD_TYPES } from '../records/record-types.ts';
@@ -21,6 +22,7 @@ describe('tenant isolation across every route', () => {
   /** Everything of Contoso's that must never reach Fabrikam. */
   const secrets: string[] = [];
   let contosoPerson = '';
+  const contosoMessageId = '<geheim-1@geheim-schmitt.de>';
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -66,8 +68,42 @@ describe('tenant isolation across every route', () => {
       to: { type: 'organization', id: organization },
     });
     const onRecord = await created(`/api/v1/records/organization/${organization}/people`, { userId: bjoern });
+    // Documents, a filed mail with an attachment, a draft's links, a record's reference.
+    const uploaded = async (name: string) => {
+      const res = await anna
+        .post(`/api/v1/records/person/${person}/documents`)
+        .attach('file', Buffer.from(`%PDF-1.4\n(${name})\n%%EOF`), name);
+      expect({ name, status: res.status }).toEqual({ name, status: 201 });
+      return res.body.id as string;
+    };
+    const contract = await uploaded('Geheimvertrag.pdf');
+    const trashed = await uploaded('Geheimakte.pdf');
+    expect((await anna.delete(`/api/v1/documents/${trashed}`)).status).toBe(204);
+    const mail = await created('/api/v1/mails', {
+      internetMessageId: contosoMessageId,
+      conversationId: 'AAQkADgeheim',
+      subject: 'Geheimsache Angebot',
+      from: { address: 'Gerlinde <gerlinde@geheim-schmitt.de>' },
+      bodyText: 'Geheimsache',
+      attachments: [
+        {
+          name: 'Geheimpreise.pdf',
+          contentType: 'application/pdf',
+          isInline: false,
+          contentBase64: Buffer.from('%PDF-1.4\n%%EOF').toString('base64'),
+        },
+      ],
+      links: [{ type: 'person', id: person }],
+    });
+    const trackingId = randomUUID();
+    expect(
+      (await anna.post('/api/v1/mail-links').send({ trackingId, links: [{ type: 'organization', id: organization }] }))
+        .status,
+    ).toBe(201);
+    expect((await anna.get(`/api/v1/records/person/${person}/reference`)).status).toBe(200);
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
+    secrets.push(contract, trashed, mail, trackingId, 'Geheimvertrag', 'Geheimakte', 'Geheimsache', 'Geheimpreise');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
     secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
@@ -95,6 +131,7 @@ describe('tenant isolation across every route', () => {
       type: 'person',
       id: contosoPerson,
       entityType: 'person',
+      internetMessageId: contosoMessageId,
     };
     return (operation.parameters ?? [])
       .filter((parameter) => parameter.in === 'query' && known[parameter.name] !== undefined)
@@ -123,6 +160,13 @@ describe('tenant isolation across every route', () => {
         'listRelations',
         'lookupEmails',
         'search',
+        'uploadDocument',
+        'downloadDocument',
+        'fileMail',
+        'getMail',
+        'unfileMail',
+        'getDraftLinks',
+        'getRecordReference',
       ]),
     );
   });

@@ -30,6 +30,7 @@ const REFUSED_TYPES = new Set([
   'application/x-msdos-program',
   'application/hta',
   'application/x-ms-regedit',
+  'application/vnd.ms-htmlhelp',
   'application/javascript',
   'application/x-javascript',
   'text/javascript',
@@ -63,6 +64,7 @@ const REFUSED_EXTENSIONS = new Set([
   'wsh',
   'wsc',
   'hta',
+  'chm',
   'msc',
   'jar',
   'lnk',
@@ -196,6 +198,10 @@ export async function inspectFile(
   }
   // The bytes match no format we know. Had they been what a recognisable declared type says
   // (PDF, PNG, ZIP …), we would have recognised them.
-  if (specific && supportedMimeTypes.has(canonical(declared))) throw mismatch('does not look like that format');
+  // Text formats are left out: a BOM or a blank line first hides them from recognition.
+  const textual = declared.startsWith('text/') || /^application\/(xml|json)$|\+(xml|json)$/.test(declared);
+  if (specific && !textual && supportedMimeTypes.has(canonical(declared))) {
+    throw mismatch('does not look like that format');
+  }
   return { contentType: declared || 'application/octet-stream', declaredType: declared || null };
 }

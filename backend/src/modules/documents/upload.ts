@@ -46,6 +46,10 @@ function discard(request: IncomingMessage): void {
 export const baseName = (name: string) => name.split(/[\\/]/).pop() ?? '';
 
 export async function readUpload(ctx: Context, limitBytes: number): Promise<UploadedFile> {
+  const length = ctx.get('content-length');
+  if ((length === '' || length === '0') && ctx.get('transfer-encoding') === '') {
+    throw badUpload('The request has no body; send the file as multipart/form-data in a part named "file".');
+  }
   if (!ctx.is('multipart/form-data')) {
     discard(ctx.req);
     throw new AppError({

@@ -3,7 +3,7 @@ import { emOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact'] as const;
+const SEARCHABLE = ['person', 'organization', 'business_contact', 'mail'] as const;
 
 export const SearchResultSchema = z
   .object({
