@@ -111,6 +111,11 @@ describe('documents on records', () => {
     expect((latest.body as Buffer).toString()).toContain('(v2)');
     expect((await anna.get(`/api/v1/documents/${first.body.id}/versions/3/content`)).status).toBe(404);
 
+    const changes = (await anna.get(`/api/v1/documents/${first.body.id}/history`)).body.items;
+    expect(changes.map((change: { action: string }) => change.action)).toEqual(['update', 'update', 'create']);
+    expect(changes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'latestVersion', before: 1, after: 2 })]),
+    );
     const history = await anna.get(`/api/v1/history?type=person&id=${person}`);
     const documentsChanges = history.body.items.filter((item: { field: string }) => item.field === 'documents');
     expect(documentsChanges[0].after).toMatchObject({ id: first.body.id, name: 'vertrag.PDF', version: 2 });

@@ -139,12 +139,13 @@ describe('linking drafts and referencing records in subjects', () => {
     expect(wrongLetter.status).toBe(422);
   });
 
-  it('keeps a merged record reachable by its old reference', async () => {
+  it('keeps a merged record reachable by its old reference, with its mails', async () => {
     const survivor = (await anna.post('/api/v1/persons').send({ firstName: 'Ottilie', lastName: 'Brandstätter' })).body
       .id;
     const duplicate = (
       await anna.post('/api/v1/persons?confirm=duplicate').send({ firstName: 'Ottilie', lastName: 'Brandstaetter' })
     ).body.id;
+    const earlier = await anna.post('/api/v1/mails').send(sentMail({ links: [{ type: 'person', id: duplicate }] }));
     const own = (await anna.get(`/api/v1/records/person/${survivor}/reference`)).body.reference;
     const old = (await anna.get(`/api/v1/records/person/${duplicate}/reference`)).body.reference;
     const merged = await anna
@@ -154,5 +155,10 @@ describe('linking drafts and referencing records in subjects', () => {
     expect((await anna.get(`/api/v1/records/person/${survivor}/reference`)).body.reference).toBe(own);
     const filed = await anna.post('/api/v1/mails').send(sentMail({ subject: `Re: Termin ${old}`, links: [] }));
     expect(filed.body.links).toEqual([{ type: 'person', id: survivor, title: 'Ottilie Brandstätter' }]);
+    // Mail filed to the duplicate before the merge is the survivor's now.
+    const mails = (await anna.get(`/api/v1/records/person/${survivor}/mails`)).body.items.map(
+      (m: { id: string }) => m.id,
+    );
+    expect(mails).toEqual(expect.arrayContaining([earlier.body.id, filed.body.id]));
   });
 });
