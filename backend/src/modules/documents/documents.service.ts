@@ -636,13 +636,19 @@ export async function requireDocumentForHistory(em: EntityManager, principal: Pr
   await requireVisibleDocument(em, principal, id, true);
 }
 
+// One query: the window counts every matching row before the limit cuts the newest five.
 registerOverviewSection('documents', async (em, _principal, record) => {
-  const [counted] = await sqlIn<{ n: number }>(
+  const rows = await sqlIn<DocumentRow & { total: number }>(
     em,
-    `select count(*)::int as n from record_link l join document d on d.id = l.item_id
+    `select ${DOCUMENT_COLUMNS}, count(*) over ()::int as total
+       from record_link l
+       join document d on d.id = l.item_id
+       ${DOCUMENT_JOINS}
       where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'document'
-        and d.deleted_at is null`,
+        and d.deleted_at is null
+      order by l.item_id desc
+      limit 5`,
     [record.type, record.id],
   );
-  return { count: counted?.n ?? 0, newest: (await documentsOn(em, record, 5)).map(view) };
+  return { count: rows[0]?.total ?? 0, newest: rows.map(view) };
 });

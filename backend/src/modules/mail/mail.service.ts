@@ -486,10 +486,17 @@ const summaryOf = (row: MailRow): MailSummary => ({
   filedAt: iso(row.created_at) as string,
 });
 
-function mailsOn(em: EntityManager, record: RecordRef, limit: number, before?: string): Promise<MailRow[]> {
-  return sqlIn<MailRow>(
+function mailsOn(
+  em: EntityManager,
+  record: RecordRef,
+  limit: number,
+  before?: string,
+  counted = false,
+): Promise<(MailRow & { total?: number })[]> {
+  return sqlIn<MailRow & { total?: number }>(
     em,
     `select m.id, m.subject, m.from_address, m.from_name, m.sent_at, m.received_at, m.snippet, m.created_at,
+            ${counted ? 'count(*) over ()::int as total,' : ''}
             (select count(*)::int from document d
               where d.tenant_id = crm_current_tenant() and d.mail_id = m.id and not d.is_inline and d.deleted_at is null
             ) as attachment_count
@@ -613,13 +620,8 @@ export async function draftLinks(em: EntityManager, trackingId: string): Promise
   return pending;
 }
 
+// One query: the window counts every filed mail before the limit cuts the newest five.
 registerOverviewSection('mails', async (em, _principal, record) => {
-  const [counted] = await sqlIn<{ n: number }>(
-    em,
-    `select count(*)::int as n from record_link l join mail m on m.id = l.item_id
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'mail'
-        and m.deleted_at is null`,
-    [record.type, record.id],
-  );
-  return { count: counted?.n ?? 0, newest: (await mailsOn(em, record, 5)).map(summaryOf) };
+  const rows = await mailsOn(em, record, 5, undefined, true);
+  return { count: rows[0]?.total ?? 0, newest: rows.map(summaryOf) };
 });

@@ -53,9 +53,10 @@ describe('the 360° view', () => {
       );
     const [smallCost, largeCost] = [await costOf(small), await costOf(large)];
     expect(largeCost).toBe(smallCost);
-    // begin, tenant context, principal, record, business contacts, tags, history (2), commit
+    // begin, tenant context, principal, record, business contacts, tags, history (2), relations,
+    // people, documents, mails, commit
     expect(smallCost).toBeGreaterThanOrEqual(8);
-    expect(smallCost).toBeLessThanOrEqual(12);
+    expect(smallCost).toBeLessThanOrEqual(14);
   });
 
   it('answers 404 for a record of another tenant or one in the trash', async () => {

@@ -192,6 +192,9 @@ describe('documents on records', () => {
     expect((await zoe.get(`/api/v1/documents/${mine.body.id}`)).status).toBe(404);
     expect((await zoe.get(`/api/v1/documents/${mine.body.id}/content`)).status).toBe(404);
     expect((await zoe.delete(`/api/v1/documents/${mine.body.id}`)).status).toBe(404);
+    const unknownType = await anna.get(`/api/v1/records/invoice/${person}/documents`);
+    expect(unknownType.status).toBe(400);
+    expect(unknownType.body.detail).toContain('person, organization, business_contact');
   });
 
   it('trashes, restores and purges; only the uploader, managers and admins trash, only admins purge', async () => {

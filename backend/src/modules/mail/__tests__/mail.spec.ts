@@ -425,6 +425,9 @@ describe('filing mail from Outlook', () => {
       items: [expect.objectContaining({ subject: 'Bestellung 2026-01-15' })],
       nextCursor: null,
     });
+    const overview = (await anna.get(`/api/v1/records/organization/${shop}/overview`)).body.mails;
+    expect(overview.count).toBe(3);
+    expect(overview.newest.map((m: { subject: string }) => m.subject)[0]).toBe('Bestellung 2026-03-01');
   });
 
   it('lists a page of mails in a fixed number of queries, whatever their attachments', async () => {
