@@ -35,6 +35,9 @@ export class Migration20261124050000_mail_documents extends Migration {
         created_at timestamptz not null default now(),
         primary key (tenant_id, sha256)
       );`);
+    // Stored as they come: documents are mostly compressed already (PDF, Office, images), and trying
+    // to compress megabytes costs more time than it saves space.
+    this.addSql('alter table blob alter column data set storage external;');
 
     this.addSql(`
       create table mail (
