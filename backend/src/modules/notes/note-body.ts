@@ -80,14 +80,8 @@ const BLOCK_END = /<br\s*\/?>|<\/(p|li|h2|h3|h4|blockquote|pre|tr|ul|ol|table)>/
 
 /** Plain text of sanitized HTML: blocks on lines of their own, entities decoded. */
 export function htmlToText(html: string): string {
-  const stripped = sanitizeHtml(
-    html.replace(BLOCK_END, (tag) => `${tag}\n`),
-    {
-      allowedTags: [],
-      allowedAttributes: {},
-    },
-  );
-  return stripped
+  const spaced = html.replace(BLOCK_END, (tag) => `${tag}\n`).replace(/<\/t[dh]>/gi, (tag) => `${tag} `);
+  return sanitizeHtml(spaced, { allowedTags: [], allowedAttributes: {} })
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
@@ -95,9 +89,8 @@ export function htmlToText(html: string): string {
     .replace(/&amp;/g, '&')
     .split('\n')
     .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 /**
@@ -118,7 +111,7 @@ export function renderNoteBody(input: NoteBodyInput, pointer = '#/body/body'): R
   const html =
     input.format === 'html'
       ? sanitizeNoteHtml(input.body)
-      : sanitizeNoteHtml(marked.parse(input.body, { async: false, gfm: true, breaks: true }));
+      : sanitizeNoteHtml(marked.parse(input.body, { async: false, gfm: true, breaks: true })).trim();
   const text = htmlToText(html);
   if (text === '') {
     const onlyUnsafe = input.body.trim() !== '';
