@@ -14,6 +14,11 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+/** The canonical spelling of a zone name Intl accepts (europe/berlin → Europe/Berlin). */
+export function canonicalTimeZone(name: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {

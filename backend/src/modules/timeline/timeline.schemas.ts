@@ -1,7 +1,7 @@
 // The timeline API contract.
 import { z } from 'zod';
 import { RecordQueryParam } from '../activities/activities.schemas.ts';
-import { isTimeZone } from './time-zones.ts';
+import { canonicalTimeZone, isTimeZone } from './time-zones.ts';
 
 const Day = z.iso.date('a date as YYYY-MM-DD, e.g. 2026-11-24');
 
@@ -13,6 +13,7 @@ export const TimelineQuerySchema = z.object({
     .max(64)
     .default('Europe/Berlin')
     .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin or UTC')
+    .transform(canonicalTimeZone)
     .meta({ description: 'The time zone the days are cut in; Europe/Berlin unless given' }),
   userId: z.uuid().optional().meta({ description: "Only this user's activities (owner) and tasks (assignee)" }),
   record: RecordQueryParam.optional(),

@@ -419,4 +419,36 @@ describe('activities', () => {
       expect((await anna.get('/api/v1/activities?cursor=bm9wZQ')).status).toBe(400);
     });
   });
+  describe('in the 360° view', () => {
+    it("shows a record's activities the caller may see: count, open ones, newest first, at a cost that does not grow", async () => {
+      const small = (await anna.post('/api/v1/organizations').send({ name: 'Klein Termin KG' })).body.id;
+      const large = (await anna.post('/api/v1/organizations').send({ name: 'Groß Termin AG' })).body.id;
+      const on = (id: string) => [{ type: 'organization', id }];
+      await bjoern.post('/api/v1/activities').send(visit({ links: on(small) }));
+      for (let i = 1; i <= 9; i++) {
+        await bjoern
+          .post('/api/v1/activities')
+          .send(
+            visit({ subject: `Termin ${i}`, startsAt: `2027-01-0${i}T10:00:00+01:00`, done: i <= 3, links: on(large) }),
+          );
+      }
+      await lena.post('/api/v1/activities').send(visit({ subject: 'Lenas Termin', links: on(large) }));
+      const forBjoern = (await bjoern.get(`/api/v1/records/organization/${large}/overview`)).body.activities;
+      expect(forBjoern).toMatchObject({ count: 9, open: 6 });
+      expect(forBjoern.newest.map((item: { subject: string }) => item.subject)).toEqual([
+        'Termin 9',
+        'Termin 8',
+        'Termin 7',
+        'Termin 6',
+        'Termin 5',
+      ]);
+      expect(forBjoern.newest[0]).toMatchObject({ type: { key: 'visit' }, ownerId: ids.bjoern, done: false });
+      expect((await anna.get(`/api/v1/records/organization/${large}/overview`)).body.activities.count).toBe(10);
+      const cost = (id: string) =>
+        t.countQueries(async () =>
+          expect((await juergen.get(`/api/v1/records/organization/${id}/overview`)).status).toBe(200),
+        );
+      expect(await cost(large)).toBe(await cost(small));
+    });
+  });
 });
