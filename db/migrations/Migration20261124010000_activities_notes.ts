@@ -70,6 +70,10 @@ export class Migration20261124010000_activities_notes extends Migration {
     this.addSql(
       'create index activity_owner_idx on activity (tenant_id, owner_id, starts_at, id) where deleted_at is null;',
     );
+    // A sales rep sees what they own or created: both probes are index scans, OR-ed in a bitmap.
+    this.addSql(
+      'create index activity_creator_idx on activity (tenant_id, created_by, starts_at) where deleted_at is null;',
+    );
     this.addSql('create index activity_type_idx on activity (type_id);');
     this.addSql(
       'create index activity_trash_idx on activity (tenant_id, deleted_at desc, id) where deleted_at is not null;',
