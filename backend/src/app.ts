@@ -25,6 +25,8 @@ import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { absencesRoutes } from './modules/tasks/absences.routes.ts';
+import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -51,6 +53,8 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...customFieldsRoutes(),
     ...relationsRoutes(),
     ...recordPeopleRoutes(),
+    ...tasksRoutes(),
+    ...absencesRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
