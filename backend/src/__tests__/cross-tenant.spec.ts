@@ -66,8 +66,22 @@ describe('tenant isolation across every route', () => {
       to: { type: 'organization', id: organization },
     });
     const onRecord = await created(`/api/v1/records/organization/${organization}/people`, { userId: bjoern });
+    const prerequisite = await created('/api/v1/tasks', { title: 'Geheimvorbereitung' });
+    const task = await created('/api/v1/tasks', {
+      title: 'Geheimaufgabe',
+      assigneeId: bjoern,
+      dueAt: '2026-12-01T10:00:00+01:00',
+      links: [{ type: 'person', id: person }],
+    });
+    expect((await anna.post(`/api/v1/tasks/${task}/dependencies`).send({ taskId: prerequisite })).status).toBe(200);
+    const absence = await created('/api/v1/me/absences', {
+      from: '2030-01-01T08:00:00+01:00',
+      to: '2030-01-15T18:00:00+01:00',
+      substituteId: bjoern,
+    });
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
+    secrets.push(task, prerequisite, absence, 'Geheimaufgabe', 'Geheimvorbereitung');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
     secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
@@ -95,6 +109,7 @@ describe('tenant isolation across every route', () => {
       type: 'person',
       id: contosoPerson,
       entityType: 'person',
+      record: `person:${contosoPerson}`,
     };
     return (operation.parameters ?? [])
       .filter((parameter) => parameter.in === 'query' && known[parameter.name] !== undefined)
@@ -123,6 +138,9 @@ describe('tenant isolation across every route', () => {
         'listRelations',
         'lookupEmails',
         'search',
+        'getTask',
+        'setTaskDependencies',
+        'updateUserAbsence',
       ]),
     );
   });

@@ -181,6 +181,20 @@ export async function handOverStartedAbsences(em: EntityManager): Promise<{ abse
   return { absences: absences.length, tasks: tasks.length };
 }
 
+/**
+ * The tenants with an absence to hand over now, for the periodic job to visit each with
+ * handOverStartedAbsences. Runs outside any tenant transaction, as the schema owner (under
+ * row-level security it would see the current tenant only); one probe of a small partial index.
+ */
+export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<string[]> {
+  const rows = await em.getConnection().execute<{ tenant_id: string }[]>(
+    `select distinct x.tenant_id from absence x
+      where ${UNDER_WAY} and x.handed_over_at is null
+        and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)`,
+  );
+  return rows.map((row) => row.tenant_id);
+}
+
 /** Moves the open tasks an absence handed to `fromUser` on to `toUser` (the substitute changed). */
 async function moveSubstitutedTasks(
   em: EntityManager,

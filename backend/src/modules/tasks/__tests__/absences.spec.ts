@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
 import { onTaskChange, type TaskChange } from '../../../records/task-events.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
-import { handOverStartedAbsences } from '../tasks.service.ts';
+import { handOverStartedAbsences, tenantsWithAbsencesToHandOver } from '../tasks.service.ts';
 
 const changes: TaskChange[] = [];
 onTaskChange(async (_em, change) => {
@@ -78,11 +78,14 @@ describe('absences and substitutes', () => {
     expect(await handOver()).toEqual({ absences: 0, tasks: 0 });
     expect((await juergen.get(`/api/v1/tasks/${open.id}`)).body.assigneeId).toBe(juergenId);
 
+    expect(await tenantsWithAbsencesToHandOver(t.orm.em as EntityManager)).not.toContain(contoso.id);
     await begin(absence.body.id);
+    expect(await tenantsWithAbsencesToHandOver(t.orm.em as EntityManager)).toContain(contoso.id);
     changes.length = 0;
     const runs = await Promise.all([handOver(), handOver()]);
     expect(runs.map((run) => run.tasks).sort()).toEqual([0, 1]);
     expect(await handOver()).toEqual({ absences: 0, tasks: 0 });
+    expect(await tenantsWithAbsencesToHandOver(t.orm.em as EntityManager)).not.toContain(contoso.id);
     expect(changes).toEqual([
       {
         before: expect.objectContaining({ id: open.id, assigneeId: juergenId }),

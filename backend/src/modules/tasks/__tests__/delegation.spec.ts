@@ -160,6 +160,13 @@ describe('delegating tasks', () => {
       (notification) => notification.payload.taskId === task.id,
     );
     expect(assigned).toHaveLength(1);
+    await anna.patch(`/api/v1/tasks/${task.id}`).send({ assigneeId: juergenId });
+    await anna.patch(`/api/v1/tasks/${task.id}`).send({ assigneeId: petraId });
+    const again = (await notifications(petraId, 'task.assigned')).filter(
+      (notification) => notification.payload.taskId === task.id,
+    );
+    expect(again).toHaveLength(2);
+    expect(new Set(again.map((notification) => notification.idempotency_key)).size).toBe(2);
     // A pending delegation ends when someone assigns the task anew.
     await anna.post(`/api/v1/tasks/${task.id}/delegate`).send({ toUserId: juergenId });
     const reassigned = await anna.patch(`/api/v1/tasks/${task.id}`).send({ assigneeId: annaId });

@@ -381,6 +381,31 @@ describe('tasks', () => {
     ]);
   });
 
+  it('lists a page and shows the 360° view in as many queries for many tasks as for one', async () => {
+    const small = (await anna.post('/api/v1/organizations').send({ name: 'Klein KG' })).body.id;
+    const large = (await anna.post('/api/v1/organizations').send({ name: 'Groß AG' })).body.id;
+    const prerequisite = (await anna.post('/api/v1/tasks').send({ title: 'Vorab' })).body.id;
+    await anna.post('/api/v1/tasks').send({ title: 'Eine', links: [{ type: 'organization', id: small }] });
+    for (let index = 0; index < 20; index += 1) {
+      const res = await anna.post('/api/v1/tasks').send({
+        title: `Viele ${index}`,
+        assigneeId: index % 2 ? juergenId : annaId,
+        links: [
+          { type: 'organization', id: large },
+          { type: 'person', id: kaethe },
+        ],
+      });
+      await anna.post(`/api/v1/tasks/${res.body.id}/dependencies`).send({ taskId: prerequisite });
+    }
+    const cost = (path: string) => t.countQueries(async () => expect((await anna.get(path)).status).toBe(200));
+    const overview = await cost(`/api/v1/records/organization/${small}/overview`);
+    expect(await cost(`/api/v1/records/organization/${large}/overview`)).toBe(overview);
+    const list = await cost(`/api/v1/tasks?record=organization:${small}`);
+    expect(await cost(`/api/v1/tasks?record=organization:${large}`)).toBe(list);
+    // begin, tenant context, principal, page, links, prerequisites, commit
+    expect(list).toBeLessThanOrEqual(8);
+  });
+
   it("answers another organisation's requests for Contoso's tasks with 404, and lists none of them", async () => {
     const task = (
       await anna.post('/api/v1/tasks').send({ title: 'Geheime Aufgabe', links: [{ type: 'organization', id: bakery }] })
