@@ -28,6 +28,8 @@ import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { absencesRoutes } from './modules/tasks/absences.routes.ts';
+import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 
 export interface AppDeps {
@@ -59,6 +61,8 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...notesRoutes(),
     ...commentsRoutes(),
     ...timelineRoutes(),
+    ...tasksRoutes(),
+    ...absencesRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

@@ -97,10 +97,24 @@ describe('tenant isolation across every route', () => {
       'Geheimprotokoll',
       'Geheimsache',
     );
+    const prerequisite = await created('/api/v1/tasks', { title: 'Geheimvorbereitung' });
+    const task = await created('/api/v1/tasks', {
+      title: 'Geheimaufgabe',
+      assigneeId: bjoern,
+      dueAt: '2026-12-01T10:00:00+01:00',
+      links: [{ type: 'person', id: person }],
+    });
+    expect((await anna.post(`/api/v1/tasks/${task}/dependencies`).send({ taskId: prerequisite })).status).toBe(200);
+    const absence = await created('/api/v1/me/absences', {
+      from: '2030-01-01T08:00:00+01:00',
+      to: '2030-01-15T18:00:00+01:00',
+      substituteId: bjoern,
+    });
+    secrets.push(task, prerequisite, absence, 'Geheimaufgabe', 'Geheimvorbereitung');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
     secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
-  });
+  }, 120_000);
   afterAll(async () => {
     await t.close();
   });
@@ -161,6 +175,9 @@ describe('tenant isolation across every route', () => {
         'listComments',
         'updateComment',
         'getTimeline',
+        'getTask',
+        'setTaskDependencies',
+        'updateUserAbsence',
       ]),
     );
   });
@@ -200,5 +217,5 @@ describe('tenant isolation across every route', () => {
     expect(outcomes.filter((status) => status === '404' || status === '403').length).toBeGreaterThan(
       outcomes.length / 2,
     );
-  });
+  }, 300_000);
 });
