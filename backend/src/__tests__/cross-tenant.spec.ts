@@ -217,5 +217,6 @@ describe('tenant isolation across every route', () => {
     expect(outcomes.filter((status) => status === '404' || status === '403').length).toBeGreaterThan(
       outcomes.length / 2,
     );
+    // Thousands of requests (every route × every id); the default 30 s is too short on a busy machine.
   }, 300_000);
 });
