@@ -23,6 +23,7 @@ import { setupRoutes } from './modules/identity/setup.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
+import { salesRoutes } from './modules/sales/sales.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 
@@ -51,6 +52,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...customFieldsRoutes(),
     ...relationsRoutes(),
     ...recordPeopleRoutes(),
+    ...salesRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

@@ -66,6 +66,16 @@ describe('tenant isolation across every route', () => {
       to: { type: 'organization', id: organization },
     });
     const onRecord = await created(`/api/v1/records/organization/${organization}/people`, { userId: bjoern });
+    const pipeline = await anna.post('/api/v1/pipelines').send({
+      name: 'Geheimpipeline',
+      kind: 'deal',
+      stages: [
+        { name: 'Geheimstufe', probability: 20 },
+        { name: 'Gewonnen', probability: 100, outcome: 'won' },
+      ],
+    });
+    expect(pipeline.status).toBe(201);
+    secrets.push(pipeline.body.id, pipeline.body.stages[0].id, 'Geheimpipeline', 'Geheimstufe');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
@@ -123,6 +133,8 @@ describe('tenant isolation across every route', () => {
         'listRelations',
         'lookupEmails',
         'search',
+        'getPipeline',
+        'archiveStage',
       ]),
     );
   });

@@ -1,0 +1,8 @@
+// Every route of the sales module: pipelines, lost reasons, deals, the board, saved filters.
+import type { RouteSpec } from '../../http/route.ts';
+import { pipelinesRoutes } from './pipelines.routes.ts';
+import './sales-defaults.ts';
+
+export function salesRoutes(): RouteSpec[] {
+  return [...pipelinesRoutes()];
+}

@@ -1,0 +1,153 @@
+import { Migration } from '@mikro-orm/migrations';
+import { v7 } from 'uuid';
+
+const AUDIT = `
+  version integer not null default 1,
+  created_at timestamptz not null default now(),
+  created_by uuid references app_user (id) on delete set null,
+  updated_at timestamptz not null default now(),
+  updated_by uuid references app_user (id) on delete set null`;
+
+const TENANT_TABLES = ['pipeline', 'pipeline_stage'];
+
+const policy = (table: string) =>
+  `create policy tenant_isolation on ${table} to crm_app using (tenant_id = crm_current_tenant()) with check (tenant_id = crm_current_tenant());`;
+
+/**
+ * The defaults organisations set up before this migration get, as they were when it was written
+ * (new organisations get the sales module's current defaults at set-up). Seed keys make both
+ * idempotent: an organisation never gets a default twice.
+ */
+const DEFAULT_PIPELINES = {
+  de: [
+    {
+      seedKey: 'default_deal',
+      kind: 'deal',
+      name: 'Vertrieb',
+      stages: [
+        ['Qualifizierung', 10, '#8a8886', null],
+        ['Bedarfsanalyse', 25, '#0078d4', null],
+        ['Angebot', 50, '#5c2e91', null],
+        ['Verhandlung', 75, '#ca5010', null],
+        ['Gewonnen', 100, '#107c10', 'won'],
+        ['Verloren', 0, '#a4262c', 'lost'],
+      ],
+    },
+    {
+      seedKey: 'default_lead',
+      kind: 'lead',
+      name: 'Leads',
+      stages: [
+        ['Neu', 10, '#8a8886', null],
+        ['Kontaktiert', 30, '#0078d4', null],
+        ['Qualifiziert', 60, '#5c2e91', null],
+        ['Konvertiert', 100, '#107c10', 'won'],
+        ['Disqualifiziert', 0, '#a4262c', 'lost'],
+      ],
+    },
+  ],
+  en: [
+    {
+      seedKey: 'default_deal',
+      kind: 'deal',
+      name: 'Sales',
+      stages: [
+        ['Qualification', 10, '#8a8886', null],
+        ['Needs analysis', 25, '#0078d4', null],
+        ['Proposal', 50, '#5c2e91', null],
+        ['Negotiation', 75, '#ca5010', null],
+        ['Won', 100, '#107c10', 'won'],
+        ['Lost', 0, '#a4262c', 'lost'],
+      ],
+    },
+    {
+      seedKey: 'default_lead',
+      kind: 'lead',
+      name: 'Leads',
+      stages: [
+        ['New', 10, '#8a8886', null],
+        ['Contacted', 30, '#0078d4', null],
+        ['Qualified', 60, '#5c2e91', null],
+        ['Converted', 100, '#107c10', 'won'],
+        ['Disqualified', 0, '#a4262c', 'lost'],
+      ],
+    },
+  ],
+} as const;
+
+type Execute = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Organisations set up before sales existed get the default pipelines in their language (idempotent). */
+export async function seedPipelinesOfExistingTenants(execute: Execute): Promise<void> {
+  const tenants = (await execute('select id, default_language from tenant')) as {
+    id: string;
+    default_language: string;
+  }[];
+  for (const tenant of tenants) {
+    const language = tenant.default_language === 'en' ? 'en' : 'de';
+    for (const pipeline of DEFAULT_PIPELINES[language]) {
+      const id = v7();
+      const inserted = await execute(
+        `insert into pipeline (id, tenant_id, kind, name, seed_key) values (?, ?, ?, ?, ?)
+         on conflict do nothing returning id`,
+        [id, tenant.id, pipeline.kind, pipeline.name, pipeline.seedKey],
+      );
+      if (inserted.length === 0) continue;
+      for (const [position, [name, probability, color, outcome]] of pipeline.stages.entries()) {
+        await execute(
+          `insert into pipeline_stage (id, tenant_id, pipeline_id, name, probability, color, outcome, position)
+           values (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [v7(), tenant.id, id, name, probability, color, outcome, position],
+        );
+      }
+    }
+  }
+}
+
+// Sales (D1-D7): pipelines of stages for deals and leads.
+export class Migration20261124040000_sales extends Migration {
+  override async up(): Promise<void> {
+    await this.execute(`
+      create table pipeline (
+        id uuid primary key,
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        kind text not null check (kind in ('deal', 'lead')),
+        name text not null check (length(name) between 1 and 120),
+        seed_key text check (seed_key ~ '^[a-z_]{1,40}$'),
+        ${AUDIT}
+      );`);
+    await this.execute('create unique index pipeline_name_uq on pipeline (tenant_id, kind, lower(name));');
+    await this.execute(
+      'create unique index pipeline_seed_uq on pipeline (tenant_id, seed_key) where seed_key is not null;',
+    );
+    // Stages are archived, never deleted: deals, their stage history and (later) the stage's task
+    // templates keep pointing at them.
+    await this.execute(`
+      create table pipeline_stage (
+        id uuid primary key,
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        pipeline_id uuid not null references pipeline (id) on delete cascade,
+        name text not null check (length(name) between 1 and 80),
+        probability integer not null check (probability between 0 and 100),
+        color text check (color ~ '^#[0-9a-fA-F]{6}$'),
+        outcome text check (outcome in ('won', 'lost')),
+        position integer not null,
+        archived_at timestamptz,
+        archived_by uuid references app_user (id) on delete set null,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        unique (pipeline_id, id)
+      );`);
+    await this.execute('create index pipeline_stage_order_idx on pipeline_stage (tenant_id, pipeline_id, position);');
+    for (const table of TENANT_TABLES) {
+      await this.execute(`grant select, insert, update, delete on ${table} to crm_app;`);
+      await this.execute(`alter table ${table} enable row level security;`);
+      await this.execute(policy(table));
+    }
+    await seedPipelinesOfExistingTenants((sql, params) => this.execute(sql, params));
+  }
+
+  override async down(): Promise<void> {
+    for (const table of [...TENANT_TABLES].reverse()) await this.execute(`drop table if exists ${table};`);
+  }
+}
