@@ -8,7 +8,7 @@ const AUDIT = `
   updated_at timestamptz not null default now(),
   updated_by uuid references app_user (id) on delete set null`;
 
-const TENANT_TABLES = ['pipeline', 'pipeline_stage'];
+const TENANT_TABLES = ['pipeline', 'pipeline_stage', 'lost_reason'];
 
 const policy = (table: string) =>
   `create policy tenant_isolation on ${table} to crm_app using (tenant_id = crm_current_tenant()) with check (tenant_id = crm_current_tenant());`;
@@ -75,9 +75,36 @@ const DEFAULT_PIPELINES = {
   ],
 } as const;
 
+const DEFAULT_LOST_REASONS = {
+  de: [
+    ['deal', 'price', 'Preis zu hoch'],
+    ['deal', 'competitor', 'Wettbewerber'],
+    ['deal', 'no_budget', 'Kein Budget'],
+    ['deal', 'no_need', 'Kein Bedarf'],
+    ['deal', 'timing', 'Zeitpunkt ungünstig'],
+    ['deal', 'no_response', 'Keine Rückmeldung'],
+    ['lead', 'unreachable', 'Nicht erreichbar'],
+    ['lead', 'not_interested', 'Kein Interesse'],
+    ['lead', 'not_target', 'Nicht unsere Zielgruppe'],
+    ['lead', 'duplicate', 'Dublette'],
+  ],
+  en: [
+    ['deal', 'price', 'Price too high'],
+    ['deal', 'competitor', 'Went with a competitor'],
+    ['deal', 'no_budget', 'No budget'],
+    ['deal', 'no_need', 'No need'],
+    ['deal', 'timing', 'Bad timing'],
+    ['deal', 'no_response', 'No response'],
+    ['lead', 'unreachable', 'Unreachable'],
+    ['lead', 'not_interested', 'Not interested'],
+    ['lead', 'not_target', 'Not our target group'],
+    ['lead', 'duplicate', 'Duplicate'],
+  ],
+} as const;
+
 type Execute = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** Organisations set up before sales existed get the default pipelines in their language (idempotent). */
+/** Organisations set up before sales existed get the default pipelines and lost reasons in their language (idempotent). */
 export async function seedPipelinesOfExistingTenants(execute: Execute): Promise<void> {
   const tenants = (await execute('select id, default_language from tenant')) as {
     id: string;
@@ -101,10 +128,17 @@ export async function seedPipelinesOfExistingTenants(execute: Execute): Promise<
         );
       }
     }
+    for (const [position, [objectType, key, name]] of DEFAULT_LOST_REASONS[language].entries()) {
+      await execute(
+        `insert into lost_reason (id, tenant_id, object_type, name, position, seed_key) values (?, ?, ?, ?, ?, ?)
+         on conflict do nothing`,
+        [v7(), tenant.id, objectType, name, position, `default_${key}`],
+      );
+    }
   }
 }
 
-// Sales (D1-D7): pipelines of stages for deals and leads.
+// Sales (D1-D7): pipelines of stages for deals and leads, lost reasons.
 export class Migration20261124040000_sales extends Migration {
   override async up(): Promise<void> {
     await this.execute(`
@@ -139,6 +173,22 @@ export class Migration20261124040000_sales extends Migration {
         unique (pipeline_id, id)
       );`);
     await this.execute('create index pipeline_stage_order_idx on pipeline_stage (tenant_id, pipeline_id, position);');
+    await this.execute(`
+      create table lost_reason (
+        id uuid primary key,
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        object_type text not null check (object_type in ('deal', 'lead')),
+        name text not null check (length(name) between 1 and 120),
+        description text check (length(description) <= 1000),
+        active boolean not null default true,
+        position integer not null default 0,
+        seed_key text check (seed_key ~ '^[a-z_]{1,40}$'),
+        ${AUDIT}
+      );`);
+    await this.execute('create unique index lost_reason_name_uq on lost_reason (tenant_id, object_type, lower(name));');
+    await this.execute(
+      'create unique index lost_reason_seed_uq on lost_reason (tenant_id, seed_key) where seed_key is not null;',
+    );
     for (const table of TENANT_TABLES) {
       await this.execute(`grant select, insert, update, delete on ${table} to crm_app;`);
       await this.execute(`alter table ${table} enable row level security;`);

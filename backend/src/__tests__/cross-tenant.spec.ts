@@ -76,6 +76,8 @@ describe('tenant isolation across every route', () => {
     });
     expect(pipeline.status).toBe(201);
     secrets.push(pipeline.body.id, pipeline.body.stages[0].id, 'Geheimpipeline', 'Geheimstufe');
+    const lostReason = await created('/api/v1/lost-reasons', { objectType: 'deal', name: 'Geheimgrund' });
+    secrets.push(lostReason, 'Geheimgrund');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
@@ -135,6 +137,7 @@ describe('tenant isolation across every route', () => {
         'search',
         'getPipeline',
         'archiveStage',
+        'updateLostReason',
       ]),
     );
   });

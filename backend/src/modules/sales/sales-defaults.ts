@@ -82,6 +82,46 @@ export async function seedDefaultPipelines(em: EntityManager): Promise<void> {
   }
 }
 
+export const DEFAULT_LOST_REASONS: readonly {
+  seedKey: string;
+  objectType: 'deal' | 'lead';
+  name: Record<Language, string>;
+}[] = [
+  { seedKey: 'default_price', objectType: 'deal', name: { de: 'Preis zu hoch', en: 'Price too high' } },
+  { seedKey: 'default_competitor', objectType: 'deal', name: { de: 'Wettbewerber', en: 'Went with a competitor' } },
+  { seedKey: 'default_no_budget', objectType: 'deal', name: { de: 'Kein Budget', en: 'No budget' } },
+  { seedKey: 'default_no_need', objectType: 'deal', name: { de: 'Kein Bedarf', en: 'No need' } },
+  { seedKey: 'default_timing', objectType: 'deal', name: { de: 'Zeitpunkt ungünstig', en: 'Bad timing' } },
+  { seedKey: 'default_no_response', objectType: 'deal', name: { de: 'Keine Rückmeldung', en: 'No response' } },
+  { seedKey: 'default_unreachable', objectType: 'lead', name: { de: 'Nicht erreichbar', en: 'Unreachable' } },
+  { seedKey: 'default_not_interested', objectType: 'lead', name: { de: 'Kein Interesse', en: 'Not interested' } },
+  {
+    seedKey: 'default_not_target',
+    objectType: 'lead',
+    name: { de: 'Nicht unsere Zielgruppe', en: 'Not our target group' },
+  },
+  { seedKey: 'default_duplicate', objectType: 'lead', name: { de: 'Dublette', en: 'Duplicate' } },
+];
+
+/** Creates the default lost reasons the organisation does not have yet. */
+export async function seedDefaultLostReasons(em: EntityManager): Promise<void> {
+  const language = await tenantLanguage(em);
+  await sqlIn(
+    em,
+    `insert into lost_reason (id, tenant_id, object_type, name, position, seed_key)
+     select r.id, crm_current_tenant(), r.object_type, r.name, r.position - 1, r.seed_key
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) with ordinality as r(id, object_type, name, seed_key, position)
+     on conflict do nothing`,
+    [
+      sqlArray(DEFAULT_LOST_REASONS.map(() => newId())),
+      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.objectType)),
+      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.name[language])),
+      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.seedKey)),
+    ],
+  );
+}
+
 registerTenantSetupStep(async (em) => {
   await seedDefaultPipelines(em);
+  await seedDefaultLostReasons(em);
 });

@@ -1,8 +1,9 @@
 // Every route of the sales module: pipelines, lost reasons, deals, the board, saved filters.
 import type { RouteSpec } from '../../http/route.ts';
+import { lostReasonsRoutes } from './lost-reasons.routes.ts';
 import { pipelinesRoutes } from './pipelines.routes.ts';
 import './sales-defaults.ts';
 
 export function salesRoutes(): RouteSpec[] {
-  return [...pipelinesRoutes()];
+  return [...pipelinesRoutes(), ...lostReasonsRoutes()];
 }
