@@ -8,7 +8,7 @@ const AUDIT = `
   updated_at timestamptz not null default now(),
   updated_by uuid references app_user (id) on delete set null`;
 
-const TENANT_TABLES = ['pipeline', 'pipeline_stage', 'lost_reason'];
+const TENANT_TABLES = ['pipeline', 'pipeline_stage', 'lost_reason', 'deal', 'deal_stage_change'];
 
 const policy = (table: string) =>
   `create policy tenant_isolation on ${table} to crm_app using (tenant_id = crm_current_tenant()) with check (tenant_id = crm_current_tenant());`;
@@ -138,7 +138,7 @@ export async function seedPipelinesOfExistingTenants(execute: Execute): Promise<
   }
 }
 
-// Sales (D1-D7): pipelines of stages for deals and leads, lost reasons.
+// Sales (D1-D7): pipelines of stages for deals and leads, lost reasons, deals and their stage changes.
 export class Migration20261124040000_sales extends Migration {
   override async up(): Promise<void> {
     await this.execute(`
@@ -189,6 +189,78 @@ export class Migration20261124040000_sales extends Migration {
     await this.execute(
       'create unique index lost_reason_seed_uq on lost_reason (tenant_id, seed_key) where seed_key is not null;',
     );
+    // Deals (D2). The stage must be one of the pipeline's (the composite key says so), the value a
+    // decimal (numeric, never float), the order on the board a fractional rank in byte order.
+    await this.execute(`
+      create table deal (
+        id uuid primary key,
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        title text not null check (length(title) between 1 and 200),
+        value numeric(18, 4) not null default 0 check (value >= 0),
+        currency text not null check (currency ~ '^[A-Z]{3}$'),
+        pipeline_id uuid not null references pipeline (id),
+        stage_id uuid not null,
+        person_id uuid references person (id) on delete set null,
+        organization_id uuid references organization (id) on delete set null,
+        business_contact_id uuid references business_contact (id) on delete set null,
+        owner_id uuid references app_user (id) on delete set null,
+        expected_close_date date,
+        status text not null default 'open' check (status in ('open', 'won', 'lost')),
+        lost_reason_id uuid references lost_reason (id),
+        lost_note text check (length(lost_note) <= 2000),
+        closed_at timestamptz,
+        rank text collate "C" not null check (rank ~ '^[A-Za-z][0-9A-Za-z]*$'),
+        stage_entered_at timestamptz not null default now(),
+        custom_fields jsonb not null default '{}' check (jsonb_typeof(custom_fields) = 'object'),
+        ${AUDIT},
+        deleted_at timestamptz,
+        deleted_by uuid references app_user (id) on delete set null,
+        foreign key (pipeline_id, stage_id) references pipeline_stage (pipeline_id, id),
+        check (case when status = 'lost' then lost_reason_id is not null
+                    else lost_reason_id is null and lost_note is null end)
+      );`);
+    // The board: each stage's open cards in rank order, one index range per column; unique, so two
+    // cards never share a place.
+    await this.execute(
+      `create unique index deal_board_idx on deal (tenant_id, pipeline_id, stage_id, rank)
+        where status = 'open' and deleted_at is null;`,
+    );
+    await this.execute(
+      'create index deal_updated_idx on deal (tenant_id, updated_at desc, id) where deleted_at is null;',
+    );
+    await this.execute('create index deal_owner_idx on deal (tenant_id, owner_id) where deleted_at is null;');
+    await this.execute('create index deal_person_idx on deal (tenant_id, person_id) where person_id is not null;');
+    await this.execute(
+      'create index deal_organization_idx on deal (tenant_id, organization_id) where organization_id is not null;',
+    );
+    await this.execute(
+      'create index deal_business_contact_idx on deal (tenant_id, business_contact_id) where business_contact_id is not null;',
+    );
+    await this.execute('create index deal_stage_idx on deal (stage_id);');
+    await this.execute('create index deal_lost_reason_idx on deal (lost_reason_id) where lost_reason_id is not null;');
+    await this.execute(
+      'create index deal_trash_idx on deal (tenant_id, deleted_at desc) where deleted_at is not null;',
+    );
+    // Every stage a deal entered, for the timeline and reports on time in stage.
+    await this.execute(`
+      create table deal_stage_change (
+        id uuid primary key,
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        deal_id uuid not null references deal (id) on delete cascade,
+        pipeline_id uuid not null references pipeline (id),
+        from_stage_id uuid references pipeline_stage (id),
+        to_stage_id uuid not null references pipeline_stage (id),
+        changed_at timestamptz not null default now(),
+        changed_by uuid references app_user (id) on delete set null
+      );`);
+    await this.execute(
+      'create index deal_stage_change_deal_idx on deal_stage_change (tenant_id, deal_id, changed_at, id);',
+    );
+    // Deals are not everyone's: search documents carry their owner, search filters by visibility.
+    await this.execute('alter table search_document add column owner_id uuid;');
+    await this.execute(
+      "alter table tenant add column default_currency text not null default 'EUR' check (default_currency ~ '^[A-Z]{3}$');",
+    );
     for (const table of TENANT_TABLES) {
       await this.execute(`grant select, insert, update, delete on ${table} to crm_app;`);
       await this.execute(`alter table ${table} enable row level security;`);
@@ -198,6 +270,8 @@ export class Migration20261124040000_sales extends Migration {
   }
 
   override async down(): Promise<void> {
+    await this.execute('alter table tenant drop column if exists default_currency;');
+    await this.execute('alter table search_document drop column if exists owner_id;');
     for (const table of [...TENANT_TABLES].reverse()) await this.execute(`drop table if exists ${table};`);
   }
 }

@@ -78,6 +78,14 @@ describe('tenant isolation across every route', () => {
     secrets.push(pipeline.body.id, pipeline.body.stages[0].id, 'Geheimpipeline', 'Geheimstufe');
     const lostReason = await created('/api/v1/lost-reasons', { objectType: 'deal', name: 'Geheimgrund' });
     secrets.push(lostReason, 'Geheimgrund');
+    const deal = await created('/api/v1/deals', {
+      title: 'Geheimauftrag',
+      value: '4711.00',
+      organizationId: organization,
+      stageId: pipeline.body.stages[0].id,
+    });
+    expect((await anna.put(`/api/v1/records/deal/${deal}/tags/${tag}`)).status).toBe(204);
+    secrets.push(deal, 'Geheimauftrag', '4711.00');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
@@ -138,6 +146,8 @@ describe('tenant isolation across every route', () => {
         'getPipeline',
         'archiveStage',
         'updateLostReason',
+        'updateDeal',
+        'purgeDeal',
       ]),
     );
   });

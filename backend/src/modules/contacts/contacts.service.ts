@@ -9,6 +9,7 @@ import { forbidden, type Principal } from '../../http/principal.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import type { TrashSource } from '../../records/trash.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
@@ -847,7 +848,7 @@ export async function purgeRecord(
 }
 
 export interface TrashItem {
-  type: ContactType;
+  type: ContactType | 'deal';
   id: string;
   title: string;
   deletedAt: string;
@@ -857,11 +858,12 @@ export interface TrashItem {
 export async function listTrash(
   em: EntityManager,
   options: { limit: number; cursor?: string | undefined },
+  others: readonly TrashSource[] = [],
 ): Promise<{ items: TrashItem[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const rows = await em
     .getConnection()
-    .execute<{ type: ContactType; id: string; title: string; deleted_at: string; deleted_by: string | null }[]>(
+    .execute<{ type: TrashItem['type']; id: string; title: string; deleted_at: string; deleted_by: string | null }[]>(
       `select * from (
        select 'person' as type, id, concat_ws(' ', title, first_name, last_name) as title, deleted_at, deleted_by
          from person where deleted_at is not null
@@ -871,11 +873,12 @@ export async function listTrash(
        select 'business_contact', bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')', bc.deleted_at, bc.deleted_by
          from business_contact bc join person p on p.id = bc.person_id join organization o on o.id = bc.organization_id
         where bc.deleted_at is not null and p.deleted_at is null and o.deleted_at is null
+       ${others.map((other) => `union all ${other.sql}`).join('\n')}
      ) trash
      where ${after ? '(deleted_at, id) < (?::timestamptz, ?::uuid)' : 'true'}
      order by deleted_at desc, id desc
      limit ?`,
-      [...(after ?? []), options.limit + 1],
+      [...others.flatMap((other) => other.params), ...(after ?? []), options.limit + 1],
       'all',
       em.getTransactionContext(),
     );

@@ -7,6 +7,7 @@ import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { moveStageDeals, stageDealCount } from './deals.service.ts';
 import type {
   CreatePipeline,
   PipelineKind,
@@ -262,6 +263,16 @@ export function updateStage(
       if (stage.outcome === null && !pipeline.stages.some((other) => other.id !== stageId && other.outcome === null)) {
         throw lastOpenStage(stage);
       }
+      const deals = await stageDealCount(em, stageId);
+      if (deals.total > 0) {
+        throw new AppError({
+          status: 409,
+          code: 'stage_not_empty',
+          title: 'The stage holds deals',
+          detail: `Stage ${stage.name} holds ${deals.total} deal(s), whose status follows the stage; move them elsewhere before making it ${outcome ? `a ${outcome} stage` : 'an open stage'}.`,
+          errors: [{ in: 'body', pointer: '#/outcome', detail: 'cannot change while the stage holds deals' }],
+        });
+      }
     }
     await sqlIn(
       em,
@@ -339,6 +350,18 @@ export function archiveStage(
               detail: 'another active stage of this pipeline, of the same outcome',
             },
           ],
+        });
+      }
+      await moveStageDeals(em, principal, pipelineId, stageId, target.id);
+    } else {
+      const deals = await stageDealCount(em, stageId);
+      if (deals.total > 0) {
+        throw new AppError({
+          status: 409,
+          code: 'stage_not_empty',
+          title: 'The stage holds deals',
+          detail: `Stage ${stage.name} holds ${deals.total} deal(s)${deals.trashed > 0 ? `, ${deals.trashed} of them in the trash` : ''}. Send moveDealsTo with the stage that takes them over.`,
+          errors: [{ in: 'body', pointer: '#/moveDealsTo', detail: 'needed while the stage holds deals' }],
         });
       }
     }

@@ -1,9 +1,10 @@
 // Every route of the sales module: pipelines, lost reasons, deals, the board, saved filters.
 import type { RouteSpec } from '../../http/route.ts';
+import { dealsRoutes } from './deals.routes.ts';
 import { lostReasonsRoutes } from './lost-reasons.routes.ts';
 import { pipelinesRoutes } from './pipelines.routes.ts';
 import './sales-defaults.ts';
 
 export function salesRoutes(): RouteSpec[] {
-  return [...pipelinesRoutes(), ...lostReasonsRoutes()];
+  return [...pipelinesRoutes(), ...lostReasonsRoutes(), ...dealsRoutes()];
 }

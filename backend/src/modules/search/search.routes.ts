@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { emOf } from '../../http/principal.ts';
+import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
-import { search } from './search.service.ts';
+import { type OwnedScope, search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact'] as const;
+const SEARCHABLE = ['person', 'organization', 'business_contact', 'deal'] as const;
 
 export const SearchResultSchema = z
   .object({
@@ -40,7 +40,13 @@ export function searchRoutes(): RouteSpec[] {
         200: { description: 'Best matches first', content: { 'application/json': { schema: SearchResultSchema } } },
       },
       async handler(ctx, { query }) {
-        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit }) };
+        // Records of owned types (deals) show up for those who may see their owner's records.
+        const owned: OwnedScope[] = [];
+        for (const type of query.type ?? SEARCHABLE) {
+          const visibility = await principalOf(ctx).visibility(type);
+          if (visibility.scope === 'owners') owned.push({ type, ownerIds: visibility.ownerIds });
+        }
+        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit, owned }) };
       },
     }),
   ];
