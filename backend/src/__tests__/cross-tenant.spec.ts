@@ -148,6 +148,8 @@ describe('tenant isolation across every route', () => {
         'updateLostReason',
         'updateDeal',
         'purgeDeal',
+        'getBoard',
+        'moveDeal',
       ]),
     );
   });

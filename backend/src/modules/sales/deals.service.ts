@@ -22,7 +22,7 @@ import { sqlArray } from './sql-arrays.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-interface DealRow {
+export interface DealRow {
   id: string;
   title: string;
   value: string;
@@ -102,7 +102,7 @@ export function dealView(row: DealRow, tags: DealView['tags'] = []): DealView {
   };
 }
 
-function snapshot(row: DealRow): Snapshot {
+export function snapshot(row: DealRow): Snapshot {
   return {
     title: row.title,
     value: formatAmount(row.value, row.currency),
@@ -141,12 +141,14 @@ export async function loadDeal(
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<DealRow> {
   const visible = await dealVisibility(principal);
-  const [row] = await sqlIn<DealRow>(
-    em,
-    `${DEAL_SELECT} where d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
-     ${options.lock ? 'for update of d' : ''}`,
-    [id, ...visible.params],
-  );
+  const where = `d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}`;
+  // Locked on its own first: a locked row changed meanwhile is read anew, which a join would not see.
+  if (options.lock) {
+    const locked = await sqlIn(em, `select d.id from deal d where ${where} for update`, [id, ...visible.params]);
+    if (locked.length === 0)
+      throw options.trashed ? notFound(`There is no deal ${id} of yours in the trash.`) : missing(id);
+  }
+  const [row] = await sqlIn<DealRow>(em, `${DEAL_SELECT} where ${where}`, [id, ...visible.params]);
   if (!row) {
     throw options.trashed ? notFound(`There is no deal ${id} of yours in the trash.`) : missing(id);
   }
@@ -160,10 +162,10 @@ export async function getDeal(em: EntityManager, principal: Principal, id: strin
 
 // ---- rules of a write ---------------------------------------------------------------------
 
-const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
+export const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
   new AppError({ status: 422, code, title, detail, errors: [{ in: 'body', pointer, detail: short }] });
 
-interface StageRef {
+export interface StageRef {
   pipelineId: string;
   id: string;
   name: string;
@@ -380,7 +382,7 @@ async function topRank(em: EntityManager, stage: { pipelineId: string; id: strin
 }
 
 /** Status after a write: the end stage's outcome, a reopened deal leaving an end stage, or as asked. */
-function statusAfter(
+export function statusAfter(
   current: { status: DealStatus; stageId: string } | undefined,
   stage: StageRef,
   requested: DealStatus | undefined,
@@ -404,7 +406,7 @@ function statusAfter(
   return current?.status ?? 'open';
 }
 
-async function lostFields(
+export async function lostFields(
   em: EntityManager,
   status: DealStatus,
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
@@ -456,7 +458,7 @@ export function dealDocument(row: DealRow): SearchDocument {
   };
 }
 
-async function recordStageChange(
+export async function recordStageChange(
   em: EntityManager,
   principal: Principal,
   deal: { id: string; pipelineId: string; fromStageId: string | null; toStageId: string },
@@ -470,10 +472,14 @@ async function recordStageChange(
 }
 
 /** Reads the deal as written (the write checked the caller may), keeps its search document current, returns it. */
-async function afterWrite(em: EntityManager, id: string): Promise<{ row: DealRow; view: DealView }> {
+export async function afterWrite(
+  em: EntityManager,
+  id: string,
+  options: { index: boolean } = { index: true },
+): Promise<{ row: DealRow; view: DealView }> {
   const [row] = await sqlIn<DealRow>(em, `${DEAL_SELECT} where d.id = ?`, [id]);
   if (!row) throw new Error(`deal ${id} vanished within its own transaction`);
-  await indexRecord(em, dealDocument(row));
+  if (options.index) await indexRecord(em, dealDocument(row));
   return { row, view: dealView(row, (await tagsOf(em, 'deal', [id])).get(id)) };
 }
 
@@ -785,13 +791,14 @@ export async function moveStageDeals(
   fromStageId: string,
   toStageId: string,
 ): Promise<number> {
-  await lockColumn(em, toStageId);
+  // Deals first, then the column: the order a move takes its locks in, so the two never deadlock.
   const deals = await sqlIn<{ id: string; open: boolean }>(
     em,
     `select id, status = 'open' and deleted_at is null as open from deal where stage_id = ? order by rank, id for update`,
     [fromStageId],
   );
   if (deals.length === 0) return 0;
+  await lockColumn(em, toStageId);
   const [last] = await sqlIn<{ rank: string | null }>(
     em,
     `select max(rank) as rank from deal
