@@ -8,7 +8,7 @@ const AUDIT = `
   updated_at timestamptz not null default now(),
   updated_by uuid references app_user (id) on delete set null`;
 
-const TENANT_TABLES = ['pipeline', 'pipeline_stage', 'lost_reason', 'deal', 'deal_stage_change'];
+const TENANT_TABLES = ['pipeline', 'pipeline_stage', 'lost_reason', 'deal', 'deal_stage_change', 'saved_filter'];
 
 const policy = (table: string) =>
   `create policy tenant_isolation on ${table} to crm_app using (tenant_id = crm_current_tenant()) with check (tenant_id = crm_current_tenant());`;
@@ -138,7 +138,7 @@ export async function seedPipelinesOfExistingTenants(execute: Execute): Promise<
   }
 }
 
-// Sales (D1-D7): pipelines of stages for deals and leads, lost reasons, deals and their stage changes.
+// Sales (D1-D7): pipelines of stages for deals and leads, lost reasons, deals and their stage changes, saved filters.
 export class Migration20261124040000_sales extends Migration {
   override async up(): Promise<void> {
     await this.execute(`
@@ -262,6 +262,22 @@ export class Migration20261124040000_sales extends Migration {
     await this.execute(
       "alter table tenant add column default_currency text not null default 'EUR' check (default_currency ~ '^[A-Z]{3}$');",
     );
+    // Saved filters (V5): a user's own (owner_id) or the whole company's (owner_id null).
+    await this.execute(`
+      create table saved_filter (
+        id uuid primary key,
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        owner_id uuid references app_user (id) on delete cascade,
+        entity_type text not null check (entity_type in ('person', 'organization', 'business_contact', 'deal', 'lead', 'task')),
+        name text not null check (length(name) between 1 and 120),
+        filter jsonb not null check (jsonb_typeof(filter) = 'object'),
+        ${AUDIT}
+      );`);
+    await this.execute(
+      `create unique index saved_filter_name_uq on saved_filter
+         (tenant_id, entity_type, coalesce(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name));`,
+    );
+    await this.execute('create index saved_filter_owner_idx on saved_filter (tenant_id, entity_type, owner_id);');
     for (const table of TENANT_TABLES) {
       await this.execute(`grant select, insert, update, delete on ${table} to crm_app;`);
       await this.execute(`alter table ${table} enable row level security;`);

@@ -86,6 +86,13 @@ describe('tenant isolation across every route', () => {
     });
     expect((await anna.put(`/api/v1/records/deal/${deal}/tags/${tag}`)).status).toBe(204);
     secrets.push(deal, 'Geheimauftrag', '4711.00');
+    const savedFilter = await created('/api/v1/saved-filters', {
+      name: 'Geheimansicht',
+      entityType: 'deal',
+      scope: 'company',
+      filter: { field: 'title', op: 'contains', value: 'Geheim' },
+    });
+    secrets.push(savedFilter, 'Geheimansicht');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
@@ -150,6 +157,7 @@ describe('tenant isolation across every route', () => {
         'purgeDeal',
         'getBoard',
         'moveDeal',
+        'updateSavedFilter',
       ]),
     );
   });

@@ -609,7 +609,7 @@ function page<T>(items: T[], limit: number, key: (last: T) => unknown[]): { item
   return { items: shown, nextCursor: hasMore && last !== undefined ? encodeCursor(key(last)) : null };
 }
 
-const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
+export const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
   title: { sql: 'r.title', type: 'text' },
   firstName: { sql: 'r.first_name', type: 'text' },
   lastName: { sql: 'r.last_name', type: 'text' },
@@ -623,7 +623,7 @@ const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
   postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
 };
 
-const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
+export const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
   name: { sql: 'r.name', type: 'text' },
   vatId: { sql: 'r.vat_id', type: 'text' },
   industry: { sql: 'r.industry', type: 'text' },

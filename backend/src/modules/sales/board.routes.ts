@@ -12,6 +12,7 @@ import {
 } from './board.schemas.ts';
 import { boardOf, moveDeal, stagePage } from './board.service.ts';
 import { DealParamsSchema, DealSchema } from './deals.schemas.ts';
+import { filtersOf } from './saved-filters.service.ts';
 
 export function boardRoutes(): RouteSpec[] {
   return [
@@ -20,16 +21,17 @@ export function boardRoutes(): RouteSpec[] {
       path: '/api/v1/pipelines/{id}/board',
       operationId: 'getBoard',
       summary:
-        'Kanban board: per stage the count of open deals, sums and weighted sums per currency, and the first cards; with the filter tree',
+        'Kanban board: per stage the count of open deals, sums and weighted sums per currency, and the first cards; with the filter tree and/or a saved filter',
       tags: ['Board'],
       params: BoardParamsSchema,
       query: BoardQuerySchema,
       responses: {
         200: jsonResponse(BoardSchema, 'The board'),
         404: { description: 'No such pipeline' },
+        422: { description: 'The saved filter does not fit (removed custom field, another entity type)' },
       },
       async handler(ctx, { params, query }) {
-        const filters = query.filter ? [query.filter] : [];
+        const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', query);
         ctx.body = await boardOf(emOf(ctx), principalOf(ctx), params.id, { filters, limit: query.limit });
       },
     }),
@@ -47,7 +49,7 @@ export function boardRoutes(): RouteSpec[] {
         422: { description: 'Not a stage of the pipeline' },
       },
       async handler(ctx, { params, query }) {
-        const filters = query.filter ? [query.filter] : [];
+        const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', query);
         ctx.body = await stagePage(emOf(ctx), principalOf(ctx), params.id, params.stageId, {
           filters,
           limit: query.limit,

@@ -54,6 +54,7 @@ export const StagePageSchema = z
 
 export const BoardQuerySchema = z.object({
   filter: FilterQueryParam.optional(),
+  savedFilterId: z.uuid().optional().meta({ description: 'A saved deal filter; combined with filter by AND' }),
   limit: z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Cards per stage, 1 to 100' }),
 });
 

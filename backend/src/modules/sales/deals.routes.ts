@@ -24,6 +24,7 @@ import {
   updateDeal,
 } from './deals.service.ts';
 import './deals.hooks.ts';
+import { filtersOf } from './saved-filters.service.ts';
 
 const answer = (ctx: RouterContext, deal: DealView, status = 200) => {
   ctx.status = status;
@@ -44,13 +45,14 @@ export function dealsRoutes(): RouteSpec[] {
       method: 'get',
       path: '/api/v1/deals',
       operationId: 'listDeals',
-      summary: 'Deals you may see, with the filter tree',
+      summary: 'Deals you may see, with the filter tree and/or a saved filter',
       tags: ['Deals'],
       query: DealListQuerySchema,
       responses: { 200: jsonResponse(DealsPageSchema, 'A page of deals'), 422: problems[422] },
       async handler(ctx, { query }) {
-        const { filter, ...rest } = query;
-        ctx.body = await listDeals(emOf(ctx), principalOf(ctx), rest, filter ? [filter] : []);
+        const { filter, savedFilterId, ...rest } = query;
+        const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', { filter, savedFilterId });
+        ctx.body = await listDeals(emOf(ctx), principalOf(ctx), rest, filters);
       },
     }),
     defineRoute({

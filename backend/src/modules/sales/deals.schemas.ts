@@ -99,6 +99,7 @@ export const DealListQuerySchema = PageQuerySchema.extend({
     .default('-updatedAt')
     .meta({ description: '-updatedAt (newest change first), title (A–Z) or expectedCloseDate (soonest first)' }),
   filter: FilterQueryParam.optional(),
+  savedFilterId: z.uuid().optional().meta({ description: 'A saved filter of deals; combined with filter by AND' }),
   pipelineId: z.uuid().optional(),
   stageId: z.uuid().optional(),
   status: z.enum(DEAL_STATUSES).optional(),

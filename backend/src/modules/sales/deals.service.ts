@@ -889,7 +889,7 @@ function sortKey(sort: DealListQuery['sort'], row: DealRow): unknown[] {
 export async function listDeals(
   em: EntityManager,
   principal: Principal,
-  query: Omit<DealListQuery, 'filter'>,
+  query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: DealView[]; nextCursor: string | null }> {
   const visible = await dealVisibility(principal);
