@@ -7,17 +7,19 @@ import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { recordHistory } from '../../records/history.ts';
+import { newId } from '../../ids.ts';
+import { diffSnapshots } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { tagsOf } from '../tags/tags.service.ts';
 import type { CardView, Move } from './board.schemas.ts';
 import type { DealView } from './deals.schemas.ts';
 import {
-  afterWrite,
+  type DealRow,
   dealFilterSql,
+  dealView,
   dealVisibility,
   loadDeal,
   lostFields,
-  recordStageChange,
   snapshot,
   statusAfter,
   unprocessable,
@@ -100,12 +102,13 @@ export async function boardOf(
   // Weighted: value × probability × 0.01 stays exact in numeric (scale 4 + 2); rounded once, per currency.
   const sums = await sqlIn<{ stage_id: string; currency: string; n: number; value: string; weighted: string }>(
     em,
-    `select d.stage_id, d.currency, count(*)::int as n, sum(d.value)::text as value,
-            (sum(d.value) * s.probability * 0.01)::text as weighted
-       from deal d join pipeline_stage s on s.id = d.stage_id
-      where ${OPEN_IN_PIPELINE} and ${where.sql}
-      group by d.stage_id, s.probability, d.currency
-      order by d.currency`,
+    `select t.stage_id, t.currency, t.n, t.value::text as value, (t.value * s.probability * 0.01)::text as weighted
+       from (select d.stage_id, d.currency, count(*)::int as n, sum(d.value) as value
+               from deal d
+              where ${OPEN_IN_PIPELINE} and ${where.sql}
+              group by d.stage_id, d.currency) t
+       join pipeline_stage s on s.id = t.stage_id
+      order by t.currency`,
     [pipelineId, ...where.params],
   );
   const cards = await sqlIn<CardRow>(
@@ -321,39 +324,58 @@ export async function moveDeal(
           move,
         )
       : current.rank;
-  await sqlIn(
+  const [written] = await sqlIn<
+    Pick<DealRow, 'version' | 'updated_at' | 'updated_by' | 'closed_at' | 'stage_entered_at'>
+  >(
     em,
     `update deal set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
             closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
             stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
             version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
+      where id = ?
+      returning version, updated_at, updated_by, closed_at, stage_entered_at`,
     [stage.id, status, lost.lostReasonId, lost.lostNote, rank, status, stage.id, principal.userId ?? null, id],
   );
-  const stageChanged = stage.id !== current.stage_id;
-  if (stageChanged || status !== current.status) {
-    if (stageChanged) {
-      await recordStageChange(em, principal, {
+  const moved: DealRow = {
+    ...current,
+    ...(written as NonNullable<typeof written>),
+    stage_id: stage.id,
+    stage_name: stage.name,
+    probability: stage.probability,
+    stage_outcome: stage.outcome,
+    status,
+    lost_reason_id: lost.lostReasonId,
+    lost_note: lost.lostNote,
+    rank,
+  };
+  const changes = diffSnapshots(snapshot(current), snapshot(moved));
+  if (changes.length > 0) {
+    // The stage change and each changed field's history in one statement: this runs on every drop.
+    const stageChanged = stage.id !== current.stage_id;
+    const changeId = newId();
+    await sqlIn(
+      em,
+      `with stage_change as (
+         insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
+         select ?, crm_current_tenant(), ?, ?, ?, ?, ? where ?
+       )
+       insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
+       select h.id, crm_current_tenant(), 'deal', ?, ?, 'update', h.field, h.before, h.after, ?
+         from jsonb_to_recordset(?::jsonb) as h(id uuid, field text, before jsonb, after jsonb)`,
+      [
+        newId(),
         id,
-        pipelineId: current.pipeline_id,
-        fromStageId: current.stage_id,
-        toStageId: stage.id,
-      });
-    }
-    recordHistory(em, principal, {
-      type: 'deal',
-      id,
-      action: 'update',
-      before: snapshot(current),
-      after: snapshot({
-        ...current,
-        stage_id: stage.id,
-        status,
-        lost_reason_id: lost.lostReasonId,
-        lost_note: lost.lostNote,
-      }),
-    });
-    await em.flush();
+        current.pipeline_id,
+        current.stage_id,
+        stage.id,
+        principal.userId ?? null,
+        stageChanged,
+        id,
+        changeId,
+        principal.userId ?? null,
+        JSON.stringify(changes.map((change) => ({ id: newId(), ...change }))),
+      ],
+    );
   }
-  return (await afterWrite(em, id, { index: stageChanged })).view;
+  return dealView(moved, (await tagsOf(em, 'deal', [id])).get(id));
 }

@@ -54,18 +54,20 @@ export interface DealRow {
   deleted_at: string | null;
 }
 
+// Everything beyond the deal's own columns comes from scalar subqueries, not joins: locked with
+// for update, a row a concurrent writer changed first is read anew, names and stage included.
 const DEAL_SELECT = `
-  select d.id, d.title, d.value::text as value, d.currency, d.pipeline_id, d.stage_id, s.name as stage_name,
-         s.probability, s.outcome as stage_outcome, d.person_id,
-         case when p.id is not null then concat_ws(' ', p.first_name, p.last_name) end as person_name,
-         d.organization_id, o.name as organization_name, d.business_contact_id, d.owner_id,
-         d.expected_close_date::text as expected_close_date, d.status, d.lost_reason_id, d.lost_note, d.closed_at,
-         d.rank, d.stage_entered_at, d.custom_fields, d.version, d.created_at, d.created_by, d.updated_at,
-         d.updated_by, d.deleted_at
-    from deal d
-    join pipeline_stage s on s.id = d.stage_id
-    left join person p on p.id = d.person_id
-    left join organization o on o.id = d.organization_id`;
+  select d.id, d.title, d.value::text as value, d.currency, d.pipeline_id, d.stage_id,
+         (select s.name from pipeline_stage s where s.id = d.stage_id) as stage_name,
+         (select s.probability from pipeline_stage s where s.id = d.stage_id) as probability,
+         (select s.outcome from pipeline_stage s where s.id = d.stage_id) as stage_outcome,
+         d.person_id,
+         (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
+         d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
+         d.business_contact_id, d.owner_id, d.expected_close_date::text as expected_close_date, d.status,
+         d.lost_reason_id, d.lost_note, d.closed_at, d.rank, d.stage_entered_at, d.custom_fields, d.version,
+         d.created_at, d.created_by, d.updated_at, d.updated_by, d.deleted_at
+    from deal d`;
 
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -141,14 +143,12 @@ export async function loadDeal(
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<DealRow> {
   const visible = await dealVisibility(principal);
-  const where = `d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}`;
-  // Locked on its own first: a locked row changed meanwhile is read anew, which a join would not see.
-  if (options.lock) {
-    const locked = await sqlIn(em, `select d.id from deal d where ${where} for update`, [id, ...visible.params]);
-    if (locked.length === 0)
-      throw options.trashed ? notFound(`There is no deal ${id} of yours in the trash.`) : missing(id);
-  }
-  const [row] = await sqlIn<DealRow>(em, `${DEAL_SELECT} where ${where}`, [id, ...visible.params]);
+  const [row] = await sqlIn<DealRow>(
+    em,
+    `${DEAL_SELECT} where d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
+     ${options.lock ? 'for update' : ''}`,
+    [id, ...visible.params],
+  );
   if (!row) {
     throw options.trashed ? notFound(`There is no deal ${id} of yours in the trash.`) : missing(id);
   }
@@ -446,7 +446,7 @@ export function dealDocument(row: DealRow): SearchDocument {
     type: 'deal',
     id: row.id,
     title: row.title,
-    subtitle: [row.organization_name ?? row.person_name, row.stage_name].filter(Boolean).join(' · ') || null,
+    subtitle: row.organization_name ?? row.person_name,
     normalized: foldText(`${row.title} ${row.organization_name ?? ''}`),
     phonetic: [],
     emails: [],
