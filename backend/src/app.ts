@@ -26,6 +26,7 @@ import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
+import { salesRoutes } from './modules/sales/sales.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
@@ -63,6 +64,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...timelineRoutes(),
     ...tasksRoutes(),
     ...absencesRoutes(),
+    ...salesRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

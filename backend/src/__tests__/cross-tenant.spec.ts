@@ -85,6 +85,33 @@ describe('tenant isolation across every route', () => {
     const comment = await created(`/api/v1/records/person/${person}/comments`, {
       body: `Geheimsache @[Björn](user:${bjoern})`,
     });
+    const pipeline = await anna.post('/api/v1/pipelines').send({
+      name: 'Geheimpipeline',
+      kind: 'deal',
+      stages: [
+        { name: 'Geheimstufe', probability: 20 },
+        { name: 'Gewonnen', probability: 100, outcome: 'won' },
+      ],
+    });
+    expect(pipeline.status).toBe(201);
+    secrets.push(pipeline.body.id, pipeline.body.stages[0].id, 'Geheimpipeline', 'Geheimstufe');
+    const lostReason = await created('/api/v1/lost-reasons', { objectType: 'deal', name: 'Geheimgrund' });
+    secrets.push(lostReason, 'Geheimgrund');
+    const deal = await created('/api/v1/deals', {
+      title: 'Geheimauftrag',
+      value: '4711.00',
+      organizationId: organization,
+      stageId: pipeline.body.stages[0].id,
+    });
+    expect((await anna.put(`/api/v1/records/deal/${deal}/tags/${tag}`)).status).toBe(204);
+    secrets.push(deal, 'Geheimauftrag', '4711.00');
+    const savedFilter = await created('/api/v1/saved-filters', {
+      name: 'Geheimansicht',
+      entityType: 'deal',
+      scope: 'company',
+      filter: { field: 'title', op: 'contains', value: 'Geheim' },
+    });
+    secrets.push(savedFilter, 'Geheimansicht');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(
@@ -178,6 +205,14 @@ describe('tenant isolation across every route', () => {
         'getTask',
         'setTaskDependencies',
         'updateUserAbsence',
+        'getPipeline',
+        'archiveStage',
+        'updateLostReason',
+        'updateDeal',
+        'purgeDeal',
+        'getBoard',
+        'moveDeal',
+        'updateSavedFilter',
       ]),
     );
   });

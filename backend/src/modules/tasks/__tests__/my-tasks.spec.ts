@@ -53,7 +53,7 @@ describe('my tasks', () => {
     const team = await boss.post('/api/v1/admin/teams').send({ name: 'Innendienst', memberIds: [miaId] });
     const now = Date.now();
     const timed: [string, number][] = [
-      ['seit gestern fällig', -26],
+      ['seit vorgestern fällig', -50],
       ['vor einer Stunde fällig', -1],
       ['in 30 Minuten', 0.5],
       ['in 13 Stunden', 13],
@@ -128,7 +128,7 @@ describe('my tasks', () => {
 
   it('orders a section by due date, shows its total beyond the limit, and counts by status and priority', async () => {
     const res = await mia.get('/api/v1/me/tasks?limit=1');
-    expect(res.body.overdue.items.map((item: { title: string }) => item.title)).toEqual(['seit gestern fällig']);
+    expect(res.body.overdue.items.map((item: { title: string }) => item.title)).toEqual(['seit vorgestern fällig']);
     expect(res.body.overdue.total).toBeGreaterThan(1);
     expect(res.body.counts).toEqual({
       byStatus: { open: 12, in_progress: 0, waiting: 0, done: 1, cancelled: 0 },
