@@ -14,6 +14,8 @@ import { requestContext } from './http/request-context.ts';
 import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
+import { activitiesRoutes } from './modules/activities/activities.routes.ts';
+import { commentsRoutes } from './modules/comments/comments.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { documentsRoutes } from './modules/documents/documents.routes.ts';
@@ -22,11 +24,16 @@ import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
 import { FILE_MAIL_PATH, mailRoutes } from './modules/mail/mail.routes.ts';
+import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
+import { salesRoutes } from './modules/sales/sales.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { absencesRoutes } from './modules/tasks/absences.routes.ts';
+import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
+import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 import { PostgresBlobStore } from './storage/blob-store.ts';
 
 export interface AppDeps {
@@ -55,6 +62,13 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...customFieldsRoutes(),
     ...relationsRoutes(),
     ...recordPeopleRoutes(),
+    ...activitiesRoutes(),
+    ...notesRoutes(),
+    ...commentsRoutes(),
+    ...timelineRoutes(),
+    ...tasksRoutes(),
+    ...absencesRoutes(),
+    ...salesRoutes(),
     ...documentsRoutes({ store: blobStore, maxBytes: config.documentMaxBytes }),
     ...mailRoutes({
       store: blobStore,

@@ -10,6 +10,9 @@ import { Migration20261123050000_relations } from './Migration20261123050000_rel
 import { Migration20261123060000_record_people } from './Migration20261123060000_record_people.ts';
 import { Migration20261123070000_required_fields } from './Migration20261123070000_required_fields.ts';
 import { Migration20261124000000_tasks } from './Migration20261124000000_tasks.ts';
+import { Migration20261124010000_activities_notes } from './Migration20261124010000_activities_notes.ts';
+import { Migration20261124020000_tasks_more } from './Migration20261124020000_tasks_more.ts';
+import { Migration20261124040000_sales } from './Migration20261124040000_sales.ts';
 import { Migration20261124050000_mail_documents } from './Migration20261124050000_mail_documents.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -22,5 +25,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123060000_record_people', class: Migration20261123060000_record_people },
   { name: 'Migration20261123070000_required_fields', class: Migration20261123070000_required_fields },
   { name: 'Migration20261124000000_tasks', class: Migration20261124000000_tasks },
+  { name: 'Migration20261124010000_activities_notes', class: Migration20261124010000_activities_notes },
+  { name: 'Migration20261124020000_tasks_more', class: Migration20261124020000_tasks_more },
+  { name: 'Migration20261124040000_sales', class: Migration20261124040000_sales },
   { name: 'Migration20261124050000_mail_documents', class: Migration20261124050000_mail_documents },
 ];

@@ -97,17 +97,6 @@ export async function requireVisibleLinks(
   }
 }
 
-/** Drops repeated links, keeping the first. */
-export function distinctLinks(links: readonly RecordRef[]): RecordRef[] {
-  const seen = new Set<string>();
-  return links.filter((link) => {
-    const k = key(link);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 export interface LinkedRecord extends RecordRef {
   /** The record's name as search shows it; null for a record without a search document. */
   title: string | null;

@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { RecordRefSchema } from '../activities/activities.schemas.ts';
 import { DocumentSchema, LinkedRecordSchema } from '../documents/documents.schemas.ts';
 
-export const RecordLinkSchema = z
-  .object({
-    type: z.string().min(1).max(40).meta({ description: 'person, organization, business_contact, deal, lead' }),
-    id: z.uuid(),
-  })
-  .meta({ id: 'RecordLink' });
+/** A link to a record, as activities, notes and tasks take them. */
+export const RecordLinkSchema = RecordRefSchema;
 
 const AddressInputSchema = z
   .object({

@@ -10,7 +10,14 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
-import { addLinks, linkableTarget, linkableTypes, linksOf, type RecordRef } from '../../records/record-links.ts';
+import {
+  addLinks,
+  distinctLinks,
+  linkableTarget,
+  linkableTypes,
+  linksOf,
+  type RecordRef,
+} from '../../records/record-links.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -23,7 +30,6 @@ import {
   storeMailAttachments,
 } from '../documents/documents.service.ts';
 import {
-  distinctLinks,
   type LinkedRecord,
   requireVisibleLinks,
   requireVisibleRecord,

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { emOf } from '../../http/principal.ts';
+import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
-import { search } from './search.service.ts';
+import { type OwnedScope, search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact', 'mail'] as const;
+const SEARCHABLE = ['person', 'organization', 'business_contact', 'note', 'deal', 'mail'] as const;
+/** Types whose search documents carry their owner: the caller sees those of owners visible to them. Notes follow their records. */
+const OWNED = new Set<string>(['deal']);
 
 export const SearchResultSchema = z
   .object({
@@ -15,6 +17,10 @@ export const SearchResultSchema = z
         subtitle: z.string().nullable(),
         score: z.number(),
         highlight: z.string().meta({ description: 'The title as HTML with the matched words in <mark>' }),
+        records: z
+          .array(z.object({ type: z.string(), id: z.uuid(), title: z.string() }))
+          .optional()
+          .meta({ description: 'For a note: the records it is on' }),
       }),
     ),
   })
@@ -26,7 +32,8 @@ export function searchRoutes(): RouteSpec[] {
       method: 'get',
       path: '/api/v1/search',
       operationId: 'search',
-      summary: 'Find records by name, email, phone, city; tolerant of spelling (Mueller = Müller) and sound',
+      summary:
+        'Find records by name, email, phone, city, and notes by the words in their text; tolerant of spelling (Mueller = Müller) and sound',
       tags: ['Search'],
       query: z.object({
         q: z.string().trim().min(1, 'say what to look for').max(200, 'at most 200 characters'),
@@ -40,7 +47,13 @@ export function searchRoutes(): RouteSpec[] {
         200: { description: 'Best matches first', content: { 'application/json': { schema: SearchResultSchema } } },
       },
       async handler(ctx, { query }) {
-        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit }) };
+        // Records of owned types (deals) show up for those who may see their owner's records.
+        const owned: OwnedScope[] = [];
+        for (const type of (query.type ?? SEARCHABLE).filter((kind) => OWNED.has(kind))) {
+          const visibility = await principalOf(ctx).visibility(type);
+          if (visibility.scope === 'owners') owned.push({ type, ownerIds: visibility.ownerIds });
+        }
+        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit, owned }) };
       },
     }),
   ];

@@ -12,6 +12,26 @@ export interface SearchHit {
   score: number;
   /** The title with the matched words in <mark>, HTML-escaped otherwise. */
   highlight: string;
+  /** For items on records (notes): the records they are on, with their titles. */
+  records?: SearchHitRecord[];
+}
+
+export interface SearchHitRecord {
+  type: string;
+  id: string;
+  title: string;
+}
+
+/**
+ * For a searchable type that lives on records (notes): the records of each found item that the
+ * caller may still see. An item left with none (all its records in the trash) is not a hit.
+ */
+export type SearchContext = (em: EntityManager, ids: readonly string[]) => Promise<Map<string, SearchHitRecord[]>>;
+
+const contexts = new Map<string, SearchContext>();
+
+export function registerSearchContext(type: string, context: SearchContext): void {
+  contexts.set(type, context);
 }
 
 const escapeHtml = (text: string) =>
@@ -31,9 +51,15 @@ function highlight(title: string, words: readonly string[]): string {
     .join('');
 }
 
+/** Owned record types the caller sees only some of: those of these owners. */
+export interface OwnedScope {
+  type: string;
+  ownerIds: readonly string[];
+}
+
 export async function search(
   em: EntityManager,
-  options: { q: string; types?: readonly string[] | undefined; limit: number },
+  options: { q: string; types?: readonly string[] | undefined; limit: number; owned?: readonly OwnedScope[] },
 ): Promise<SearchHit[]> {
   const folded = foldText(options.q);
   const words = folded.split(' ').filter(Boolean).slice(0, 8);
@@ -44,6 +70,8 @@ export async function search(
     .filter((w) => w !== ':*')
     .join(' & ');
   const codes = phoneticCodes(options.q, 'person');
+  const owned = options.owned ?? [];
+  const ownedSql = owned.map(() => 'and (record_type <> ? or owner_id = any(?::uuid[]))').join(' ');
   const rows = await em
     .getConnection()
     .execute<{ record_type: string; record_id: string; title: string; subtitle: string | null; score: number }[]>(
@@ -55,6 +83,7 @@ export async function search(
        from search_document
       where tenant_id = crm_current_tenant()
         ${options.types?.length ? 'and record_type = any(?::text[])' : ''}
+        ${ownedSql}
         and (body @@ to_tsquery('simple', ?) or normalized % ? or (cardinality(?::text[]) > 0 and phonetic @> ?::text[]))
       order by score desc, title
       limit ?`,
@@ -65,6 +94,7 @@ export async function search(
         pgArray(codes),
         prefixQuery || 'x',
         ...(options.types?.length ? [pgArray([...options.types])] : []),
+        ...owned.flatMap((scope) => [scope.type, pgArray([...scope.ownerIds])]),
         prefixQuery || 'x',
         folded,
         pgArray(codes),
@@ -74,7 +104,7 @@ export async function search(
       'all',
       em.getTransactionContext(),
     );
-  return rows.map((row) => ({
+  const hits: SearchHit[] = rows.map((row) => ({
     type: row.record_type,
     id: row.record_id,
     title: row.title,
@@ -82,4 +112,15 @@ export async function search(
     score: Math.round(Number(row.score) * 1000) / 1000,
     highlight: highlight(row.title, words),
   }));
+  const found = new Map<string, Map<string, SearchHitRecord[]>>();
+  for (const [type, context] of contexts) {
+    const ids = hits.filter((hit) => hit.type === type).map((hit) => hit.id);
+    if (ids.length > 0) found.set(type, await context(em, ids));
+  }
+  return hits.flatMap((hit) => {
+    const records = found.get(hit.type);
+    if (!records) return [hit];
+    const on = records.get(hit.id) ?? [];
+    return on.length > 0 ? [{ ...hit, records: on }] : [];
+  });
 }
