@@ -14,6 +14,7 @@ import { requestContext } from './http/request-context.ts';
 import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
+import { serveAddin } from './modules/addin/addin.static.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   /** Routes mounted after the modules' own (tests of the shared HTTP machinery use this). */
   extraRoutes?: readonly RouteSpec[];
+  /** Where the Outlook add-in's build is (default addin-outlook/dist). */
+  addinDir?: string;
 }
 
 export interface App extends Koa {
@@ -79,6 +82,7 @@ export function createApp(config: Config, deps: AppDeps): App {
 
   app.use(requestContext(deps.logger));
   app.use(helmet());
+  app.use(serveAddin(config, deps.addinDir ? { dir: deps.addinDir } : {}));
   app.use(serveOpenApi(() => buildOpenApiDocument(routes, config.publicUrl ?? '/')));
   app.use(jsonBody(config.jsonBodyLimitBytes));
   app.use(ormContext(deps.orm));
