@@ -26,6 +26,7 @@ export interface Deal {
   currency: string;
   pipelineId: string;
   stageId: string;
+  stageName: string;
   personId: string | null;
   organizationId: string | null;
   businessContactId: string | null;
@@ -37,7 +38,8 @@ export interface Task {
   title: string;
   status: string;
   dueAt: string | null;
-  priority?: string;
+  priority: string;
+  links: { type: string; id: string }[];
 }
 
 export interface FiledMailView {
@@ -78,6 +80,6 @@ export interface CallInput {
   startsAt: string;
   durationMinutes: number;
   outcome: string;
-  note: string;
+  note?: string;
   followUp?: { title: string; dueAt: string; assigneeId: string };
 }

@@ -101,7 +101,12 @@ export async function loadMailContext(api: Api, addresses: (Address & { role: Ro
 
   const [deals, tasks] = await Promise.all([
     optionalList(() => openDeals(api, personIds, organizationIds, businessContactIds)),
-    optionalList(() => openTasks(api, [...personIds.map((id) => ({ type: 'person' as const, id }))])),
+    optionalList(() =>
+      openTasks(
+        api,
+        list.map((match) => ({ type: match.kind, id: match.id })),
+      ),
+    ),
   ]);
   for (const match of list) {
     const orgIds = new Set(match.businessContacts.map((contact) => contact.organizationId));
@@ -138,22 +143,26 @@ async function openDeals(
   return body.items;
 }
 
-type LinkedTask = Task & { links?: RecordLink[] };
+const OPEN_TASK_STATUSES = ['open', 'in_progress', 'waiting'];
+/** At most this many records get their tasks listed: a mail to a whole distribution list stays cheap. */
+const MAX_TASK_RECORDS = 10;
 
-async function openTasks(api: Api, records: RecordLink[]): Promise<LinkedTask[]> {
-  if (records.length === 0) return [];
-  const filter = {
-    and: [
-      { field: 'status', op: 'in', value: ['open', 'in_progress', 'waiting'] },
-      { or: records.map((record) => ({ field: 'linkedTo', op: 'eq', value: `${record.type}:${record.id}` })) },
-    ],
-  };
-  const { body } = await api.get<{ items: LinkedTask[] }>('/v1/tasks', { filter: JSON.stringify(filter), limit: 50 });
-  return body.items;
+async function openTasks(api: Api, records: RecordLink[]): Promise<Task[]> {
+  const filter = JSON.stringify({ field: 'status', op: 'in', value: OPEN_TASK_STATUSES });
+  const pages = await Promise.all(
+    records
+      .slice(0, MAX_TASK_RECORDS)
+      .map((record) =>
+        api.get<{ items: Task[] }>('/v1/tasks', { record: `${record.type}:${record.id}`, filter, limit: 20 }),
+      ),
+  );
+  const byId = new Map<string, Task>();
+  for (const page of pages) for (const task of page.body.items) byId.set(task.id, task);
+  return [...byId.values()];
 }
 
-function taskLinkedTo(task: LinkedTask, match: ContactMatch): boolean {
-  return (task.links ?? []).some((link) => link.type === match.kind && link.id === match.id);
+function taskLinkedTo(task: Task, match: ContactMatch): boolean {
+  return task.links.some((link) => link.type === match.kind && link.id === match.id);
 }
 
 export async function whereFiled(api: Api, internetMessageId: string): Promise<FiledMailView[]> {

@@ -97,7 +97,9 @@ function DealList({ deals, language }: { deals: Deal[]; language: string }) {
               <Link href={recordUrl(config.recordUrl, 'deal', deal.id)} target="_blank">
                 {deal.title}
               </Link>
-              <Text size={200}>{formatMoney(deal.value, deal.currency, language)}</Text>
+              <Text size={200}>
+                {[deal.stageName, formatMoney(deal.value, deal.currency, language)].filter(Boolean).join(' · ')}
+              </Text>
             </li>
           ))}
         </ul>

@@ -86,8 +86,9 @@ export function LogCall({ context }: { context: MailContext }) {
         direction,
         startsAt: new Date(startsAt).toISOString(),
         durationMinutes: minutes,
-        outcome,
-        note,
+        // The outcome as the user reads it, in the timeline too.
+        outcome: t(`call.outcomes.${outcome}`),
+        ...(note.trim() ? { note } : {}),
         ...(withFollowUp
           ? {
               followUp: {

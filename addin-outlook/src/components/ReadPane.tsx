@@ -23,6 +23,9 @@ const useStyles = makeStyles({
 
 type TabName = 'context' | 'file' | 'call';
 
+/** Inactive tabs stay mounted (their input is kept) but hidden; Fluent's display rules would undo `hidden` alone. */
+const shownWhen = (shown: boolean) => (shown ? {} : { hidden: true, style: { display: 'none' } });
+
 export function ReadPane({ item }: { item: Office.MessageRead }) {
   const { t } = useTranslation();
   const styles = useStyles();
@@ -34,13 +37,24 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [tab, setTab] = useState<TabName>('context');
 
+  // The user's own addresses are no contacts to look up or create.
+  const own = useMemo(
+    () =>
+      new Set(
+        [Office.context.mailbox?.userProfile?.emailAddress, session.me.user.email]
+          .filter((address): address is string => Boolean(address))
+          .map((address) => address.toLowerCase()),
+      ),
+    [session.me.user.email],
+  );
   const addresses = useMemo(
-    () => [
-      ...(mail.from ? [{ ...mail.from, role: 'from' as Role }] : []),
-      ...mail.to.map((address) => ({ ...address, role: 'to' as Role })),
-      ...mail.cc.map((address) => ({ ...address, role: 'cc' as Role })),
-    ],
-    [mail],
+    () =>
+      [
+        ...(mail.from ? [{ ...mail.from, role: 'from' as Role }] : []),
+        ...mail.to.map((address) => ({ ...address, role: 'to' as Role })),
+        ...mail.cc.map((address) => ({ ...address, role: 'cc' as Role })),
+      ].filter((address) => !own.has(address.address.toLowerCase())),
+    [mail, own],
   );
 
   const load = useCallback(async () => {
@@ -93,7 +107,7 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
       {!context && !error && <Spinner size="small" label={t('app.loading')} />}
       {context && (
         <>
-          <div hidden={tab !== 'context'} className={styles.section}>
+          <div {...shownWhen(tab === 'context')} className={styles.section}>
             <FiledStatus filed={filed} />
             <Text as="h2" weight="semibold" className={styles.heading}>
               {t('context.heading')}
@@ -113,7 +127,7 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
               </>
             )}
           </div>
-          <div hidden={tab !== 'file'} className={styles.section}>
+          <div {...shownWhen(tab === 'file')} className={styles.section}>
             <FileMail
               item={item}
               mail={mail}
@@ -123,7 +137,7 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
               }}
             />
           </div>
-          <div hidden={tab !== 'call'} className={styles.section}>
+          <div {...shownWhen(tab === 'call')} className={styles.section}>
             <LogCall context={context} />
           </div>
         </>
