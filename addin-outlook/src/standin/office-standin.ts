@@ -333,7 +333,7 @@ if (options.showMail) {
     const files = document.createElement('ul');
     for (const attachment of mail.attachments.filter((candidate) => !candidate.isInline)) {
       const item = document.createElement('li');
-      item.textContent = `📎 ${attachment.name}`;
+      item.textContent = attachment.name;
       files.append(item);
     }
     aside.append(header, files, text);
