@@ -14,18 +14,22 @@ import { requestContext } from './http/request-context.ts';
 import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
+import { activitiesRoutes } from './modules/activities/activities.routes.ts';
 import { serveAddin } from './modules/addin/addin.static.ts';
+import { commentsRoutes } from './modules/comments/comments.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
+import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -54,6 +58,10 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...customFieldsRoutes(),
     ...relationsRoutes(),
     ...recordPeopleRoutes(),
+    ...activitiesRoutes(),
+    ...notesRoutes(),
+    ...commentsRoutes(),
+    ...timelineRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

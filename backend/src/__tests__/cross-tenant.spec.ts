@@ -66,8 +66,37 @@ describe('tenant isolation across every route', () => {
       to: { type: 'organization', id: organization },
     });
     const onRecord = await created(`/api/v1/records/organization/${organization}/people`, { userId: bjoern });
+    const activityType = await created('/api/v1/activity-types', {
+      name: 'Geheimtreffen',
+      color: '#123456',
+      icon: 'lock',
+    });
+    const activity = await created('/api/v1/activities', {
+      typeId: activityType,
+      subject: 'Geheimbesuch',
+      startsAt: '2026-11-24T09:30:00+01:00',
+      links: [{ type: 'person', id: person }],
+    });
+    const note = await created('/api/v1/notes', {
+      body: { format: 'markdown', body: 'Geheimprotokoll' },
+      links: [{ type: 'organization', id: organization }],
+      activityId: activity,
+    });
+    const comment = await created(`/api/v1/records/person/${person}/comments`, {
+      body: `Geheimsache @[Björn](user:${bjoern})`,
+    });
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
+    secrets.push(
+      activityType,
+      activity,
+      note,
+      comment,
+      'Geheimtreffen',
+      'Geheimbesuch',
+      'Geheimprotokoll',
+      'Geheimsache',
+    );
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
     secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
@@ -95,6 +124,9 @@ describe('tenant isolation across every route', () => {
       type: 'person',
       id: contosoPerson,
       entityType: 'person',
+      record: `person:${contosoPerson}`,
+      from: '2026-11-01',
+      to: '2026-11-30',
     };
     return (operation.parameters ?? [])
       .filter((parameter) => parameter.in === 'query' && known[parameter.name] !== undefined)
@@ -123,6 +155,12 @@ describe('tenant isolation across every route', () => {
         'listRelations',
         'lookupEmails',
         'search',
+        'getActivity',
+        'logCall',
+        'getNote',
+        'listComments',
+        'updateComment',
+        'getTimeline',
       ]),
     );
   });

@@ -17,6 +17,11 @@ export function registerOverviewSection(name: string, section: OverviewSection):
   sections.set(name, section);
 }
 
+/** The names of the registered sections, in the order the view shows them. */
+export function overviewSectionNames(): string[] {
+  return [...sections.keys()];
+}
+
 export async function overviewOf(
   em: EntityManager,
   principal: Principal,

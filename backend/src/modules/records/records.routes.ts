@@ -26,7 +26,7 @@ registerOverviewSection('history', async (em, _principal, { type, id }) => {
   return { changes: counted?.n ?? 0, newest };
 });
 
-const HistoryItemSchema = z
+export const HistoryItemSchema = z
   .object({
     id: z.uuid(),
     changeId: z.uuid(),
@@ -38,6 +38,8 @@ const HistoryItemSchema = z
     changedAt: z.iso.datetime(),
   })
   .meta({ id: 'HistoryItem' });
+
+export const HistoryPageSchema = pageOf(HistoryItemSchema, 'HistoryPage');
 
 const TrashItemSchema = z
   .object({
@@ -61,7 +63,7 @@ export function recordsRoutes(): RouteSpec[] {
       responses: {
         200: {
           description: 'A page of changes',
-          content: { 'application/json': { schema: pageOf(HistoryItemSchema, 'HistoryPage') } },
+          content: { 'application/json': { schema: HistoryPageSchema } },
         },
       },
       async handler(ctx, { query }) {

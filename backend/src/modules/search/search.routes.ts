@@ -3,7 +3,7 @@ import { emOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact'] as const;
+const SEARCHABLE = ['person', 'organization', 'business_contact', 'note'] as const;
 
 export const SearchResultSchema = z
   .object({
@@ -15,6 +15,10 @@ export const SearchResultSchema = z
         subtitle: z.string().nullable(),
         score: z.number(),
         highlight: z.string().meta({ description: 'The title as HTML with the matched words in <mark>' }),
+        records: z
+          .array(z.object({ type: z.string(), id: z.uuid(), title: z.string() }))
+          .optional()
+          .meta({ description: 'For a note: the records it is on' }),
       }),
     ),
   })
@@ -26,7 +30,8 @@ export function searchRoutes(): RouteSpec[] {
       method: 'get',
       path: '/api/v1/search',
       operationId: 'search',
-      summary: 'Find records by name, email, phone, city; tolerant of spelling (Mueller = Müller) and sound',
+      summary:
+        'Find records by name, email, phone, city, and notes by the words in their text; tolerant of spelling (Mueller = Müller) and sound',
       tags: ['Search'],
       query: z.object({
         q: z.string().trim().min(1, 'say what to look for').max(200, 'at most 200 characters'),

@@ -12,6 +12,26 @@ export interface SearchHit {
   score: number;
   /** The title with the matched words in <mark>, HTML-escaped otherwise. */
   highlight: string;
+  /** For items on records (notes): the records they are on, with their titles. */
+  records?: SearchHitRecord[];
+}
+
+export interface SearchHitRecord {
+  type: string;
+  id: string;
+  title: string;
+}
+
+/**
+ * For a searchable type that lives on records (notes): the records of each found item that the
+ * caller may still see. An item left with none (all its records in the trash) is not a hit.
+ */
+export type SearchContext = (em: EntityManager, ids: readonly string[]) => Promise<Map<string, SearchHitRecord[]>>;
+
+const contexts = new Map<string, SearchContext>();
+
+export function registerSearchContext(type: string, context: SearchContext): void {
+  contexts.set(type, context);
 }
 
 const escapeHtml = (text: string) =>
@@ -74,7 +94,7 @@ export async function search(
       'all',
       em.getTransactionContext(),
     );
-  return rows.map((row) => ({
+  const hits: SearchHit[] = rows.map((row) => ({
     type: row.record_type,
     id: row.record_id,
     title: row.title,
@@ -82,4 +102,15 @@ export async function search(
     score: Math.round(Number(row.score) * 1000) / 1000,
     highlight: highlight(row.title, words),
   }));
+  const found = new Map<string, Map<string, SearchHitRecord[]>>();
+  for (const [type, context] of contexts) {
+    const ids = hits.filter((hit) => hit.type === type).map((hit) => hit.id);
+    if (ids.length > 0) found.set(type, await context(em, ids));
+  }
+  return hits.flatMap((hit) => {
+    const records = found.get(hit.type);
+    if (!records) return [hit];
+    const on = records.get(hit.id) ?? [];
+    return on.length > 0 ? [{ ...hit, records: on }] : [];
+  });
 }

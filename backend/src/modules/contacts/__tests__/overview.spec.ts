@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { overviewSectionNames } from '../../../records/overview.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 
 describe('the 360° view', () => {
@@ -53,9 +54,9 @@ describe('the 360° view', () => {
       );
     const [smallCost, largeCost] = [await costOf(small), await costOf(large)];
     expect(largeCost).toBe(smallCost);
-    // begin, tenant context, principal, record, business contacts, tags, history (2), commit
+    // begin, tenant context, principal, commit, and one query per section (history: two)
     expect(smallCost).toBeGreaterThanOrEqual(8);
-    expect(smallCost).toBeLessThanOrEqual(12);
+    expect(smallCost).toBeLessThanOrEqual(5 + overviewSectionNames().length);
   });
 
   it('answers 404 for a record of another tenant or one in the trash', async () => {

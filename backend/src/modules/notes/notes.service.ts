@@ -1,0 +1,353 @@
+// Notes (T5): visit and call protocols on any record, with author and time. The body is sanitized
+// HTML or Markdown (see note-body.ts); every note is found by global search through its words.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { forbidden, type Principal } from '../../http/principal.ts';
+import { newId } from '../../ids.ts';
+import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
+import { registerOverviewSection } from '../../records/overview.ts';
+import { linksOf, type RecordRef, requireLinkable, setLinks } from '../../records/record-links.ts';
+import { recordTitles, refKey } from '../../records/record-titles.ts';
+import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { activityVisibility } from '../activities/activities.service.ts';
+import { foldText } from '../contacts/matching.ts';
+import { registerSearchContext } from '../search/search.service.ts';
+import { type NoteBodyInput, type NoteFormat, type RenderedNote, renderNoteBody } from './note-body.ts';
+
+export interface NoteView {
+  id: string;
+  body: { format: NoteFormat; body: string };
+  bodyHtml: string;
+  bodyText: string;
+  links: RecordRef[];
+  activityId: string | null;
+  author: { id: string; displayName: string } | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string | null;
+  deletedAt: string | null;
+}
+
+interface NoteRow {
+  id: string;
+  format: NoteFormat;
+  source: string;
+  body_html: string;
+  body_text: string;
+  activity_id: string | null;
+  created_by: string | null;
+  author_name: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+  deleted_at: string | null;
+}
+
+const NOTE_COLUMNS = `n.id, n.format, n.source, n.body_html, n.body_text, n.activity_id, n.created_by,
+  u.display_name as author_name, n.version, n.created_at, n.updated_at, n.updated_by, n.deleted_at`;
+const NOTE_FROM = 'note n left join app_user u on u.id = n.created_by';
+
+const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+
+function noteView(row: NoteRow, links: RecordRef[]): NoteView {
+  return {
+    id: row.id,
+    body: { format: row.format, body: row.source },
+    bodyHtml: row.body_html,
+    bodyText: row.body_text,
+    links,
+    activityId: row.activity_id,
+    author: row.created_by ? { id: row.created_by, displayName: row.author_name ?? '' } : null,
+    version: row.version,
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+    updatedBy: row.updated_by,
+    deletedAt: iso(row.deleted_at),
+  };
+}
+
+const snapshot = (note: Pick<NoteView, 'body' | 'links' | 'activityId'>): Snapshot => ({
+  body: note.body,
+  links: note.links,
+  activityId: note.activityId,
+});
+
+/** A one-line excerpt of a note's text. */
+export function excerptOf(text: string, length = 120): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > length ? `${line.slice(0, length - 1).trimEnd()}…` : line;
+}
+
+function noteDocument(id: string, text: string): SearchDocument {
+  const title = excerptOf(text, 100);
+  return {
+    type: 'note',
+    id,
+    title,
+    subtitle: null,
+    normalized: foldText(title),
+    phonetic: [],
+    emails: [],
+    phones: [],
+    postalCodes: [],
+    vatId: null,
+    body: foldText(text),
+  };
+}
+
+async function findNote(em: EntityManager, id: string, options: { trashed: boolean }): Promise<NoteView | null> {
+  const [row] = await sqlIn<NoteRow>(
+    em,
+    `select ${NOTE_COLUMNS} from ${NOTE_FROM} where n.id = ? and n.deleted_at is ${options.trashed ? 'not null' : 'null'}`,
+    [id],
+  );
+  if (!row) return null;
+  return noteView(row, (await linksOf(em, 'note', [id])).get(id) ?? []);
+}
+
+export async function getNote(em: EntityManager, id: string): Promise<NoteView> {
+  const note = await findNote(em, id, { trashed: false });
+  if (!note) throw notFound(`There is no note ${id} in your organisation (it may be in the trash).`);
+  return note;
+}
+
+function requireAuthorOrAdmin(principal: Principal, note: NoteView, action: string): void {
+  const own = principal.userId !== undefined && note.author?.id === principal.userId;
+  if (!own && !principal.roles.has('admin')) {
+    throw forbidden(`Only the author of a note or a CRM administrator may ${action} it.`);
+  }
+}
+
+function requireSomeLink(links: readonly RecordRef[]): void {
+  if (links.length === 0) {
+    throw new AppError({
+      status: 400,
+      code: 'validation_failed',
+      title: 'A note belongs to a record',
+      detail: 'Say which record the note is on: links needs at least one { type, id }.',
+      errors: [{ in: 'body', pointer: '#/links', detail: 'at least one record' }],
+    });
+  }
+}
+
+async function requireActivity(em: EntityManager, principal: Principal, activityId: string): Promise<void> {
+  const visible = await activityVisibility(principal);
+  const rows = await sqlIn(em, `select 1 from activity a where a.id = ? and a.deleted_at is null and ${visible.sql}`, [
+    activityId,
+    ...visible.params,
+  ]);
+  if (rows.length === 0) {
+    throw new AppError({
+      status: 422,
+      code: 'unknown_activity',
+      title: 'Unknown activity',
+      detail: `There is no activity ${activityId} in your organisation that you may see, or it is in the trash.`,
+      errors: [{ in: 'body', pointer: '#/activityId', detail: 'no such activity' }],
+    });
+  }
+}
+
+const uniqueLinks = (links: readonly RecordRef[]) => {
+  const seen = new Set<string>();
+  return links.filter((link) => !seen.has(`${link.type}:${link.id}`) && seen.add(`${link.type}:${link.id}`));
+};
+
+export async function createNote(
+  em: EntityManager,
+  principal: Principal,
+  input: { body: NoteBodyInput; links: readonly RecordRef[]; activityId?: string | null | undefined },
+  /** Where the body's text is in the request, for problems. */
+  bodyPointer = '#/body/body',
+): Promise<NoteView> {
+  const rendered = renderNoteBody(input.body, bodyPointer);
+  const links = uniqueLinks(input.links);
+  requireSomeLink(links);
+  await requireLinkable(em, links);
+  if (input.activityId) await requireActivity(em, principal, input.activityId);
+  const id = newId();
+  const by = principal.userId ?? null;
+  await sqlIn(
+    em,
+    `insert into note (id, tenant_id, format, source, body_html, body_text, activity_id, created_by, updated_by)
+     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?)`,
+    [id, rendered.format, rendered.source, rendered.html, rendered.text, input.activityId ?? null, by, by],
+  );
+  await setLinks(em, { type: 'note', id }, links);
+  const note = await getNote(em, id);
+  recordHistory(em, principal, { type: 'note', id, action: 'create', after: snapshot(note) });
+  await em.flush();
+  await indexRecord(em, noteDocument(id, rendered.text));
+  return note;
+}
+
+export async function updateNote(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  patch: { body?: NoteBodyInput | undefined; links?: RecordRef[] | undefined; activityId?: string | null | undefined },
+  expectedVersion: number | undefined,
+): Promise<NoteView> {
+  const current = await getNote(em, id);
+  requireAuthorOrAdmin(principal, current, 'change');
+  checkVersion(current, expectedVersion, 'The note');
+  const rendered: RenderedNote | undefined = patch.body ? renderNoteBody(patch.body) : undefined;
+  const links = patch.links === undefined ? current.links : uniqueLinks(patch.links);
+  if (patch.links !== undefined) {
+    requireSomeLink(links);
+    await requireLinkable(em, links);
+  }
+  const activityId = patch.activityId === undefined ? current.activityId : patch.activityId;
+  if (activityId && activityId !== current.activityId) await requireActivity(em, principal, activityId);
+  const before = snapshot(current);
+  const after = snapshot({
+    body: rendered ? { format: rendered.format, body: rendered.source } : current.body,
+    links,
+    activityId,
+  });
+  if (unchanged(before, after)) return current;
+  if (rendered) {
+    await sqlIn(em, 'update note set format = ?, source = ?, body_html = ?, body_text = ? where id = ?', [
+      rendered.format,
+      rendered.source,
+      rendered.html,
+      rendered.text,
+      id,
+    ]);
+  }
+  await sqlIn(
+    em,
+    'update note set activity_id = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
+    [activityId, principal.userId ?? null, id],
+  );
+  if (!unchanged({ links: current.links }, { links })) await setLinks(em, { type: 'note', id }, links);
+  recordHistory(em, principal, { type: 'note', id, action: 'update', before, after });
+  await em.flush();
+  if (rendered) await indexRecord(em, noteDocument(id, rendered.text));
+  return getNote(em, id);
+}
+
+export async function trashNote(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const current = await getNote(em, id);
+  requireAuthorOrAdmin(principal, current, 'delete');
+  checkVersion(current, expectedVersion, 'The note');
+  await sqlIn(em, 'update note set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
+    principal.userId ?? null,
+    id,
+  ]);
+  recordHistory(em, principal, { type: 'note', id, action: 'delete', before: snapshot(current) });
+  await em.flush();
+  await unindexRecord(em, 'note', id);
+}
+
+export async function restoreNote(em: EntityManager, principal: Principal, id: string): Promise<NoteView> {
+  const trashed = await findNote(em, id, { trashed: true });
+  if (!trashed) throw notFound(`There is no note ${id} in the trash.`);
+  requireAuthorOrAdmin(principal, trashed, 'restore');
+  await sqlIn(
+    em,
+    'update note set deleted_at = null, deleted_by = null, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
+    [principal.userId ?? null, id],
+  );
+  recordHistory(em, principal, { type: 'note', id, action: 'restore', after: snapshot(trashed) });
+  await em.flush();
+  await indexRecord(em, noteDocument(id, trashed.bodyText));
+  return getNote(em, id);
+}
+
+/** Notes on a record, newest first (UUIDv7 ids are in creation order). */
+export async function notesOf(
+  em: EntityManager,
+  record: RecordRef,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ items: NoteView[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 1) as [string] | undefined;
+  const rows = await sqlIn<NoteRow>(
+    em,
+    `select ${NOTE_COLUMNS} from record_link l join ${NOTE_FROM} on n.id = l.item_id
+      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'note'
+        and n.deleted_at is null ${after ? 'and n.id < ?::uuid' : ''}
+      order by n.id desc limit ?`,
+    [record.type, record.id, ...(after ?? []), options.limit + 1],
+  );
+  const hasMore = rows.length > options.limit;
+  const shown = hasMore ? rows.slice(0, options.limit) : rows;
+  const links = await linksOf(
+    em,
+    'note',
+    shown.map((row) => row.id),
+  );
+  const items = shown.map((row) => noteView(row, links.get(row.id) ?? []));
+  const last = items.at(-1);
+  return { items, nextCursor: hasMore && last ? encodeCursor([last.id]) : null };
+}
+
+export async function noteHistory(
+  em: EntityManager,
+  id: string,
+  options: { limit: number; cursor?: string | undefined },
+) {
+  const found = await sqlIn(em, 'select 1 from note where id = ?', [id]);
+  if (found.length === 0) throw notFound(`There is no note ${id} in your organisation.`);
+  const before = decodeCursor(options.cursor, 2) as [string, string] | undefined;
+  const items = await historyOf(em, 'note', id, { limit: options.limit + 1, before });
+  const hasMore = items.length > options.limit;
+  const shown = hasMore ? items.slice(0, options.limit) : items;
+  const last = shown.at(-1);
+  return { items: shown, nextCursor: hasMore && last ? encodeCursor([last.changedAt, last.id]) : null };
+}
+
+// ---- the note in search and in the 360° view ----------------------------------------------
+
+registerSearchContext('note', async (em, ids) => {
+  const links = await linksOf(em, 'note', ids);
+  const titles = await recordTitles(em, [...links.values()].flat());
+  return new Map(
+    [...links].map(([id, refs]) => [
+      id,
+      refs.flatMap((ref) => {
+        const title = titles.get(refKey(ref));
+        return title === undefined ? [] : [{ ...ref, title }];
+      }),
+    ]),
+  );
+});
+
+export interface NoteSummary {
+  id: string;
+  excerpt: string;
+  format: NoteFormat;
+  activityId: string | null;
+  author: { id: string; displayName: string } | null;
+  createdAt: string;
+}
+
+registerOverviewSection('notes', async (em, _principal, { type, id }) => {
+  const rows = await sqlIn<NoteRow & { total: number }>(
+    em,
+    `select ${NOTE_COLUMNS}, count(*) over ()::int as total
+       from record_link l join ${NOTE_FROM} on n.id = l.item_id
+      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'note'
+        and n.deleted_at is null
+      order by n.id desc limit 3`,
+    [type, id],
+  );
+  const newest: NoteSummary[] = rows.map((row) => ({
+    id: row.id,
+    excerpt: excerptOf(row.body_text, 300),
+    format: row.format,
+    activityId: row.activity_id,
+    author: row.created_by ? { id: row.created_by, displayName: row.author_name ?? '' } : null,
+    createdAt: iso(row.created_at) as string,
+  }));
+  return { count: rows[0]?.total ?? 0, newest };
+});
