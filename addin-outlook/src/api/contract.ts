@@ -44,8 +44,18 @@ export interface Task {
 
 export interface FiledMailView {
   id: string;
+  internetMessageId: string;
   subject: string;
-  links: (RecordLink & { title?: string })[];
+  /** Every record the mail is filed to. */
+  links: { type: string; id: string; title: string | null }[];
+  attachments: { id: string; name: string; sha256: string | null; isInline: boolean; kind: 'file' | 'cloud' }[];
+}
+
+export interface FiledMailResult extends FiledMailView {
+  /** true: stored now; false: it was filed before. */
+  created: boolean;
+  /** The links this request added. */
+  addedLinks: RecordLink[];
 }
 
 export interface MailAttachmentInput {

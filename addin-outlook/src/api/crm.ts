@@ -5,6 +5,7 @@ import { type Api, ApiError } from './client.ts';
 import type {
   CallInput,
   Deal,
+  FiledMailResult,
   FiledMailView,
   FileMailInput,
   LookupItem,
@@ -173,9 +174,8 @@ export async function whereFiled(api: Api, internetMessageId: string): Promise<F
   return result.items;
 }
 
-export async function fileMail(api: Api, mail: FileMailInput): Promise<{ created: boolean; mail: FiledMailView }> {
-  const response = await api.post<FiledMailView & { created?: boolean }>('/v1/mails', mail);
-  return { created: response.body.created ?? response.status === 201, mail: response.body };
+export async function fileMail(api: Api, mail: FileMailInput): Promise<FiledMailResult> {
+  return (await api.post<FiledMailResult>('/v1/mails', mail)).body;
 }
 
 export async function logCall(api: Api, call: CallInput): Promise<void> {

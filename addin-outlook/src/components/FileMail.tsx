@@ -180,7 +180,13 @@ export function FileMail({
         links,
         ...(tracking ? { internetHeaders: { [TRACKING_HEADER]: tracking } } : {}),
       });
-      setDone(result.created ? t('file.done', { count: links.length, attachments: inputs.length }) : t('file.again'));
+      setDone(
+        result.created
+          ? t('file.done', { count: result.links.length, attachments: inputs.length })
+          : result.addedLinks.length > 0
+            ? t('file.again', { count: result.addedLinks.length })
+            : t('file.unchanged'),
+      );
       onFiled();
     } catch (failure) {
       if (signInLost(failure)) return;

@@ -152,7 +152,7 @@ function FiledStatus({ filed }: { filed: FiledMailView[] | null }) {
   if (filed.length === 0) return <InfoBar>{t('filed.not')}</InfoBar>;
   const records = filed
     .flatMap((mail) => mail.links)
-    .map((link) => link.title ?? t(`context.${link.type === 'organization' ? 'organization' : 'person'}`))
+    .map((link) => link.title ?? t(`records.${link.type}`, { defaultValue: link.type }))
     .join(', ');
   return <SuccessBar>{t('filed.at', { records })}</SuccessBar>;
 }

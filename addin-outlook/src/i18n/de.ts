@@ -19,6 +19,13 @@ export const de = {
     cancelled: 'Die Anmeldung wurde abgebrochen.',
   },
   roles: { from: 'Absender', to: 'An', cc: 'Cc' },
+  records: {
+    person: 'Person',
+    organization: 'Organisation',
+    business_contact: 'Ansprechpartner',
+    deal: 'Deal',
+    lead: 'Lead',
+  },
   context: {
     heading: 'Kontakte in dieser Mail',
     none: 'Keine der Adressen ist im CRM bekannt.',
@@ -84,7 +91,9 @@ export const de = {
     working: 'Wird abgelegt…',
     done_one: 'Abgelegt bei {{count}} Datensatz, mit {{attachments}} Anhängen.',
     done_other: 'Abgelegt bei {{count}} Datensätzen, mit {{attachments}} Anhängen.',
-    again: 'Diese Mail war schon abgelegt; es wurden nur die neuen Verknüpfungen ergänzt.',
+    again_one: 'Diese Mail war schon abgelegt; {{count}} Verknüpfung wurde ergänzt.',
+    again_other: 'Diese Mail war schon abgelegt; {{count}} Verknüpfungen wurden ergänzt.',
+    unchanged: 'Diese Mail war schon bei diesen Datensätzen abgelegt; es wurde nichts geändert.',
     chooseTarget: 'Wählen Sie mindestens einen Datensatz.',
     noMessageId:
       'Diese Mail hat noch keine Internet-Message-ID (zum Beispiel ein Entwurf). Legen Sie sie nach dem Senden aus „Gesendete Elemente“ ab.',

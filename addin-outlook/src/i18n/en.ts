@@ -21,6 +21,13 @@ export const en: Strings<typeof de> = {
     cancelled: 'Sign-in was cancelled.',
   },
   roles: { from: 'From', to: 'To', cc: 'Cc' },
+  records: {
+    person: 'Person',
+    organization: 'Organization',
+    business_contact: 'Business contact',
+    deal: 'Deal',
+    lead: 'Lead',
+  },
   context: {
     heading: 'Contacts in this mail',
     none: 'None of the addresses is known in the CRM.',
@@ -86,7 +93,9 @@ export const en: Strings<typeof de> = {
     working: 'Filing…',
     done_one: 'Filed to {{count}} record, with {{attachments}} attachments.',
     done_other: 'Filed to {{count}} records, with {{attachments}} attachments.',
-    again: 'This mail was filed before; only the new links were added.',
+    again_one: 'This mail was filed before; {{count}} link was added.',
+    again_other: 'This mail was filed before; {{count}} links were added.',
+    unchanged: 'This mail was filed to these records before; nothing changed.',
     chooseTarget: 'Choose at least one record.',
     noMessageId:
       'This mail has no internet message id yet (a draft, for example). File it from "Sent Items" once it is sent.',
