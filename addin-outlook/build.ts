@@ -84,9 +84,13 @@ function precompress(): void {
 
 export async function buildAddin(options: { quiet?: boolean } = {}): Promise<void> {
   const hash = sourceHash();
+  // vite takes NODE_ENV from the environment when it is set: under jest (NODE_ENV=test) it would
+  // bundle React's development build, three times slower and a third larger.
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({
     configFile: path.join(here, 'vite.config.ts'),
+    mode: 'production',
     logLevel: options.quiet ? 'warn' : 'info',
   });
   precompress();

@@ -4,12 +4,21 @@ import type { TFunction } from 'i18next';
 import { ApiError, NetworkError } from './api/client.ts';
 import { OfficeApiError } from './office/mailbox.ts';
 
+/** Something the pane itself tells the user (already in their language), such as a missing choice. */
+export class Notice extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Notice';
+  }
+}
+
 export interface Said {
   message: string;
   detail?: string;
 }
 
 export function describeError(t: TFunction, error: unknown, options: { writing?: boolean } = {}): Said {
+  if (error instanceof Notice) return { message: error.message };
   if (error instanceof OfficeApiError) {
     const what = t(`errors.what.${error.operation}`, { defaultValue: error.operation });
     return {

@@ -1,6 +1,5 @@
 // The pane's entry: office.js (or the stand-in) first, then the language, then React in Fluent.
 import { FluentProvider, webDarkTheme, webLightTheme } from '@fluentui/react-components';
-import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
 import { initI18n, languageOf } from './i18n/i18n.ts';
@@ -22,11 +21,9 @@ async function start(): Promise<void> {
   const element = document.getElementById('root');
   if (!element) throw new Error('the page has no #root');
   createRoot(element).render(
-    <StrictMode>
-      <FluentProvider theme={themeOfOffice()} className="pane">
-        <App />
-      </FluentProvider>
-    </StrictMode>,
+    <FluentProvider theme={themeOfOffice()} className="pane">
+      <App />
+    </FluentProvider>,
   );
 }
 

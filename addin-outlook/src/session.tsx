@@ -8,7 +8,10 @@ import type { PaneConfig } from './auth/auth.ts';
 export interface Session {
   api: Api;
   config: PaneConfig;
-  me: Me;
+  /** The user's profile in the CRM; null until it has loaded. */
+  me: Me | null;
+  /** The signed-in account, known at once. */
+  account: { name: string; username: string } | null;
   /** Called with the error of a failed call; true when it was a lost sign-in (and has been shown). */
   signInLost(error: unknown): boolean;
 }

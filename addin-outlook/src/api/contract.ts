@@ -91,5 +91,5 @@ export interface CallInput {
   durationMinutes: number;
   outcome: string;
   note?: string;
-  followUp?: { title: string; dueAt: string; assigneeId: string };
+  followUp?: { title: string; dueAt: string; assigneeId?: string };
 }

@@ -10,13 +10,13 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Api } from '../api/client.ts';
 import type { Me } from '../api/contract.ts';
 import { me as loadMe } from '../api/crm.ts';
 import { type Auth, createAuth, nestedAuthSupported, type PaneConfig, SignInRequired } from '../auth/auth.ts';
-import { describeError, type Said } from '../errors.ts';
+import { describeError } from '../errors.ts';
 import { currentItem, modeOf } from '../office/mailbox.ts';
 import { type Session, SessionContext } from '../session.tsx';
 import { ComposePane } from './ComposePane.tsx';
@@ -38,36 +38,43 @@ const useStyles = makeStyles({
 
 type Phase =
   | { name: 'starting' }
-  | { name: 'failed'; said: Said }
+  | { name: 'failed'; error: unknown }
   | { name: 'signedOut'; auth: Auth; config: PaneConfig; reason: 'signed_out' | 'expired' }
-  | { name: 'ready'; auth: Auth; config: PaneConfig; api: Api; me: Me };
+  | { name: 'ready'; auth: Auth; config: PaneConfig; api: Api };
+
+// Asked for while office.js starts: the pane needs it first.
+const configRequest = fetch(new URL('config.json', window.location.href), { cache: 'no-cache' });
 
 async function loadConfig(): Promise<PaneConfig> {
-  const response = await fetch(new URL('config.json', window.location.href), { cache: 'no-cache' });
+  const response = await configRequest.catch(() =>
+    fetch(new URL('config.json', window.location.href), { cache: 'no-cache' }),
+  );
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
-  return (await response.json()) as PaneConfig;
+  return (await response.clone().json()) as PaneConfig;
 }
 
 export function App() {
   const { t } = useTranslation();
   const styles = useStyles();
   const [phase, setPhase] = useState<Phase>({ name: 'starting' });
+  const [me, setMe] = useState<Me | null>(null);
   const [lost, setLost] = useState<'expired' | null>(null);
-  const [signInError, setSignInError] = useState<string | null>(null);
+  const [signInError, setSignInError] = useState<unknown>(null);
   const [itemVersion, setItemVersion] = useState(0);
 
-  const enter = useCallback(
-    async (auth: Auth, config: PaneConfig) => {
-      const api = new Api(config.apiBase, auth);
-      try {
-        setPhase({ name: 'ready', auth, config, api, me: await loadMe(api) });
-      } catch (error) {
-        if (error instanceof SignInRequired) setPhase({ name: 'signedOut', auth, config, reason: error.reason });
-        else setPhase({ name: 'failed', said: describeError(t, error) });
-      }
-    },
-    [t],
-  );
+  /** Signed in when a token comes silently (from the cache, or the host's broker); the user's profile follows. */
+  const enter = useCallback(async (auth: Auth, config: PaneConfig) => {
+    const api = new Api(config.apiBase, auth);
+    try {
+      await auth.token();
+    } catch (error) {
+      if (error instanceof SignInRequired) setPhase({ name: 'signedOut', auth, config, reason: error.reason });
+      else setPhase({ name: 'failed', error });
+      return;
+    }
+    setPhase({ name: 'ready', auth, config, api });
+    loadMe(api).then(setMe, () => setMe(null));
+  }, []);
 
   const boot = useCallback(async () => {
     setPhase({ name: 'starting' });
@@ -76,11 +83,14 @@ export function App() {
       const auth = await createAuth(config, nestedAuthSupported());
       await enter(auth, config);
     } catch (error) {
-      setPhase({ name: 'failed', said: describeError(t, error) });
+      setPhase({ name: 'failed', error });
     }
-  }, [enter, t]);
+  }, [enter]);
 
+  const booted = useRef(false);
   useEffect(() => {
+    if (booted.current) return;
+    booted.current = true;
     void boot();
   }, [boot]);
 
@@ -94,18 +104,21 @@ export function App() {
     };
   }, []);
 
-  const signIn = useCallback(
-    async (auth: Auth, after: () => Promise<void> | void) => {
-      setSignInError(null);
-      try {
-        await auth.signIn();
-        await after();
-      } catch (error) {
-        setSignInError(signInProblem(t, error));
-      }
-    },
-    [t],
-  );
+  const signIn = useCallback(async (auth: Auth, after: () => Promise<void> | void) => {
+    setSignInError(null);
+    try {
+      await auth.signIn();
+      await after();
+    } catch (error) {
+      setSignInError(error);
+    }
+  }, []);
+
+  const signInLost = useCallback((error: unknown) => {
+    if (!(error instanceof SignInRequired)) return false;
+    setLost('expired');
+    return true;
+  }, []);
 
   const session = useMemo<Session | null>(
     () =>
@@ -113,15 +126,12 @@ export function App() {
         ? {
             api: phase.api,
             config: phase.config,
-            me: phase.me,
-            signInLost: (error) => {
-              if (!(error instanceof SignInRequired)) return false;
-              setLost('expired');
-              return true;
-            },
+            me,
+            account: phase.auth.account(),
+            signInLost,
           }
         : null,
-    [phase],
+    [phase, me, signInLost],
   );
 
   if (phase.name === 'starting') {
@@ -134,7 +144,7 @@ export function App() {
   if (phase.name === 'failed') {
     return (
       <main className={styles.root}>
-        <ErrorBar said={phase.said} onRetry={() => void boot()} />
+        <ErrorBar said={describeError(t, phase.error)} onRetry={() => void boot()} />
       </main>
     );
   }
@@ -143,7 +153,7 @@ export function App() {
       <main className={styles.root}>
         <SignInCard
           reason={phase.reason}
-          error={signInError}
+          error={signInError === null ? null : signInProblem(t, signInError)}
           onSignIn={() => signIn(phase.auth, () => enter(phase.auth, phase.config))}
         />
       </main>
@@ -169,7 +179,7 @@ export function App() {
           <MessageBar intent="warning" layout="multiline">
             <MessageBarBody>
               {t('signIn.expired')}
-              {signInError && <div>{signInError}</div>}
+              {signInError !== null && <div>{signInProblem(t, signInError)}</div>}
             </MessageBarBody>
             <MessageBarActions>
               <Button

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordLink } from '../api/contract.ts';
 import { linkDraft, loadMailContext, type MailContext, recordReference } from '../api/crm.ts';
-import { describeError, type Said } from '../errors.ts';
+import { describeError, Notice } from '../errors.ts';
 import {
   composeMail,
   composeRecipients,
@@ -45,14 +45,14 @@ export function ComposePane({ item }: { item: Office.MessageCompose }) {
   const [context, setContext] = useState<MailContext | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Said | null>(null);
+  const [error, setError] = useState<{ failure: unknown; writing: boolean } | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   const fail = useCallback(
     (failure: unknown, writing = false) => {
-      if (!signInLost(failure)) setError(describeError(t, failure, { writing }));
+      if (!signInLost(failure)) setError({ failure, writing });
     },
-    [signInLost, t],
+    [signInLost],
   );
 
   const load = useCallback(async () => {
@@ -88,12 +88,13 @@ export function ComposePane({ item }: { item: Office.MessageCompose }) {
   );
 
   const link = async () => {
+    if (busy) return;
     setBusy(true);
     setError(null);
     setDone(null);
     try {
       const links = targets.filter((target) => chosen.has(target.key)).map(({ type, id }) => ({ type, id }));
-      if (links.length === 0) throw new Error(t('file.chooseTarget'));
+      if (links.length === 0) throw new Notice(t('file.chooseTarget'));
       const trackingId = (await loadCustomProperty(item, TRACKING_PROPERTY)) ?? crypto.randomUUID();
       await setInternetHeader(item, TRACKING_HEADER, trackingId);
       await saveCustomProperties(item, { [TRACKING_PROPERTY]: trackingId, [LINKS_PROPERTY]: JSON.stringify(links) });
@@ -168,10 +169,12 @@ export function ComposePane({ item }: { item: Office.MessageCompose }) {
           ))}
         </fieldset>
       )}
-      {error && <ErrorBar said={error} onRetry={() => void load()} />}
+      {error && (
+        <ErrorBar said={describeError(t, error.failure, { writing: error.writing })} onRetry={() => void load()} />
+      )}
       {done && <SuccessBar>{done}</SuccessBar>}
       <div className={styles.row}>
-        <Button type="submit" appearance="primary" disabled={busy || targets.length === 0}>
+        <Button type="submit" appearance="primary" disabledFocusable={busy || targets.length === 0}>
           {busy ? <Spinner size="tiny" label={t('compose.working')} /> : t('compose.link')}
         </Button>
         <Button onClick={() => void load()}>{t('compose.refresh')}</Button>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
 import type { DuplicateCandidate } from '../api/contract.ts';
 import { addEmailToPerson, createPerson, type Role } from '../api/crm.ts';
-import { describeError, type Said } from '../errors.ts';
+import { describeError, Notice, type Said } from '../errors.ts';
 import type { Address } from '../office/mailbox.ts';
 import { useSession } from '../session.tsx';
 import { ErrorBar } from './Feedback.tsx';
@@ -77,6 +77,7 @@ export function CreateContact({
   const formId = useId();
 
   const run = async (work: () => Promise<string>) => {
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -94,7 +95,7 @@ export function CreateContact({
 
   const create = (confirmed: boolean) =>
     run(async () => {
-      if (!lastName.trim()) throw new Error(t('create.lastNameRequired'));
+      if (!lastName.trim()) throw new Notice(t('create.lastNameRequired'));
       const person = await createPerson(api, { firstName, lastName, email: address.address }, confirmed);
       return t('create.created', { name: [person.firstName, person.lastName].filter(Boolean).join(' ') });
     });
@@ -155,7 +156,7 @@ export function CreateContact({
                     </Text>
                     <Button
                       size="small"
-                      disabled={busy}
+                      disabledFocusable={busy}
                       onClick={() => void chooseExisting(candidate)}
                       aria-label={t('create.useExistingLabel', { name: candidate.title })}
                     >
@@ -164,19 +165,19 @@ export function CreateContact({
                   </li>
                 ))}
               </ul>
-              <Button disabled={busy} onClick={() => void create(true)}>
+              <Button disabledFocusable={busy} onClick={() => void create(true)}>
                 {t('create.anyway')}
               </Button>
             </div>
           )}
           <div className={styles.actions}>
             {!candidates && (
-              <Button type="submit" appearance="primary" disabled={busy}>
+              <Button type="submit" appearance="primary" disabledFocusable={busy}>
                 {busy ? <Spinner size="tiny" /> : t('create.save')}
               </Button>
             )}
             <Button
-              disabled={busy}
+              disabledFocusable={busy}
               onClick={() => {
                 setOpen(false);
                 setCandidates(null);

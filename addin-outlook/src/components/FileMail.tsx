@@ -138,6 +138,7 @@ export function FileMail({
   };
 
   const submit = async () => {
+    if (busy) return;
     setError(null);
     setDone(null);
     if (!mail.internetMessageId) {
@@ -264,7 +265,7 @@ export function FileMail({
       {!mail.internetMessageId && <InfoBar intent="warning">{t('file.noMessageId')}</InfoBar>}
       {error && <ErrorBar said={error} />}
       {done && <SuccessBar>{done}</SuccessBar>}
-      <Button type="submit" appearance="primary" disabled={busy}>
+      <Button type="submit" appearance="primary" disabledFocusable={busy}>
         {busy ? <Spinner size="tiny" label={t('file.working')} /> : t('file.submit')}
       </Button>
     </form>

@@ -45,7 +45,8 @@ const localDate = (date: Date) => localDateTime(date).slice(0, 10);
 export function LogCall({ context }: { context: MailContext }) {
   const { t } = useTranslation();
   const styles = useStyles();
-  const { api, me, signInLost } = useSession();
+  const { api, me, account, signInLost } = useSession();
+  const myName = me?.user.displayName ?? account?.name ?? '';
   const sender = context.matches.find(
     (match) => match.kind === 'person' && match.addresses.some((address) => address.role === 'from'),
   );
@@ -64,6 +65,7 @@ export function LogCall({ context }: { context: MailContext }) {
   if (!sender) return <Text>{t('call.noPerson')}</Text>;
 
   const submit = async () => {
+    if (busy) return;
     setError(null);
     setDone(null);
     const minutes = Number(duration);
@@ -95,7 +97,7 @@ export function LogCall({ context }: { context: MailContext }) {
                 title: followUpTitle.trim(),
                 // The follow-up is due on that day, at nine in the morning where the user is.
                 dueAt: new Date(`${followUpDue}T09:00`).toISOString(),
-                assigneeId: me.user.id,
+                // Assigned to the caller; colleagues to choose from come with a user directory.
               },
             }
           : {}),
@@ -170,15 +172,15 @@ export function LogCall({ context }: { context: MailContext }) {
             <Input type="date" value={followUpDue} onChange={(_, data) => setFollowUpDue(data.value)} />
           </Field>
           <Field label={t('call.assignee')}>
-            <Select value={me.user.id} disabled={false}>
-              <option value={me.user.id}>{t('call.me', { name: me.user.displayName })}</option>
+            <Select value="me">
+              <option value="me">{t('call.me', { name: myName })}</option>
             </Select>
           </Field>
         </div>
       )}
       {error && <ErrorBar said={error} />}
       {done && <SuccessBar>{done}</SuccessBar>}
-      <Button type="submit" appearance="primary" disabled={busy}>
+      <Button type="submit" appearance="primary" disabledFocusable={busy}>
         {busy ? <Spinner size="tiny" label={t('call.working')} /> : t('call.submit')}
       </Button>
     </form>

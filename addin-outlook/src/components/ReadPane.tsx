@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FiledMailView } from '../api/contract.ts';
 import { loadMailContext, type MailContext, type Role, whereFiled } from '../api/crm.ts';
-import { describeError, type Said } from '../errors.ts';
+import { describeError } from '../errors.ts';
 import { readMail } from '../office/mailbox.ts';
 import { useSession } from '../session.tsx';
 import { ContactCard } from './ContactCard.tsx';
@@ -29,47 +29,42 @@ const shownWhen = (shown: boolean) => (shown ? {} : { hidden: true, style: { dis
 export function ReadPane({ item }: { item: Office.MessageRead }) {
   const { t } = useTranslation();
   const styles = useStyles();
-  const session = useSession();
+  const { api, signInLost, account } = useSession();
   const mail = useMemo(() => readMail(item), [item]);
   const [context, setContext] = useState<MailContext | null>(null);
   const [filed, setFiled] = useState<FiledMailView[] | null>(null);
-  const [error, setError] = useState<Said | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [tab, setTab] = useState<TabName>('context');
 
   // The user's own addresses are no contacts to look up or create.
-  const own = useMemo(
-    () =>
-      new Set(
-        [Office.context.mailbox?.userProfile?.emailAddress, session.me.user.email]
-          .filter((address): address is string => Boolean(address))
-          .map((address) => address.toLowerCase()),
-      ),
-    [session.me.user.email],
-  );
-  const addresses = useMemo(
-    () =>
-      [
-        ...(mail.from ? [{ ...mail.from, role: 'from' as Role }] : []),
-        ...mail.to.map((address) => ({ ...address, role: 'to' as Role })),
-        ...mail.cc.map((address) => ({ ...address, role: 'cc' as Role })),
-      ].filter((address) => !own.has(address.address.toLowerCase())),
-    [mail, own],
-  );
+  const username = account?.username ?? '';
+  const addresses = useMemo(() => {
+    const own = new Set(
+      [Office.context.mailbox?.userProfile?.emailAddress, username]
+        .filter((address): address is string => Boolean(address))
+        .map((address) => address.toLowerCase()),
+    );
+    return [
+      ...(mail.from ? [{ ...mail.from, role: 'from' as Role }] : []),
+      ...mail.to.map((address) => ({ ...address, role: 'to' as Role })),
+      ...mail.cc.map((address) => ({ ...address, role: 'cc' as Role })),
+    ].filter((address) => !own.has(address.address.toLowerCase()));
+  }, [mail, username]);
 
   const load = useCallback(async () => {
     setError(null);
     try {
       const [loaded, filedAt] = await Promise.all([
-        loadMailContext(session.api, addresses),
-        mail.internetMessageId ? whereFiled(session.api, mail.internetMessageId) : Promise.resolve([]),
+        loadMailContext(api, addresses),
+        mail.internetMessageId ? whereFiled(api, mail.internetMessageId) : Promise.resolve([]),
       ]);
       setContext(loaded);
       setFiled(filedAt);
     } catch (failure) {
-      if (!session.signInLost(failure)) setError(describeError(t, failure));
+      if (!signInLost(failure)) setError(failure);
     }
-  }, [session, addresses, mail.internetMessageId, t]);
+  }, [api, signInLost, addresses, mail.internetMessageId]);
 
   useEffect(() => {
     void load();
@@ -102,9 +97,9 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
           <Tab value="call">{t('tabs.call')}</Tab>
         </TabList>
       </div>
-      {error && <ErrorBar said={error} onRetry={() => void load()} />}
+      {error !== null && <ErrorBar said={describeError(t, error)} onRetry={() => void load()} />}
       {notice && <SuccessBar>{notice}</SuccessBar>}
-      {!context && !error && <Spinner size="small" label={t('app.loading')} />}
+      {!context && error === null && <Spinner size="small" label={t('app.loading')} />}
       {context && (
         <>
           <div {...shownWhen(tab === 'context')} className={styles.section}>

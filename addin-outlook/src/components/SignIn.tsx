@@ -43,7 +43,7 @@ export function SignInCard({
         {error && <ErrorBar said={{ message: error }} />}
         <Button
           appearance="primary"
-          disabled={busy}
+          disabledFocusable={busy}
           onClick={() => {
             setBusy(true);
             void onSignIn().finally(() => setBusy(false));

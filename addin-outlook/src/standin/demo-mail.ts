@@ -43,6 +43,8 @@ export interface StandInOptions {
   displayLanguage?: string;
   mode?: 'read' | 'compose';
   nestedAppAuth?: boolean;
+  /** The mailbox owner (Office.context.mailbox.userProfile); default the mail's first recipient. */
+  userProfile?: StandInAddress;
   mail?: Partial<StandInMail>;
   /** Office errors to answer, by method (`body.getAsync`, `getAttachmentContentAsync`, …) or `method:<attachment id>`. */
   failures?: Record<string, StandInError>;

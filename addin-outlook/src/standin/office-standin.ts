@@ -278,7 +278,10 @@ const Office = {
     },
     mailbox: {
       item: mode === 'compose' ? composeItem() : readItem(),
-      userProfile: { displayName: mail.to[0]?.displayName ?? '', emailAddress: mail.to[0]?.emailAddress ?? '' },
+      userProfile: {
+        displayName: options.userProfile?.displayName ?? mail.to[0]?.displayName ?? '',
+        emailAddress: options.userProfile?.emailAddress ?? mail.to[0]?.emailAddress ?? '',
+      },
       diagnostics: { hostName: 'OfficeStandIn', hostVersion: '1.0' },
       addHandlerAsync(type: string, handler: () => void, ...rest: unknown[]) {
         handlers.set(type, handler);

@@ -41,7 +41,7 @@ describeInBrowser('npm start: the add-in in a plain browser', () => {
     await page.goto(url as string);
     await page.getByRole('complementary', { name: 'Demo mail' }).waitFor();
     await signInThroughPopup(page, { displayName: 'Anna Schmidt', upn: 'anna.schmidt@contoso.example' }, /^Anmelden$/);
-    await page.getByRole('region', { name: sender }).waitFor({ timeout: 20_000 });
+    await page.getByRole('region', { name: sender }).waitFor({ timeout: 45_000 });
     await screenshot(page, 'try-it-npm-start');
     await context.close();
   }, 150_000);

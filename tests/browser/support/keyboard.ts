@@ -12,7 +12,8 @@ export async function focused(page: Page): Promise<{ name: string; role: string;
       .map((id) => document.getElementById(id)?.textContent ?? '')
       .join(' ');
     const label = (element as HTMLInputElement).labels?.[0]?.textContent;
-    const name = (element.getAttribute('aria-label') ?? byId ?? label ?? element.textContent ?? '').trim();
+    // innerText leaves out what is not shown (Fluent's tabs keep a hidden bold copy of their label).
+    const name = (element.getAttribute('aria-label') ?? byId ?? label ?? element.innerText ?? '').trim();
     // Fluent marks keyboard focus with data-fui-focus-visible (on the element or the control around it).
     const visible =
       element.matches(':focus-visible') ||
@@ -23,12 +24,16 @@ export async function focused(page: Page): Promise<{ name: string; role: string;
 }
 
 /** Presses Tab until the focused element's name matches; fails after `max` presses. */
-export async function tabTo(page: Page, name: RegExp, options: { max?: number; backwards?: boolean } = {}) {
+export async function tabTo(
+  page: Page,
+  name: RegExp,
+  options: { max?: number; backwards?: boolean; role?: string } = {},
+) {
   const max = options.max ?? 60;
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
     const now = await focused(page);
-    if (name.test(now.name)) return now;
+    if (name.test(now.name) && (!options.role || now.role === options.role)) return now;
   }
   throw new Error(`${name} was not reached with ${max} presses of Tab`);
 }

@@ -8,13 +8,15 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../../backend/src/testing/test-app.ts';
 import { repoRoot } from '../../support/processes.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium } from './chromium.ts';
 
 /** Options of the office-js stand-in (addin-outlook/src/standin/demo-mail.ts). */
 export interface StandIn {
   displayLanguage?: string;
   mode?: 'read' | 'compose';
   nestedAppAuth?: boolean;
+  /** The mailbox owner; default the mail's first recipient. */
+  userProfile?: { emailAddress: string; displayName: string };
   mail?: Record<string, unknown>;
   failures?: Record<string, { code: number; name: string; message: string }>;
 }
@@ -23,6 +25,7 @@ export interface StandIn {
 export async function ensurePaneBuilt(): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(repoRoot, 'addin-outlook', 'build.ts'), '--if-stale'], {
     cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production' },
     timeout: 180_000,
   });
 }
