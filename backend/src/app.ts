@@ -27,8 +27,11 @@ import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
+import { salesRoutes } from './modules/sales/sales.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
+import { absencesRoutes } from './modules/tasks/absences.routes.ts';
+import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 
 export interface AppDeps {
@@ -62,6 +65,9 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...notesRoutes(),
     ...commentsRoutes(),
     ...timelineRoutes(),
+    ...tasksRoutes(),
+    ...absencesRoutes(),
+    ...salesRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

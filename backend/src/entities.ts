@@ -3,6 +3,7 @@ import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modul
 import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
 import { TenantSchema } from './modules/identity/tenant.entity.ts';
 import { UserSchema } from './modules/identity/user.entity.ts';
+import { AbsenceSchema, TaskSchema } from './modules/tasks/task.entity.ts';
 import { HistoryEntrySchema } from './records/history.entity.ts';
 
 export const entities = [
@@ -14,4 +15,6 @@ export const entities = [
   OrganizationSchema,
   BusinessContactSchema,
   HistoryEntrySchema,
+  TaskSchema,
+  AbsenceSchema,
 ];

@@ -11,6 +11,8 @@ import { Migration20261123060000_record_people } from './Migration20261123060000
 import { Migration20261123070000_required_fields } from './Migration20261123070000_required_fields.ts';
 import { Migration20261124000000_tasks } from './Migration20261124000000_tasks.ts';
 import { Migration20261124010000_activities_notes } from './Migration20261124010000_activities_notes.ts';
+import { Migration20261124020000_tasks_more } from './Migration20261124020000_tasks_more.ts';
+import { Migration20261124040000_sales } from './Migration20261124040000_sales.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -23,4 +25,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123070000_required_fields', class: Migration20261123070000_required_fields },
   { name: 'Migration20261124000000_tasks', class: Migration20261124000000_tasks },
   { name: 'Migration20261124010000_activities_notes', class: Migration20261124010000_activities_notes },
+  { name: 'Migration20261124020000_tasks_more', class: Migration20261124020000_tasks_more },
+  { name: 'Migration20261124040000_sales', class: Migration20261124040000_sales },
 ];

@@ -97,3 +97,58 @@ export function printTable(rows: { stats: Stats; floor?: Stats }[]): void {
     if (stats.errors > 0) console.log(`! ${stats.name}: ${stats.errors} failed requests`);
   }
 }
+
+/** Stats of latencies (ms) measured over `seconds`. */
+export function statsOf(name: string, latencies: readonly number[], seconds: number, errors = 0): Stats {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    name,
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    opsPerSec: sorted.length / seconds,
+    errors,
+  };
+}
+
+/**
+ * Runs `work` in `workers` loops side by side for `seconds` after a second of warm-up, timing
+ * each call; a call that throws counts as an error. One worker: one call after another.
+ */
+export async function measureCalls(
+  name: string,
+  options: { seconds: number; workers?: number },
+  work: (i: number, worker: number) => Promise<unknown>,
+): Promise<Stats> {
+  const workers = options.workers ?? 1;
+  let next = 0;
+  let reported = false;
+  const loop = async (until: number, worker: number, latencies?: number[]) => {
+    let errors = 0;
+    while (performance.now() < until) {
+      const started = performance.now();
+      try {
+        await work(next++, worker);
+        latencies?.push(performance.now() - started);
+      } catch (error) {
+        errors += 1;
+        if (!reported) console.error(`${name}: ${(error as Error).message}`);
+        reported = true;
+      }
+    }
+    return errors;
+  };
+  const warmUp = performance.now() + 1000;
+  await Promise.all(Array.from({ length: workers }, (_, worker) => loop(warmUp, worker)));
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + options.seconds * 1000;
+  const errors = await Promise.all(Array.from({ length: workers }, (_, worker) => loop(until, worker, latencies)));
+  return statsOf(
+    name,
+    latencies,
+    (performance.now() - started) / 1000,
+    errors.reduce((sum, n) => sum + n, 0),
+  );
+}

@@ -85,6 +85,33 @@ describe('tenant isolation across every route', () => {
     const comment = await created(`/api/v1/records/person/${person}/comments`, {
       body: `Geheimsache @[Björn](user:${bjoern})`,
     });
+    const pipeline = await anna.post('/api/v1/pipelines').send({
+      name: 'Geheimpipeline',
+      kind: 'deal',
+      stages: [
+        { name: 'Geheimstufe', probability: 20 },
+        { name: 'Gewonnen', probability: 100, outcome: 'won' },
+      ],
+    });
+    expect(pipeline.status).toBe(201);
+    secrets.push(pipeline.body.id, pipeline.body.stages[0].id, 'Geheimpipeline', 'Geheimstufe');
+    const lostReason = await created('/api/v1/lost-reasons', { objectType: 'deal', name: 'Geheimgrund' });
+    secrets.push(lostReason, 'Geheimgrund');
+    const deal = await created('/api/v1/deals', {
+      title: 'Geheimauftrag',
+      value: '4711.00',
+      organizationId: organization,
+      stageId: pipeline.body.stages[0].id,
+    });
+    expect((await anna.put(`/api/v1/records/deal/${deal}/tags/${tag}`)).status).toBe(204);
+    secrets.push(deal, 'Geheimauftrag', '4711.00');
+    const savedFilter = await created('/api/v1/saved-filters', {
+      name: 'Geheimansicht',
+      entityType: 'deal',
+      scope: 'company',
+      filter: { field: 'title', op: 'contains', value: 'Geheim' },
+    });
+    secrets.push(savedFilter, 'Geheimansicht');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(
@@ -97,10 +124,24 @@ describe('tenant isolation across every route', () => {
       'Geheimprotokoll',
       'Geheimsache',
     );
+    const prerequisite = await created('/api/v1/tasks', { title: 'Geheimvorbereitung' });
+    const task = await created('/api/v1/tasks', {
+      title: 'Geheimaufgabe',
+      assigneeId: bjoern,
+      dueAt: '2026-12-01T10:00:00+01:00',
+      links: [{ type: 'person', id: person }],
+    });
+    expect((await anna.post(`/api/v1/tasks/${task}/dependencies`).send({ taskId: prerequisite })).status).toBe(200);
+    const absence = await created('/api/v1/me/absences', {
+      from: '2030-01-01T08:00:00+01:00',
+      to: '2030-01-15T18:00:00+01:00',
+      substituteId: bjoern,
+    });
+    secrets.push(task, prerequisite, absence, 'Geheimaufgabe', 'Geheimvorbereitung');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
     secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
-  });
+  }, 120_000);
   afterAll(async () => {
     await t.close();
   });
@@ -161,6 +202,17 @@ describe('tenant isolation across every route', () => {
         'listComments',
         'updateComment',
         'getTimeline',
+        'getTask',
+        'setTaskDependencies',
+        'updateUserAbsence',
+        'getPipeline',
+        'archiveStage',
+        'updateLostReason',
+        'updateDeal',
+        'purgeDeal',
+        'getBoard',
+        'moveDeal',
+        'updateSavedFilter',
       ]),
     );
   });
@@ -200,5 +252,6 @@ describe('tenant isolation across every route', () => {
     expect(outcomes.filter((status) => status === '404' || status === '403').length).toBeGreaterThan(
       outcomes.length / 2,
     );
-  });
+    // Thousands of requests (every route × every id); the default 30 s is too short on a busy machine.
+  }, 300_000);
 });

@@ -6,6 +6,8 @@ export interface MergeContext {
   type: 'person' | 'organization';
   survivorId: string;
   mergedId: string;
+  /** Who merged, for the history the hooks write. */
+  mergedBy?: string | null;
 }
 
 export type MergeHook = (em: EntityManager, merge: MergeContext) => Promise<void>;

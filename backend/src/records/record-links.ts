@@ -71,6 +71,17 @@ export async function requireLinkable(
   }
 }
 
+/** The links without repeats, in their first order. */
+export function distinctLinks(links: readonly RecordRef[]): RecordRef[] {
+  const seen = new Set<string>();
+  return links.filter((link) => !seen.has(`${link.type}:${link.id}`) && seen.add(`${link.type}:${link.id}`));
+}
+
+/** Links in one order (type, then id), so that the same set compares equal however it was sent. */
+export function sortedLinks(links: readonly RecordRef[]): RecordRef[] {
+  return [...links].sort((a, b) => (a.type === b.type ? (a.id < b.id ? -1 : 1) : a.type < b.type ? -1 : 1));
+}
+
 /** Replaces an item's links with the given ones (deduplicated). */
 export async function setLinks(em: EntityManager, item: RecordRef, links: readonly RecordRef[]): Promise<void> {
   await sqlIn(em, 'delete from record_link where item_type = ? and item_id = ?', [item.type, item.id]);

@@ -2,21 +2,68 @@
 // a readable title, so cross-cutting features check existence without knowing each module.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../http/errors.ts';
+import type { Principal } from '../http/principal.ts';
+import { pgArray } from './search-index.ts';
 
-export const RECORD_TYPES = ['person', 'organization', 'business_contact'] as const;
+export const RECORD_TYPES = ['person', 'organization', 'business_contact', 'deal'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
-const TABLES: Record<RecordType, { table: string; label: string }> = {
+/** Owned types are seen by whom `principal.visibility(type)` allows, matched on the owner column. */
+const TABLES: Record<RecordType, { table: string; label: string; ownerColumn?: string }> = {
   person: { table: 'person', label: 'person' },
   organization: { table: 'organization', label: 'organization' },
   business_contact: { table: 'business_contact', label: 'business contact' },
+  deal: { table: 'deal', label: 'deal', ownerColumn: 'owner_id' },
 };
 
-/** Throws 404 unless the record exists in the caller's tenant and is not in the trash. */
-export async function requireRecord(em: EntityManager, type: RecordType, id: string): Promise<void> {
+/** SQL condition and parameters limiting an owned type to what the caller may see ('true' for all). */
+async function visibleTo(principal: Principal | undefined, type: RecordType): Promise<[string, unknown[]]> {
+  const { ownerColumn } = TABLES[type];
+  if (!ownerColumn || !principal) return ['true', []];
+  const visibility = await principal.visibility(type);
+  return visibility.scope === 'all'
+    ? ['true', []]
+    : [`${ownerColumn} = any(?::uuid[])`, [pgArray(visibility.ownerIds)]];
+}
+
+/**
+ * Throws 404 unless the record exists in the caller's tenant and is not in the trash, and, for
+ * owned types (deals), the principal may see it.
+ */
+export async function requireRecord(
+  em: EntityManager,
+  type: RecordType,
+  id: string,
+  principal?: Principal,
+): Promise<void> {
   const { table, label } = TABLES[type];
+  const [visible, params] = await visibleTo(principal, type);
   const rows = await em
     .getConnection()
-    .execute(`select 1 from ${table} where id = ? and deleted_at is null`, [id], 'all', em.getTransactionContext());
+    .execute(
+      `select 1 from ${table} where id = ? and deleted_at is null and ${visible}`,
+      [id, ...params],
+      'all',
+      em.getTransactionContext(),
+    );
   if (rows.length === 0) throw notFound(`There is no ${label} ${id} in your organisation (it may be in the trash).`);
+}
+
+/**
+ * For owned types: 404 unless the principal may see the record, trashed or not (its history, say).
+ * Shared types are everyone's: nothing to check.
+ */
+export async function requireVisible(
+  em: EntityManager,
+  principal: Principal,
+  type: RecordType,
+  id: string,
+): Promise<void> {
+  const { table, label, ownerColumn } = TABLES[type];
+  if (!ownerColumn) return;
+  const [visible, params] = await visibleTo(principal, type);
+  const rows = await em
+    .getConnection()
+    .execute(`select 1 from ${table} where id = ? and ${visible}`, [id, ...params], 'all', em.getTransactionContext());
+  if (rows.length === 0) throw notFound(`There is no ${label} ${id} in your organisation.`);
 }

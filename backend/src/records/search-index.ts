@@ -18,18 +18,21 @@ export interface SearchDocument {
   vatId: string | null;
   /** Everything else worth finding by full text (folded). */
   body: string;
+  /** For owned records (deals): who owns it; search shows it to those who may see the owner's records. */
+  ownerId?: string | null;
 }
 
 export async function indexRecord(em: EntityManager, doc: SearchDocument): Promise<void> {
   await em.getConnection().execute(
     `insert into search_document
-       (tenant_id, record_type, record_id, title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, updated_at)
+       (tenant_id, record_type, record_id, title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, owner_id, updated_at)
      values (crm_current_tenant(), ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?,
-             setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'C'), now())
+             setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'C'), ?, now())
      on conflict (record_type, record_id) do update set
        title = excluded.title, subtitle = excluded.subtitle, normalized = excluded.normalized,
        phonetic = excluded.phonetic, emails = excluded.emails, phones = excluded.phones,
-       postal_codes = excluded.postal_codes, vat_id = excluded.vat_id, body = excluded.body, updated_at = now()`,
+       postal_codes = excluded.postal_codes, vat_id = excluded.vat_id, body = excluded.body,
+       owner_id = excluded.owner_id, updated_at = now()`,
     [
       doc.type,
       doc.id,
@@ -43,6 +46,7 @@ export async function indexRecord(em: EntityManager, doc: SearchDocument): Promi
       doc.vatId,
       doc.normalized,
       doc.body,
+      doc.ownerId ?? null,
     ],
     'run',
     em.getTransactionContext(),

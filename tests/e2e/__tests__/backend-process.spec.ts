@@ -67,5 +67,5 @@ describe('the backend process', () => {
       `The embedded PostgreSQL data directory ${path.join(dataDir, 'pg')} is in use by another process (pid ${first.child.pid}).`,
     );
     expect((await fetch(`${(await first.waitFor(LISTENING))[1]}/api/ready`)).status).toBe(200);
-  });
+  }, 120_000);
 });

@@ -11,7 +11,14 @@ import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
-import { linksOf, type RecordRef, requireLinkable, setLinks } from '../../records/record-links.ts';
+import {
+  distinctLinks,
+  linksOf,
+  type RecordRef,
+  requireLinkable,
+  setLinks,
+  sortedLinks,
+} from '../../records/record-links.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
@@ -255,7 +262,7 @@ function snapshot(view: ActivityView): Snapshot {
     typeId: view.typeId,
     subject: view.subject,
     description: view.description,
-    links: view.links,
+    links: sortedLinks(view.links),
     startsAt: view.startsAt,
     durationMinutes: view.durationMinutes,
     done: view.done,
@@ -339,11 +346,6 @@ export async function requireActiveUser(
   }
 }
 
-const uniqueLinks = (links: readonly RecordRef[]) => {
-  const seen = new Set<string>();
-  return links.filter((link) => !seen.has(`${link.type}:${link.id}`) && seen.add(`${link.type}:${link.id}`));
-};
-
 export async function createActivity(
   em: EntityManager,
   principal: Principal,
@@ -354,7 +356,7 @@ export async function createActivity(
   if (!options.retiredTypeAllowed) await requireUsableType(em, input.typeId);
   const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
   if (ownerId) await requireActiveUser(em, ownerId, '#/ownerId', 'owner');
-  const links = uniqueLinks(input.links ?? []);
+  const links = distinctLinks(input.links ?? []);
   await requireLinkable(em, links);
   const id = newId();
   const by = principal.userId ?? null;
@@ -410,7 +412,7 @@ export async function updateActivity(
   if (patch.ownerId && patch.ownerId !== current.ownerId) {
     await requireActiveUser(em, patch.ownerId, '#/ownerId', 'owner');
   }
-  const links = patch.links === undefined ? current.links : uniqueLinks(patch.links);
+  const links = patch.links === undefined ? current.links : distinctLinks(patch.links);
   if (patch.links !== undefined) await requireLinkable(em, links);
   const next: ActivityView = {
     ...current,
@@ -447,7 +449,7 @@ export async function updateActivity(
       id,
     ],
   );
-  if (patch.links !== undefined && !unchanged({ links: current.links }, { links })) {
+  if (patch.links !== undefined && !unchanged({ links: sortedLinks(current.links) }, { links: sortedLinks(links) })) {
     await setLinks(em, { type: 'activity', id }, links);
   }
   recordHistory(em, principal, { type: 'activity', id, action: 'update', before, after });

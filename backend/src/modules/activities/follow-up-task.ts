@@ -1,12 +1,9 @@
-// The follow-up task of a logged call. It is written straight into the tasks module's table (the
-// shared schema of Migration20261124000000_tasks) and announced like any task write, so reminders
-// and the rest react; this one function is the place to hand it to the tasks service instead.
+// The follow-up task of a logged call: made by the tasks service like any other task, so the
+// assignee's absence, the personal order, history, reminders and notifications all apply.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../http/principal.ts';
-import { newId } from '../../ids.ts';
-import { addLinks, type RecordRef } from '../../records/record-links.ts';
-import { sqlIn } from '../../records/sql.ts';
-import { type TaskState, taskChanged } from '../../records/task-events.ts';
+import type { RecordRef } from '../../records/record-links.ts';
+import { createTask } from '../tasks/tasks.service.ts';
 
 export interface FollowUpTask {
   id: string;
@@ -22,27 +19,19 @@ export async function createFollowUpTask(
   principal: Principal,
   input: { title: string; dueAt: string; assigneeId: string; links: readonly RecordRef[] },
 ): Promise<FollowUpTask> {
-  const id = newId();
-  const by = principal.userId ?? null;
-  const [row] = await sqlIn<{ due_at: string }>(
-    em,
-    `insert into task (id, tenant_id, title, assignee_id, owner_id, due_at, status, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?::timestamptz, 'open', ?, ?)
-     returning due_at`,
-    [id, input.title, input.assigneeId, by ?? input.assigneeId, input.dueAt, by, by],
-  );
-  await addLinks(em, { type: 'task', id }, input.links);
-  const dueAt = new Date(String(row?.due_at)).toISOString();
-  const after: TaskState = {
-    id,
+  const task = await createTask(em, principal, {
     title: input.title,
+    dueAt: input.dueAt,
     assigneeId: input.assigneeId,
-    teamId: null,
+    links: [...input.links],
+  } as Parameters<typeof createTask>[2]);
+  return {
+    id: task.id,
+    title: task.title,
+    // An absent assignee's task goes to the substitute.
+    assigneeId: task.assigneeId ?? input.assigneeId,
+    dueAt: new Date(task.dueAt ?? input.dueAt).toISOString(),
     status: 'open',
-    dueAt,
-    remindAt: null,
-    deletedAt: null,
+    links: task.links,
   };
-  await taskChanged(em, { before: null, after });
-  return { id, title: input.title, assigneeId: input.assigneeId, dueAt, status: 'open', links: [...input.links] };
 }

@@ -9,6 +9,7 @@ import { forbidden, type Principal } from '../../http/principal.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import type { TrashSource } from '../../records/trash.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
@@ -608,7 +609,7 @@ function page<T>(items: T[], limit: number, key: (last: T) => unknown[]): { item
   return { items: shown, nextCursor: hasMore && last !== undefined ? encodeCursor(key(last)) : null };
 }
 
-const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
+export const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
   title: { sql: 'r.title', type: 'text' },
   firstName: { sql: 'r.first_name', type: 'text' },
   lastName: { sql: 'r.last_name', type: 'text' },
@@ -622,7 +623,7 @@ const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
   postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
 };
 
-const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
+export const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
   name: { sql: 'r.name', type: 'text' },
   vatId: { sql: 'r.vat_id', type: 'text' },
   industry: { sql: 'r.industry', type: 'text' },
@@ -847,7 +848,7 @@ export async function purgeRecord(
 }
 
 export interface TrashItem {
-  type: ContactType;
+  type: ContactType | 'deal';
   id: string;
   title: string;
   deletedAt: string;
@@ -857,11 +858,12 @@ export interface TrashItem {
 export async function listTrash(
   em: EntityManager,
   options: { limit: number; cursor?: string | undefined },
+  others: readonly TrashSource[] = [],
 ): Promise<{ items: TrashItem[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const rows = await em
     .getConnection()
-    .execute<{ type: ContactType; id: string; title: string; deleted_at: string; deleted_by: string | null }[]>(
+    .execute<{ type: TrashItem['type']; id: string; title: string; deleted_at: string; deleted_by: string | null }[]>(
       `select * from (
        select 'person' as type, id, concat_ws(' ', title, first_name, last_name) as title, deleted_at, deleted_by
          from person where deleted_at is not null
@@ -871,11 +873,12 @@ export async function listTrash(
        select 'business_contact', bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')', bc.deleted_at, bc.deleted_by
          from business_contact bc join person p on p.id = bc.person_id join organization o on o.id = bc.organization_id
         where bc.deleted_at is not null and p.deleted_at is null and o.deleted_at is null
+       ${others.map((other) => `union all ${other.sql}`).join('\n')}
      ) trash
      where ${after ? '(deleted_at, id) < (?::timestamptz, ?::uuid)' : 'true'}
      order by deleted_at desc, id desc
      limit ?`,
-      [...(after ?? []), options.limit + 1],
+      [...others.flatMap((other) => other.params), ...(after ?? []), options.limit + 1],
       'all',
       em.getTransactionContext(),
     );

@@ -165,7 +165,12 @@ export async function mergeRecords(
   });
   // Primary flags first: one primary business contact per person at any moment.
   await em.flush();
-  await runMergeHooks(em, { type: input.type, survivorId: survivor.id, mergedId: merged.id });
+  await runMergeHooks(em, {
+    type: input.type,
+    survivorId: survivor.id,
+    mergedId: merged.id,
+    mergedBy: principal.userId ?? null,
+  });
   await unindexRecord(em, input.type, merged.id);
   await indexRecord(
     em,

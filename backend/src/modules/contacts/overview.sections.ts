@@ -1,6 +1,7 @@
 // The contacts module's part of the 360° view: the record and the business contacts around it.
 import { registerOverviewSection } from '../../records/overview.ts';
 import { BusinessContact } from './contact.entity.ts';
+import type { ContactType } from './contacts.service.ts';
 import {
   businessContactView,
   getBusinessContact,
@@ -10,18 +11,28 @@ import {
   personView,
 } from './contacts.service.ts';
 
-registerOverviewSection('record', async (em, _principal, { type, id }) => {
-  if (type === 'person') return personView(await getPerson(em, id));
-  if (type === 'organization') return organizationView(await getOrganization(em, id));
-  return businessContactView(await getBusinessContact(em, id));
-});
+const CONTACT_TYPES: readonly ContactType[] = ['person', 'organization', 'business_contact'];
 
-registerOverviewSection('businessContacts', async (em, _principal, { type, id }) => {
-  if (type === 'business_contact') return [];
-  const contacts = await em.find(BusinessContact, type === 'person' ? { person: id } : { organization: id }, {
-    populate: ['person', 'organization'],
-    orderBy: [{ isPrimary: 'desc' }, { createdAt: 'asc' }],
-    limit: 100,
-  });
-  return contacts.map(businessContactView);
-});
+registerOverviewSection(
+  'record',
+  async (em, _principal, { type, id }) => {
+    if (type === 'person') return personView(await getPerson(em, id));
+    if (type === 'organization') return organizationView(await getOrganization(em, id));
+    return businessContactView(await getBusinessContact(em, id));
+  },
+  CONTACT_TYPES,
+);
+
+registerOverviewSection(
+  'businessContacts',
+  async (em, _principal, { type, id }) => {
+    if (type === 'business_contact') return [];
+    const contacts = await em.find(BusinessContact, type === 'person' ? { person: id } : { organization: id }, {
+      populate: ['person', 'organization'],
+      orderBy: [{ isPrimary: 'desc' }, { createdAt: 'asc' }],
+      limit: 100,
+    });
+    return contacts.map(businessContactView);
+  },
+  CONTACT_TYPES,
+);

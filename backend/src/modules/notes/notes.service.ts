@@ -8,7 +8,14 @@ import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
-import { linksOf, type RecordRef, requireLinkable, setLinks } from '../../records/record-links.ts';
+import {
+  distinctLinks,
+  linksOf,
+  type RecordRef,
+  requireLinkable,
+  setLinks,
+  sortedLinks,
+} from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -73,7 +80,7 @@ function noteView(row: NoteRow, links: RecordRef[]): NoteView {
 
 const snapshot = (note: Pick<NoteView, 'body' | 'links' | 'activityId'>): Snapshot => ({
   body: note.body,
-  links: note.links,
+  links: sortedLinks(note.links),
   activityId: note.activityId,
 });
 
@@ -152,11 +159,6 @@ async function requireActivity(em: EntityManager, principal: Principal, activity
   }
 }
 
-const uniqueLinks = (links: readonly RecordRef[]) => {
-  const seen = new Set<string>();
-  return links.filter((link) => !seen.has(`${link.type}:${link.id}`) && seen.add(`${link.type}:${link.id}`));
-};
-
 export async function createNote(
   em: EntityManager,
   principal: Principal,
@@ -165,7 +167,7 @@ export async function createNote(
   bodyPointer = '#/body/body',
 ): Promise<NoteView> {
   const rendered = renderNoteBody(input.body, bodyPointer);
-  const links = uniqueLinks(input.links);
+  const links = distinctLinks(input.links);
   requireSomeLink(links);
   await requireLinkable(em, links);
   if (input.activityId) await requireActivity(em, principal, input.activityId);
@@ -196,7 +198,7 @@ export async function updateNote(
   requireAuthorOrAdmin(principal, current, 'change');
   checkVersion(current, expectedVersion, 'The note');
   const rendered: RenderedNote | undefined = patch.body ? renderNoteBody(patch.body) : undefined;
-  const links = patch.links === undefined ? current.links : uniqueLinks(patch.links);
+  const links = patch.links === undefined ? current.links : distinctLinks(patch.links);
   if (patch.links !== undefined) {
     requireSomeLink(links);
     await requireLinkable(em, links);
@@ -224,7 +226,9 @@ export async function updateNote(
     'update note set activity_id = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
     [activityId, principal.userId ?? null, id],
   );
-  if (!unchanged({ links: current.links }, { links })) await setLinks(em, { type: 'note', id }, links);
+  if (!unchanged({ links: sortedLinks(current.links) }, { links: sortedLinks(links) })) {
+    await setLinks(em, { type: 'note', id }, links);
+  }
   recordHistory(em, principal, { type: 'note', id, action: 'update', before, after });
   await em.flush();
   if (rendered) await indexRecord(em, noteDocument(id, rendered.text));

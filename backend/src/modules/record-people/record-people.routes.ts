@@ -38,7 +38,7 @@ export function recordPeopleRoutes(): RouteSpec[] {
         404: { description: 'Not found' },
       },
       async handler(ctx, { params }) {
-        await requireRecord(emOf(ctx), params.type, params.id);
+        await requireRecord(emOf(ctx), params.type, params.id, principalOf(ctx));
         ctx.body = { items: await peopleOf(emOf(ctx), params.type, params.id) };
       },
     }),

@@ -53,7 +53,7 @@ export async function addPerson(
   record: { type: RecordType; id: string },
   input: { personId?: string | undefined; userId?: string | undefined; role?: string | null | undefined },
 ): Promise<RecordPersonView> {
-  await requireRecord(em, record.type, record.id);
+  await requireRecord(em, record.type, record.id, principal);
   if (input.personId) {
     const found = await sqlIn(em, 'select 1 from person where id = ? and deleted_at is null', [input.personId]);
     if (found.length === 0) {

@@ -8,7 +8,8 @@ import { overviewOf, registerOverviewSection } from '../../records/overview.ts';
 import '../contacts/overview.sections.ts';
 import '../tags/overview.sections.ts';
 
-import { RECORD_TYPES } from '../../records/record-types.ts';
+import { RECORD_TYPES, requireVisible } from '../../records/record-types.ts';
+import { trashSources } from '../../records/trash.ts';
 import { listTrash } from '../contacts/contacts.service.ts';
 
 registerOverviewSection('history', async (em, _principal, { type, id }) => {
@@ -67,6 +68,7 @@ export function recordsRoutes(): RouteSpec[] {
         },
       },
       async handler(ctx, { query }) {
+        await requireVisible(emOf(ctx), principalOf(ctx), query.type, query.id);
         const before = decodeCursor(query.cursor, 2) as [string, string] | undefined;
         const items = await historyOf(emOf(ctx), query.type, query.id, { limit: query.limit + 1, before });
         const hasMore = items.length > query.limit;
@@ -108,7 +110,7 @@ export function recordsRoutes(): RouteSpec[] {
         },
       },
       async handler(ctx, { query }) {
-        ctx.body = await listTrash(emOf(ctx), query);
+        ctx.body = await listTrash(emOf(ctx), query, await trashSources(principalOf(ctx)));
       },
     }),
   ];

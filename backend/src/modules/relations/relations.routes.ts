@@ -103,7 +103,7 @@ export function relationsRoutes(): RouteSpec[] {
         404: { description: 'Not found' },
       },
       async handler(ctx, { params }) {
-        await requireRecord(emOf(ctx), params.type, params.id);
+        await requireRecord(emOf(ctx), params.type, params.id, principalOf(ctx));
         ctx.body = { items: await relationsOf(emOf(ctx), params.type, params.id) };
       },
     }),

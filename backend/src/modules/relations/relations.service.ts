@@ -207,7 +207,7 @@ export async function createRelation(
     ['to', input.to],
   ] as const) {
     try {
-      await requireRecord(em, ref.type, ref.id);
+      await requireRecord(em, ref.type, ref.id, principal);
     } catch {
       throw new AppError({
         status: 422,

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { emOf } from '../../http/principal.ts';
+import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
-import { search } from './search.service.ts';
+import { type OwnedScope, search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact', 'note'] as const;
+const SEARCHABLE = ['person', 'organization', 'business_contact', 'note', 'deal'] as const;
+/** Types whose search documents carry their owner: the caller sees those of owners visible to them. Notes follow their records. */
+const OWNED = new Set<string>(['deal']);
 
 export const SearchResultSchema = z
   .object({
@@ -45,7 +47,13 @@ export function searchRoutes(): RouteSpec[] {
         200: { description: 'Best matches first', content: { 'application/json': { schema: SearchResultSchema } } },
       },
       async handler(ctx, { query }) {
-        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit }) };
+        // Records of owned types (deals) show up for those who may see their owner's records.
+        const owned: OwnedScope[] = [];
+        for (const type of (query.type ?? SEARCHABLE).filter((kind) => OWNED.has(kind))) {
+          const visibility = await principalOf(ctx).visibility(type);
+          if (visibility.scope === 'owners') owned.push({ type, ownerIds: visibility.ownerIds });
+        }
+        ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit, owned }) };
       },
     }),
   ];

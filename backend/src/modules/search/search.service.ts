@@ -51,9 +51,15 @@ function highlight(title: string, words: readonly string[]): string {
     .join('');
 }
 
+/** Owned record types the caller sees only some of: those of these owners. */
+export interface OwnedScope {
+  type: string;
+  ownerIds: readonly string[];
+}
+
 export async function search(
   em: EntityManager,
-  options: { q: string; types?: readonly string[] | undefined; limit: number },
+  options: { q: string; types?: readonly string[] | undefined; limit: number; owned?: readonly OwnedScope[] },
 ): Promise<SearchHit[]> {
   const folded = foldText(options.q);
   const words = folded.split(' ').filter(Boolean).slice(0, 8);
@@ -64,6 +70,8 @@ export async function search(
     .filter((w) => w !== ':*')
     .join(' & ');
   const codes = phoneticCodes(options.q, 'person');
+  const owned = options.owned ?? [];
+  const ownedSql = owned.map(() => 'and (record_type <> ? or owner_id = any(?::uuid[]))').join(' ');
   const rows = await em
     .getConnection()
     .execute<{ record_type: string; record_id: string; title: string; subtitle: string | null; score: number }[]>(
@@ -75,6 +83,7 @@ export async function search(
        from search_document
       where tenant_id = crm_current_tenant()
         ${options.types?.length ? 'and record_type = any(?::text[])' : ''}
+        ${ownedSql}
         and (body @@ to_tsquery('simple', ?) or normalized % ? or (cardinality(?::text[]) > 0 and phonetic @> ?::text[]))
       order by score desc, title
       limit ?`,
@@ -85,6 +94,7 @@ export async function search(
         pgArray(codes),
         prefixQuery || 'x',
         ...(options.types?.length ? [pgArray([...options.types])] : []),
+        ...owned.flatMap((scope) => [scope.type, pgArray([...scope.ownerIds])]),
         prefixQuery || 'x',
         folded,
         pgArray(codes),

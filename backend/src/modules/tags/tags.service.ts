@@ -146,7 +146,7 @@ async function setTagged(
   tagId: string,
   tagged: boolean,
 ): Promise<void> {
-  await requireRecord(em, type, recordId);
+  await requireRecord(em, type, recordId, principal);
   await getTag(em, tagId);
   const before = (await tagsOf(em, type, [recordId])).get(recordId)?.map((tag) => tag.name) ?? [];
   const changed = tagged

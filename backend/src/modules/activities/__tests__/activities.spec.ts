@@ -209,12 +209,21 @@ describe('activities', () => {
       expect(stale.headers['content-type']).toMatch(/problem\+json/);
       const unchanged = await bjoern.patch(`/api/v1/activities/${created.id}`).send({ done: true });
       expect(unchanged.body.version).toBe(2);
+      const twoLinks = [
+        { type: 'person', id: person },
+        { type: 'organization', id: organization },
+      ];
+      const linked = await bjoern.patch(`/api/v1/activities/${created.id}`).send({ links: twoLinks });
+      expect(linked.body.version).toBe(3);
+      const reordered = await bjoern.patch(`/api/v1/activities/${created.id}`).send({ links: twoLinks.reverse() });
+      expect(reordered.body.version).toBe(3);
+      await bjoern.patch(`/api/v1/activities/${created.id}`).send({ links: [{ type: 'person', id: person }] });
       const history = await bjoern.get(`/api/v1/activities/${created.id}/history`);
       expect(history.status).toBe(200);
       const fields = history.body.items.map(
         (item: { action: string; field: string | null }) => item.field ?? item.action,
       );
-      expect(fields.sort()).toEqual(['create', 'done', 'links', 'outcome']);
+      expect(fields.sort()).toEqual(['create', 'done', 'links', 'links', 'links', 'outcome']);
       const organizationActivities = await bjoern.get(`/api/v1/activities?record=organization:${organization}`);
       expect(organizationActivities.body.items.map((item: { id: string }) => item.id)).not.toContain(created.id);
     });

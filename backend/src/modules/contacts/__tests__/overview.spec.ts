@@ -56,7 +56,7 @@ describe('the 360° view', () => {
     expect(largeCost).toBe(smallCost);
     // begin, tenant context, principal, commit, and one query per section (history: two)
     expect(smallCost).toBeGreaterThanOrEqual(8);
-    expect(smallCost).toBeLessThanOrEqual(5 + overviewSectionNames().length);
+    expect(smallCost).toBeLessThanOrEqual(5 + overviewSectionNames('organization').length);
   });
 
   it('answers 404 for a record of another tenant or one in the trash', async () => {

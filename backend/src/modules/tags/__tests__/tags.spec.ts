@@ -55,7 +55,7 @@ describe('tags', () => {
     const trashed = (await rep.post('/api/v1/persons').send({ lastName: 'Papierkorb' })).body.id;
     await rep.delete(`/api/v1/persons/${trashed}`);
     expect((await rep.put(`/api/v1/records/person/${trashed}/tags/${vipId}`)).status).toBe(404);
-    expect((await rep.put(`/api/v1/records/deal/${personId}/tags/${vipId}`)).status).toBe(400);
+    expect((await rep.put(`/api/v1/records/invoice/${personId}/tags/${vipId}`)).status).toBe(400);
   });
 
   it('renames with If-Match, and deleting a tag takes it off every record', async () => {

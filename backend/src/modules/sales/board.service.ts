@@ -1,0 +1,381 @@
+// The kanban board (D4): a pipeline's open deals by stage. One query sums every column per
+// currency in SQL numeric; one lateral query reads the first cards of every column in rank order.
+// Moving a card writes that card alone: a fractional rank between its new neighbours.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
+import type { FilterNode } from '../../http/filters.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import type { Principal } from '../../http/principal.ts';
+import { newId } from '../../ids.ts';
+import { diffSnapshots } from '../../records/history.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { tagsOf } from '../tags/tags.service.ts';
+import type { CardView, Move } from './board.schemas.ts';
+import type { DealView } from './deals.schemas.ts';
+import {
+  type DealRow,
+  dealFilterSql,
+  dealView,
+  dealVisibility,
+  loadDeal,
+  lostFields,
+  snapshot,
+  statusAfter,
+  unprocessable,
+} from './deals.service.ts';
+import { formatAmount, roundDecimal } from './money.ts';
+import type { PipelineView } from './pipelines.schemas.ts';
+import { getPipeline } from './pipelines.service.ts';
+import { rankBetween } from './rank.ts';
+import { sqlArray } from './sql-arrays.ts';
+
+interface CardRow {
+  stage_id: string;
+  id: string;
+  title: string;
+  value: string;
+  currency: string;
+  owner_id: string | null;
+  person_id: string | null;
+  person_name: string | null;
+  organization_id: string | null;
+  organization_name: string | null;
+  expected_close_date: string | null;
+  stage_entered_at: string;
+  version: number;
+  rank: string;
+}
+
+const CARD_COLUMNS = `d.id, d.title, d.value::text as value, d.currency, d.owner_id, d.person_id,
+       case when p.id is not null then concat_ws(' ', p.first_name, p.last_name) end as person_name,
+       d.organization_id, o.name as organization_name, d.expected_close_date::text as expected_close_date,
+       d.stage_entered_at, d.version, d.rank`;
+
+const cardView = (row: CardRow): CardView => ({
+  id: row.id,
+  title: row.title,
+  value: formatAmount(row.value, row.currency),
+  currency: row.currency,
+  ownerId: row.owner_id,
+  personId: row.person_id,
+  personName: row.person_name,
+  organizationId: row.organization_id,
+  organizationName: row.organization_name,
+  expectedCloseDate: row.expected_close_date,
+  stageEnteredAt: new Date(row.stage_entered_at).toISOString(),
+  version: row.version,
+});
+
+/** The conditions every card of the board meets: the caller may see it, and it matches the filters. */
+async function cardConditions(
+  em: EntityManager,
+  principal: Principal,
+  filters: readonly FilterNode[],
+): Promise<{ sql: string; params: unknown[] }> {
+  const visible = await dealVisibility(principal);
+  const filter = await dealFilterSql(em, filters);
+  return { sql: `${visible.sql} and ${filter.sql}`, params: [...visible.params, ...filter.params] };
+}
+
+const OPEN_IN_PIPELINE = `d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and d.status = 'open' and d.deleted_at is null`;
+
+export interface BoardView {
+  pipelineId: string;
+  stages: (Pick<PipelineView['stages'][number], 'id' | 'name' | 'probability' | 'color' | 'outcome'> & {
+    count: number;
+    sums: { currency: string; value: string; weighted: string }[];
+    items: CardView[];
+    nextCursor: string | null;
+  })[];
+}
+
+export async function boardOf(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+  options: { filters: readonly FilterNode[]; limit: number },
+): Promise<BoardView> {
+  const pipeline = await getPipeline(em, pipelineId);
+  const where = await cardConditions(em, principal, options.filters);
+  const stageIds = pipeline.stages.map((stage) => stage.id);
+  // Weighted: value × probability × 0.01 stays exact in numeric (scale 4 + 2); rounded once, per currency.
+  const sums = await sqlIn<{ stage_id: string; currency: string; n: number; value: string; weighted: string }>(
+    em,
+    `select t.stage_id, t.currency, t.n, t.value::text as value, (t.value * s.probability * 0.01)::text as weighted
+       from (select d.stage_id, d.currency, count(*)::int as n, sum(d.value) as value
+               from deal d
+              where ${OPEN_IN_PIPELINE} and ${where.sql}
+              group by d.stage_id, d.currency) t
+       join pipeline_stage s on s.id = t.stage_id
+      order by t.currency`,
+    [pipelineId, ...where.params],
+  );
+  const cards = await sqlIn<CardRow>(
+    em,
+    `select c.* from unnest(?::uuid[]) with ordinality as s(id, position)
+       cross join lateral (
+         select s.id as stage_id, ${CARD_COLUMNS}
+           from deal d
+           left join person p on p.id = d.person_id
+           left join organization o on o.id = d.organization_id
+          where ${OPEN_IN_PIPELINE} and d.stage_id = s.id and ${where.sql}
+          order by d.rank
+          limit ?
+       ) c
+      order by s.position, c.rank`,
+    [sqlArray(stageIds), pipelineId, ...where.params, options.limit + 1],
+  );
+  return {
+    pipelineId,
+    stages: pipeline.stages.map((stage) => {
+      const own = sums.filter((sum) => sum.stage_id === stage.id);
+      const page = cards.filter((card) => card.stage_id === stage.id);
+      const shown = page.slice(0, options.limit);
+      return {
+        id: stage.id,
+        name: stage.name,
+        probability: stage.probability,
+        color: stage.color,
+        outcome: stage.outcome,
+        count: own.reduce((total, sum) => total + sum.n, 0),
+        sums: own.map((sum) => ({
+          currency: sum.currency,
+          value: formatAmount(sum.value, sum.currency),
+          weighted: formatAmount(roundDecimal(sum.weighted, 6), sum.currency),
+        })),
+        items: shown.map(cardView),
+        nextCursor: page.length > options.limit ? encodeCursor([shown.at(-1)?.rank]) : null,
+      };
+    }),
+  };
+}
+
+/** The next cards of one column after a cursor. */
+export async function stagePage(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+  stageId: string,
+  options: { filters: readonly FilterNode[]; limit: number; cursor?: string | undefined },
+): Promise<{ items: CardView[]; nextCursor: string | null }> {
+  const pipeline = await getPipeline(em, pipelineId);
+  if (!pipeline.stages.some((stage) => stage.id === stageId)) {
+    throw unprocessable(
+      'stage_not_in_pipeline',
+      'The stage is not in the pipeline',
+      `Pipeline ${pipeline.name} has no active stage ${stageId}.`,
+      '#/stageId',
+      'an active stage of the pipeline',
+    );
+  }
+  const after = decodeCursor(options.cursor, 1) as [unknown] | undefined;
+  if (after && typeof after[0] !== 'string') {
+    throw new AppError({
+      status: 400,
+      code: 'invalid_cursor',
+      title: 'The cursor is not valid',
+      detail: 'The cursor is not one this API issued for this stage; start again without a cursor.',
+      errors: [{ in: 'query', pointer: '#/cursor', detail: 'not a cursor of this stage' }],
+    });
+  }
+  const where = await cardConditions(em, principal, options.filters);
+  const rows = await sqlIn<CardRow>(
+    em,
+    `select d.stage_id, ${CARD_COLUMNS}
+       from deal d
+       left join person p on p.id = d.person_id
+       left join organization o on o.id = d.organization_id
+      where ${OPEN_IN_PIPELINE} and d.stage_id = ? and ${where.sql} ${after ? 'and d.rank > ?' : ''}
+      order by d.rank
+      limit ?`,
+    [pipelineId, stageId, ...where.params, ...(after ? [after[0]] : []), options.limit + 1],
+  );
+  const shown = rows.slice(0, options.limit);
+  return {
+    items: shown.map(cardView),
+    nextCursor: rows.length > options.limit ? encodeCursor([shown.at(-1)?.rank]) : null,
+  };
+}
+
+interface TargetStage {
+  id: string;
+  pipeline_id: string;
+  name: string;
+  probability: number;
+  outcome: 'won' | 'lost' | null;
+  archived_at: string | null;
+}
+
+/**
+ * The rank of a card placed in a column: right after or before a neighbour the caller may see,
+ * at the top or bottom, or (no place given) its own rank when it stays in the column and the
+ * top when it enters. The column is locked, so concurrent moves into it take turns.
+ */
+async function rankIn(
+  em: EntityManager,
+  principal: Principal,
+  deal: { id: string; rank: string; pipelineId: string; stageId: string; open: boolean },
+  stageId: string,
+  move: Move,
+): Promise<string> {
+  const column = `d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and d.stage_id = ?
+    and d.status = 'open' and d.deleted_at is null and d.id <> ?`;
+  const columnParams = [deal.pipelineId, stageId, deal.id];
+  const neighbour = move.afterId ?? move.beforeId;
+  if (neighbour) {
+    const pointer = move.afterId ? '#/afterId' : '#/beforeId';
+    if (neighbour === deal.id) {
+      throw unprocessable(
+        'invalid_neighbour',
+        'A card cannot be its own neighbour',
+        'Name another card as afterId or beforeId.',
+        pointer,
+        'the card itself',
+      );
+    }
+    const visible = await dealVisibility(principal);
+    const [row] = await sqlIn<{ anchor: string; other: string | null }>(
+      em,
+      move.afterId
+        ? `select d.rank as anchor,
+                  (select min(n.rank) from deal n where ${column.replaceAll('d.', 'n.')} and n.rank > d.rank) as other
+             from deal d where ${column} and d.id = ? and ${visible.sql}`
+        : `select d.rank as anchor,
+                  (select max(n.rank) from deal n where ${column.replaceAll('d.', 'n.')} and n.rank < d.rank) as other
+             from deal d where ${column} and d.id = ? and ${visible.sql}`,
+      [...columnParams, ...columnParams, neighbour, ...visible.params],
+    );
+    if (!row) {
+      throw unprocessable(
+        'invalid_neighbour',
+        'Not a card of the stage',
+        `${neighbour} is not an open deal you may see in the target stage; name a card of that column, or send position.`,
+        pointer,
+        'not a card of the target stage',
+      );
+    }
+    return move.afterId ? rankBetween(row.anchor, row.other) : rankBetween(row.other, row.anchor);
+  }
+  const position = move.position ?? (deal.open && deal.stageId === stageId ? undefined : 'top');
+  if (position === undefined) return deal.rank;
+  const [edge] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select ${position === 'top' ? 'min' : 'max'}(d.rank) as rank from deal d where ${column}`,
+    columnParams,
+  );
+  return position === 'top' ? rankBetween(null, edge?.rank ?? null) : rankBetween(edge?.rank ?? null, null);
+}
+
+/** Moves a card to a stage of its pipeline and a place in that column (If-Match). */
+export async function moveDeal(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  move: Move,
+  expectedVersion: number | undefined,
+): Promise<DealView> {
+  const current = await loadDeal(em, principal, id, { lock: true });
+  checkVersion(current, expectedVersion, `Deal ${current.title}`);
+  const [stage] = await sqlIn<TargetStage>(
+    em,
+    'select id, pipeline_id, name, probability, outcome, archived_at from pipeline_stage where id = ? for no key update',
+    [move.stageId],
+  );
+  if (!stage || stage.archived_at || stage.pipeline_id !== current.pipeline_id) {
+    throw unprocessable(
+      'stage_not_in_pipeline',
+      "Not a stage of the deal's pipeline",
+      `A card moves within its pipeline: ${move.stageId} is not an active stage of pipeline ${current.pipeline_id}. To move the deal to another pipeline, PATCH it with pipelineId and stageId.`,
+      '#/stageId',
+      "an active stage of the deal's pipeline",
+    );
+  }
+  const target = {
+    pipelineId: stage.pipeline_id,
+    id: stage.id,
+    name: stage.name,
+    probability: stage.probability,
+    outcome: stage.outcome,
+  };
+  const status = statusAfter({ status: current.status, stageId: current.stage_id }, target, undefined);
+  const lost = await lostFields(
+    em,
+    status,
+    { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
+    {
+      ...(move.lostReasonId ? { lostReasonId: move.lostReasonId } : {}),
+      ...(move.lostNote ? { lostNote: move.lostNote } : {}),
+    },
+  );
+  const rank =
+    status === 'open'
+      ? await rankIn(
+          em,
+          principal,
+          {
+            id,
+            rank: current.rank,
+            pipelineId: current.pipeline_id,
+            stageId: current.stage_id,
+            open: current.status === 'open',
+          },
+          stage.id,
+          move,
+        )
+      : current.rank;
+  const [written] = await sqlIn<
+    Pick<DealRow, 'version' | 'updated_at' | 'updated_by' | 'closed_at' | 'stage_entered_at'>
+  >(
+    em,
+    `update deal set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
+            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
+            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
+            version = version + 1, updated_at = now(), updated_by = ?
+      where id = ?
+      returning version, updated_at, updated_by, closed_at, stage_entered_at`,
+    [stage.id, status, lost.lostReasonId, lost.lostNote, rank, status, stage.id, principal.userId ?? null, id],
+  );
+  const moved: DealRow = {
+    ...current,
+    ...(written as NonNullable<typeof written>),
+    stage_id: stage.id,
+    stage_name: stage.name,
+    probability: stage.probability,
+    stage_outcome: stage.outcome,
+    status,
+    lost_reason_id: lost.lostReasonId,
+    lost_note: lost.lostNote,
+    rank,
+  };
+  const changes = diffSnapshots(snapshot(current), snapshot(moved));
+  if (changes.length > 0) {
+    // The stage change and each changed field's history in one statement: this runs on every drop.
+    const stageChanged = stage.id !== current.stage_id;
+    const changeId = newId();
+    await sqlIn(
+      em,
+      `with stage_change as (
+         insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
+         select ?, crm_current_tenant(), ?, ?, ?, ?, ? where ?
+       )
+       insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
+       select h.id, crm_current_tenant(), 'deal', ?, ?, 'update', h.field, h.before, h.after, ?
+         from jsonb_to_recordset(?::jsonb) as h(id uuid, field text, before jsonb, after jsonb)`,
+      [
+        newId(),
+        id,
+        current.pipeline_id,
+        current.stage_id,
+        stage.id,
+        principal.userId ?? null,
+        stageChanged,
+        id,
+        changeId,
+        principal.userId ?? null,
+        JSON.stringify(changes.map((change) => ({ id: newId(), ...change }))),
+      ],
+    );
+  }
+  return dealView(moved, (await tagsOf(em, 'deal', [id])).get(id));
+}

@@ -1,0 +1,126 @@
+// The deals API contract (D2): a sales process with a person, an organization or a business
+// contact, a value in a currency, an owner, a pipeline stage and a status.
+import { z } from 'zod';
+import { FilterQueryParam } from '../../http/filters.ts';
+import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { TagViewSchema } from '../tags/tags.schemas.ts';
+import { isCurrency } from './money.ts';
+
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+export type DealStatus = (typeof DEAL_STATUSES)[number];
+
+const Amount = z.string({ error: 'a decimal amount as a string, e.g. "1250.00"' }).trim().meta({
+  description: 'Decimal as a string, e.g. "1250.00"; at most the currency\'s decimal places',
+  example: '1250.00',
+});
+const Currency = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCurrency, 'an ISO 4217 currency code such as EUR, CHF or USD')
+  .meta({ description: 'ISO 4217 code; the organisation default (EUR) when left out' });
+const Title = z.string().trim().min(1, 'a deal needs a title').max(200, 'at most 200 characters');
+const LostNote = z
+  .string()
+  .trim()
+  .max(2000, 'at most 2000 characters')
+  .nullable()
+  .transform((value) => (value === '' ? null : value));
+const CustomFields = z.record(z.string(), z.unknown()).meta({ description: 'Values of custom fields by key' });
+
+const dealFields = {
+  title: Title,
+  value: Amount.optional(),
+  currency: Currency.optional(),
+  pipelineId: z.uuid().optional().meta({ description: "Default: the stage's pipeline, or the default deal pipeline" }),
+  stageId: z.uuid().optional().meta({ description: "Default: the pipeline's first stage" }),
+  personId: z.uuid().nullable().optional(),
+  organizationId: z.uuid().nullable().optional(),
+  businessContactId: z.uuid().nullable().optional(),
+  ownerId: z.uuid().nullable().optional().meta({ description: 'Default: the caller' }),
+  expectedCloseDate: z.iso.date('a date like 2026-12-31').nullable().optional(),
+  status: z.enum(DEAL_STATUSES).optional(),
+  lostReasonId: z.uuid().nullable().optional().meta({ description: 'An active deal lost reason; needed when lost' }),
+  lostNote: LostNote.optional(),
+  customFields: CustomFields.optional(),
+};
+
+export const CreateDealSchema = z
+  .object(dealFields)
+  .strict()
+  .meta({ id: 'CreateDeal', description: 'A deal needs a person, an organization or a business contact' });
+export type CreateDeal = z.output<typeof CreateDealSchema>;
+
+export const UpdateDealSchema = z
+  .object({ ...dealFields, title: Title.optional() })
+  .strict()
+  .meta({ id: 'UpdateDeal', description: 'Fields sent replace, null clears' });
+export type UpdateDeal = z.output<typeof UpdateDealSchema>;
+
+export const DealSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    value: z.string().meta({ description: 'Decimal string with the currency\'s decimal places, e.g. "1250.00"' }),
+    currency: z.string(),
+    pipelineId: z.uuid(),
+    stageId: z.uuid(),
+    stageName: z.string(),
+    probability: z.number().int().meta({ description: "The stage's win probability in percent" }),
+    personId: z.uuid().nullable(),
+    personName: z.string().nullable(),
+    organizationId: z.uuid().nullable(),
+    organizationName: z.string().nullable(),
+    businessContactId: z.uuid().nullable(),
+    ownerId: z.uuid().nullable(),
+    expectedCloseDate: z.iso.date().nullable(),
+    status: z.enum(DEAL_STATUSES),
+    lostReasonId: z.uuid().nullable(),
+    lostNote: z.string().nullable(),
+    closedAt: z.iso.datetime().nullable(),
+    stageEnteredAt: z.iso.datetime(),
+    customFields: CustomFields,
+    tags: z.array(TagViewSchema),
+    version: z.number().int(),
+    createdAt: z.iso.datetime(),
+    createdBy: z.uuid().nullable(),
+    updatedAt: z.iso.datetime(),
+    updatedBy: z.uuid().nullable(),
+    deletedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Deal' });
+export type DealView = z.infer<typeof DealSchema>;
+
+export const DealsPageSchema = pageOf(DealSchema, 'DealsPage');
+
+export const DealListQuerySchema = PageQuerySchema.extend({
+  sort: z
+    .enum(['-updatedAt', 'title', 'expectedCloseDate'])
+    .default('-updatedAt')
+    .meta({ description: '-updatedAt (newest change first), title (A–Z) or expectedCloseDate (soonest first)' }),
+  filter: FilterQueryParam.optional(),
+  savedFilterId: z.uuid().optional().meta({ description: 'A saved filter of deals; combined with filter by AND' }),
+  pipelineId: z.uuid().optional(),
+  stageId: z.uuid().optional(),
+  status: z.enum(DEAL_STATUSES).optional(),
+  ownerId: z.uuid().optional(),
+  personId: z.uuid().optional(),
+  organizationId: z.uuid().optional(),
+});
+export type DealListQuery = z.output<typeof DealListQuerySchema>;
+
+export const StageChangeSchema = z
+  .object({
+    id: z.uuid(),
+    pipelineId: z.uuid(),
+    fromStageId: z.uuid().nullable(),
+    fromStageName: z.string().nullable(),
+    toStageId: z.uuid(),
+    toStageName: z.string(),
+    changedAt: z.iso.datetime(),
+    changedBy: z.uuid().nullable(),
+  })
+  .meta({ id: 'DealStageChange' });
+export type StageChangeView = z.infer<typeof StageChangeSchema>;
+
+export const DealParamsSchema = z.object({ id: z.uuid() });

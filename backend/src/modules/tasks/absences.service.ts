@@ -1,0 +1,520 @@
+// Absences with a substitute (T2): while a user is away, their open tasks and every task newly
+// assigned to them go to the substitute; both see why (the task's substitution). Handing over
+// is set-based and idempotent, so the periodic job may run it as often as it likes.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import type { Principal } from '../../http/principal.ts';
+import { notify } from '../../notifications/outbox.ts';
+import type { Snapshot } from '../../records/history.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { Tenant } from '../identity/tenant.entity.ts';
+import { Absence } from './task.entity.ts';
+import { afterSetBasedChange, inactiveUser, iso, type MovedTaskRow, requireActiveUser } from './task-access.ts';
+import type { AbsenceView, CreateAbsence, UpdateAbsence } from './tasks.schemas.ts';
+
+// ---- who does a task now ----------------------------------------------------------------
+
+export interface Assignment {
+  assigneeId: string;
+  /** Set when the user is away and the task goes to their substitute. */
+  substitution: { forUserId: string; absenceId: string; until: string } | null;
+}
+
+/** SQL: the absence `x` is under way (begun, not over, not returned from). */
+const UNDER_WAY = 'x.deleted_at is null and x.returned_at is null and x.starts_at <= now() and x.ends_at > now()';
+
+async function assignmentRow(em: EntityManager, userId: string) {
+  const [row] = await sqlIn<{
+    active: boolean;
+    absence_id: string | null;
+    substitute_id: string | null;
+    ends_at: string | null;
+  }>(
+    em,
+    `select u.active, a.id as absence_id, a.substitute_id, a.ends_at
+       from app_user u
+       left join lateral (
+         select x.id, x.substitute_id, x.ends_at from absence x
+           join app_user s on s.id = x.substitute_id and s.active
+          where x.tenant_id = crm_current_tenant() and x.user_id = u.id and ${UNDER_WAY}
+          order by x.starts_at desc limit 1) a on true
+      where u.id = ? and u.tenant_id = crm_current_tenant()`,
+    [userId],
+  );
+  return row;
+}
+
+/**
+ * Whom a task for `userId` goes to: the user, or their substitute while they are away. A user
+ * of another organisation or a deactivated one answers 422 with the pointer given.
+ */
+export async function assignmentFor(
+  em: EntityManager,
+  userId: string,
+  pointer: string,
+  role = 'assignee',
+): Promise<Assignment> {
+  const row = await assignmentRow(em, userId);
+  if (!row?.active) throw inactiveUser(userId, pointer, role, Boolean(row));
+  return toAssignment(userId, row);
+}
+
+/** Like assignmentFor, but a deactivated user keeps the task (returning a task to its delegator). */
+export async function assignmentBackTo(em: EntityManager, userId: string): Promise<Assignment> {
+  const row = await assignmentRow(em, userId);
+  return row?.active ? toAssignment(userId, row) : { assigneeId: userId, substitution: null };
+}
+
+function toAssignment(
+  userId: string,
+  row: { absence_id: string | null; substitute_id: string | null; ends_at: string | null },
+): Assignment {
+  if (!row.absence_id || !row.substitute_id) return { assigneeId: userId, substitution: null };
+  return {
+    assigneeId: row.substitute_id,
+    substitution: { forUserId: userId, absenceId: row.absence_id, until: iso(row.ends_at) as string },
+  };
+}
+
+// ---- hand-over ----------------------------------------------------------------------------
+
+interface MovedRow {
+  id: string;
+  title: string;
+  team_id: string | null;
+  status: MovedTaskRow['status'];
+  due_at: string | null;
+  remind_at: string | null;
+  absence_id: string;
+  from_user: string;
+  to_user: string;
+  old_substituted_for: string | null;
+  old_absence_id: string | null;
+  new_substituted_for: string | null;
+  new_absence_id: string | null;
+  until: string | null;
+}
+
+function movedTask(row: MovedRow): MovedTaskRow {
+  const before: Snapshot = {
+    assigneeId: row.from_user,
+    substitutedFor: row.old_substituted_for,
+    substitutionAbsenceId: row.old_absence_id,
+  };
+  const after: Snapshot = {
+    assigneeId: row.to_user,
+    substitutedFor: row.new_substituted_for,
+    substitutionAbsenceId: row.new_absence_id,
+  };
+  return { ...row, before, after };
+}
+
+function substitutedNotices(rows: readonly MovedRow[]) {
+  return rows.map((row) => ({
+    recipientId: row.to_user,
+    kind: 'task.substituted' as const,
+    payload: {
+      taskId: row.id,
+      title: row.title,
+      dueAt: iso(row.due_at),
+      forUserId: row.new_substituted_for,
+      absenceId: row.absence_id,
+      until: iso(row.until),
+    },
+    idempotencyKey: `task.substituted:${row.id}:${row.absence_id}:${row.to_user}`,
+  }));
+}
+
+/**
+ * Hands the open tasks of every absent user of the current tenant to their substitute: each
+ * absence that has begun, is not over and has not been handed over yet is claimed (so two
+ * runs at once hand over once), its user's open tasks move in one statement, with history,
+ * change events, a `task.substituted` notification per task and one `absence.handover` per
+ * absence for the substitute. Runs in the caller's tenant transaction; safe to repeat.
+ */
+export async function handOverStartedAbsences(em: EntityManager): Promise<{ absences: number; tasks: number }> {
+  const [result] = await sqlIn<{
+    absences: { id: string; user_id: string; substitute_id: string; ends_at: string }[];
+    tasks: MovedRow[];
+  }>(
+    em,
+    `with claimed as (
+       update absence x set handed_over_at = now()
+        where x.tenant_id = crm_current_tenant() and ${UNDER_WAY} and x.handed_over_at is null
+          and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)
+       returning x.id, x.user_id, x.substitute_id, x.ends_at
+     ), moved as (
+       update task t
+          set assignee_id = c.substitute_id, substituted_for = c.user_id, substitution_absence_id = c.id,
+              version = t.version + 1, updated_at = now()
+         from claimed c, task old
+        where old.id = t.id and t.tenant_id = crm_current_tenant() and t.assignee_id = c.user_id
+          and t.deleted_at is null and t.status not in ('done', 'cancelled')
+       returning t.id, t.title, t.team_id, t.status, t.due_at, t.remind_at, c.id as absence_id,
+                 c.user_id as from_user, c.substitute_id as to_user, old.substituted_for as old_substituted_for,
+                 old.substitution_absence_id as old_absence_id, c.user_id as new_substituted_for,
+                 c.id as new_absence_id, c.ends_at as until
+     )
+     select coalesce((select json_agg(c) from claimed c), '[]') as absences,
+            coalesce((select json_agg(m) from moved m), '[]') as tasks`,
+  );
+  const absences = result?.absences ?? [];
+  const tasks = result?.tasks ?? [];
+  if (absences.length === 0) return { absences: 0, tasks: 0 };
+  await afterSetBasedChange(em, null, tasks.map(movedTask));
+  await notify(em, [
+    ...substitutedNotices(tasks),
+    ...absences.map((absence) => ({
+      recipientId: absence.substitute_id,
+      kind: 'absence.handover' as const,
+      payload: {
+        absenceId: absence.id,
+        forUserId: absence.user_id,
+        until: iso(absence.ends_at),
+        taskCount: tasks.filter((task) => task.absence_id === absence.id).length,
+      },
+      idempotencyKey: `absence.handover:${absence.id}:${absence.substitute_id}`,
+    })),
+  ]);
+  return { absences: absences.length, tasks: tasks.length };
+}
+
+/**
+ * The tenants with an absence to hand over now, for the periodic job to visit each with
+ * handOverStartedAbsences. Runs outside any tenant transaction, as the schema owner (under
+ * row-level security it would see the current tenant only); one probe of a small partial index.
+ */
+export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<string[]> {
+  const rows = await em.getConnection().execute<{ tenant_id: string }[]>(
+    `select distinct x.tenant_id from absence x
+      where ${UNDER_WAY} and x.handed_over_at is null
+        and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)`,
+  );
+  return rows.map((row) => row.tenant_id);
+}
+
+/** Moves the open tasks an absence handed to `fromUser` on to `toUser` (the substitute changed). */
+async function moveSubstitutedTasks(
+  em: EntityManager,
+  principal: Principal,
+  absence: Absence,
+  fromUser: string,
+): Promise<number> {
+  const tasks = await sqlIn<MovedRow>(
+    em,
+    `update task t set assignee_id = ?, version = t.version + 1, updated_at = now(), updated_by = ?
+       from task old
+      where old.id = t.id and t.substitution_absence_id = ? and t.assignee_id = ?
+        and t.deleted_at is null and t.status not in ('done', 'cancelled')
+      returning t.id, t.title, t.team_id, t.status, t.due_at, t.remind_at, t.substitution_absence_id as absence_id,
+                old.assignee_id as from_user, t.assignee_id as to_user, old.substituted_for as old_substituted_for,
+                old.substitution_absence_id as old_absence_id, t.substituted_for as new_substituted_for,
+                t.substitution_absence_id as new_absence_id, ?::timestamptz as until`,
+    [absence.substituteId, principal.userId ?? null, absence.id, fromUser, absence.endsAt.toISOString()],
+  );
+  await afterSetBasedChange(em, principal.userId ?? null, tasks.map(movedTask));
+  await notify(em, [
+    ...substitutedNotices(tasks),
+    {
+      recipientId: absence.substituteId,
+      kind: 'absence.handover',
+      payload: {
+        absenceId: absence.id,
+        forUserId: absence.userId,
+        until: absence.endsAt.toISOString(),
+        taskCount: tasks.length,
+      },
+      idempotencyKey: `absence.handover:${absence.id}:${absence.substituteId}`,
+    },
+  ]);
+  return tasks.length;
+}
+
+// ---- absences -----------------------------------------------------------------------------
+
+const ABSENCE_SELECT = `select x.*, (${UNDER_WAY}) as active from absence x`;
+
+interface AbsenceRow {
+  id: string;
+  user_id: string;
+  substitute_id: string;
+  starts_at: string;
+  ends_at: string;
+  note: string | null;
+  active: boolean;
+  handed_over_at: string | null;
+  returned_at: string | null;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+function absenceView(row: AbsenceRow): AbsenceView {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    substituteId: row.substitute_id,
+    from: iso(row.starts_at) as string,
+    to: iso(row.ends_at) as string,
+    note: row.note,
+    active: row.active,
+    handedOverAt: iso(row.handed_over_at),
+    returnedAt: iso(row.returned_at),
+    version: row.version,
+    createdAt: iso(row.created_at) as string,
+    createdBy: row.created_by,
+    updatedAt: iso(row.updated_at) as string,
+  };
+}
+
+export async function getAbsenceView(em: EntityManager, id: string): Promise<AbsenceView> {
+  const [row] = await sqlIn<AbsenceRow>(em, `${ABSENCE_SELECT} where x.id = ? and x.deleted_at is null`, [id]);
+  if (!row) throw notFound(`There is no absence ${id}.`);
+  return absenceView(row);
+}
+
+/** The user whose absences an admin manages: 404 unless they are of the admin's organisation. */
+export async function requireUserOfTenant(em: EntityManager, userId: string): Promise<void> {
+  const rows = await sqlIn(em, 'select 1 from app_user where id = ? and tenant_id = crm_current_tenant()', [userId]);
+  if (rows.length === 0) throw notFound(`There is no user ${userId} in your organisation.`);
+}
+
+export async function listAbsences(
+  em: EntityManager,
+  userId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ items: AbsenceView[]; nextCursor: string | null }> {
+  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
+  const rows = await sqlIn<AbsenceRow>(
+    em,
+    `${ABSENCE_SELECT}
+      where x.tenant_id = crm_current_tenant() and x.user_id = ? and x.deleted_at is null
+        ${after ? 'and (x.ends_at, x.id) < (?::timestamptz, ?::uuid)' : ''}
+      order by x.ends_at desc, x.id desc limit ?`,
+    [userId, ...(after ?? []), options.limit + 1],
+  );
+  const hasMore = rows.length > options.limit;
+  const shown = hasMore ? rows.slice(0, options.limit) : rows;
+  const last = shown.at(-1);
+  return {
+    items: shown.map(absenceView),
+    nextCursor: hasMore && last ? encodeCursor([iso(last.ends_at), last.id]) : null,
+  };
+}
+
+async function checkSubstitute(em: EntityManager, userId: string, substituteId: string): Promise<void> {
+  if (substituteId === userId) {
+    throw new AppError({
+      status: 422,
+      code: 'substitute_is_self',
+      title: 'Nobody can substitute for themselves',
+      detail: 'Choose a colleague as substitute; your tasks go to them while you are away.',
+      errors: [{ in: 'body', pointer: '#/substituteId', detail: 'the absent user themself' }],
+    });
+  }
+  await requireActiveUser(em, substituteId, '#/substituteId', 'substitute');
+}
+
+async function checkNoOverlap(
+  em: EntityManager,
+  absence: { userId: string; startsAt: Date; endsAt: Date; id?: string },
+): Promise<void> {
+  const [clash] = await sqlIn<{ id: string; starts_at: string; ends_at: string }>(
+    em,
+    `select x.id, x.starts_at, x.ends_at from absence x
+      where x.tenant_id = crm_current_tenant() and x.user_id = ? and x.deleted_at is null and x.returned_at is null
+        and x.starts_at < ?::timestamptz and x.ends_at > ?::timestamptz and x.id <> ?::uuid
+      limit 1`,
+    [
+      absence.userId,
+      absence.endsAt.toISOString(),
+      absence.startsAt.toISOString(),
+      absence.id ?? '00000000-0000-0000-0000-000000000000',
+    ],
+  );
+  if (clash) {
+    throw new AppError({
+      status: 409,
+      code: 'absence_overlaps',
+      title: 'Overlaps another absence',
+      detail: `An absence from ${iso(clash.starts_at)} to ${iso(clash.ends_at)} overlaps this one; change that one instead.`,
+      extensions: { absenceId: clash.id },
+    });
+  }
+}
+
+export async function createAbsence(
+  em: EntityManager,
+  principal: Principal,
+  userId: string,
+  input: CreateAbsence,
+): Promise<AbsenceView> {
+  await checkSubstitute(em, userId, input.substituteId);
+  const startsAt = new Date(input.from);
+  const endsAt = new Date(input.to);
+  await checkNoOverlap(em, { userId, startsAt, endsAt });
+  const absence = em.create(Absence, {
+    tenant: em.getReference(Tenant, principal.tenantId),
+    userId,
+    substituteId: input.substituteId,
+    startsAt,
+    endsAt,
+    note: input.note ?? null,
+    createdBy: principal.userId ?? null,
+    updatedBy: principal.userId ?? null,
+  });
+  await em.flush();
+  // An absence that has already begun hands over at once, not at the job's next run.
+  await handOverStartedAbsences(em);
+  return getAbsenceView(em, absence.id);
+}
+
+async function findAbsence(em: EntityManager, userId: string, id: string): Promise<Absence> {
+  const absence = await em.findOne(Absence, { id, userId });
+  if (!absence) throw notFound(`There is no absence ${id} of this user.`);
+  return absence;
+}
+
+async function hasBegun(em: EntityManager, absence: Absence): Promise<{ begun: boolean; over: boolean }> {
+  const [row] = await sqlIn<{ begun: boolean; over: boolean }>(
+    em,
+    'select starts_at <= now() as begun, ends_at <= now() as over from absence where id = ?',
+    [absence.id],
+  );
+  return row ?? { begun: false, over: false };
+}
+
+function absenceOver(): AppError {
+  return new AppError({
+    status: 409,
+    code: 'absence_over',
+    title: 'You are back already',
+    detail: 'This absence has been ended by returning; record a new absence instead.',
+  });
+}
+
+export async function updateAbsence(
+  em: EntityManager,
+  principal: Principal,
+  userId: string,
+  id: string,
+  patch: UpdateAbsence,
+  expectedVersion: number | undefined,
+): Promise<AbsenceView> {
+  const absence = await findAbsence(em, userId, id);
+  checkVersion(absence, expectedVersion, 'The absence');
+  if (absence.returnedAt) throw absenceOver();
+  const { begun } = await hasBegun(em, absence);
+  const startsAt = patch.from !== undefined ? new Date(patch.from) : absence.startsAt;
+  const endsAt = patch.to !== undefined ? new Date(patch.to) : absence.endsAt;
+  if (begun && startsAt.getTime() !== absence.startsAt.getTime()) {
+    throw new AppError({
+      status: 409,
+      code: 'absence_begun',
+      title: 'The absence has begun',
+      detail: 'An absence that has begun keeps its start; change its end, or return from it.',
+      errors: [{ in: 'body', pointer: '#/from', detail: 'cannot change once begun' }],
+    });
+  }
+  if (endsAt <= startsAt) {
+    throw new AppError({
+      status: 422,
+      code: 'absence_ends_before_start',
+      title: 'The absence would end before it begins',
+      detail: `The absence begins ${startsAt.toISOString()}; its end must be later.`,
+      errors: [{ in: 'body', pointer: patch.to !== undefined ? '#/to' : '#/from', detail: 'end before start' }],
+    });
+  }
+  if (patch.substituteId !== undefined) await checkSubstitute(em, userId, patch.substituteId);
+  await checkNoOverlap(em, { userId, startsAt, endsAt, id });
+  const previousSubstitute = absence.substituteId;
+  absence.startsAt = startsAt;
+  absence.endsAt = endsAt;
+  if (patch.substituteId !== undefined) absence.substituteId = patch.substituteId;
+  if (patch.note !== undefined) absence.note = patch.note;
+  absence.updatedBy = principal.userId ?? null;
+  await em.flush();
+  if (absence.handedOverAt && previousSubstitute !== absence.substituteId) {
+    await moveSubstitutedTasks(em, principal, absence, previousSubstitute);
+  }
+  await handOverStartedAbsences(em);
+  return getAbsenceView(em, absence.id);
+}
+
+/** Deletes an absence that has not begun (or is over); one under way is ended by returning. */
+export async function deleteAbsence(
+  em: EntityManager,
+  principal: Principal,
+  userId: string,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const absence = await findAbsence(em, userId, id);
+  checkVersion(absence, expectedVersion, 'The absence');
+  const { begun, over } = await hasBegun(em, absence);
+  if (begun && !over && !absence.returnedAt) {
+    throw new AppError({
+      status: 409,
+      code: 'absence_under_way',
+      title: 'The absence is under way',
+      detail: 'Return from it instead (POST …/return), choosing whether your open tasks come back to you.',
+    });
+  }
+  absence.deletedAt = new Date();
+  absence.deletedBy = principal.userId ?? null;
+  await em.flush();
+}
+
+/**
+ * Ends an absence: from now on tasks for the user go to them again. With giveBack, the tasks
+ * the absence handed to the substitute that are still open come back.
+ */
+export async function returnFromAbsence(
+  em: EntityManager,
+  principal: Principal,
+  userId: string,
+  id: string,
+  giveBack: boolean,
+): Promise<{ absence: AbsenceView; returnedTasks: number }> {
+  const absence = await findAbsence(em, userId, id);
+  if (absence.returnedAt) throw absenceOver();
+  const { begun } = await hasBegun(em, absence);
+  if (!begun) {
+    throw new AppError({
+      status: 409,
+      code: 'absence_not_begun',
+      title: 'The absence has not begun',
+      detail: 'You cannot return from an absence that has not begun; delete it instead.',
+    });
+  }
+  const ended = await sqlIn(
+    em,
+    `update absence set returned_at = now(), version = version + 1, updated_at = now(), updated_by = ?
+      where id = ? and returned_at is null returning id`,
+    [principal.userId ?? null, absence.id],
+  );
+  if (ended.length === 0) throw absenceOver();
+  let returnedTasks = 0;
+  if (giveBack) {
+    const tasks = await sqlIn<MovedRow>(
+      em,
+      `update task t
+          set assignee_id = t.substituted_for, substituted_for = null, substitution_absence_id = null,
+              version = t.version + 1, updated_at = now(), updated_by = ?
+         from task old
+        where old.id = t.id and t.tenant_id = crm_current_tenant() and t.substitution_absence_id = ?
+          and t.substituted_for = ? and t.deleted_at is null and t.status not in ('done', 'cancelled')
+        returning t.id, t.title, t.team_id, t.status, t.due_at, t.remind_at, old.substitution_absence_id as absence_id,
+                  old.assignee_id as from_user, t.assignee_id as to_user, old.substituted_for as old_substituted_for,
+                  old.substitution_absence_id as old_absence_id, null::uuid as new_substituted_for,
+                  null::uuid as new_absence_id, null::timestamptz as until`,
+      [principal.userId ?? null, absence.id, userId],
+    );
+    await afterSetBasedChange(em, principal.userId ?? null, tasks.map(movedTask));
+    returnedTasks = tasks.length;
+  }
+  return { absence: await getAbsenceView(em, absence.id), returnedTasks };
+}

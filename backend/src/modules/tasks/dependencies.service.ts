@@ -1,0 +1,383 @@
+// Task order and dependencies (T3): a task can wait for others (never in a circle), cannot be
+// done while it waits, and its assignee hears when the last prerequisite is finished; the
+// personal order is a fractional rank, so moving a task renumbers nothing.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
+import type { Principal } from '../../http/principal.ts';
+import { notify } from '../../notifications/outbox.ts';
+import { pgArray } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { rankBetween } from './rank.ts';
+import type { Task } from './task.entity.ts';
+import {
+  commitTask,
+  findVisibleTask,
+  OPEN_TASK,
+  taskSnapshot,
+  taskState,
+  viewOfTask,
+  visibleTask,
+} from './task-access.ts';
+import type { TaskView } from './tasks.schemas.ts';
+
+interface TitledTask {
+  id: string;
+  title: string;
+}
+
+const quoted = (tasks: readonly TitledTask[]) => tasks.map((task) => `"${task.title}"`);
+
+// ---- completion -----------------------------------------------------------------------------
+
+/** 409 naming the prerequisites that are neither done nor cancelled, if there are any. */
+export async function requireNoOpenPrerequisites(em: EntityManager, task: Task): Promise<void> {
+  const open = await sqlIn<TitledTask & { status: string }>(
+    em,
+    `select t.id, t.title, t.status from task_dependency d join task t on t.id = d.depends_on_id
+      where d.tenant_id = crm_current_tenant() and d.task_id = ? and t.deleted_at is null and ${OPEN_TASK}
+      order by t.title, t.id`,
+    [task.id],
+  );
+  if (open.length === 0) return;
+  throw new AppError({
+    status: 409,
+    code: 'open_prerequisites',
+    title: 'The task waits for other tasks',
+    detail: `"${task.title}" cannot be done while it waits for ${quoted(open).join(', ')}. Finish or cancel ${open.length === 1 ? 'that task' : 'those tasks'} first, or remove the dependency.`,
+    extensions: { prerequisites: open },
+  });
+}
+
+/**
+ * Tells the assignee (or else the owner) of every task that waited for `finished` and now waits
+ * for nothing open. The key names the finishing write, so each finish notifies once.
+ */
+export async function notifyUnblocked(em: EntityManager, finished: Task): Promise<void> {
+  const waiting = await sqlIn<TitledTask & { recipient: string | null }>(
+    em,
+    `select t.id, t.title, coalesce(t.assignee_id, t.owner_id) as recipient
+       from task_dependency d join task t on t.id = d.task_id
+      where d.tenant_id = crm_current_tenant() and d.depends_on_id = ? and t.deleted_at is null and ${OPEN_TASK}
+        and not exists (select 1 from task_dependency d2 join task p on p.id = d2.depends_on_id
+                         where d2.task_id = t.id and p.deleted_at is null and p.status not in ('done', 'cancelled'))`,
+    [finished.id],
+  );
+  await notify(
+    em,
+    waiting.flatMap((task) =>
+      task.recipient
+        ? [
+            {
+              recipientId: task.recipient,
+              kind: 'task.prerequisites_done' as const,
+              payload: {
+                taskId: task.id,
+                title: task.title,
+                prerequisiteId: finished.id,
+                prerequisiteTitle: finished.title,
+                prerequisiteStatus: finished.status,
+              },
+              idempotencyKey: `task.prerequisites_done:${task.id}:${finished.id}:${finished.version}`,
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+// ---- dependencies ---------------------------------------------------------------------------
+
+/** Dependency writes of a tenant take turns, so that two of them cannot close a circle between them. */
+async function lockDependencies(em: EntityManager): Promise<void> {
+  await sqlIn(em, "select pg_advisory_xact_lock(hashtext('task_dependency'), hashtext(crm_current_tenant()::text))");
+}
+
+/** 422 naming the first of the tasks that is not a task the caller may see outside the trash. */
+async function requirePrerequisites(
+  em: EntityManager,
+  principal: Principal,
+  ids: readonly string[],
+  pointerOf: (index: number) => string,
+): Promise<Map<string, TitledTask>> {
+  const visible = await visibleTask(principal);
+  const rows = await sqlIn<TitledTask>(
+    em,
+    `select t.id, t.title from task t
+      where t.id = any(?::uuid[]) and t.tenant_id = crm_current_tenant() and t.deleted_at is null and ${visible.sql}`,
+    [pgArray([...ids]), ...visible.params],
+  );
+  const found = new Map(rows.map((row) => [row.id, row]));
+  const index = ids.findIndex((id) => !found.has(id));
+  if (index >= 0) {
+    throw new AppError({
+      status: 422,
+      code: 'unknown_task',
+      title: 'Unknown task',
+      detail: `There is no task ${ids[index]} in your organisation that you may see, or it is in the trash.`,
+      errors: [{ in: 'body', pointer: pointerOf(index), detail: 'no such task' }],
+    });
+  }
+  return found;
+}
+
+/**
+ * 422 naming the circle if `task` waited for `prerequisites`: walks from them along existing
+ * dependencies (a recursive CTE over distinct edges) and, if the walk reaches the task, follows
+ * the edges back to name the tasks in order.
+ */
+async function refuseCycles(
+  em: EntityManager,
+  task: Task,
+  prerequisites: readonly string[],
+  pointerOf: (index: number) => string,
+): Promise<void> {
+  const self = prerequisites.indexOf(task.id);
+  if (self >= 0) throw cycleError([task, task], pointerOf(self));
+  if (prerequisites.length === 0) return;
+  const reached = await sqlIn<{ id: string; parent: string; title: string }>(
+    em,
+    `with recursive reach(id, parent) as (
+       select p, ?::uuid from unnest(?::uuid[]) as p
+       union
+       select d.depends_on_id, d.task_id from task_dependency d join reach r on d.task_id = r.id
+        where r.id <> ?::uuid and d.tenant_id = crm_current_tenant()
+     )
+     select r.id, r.parent, t.title from reach r join task t on t.id = r.id`,
+    [task.id, pgArray([...prerequisites]), task.id],
+  );
+  if (!reached.some((row) => row.id === task.id)) return;
+  const titles = new Map(reached.map((row) => [row.id, row.title]));
+  const parents = new Map<string, string[]>();
+  for (const row of reached) parents.set(row.id, [...(parents.get(row.id) ?? []), row.parent]);
+  // Back from the task to one of the new prerequisites; the existing graph has no circle, so this ends.
+  const back: string[] = [task.id];
+  let current = task.id;
+  for (let step = 0; step <= reached.length; step += 1) {
+    const candidates = parents.get(current) ?? [];
+    if (current !== task.id && candidates.includes(task.id)) break;
+    const next = candidates.find((candidate) => candidate !== task.id && !back.includes(candidate));
+    if (!next) break;
+    back.push(next);
+    current = next;
+  }
+  const circle = [task.id, ...back.slice(1).reverse(), task.id].map((id) => ({
+    id,
+    title: id === task.id ? task.title : (titles.get(id) ?? id),
+  }));
+  throw cycleError(circle, pointerOf(Math.max(0, prerequisites.indexOf(circle[1]?.id ?? ''))));
+}
+
+function cycleError(circle: readonly TitledTask[], pointer: string): AppError {
+  return new AppError({
+    status: 422,
+    code: 'dependency_cycle',
+    title: 'The tasks would wait for each other',
+    detail: `${quoted(circle).join(' waits for ')}: tasks waiting in a circle could never be done. Leave out one of these dependencies.`,
+    errors: [{ in: 'body', pointer, detail: 'closes a circle of dependencies' }],
+    extensions: { cycle: circle.map((task) => ({ id: task.id, title: task.title })) },
+  });
+}
+
+async function prerequisiteIds(em: EntityManager, taskId: string): Promise<string[]> {
+  const rows = await sqlIn<{ depends_on_id: string }>(
+    em,
+    'select depends_on_id from task_dependency where tenant_id = crm_current_tenant() and task_id = ? order by depends_on_id',
+    [taskId],
+  );
+  return rows.map((row) => row.depends_on_id);
+}
+
+async function writeDependencies(
+  em: EntityManager,
+  principal: Principal,
+  task: Task,
+  before: string[],
+  wanted: string[],
+): Promise<TaskView> {
+  const after = [...new Set(wanted)].sort();
+  const removed = before.filter((id) => !after.includes(id));
+  const added = after.filter((id) => !before.includes(id));
+  if (removed.length === 0 && added.length === 0) return viewOfTask(em, task.id);
+  if (removed.length > 0) {
+    await sqlIn(em, 'delete from task_dependency where task_id = ? and depends_on_id = any(?::uuid[])', [
+      task.id,
+      pgArray(removed),
+    ]);
+  }
+  if (added.length > 0) {
+    await sqlIn(
+      em,
+      `insert into task_dependency (tenant_id, task_id, depends_on_id, created_by)
+       select crm_current_tenant(), ?, p, ? from unnest(?::uuid[]) as p on conflict do nothing`,
+      [task.id, principal.userId ?? null, pgArray(added)],
+    );
+  }
+  const state = taskState(task);
+  // The prerequisites are part of the task: its version moves with them.
+  task.updatedAt = new Date();
+  task.updatedBy = principal.userId ?? null;
+  await commitTask(em, principal, task, {
+    action: 'update',
+    before: { dependsOn: before },
+    after: { dependsOn: after },
+    state,
+  });
+  return viewOfTask(em, task.id);
+}
+
+/** Replaces the prerequisites of a task. */
+export async function setDependencies(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  taskIds: readonly string[],
+  expectedVersion: number | undefined,
+  pointerOf: (index: number) => string = (index) => `#/taskIds/${index}`,
+): Promise<TaskView> {
+  const task = await findVisibleTask(em, principal, id);
+  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  await lockDependencies(em);
+  const current = await prerequisiteIds(em, task.id);
+  const fresh = taskIds.filter((taskId) => !current.includes(taskId));
+  const self = taskIds.indexOf(task.id);
+  if (self >= 0) throw cycleError([task, task], pointerOf(self));
+  await requirePrerequisites(em, principal, fresh, (index) => pointerOf(taskIds.indexOf(fresh[index] as string)));
+  await refuseCycles(em, task, fresh, (index) => pointerOf(taskIds.indexOf(fresh[index] as string)));
+  return writeDependencies(em, principal, task, current, [...taskIds]);
+}
+
+export async function addDependency(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  dependsOnId: string,
+): Promise<TaskView> {
+  const task = await findVisibleTask(em, principal, id);
+  await lockDependencies(em);
+  const current = await prerequisiteIds(em, task.id);
+  if (current.includes(dependsOnId)) return viewOfTask(em, task.id);
+  if (dependsOnId === task.id) throw cycleError([task, task], '#/taskId');
+  await requirePrerequisites(em, principal, [dependsOnId], () => '#/taskId');
+  await refuseCycles(em, task, [dependsOnId], () => '#/taskId');
+  return writeDependencies(em, principal, task, current, [...current, dependsOnId]);
+}
+
+export async function removeDependency(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  dependsOnId: string,
+): Promise<TaskView> {
+  const task = await findVisibleTask(em, principal, id);
+  await lockDependencies(em);
+  const current = await prerequisiteIds(em, task.id);
+  if (!current.includes(dependsOnId)) {
+    throw new AppError({
+      status: 404,
+      code: 'not_found',
+      title: 'Not found',
+      detail: `Task "${task.title}" does not wait for task ${dependsOnId}.`,
+    });
+  }
+  return writeDependencies(
+    em,
+    principal,
+    task,
+    current,
+    current.filter((taskId) => taskId !== dependsOnId),
+  );
+}
+
+// ---- order ----------------------------------------------------------------------------------
+
+/** SQL and parameter of the list a task is ordered in: its assignee's, else its team's, else its owner's. */
+function orderScope(task: { assigneeId?: string | null; teamId?: string | null; ownerId?: string | null }): {
+  sql: string;
+  value: string | null;
+} {
+  if (task.assigneeId) return { sql: 'assignee_id = ?::uuid', value: task.assigneeId };
+  if (task.teamId) return { sql: 'team_id = ?::uuid and assignee_id is null', value: task.teamId };
+  return {
+    sql: 'owner_id is not distinct from ?::uuid and assignee_id is null and team_id is null',
+    value: task.ownerId ?? null,
+  };
+}
+
+/** The rank that puts a new task last in its list. */
+export async function rankAtEnd(
+  em: EntityManager,
+  task: { assigneeId?: string | null; teamId?: string | null; ownerId?: string | null },
+): Promise<string> {
+  const scope = orderScope(task);
+  const [last] = await sqlIn<{ rank: string }>(
+    em,
+    `select rank from task where tenant_id = crm_current_tenant() and deleted_at is null and ${scope.sql}
+      order by rank desc limit 1`,
+    [scope.value],
+  );
+  return rankBetween(last?.rank ?? null, null);
+}
+
+/** Puts a task just before or after another in the other's list, giving only it a new rank. */
+export async function moveTask(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  target: { beforeId?: string | undefined; afterId?: string | undefined },
+): Promise<TaskView> {
+  const anchorId = (target.beforeId ?? target.afterId) as string;
+  const pointer = target.beforeId ? '#/beforeId' : '#/afterId';
+  const task = await findVisibleTask(em, principal, id);
+  if (anchorId === task.id) {
+    throw new AppError({
+      status: 422,
+      code: 'move_to_itself',
+      title: 'A task cannot move next to itself',
+      detail: 'Name another task to put this one before or after.',
+      errors: [{ in: 'body', pointer, detail: 'the task itself' }],
+    });
+  }
+  const visible = await visibleTask(principal);
+  const [anchor] = await sqlIn<{
+    rank: string;
+    assignee_id: string | null;
+    team_id: string | null;
+    owner_id: string | null;
+  }>(
+    em,
+    `select t.rank, t.assignee_id, t.team_id, t.owner_id from task t
+      where t.id = ? and t.tenant_id = crm_current_tenant() and t.deleted_at is null and ${visible.sql}`,
+    [anchorId, ...visible.params],
+  );
+  if (!anchor) {
+    throw new AppError({
+      status: 422,
+      code: 'unknown_task',
+      title: 'Unknown task',
+      detail: `There is no task ${anchorId} in your organisation that you may see, or it is in the trash.`,
+      errors: [{ in: 'body', pointer, detail: 'no such task' }],
+    });
+  }
+  const scope = orderScope({ assigneeId: anchor.assignee_id, teamId: anchor.team_id, ownerId: anchor.owner_id });
+  const before = Boolean(target.beforeId);
+  // The nearest rank on the other side of the anchor (ties with it are passed over).
+  const [neighbour] = await sqlIn<{ rank: string }>(
+    em,
+    `select rank from task
+      where tenant_id = crm_current_tenant() and deleted_at is null and ${scope.sql} and id <> ?
+        and rank ${before ? '<' : '>'} ?
+      order by rank ${before ? 'desc' : 'asc'} limit 1`,
+    [scope.value, task.id, anchor.rank],
+  );
+  const rank = before
+    ? rankBetween(neighbour?.rank ?? null, anchor.rank)
+    : rankBetween(anchor.rank, neighbour?.rank ?? null);
+  if (rank === task.rank) return viewOfTask(em, task.id);
+  const state = taskState(task);
+  const snapshot = taskSnapshot(task);
+  task.rank = rank;
+  task.updatedBy = principal.userId ?? null;
+  await commitTask(em, principal, task, { action: 'update', before: snapshot, after: taskSnapshot(task), state });
+  return viewOfTask(em, task.id);
+}
