@@ -75,7 +75,9 @@ export function paneConfigOf(config: Config): AddinPaneConfig {
     scopes: [`${appIdUri}/access_as_user`],
     apiBase: `${base}/api`,
     recordUrl: `${base}/tab/#/records/{type}/{id}`,
-    maxAttachmentBytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+    // The documents store's limit (DOCUMENT_MAX_BYTES) where the backend has one.
+    maxAttachmentBytes:
+      (config as Config & { documentMaxBytes?: number }).documentMaxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
   };
 }
 
