@@ -15,6 +15,7 @@ import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts'
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { activitiesRoutes } from './modules/activities/activities.routes.ts';
+import { serveAddin } from './modules/addin/addin.static.ts';
 import { commentsRoutes } from './modules/comments/comments.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
@@ -41,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** Routes mounted after the modules' own (tests of the shared HTTP machinery use this). */
   extraRoutes?: readonly RouteSpec[];
+  /** Where the Outlook add-in's build is (default addin-outlook/dist). */
+  addinDir?: string;
 }
 
 export interface App extends Koa {
@@ -104,6 +107,7 @@ export function createApp(config: Config, deps: AppDeps): App {
 
   app.use(requestContext(deps.logger));
   app.use(helmet());
+  app.use(serveAddin(config, deps.addinDir ? { dir: deps.addinDir } : {}));
   app.use(serveOpenApi(() => buildOpenApiDocument(routes, config.publicUrl ?? '/')));
   app.use(
     jsonBody(config.jsonBodyLimitBytes, [
