@@ -10,7 +10,6 @@ import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { tagsOf } from '../tags/tags.service.ts';
 import type { CardView, Move } from './board.schemas.ts';
 import type { DealView } from './deals.schemas.ts';
 import {
@@ -48,9 +47,9 @@ interface CardRow {
 }
 
 const CARD_COLUMNS = `d.id, d.title, d.value::text as value, d.currency, d.owner_id, d.person_id,
-       case when p.id is not null then concat_ws(' ', p.first_name, p.last_name) end as person_name,
-       d.organization_id, o.name as organization_name, d.expected_close_date::text as expected_close_date,
-       d.stage_entered_at, d.version, d.rank`;
+       (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
+       d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
+       d.expected_close_date::text as expected_close_date, d.stage_entered_at, d.version, d.rank`;
 
 const cardView = (row: CardRow): CardView => ({
   id: row.id,
@@ -100,16 +99,27 @@ export async function boardOf(
   const where = await cardConditions(em, principal, options.filters);
   const stageIds = pipeline.stages.map((stage) => stage.id);
   // Weighted: value × probability × 0.01 stays exact in numeric (scale 4 + 2); rounded once, per currency.
+  // Unfiltered, the columns' totals are read from deal_stage_total (kept by triggers with every
+  // write); a filter needs the deals themselves.
+  const visible = await dealVisibility(principal);
   const sums = await sqlIn<{ stage_id: string; currency: string; n: number; value: string; weighted: string }>(
     em,
-    `select t.stage_id, t.currency, t.n, t.value::text as value, (t.value * s.probability * 0.01)::text as weighted
-       from (select d.stage_id, d.currency, count(*)::int as n, sum(d.value) as value
-               from deal d
-              where ${OPEN_IN_PIPELINE} and ${where.sql}
-              group by d.stage_id, d.currency) t
-       join pipeline_stage s on s.id = t.stage_id
-      order by t.currency`,
-    [pipelineId, ...where.params],
+    options.filters.length === 0
+      ? `select d.stage_id, d.currency, sum(d.deals)::int as n, sum(d.value)::text as value,
+                (sum(d.value) * s.probability * 0.01)::text as weighted
+           from deal_stage_total d join pipeline_stage s on s.id = d.stage_id
+          where d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and ${visible.sql}
+          group by d.stage_id, s.probability, d.currency
+         having sum(d.deals) > 0
+          order by d.currency`
+      : `select t.stage_id, t.currency, t.n, t.value::text as value, (t.value * s.probability * 0.01)::text as weighted
+           from (select d.stage_id, d.currency, count(*)::int as n, sum(d.value) as value
+                   from deal d
+                  where ${OPEN_IN_PIPELINE} and ${where.sql}
+                  group by d.stage_id, d.currency) t
+           join pipeline_stage s on s.id = t.stage_id
+          order by t.currency`,
+    options.filters.length === 0 ? [pipelineId, ...visible.params] : [pipelineId, ...where.params],
   );
   const cards = await sqlIn<CardRow>(
     em,
@@ -117,8 +127,6 @@ export async function boardOf(
        cross join lateral (
          select s.id as stage_id, ${CARD_COLUMNS}
            from deal d
-           left join person p on p.id = d.person_id
-           left join organization o on o.id = d.organization_id
           where ${OPEN_IN_PIPELINE} and d.stage_id = s.id and ${where.sql}
           order by d.rank
           limit ?
@@ -184,8 +192,6 @@ export async function stagePage(
     em,
     `select d.stage_id, ${CARD_COLUMNS}
        from deal d
-       left join person p on p.id = d.person_id
-       left join organization o on o.id = d.organization_id
       where ${OPEN_IN_PIPELINE} and d.stage_id = ? and ${where.sql} ${after ? 'and d.rank > ?' : ''}
       order by d.rank
       limit ?`,
@@ -377,5 +383,5 @@ export async function moveDeal(
       ],
     );
   }
-  return dealView(moved, (await tagsOf(em, 'deal', [id])).get(id));
+  return dealView(moved);
 }
