@@ -15,6 +15,7 @@ import { newId } from '../../backend/src/ids.ts';
 import { rankBetween, ranksAfter } from '../../backend/src/modules/sales/rank.ts';
 import { spawnNode } from '../support/processes.ts';
 import { measureCalls, measureHttp, printTable, type Stats } from './measure.ts';
+import { asTenant } from './tenant-sql.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 const TENANTS = 10;
@@ -51,23 +52,6 @@ interface LoadedTenant {
   token: string;
   pipelineId: string;
   openStages: Stage[];
-}
-
-/** One or more statements in a transaction as the app runs them: role crm_app and the tenant set first. */
-async function asTenant<T>(pool: pg.Pool, tenantId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true)", [tenantId]);
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 // ---- the floors: the board's and the move's SQL alone ---------------------------------------------
