@@ -37,6 +37,7 @@ import {
   phoneticCodes,
 } from '../../backend/src/modules/contacts/matching.ts';
 import { spawnNode } from '../support/processes.ts';
+import { startBenchBackend } from './backend-process.ts';
 import { measureCalls, printTable, type Stats, statsOf } from './measure.ts';
 import { queryAsTenant } from './tenant-sql.ts';
 
@@ -209,21 +210,14 @@ export async function run(options: { seconds: number }): Promise<void> {
     const databaseUrl =
       process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
     if (!databaseUrl) throw new Error('no database');
-    backend = spawnNode(
-      'backend/src/main.ts',
-      {
-        ENTRA_AUTHORITY_HOST: emulator.url,
-        ENTRA_CLIENT_ID: CRM_APP_ID,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        PORT: '0',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-        LOG_FORMAT: 'json',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-      },
-      { stdoutFile: path.join(dataDir, 'backend.log') },
-    );
-    const [, apiUrl] = await backend.waitFor(/CRM API listening on (\S+)\/api /, 120_000);
+    const running = await startBenchBackend({
+      emulatorUrl: emulator.url,
+      databaseUrl,
+      dataDir,
+      logLevel: 'info',
+    });
+    backend = running.process;
+    const { apiUrl } = running;
     orm = await MikroORM.init(backendOrmOptions(databaseUrl, 4));
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 

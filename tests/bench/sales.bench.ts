@@ -14,6 +14,7 @@ import pg from 'pg';
 import { newId } from '../../backend/src/ids.ts';
 import { rankBetween, ranksAfter } from '../../backend/src/modules/sales/rank.ts';
 import { spawnNode } from '../support/processes.ts';
+import { startBenchBackend } from './backend-process.ts';
 import { measureCalls, measureHttp, printTable, type Stats } from './measure.ts';
 import { asTenant } from './tenant-sql.ts';
 
@@ -203,21 +204,14 @@ export async function run(options: { seconds: number }): Promise<void> {
     const databaseUrl =
       process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
     if (!databaseUrl) throw new Error('no database');
-    backend = spawnNode(
-      'backend/src/main.ts',
-      {
-        ENTRA_AUTHORITY_HOST: emulator.url,
-        ENTRA_CLIENT_ID: CRM_APP_ID,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        PORT: '0',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-        LOG_FORMAT: 'json',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-      },
-      { stdoutFile: path.join(dataDir, 'backend.log') },
-    );
-    const [, apiUrl] = (await backend.waitFor(/CRM API listening on (\S+)\/api /, 120_000)) as [string, string];
+    const running = await startBenchBackend({
+      emulatorUrl: emulator.url,
+      databaseUrl,
+      dataDir,
+      logLevel: 'warn',
+    });
+    backend = running.process;
+    const { apiUrl } = running;
     pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 
     const started = performance.now();
