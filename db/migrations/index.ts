@@ -10,6 +10,7 @@ import { Migration20261123050000_relations } from './Migration20261123050000_rel
 import { Migration20261123060000_record_people } from './Migration20261123060000_record_people.ts';
 import { Migration20261123070000_required_fields } from './Migration20261123070000_required_fields.ts';
 import { Migration20261124000000_tasks } from './Migration20261124000000_tasks.ts';
+import { Migration20261124030000_jobs } from './Migration20261124030000_jobs.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123060000_record_people', class: Migration20261123060000_record_people },
   { name: 'Migration20261123070000_required_fields', class: Migration20261123070000_required_fields },
   { name: 'Migration20261124000000_tasks', class: Migration20261124000000_tasks },
+  { name: 'Migration20261124030000_jobs', class: Migration20261124030000_jobs },
 ];
