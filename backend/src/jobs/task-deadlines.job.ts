@@ -111,8 +111,8 @@ export async function sendOverdueDigests(em: EntityManager, options: { fromHour?
   return (await notify(em, drafts)).length;
 }
 
-// The tenants with anything to announce, found across all tenants at once.
-const TENANTS_SQL = `
+/** The tenants with anything to announce, found across all tenants at once (as the owning role). */
+export const DEADLINE_TENANTS_SQL = `
   select tenant_id from (${overdueCandidates('')}) a
   union
   select tenant_id from (${digestCandidates('', String(DIGEST_HOUR))}) b`;
@@ -124,5 +124,5 @@ definePeriodic(
     await notifyOverdueTasks(em);
     await sendOverdueDigests(em);
   },
-  { tenantsSql: TENANTS_SQL },
+  { tenantsSql: DEADLINE_TENANTS_SQL },
 );
