@@ -1,7 +1,10 @@
 // Walks every route the OpenAPI document lists and calls it as tenant B with tenant A's ids.
 // A route added later is covered without anyone remembering to add it here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { sample } from 'openapi-sampler';
+import { inTenantTransaction } from '../http/tenancy.ts';
+import { notify } from '../notifications/outbox.ts';
 import { RECORD_TYPES } from '../records/record-types.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../testing/test-app.ts';
 
@@ -66,6 +69,15 @@ describe('tenant isolation across every route', () => {
       to: { type: 'organization', id: organization },
     });
     const onRecord = await created(`/api/v1/records/organization/${organization}/people`, { userId: bjoern });
+    const [notification] = await inTenantTransaction(t.orm.em as EntityManager, contoso.id, async (em) =>
+      notify(em, {
+        recipientId: await contoso.userId(contoso.upn('Anna Schmidt')),
+        kind: 'mention',
+        payload: { text: 'Geheimnachricht' },
+        idempotencyKey: 'isolation:mention',
+      }),
+    );
+    secrets.push(notification ?? '', 'Geheimnachricht');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
@@ -123,6 +135,9 @@ describe('tenant isolation across every route', () => {
         'listRelations',
         'lookupEmails',
         'search',
+        'listMyNotifications',
+        'markMyNotificationRead',
+        'listNotifications',
       ]),
     );
   });
