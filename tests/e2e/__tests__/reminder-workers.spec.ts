@@ -116,6 +116,8 @@ describe('reminders under worker processes', () => {
       const inGate = <T>(query: string, params: unknown[] = []) =>
         gate.getConnection().execute<T[]>(query, params, 'all', gate.getTransactionContext());
       await inGate('lock table notification in share mode');
+      // A settle already on its way lands meanwhile; what is active then, the worker holds.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const [held] = await inGate<{ count: number }>(
         `select count(*)::int as count from pgboss.job
           where name = ? and state = 'active' and data->'data'->>'taskId' = any(?::text[])`,
