@@ -80,9 +80,9 @@ const EnvSchema = z.object({
     .max(50, 'JOBS_POOL_MAX must be at most 50')
     .default(4),
   JOBS_POLL_SECONDS: seconds('JOBS_POLL_SECONDS', 1, 0.5, 60).default(1),
-  JOBS_EXPIRE_SECONDS: seconds('JOBS_EXPIRE_SECONDS', 300, 2, 86_400)
+  JOBS_EXPIRE_SECONDS: seconds('JOBS_EXPIRE_SECONDS', 120, 2, 86_400)
     .int('JOBS_EXPIRE_SECONDS must be a whole number of seconds')
-    .default(300),
+    .default(120),
   JOBS_BATCH_SIZE: z.coerce
     .number({ error: 'JOBS_BATCH_SIZE must be a number of jobs, for example 200' })
     .int('JOBS_BATCH_SIZE must be a whole number, for example 200')

@@ -115,7 +115,7 @@ describe('configuration', () => {
   it('runs API and job workers in one process unless told otherwise', () => {
     expect(loadConfig({})).toMatchObject({
       role: 'all',
-      jobs: { poolMax: 4, pollSeconds: 1, expireSeconds: 300, batchSize: 200 },
+      jobs: { poolMax: 4, pollSeconds: 1, expireSeconds: 120, batchSize: 200 },
     });
     expect(loadConfig({ BACKEND_ROLE: 'worker', JOBS_EXPIRE_SECONDS: '3' })).toMatchObject({
       role: 'worker',

@@ -82,7 +82,11 @@ interface TransactionLike {
   executeQuery(query: unknown): Promise<{ rows: unknown[] }>;
 }
 
-/** pg-boss's statements on the entity manager's open transaction, parameters and all. */
+/**
+ * pg-boss's statements on the entity manager's open transaction, parameters and all (inside a
+ * transaction the embedded database serves one connection, so the extended protocol is safe
+ * there). They go to the driver directly, so the ORM's query log does not count them.
+ */
 function transactionDb(em: EntityManager): Db {
   const transaction = em.getTransactionContext() as unknown as TransactionLike | undefined;
   if (!transaction) {
