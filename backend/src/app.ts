@@ -26,6 +26,7 @@ import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
 import { FILE_MAIL_PATH, mailRoutes } from './modules/mail/mail.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
@@ -78,6 +79,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       documentMaxBytes: config.documentMaxBytes,
       filingMaxBytes: config.mailFilingMaxBytes,
     }),
+    ...notificationsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

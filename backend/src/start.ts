@@ -21,13 +21,15 @@ try {
     GRAPH_BASE_URL: emulator.url,
     ...process.env,
   };
-  const config = loadConfig(env);
+  // The whole suite in one process: the API and the job workers.
+  const config = { ...loadConfig(env), role: 'all' as const };
   // The Outlook add-in's pane is served from its build: built now when its sources changed.
   if (await ensureAddinBuilt({ quiet: true })) process.stdout.write('Built the Outlook add-in task pane.\n');
   const backend = await startBackend(config, {
     beforeListen: (orm) =>
       seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => seedContactsDemo(orm).then(() => undefined)),
   });
+  const apiUrl = backend.apiUrl ?? '';
   stopOnSignals(async () => {
     await backend.stop();
     await emulator.stop();
@@ -37,14 +39,14 @@ try {
     [
       '',
       'CRM for Microsoft 365 is running.',
-      line('API', backend.apiUrl),
-      line('API description', `${backend.apiUrl}/openapi.json`),
+      line('API', apiUrl),
+      line('API description', `${apiUrl}/openapi.json`),
       line('Microsoft 365 emulator', emulator.url),
       line('Demo users', 'npm run token -- --list'),
-      line('Outlook add-in (try it)', addinTryUrl(backend.apiUrl.replace(/\/api$/, ''), demoMailSender())),
+      line('Outlook add-in (try it)', addinTryUrl(apiUrl.replace(/\/api$/, ''), demoMailSender())),
       line(
         'Try it',
-        `curl -H "Authorization: Bearer $(npm run -s token -- anna.schmidt@contoso.example)" ${backend.apiUrl}/v1/me`,
+        `curl -H "Authorization: Bearer $(npm run -s token -- anna.schmidt@contoso.example)" ${apiUrl}/v1/me`,
       ),
       '',
       '',

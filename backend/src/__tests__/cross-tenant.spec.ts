@@ -2,7 +2,10 @@
 // A route added later is covered without anyone remembering to add it here.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { sample } from 'openapi-sampler';
+import { inTenantTransaction } from '../http/tenancy.ts';
+import { notify } from '../notifications/outbox.ts';
 import { RECORD_TYPES } from '../records/record-types.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../testing/test-app.ts';
 
@@ -114,6 +117,15 @@ describe('tenant isolation across every route', () => {
       filter: { field: 'title', op: 'contains', value: 'Geheim' },
     });
     secrets.push(savedFilter, 'Geheimansicht');
+    const [notification] = await inTenantTransaction(t.orm.em as EntityManager, contoso.id, async (em) =>
+      notify(em, {
+        recipientId: await contoso.userId(contoso.upn('Anna Schmidt')),
+        kind: 'mention',
+        payload: { text: 'Geheimnachricht' },
+        idempotencyKey: 'isolation:mention',
+      }),
+    );
+    secrets.push(notification ?? '', 'Geheimnachricht');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(
@@ -257,6 +269,9 @@ describe('tenant isolation across every route', () => {
         'unfileMail',
         'getDraftLinks',
         'getRecordReference',
+        'listMyNotifications',
+        'markMyNotificationRead',
+        'listNotifications',
       ]),
     );
   });
