@@ -27,6 +27,7 @@ import { recordPeopleRoutes } from './modules/record-people/record-people.routes
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { salesRoutes } from './modules/sales/sales.routes.ts';
+import { stageTemplatesRoutes } from './modules/sales/stage-templates.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
@@ -65,6 +66,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...tasksRoutes(),
     ...absencesRoutes(),
     ...salesRoutes(),
+    ...stageTemplatesRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

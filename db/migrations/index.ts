@@ -13,6 +13,7 @@ import { Migration20261124000000_tasks } from './Migration20261124000000_tasks.t
 import { Migration20261124010000_activities_notes } from './Migration20261124010000_activities_notes.ts';
 import { Migration20261124020000_tasks_more } from './Migration20261124020000_tasks_more.ts';
 import { Migration20261124040000_sales } from './Migration20261124040000_sales.ts';
+import { Migration20261124060000_leads } from './Migration20261124060000_leads.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -27,4 +28,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124010000_activities_notes', class: Migration20261124010000_activities_notes },
   { name: 'Migration20261124020000_tasks_more', class: Migration20261124020000_tasks_more },
   { name: 'Migration20261124040000_sales', class: Migration20261124040000_sales },
+  { name: 'Migration20261124060000_leads', class: Migration20261124060000_leads },
 ];

@@ -29,6 +29,7 @@ import type { PipelineView } from './pipelines.schemas.ts';
 import { getPipeline } from './pipelines.service.ts';
 import { rankBetween } from './rank.ts';
 import { sqlArray } from './sql-arrays.ts';
+import { dealsEnteredStage } from './stage-templates.events.ts';
 
 interface CardRow {
   stage_id: string;
@@ -376,6 +377,9 @@ export async function moveDeal(
         JSON.stringify(changes.map((change) => ({ id: newId(), ...change }))),
       ],
     );
+    if (stageChanged) {
+      await dealsEnteredStage(em, principal, [{ dealId: id, pipelineId: current.pipeline_id, stageId: stage.id }]);
+    }
   }
   return dealView(moved, (await tagsOf(em, 'deal', [id])).get(id));
 }
