@@ -599,7 +599,7 @@ function automationPrincipal(tenantId: string, userId: string | null): Principal
 
 export async function advanceWhenDone(em: EntityManager, change: TaskChange): Promise<void> {
   const after = change.after;
-  if (!after || after.status !== 'done' || after.deletedAt || change.before?.status === 'done') return;
+  if (after?.status !== 'done' || after.deletedAt || change.before?.status === 'done') return;
   // The deal whose current stage made this required task; whether its stage's required tasks are
   // all done (purged ones hold nothing), whether it moves on by itself, and where to.
   const [deal] = await sqlIn<{
