@@ -22,6 +22,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
+import { leadsRoutes } from './modules/leads/leads.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
@@ -67,6 +68,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...absencesRoutes(),
     ...salesRoutes(),
     ...stageTemplatesRoutes(),
+    ...leadsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
