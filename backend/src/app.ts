@@ -24,6 +24,7 @@ import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
 import { leadsRoutes } from './modules/leads/leads.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
+import { prospectsRoutes } from './modules/prospects/prospects.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
@@ -69,6 +70,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...salesRoutes(),
     ...stageTemplatesRoutes(),
     ...leadsRoutes(),
+    ...prospectsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
