@@ -16,7 +16,8 @@ import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fie
 import type { Move } from '../sales/board.schemas.ts';
 import { requireActiveLostReason } from '../sales/lost-reasons.service.ts';
 import { amountProblem, formatAmount } from '../sales/money.ts';
-import { rankBetween } from '../sales/rank.ts';
+import { rankBetween, ranksAfter } from '../sales/rank.ts';
+import { sqlArray } from '../sales/sql-arrays.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
 
@@ -1024,4 +1025,64 @@ export async function leadsConvertedInto(
     [record.id, ...visible.params],
   );
   return rows.map((row) => leadView(row));
+}
+
+// ---- stages of a lead pipeline (the stage editor asks) ------------------------------------------
+
+/** How many leads a stage holds, and how many of them are in the trash. */
+export async function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  const [row] = await sqlIn<{ total: number; trashed: number }>(
+    em,
+    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
+       from lead where stage_id = ?`,
+    [stageId],
+  );
+  return row ?? { total: 0, trashed: 0 };
+}
+
+/**
+ * Moves every lead of a stage (open, closed and trashed) to another stage of the same pipeline and
+ * outcome, each with its history; open cards go below the target's, in order.
+ */
+export async function moveStageLeads(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+  fromStageId: string,
+  toStageId: string,
+): Promise<number> {
+  const leads = await sqlIn<{ id: string; open: boolean }>(
+    em,
+    `select id, status = 'open' and deleted_at is null as open from lead where stage_id = ? order by rank, id for update`,
+    [fromStageId],
+  );
+  if (leads.length === 0) return 0;
+  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [toStageId]);
+  const [last] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select max(rank) as rank from lead
+      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
+    [pipelineId, toStageId],
+  );
+  const open = leads.filter((lead) => lead.open);
+  const ranks = new Map(ranksAfter(last?.rank ?? null, open.length).map((rank, index) => [open[index]?.id, rank]));
+  const ids = leads.map((lead) => lead.id);
+  const by = principal.userId ?? null;
+  await sqlIn(
+    em,
+    `update lead l set stage_id = ?, rank = coalesce(m.rank, l.rank), stage_entered_at = now(),
+            version = l.version + 1, updated_at = now(), updated_by = ?
+       from unnest(?::uuid[], ?::text[]) as m(id, rank)
+      where l.id = m.id`,
+    [toStageId, by, sqlArray(ids), sqlArray(ids.map((leadId) => ranks.get(leadId) ?? null))],
+  );
+  await sqlIn(
+    em,
+    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
+     select h.id, crm_current_tenant(), 'lead', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
+            to_jsonb(?::text), ?
+       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
+    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
+  );
+  return ids.length;
 }

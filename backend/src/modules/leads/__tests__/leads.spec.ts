@@ -305,6 +305,54 @@ describe('leads', () => {
     });
   });
 
+  it('reads a page of leads in the same number of queries however many it holds', async () => {
+    const tenant = await t.createTenant('Contoso Leadzahl GmbH', [{ displayName: 'Quentin Query' }]);
+    const quentin = await tenant.as(tenant.upn('Quentin Query'));
+    const tag = (await quentin.post('/api/v1/tags').send({ name: 'Zählung' })).body.id;
+    const add = async (n: number) => {
+      for (let index = 0; index < n; index += 1) {
+        const lead = await quentin.post('/api/v1/leads').send({ companyName: `Zählfirma ${index} ${Math.random()}` });
+        await quentin.put(`/api/v1/records/lead/${lead.body.id}/tags/${tag}`);
+      }
+    };
+    await add(2);
+    const few = await t.countQueries(() => quentin.get('/api/v1/leads?limit=50'));
+    await add(8);
+    let page: { body: { items: unknown[] } } = { body: { items: [] } };
+    const many = await t.countQueries(async () => {
+      page = await quentin.get('/api/v1/leads?limit=50');
+    });
+    expect(page.body.items).toHaveLength(10);
+    expect(many).toBe(few);
+  });
+
+  it('archives a lead stage only once it is empty, or with its leads moved to another stage', async () => {
+    const tenant = await t.createTenant('Contoso Leadstufen GmbH', [{ displayName: 'Stefan Stufe' }]);
+    const stefan = await tenant.as(tenant.upn('Stefan Stufe'));
+    const created = await stefan.post('/api/v1/pipelines').send({
+      name: 'Webleads',
+      kind: 'lead',
+      stages: [
+        { name: 'Eingang', probability: 5 },
+        { name: 'Vorqualifiziert', probability: 20 },
+        { name: 'Übergeben', probability: 100, outcome: 'won' },
+      ],
+    });
+    const [intake, prequalified] = created.body.stages as Stage[];
+    const lead = await stefan.post('/api/v1/leads').send({ companyName: 'Stufenlos GmbH', stageId: intake?.id });
+    const full = await stefan.post(`/api/v1/pipelines/${created.body.id}/stages/${intake?.id}/archive`).send({});
+    expect(full.status).toBe(409);
+    expect(full.body.type).toBe('urn:crm:problem:stage_not_empty');
+    const moved = await stefan
+      .post(`/api/v1/pipelines/${created.body.id}/stages/${intake?.id}/archive`)
+      .send({ moveDealsTo: prequalified?.id });
+    expect(moved.status).toBe(200);
+    const after = await stefan.get(`/api/v1/leads/${lead.body.id}`);
+    expect(after.body).toMatchObject({ stageId: prequalified?.id, status: 'open', version: 2 });
+    const board = await stefan.get(`/api/v1/pipelines/${created.body.id}/board`);
+    expect(board.body.stages.map((column: { count: number }) => column.count)).toEqual([1, 0]);
+  });
+
   describe('the lead board', () => {
     it('shows open leads per stage with counts and sums, and moves cards with If-Match', async () => {
       const board = await t.createTenant('Contoso Leadboard GmbH', [{ displayName: 'Berta Board' }]);
