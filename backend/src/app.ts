@@ -24,13 +24,16 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
+import { leadsRoutes } from './modules/leads/leads.routes.ts';
 import { FILE_MAIL_PATH, mailRoutes } from './modules/mail/mail.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { prospectsRoutes } from './modules/prospects/prospects.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
 import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { salesRoutes } from './modules/sales/sales.routes.ts';
+import { stageTemplatesRoutes } from './modules/sales/stage-templates.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
@@ -80,6 +83,9 @@ export function createApp(config: Config, deps: AppDeps): App {
       filingMaxBytes: config.mailFilingMaxBytes,
     }),
     ...notificationsRoutes(),
+    ...stageTemplatesRoutes(),
+    ...leadsRoutes(),
+    ...prospectsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

@@ -15,6 +15,7 @@ import { Migration20261124020000_tasks_more } from './Migration20261124020000_ta
 import { Migration20261124030000_jobs } from './Migration20261124030000_jobs.ts';
 import { Migration20261124040000_sales } from './Migration20261124040000_sales.ts';
 import { Migration20261124050000_mail_documents } from './Migration20261124050000_mail_documents.ts';
+import { Migration20261124060000_leads } from './Migration20261124060000_leads.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -28,7 +29,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124000000_tasks', class: Migration20261124000000_tasks },
   { name: 'Migration20261124010000_activities_notes', class: Migration20261124010000_activities_notes },
   { name: 'Migration20261124020000_tasks_more', class: Migration20261124020000_tasks_more },
+  { name: 'Migration20261124030000_jobs', class: Migration20261124030000_jobs },
   { name: 'Migration20261124040000_sales', class: Migration20261124040000_sales },
   { name: 'Migration20261124050000_mail_documents', class: Migration20261124050000_mail_documents },
-  { name: 'Migration20261124030000_jobs', class: Migration20261124030000_jobs },
+  { name: 'Migration20261124060000_leads', class: Migration20261124060000_leads },
 ];

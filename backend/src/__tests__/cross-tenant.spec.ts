@@ -126,6 +126,27 @@ describe('tenant isolation across every route', () => {
       }),
     );
     secrets.push(notification ?? '', 'Geheimnachricht');
+    const template = await created(
+      `/api/v1/pipelines/${pipeline.body.id}/stages/${pipeline.body.stages[0].id}/task-templates`,
+      { title: 'Geheimvorlage', assigneeRule: 'deal_owner', required: true },
+    );
+    secrets.push(template, 'Geheimvorlage');
+    const lead = await created('/api/v1/leads', {
+      title: 'Geheimanfrage',
+      firstName: 'Leander',
+      lastName: 'Geheimkontakt',
+      email: 'leander@geheim-lead.de',
+      companyName: 'Geheimfirma Lead GmbH',
+    });
+    expect((await anna.put(`/api/v1/records/lead/${lead}/tags/${tag}`)).status).toBe(204);
+    const converted = await created('/api/v1/leads', { title: 'Geheimumwandlung', companyName: 'Geheimwandel KG' });
+    expect((await anna.post(`/api/v1/leads/${converted}/convert`).send({})).status).toBe(200);
+    secrets.push(lead, converted, 'Geheimanfrage', 'Geheimkontakt', 'geheim-lead.de', 'Geheimumwandlung');
+    const selection = await created('/api/v1/prospect-selections', {
+      name: 'Geheimauswahl',
+      filter: { field: 'name', op: 'contains', value: 'Geheim' },
+    });
+    secrets.push(selection, 'Geheimauswahl');
     secrets.push(contoso.id, await contoso.userId(contoso.upn('Anna Schmidt')), bjoern, team.body.id);
     secrets.push(person, organization, businessContact, tag, field, relation, onRecord, types[0]?.id ?? '');
     secrets.push(
@@ -272,6 +293,14 @@ describe('tenant isolation across every route', () => {
         'listMyNotifications',
         'markMyNotificationRead',
         'listNotifications',
+        'updateStageTaskTemplate',
+        'updatePipelineAutomation',
+        'updateLead',
+        'convertLead',
+        'moveLead',
+        'updateLeadFieldMapping',
+        'exportProspectSelection',
+        'listProspectSelectionOrganizations',
       ]),
     );
   });

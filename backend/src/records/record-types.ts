@@ -5,7 +5,7 @@ import { notFound } from '../http/errors.ts';
 import type { Principal } from '../http/principal.ts';
 import { pgArray } from './search-index.ts';
 
-export const RECORD_TYPES = ['person', 'organization', 'business_contact', 'deal'] as const;
+export const RECORD_TYPES = ['person', 'organization', 'business_contact', 'deal', 'lead'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** Owned types are seen by whom `principal.visibility(type)` allows, matched on the owner column. */
@@ -14,6 +14,7 @@ const TABLES: Record<RecordType, { table: string; label: string; ownerColumn?: s
   organization: { table: 'organization', label: 'organization' },
   business_contact: { table: 'business_contact', label: 'business contact' },
   deal: { table: 'deal', label: 'deal', ownerColumn: 'owner_id' },
+  lead: { table: 'lead', label: 'lead', ownerColumn: 'owner_id' },
 };
 
 /** SQL condition and parameters limiting an owned type to what the caller may see ('true' for all). */

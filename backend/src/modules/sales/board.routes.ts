@@ -1,6 +1,7 @@
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { leadBoardOf, leadStagePage, pipelineKind } from '../leads/lead-board.service.ts';
 import {
   BoardParamsSchema,
   BoardQuerySchema,
@@ -31,6 +32,11 @@ export function boardRoutes(): RouteSpec[] {
         422: { description: 'The saved filter does not fit (removed custom field, another entity type)' },
       },
       async handler(ctx, { params, query }) {
+        if ((await pipelineKind(emOf(ctx), params.id)) === 'lead') {
+          const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'lead', query);
+          ctx.body = await leadBoardOf(emOf(ctx), principalOf(ctx), params.id, { filters, limit: query.limit });
+          return;
+        }
         const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', query);
         ctx.body = await boardOf(emOf(ctx), principalOf(ctx), params.id, { filters, limit: query.limit });
       },
@@ -49,8 +55,9 @@ export function boardRoutes(): RouteSpec[] {
         422: { description: 'Not a stage of the pipeline' },
       },
       async handler(ctx, { params, query }) {
-        const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', query);
-        ctx.body = await stagePage(emOf(ctx), principalOf(ctx), params.id, params.stageId, {
+        const leads = (await pipelineKind(emOf(ctx), params.id)) === 'lead';
+        const filters = await filtersOf(emOf(ctx), principalOf(ctx), leads ? 'lead' : 'deal', query);
+        ctx.body = await (leads ? leadStagePage : stagePage)(emOf(ctx), principalOf(ctx), params.id, params.stageId, {
           filters,
           limit: query.limit,
           cursor: query.cursor,

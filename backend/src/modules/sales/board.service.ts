@@ -27,6 +27,7 @@ import { formatAmount, roundDecimal } from './money.ts';
 import type { PipelineView } from './pipelines.schemas.ts';
 import { getPipeline } from './pipelines.service.ts';
 import { rankBetween } from './rank.ts';
+import { dealsEnteredStage } from './stage-templates.events.ts';
 
 interface CardRow {
   stage_id: string;
@@ -398,5 +399,9 @@ export async function moveDeal(
     ],
   );
   const moved: DealRow = { ...next, ...(written as NonNullable<typeof written>) };
+  if (stage.id !== current.stage_id) {
+    // The new stage's task templates (and, once their required tasks are done, auto-advance).
+    await dealsEnteredStage(em, principal, [{ dealId: id, pipelineId: current.pipeline_id, stageId: stage.id }]);
+  }
   return dealView(moved);
 }

@@ -19,6 +19,7 @@ import { requireActiveLostReason } from './lost-reasons.service.ts';
 import { amountProblem, formatAmount } from './money.ts';
 import { rankBetween, ranksAfter } from './rank.ts';
 import { sqlArray } from './sql-arrays.ts';
+import { dealsEnteredStage } from './stage-templates.events.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
@@ -479,6 +480,7 @@ export async function recordStageChange(
      values (?, crm_current_tenant(), ?, ?, ?, ?, ?)`,
     [newId(), deal.id, deal.pipelineId, deal.fromStageId, deal.toStageId, principal.userId ?? null],
   );
+  await dealsEnteredStage(em, principal, [{ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.toStageId }]);
 }
 
 /** Reads the deal as written (the write checked the caller may), keeps its search document current, returns it. */
@@ -840,6 +842,12 @@ export async function moveStageDeals(
             to_jsonb(?::text), ?
        from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
     [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
+  );
+  // Open deals get the stage's tasks; closed and trashed ones only change place.
+  await dealsEnteredStage(
+    em,
+    principal,
+    open.map((deal) => ({ dealId: deal.id, pipelineId, stageId: toStageId })),
   );
   return ids.length;
 }

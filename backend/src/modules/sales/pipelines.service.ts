@@ -7,6 +7,7 @@ import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { moveStageLeads, stageLeadCount } from '../leads/leads.service.ts';
 import { moveStageDeals, stageDealCount } from './deals.service.ts';
 import type {
   CreatePipeline,
@@ -263,7 +264,7 @@ export function updateStage(
       if (stage.outcome === null && !pipeline.stages.some((other) => other.id !== stageId && other.outcome === null)) {
         throw lastOpenStage(stage);
       }
-      const deals = await stageDealCount(em, stageId);
+      const deals = await (pipeline.kind === 'lead' ? stageLeadCount : stageDealCount)(em, stageId);
       if (deals.total > 0) {
         throw new AppError({
           status: 409,
@@ -352,9 +353,9 @@ export function archiveStage(
           ],
         });
       }
-      await moveStageDeals(em, principal, pipelineId, stageId, target.id);
+      await (pipeline.kind === 'lead' ? moveStageLeads : moveStageDeals)(em, principal, pipelineId, stageId, target.id);
     } else {
-      const deals = await stageDealCount(em, stageId);
+      const deals = await (pipeline.kind === 'lead' ? stageLeadCount : stageDealCount)(em, stageId);
       if (deals.total > 0) {
         throw new AppError({
           status: 409,

@@ -1,0 +1,1088 @@
+// Leads (D5): create, change, move on the board, trash, restore, purge and list, each change with
+// its history and search document in the same transaction. Inside sales sees every lead, managers
+// their teams', reps their own (principal.visibility('lead')). A converted lead is read-only.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, type FieldError, notFound, validationFailed } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
+import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { forbidden, type Principal } from '../../http/principal.ts';
+import { newId } from '../../ids.ts';
+import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
+import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
+import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import type { Move } from '../sales/board.schemas.ts';
+import { requireActiveLostReason } from '../sales/lost-reasons.service.ts';
+import { amountProblem, formatAmount } from '../sales/money.ts';
+import { rankBetween, ranksAfter } from '../sales/rank.ts';
+import { sqlArray } from '../sales/sql-arrays.ts';
+import { tagsOf } from '../tags/tags.service.ts';
+import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
+
+// ---- reading ------------------------------------------------------------------------------
+
+export interface LeadRow {
+  id: string;
+  title: string;
+  pipeline_id: string;
+  stage_id: string;
+  stage_name: string;
+  probability: number;
+  stage_outcome: 'won' | 'lost' | null;
+  status: LeadStatus;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  phone_e164: string | null;
+  position: string | null;
+  company_name: string | null;
+  website: string | null;
+  industry: string | null;
+  street: string | null;
+  postal_code: string | null;
+  city: string | null;
+  country: string | null;
+  source: string | null;
+  owner_id: string | null;
+  value: string;
+  currency: string;
+  lost_reason_id: string | null;
+  lost_note: string | null;
+  closed_at: string | null;
+  converted_at: string | null;
+  converted_by: string | null;
+  converted_person_id: string | null;
+  converted_organization_id: string | null;
+  converted_business_contact_id: string | null;
+  converted_deal_id: string | null;
+  rank: string;
+  stage_entered_at: string;
+  custom_fields: Record<string, unknown>;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+  deleted_at: string | null;
+}
+
+// Stage columns from scalar subqueries, not joins: a row locked with for update is read anew whole.
+const LEAD_SELECT = `
+  select l.id, l.title, l.pipeline_id, l.stage_id,
+         (select s.name from pipeline_stage s where s.id = l.stage_id) as stage_name,
+         (select s.probability from pipeline_stage s where s.id = l.stage_id) as probability,
+         (select s.outcome from pipeline_stage s where s.id = l.stage_id) as stage_outcome,
+         l.status, l.first_name, l.last_name, l.email, l.phone, l.phone_e164, l.position, l.company_name, l.website,
+         l.industry, l.street, l.postal_code, l.city, l.country, l.source, l.owner_id, l.value::text as value,
+         l.currency, l.lost_reason_id, l.lost_note, l.closed_at, l.converted_at, l.converted_by,
+         l.converted_person_id, l.converted_organization_id, l.converted_business_contact_id, l.converted_deal_id,
+         l.rank, l.stage_entered_at, l.custom_fields, l.version, l.created_at, l.created_by, l.updated_at,
+         l.updated_by, l.deleted_at
+    from lead l`;
+
+const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+
+export const personNameOf = (row: Pick<LeadRow, 'first_name' | 'last_name'>) =>
+  [row.first_name, row.last_name].filter(Boolean).join(' ') || null;
+
+export function leadView(row: LeadRow, tags: LeadView['tags'] = []): LeadView {
+  return {
+    id: row.id,
+    title: row.title,
+    pipelineId: row.pipeline_id,
+    stageId: row.stage_id,
+    stageName: row.stage_name,
+    probability: row.probability,
+    status: row.status,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    phone: row.phone,
+    phoneE164: row.phone_e164,
+    position: row.position,
+    companyName: row.company_name,
+    website: row.website,
+    industry: row.industry,
+    street: row.street,
+    postalCode: row.postal_code,
+    city: row.city,
+    country: row.country,
+    source: row.source,
+    ownerId: row.owner_id,
+    value: formatAmount(row.value, row.currency),
+    currency: row.currency,
+    lostReasonId: row.lost_reason_id,
+    lostNote: row.lost_note,
+    closedAt: iso(row.closed_at),
+    convertedAt: iso(row.converted_at),
+    convertedBy: row.converted_by,
+    convertedTo:
+      row.status === 'converted'
+        ? {
+            personId: row.converted_person_id,
+            organizationId: row.converted_organization_id,
+            businessContactId: row.converted_business_contact_id,
+            dealId: row.converted_deal_id,
+          }
+        : null,
+    stageEnteredAt: iso(row.stage_entered_at) as string,
+    customFields: row.custom_fields,
+    tags,
+    version: row.version,
+    createdAt: iso(row.created_at) as string,
+    createdBy: row.created_by,
+    updatedAt: iso(row.updated_at) as string,
+    updatedBy: row.updated_by,
+    deletedAt: iso(row.deleted_at),
+  };
+}
+
+/** The fields history compares, by their API names. */
+export function leadSnapshot(row: LeadRow): Snapshot {
+  const view = leadView(row);
+  const {
+    id: _id,
+    stageName: _stageName,
+    probability: _probability,
+    tags: _tags,
+    version: _version,
+    createdAt: _createdAt,
+    createdBy: _createdBy,
+    updatedAt: _updatedAt,
+    updatedBy: _updatedBy,
+    deletedAt: _deletedAt,
+    stageEnteredAt: _stageEnteredAt,
+    closedAt: _closedAt,
+    convertedAt: _convertedAt,
+    convertedBy: _convertedBy,
+    ...fields
+  } = view;
+  return fields;
+}
+
+/** SQL condition (on alias l) limiting leads to those the caller may see, with its parameters. */
+export async function leadVisibility(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
+  const visibility = await principal.visibility('lead');
+  return visibility.scope === 'all'
+    ? { sql: 'true', params: [] }
+    : { sql: 'l.owner_id = any(?::uuid[])', params: [pgArray(visibility.ownerIds)] };
+}
+
+/** A lead the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
+export async function loadLead(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  options: { trashed?: boolean; lock?: boolean } = {},
+): Promise<LeadRow> {
+  const visible = await leadVisibility(principal);
+  const [row] = await sqlIn<LeadRow>(
+    em,
+    `${LEAD_SELECT} where l.id = ? and l.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
+     ${options.lock ? 'for update' : ''}`,
+    [id, ...visible.params],
+  );
+  if (!row) {
+    throw notFound(
+      options.trashed
+        ? `There is no lead ${id} of yours in the trash.`
+        : `There is no lead ${id} you may see in your organisation (it may be in the trash).`,
+    );
+  }
+  return row;
+}
+
+export async function getLead(em: EntityManager, principal: Principal, id: string): Promise<LeadView> {
+  const row = await loadLead(em, principal, id);
+  return leadView(row, (await tagsOf(em, 'lead', [id])).get(id));
+}
+
+// ---- rules of a write ---------------------------------------------------------------------
+
+export const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
+  new AppError({ status: 422, code, title, detail, errors: [{ in: 'body', pointer, detail: short }] });
+
+/** Converted leads are what they became: nothing of them changes any more. */
+export function readOnly(row: LeadRow): AppError {
+  return new AppError({
+    status: 409,
+    code: 'lead_converted',
+    title: 'The lead is converted',
+    detail: `Lead ${row.title} was converted${row.converted_at ? ` on ${new Date(row.converted_at).toISOString().slice(0, 10)}` : ''} and is read-only now; change the person, organization or deal it became.`,
+  });
+}
+
+export interface LeadStage {
+  pipelineId: string;
+  id: string;
+  name: string;
+  probability: number;
+  outcome: 'won' | 'lost' | null;
+}
+
+/** The stage a lead goes to: the one named, the pipeline's first, or the default lead pipeline's first. */
+async function resolveStage(
+  em: EntityManager,
+  pipelineId: string | undefined,
+  stageId: string | undefined,
+): Promise<LeadStage> {
+  if (stageId) {
+    const [stage] = await sqlIn<{
+      id: string;
+      pipeline_id: string;
+      name: string;
+      probability: number;
+      outcome: LeadStage['outcome'];
+      kind: string;
+      archived_at: string | null;
+    }>(
+      em,
+      `select s.id, s.pipeline_id, s.name, s.probability, s.outcome, s.archived_at, p.kind
+         from pipeline_stage s join pipeline p on p.id = s.pipeline_id where s.id = ?`,
+      [stageId],
+    );
+    if (!stage || stage.archived_at) {
+      throw unprocessable(
+        'unknown_stage',
+        'Unknown stage',
+        `There is no active stage ${stageId} in your organisation; GET /api/v1/pipelines?kind=lead lists the stages.`,
+        '#/stageId',
+        'no such active stage',
+      );
+    }
+    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'lead') {
+      throw unprocessable(
+        'stage_not_in_pipeline',
+        'The stage is not in the pipeline',
+        `Stage ${stage.name} belongs to ${stage.kind === 'lead' ? `pipeline ${stage.pipeline_id}` : 'a deal pipeline'}, not to ${pipelineId ? `pipeline ${pipelineId}` : 'a lead pipeline'}; send a stage of the lead's pipeline.`,
+        '#/stageId',
+        'a stage of a lead pipeline',
+      );
+    }
+    return { pipelineId: stage.pipeline_id, ...stage };
+  }
+  const [first] = await sqlIn<{
+    pipeline_id: string;
+    kind: string;
+    id: string | null;
+    name: string;
+    probability: number;
+    outcome: null;
+  }>(
+    em,
+    `select p.id as pipeline_id, p.kind, s.id, s.name, s.probability, s.outcome
+       from pipeline p
+       left join lateral (select * from pipeline_stage s
+                           where s.pipeline_id = p.id and s.archived_at is null and s.outcome is null
+                           order by s.position limit 1) s on true
+      where ${pipelineId ? 'p.id = ?' : "p.kind = 'lead'"}
+      order by p.seed_key = 'default_lead' desc nulls last, p.created_at, p.id
+      limit 1`,
+    pipelineId ? [pipelineId] : [],
+  );
+  if (first?.kind !== 'lead' || !first.id) {
+    throw unprocessable(
+      'unknown_pipeline',
+      'Unknown pipeline',
+      pipelineId
+        ? `There is no lead pipeline ${pipelineId} in your organisation; GET /api/v1/pipelines?kind=lead lists them.`
+        : 'Your organisation has no lead pipeline yet; an administrator creates one with POST /api/v1/pipelines.',
+      '#/pipelineId',
+      'no such lead pipeline',
+    );
+  }
+  return {
+    pipelineId: first.pipeline_id,
+    id: first.id,
+    name: first.name,
+    probability: first.probability,
+    outcome: first.outcome,
+  };
+}
+
+/** The owner must be an active user; callers who see only some owners' leads may give leads only to them. */
+async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
+  const visibility = await principal.visibility('lead');
+  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
+    throw forbidden(
+      'You may give leads only to yourself or, as a sales manager, to the members of your teams; inside sales hands leads out.',
+    );
+  }
+  if (ownerId === null) return;
+  const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
+  if (!user) {
+    throw unprocessable(
+      'unknown_user',
+      'Unknown owner',
+      `There is no active user ${ownerId} in your organisation to own this lead.`,
+      '#/ownerId',
+      'not an active user of your organisation',
+    );
+  }
+}
+
+function checkAmount(value: string, currency: string, pointer: string): void {
+  const problem = amountProblem(value, currency);
+  if (problem) throw validationFailed([{ in: 'body', pointer, detail: problem } satisfies FieldError]);
+}
+
+async function defaultCurrency(em: EntityManager): Promise<string> {
+  const [row] = await sqlIn<{ default_currency: string }>(
+    em,
+    'select default_currency from tenant where id = crm_current_tenant()',
+  );
+  return row?.default_currency ?? 'EUR';
+}
+
+/** A rank at the top of a stage's column; the stage row is locked so that writers take turns. */
+async function topRank(em: EntityManager, stage: { pipelineId: string; id: string }): Promise<string> {
+  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [stage.id]);
+  const [row] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select min(rank) as rank from lead
+      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
+    [stage.pipelineId, stage.id],
+  );
+  return rankBetween(null, row?.rank ?? null);
+}
+
+/** Status after a write: the lost stage's, open again when leaving it, or as asked. Won stages are for conversion. */
+export function statusAfter(
+  current: { status: LeadStatus; stageId: string } | undefined,
+  stage: LeadStage,
+  requested: 'open' | 'lost' | undefined,
+): 'open' | 'lost' {
+  const stageChanged = current === undefined || current.stageId !== stage.id;
+  if (stage.outcome === 'won' && stageChanged) {
+    throw unprocessable(
+      'convert_instead',
+      'Leads reach a won stage by conversion',
+      `Stage ${stage.name} is for converted leads: convert the lead with POST /api/v1/leads/{id}/convert, which creates or links its person, organization and deal.`,
+      '#/stageId',
+      'convert the lead instead',
+    );
+  }
+  if (stage.outcome === 'lost') {
+    if (requested === 'open') {
+      throw unprocessable(
+        'status_contradicts_stage',
+        'The status contradicts the stage',
+        `Stage ${stage.name} is a lost stage: a lead in it is lost. Send status lost, or another stage.`,
+        '#/status',
+        'lost in this stage',
+      );
+    }
+    return 'lost';
+  }
+  if (requested !== undefined) return requested;
+  if (stageChanged && current?.status === 'lost') return 'open';
+  return current?.status === 'lost' ? 'lost' : 'open';
+}
+
+export async function lostFields(
+  em: EntityManager,
+  status: 'open' | 'lost',
+  current: { lostReasonId: string | null; lostNote: string | null } | undefined,
+  input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
+): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
+  if (status !== 'lost') {
+    if (input.lostReasonId || input.lostNote) {
+      throw unprocessable(
+        'not_lost',
+        'Only lost leads have a lost reason',
+        'lostReasonId and lostNote belong to lost leads; send status lost with them, or leave them out.',
+        input.lostReasonId ? '#/lostReasonId' : '#/lostNote',
+        'only for lost leads',
+      );
+    }
+    return { lostReasonId: null, lostNote: null };
+  }
+  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
+  if (!lostReasonId) {
+    throw unprocessable(
+      'lost_reason_required',
+      'A lost lead needs a reason',
+      'Say why the lead was lost: send lostReasonId, an active lead lost reason from GET /api/v1/lost-reasons?objectType=lead&active=true.',
+      '#/lostReasonId',
+      'required for a lost lead',
+    );
+  }
+  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'lead', lostReasonId);
+  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+}
+
+// ---- search and history ----------------------------------------------------------------------
+
+export function leadDocument(row: LeadRow): SearchDocument {
+  const person = personNameOf(row);
+  return {
+    type: 'lead',
+    id: row.id,
+    title: row.title,
+    subtitle: [row.company_name, person].filter(Boolean).join(' · ') || null,
+    normalized: foldText(
+      [row.title, row.company_name ?? '', normalizePersonName(row.first_name, row.last_name)].join(' '),
+    ),
+    phonetic: phoneticCodes([row.first_name, row.last_name].filter(Boolean).join(' '), 'person'),
+    emails: row.email ? [row.email] : [],
+    phones: row.phone_e164 ? [row.phone_e164] : [],
+    postalCodes: row.postal_code ? [row.postal_code] : [],
+    vatId: null,
+    body: foldText(
+      [row.title, row.company_name, person, row.email, row.city, row.industry, row.source, row.website]
+        .filter(Boolean)
+        .join(' '),
+    ),
+    ownerId: row.owner_id,
+  };
+}
+
+/** Reads the lead as written, keeps its search document current, returns it. */
+export async function afterWrite(em: EntityManager, id: string): Promise<{ row: LeadRow; view: LeadView }> {
+  const [row] = await sqlIn<LeadRow>(em, `${LEAD_SELECT} where l.id = ?`, [id]);
+  if (!row) throw new Error(`lead ${id} vanished within its own transaction`);
+  await indexRecord(em, leadDocument(row));
+  return { row, view: leadView(row, (await tagsOf(em, 'lead', [id])).get(id)) };
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+interface Contact {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  phoneE164: string | null;
+  position: string | null;
+  companyName: string | null;
+  website: string | null;
+  industry: string | null;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  country: string | null;
+  source: string | null;
+}
+
+function contactOf(row: LeadRow): Contact {
+  return {
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    phone: row.phone,
+    phoneE164: row.phone_e164,
+    position: row.position,
+    companyName: row.company_name,
+    website: row.website,
+    industry: row.industry,
+    street: row.street,
+    postalCode: row.postal_code,
+    city: row.city,
+    country: row.country,
+    source: row.source,
+  };
+}
+
+/** The contact fields after a write: sent ones replace (null clears); a postal code fits its country (DE by default). */
+function mergeContact(current: Contact, input: CreateLead | UpdateLead): Contact {
+  const pick = <K extends keyof Contact>(key: K, value: Contact[K] | undefined): Contact[K] =>
+    value === undefined ? current[key] : value;
+  const next: Contact = {
+    firstName: pick('firstName', input.firstName),
+    lastName: pick('lastName', input.lastName),
+    email: pick('email', input.email),
+    phone: input.phone === undefined ? current.phone : (input.phone?.number ?? null),
+    phoneE164: input.phone === undefined ? current.phoneE164 : (input.phone?.e164 ?? null),
+    position: pick('position', input.position),
+    companyName: pick('companyName', input.companyName),
+    website: pick('website', input.website),
+    industry: pick('industry', input.industry),
+    street: pick('street', input.street),
+    postalCode: pick('postalCode', input.postalCode),
+    city: pick('city', input.city),
+    country: pick('country', input.country),
+    source: pick('source', input.source),
+  };
+  if (next.postalCode && !next.country) next.country = 'DE';
+  if (next.postalCode && next.country && !isValidPostalCode(next.country, next.postalCode)) {
+    throw validationFailed([
+      { in: 'body', pointer: '#/postalCode', detail: `not a valid postal code for ${next.country}` },
+    ]);
+  }
+  return next;
+}
+
+function defaultTitle(contact: Contact): string {
+  const title = contact.companyName ?? ([contact.firstName, contact.lastName].filter(Boolean).join(' ') || null);
+  if (!title) {
+    throw unprocessable(
+      'title_required',
+      'A lead needs a title',
+      'Give the lead a title, or at least a company name or a last name to call it by.',
+      '#/title',
+      'a title, a company name or a last name is needed',
+    );
+  }
+  return title.slice(0, 200);
+}
+
+export async function createLead(em: EntityManager, principal: Principal, input: CreateLead): Promise<LeadView> {
+  const currency = input.currency ?? (await defaultCurrency(em));
+  const value = input.value ?? '0';
+  checkAmount(value, currency, input.value !== undefined ? '#/value' : '#/currency');
+  const empty = Object.fromEntries(
+    [
+      'firstName',
+      'lastName',
+      'email',
+      'phone',
+      'phoneE164',
+      'position',
+      'companyName',
+      'website',
+      'industry',
+      'street',
+      'postalCode',
+      'city',
+      'country',
+      'source',
+    ].map((key) => [key, null]),
+  ) as unknown as Contact;
+  const contact = mergeContact(empty, input);
+  const title = input.title ?? defaultTitle(contact);
+  const stage = await resolveStage(em, input.pipelineId, input.stageId);
+  const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
+  await checkOwner(em, principal, ownerId);
+  const status = statusAfter(undefined, stage, input.status);
+  const lost = await lostFields(em, status, undefined, input);
+  const customFields = await applyCustomFields(em, 'lead', {}, input.customFields);
+  const rank = status === 'open' ? await topRank(em, stage) : rankBetween(null, null);
+  const id = newId();
+  await sqlIn(
+    em,
+    `insert into lead (id, tenant_id, title, pipeline_id, stage_id, status, first_name, last_name, email, phone,
+                       phone_e164, position, company_name, website, industry, street, postal_code, city, country,
+                       source, owner_id, value, currency, lost_reason_id, lost_note, closed_at, rank, custom_fields,
+                       created_by, updated_by)
+     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::numeric, ?, ?, ?,
+             case when ? = 'open' then null else now() end, ?, ?::jsonb, ?, ?)`,
+    [
+      id,
+      title,
+      stage.pipelineId,
+      stage.id,
+      status,
+      contact.firstName,
+      contact.lastName,
+      contact.email,
+      contact.phone,
+      contact.phoneE164,
+      contact.position,
+      contact.companyName,
+      contact.website,
+      contact.industry,
+      contact.street,
+      contact.postalCode,
+      contact.city,
+      contact.country,
+      contact.source,
+      ownerId,
+      value,
+      currency,
+      lost.lostReasonId,
+      lost.lostNote,
+      status,
+      rank,
+      JSON.stringify(customFields),
+      principal.userId ?? null,
+      principal.userId ?? null,
+    ],
+  );
+  const { row, view } = await afterWrite(em, id);
+  recordHistory(em, principal, { type: 'lead', id, action: 'create', after: leadSnapshot(row) });
+  await em.flush();
+  return view;
+}
+
+export async function updateLead(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  patch: UpdateLead,
+  expectedVersion: number | undefined,
+): Promise<LeadView> {
+  const current = await loadLead(em, principal, id, { lock: true });
+  checkVersion(current, expectedVersion, `Lead ${current.title}`);
+  if (current.status === 'converted') throw readOnly(current);
+  const currency = patch.currency ?? current.currency;
+  const value = patch.value ?? formatAmount(current.value, current.currency);
+  if (patch.value !== undefined || patch.currency !== undefined) {
+    checkAmount(value, currency, patch.value !== undefined ? '#/value' : '#/currency');
+  }
+  const contact = mergeContact(contactOf(current), patch);
+  const stage =
+    patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
+      ? await resolveStage(em, patch.pipelineId, patch.stageId)
+      : {
+          pipelineId: current.pipeline_id,
+          id: current.stage_id,
+          name: current.stage_name,
+          probability: current.probability,
+          outcome: current.stage_outcome,
+        };
+  const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
+  if (ownerId !== current.owner_id) await checkOwner(em, principal, ownerId);
+  const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
+  const lost = await lostFields(
+    em,
+    status,
+    { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
+    {
+      ...(patch.lostReasonId !== undefined ? { lostReasonId: patch.lostReasonId } : {}),
+      ...(patch.lostNote !== undefined ? { lostNote: patch.lostNote } : {}),
+    },
+  );
+  const customFields =
+    patch.customFields === undefined
+      ? current.custom_fields
+      : await applyCustomFields(em, 'lead', current.custom_fields, patch.customFields);
+  const next: LeadRow = {
+    ...current,
+    title: patch.title ?? current.title,
+    pipeline_id: stage.pipelineId,
+    stage_id: stage.id,
+    status,
+    first_name: contact.firstName,
+    last_name: contact.lastName,
+    email: contact.email,
+    phone: contact.phone,
+    phone_e164: contact.phoneE164,
+    position: contact.position,
+    company_name: contact.companyName,
+    website: contact.website,
+    industry: contact.industry,
+    street: contact.street,
+    postal_code: contact.postalCode,
+    city: contact.city,
+    country: contact.country,
+    source: contact.source,
+    owner_id: ownerId,
+    value,
+    currency,
+    lost_reason_id: lost.lostReasonId,
+    lost_note: lost.lostNote,
+    custom_fields: customFields,
+  };
+  const before = leadSnapshot(current);
+  const after = leadSnapshot(next);
+  if (unchanged(before, after)) return leadView(current, (await tagsOf(em, 'lead', [id])).get(id));
+  // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
+  const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
+  const rank = entersColumn ? await topRank(em, stage) : current.rank;
+  await sqlIn(
+    em,
+    `update lead set title = ?, pipeline_id = ?, stage_id = ?, status = ?, first_name = ?, last_name = ?, email = ?,
+            phone = ?, phone_e164 = ?, position = ?, company_name = ?, website = ?, industry = ?, street = ?,
+            postal_code = ?, city = ?, country = ?, source = ?, owner_id = ?, value = ?::numeric, currency = ?,
+            lost_reason_id = ?, lost_note = ?,
+            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
+            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
+            rank = ?, custom_fields = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
+      where id = ?`,
+    [
+      next.title,
+      next.pipeline_id,
+      next.stage_id,
+      status,
+      next.first_name,
+      next.last_name,
+      next.email,
+      next.phone,
+      next.phone_e164,
+      next.position,
+      next.company_name,
+      next.website,
+      next.industry,
+      next.street,
+      next.postal_code,
+      next.city,
+      next.country,
+      next.source,
+      ownerId,
+      value,
+      currency,
+      lost.lostReasonId,
+      lost.lostNote,
+      status,
+      stage.id,
+      rank,
+      JSON.stringify(customFields),
+      principal.userId ?? null,
+      id,
+    ],
+  );
+  recordHistory(em, principal, { type: 'lead', id, action: 'update', before, after });
+  await em.flush();
+  return (await afterWrite(em, id)).view;
+}
+
+/**
+ * The rank of a card placed in a column: right after or before a neighbour the caller may see, at
+ * the top or bottom, or (no place given) its own rank when it stays and the top when it enters.
+ */
+async function rankIn(
+  em: EntityManager,
+  principal: Principal,
+  lead: LeadRow,
+  stageId: string,
+  move: Move,
+): Promise<string> {
+  const column = `c.tenant_id = crm_current_tenant() and c.pipeline_id = ? and c.stage_id = ?
+    and c.status = 'open' and c.deleted_at is null and c.id <> ?`;
+  const columnParams = [lead.pipeline_id, stageId, lead.id];
+  const neighbour = move.afterId ?? move.beforeId;
+  if (neighbour) {
+    const pointer = move.afterId ? '#/afterId' : '#/beforeId';
+    const visible = await leadVisibility(principal);
+    const [row] = await sqlIn<{ anchor: string; other: string | null }>(
+      em,
+      `select l.rank as anchor,
+              (select ${move.afterId ? 'min' : 'max'}(c.rank) from lead c
+                where ${column} and c.rank ${move.afterId ? '>' : '<'} l.rank) as other
+         from lead l
+        where ${column.replaceAll('c.', 'l.')} and l.id = ? and ${visible.sql}`,
+      [...columnParams, ...columnParams, neighbour, ...visible.params],
+    );
+    if (!row || neighbour === lead.id) {
+      throw unprocessable(
+        'invalid_neighbour',
+        'Not a card of the stage',
+        `${neighbour} is not another open lead you may see in the target stage; name a card of that column, or send position.`,
+        pointer,
+        'not a card of the target stage',
+      );
+    }
+    return move.afterId ? rankBetween(row.anchor, row.other) : rankBetween(row.other, row.anchor);
+  }
+  const position = move.position ?? (lead.status === 'open' && lead.stage_id === stageId ? undefined : 'top');
+  if (position === undefined) return lead.rank;
+  const [edge] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select ${position === 'top' ? 'min' : 'max'}(c.rank) as rank from lead c where ${column}`,
+    columnParams,
+  );
+  return position === 'top' ? rankBetween(null, edge?.rank ?? null) : rankBetween(edge?.rank ?? null, null);
+}
+
+/** Moves a lead's card to a stage of its pipeline and a place in that column (If-Match). */
+export async function moveLead(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  move: Move,
+  expectedVersion: number | undefined,
+): Promise<LeadView> {
+  const current = await loadLead(em, principal, id, { lock: true });
+  checkVersion(current, expectedVersion, `Lead ${current.title}`);
+  if (current.status === 'converted') throw readOnly(current);
+  const [target] = await sqlIn<{
+    id: string;
+    pipeline_id: string;
+    name: string;
+    probability: number;
+    outcome: LeadStage['outcome'];
+    archived_at: string | null;
+  }>(
+    em,
+    'select id, pipeline_id, name, probability, outcome, archived_at from pipeline_stage where id = ? for no key update',
+    [move.stageId],
+  );
+  if (!target || target.archived_at || target.pipeline_id !== current.pipeline_id) {
+    throw unprocessable(
+      'stage_not_in_pipeline',
+      "Not a stage of the lead's pipeline",
+      `A card moves within its pipeline: ${move.stageId} is not an active stage of pipeline ${current.pipeline_id}. To move the lead to another pipeline, PATCH it with pipelineId and stageId.`,
+      '#/stageId',
+      "an active stage of the lead's pipeline",
+    );
+  }
+  const stage = { ...target, pipelineId: target.pipeline_id };
+  const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, undefined);
+  const lost = await lostFields(
+    em,
+    status,
+    { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
+    {
+      ...(move.lostReasonId ? { lostReasonId: move.lostReasonId } : {}),
+      ...(move.lostNote ? { lostNote: move.lostNote } : {}),
+    },
+  );
+  const rank = status === 'open' ? await rankIn(em, principal, current, stage.id, move) : current.rank;
+  await sqlIn(
+    em,
+    `update lead set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
+            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
+            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
+            version = version + 1, updated_at = now(), updated_by = ?
+      where id = ?`,
+    [stage.id, status, lost.lostReasonId, lost.lostNote, rank, status, stage.id, principal.userId ?? null, id],
+  );
+  const { row, view } = await afterWrite(em, id);
+  const changes = diffSnapshots(leadSnapshot(current), leadSnapshot(row));
+  if (changes.length > 0) {
+    recordHistory(em, principal, {
+      type: 'lead',
+      id,
+      action: 'update',
+      before: leadSnapshot(current),
+      after: leadSnapshot(row),
+    });
+    await em.flush();
+  }
+  return view;
+}
+
+export async function trashLead(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const current = await loadLead(em, principal, id, { lock: true });
+  checkVersion(current, expectedVersion, `Lead ${current.title}`);
+  await sqlIn(em, 'update lead set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
+    principal.userId ?? null,
+    id,
+  ]);
+  recordHistory(em, principal, { type: 'lead', id, action: 'delete', before: leadSnapshot(current) });
+  await em.flush();
+  await unindexRecord(em, 'lead', id);
+}
+
+export async function restoreLead(em: EntityManager, principal: Principal, id: string): Promise<LeadView> {
+  const current = await loadLead(em, principal, id, { trashed: true, lock: true });
+  // Its old place may have been taken meanwhile: an open lead comes back at the top of its column.
+  const rank =
+    current.status === 'open'
+      ? await topRank(em, { pipelineId: current.pipeline_id, id: current.stage_id })
+      : current.rank;
+  await sqlIn(
+    em,
+    'update lead set deleted_at = null, deleted_by = null, rank = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
+    [rank, principal.userId ?? null, id],
+  );
+  recordHistory(em, principal, { type: 'lead', id, action: 'restore', after: leadSnapshot(current) });
+  await em.flush();
+  return (await afterWrite(em, id)).view;
+}
+
+/** Deletes a trashed lead for good, with its tags and links (admins only). */
+export async function purgeLead(em: EntityManager, principal: Principal, id: string): Promise<void> {
+  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty leads from the trash.');
+  await loadLead(em, principal, id, { trashed: true });
+  await sqlIn(em, "delete from record_tag where record_type = 'lead' and record_id = ?", [id]);
+  await sqlIn(em, "delete from record_link where record_type = 'lead' and record_id = ?", [id]);
+  await sqlIn(em, 'delete from lead where id = ?', [id]);
+  await unindexRecord(em, 'lead', id);
+}
+
+// ---- lists ----------------------------------------------------------------------------------
+
+export const LEAD_FILTER_FIELDS: Record<string, FilterField> = {
+  title: { sql: 'l.title', type: 'text' },
+  status: { sql: 'l.status', type: 'text' },
+  pipelineId: { sql: 'l.pipeline_id', type: 'uuid' },
+  stageId: { sql: 'l.stage_id', type: 'uuid' },
+  ownerId: { sql: 'l.owner_id', type: 'uuid' },
+  firstName: { sql: 'l.first_name', type: 'text' },
+  lastName: { sql: 'l.last_name', type: 'text' },
+  email: { sql: 'l.email', type: 'text' },
+  phone: { sql: 'l.phone_e164', type: 'text' },
+  position: { sql: 'l.position', type: 'text' },
+  companyName: { sql: 'l.company_name', type: 'text' },
+  website: { sql: 'l.website', type: 'text' },
+  industry: { sql: 'l.industry', type: 'text' },
+  postalCode: { sql: 'l.postal_code', type: 'text' },
+  city: { sql: 'l.city', type: 'text' },
+  country: { sql: 'l.country', type: 'text' },
+  source: { sql: 'l.source', type: 'text' },
+  value: { sql: 'l.value', type: 'number' },
+  currency: { sql: 'l.currency', type: 'text' },
+  lostReasonId: { sql: 'l.lost_reason_id', type: 'uuid' },
+  convertedAt: { sql: 'l.converted_at', type: 'datetime' },
+  createdAt: { sql: 'l.created_at', type: 'datetime' },
+  updatedAt: { sql: 'l.updated_at', type: 'datetime' },
+};
+
+/** Compiles filter trees (the request's and a saved filter's) over leads to one SQL condition. */
+export async function leadFilterSql(
+  em: EntityManager,
+  filters: readonly FilterNode[],
+): Promise<{ sql: string; params: unknown[] }> {
+  if (filters.length === 0) return { sql: 'true', params: [] };
+  const customFields = await listCustomFields(em, 'lead');
+  const compiled = filters.map((filter) =>
+    compileFilter(filter, {
+      fields: LEAD_FILTER_FIELDS,
+      customFields,
+      customFieldsColumn: 'l.custom_fields',
+      recordType: 'lead',
+      idColumn: 'l.id',
+    }),
+  );
+  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+}
+
+const SORTS = {
+  '-updatedAt': { columns: ['l.updated_at', 'l.id'], direction: 'desc' },
+  '-createdAt': { columns: ['l.created_at', 'l.id'], direction: 'desc' },
+  title: { columns: ['lower(l.title)', 'l.id'], direction: 'asc' },
+} as const;
+
+function sortKey(sort: LeadListQuery['sort'], row: LeadRow): unknown[] {
+  if (sort === 'title') return [row.title.toLowerCase(), row.id];
+  if (sort === '-createdAt') return [new Date(row.created_at).toISOString(), row.id];
+  return [new Date(row.updated_at).toISOString(), row.id];
+}
+
+export async function listLeads(
+  em: EntityManager,
+  principal: Principal,
+  query: Omit<LeadListQuery, 'filter' | 'savedFilterId'>,
+  filters: readonly FilterNode[],
+): Promise<{ items: LeadView[]; nextCursor: string | null }> {
+  const visible = await leadVisibility(principal);
+  const where = ['l.tenant_id = crm_current_tenant()', 'l.deleted_at is null', visible.sql];
+  const params: unknown[] = [...visible.params];
+  const exact: [keyof typeof query, string][] = [
+    ['pipelineId', 'l.pipeline_id'],
+    ['stageId', 'l.stage_id'],
+    ['status', 'l.status'],
+    ['ownerId', 'l.owner_id'],
+  ];
+  for (const [key, column] of exact) {
+    if (query[key] !== undefined) {
+      where.push(`${column} = ?`);
+      params.push(query[key]);
+    }
+  }
+  const filter = await leadFilterSql(em, filters);
+  where.push(filter.sql);
+  params.push(...filter.params);
+  const sort = SORTS[query.sort];
+  const after = decodeCursor(query.cursor, sort.columns.length);
+  if (after) {
+    where.push(
+      `(${sort.columns.join(', ')}) ${sort.direction === 'asc' ? '>' : '<'} (${sort.columns.map(() => '?').join(', ')})`,
+    );
+    params.push(...after);
+  }
+  const rows = await sqlIn<LeadRow>(
+    em,
+    `${LEAD_SELECT} where ${where.join(' and ')}
+      order by ${sort.columns.map((column) => `${column} ${sort.direction}`).join(', ')} limit ?`,
+    [...params, query.limit + 1],
+  );
+  const hasMore = rows.length > query.limit;
+  const shown = hasMore ? rows.slice(0, query.limit) : rows;
+  const tags = await tagsOf(
+    em,
+    'lead',
+    shown.map((row) => row.id),
+  );
+  const last = shown.at(-1);
+  return {
+    items: shown.map((row) => leadView(row, tags.get(row.id))),
+    nextCursor: hasMore && last ? encodeCursor(sortKey(query.sort, last)) : null,
+  };
+}
+
+/** Leads by id regardless of who asks, for keeping their search documents current. */
+export function loadLeadsForIndex(em: EntityManager, ids: readonly string[]): Promise<LeadRow[]> {
+  return sqlIn<LeadRow>(em, `${LEAD_SELECT} where l.id = any(?::uuid[]) and l.deleted_at is null`, [pgArray(ids)]);
+}
+
+/** Leads converted into a person, organization, business contact or deal, for their 360° view. */
+export async function leadsConvertedInto(
+  em: EntityManager,
+  principal: Principal,
+  record: { type: string; id: string },
+): Promise<LeadView[]> {
+  const column = {
+    person: 'converted_person_id',
+    organization: 'converted_organization_id',
+    business_contact: 'converted_business_contact_id',
+    deal: 'converted_deal_id',
+  }[record.type];
+  if (!column) return [];
+  const visible = await leadVisibility(principal);
+  const rows = await sqlIn<LeadRow>(
+    em,
+    `${LEAD_SELECT} where l.${column} = ? and l.deleted_at is null and ${visible.sql} order by l.converted_at desc limit 20`,
+    [record.id, ...visible.params],
+  );
+  return rows.map((row) => leadView(row));
+}
+
+// ---- stages of a lead pipeline (the stage editor asks) ------------------------------------------
+
+/** How many leads a stage holds, and how many of them are in the trash. */
+export async function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  const [row] = await sqlIn<{ total: number; trashed: number }>(
+    em,
+    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
+       from lead where stage_id = ?`,
+    [stageId],
+  );
+  return row ?? { total: 0, trashed: 0 };
+}
+
+/**
+ * Moves every lead of a stage (open, closed and trashed) to another stage of the same pipeline and
+ * outcome, each with its history; open cards go below the target's, in order.
+ */
+export async function moveStageLeads(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+  fromStageId: string,
+  toStageId: string,
+): Promise<number> {
+  const leads = await sqlIn<{ id: string; open: boolean }>(
+    em,
+    `select id, status = 'open' and deleted_at is null as open from lead where stage_id = ? order by rank, id for update`,
+    [fromStageId],
+  );
+  if (leads.length === 0) return 0;
+  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [toStageId]);
+  const [last] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select max(rank) as rank from lead
+      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
+    [pipelineId, toStageId],
+  );
+  const open = leads.filter((lead) => lead.open);
+  const ranks = new Map(ranksAfter(last?.rank ?? null, open.length).map((rank, index) => [open[index]?.id, rank]));
+  const ids = leads.map((lead) => lead.id);
+  const by = principal.userId ?? null;
+  await sqlIn(
+    em,
+    `update lead l set stage_id = ?, rank = coalesce(m.rank, l.rank), stage_entered_at = now(),
+            version = l.version + 1, updated_at = now(), updated_by = ?
+       from unnest(?::uuid[], ?::text[]) as m(id, rank)
+      where l.id = m.id`,
+    [toStageId, by, sqlArray(ids), sqlArray(ids.map((leadId) => ranks.get(leadId) ?? null))],
+  );
+  await sqlIn(
+    em,
+    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
+     select h.id, crm_current_tenant(), 'lead', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
+            to_jsonb(?::text), ?
+       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
+    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
+  );
+  return ids.length;
+}
