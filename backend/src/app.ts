@@ -15,15 +15,19 @@ import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts'
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { activitiesRoutes } from './modules/activities/activities.routes.ts';
+import { serveAddin } from './modules/addin/addin.static.ts';
 import { commentsRoutes } from './modules/comments/comments.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { documentsRoutes } from './modules/documents/documents.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
 import { setupRoutes } from './modules/identity/setup.routes.ts';
 import { leadsRoutes } from './modules/leads/leads.routes.ts';
+import { FILE_MAIL_PATH, mailRoutes } from './modules/mail/mail.routes.ts';
 import { notesRoutes } from './modules/notes/notes.routes.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { prospectsRoutes } from './modules/prospects/prospects.routes.ts';
 import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
 import { recordsRoutes } from './modules/records/records.routes.ts';
@@ -35,12 +39,15 @@ import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
+import { PostgresBlobStore } from './storage/blob-store.ts';
 
 export interface AppDeps {
   orm: MikroORM;
   logger: Logger;
   /** Routes mounted after the modules' own (tests of the shared HTTP machinery use this). */
   extraRoutes?: readonly RouteSpec[];
+  /** Where the Outlook add-in's build is (default addin-outlook/dist). */
+  addinDir?: string;
 }
 
 export interface App extends Koa {
@@ -50,6 +57,7 @@ export interface App extends Koa {
 
 export function createApp(config: Config, deps: AppDeps): App {
   const graph = new GraphGateway(config.entra);
+  const blobStore = new PostgresBlobStore();
   const routes: RouteSpec[] = [
     ...healthRoutes(deps.orm),
     ...identityRoutes(),
@@ -68,13 +76,20 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...tasksRoutes(),
     ...absencesRoutes(),
     ...salesRoutes(),
+    ...documentsRoutes({ store: blobStore, maxBytes: config.documentMaxBytes }),
+    ...mailRoutes({
+      store: blobStore,
+      documentMaxBytes: config.documentMaxBytes,
+      filingMaxBytes: config.mailFilingMaxBytes,
+    }),
+    ...notificationsRoutes(),
     ...stageTemplatesRoutes(),
     ...leadsRoutes(),
     ...prospectsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
-  const authenticate: Authenticate = async (ctx, run) => {
+  const authenticate: Authenticate = async (ctx, run, readBody) => {
     const raw = bearerToken(ctx.get('authorization'));
     if (!raw) {
       throw authProblem(
@@ -83,6 +98,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       );
     }
     const token = await verifier.verify(raw);
+    if (readBody) await readBody();
     await inTenantTransaction(deps.orm.em as EntityManager, token.tenantId, async (em) => {
       ctx.state.em = em;
       ctx.state.principal = await resolvePrincipal(em, token);
@@ -99,8 +115,13 @@ export function createApp(config: Config, deps: AppDeps): App {
 
   app.use(requestContext(deps.logger));
   app.use(helmet());
+  app.use(serveAddin(config, deps.addinDir ? { dir: deps.addinDir } : {}));
   app.use(serveOpenApi(() => buildOpenApiDocument(routes, config.publicUrl ?? '/')));
-  app.use(jsonBody(config.jsonBodyLimitBytes));
+  app.use(
+    jsonBody(config.jsonBodyLimitBytes, [
+      { method: 'POST', path: FILE_MAIL_PATH, limitBytes: config.mailFilingMaxBytes },
+    ]),
+  );
   app.use(ormContext(deps.orm));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));

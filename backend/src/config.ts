@@ -11,6 +11,14 @@ const port = (name: string, example: number) =>
     .min(0, `${name} must be between 0 and 65535 (0 picks a free port)`)
     .max(65535, `${name} must be between 0 and 65535 (0 picks a free port)`);
 
+const ROLES = ['all', 'api', 'worker'] as const;
+
+const seconds = (name: string, example: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of seconds, for example ${example}` })
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
 const EnvSchema = z.object({
   PORT: port('PORT', 3000).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -60,6 +68,39 @@ const EnvSchema = z.object({
       error: 'GRAPH_BASE_URL must be an https URL, https://graph.microsoft.com in production',
     })
     .default('https://graph.microsoft.com'),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number({ error: 'DOCUMENT_MAX_BYTES must be a number of bytes, for example 26214400 (25 MB)' })
+    .int('DOCUMENT_MAX_BYTES must be a whole number of bytes')
+    .min(1024, 'DOCUMENT_MAX_BYTES must be at least 1024 (1 kB)')
+    .max(256 * 1024 * 1024, 'DOCUMENT_MAX_BYTES must be at most 268435456 (256 MB)')
+    .default(25 * 1024 * 1024),
+  MAIL_FILING_MAX_BYTES: z.coerce
+    .number({ error: 'MAIL_FILING_MAX_BYTES must be a number of bytes, for example 52428800 (50 MB)' })
+    .int('MAIL_FILING_MAX_BYTES must be a whole number of bytes')
+    .min(64 * 1024, 'MAIL_FILING_MAX_BYTES must be at least 65536 (64 kB)')
+    .max(512 * 1024 * 1024, 'MAIL_FILING_MAX_BYTES must be at most 536870912 (512 MB)')
+    .default(50 * 1024 * 1024),
+  BACKEND_ROLE: z
+    .enum(ROLES, {
+      error: 'BACKEND_ROLE must be all (API and job workers), api (HTTP only) or worker (job workers only)',
+    })
+    .default('all'),
+  JOBS_POOL_MAX: z.coerce
+    .number({ error: 'JOBS_POOL_MAX must be a number of connections, for example 4' })
+    .int('JOBS_POOL_MAX must be a whole number, for example 4')
+    .min(2, 'JOBS_POOL_MAX must be at least 2')
+    .max(50, 'JOBS_POOL_MAX must be at most 50')
+    .default(4),
+  JOBS_POLL_SECONDS: seconds('JOBS_POLL_SECONDS', 1, 0.5, 60).default(1),
+  JOBS_EXPIRE_SECONDS: seconds('JOBS_EXPIRE_SECONDS', 120, 2, 86_400)
+    .int('JOBS_EXPIRE_SECONDS must be a whole number of seconds')
+    .default(120),
+  JOBS_BATCH_SIZE: z.coerce
+    .number({ error: 'JOBS_BATCH_SIZE must be a number of jobs, for example 200' })
+    .int('JOBS_BATCH_SIZE must be a whole number, for example 200')
+    .min(1, 'JOBS_BATCH_SIZE must be at least 1')
+    .max(2000, 'JOBS_BATCH_SIZE must be at most 2000')
+    .default(200),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds, for example 10000' })
     .int('SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds')
@@ -72,6 +113,20 @@ const EnvSchema = z.object({
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ENTRA_CLIENT_SECRET']);
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What a backend process runs: the HTTP API, the job workers, or both. */
+export type BackendRole = (typeof ROLES)[number];
+
+export interface JobsConfig {
+  /** Connections of the job runtime's own pool (on the embedded database, taken from its sockets). */
+  readonly poolMax: number;
+  /** How often an idle worker looks for due jobs. */
+  readonly pollSeconds: number;
+  /** How long a job may stay active before it counts as lost (its worker died) and runs again. */
+  readonly expireSeconds: number;
+  /** Jobs a worker fetches at once; handlers get them grouped by tenant. */
+  readonly batchSize: number;
+}
 
 export interface Config {
   readonly port: number;
@@ -86,6 +141,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly logFormat: 'json' | 'pretty';
   readonly shutdownTimeoutMs: number;
+  readonly role: BackendRole;
+  readonly jobs: JobsConfig;
   /** Microsoft identity platform and Graph, or the local emulator standing in for them. */
   readonly entra: {
     readonly authorityHost: string;
@@ -97,6 +154,10 @@ export interface Config {
   };
   /** Largest JSON request body accepted, in bytes. */
   readonly jsonBodyLimitBytes: number;
+  /** Largest document (an upload or a mail attachment), in bytes. */
+  readonly documentMaxBytes: number;
+  /** Largest JSON body of a mail filing, attachments included (base64 makes them a third larger). */
+  readonly mailFilingMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    role: e.BACKEND_ROLE,
+    jobs: {
+      poolMax: e.JOBS_POOL_MAX,
+      pollSeconds: e.JOBS_POLL_SECONDS,
+      expireSeconds: e.JOBS_EXPIRE_SECONDS,
+      batchSize: e.JOBS_BATCH_SIZE,
+    },
     entra: {
       authorityHost: e.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
       clientId: e.ENTRA_CLIENT_ID,
@@ -145,5 +213,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
     },
     jsonBodyLimitBytes: 1024 * 1024,
+    documentMaxBytes: e.DOCUMENT_MAX_BYTES,
+    mailFilingMaxBytes: e.MAIL_FILING_MAX_BYTES,
   };
+}
+
+/**
+ * The role the command line asks for: `--worker-only` runs job workers without HTTP, `--no-worker`
+ * the API without workers. Overrides BACKEND_ROLE; anything else on the command line is refused.
+ */
+export function roleFromArguments(args: readonly string[], role: BackendRole): BackendRole {
+  let chosen = role;
+  for (const arg of args) {
+    if (arg === '--worker-only') chosen = 'worker';
+    else if (arg === '--no-worker') chosen = 'api';
+    else throw new ConfigError(`Unknown option ${arg}: the backend accepts --worker-only or --no-worker.`);
+  }
+  if (args.includes('--worker-only') && args.includes('--no-worker')) {
+    throw new ConfigError('--worker-only and --no-worker exclude each other: give one of them.');
+  }
+  return chosen;
 }

@@ -9,6 +9,10 @@ import type { Logger } from './logger.ts';
 
 export interface Database {
   readonly orm: MikroORM;
+  /** Where the database listens, for the job runtime's own pool. */
+  readonly clientUrl: string;
+  /** Connections the job runtime may open beside the ORM's pool. */
+  readonly jobsPoolMax: number;
   /** Set when the embedded database was started for this process. */
   readonly embedded: EmbeddedPostgres | undefined;
   close(): Promise<void>;
@@ -24,18 +28,21 @@ export function embeddedDataDir(config: Pick<Config, 'dataDir'>): string {
 }
 
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax'> & { jobs: Pick<Config['jobs'], 'poolMax'> },
   logger: Logger,
   options: { migrate?: boolean } = {},
 ): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let clientUrl = config.databaseUrl;
   let poolMax = config.dbPoolMax;
+  let jobsPoolMax = config.jobs.poolMax;
   if (!clientUrl) {
     const started = Date.now();
     embedded = await startEmbeddedPostgres({ dataDir: embeddedDataDir(config) });
     clientUrl = embedded.url;
-    poolMax = Math.min(poolMax, embedded.maxConnections);
+    // Both pools share the embedded server's sockets; the job runtime gets its share first.
+    jobsPoolMax = Math.min(jobsPoolMax, Math.floor(embedded.maxConnections / 4));
+    poolMax = Math.min(poolMax, embedded.maxConnections - jobsPoolMax);
     logger.info({ dataDir: embedded.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
   }
   try {
@@ -46,6 +53,8 @@ export async function openDatabase(
     }
     return {
       orm,
+      clientUrl,
+      jobsPoolMax,
       embedded,
       async close() {
         try {

@@ -2,46 +2,71 @@
 import { DirectoryLockedError } from '@crm/db';
 import type { MikroORM } from '@mikro-orm/core';
 import { createApp } from './app.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, roleFromArguments } from './config.ts';
 import { openDatabase } from './database.ts';
+import { startBackendJobs } from './jobs/backend-jobs.ts';
+import { jobDefinitions, periodicDefinitions } from './jobs/registry.ts';
+import type { JobRuntime } from './jobs/runtime.ts';
 import { createLogger } from './logger.ts';
-import { listen } from './server.ts';
+import { listen, type RunningServer } from './server.ts';
 
 export interface Started {
-  apiUrl: string;
+  /** Where the API answers; undefined in a worker-only process. */
+  apiUrl: string | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts everything the backend needs; resolves once it listens. */
+/**
+ * Starts what the configured role needs — the HTTP API, the job workers, or both — and resolves
+ * once it runs. Every role starts the job runtime: requests enqueue jobs.
+ */
 export async function startBackend(
   config: Config,
   hooks: { beforeListen?: (orm: MikroORM) => Promise<void> } = {},
 ): Promise<Started> {
   const logger = createLogger(config);
   const database = await openDatabase(config, logger);
+  let jobs: JobRuntime | undefined;
+  let running: RunningServer | undefined;
   try {
+    jobs = await startBackendJobs(database.orm, {
+      config,
+      logger,
+      clientUrl: database.clientUrl,
+      poolMax: database.jobsPoolMax,
+    });
     await hooks.beforeListen?.(database.orm);
-    const app = createApp(config, { orm: database.orm, logger });
-    const running = await listen(app, { host: config.host, port: config.port, logger });
-    logger.info({ url: running.url }, 'API listening');
-    let stopping: Promise<void> | undefined;
-    return {
-      apiUrl: `${config.publicUrl ?? running.url}/api`,
-      stop() {
-        stopping ??= (async () => {
-          const inTime = await running.shutdown(config.shutdownTimeoutMs);
-          logger.info({ inTime }, 'HTTP server closed');
-          await database.close();
-          logger.info('database closed');
-          logger.flush();
-        })();
-        return stopping;
-      },
-    };
+    if (config.role !== 'worker') {
+      const app = createApp(config, { orm: database.orm, logger });
+      running = await listen(app, { host: config.host, port: config.port, logger });
+      logger.info({ url: running.url }, 'API listening');
+    }
   } catch (error) {
+    await jobs?.stop();
     await database.close();
     throw error;
   }
+  const server = running;
+  const runtime = jobs;
+  let stopping: Promise<void> | undefined;
+  return {
+    apiUrl: server ? `${config.publicUrl ?? server.url}/api` : undefined,
+    stop() {
+      stopping ??= (async () => {
+        // Requests still running may enqueue jobs: the runtime stops after them.
+        if (server) {
+          const inTime = await server.shutdown(config.shutdownTimeoutMs);
+          logger.info({ inTime }, 'HTTP server closed');
+        }
+        await runtime.stop(config.shutdownTimeoutMs);
+        logger.info('job runtime stopped');
+        await database.close();
+        logger.info('database closed');
+        logger.flush();
+      })();
+      return stopping;
+    },
+  };
 }
 
 /** Exit on SIGTERM/SIGINT after a graceful stop; a second signal exits at once. */
@@ -80,11 +105,18 @@ export function reportStartFailure(error: unknown): never {
 const isEntryPoint = import.meta.url === `file://${process.argv[1]}`;
 if (isEntryPoint) {
   try {
-    const config = loadConfig();
+    const loaded = loadConfig();
+    const config = { ...loaded, role: roleFromArguments(process.argv.slice(2), loaded.role) };
     const started = await startBackend(config);
     // Signals are handled before anyone is told we listen: a supervisor may stop us right away.
     stopOnSignals(started.stop, config.shutdownTimeoutMs);
-    process.stdout.write(`CRM API listening on ${started.apiUrl} (OpenAPI: ${started.apiUrl}/openapi.json)\n`);
+    if (started.apiUrl) {
+      process.stdout.write(`CRM API listening on ${started.apiUrl} (OpenAPI: ${started.apiUrl}/openapi.json)\n`);
+    }
+    if (config.role !== 'api') {
+      const names = [...jobDefinitions(), ...periodicDefinitions()].map((definition) => definition.name);
+      process.stdout.write(`CRM job workers running (${names.join(', ')})\n`);
+    }
   } catch (error) {
     reportStartFailure(error);
   }

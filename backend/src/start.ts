@@ -1,7 +1,9 @@
 // `npm start`: the whole suite on one machine — the local Microsoft 365 emulator, the backend
 // signed in against it, the embedded database with demo data — and the URLs to open.
 import { CRM_APP_ID, startEmulator } from '@crm/m365-emulator';
+import { ensureBuilt as ensureAddinBuilt } from '../../addin-outlook/build.ts';
 import { loadConfig } from './config.ts';
+import { addinTryUrl, demoMailSender } from './demo/addin-demo.ts';
 import { seedContactsDemo } from './demo/contacts-demo.ts';
 import { seedDemoData } from './demo/demo-data.ts';
 import { reportStartFailure, startBackend, stopOnSignals } from './main.ts';
@@ -19,11 +21,15 @@ try {
     GRAPH_BASE_URL: emulator.url,
     ...process.env,
   };
-  const config = loadConfig(env);
+  // The whole suite in one process: the API and the job workers.
+  const config = { ...loadConfig(env), role: 'all' as const };
+  // The Outlook add-in's pane is served from its build: built now when its sources changed.
+  if (await ensureAddinBuilt({ quiet: true })) process.stdout.write('Built the Outlook add-in task pane.\n');
   const backend = await startBackend(config, {
     beforeListen: (orm) =>
       seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => seedContactsDemo(orm).then(() => undefined)),
   });
+  const apiUrl = backend.apiUrl ?? '';
   stopOnSignals(async () => {
     await backend.stop();
     await emulator.stop();
@@ -33,13 +39,14 @@ try {
     [
       '',
       'CRM for Microsoft 365 is running.',
-      line('API', backend.apiUrl),
-      line('API description', `${backend.apiUrl}/openapi.json`),
+      line('API', apiUrl),
+      line('API description', `${apiUrl}/openapi.json`),
       line('Microsoft 365 emulator', emulator.url),
       line('Demo users', 'npm run token -- --list'),
+      line('Outlook add-in (try it)', addinTryUrl(apiUrl.replace(/\/api$/, ''), demoMailSender())),
       line(
         'Try it',
-        `curl -H "Authorization: Bearer $(npm run -s token -- anna.schmidt@contoso.example)" ${backend.apiUrl}/v1/me`,
+        `curl -H "Authorization: Bearer $(npm run -s token -- anna.schmidt@contoso.example)" ${apiUrl}/v1/me`,
       ),
       '',
       '',

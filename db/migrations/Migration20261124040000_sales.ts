@@ -8,7 +8,15 @@ const AUDIT = `
   updated_at timestamptz not null default now(),
   updated_by uuid references app_user (id) on delete set null`;
 
-const TENANT_TABLES = ['pipeline', 'pipeline_stage', 'lost_reason', 'deal', 'deal_stage_change', 'saved_filter'];
+const TENANT_TABLES = [
+  'pipeline',
+  'pipeline_stage',
+  'lost_reason',
+  'deal',
+  'deal_stage_change',
+  'deal_stage_total',
+  'saved_filter',
+];
 
 const policy = (table: string) =>
   `create policy tenant_isolation on ${table} to crm_app using (tenant_id = crm_current_tenant()) with check (tenant_id = crm_current_tenant());`;
@@ -257,6 +265,69 @@ export class Migration20261124040000_sales extends Migration {
     await this.execute(
       'create index deal_stage_change_deal_idx on deal_stage_change (tenant_id, deal_id, changed_at, id);',
     );
+    // The board's column sums without reading every deal: the open deals' count and value per
+    // stage, owner and currency, kept by statement triggers in the writing transaction. Both sides
+    // of a change are written in one statement in key order, so concurrent moves never deadlock.
+    await this.execute(`
+      create table deal_stage_total (
+        tenant_id uuid not null references tenant (id) on delete cascade,
+        pipeline_id uuid not null,
+        stage_id uuid not null,
+        owner_id uuid,
+        currency text not null,
+        deals integer not null,
+        value numeric(22, 4) not null,
+        unique nulls not distinct (tenant_id, pipeline_id, stage_id, owner_id, currency)
+      );`);
+    await this.execute(`
+      create function crm_deal_stage_totals() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'DELETE' then
+          -- Only ever decrements: when a tenant is deleted its totals may be gone already.
+          update deal_stage_total t set deals = t.deals - o.deals, value = t.value - o.value
+            from (select tenant_id, pipeline_id, stage_id, owner_id, currency, count(*)::int as deals, sum(value) as value
+                    from old_deals where status = 'open' and deleted_at is null
+                   group by 1, 2, 3, 4, 5) o
+           where (t.tenant_id, t.pipeline_id, t.stage_id, t.currency) = (o.tenant_id, o.pipeline_id, o.stage_id, o.currency)
+             and t.owner_id is not distinct from o.owner_id;
+          return null;
+        end if;
+        if tg_op = 'INSERT' then
+          insert into deal_stage_total as t (tenant_id, pipeline_id, stage_id, owner_id, currency, deals, value)
+          select tenant_id, pipeline_id, stage_id, owner_id, currency, count(*)::int, sum(value)
+            from new_deals where status = 'open' and deleted_at is null
+           group by tenant_id, pipeline_id, stage_id, owner_id, currency
+           order by tenant_id, pipeline_id, stage_id, owner_id, currency
+          on conflict (tenant_id, pipeline_id, stage_id, owner_id, currency)
+          do update set deals = t.deals + excluded.deals, value = t.value + excluded.value;
+          return null;
+        end if;
+        insert into deal_stage_total as t (tenant_id, pipeline_id, stage_id, owner_id, currency, deals, value)
+        select tenant_id, pipeline_id, stage_id, owner_id, currency, sum(deals)::int, sum(value)
+          from (select tenant_id, pipeline_id, stage_id, owner_id, currency, 1 as deals, value
+                  from new_deals where status = 'open' and deleted_at is null
+                union all
+                select tenant_id, pipeline_id, stage_id, owner_id, currency, -1, -value
+                  from old_deals where status = 'open' and deleted_at is null) change
+         -- A tenant being deleted sets its deals' owners null on the way: nothing to count there.
+         where exists (select 1 from tenant x where x.id = change.tenant_id)
+         group by tenant_id, pipeline_id, stage_id, owner_id, currency
+        having sum(deals) <> 0 or sum(value) <> 0
+         order by tenant_id, pipeline_id, stage_id, owner_id, currency
+        on conflict (tenant_id, pipeline_id, stage_id, owner_id, currency)
+        do update set deals = t.deals + excluded.deals, value = t.value + excluded.value;
+        return null;
+      end $$;`);
+    await this.execute(`
+      create trigger deal_stage_totals_insert after insert on deal referencing new table as new_deals
+        for each statement execute function crm_deal_stage_totals();`);
+    await this.execute(`
+      create trigger deal_stage_totals_update after update on deal
+        referencing old table as old_deals new table as new_deals
+        for each statement execute function crm_deal_stage_totals();`);
+    await this.execute(`
+      create trigger deal_stage_totals_delete after delete on deal referencing old table as old_deals
+        for each statement execute function crm_deal_stage_totals();`);
     // Deals are not everyone's: search documents carry their owner, search filters by visibility.
     await this.execute('alter table search_document add column owner_id uuid;');
     await this.execute(
@@ -287,6 +358,8 @@ export class Migration20261124040000_sales extends Migration {
   }
 
   override async down(): Promise<void> {
+    await this.execute('drop table if exists deal_stage_total;');
+    await this.execute('drop function if exists crm_deal_stage_totals() cascade;');
     await this.execute('alter table tenant drop column if exists default_currency;');
     await this.execute('alter table search_document drop column if exists owner_id;');
     for (const table of [...TENANT_TABLES].reverse()) await this.execute(`drop table if exists ${table};`);

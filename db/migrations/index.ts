@@ -12,7 +12,9 @@ import { Migration20261123070000_required_fields } from './Migration202611230700
 import { Migration20261124000000_tasks } from './Migration20261124000000_tasks.ts';
 import { Migration20261124010000_activities_notes } from './Migration20261124010000_activities_notes.ts';
 import { Migration20261124020000_tasks_more } from './Migration20261124020000_tasks_more.ts';
+import { Migration20261124030000_jobs } from './Migration20261124030000_jobs.ts';
 import { Migration20261124040000_sales } from './Migration20261124040000_sales.ts';
+import { Migration20261124050000_mail_documents } from './Migration20261124050000_mail_documents.ts';
 import { Migration20261124060000_leads } from './Migration20261124060000_leads.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -28,5 +30,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124010000_activities_notes', class: Migration20261124010000_activities_notes },
   { name: 'Migration20261124020000_tasks_more', class: Migration20261124020000_tasks_more },
   { name: 'Migration20261124040000_sales', class: Migration20261124040000_sales },
+  { name: 'Migration20261124050000_mail_documents', class: Migration20261124050000_mail_documents },
+  { name: 'Migration20261124030000_jobs', class: Migration20261124030000_jobs },
   { name: 'Migration20261124060000_leads', class: Migration20261124060000_leads },
 ];

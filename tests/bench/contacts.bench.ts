@@ -37,7 +37,9 @@ import {
   phoneticCodes,
 } from '../../backend/src/modules/contacts/matching.ts';
 import { spawnNode } from '../support/processes.ts';
-import { printTable, type Stats } from './measure.ts';
+import { startBenchBackend } from './backend-process.ts';
+import { measureCalls, printTable, type Stats, statsOf } from './measure.ts';
+import { queryAsTenant } from './tenant-sql.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 const TENANTS = 10;
@@ -57,39 +59,6 @@ if (process.env.CONTACTS_BENCH_DATABASE === '1' && import.meta.url === `file://$
 }
 
 // ---- measuring --------------------------------------------------------------------------------
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
-function statsOf(name: string, latencies: number[], seconds: number, errors: number): Stats {
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    name,
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    opsPerSec: sorted.length / seconds,
-    errors,
-  };
-}
-
-/** Runs `work` one call after another for `seconds` (after a second of warm-up). */
-async function measureInProcess(name: string, seconds: number, work: (i: number) => Promise<unknown>): Promise<Stats> {
-  const warmUpUntil = performance.now() + 1000;
-  for (let i = 0; performance.now() < warmUpUntil; i++) await work(i);
-  const latencies: number[] = [];
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  for (let i = 0; performance.now() < until; i++) {
-    const t0 = performance.now();
-    await work(i);
-    latencies.push(performance.now() - t0);
-  }
-  return statsOf(name, latencies, (performance.now() - started) / 1000, 0);
-}
 
 interface Request {
   method: 'GET' | 'POST';
@@ -192,23 +161,6 @@ const searchParams = (q: string) => {
 const LIST_SQL = `select * from person where tenant_id = crm_current_tenant() and deleted_at is null
  order by last_name, first_name, id limit 51`;
 
-/** One query in a transaction as the app runs it: role crm_app and the tenant set first. */
-async function asTenant(pool: pg.Pool, tenantId: string, sql: string, params: unknown[]): Promise<unknown[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true)", [tenantId]);
-    const result = await client.query(sql, params);
-    await client.query('commit');
-    return result.rows;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 // ---- the bench --------------------------------------------------------------------------------
 
 interface LoadedTenant {
@@ -258,21 +210,14 @@ export async function run(options: { seconds: number }): Promise<void> {
     const databaseUrl =
       process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
     if (!databaseUrl) throw new Error('no database');
-    backend = spawnNode(
-      'backend/src/main.ts',
-      {
-        ENTRA_AUTHORITY_HOST: emulator.url,
-        ENTRA_CLIENT_ID: CRM_APP_ID,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        PORT: '0',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-        LOG_FORMAT: 'json',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-      },
-      { stdoutFile: path.join(dataDir, 'backend.log') },
-    );
-    const [, apiUrl] = await backend.waitFor(/CRM API listening on (\S+)\/api /, 120_000);
+    const running = await startBenchBackend({
+      emulatorUrl: emulator.url,
+      databaseUrl,
+      dataDir,
+      logLevel: 'info',
+    });
+    backend = running.process;
+    const { apiUrl } = running;
     orm = await MikroORM.init(backendOrmOptions(databaseUrl, 4));
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
@@ -351,18 +296,18 @@ export async function run(options: { seconds: number }): Promise<void> {
     const db = pool;
     const seconds = options.seconds;
     const floors = {
-      lookup: await measureInProcess('floor: lookup SQL (1 address)', seconds, (i) =>
-        asTenant(db, tenant.id, LOOKUP_SQL, [[emails[i % emails.length]]]),
+      lookup: await measureCalls('floor: lookup SQL (1 address)', { seconds }, (i) =>
+        queryAsTenant(db, tenant.id, LOOKUP_SQL, [[emails[i % emails.length]]]),
       ),
-      duplicates: await measureInProcess('floor: duplicate candidates SQL', seconds, (i) => {
+      duplicates: await measureCalls('floor: duplicate candidates SQL', { seconds }, (i) => {
         const check = checks[i % checks.length] as (typeof checks)[number];
-        return asTenant(db, tenant.id, DUPLICATES_SQL, duplicateParams(check.draft, check.excludeId));
+        return queryAsTenant(db, tenant.id, DUPLICATES_SQL, duplicateParams(check.draft, check.excludeId));
       }),
-      search: await measureInProcess('floor: search SQL', seconds, (i) =>
-        asTenant(db, tenant.id, SEARCH_SQL, searchParams(queries[i % queries.length] as string)),
+      search: await measureCalls('floor: search SQL', { seconds }, (i) =>
+        queryAsTenant(db, tenant.id, SEARCH_SQL, searchParams(queries[i % queries.length] as string)),
       ),
-      list: await measureInProcess('floor: persons page SQL (50)', seconds, () =>
-        asTenant(db, tenant.id, LIST_SQL, []),
+      list: await measureCalls('floor: persons page SQL (50)', { seconds }, () =>
+        queryAsTenant(db, tenant.id, LIST_SQL, []),
       ),
     };
     const http = async (name: string, requests: Request[], floor: Stats) => {

@@ -14,7 +14,9 @@ import pg from 'pg';
 import { newId } from '../../backend/src/ids.ts';
 import { rankBetween, ranksAfter } from '../../backend/src/modules/sales/rank.ts';
 import { spawnNode } from '../support/processes.ts';
+import { startBenchBackend } from './backend-process.ts';
 import { measureCalls, measureHttp, printTable, type Stats } from './measure.ts';
+import { asTenant } from './tenant-sql.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 const TENANTS = 10;
@@ -53,43 +55,34 @@ interface LoadedTenant {
   openStages: Stage[];
 }
 
-/** One or more statements in a transaction as the app runs them: role crm_app and the tenant set first. */
-async function asTenant<T>(pool: pg.Pool, tenantId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true)", [tenantId]);
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 // ---- the floors: the board's and the move's SQL alone ---------------------------------------------
 
 const OPEN = `d.tenant_id = crm_current_tenant() and d.pipeline_id = $1 and d.status = 'open' and d.deleted_at is null`;
 
-const BOARD_SUMS_SQL = `select d.stage_id, d.currency, count(*)::int as n, sum(d.value)::text as value,
+/** The column totals as the board reads them unfiltered: kept per stage, owner and currency. */
+const BOARD_TOTALS_SQL = `select d.stage_id, d.currency, sum(d.deals)::int as n, sum(d.value)::text as value,
        (sum(d.value) * s.probability * 0.01)::text as weighted
-  from deal d join pipeline_stage s on s.id = d.stage_id
- where ${OPEN}
- group by d.stage_id, s.probability, d.currency`;
+  from deal_stage_total d join pipeline_stage s on s.id = d.stage_id
+ where d.tenant_id = crm_current_tenant() and d.pipeline_id = $1
+ group by d.stage_id, s.probability, d.currency
+having sum(d.deals) > 0`;
 
-const BOARD_CARDS_SQL = `select c.* from unnest($2::uuid[]) with ordinality as s(id, position)
+/** The column sums a filtered board computes from the deals themselves (here: value > 1000). */
+const BOARD_LIVE_SUMS_SQL = `select t.stage_id, t.currency, t.n, t.value::text as value,
+       (t.value * s.probability * 0.01)::text as weighted
+  from (select d.stage_id, d.currency, count(*)::int as n, sum(d.value) as value from deal d
+         where ${OPEN} and d.value > 1000::numeric group by d.stage_id, d.currency) t
+  join pipeline_stage s on s.id = t.stage_id`;
+
+/** The first cards of every column, with an extra condition (the filter) or none. */
+const boardCardsSql = (condition = 'true') => `select c.* from unnest($2::uuid[]) with ordinality as s(id, position)
   cross join lateral (
     select s.id as stage_id, d.id, d.title, d.value::text as value, d.currency, d.owner_id, d.person_id,
-           case when p.id is not null then concat_ws(' ', p.first_name, p.last_name) end as person_name,
-           d.organization_id, o.name as organization_name, d.expected_close_date::text as expected_close_date,
-           d.stage_entered_at, d.version, d.rank
+           (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
+           d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
+           d.expected_close_date::text as expected_close_date, d.stage_entered_at, d.version, d.rank
       from deal d
-      left join person p on p.id = d.person_id
-      left join organization o on o.id = d.organization_id
-     where ${OPEN} and d.stage_id = s.id
+     where ${OPEN} and d.stage_id = s.id and ${condition}
      order by d.rank
      limit 26
   ) c
@@ -211,21 +204,14 @@ export async function run(options: { seconds: number }): Promise<void> {
     const databaseUrl =
       process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
     if (!databaseUrl) throw new Error('no database');
-    backend = spawnNode(
-      'backend/src/main.ts',
-      {
-        ENTRA_AUTHORITY_HOST: emulator.url,
-        ENTRA_CLIENT_ID: CRM_APP_ID,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        PORT: '0',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-        LOG_FORMAT: 'json',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-      },
-      { stdoutFile: path.join(dataDir, 'backend.log') },
-    );
-    const [, apiUrl] = (await backend.waitFor(/CRM API listening on (\S+)\/api /, 120_000)) as [string, string];
+    const running = await startBenchBackend({
+      emulatorUrl: emulator.url,
+      databaseUrl,
+      dataDir,
+      logLevel: 'warn',
+    });
+    backend = running.process;
+    const { apiUrl } = running;
     pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 
     const started = performance.now();
@@ -247,11 +233,11 @@ export async function run(options: { seconds: number }): Promise<void> {
     ).rows.map((row) => row.id);
     const seconds = options.seconds;
 
-    // ---- the board
-    const boardFloor = await measureCalls('floor: board SQL (sums + first cards)', { seconds }, () =>
+    // ---- the board, unfiltered (kept totals) and filtered (sums over the deals themselves)
+    const boardFloor = await measureCalls('floor: board SQL (kept totals + first cards)', { seconds }, () =>
       asTenant(db, tenant.id, async (client) => {
-        await client.query(BOARD_SUMS_SQL, [tenant.pipelineId]);
-        await client.query(BOARD_CARDS_SQL, [tenant.pipelineId, allStages]);
+        await client.query(BOARD_TOTALS_SQL, [tenant.pipelineId]);
+        await client.query(boardCardsSql(), [tenant.pipelineId, allStages]);
       }),
     );
     const boardUrl = `${apiUrl}/api/v1/pipelines/${tenant.pipelineId}/board`;
@@ -267,6 +253,23 @@ export async function run(options: { seconds: number }): Promise<void> {
         floor: boardFloor,
       });
     }
+    const liveFloor = await measureCalls('floor: filtered board SQL (sums over deals + cards)', { seconds }, () =>
+      asTenant(db, tenant.id, async (client) => {
+        await client.query(BOARD_LIVE_SUMS_SQL, [tenant.pipelineId]);
+        await client.query(boardCardsSql('d.value > 1000::numeric'), [tenant.pipelineId, allStages]);
+      }),
+    );
+    boards.push({ stats: liveFloor });
+    const filter = encodeURIComponent(JSON.stringify({ field: 'value', op: 'gt', value: 1000 }));
+    boards.push({
+      stats: await measureHttp('GET …/board?filter=value>1000 (1 conn.)', {
+        url: `${boardUrl}?filter=${filter}`,
+        seconds,
+        connections: 1,
+        headers: { authorization: `Bearer ${tenant.token}` },
+      }),
+      floor: liveFloor,
+    });
 
     // ---- moving cards: each worker its own cards, each move with If-Match from the previous answer
     const { rows: cards } = await db.query<{ id: string; stage_id: string; version: number }>(

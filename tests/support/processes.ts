@@ -18,6 +18,8 @@ export interface SpawnedProcess {
 export interface SpawnOptions {
   /** Send stdout to this file instead of a pipe (benches: reading a chatty log here would steal CPU). */
   stdoutFile?: string;
+  /** Command-line arguments after the script, e.g. `--worker-only`. */
+  args?: string[];
 }
 
 export function spawnNode(
@@ -26,7 +28,7 @@ export function spawnNode(
   options: SpawnOptions = {},
 ): SpawnedProcess {
   const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'w') : undefined;
-  const child = spawn(process.execPath, [path.join(repoRoot, script)], {
+  const child = spawn(process.execPath, [path.join(repoRoot, script), ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig as load } from '../config.ts';
+import { ConfigError, loadConfig as load, roleFromArguments } from '../config.ts';
 
 const CLIENT_ID = 'ce845856-9ad9-492b-b63b-33f4f6ce7418';
 /** Every start needs the CRM's app registration; the tests vary the rest. */
@@ -89,6 +89,10 @@ describe('configuration', () => {
     ],
     ['DB_POOL_MAX', '0', /DB_POOL_MAX must be at least 1/],
     ['SHUTDOWN_TIMEOUT_MS', '-1', /SHUTDOWN_TIMEOUT_MS cannot be negative/],
+    ['BACKEND_ROLE', 'bot', /BACKEND_ROLE must be all \(API and job workers\), api \(HTTP only\) or worker/],
+    ['JOBS_POLL_SECONDS', '0.1', /JOBS_POLL_SECONDS must be at least 0.5/],
+    ['JOBS_EXPIRE_SECONDS', '1', /JOBS_EXPIRE_SECONDS must be at least 2/],
+    ['JOBS_BATCH_SIZE', 'many', /JOBS_BATCH_SIZE must be a number of jobs, for example 200/],
   ])('refuses %s=%s with a sentence naming the variable and the fix', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -106,5 +110,26 @@ describe('configuration', () => {
   it('shortens long values it echoes', () => {
     const long = `x${'y'.repeat(300)}`;
     expect(() => loadConfig({ LOG_LEVEL: long })).toThrow(/\(it is "xy{79}…"\)/);
+  });
+
+  it('runs API and job workers in one process unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({
+      role: 'all',
+      jobs: { poolMax: 4, pollSeconds: 1, expireSeconds: 120, batchSize: 200 },
+    });
+    expect(loadConfig({ BACKEND_ROLE: 'worker', JOBS_EXPIRE_SECONDS: '3' })).toMatchObject({
+      role: 'worker',
+      jobs: { expireSeconds: 3 },
+    });
+  });
+
+  it('takes the role from the command line over BACKEND_ROLE, and refuses anything else there', () => {
+    expect(roleFromArguments(['--worker-only'], 'all')).toBe('worker');
+    expect(roleFromArguments(['--no-worker'], 'worker')).toBe('api');
+    expect(roleFromArguments([], 'api')).toBe('api');
+    expect(() => roleFromArguments(['--workers'], 'all')).toThrow(
+      'Unknown option --workers: the backend accepts --worker-only or --no-worker.',
+    );
+    expect(() => roleFromArguments(['--worker-only', '--no-worker'], 'all')).toThrow(/exclude each other/);
   });
 });

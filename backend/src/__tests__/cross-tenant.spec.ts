@@ -1,7 +1,11 @@
 // Walks every route the OpenAPI document lists and calls it as tenant B with tenant A's ids.
 // A route added later is covered without anyone remembering to add it here.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { sample } from 'openapi-sampler';
+import { inTenantTransaction } from '../http/tenancy.ts';
+import { notify } from '../notifications/outbox.ts';
 import { RECORD_TYPES } from '../records/record-types.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../testing/test-app.ts';
 
@@ -21,6 +25,7 @@ describe('tenant isolation across every route', () => {
   /** Everything of Contoso's that must never reach Fabrikam. */
   const secrets: string[] = [];
   let contosoPerson = '';
+  const contosoMessageId = '<geheim-1@geheim-schmitt.de>';
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -112,6 +117,15 @@ describe('tenant isolation across every route', () => {
       filter: { field: 'title', op: 'contains', value: 'Geheim' },
     });
     secrets.push(savedFilter, 'Geheimansicht');
+    const [notification] = await inTenantTransaction(t.orm.em as EntityManager, contoso.id, async (em) =>
+      notify(em, {
+        recipientId: await contoso.userId(contoso.upn('Anna Schmidt')),
+        kind: 'mention',
+        payload: { text: 'Geheimnachricht' },
+        idempotencyKey: 'isolation:mention',
+      }),
+    );
+    secrets.push(notification ?? '', 'Geheimnachricht');
     const template = await created(
       `/api/v1/pipelines/${pipeline.body.id}/stages/${pipeline.body.stages[0].id}/task-templates`,
       { title: 'Geheimvorlage', assigneeRule: 'deal_owner', required: true },
@@ -159,6 +173,40 @@ describe('tenant isolation across every route', () => {
       substituteId: bjoern,
     });
     secrets.push(task, prerequisite, absence, 'Geheimaufgabe', 'Geheimvorbereitung');
+    // Documents, a filed mail with an attachment, a draft's links, a record's reference.
+    const uploaded = async (name: string) => {
+      const res = await anna
+        .post(`/api/v1/records/person/${person}/documents`)
+        .attach('file', Buffer.from(`%PDF-1.4\n(${name})\n%%EOF`), name);
+      expect({ name, status: res.status }).toEqual({ name, status: 201 });
+      return res.body.id as string;
+    };
+    const contract = await uploaded('Geheimvertrag.pdf');
+    const trashed = await uploaded('Geheimakte.pdf');
+    expect((await anna.delete(`/api/v1/documents/${trashed}`)).status).toBe(204);
+    const mail = await created('/api/v1/mails', {
+      internetMessageId: contosoMessageId,
+      conversationId: 'AAQkADgeheim',
+      subject: 'Geheimsache Angebot',
+      from: { address: 'Gerlinde <gerlinde@geheim-schmitt.de>' },
+      bodyText: 'Geheimsache',
+      attachments: [
+        {
+          name: 'Geheimpreise.pdf',
+          contentType: 'application/pdf',
+          isInline: false,
+          contentBase64: Buffer.from('%PDF-1.4\n%%EOF').toString('base64'),
+        },
+      ],
+      links: [{ type: 'person', id: person }],
+    });
+    const trackingId = randomUUID();
+    expect(
+      (await anna.post('/api/v1/mail-links').send({ trackingId, links: [{ type: 'organization', id: organization }] }))
+        .status,
+    ).toBe(201);
+    expect((await anna.get(`/api/v1/records/person/${person}/reference`)).status).toBe(200);
+    secrets.push(contract, trashed, mail, trackingId, 'Geheimvertrag', 'Geheimakte', 'Geheimsache', 'Geheimpreise');
     secrets.push(...contoso.seed.users.map((user) => user.id), 'Vertrieb Nord', 'Björn Müller', 'Anna Schmidt');
     secrets.push('Geheimnisträger', 'Geheimbäckerei', 'Geheimkunde', 'geheimfeld', 'geheim-schmitt.de');
     document = (await t.http.get('/api/openapi.json')).body;
@@ -189,6 +237,7 @@ describe('tenant isolation across every route', () => {
       record: `person:${contosoPerson}`,
       from: '2026-11-01',
       to: '2026-11-30',
+      internetMessageId: contosoMessageId,
     };
     return (operation.parameters ?? [])
       .filter((parameter) => parameter.in === 'query' && known[parameter.name] !== undefined)
@@ -234,6 +283,16 @@ describe('tenant isolation across every route', () => {
         'getBoard',
         'moveDeal',
         'updateSavedFilter',
+        'uploadDocument',
+        'downloadDocument',
+        'fileMail',
+        'getMail',
+        'unfileMail',
+        'getDraftLinks',
+        'getRecordReference',
+        'listMyNotifications',
+        'markMyNotificationRead',
+        'listNotifications',
         'updateStageTaskTemplate',
         'updatePipelineAutomation',
         'updateLead',

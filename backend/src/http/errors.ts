@@ -93,3 +93,11 @@ export function toPointer(segments: readonly PropertyKey[]): string {
     '',
   );
 }
+
+/** A byte count as people say it: 1 MB, 25 MB, 512 kB, 900 bytes (binary units, as limits are set). */
+export function formatBytes(bytes: number): string {
+  const MB = 1024 * 1024;
+  if (bytes >= MB) return `${Number.isInteger(bytes / MB) ? bytes / MB : (bytes / MB).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Number.isInteger(bytes / 1024) ? bytes / 1024 : (bytes / 1024).toFixed(1)} kB`;
+  return `${bytes} bytes`;
+}

@@ -1,12 +1,16 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 
-/**
- * Parses JSON bodies (and nothing else) up to the limit: too large answers 413, malformed 400.
- * Whether a route accepts a body at all, and of which type (415), is the route's business.
- */
-export function jsonBody(limitBytes: number): Middleware {
-  return bodyParser({
+/** A route whose JSON bodies may be larger than the default (mail filing carries attachments). */
+export interface LargerJsonBody {
+  method: 'POST' | 'PUT' | 'PATCH';
+  /** The request path, exactly. */
+  path: string;
+  limitBytes: number;
+}
+
+const parserWith = (limitBytes: number): Middleware =>
+  bodyParser({
     enableTypes: ['json'],
     extendTypes: { json: ['application/json', '+json'] },
     jsonLimit: limitBytes,
@@ -14,4 +18,13 @@ export function jsonBody(limitBytes: number): Middleware {
     encoding: 'utf-8',
     parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   }) as Middleware;
+
+/**
+ * Parses JSON bodies (and nothing else) up to the limit: too large answers 413, malformed 400.
+ * Whether a route accepts a body at all, and of which type (415), is the route's business.
+ */
+export function jsonBody(limitBytes: number, larger: readonly LargerJsonBody[] = []): Middleware {
+  const standard = parserWith(limitBytes);
+  const special = new Map(larger.map((route) => [`${route.method} ${route.path}`, parserWith(route.limitBytes)]));
+  return (ctx, next) => (special.get(`${ctx.method} ${ctx.path}`) ?? standard)(ctx, next);
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.ts';
-import { AppError, type Problem, problemType } from './errors.ts';
+import { AppError, formatBytes, type Problem, problemType } from './errors.ts';
 
 declare module 'koa' {
   interface DefaultState {
@@ -21,6 +21,8 @@ interface HttpishError {
   type?: unknown;
   message?: unknown;
   headers?: unknown;
+  /** The byte limit a too-large body broke (raw-body sets it). */
+  limit?: unknown;
 }
 
 interface MatchedLayer {
@@ -58,7 +60,8 @@ function fromHttpError(
         status,
         code: 'payload_too_large',
         title: 'The request body is too large',
-        detail: 'The request body exceeds the limit of 1 MB. Send less data, or split it into several requests.',
+        detail: `The request body exceeds the limit of ${formatBytes(typeof error.limit === 'number' ? error.limit : 1024 * 1024)}. Send less data, or split it into several requests.`,
+        extensions: typeof error.limit === 'number' ? { limitBytes: error.limit } : {},
       });
     case 415:
       return new AppError({

@@ -2,7 +2,12 @@
 // mounts the Koa handler and describes the operation in the OpenAPI document.
 import type { Router, RouterContext } from '@koa/router';
 import type { z } from 'zod';
-import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import type {
+  ZodOpenApiOperationObject,
+  ZodOpenApiPathsObject,
+  ZodOpenApiRequestBodyObject,
+  ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { AppError, type FieldError, ProblemSchema, toPointer, validationFailed } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -32,6 +37,13 @@ export interface RouteSpec<
   query?: Q;
   /** A JSON request body; requests to this route must send `Content-Type: application/json`. */
   body?: B;
+  /**
+   * Reads a body that is not JSON (a multipart upload) after the caller's token is verified and
+   * before the tenant transaction opens, so a slow upload never holds a database connection.
+   */
+  readBody?: (ctx: RouterContext) => Promise<void>;
+  /** How the OpenAPI document describes the body `readBody` reads. */
+  requestBody?: ZodOpenApiRequestBodyObject;
   responses: ZodOpenApiResponsesObject;
   /** Routes that need no signed-in user (health, documents). */
   public?: boolean;
@@ -87,8 +99,15 @@ function parseInput(spec: RouteSpec, ctx: RouterContext): { params: unknown; que
   return { params, query, body };
 }
 
-/** Establishes who calls (or answers 401/403), then runs the rest of the request as them. */
-export type Authenticate = (ctx: RouterContext, run: () => Promise<void>) => Promise<void>;
+/**
+ * Establishes who calls (or answers 401/403), then runs the rest of the request as them;
+ * `readBody`, when the route has one, runs between the two.
+ */
+export type Authenticate = (
+  ctx: RouterContext,
+  run: () => Promise<void>,
+  readBody?: () => Promise<void>,
+) => Promise<void>;
 
 export function mountRoutes(router: Router, routes: readonly RouteSpec[], authenticate: Authenticate): void {
   for (const spec of routes) {
@@ -99,7 +118,13 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[], authen
     };
     // Authentication comes before validation: strangers learn nothing about a route's input.
     router[spec.method](spec.operationId, koaPath, (ctx) =>
-      spec.public ? handle(ctx) : authenticate(ctx, () => handle(ctx)),
+      spec.public
+        ? handle(ctx)
+        : authenticate(
+            ctx,
+            () => handle(ctx),
+            spec.readBody && (() => (spec.readBody as (ctx: RouterContext) => Promise<void>)(ctx)),
+          ),
     );
   }
 }
@@ -133,12 +158,16 @@ export function openApiPaths(routes: readonly RouteSpec[]): ZodOpenApiPathsObjec
           }
         : {}),
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+      ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
       responses: {
         ...spec.responses,
         ...(spec.params || spec.query || spec.body ? { 400: problemResponse('The request is not valid') } : {}),
         ...(spec.body
           ? { 413: problemResponse('Body larger than 1 MB'), 415: problemResponse('Body is not JSON') }
           : {}),
+        // A route with its own body limit or media types says so itself.
+        ...(spec.responses['413'] ? { 413: spec.responses['413'] } : {}),
+        ...(spec.responses['415'] ? { 415: spec.responses['415'] } : {}),
         ...(spec.public ? {} : { 401: problemResponse('Missing or invalid access token') }),
         default: problemResponse('Any other problem'),
       },

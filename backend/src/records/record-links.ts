@@ -27,6 +27,11 @@ export function linkableTypes(): string[] {
   return Object.keys(LINKABLE);
 }
 
+/** The table and label of a linkable record type (undefined for an unknown type). */
+export function linkableTarget(type: string): { table: string; label: string } | undefined {
+  return LINKABLE[type];
+}
+
 /**
  * Checks that every referenced record exists in the caller's tenant and is not in the trash;
  * a missing one answers 422 with the pointer of the offending link (`#/links/2`).

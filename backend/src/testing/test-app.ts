@@ -9,6 +9,8 @@ import { type App, createApp } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { backendOrmOptions } from '../database.ts';
 import type { RouteSpec } from '../http/route.ts';
+import { startBackendJobs } from '../jobs/backend-jobs.ts';
+import type { JobRuntime } from '../jobs/runtime.ts';
 import { createLogger } from '../logger.ts';
 
 export const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
@@ -46,6 +48,8 @@ export interface TestApp {
   /** supertest bound to the app's request handler. */
   readonly http: ReturnType<typeof supertest>;
   readonly emulator: ReturnType<typeof emulatorClient>;
+  /** The job runtime: enqueueing always works; handlers run only with `jobs: { work: true }`. */
+  readonly jobs: JobRuntime;
   /** Statements sent to the database while `work` runs (transaction control included). */
   countQueries(work: () => Promise<unknown>): Promise<number>;
   /**
@@ -60,6 +64,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Extra routes, for tests of the shared HTTP machinery. */
   routes?: RouteSpec[];
+  /** Run job handlers and periodic work in this process too (JOBS_* in `env` tune them). */
+  jobs?: { work?: boolean };
 }
 
 function required(name: string): string {
@@ -95,6 +101,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   await migrate(orm);
   const logger = createLogger(config);
+  const jobs = await startBackendJobs(orm, {
+    config: { ...config, role: options.jobs?.work ? 'all' : 'api' },
+    logger,
+    clientUrl: testDatabaseUrl(),
+    poolMax: config.jobs.poolMax,
+  });
   const app = createApp(config, { orm, logger, extraRoutes: options.routes ?? [] });
   const http = supertest(app.callback());
   const emulator = emulatorClient(emulatorUrl());
@@ -117,6 +129,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     http,
     emulator,
+    jobs,
     async countQueries(work) {
       const before = queries;
       await work();
@@ -170,6 +183,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       try {
+        await jobs.stop();
         if (tenantIds.length > 0) {
           const placeholders = tenantIds.map(() => '?').join(', ');
           await orm.em.getConnection().execute(`delete from tenant where id in (${placeholders})`, tenantIds);

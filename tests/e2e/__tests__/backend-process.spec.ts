@@ -15,8 +15,12 @@ const entra = {
   NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
 };
 
-function startBackend(env: Record<string, string | undefined>) {
-  const proc = spawnNode('backend/src/main.ts', { PORT: '0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...entra, ...env });
+function startBackend(env: Record<string, string | undefined>, args: string[] = []) {
+  const proc = spawnNode(
+    'backend/src/main.ts',
+    { PORT: '0', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...entra, ...env },
+    { args },
+  );
   started.push(proc);
   return proc;
 }
@@ -68,4 +72,29 @@ describe('the backend process', () => {
     );
     expect((await fetch(`${(await first.waitFor(LISTENING))[1]}/api/ready`)).status).toBe(200);
   }, 120_000);
+
+  it('runs job workers without HTTP with --worker-only, and exits 0 on SIGTERM', async () => {
+    const worker = startBackend({ DATABASE_URL: process.env.DATABASE_URL }, ['--worker-only']);
+    await worker.waitFor(/CRM job workers running \(task-reminder, absence-handover, task-deadlines\)/, 60_000);
+    expect(worker.output()).not.toMatch(LISTENING);
+    worker.kill('SIGTERM');
+    await expect(worker.exited()).resolves.toEqual({ code: 0, signal: null });
+  });
+
+  it('serves the API without job workers with --no-worker', async () => {
+    const api = startBackend({ DATABASE_URL: process.env.DATABASE_URL }, ['--no-worker']);
+    const [, url] = await api.waitFor(LISTENING);
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    expect(api.output()).not.toMatch(/job workers running/);
+    api.kill('SIGTERM');
+    await expect(api.exited()).resolves.toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses an unknown command-line option, naming the ones it knows', async () => {
+    const backend = startBackend({ DATABASE_URL: process.env.DATABASE_URL }, ['--workers=2']);
+    await expect(backend.exited()).resolves.toEqual({ code: 1, signal: null });
+    expect(backend.output().trim()).toBe(
+      'Unknown option --workers=2: the backend accepts --worker-only or --no-worker.',
+    );
+  });
 });

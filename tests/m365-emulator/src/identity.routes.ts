@@ -422,7 +422,7 @@ export function identityRoutes(context: EmulatorContext, router: Router): void {
     if (!client) return errorPage(unknownClient(clientId, scope).message);
     const redirectUri =
       params.get('redirect_uri') ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-    if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+    if (!redirectUri || !client.redirectUris.some((registered) => redirectUriMatches(registered, redirectUri))) {
       return errorPage(
         `AADSTS50011: The redirect URI '${redirectUri ?? ''}' specified in the request does not match the redirect URIs configured for the application '${client.appId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
       );
@@ -577,6 +577,32 @@ function clientCredentialsOf(
   const clientId = form.get('client_id') ?? undefined;
   const clientSecret = form.get('client_secret') ?? undefined;
   return { ...(clientId !== undefined ? { clientId } : {}), ...(clientSecret !== undefined ? { clientSecret } : {}) };
+}
+
+/**
+ * Exact match, except that loopback redirect URIs (http on localhost, 127.0.0.1 or [::1]) match on
+ * any port, as RFC 8252 §7.3 asks and Entra does: a local server may listen on a port picked at run time.
+ */
+export function redirectUriMatches(registered: string, requested: string): boolean {
+  if (registered === requested) return true;
+  let a: URL;
+  let b: URL;
+  try {
+    a = new URL(registered);
+    b = new URL(requested);
+  } catch {
+    return false;
+  }
+  const loopback = (url: URL) =>
+    url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) && url.username === '';
+  return (
+    loopback(a) &&
+    loopback(b) &&
+    a.hostname === b.hostname &&
+    a.pathname === b.pathname &&
+    a.search === b.search &&
+    b.hash === ''
+  );
 }
 
 function respond(redirectUri: string, mode: string, fields: Record<string, string>): Reply {

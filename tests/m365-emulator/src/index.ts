@@ -101,8 +101,24 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         }
       );
     };
+    // Single-page apps (the add-in, the tab) read metadata and redeem codes from the browser:
+    // like Entra, every endpoint answers cross-origin requests and their preflights.
+    const origin = incoming.headers.origin;
+    const cors: Record<string, string> = origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+    if (incoming.method === 'OPTIONS' && origin) {
+      send(response, {
+        status: 204,
+        headers: {
+          ...cors,
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': String(incoming.headers['access-control-request-headers'] ?? 'content-type'),
+          'access-control-max-age': '86400',
+        },
+      });
+      return;
+    }
     handle().then(
-      (reply) => send(response, reply),
+      (reply) => send(response, { ...reply, headers: { ...reply.headers, ...cors } }),
       (error: unknown) => {
         const bad = error instanceof SyntaxError;
         send(response, {

@@ -2,7 +2,7 @@
 // currency in SQL numeric; one lateral query reads the first cards of every column in rank order.
 // Moving a card writes that card alone: a fractional rank between its new neighbours.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
+import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
@@ -10,7 +10,6 @@ import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { tagsOf } from '../tags/tags.service.ts';
 import type { CardView, Move } from './board.schemas.ts';
 import type { DealView } from './deals.schemas.ts';
 import {
@@ -28,7 +27,6 @@ import { formatAmount, roundDecimal } from './money.ts';
 import type { PipelineView } from './pipelines.schemas.ts';
 import { getPipeline } from './pipelines.service.ts';
 import { rankBetween } from './rank.ts';
-import { sqlArray } from './sql-arrays.ts';
 import { dealsEnteredStage } from './stage-templates.events.ts';
 
 interface CardRow {
@@ -49,9 +47,9 @@ interface CardRow {
 }
 
 const CARD_COLUMNS = `d.id, d.title, d.value::text as value, d.currency, d.owner_id, d.person_id,
-       case when p.id is not null then concat_ws(' ', p.first_name, p.last_name) end as person_name,
-       d.organization_id, o.name as organization_name, d.expected_close_date::text as expected_close_date,
-       d.stage_entered_at, d.version, d.rank`;
+       (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
+       d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
+       d.expected_close_date::text as expected_close_date, d.stage_entered_at, d.version, d.rank`;
 
 const cardView = (row: CardRow): CardView => ({
   id: row.id,
@@ -81,6 +79,10 @@ async function cardConditions(
 
 const OPEN_IN_PIPELINE = `d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and d.status = 'open' and d.deleted_at is null`;
 
+/** The open deals of the stage `s` (a pipeline_stage row of the outer query). */
+const OPEN_IN_STAGE = `d.tenant_id = crm_current_tenant() and d.pipeline_id = s.pipeline_id and d.stage_id = s.id
+  and d.status = 'open' and d.deleted_at is null`;
+
 export interface BoardView {
   pipelineId: string;
   stages: (Pick<PipelineView['stages'][number], 'id' | 'name' | 'probability' | 'color' | 'outcome'> & {
@@ -97,41 +99,58 @@ export async function boardOf(
   pipelineId: string,
   options: { filters: readonly FilterNode[]; limit: number },
 ): Promise<BoardView> {
-  const pipeline = await getPipeline(em, pipelineId);
   const where = await cardConditions(em, principal, options.filters);
-  const stageIds = pipeline.stages.map((stage) => stage.id);
-  // Weighted: value × probability × 0.01 stays exact in numeric (scale 4 + 2); rounded once, per currency.
-  const sums = await sqlIn<{ stage_id: string; currency: string; n: number; value: string; weighted: string }>(
+  const visible = await dealVisibility(principal);
+  // Unfiltered, a column's totals are read from deal_stage_total (kept by triggers with every
+  // write); a filter needs the deals themselves. Weighted: value × probability × 0.01 stays exact
+  // in numeric (scale 4 + 2) and is rounded once, per currency.
+  const totals =
+    options.filters.length === 0
+      ? {
+          sql: `select d.currency, sum(d.deals)::int as n, sum(d.value) as value from deal_stage_total d
+                 where d.tenant_id = crm_current_tenant() and d.pipeline_id = s.pipeline_id and d.stage_id = s.id
+                   and ${visible.sql}
+                 group by d.currency having sum(d.deals) > 0`,
+          params: visible.params,
+        }
+      : {
+          sql: `select d.currency, count(*)::int as n, sum(d.value) as value from deal d
+                 where ${OPEN_IN_STAGE} and ${where.sql}
+                 group by d.currency`,
+          params: where.params,
+        };
+  // The whole board in one statement: each active stage with its totals and its first cards.
+  const rows = await sqlIn<{
+    id: string;
+    name: string;
+    probability: number;
+    color: string | null;
+    outcome: 'won' | 'lost' | null;
+    sums: { currency: string; n: number; value: string; weighted: string }[] | null;
+    cards: CardRow[] | null;
+  }>(
     em,
-    `select t.stage_id, t.currency, t.n, t.value::text as value, (t.value * s.probability * 0.01)::text as weighted
-       from (select d.stage_id, d.currency, count(*)::int as n, sum(d.value) as value
-               from deal d
-              where ${OPEN_IN_PIPELINE} and ${where.sql}
-              group by d.stage_id, d.currency) t
-       join pipeline_stage s on s.id = t.stage_id
-      order by t.currency`,
-    [pipelineId, ...where.params],
+    `select s.id, s.name, s.probability, s.color, s.outcome,
+            (select json_agg(json_build_object('currency', t.currency, 'n', t.n, 'value', t.value::text,
+                                               'weighted', (t.value * s.probability * 0.01)::text)
+                             order by t.currency)
+               from (${totals.sql}) t) as sums,
+            (select json_agg(c order by c.rank)
+               from (select ${CARD_COLUMNS} from deal d
+                      where ${OPEN_IN_STAGE} and ${where.sql}
+                      order by d.rank limit ?) c) as cards
+       from pipeline_stage s
+      where s.pipeline_id = ? and s.archived_at is null
+      order by s.position`,
+    [...totals.params, ...where.params, options.limit + 1, pipelineId],
   );
-  const cards = await sqlIn<CardRow>(
-    em,
-    `select c.* from unnest(?::uuid[]) with ordinality as s(id, position)
-       cross join lateral (
-         select s.id as stage_id, ${CARD_COLUMNS}
-           from deal d
-           left join person p on p.id = d.person_id
-           left join organization o on o.id = d.organization_id
-          where ${OPEN_IN_PIPELINE} and d.stage_id = s.id and ${where.sql}
-          order by d.rank
-          limit ?
-       ) c
-      order by s.position, c.rank`,
-    [sqlArray(stageIds), pipelineId, ...where.params, options.limit + 1],
-  );
+  // A pipeline always keeps an active stage: no rows, no pipeline.
+  if (rows.length === 0) throw notFound(`There is no pipeline ${pipelineId} in your organisation.`);
   return {
     pipelineId,
-    stages: pipeline.stages.map((stage) => {
-      const own = sums.filter((sum) => sum.stage_id === stage.id);
-      const page = cards.filter((card) => card.stage_id === stage.id);
+    stages: rows.map((stage) => {
+      const sums = stage.sums ?? [];
+      const page = stage.cards ?? [];
       const shown = page.slice(0, options.limit);
       return {
         id: stage.id,
@@ -139,8 +158,8 @@ export async function boardOf(
         probability: stage.probability,
         color: stage.color,
         outcome: stage.outcome,
-        count: own.reduce((total, sum) => total + sum.n, 0),
-        sums: own.map((sum) => ({
+        count: sums.reduce((total, sum) => total + sum.n, 0),
+        sums: sums.map((sum) => ({
           currency: sum.currency,
           value: formatAmount(sum.value, sum.currency),
           weighted: formatAmount(roundDecimal(sum.weighted, 6), sum.currency),
@@ -185,8 +204,6 @@ export async function stagePage(
     em,
     `select d.stage_id, ${CARD_COLUMNS}
        from deal d
-       left join person p on p.id = d.person_id
-       left join organization o on o.id = d.organization_id
       where ${OPEN_IN_PIPELINE} and d.stage_id = ? and ${where.sql} ${after ? 'and d.rank > ?' : ''}
       order by d.rank
       limit ?`,
@@ -325,21 +342,8 @@ export async function moveDeal(
           move,
         )
       : current.rank;
-  const [written] = await sqlIn<
-    Pick<DealRow, 'version' | 'updated_at' | 'updated_by' | 'closed_at' | 'stage_entered_at'>
-  >(
-    em,
-    `update deal set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?
-      returning version, updated_at, updated_by, closed_at, stage_entered_at`,
-    [stage.id, status, lost.lostReasonId, lost.lostNote, rank, status, stage.id, principal.userId ?? null, id],
-  );
-  const moved: DealRow = {
+  const next = {
     ...current,
-    ...(written as NonNullable<typeof written>),
     stage_id: stage.id,
     stage_name: stage.name,
     probability: stage.probability,
@@ -349,37 +353,54 @@ export async function moveDeal(
     lost_note: lost.lostNote,
     rank,
   };
-  const changes = diffSnapshots(snapshot(current), snapshot(moved));
-  if (changes.length > 0) {
-    // The stage change and each changed field's history in one statement: this runs on every drop.
-    const stageChanged = stage.id !== current.stage_id;
-    const changeId = newId();
-    await sqlIn(
-      em,
-      `with stage_change as (
-         insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
-         select ?, crm_current_tenant(), ?, ?, ?, ?, ? where ?
-       )
+  const changes = diffSnapshots(snapshot(current), snapshot(next));
+  // The card, its stage change and each changed field's history in one statement: this runs on every drop.
+  const [written] = await sqlIn<
+    Pick<DealRow, 'version' | 'updated_at' | 'updated_by' | 'closed_at' | 'stage_entered_at'>
+  >(
+    em,
+    `with moved as (
+       update deal set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
+              closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
+              stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
+              version = version + 1, updated_at = now(), updated_by = ?
+        where id = ?
+        returning version, updated_at, updated_by, closed_at, stage_entered_at
+     ), stage_change as (
+       insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
+       select ?, crm_current_tenant(), ?, ?, ?, ?, ? where ?
+     ), changed as (
        insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
        select h.id, crm_current_tenant(), 'deal', ?, ?, 'update', h.field, h.before, h.after, ?
-         from jsonb_to_recordset(?::jsonb) as h(id uuid, field text, before jsonb, after jsonb)`,
-      [
-        newId(),
-        id,
-        current.pipeline_id,
-        current.stage_id,
-        stage.id,
-        principal.userId ?? null,
-        stageChanged,
-        id,
-        changeId,
-        principal.userId ?? null,
-        JSON.stringify(changes.map((change) => ({ id: newId(), ...change }))),
-      ],
-    );
-    if (stageChanged) {
-      await dealsEnteredStage(em, principal, [{ dealId: id, pipelineId: current.pipeline_id, stageId: stage.id }]);
-    }
+         from jsonb_to_recordset(?::jsonb) as h(id uuid, field text, before jsonb, after jsonb)
+     )
+     select * from moved`,
+    [
+      stage.id,
+      status,
+      lost.lostReasonId,
+      lost.lostNote,
+      rank,
+      status,
+      stage.id,
+      principal.userId ?? null,
+      id,
+      newId(),
+      id,
+      current.pipeline_id,
+      current.stage_id,
+      stage.id,
+      principal.userId ?? null,
+      stage.id !== current.stage_id,
+      id,
+      newId(),
+      principal.userId ?? null,
+      JSON.stringify(changes.map((change) => ({ id: newId(), ...change }))),
+    ],
+  );
+  const moved: DealRow = { ...next, ...(written as NonNullable<typeof written>) };
+  if (stage.id !== current.stage_id) {
+    await dealsEnteredStage(em, principal, [{ dealId: id, pipelineId: current.pipeline_id, stageId: stage.id }]);
   }
-  return dealView(moved, (await tagsOf(em, 'deal', [id])).get(id));
+  return dealView(moved);
 }

@@ -3,7 +3,7 @@ import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { type OwnedScope, search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact', 'note', 'deal', 'lead'] as const;
+const SEARCHABLE = ['person', 'organization', 'business_contact', 'note', 'deal', 'mail', 'lead'] as const;
 /** Types whose search documents carry their owner: the caller sees those of owners visible to them. Notes follow their records. */
 const OWNED = new Set<string>(['deal', 'lead']);
 

@@ -186,12 +186,13 @@ export async function handOverStartedAbsences(em: EntityManager): Promise<{ abse
  * handOverStartedAbsences. Runs outside any tenant transaction, as the schema owner (under
  * row-level security it would see the current tenant only); one probe of a small partial index.
  */
-export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<string[]> {
-  const rows = await em.getConnection().execute<{ tenant_id: string }[]>(
-    `select distinct x.tenant_id from absence x
+/** The tenants with an absence under way whose tasks have not been handed over yet (run as the owning role). */
+export const ABSENCE_HANDOVER_TENANTS_SQL = `select distinct x.tenant_id from absence x
       where ${UNDER_WAY} and x.handed_over_at is null
-        and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)`,
-  );
+        and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)`;
+
+export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<string[]> {
+  const rows = await em.getConnection().execute<{ tenant_id: string }[]>(ABSENCE_HANDOVER_TENANTS_SQL);
   return rows.map((row) => row.tenant_id);
 }
 

@@ -42,7 +42,11 @@ import {
 import { durationMs } from './task-time.ts';
 import type { CreateTask, TaskListQuery, TaskSort, TaskView, UpdateTask } from './tasks.schemas.ts';
 
-export { handOverStartedAbsences, tenantsWithAbsencesToHandOver } from './absences.service.ts';
+export {
+  ABSENCE_HANDOVER_TENANTS_SQL,
+  handOverStartedAbsences,
+  tenantsWithAbsencesToHandOver,
+} from './absences.service.ts';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
 

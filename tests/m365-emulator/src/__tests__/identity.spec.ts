@@ -488,6 +488,48 @@ describe('identity platform', () => {
       expect(location.searchParams.get('error_description')).toMatch(/^AADSTS65001/);
     });
 
+    it('accepts a registered loopback redirect URI on any port, but not another host or path', async () => {
+      const onPort = 'http://127.0.0.1:41873/addin/auth.html';
+      const response = await fetch(
+        `${emulator.authority(CONTOSO)}/oauth2/v2.0/authorize?${authorizeQuery({ redirect_uri: onPort, login_hint: ANNA })}`,
+        { redirect: 'manual' },
+      );
+      expect(response.status).toBe(302);
+      const location = new URL(String(response.headers.get('location')));
+      expect(`${location.origin}${location.pathname}`).toBe(onPort);
+      const redeemed = await token(CONTOSO, {
+        grant_type: 'authorization_code',
+        client_id: CRM_APP_ID,
+        code: String(location.searchParams.get('code')),
+        redirect_uri: onPort,
+        code_verifier: verifier,
+      });
+      expect(redeemed.status).toBe(200);
+      for (const other of ['http://127.0.0.1:41873/addin/other.html', 'http://10.0.0.1:3000/addin/auth.html']) {
+        const refused = await fetch(
+          `${emulator.authority(CONTOSO)}/oauth2/v2.0/authorize?${authorizeQuery({ redirect_uri: other, login_hint: ANNA })}`,
+          { redirect: 'manual' },
+        );
+        expect(refused.status).toBe(400);
+        expect(await refused.text()).toContain('AADSTS50011');
+      }
+    });
+
+    it('answers browsers from another origin, preflights included, as single-page apps need', async () => {
+      const origin = 'http://127.0.0.1:41873';
+      const preflight = await fetch(`${emulator.authority(CONTOSO)}/oauth2/v2.0/token`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+      const metadata = await fetch(`${emulator.authority('organizations')}/v2.0/.well-known/openid-configuration`, {
+        headers: { origin },
+      });
+      expect(metadata.headers.get('access-control-allow-origin')).toBe(origin);
+    });
+
     it('shows an error page instead of redirecting to an unregistered redirect URI', async () => {
       const response = await fetch(
         `${emulator.authority(CONTOSO)}/oauth2/v2.0/authorize?${authorizeQuery({ redirect_uri: 'https://evil.example/' })}`,

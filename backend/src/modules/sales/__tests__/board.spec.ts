@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+import { TOTALS_MISMATCH_SQL } from './board-totals.ts';
 
 interface Stage {
   id: string;
@@ -315,5 +316,12 @@ describe('the kanban board', () => {
         [p.stage('Verhandlung')],
       );
     expect(ranks).toEqual({ n: 11, distinct_ranks: 11 });
+    // The kept column totals agree with the deals, and with the board summing the deals themselves.
+    expect(await t.orm.em.getConnection().execute(TOTALS_MISMATCH_SQL, [contoso.id, contoso.id])).toEqual([]);
+    const everything = encodeURIComponent(JSON.stringify({ field: 'value', op: 'gt', value: -1 }));
+    const live = await board(admin, p.id, `?limit=100&filter=${everything}`);
+    expect(live.body.stages.map((stage: BoardStage) => [stage.count, stage.sums])).toEqual(
+      view.body.stages.map((stage: BoardStage) => [stage.count, stage.sums]),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+import { TOTALS_MISMATCH_SQL } from './board-totals.ts';
 
 interface Stage {
   id: string;
@@ -422,5 +423,15 @@ describe('deals', () => {
       const history = await rita.get(`/api/v1/history?type=deal&id=${open.id}`);
       expect(history.body.items[0]).toMatchObject({ field: 'stageId', before: alt?.id, after: neu?.id });
     });
+  });
+
+  it("keeps the board's column totals equal to the deals through every write above", async () => {
+    expect(await t.orm.em.getConnection().execute(TOTALS_MISMATCH_SQL, [contoso.id, contoso.id])).toEqual([]);
+    const [kept] = await t.orm.em
+      .getConnection()
+      .execute<{ n: number }[]>('select count(*)::int as n from deal_stage_total where tenant_id = ? and deals > 0', [
+        contoso.id,
+      ]);
+    expect(kept?.n).toBeGreaterThan(3);
   });
 });

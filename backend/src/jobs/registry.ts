@@ -1,0 +1,95 @@
+// What background work exists: jobs (one run per enqueued item, at its time) and periodic work
+// (every so many seconds, for each tenant). Modules declare theirs at import; the job runtime
+// creates a queue for each and, in worker processes, runs them.
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** One enqueued job as its handler sees it. */
+export interface TenantJob<T> {
+  /** pg-boss's job id. */
+  id: string;
+  data: T;
+  /** 0 on the first run; a job whose worker died or whose handler failed runs again with one more. */
+  retryCount: number;
+}
+
+/**
+ * Handles jobs of one tenant, in one transaction of that tenant (role crm_app, row-level security).
+ * Jobs are at-least-once: a handler must be idempotent. It gets every job of its tenant a worker
+ * fetched at once, so set-based SQL serves a burst of due jobs in a few statements. If it throws,
+ * the jobs are tried again one by one, so one bad job does not hold back the others.
+ */
+export type JobHandler<T> = (em: EntityManager, jobs: TenantJob<T>[]) => Promise<void>;
+
+export interface JobDefinition<T = unknown> {
+  readonly name: string;
+  readonly handler: JobHandler<T>;
+  /**
+   * `short`: at most one waiting job per singleton key (enqueueing it again while it waits is a
+   * no-op); `standard`: every enqueue adds a job.
+   */
+  readonly policy: 'standard' | 'short';
+}
+
+export interface PeriodicDefinition {
+  readonly name: string;
+  readonly everySeconds: number;
+  /** Runs for each tenant in that tenant's transaction. */
+  readonly handler: (em: EntityManager) => Promise<void>;
+  /**
+   * SQL answering `tenant_id` for the tenants with work to do, run as the owning role across all
+   * tenants; without it the handler runs for every tenant.
+   */
+  readonly tenantsSql: string | undefined;
+}
+
+const jobs = new Map<string, JobDefinition>();
+const periodics = new Map<string, PeriodicDefinition>();
+const NAME = /^[a-z][a-z0-9-]{0,60}$/;
+
+function checkName(kind: string, name: string, taken: boolean): void {
+  if (!NAME.test(name)) throw new Error(`${kind} name ${name} must be lower-case letters, digits and hyphens`);
+  if (taken) throw new Error(`${kind} ${name} is defined twice`);
+}
+
+/** Declares a job; call once, at module import, before the job runtime starts. */
+export function defineJob<T>(
+  name: string,
+  handler: JobHandler<T>,
+  options: { policy?: JobDefinition['policy'] } = {},
+): JobDefinition<T> {
+  checkName('Job', name, jobs.has(name));
+  const definition: JobDefinition<T> = { name, handler, policy: options.policy ?? 'standard' };
+  jobs.set(name, definition as JobDefinition);
+  return definition;
+}
+
+/**
+ * Declares work that runs every `everySeconds` for each tenant (or each tenant `tenantsSql`
+ * finds), once per period however many workers run, each tenant in its own transaction.
+ */
+export function definePeriodic(
+  name: string,
+  everySeconds: number,
+  handler: (em: EntityManager) => Promise<void>,
+  options: { tenantsSql?: string } = {},
+): PeriodicDefinition {
+  checkName('Periodic', name, periodics.has(name));
+  if (!Number.isInteger(everySeconds) || everySeconds < 1 || everySeconds > 86_400) {
+    throw new Error(`Periodic ${name} must run every 1 to 86400 whole seconds, not ${everySeconds}`);
+  }
+  const definition: PeriodicDefinition = { name, everySeconds, handler, tenantsSql: options.tenantsSql };
+  periodics.set(name, definition);
+  return definition;
+}
+
+export function jobDefinition(name: string): JobDefinition | undefined {
+  return jobs.get(name);
+}
+
+export function jobDefinitions(): JobDefinition[] {
+  return [...jobs.values()];
+}
+
+export function periodicDefinitions(): PeriodicDefinition[] {
+  return [...periodics.values()];
+}

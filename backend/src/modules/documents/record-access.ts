@@ -1,0 +1,118 @@
+// The records documents and mails hang on: which types there are, whether one exists in the
+// caller's tenant, and whether the caller may see it (deals and leads are their owners' and
+// their managers'; contacts are everyone's).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { AppError, notFound } from '../../http/errors.ts';
+import type { Principal } from '../../http/principal.ts';
+import { linkableTarget, linkableTypes, type RecordRef } from '../../records/record-links.ts';
+import { pgArray } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
+
+/**
+ * A record type in a path. Checked when the request comes, not when the routes are built: deals
+ * and leads register their types whenever their modules load.
+ */
+export const recordTypeSchema = () =>
+  z
+    .string()
+    .refine((type) => linkableTarget(type) !== undefined, {
+      error: (issue) =>
+        `records of type "${String(issue.input)}" have no documents or mails; use one of ${linkableTypes().join(', ')}`,
+    })
+    .meta({ description: 'person, organization, business_contact, and deal and lead where sales is installed' });
+
+export const recordParamsSchema = () => z.object({ type: recordTypeSchema(), id: z.uuid() });
+
+const key = (ref: RecordRef) => `${ref.type}:${ref.id}`;
+
+/** The given records that exist, are not in the trash and that the caller may see, as `type:id`. */
+export async function visibleRecords(
+  em: EntityManager,
+  principal: Principal,
+  refs: readonly RecordRef[],
+): Promise<Set<string>> {
+  const byType = new Map<string, string[]>();
+  for (const ref of refs) {
+    if (linkableTarget(ref.type)) byType.set(ref.type, [...(byType.get(ref.type) ?? []), ref.id]);
+  }
+  const visible = new Set<string>();
+  for (const [type, ids] of byType) {
+    const { table } = linkableTarget(type) as { table: string };
+    const scope = await principal.visibility(type);
+    const rows = await sqlIn<{ id: string }>(
+      em,
+      `select id from ${table} where id = any(?::uuid[]) and deleted_at is null
+         ${scope.scope === 'owners' ? 'and owner_id = any(?::uuid[])' : ''}`,
+      [pgArray(ids), ...(scope.scope === 'owners' ? [pgArray([...scope.ownerIds])] : [])],
+    );
+    for (const row of rows) visible.add(`${type}:${row.id}`);
+  }
+  return visible;
+}
+
+/** 404 unless the record exists in the caller's tenant, is not in the trash and is visible to them. */
+export async function requireVisibleRecord(em: EntityManager, principal: Principal, ref: RecordRef): Promise<void> {
+  const target = linkableTarget(ref.type);
+  if (!target || !(await visibleRecords(em, principal, [ref])).has(key(ref))) {
+    throw notFound(
+      `There is no ${target?.label ?? ref.type} ${ref.id} in your organisation that you may see (it may be in the trash).`,
+    );
+  }
+}
+
+/**
+ * Links named in a request body: 400 for an unknown type, 422 (with the link's pointer) for a
+ * record that does not exist, is in the trash, or is one the caller may not see.
+ */
+export async function requireVisibleLinks(
+  em: EntityManager,
+  principal: Principal,
+  links: readonly RecordRef[],
+  pointer = '#/links',
+): Promise<void> {
+  for (const [index, link] of links.entries()) {
+    if (!linkableTarget(link.type)) {
+      throw new AppError({
+        status: 400,
+        code: 'validation_failed',
+        title: 'Unknown record type',
+        detail: `Records of type "${link.type}" cannot be linked; use one of ${linkableTypes().join(', ')}.`,
+        errors: [{ in: 'body', pointer: `${pointer}/${index}/type`, detail: 'unknown record type' }],
+      });
+    }
+  }
+  const visible = await visibleRecords(em, principal, links);
+  const index = links.findIndex((link) => !visible.has(key(link)));
+  if (index >= 0) {
+    const link = links[index] as RecordRef;
+    const label = linkableTarget(link.type)?.label ?? link.type;
+    throw new AppError({
+      status: 422,
+      code: 'unknown_link',
+      title: `Unknown ${label}`,
+      detail: `There is no ${label} ${link.id} in your organisation that you may see.`,
+      errors: [{ in: 'body', pointer: `${pointer}/${index}/id`, detail: `no such ${label}` }],
+    });
+  }
+}
+
+export interface LinkedRecord extends RecordRef {
+  /** The record's name as search shows it; null for a record without a search document. */
+  title: string | null;
+}
+
+/** Names of records, from their search documents, in one query. */
+export async function withTitles(em: EntityManager, refs: readonly RecordRef[]): Promise<LinkedRecord[]> {
+  if (refs.length === 0) return [];
+  const rows = await sqlIn<{ record_type: string; record_id: string; title: string }>(
+    em,
+    `select d.record_type, d.record_id, d.title
+       from unnest(?::text[], ?::uuid[]) as l(type, id)
+       join search_document d on d.record_type = l.type and d.record_id = l.id
+      where d.tenant_id = crm_current_tenant()`,
+    [pgArray(refs.map((ref) => ref.type)), pgArray(refs.map((ref) => ref.id))],
+  );
+  const titles = new Map(rows.map((row) => [`${row.record_type}:${row.record_id}`, row.title]));
+  return refs.map((ref) => ({ type: ref.type, id: ref.id, title: titles.get(key(ref)) ?? null }));
+}

@@ -1,0 +1,635 @@
+// Filed mail (E1): a mail is stored once per tenant (its internet message id is the key), its
+// attachments become its documents, and it is linked through record_link (item_type 'mail') to
+// any number of records, each of which learns of it in its history. Filing again only adds links.
+// Mail ids are UUIDv7 stamped with the mail's own date, so a record's mails come newest first
+// straight from the link index.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { v7 } from 'uuid';
+import { AppError, type FieldError, formatBytes, notFound } from '../../http/errors.ts';
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { forbidden, type Principal } from '../../http/principal.ts';
+import { recordHistory } from '../../records/history.ts';
+import { registerOverviewSection } from '../../records/overview.ts';
+import {
+  addLinks,
+  distinctLinks,
+  linkableTarget,
+  linkableTypes,
+  linksOf,
+  type RecordRef,
+} from '../../records/record-links.ts';
+import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { foldText } from '../contacts/matching.ts';
+import {
+  type DocumentView,
+  documentsOfMails,
+  linkMailDocuments,
+  type MailAttachmentInput,
+  storeMailAttachments,
+} from '../documents/documents.service.ts';
+import {
+  type LinkedRecord,
+  requireVisibleLinks,
+  requireVisibleRecord,
+  visibleRecords,
+  withTitles,
+} from '../documents/record-access.ts';
+import { tooLarge } from '../documents/upload.ts';
+import { type MailAddress, normalizeAddress, normalizeAddresses } from './addresses.ts';
+import { htmlToText, sanitizeMailHtml } from './mail-html.ts';
+import {
+  getPendingLinks,
+  LINK_HEADER,
+  markPendingApplied,
+  type PendingLinks,
+  pendingLinksFor,
+  savePendingLinks,
+} from './mail-links.service.ts';
+import { recordsReferencedIn } from './references.service.ts';
+
+export const MAIL = 'mail';
+/** Largest HTML or text body of a mail, in bytes (UTF-8). */
+export const MAIL_BODY_MAX_BYTES = 5 * 1024 * 1024;
+/** Folded text of a mail that goes into its search document (tsvector values stay under 1 MB). */
+const SEARCH_TEXT_MAX = 300_000;
+
+export interface MailDeps {
+  store: BlobStore;
+  /** Largest attachment, in bytes (the document limit). */
+  documentMaxBytes: number;
+}
+
+interface AddressInput {
+  address: string;
+  name?: string | null | undefined;
+}
+
+export interface AttachmentInput {
+  name: string;
+  contentType?: string | null | undefined;
+  size?: number | null | undefined;
+  isInline: boolean;
+  contentId?: string | null | undefined;
+  contentBase64?: string | null | undefined;
+  cloudUrl?: string | null | undefined;
+}
+
+export interface FileMailInput {
+  internetMessageId?: string | null | undefined;
+  conversationId?: string | null | undefined;
+  subject?: string | null | undefined;
+  from: AddressInput;
+  to: AddressInput[];
+  cc: AddressInput[];
+  sentAt?: string | null | undefined;
+  receivedAt?: string | null | undefined;
+  bodyHtml?: string | null | undefined;
+  bodyText?: string | null | undefined;
+  attachments: AttachmentInput[];
+  links: RecordRef[];
+  internetHeaders?: Record<string, string> | undefined;
+}
+
+export interface MailFiling {
+  id: string;
+  internetMessageId: string;
+  conversationId: string | null;
+  subject: string;
+  /** Every record the mail is filed to. */
+  links: LinkedRecord[];
+  attachments: DocumentView[];
+}
+
+export interface MailView extends MailFiling {
+  from: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  sentAt: string | null;
+  receivedAt: string | null;
+  /** Sanitized HTML (allow-list), never the raw body. */
+  bodyHtml: string | null;
+  bodyText: string | null;
+  filedBy: string | null;
+  filedByName: string | null;
+  filedAt: string;
+}
+
+export interface MailSummary {
+  id: string;
+  subject: string;
+  from: MailAddress;
+  sentAt: string | null;
+  receivedAt: string | null;
+  snippet: string;
+  attachmentCount: number;
+  filedAt: string;
+}
+
+interface MailRow {
+  id: string;
+  internet_message_id: string;
+  conversation_id: string | null;
+  subject: string;
+  from_address: string;
+  from_name: string | null;
+  to_recipients: MailAddress[];
+  cc_recipients: MailAddress[];
+  sent_at: string | null;
+  received_at: string | null;
+  body_html: string | null;
+  body_text: string | null;
+  snippet: string;
+  created_at: string;
+  created_by: string | null;
+  deleted_at: string | null;
+  filed_by_name?: string | null;
+  attachment_count?: number;
+}
+
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+const key = (ref: RecordRef) => `${ref.type}:${ref.id}`;
+
+/** A UUIDv7 whose time is the mail's date (clamped to the epoch … tomorrow). */
+function mailIdFor(date: Date): string {
+  const msecs = Math.min(Math.max(date.getTime(), 0), Date.now() + 86_400_000);
+  return v7({ msecs });
+}
+
+// ---- the problems a filing can meet ------------------------------------------------------------
+
+const draftNotSent = () =>
+  new AppError({
+    status: 422,
+    code: 'mail_not_sent',
+    title: 'A draft cannot be filed',
+    detail:
+      'This mail has no internet message id yet: it is a draft. Send it (or save it) first and file the sent mail; to link a draft, use POST /api/v1/mail-links.',
+    errors: [{ in: 'body', pointer: '#/internetMessageId', detail: 'missing: the mail is a draft' }],
+  });
+
+const noLinks = () =>
+  new AppError({
+    status: 422,
+    code: 'no_links',
+    title: 'Say where to file the mail',
+    detail:
+      'Name at least one record in links (a person, organization, business contact, deal or lead); the subject carries no CRM reference and no links were remembered for this mail.',
+    errors: [{ in: 'body', pointer: '#/links', detail: 'at least one record' }],
+  });
+
+function checkBodySize(text: string | null | undefined, pointer: string): void {
+  if (text && Buffer.byteLength(text, 'utf8') > MAIL_BODY_MAX_BYTES) {
+    throw new AppError({
+      status: 413,
+      code: 'mail_body_too_large',
+      title: 'The mail body is too large',
+      detail: `The mail body is larger than the limit of ${formatBytes(MAIL_BODY_MAX_BYTES)}; nothing was filed.`,
+      errors: [{ in: 'body', pointer, detail: `larger than ${formatBytes(MAIL_BODY_MAX_BYTES)}` }],
+      extensions: { limitBytes: MAIL_BODY_MAX_BYTES },
+    });
+  }
+}
+
+/** Base64 as MIME writes it too: line breaks and spaces are allowed and skipped. */
+const BASE64 = /^[A-Za-z0-9+/\s]*(?:=\s*){0,2}$/;
+
+/** Checks every attachment's content and size before anything is written. */
+function decodeAttachments(attachments: readonly AttachmentInput[], maxBytes: number): MailAttachmentInput[] {
+  return attachments.map((attachment, index) => {
+    const pointer = `#/attachments/${index}`;
+    const common = {
+      name: attachment.name,
+      declaredType: attachment.contentType ?? null,
+      isInline: attachment.isInline,
+      contentId: attachment.contentId?.replace(/^<|>$/g, '') || null,
+      pointer,
+    };
+    if (attachment.cloudUrl) return { ...common, content: { cloudUrl: attachment.cloudUrl } };
+    const encoded = attachment.contentBase64 ?? '';
+    if (!BASE64.test(encoded)) {
+      const error: FieldError = { in: 'body', pointer: `${pointer}/contentBase64`, detail: 'not base64' };
+      throw new AppError({
+        status: 400,
+        code: 'validation_failed',
+        title: 'The request is not valid',
+        detail: `attachments/${index}/contentBase64: the content of "${attachment.name}" is not valid base64.`,
+        errors: [error],
+      });
+    }
+    // The request's own limit bounds what is decoded here.
+    const bytes = Buffer.from(encoded, 'base64');
+    if (bytes.length > maxBytes) throw tooLarge(`Attachment "${attachment.name}"`, maxBytes, pointer);
+    return { ...common, content: { bytes } };
+  });
+}
+
+function checkLinkTypes(links: readonly RecordRef[], pointer: string): void {
+  const index = links.findIndex((link) => !linkableTarget(link.type));
+  if (index >= 0) {
+    throw new AppError({
+      status: 400,
+      code: 'validation_failed',
+      title: 'Unknown record type',
+      detail: `Records of type "${links[index]?.type}" cannot be linked; use one of ${linkableTypes().join(', ')}.`,
+      errors: [{ in: 'body', pointer: `${pointer}/${index}/type`, detail: 'unknown record type' }],
+    });
+  }
+}
+
+// ---- search -----------------------------------------------------------------------------------
+
+const displayOf = (address: MailAddress) => (address.name ? `${address.name} <${address.address}>` : address.address);
+
+function mailSearchDocument(mail: {
+  id: string;
+  subject: string;
+  from: MailAddress;
+  to: readonly MailAddress[];
+  cc: readonly MailAddress[];
+  text: string;
+}): SearchDocument {
+  const people = [mail.from, ...mail.to, ...mail.cc].flatMap((entry) => [entry.name ?? '', entry.address]);
+  return {
+    type: MAIL,
+    id: mail.id,
+    title: mail.subject || '(ohne Betreff)',
+    subtitle: displayOf(mail.from),
+    normalized: foldText(mail.subject),
+    phonetic: [],
+    // Addresses stay out of the array the email lookup and duplicate check probe: they find
+    // contacts, not mails. Full text still finds mail by address.
+    emails: [],
+    phones: [],
+    postalCodes: [],
+    vatId: null,
+    body: foldText(`${people.join(' ')} ${mail.text}`).slice(0, SEARCH_TEXT_MAX),
+  };
+}
+
+async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
+  const [row] = await sqlIn<MailRow>(em, 'select * from mail where id = ?', [id]);
+  if (!row) return;
+  await indexRecord(
+    em,
+    mailSearchDocument({
+      id,
+      subject: row.subject,
+      from: { address: row.from_address, name: row.from_name },
+      to: row.to_recipients,
+      cc: row.cc_recipients,
+      text: row.body_text ?? '',
+    }),
+  );
+}
+
+// ---- filing -----------------------------------------------------------------------------------
+
+/** Links a stored mail (and its attachments) to records it is not on yet; answers those added. */
+async function linkStoredMail(
+  em: EntityManager,
+  principal: Principal,
+  mail: { id: string; subject: string },
+  links: readonly RecordRef[],
+): Promise<RecordRef[]> {
+  const current = new Set(((await linksOf(em, MAIL, [mail.id])).get(mail.id) ?? []).map(key));
+  const added = links.filter((link) => !current.has(key(link)));
+  await addLinks(em, { type: MAIL, id: mail.id }, added);
+  await linkMailDocuments(em, mail.id, added, true);
+  for (const link of added) {
+    recordHistory(em, principal, {
+      type: link.type,
+      id: link.id,
+      action: 'update',
+      before: { mails: null },
+      after: { mails: { id: mail.id, subject: mail.subject } },
+    });
+  }
+  return added;
+}
+
+/**
+ * Files a mail to records. The first filing stores it with its attachments (201); filing it
+ * again, by anyone, only adds the links it does not have yet (200). Links come from the request,
+ * from a CRM reference in the subject and from links remembered for its draft.
+ */
+export async function fileMail(
+  em: EntityManager,
+  principal: Principal,
+  deps: MailDeps,
+  input: FileMailInput,
+): Promise<MailFiling & { created: boolean; addedLinks: RecordRef[] }> {
+  const internetMessageId = input.internetMessageId?.trim();
+  if (!internetMessageId) throw draftNotSent();
+  checkBodySize(input.bodyHtml, '#/bodyHtml');
+  checkBodySize(input.bodyText, '#/bodyText');
+  const attachments = decodeAttachments(input.attachments, deps.documentMaxBytes);
+  const requested = distinctLinks(input.links);
+  await requireVisibleLinks(em, principal, requested);
+
+  const subject = (input.subject ?? '').trim();
+  const headers = Object.fromEntries(
+    Object.entries(input.internetHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const trackingIds = (headers[LINK_HEADER] ?? '')
+    .split(/[\s,;]+/)
+    .filter((value) => /^[A-Za-z0-9._:-]{8,200}$/.test(value))
+    .slice(0, 10);
+  const mailDate = new Date(input.sentAt ?? input.receivedAt ?? Date.now());
+  const conversationId = input.conversationId?.trim() || null;
+  const pending = await pendingLinksFor(em, { trackingIds, internetMessageId, conversationId, sentAt: mailDate });
+  const found = [...(await recordsReferencedIn(em, subject)), ...pending.links];
+  // What the subject or a draft brings is followed only to records that exist and the caller sees.
+  const visible = found.length > 0 ? await visibleRecords(em, principal, found) : new Set<string>();
+  const links = distinctLinks([...requested, ...found.filter((link) => visible.has(key(link)))]);
+  if (links.length === 0) throw noLinks();
+
+  const existing = async () =>
+    (
+      await sqlIn<{ id: string; subject: string; deleted_at: string | null }>(
+        em,
+        'select id, subject, deleted_at from mail where tenant_id = crm_current_tenant() and internet_message_id = ?',
+        [internetMessageId],
+      )
+    )[0];
+  let stored = await existing();
+  let created = false;
+  let added: RecordRef[] = [];
+  const from = normalizeAddress(input.from);
+  const to = normalizeAddresses(input.to);
+  const cc = normalizeAddresses(input.cc);
+  if (!stored) {
+    const bodyHtml = input.bodyHtml ? sanitizeMailHtml(input.bodyHtml) : null;
+    const bodyText = input.bodyText?.trim() || (bodyHtml ? htmlToText(bodyHtml) : null);
+    const id = mailIdFor(mailDate);
+    const inserted = await sqlIn<{ id: string }>(
+      em,
+      `insert into mail (id, tenant_id, internet_message_id, conversation_id, subject, from_address, from_name,
+                         to_recipients, cc_recipients, sent_at, received_at, body_html, body_text, snippet,
+                         created_by, updated_by)
+       values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (tenant_id, internet_message_id) do nothing
+       returning id`,
+      [
+        id,
+        internetMessageId,
+        conversationId,
+        subject,
+        from.address,
+        from.name,
+        JSON.stringify(to),
+        JSON.stringify(cc),
+        input.sentAt ?? null,
+        input.receivedAt ?? null,
+        bodyHtml,
+        bodyText,
+        (bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
+        principal.userId ?? null,
+        principal.userId ?? null,
+      ],
+    );
+    if (inserted.length > 0) {
+      created = true;
+      await storeMailAttachments(em, principal, deps.store, id, attachments, links);
+      await addLinks(em, { type: MAIL, id }, links);
+      recordHistory(em, principal, {
+        type: MAIL,
+        id,
+        action: 'create',
+        after: { internetMessageId, subject, from: from.address, attachments: attachments.length },
+      });
+      for (const link of links) {
+        recordHistory(em, principal, {
+          type: link.type,
+          id: link.id,
+          action: 'update',
+          before: { mails: null },
+          after: { mails: { id, subject } },
+        });
+      }
+      await indexRecord(em, mailSearchDocument({ id, subject, from, to, cc, text: bodyText ?? '' }));
+      stored = { id, subject, deleted_at: null };
+      added = links;
+    } else {
+      // Filed by someone else a moment ago: their transaction has committed, we add our links.
+      stored = await existing();
+    }
+  }
+  const mail = stored as { id: string; subject: string; deleted_at: string | null };
+  if (!created) {
+    if (mail.deleted_at) {
+      await sqlIn(em, 'update mail set deleted_at = null, deleted_by = null, updated_at = now() where id = ?', [
+        mail.id,
+      ]);
+      await indexStoredMail(em, mail.id);
+    }
+    added = await linkStoredMail(em, principal, mail, links);
+  }
+  await markPendingApplied(em, pending.trackingIds, mail.id);
+  await em.flush();
+  return { ...(await filingOf(em, mail.id)), created, addedLinks: added };
+}
+
+/** Where a mail is filed and what came with it. */
+async function filingOf(em: EntityManager, id: string): Promise<MailFiling> {
+  const [row] = await sqlIn<MailRow>(
+    em,
+    'select id, internet_message_id, conversation_id, subject from mail where id = ?',
+    [id],
+  );
+  if (!row) throw notFound(`There is no mail ${id} in your organisation.`);
+  const links = (await linksOf(em, MAIL, [id])).get(id) ?? [];
+  return {
+    id,
+    internetMessageId: row.internet_message_id,
+    conversationId: row.conversation_id,
+    subject: row.subject,
+    links: await withTitles(em, links),
+    attachments: (await documentsOfMails(em, [id])).get(id) ?? [],
+  };
+}
+
+/** Where the mail with this internet message id is filed: one item, or none when it is not. */
+export async function filingsOf(em: EntityManager, internetMessageId: string): Promise<MailFiling[]> {
+  const rows = await sqlIn<{ id: string }>(
+    em,
+    `select id from mail where tenant_id = crm_current_tenant() and internet_message_id = ? and deleted_at is null`,
+    [internetMessageId.trim()],
+  );
+  return Promise.all(rows.map((row) => filingOf(em, row.id)));
+}
+
+export async function getMail(em: EntityManager, id: string): Promise<MailView> {
+  const [row] = await sqlIn<MailRow>(
+    em,
+    `select m.*, u.display_name as filed_by_name from mail m left join app_user u on u.id = m.created_by
+      where m.id = ? and m.deleted_at is null`,
+    [id],
+  );
+  if (!row) throw notFound(`There is no filed mail ${id} in your organisation.`);
+  return {
+    ...(await filingOf(em, id)),
+    from: { address: row.from_address, name: row.from_name },
+    to: row.to_recipients,
+    cc: row.cc_recipients,
+    sentAt: iso(row.sent_at),
+    receivedAt: iso(row.received_at),
+    bodyHtml: row.body_html,
+    bodyText: row.body_text,
+    filedBy: row.created_by,
+    filedByName: row.filed_by_name ?? null,
+    filedAt: iso(row.created_at) as string,
+  };
+}
+
+const summaryOf = (row: MailRow): MailSummary => ({
+  id: row.id,
+  subject: row.subject,
+  from: { address: row.from_address, name: row.from_name },
+  sentAt: iso(row.sent_at),
+  receivedAt: iso(row.received_at),
+  snippet: row.snippet,
+  attachmentCount: Number(row.attachment_count ?? 0),
+  filedAt: iso(row.created_at) as string,
+});
+
+function mailsOn(
+  em: EntityManager,
+  record: RecordRef,
+  limit: number,
+  before?: string,
+  counted = false,
+): Promise<(MailRow & { total?: number })[]> {
+  return sqlIn<MailRow & { total?: number }>(
+    em,
+    `select m.id, m.subject, m.from_address, m.from_name, m.sent_at, m.received_at, m.snippet, m.created_at,
+            ${counted ? 'count(*) over ()::int as total,' : ''}
+            (select count(*)::int from document d
+              where d.tenant_id = crm_current_tenant() and d.mail_id = m.id and not d.is_inline and d.deleted_at is null
+            ) as attachment_count
+       from record_link l
+       join mail m on m.id = l.item_id
+      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'mail'
+        and m.deleted_at is null ${before ? 'and l.item_id < ?' : ''}
+      order by l.item_id desc
+      limit ?`,
+    [record.type, record.id, ...(before ? [before] : []), limit],
+  );
+}
+
+/** A record's mails, newest first by the mails' own dates. */
+export async function listMails(
+  em: EntityManager,
+  principal: Principal,
+  record: RecordRef,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ items: MailSummary[]; nextCursor: string | null }> {
+  await requireVisibleRecord(em, principal, record);
+  const after = decodeCursor(options.cursor, 1) as [string] | undefined;
+  const rows = await mailsOn(em, record, options.limit + 1, after?.[0]);
+  const items = rows.slice(0, options.limit).map(summaryOf);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.id]) : null };
+}
+
+/**
+ * Takes a mail off records (whoever filed it, sales managers and admins). A mail on no record
+ * any more goes to the trash and out of search; filing it again brings it back.
+ */
+export async function unfileMail(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  links: readonly RecordRef[],
+): Promise<MailFiling & { filed: boolean }> {
+  const [row] = await sqlIn<{ id: string; subject: string; created_by: string | null }>(
+    em,
+    'select id, subject, created_by from mail where id = ? and deleted_at is null',
+    [id],
+  );
+  if (!row) throw notFound(`There is no filed mail ${id} in your organisation.`);
+  checkLinkTypes(links, '#/links');
+  const mayUnfile =
+    principal.roles.has('admin') ||
+    principal.roles.has('sales_manager') ||
+    (principal.userId !== undefined && row.created_by === principal.userId);
+  if (!mayUnfile) throw forbidden('Only whoever filed this mail, a sales manager or an administrator can unfile it.');
+  const removed = await sqlIn<{ record_type: string; record_id: string }>(
+    em,
+    `delete from record_link r using unnest(?::text[], ?::uuid[]) as l(type, id)
+      where r.item_type = 'mail' and r.item_id = ? and r.record_type = l.type and r.record_id = l.id
+      returning r.record_type, r.record_id`,
+    [pgArray(links.map((link) => link.type)), pgArray(links.map((link) => link.id)), id],
+  );
+  const gone = removed.map((entry) => ({ type: entry.record_type, id: entry.record_id }));
+  await linkMailDocuments(em, id, gone, false);
+  for (const link of gone) {
+    recordHistory(em, principal, {
+      type: link.type,
+      id: link.id,
+      action: 'update',
+      before: { mails: { id, subject: row.subject } },
+      after: { mails: null },
+    });
+  }
+  const left = (await linksOf(em, MAIL, [id])).get(id) ?? [];
+  if (left.length === 0) {
+    await sqlIn(em, 'update mail set deleted_at = now(), deleted_by = ?, updated_at = now() where id = ?', [
+      principal.userId ?? null,
+      id,
+    ]);
+    await unindexRecord(em, MAIL, id);
+    recordHistory(em, principal, { type: MAIL, id, action: 'delete', before: { subject: row.subject } });
+  }
+  await em.flush();
+  return { ...(await filingOf(em, id)), filed: left.length > 0 };
+}
+
+// ---- drafts (X2) ----------------------------------------------------------------------------------
+
+/**
+ * Remembers the records a draft is linked to under its tracking id. When the mail is filed
+ * already (its internet message id is known), the links are added right away.
+ */
+export async function linkDraft(
+  em: EntityManager,
+  principal: Principal,
+  input: {
+    trackingId: string;
+    conversationId?: string | null | undefined;
+    internetMessageId?: string | null | undefined;
+    links: RecordRef[];
+  },
+): Promise<{ pending: PendingLinks; created: boolean }> {
+  const links = distinctLinks(input.links);
+  await requireVisibleLinks(em, principal, links);
+  const saved = await savePendingLinks(em, principal.userId ?? null, { ...input, links });
+  const internetMessageId = input.internetMessageId?.trim();
+  if (internetMessageId && links.length > 0) {
+    const [mail] = await sqlIn<{ id: string; subject: string }>(
+      em,
+      `select id, subject from mail where tenant_id = crm_current_tenant() and internet_message_id = ? and deleted_at is null`,
+      [internetMessageId],
+    );
+    if (mail) {
+      await linkStoredMail(em, principal, mail, links);
+      await markPendingApplied(em, [input.trackingId], mail.id);
+      await em.flush();
+      return { pending: (await getPendingLinks(em, input.trackingId)) as PendingLinks, created: saved.created };
+    }
+  }
+  return saved;
+}
+
+export async function draftLinks(em: EntityManager, trackingId: string): Promise<PendingLinks> {
+  const pending = await getPendingLinks(em, trackingId);
+  if (!pending) throw notFound(`No links are remembered for the draft ${trackingId}.`);
+  return pending;
+}
+
+// One query: the window counts every filed mail before the limit cuts the newest five.
+registerOverviewSection('mails', async (em, _principal, record) => {
+  const rows = await mailsOn(em, record, 5, undefined, true);
+  return { count: rows[0]?.total ?? 0, newest: rows.map(summaryOf) };
+});

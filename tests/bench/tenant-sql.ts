@@ -1,0 +1,27 @@
+// SQL as the app runs it, for the benches' floors: in a transaction, as role crm_app, with the
+// tenant set first.
+import type pg from 'pg';
+
+export async function asTenant<T>(
+  pool: pg.Pool,
+  tenantId: string,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query("select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true)", [tenantId]);
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** One query as the tenant; its rows. */
+export const queryAsTenant = (pool: pg.Pool, tenantId: string, sql: string, params: unknown[]) =>
+  asTenant(pool, tenantId, async (client) => (await client.query(sql, params)).rows);
