@@ -458,8 +458,8 @@ export async function updateAutomation(
       ],
     );
   }
-  const changed = unchanged(automationSnapshot(before), automationSnapshot(await automationOf(em, pipelineId)));
-  if (changed) return before;
+  const same = unchanged(automationSnapshot(before), automationSnapshot(await automationOf(em, pipelineId)));
+  if (same) return before;
   await sqlIn(em, 'update pipeline set version = version + 1, updated_at = now(), updated_by = ? where id = ?', [
     principal.userId ?? null,
     pipelineId,
