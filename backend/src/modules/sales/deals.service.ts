@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
@@ -933,15 +933,14 @@ export async function listDeals(
   const sort = SORTS[query.sort];
   const after = decodeCursor(query.cursor, sort.columns.length);
   if (after) {
-    where.push(
-      `(${sort.columns.join(', ')}) ${sort.direction === 'asc' ? '>' : '<'} (${sort.columns.map(() => '?').join(', ')})`,
-    );
-    params.push(...after);
+    const continued = keysetAfter(sort, after);
+    where.push(continued.sql);
+    params.push(...continued.params);
   }
   const rows = await sqlIn<DealRow>(
     em,
     `${DEAL_SELECT} where ${where.join(' and ')}
-      order by ${sort.columns.map((column) => `${column} ${sort.direction}`).join(', ')} limit ?`,
+      order by ${keysetOrder(sort)} limit ?`,
     [...params, query.limit + 1],
   );
   const hasMore = rows.length > query.limit;
