@@ -1,6 +1,25 @@
 // The emulator's mutable directory: tenants, their users and consents, and the registered apps.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { CRM_APP_ID, type Seed, type SeedApp, type SeedTenant, type SeedUser } from './seed.ts';
+import {
+  BOT_FRAMEWORK_TENANT_ID,
+  CRM_APP_ID,
+  type Seed,
+  type SeedApp,
+  type SeedTenant,
+  type SeedUser,
+} from './seed.ts';
+
+/**
+ * Entra's botframework.com tenant: it exists for token requests (MultiTenant bots get their Bot Connector
+ * tokens there) but holds no users and no consents, and is not one of the seed's tenants.
+ */
+const BOT_FRAMEWORK_TENANT: SeedTenant = Object.freeze({
+  id: BOT_FRAMEWORK_TENANT_ID,
+  displayName: 'Bot Framework',
+  domain: 'botframework.com',
+  consentedApps: Object.freeze([]) as unknown as string[],
+  users: Object.freeze([]) as unknown as SeedUser[],
+});
 
 export interface CreateTenantInput {
   displayName: string;
@@ -40,7 +59,8 @@ export class Directory {
 
   tenant(idOrDomain: string): SeedTenant | undefined {
     const lower = idOrDomain.toLowerCase();
-    return this.seed.tenants.find((tenant) => tenant.id === lower || tenant.domain.toLowerCase() === lower);
+    const matches = (tenant: SeedTenant): boolean => tenant.id === lower || tenant.domain.toLowerCase() === lower;
+    return this.seed.tenants.find(matches) ?? (matches(BOT_FRAMEWORK_TENANT) ? BOT_FRAMEWORK_TENANT : undefined);
   }
 
   app(appId: string): SeedApp | undefined {

@@ -4,12 +4,14 @@ import { type EmulatorContext, issuerOf } from './context.ts';
 import type { TenantScope } from './directory.ts';
 import { type EmulatorRequest, formOf, type Reply, type Router, redirect } from './http.ts';
 import { adminConsentPage, formPostPage, messagePage, signInPage } from './pages.ts';
-import type { SeedApp, SeedTenant, SeedUser } from './seed.ts';
+import { BOT_FRAMEWORK_TENANT_ID, type SeedApp, type SeedTenant, type SeedUser } from './seed.ts';
 import { TokenVerificationError } from './signing-keys.ts';
 import {
   consentRequired,
   delegatedTokenResponse,
+  isBotFrameworkScope,
   mintAppAccessToken,
+  mintBotFrameworkToken,
   missingParameter,
   OAuthError,
   resolveScopes,
@@ -188,6 +190,24 @@ export function identityRoutes(context: EmulatorContext, router: Router): void {
             50059,
             'No tenant-identifying information found in either the request or implied by any provided credentials.',
           );
+        }
+        if (isBotFrameworkScope(form.get('scope'))) {
+          // A bot's token for the Bot Connector: from botframework.com for MultiTenant bots, from the
+          // bot's home tenant for SingleTenant ones (where the app needs its service principal).
+          if (scope.tenant.id !== BOT_FRAMEWORK_TENANT_ID && !directory.isConsented(scope.tenant, client.appId)) {
+            throw new OAuthError(
+              400,
+              'unauthorized_client',
+              700016,
+              `Application with identifier '${client.appId}' was not found in the directory '${scope.tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+            );
+          }
+          return {
+            token_type: 'Bearer',
+            expires_in: context.accessTokenLifetimeSeconds,
+            ext_expires_in: context.accessTokenLifetimeSeconds,
+            access_token: mintBotFrameworkToken(context, scope.tenant, client),
+          };
         }
         ensureConsent(scope.tenant);
         const resolved = resolveScopes(context, form.get('scope'), client, scope.tenant, 'app');

@@ -1,7 +1,9 @@
-// The local Microsoft 365 emulator: Entra ID's identity platform and Microsoft Graph over https://localhost.
+// The local Microsoft 365 emulator: Entra ID's identity platform, Microsoft Graph and the Bot Framework's
+// Teams channel over https://localhost.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { botConnectorRoutes } from './bot-connector.routes.ts';
 import { ensureCertificate } from './certificate.ts';
 import type { EmulatorContext } from './context.ts';
 import { type CreateTenantInput, Directory } from './directory.ts';
@@ -10,12 +12,32 @@ import { type EmulatorRequest, jsonOf, type Reply, Router, readBody, send } from
 import { identityRoutes } from './identity.routes.ts';
 import { loadSeed, type Seed, type SeedTenant } from './seed.ts';
 import { type KeyChoice, SigningKeys } from './signing-keys.ts';
+import { type TeamsApi, teamsApi, teamsControlRoutes } from './teams.ts';
+import { TeamsChannel } from './teams-channel.ts';
 
 export { ensureCertificate } from './certificate.ts';
 export { type EmulatorClient, emulatorClient, TokenRequestError, type TokenResponse } from './client.ts';
 export type { CreateTenantInput } from './directory.ts';
-export type { Seed, SeedApp, SeedAppRole, SeedResourceAccess, SeedTenant, SeedUser } from './seed.ts';
-export { CRM_APP_ID, GRAPH_APP_ID, GRAPH_RESOURCE, loadSeed } from './seed.ts';
+export { type InstanceDiscoveryRoute, routeInstanceDiscovery } from './instance-discovery.ts';
+export type { Seed, SeedApp, SeedAppRole, SeedBot, SeedResourceAccess, SeedTenant, SeedUser } from './seed.ts';
+export {
+  BOT_FRAMEWORK_RESOURCE,
+  BOT_FRAMEWORK_TENANT_ID,
+  CRM_APP_ID,
+  CRM_BOT_APP_ID,
+  GRAPH_APP_ID,
+  GRAPH_RESOURCE,
+  loadSeed,
+} from './seed.ts';
+export type { ConversationView, InstallResult, TeamsApi, UserRef } from './teams.ts';
+export type {
+  BotReply,
+  ConnectorFault,
+  ConnectorOperation,
+  RecordedActivity,
+  SendOptions,
+  TeamsMember,
+} from './teams-channel.ts';
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -57,6 +79,8 @@ export interface RunningEmulator {
   signToken(claims: Record<string, unknown>, options?: SignTokenOptions): Promise<string>;
   /** Adds a tenant with generated ids; users get the seed's default password; consentedApps default to the CRM app. */
   createTenant(input: CreateTenantInput): SeedTenant;
+  /** The Bot Framework's Teams channel: act as Teams towards a bot, read what it posted, make it fail. */
+  readonly teams: TeamsApi;
   stop(): Promise<void>;
 }
 
@@ -64,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const { certPath, keyPath } = await ensureCertificate(options.dataDir);
   const seed = structuredClone(options.seed ?? loadSeed());
   const directory = new Directory(seed);
-  const keys = await SigningKeys.generate();
+  const [keys, channelKeys] = await Promise.all([SigningKeys.generate(), SigningKeys.generate()]);
   let url = '';
   const context: EmulatorContext = {
     get url() {
@@ -77,9 +101,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     refreshTokens: new Map(),
   };
 
+  const channel = new TeamsChannel(directory, channelKeys, keys, () => url);
+  const teams = teamsApi(channel, directory);
+
   const router = new Router();
   emulatorRoutes(router, directory, keys);
+  teamsControlRoutes(router, teams);
   identityRoutes(context, router);
+  botConnectorRoutes(context, channel, router);
   router.on(['GET', 'POST'], '/oidc/userinfo', (request) => userInfo(context, request));
   const graph = graphHandler(context);
 
@@ -110,7 +139,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         status: 204,
         headers: {
           ...cors,
-          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
           'access-control-allow-headers': String(incoming.headers['access-control-request-headers'] ?? 'content-type'),
           'access-control-max-age': '86400',
         },
@@ -148,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     rotateSigningKey: () => keys.rotate(),
     signToken: async (claims, signOptions) => keys.sign(claims, signOptions),
     createTenant: (input) => directory.createTenant(input),
+    teams,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

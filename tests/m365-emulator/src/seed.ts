@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 export const CRM_APP_ID = 'ce845856-9ad9-492b-b63b-33f4f6ce7418';
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+/** The CRM's Teams bot: an app of its own with an Azure Bot registration (seed.json `bots`). */
+/** The resource bots ask Entra a token for (scope `${BOT_FRAMEWORK_RESOURCE}/.default`) to call the Bot Connector. */
+export const BOT_FRAMEWORK_RESOURCE = 'https://api.botframework.com';
+/** Entra's `botframework.com` tenant, where MultiTenant bots get their Bot Connector tokens. */
+export const BOT_FRAMEWORK_TENANT_ID = 'd6d49420-f39b-4df7-a1dc-d59a935871db';
+export const CRM_BOT_APP_ID = 'f1218336-193f-4902-afd7-40ccc7f94e12';
 
 /** Role template ids Entra puts into the `wids` claim, by the role's display name. */
 export const DIRECTORY_ROLE_TEMPLATES: Readonly<Record<string, string>> = {
@@ -73,9 +79,32 @@ export interface SeedTenant {
   users: SeedUser[];
 }
 
+/**
+ * An Azure Bot registration: which app is a bot, by which name Teams shows it, and where it gets its
+ * tokens (SingleTenant bots from their home tenant, MultiTenant bots from botframework.com).
+ */
+export interface SeedBot {
+  appId: string;
+  name: string;
+  appType: 'SingleTenant' | 'MultiTenant';
+  /** The home tenant of a SingleTenant bot. */
+  tenantId?: string;
+  /**
+   * Who signs the channel's requests to the bot: 'botframework' (default) as login.botframework.com
+   * (issuer https://api.botframework.com), or 'entra' as Entra issues them for Azure Bot Service in the
+   * bot's home tenant (issuer https://sts.windows.net/{tenantId}/), which the Agents SDK can verify
+   * against the emulator (see README: "The Agents SDK against the emulator").
+   */
+  channelTokens?: 'botframework' | 'entra';
+  /** The bot's messaging endpoint, e.g. http://127.0.0.1:3000/api/messages; tests usually set it at run time. */
+  endpoint?: string;
+}
+
 export interface Seed {
   apps: SeedApp[];
   tenants: SeedTenant[];
+  /** Azure Bot registrations (default: none). */
+  bots?: SeedBot[];
   defaultPassword: string;
 }
 

@@ -3,6 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type EmulatorContext, issuerOf } from './context.ts';
 import { stableGuid } from './directory.ts';
 import {
+  BOT_FRAMEWORK_RESOURCE,
   DIRECTORY_ROLE_TEMPLATES,
   GRAPH_APP_ID,
   GRAPH_RESOURCE,
@@ -336,4 +337,35 @@ export function delegatedTokenResponse(context: EmulatorContext, issue: Delegate
   if (resolved.oidc.has('openid')) response.id_token = mintIdToken(context, issue);
   response.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: tenant.id })).toString('base64url');
   return response;
+}
+
+/** Whether a client-credentials `scope` asks for the Bot Connector (`https://api.botframework.com/.default`). */
+export function isBotFrameworkScope(scopeParam: string | null): boolean {
+  const items = (scopeParam ?? '').split(/\s+/).filter((item) => item !== '');
+  return items.length === 1 && items[0]?.replace(/\/+\.default$/, '').toLowerCase() === BOT_FRAMEWORK_RESOURCE;
+}
+
+/**
+ * The token a bot presents to the Bot Connector. The Bot Framework resource accepts v1.0 tokens, so Entra
+ * issues one: issuer https://sts.windows.net/{tid}/, audience https://api.botframework.com, the bot in `appid`.
+ */
+export function mintBotFrameworkToken(context: EmulatorContext, tenant: SeedTenant, client: SeedApp): string {
+  const oid = servicePrincipalId(tenant.id, client.appId);
+  const issuer = `https://sts.windows.net/${tenant.id}/`;
+  return context.keys.sign({
+    aud: BOT_FRAMEWORK_RESOURCE,
+    iss: issuer,
+    ...lifetime(context.accessTokenLifetimeSeconds),
+    aio: randomId(48),
+    appid: client.appId,
+    appidacr: '1',
+    idp: issuer,
+    idtyp: 'app',
+    oid,
+    rh: `0.${randomId(40)}.`,
+    sub: oid,
+    tid: tenant.id,
+    uti: randomId(),
+    ver: '1.0',
+  });
 }
