@@ -3,6 +3,16 @@
 import type { CreateTenantInput } from './directory.ts';
 import { CRM_APP_ID, loadSeed, type SeedTenant } from './seed.ts';
 import type { KeyChoice } from './signing-keys.ts';
+import type { TeamsApi } from './teams.ts';
+
+/** The emulator's TeamsApi over HTTP: the same methods and arguments, every one answering a promise. */
+export type TeamsClient = {
+  [K in Exclude<keyof TeamsApi, 'openIdMetadataUrl' | 'jwksUri' | 'serviceUrl'>]: TeamsApi[K] extends (
+    ...args: infer A
+  ) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
 
 export interface TokenResponse {
   token_type: 'Bearer';
@@ -58,19 +68,55 @@ export interface EmulatorClient {
   }): Promise<string>;
   /** POSTs form fields to `/{tenant}/oauth2/v2.0/token` and answers the whole response; throws TokenRequestError when refused. */
   tokenRequest(tenant: string, fields: Record<string, string>): Promise<TokenResponse>;
+  /** Acts as Teams towards a bot (see TeamsApi). */
+  teams: TeamsClient;
 }
 
 export function emulatorClient(url: string): EmulatorClient {
   const base = url.replace(/\/$/, '');
 
-  const control = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const control = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${base}/_emulator${path}`, {
       method,
       ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`Emulator ${method} ${path} answered ${response.status}: ${text}`);
-    return JSON.parse(text) as T;
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  };
+  const post =
+    <A, R>(path: string) =>
+    (input: A): Promise<R> =>
+      control<R>('POST', `/teams/${path}`, input);
+
+  const teams: TeamsClient = {
+    setMessagingEndpoint: (endpoint, botAppId) => post<unknown, void>('endpoint')({ endpoint, botAppId }),
+    member: post('member'),
+    installPersonal: post('install/personal'),
+    installInChat: post('install/chat'),
+    uninstall: post('uninstall'),
+    sendMessage: post('message'),
+    adaptiveCardAction: post('card-action'),
+    composeExtensionQuery: post('compose-query'),
+    sendInvoke: post('invoke'),
+    sendConversationUpdate: post('conversation-update'),
+    send: post('send'),
+    conversation: (id) => control('GET', `/teams/conversations/${encodeURIComponent(id)}`),
+    conversations: async (filter = {}) =>
+      (await control<Awaited<ReturnType<TeamsApi['conversations']>>>('GET', '/teams/conversations')).filter(
+        (conversation) =>
+          (filter.tenantId === undefined || conversation.tenantId === filter.tenantId) &&
+          (filter.botAppId === undefined || conversation.botAppId === filter.botAppId.toLowerCase()),
+      ),
+    transcript: (id, options = {}) =>
+      control(
+        'GET',
+        `/teams/conversations/${encodeURIComponent(id)}/transcript${options.includeDeleted ? '?includeDeleted=true' : ''}`,
+      ),
+    addFault: async (fault) => (await control<{ id: string }>('POST', '/teams/faults', fault)).id,
+    removeFault: (id) => control('DELETE', `/teams/faults/${encodeURIComponent(id)}`),
+    clearFaults: () => control('DELETE', '/teams/faults'),
+    channelToken: async (input) => (await control<{ token: string }>('POST', '/teams/channel-token', input)).token,
   };
 
   const token = async (tenant: string, fields: Record<string, string>): Promise<TokenResponse> => {
@@ -92,6 +138,7 @@ export function emulatorClient(url: string): EmulatorClient {
     },
     signToken: async (request) => (await control<{ token: string }>('POST', '/sign', request)).token,
     tokenRequest: token,
+    teams,
     passwordToken: async ({ tenant, username, password, clientId, clientSecret, scope }) => {
       const response = await token(tenant, {
         grant_type: 'password',

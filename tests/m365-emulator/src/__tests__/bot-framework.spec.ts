@@ -12,7 +12,13 @@ import {
   MsalTokenProvider,
   type Request,
 } from '@microsoft/agents-hosting';
-import { CRM_BOT_APP_ID, type InstanceDiscoveryRoute, type RunningEmulator, routeInstanceDiscovery } from '../index.ts';
+import {
+  CRM_BOT_APP_ID,
+  emulatorClient,
+  type InstanceDiscoveryRoute,
+  type RunningEmulator,
+  routeInstanceDiscovery,
+} from '../index.ts';
 import { CONTOSO, claimsOf, startTrustedEmulator } from './trusted-emulator.ts';
 
 const BOT_SECRET = 'crm-bot-local-secret';
@@ -148,6 +154,23 @@ describe('the Teams channel through the Agents SDK', () => {
     await expect(client.sendToConversation(conversation.id, message({ text: 'x' }))).rejects.toMatchObject({
       response: { status: 403, data: { error: { code: 'BotNotInConversationRoster' } } },
     });
+  });
+
+  it('lets another process install the bot, write to it as a user and read the transcript over HTTP', async () => {
+    const teams = emulatorClient(emulator.url).teams;
+    const { conversation, replies } = await teams.installPersonal({
+      tenantId: CONTOSO,
+      user: 'lena.gross@contoso.example',
+    });
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+    const reply = await teams.sendMessage({ conversationId: conversation.id, text: 'my tasks' });
+    expect(reply.status).toBe(200);
+    const transcript = await teams.transcript(conversation.id);
+    expect(transcript.map(({ sender, activity }) => [sender, activity.text, activity.locale])).toEqual([
+      ['user', 'my tasks', 'en-GB'],
+    ]);
+    await teams.addFault({ status: 429 });
+    await teams.clearFaults();
   });
 
   it("accepts an activity the channel signed and refuses a forged one, in the SDK's JWT middleware", async () => {
