@@ -167,27 +167,39 @@ export class ConfigError extends Error {
   }
 }
 
+/** Reads `schema`'s variables from `env`, or throws one ConfigError naming every bad one. */
+function parseEnvironment<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  // An empty variable (`PORT=`) means "not set", as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const sentences = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const value = present[name];
+    const shown =
+      value === undefined || SECRET_VARIABLES.has(name)
+        ? ''
+        : ` (it is "${value.length > 80 ? `${value.slice(0, 80)}…` : value}")`;
+    return `${issue.message}${shown}.`;
+  });
+  throw new ConfigError(`Invalid configuration: ${sentences.join(' ')}`);
+}
+
+const LocalSuiteSchema = z.object({
+  M365_EMULATOR_PORT: port('M365_EMULATOR_PORT', 3443).default(3443),
+});
+
+/** `npm start` only: the port of the local Microsoft 365 emulator it runs beside the backend. */
+export function loadEmulatorPort(env: NodeJS.ProcessEnv = process.env): number {
+  return parseEnvironment(LocalSuiteSchema, env).M365_EMULATOR_PORT;
+}
+
 /**
  * Validates the environment. A bad value throws a ConfigError whose message is one sentence
  * per bad variable, naming it, what it holds and what to set instead.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  // An empty variable (`PORT=`) means "not set", as in most .env tooling.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    const sentences = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const value = present[name];
-      const shown =
-        value === undefined || SECRET_VARIABLES.has(name)
-          ? ''
-          : ` (it is "${value.length > 80 ? `${value.slice(0, 80)}…` : value}")`;
-      return `${issue.message}${shown}.`;
-    });
-    throw new ConfigError(`Invalid configuration: ${sentences.join(' ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(EnvSchema, env);
   return {
     port: e.PORT,
     host: e.HOST,

@@ -2,17 +2,28 @@
 // signed in against it, the embedded database with demo data — and the URLs to open.
 import { CRM_APP_ID, startEmulator } from '@crm/m365-emulator';
 import { ensureBuilt as ensureAddinBuilt } from '../../addin-outlook/build.ts';
-import { loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadEmulatorPort } from './config.ts';
 import { addinTryUrl, demoMailSender } from './demo/addin-demo.ts';
 import { seedContactsDemo } from './demo/contacts-demo.ts';
 import { seedDemoData } from './demo/demo-data.ts';
 import { reportStartFailure, startBackend, stopOnSignals } from './main.ts';
 import { localDataDir, trustEmulatorCertificate } from './tools/trust-emulator.ts';
 
+/** The emulator's port is taken, most likely by the emulator of an `npm start` still running. */
+function emulatorPortTaken(error: NodeJS.ErrnoException & { address?: string; port?: number }): ConfigError {
+  return new ConfigError(
+    `The Microsoft 365 emulator cannot listen on ${error.address ?? '127.0.0.1'}:${error.port}: the port is taken (is another npm start running?). ` +
+      'Stop that process, or set M365_EMULATOR_PORT to a free port; a second npm start beside it needs its own PORT and DATA_DIR too.',
+  );
+}
+
 const dataDir = localDataDir();
-await trustEmulatorCertificate(dataDir);
 try {
-  const emulator = await startEmulator({ dataDir, port: Number(process.env.M365_EMULATOR_PORT || 3443) });
+  const emulatorPort = loadEmulatorPort();
+  await trustEmulatorCertificate(dataDir);
+  const emulator = await startEmulator({ dataDir, port: emulatorPort }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? emulatorPortTaken(error) : error;
+  });
   const env = {
     ENTRA_AUTHORITY_HOST: emulator.url,
     ENTRA_CLIENT_ID: CRM_APP_ID,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig as load, roleFromArguments } from '../config.ts';
+import { ConfigError, loadConfig as load, loadEmulatorPort, roleFromArguments } from '../config.ts';
 
 const CLIENT_ID = 'ce845856-9ad9-492b-b63b-33f4f6ce7418';
 /** Every start needs the CRM's app registration; the tests vary the rest. */
@@ -96,6 +96,16 @@ describe('configuration', () => {
   ])('refuses %s=%s with a sentence naming the variable and the fix', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("reads the local emulator's port for npm start, with the same sentences", () => {
+    expect(loadEmulatorPort({})).toBe(3443);
+    expect(loadEmulatorPort({ M365_EMULATOR_PORT: '0' })).toBe(0);
+    expect(() => loadEmulatorPort({ M365_EMULATOR_PORT: 'eighty' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: M365_EMULATOR_PORT must be a TCP port number, for example 3443 (it is "eighty").',
+      ),
+    );
   });
 
   it('names every bad variable at once', () => {

@@ -3,7 +3,8 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { Context } from 'koa';
-import { AppError, formatBytes } from '../../http/errors.ts';
+import { AppError, formatBytes, validationFailed } from '../../http/errors.ts';
+import { unstorable } from '../../http/storable-text.ts';
 
 export interface UploadedFile {
   /** The file name as the client sent it (UTF-8), without any directory part. */
@@ -88,9 +89,15 @@ export async function readUpload(ctx: Context, limitBytes: number): Promise<Uplo
         stream.resume();
         return;
       }
+      const name = baseName(info.filename ?? '');
+      const unstorableName = unstorable(name);
+      if (unstorableName) {
+        fail(validationFailed([{ in: 'body', pointer: '#/file', detail: `The file name ${unstorableName}.` }]));
+        stream.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
-      const name = baseName(info.filename ?? '');
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         chunks.push(chunk);

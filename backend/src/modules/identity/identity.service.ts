@@ -63,20 +63,15 @@ interface PrincipalRow {
 /**
  * The principal behind a verified token, inside the tenant's transaction. A tenant is set up by
  * the first sign-in of one of its Global Administrators; users are created on first sign-in and
- * their name, email and language kept current from the token. One query on the usual path; the
- * ORM only when something has to be written.
+ * their name, email and language kept current from the token. One query on the usual path.
+ *
+ * A front end opens with a burst of requests, each in its own transaction, so every write here
+ * is one statement that concurrent requests may repeat: the tenant and the user are inserted
+ * unless present, and the user row is changed only where it still differs (a request that waited
+ * for another's change finds nothing left to do).
  */
 export async function resolvePrincipal(em: EntityManager, token: VerifiedToken): Promise<Principal> {
-  const [row] = await em.getConnection().execute<PrincipalRow[]>(
-    `select t.name as tenant_name, t.default_language,
-            u.id as user_id, u.display_name, u.email, u.job_title, u.language, u.roles, u.active, u.last_seen_at
-       from tenant t
-       left join app_user u on u.tenant_id = t.id and u.entra_object_id = ?
-      where t.id = ?`,
-    [token.objectId, token.tenantId],
-    'all',
-    em.getTransactionContext(),
-  );
+  const row = await principalRow(em, token);
   if (token.kind === 'app') {
     if (!row) throw tenantNotSetUp();
     return makePrincipal(em, {
@@ -91,74 +86,132 @@ export async function resolvePrincipal(em: EntityManager, token: VerifiedToken):
   const email = token.username.toLowerCase();
   const now = new Date();
   if (row?.user_id) {
-    const language = languageOf(token.language, row.language === 'en' ? 'en' : 'de');
-    const stale =
-      (token.name !== '' && row.display_name !== token.name) ||
-      (email !== '' && row.email !== email) ||
-      row.language !== language ||
-      !row.last_seen_at ||
-      now.getTime() - new Date(row.last_seen_at).getTime() > LAST_SEEN_RESOLUTION_MS;
     if (!row.active) throw forbidden('Your CRM account has been deactivated; ask your CRM administrator.');
-    if (stale) {
-      const user = await em.findOneOrFail(User, { id: row.user_id });
-      if (token.name) user.displayName = token.name;
-      if (email) user.email = email;
-      user.language = language;
-      user.lastSeenAt = now;
-      await em.flush();
-    }
+    const profile = {
+      displayName: token.name || row.display_name || email,
+      email: email || row.email || '',
+      language: languageOf(token.language, row.language === 'en' ? 'en' : 'de'),
+    };
+    await keepUserCurrent(em, row.user_id, row, profile, now);
     return makePrincipal(em, {
       kind: 'user',
       tenantId: token.tenantId,
       tenantName: row.tenant_name,
       userId: row.user_id,
       objectId: token.objectId,
-      displayName: token.name || row.display_name || email,
-      email: email || row.email || '',
+      ...profile,
       jobTitle: row.job_title,
       roles: row.roles ?? [],
-      language,
+      language: profile.language,
     });
   }
 
   const settingUp = !row;
-  const tenant = row
-    ? em.getReference(Tenant, token.tenantId)
-    : em.create(Tenant, {
-        id: token.tenantId,
-        name: token.username.split('@')[1] ?? token.tenantId,
-        defaultLanguage: languageOf(token.language, 'de'),
-        setUpBy: token.objectId,
-      });
   if (settingUp && !token.directoryRoles.includes(GLOBAL_ADMINISTRATOR_ROLE)) throw tenantNotSetUp();
+  const tenantName = row?.tenant_name ?? token.username.split('@')[1] ?? token.tenantId;
+  // Of several first requests of the administrator, one sets the organisation up; the others
+  // wait for it here and find it done.
+  if (settingUp && (await insertTenantUnlessPresent(em, token, tenantName))) {
+    await runTenantSetup(em, token.tenantId);
+  }
   const tenantLanguage = row ? (row.default_language === 'en' ? 'en' : 'de') : languageOf(token.language, 'de');
   const tokenRoles = appRolesToRoles(token.appRoles);
   // The administrator who sets the organisation up administers the CRM too.
   const roles = new Set<Role>(tokenRoles.length > 0 ? tokenRoles : settingUp ? ['admin'] : ['sales_rep']);
   if (settingUp) roles.add('admin');
-  const user = em.create(User, {
-    tenant,
-    entraObjectId: token.objectId,
-    email,
-    displayName: token.name || email,
-    language: languageOf(token.language, tenantLanguage),
-    roles: ROLES.filter((role) => roles.has(role)),
-    lastSeenAt: now,
-  });
-  await em.flush();
-  if (settingUp) await runTenantSetup(em, token.tenantId);
+  const user = await em.upsert(
+    User,
+    {
+      tenant: em.getReference(Tenant, token.tenantId),
+      entraObjectId: token.objectId,
+      email,
+      displayName: token.name || email,
+      language: languageOf(token.language, tenantLanguage),
+      roles: ROLES.filter((role) => roles.has(role)),
+      lastSeenAt: now,
+    },
+    { onConflictFields: ['tenant', 'entraObjectId'], onConflictAction: 'ignore' },
+  );
   return makePrincipal(em, {
     kind: 'user',
     tenantId: token.tenantId,
-    tenantName: row?.tenant_name ?? tenant.name,
+    tenantName,
     userId: user.id,
     objectId: token.objectId,
     displayName: user.displayName,
     email: user.email,
-    jobTitle: null,
+    jobTitle: user.jobTitle ?? null,
     roles: user.roles,
     language: user.language === 'en' ? 'en' : 'de',
   });
+}
+
+async function principalRow(em: EntityManager, token: VerifiedToken): Promise<PrincipalRow | undefined> {
+  const [row] = await em.getConnection().execute<PrincipalRow[]>(
+    `select t.name as tenant_name, t.default_language,
+            u.id as user_id, u.display_name, u.email, u.job_title, u.language, u.roles, u.active, u.last_seen_at
+       from tenant t
+       left join app_user u on u.tenant_id = t.id and u.entra_object_id = ?
+      where t.id = ?`,
+    [token.objectId, token.tenantId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return row;
+}
+
+/** Inserts the token's tenant; false when it was there already (set up by a request beside this one). */
+async function insertTenantUnlessPresent(em: EntityManager, token: VerifiedToken, name: string): Promise<boolean> {
+  const inserted = await em
+    .createQueryBuilder(Tenant)
+    .insert({
+      id: token.tenantId,
+      name,
+      defaultLanguage: languageOf(token.kind === 'user' ? token.language : undefined, 'de'),
+      setUpBy: token.objectId,
+    })
+    .onConflict('id')
+    .ignore()
+    .execute('run');
+  return inserted.affectedRows > 0;
+}
+
+/**
+ * Takes a changed name, email or language from the token and notes when the user was last seen,
+ * at most every LAST_SEEN_RESOLUTION_MS. One statement, guarded by what it changes, needing no
+ * version (the ORM still counts it up, as for every change of the row).
+ */
+async function keepUserCurrent(
+  em: EntityManager,
+  userId: string,
+  row: PrincipalRow,
+  profile: { displayName: string; email: string; language: 'de' | 'en' },
+  now: Date,
+): Promise<void> {
+  const changed =
+    row.display_name !== profile.displayName || row.email !== profile.email || row.language !== profile.language;
+  if (changed) {
+    await em.nativeUpdate(
+      User,
+      {
+        id: userId,
+        $or: [
+          { displayName: { $ne: profile.displayName } },
+          { email: { $ne: profile.email } },
+          { language: { $ne: profile.language } },
+        ],
+      },
+      { ...profile, lastSeenAt: now, updatedAt: now },
+    );
+    return;
+  }
+  const seenBefore = new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);
+  if (row.last_seen_at && new Date(row.last_seen_at) >= seenBefore) return;
+  await em.nativeUpdate(
+    User,
+    { id: userId, $or: [{ lastSeenAt: null }, { lastSeenAt: { $lt: seenBefore } }] },
+    { lastSeenAt: now, updatedAt: now },
+  );
 }
 
 function makePrincipal(
