@@ -16,6 +16,7 @@ import { Migration20261124030000_jobs } from './Migration20261124030000_jobs.ts'
 import { Migration20261124040000_sales } from './Migration20261124040000_sales.ts';
 import { Migration20261124050000_mail_documents } from './Migration20261124050000_mail_documents.ts';
 import { Migration20261124060000_leads } from './Migration20261124060000_leads.ts';
+import { Migration20261205000000_task_ranks } from './Migration20261205000000_task_ranks.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -33,4 +34,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124040000_sales', class: Migration20261124040000_sales },
   { name: 'Migration20261124050000_mail_documents', class: Migration20261124050000_mail_documents },
   { name: 'Migration20261124060000_leads', class: Migration20261124060000_leads },
+  { name: 'Migration20261205000000_task_ranks', class: Migration20261205000000_task_ranks },
 ];

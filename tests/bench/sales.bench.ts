@@ -12,7 +12,7 @@ import { startEmbeddedPostgres } from '@crm/db';
 import { CRM_APP_ID, emulatorClient, startEmulator } from '@crm/m365-emulator';
 import pg from 'pg';
 import { newId } from '../../backend/src/ids.ts';
-import { rankBetween, ranksAfter } from '../../backend/src/modules/sales/rank.ts';
+import { rankBetween, ranksBetween } from '../../backend/src/records/rank.ts';
 import { spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
 import { measureCalls, measureHttp, printTable, type Stats } from './measure.ts';
@@ -144,9 +144,9 @@ async function loadTenant(
     ...openStages.map((stage, i) => ({
       stageId: stage.id,
       status: 'open',
-      ranks: ranksAfter(null, Math.min(perStage, dealsPerTenant - i * perStage)),
+      ranks: ranksBetween(null, null, Math.min(perStage, dealsPerTenant - i * perStage)),
     })),
-    { stageId: won.id, status: 'won', ranks: ranksAfter(null, Math.round(dealsPerTenant / 5)) },
+    { stageId: won.id, status: 'won', ranks: ranksBetween(null, null, Math.round(dealsPerTenant / 5)) },
   ];
   for (const batch of batches) {
     for (let from = 0; from < batch.ranks.length; from += 5000) {

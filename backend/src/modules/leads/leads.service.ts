@@ -9,6 +9,8 @@ import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
+import { FIRST_RANK, placeBetween, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
@@ -16,7 +18,6 @@ import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fie
 import type { Move } from '../sales/board.schemas.ts';
 import { requireActiveLostReason } from '../sales/lost-reasons.service.ts';
 import { amountProblem, formatAmount } from '../sales/money.ts';
-import { rankBetween, ranksAfter } from '../sales/rank.ts';
 import { sqlArray } from '../sales/sql-arrays.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
@@ -559,7 +560,7 @@ export async function createLead(em: EntityManager, principal: Principal, input:
   const status = statusAfter(undefined, stage, input.status);
   const lost = await lostFields(em, status, undefined, input);
   const customFields = await applyCustomFields(em, 'lead', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, stage) : rankBetween(null, null);
+  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
   const id = newId();
   await sqlIn(
     em,
@@ -743,6 +744,9 @@ async function rankIn(
   const column = `c.tenant_id = crm_current_tenant() and c.pipeline_id = ? and c.stage_id = ?
     and c.status = 'open' and c.deleted_at is null and c.id <> ?`;
   const columnParams = [lead.pipeline_id, stageId, lead.id];
+  const cards = boardColumn(em, 'lead', { pipelineId: lead.pipeline_id, stageId, exceptId: lead.id });
+  // The card's own rank stays free while the card still holds it (the board's index is unique).
+  const placed = (below: string | null, above: string | null) => placeBetween(cards, below, above, [lead.rank]);
   const neighbour = move.afterId ?? move.beforeId;
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
@@ -765,7 +769,7 @@ async function rankIn(
         'not a card of the target stage',
       );
     }
-    return move.afterId ? rankBetween(row.anchor, row.other) : rankBetween(row.other, row.anchor);
+    return move.afterId ? placed(row.anchor, row.other) : placed(row.other, row.anchor);
   }
   const position = move.position ?? (lead.status === 'open' && lead.stage_id === stageId ? undefined : 'top');
   if (position === undefined) return lead.rank;
@@ -774,7 +778,7 @@ async function rankIn(
     `select ${position === 'top' ? 'min' : 'max'}(c.rank) as rank from lead c where ${column}`,
     columnParams,
   );
-  return position === 'top' ? rankBetween(null, edge?.rank ?? null) : rankBetween(edge?.rank ?? null, null);
+  return position === 'top' ? placed(null, edge?.rank ?? null) : placed(edge?.rank ?? null, null);
 }
 
 /** Moves a lead's card to a stage of its pipeline and a place in that column (If-Match). */
@@ -1064,7 +1068,9 @@ export async function moveStageLeads(
     [pipelineId, toStageId],
   );
   const open = leads.filter((lead) => lead.open);
-  const ranks = new Map(ranksAfter(last?.rank ?? null, open.length).map((rank, index) => [open[index]?.id, rank]));
+  const ranks = new Map(
+    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
+  );
   const ids = leads.map((lead) => lead.id);
   const by = principal.userId ?? null;
   await sqlIn(

@@ -1,6 +1,7 @@
 // The kanban board (D4): a pipeline's open deals by stage. One query sums every column per
 // currency in SQL numeric; one lateral query reads the first cards of every column in rank order.
-// Moving a card writes that card alone: a fractional rank between its new neighbours.
+// Moving a card writes that card alone: a fractional rank between its new neighbours (and, on the
+// rare drop into a gap too narrow for a short rank, new ranks for a few neighbours first).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
@@ -9,6 +10,8 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots } from '../../records/history.ts';
+import { placeBetween } from '../../records/rank.ts';
+import { boardColumn } from '../../records/ranked-lists.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { CardView, Move } from './board.schemas.ts';
 import type { DealView } from './deals.schemas.ts';
@@ -26,7 +29,6 @@ import {
 import { formatAmount, roundDecimal } from './money.ts';
 import type { PipelineView } from './pipelines.schemas.ts';
 import { getPipeline } from './pipelines.service.ts';
-import { rankBetween } from './rank.ts';
 import { dealsEnteredStage } from './stage-templates.events.ts';
 
 interface CardRow {
@@ -240,6 +242,9 @@ async function rankIn(
   const column = `d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and d.stage_id = ?
     and d.status = 'open' and d.deleted_at is null and d.id <> ?`;
   const columnParams = [deal.pipelineId, stageId, deal.id];
+  const cards = boardColumn(em, 'deal', { pipelineId: deal.pipelineId, stageId, exceptId: deal.id });
+  // The card's own rank stays free while the card still holds it (the board's index is unique).
+  const placed = (below: string | null, above: string | null) => placeBetween(cards, below, above, [deal.rank]);
   const neighbour = move.afterId ?? move.beforeId;
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
@@ -273,7 +278,7 @@ async function rankIn(
         'not a card of the target stage',
       );
     }
-    return move.afterId ? rankBetween(row.anchor, row.other) : rankBetween(row.other, row.anchor);
+    return move.afterId ? placed(row.anchor, row.other) : placed(row.other, row.anchor);
   }
   const position = move.position ?? (deal.open && deal.stageId === stageId ? undefined : 'top');
   if (position === undefined) return deal.rank;
@@ -282,7 +287,7 @@ async function rankIn(
     `select ${position === 'top' ? 'min' : 'max'}(d.rank) as rank from deal d where ${column}`,
     columnParams,
   );
-  return position === 'top' ? rankBetween(null, edge?.rank ?? null) : rankBetween(edge?.rank ?? null, null);
+  return position === 'top' ? placed(null, edge?.rank ?? null) : placed(edge?.rank ?? null, null);
 }
 
 /** Moves a card to a stage of its pipeline and a place in that column (If-Match). */

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
+import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
@@ -17,7 +18,6 @@ import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
 import { requireActiveLostReason } from './lost-reasons.service.ts';
 import { amountProblem, formatAmount } from './money.ts';
-import { rankBetween, ranksAfter } from './rank.ts';
 import { sqlArray } from './sql-arrays.ts';
 import { dealsEnteredStage } from './stage-templates.events.ts';
 
@@ -512,7 +512,7 @@ export async function createDeal(em: EntityManager, principal: Principal, input:
   const status = statusAfter(undefined, stage, input.status);
   const lost = await lostFields(em, status, undefined, input);
   const customFields = await applyCustomFields(em, 'deal', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, stage) : rankBetween(null, null);
+  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
   const id = newId();
   await sqlIn(
     em,
@@ -818,7 +818,9 @@ export async function moveStageDeals(
     [pipelineId, toStageId],
   );
   const open = deals.filter((deal) => deal.open);
-  const ranks = new Map(ranksAfter(last?.rank ?? null, open.length).map((rank, index) => [open[index]?.id, rank]));
+  const ranks = new Map(
+    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
+  );
   const ids = deals.map((deal) => deal.id);
   const by = principal.userId ?? null;
   await sqlIn(

@@ -6,9 +6,10 @@ import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { notify } from '../../notifications/outbox.ts';
+import { placeBetween, type RankedList } from '../../records/rank.ts';
+import { rankedRows } from '../../records/ranked-lists.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { rankBetween } from './rank.ts';
 import type { Task } from './task.entity.ts';
 import {
   commitTask,
@@ -304,6 +305,11 @@ function orderScope(task: { assigneeId?: string | null; teamId?: string | null; 
   };
 }
 
+/** The tasks of a list in their order, but the one being placed (which may be new). */
+function taskOrder(em: EntityManager, scope: ReturnType<typeof orderScope>, exceptId: string | null): RankedList {
+  return rankedRows(em, 'task', { sql: `deleted_at is null and ${scope.sql}`, params: [scope.value] }, exceptId);
+}
+
 /** The rank that puts a new task last in its list. */
 export async function rankAtEnd(
   em: EntityManager,
@@ -316,7 +322,7 @@ export async function rankAtEnd(
       order by rank desc limit 1`,
     [scope.value],
   );
-  return rankBetween(last?.rank ?? null, null);
+  return placeBetween(taskOrder(em, scope, null), last?.rank ?? null, null);
 }
 
 /** Puts a task just before or after another in the other's list, giving only it a new rank. */
@@ -370,9 +376,10 @@ export async function moveTask(
       order by rank ${before ? 'desc' : 'asc'} limit 1`,
     [scope.value, task.id, anchor.rank],
   );
+  const list = taskOrder(em, scope, task.id);
   const rank = before
-    ? rankBetween(neighbour?.rank ?? null, anchor.rank)
-    : rankBetween(anchor.rank, neighbour?.rank ?? null);
+    ? await placeBetween(list, neighbour?.rank ?? null, anchor.rank)
+    : await placeBetween(list, anchor.rank, neighbour?.rank ?? null);
   if (rank === task.rank) return viewOfTask(em, task.id);
   const state = taskState(task);
   const snapshot = taskSnapshot(task);

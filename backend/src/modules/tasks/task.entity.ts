@@ -43,7 +43,8 @@ export const TaskSchema = defineEntity({
     remindBefore: p.text().nullable(),
     completedAt: p.datetime().nullable(),
     completedBy: p.uuid().nullable(),
-    rank: p.text().default('m'),
+    /** Its place in its list's order (records/rank.ts). */
+    rank: p.text().default('a0'),
     delegationState: p.text().$type<DelegationState>().nullable(),
     delegatedBy: p.uuid().nullable(),
     delegatedAt: p.datetime().nullable(),
