@@ -4,7 +4,7 @@
 // build. Browser-safe: nothing here reaches koa, MikroORM, pg or node: (a test bundles it).
 
 // Problems (RFC 9457), lists (cursor pages) and the AND/OR filter tree that lists and saved filters take.
-export { type FieldError, ProblemSchema } from '../http/errors.ts';
+export { type FieldError, type Problem, ProblemSchema } from '../http/errors.ts';
 export {
   FILTER_OPERATORS,
   type FilterCondition,

@@ -3,7 +3,6 @@
 // also `<name>Input` (and a name ending in Input is only that), as a client sends it (`z.input`:
 // what has a default may be left out).
 import type { z } from 'zod';
-import type { ProblemSchema } from '../http/errors.ts';
 import type {
   ActivitiesPageSchema,
   ActivitySchema,
@@ -172,9 +171,6 @@ import type {
 } from '../modules/tasks/tasks.schemas.ts';
 import type { TimelineSchema } from '../modules/timeline/timeline.schemas.ts';
 
-/** An RFC 9457 problem, as every error answers (`application/problem+json`). */
-export type Problem = z.output<typeof ProblemSchema>;
-
 // activities.schemas.ts
 export type ActivitiesPage = z.output<typeof ActivitiesPageSchema>;
 export type Activity = z.output<typeof ActivitySchema>;
@@ -265,6 +261,8 @@ export type DraftLinksInput = z.input<typeof DraftLinksInputSchema>;
 export type DraftLinks = z.output<typeof DraftLinksSchema>;
 export type FileMail = z.output<typeof FileMailSchema>;
 export type FileMailInput = z.input<typeof FileMailSchema>;
+export type MailAddressInput = FileMailInput['from'];
+export type MailAttachmentInput = NonNullable<FileMailInput['attachments']>[number];
 export type FiledMail = z.output<typeof FiledMailSchema>;
 export type MailAddress = z.output<typeof MailAddressSchema>;
 export type MailFiling = z.output<typeof MailFilingSchema>;
