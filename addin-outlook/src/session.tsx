@@ -1,8 +1,8 @@
 // What every part of the pane shares once signed in: the API, the configuration, the user, and
 // a way to report that the sign-in is gone (the pane then shows its sign-in bar, keeping all input).
+import type { Me } from '@crm/backend/contract';
 import { createContext, useContext } from 'react';
 import type { Api } from './api/client.ts';
-import type { Me } from './api/contract.ts';
 import type { PaneConfig } from './auth/auth.ts';
 
 export interface Session {

@@ -1,22 +1,19 @@
-// Calls to the CRM API with the signed-in user's token. A 401 gets one silent token refresh and
-// one retry (a token that expired while the pane was open); problem+json answers become ApiError.
+// Calls to the CRM API with the signed-in user's token, in the pane's language (problems come back
+// in it). A 401 gets one silent token refresh and one retry (a token that expired while the pane
+// was open); problem+json answers become ApiError.
+import type { DuplicateCheckResult, Problem } from '@crm/backend/contract';
 import { type Auth, SignInRequired } from '../auth/auth.ts';
-import type { DuplicateCandidate } from './contract.ts';
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  requestId?: string;
-  errors?: { in: string; pointer: string; detail: string }[];
-  candidates?: DuplicateCandidate[];
-}
+/**
+ * A problem as it arrives: any member may be missing (a proxy's error page is no problem+json);
+ * a likely duplicate (409) lists its candidates.
+ */
+export type ProblemBody = Partial<Problem> & Partial<DuplicateCheckResult>;
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly problem: Problem;
-  constructor(status: number, problem: Problem) {
+  readonly problem: ProblemBody;
+  constructor(status: number, problem: ProblemBody) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
@@ -46,10 +43,13 @@ export interface Response<T> {
 export class Api {
   readonly #base: string;
   readonly #auth: Auth;
+  readonly #language: () => string;
 
-  constructor(base: string, auth: Auth) {
+  /** `language`: the pane's current UI language, sent as Accept-Language on every call. */
+  constructor(base: string, auth: Auth, language: () => string) {
     this.#base = base.replace(/\/+$/, '');
     this.#auth = auth;
+    this.#language = language;
   }
 
   get<T>(path: string, query?: Query) {
@@ -82,6 +82,7 @@ export class Api {
           headers: {
             Authorization: `Bearer ${token}`,
             Accept: 'application/json',
+            'Accept-Language': this.#language(),
             ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
             ...options.headers,
           },
@@ -106,7 +107,7 @@ export class Api {
         body = { detail: text.slice(0, 300) };
       }
     }
-    if (!response.ok) throw new ApiError(response.status, (body ?? {}) as Problem);
+    if (!response.ok) throw new ApiError(response.status, (body ?? {}) as ProblemBody);
     return { status: response.status, body: body as T, etag: response.headers.get('etag') };
   }
 }

@@ -1,20 +1,26 @@
 // What the pane asks the CRM: who the mail's addresses belong to, with their open deals and
 // tasks, where a mail is filed, and the writes (file, log a call, create a contact, link a draft).
-import type { Address } from '../office/mailbox.ts';
-import { type Api, ApiError } from './client.ts';
 import type {
-  CallInput,
+  CreatePersonInput,
   Deal,
-  FiledMailResult,
-  FiledMailView,
+  DealsPage,
+  DraftLinksInput,
+  FiledMail,
   FileMailInput,
-  LookupItem,
+  LogCallInput,
+  LookupResult,
+  MailFiling,
   Me,
-  PersonView,
+  Person,
   RecordLink,
+  RecordReference,
   RecordType,
   Task,
-} from './contract.ts';
+  TasksPage,
+  UpdatePersonInput,
+} from '@crm/backend/contract';
+import type { Address } from '../office/mailbox.ts';
+import { type Api, ApiError } from './client.ts';
 
 export type Role = 'from' | 'to' | 'cc';
 
@@ -57,7 +63,7 @@ export async function loadMailContext(api: Api, addresses: (Address & { role: Ro
     if (key && !unique.has(key)) unique.set(key, { ...address, address: key });
   }
   if (unique.size === 0) return { matches: [], unknown: [], dealsAvailable: false, tasksAvailable: false };
-  const { body } = await api.get<{ items: LookupItem[] }>('/v1/lookup', { email: [...unique.keys()] });
+  const { body } = await api.get<LookupResult>('/v1/lookup', { email: [...unique.keys()] });
 
   const matches = new Map<string, ContactMatch>();
   const matchOf = (kind: ContactMatch['kind'], id: string, name: string) => {
@@ -140,7 +146,7 @@ async function openDeals(
   ];
   if (anyOf.length === 0) return [];
   const filter = { and: [{ field: 'status', op: 'eq', value: 'open' }, { or: anyOf }] };
-  const { body } = await api.get<{ items: Deal[] }>('/v1/deals', { filter: JSON.stringify(filter), limit: 50 });
+  const { body } = await api.get<DealsPage>('/v1/deals', { filter: JSON.stringify(filter), limit: 50 });
   return body.items;
 }
 
@@ -153,9 +159,7 @@ async function openTasks(api: Api, records: RecordLink[]): Promise<Task[]> {
   const pages = await Promise.all(
     records
       .slice(0, MAX_TASK_RECORDS)
-      .map((record) =>
-        api.get<{ items: Task[] }>('/v1/tasks', { record: `${record.type}:${record.id}`, filter, limit: 20 }),
-      ),
+      .map((record) => api.get<TasksPage>('/v1/tasks', { record: `${record.type}:${record.id}`, filter, limit: 20 })),
   );
   const byId = new Map<string, Task>();
   for (const page of pages) for (const task of page.body.items) byId.set(task.id, task);
@@ -166,19 +170,19 @@ function taskLinkedTo(task: Task, match: ContactMatch): boolean {
   return task.links.some((link) => link.type === match.kind && link.id === match.id);
 }
 
-export async function whereFiled(api: Api, internetMessageId: string): Promise<FiledMailView[]> {
+export async function whereFiled(api: Api, internetMessageId: string): Promise<MailFiling[]> {
   const result = await optionalList(async () => {
-    const { body } = await api.get<{ items: FiledMailView[] }>('/v1/mails', { internetMessageId });
+    const { body } = await api.get<{ items: MailFiling[] }>('/v1/mails', { internetMessageId });
     return body.items;
   });
   return result.items;
 }
 
-export async function fileMail(api: Api, mail: FileMailInput): Promise<FiledMailResult> {
-  return (await api.post<FiledMailResult>('/v1/mails', mail)).body;
+export async function fileMail(api: Api, mail: FileMailInput): Promise<FiledMail> {
+  return (await api.post<FiledMail>('/v1/mails', mail)).body;
 }
 
-export async function logCall(api: Api, call: CallInput): Promise<void> {
+export async function logCall(api: Api, call: LogCallInput): Promise<void> {
   await api.post('/v1/calls', call);
 }
 
@@ -193,44 +197,39 @@ export interface NewPerson {
 }
 
 /** Creates a person; a likely duplicate answers 409 with candidates unless `confirmed`. */
-export async function createPerson(api: Api, person: NewPerson, confirmed: boolean): Promise<PersonView> {
-  const { body } = await api.post<PersonView>(
-    '/v1/persons',
-    {
-      firstName: person.firstName || null,
-      lastName: person.lastName,
-      emails: [{ address: person.email, kind: 'work' }],
-    },
-    confirmed ? { confirm: 'duplicate' } : undefined,
-  );
+export async function createPerson(api: Api, person: NewPerson, confirmed: boolean): Promise<Person> {
+  const input: CreatePersonInput = {
+    firstName: person.firstName || null,
+    lastName: person.lastName,
+    emails: [{ address: person.email, kind: 'work' }],
+  };
+  const { body } = await api.post<Person>('/v1/persons', input, confirmed ? { confirm: 'duplicate' } : undefined);
   return body;
 }
 
 /** Adds an address to an existing person (the duplicate the user picked), so the next mail finds them. */
 export async function addEmailToPerson(api: Api, personId: string, email: string): Promise<void> {
-  const current = await api.get<PersonView>(`/v1/persons/${personId}`);
+  const current = await api.get<Person>(`/v1/persons/${personId}`);
   const emails = current.body.emails.map((known) => ({ address: known.address, kind: known.kind }));
   if (emails.some((known) => known.address.toLowerCase() === email.toLowerCase())) return;
-  await api.patch(
-    `/v1/persons/${personId}`,
-    { emails: [...emails, { address: email, kind: 'work' }] },
-    current.etag ?? '*',
-  );
+  const change: UpdatePersonInput = { emails: [...emails, { address: email, kind: 'work' }] };
+  await api.patch(`/v1/persons/${personId}`, change, current.etag ?? '*');
 }
 
 export async function linkDraft(
   api: Api,
   draft: { trackingId: string; conversationId: string | null; links: RecordLink[] },
 ): Promise<void> {
-  await api.post('/v1/mail-links', {
+  const input: DraftLinksInput = {
     trackingId: draft.trackingId,
     ...(draft.conversationId ? { conversationId: draft.conversationId } : {}),
     links: draft.links,
-  });
+  };
+  await api.post('/v1/mail-links', input);
 }
 
 export async function recordReference(api: Api, record: RecordLink): Promise<string> {
-  const { body } = await api.get<{ reference: string }>(`/v1/records/${record.type}/${record.id}/reference`);
+  const { body } = await api.get<RecordReference>(`/v1/records/${record.type}/${record.id}/reference`);
   return body.reference;
 }
 

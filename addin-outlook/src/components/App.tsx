@@ -1,5 +1,6 @@
 // The pane: configuration, sign-in (silent first), then read or compose mode for the open item.
 // Every state shows something: starting, a failure with its reason, the sign-in card, the pane.
+import type { Me } from '@crm/backend/contract';
 import {
   Button,
   MessageBar,
@@ -13,7 +14,6 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Api } from '../api/client.ts';
-import type { Me } from '../api/contract.ts';
 import { me as loadMe } from '../api/crm.ts';
 import { type Auth, createAuth, nestedAuthSupported, type PaneConfig, SignInRequired } from '../auth/auth.ts';
 import { describeError } from '../errors.ts';
@@ -54,7 +54,7 @@ async function loadConfig(): Promise<PaneConfig> {
 }
 
 export function App() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const styles = useStyles();
   const [phase, setPhase] = useState<Phase>({ name: 'starting' });
   const [me, setMe] = useState<Me | null>(null);
@@ -63,18 +63,21 @@ export function App() {
   const [itemVersion, setItemVersion] = useState(0);
 
   /** Signed in when a token comes silently (from the cache, or the host's broker); the user's profile follows. */
-  const enter = useCallback(async (auth: Auth, config: PaneConfig) => {
-    const api = new Api(config.apiBase, auth);
-    try {
-      await auth.token();
-    } catch (error) {
-      if (error instanceof SignInRequired) setPhase({ name: 'signedOut', auth, config, reason: error.reason });
-      else setPhase({ name: 'failed', error });
-      return;
-    }
-    setPhase({ name: 'ready', auth, config, api });
-    loadMe(api).then(setMe, () => setMe(null));
-  }, []);
+  const enter = useCallback(
+    async (auth: Auth, config: PaneConfig) => {
+      const api = new Api(config.apiBase, auth, () => i18n.language);
+      try {
+        await auth.token();
+      } catch (error) {
+        if (error instanceof SignInRequired) setPhase({ name: 'signedOut', auth, config, reason: error.reason });
+        else setPhase({ name: 'failed', error });
+        return;
+      }
+      setPhase({ name: 'ready', auth, config, api });
+      loadMe(api).then(setMe, () => setMe(null));
+    },
+    [i18n],
+  );
 
   const boot = useCallback(async () => {
     setPhase({ name: 'starting' });

@@ -2,10 +2,10 @@
 // header x-crm-link with a tracking id and the same in custom properties — and the CRM learns
 // the tracking id's records, so the sent mail is filed to them. The record's reference can go
 // into the subject (E3).
+import type { RecordLink } from '@crm/backend/contract';
 import { Button, Checkbox, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RecordLink } from '../api/contract.ts';
 import { linkDraft, loadMailContext, type MailContext, recordReference } from '../api/crm.ts';
 import { describeError, Notice } from '../errors.ts';
 import {

@@ -1,8 +1,8 @@
 // One matched person or organization: how it appears in the mail, where the person works, open
 // deals and open tasks, each one click (or Enter) away in the web app.
+import type { Deal, Task } from '@crm/backend/contract';
 import { Badge, Card, CardHeader, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
-import type { Deal, Task } from '../api/contract.ts';
 import { type ContactMatch, type MailContext, recordUrl } from '../api/crm.ts';
 import { useSession } from '../session.tsx';
 

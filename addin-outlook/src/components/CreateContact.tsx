@@ -1,10 +1,10 @@
 // An address the CRM does not know: create a person for it, through the duplicate check. A likely
 // duplicate (409) lists the candidates: pick one (the address is added to it) or create anyway.
+import type { DuplicateCandidate } from '@crm/backend/contract';
 import { Button, Card, Field, Input, makeStyles, Spinner, shorthands, Text, tokens } from '@fluentui/react-components';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
-import type { DuplicateCandidate } from '../api/contract.ts';
 import { addEmailToPerson, createPerson, type Role } from '../api/crm.ts';
 import { describeError, Notice, type Said } from '../errors.ts';
 import type { Address } from '../office/mailbox.ts';

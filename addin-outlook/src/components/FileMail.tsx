@@ -1,11 +1,11 @@
 // File the open mail (E1): to one or more records (the matches preselected, their open deals
 // offered), with its body and the chosen attachments read through office-js. Filing again only
 // adds links; the backend says which.
+import type { MailAttachmentInput, RecordLink } from '@crm/backend/contract';
 import { Button, Checkbox, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
-import type { MailAttachmentInput, RecordLink } from '../api/contract.ts';
 import { fileMail, type MailContext } from '../api/crm.ts';
 import { describeError, type Said } from '../errors.ts';
 import {

@@ -1,10 +1,10 @@
 // Read mode (X1, Y5): who the sender and recipients are in the CRM, with their organizations,
 // open deals and open tasks; unknown addresses to create; where the mail is filed; and the
 // File and Call forms, kept mounted across tabs so nothing typed is lost.
+import type { MailFiling } from '@crm/backend/contract';
 import { makeStyles, Spinner, Tab, TabList, Text, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FiledMailView } from '../api/contract.ts';
 import { loadMailContext, type MailContext, type Role, whereFiled } from '../api/crm.ts';
 import { describeError } from '../errors.ts';
 import { readMail } from '../office/mailbox.ts';
@@ -32,7 +32,7 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
   const { api, signInLost, account } = useSession();
   const mail = useMemo(() => readMail(item), [item]);
   const [context, setContext] = useState<MailContext | null>(null);
-  const [filed, setFiled] = useState<FiledMailView[] | null>(null);
+  const [filed, setFiled] = useState<MailFiling[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [tab, setTab] = useState<TabName>('context');
@@ -141,7 +141,7 @@ export function ReadPane({ item }: { item: Office.MessageRead }) {
   );
 }
 
-function FiledStatus({ filed }: { filed: FiledMailView[] | null }) {
+function FiledStatus({ filed }: { filed: MailFiling[] | null }) {
   const { t } = useTranslation();
   if (filed === null) return null;
   if (filed.length === 0) return <InfoBar>{t('filed.not')}</InfoBar>;

@@ -3,10 +3,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notFound } from '../http/errors.ts';
 import type { Principal } from '../http/principal.ts';
+import { RECORD_TYPES, type RecordType } from './record-types.schemas.ts';
 import { pgArray } from './search-index.ts';
 
-export const RECORD_TYPES = ['person', 'organization', 'business_contact', 'deal', 'lead'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+export { RECORD_TYPES, type RecordType };
 
 /** Owned types are seen by whom `principal.visibility(type)` allows, matched on the owner column. */
 const TABLES: Record<RecordType, { table: string; label: string; ownerColumn?: string }> = {

@@ -2,7 +2,7 @@
 // the sender's context, creating an unknown sender through the duplicate warning, logging a
 // call with a follow-up task, Office errors said in German, English for an English Office.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Request } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
 import { type PaneHarness, type StandIn, signInThroughPopup, startPaneHarness } from '../support/pane.ts';
@@ -17,6 +17,23 @@ const janaMail = (extra: Partial<StandIn> = {}): StandIn => ({
     ...extra.mail,
   },
 });
+
+/** The Accept-Language of every API call the pane makes from now until `stop()`. */
+function apiLanguages(context: BrowserContext): { stop(): string[] } {
+  const languages = new Set<string>();
+  const listen = (request: Request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/v1/')) {
+      languages.add(request.headers()['accept-language'] ?? '(none)');
+    }
+  };
+  context.on('request', listen);
+  return {
+    stop() {
+      context.off('request', listen);
+      return [...languages];
+    },
+  };
+}
 
 describeInBrowser('Outlook task pane, read mode', () => {
   let harness: PaneHarness;
@@ -66,6 +83,7 @@ describeInBrowser('Outlook task pane, read mode', () => {
       organizationId: kellerId,
     });
     expect(deal.status).toBe(201);
+    const languages = apiLanguages(context);
     const { page, problems, failedRequests } = await harness.open(janaMail(), { context });
     const card = page.getByRole('region', { name: 'Jana Keller' });
     await card.waitFor();
@@ -81,6 +99,8 @@ describeInBrowser('Outlook task pane, read mode', () => {
     );
     expect(await card.getByText('Keine offenen Aufgaben').count()).toBe(1);
     await page.getByText('Petra Neumann').waitFor(); // the unknown cc, offered to create
+    // Every call in the pane's language, so the CRM's problems come back in German too.
+    expect(languages.stop()).toEqual(['de']);
     await screenshot(page, 'read-02-sender-context');
 
     // From page load to the sender's context on screen, signed in (tokens from the cache).
@@ -191,8 +211,11 @@ describeInBrowser('Outlook task pane, read mode', () => {
   }, 60_000);
 
   it('speaks English in an English Office', async () => {
+    const languages = apiLanguages(context);
     const { page } = await harness.open(janaMail({ displayLanguage: 'en-US' }), { context });
     await page.getByText('Contacts in this mail').waitFor();
+    await page.getByRole('region', { name: 'Jana Keller' }).waitFor();
+    expect(languages.stop()).toEqual(['en']);
     const card = page.getByRole('region', { name: 'Jana Keller' });
     expect(await card.getByText('From', { exact: true }).count()).toBe(1);
     expect(await page.getByRole('tab', { name: 'File' }).count()).toBe(1);

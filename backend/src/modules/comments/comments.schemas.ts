@@ -1,7 +1,7 @@
 // The comments API contract.
 import { z } from 'zod';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
-import { RECORD_TYPES } from '../../records/record-types.ts';
+import { RECORD_TYPES } from '../../records/record-types.schemas.ts';
 
 const MENTIONS =
   'Mention a colleague by writing @[Display Name](user:<user id>) in the body (user ids as in /api/v1/teams); ' +

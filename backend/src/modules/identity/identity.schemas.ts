@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { pageOf } from '../../http/pagination.ts';
-import { ROLES } from './user.entity.ts';
+
+export const ROLES = ['admin', 'sales_manager', 'sales_rep', 'inside_sales'] as const;
+export type Role = (typeof ROLES)[number];
 
 export const RoleSchema = z.enum(ROLES).meta({ id: 'Role', description: 'CRM role' });
 export const LanguageSchema = z.enum(['de', 'en']).meta({ id: 'Language' });

@@ -1,10 +1,11 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import { ROLES, type Role } from './identity.schemas.ts';
 import { Tenant } from './tenant.entity.ts';
 
-export const ROLES = ['admin', 'sales_manager', 'sales_rep', 'inside_sales'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles belong to the API contract (front ends import it); kept importable from here.
+export { ROLES, type Role };
 
 export const UserSchema = defineEntity({
   name: 'User',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORD_TYPES } from '../../records/record-types.ts';
+import { RECORD_TYPES } from '../../records/record-types.schemas.ts';
 
 export const TagViewSchema = z.object({ id: z.uuid(), name: z.string(), color: z.string() }).meta({ id: 'TagRef' });
 

@@ -4,11 +4,11 @@ import { recordColumns } from '../../entity-columns.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { newId } from '../../ids.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from './tasks.schemas.ts';
 
-export const TASK_STATUSES = ['open', 'in_progress', 'waiting', 'done', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+// The statuses and priorities belong to the API contract (front ends import it); kept importable from here.
+export { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus };
+
 export type DelegationState = 'pending' | 'accepted' | 'declined';
 
 /** Statuses after which a task asks nothing of anyone. */

@@ -2,8 +2,12 @@
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
 import { pageOf } from '../../http/pagination.ts';
-import { TASK_PRIORITIES, TASK_STATUSES } from './task.entity.ts';
 import { canonicalTimeZone, durationMs, MAX_REMIND_BEFORE_MS } from './task-time.ts';
+
+export const TASK_STATUSES = ['open', 'in_progress', 'waiting', 'done', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
 const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
 const optionalText = (max: number) =>
