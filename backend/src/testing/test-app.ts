@@ -36,6 +36,11 @@ export interface TestTenant {
   /** supertest with the user's token set. */
   as(upn: string): Promise<AuthedAgent>;
   upn(displayName: string): string;
+  /**
+   * An access token for our API signed by the emulator as Entra would issue it to the user
+   * `displayName`, with `claims` replacing or adding claims (a changed name, say).
+   */
+  tokenWith(displayName: string, claims: Record<string, unknown>): Promise<string>;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -170,6 +175,27 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         if (!user) throw new Error(`no user ${name} in ${displayName}`);
         return user.userPrincipalName;
       };
+      const tokenWith = (name: string, claims: Record<string, unknown>) => {
+        const user = seed.users.find((candidate) => candidate.displayName === name);
+        if (!user) throw new Error(`no user ${name} in ${displayName}`);
+        const now = Math.floor(Date.now() / 1000);
+        return emulator.signToken({
+          claims: {
+            aud: CRM_APP_ID,
+            iss: `${config.entra.authorityHost}/${seed.id}/v2.0`,
+            iat: now,
+            nbf: now,
+            exp: now + 600,
+            oid: user.id,
+            tid: seed.id,
+            name: user.displayName,
+            preferred_username: user.userPrincipalName,
+            scp: 'access_as_user',
+            ver: '2.0',
+            ...claims,
+          },
+        });
+      };
       const first = seed.users[0];
       if ((tenantOptions.setUp ?? true) && first) await userId(first.userPrincipalName);
       return {
@@ -178,6 +204,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         token,
         userId,
         upn,
+        tokenWith,
         as: async (upnOf: string) => agentFor(await token(upnOf)),
       };
     },

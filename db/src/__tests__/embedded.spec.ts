@@ -50,26 +50,33 @@ const lockInAnotherProcess = (dataDir: string, end: 'release' | 'exit holding it
     ${end === 'release' ? 'lock.release();' : ''}
     console.log('locked');`);
 
+/** Runs `work` against an embedded database on `dataDir` (a fresh one without), stopping it after. */
+async function withEmbedded(dataDir: string | undefined, work: (url: string) => Promise<void>): Promise<void> {
+  const db = await startEmbeddedPostgres(dataDir ? { dataDir } : {});
+  try {
+    await work(db.url);
+  } finally {
+    await db.stop();
+  }
+}
+
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('embedded PostgreSQL', () => {
   it(
     'starts, answers SQL through the PostgreSQL wire protocol and has the search extensions',
     async () => {
-      const db = await startEmbeddedPostgres();
-      try {
-        expect(db.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
-        await query(db.url, 'create extension if not exists pg_trgm; create extension if not exists fuzzystrmatch');
+      await withEmbedded(undefined, async (url) => {
+        expect(url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
+        await query(url, 'create extension if not exists pg_trgm; create extension if not exists fuzzystrmatch');
         const [row] = await query<{ sim: number; code: string; version: string }>(
-          db.url,
+          url,
           "select similarity('Müller', 'Mueller') as sim, soundex('Meier') as code, current_setting('server_version') as version",
         );
         expect(row?.sim).toBeGreaterThan(0);
         expect(row?.code).toBe('M600');
         expect(Number.parseInt(row?.version ?? '', 10)).toBeGreaterThanOrEqual(15);
-      } finally {
-        await db.stop();
-      }
+      });
     },
     START_TIMEOUT_MS,
   );
@@ -81,12 +88,9 @@ describe('embedded PostgreSQL', () => {
       const first = await startEmbeddedPostgres({ dataDir });
       await query(first.url, "create table kept (name text); insert into kept values ('Jürgen Weiß')");
       await first.stop();
-      const second = await startEmbeddedPostgres({ dataDir });
-      try {
-        expect(await query(second.url, 'select name from kept')).toEqual([{ name: 'Jürgen Weiß' }]);
-      } finally {
-        await second.stop();
-      }
+      await withEmbedded(dataDir, async (url) => {
+        expect(await query(url, 'select name from kept')).toEqual([{ name: 'Jürgen Weiß' }]);
+      });
     },
     START_TIMEOUT_MS,
   );
@@ -95,8 +99,7 @@ describe('embedded PostgreSQL', () => {
     'refuses a second process on the same data directory with a clear message',
     async () => {
       const dataDir = path.join(root, 'shared');
-      const first = await startEmbeddedPostgres({ dataDir });
-      try {
+      await withEmbedded(dataDir, async (url) => {
         const second = startInAnotherProcess(dataDir);
         await expect(second).rejects.toMatchObject({
           code: 1,
@@ -105,10 +108,8 @@ describe('embedded PostgreSQL', () => {
           ),
         });
         // The first one is unharmed.
-        expect(await query(first.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
-      } finally {
-        await first.stop();
-      }
+        expect(await query(url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+      });
     },
     START_TIMEOUT_MS,
   );
@@ -117,12 +118,9 @@ describe('embedded PostgreSQL', () => {
     'refuses to open the same data directory twice in one process',
     async () => {
       const dataDir = path.join(root, 'twice');
-      const first = await startEmbeddedPostgres({ dataDir });
-      try {
+      await withEmbedded(dataDir, async () => {
         await expect(startEmbeddedPostgres({ dataDir })).rejects.toBeInstanceOf(DirectoryLockedError);
-      } finally {
-        await first.stop();
-      }
+      });
       expect(existsSync(`${dataDir}.lock`)).toBe(false);
     },
     START_TIMEOUT_MS,

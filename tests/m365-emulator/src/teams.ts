@@ -164,36 +164,54 @@ export function teamsApi(channel: TeamsChannel, directory: Directory): TeamsApi 
       throw new ConnectorError(404, 'BotNotRegistered', `No bot registration for ${botAppId}.`);
   };
 
+  /**
+   * The bot added to or removed from a conversation, as Teams tells it: an installation update
+   * first, then the conversation update naming the bot as member added or removed.
+   */
+  const membershipChange = async (
+    conversation: TeamsConversation,
+    actor: TeamsMember,
+    action: 'add' | 'remove',
+    sendOptions: SendOptions,
+  ) => {
+    const installation = await channel.sendToBot(
+      conversation,
+      {
+        type: 'installationUpdate',
+        action,
+        ...fromUser(conversation, actor),
+        channelData: {
+          ...(action === 'add' ? { source: { name: 'message' } } : {}),
+          ...teamChannelData(conversation),
+        },
+      },
+      sendOptions,
+    );
+    const teamEvent = action === 'add' ? 'teamMemberAdded' : 'teamMemberRemoved';
+    const update = await channel.sendToBot(
+      conversation,
+      {
+        type: 'conversationUpdate',
+        from: accountOf(actor),
+        [action === 'add' ? 'membersAdded' : 'membersRemoved']: [botAccount(conversation)],
+        channelData: {
+          ...(conversation.conversationType === 'channel' ? { eventType: teamEvent } : {}),
+          ...teamChannelData(conversation),
+        },
+      },
+      sendOptions,
+    );
+    return [installation, update];
+  };
+
   const install = async (
     conversation: TeamsConversation,
     installer: TeamsMember,
     sendOptions: SendOptions,
   ): Promise<InstallResult> => {
     conversation.botInstalled = true;
-    const installation = await channel.sendToBot(
-      conversation,
-      {
-        type: 'installationUpdate',
-        action: 'add',
-        ...fromUser(conversation, installer),
-        channelData: { source: { name: 'message' }, ...teamChannelData(conversation) },
-      },
-      sendOptions,
-    );
-    const update = await channel.sendToBot(
-      conversation,
-      {
-        type: 'conversationUpdate',
-        from: accountOf(installer),
-        membersAdded: [botAccount(conversation)],
-        channelData: {
-          ...(conversation.conversationType === 'channel' ? { eventType: 'teamMemberAdded' } : {}),
-          ...teamChannelData(conversation),
-        },
-      },
-      sendOptions,
-    );
-    return { conversation: view(conversation), replies: [installation, update] };
+    const replies = await membershipChange(conversation, installer, 'add', sendOptions);
+    return { conversation: view(conversation), replies };
   };
 
   const sendInvoke = (input: ActivityInput & { name: string; value: unknown; replyToId?: string }) => {
@@ -247,32 +265,14 @@ export function teamsApi(channel: TeamsChannel, directory: Directory): TeamsApi 
     },
     uninstall: async (input) => {
       const conversation = conversationOf(input.conversationId);
-      const remover = memberIn(conversation, input.from);
-      const removal = await channel.sendToBot(
+      const replies = await membershipChange(
         conversation,
-        {
-          type: 'installationUpdate',
-          action: 'remove',
-          ...fromUser(conversation, remover),
-          channelData: { ...teamChannelData(conversation) },
-        },
-        options(input),
-      );
-      const update = await channel.sendToBot(
-        conversation,
-        {
-          type: 'conversationUpdate',
-          from: accountOf(remover),
-          membersRemoved: [botAccount(conversation)],
-          channelData: {
-            ...(conversation.conversationType === 'channel' ? { eventType: 'teamMemberRemoved' } : {}),
-            ...teamChannelData(conversation),
-          },
-        },
+        memberIn(conversation, input.from),
+        'remove',
         options(input),
       );
       conversation.botInstalled = false;
-      return [removal, update];
+      return replies;
     },
     sendMessage: (input) => {
       const conversation = conversationOf(input.conversationId);

@@ -1,6 +1,5 @@
 // The add-in and the web app open with a burst of requests: all of them must be answered, however
 // many arrive with a token the CRM has not seen yet and however the user's profile changed.
-import { CRM_APP_ID } from '@crm/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 
@@ -76,21 +75,9 @@ describe('concurrent requests of one user', () => {
   it('takes a changed name and email from the token once, whatever many requests carry it', async () => {
     const objectId = objectIdOf('Björn Müller');
     const [before] = await userRow(objectId);
-    const now = Math.floor(Date.now() / 1000);
-    const renamed = await t.emulator.signToken({
-      claims: {
-        aud: CRM_APP_ID,
-        iss: `${t.config.entra.authorityHost}/${contoso.id}/v2.0`,
-        iat: now,
-        nbf: now,
-        exp: now + 600,
-        oid: objectId,
-        tid: contoso.id,
-        name: 'Björn Müller-Lüdenscheidt',
-        preferred_username: 'Bjoern.ML@Contoso.example',
-        scp: 'access_as_user',
-        ver: '2.0',
-      },
+    const renamed = await contoso.tokenWith('Björn Müller', {
+      name: 'Björn Müller-Lüdenscheidt',
+      preferred_username: 'Bjoern.ML@Contoso.example',
     });
     const statuses = await burst(renamed);
     expect(statuses).toEqual(Array(BURST).fill(200));

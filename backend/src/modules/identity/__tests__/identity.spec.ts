@@ -1,4 +1,3 @@
-import { CRM_APP_ID } from '@crm/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
@@ -56,23 +55,10 @@ describe('tenants, users, roles and teams', () => {
     });
 
     it('keeps name and email current from the token', async () => {
-      const user = contoso.seed.users.find((candidate) => candidate.displayName === 'Björn Müller');
       await contoso.userId(upn('Björn Müller'));
-      const now = Math.floor(Date.now() / 1000);
-      const token = await t.emulator.signToken({
-        claims: {
-          aud: CRM_APP_ID,
-          iss: `${t.config.entra.authorityHost}/${contoso.id}/v2.0`,
-          iat: now,
-          nbf: now,
-          exp: now + 600,
-          oid: user?.id,
-          tid: contoso.id,
-          name: 'Björn Müller-Lüdenscheidt',
-          preferred_username: 'Bjoern.ML@Contoso.example',
-          scp: 'access_as_user',
-          ver: '2.0',
-        },
+      const token = await contoso.tokenWith('Björn Müller', {
+        name: 'Björn Müller-Lüdenscheidt',
+        preferred_username: 'Bjoern.ML@Contoso.example',
       });
       const res = await t.http.get('/api/v1/me').set('Authorization', `Bearer ${token}`);
       expect(res.body.user).toMatchObject({
