@@ -15,6 +15,7 @@ export {
 } from '../http/filters.ts';
 export { PageQuerySchema, pageOf } from '../http/pagination.ts';
 export * from '../modules/activities/activities.schemas.ts';
+export * from '../modules/activities/calls.schemas.ts';
 export * from '../modules/comments/comments.schemas.ts';
 export * from '../modules/contacts/contacts.schemas.ts';
 // Two modules use one name: the identical id parameters once, and each move by what it moves
@@ -29,6 +30,9 @@ export * from '../modules/mail/mail.schemas.ts';
 export * from '../modules/notes/notes.schemas.ts';
 export * from '../modules/notifications/notifications.schemas.ts';
 export * from '../modules/prospects/prospects.schemas.ts';
+export * from '../modules/record-people/record-people.schemas.ts';
+export * from '../modules/records/records.schemas.ts';
+export * from '../modules/relations/relations.schemas.ts';
 export * from '../modules/sales/board.schemas.ts';
 export { MoveSchema, MoveSchema as MoveCardSchema } from '../modules/sales/board.schemas.ts';
 export * from '../modules/sales/deals.schemas.ts';
@@ -36,6 +40,7 @@ export * from '../modules/sales/lost-reasons.schemas.ts';
 export * from '../modules/sales/pipelines.schemas.ts';
 export * from '../modules/sales/saved-filters.schemas.ts';
 export * from '../modules/sales/stage-templates.schemas.ts';
+export * from '../modules/search/search.schemas.ts';
 export * from '../modules/tags/tags.schemas.ts';
 export * from '../modules/tasks/tasks.schemas.ts';
 export { MoveSchema as MoveTaskSchema } from '../modules/tasks/tasks.schemas.ts';

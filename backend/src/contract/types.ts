@@ -14,6 +14,7 @@ import type {
   UpdateActivitySchema,
   UpdateActivityTypeSchema,
 } from '../modules/activities/activities.schemas.ts';
+import type { FollowUpTaskSchema, LoggedCallSchema } from '../modules/activities/calls.schemas.ts';
 import type { CommentSchema, CommentsPageSchema, WriteCommentSchema } from '../modules/comments/comments.schemas.ts';
 import type {
   AddressSchema,
@@ -106,6 +107,28 @@ import type {
   UpdateSelectionSchema,
 } from '../modules/prospects/prospects.schemas.ts';
 import type {
+  AddRecordPersonSchema,
+  RecordPeopleSchema,
+  RecordPersonSchema,
+} from '../modules/record-people/record-people.schemas.ts';
+import type {
+  HistoryItemSchema,
+  HistoryPageSchema,
+  OverviewSchema,
+  TrashItemSchema,
+  TrashPageSchema,
+} from '../modules/records/records.schemas.ts';
+import type {
+  CreateRelationSchema,
+  CreateRelationTypeSchema,
+  RelatedRecordSchema,
+  RelationListSchema,
+  RelationSchema,
+  RelationTypeListSchema,
+  RelationTypeSchema,
+  UpdateRelationTypeSchema,
+} from '../modules/relations/relations.schemas.ts';
+import type {
   BoardSchema,
   BoardStageSchema,
   CardSchema,
@@ -148,6 +171,7 @@ import type {
   UpdateAutomationSchema,
   UpdateTaskTemplateSchema,
 } from '../modules/sales/stage-templates.schemas.ts';
+import type { SearchResultSchema } from '../modules/search/search.schemas.ts';
 import type { CreateTagSchema, TagSchema, TagViewSchema, UpdateTagSchema } from '../modules/tags/tags.schemas.ts';
 import type {
   AbsencesPageSchema,
@@ -383,3 +407,32 @@ export type UpdateTaskInput = z.input<typeof UpdateTaskSchema>;
 
 // timeline.schemas.ts
 export type Timeline = z.output<typeof TimelineSchema>;
+
+// calls.schemas.ts
+export type FollowUpTask = z.output<typeof FollowUpTaskSchema>;
+export type LoggedCall = z.output<typeof LoggedCallSchema>;
+
+// record-people.schemas.ts
+export type AddRecordPersonInput = z.input<typeof AddRecordPersonSchema>;
+export type RecordPeople = z.output<typeof RecordPeopleSchema>;
+export type RecordPerson = z.output<typeof RecordPersonSchema>;
+
+// records.schemas.ts
+export type HistoryItem = z.output<typeof HistoryItemSchema>;
+export type HistoryPage = z.output<typeof HistoryPageSchema>;
+export type Overview = z.output<typeof OverviewSchema>;
+export type TrashItem = z.output<typeof TrashItemSchema>;
+export type TrashPage = z.output<typeof TrashPageSchema>;
+
+// relations.schemas.ts
+export type CreateRelationInput = z.input<typeof CreateRelationSchema>;
+export type CreateRelationTypeInput = z.input<typeof CreateRelationTypeSchema>;
+export type RelatedRecord = z.output<typeof RelatedRecordSchema>;
+export type Relation = z.output<typeof RelationSchema>;
+export type RelationList = z.output<typeof RelationListSchema>;
+export type RelationType = z.output<typeof RelationTypeSchema>;
+export type RelationTypeList = z.output<typeof RelationTypeListSchema>;
+export type UpdateRelationTypeInput = z.input<typeof UpdateRelationTypeSchema>;
+
+// search.schemas.ts
+export type SearchResult = z.output<typeof SearchResultSchema>;

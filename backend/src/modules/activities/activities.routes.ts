@@ -5,12 +5,12 @@ import { PageQuerySchema } from '../../http/pagination.ts';
 import { emOf, principalOf, requireRole, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
-import { NoteSchema } from '../notes/notes.schemas.ts';
-import { HistoryPageSchema } from '../records/records.routes.ts';
+import { HistoryPageSchema } from '../records/records.schemas.ts';
 import {
   ActivitiesPageSchema,
   ActivityListQuerySchema,
   ActivitySchema,
+  ActivityTypeListSchema,
   ActivityTypeSchema,
   CreateActivitySchema,
   CreateActivityTypeSchema,
@@ -31,6 +31,7 @@ import {
   updateActivity,
   updateActivityType,
 } from './activities.service.ts';
+import { LoggedCallSchema } from './calls.schemas.ts';
 import { logCall } from './calls.service.ts';
 
 const problem = (description: string) => ({ description });
@@ -39,21 +40,6 @@ const withVersion = (ctx: RouterContext, body: { version: number }, status = 200
   setVersionTag(ctx, body.version);
   ctx.body = body;
 };
-
-const FollowUpTaskSchema = z
-  .object({
-    id: z.uuid(),
-    title: z.string(),
-    assigneeId: z.uuid(),
-    dueAt: z.iso.datetime(),
-    status: z.literal('open'),
-    links: z.array(z.object({ type: z.string(), id: z.uuid() })),
-  })
-  .meta({ id: 'FollowUpTask' });
-
-const LoggedCallSchema = z
-  .object({ activity: ActivitySchema, note: NoteSchema.nullable(), followUpTask: FollowUpTaskSchema.nullable() })
-  .meta({ id: 'LoggedCall' });
 
 export function activitiesRoutes(): RouteSpec[] {
   return [
@@ -73,7 +59,7 @@ export function activitiesRoutes(): RouteSpec[] {
           .meta({ description: 'true: only those offered for new activities' }),
       }),
       responses: {
-        200: jsonResponse(z.object({ items: z.array(ActivityTypeSchema) }).meta({ id: 'ActivityTypeList' }), 'Types'),
+        200: jsonResponse(ActivityTypeListSchema, 'Types'),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listActivityTypes(emOf(ctx), principalOf(ctx), query) };

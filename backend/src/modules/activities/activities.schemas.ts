@@ -201,3 +201,5 @@ export const LogCallSchema = z
   .meta({ id: 'LogCall' });
 
 export type LogCall = z.output<typeof LogCallSchema>;
+
+export const ActivityTypeListSchema = z.object({ items: z.array(ActivityTypeSchema) }).meta({ id: 'ActivityTypeList' });

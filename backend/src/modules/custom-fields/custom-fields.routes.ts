@@ -6,7 +6,9 @@ import { IdParamsSchema } from '../identity/identity.schemas.ts';
 import {
   CreateCustomFieldSchema,
   CUSTOM_FIELD_ENTITY_TYPES,
+  CustomFieldListSchema,
   CustomFieldSchema,
+  RequiredFieldsSchema,
   UpdateCustomFieldSchema,
 } from './custom-fields.schemas.ts';
 import {
@@ -16,15 +18,7 @@ import {
   listCustomFields,
   updateCustomField,
 } from './custom-fields.service.ts';
-import { REQUIRABLE_FIELDS, requiredFields, setRequiredFields } from './required-fields.service.ts';
-
-const RequiredFieldsSchema = z
-  .object({
-    person: z.array(z.enum(REQUIRABLE_FIELDS.person)).optional(),
-    organization: z.array(z.enum(REQUIRABLE_FIELDS.organization)).optional(),
-  })
-  .strict()
-  .meta({ id: 'RequiredFields' });
+import { requiredFields, setRequiredFields } from './required-fields.service.ts';
 
 export function customFieldsRoutes(): RouteSpec[] {
   return [
@@ -36,10 +30,7 @@ export function customFieldsRoutes(): RouteSpec[] {
       tags: ['Custom fields'],
       query: z.object({ entityType: z.enum(CUSTOM_FIELD_ENTITY_TYPES).optional() }),
       responses: {
-        200: jsonResponse(
-          z.object({ items: z.array(CustomFieldSchema) }).meta({ id: 'CustomFieldList' }),
-          'Definitions',
-        ),
+        200: jsonResponse(CustomFieldListSchema, 'Definitions'),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listCustomFields(emOf(ctx), query.entityType) };

@@ -77,3 +77,31 @@ export const UpdateCustomFieldSchema = z
 export type CustomFieldView = z.infer<typeof CustomFieldSchema>;
 export type CreateCustomField = z.output<typeof CreateCustomFieldSchema>;
 export type UpdateCustomField = z.output<typeof UpdateCustomFieldSchema>;
+
+/** Built-in fields that may be made required, by entity type. */
+export const REQUIRABLE_FIELDS = {
+  person: ['title', 'firstName', 'emails', 'phones', 'addresses', 'birthday', 'language', 'ownerId'],
+  organization: [
+    'emails',
+    'phones',
+    'addresses',
+    'vatId',
+    'industry',
+    'employeeCount',
+    'revenue',
+    'website',
+    'ownerId',
+  ],
+} as const;
+
+export type RequiredFields = { [K in keyof typeof REQUIRABLE_FIELDS]?: (typeof REQUIRABLE_FIELDS)[K][number][] };
+
+export const RequiredFieldsSchema = z
+  .object({
+    person: z.array(z.enum(REQUIRABLE_FIELDS.person)).optional(),
+    organization: z.array(z.enum(REQUIRABLE_FIELDS.organization)).optional(),
+  })
+  .strict()
+  .meta({ id: 'RequiredFields' });
+
+export const CustomFieldListSchema = z.object({ items: z.array(CustomFieldSchema) }).meta({ id: 'CustomFieldList' });

@@ -2,24 +2,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type FieldError, validationFailed } from '../../http/errors.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { REQUIRABLE_FIELDS, type RequiredFields } from './custom-fields.schemas.ts';
 
-/** Built-in fields that may be made required, by entity type. */
-export const REQUIRABLE_FIELDS = {
-  person: ['title', 'firstName', 'emails', 'phones', 'addresses', 'birthday', 'language', 'ownerId'],
-  organization: [
-    'emails',
-    'phones',
-    'addresses',
-    'vatId',
-    'industry',
-    'employeeCount',
-    'revenue',
-    'website',
-    'ownerId',
-  ],
-} as const;
-
-export type RequiredFields = { [K in keyof typeof REQUIRABLE_FIELDS]?: (typeof REQUIRABLE_FIELDS)[K][number][] };
+export { REQUIRABLE_FIELDS, type RequiredFields };
 
 export async function requiredFields(em: EntityManager): Promise<RequiredFields> {
   const [row] = await sqlIn<{ required_fields: RequiredFields }>(

@@ -2,7 +2,7 @@ import type { RouterContext } from '@koa/router';
 import { z } from 'zod';
 import { formatBytes } from '../../http/errors.ts';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
-import { decodeCursor, encodeCursor, PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/pagination.ts';
 import { emOf, principalOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { historyOf } from '../../records/history.ts';
@@ -12,8 +12,9 @@ import {
   BinarySchema,
   ContentQuerySchema,
   DocumentDetailSchema,
+  DocumentHistoryPageSchema,
   DocumentsPageSchema,
-  TrashedDocumentSchema,
+  TrashedDocumentsPageSchema,
   UploadFormSchema,
 } from './documents.schemas.ts';
 import {
@@ -193,22 +194,7 @@ export function documentsRoutes(options: DocumentsOptions): RouteSpec[] {
       params: IdParamsSchema,
       query: PageQuerySchema,
       responses: {
-        200: jsonResponse(
-          pageOf(
-            z.object({
-              id: z.uuid(),
-              changeId: z.uuid(),
-              action: z.string(),
-              field: z.string().nullable(),
-              before: z.unknown(),
-              after: z.unknown(),
-              changedBy: z.uuid().nullable(),
-              changedAt: z.iso.datetime(),
-            }),
-            'DocumentHistoryPage',
-          ),
-          'A page of changes',
-        ),
+        200: jsonResponse(DocumentHistoryPageSchema, 'A page of changes'),
         404: { description: 'Not found' },
       },
       async handler(ctx, { params, query }) {
@@ -266,7 +252,7 @@ export function documentsRoutes(options: DocumentsOptions): RouteSpec[] {
       summary: 'Documents in the trash, most recently deleted first',
       tags: ['Trash'],
       query: PageQuerySchema,
-      responses: { 200: jsonResponse(pageOf(TrashedDocumentSchema, 'TrashedDocumentsPage'), 'A page of the trash') },
+      responses: { 200: jsonResponse(TrashedDocumentsPageSchema, 'A page of the trash') },
       async handler(ctx, { query }) {
         ctx.body = await listTrashedDocuments(emOf(ctx), query);
       },

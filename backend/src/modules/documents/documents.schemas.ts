@@ -73,3 +73,19 @@ export const ContentQuerySchema = z.object({
     .default('attachment')
     .meta({ description: 'inline shows images and PDFs in the browser; everything else is always a download' }),
 });
+
+export const DocumentHistoryPageSchema = pageOf(
+  z.object({
+    id: z.uuid(),
+    changeId: z.uuid(),
+    action: z.string(),
+    field: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    changedBy: z.uuid().nullable(),
+    changedAt: z.iso.datetime(),
+  }),
+  'DocumentHistoryPage',
+);
+
+export const TrashedDocumentsPageSchema = pageOf(TrashedDocumentSchema, 'TrashedDocumentsPage');

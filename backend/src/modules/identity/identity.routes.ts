@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
@@ -7,6 +7,7 @@ import {
   IdParamsSchema,
   MeSchema,
   SetTeamMembersSchema,
+  TeamListSchema,
   TeamViewSchema,
   UpdateTeamSchema,
   UpdateUserSchema,
@@ -134,7 +135,7 @@ export function identityRoutes(): RouteSpec[] {
       summary: 'Teams of the organisation with managers and members',
       tags: ['Identity'],
       responses: {
-        200: jsonResponse(z.object({ items: z.array(TeamViewSchema) }).meta({ id: 'TeamList' }), 'All teams'),
+        200: jsonResponse(TeamListSchema, 'All teams'),
       },
       async handler(ctx) {
         ctx.body = { items: await listTeams(emOf(ctx)) };

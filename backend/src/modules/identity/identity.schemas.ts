@@ -90,3 +90,11 @@ export const SetTeamMembersSchema = z
   .object({ memberIds: z.array(z.uuid()).max(500) })
   .strict()
   .meta({ id: 'SetTeamMembers' });
+
+export const TeamListSchema = z.object({ items: z.array(TeamViewSchema) }).meta({ id: 'TeamList' });
+
+export const ConsentUrlSchema = z.object({ url: z.url() }).meta({ id: 'ConsentUrl' });
+
+export const SetupResultSchema = z
+  .object({ tenant: z.object({ id: z.uuid(), name: z.string() }), created: z.boolean() })
+  .meta({ id: 'SetupResult' });

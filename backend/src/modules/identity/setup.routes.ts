@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { GraphGateway } from '../../graph/graph-gateway.ts';
 import { AppError } from '../../http/errors.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { ConsentUrlSchema, SetupResultSchema } from './identity.schemas.ts';
 import { consentUrl, setUpConsentedTenant } from './setup.service.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,7 +30,7 @@ export function setupRoutes(config: Config, orm: MikroORM, graph: GraphGateway):
       responses: {
         200: {
           description: 'The admin consent URL',
-          content: { 'application/json': { schema: z.object({ url: z.url() }).meta({ id: 'ConsentUrl' }) } },
+          content: { 'application/json': { schema: ConsentUrlSchema } },
         },
       },
       handler(ctx, { query }) {
@@ -56,9 +57,7 @@ export function setupRoutes(config: Config, orm: MikroORM, graph: GraphGateway):
           description: 'The organisation is set up',
           content: {
             'application/json': {
-              schema: z
-                .object({ tenant: z.object({ id: z.uuid(), name: z.string() }), created: z.boolean() })
-                .meta({ id: 'SetupResult' }),
+              schema: SetupResultSchema,
             },
           },
         },

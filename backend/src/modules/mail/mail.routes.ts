@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatBytes } from '../../http/errors.ts';
-import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { PageQuerySchema } from '../../http/pagination.ts';
 import { emOf, principalOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { recordParamsSchema, requireVisibleRecord } from '../documents/record-access.ts';
@@ -10,8 +10,8 @@ import {
   DraftLinksSchema,
   FiledMailSchema,
   FileMailSchema,
-  MailFilingSchema,
-  MailSummarySchema,
+  MailFilingsSchema,
+  MailsPageSchema,
   MailViewSchema,
   RecordReferenceSchema,
   TrackingParamsSchema,
@@ -73,10 +73,7 @@ export function mailRoutes(options: MailOptions): RouteSpec[] {
       tags: ['Mail'],
       query: z.object({ internetMessageId: z.string().trim().min(1, 'say which mail').max(998) }),
       responses: {
-        200: jsonResponse(
-          z.object({ items: z.array(MailFilingSchema) }).meta({ id: 'MailFilings' }),
-          'One item when filed, none otherwise',
-        ),
+        200: jsonResponse(MailFilingsSchema, 'One item when filed, none otherwise'),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await filingsOf(emOf(ctx), query.internetMessageId) };
@@ -121,7 +118,7 @@ export function mailRoutes(options: MailOptions): RouteSpec[] {
       params: recordParams,
       query: PageQuerySchema,
       responses: {
-        200: jsonResponse(pageOf(MailSummarySchema, 'MailsPage'), 'A page of mails'),
+        200: jsonResponse(MailsPageSchema, 'A page of mails'),
         404: { description: 'No such record' },
       },
       async handler(ctx, { params, query }) {

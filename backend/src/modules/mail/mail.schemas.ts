@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from '../../http/pagination.ts';
 import { RecordRefSchema } from '../activities/activities.schemas.ts';
 import { DocumentSchema, LinkedRecordSchema } from '../documents/documents.schemas.ts';
 
@@ -152,3 +153,7 @@ export const RecordReferenceSchema = z
     number: z.number().int(),
   })
   .meta({ id: 'RecordReference' });
+
+export const MailFilingsSchema = z.object({ items: z.array(MailFilingSchema) }).meta({ id: 'MailFilings' });
+
+export const MailsPageSchema = pageOf(MailSummarySchema, 'MailsPage');

@@ -5,7 +5,7 @@ import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { RECORD_TYPES, requireRecord } from '../../records/record-types.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
-import { HistoryPageSchema } from '../records/records.routes.ts';
+import { HistoryPageSchema } from '../records/records.schemas.ts';
 import {
   CreateNoteSchema,
   NoteListQuerySchema,

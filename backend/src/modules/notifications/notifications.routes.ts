@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { emOf, requireRole, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
@@ -8,6 +7,7 @@ import {
   MyNotificationSchema,
   MyNotificationsPageSchema,
   MyNotificationsQuerySchema,
+  NotificationsMarkedSchema,
 } from './notifications.schemas.ts';
 import {
   listMyNotifications,
@@ -58,12 +58,7 @@ export function notificationsRoutes(): RouteSpec[] {
       summary: 'Mark all my notifications read',
       tags: ['Notifications'],
       responses: {
-        200: jsonResponse(
-          z.object({ marked: z.number().int().meta({ description: 'How many were unread' }) }).meta({
-            id: 'NotificationsMarked',
-          }),
-          'How many were marked',
-        ),
+        200: jsonResponse(NotificationsMarkedSchema, 'How many were marked'),
       },
       async handler(ctx) {
         const me = requireUser(ctx);

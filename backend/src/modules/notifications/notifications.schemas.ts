@@ -61,3 +61,9 @@ export const AdminNotificationsQuerySchema = PageQuerySchema.extend({
 
 export type MyNotification = z.infer<typeof MyNotificationSchema>;
 export type AdminNotification = z.infer<typeof AdminNotificationSchema>;
+
+export const NotificationsMarkedSchema = z
+  .object({ marked: z.number().int().meta({ description: 'How many were unread' }) })
+  .meta({
+    id: 'NotificationsMarked',
+  });

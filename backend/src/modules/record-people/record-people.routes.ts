@@ -3,18 +3,9 @@ import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { RECORD_TYPES, requireRecord } from '../../records/record-types.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
+import { AddRecordPersonSchema, RecordPeopleSchema, RecordPersonSchema } from './record-people.schemas.ts';
 import { addPerson, peopleOf, removePerson } from './record-people.service.ts';
 
-const RecordPersonSchema = z
-  .object({
-    id: z.uuid(),
-    kind: z.enum(['contact', 'colleague']),
-    personId: z.uuid().nullable(),
-    userId: z.uuid().nullable(),
-    name: z.string(),
-    role: z.string().nullable(),
-  })
-  .meta({ id: 'RecordPerson' });
 const RecordParams = z.object({ type: z.enum(RECORD_TYPES), id: z.uuid() });
 
 export function recordPeopleRoutes(): RouteSpec[] {
@@ -31,7 +22,7 @@ export function recordPeopleRoutes(): RouteSpec[] {
           description: 'Colleagues first',
           content: {
             'application/json': {
-              schema: z.object({ items: z.array(RecordPersonSchema) }).meta({ id: 'RecordPeople' }),
+              schema: RecordPeopleSchema,
             },
           },
         },
@@ -49,18 +40,7 @@ export function recordPeopleRoutes(): RouteSpec[] {
       summary: 'Put a further contact (personId) or a responsible colleague (userId) on a record, with a role',
       tags: ['Records'],
       params: RecordParams,
-      body: z
-        .object({
-          personId: z.uuid().optional(),
-          userId: z.uuid().optional(),
-          role: z.string().trim().max(80, 'at most 80 characters').nullable().optional(),
-        })
-        .strict()
-        .refine(
-          (body) => (body.personId === undefined) !== (body.userId === undefined),
-          'send either personId or userId',
-        )
-        .meta({ id: 'AddRecordPerson' }),
+      body: AddRecordPersonSchema,
       responses: {
         201: { description: 'Added', content: { 'application/json': { schema: RecordPersonSchema } } },
         404: { description: 'No such record' },

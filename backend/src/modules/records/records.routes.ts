@@ -1,10 +1,11 @@
 // History (G3) and trash (G4) of every record type.
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/pagination.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { historyOf } from '../../records/history.ts';
 import { overviewOf, registerOverviewSection } from '../../records/overview.ts';
+import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.schemas.ts';
 import '../contacts/overview.sections.ts';
 import '../tags/overview.sections.ts';
 
@@ -26,31 +27,6 @@ registerOverviewSection('history', async (em, _principal, { type, id }) => {
   ]);
   return { changes: counted?.n ?? 0, newest };
 });
-
-export const HistoryItemSchema = z
-  .object({
-    id: z.uuid(),
-    changeId: z.uuid(),
-    action: z.enum(['create', 'update', 'delete', 'restore', 'merge']),
-    field: z.string().nullable(),
-    before: z.unknown(),
-    after: z.unknown(),
-    changedBy: z.uuid().nullable(),
-    changedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'HistoryItem' });
-
-export const HistoryPageSchema = pageOf(HistoryItemSchema, 'HistoryPage');
-
-const TrashItemSchema = z
-  .object({
-    type: z.enum(RECORD_TYPES),
-    id: z.uuid(),
-    title: z.string(),
-    deletedAt: z.iso.datetime(),
-    deletedBy: z.uuid().nullable(),
-  })
-  .meta({ id: 'TrashItem' });
 
 export function recordsRoutes(): RouteSpec[] {
   return [
@@ -88,7 +64,7 @@ export function recordsRoutes(): RouteSpec[] {
       responses: {
         200: {
           description: 'The record and what surrounds it',
-          content: { 'application/json': { schema: z.record(z.string(), z.unknown()).meta({ id: 'Overview' }) } },
+          content: { 'application/json': { schema: OverviewSchema } },
         },
         404: { description: 'Not found in your organisation' },
       },
@@ -106,7 +82,7 @@ export function recordsRoutes(): RouteSpec[] {
       responses: {
         200: {
           description: 'A page of the trash',
-          content: { 'application/json': { schema: pageOf(TrashItemSchema, 'TrashPage') } },
+          content: { 'application/json': { schema: TrashPageSchema } },
         },
       },
       async handler(ctx, { query }) {

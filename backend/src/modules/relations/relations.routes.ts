@@ -1,9 +1,18 @@
-import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
-import { RECORD_TYPES, requireRecord } from '../../records/record-types.ts';
+import { requireRecord } from '../../records/record-types.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
+import {
+  CreateRelationSchema,
+  CreateRelationTypeSchema,
+  RelatedRecordSchema,
+  RelationListSchema,
+  RelationSchema,
+  RelationTypeListSchema,
+  RelationTypeSchema,
+  UpdateRelationTypeSchema,
+} from './relations.schemas.ts';
 import {
   createRelation,
   createRelationType,
@@ -12,23 +21,6 @@ import {
   relationsOf,
   updateRelationType,
 } from './relations.service.ts';
-
-const RelationTypeSchema = z
-  .object({ id: z.uuid(), name: z.string(), reverseName: z.string(), active: z.boolean(), version: z.number().int() })
-  .meta({ id: 'RelationType' });
-const TypeName = z.string().trim().min(1, 'a name is needed').max(80, 'at most 80 characters');
-const RecordRefSchema = z.object({ type: z.enum(RECORD_TYPES), id: z.uuid() }).meta({ id: 'RecordRef' });
-const RelationSchema = z
-  .object({
-    id: z.uuid(),
-    typeId: z.uuid(),
-    label: z.string(),
-    direction: z.enum(['outgoing', 'incoming']),
-    other: RecordRefSchema.extend({ title: z.string() }),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Relation' });
 
 export function relationsRoutes(): RouteSpec[] {
   return [
@@ -39,10 +31,7 @@ export function relationsRoutes(): RouteSpec[] {
       summary: 'Relation types with their reverse names',
       tags: ['Relations'],
       responses: {
-        200: jsonResponse(
-          z.object({ items: z.array(RelationTypeSchema) }).meta({ id: 'RelationTypeList' }),
-          'All types',
-        ),
+        200: jsonResponse(RelationTypeListSchema, 'All types'),
       },
       async handler(ctx) {
         ctx.body = { items: await listRelationTypes(emOf(ctx)) };
@@ -54,7 +43,7 @@ export function relationsRoutes(): RouteSpec[] {
       operationId: 'createRelationType',
       summary: 'Add a relation type (admin)',
       tags: ['Relations'],
-      body: z.object({ name: TypeName, reverseName: TypeName }).strict().meta({ id: 'CreateRelationType' }),
+      body: CreateRelationTypeSchema,
       responses: {
         201: jsonResponse(RelationTypeSchema, 'The new type'),
         403: { description: 'Admins only' },
@@ -75,10 +64,7 @@ export function relationsRoutes(): RouteSpec[] {
       summary: 'Rename or retire a relation type (admin); If-Match with its ETag',
       tags: ['Relations'],
       params: IdParamsSchema,
-      body: z
-        .object({ name: TypeName.optional(), reverseName: TypeName.optional(), active: z.boolean().optional() })
-        .strict()
-        .meta({ id: 'UpdateRelationType' }),
+      body: UpdateRelationTypeSchema,
       responses: {
         200: jsonResponse(RelationTypeSchema, 'The type'),
         404: { description: 'Not found' },
@@ -97,9 +83,9 @@ export function relationsRoutes(): RouteSpec[] {
       operationId: 'listRelations',
       summary: "A record's relations in both directions, labelled from its side",
       tags: ['Relations'],
-      params: RecordRefSchema,
+      params: RelatedRecordSchema,
       responses: {
-        200: jsonResponse(z.object({ items: z.array(RelationSchema) }).meta({ id: 'RelationList' }), 'Relations'),
+        200: jsonResponse(RelationListSchema, 'Relations'),
         404: { description: 'Not found' },
       },
       async handler(ctx, { params }) {
@@ -113,15 +99,7 @@ export function relationsRoutes(): RouteSpec[] {
       operationId: 'createRelation',
       summary: 'Relate two records with a relation type',
       tags: ['Relations'],
-      body: z
-        .object({
-          typeId: z.uuid(),
-          from: RecordRefSchema,
-          to: RecordRefSchema,
-          note: z.string().trim().max(500, 'at most 500 characters').nullable().optional(),
-        })
-        .strict()
-        .meta({ id: 'CreateRelation' }),
+      body: CreateRelationSchema,
       responses: {
         201: jsonResponse(RelationSchema, 'The relation, seen from the from-record'),
         409: { description: 'Exists already, or to itself' },

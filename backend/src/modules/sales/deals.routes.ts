@@ -1,5 +1,4 @@
 import type { RouterContext } from '@koa/router';
-import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
@@ -8,9 +7,9 @@ import {
   DealListQuerySchema,
   DealParamsSchema,
   DealSchema,
+  DealStageChangesSchema,
   DealsPageSchema,
   type DealView,
-  StageChangeSchema,
   UpdateDealSchema,
 } from './deals.schemas.ts';
 import {
@@ -144,7 +143,7 @@ export function dealsRoutes(): RouteSpec[] {
       tags: ['Deals'],
       params: DealParamsSchema,
       responses: {
-        200: jsonResponse(z.object({ items: z.array(StageChangeSchema) }).meta({ id: 'DealStageChanges' }), 'Stages'),
+        200: jsonResponse(DealStageChangesSchema, 'Stages'),
         404: problems[404],
       },
       async handler(ctx, { params }) {

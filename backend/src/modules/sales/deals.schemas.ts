@@ -124,3 +124,5 @@ export const StageChangeSchema = z
 export type StageChangeView = z.infer<typeof StageChangeSchema>;
 
 export const DealParamsSchema = z.object({ id: z.uuid() });
+
+export const DealStageChangesSchema = z.object({ items: z.array(StageChangeSchema) }).meta({ id: 'DealStageChanges' });

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import {
   CreateLostReasonSchema,
   LostReasonListQuerySchema,
+  LostReasonListSchema,
   LostReasonSchema,
   UpdateLostReasonSchema,
 } from './lost-reasons.schemas.ts';
@@ -34,7 +34,7 @@ export function lostReasonsRoutes(): RouteSpec[] {
       tags: ['Lost reasons'],
       query: LostReasonListQuerySchema,
       responses: {
-        200: jsonResponse(z.object({ items: z.array(LostReasonSchema) }).meta({ id: 'LostReasonList' }), 'Reasons'),
+        200: jsonResponse(LostReasonListSchema, 'Reasons'),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listLostReasons(emOf(ctx), query) };

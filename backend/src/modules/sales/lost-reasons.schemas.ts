@@ -54,3 +54,5 @@ export const LostReasonListQuerySchema = z.object({
     .transform((value) => (value === undefined ? undefined : value === 'true'))
     .meta({ description: 'true: only those to choose from; false: only retired ones' }),
 });
+
+export const LostReasonListSchema = z.object({ items: z.array(LostReasonSchema) }).meta({ id: 'LostReasonList' });

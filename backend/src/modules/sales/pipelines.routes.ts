@@ -8,6 +8,7 @@ import {
   ArchiveStageSchema,
   CreatePipelineSchema,
   PIPELINE_KINDS,
+  PipelineListSchema,
   PipelineParamsSchema,
   PipelineSchema,
   type PipelineView,
@@ -53,7 +54,7 @@ export function pipelinesRoutes(): RouteSpec[] {
       tags: ['Pipelines'],
       query: z.object({ kind: z.enum(PIPELINE_KINDS).optional() }),
       responses: {
-        200: jsonResponse(z.object({ items: z.array(PipelineSchema) }).meta({ id: 'PipelineList' }), 'Pipelines'),
+        200: jsonResponse(PipelineListSchema, 'Pipelines'),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listPipelines(emOf(ctx), query.kind) };

@@ -132,3 +132,5 @@ export type PipelineView = z.infer<typeof PipelineSchema>;
 
 export const PipelineParamsSchema = z.object({ id: z.uuid() });
 export const StageParamsSchema = z.object({ id: z.uuid(), stageId: z.uuid() });
+
+export const PipelineListSchema = z.object({ items: z.array(PipelineSchema) }).meta({ id: 'PipelineList' });

@@ -6,6 +6,7 @@ import { PipelineParamsSchema as IdParamsSchema } from './pipelines.schemas.ts';
 import {
   CreateSavedFilterSchema,
   SAVED_FILTER_ENTITY_TYPES,
+  SavedFilterListSchema,
   SavedFilterSchema,
   UpdateSavedFilterSchema,
 } from './saved-filters.schemas.ts';
@@ -34,7 +35,7 @@ export function savedFiltersRoutes(): RouteSpec[] {
       tags: ['Saved filters'],
       query: z.object({ entityType: z.enum(SAVED_FILTER_ENTITY_TYPES).optional() }),
       responses: {
-        200: jsonResponse(z.object({ items: z.array(SavedFilterSchema) }).meta({ id: 'SavedFilterList' }), 'Filters'),
+        200: jsonResponse(SavedFilterListSchema, 'Filters'),
       },
       async handler(ctx, { query }) {
         ctx.body = { items: await listSavedFilters(emOf(ctx), principalOf(ctx), query.entityType) };

@@ -44,3 +44,5 @@ export const SavedFilterSchema = z
   })
   .meta({ id: 'SavedFilter' });
 export type SavedFilterView = z.infer<typeof SavedFilterSchema>;
+
+export const SavedFilterListSchema = z.object({ items: z.array(SavedFilterSchema) }).meta({ id: 'SavedFilterList' });

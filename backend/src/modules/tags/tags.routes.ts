@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
-import { CreateTagSchema, RecordTagParamsSchema, TagSchema, UpdateTagSchema } from './tags.schemas.ts';
+import { CreateTagSchema, RecordTagParamsSchema, TagListSchema, TagSchema, UpdateTagSchema } from './tags.schemas.ts';
 import { createTag, deleteTag, getTag, listTags, tagRecord, untagRecord, updateTag } from './tags.service.ts';
 
 export function tagsRoutes(): RouteSpec[] {
@@ -14,7 +13,7 @@ export function tagsRoutes(): RouteSpec[] {
       operationId: 'listTags',
       summary: 'Tags of the organisation with how often each is used',
       tags: ['Tags'],
-      responses: { 200: jsonResponse(z.object({ items: z.array(TagSchema) }).meta({ id: 'TagList' }), 'All tags') },
+      responses: { 200: jsonResponse(TagListSchema, 'All tags') },
       async handler(ctx) {
         ctx.body = { items: await listTags(emOf(ctx)) };
       },

@@ -18,3 +18,5 @@ export const UpdateTagSchema = z
   .meta({ id: 'UpdateTag' });
 
 export const RecordTagParamsSchema = z.object({ type: z.enum(RECORD_TYPES), id: z.uuid(), tagId: z.uuid() });
+
+export const TagListSchema = z.object({ items: z.array(TagSchema) }).meta({ id: 'TagList' });

@@ -1,7 +1,6 @@
 import type { RouterContext } from '@koa/router';
-import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
-import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { PageQuerySchema } from '../../http/pagination.ts';
 import { emOf, principalOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { acceptDelegation, declineDelegation, delegateTask } from './delegation.service.ts';
@@ -17,6 +16,7 @@ import {
   MyTasksQuerySchema,
   MyTasksSchema,
   SetDependenciesSchema,
+  TaskHistoryPageSchema,
   TaskIdParams,
   TaskListQuerySchema,
   TasksPageSchema,
@@ -48,19 +48,6 @@ const answer = (ctx: RouterContext, task: TaskView, status = 200) => {
   setVersionTag(ctx, task.version);
   ctx.body = task;
 };
-
-const TaskHistoryItemSchema = z
-  .object({
-    id: z.uuid(),
-    changeId: z.uuid().meta({ description: 'Rows of one write share it' }),
-    action: z.enum(['create', 'update', 'delete', 'restore', 'merge']),
-    field: z.string().nullable(),
-    before: z.unknown(),
-    after: z.unknown(),
-    changedBy: z.uuid().nullable().meta({ description: 'null for changes made by the system (hand-over)' }),
-    changedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'TaskHistoryItem' });
 
 export function tasksRoutes(): RouteSpec[] {
   return [
@@ -181,7 +168,7 @@ export function tasksRoutes(): RouteSpec[] {
       params: TaskIdParams,
       query: PageQuerySchema,
       responses: {
-        200: jsonResponse(pageOf(TaskHistoryItemSchema, 'TaskHistoryPage'), 'A page of changes'),
+        200: jsonResponse(TaskHistoryPageSchema, 'A page of changes'),
         404: notFound,
       },
       async handler(ctx, { params, query }) {

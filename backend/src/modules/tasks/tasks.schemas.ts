@@ -303,3 +303,18 @@ export const ReturnResultSchema = z
 export const AbsenceParams = z.object({ id: z.uuid() });
 export const UserIdParams = z.object({ id: z.uuid() });
 export const UserAbsenceParams = z.object({ id: z.uuid(), absenceId: z.uuid() });
+
+export const TaskHistoryItemSchema = z
+  .object({
+    id: z.uuid(),
+    changeId: z.uuid().meta({ description: 'Rows of one write share it' }),
+    action: z.enum(['create', 'update', 'delete', 'restore', 'merge']),
+    field: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    changedBy: z.uuid().nullable().meta({ description: 'null for changes made by the system (hand-over)' }),
+    changedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'TaskHistoryItem' });
+
+export const TaskHistoryPageSchema = pageOf(TaskHistoryItemSchema, 'TaskHistoryPage');

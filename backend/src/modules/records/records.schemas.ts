@@ -1,0 +1,34 @@
+// What every record type shares in the API: its history (G3), its 360° overview and the trash (G4).
+import { z } from 'zod';
+import { pageOf } from '../../http/pagination.ts';
+import { RECORD_TYPES } from '../../records/record-types.schemas.ts';
+
+export const HistoryItemSchema = z
+  .object({
+    id: z.uuid(),
+    changeId: z.uuid(),
+    action: z.enum(['create', 'update', 'delete', 'restore', 'merge']),
+    field: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    changedBy: z.uuid().nullable(),
+    changedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'HistoryItem' });
+
+export const HistoryPageSchema = pageOf(HistoryItemSchema, 'HistoryPage');
+
+export const TrashItemSchema = z
+  .object({
+    type: z.enum(RECORD_TYPES),
+    id: z.uuid(),
+    title: z.string(),
+    deletedAt: z.iso.datetime(),
+    deletedBy: z.uuid().nullable(),
+  })
+  .meta({ id: 'TrashItem' });
+
+export const TrashPageSchema = pageOf(TrashItemSchema, 'TrashPage');
+
+/** A record's 360° view: the record under `record`, then one member per section its modules contribute. */
+export const OverviewSchema = z.record(z.string(), z.unknown()).meta({ id: 'Overview' });
