@@ -2,6 +2,7 @@
 // that talks to a real server talks to it over TCP. Used when DATABASE_URL is unset.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -40,7 +41,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   try {
     db = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      extensions: { pg_trgm, fuzzystrmatch },
+      extensions: { pg_trgm, fuzzystrmatch, btree_gin },
     });
     const server = new PGLiteSocketServer({
       db,

@@ -16,7 +16,7 @@ import {
   personSnapshot,
 } from '../modules/contacts/contacts.service.ts';
 import { foldText, normalizeCompanyName } from '../modules/contacts/matching.ts';
-import type { SearchDocument } from '../records/search-index.ts';
+import { type SearchDocument, searchKeysOf } from '../records/search-index.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -1455,8 +1455,8 @@ const BUSINESS_CONTACT_INSERT = bulkInsert('business_contact', [
   ['updated_by', 'uuid'],
 ]);
 
-// The body as indexRecord (records/search-index.ts) computes it.
-const SEARCH_DOCUMENT_INSERT = bulkInsert(
+// The body and the search keys as indexRecord (records/search-index.ts) computes them.
+const SEARCH_DOCUMENT_INSERT = `with written as (${bulkInsert(
   'search_document',
   [
     ['record_type', 'text'],
@@ -1475,7 +1475,8 @@ const SEARCH_DOCUMENT_INSERT = bulkInsert(
     body: "setweight(to_tsvector('simple', r.normalized), 'A') || setweight(to_tsvector('simple', r.body_text), 'C')",
     updated_at: 'now()',
   },
-);
+)}
+  returning tenant_id, record_type, record_id, emails, phones), ${searchKeysOf('written')}`;
 
 const HISTORY_INSERT = bulkInsert(
   'history',

@@ -22,17 +22,38 @@ export interface SearchDocument {
   ownerId?: string | null;
 }
 
+/**
+ * The search keys of the documents `written` yields (a statement's rows with tenant_id,
+ * record_type, record_id, emails, phones): one row per address and number, the B-tree the exact
+ * lookups read. Keys a document no longer has go, keys it kept stay, new ones come: deleting all
+ * and inserting again in one statement would collide with the rows being deleted.
+ */
+export const searchKeysOf = (written: string) => `
+  stale as (
+    delete from search_key k using ${written} w
+     where k.record_type = w.record_type and k.record_id = w.record_id
+       and not (k.kind = 'email' and k.value = any(w.emails))
+       and not (k.kind = 'phone' and k.value = any(w.phones)))
+  insert into search_key (tenant_id, kind, value, record_type, record_id)
+  select w.tenant_id, 'email', value, w.record_type, w.record_id from ${written} w, unnest(w.emails) as value
+  union
+  select w.tenant_id, 'phone', value, w.record_type, w.record_id from ${written} w, unnest(w.phones) as value
+  on conflict do nothing`;
+
 export async function indexRecord(em: EntityManager, doc: SearchDocument): Promise<void> {
   await em.getConnection().execute(
-    `insert into search_document
-       (tenant_id, record_type, record_id, title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, owner_id, updated_at)
-     values (crm_current_tenant(), ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?,
-             setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'C'), ?, now())
-     on conflict (record_type, record_id) do update set
-       title = excluded.title, subtitle = excluded.subtitle, normalized = excluded.normalized,
-       phonetic = excluded.phonetic, emails = excluded.emails, phones = excluded.phones,
-       postal_codes = excluded.postal_codes, vat_id = excluded.vat_id, body = excluded.body,
-       owner_id = excluded.owner_id, updated_at = now()`,
+    `with written as (
+       insert into search_document
+         (tenant_id, record_type, record_id, title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, owner_id, updated_at)
+       values (crm_current_tenant(), ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?,
+               setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'C'), ?, now())
+       on conflict (record_type, record_id) do update set
+         title = excluded.title, subtitle = excluded.subtitle, normalized = excluded.normalized,
+         phonetic = excluded.phonetic, emails = excluded.emails, phones = excluded.phones,
+         postal_codes = excluded.postal_codes, vat_id = excluded.vat_id, body = excluded.body,
+         owner_id = excluded.owner_id, updated_at = now()
+       returning tenant_id, record_type, record_id, emails, phones),
+     ${searchKeysOf('written')}`,
     [
       doc.type,
       doc.id,
@@ -54,14 +75,19 @@ export async function indexRecord(em: EntityManager, doc: SearchDocument): Promi
 }
 
 export async function unindexRecord(em: EntityManager, type: string, id: string): Promise<void> {
-  await em
-    .getConnection()
-    .execute(
-      'delete from search_document where record_type = ? and record_id = ?',
-      [type, id],
-      'run',
-      em.getTransactionContext(),
-    );
+  await em.getConnection().execute(
+    `with keys as (delete from search_key where record_type = ? and record_id = ?)
+     delete from search_document where record_type = ? and record_id = ?`,
+    [type, id, type, id],
+    'run',
+    em.getTransactionContext(),
+  );
+}
+
+/** A statement with `?` placeholders and its parameters, as services run it and tests explain it. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
 }
 
 /** A PostgreSQL array literal; the driver layer expands JS arrays into lists. */

@@ -2,7 +2,7 @@
 // same sound (Kölner Phonetik) or similar spelling (trigrams), scored in one place.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../http/errors.ts';
-import { pgArray } from '../../records/search-index.ts';
+import { pgArray, type SqlStatement } from '../../records/search-index.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
 import {
@@ -77,34 +77,57 @@ export function organizationDraft(
 const MIN_SCORE = 0.35;
 const MAX_CANDIDATES = 10;
 
-/** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
-export async function findDuplicates(
-  em: EntityManager,
-  draft: DuplicateDraft,
-  excludeIds: readonly string[] = [],
-): Promise<DuplicateCandidate[]> {
-  const rows = await em.getConnection().execute<CandidateRow[]>(
-    // A person whose business contact has the draft's address is the same person as surely as one
-    // with that address of her own.
-    `with work_owners as (
+/**
+ * Candidates for a draft: each from one index led by the tenant (similar spelling, same sound,
+ * same address, number or VAT id, a business contact's address); only they are scored.
+ */
+export function duplicateCandidatesStatement(draft: DuplicateDraft, excludeIds: readonly string[]): SqlStatement {
+  const workEmails = pgArray(draft.type === 'person' ? draft.emails : []);
+  return {
+    sql: `with work_owners as (
        select person_id from business_contact
-        where tenant_id = crm_current_tenant() and deleted_at is null and email = any(?::text[]))
-     select record_id, title, phonetic, similarity(normalized, ?) as similarity,
-            (emails && ?::text[] or record_id in (select person_id from work_owners)) as same_email,
-            phones && ?::text[] as same_phone,
-            coalesce(vat_id = ?, false) as same_vat, postal_codes && ?::text[] as same_postal
-       from search_document
-      where tenant_id = crm_current_tenant() and record_type = ?
-        and not (record_id = any(?::uuid[]))
-        and (normalized % ? or phonetic @> ?::text[] or emails && ?::text[] or phones && ?::text[]
-             or (?::text is not null and vat_id = ?) or record_id in (select person_id from work_owners))
+        where tenant_id = crm_current_tenant() and deleted_at is null and email = any(?::text[])),
+     candidates as (
+       select record_id from search_document
+        where tenant_id = crm_current_tenant() and record_type = ? and normalized % ?
+       union
+       select record_id from search_document
+        where tenant_id = crm_current_tenant() and record_type = ? and phonetic @> ?::text[]
+       union
+       select record_id from search_key
+        where tenant_id = crm_current_tenant() and kind = 'email' and value = any(?::text[]) and record_type = ?
+       union
+       select record_id from search_key
+        where tenant_id = crm_current_tenant() and kind = 'phone' and value = any(?::text[]) and record_type = ?
+       union
+       select record_id from search_document
+        where tenant_id = crm_current_tenant() and vat_id = ? and record_type = ?
+       union
+       select person_id from work_owners)
+     select d.record_id, d.title, d.phonetic, similarity(d.normalized, ?) as similarity,
+            (d.emails && ?::text[] or d.record_id in (select person_id from work_owners)) as same_email,
+            d.phones && ?::text[] as same_phone,
+            coalesce(d.vat_id = ?, false) as same_vat, d.postal_codes && ?::text[] as same_postal
+       from candidates c
+       join search_document d on d.record_type = ? and d.record_id = c.record_id
+      where d.tenant_id = crm_current_tenant() and not (d.record_id = any(?::uuid[]))
       -- Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
-      order by (emails && ?::text[] or phones && ?::text[] or coalesce(vat_id = ?, false)
-                or record_id in (select person_id from work_owners)) desc,
-               similarity(normalized, ?) desc
+      order by (d.emails && ?::text[] or d.phones && ?::text[] or coalesce(d.vat_id = ?, false)
+                or d.record_id in (select person_id from work_owners)) desc,
+               similarity(d.normalized, ?) desc
       limit 200`,
-    [
-      pgArray(draft.type === 'person' ? draft.emails : []),
+    params: [
+      workEmails,
+      draft.type,
+      draft.normalized,
+      draft.type,
+      pgArray(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
+      pgArray(draft.emails),
+      draft.type,
+      pgArray(draft.phones),
+      draft.type,
+      draft.vatId,
+      draft.type,
       draft.normalized,
       pgArray(draft.emails),
       pgArray(draft.phones),
@@ -112,20 +135,24 @@ export async function findDuplicates(
       pgArray(draft.postalCodes),
       draft.type,
       pgArray([...excludeIds]),
-      draft.normalized,
-      pgArray(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
-      pgArray(draft.emails),
-      pgArray(draft.phones),
-      draft.vatId,
-      draft.vatId,
       pgArray(draft.emails),
       pgArray(draft.phones),
       draft.vatId,
       draft.normalized,
     ],
-    'all',
-    em.getTransactionContext(),
-  );
+  };
+}
+
+/** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
+export async function findDuplicates(
+  em: EntityManager,
+  draft: DuplicateDraft,
+  excludeIds: readonly string[] = [],
+): Promise<DuplicateCandidate[]> {
+  const statement = duplicateCandidatesStatement(draft, excludeIds);
+  const rows = await em
+    .getConnection()
+    .execute<CandidateRow[]>(statement.sql, statement.params, 'all', em.getTransactionContext());
   const mine = new Set(draft.phonetic);
   return rows
     .map((row) => {

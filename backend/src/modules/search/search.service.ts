@@ -1,7 +1,7 @@
 // Global search over the search documents: prefix and full text on folded words (ä = ae),
 // similar spelling (trigrams) and same sound (Kölner Phonetik), ranked, typed, highlighted.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray } from '../../records/search-index.ts';
+import { pgArray, type SqlStatement } from '../../records/search-index.ts';
 import { foldText, phoneticCodes } from '../contacts/matching.ts';
 
 export interface SearchHit {
@@ -57,13 +57,23 @@ export interface OwnedScope {
   ownerIds: readonly string[];
 }
 
-export async function search(
-  em: EntityManager,
-  options: { q: string; types?: readonly string[] | undefined; limit: number; owned?: readonly OwnedScope[] },
-): Promise<SearchHit[]> {
+export interface SearchOptions {
+  q: string;
+  types?: readonly string[] | undefined;
+  limit: number;
+  owned?: readonly OwnedScope[];
+}
+
+/** Words of a query, folded (ä = ae), at most eight: what is matched and highlighted. */
+const wordsOf = (q: string) => foldText(q).split(' ').filter(Boolean).slice(0, 8);
+
+/**
+ * The search statement: matches come from one tenant-led index each (words as prefixes,
+ * similar spelling, same sound); only they are ranked.
+ */
+export function searchStatement(options: SearchOptions): SqlStatement {
   const folded = foldText(options.q);
-  const words = folded.split(' ').filter(Boolean).slice(0, 8);
-  if (words.length === 0) return [];
+  const words = wordsOf(options.q);
   // Every word as a prefix: "muel schm" finds "Müller, Schmidt".
   const prefixQuery = words
     .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
@@ -71,36 +81,60 @@ export async function search(
     .join(' & ');
   const codes = phoneticCodes(options.q, 'person');
   const owned = options.owned ?? [];
-  const ownedSql = owned.map(() => 'and (record_type <> ? or owner_id = any(?::uuid[]))').join(' ');
+  const types = options.types?.length ? pgArray([...options.types]) : null;
+  const ofTypes = types ? 'and record_type = any(?::text[])' : '';
+  const ownedSql = owned.map(() => 'and (d.record_type <> ? or d.owner_id = any(?::uuid[]))').join(' ');
+  const prefix = prefixQuery || 'x';
+  return {
+    sql: `with hits as (
+         select record_type, record_id from search_document
+          where tenant_id = crm_current_tenant() ${ofTypes} and body @@ to_tsquery('simple', ?)
+         union
+         select record_type, record_id from search_document
+          where tenant_id = crm_current_tenant() ${ofTypes} and normalized % ?
+         ${
+           codes.length > 0
+             ? `union
+         select record_type, record_id from search_document
+          where tenant_id = crm_current_tenant() ${ofTypes} and phonetic @> ?::text[]`
+             : ''
+         })
+       select d.record_type, d.record_id, d.title, d.subtitle,
+              (case when d.body @@ to_tsquery('simple', ?) then 1.0 else 0 end)
+              + similarity(d.normalized, ?)
+              + (case when d.phonetic @> ?::text[] and cardinality(?::text[]) > 0 then 0.5 else 0 end)
+              + ts_rank(d.body, to_tsquery('simple', ?)) as score
+         from hits h
+         join search_document d on d.record_type = h.record_type and d.record_id = h.record_id
+        where d.tenant_id = crm_current_tenant() ${ownedSql}
+        order by score desc, d.title
+        limit ?`,
+    params: [
+      ...(types ? [types] : []),
+      prefix,
+      ...(types ? [types] : []),
+      folded,
+      ...(codes.length > 0 ? [...(types ? [types] : []), pgArray(codes)] : []),
+      prefix,
+      folded,
+      pgArray(codes),
+      pgArray(codes),
+      prefix,
+      ...owned.flatMap((scope) => [scope.type, pgArray([...scope.ownerIds])]),
+      options.limit,
+    ],
+  };
+}
+
+export async function search(em: EntityManager, options: SearchOptions): Promise<SearchHit[]> {
+  const words = wordsOf(options.q);
+  if (words.length === 0) return [];
+  const statement = searchStatement(options);
   const rows = await em
     .getConnection()
     .execute<{ record_type: string; record_id: string; title: string; subtitle: string | null; score: number }[]>(
-      `select record_type, record_id, title, subtitle,
-            (case when body @@ to_tsquery('simple', ?) then 1.0 else 0 end)
-            + similarity(normalized, ?)
-            + (case when phonetic @> ?::text[] and cardinality(?::text[]) > 0 then 0.5 else 0 end)
-            + ts_rank(body, to_tsquery('simple', ?)) as score
-       from search_document
-      where tenant_id = crm_current_tenant()
-        ${options.types?.length ? 'and record_type = any(?::text[])' : ''}
-        ${ownedSql}
-        and (body @@ to_tsquery('simple', ?) or normalized % ? or (cardinality(?::text[]) > 0 and phonetic @> ?::text[]))
-      order by score desc, title
-      limit ?`,
-      [
-        prefixQuery || 'x',
-        folded,
-        pgArray(codes),
-        pgArray(codes),
-        prefixQuery || 'x',
-        ...(options.types?.length ? [pgArray([...options.types])] : []),
-        ...owned.flatMap((scope) => [scope.type, pgArray([...scope.ownerIds])]),
-        prefixQuery || 'x',
-        folded,
-        pgArray(codes),
-        pgArray(codes),
-        options.limit,
-      ],
+      statement.sql,
+      statement.params,
       'all',
       em.getTransactionContext(),
     );
