@@ -3,6 +3,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { recordColumns } from '../../entity-columns.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { newId } from '../../ids.ts';
+import type { RecordRef } from '../../records/record-links.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import type { NoteFormat } from './note-body.ts';
 
@@ -28,5 +29,8 @@ export const NoteSchema = defineEntity({
     ...recordColumns(),
   },
 });
-export class Note extends NoteSchema.class {}
+export class Note extends NoteSchema.class {
+  /** The records the note is on (record_link rows): set by its loader, shown in its history. */
+  declare links?: RecordRef[];
+}
 NoteSchema.setClass(Note);
