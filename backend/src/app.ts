@@ -39,6 +39,7 @@ import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
+import { actAs } from './records/acting-user.ts';
 import { PostgresBlobStore } from './storage/blob-store.ts';
 
 export interface AppDeps {
@@ -101,8 +102,9 @@ export function createApp(config: Config, deps: AppDeps): App {
     if (readBody) await readBody();
     await inTenantTransaction(deps.orm.em as EntityManager, token.tenantId, async (em) => {
       ctx.state.em = em;
-      ctx.state.principal = await resolvePrincipal(em, token);
-      await run();
+      const principal = await resolvePrincipal(em, token);
+      ctx.state.principal = principal;
+      await actAs(principal.userId, run);
     });
   };
   const router = new Router();

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { type EmbeddedPostgres, migrate, ormOptions, startEmbeddedPostgres } from '@crm/db';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
-import { entities } from './entities.ts';
+import { auditPolicies, entities } from './entities.ts';
 import { tenantFilter } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
+import { AuditSubscriber } from './records/audit.ts';
 
 export interface Database {
   readonly orm: MikroORM;
@@ -18,9 +19,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The ORM options of the backend: its entities and the tenant filter. */
+/** The ORM options of the backend: its entities, the tenant filter and the audit subscriber. */
 export function backendOrmOptions(clientUrl: string, poolMax: number) {
-  return ormOptions({ clientUrl, entities, poolMax, filters: { [tenantFilter.name]: tenantFilter } });
+  return {
+    ...ormOptions({ clientUrl, entities, poolMax, filters: { [tenantFilter.name]: tenantFilter } }),
+    subscribers: [new AuditSubscriber(auditPolicies)],
+  };
 }
 
 export function embeddedDataDir(config: Pick<Config, 'dataDir'>): string {

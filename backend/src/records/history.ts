@@ -30,31 +30,51 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): { field: strin
     .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
 }
 
+/** A change of one record as history tells it; `update` becomes a row per changed field. */
+export interface HistoryChange {
+  type: string;
+  id: string;
+  action: HistoryAction;
+  before?: Snapshot | undefined;
+  after?: Snapshot | undefined;
+}
+
+/** A row of `history` for a change, the one shape every writer uses. */
+export interface HistoryRow {
+  id: string;
+  recordType: string;
+  recordId: string;
+  changeId: string;
+  action: HistoryAction;
+  field: string | null;
+  before: unknown;
+  after: unknown;
+  changedBy: string | null;
+}
+
+/** The history rows one change makes: a row per changed field for `update`, else one with the record. */
+export function historyRows(change: HistoryChange, changedBy: string | null): HistoryRow[] {
+  const base = { recordType: change.type, recordId: change.id, changeId: newId(), action: change.action, changedBy };
+  if (change.action === 'update') {
+    return diffSnapshots(change.before ?? {}, change.after ?? {}).map((field) => ({
+      ...base,
+      id: newId(),
+      field: field.field,
+      before: field.before,
+      after: field.after,
+    }));
+  }
+  return [{ ...base, id: newId(), field: null, before: change.before ?? null, after: change.after ?? null }];
+}
+
 /**
  * Stages history entries (flushed with the change itself). `update` writes a row per changed
  * field; the other actions one row with the record before and/or after.
+ * Modules on the persistence rule leave this to the audit subscriber (records/audit.ts).
  */
-export function recordHistory(
-  em: EntityManager,
-  principal: Principal,
-  entry: { type: string; id: string; action: HistoryAction; before?: Snapshot; after?: Snapshot },
-): void {
-  const changeId = newId();
-  const base = {
-    tenant: em.getReference(Tenant, principal.tenantId),
-    recordType: entry.type,
-    recordId: entry.id,
-    changeId,
-    action: entry.action,
-    changedBy: principal.userId ?? null,
-  };
-  if (entry.action === 'update') {
-    for (const change of diffSnapshots(entry.before ?? {}, entry.after ?? {})) {
-      em.create(HistoryEntry, { ...base, field: change.field, before: change.before, after: change.after });
-    }
-    return;
-  }
-  em.create(HistoryEntry, { ...base, field: null, before: entry.before ?? null, after: entry.after ?? null });
+export function recordHistory(em: EntityManager, principal: Principal, entry: HistoryChange): void {
+  const tenant = em.getReference(Tenant, principal.tenantId);
+  for (const row of historyRows(entry, principal.userId ?? null)) em.create(HistoryEntry, { ...row, tenant });
 }
 
 export interface HistoryItem {

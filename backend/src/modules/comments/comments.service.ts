@@ -6,14 +6,14 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
-import { newId } from '../../ids.ts';
 import { notify } from '../../notifications/outbox.ts';
+import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
+import { Comment } from './comment.entity.ts';
 
 export interface CommentView {
   id: string;
@@ -28,21 +28,6 @@ export interface CommentView {
   createdAt: string;
   updatedAt: string;
   editedAt: string | null;
-}
-
-interface CommentRow {
-  id: string;
-  record_type: string;
-  record_id: string;
-  body: string;
-  /** The mentioned users with their current names, in order of mention. */
-  mentioned: { id: string; name: string }[];
-  author_id: string | null;
-  author_name: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  edited_at: string | null;
 }
 
 const MENTION =
@@ -79,37 +64,58 @@ export function plainText(body: string): string {
   return body.replace(MENTION, (_token, name: string) => `@${name}`);
 }
 
-// Mentioned users' current names come with each row: a view costs one query however many mentions.
-const COMMENT_COLUMNS = `c.id, c.record_type, c.record_id, c.body, c.author_id, u.display_name as author_name,
-  c.version, c.created_at, c.updated_at, c.edited_at,
-  (select coalesce(json_agg(json_build_object('id', m.id, 'name', coalesce(mu.display_name, '')) order by m.n), '[]')
-     from unnest(c.mentions) with ordinality as m(id, n) left join app_user mu on mu.id = m.id) as mentioned`;
-const COMMENT_FROM = 'comment c left join app_user u on u.id = c.author_id';
+/** A comment with its author's name, as every read shows it. */
+const commentRows = (em: EntityManager) =>
+  db(em)
+    .selectFrom('comment as c')
+    .leftJoin('app_user as u', 'u.id', 'c.author_id')
+    .select([
+      'c.id',
+      'c.record_type',
+      'c.record_id',
+      'c.body',
+      'c.mentions',
+      'c.author_id',
+      'u.display_name as author_name',
+      'c.version',
+      'c.created_at',
+      'c.updated_at',
+      'c.edited_at',
+    ]);
+type CommentRow = Awaited<ReturnType<ReturnType<typeof commentRows>['executeTakeFirstOrThrow']>>;
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
-function view(row: CommentRow): CommentView {
-  const mentioned = typeof row.mentioned === 'string' ? JSON.parse(row.mentioned) : row.mentioned;
-  const names = new Map<string, string>(mentioned.map((user: { id: string; name: string }) => [user.id, user.name]));
-  return {
-    id: row.id,
-    record: { type: row.record_type, id: row.record_id },
-    body: row.body,
-    bodyHtml: bodyHtml(row.body, names),
-    mentions: [...names].map(([userId, displayName]) => ({ userId, displayName })),
-    author: row.author_id ? { id: row.author_id, displayName: row.author_name ?? '' } : null,
-    version: row.version,
-    createdAt: iso(row.created_at) as string,
-    updatedAt: iso(row.updated_at) as string,
-    editedAt: iso(row.edited_at),
-  };
+/** Views of comments; mentioned users' current names for all of them in one query. */
+async function views(em: EntityManager, rows: readonly CommentRow[]): Promise<CommentView[]> {
+  const mentioned = [...new Set(rows.flatMap((row) => row.mentions))];
+  const users =
+    mentioned.length === 0
+      ? []
+      : await db(em).selectFrom('app_user').select(['id', 'display_name']).where('id', 'in', mentioned).execute();
+  const nameOf = new Map(users.map((user) => [user.id, user.display_name]));
+  return rows.map((row) => {
+    const names = new Map<string, string>(row.mentions.map((id) => [id, nameOf.get(id) ?? '']));
+    return {
+      id: row.id,
+      record: { type: row.record_type, id: row.record_id },
+      body: row.body,
+      bodyHtml: bodyHtml(row.body, names),
+      mentions: [...names].map(([userId, displayName]) => ({ userId, displayName })),
+      author: row.author_id ? { id: row.author_id, displayName: row.author_name ?? '' } : null,
+      version: row.version,
+      createdAt: iso(row.created_at) as string,
+      updatedAt: iso(row.updated_at) as string,
+      editedAt: iso(row.edited_at),
+    };
+  });
 }
 
 async function getComment(em: EntityManager, id: string): Promise<CommentView> {
-  const rows = await sqlIn<CommentRow>(em, `select ${COMMENT_COLUMNS} from ${COMMENT_FROM} where c.id = ?`, [id]);
-  const [row] = rows;
+  const rows = await commentRows(em).where('c.id', '=', id).execute();
+  const [row] = await views(em, rows);
   if (!row) throw notFound(`There is no comment ${id} in your organisation.`);
-  return view(row);
+  return row;
 }
 
 /** 422 unless every mentioned user is an active user of the caller's organisation. */
@@ -124,9 +130,12 @@ async function requireMentionable(em: EntityManager, userIds: readonly string[])
     });
   }
   if (userIds.length === 0) return;
-  const rows = await sqlIn<{ id: string }>(em, 'select id from app_user where id = any(?::uuid[]) and active', [
-    pgArray([...userIds]),
-  ]);
+  const rows = await db(em)
+    .selectFrom('app_user')
+    .select('id')
+    .where('id', 'in', [...userIds])
+    .where('active', '=', true)
+    .execute();
   const known = new Set(rows.map((row) => row.id));
   const unknown = userIds.filter((id) => !known.has(id));
   if (unknown.length > 0) {
@@ -174,16 +183,18 @@ export async function listComments(
 ): Promise<{ items: CommentView[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 1) as [string] | undefined;
   const newest = options.order === 'newest';
-  const rows = await sqlIn<CommentRow>(
-    em,
-    `select ${COMMENT_COLUMNS} from ${COMMENT_FROM}
-      where c.tenant_id = crm_current_tenant() and c.record_type = ? and c.record_id = ?
-        ${after ? `and c.id ${newest ? '<' : '>'} ?::uuid` : ''}
-      order by c.created_at ${newest ? 'desc' : 'asc'}, c.id ${newest ? 'desc' : 'asc'} limit ?`,
-    [record.type, record.id, ...(after ?? []), options.limit + 1],
-  );
+  let query = commentRows(em)
+    .where('c.tenant_id', '=', (eb) => eb.fn('crm_current_tenant'))
+    .where('c.record_type', '=', record.type)
+    .where('c.record_id', '=', record.id);
+  if (after) query = query.where('c.id', newest ? '<' : '>', after[0]);
+  const rows = await query
+    .orderBy('c.created_at', newest ? 'desc' : 'asc')
+    .orderBy('c.id', newest ? 'desc' : 'asc')
+    .limit(options.limit + 1)
+    .execute();
   const hasMore = rows.length > options.limit;
-  const items = (hasMore ? rows.slice(0, options.limit) : rows).map(view);
+  const items = await views(em, hasMore ? rows.slice(0, options.limit) : rows);
   const last = items.at(-1);
   return { items, nextCursor: hasMore && last ? encodeCursor([last.id]) : null };
 }
@@ -196,13 +207,15 @@ export async function createComment(
 ): Promise<CommentView> {
   const mentions = mentionedUserIds(body);
   await requireMentionable(em, mentions);
-  const id = newId();
-  await sqlIn(
-    em,
-    `insert into comment (id, tenant_id, record_type, record_id, body, mentions, author_id)
-     values (?, crm_current_tenant(), ?, ?, ?, ?::uuid[], ?)`,
-    [id, record.type, record.id, body, pgArray(mentions), principal.userId],
-  );
+  const { id } = em.create(Comment, {
+    tenant: currentTenant(em),
+    recordType: record.type,
+    recordId: record.id,
+    body,
+    mentions,
+    authorId: principal.userId,
+  });
+  await em.flush();
   const comment = await getComment(em, id);
   await notifyMentions(em, principal, comment);
   return comment;
@@ -231,12 +244,9 @@ export async function updateComment(
     // Colleagues mentioned before stay mentionable even if they left meanwhile.
     mentions.filter((userId) => !current.mentions.some((mention) => mention.userId === userId)),
   );
-  await sqlIn(
-    em,
-    `update comment set body = ?, mentions = ?::uuid[], version = version + 1, updated_at = now(), edited_at = now()
-      where id = ?`,
-    [body, pgArray(mentions), id],
-  );
+  const entity = await em.findOneOrFail(Comment, id);
+  em.assign(entity, { body, mentions, editedAt: new Date() });
+  await em.flush();
   const comment = await getComment(em, id);
   await notifyMentions(em, principal, comment);
   return comment;
@@ -251,25 +261,29 @@ export async function deleteComment(
   const current = await getComment(em, id);
   requireAuthorOrAdmin(principal, current, 'delete');
   checkVersion(current, expectedVersion, 'The comment');
-  await sqlIn(em, 'delete from comment where id = ?', [id]);
+  em.remove(em.getReference(Comment, id));
+  await em.flush();
 }
 
 registerOverviewSection('comments', async (em, _principal, { type, id }) => {
-  const rows = await sqlIn<CommentRow & { total: number }>(
-    em,
-    `select ${COMMENT_COLUMNS}, count(*) over ()::int as total from ${COMMENT_FROM}
-      where c.tenant_id = crm_current_tenant() and c.record_type = ? and c.record_id = ?
-      order by c.created_at desc, c.id desc limit 3`,
-    [type, id],
-  );
-  return { count: rows[0]?.total ?? 0, newest: rows.map(view) };
+  const rows = await commentRows(em)
+    .select((eb) => eb.fn.countAll<number>().over().as('total'))
+    .where('c.tenant_id', '=', (eb) => eb.fn('crm_current_tenant'))
+    .where('c.record_type', '=', type)
+    .where('c.record_id', '=', id)
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(3)
+    .execute();
+  return { count: Number(rows[0]?.total ?? 0), newest: await views(em, rows) };
 });
 
 // A merged record's conversation continues on the survivor.
 registerMergeHook(async (em, merge) => {
-  await sqlIn(em, 'update comment set record_id = ? where record_type = ? and record_id = ?', [
-    merge.survivorId,
-    merge.type,
-    merge.mergedId,
-  ]);
+  await db(em)
+    .updateTable('comment')
+    .set({ record_id: merge.survivorId })
+    .where('record_type', '=', merge.type)
+    .where('record_id', '=', merge.mergedId)
+    .execute();
 });

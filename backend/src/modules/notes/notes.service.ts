@@ -1,12 +1,15 @@
 // Notes (T5): visit and call protocols on any record, with author and time. The body is sanitized
 // HTML or Markdown (see note-body.ts); every note is found by global search through its words.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
-import { newId } from '../../ids.ts';
-import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
+import { TRASH_FILTER } from '../../http/tenancy.ts';
+import { auditBaseline } from '../../records/audit.ts';
+import { currentTenant } from '../../records/current-tenant.ts';
+import { historyOf, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
 import {
   distinctLinks,
@@ -18,10 +21,12 @@ import {
 } from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import { activityVisibility } from '../activities/activities.service.ts';
 import { foldText } from '../contacts/matching.ts';
 import { registerSearchContext } from '../search/search.service.ts';
+import { noteAudit } from './note.audit.ts';
+import { Note } from './note.entity.ts';
 import { type NoteBodyInput, type NoteFormat, type RenderedNote, renderNoteBody } from './note-body.ts';
 
 export interface NoteView {
@@ -39,27 +44,29 @@ export interface NoteView {
   deletedAt: string | null;
 }
 
-interface NoteRow {
-  id: string;
-  format: NoteFormat;
-  source: string;
-  body_html: string;
-  body_text: string;
-  activity_id: string | null;
-  created_by: string | null;
-  author_name: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
-}
+/** A note with its author's name, as every read shows it. */
+const noteRows = (em: EntityManager) =>
+  db(em)
+    .selectFrom('note as n')
+    .leftJoin('app_user as u', 'u.id', 'n.created_by')
+    .select([
+      'n.id',
+      'n.format',
+      'n.source',
+      'n.body_html',
+      'n.body_text',
+      'n.activity_id',
+      'n.created_by',
+      'u.display_name as author_name',
+      'n.version',
+      'n.created_at',
+      'n.updated_at',
+      'n.updated_by',
+      'n.deleted_at',
+    ]);
+type NoteRow = Awaited<ReturnType<ReturnType<typeof noteRows>['executeTakeFirstOrThrow']>>;
 
-const NOTE_COLUMNS = `n.id, n.format, n.source, n.body_html, n.body_text, n.activity_id, n.created_by,
-  u.display_name as author_name, n.version, n.created_at, n.updated_at, n.updated_by, n.deleted_at`;
-const NOTE_FROM = 'note n left join app_user u on u.id = n.created_by';
-
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 function noteView(row: NoteRow, links: RecordRef[]): NoteView {
   return {
@@ -68,12 +75,12 @@ function noteView(row: NoteRow, links: RecordRef[]): NoteView {
     bodyHtml: row.body_html,
     bodyText: row.body_text,
     links,
-    activityId: row.activity_id,
+    activityId: row.activity_id ?? null,
     author: row.created_by ? { id: row.created_by, displayName: row.author_name ?? '' } : null,
     version: row.version,
     createdAt: iso(row.created_at) as string,
     updatedAt: iso(row.updated_at) as string,
-    updatedBy: row.updated_by,
+    updatedBy: row.updated_by ?? null,
     deletedAt: iso(row.deleted_at),
   };
 }
@@ -108,13 +115,26 @@ function noteDocument(id: string, text: string): SearchDocument {
 }
 
 async function findNote(em: EntityManager, id: string, options: { trashed: boolean }): Promise<NoteView | null> {
-  const [row] = await sqlIn<NoteRow>(
-    em,
-    `select ${NOTE_COLUMNS} from ${NOTE_FROM} where n.id = ? and n.deleted_at is ${options.trashed ? 'not null' : 'null'}`,
-    [id],
-  );
+  const row = await noteRows(em)
+    .where('n.id', '=', id)
+    .where('n.deleted_at', options.trashed ? 'is not' : 'is', null)
+    .executeTakeFirst();
   if (!row) return null;
   return noteView(row, (await linksOf(em, 'note', [id])).get(id) ?? []);
+}
+
+// record_link has no entity on this branch yet (it comes with the remaining entities); until
+// then this one fragment names it, its values bound as parameters.
+const linkedNoteIds = (type: string, id: string) =>
+  sql<string>`(select l.item_id from record_link l where l.tenant_id = crm_current_tenant()
+    and l.record_type = ${type} and l.record_id = ${id}::uuid and l.item_type = 'note')`;
+
+/** The note's entity with its links, as its history compares the next change with. */
+async function loadNote(em: EntityManager, view: NoteView): Promise<Note> {
+  const note = await em.findOneOrFail(Note, view.id, { filters: { [TRASH_FILTER]: false } });
+  note.links = view.links;
+  auditBaseline(noteAudit, note);
+  return note;
 }
 
 export async function getNote(em: EntityManager, id: string): Promise<NoteView> {
@@ -171,18 +191,23 @@ export async function createNote(
   requireSomeLink(links);
   await requireLinkable(em, links);
   if (input.activityId) await requireActivity(em, principal, input.activityId);
-  const id = newId();
   const by = principal.userId ?? null;
-  await sqlIn(
-    em,
-    `insert into note (id, tenant_id, format, source, body_html, body_text, activity_id, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?)`,
-    [id, rendered.format, rendered.source, rendered.html, rendered.text, input.activityId ?? null, by, by],
-  );
+  const created = em.create(Note, {
+    tenant: currentTenant(em),
+    format: rendered.format,
+    source: rendered.source,
+    bodyHtml: rendered.html,
+    bodyText: rendered.text,
+    activityId: input.activityId ?? null,
+    createdBy: by,
+    updatedBy: by,
+  });
+  created.links = links;
+  // The note's history tells (note.audit.ts).
+  await em.flush();
+  const id = created.id;
   await setLinks(em, { type: 'note', id }, links);
   const note = await getNote(em, id);
-  recordHistory(em, principal, { type: 'note', id, action: 'create', after: snapshot(note) });
-  await em.flush();
   await indexRecord(em, noteDocument(id, rendered.text));
   return note;
 }
@@ -212,25 +237,23 @@ export async function updateNote(
     activityId,
   });
   if (unchanged(before, after)) return current;
+  const note = await loadNote(em, current);
   if (rendered) {
-    await sqlIn(em, 'update note set format = ?, source = ?, body_html = ?, body_text = ? where id = ?', [
-      rendered.format,
-      rendered.source,
-      rendered.html,
-      rendered.text,
-      id,
-    ]);
+    em.assign(note, {
+      format: rendered.format,
+      source: rendered.source,
+      bodyHtml: rendered.html,
+      bodyText: rendered.text,
+    });
   }
-  await sqlIn(
-    em,
-    'update note set activity_id = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [activityId, principal.userId ?? null, id],
-  );
+  note.activityId = activityId;
+  note.links = links;
+  // A change of links alone is a new version of the note too.
+  note.updatedAt = new Date();
+  await em.flush();
   if (!unchanged({ links: sortedLinks(current.links) }, { links: sortedLinks(links) })) {
     await setLinks(em, { type: 'note', id }, links);
   }
-  recordHistory(em, principal, { type: 'note', id, action: 'update', before, after });
-  await em.flush();
   if (rendered) await indexRecord(em, noteDocument(id, rendered.text));
   return getNote(em, id);
 }
@@ -244,11 +267,8 @@ export async function trashNote(
   const current = await getNote(em, id);
   requireAuthorOrAdmin(principal, current, 'delete');
   checkVersion(current, expectedVersion, 'The note');
-  await sqlIn(em, 'update note set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
-    principal.userId ?? null,
-    id,
-  ]);
-  recordHistory(em, principal, { type: 'note', id, action: 'delete', before: snapshot(current) });
+  const note = await loadNote(em, current);
+  note.deletedAt = new Date();
   await em.flush();
   await unindexRecord(em, 'note', id);
 }
@@ -257,12 +277,8 @@ export async function restoreNote(em: EntityManager, principal: Principal, id: s
   const trashed = await findNote(em, id, { trashed: true });
   if (!trashed) throw notFound(`There is no note ${id} in the trash.`);
   requireAuthorOrAdmin(principal, trashed, 'restore');
-  await sqlIn(
-    em,
-    'update note set deleted_at = null, deleted_by = null, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [principal.userId ?? null, id],
-  );
-  recordHistory(em, principal, { type: 'note', id, action: 'restore', after: snapshot(trashed) });
+  const note = await loadNote(em, trashed);
+  note.deletedAt = null;
   await em.flush();
   await indexRecord(em, noteDocument(id, trashed.bodyText));
   return getNote(em, id);
@@ -275,14 +291,12 @@ export async function notesOf(
   options: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: NoteView[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 1) as [string] | undefined;
-  const rows = await sqlIn<NoteRow>(
-    em,
-    `select ${NOTE_COLUMNS} from record_link l join ${NOTE_FROM} on n.id = l.item_id
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'note'
-        and n.deleted_at is null ${after ? 'and n.id < ?::uuid' : ''}
-      order by n.id desc limit ?`,
-    [record.type, record.id, ...(after ?? []), options.limit + 1],
-  );
+  let query = noteRows(em).where('n.id', 'in', linkedNoteIds(record.type, record.id)).where('n.deleted_at', 'is', null);
+  if (after) query = query.where('n.id', '<', after[0]);
+  const rows = await query
+    .orderBy('n.id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const links = await linksOf(
@@ -300,7 +314,7 @@ export async function noteHistory(
   id: string,
   options: { limit: number; cursor?: string | undefined },
 ) {
-  const found = await sqlIn(em, 'select 1 from note where id = ?', [id]);
+  const found = await db(em).selectFrom('note').select('id').where('id', '=', id).execute();
   if (found.length === 0) throw notFound(`There is no note ${id} in your organisation.`);
   const before = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const items = await historyOf(em, 'note', id, { limit: options.limit + 1, before });
@@ -336,22 +350,20 @@ export interface NoteSummary {
 }
 
 registerOverviewSection('notes', async (em, _principal, { type, id }) => {
-  const rows = await sqlIn<NoteRow & { total: number }>(
-    em,
-    `select ${NOTE_COLUMNS}, count(*) over ()::int as total
-       from record_link l join ${NOTE_FROM} on n.id = l.item_id
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'note'
-        and n.deleted_at is null
-      order by n.id desc limit 3`,
-    [type, id],
-  );
+  const rows = await noteRows(em)
+    .select((eb) => eb.fn.countAll<number>().over().as('total'))
+    .where('n.id', 'in', linkedNoteIds(type, id))
+    .where('n.deleted_at', 'is', null)
+    .orderBy('n.id', 'desc')
+    .limit(3)
+    .execute();
   const newest: NoteSummary[] = rows.map((row) => ({
     id: row.id,
     excerpt: excerptOf(row.body_text, 300),
     format: row.format,
-    activityId: row.activity_id,
+    activityId: row.activity_id ?? null,
     author: row.created_by ? { id: row.created_by, displayName: row.author_name ?? '' } : null,
     createdAt: iso(row.created_at) as string,
   }));
-  return { count: rows[0]?.total ?? 0, newest };
+  return { count: Number(rows[0]?.total ?? 0), newest };
 });

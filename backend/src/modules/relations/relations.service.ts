@@ -1,16 +1,19 @@
 // Typed relations between any two records (C4): "Geschäftsführer von" one way, "hat Geschäftsführer"
 // the other. Types are the tenant's to edit; both records' history tells.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
-import { recordHistory } from '../../records/history.ts';
+import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
+import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
+import { Relation, RelationType } from './relation.entity.ts';
 
 export const DEFAULT_RELATION_TYPES: [name: string, reverse: string][] = [
   ['Geschäftsführer von', 'hat Geschäftsführer'],
@@ -40,41 +43,64 @@ export interface RelationView {
   createdAt: string;
 }
 
-interface TypeRow {
-  id: string;
-  name: string;
-  reverse_name: string;
-  active: boolean;
-  version: number;
-}
-
-const typeView = (row: TypeRow): RelationTypeView => ({
-  id: row.id,
-  name: row.name,
-  reverseName: row.reverse_name,
-  active: row.active,
-  version: row.version,
+const typeView = (type: RelationType): RelationTypeView => ({
+  id: type.id,
+  name: type.name,
+  reverseName: type.reverseName,
+  active: type.active,
+  version: type.version,
 });
 
 registerTenantSetupStep(async (em) => {
-  for (const [name, reverse] of DEFAULT_RELATION_TYPES) {
-    await sqlIn(
-      em,
-      `insert into relation_type (id, tenant_id, name, reverse_name) values (?, crm_current_tenant(), ?, ?)
-       on conflict do nothing`,
-      [newId(), name, reverse],
-    );
-  }
+  const now = new Date();
+  // One idempotent statement: a tenant set up twice (consent, then first sign-in) keeps one set.
+  await db(em)
+    .insertInto('relation_type')
+    .values(
+      DEFAULT_RELATION_TYPES.map(([name, reverse]) => ({
+        id: newId(),
+        tenant_id: sql<string>`crm_current_tenant()`,
+        name,
+        reverse_name: reverse,
+        active: true,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
 });
 
 export async function listRelationTypes(em: EntityManager): Promise<RelationTypeView[]> {
-  return (await sqlIn<TypeRow>(em, 'select * from relation_type order by lower(name)')).map(typeView);
+  const rows = await db(em)
+    .selectFrom('relation_type')
+    .select(['id', 'name', 'reverse_name', 'active', 'version'])
+    .orderBy((eb) => eb.fn('lower', ['name']))
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    reverseName: row.reverse_name,
+    active: row.active,
+    version: row.version,
+  }));
 }
 
-async function getType(em: EntityManager, id: string): Promise<RelationTypeView> {
-  const [row] = await sqlIn<TypeRow>(em, 'select * from relation_type where id = ?', [id]);
+async function loadType(em: EntityManager, id: string): Promise<RelationType> {
+  const row = await em.findOne(RelationType, id);
   if (!row) throw notFound(`There is no relation type ${id} in your organisation.`);
-  return typeView(row);
+  return row;
+}
+
+async function nameClash(em: EntityManager, name: string, exceptId?: string): Promise<boolean> {
+  const clash = await db(em)
+    .selectFrom('relation_type')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .where('id', '<>', exceptId ?? '00000000-0000-0000-0000-000000000000')
+    .executeTakeFirst();
+  return clash !== undefined;
 }
 
 function nameTaken(name: string): AppError {
@@ -91,15 +117,10 @@ export async function createRelationType(
   em: EntityManager,
   input: { name: string; reverseName: string },
 ): Promise<RelationTypeView> {
-  const clash = await sqlIn(em, 'select 1 from relation_type where lower(name) = lower(?)', [input.name]);
-  if (clash.length > 0) throw nameTaken(input.name);
-  const id = newId();
-  await sqlIn(
-    em,
-    'insert into relation_type (id, tenant_id, name, reverse_name) values (?, crm_current_tenant(), ?, ?)',
-    [id, input.name, input.reverseName],
-  );
-  return getType(em, id);
+  if (await nameClash(em, input.name)) throw nameTaken(input.name);
+  const type = em.create(RelationType, { tenant: currentTenant(em), name: input.name, reverseName: input.reverseName });
+  await em.flush();
+  return typeView(type);
 }
 
 export async function updateRelationType(
@@ -108,69 +129,76 @@ export async function updateRelationType(
   change: { name?: string | undefined; reverseName?: string | undefined; active?: boolean | undefined },
   expectedVersion: number | undefined,
 ): Promise<RelationTypeView> {
-  const type = await getType(em, id);
+  const type = await loadType(em, id);
   checkVersion(type, expectedVersion, `Relation type ${type.name}`);
   if (change.name && change.name.toLowerCase() !== type.name.toLowerCase()) {
-    const clash = await sqlIn(em, 'select 1 from relation_type where lower(name) = lower(?) and id <> ?', [
-      change.name,
-      id,
-    ]);
-    if (clash.length > 0) throw nameTaken(change.name);
+    if (await nameClash(em, change.name, id)) throw nameTaken(change.name);
   }
-  await sqlIn(
-    em,
-    `update relation_type set name = ?, reverse_name = ?, active = ?, version = version + 1, updated_at = now() where id = ?`,
-    [change.name ?? type.name, change.reverseName ?? type.reverseName, change.active ?? type.active, id],
-  );
-  return getType(em, id);
+  em.assign(type, {
+    name: change.name ?? type.name,
+    reverseName: change.reverseName ?? type.reverseName,
+    active: change.active ?? type.active,
+  });
+  // Every accepted change is a new version, even one that changes nothing.
+  type.updatedAt = new Date();
+  await em.flush();
+  return typeView(type);
 }
-
-const TITLE_SQL = `case r.other_type
-    when 'person' then (select concat_ws(' ', p.title, p.first_name, p.last_name) from person p where p.id = r.other_id and p.deleted_at is null)
-    when 'organization' then (select o.name from organization o where o.id = r.other_id and o.deleted_at is null)
-    when 'business_contact' then (select concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')'
-                                    from business_contact bc join person p on p.id = bc.person_id
-                                    join organization o on o.id = bc.organization_id
-                                   where bc.id = r.other_id and bc.deleted_at is null)
-  end`;
 
 /** Relations of a record, both directions, labelled from its side; related records in the trash are left out. */
 export async function relationsOf(em: EntityManager, type: RecordType, id: string): Promise<RelationView[]> {
-  const rows = await sqlIn<{
-    id: string;
-    type_id: string;
-    label: string;
-    direction: 'outgoing' | 'incoming';
-    other_type: RecordType;
-    other_id: string;
-    title: string | null;
-    note: string | null;
-    created_at: string;
-  }>(
+  const outgoing = db(em)
+    .selectFrom('relation as rel')
+    .innerJoin('relation_type as t', 't.id', 'rel.type_id')
+    .select([
+      'rel.id',
+      'rel.type_id',
+      't.name as label',
+      sql.lit<'outgoing' | 'incoming'>('outgoing').as('direction'),
+      'rel.to_type as other_type',
+      'rel.to_id as other_id',
+      'rel.note',
+      'rel.created_at',
+    ])
+    .where('rel.tenant_id', '=', (eb) => eb.fn('crm_current_tenant'))
+    .where('rel.from_type', '=', type)
+    .where('rel.from_id', '=', id);
+  const incoming = db(em)
+    .selectFrom('relation as rel')
+    .innerJoin('relation_type as t', 't.id', 'rel.type_id')
+    .select([
+      'rel.id',
+      'rel.type_id',
+      't.reverse_name as label',
+      sql.lit<'outgoing' | 'incoming'>('incoming').as('direction'),
+      'rel.from_type as other_type',
+      'rel.from_id as other_id',
+      'rel.note',
+      'rel.created_at',
+    ])
+    .where('rel.tenant_id', '=', (eb) => eb.fn('crm_current_tenant'))
+    .where('rel.to_type', '=', type)
+    .where('rel.to_id', '=', id);
+  const rows = await outgoing.unionAll(incoming).orderBy('label').orderBy('created_at').execute();
+  const titles = await recordTitles(
     em,
-    `select r.*, ${TITLE_SQL} as title from (
-       select rel.id, rel.type_id, t.name as label, 'outgoing' as direction, rel.to_type as other_type, rel.to_id as other_id,
-              rel.note, rel.created_at
-         from relation rel join relation_type t on t.id = rel.type_id
-        where rel.tenant_id = crm_current_tenant() and rel.from_type = ? and rel.from_id = ?
-       union all
-       select rel.id, rel.type_id, t.reverse_name, 'incoming', rel.from_type, rel.from_id, rel.note, rel.created_at
-         from relation rel join relation_type t on t.id = rel.type_id
-        where rel.tenant_id = crm_current_tenant() and rel.to_type = ? and rel.to_id = ?
-     ) r order by r.label, r.created_at`,
-    [type, id, type, id],
+    rows.map((row) => ({ type: row.other_type, id: row.other_id })),
   );
-  return rows
-    .filter((row) => row.title !== null)
-    .map((row) => ({
-      id: row.id,
-      typeId: row.type_id,
-      label: row.label,
-      direction: row.direction,
-      other: { type: row.other_type, id: row.other_id, title: row.title as string },
-      note: row.note,
-      createdAt: new Date(row.created_at).toISOString(),
-    }));
+  return rows.flatMap((row) => {
+    const title = titles.get(refKey({ type: row.other_type, id: row.other_id }));
+    if (title === undefined) return [];
+    return [
+      {
+        id: row.id,
+        typeId: row.type_id,
+        label: row.label,
+        direction: row.direction,
+        other: { type: row.other_type, id: row.other_id, title },
+        note: row.note ?? null,
+        createdAt: new Date(row.created_at).toISOString(),
+      },
+    ];
+  });
 }
 
 export async function createRelation(
@@ -183,7 +211,7 @@ export async function createRelation(
     note?: string | null | undefined;
   },
 ): Promise<RelationView> {
-  const [type] = await sqlIn<TypeRow>(em, 'select * from relation_type where id = ? and active', [input.typeId]);
+  const type = await em.findOne(RelationType, { id: input.typeId, active: true });
   if (!type) {
     throw new AppError({
       status: 422,
@@ -218,23 +246,14 @@ export async function createRelation(
       });
     }
   }
-  const id = newId();
-  const inserted = await sqlIn(
-    em,
-    `insert into relation (id, tenant_id, type_id, from_type, from_id, to_type, to_id, note, created_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
-    [
-      id,
-      input.typeId,
-      input.from.type,
-      input.from.id,
-      input.to.type,
-      input.to.id,
-      input.note ?? null,
-      principal.userId ?? null,
-    ],
-  );
-  if (inserted.length === 0) {
+  const exists = await em.findOne(Relation, {
+    type,
+    fromType: input.from.type,
+    fromId: input.from.id,
+    toType: input.to.type,
+    toId: input.to.id,
+  });
+  if (exists) {
     throw new AppError({
       status: 409,
       code: 'duplicate_relation',
@@ -242,46 +261,26 @@ export async function createRelation(
       detail: `These two records are already related as "${type.name}".`,
     });
   }
-  const after = { relation: type.name, to: input.to };
-  recordHistory(em, principal, {
-    type: input.from.type,
-    id: input.from.id,
-    action: 'update',
-    before: { relations: null },
-    after: { relations: after },
+  const relation = em.create(Relation, {
+    tenant: currentTenant(em),
+    type,
+    fromType: input.from.type,
+    fromId: input.from.id,
+    toType: input.to.type,
+    toId: input.to.id,
+    note: input.note ?? null,
   });
-  recordHistory(em, principal, {
-    type: input.to.type,
-    id: input.to.id,
-    action: 'update',
-    before: { relations: null },
-    after: { relations: { relation: type.reverse_name, to: input.from } },
-  });
+  // Both records' history tells (relation.audit.ts).
   await em.flush();
-  const created = (await relationsOf(em, input.from.type, input.from.id)).find((relation) => relation.id === id);
+  const created = (await relationsOf(em, input.from.type, input.from.id)).find((item) => item.id === relation.id);
   return created as RelationView;
 }
 
-export async function deleteRelation(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  const [row] = await sqlIn<{
-    from_type: RecordType;
-    from_id: string;
-    to_type: RecordType;
-    to_id: string;
-    name: string;
-  }>(
-    em,
-    'delete from relation r using relation_type t where t.id = r.type_id and r.id = ? returning r.from_type, r.from_id, r.to_type, r.to_id, t.name',
-    [id],
-  );
+export async function deleteRelation(em: EntityManager, _principal: Principal, id: string): Promise<void> {
+  const row = await em.findOne(Relation, id);
   if (!row) throw notFound(`There is no relation ${id} in your organisation.`);
-  recordHistory(em, principal, {
-    type: row.from_type,
-    id: row.from_id,
-    action: 'update',
-    before: { relations: { relation: row.name, to: { type: row.to_type, id: row.to_id } } },
-    after: { relations: null },
-  });
+  // The from-record's history tells (relation.audit.ts).
+  em.remove(row);
   await em.flush();
 }
 
@@ -291,14 +290,35 @@ registerOverviewSection('relations', (em, _principal, { type, id }) => relations
 registerMergeHook(async (em, merge) => {
   for (const end of ['from', 'to'] as const) {
     const other = end === 'from' ? 'to' : 'from';
-    await sqlIn(
-      em,
-      `update relation r set ${end}_id = ? where ${end}_type = ? and ${end}_id = ?
-          and not (${other}_type = ${end}_type and ${other}_id = ?)
-          and not exists (select 1 from relation x where x.type_id = r.type_id and x.${end}_type = r.${end}_type
-                            and x.${end}_id = ? and x.${other}_type = r.${other}_type and x.${other}_id = r.${other}_id)`,
-      [merge.survivorId, merge.type, merge.mergedId, merge.survivorId, merge.survivorId],
-    );
-    await sqlIn(em, `delete from relation where ${end}_type = ? and ${end}_id = ?`, [merge.type, merge.mergedId]);
+    await db(em)
+      .updateTable('relation as r')
+      .set(end === 'from' ? { from_id: merge.survivorId } : { to_id: merge.survivorId })
+      .where(`r.${end}_type`, '=', merge.type)
+      .where(`r.${end}_id`, '=', merge.mergedId)
+      .where((eb) =>
+        eb.not(
+          eb.and([eb(`r.${other}_type`, '=', eb.ref(`r.${end}_type`)), eb(`r.${other}_id`, '=', merge.survivorId)]),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('relation as x')
+              .select('x.id')
+              .whereRef('x.type_id', '=', 'r.type_id')
+              .whereRef(`x.${end}_type`, '=', `r.${end}_type`)
+              .where(`x.${end}_id`, '=', merge.survivorId)
+              .whereRef(`x.${other}_type`, '=', `r.${other}_type`)
+              .whereRef(`x.${other}_id`, '=', `r.${other}_id`),
+          ),
+        ),
+      )
+      .execute();
+    await db(em)
+      .deleteFrom('relation')
+      .where(`${end}_type`, '=', merge.type)
+      .where(`${end}_id`, '=', merge.mergedId)
+      .execute();
   }
 });

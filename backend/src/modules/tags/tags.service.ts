@@ -3,12 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
-import { newId } from '../../ids.ts';
-import { recordHistory } from '../../records/history.ts';
+import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
+import { RecordTag, Tag } from './tag.entity.ts';
 
 export interface TagView {
   id: string;
@@ -21,20 +20,12 @@ export interface TagDetail extends TagView {
   usage: number;
 }
 
-interface TagRow {
-  id: string;
-  name: string;
-  color: string;
-  version: number;
-  usage: number;
-}
-
-const toDetail = (row: TagRow): TagDetail => ({
-  id: row.id,
-  name: row.name,
-  color: row.color,
-  version: row.version,
-  usage: Number(row.usage),
+const toDetail = (tag: Pick<Tag, 'id' | 'name' | 'color' | 'version'>, usage: number | string | bigint): TagDetail => ({
+  id: tag.id,
+  name: tag.name,
+  color: tag.color,
+  version: tag.version,
+  usage: Number(usage),
 });
 
 function duplicateName(name: string): AppError {
@@ -48,32 +39,44 @@ function duplicateName(name: string): AppError {
 }
 
 export async function listTags(em: EntityManager): Promise<TagDetail[]> {
-  const rows = await sqlIn<TagRow>(
-    em,
-    `select t.id, t.name, t.color, t.version, count(rt.tag_id)::int as usage
-       from tag t left join record_tag rt on rt.tag_id = t.id
-      group by t.id order by lower(t.name)`,
-  );
-  return rows.map(toDetail);
+  const rows = await db(em)
+    .selectFrom('tag as t')
+    .leftJoin('record_tag as rt', 'rt.tag_id', 't.id')
+    .select(['t.id', 't.name', 't.color', 't.version', (eb) => eb.fn.count('rt.tag_id').as('usage')])
+    .groupBy('t.id')
+    .orderBy((eb) => eb.fn('lower', ['t.name']))
+    .execute();
+  return rows.map((row) => toDetail(row, row.usage));
+}
+
+async function usageOf(em: EntityManager, tagId: string): Promise<number> {
+  const { usage } = await db(em)
+    .selectFrom('record_tag')
+    .select((eb) => eb.fn.countAll().as('usage'))
+    .where('tag_id', '=', tagId)
+    .executeTakeFirstOrThrow();
+  return Number(usage);
+}
+
+async function loadTag(em: EntityManager, id: string): Promise<Tag> {
+  const row = await em.findOne(Tag, id);
+  if (!row) throw notFound(`There is no tag ${id} in your organisation.`);
+  return row;
 }
 
 export async function getTag(em: EntityManager, id: string): Promise<TagDetail> {
-  const [row] = await sqlIn<TagRow>(
-    em,
-    `select t.id, t.name, t.color, t.version, (select count(*)::int from record_tag rt where rt.tag_id = t.id) as usage
-       from tag t where t.id = ?`,
-    [id],
-  );
-  if (!row) throw notFound(`There is no tag ${id} in your organisation.`);
-  return toDetail(row);
+  const tag = await loadTag(em, id);
+  return toDetail(tag, await usageOf(em, id));
 }
 
 async function nameTaken(em: EntityManager, name: string, exceptId?: string): Promise<boolean> {
-  const rows = await sqlIn(em, 'select 1 from tag where lower(name) = lower(?) and id <> ?', [
-    name,
-    exceptId ?? '00000000-0000-0000-0000-000000000000',
-  ]);
-  return rows.length > 0;
+  const clash = await db(em)
+    .selectFrom('tag')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .where('id', '<>', exceptId ?? '00000000-0000-0000-0000-000000000000')
+    .executeTakeFirst();
+  return clash !== undefined;
 }
 
 export async function createTag(
@@ -81,13 +84,13 @@ export async function createTag(
   input: { name: string; color?: string | undefined },
 ): Promise<TagDetail> {
   if (await nameTaken(em, input.name)) throw duplicateName(input.name);
-  const id = newId();
-  await sqlIn(em, 'insert into tag (id, tenant_id, name, color) values (?, crm_current_tenant(), ?, ?)', [
-    id,
-    input.name,
-    input.color ?? '#6264a7',
-  ]);
-  return getTag(em, id);
+  const tag = em.create(Tag, {
+    tenant: currentTenant(em),
+    name: input.name,
+    ...(input.color ? { color: input.color } : {}),
+  });
+  await em.flush();
+  return toDetail(tag, 0);
 }
 
 export async function updateTag(
@@ -96,7 +99,7 @@ export async function updateTag(
   change: { name?: string | undefined; color?: string | undefined },
   expectedVersion: number | undefined,
 ): Promise<TagDetail> {
-  const tag = await getTag(em, id);
+  const tag = await loadTag(em, id);
   checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
   if (
     change.name !== undefined &&
@@ -105,18 +108,18 @@ export async function updateTag(
   ) {
     throw duplicateName(change.name);
   }
-  await sqlIn(
-    em,
-    'update tag set name = coalesce(?, name), color = coalesce(?, color), version = version + 1, updated_at = now() where id = ?',
-    [change.name ?? null, change.color ?? null, id],
-  );
+  em.assign(tag, { name: change.name ?? tag.name, color: change.color ?? tag.color });
+  // A change that changes nothing still counts as one, as it always has.
+  tag.updatedAt = new Date();
+  await em.flush();
   return getTag(em, id);
 }
 
 export async function deleteTag(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
-  const tag = await getTag(em, id);
+  const tag = await loadTag(em, id);
   checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
-  await sqlIn(em, 'delete from tag where id = ?', [id]);
+  em.remove(tag);
+  await em.flush();
 }
 
 /** Tags of many records in one query, by record id. */
@@ -127,13 +130,15 @@ export async function tagsOf(
 ): Promise<Map<string, TagView[]>> {
   const result = new Map<string, TagView[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return result;
-  const rows = await sqlIn<{ record_id: string; id: string; name: string; color: string }>(
-    em,
-    `select rt.record_id, t.id, t.name, t.color from record_tag rt join tag t on t.id = rt.tag_id
-      where rt.tenant_id = crm_current_tenant() and rt.record_type = ? and rt.record_id = any(?::uuid[])
-      order by lower(t.name)`,
-    [type, pgArray([...ids])],
-  );
+  const rows = await db(em)
+    .selectFrom('record_tag as rt')
+    .innerJoin('tag as t', 't.id', 'rt.tag_id')
+    .select(['rt.record_id', 't.id', 't.name', 't.color'])
+    .where('rt.tenant_id', '=', (eb) => eb.fn('crm_current_tenant'))
+    .where('rt.record_type', '=', type)
+    .where('rt.record_id', 'in', [...ids])
+    .orderBy((eb) => eb.fn('lower', ['t.name']))
+    .execute();
   for (const row of rows) result.get(row.record_id)?.push({ id: row.id, name: row.name, color: row.color });
   return result;
 }
@@ -147,29 +152,19 @@ async function setTagged(
   tagged: boolean,
 ): Promise<void> {
   await requireRecord(em, type, recordId, principal);
-  await getTag(em, tagId);
-  const before = (await tagsOf(em, type, [recordId])).get(recordId)?.map((tag) => tag.name) ?? [];
-  const changed = tagged
-    ? await sqlIn(
-        em,
-        `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_by)
-         values (crm_current_tenant(), ?, ?, ?, ?) on conflict do nothing returning tag_id`,
-        [tagId, type, recordId, principal.userId ?? null],
-      )
-    : await sqlIn(
-        em,
-        'delete from record_tag where tag_id = ? and record_type = ? and record_id = ? returning tag_id',
-        [tagId, type, recordId],
-      );
-  if (changed.length === 0) return;
-  const after = (await tagsOf(em, type, [recordId])).get(recordId)?.map((tag) => tag.name) ?? [];
-  recordHistory(em, principal, {
-    type,
-    id: recordId,
-    action: 'update',
-    before: { tags: before },
-    after: { tags: after },
-  });
+  const tag = await loadTag(em, tagId);
+  const existing = await em.findOne(RecordTag, { tag, recordType: type, recordId });
+  if (tagged === (existing !== null)) return;
+  if (existing) em.remove(existing);
+  else
+    em.create(RecordTag, {
+      tenant: currentTenant(em),
+      tag,
+      recordType: type,
+      recordId,
+      taggedBy: principal.userId ?? null,
+    });
+  // The tagged record's history tells (tag.audit.ts).
   await em.flush();
 }
 
@@ -186,12 +181,28 @@ export const untagRecord = (
 
 // The survivor of a merge carries the tags of both.
 registerMergeHook(async (em, merge) => {
-  await sqlIn(
-    em,
-    `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_at, tagged_by)
-     select tenant_id, tag_id, record_type, ?, tagged_at, tagged_by from record_tag
-      where record_type = ? and record_id = ? on conflict do nothing`,
-    [merge.survivorId, merge.type, merge.mergedId],
-  );
-  await sqlIn(em, 'delete from record_tag where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
+  await db(em)
+    .insertInto('record_tag')
+    .columns(['tenant_id', 'tag_id', 'record_type', 'record_id', 'tagged_at', 'tagged_by'])
+    .expression((eb) =>
+      eb
+        .selectFrom('record_tag')
+        .select((inner) => [
+          'tenant_id',
+          'tag_id',
+          'record_type',
+          inner.cast<string>(inner.val(merge.survivorId), 'uuid').as('record_id'),
+          'tagged_at',
+          'tagged_by',
+        ])
+        .where('record_type', '=', merge.type)
+        .where('record_id', '=', merge.mergedId),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
+  await db(em)
+    .deleteFrom('record_tag')
+    .where('record_type', '=', merge.type)
+    .where('record_id', '=', merge.mergedId)
+    .execute();
 });
