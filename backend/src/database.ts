@@ -4,7 +4,7 @@ import { type EmbeddedPostgres, migrate, ormOptions, startEmbeddedPostgres } fro
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { entities } from './entities.ts';
-import { tenantFilter } from './http/tenancy.ts';
+import { currentTenantRoutine, tenantFilter } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 
 export interface Database {
@@ -20,7 +20,13 @@ export interface Database {
 
 /** The ORM options of the backend: its entities and the tenant filter. */
 export function backendOrmOptions(clientUrl: string, poolMax: number) {
-  return ormOptions({ clientUrl, entities, poolMax, filters: { [tenantFilter.name]: tenantFilter } });
+  return ormOptions({
+    clientUrl,
+    entities,
+    routines: [currentTenantRoutine],
+    poolMax,
+    filters: { [tenantFilter.name]: tenantFilter },
+  });
 }
 
 export function embeddedDataDir(config: Pick<Config, 'dataDir'>): string {
