@@ -4,7 +4,7 @@ import { type EmbeddedPostgres, migrate, ormOptions, startEmbeddedPostgres } fro
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config.ts';
 import { auditPolicies, entities } from './entities.ts';
-import { tenantFilter } from './http/tenancy.ts';
+import { currentTenantRoutine, tenantFilter } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { AuditSubscriber } from './records/audit.ts';
 
@@ -22,7 +22,13 @@ export interface Database {
 /** The ORM options of the backend: its entities, the tenant filter and the audit subscriber. */
 export function backendOrmOptions(clientUrl: string, poolMax: number) {
   return {
-    ...ormOptions({ clientUrl, entities, poolMax, filters: { [tenantFilter.name]: tenantFilter } }),
+    ...ormOptions({
+      clientUrl,
+      entities,
+      routines: [currentTenantRoutine],
+      poolMax,
+      filters: { [tenantFilter.name]: tenantFilter },
+    }),
     subscribers: [new AuditSubscriber(auditPolicies)],
   };
 }

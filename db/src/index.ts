@@ -6,4 +6,5 @@ export {
   startEmbeddedPostgres,
 } from './embedded.ts';
 export { migrate, pendingMigrations } from './migrate.ts';
+export { PostgresNamingStrategy } from './naming-strategy.ts';
 export { type OrmOptionsInput, ormOptions } from './orm-options.ts';

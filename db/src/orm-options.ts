@@ -1,13 +1,16 @@
 // The one MikroORM configuration, for the embedded database and a real server alike.
-import type { EntitySchema, FilterDef, Options } from '@mikro-orm/core';
+import type { EntitySchema, FilterDef, Options, Routine } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { migrationsList } from '../migrations/index.ts';
+import { PostgresNamingStrategy } from './naming-strategy.ts';
 
 export interface OrmOptionsInput {
   clientUrl: string;
   // biome-ignore lint/suspicious/noExplicitAny: entity schemas of any shape are registered here
   entities: EntitySchema<any, any>[];
+  /** Database functions the entities rely on (policies, defaults), so the schema generator knows them. */
+  routines?: Routine[];
   /** Upper bound of pooled connections; never above what the server accepts. */
   poolMax: number;
   /** How long a connection attempt may take before the query fails. */
@@ -22,6 +25,8 @@ export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDr
     driver: PostgreSqlDriver,
     clientUrl: input.clientUrl,
     entities: input.entities,
+    routines: input.routines ?? [],
+    namingStrategy: PostgresNamingStrategy,
     filters: input.filters ?? {},
     extensions: [Migrator],
     migrations: {

@@ -1,12 +1,22 @@
 // Tenant isolation, twice: a MikroORM filter on every query, and PostgreSQL row-level security
 // through the role and setting of the request's transaction. A forgotten filter still returns
 // nothing from another tenant.
-import type { FilterDef } from '@mikro-orm/core';
+import { type FilterDef, Routine } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export const APP_ROLE = 'crm_app';
 export const TENANT_SETTING = 'app.tenant_id';
 export const TENANT_FILTER = 'tenant';
+
+/** The tenant of the current transaction, which every row-level-security policy compares with. */
+export const currentTenantRoutine = new Routine({
+  name: 'crm_current_tenant',
+  type: 'function',
+  language: 'sql',
+  params: {},
+  returns: { runtimeType: 'string', columnType: 'uuid', nullable: true },
+  body: `select nullif(current_setting('${TENANT_SETTING}', true), '')::uuid`,
+});
 
 /** Every entity is tenant-owned through `tenant`, except the tenant itself. */
 export const tenantFilter: FilterDef = {

@@ -1,20 +1,28 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { versionedColumns } from '../../entity-columns.ts';
+import { tenantColumn, tenantIsolation, versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
-import { Tenant } from './tenant.entity.ts';
 import { User } from './user.entity.ts';
 
 export const TeamSchema = defineEntity({
   name: 'Team',
   tableName: 'team',
+  policies: tenantIsolation(),
+  indexes: [{ name: 'team_manager_idx', properties: ['tenant', 'manager'] }],
+  uniques: [
+    {
+      name: 'team_tenant_name_uq',
+      expression: 'CREATE UNIQUE INDEX team_tenant_name_uq ON public.team USING btree (tenant_id, lower(name))',
+    },
+  ],
+  checks: [{ name: 'team_name_check', expression: '(length(name) >= 1) AND (length(name) <= 120)' }],
   properties: {
     id: p
       .uuid()
       .primary()
       .onCreate(() => newId()),
-    tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
+    tenant: () => tenantColumn(),
     name: p.text(),
-    manager: () => p.manyToOne(User).fieldName('manager_id').nullable(),
+    manager: () => p.manyToOne(User).fieldName('manager_id').deleteRule('set null').nullable(),
     ...versionedColumns(),
   },
 });
@@ -25,10 +33,12 @@ TeamSchema.setClass(Team);
 export const TeamMemberSchema = defineEntity({
   name: 'TeamMember',
   tableName: 'team_member',
+  policies: tenantIsolation(),
+  indexes: [{ name: 'team_member_user_idx', properties: ['tenant', 'user'] }],
   properties: {
-    tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
-    team: () => p.manyToOne(Team).fieldName('team_id').primary(),
-    user: () => p.manyToOne(User).fieldName('user_id').primary(),
+    tenant: () => tenantColumn(),
+    team: () => p.manyToOne(Team).fieldName('team_id').primary().updateRule('no action').deleteRule('cascade'),
+    user: () => p.manyToOne(User).fieldName('user_id').primary().updateRule('no action').deleteRule('cascade'),
   },
 });
 

@@ -1,20 +1,30 @@
 // Tags (V4): the tenant's tags and which record carries which.
 import { defineEntity, p } from '@mikro-orm/core';
-import { versionedColumns } from '../../entity-columns.ts';
+import { tenantColumn, tenantIsolation, userRef, versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
-import { Tenant } from '../identity/tenant.entity.ts';
 
 export const DEFAULT_TAG_COLOR = '#6264a7';
 
 export const TagSchema = defineEntity({
   name: 'Tag',
   tableName: 'tag',
+  policies: tenantIsolation(),
+  uniques: [
+    {
+      name: 'tag_tenant_name_uq',
+      expression: 'CREATE UNIQUE INDEX tag_tenant_name_uq ON public.tag USING btree (tenant_id, lower(name))',
+    },
+  ],
+  checks: [
+    { name: 'tag_name_check', expression: '(length(name) >= 1) AND (length(name) <= 60)' },
+    { name: 'tag_color_check', expression: "color ~ '^#[0-9a-fA-F]{6}$'::text" },
+  ],
   properties: {
     id: p
       .uuid()
       .primary()
       .onCreate(() => newId()),
-    tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
+    tenant: () => tenantColumn(),
     name: p.text(),
     color: p.text().default(DEFAULT_TAG_COLOR),
     ...versionedColumns(),
@@ -27,13 +37,18 @@ TagSchema.setClass(Tag);
 export const RecordTagSchema = defineEntity({
   name: 'RecordTag',
   tableName: 'record_tag',
+  policies: tenantIsolation(),
+  indexes: [{ name: 'record_tag_record_idx', properties: ['tenant', 'recordType', 'recordId'] }],
   properties: {
-    tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
-    tag: () => p.manyToOne(Tag).fieldName('tag_id').primary(),
+    tenant: () => tenantColumn(),
+    tag: () => p.manyToOne(Tag).fieldName('tag_id').primary().deleteRule('cascade'),
     recordType: p.text().primary(),
     recordId: p.uuid().primary(),
-    taggedAt: p.datetime().onCreate(() => new Date()),
-    taggedBy: p.uuid().nullable(),
+    taggedAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    taggedBy: () => userRef('tagged_by'),
   },
 });
 export class RecordTag extends RecordTagSchema.class {}
