@@ -25,9 +25,9 @@ export interface AddressValue {
 
 /** Emails, phones and addresses, as persons and organizations both hold them. */
 const contactPointColumns = () => ({
-  emails: p.json<EmailValue[]>().default('[]'),
-  phones: p.json<PhoneValue[]>().default('[]'),
-  addresses: p.json<AddressValue[]>().default('[]'),
+  emails: p.json<EmailValue[]>().defaultRaw("'[]'::jsonb"),
+  phones: p.json<PhoneValue[]>().defaultRaw("'[]'::jsonb"),
+  addresses: p.json<AddressValue[]>().defaultRaw("'[]'::jsonb"),
 });
 
 export const PersonSchema = defineEntity({
@@ -93,7 +93,7 @@ export const PersonSchema = defineEntity({
     ...contactPointColumns(),
     birthday: p.string().columnType('date').nullable(),
     language: p.enum(['de', 'en']).nullable(),
-    customFields: p.json<Record<string, unknown>>().default('{}'),
+    customFields: p.json<Record<string, unknown>>().defaultRaw("'{}'::jsonb"),
     ownerId: () => userRef('owner_id'),
     ...recordColumns(),
   },
@@ -177,7 +177,7 @@ export const OrganizationSchema = defineEntity({
     /** Decimal as a string: money never goes through floats. */
     revenue: p.decimal('string').precision(18).scale(2).nullable(),
     website: p.text().nullable(),
-    customFields: p.json<Record<string, unknown>>().default('{}'),
+    customFields: p.json<Record<string, unknown>>().defaultRaw("'{}'::jsonb"),
     ownerId: () => userRef('owner_id'),
     ...recordColumns(),
   },

@@ -37,7 +37,7 @@ export const CustomFieldSchema = defineEntity({
     labelDe: p.text(),
     labelEn: p.text(),
     type: p.enum(['text', 'number', 'boolean', 'date', 'select']),
-    options: p.json().default('[]'),
+    options: p.json().defaultRaw("'[]'::jsonb"),
     required: p.boolean().default(false),
     position: p.integer().default(0),
     ...versionedColumns(),

@@ -20,7 +20,7 @@ export const TenantSchema = defineEntity({
     /** Entra object id of the admin whose sign-in or consent set the tenant up. */
     setUpBy: p.uuid().nullable(),
     /** Built-in fields the organisation requires, by entity type. */
-    requiredFields: p.json<Record<string, string[]>>().default('{}'),
+    requiredFields: p.json<Record<string, string[]>>().defaultRaw("'{}'::jsonb"),
     defaultCurrency: p.text().default('EUR'),
     ...versionedColumns(),
   },

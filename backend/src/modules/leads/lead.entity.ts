@@ -162,7 +162,7 @@ END`,
     convertedDeal: () => p.manyToOne(Deal).fieldName('converted_deal_id').nullable(),
     rank: p.text().collation('C'),
     stageEnteredAt: p.datetime().defaultRaw(`now()`),
-    customFields: p.json().default('{}'),
+    customFields: p.json().defaultRaw("'{}'::jsonb"),
     ...recordColumns(),
   },
 });

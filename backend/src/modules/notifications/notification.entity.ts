@@ -54,7 +54,7 @@ export const NotificationSchema = defineEntity({
     tenant: () => tenantColumn(),
     recipientId: () => p.manyToOne(User).fieldName('recipient_id').mapToPk().deleteRule('cascade'),
     kind: p.text(),
-    payload: p.json().default('{}'),
+    payload: p.json().defaultRaw("'{}'::jsonb"),
     idempotencyKey: p.text(),
     state: p.enum(['pending', 'sending', 'sent', 'failed']).default('pending'),
     attempts: p.integer().default(0),

@@ -141,7 +141,7 @@ END`,
     closedAt: p.datetime().nullable(),
     rank: p.text().collation('C'),
     stageEnteredAt: p.datetime().defaultRaw(`now()`),
-    customFields: p.json().default('{}'),
+    customFields: p.json().defaultRaw("'{}'::jsonb"),
     ...recordColumns(),
   },
 });
