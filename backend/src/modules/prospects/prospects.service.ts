@@ -1,7 +1,7 @@
 // Prospect selection (D7): saved selections of organizations by the shared filter tree, and what
 // they find now: a count, cursor pages, and a CSV export streamed in keyset batches.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { AppError, type FieldIssue, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
@@ -101,9 +101,9 @@ async function checkFilter(em: EntityManager, filter: FilterNode): Promise<void>
       throw new AppError({
         status: 400,
         code: error.code,
-        title: error.title,
-        detail: error.detail,
-        errors: error.errors.map((item): FieldError => ({ ...item, in: 'body' })),
+        title: error.titles,
+        detail: error.details,
+        errors: error.errors.map((item): FieldIssue => ({ ...item, in: 'body' })),
       });
     }
     throw error;

@@ -2,7 +2,7 @@
 // keep those). Lists and the board take a saved filter's id; one that names a custom field
 // removed since answers a problem naming the field.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { AppError, type FieldIssue, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
@@ -99,9 +99,9 @@ async function checkTree(em: EntityManager, entityType: SavedFilterEntityType, f
       throw new AppError({
         status: 400,
         code: error.code,
-        title: error.title,
-        detail: error.detail,
-        errors: error.errors.map((item): FieldError => ({ ...item, in: 'body' })),
+        title: error.titles,
+        detail: error.details,
+        errors: error.errors.map((item): FieldIssue => ({ ...item, in: 'body' })),
       });
     }
     throw error;
