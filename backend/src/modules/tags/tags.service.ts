@@ -1,8 +1,9 @@
 // Tags (V4): tenant tags with a color, on any record; history tells who tagged what.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
@@ -38,13 +39,7 @@ const toDetail = (row: TagRow): TagDetail => ({
 });
 
 function duplicateName(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_tag_name',
-    title: 'A tag with this name exists',
-    detail: `There is already a tag named "${name}". Use it, or choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_tag_name', { name }, { at: { pointer: '#/name' } });
 }
 
 export async function listTags(em: EntityManager): Promise<TagDetail[]> {
@@ -64,7 +59,7 @@ export async function getTag(em: EntityManager, id: string): Promise<TagDetail> 
        from tag t where t.id = ?`,
     [id],
   );
-  if (!row) throw notFound(`There is no tag ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('tag'), id });
   return toDetail(row);
 }
 
@@ -97,7 +92,7 @@ export async function updateTag(
   expectedVersion: number | undefined,
 ): Promise<TagDetail> {
   const tag = await getTag(em, id);
-  checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
+  checkVersion(tag, expectedVersion, named('tag', tag.name));
   if (
     change.name !== undefined &&
     change.name.toLowerCase() !== tag.name.toLowerCase() &&
@@ -115,7 +110,7 @@ export async function updateTag(
 
 export async function deleteTag(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
   const tag = await getTag(em, id);
-  checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
+  checkVersion(tag, expectedVersion, named('tag', tag.name));
   await sqlIn(em, 'delete from tag where id = ?', [id]);
 }
 
