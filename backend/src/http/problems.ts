@@ -103,6 +103,13 @@ export const cursorScope = {
   listAndOrder: t('list and order', 'diese Liste und Sortierung'),
 } as const;
 
+/** What only the author (or an administrator) may do to a note or comment. */
+export const authorActions = {
+  change: t('change', 'ändern'),
+  delete: t('delete', 'löschen'),
+  restore: t('restore', 'wiederherstellen'),
+} as const;
+
 /** Texts a problem is made of rather than problems themselves: the details of single fields. */
 const fieldTexts = {
   body_required: t('A JSON request body is required.', 'Die Anfrage braucht einen JSON-Body.'),
@@ -324,7 +331,7 @@ const catalogue = {
     title: t('Not allowed', 'Nicht erlaubt'),
     detail: t(
       'Only the author of a {thing} or a CRM administrator may {action} it.',
-      'Nur wer {thing} geschrieben hat, oder ein CRM-Administrator darf {action}.',
+      'Nur wer {thing} geschrieben hat, oder ein CRM-Administrator darf {thing} {action}.',
     ),
   },
   account_deactivated: {
@@ -358,7 +365,7 @@ const catalogue = {
     title: t('Not found', 'Nicht gefunden'),
     detail: t(
       'There is no {noSuch} {id} in your organisation that you may see.',
-      'In Ihrer Organisation gibt es {noSuch} {id}, die Sie sehen dürfen.',
+      'Unter den Datensätzen Ihrer Organisation, die Sie sehen dürfen, gibt es {noSuch} {id}.',
     ),
   },
   not_visible_maybe_trashed: {
@@ -367,7 +374,7 @@ const catalogue = {
     title: t('Not found', 'Nicht gefunden'),
     detail: t(
       'There is no {noSuch} {id} in your organisation that you may see (it may be in the trash).',
-      'In Ihrer Organisation gibt es {noSuch} {id}, die Sie sehen dürfen (vielleicht liegt der Datensatz im Papierkorb).',
+      'Unter den Datensätzen Ihrer Organisation, die Sie sehen dürfen, gibt es {noSuch} {id} (vielleicht liegt der Datensatz im Papierkorb).',
     ),
   },
   not_in_trash: {
