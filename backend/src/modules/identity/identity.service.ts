@@ -2,10 +2,11 @@
 // administration of roles and teams.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal, type Visibility } from '../../http/principal.ts';
+import type { Principal, Visibility } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Team, TeamMember } from './team.entity.ts';
 import { Tenant } from './tenant.entity.ts';
@@ -86,7 +87,7 @@ export async function resolvePrincipal(em: EntityManager, token: VerifiedToken):
   const email = token.username.toLowerCase();
   const now = new Date();
   if (row?.user_id) {
-    if (!row.active) throw forbidden('Your CRM account has been deactivated; ask your CRM administrator.');
+    if (!row.active) throw problem('account_deactivated');
     const profile = {
       displayName: token.name || row.display_name || email,
       email: email || row.email || '',
@@ -334,7 +335,7 @@ export async function listUsers(
 
 export async function getUser(em: EntityManager, id: string): Promise<User> {
   const user = await em.findOne(User, { id });
-  if (!user) throw notFound(`There is no user ${id} in your organisation.`);
+  if (!user) throw problem('not_found', { noSuch: noSuch('user'), id });
   return user;
 }
 
@@ -346,7 +347,7 @@ export async function updateUser(
   expectedVersion: number | undefined,
 ): Promise<User> {
   const user = await getUser(em, id);
-  checkVersion(user, expectedVersion, `User ${user.displayName}`);
+  checkVersion(user, expectedVersion, named('user', user.displayName));
   const losesAdmin =
     user.roles.includes('admin') &&
     ((change.roles !== undefined && !change.roles.includes('admin')) || change.active === false);
@@ -406,7 +407,7 @@ function toTeamView(team: Team, members: TeamMember[]): TeamView {
 
 export async function getTeam(em: EntityManager, id: string): Promise<TeamView> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
   const members = await em.find(TeamMember, { team: team.id });
   return toTeamView(team, members);
 }
@@ -474,8 +475,8 @@ export async function updateTeam(
   expectedVersion: number | undefined,
 ): Promise<TeamView> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
-  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
+  checkVersion(team, expectedVersion, named('team', team.name));
   if (change.name !== undefined && change.name !== team.name) {
     await ensureNameFree(em, change.name, team.id);
     team.name = change.name;
@@ -496,8 +497,8 @@ export async function setTeamMembers(
   expectedVersion: number | undefined,
 ): Promise<TeamView> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
-  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
+  checkVersion(team, expectedVersion, named('team', team.name));
   const users = await requireUsers(em, memberIds, '#/memberIds');
   await em.nativeDelete(TeamMember, { team: team.id });
   for (const user of users) em.create(TeamMember, { tenant: em.getReference(Tenant, tenantId), team, user });
@@ -509,8 +510,8 @@ export async function setTeamMembers(
 
 export async function deleteTeam(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
-  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
+  checkVersion(team, expectedVersion, named('team', team.name));
   await em.nativeDelete(TeamMember, { team: team.id });
   em.remove(team);
   await em.flush();
