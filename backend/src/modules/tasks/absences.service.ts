@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import type { Snapshot } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -280,7 +281,7 @@ export async function getAbsenceView(em: EntityManager, id: string): Promise<Abs
 /** The user whose absences an admin manages: 404 unless they are of the admin's organisation. */
 export async function requireUserOfTenant(em: EntityManager, userId: string): Promise<void> {
   const rows = await sqlIn(em, 'select 1 from app_user where id = ? and tenant_id = crm_current_tenant()', [userId]);
-  if (rows.length === 0) throw notFound(`There is no user ${userId} in your organisation.`);
+  if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('user'), id: userId });
 }
 
 export async function listAbsences(
@@ -406,7 +407,7 @@ export async function updateAbsence(
   expectedVersion: number | undefined,
 ): Promise<AbsenceView> {
   const absence = await findAbsence(em, userId, id);
-  checkVersion(absence, expectedVersion, 'The absence');
+  checkVersion(absence, expectedVersion, named('absence'));
   if (absence.returnedAt) throw absenceOver();
   const { begun } = await hasBegun(em, absence);
   const startsAt = patch.from !== undefined ? new Date(patch.from) : absence.startsAt;
@@ -454,7 +455,7 @@ export async function deleteAbsence(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const absence = await findAbsence(em, userId, id);
-  checkVersion(absence, expectedVersion, 'The absence');
+  checkVersion(absence, expectedVersion, named('absence'));
   const { begun, over } = await hasBegun(em, absence);
   if (begun && !over && !absence.returnedAt) {
     throw new AppError({

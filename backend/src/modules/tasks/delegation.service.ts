@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { named } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type Assignment, assignmentBackTo, assignmentFor } from './absences.service.ts';
 import { CLOSED_STATUSES, type Task } from './task.entity.ts';
@@ -36,7 +37,7 @@ export async function delegateTask(
   expectedVersion: number | undefined,
 ): Promise<TaskView> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   if (CLOSED_STATUSES.includes(task.status)) {
     throw new AppError({
       status: 409,

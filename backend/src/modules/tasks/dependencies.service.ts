@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { placeBetween, type RankedList } from '../../records/rank.ts';
 import { rankedRows } from '../../records/ranked-lists.ts';
@@ -237,7 +238,7 @@ export async function setDependencies(
   pointerOf: (index: number) => string = (index) => `#/taskIds/${index}`,
 ): Promise<TaskView> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   await lockDependencies(em);
   const current = await prerequisiteIds(em, task.id);
   const fresh = taskIds.filter((taskId) => !current.includes(taskId));

@@ -5,6 +5,7 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, type HistoryAction, recordHistory, type Snapshot } from '../../records/history.ts';
 import { linksOf, type RecordRef } from '../../records/record-links.ts';
@@ -46,7 +47,7 @@ export async function visibleTask(principal: Principal): Promise<{ sql: string; 
 }
 
 export function taskNotFound(id: string): AppError {
-  return notFound(`There is no task ${id} in your organisation that you may see (it may be in the trash).`);
+  return problem('not_visible_maybe_trashed', { noSuch: noSuch('task'), id });
 }
 
 /** The task, if the caller may see it (404 otherwise), as a managed entity ready to change. */

@@ -5,7 +5,8 @@ import { AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
@@ -205,7 +206,7 @@ export async function updateTask(
   expectedVersion: number | undefined,
 ): Promise<TaskView> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   const state = taskState(task);
   const before: Snapshot = taskSnapshot(task);
   const wasClosed = CLOSED_STATUSES.includes(task.status);
@@ -294,7 +295,7 @@ export async function trashTask(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   const state = taskState(task);
   const before = taskSnapshot(task);
   task.deletedAt = new Date();
@@ -313,7 +314,7 @@ export async function restoreTask(em: EntityManager, principal: Principal, id: s
 
 /** Deletes a trashed task for good, with its links and dependencies (admins only). */
 export async function purgeTask(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty tasks from the trash.');
+  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'tasks', de: 'Aufgaben' } });
   const task = await findVisibleTask(em, principal, id, { trashed: true });
   const state = taskState(task);
   await sqlIn(em, "delete from record_link where item_type = 'task' and item_id = ?", [task.id]);
