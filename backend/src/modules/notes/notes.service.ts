@@ -1,10 +1,11 @@
 // Notes (T5): visit and call protocols on any record, with author and time. The body is sanitized
 // HTML or Markdown (see note-body.ts); every note is found by global search through its words.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { authorActions, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
@@ -119,14 +120,14 @@ async function findNote(em: EntityManager, id: string, options: { trashed: boole
 
 export async function getNote(em: EntityManager, id: string): Promise<NoteView> {
   const note = await findNote(em, id, { trashed: false });
-  if (!note) throw notFound(`There is no note ${id} in your organisation (it may be in the trash).`);
+  if (!note) throw problem('not_found_maybe_trashed', { noSuch: noSuch('note'), id });
   return note;
 }
 
-function requireAuthorOrAdmin(principal: Principal, note: NoteView, action: string): void {
+function requireAuthorOrAdmin(principal: Principal, note: NoteView, action: keyof typeof authorActions): void {
   const own = principal.userId !== undefined && note.author?.id === principal.userId;
   if (!own && !principal.roles.has('admin')) {
-    throw forbidden(`Only the author of a note or a CRM administrator may ${action} it.`);
+    throw problem('only_author', { thing: { en: 'note', de: 'die Notiz' }, action: authorActions[action] });
   }
 }
 
@@ -196,7 +197,7 @@ export async function updateNote(
 ): Promise<NoteView> {
   const current = await getNote(em, id);
   requireAuthorOrAdmin(principal, current, 'change');
-  checkVersion(current, expectedVersion, 'The note');
+  checkVersion(current, expectedVersion, named('note'));
   const rendered: RenderedNote | undefined = patch.body ? renderNoteBody(patch.body) : undefined;
   const links = patch.links === undefined ? current.links : distinctLinks(patch.links);
   if (patch.links !== undefined) {
@@ -243,7 +244,7 @@ export async function trashNote(
 ): Promise<void> {
   const current = await getNote(em, id);
   requireAuthorOrAdmin(principal, current, 'delete');
-  checkVersion(current, expectedVersion, 'The note');
+  checkVersion(current, expectedVersion, named('note'));
   await sqlIn(em, 'update note set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
     principal.userId ?? null,
     id,
@@ -255,7 +256,7 @@ export async function trashNote(
 
 export async function restoreNote(em: EntityManager, principal: Principal, id: string): Promise<NoteView> {
   const trashed = await findNote(em, id, { trashed: true });
-  if (!trashed) throw notFound(`There is no note ${id} in the trash.`);
+  if (!trashed) throw problem('not_in_trash', { noSuch: noSuch('note'), id });
   requireAuthorOrAdmin(principal, trashed, 'restore');
   await sqlIn(
     em,
@@ -301,7 +302,7 @@ export async function noteHistory(
   options: { limit: number; cursor?: string | undefined },
 ) {
   const found = await sqlIn(em, 'select 1 from note where id = ?', [id]);
-  if (found.length === 0) throw notFound(`There is no note ${id} in your organisation.`);
+  if (found.length === 0) throw problem('not_found', { noSuch: noSuch('note'), id });
   const before = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const items = await historyOf(em, 'note', id, { limit: options.limit + 1, before });
   const hasMore = items.length > options.limit;
