@@ -2,10 +2,11 @@
 // @mentions of colleagues. A mention is written `@[Display Name](user:<uuid>)` in the body; each
 // mentioned user gets exactly one notification per comment, however often it is edited.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { authorActions, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
@@ -108,7 +109,7 @@ function view(row: CommentRow): CommentView {
 async function getComment(em: EntityManager, id: string): Promise<CommentView> {
   const rows = await sqlIn<CommentRow>(em, `select ${COMMENT_COLUMNS} from ${COMMENT_FROM} where c.id = ?`, [id]);
   const [row] = rows;
-  if (!row) throw notFound(`There is no comment ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('comment'), id });
   return view(row);
 }
 
@@ -208,9 +209,9 @@ export async function createComment(
   return comment;
 }
 
-function requireAuthorOrAdmin(principal: Principal, comment: CommentView, action: string): void {
+function requireAuthorOrAdmin(principal: Principal, comment: CommentView, action: keyof typeof authorActions): void {
   if (comment.author?.id !== principal.userId && !principal.roles.has('admin')) {
-    throw forbidden(`Only the author of a comment or a CRM administrator may ${action} it.`);
+    throw problem('only_author', { thing: { en: 'comment', de: 'den Kommentar' }, action: authorActions[action] });
   }
 }
 
@@ -223,7 +224,7 @@ export async function updateComment(
 ): Promise<CommentView> {
   const current = await getComment(em, id);
   requireAuthorOrAdmin(principal, current, 'change');
-  checkVersion(current, expectedVersion, 'The comment');
+  checkVersion(current, expectedVersion, named('comment'));
   if (body === current.body) return current;
   const mentions = mentionedUserIds(body);
   await requireMentionable(
@@ -250,7 +251,7 @@ export async function deleteComment(
 ): Promise<void> {
   const current = await getComment(em, id);
   requireAuthorOrAdmin(principal, current, 'delete');
-  checkVersion(current, expectedVersion, 'The comment');
+  checkVersion(current, expectedVersion, named('comment'));
   await sqlIn(em, 'delete from comment where id = ?', [id]);
 }
 
