@@ -1,9 +1,10 @@
 // Typed relations between any two records (C4): "Geschäftsführer von" one way, "hat Geschäftsführer"
 // the other. Types are the tenant's to edit; both records' history tells.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
@@ -73,7 +74,7 @@ export async function listRelationTypes(em: EntityManager): Promise<RelationType
 
 async function getType(em: EntityManager, id: string): Promise<RelationTypeView> {
   const [row] = await sqlIn<TypeRow>(em, 'select * from relation_type where id = ?', [id]);
-  if (!row) throw notFound(`There is no relation type ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('relation_type'), id });
   return typeView(row);
 }
 
@@ -109,7 +110,7 @@ export async function updateRelationType(
   expectedVersion: number | undefined,
 ): Promise<RelationTypeView> {
   const type = await getType(em, id);
-  checkVersion(type, expectedVersion, `Relation type ${type.name}`);
+  checkVersion(type, expectedVersion, named('relation_type', type.name));
   if (change.name && change.name.toLowerCase() !== type.name.toLowerCase()) {
     const clash = await sqlIn(em, 'select 1 from relation_type where lower(name) = lower(?) and id <> ?', [
       change.name,
@@ -274,7 +275,7 @@ export async function deleteRelation(em: EntityManager, principal: Principal, id
     'delete from relation r using relation_type t where t.id = r.type_id and r.id = ? returning r.from_type, r.from_id, r.to_type, r.to_id, t.name',
     [id],
   );
-  if (!row) throw notFound(`There is no relation ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('relation'), id });
   recordHistory(em, principal, {
     type: row.from_type,
     id: row.from_id,
