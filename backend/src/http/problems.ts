@@ -103,6 +103,15 @@ export const cursorScope = {
   listAndOrder: t('list and order', 'diese Liste und Sortierung'),
 } as const;
 
+/** The part a user would play on a record or task. */
+export const userRoles = {
+  owner: t('owner', 'Verantwortliche(r)'),
+  assignee: t('assignee', 'Zuständige(r)'),
+  delegate: t('delegate', 'Vertretung der Aufgabe'),
+  substitute: t('substitute', 'Vertretung'),
+} as const;
+export type UserRole = keyof typeof userRoles;
+
 /** What only the author (or an administrator) may do to a note or comment. */
 export const authorActions = {
   change: t('change', 'ändern'),
@@ -399,6 +408,212 @@ const catalogue = {
       'Es gibt schon ein Schlagwort „{name}“. Verwenden Sie es oder wählen Sie einen anderen Namen.',
     ),
     field: t('already taken', 'bereits vergeben'),
+  },
+
+  // ---- users and teams -----------------------------------------------------------------------
+  unknown_user: {
+    status: 422,
+    title: t('Unknown {role}', 'Unbekannte(r) {role}'),
+    detail: t(
+      'There is no user {id} in your organisation to be the {role}.',
+      'In Ihrer Organisation gibt es keinen Benutzer {id}, der {role} sein könnte.',
+    ),
+    field: t('not a user of your organisation', 'kein Benutzer Ihrer Organisation'),
+  },
+  user_deactivated: {
+    status: 422,
+    code: 'unknown_user',
+    title: t('The {role} is deactivated', '{role}: Benutzer ist deaktiviert'),
+    detail: t(
+      'User {id} has been deactivated and cannot be the {role}; choose an active colleague.',
+      'Benutzer {id} ist deaktiviert und kann nicht {role} sein; wählen Sie eine aktive Kollegin oder einen aktiven Kollegen.',
+    ),
+    field: t('deactivated user', 'deaktivierter Benutzer'),
+  },
+  unknown_team: {
+    status: 422,
+    title: t('Unknown team', 'Unbekanntes Team'),
+    detail: t('There is no team {id} in your organisation.', 'In Ihrer Organisation gibt es kein Team {id}.'),
+    field: t('not a team of your organisation', 'kein Team Ihrer Organisation'),
+  },
+
+  // ---- tasks ---------------------------------------------------------------------------------
+  stale_task: {
+    status: 412,
+    code: 'stale_version',
+    title: t('The record was changed meanwhile', 'Der Datensatz wurde inzwischen geändert'),
+    detail: t(
+      'Task "{title}" was changed by someone else while you saved. Reload it and apply your change again.',
+      'Die Aufgabe „{title}“ wurde beim Speichern von jemand anderem geändert. Laden Sie neu und nehmen Sie Ihre Änderung noch einmal vor.',
+    ),
+  },
+  unknown_task: {
+    status: 422,
+    title: t('Unknown task', 'Unbekannte Aufgabe'),
+    detail: t(
+      'There is no task {id} in your organisation that you may see, or it is in the trash.',
+      'Unter den Aufgaben, die Sie sehen dürfen, gibt es keine Aufgabe {id}, oder sie liegt im Papierkorb.',
+    ),
+    field: t('no such task', 'keine solche Aufgabe'),
+  },
+  reminder_needs_due_date: {
+    status: 422,
+    title: t('A reminder offset needs a due date', 'Eine Erinnerungsvorlaufzeit braucht ein Fälligkeitsdatum'),
+    detail: t(
+      'remindBefore counts back from the due date; give the task a dueAt or dueOn, or send remindAt instead.',
+      'remindBefore zählt vom Fälligkeitsdatum zurück; geben Sie der Aufgabe ein dueAt oder dueOn, oder senden Sie stattdessen remindAt.',
+    ),
+    field: t('the task has no due date', 'die Aufgabe hat kein Fälligkeitsdatum'),
+  },
+  open_prerequisite: {
+    status: 409,
+    code: 'open_prerequisites',
+    title: t('The task waits for other tasks', 'Die Aufgabe wartet auf andere Aufgaben'),
+    detail: t(
+      '"{title}" cannot be done while it waits for {open}. Finish or cancel that task first, or remove the dependency.',
+      '„{title}“ kann nicht erledigt werden, solange sie auf {open} wartet. Erledigen oder stornieren Sie diese Aufgabe zuerst, oder entfernen Sie die Abhängigkeit.',
+    ),
+  },
+  open_prerequisites: {
+    status: 409,
+    title: t('The task waits for other tasks', 'Die Aufgabe wartet auf andere Aufgaben'),
+    detail: t(
+      '"{title}" cannot be done while it waits for {open}. Finish or cancel those tasks first, or remove the dependency.',
+      '„{title}“ kann nicht erledigt werden, solange sie auf {open} wartet. Erledigen oder stornieren Sie diese Aufgaben zuerst, oder entfernen Sie die Abhängigkeit.',
+    ),
+  },
+  dependency_cycle: {
+    status: 422,
+    title: t('The tasks would wait for each other', 'Die Aufgaben würden aufeinander warten'),
+    detail: t(
+      '{circle}: tasks waiting in a circle could never be done. Leave out one of these dependencies.',
+      '{circle}: Aufgaben, die im Kreis aufeinander warten, könnten nie erledigt werden. Lassen Sie eine dieser Abhängigkeiten weg.',
+    ),
+    field: t('closes a circle of dependencies', 'schließt einen Kreis von Abhängigkeiten'),
+  },
+  dependency_not_found: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'Task "{title}" does not wait for task {id}.',
+      'Die Aufgabe „{title}“ wartet nicht auf die Aufgabe {id}.',
+    ),
+  },
+  move_to_itself: {
+    status: 422,
+    title: t('A task cannot move next to itself', 'Eine Aufgabe kann nicht neben sich selbst rücken'),
+    detail: t(
+      'Name another task to put this one before or after.',
+      'Nennen Sie eine andere Aufgabe, vor oder hinter die diese rücken soll.',
+    ),
+    field: t('the task itself', 'die Aufgabe selbst'),
+  },
+  task_closed: {
+    status: 409,
+    title: t('The task is closed', 'Die Aufgabe ist abgeschlossen'),
+    detail: t(
+      '"{title}" is {status}; reopen it before delegating it.',
+      '„{title}“ ist {status}; öffnen Sie die Aufgabe wieder, bevor Sie sie delegieren.',
+    ),
+  },
+  delegation_pending: {
+    status: 409,
+    title: t('The task waits for an answer', 'Die Aufgabe wartet auf eine Antwort'),
+    detail: t(
+      '"{title}" is already delegated and waits for the delegate to accept or decline.',
+      '„{title}“ ist bereits delegiert und wartet darauf, dass die Person sie annimmt oder ablehnt.',
+    ),
+  },
+  delegate_is_self: {
+    status: 422,
+    code: 'invalid_delegate',
+    title: t('Cannot delegate to this user', 'An diesen Benutzer kann nicht delegiert werden'),
+    detail: t('You cannot delegate a task to yourself.', 'Sie können eine Aufgabe nicht an sich selbst delegieren.'),
+    field: t('You cannot delegate a task to yourself.', 'Sie können eine Aufgabe nicht an sich selbst delegieren.'),
+  },
+  delegate_is_assignee: {
+    status: 422,
+    code: 'invalid_delegate',
+    title: t('Cannot delegate to this user', 'An diesen Benutzer kann nicht delegiert werden'),
+    detail: t('The task is already assigned to this user.', 'Die Aufgabe ist diesem Benutzer bereits zugewiesen.'),
+    field: t('The task is already assigned to this user.', 'Die Aufgabe ist diesem Benutzer bereits zugewiesen.'),
+  },
+  no_pending_delegation: {
+    status: 409,
+    title: t('Nothing to answer', 'Nichts zu beantworten'),
+    detail: t(
+      '"{title}" does not wait for an answer to a delegation.',
+      '„{title}“ wartet auf keine Antwort zu einer Delegation.',
+    ),
+  },
+  only_delegate_answers: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      'Only the user "{title}" was delegated to can accept or decline it.',
+      'Nur wer „{title}“ delegiert bekommen hat, kann die Aufgabe annehmen oder ablehnen.',
+    ),
+  },
+  substitute_is_self: {
+    status: 422,
+    title: t('Nobody can substitute for themselves', 'Niemand kann sich selbst vertreten'),
+    detail: t(
+      'Choose a colleague as substitute; your tasks go to them while you are away.',
+      'Wählen Sie eine Kollegin oder einen Kollegen als Vertretung; Ihre Aufgaben gehen während Ihrer Abwesenheit an sie oder ihn.',
+    ),
+    field: t('the absent user themself', 'die abwesende Person selbst'),
+  },
+  absence_overlaps: {
+    status: 409,
+    title: t('Overlaps another absence', 'Überschneidet sich mit einer anderen Abwesenheit'),
+    detail: t(
+      'An absence from {from} to {to} overlaps this one; change that one instead.',
+      'Eine Abwesenheit von {from} bis {to} überschneidet sich mit dieser; ändern Sie stattdessen jene.',
+    ),
+  },
+  absence_over: {
+    status: 409,
+    title: t('You are back already', 'Sie sind bereits zurück'),
+    detail: t(
+      'This absence has been ended by returning; record a new absence instead.',
+      'Diese Abwesenheit wurde mit Ihrer Rückkehr beendet; tragen Sie stattdessen eine neue Abwesenheit ein.',
+    ),
+  },
+  absence_begun: {
+    status: 409,
+    title: t('The absence has begun', 'Die Abwesenheit hat begonnen'),
+    detail: t(
+      'An absence that has begun keeps its start; change its end, or return from it.',
+      'Eine begonnene Abwesenheit behält ihren Beginn; ändern Sie ihr Ende oder melden Sie sich zurück.',
+    ),
+    field: t('cannot change once begun', 'nach Beginn nicht mehr änderbar'),
+  },
+  absence_ends_before_start: {
+    status: 422,
+    title: t('The absence would end before it begins', 'Die Abwesenheit würde enden, bevor sie beginnt'),
+    detail: t(
+      'The absence begins {startsAt}; its end must be later.',
+      'Die Abwesenheit beginnt {startsAt}; ihr Ende muss später liegen.',
+    ),
+    field: t('end before start', 'Ende vor Beginn'),
+  },
+  absence_under_way: {
+    status: 409,
+    title: t('The absence is under way', 'Die Abwesenheit läuft bereits'),
+    detail: t(
+      'Return from it instead (POST …/return), choosing whether your open tasks come back to you.',
+      'Melden Sie sich stattdessen zurück (POST …/return) und wählen Sie, ob Ihre offenen Aufgaben zu Ihnen zurückkommen.',
+    ),
+  },
+  absence_not_begun: {
+    status: 409,
+    title: t('The absence has not begun', 'Die Abwesenheit hat noch nicht begonnen'),
+    detail: t(
+      'You cannot return from an absence that has not begun; delete it instead.',
+      'Von einer Abwesenheit, die noch nicht begonnen hat, können Sie sich nicht zurückmelden; löschen Sie sie stattdessen.',
+    ),
   },
 
   // ---- leads ---------------------------------------------------------------------------------

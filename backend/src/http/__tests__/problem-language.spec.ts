@@ -128,7 +128,7 @@ describe('problems in the caller’s language', () => {
 });
 
 describe('the problem catalogue', () => {
-  const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+  const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]))].sort();
 
   it('has every problem in German and English, with the same parameters in both', () => {
     const entries = Object.entries(problemCatalogue);

@@ -1,12 +1,12 @@
 // Tasks (T1): create, change, trash, restore, purge, list and history, each write with its
 // history and change event in the same transaction; the tasks part of the 360° view.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, validationFailed } from '../../http/errors.ts';
+import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, problem } from '../../http/problems.ts';
+import { cursorScope, named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
@@ -56,13 +56,7 @@ export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
 async function requireTeam(em: EntityManager, teamId: string): Promise<void> {
   const rows = await sqlIn(em, 'select 1 from team where id = ? and tenant_id = crm_current_tenant()', [teamId]);
   if (rows.length === 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_team',
-      title: 'Unknown team',
-      detail: `There is no team ${teamId} in your organisation.`,
-      errors: [{ in: 'body', pointer: '#/teamId', detail: 'not a team of your organisation' }],
-    });
+    throw problem('unknown_team', { id: teamId }, { at: { pointer: '#/teamId' } });
   }
 }
 
@@ -80,13 +74,7 @@ function dayIn(instant: Date, timeZone: string): string {
 }
 
 function needsDueDate(pointer: string): AppError {
-  return new AppError({
-    status: 422,
-    code: 'reminder_needs_due_date',
-    title: 'A reminder offset needs a due date',
-    detail: 'remindBefore counts back from the due date; give the task a dueAt or dueOn, or send remindAt instead.',
-    errors: [{ in: 'body', pointer, detail: 'the task has no due date' }],
-  });
+  return problem('reminder_needs_due_date', {}, { at: { pointer } });
 }
 
 function uniqueLinks(links: readonly RecordRef[]): RecordRef[] {
@@ -455,13 +443,7 @@ const SORT_KEYS: Record<TaskSort, SortKey[]> = {
 function checkedCursor(cursor: string | undefined, keys: readonly { valid: (value: unknown) => boolean }[]) {
   const values = decodeCursor(cursor, keys.length);
   if (values && !keys.every((sortKey, index) => sortKey.valid(values[index]))) {
-    throw new AppError({
-      status: 400,
-      code: 'invalid_cursor',
-      title: 'The cursor is not valid',
-      detail: 'The cursor is not one this API issued for this list and order; start again without a cursor.',
-      errors: [{ in: 'query', pointer: '#/cursor', detail: 'not a cursor of this list' }],
-    });
+    throw problem('invalid_cursor', { list: cursorScope.listAndOrder }, { at: { in: 'query', pointer: '#/cursor' } });
   }
   return values;
 }
