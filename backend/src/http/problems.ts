@@ -112,6 +112,24 @@ export const userRoles = {
 } as const;
 export type UserRole = keyof typeof userRoles;
 
+/** Why an access token is refused, after "The access token" / "Das Zugriffstoken". */
+export const tokenProblems = {
+  malformed: t('is not a well-formed JWT', 'ist kein wohlgeformtes JWT'),
+  noTenant: t('has no valid tenant id (tid)', 'hat keine gültige Mandanten-ID (tid)'),
+  notV2: t('must be a v2.0 token', 'muss ein v2.0-Token sein'),
+  expired: t('has expired; get a new one', 'ist abgelaufen; holen Sie ein neues'),
+  notYetValid: t('is not valid yet', 'ist noch nicht gültig'),
+  audience: t('was not issued for this API (audience)', 'wurde nicht für diese API ausgestellt (audience)'),
+  issuer: t(
+    'was not issued by the expected authority for its tenant (issuer)',
+    'wurde nicht von der erwarteten Stelle seines Mandanten ausgestellt (issuer)',
+  ),
+  algorithm: t('must be signed with RS256', 'muss mit RS256 signiert sein'),
+  unknownKey: t('is signed with an unknown key', 'ist mit einem unbekannten Schlüssel signiert'),
+  signature: t('signature is invalid', 'hat eine ungültige Signatur'),
+  invalid: t('is not valid', 'ist nicht gültig'),
+} as const;
+
 /** What only the author (or an administrator) may do to a note or comment. */
 export const authorActions = {
   change: t('change', 'ändern'),
@@ -280,7 +298,7 @@ const catalogue = {
   invalid_token: {
     status: 401,
     title: t('Not signed in', 'Nicht angemeldet'),
-    detail: t('The access token {problem}.', 'Das Zugriffstoken {problem}.'),
+    detail: t('The access token {reason}.', 'Das Zugriffstoken {reason}.'),
   },
   insufficient_scope: {
     status: 401,
