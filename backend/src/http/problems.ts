@@ -454,6 +454,46 @@ const catalogue = {
     detail: t('There is no team {id} in your organisation.', 'In Ihrer Organisation gibt es kein Team {id}.'),
     field: t('not a team of your organisation', 'kein Team Ihrer Organisation'),
   },
+  unknown_users: {
+    status: 422,
+    code: 'unknown_user',
+    title: t('Unknown user', 'Unbekannter Benutzer'),
+    detail: t('There is no user {ids} in your organisation.', 'In Ihrer Organisation gibt es keinen Benutzer {ids}.'),
+    field: t('unknown user {ids}', 'unbekannter Benutzer {ids}'),
+  },
+  duplicate_team_name: {
+    status: 409,
+    title: t('A team with this name exists', 'Ein Team mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a team named "{name}". Choose another name.',
+      'Es gibt schon ein Team „{name}“. Wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  last_admin: {
+    status: 409,
+    title: t('The last administrator cannot be removed', 'Der letzte Administrator kann nicht entfernt werden'),
+    detail: t(
+      '{name} is the only active CRM administrator. Make someone else an administrator first.',
+      '{name} ist der einzige aktive CRM-Administrator. Machen Sie zuerst jemand anderen zum Administrator.',
+    ),
+  },
+  cannot_deactivate_self: {
+    status: 409,
+    title: t('You cannot deactivate yourself', 'Sie können sich nicht selbst deaktivieren'),
+    detail: t(
+      'Ask another administrator to deactivate your account.',
+      'Bitten Sie einen anderen Administrator, Ihr Konto zu deaktivieren.',
+    ),
+  },
+  tenant_not_set_up: {
+    status: 403,
+    title: t('Your organisation has not set up the CRM', 'Ihre Organisation hat das CRM noch nicht eingerichtet'),
+    detail: t(
+      'Your organisation has not set up the CRM yet. Ask a Microsoft 365 administrator of your organisation to sign in to the CRM once, or to grant admin consent.',
+      'Ihre Organisation hat das CRM noch nicht eingerichtet. Bitten Sie einen Microsoft-365-Administrator Ihrer Organisation, sich einmal im CRM anzumelden oder die Administratorzustimmung zu erteilen.',
+    ),
+  },
 
   // ---- tasks ---------------------------------------------------------------------------------
   stale_task: {

@@ -2,7 +2,7 @@
 // administration of roles and teams.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal, Visibility } from '../../http/principal.ts';
@@ -38,13 +38,7 @@ export function languageOf(tag: string | undefined, fallback: 'de' | 'en'): 'de'
 }
 
 function tenantNotSetUp(): AppError {
-  return new AppError({
-    status: 403,
-    code: 'tenant_not_set_up',
-    title: 'Your organisation has not set up the CRM',
-    detail:
-      'Your organisation has not set up the CRM yet. Ask a Microsoft 365 administrator of your organisation to sign in to the CRM once, or to grant admin consent.',
-  });
+  return problem('tenant_not_set_up');
 }
 
 interface PrincipalRow {
@@ -354,21 +348,11 @@ export async function updateUser(
   if (losesAdmin) {
     const admins = await em.count(User, { roles: { $contains: ['admin'] }, active: true, id: { $ne: user.id } });
     if (admins === 0) {
-      throw new AppError({
-        status: 409,
-        code: 'last_admin',
-        title: 'The last administrator cannot be removed',
-        detail: `${user.displayName} is the only active CRM administrator. Make someone else an administrator first.`,
-      });
+      throw problem('last_admin', { name: user.displayName });
     }
   }
   if (change.active === false && user.id === actor.userId) {
-    throw new AppError({
-      status: 409,
-      code: 'cannot_deactivate_self',
-      title: 'You cannot deactivate yourself',
-      detail: 'Ask another administrator to deactivate your account.',
-    });
+    throw problem('cannot_deactivate_self');
   }
   if (change.roles) user.roles = ROLES.filter((role) => change.roles?.includes(role));
   if (change.active !== undefined) user.active = change.active;
@@ -417,25 +401,13 @@ async function requireUsers(em: EntityManager, ids: readonly string[], pointer: 
   const users = await em.find(User, { id: { $in: unique } });
   const missing = unique.filter((id) => !users.some((user) => user.id === id));
   if (missing.length > 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_user',
-      title: 'Unknown user',
-      detail: `There is no user ${missing.join(', ')} in your organisation.`,
-      errors: [{ in: 'body', pointer, detail: `unknown user ${missing.join(', ')}` }],
-    });
+    throw problem('unknown_users', { ids: missing }, { at: { pointer } });
   }
   return users;
 }
 
 function duplicateTeamName(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_team_name',
-    title: 'A team with this name exists',
-    detail: `There is already a team named "${name}". Choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_team_name', { name }, { at: { pointer: '#/name' } });
 }
 
 async function ensureNameFree(em: EntityManager, name: string, exceptId?: string): Promise<void> {
