@@ -10,6 +10,7 @@ import { authProblem, bearerToken, TokenVerifier } from './http/auth.ts';
 import { jsonBody } from './http/json-body.ts';
 import { buildOpenApiDocument, serveOpenApi } from './http/openapi.ts';
 import { ormContext } from './http/orm-context.ts';
+import { problem } from './http/problems.ts';
 import { requestContext } from './http/request-context.ts';
 import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
 import { inTenantTransaction } from './http/tenancy.ts';
@@ -93,10 +94,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const authenticate: Authenticate = async (ctx, run, readBody) => {
     const raw = bearerToken(ctx.get('authorization'));
     if (!raw) {
-      throw authProblem(
-        undefined,
-        'Sign in first: send an access token for this API as "Authorization: Bearer <token>".',
-      );
+      throw authProblem(problem('unauthenticated'));
     }
     const token = await verifier.verify(raw);
     if (readBody) await readBody();

@@ -5,6 +5,8 @@
 import { createRemoteJWKSet, decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 import type { Config } from '../config.ts';
 import { AppError } from './errors.ts';
+import type { Text } from './language.ts';
+import { problem, tokenProblems } from './problems.ts';
 
 /** The delegated permission users grant the CRM's front ends. */
 export const API_SCOPE = 'access_as_user';
@@ -44,31 +46,31 @@ export interface AppToken extends TokenBase {
 
 export type VerifiedToken = UserToken | AppToken;
 
-type AuthError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
-
-export function authProblem(error: AuthError | undefined, detail: string): AppError {
+/** A 401 with the challenge RFC 6750 asks for; its description is the problem's English detail. */
+export function authProblem(refusal: AppError): AppError {
+  const error = refusal.code === 'unauthenticated' ? undefined : refusal.code;
   const challenge = ['Bearer realm="crm"'];
   if (error) {
-    challenge.push(`error="${error}"`, `error_description="${detail.replaceAll('"', "'")}"`);
+    challenge.push(`error="${error}"`, `error_description="${refusal.detail.replaceAll('"', "'")}"`);
     if (error === 'insufficient_scope') challenge.push(`scope="${API_SCOPE}"`);
   }
   return new AppError({
-    status: 401,
-    code: error ?? 'unauthenticated',
-    title: error === 'insufficient_scope' ? 'The access token lacks the needed permission' : 'Not signed in',
-    detail,
+    status: refusal.status,
+    code: refusal.code,
+    title: refusal.titles,
+    detail: refusal.details,
     headers: { 'WWW-Authenticate': challenge.join(', ') },
   });
 }
 
-const invalid = (detail: string) => authProblem('invalid_token', detail);
+const invalid = (reason: Text) => authProblem(problem('invalid_token', { reason }));
 
 /** Reads `Authorization: Bearer <token>`; undefined when the header is absent. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
   if (!match?.[1]) {
-    throw authProblem('invalid_request', 'The Authorization header must have the form "Bearer <access token>".');
+    throw authProblem(problem('authorization_malformed'));
   }
   return match[1];
 }
@@ -97,11 +99,11 @@ export class TokenVerifier {
     try {
       unverified = decodeJwt(token);
     } catch {
-      throw invalid('The access token is not a well-formed JWT.');
+      throw invalid(tokenProblems.malformed);
     }
     const tenantId = unverified.tid;
     if (typeof tenantId !== 'string' || !GUID.test(tenantId)) {
-      throw invalid('The access token has no valid tenant id (tid).');
+      throw invalid(tokenProblems.noTenant);
     }
     let payload: JWTPayload;
     try {
@@ -115,14 +117,14 @@ export class TokenVerifier {
     } catch (error) {
       throw this.#explain(error);
     }
-    if (payload.ver !== '2.0') throw invalid('The access token must be a v2.0 token.');
+    if (payload.ver !== '2.0') throw invalid(tokenProblems.notV2);
     const objectId = String(payload.oid);
     const appRoles = strings(payload.roles);
     const expiresAt = new Date((payload.exp ?? 0) * 1000);
     if (typeof payload.scp === 'string') {
       const scopes = payload.scp.split(' ');
       if (!scopes.includes(API_SCOPE)) {
-        throw authProblem('insufficient_scope', `The access token must carry the delegated scope ${API_SCOPE}.`);
+        throw authProblem(problem('insufficient_scope', { scope: API_SCOPE }));
       }
       return {
         kind: 'user',
@@ -138,7 +140,7 @@ export class TokenVerifier {
       };
     }
     if (!appRoles.includes(API_APP_ROLE)) {
-      throw authProblem('insufficient_scope', `An application token must carry the app role ${API_APP_ROLE}.`);
+      throw authProblem(problem('app_role_missing', { role: API_APP_ROLE }));
     }
     const appId =
       typeof payload.azp === 'string' ? payload.azp : typeof payload.appid === 'string' ? payload.appid : '';
@@ -146,40 +148,34 @@ export class TokenVerifier {
   }
 
   #explain(error: unknown): AppError {
-    if (error instanceof joseErrors.JWTExpired) return invalid('The access token has expired; get a new one.');
+    if (error instanceof joseErrors.JWTExpired) return invalid(tokenProblems.expired);
     if (error instanceof joseErrors.JWTClaimValidationFailed) {
       switch (error.claim) {
         case 'nbf':
         case 'iat':
-          return invalid('The access token is not valid yet.');
+          return invalid(tokenProblems.notYetValid);
         case 'aud':
-          return invalid('The access token was not issued for this API (audience).');
+          return invalid(tokenProblems.audience);
         case 'iss':
-          return invalid('The access token was not issued by the expected authority for its tenant (issuer).');
+          return invalid(tokenProblems.issuer);
         default:
-          return invalid(`The access token's ${error.claim} claim is missing or invalid.`);
+          return invalid({
+            en: `has its ${error.claim} claim missing or invalid`,
+            de: `hat einen fehlenden oder ungültigen Claim ${error.claim}`,
+          });
       }
     }
-    if (error instanceof joseErrors.JOSEAlgNotAllowed) return invalid('The access token must be signed with RS256.');
-    if (error instanceof joseErrors.JWKSNoMatchingKey)
-      return invalid('The access token is signed with an unknown key.');
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed)
-      return invalid('The access token signature is invalid.');
+    if (error instanceof joseErrors.JOSEAlgNotAllowed) return invalid(tokenProblems.algorithm);
+    if (error instanceof joseErrors.JWKSNoMatchingKey) return invalid(tokenProblems.unknownKey);
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) return invalid(tokenProblems.signature);
     if (
       error instanceof joseErrors.JWKSTimeout ||
       error instanceof joseErrors.JWKSInvalid ||
       !(error instanceof joseErrors.JOSEError)
     ) {
       // The signing keys could not be fetched: not the caller's fault, and worth retrying.
-      return new AppError({
-        status: 503,
-        code: 'identity_platform_unavailable',
-        title: 'Sign-in cannot be checked right now',
-        detail: 'The signing keys of the identity platform could not be fetched. Try again in a minute.',
-        headers: { 'Retry-After': '30' },
-        cause: error,
-      });
+      return problem('identity_platform_unavailable', {}, { headers: { 'Retry-After': '30' }, cause: error });
     }
-    return invalid('The access token is not valid.');
+    return invalid(tokenProblems.invalid);
   }
 }

@@ -1,5 +1,7 @@
 // The one error type of the API and its RFC 9457 problem representation.
 import { z } from 'zod';
+import { type Language, type Text, textIn } from './language.ts';
+import { problem } from './problems.ts';
 
 export interface FieldError {
   /** Where the bad value came from. */
@@ -9,14 +11,20 @@ export interface FieldError {
   detail: string;
 }
 
+/** A field error before it is rendered: its detail may be given in every language the API speaks. */
+export interface FieldIssue extends Omit<FieldError, 'detail'> {
+  detail: string | Text;
+}
+
 export interface AppErrorInit {
   status: number;
   /** Stable machine-readable code; the problem `type` is derived from it. */
   code: string;
-  title: string;
+  /** A plain string is the same in every language (a message passed through from elsewhere). */
+  title: string | Text;
   /** What happened and what the caller can do about it. */
-  detail: string;
-  errors?: FieldError[];
+  detail: string | Text;
+  errors?: FieldIssue[];
   headers?: Record<string, string>;
   /** Further problem members (RFC 9457 extensions). */
   extensions?: Record<string, unknown>;
@@ -24,25 +32,47 @@ export interface AppErrorInit {
   cause?: unknown;
 }
 
+const inEveryLanguage = (text: string | Text): Text => (typeof text === 'string' ? { en: text, de: text } : text);
+
+/** Problems are made with `problem()` from the catalogue in `problems.ts`, not with this constructor. */
 export class AppError extends Error {
   readonly status: number;
   readonly code: string;
-  readonly title: string;
-  readonly detail: string;
-  readonly errors: FieldError[] | undefined;
+  readonly titles: Text;
+  readonly details: Text;
+  readonly errors: FieldIssue[] | undefined;
   readonly headers: Record<string, string>;
   readonly extensions: Record<string, unknown>;
 
   constructor(init: AppErrorInit) {
-    super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
+    const details = inEveryLanguage(init.detail);
+    super(details.en, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'AppError';
     this.status = init.status;
     this.code = init.code;
-    this.title = init.title;
-    this.detail = init.detail;
+    this.titles = inEveryLanguage(init.title);
+    this.details = details;
     this.errors = init.errors;
     this.headers = init.headers ?? {};
     this.extensions = init.extensions ?? {};
+  }
+
+  /** The English title, as logs and nested problems quote it. */
+  get title(): string {
+    return this.titles.en;
+  }
+
+  get detail(): string {
+    return this.details.en;
+  }
+
+  /** Title, detail and field errors in one language. */
+  render(language: Language): { title: string; detail: string; errors: FieldError[] | undefined } {
+    return {
+      title: this.titles[language],
+      detail: this.details[language],
+      errors: this.errors?.map((error) => ({ ...error, detail: textIn(error.detail, language) })),
+    };
   }
 }
 
@@ -71,20 +101,22 @@ export const ProblemSchema = z
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
+/** @deprecated English only: name a problem of the catalogue with `problem()`. */
 export const notFound = (detail: string) =>
   new AppError({ status: 404, code: 'not_found', title: 'Not found', detail });
 
-export const validationFailed = (errors: FieldError[]) =>
-  new AppError({
-    status: 400,
-    code: 'validation_failed',
-    title: 'The request is not valid',
-    detail:
-      errors.length === 1
-        ? `${errors[0]?.pointer.slice(2) || errors[0]?.in}: ${errors[0]?.detail}`
-        : `${errors.length} values are not valid; see errors for each one.`,
-    errors,
-  });
+/** 400 for values that are not valid, each named with where it sits. */
+export function validationFailed(errors: FieldIssue[]): AppError {
+  const [first] = errors;
+  if (errors.length === 1 && first) {
+    return problem(
+      'validation_failed',
+      { field: first.pointer.slice(2) || first.in, message: first.detail },
+      { errors },
+    );
+  }
+  return problem('validation_failed_many', { count: errors.length }, { errors });
+}
 
 /** Turns a path of a zod issue into a JSON pointer fragment. */
 export function toPointer(segments: readonly PropertyKey[]): string {

@@ -1,6 +1,7 @@
 // Optimistic locking over HTTP: the version as a strong ETag, If-Match checked against it.
 import type { ParameterizedContext } from 'koa';
-import { AppError } from './errors.ts';
+import type { Text } from './language.ts';
+import { problem } from './problems.ts';
 
 export function setVersionTag(ctx: ParameterizedContext, version: number): void {
   ctx.set('ETag', `"${version}"`);
@@ -12,25 +13,14 @@ export function ifMatchVersion(ctx: ParameterizedContext): number | undefined {
   if (header === '' || header === '*') return undefined;
   const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header);
   if (!match) {
-    throw new AppError({
-      status: 400,
-      code: 'invalid_if_match',
-      title: 'If-Match is not valid',
-      detail: 'If-Match must be the ETag of the record as received, for example "3".',
-      errors: [{ in: 'header', pointer: '#/If-Match', detail: 'not an ETag of this API' }],
-    });
+    throw problem('invalid_if_match', {}, { at: { in: 'header', pointer: '#/If-Match' } });
   }
   return Number(match[1]);
 }
 
 /** 412 when the caller's If-Match names another version than the record has. */
-export function checkVersion(entity: { version: number }, expected: number | undefined, what: string): void {
+export function checkVersion(entity: { version: number }, expected: number | undefined, what: string | Text): void {
   if (expected !== undefined && entity.version !== expected) {
-    throw new AppError({
-      status: 412,
-      code: 'stale_version',
-      title: 'The record was changed meanwhile',
-      detail: `${what} was changed by someone else (now version ${entity.version}, you sent ${expected}). Reload it and apply your change again.`,
-    });
+    throw problem('stale_version', { what, current: entity.version, sent: expected });
   }
 }

@@ -1,6 +1,6 @@
 // Cursor pagination: the cursor is the sort key of the last item, opaque to clients.
 import { z } from 'zod';
-import { AppError } from './errors.ts';
+import { cursorScope, problem } from './problems.ts';
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Items per page, 1 to 200' }),
@@ -30,13 +30,7 @@ export function decodeCursor(cursor: string | undefined, length: number): unknow
   } catch {
     // answered below
   }
-  throw new AppError({
-    status: 400,
-    code: 'invalid_cursor',
-    title: 'The cursor is not valid',
-    detail: 'The cursor is not one this API issued for this list; start again without a cursor.',
-    errors: [{ in: 'query', pointer: '#/cursor', detail: 'not a cursor of this list' }],
-  });
+  throw problem('invalid_cursor', { list: cursorScope.list }, { at: { in: 'query', pointer: '#/cursor' } });
 }
 
 /** A keyset sort: the columns (ending in a unique one) and one direction for all of them. */

@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ParameterizedContext } from 'koa';
 import { AppError } from './errors.ts';
+import { problem } from './problems.ts';
 
 export type Role = 'admin' | 'sales_manager' | 'sales_rep' | 'inside_sales';
 
@@ -47,6 +48,7 @@ export function emOf(ctx: Ctx): EntityManager {
   return ctx.state.em;
 }
 
+/** @deprecated English only: name a problem of the catalogue with `problem()`. */
 export function forbidden(detail: string): AppError {
   return new AppError({ status: 403, code: 'forbidden', title: 'Not allowed', detail });
 }
@@ -54,9 +56,9 @@ export function forbidden(detail: string): AppError {
 /** The caller must be a signed-in user holding one of the roles. */
 export function requireRole(ctx: Ctx, ...roles: Role[]): Principal {
   const principal = principalOf(ctx);
-  if (principal.kind !== 'user') throw forbidden('This needs a signed-in user, not an application.');
+  if (principal.kind !== 'user') throw problem('user_needed');
   if (!roles.some((role) => principal.roles.has(role))) {
-    throw forbidden(`This needs the CRM role ${roles.join(' or ')}; ask your CRM administrator.`);
+    throw problem('role_needed', { roles: { en: roles.join(' or '), de: roles.join(' oder ') } });
   }
   return principal;
 }
@@ -64,7 +66,7 @@ export function requireRole(ctx: Ctx, ...roles: Role[]): Principal {
 export function requireUser(ctx: Ctx): Principal & { userId: string } {
   const principal = principalOf(ctx);
   if (principal.kind !== 'user' || !principal.userId) {
-    throw forbidden('This needs a signed-in user, not an application.');
+    throw problem('user_needed');
   }
   return principal as Principal & { userId: string };
 }

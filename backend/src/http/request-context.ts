@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.ts';
 import { AppError, formatBytes, type Problem, problemType } from './errors.ts';
+import { requestLanguage } from './language.ts';
+import { problem } from './problems.ts';
 
 declare module 'koa' {
   interface DefaultState {
@@ -36,69 +38,40 @@ function fromHttpError(
 ): AppError | undefined {
   const status = Number(error.status ?? error.statusCode);
   if (!Number.isInteger(status) || status < 400 || status > 599) return undefined;
+  const exposed = typeof error.message === 'string' && error.expose ? error.message : undefined;
   switch (status) {
     case 400:
       // co-body marks a body it could not parse as JSON with a SyntaxError of status 400.
-      if (error instanceof SyntaxError) {
-        return new AppError({
-          status,
-          code: 'malformed_json',
-          title: 'The request body is not valid JSON',
-          detail:
-            'The request body could not be parsed as JSON. Check for trailing commas, unquoted keys or a truncated body.',
-        });
-      }
-      return new AppError({
-        status,
-        code: 'bad_request',
-        title: 'Bad request',
-        detail:
-          typeof error.message === 'string' && error.expose ? error.message : 'The request could not be understood.',
-      });
-    case 413:
-      return new AppError({
-        status,
-        code: 'payload_too_large',
-        title: 'The request body is too large',
-        detail: `The request body exceeds the limit of ${formatBytes(typeof error.limit === 'number' ? error.limit : 1024 * 1024)}. Send less data, or split it into several requests.`,
-        extensions: typeof error.limit === 'number' ? { limitBytes: error.limit } : {},
-      });
+      if (error instanceof SyntaxError) return problem('malformed_json');
+      return exposed ? problem('bad_request', { message: exposed }) : problem('bad_request_unexplained');
+    case 413: {
+      const limit = typeof error.limit === 'number' ? error.limit : undefined;
+      return problem(
+        'payload_too_large',
+        { limit: formatBytes(limit ?? 1024 * 1024) },
+        { extensions: limit === undefined ? {} : { limitBytes: limit } },
+      );
+    }
     case 415:
-      return new AppError({
-        status,
-        code: 'unsupported_media_type',
-        title: 'Unsupported media type',
-        detail:
-          typeof error.message === 'string' && error.expose
-            ? error.message
-            : 'This endpoint accepts application/json only; send the body as JSON with Content-Type: application/json.',
-      });
+      return exposed
+        ? problem('unsupported_media_type_explained', { message: exposed })
+        : problem('unsupported_media_type');
     case 405: {
       // The router throws without the Allow header; the routes it matched know the methods.
       const allowed = [...new Set((ctx.matched ?? []).flatMap((layer) => layer.methods))];
-      return new AppError({
-        status,
-        code: 'method_not_allowed',
-        title: 'Method not allowed',
-        detail: `${ctx.method} is not allowed on ${ctx.path}; use ${allowed.join(', ') || 'another method'}.`,
-        headers: allowed.length > 0 ? { Allow: allowed.join(', ') } : {},
-      });
+      return allowed.length > 0
+        ? problem(
+            'method_not_allowed',
+            { method: ctx.method, path: ctx.path, allowed },
+            { headers: { Allow: allowed.join(', ') } },
+          )
+        : problem('method_not_allowed_here', { method: ctx.method, path: ctx.path });
     }
     case 501:
-      return new AppError({
-        status,
-        code: 'not_implemented',
-        title: 'Method not implemented',
-        detail: `The HTTP method ${ctx.method} is not supported by this API.`,
-      });
+      return problem('not_implemented', { method: ctx.method });
     default:
       return status < 500 && error.expose
-        ? new AppError({
-            status,
-            code: `http_${status}`,
-            title: 'Request failed',
-            detail: String(error.message),
-          })
+        ? problem('http_error', { message: String(error.message) }, { status, code: `http_${status}` })
         : undefined;
   }
 }
@@ -114,41 +87,33 @@ export function requestContext(logger: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
-        throw new AppError({
-          status: 404,
-          code: 'route_not_found',
-          title: 'Not found',
-          detail: `There is no ${ctx.method} ${ctx.path}; the API is described at /api/openapi.json.`,
-        });
+        throw problem('route_not_found', { method: ctx.method, path: ctx.path });
       }
     } catch (caught) {
-      const problem =
+      const known =
         caught instanceof AppError
           ? caught
           : fromHttpError(caught as HttpishError, ctx as typeof ctx & { matched?: MatchedLayer[] });
-      const appError =
-        problem ??
-        new AppError({
-          status: 500,
-          code: 'internal_error',
-          title: 'Internal server error',
-          detail: `Something went wrong on our side. It has been logged; quote request id ${requestId} when you report it.`,
-        });
-      if (!problem) ctx.state.log.error({ err: caught }, 'unhandled error');
-      else if (problem.status >= 500) ctx.state.log.error({ err: problem, cause: problem.cause }, problem.code);
+      const appError = known ?? problem('internal_error', { requestId });
+      if (!known) ctx.state.log.error({ err: caught }, 'unhandled error');
+      else if (known.status >= 500) ctx.state.log.error({ err: known, cause: known.cause }, known.code);
       for (const [name, value] of Object.entries(appError.headers)) ctx.set(name, value);
+      const language = requestLanguage(ctx);
+      const { title, detail, errors } = appError.render(language);
       const body: Problem = {
         ...appError.extensions,
         type: problemType(appError.code),
-        title: appError.title,
+        title,
         status: appError.status,
-        detail: appError.detail,
+        detail,
         instance: ctx.path,
         requestId,
-        ...(appError.errors ? { errors: appError.errors } : {}),
+        ...(errors ? { errors } : {}),
       };
       ctx.status = appError.status;
       ctx.type = 'application/problem+json';
+      ctx.set('Content-Language', language);
+      ctx.vary('Accept-Language');
       ctx.body = body;
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;

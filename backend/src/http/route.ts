@@ -8,7 +8,9 @@ import type {
   ZodOpenApiRequestBodyObject,
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { AppError, type FieldError, ProblemSchema, toPointer, validationFailed } from './errors.ts';
+import { type FieldError, type FieldIssue, ProblemSchema, toPointer, validationFailed } from './errors.ts';
+import { requestLanguage, zodParseOptions } from './language.ts';
+import { problem, problemText } from './problems.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -69,10 +71,11 @@ function requestHasBody(ctx: RouterContext): boolean {
 }
 
 function parseInput(spec: RouteSpec, ctx: RouterContext): { params: unknown; query: unknown; body: unknown } {
-  const errors: FieldError[] = [];
+  const errors: FieldIssue[] = [];
+  const parseOptions = zodParseOptions(requestLanguage(ctx));
   const take = <S extends z.ZodType | undefined>(schema: S, where: FieldError['in'], value: unknown): unknown => {
     if (!schema) return undefined;
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(value, parseOptions);
     if (result.success) return result.data;
     errors.push(...fieldErrors(where, result.error));
     return undefined;
@@ -82,15 +85,13 @@ function parseInput(spec: RouteSpec, ctx: RouterContext): { params: unknown; que
   let body: unknown;
   if (spec.body) {
     if (requestHasBody(ctx) && !ctx.request.is('application/json', '+json')) {
-      throw new AppError({
-        status: 415,
-        code: 'unsupported_media_type',
-        title: 'Unsupported media type',
-        detail: `${spec.method.toUpperCase()} ${spec.path} accepts application/json only, not ${ctx.request.type || 'a body without Content-Type'}; send the body as JSON with Content-Type: application/json.`,
+      throw problem('unsupported_media_type_of_route', {
+        operation: `${spec.method.toUpperCase()} ${spec.path}`,
+        received: ctx.request.type || { en: 'a body without Content-Type', de: 'einen Body ohne Content-Type' },
       });
     }
     if (!requestHasBody(ctx)) {
-      errors.push({ in: 'body', pointer: '#', detail: 'A JSON request body is required.' });
+      errors.push({ in: 'body', pointer: '#', detail: problemText('body_required') });
     } else {
       body = take(spec.body, 'body', ctx.request.body);
     }

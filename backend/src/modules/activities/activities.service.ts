@@ -7,7 +7,8 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
@@ -100,7 +101,7 @@ export async function listActivityTypes(
 
 async function getType(em: EntityManager, principal: Principal, id: string): Promise<ActivityTypeView> {
   const [row] = await sqlIn<TypeRow>(em, 'select * from activity_type where id = ?', [id]);
-  if (!row) throw notFound(`There is no activity type ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('activity_type'), id });
   return typeView(row, principal.language);
 }
 
@@ -153,7 +154,7 @@ export async function updateActivityType(
   expectedVersion: number | undefined,
 ): Promise<ActivityTypeView> {
   const type = await getType(em, principal, id);
-  checkVersion(type, expectedVersion, `Activity type ${type.name}`);
+  checkVersion(type, expectedVersion, named('activity_type', type.name));
   const names = change.name === undefined ? type.names : namesOf(change.name);
   if (change.name !== undefined) await ensureNamesFree(em, names, id);
   const next = { names, color: change.color ?? type.color, icon: change.icon ?? type.icon };
@@ -309,8 +310,7 @@ async function findActivity(
 
 export async function getActivity(em: EntityManager, principal: Principal, id: string): Promise<ActivityView> {
   const activity = await findActivity(em, principal, id, { trashed: false });
-  if (!activity)
-    throw notFound(`There is no activity ${id} in your organisation that you may see (it may be in the trash).`);
+  if (!activity) throw problem('not_visible_maybe_trashed', { noSuch: noSuch('activity'), id });
   return activity;
 }
 
@@ -407,7 +407,7 @@ export async function updateActivity(
   expectedVersion: number | undefined,
 ): Promise<ActivityView> {
   const current = await getActivity(em, principal, id);
-  checkVersion(current, expectedVersion, `Activity "${current.subject}"`);
+  checkVersion(current, expectedVersion, named('activity', current.subject));
   if (patch.typeId !== undefined && patch.typeId !== current.typeId) await requireUsableType(em, patch.typeId);
   if (patch.ownerId && patch.ownerId !== current.ownerId) {
     await requireActiveUser(em, patch.ownerId, '#/ownerId', 'owner');
@@ -464,7 +464,7 @@ export async function trashActivity(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const current = await getActivity(em, principal, id);
-  checkVersion(current, expectedVersion, `Activity "${current.subject}"`);
+  checkVersion(current, expectedVersion, named('activity', current.subject));
   await sqlIn(
     em,
     "update activity set deleted_at = date_trunc('milliseconds', now()), deleted_by = ?, version = version + 1 where id = ?",
@@ -489,9 +489,10 @@ export async function restoreActivity(em: EntityManager, principal: Principal, i
 
 /** Deletes an activity in the trash for good (admins only); its history stays. */
 export async function purgeActivity(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty activities from the trash.');
+  if (!principal.roles.has('admin'))
+    throw problem('admin_empties_trash', { things: { en: 'activities', de: 'Aktivitäten' } });
   const rows = await sqlIn(em, 'delete from activity where id = ? and deleted_at is not null returning id', [id]);
-  if (rows.length === 0) throw notFound(`There is no activity ${id} in the trash.`);
+  if (rows.length === 0) throw problem('not_in_trash', { noSuch: noSuch('activity'), id });
   await sqlIn(em, "delete from record_link where item_type = 'activity' and item_id = ?", [id]);
 }
 
@@ -503,7 +504,7 @@ export async function activityHistory(
 ) {
   const visible = await activityVisibility(principal);
   const found = await sqlIn(em, `select 1 from activity a where a.id = ? and ${visible.sql}`, [id, ...visible.params]);
-  if (found.length === 0) throw notFound(`There is no activity ${id} in your organisation that you may see.`);
+  if (found.length === 0) throw problem('not_visible', { noSuch: noSuch('activity'), id });
   const before = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const items = await historyOf(em, 'activity', id, { limit: options.limit + 1, before });
   const hasMore = items.length > options.limit;

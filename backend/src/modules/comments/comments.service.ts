@@ -5,7 +5,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { authorActions, named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
@@ -221,9 +222,9 @@ export async function createComment(
   return comment;
 }
 
-function requireAuthorOrAdmin(principal: Principal, comment: CommentView, action: string): void {
+function requireAuthorOrAdmin(principal: Principal, comment: CommentView, action: keyof typeof authorActions): void {
   if (comment.author?.id !== principal.userId && !principal.roles.has('admin')) {
-    throw forbidden(`Only the author of a comment or a CRM administrator may ${action} it.`);
+    throw problem('only_author', { thing: { en: 'comment', de: 'den Kommentar' }, action: authorActions[action] });
   }
 }
 
@@ -236,7 +237,7 @@ export async function updateComment(
 ): Promise<CommentView> {
   const current = await getComment(em, id);
   requireAuthorOrAdmin(principal, current, 'change');
-  checkVersion(current, expectedVersion, 'The comment');
+  checkVersion(current, expectedVersion, named('comment'));
   if (body === current.body) return current;
   const mentions = mentionedUserIds(body);
   await requireMentionable(

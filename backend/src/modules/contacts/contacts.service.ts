@@ -5,7 +5,8 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
@@ -329,7 +330,7 @@ export async function updatePerson(
   options: { expectedVersion: number | undefined; confirmed: boolean },
 ): Promise<Person> {
   const person = await getPerson(em, id);
-  checkVersion(person, options.expectedVersion, `Person ${personName(person)}`);
+  checkVersion(person, options.expectedVersion, named('person', personName(person)));
   const before = personSnapshot(person);
   if (patch.ownerId !== undefined) await checkOwner(em, patch.ownerId);
   if (patch.title !== undefined) person.title = patch.title;
@@ -422,7 +423,7 @@ export async function updateOrganization(
   options: { expectedVersion: number | undefined; confirmed: boolean },
 ): Promise<Organization> {
   const organization = await getOrganization(em, id);
-  checkVersion(organization, options.expectedVersion, `Organization ${organization.name}`);
+  checkVersion(organization, options.expectedVersion, named('organization', organization.name));
   const before = organizationSnapshot(organization);
   if (patch.ownerId !== undefined) await checkOwner(em, patch.ownerId);
   if (patch.name !== undefined) organization.name = patch.name;
@@ -541,7 +542,7 @@ export async function updateBusinessContact(
   expectedVersion: number | undefined,
 ): Promise<BusinessContact> {
   const contact = await getBusinessContact(em, id);
-  checkVersion(contact, expectedVersion, 'The business contact');
+  checkVersion(contact, expectedVersion, named('business_contact'));
   const before = businessContactSnapshot(contact);
   if (patch.email !== undefined) contact.email = patch.email;
   if (patch.phone !== undefined) {
@@ -839,7 +840,8 @@ export async function purgeRecord(
   type: ContactType,
   id: string,
 ): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty records from the trash.');
+  if (!principal.roles.has('admin'))
+    throw problem('admin_empties_trash', { things: { en: 'records', de: 'Datensätze' } });
   const record = await findAny(em, type, id);
   if (!record?.deletedAt) throw notFound(`There is no ${TYPE_LABEL[type]} ${id} in the trash.`);
   em.remove(record);

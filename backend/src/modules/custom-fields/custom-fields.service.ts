@@ -1,7 +1,8 @@
 // Custom fields (V1, V2): definitions per entity type, and the validation of every value written.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound, validationFailed } from '../../http/errors.ts';
+import { AppError, type FieldError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { CreateCustomField, CustomFieldView, UpdateCustomField } from './custom-fields.schemas.ts';
@@ -42,7 +43,7 @@ export async function listCustomFields(em: EntityManager, entityType?: string): 
 
 export async function getCustomField(em: EntityManager, id: string): Promise<CustomFieldView> {
   const [row] = await sqlIn<Row>(em, 'select * from custom_field where id = ?', [id]);
-  if (!row) throw notFound(`There is no custom field ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('custom_field'), id });
   return toView(row);
 }
 
@@ -87,7 +88,7 @@ export async function updateCustomField(
   expectedVersion: number | undefined,
 ): Promise<CustomFieldView> {
   const field = await getCustomField(em, id);
-  checkVersion(field, expectedVersion, `Custom field ${field.key}`);
+  checkVersion(field, expectedVersion, named('custom_field', field.key));
   if (change.options && field.type !== 'select') {
     throw validationFailed([{ in: 'body', pointer: '#/options', detail: 'only select fields have options' }]);
   }

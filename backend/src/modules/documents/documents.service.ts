@@ -7,6 +7,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
@@ -140,7 +141,7 @@ async function documentRow(em: EntityManager, id: string, withTrashed = false): 
   return row;
 }
 
-const missing = (id: string) => notFound(`There is no document ${id} in your organisation (it may be in the trash).`);
+const missing = (id: string) => problem('not_found_maybe_trashed', { noSuch: noSuch('document'), id });
 
 /**
  * A document may be seen by whoever may see one of the records it is on; documents of a filed
@@ -533,7 +534,7 @@ export async function trashDocument(
 ): Promise<void> {
   const { row, links } = await requireVisibleDocument(em, principal, id);
   requireMayChange(principal, row);
-  checkVersion(row, expectedVersion, `Document "${row.name}"`);
+  checkVersion(row, expectedVersion, named('document', row.name));
   await sqlIn(
     em,
     'update document set deleted_at = now(), deleted_by = ?, version = version + 1, updated_at = now() where id = ?',
@@ -573,11 +574,12 @@ export async function purgeDocument(
   store: BlobStore,
   id: string,
 ): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty documents from the trash.');
+  if (!principal.roles.has('admin'))
+    throw problem('admin_empties_trash', { things: { en: 'documents', de: 'Dokumente' } });
   const [row] = await sqlIn<{ id: string }>(em, 'select id from document where id = ? and deleted_at is not null', [
     id,
   ]);
-  if (!row) throw notFound(`There is no document ${id} in the trash.`);
+  if (!row) throw problem('not_in_trash', { noSuch: noSuch('document'), id });
   const hashes = await sqlIn<{ sha256: string }>(
     em,
     'select distinct sha256 from document_version where document_id = ?',

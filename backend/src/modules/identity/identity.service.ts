@@ -2,10 +2,11 @@
 // administration of roles and teams.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal, type Visibility } from '../../http/principal.ts';
+import type { Principal, Visibility } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Team, TeamMember } from './team.entity.ts';
 import { Tenant } from './tenant.entity.ts';
@@ -37,13 +38,7 @@ export function languageOf(tag: string | undefined, fallback: 'de' | 'en'): 'de'
 }
 
 function tenantNotSetUp(): AppError {
-  return new AppError({
-    status: 403,
-    code: 'tenant_not_set_up',
-    title: 'Your organisation has not set up the CRM',
-    detail:
-      'Your organisation has not set up the CRM yet. Ask a Microsoft 365 administrator of your organisation to sign in to the CRM once, or to grant admin consent.',
-  });
+  return problem('tenant_not_set_up');
 }
 
 interface PrincipalRow {
@@ -86,7 +81,7 @@ export async function resolvePrincipal(em: EntityManager, token: VerifiedToken):
   const email = token.username.toLowerCase();
   const now = new Date();
   if (row?.user_id) {
-    if (!row.active) throw forbidden('Your CRM account has been deactivated; ask your CRM administrator.');
+    if (!row.active) throw problem('account_deactivated');
     const profile = {
       displayName: token.name || row.display_name || email,
       email: email || row.email || '',
@@ -334,7 +329,7 @@ export async function listUsers(
 
 export async function getUser(em: EntityManager, id: string): Promise<User> {
   const user = await em.findOne(User, { id });
-  if (!user) throw notFound(`There is no user ${id} in your organisation.`);
+  if (!user) throw problem('not_found', { noSuch: noSuch('user'), id });
   return user;
 }
 
@@ -346,28 +341,18 @@ export async function updateUser(
   expectedVersion: number | undefined,
 ): Promise<User> {
   const user = await getUser(em, id);
-  checkVersion(user, expectedVersion, `User ${user.displayName}`);
+  checkVersion(user, expectedVersion, named('user', user.displayName));
   const losesAdmin =
     user.roles.includes('admin') &&
     ((change.roles !== undefined && !change.roles.includes('admin')) || change.active === false);
   if (losesAdmin) {
     const admins = await em.count(User, { roles: { $contains: ['admin'] }, active: true, id: { $ne: user.id } });
     if (admins === 0) {
-      throw new AppError({
-        status: 409,
-        code: 'last_admin',
-        title: 'The last administrator cannot be removed',
-        detail: `${user.displayName} is the only active CRM administrator. Make someone else an administrator first.`,
-      });
+      throw problem('last_admin', { name: user.displayName });
     }
   }
   if (change.active === false && user.id === actor.userId) {
-    throw new AppError({
-      status: 409,
-      code: 'cannot_deactivate_self',
-      title: 'You cannot deactivate yourself',
-      detail: 'Ask another administrator to deactivate your account.',
-    });
+    throw problem('cannot_deactivate_self');
   }
   if (change.roles) user.roles = ROLES.filter((role) => change.roles?.includes(role));
   if (change.active !== undefined) user.active = change.active;
@@ -406,7 +391,7 @@ function toTeamView(team: Team, members: TeamMember[]): TeamView {
 
 export async function getTeam(em: EntityManager, id: string): Promise<TeamView> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
   const members = await em.find(TeamMember, { team: team.id });
   return toTeamView(team, members);
 }
@@ -416,25 +401,13 @@ async function requireUsers(em: EntityManager, ids: readonly string[], pointer: 
   const users = await em.find(User, { id: { $in: unique } });
   const missing = unique.filter((id) => !users.some((user) => user.id === id));
   if (missing.length > 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_user',
-      title: 'Unknown user',
-      detail: `There is no user ${missing.join(', ')} in your organisation.`,
-      errors: [{ in: 'body', pointer, detail: `unknown user ${missing.join(', ')}` }],
-    });
+    throw problem('unknown_users', { ids: missing }, { at: { pointer } });
   }
   return users;
 }
 
 function duplicateTeamName(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_team_name',
-    title: 'A team with this name exists',
-    detail: `There is already a team named "${name}". Choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_team_name', { name }, { at: { pointer: '#/name' } });
 }
 
 async function ensureNameFree(em: EntityManager, name: string, exceptId?: string): Promise<void> {
@@ -474,8 +447,8 @@ export async function updateTeam(
   expectedVersion: number | undefined,
 ): Promise<TeamView> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
-  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
+  checkVersion(team, expectedVersion, named('team', team.name));
   if (change.name !== undefined && change.name !== team.name) {
     await ensureNameFree(em, change.name, team.id);
     team.name = change.name;
@@ -496,8 +469,8 @@ export async function setTeamMembers(
   expectedVersion: number | undefined,
 ): Promise<TeamView> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
-  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
+  checkVersion(team, expectedVersion, named('team', team.name));
   const users = await requireUsers(em, memberIds, '#/memberIds');
   await em.nativeDelete(TeamMember, { team: team.id });
   for (const user of users) em.create(TeamMember, { tenant: em.getReference(Tenant, tenantId), team, user });
@@ -509,8 +482,8 @@ export async function setTeamMembers(
 
 export async function deleteTeam(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
   const team = await em.findOne(Team, { id });
-  if (!team) throw notFound(`There is no team ${id} in your organisation.`);
-  checkVersion(team, expectedVersion, `Team ${team.name}`);
+  if (!team) throw problem('not_found', { noSuch: noSuch('team'), id });
+  checkVersion(team, expectedVersion, named('team', team.name));
   await em.nativeDelete(TeamMember, { team: team.id });
   em.remove(team);
   await em.flush();

@@ -4,8 +4,9 @@
 // anywhere leaves nothing half made. The lead keeps what it became and is read-only from then on.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { AppError, type FieldError, toPointer } from '../../http/errors.ts';
+import { AppError, type FieldIssue, toPointer } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, problem, type Thing } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -101,23 +102,20 @@ async function fill(em: EntityManager, catalog: FieldCatalog, lead: LeadRow): Pr
 }
 
 /** Refusals of the contacts and deals services, re-pointed into the conversion's body and named. */
-function conversionFailed(error: AppError, pointer: string, what: string): AppError {
-  const errors: FieldError[] = (error.errors ?? [{ in: 'body', pointer: '#', detail: error.title }]).map((item) => ({
+function conversionFailed(error: AppError, pointer: string, what: Thing): AppError {
+  const errors: FieldIssue[] = (error.errors ?? [{ in: 'body', pointer: '#', detail: error.titles }]).map((item) => ({
     in: 'body',
     pointer: `${pointer}${item.pointer.slice(1)}`,
     detail: item.detail,
   }));
-  return new AppError({
-    status: error.status === 403 ? 403 : 422,
-    code: 'conversion_failed',
-    title: `The ${what} could not be made from the lead`,
-    detail: `The ${what} could not be made from the lead: ${error.detail} Fix the lead, the field mapping (GET /api/v1/lead-field-mapping) or what you sent; nothing was converted.`,
-    errors,
-    extensions: { reason: error.code },
-  });
+  return problem(
+    'conversion_failed',
+    { what: named(what), reason: error.details },
+    { status: error.status === 403 ? 403 : 422, errors, extensions: { reason: error.code } },
+  );
 }
 
-async function step<T>(pointer: string, what: string, work: () => Promise<T>): Promise<T> {
+async function step<T>(pointer: string, what: Thing, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -129,7 +127,7 @@ async function step<T>(pointer: string, what: string, work: () => Promise<T>): P
 }
 
 /** Validates what the mapping made for a target with the target's own schema. */
-function parsed<S extends z.ZodType>(schema: S, input: unknown, pointer: string, what: string): z.output<S> {
+function parsed<S extends z.ZodType>(schema: S, input: unknown, pointer: string, what: Thing): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw conversionFailed(
@@ -346,10 +344,10 @@ export async function convertLead(
           department: filled.businessContact.fields.department,
         },
         '#/businessContact',
-        'business contact',
+        'business_contact',
       );
       businessContactId = (
-        await step('#/businessContact', 'business contact', () => createBusinessContact(em, principal, contact))
+        await step('#/businessContact', 'business_contact', () => createBusinessContact(em, principal, contact))
       ).id;
       businessContactCreated = true;
     }

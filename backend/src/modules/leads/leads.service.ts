@@ -7,6 +7,7 @@ import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { FIRST_RANK, placeBetween, rankBetween, ranksBetween } from '../../records/rank.ts';
@@ -616,7 +617,7 @@ export async function updateLead(
   expectedVersion: number | undefined,
 ): Promise<LeadView> {
   const current = await loadLead(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, `Lead ${current.title}`);
+  checkVersion(current, expectedVersion, named('lead', current.title));
   if (current.status === 'converted') throw readOnly(current);
   const currency = patch.currency ?? current.currency;
   const value = patch.value ?? formatAmount(current.value, current.currency);
@@ -790,7 +791,7 @@ export async function moveLead(
   expectedVersion: number | undefined,
 ): Promise<LeadView> {
   const current = await loadLead(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, `Lead ${current.title}`);
+  checkVersion(current, expectedVersion, named('lead', current.title));
   if (current.status === 'converted') throw readOnly(current);
   const [target] = await sqlIn<{
     id: string;
@@ -856,7 +857,7 @@ export async function trashLead(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const current = await loadLead(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, `Lead ${current.title}`);
+  checkVersion(current, expectedVersion, named('lead', current.title));
   await sqlIn(em, 'update lead set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
     principal.userId ?? null,
     id,
@@ -885,7 +886,7 @@ export async function restoreLead(em: EntityManager, principal: Principal, id: s
 
 /** Deletes a trashed lead for good, with its tags and links (admins only). */
 export async function purgeLead(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty leads from the trash.');
+  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'leads', de: 'Leads' } });
   await loadLead(em, principal, id, { trashed: true });
   await sqlIn(em, "delete from record_tag where record_type = 'lead' and record_id = ?", [id]);
   await sqlIn(em, "delete from record_link where record_type = 'lead' and record_id = ?", [id]);

@@ -8,6 +8,7 @@ import { v7 } from 'uuid';
 import { AppError, type FieldError, formatBytes, notFound } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { noSuch, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
 import {
@@ -438,7 +439,7 @@ async function filingOf(em: EntityManager, id: string): Promise<MailFiling> {
     'select id, internet_message_id, conversation_id, subject from mail where id = ?',
     [id],
   );
-  if (!row) throw notFound(`There is no mail ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('mail'), id });
   const links = (await linksOf(em, MAIL, [id])).get(id) ?? [];
   return {
     id,
@@ -467,7 +468,7 @@ export async function getMail(em: EntityManager, id: string): Promise<MailView> 
       where m.id = ? and m.deleted_at is null`,
     [id],
   );
-  if (!row) throw notFound(`There is no filed mail ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('filed_mail'), id });
   return {
     ...(await filingOf(em, id)),
     from: { address: row.from_address, name: row.from_name },
@@ -548,7 +549,7 @@ export async function unfileMail(
     'select id, subject, created_by from mail where id = ? and deleted_at is null',
     [id],
   );
-  if (!row) throw notFound(`There is no filed mail ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('filed_mail'), id });
   checkLinkTypes(links, '#/links');
   const mayUnfile =
     principal.roles.has('admin') ||

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { authorActions, named, noSuch, problem } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { auditBaseline } from '../../records/audit.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
@@ -139,14 +140,14 @@ async function loadNote(em: EntityManager, view: NoteView): Promise<Note> {
 
 export async function getNote(em: EntityManager, id: string): Promise<NoteView> {
   const note = await findNote(em, id, { trashed: false });
-  if (!note) throw notFound(`There is no note ${id} in your organisation (it may be in the trash).`);
+  if (!note) throw problem('not_found_maybe_trashed', { noSuch: noSuch('note'), id });
   return note;
 }
 
-function requireAuthorOrAdmin(principal: Principal, note: NoteView, action: string): void {
+function requireAuthorOrAdmin(principal: Principal, note: NoteView, action: keyof typeof authorActions): void {
   const own = principal.userId !== undefined && note.author?.id === principal.userId;
   if (!own && !principal.roles.has('admin')) {
-    throw forbidden(`Only the author of a note or a CRM administrator may ${action} it.`);
+    throw problem('only_author', { thing: { en: 'note', de: 'die Notiz' }, action: authorActions[action] });
   }
 }
 
@@ -221,7 +222,7 @@ export async function updateNote(
 ): Promise<NoteView> {
   const current = await getNote(em, id);
   requireAuthorOrAdmin(principal, current, 'change');
-  checkVersion(current, expectedVersion, 'The note');
+  checkVersion(current, expectedVersion, named('note'));
   const rendered: RenderedNote | undefined = patch.body ? renderNoteBody(patch.body) : undefined;
   const links = patch.links === undefined ? current.links : distinctLinks(patch.links);
   if (patch.links !== undefined) {
@@ -275,7 +276,7 @@ export async function trashNote(
 
 export async function restoreNote(em: EntityManager, principal: Principal, id: string): Promise<NoteView> {
   const trashed = await findNote(em, id, { trashed: true });
-  if (!trashed) throw notFound(`There is no note ${id} in the trash.`);
+  if (!trashed) throw problem('not_in_trash', { noSuch: noSuch('note'), id });
   requireAuthorOrAdmin(principal, trashed, 'restore');
   const note = await loadNote(em, trashed);
   note.deletedAt = null;

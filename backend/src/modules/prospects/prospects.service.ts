@@ -1,11 +1,12 @@
 // Prospect selection (D7): saved selections of organizations by the shared filter tree, and what
 // they find now: a count, cursor pages, and a CSV export streamed in keyset batches.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -59,7 +60,7 @@ export function requireProspector(principal: Principal, what: string): void {
 
 export async function getSelection(em: EntityManager, id: string): Promise<SelectionView> {
   const [row] = await sqlIn<Row>(em, 'select * from prospect_selection where id = ?', [id]);
-  if (!row) throw notFound(`There is no prospect selection ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('prospect_selection'), id });
   return toView(row);
 }
 
@@ -101,9 +102,9 @@ async function checkFilter(em: EntityManager, filter: FilterNode): Promise<void>
       throw new AppError({
         status: 400,
         code: error.code,
-        title: error.title,
-        detail: error.detail,
-        errors: error.errors.map((item): FieldError => ({ ...item, in: 'body' })),
+        title: error.titles,
+        detail: error.details,
+        errors: error.errors.map((item): FieldIssue => ({ ...item, in: 'body' })),
       });
     }
     throw error;
@@ -185,9 +186,9 @@ export async function updateSelection(
 ): Promise<SelectionView> {
   requireProspector(principal, 'Changing prospect selections');
   const [locked] = await sqlIn(em, 'select 1 from prospect_selection where id = ? for update', [id]);
-  if (!locked) throw notFound(`There is no prospect selection ${id} in your organisation.`);
+  if (!locked) throw problem('not_found', { noSuch: noSuch('prospect_selection'), id });
   const before = await getSelection(em, id);
-  checkVersion(before, expectedVersion, `Prospect selection ${before.name}`);
+  checkVersion(before, expectedVersion, named('prospect_selection', before.name));
   const next: SelectionView = {
     ...before,
     name: change.name ?? before.name,
@@ -235,7 +236,7 @@ export async function deleteSelection(
 ): Promise<void> {
   requireProspector(principal, 'Deleting prospect selections');
   const selection = await getSelection(em, id);
-  checkVersion(selection, expectedVersion, `Prospect selection ${selection.name}`);
+  checkVersion(selection, expectedVersion, named('prospect_selection', selection.name));
   await sqlIn(em, 'delete from prospect_selection where id = ?', [id]);
   recordHistory(em, principal, {
     type: 'prospect_selection',

@@ -3,11 +3,12 @@
 // Moving a card writes that card alone: a fractional rank between its new neighbours (and, on the
 // rare drop into a gap too narrow for a short rank, new ranks for a few neighbours first).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots } from '../../records/history.ts';
 import { placeBetween } from '../../records/rank.ts';
@@ -147,7 +148,7 @@ export async function boardOf(
     [...totals.params, ...where.params, options.limit + 1, pipelineId],
   );
   // A pipeline always keeps an active stage: no rows, no pipeline.
-  if (rows.length === 0) throw notFound(`There is no pipeline ${pipelineId} in your organisation.`);
+  if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   return {
     pipelineId,
     stages: rows.map((stage) => {
@@ -299,7 +300,7 @@ export async function moveDeal(
   expectedVersion: number | undefined,
 ): Promise<DealView> {
   const current = await loadDeal(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, `Deal ${current.title}`);
+  checkVersion(current, expectedVersion, named('deal', current.title));
   const [stage] = await sqlIn<TargetStage>(
     em,
     'select id, pipeline_id, name, probability, outcome, archived_at from pipeline_stage where id = ? for no key update',

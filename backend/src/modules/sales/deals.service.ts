@@ -7,6 +7,7 @@ import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
@@ -611,7 +612,7 @@ export async function updateDeal(
   expectedVersion: number | undefined,
 ): Promise<DealView> {
   const current = await loadDeal(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, `Deal ${current.title}`);
+  checkVersion(current, expectedVersion, named('deal', current.title));
   const currency = patch.currency ?? current.currency;
   const value = patch.value ?? formatAmount(current.value, current.currency);
   if (patch.value !== undefined || patch.currency !== undefined) {
@@ -707,7 +708,7 @@ export async function trashDeal(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const current = await loadDeal(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, `Deal ${current.title}`);
+  checkVersion(current, expectedVersion, named('deal', current.title));
   await sqlIn(em, 'update deal set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
     principal.userId ?? null,
     id,
@@ -736,7 +737,7 @@ export async function restoreDeal(em: EntityManager, principal: Principal, id: s
 
 /** Deletes a trashed deal for good, with its tags and links (admins only). */
 export async function purgeDeal(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty deals from the trash.');
+  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'deals', de: 'Deals' } });
   await loadDeal(em, principal, id, { trashed: true });
   await sqlIn(em, "delete from record_tag where record_type = 'deal' and record_id = ?", [id]);
   await sqlIn(em, "delete from record_link where record_type = 'deal' and record_id = ?", [id]);

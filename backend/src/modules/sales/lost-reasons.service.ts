@@ -1,9 +1,10 @@
 // Lost reasons (D6): per object type, with name, description and an active flag; a deal or lead
 // marked lost must name an active reason of its type. Used reasons are retired, not deleted.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -71,7 +72,7 @@ export async function listLostReasons(
 
 export async function getLostReason(em: EntityManager, id: string): Promise<LostReasonView> {
   const [row] = await sqlIn<Row>(em, 'select * from lost_reason where id = ?', [id]);
-  if (!row) throw notFound(`There is no lost reason ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('lost_reason'), id });
   return toView(row);
 }
 
@@ -134,9 +135,9 @@ export async function updateLostReason(
   expectedVersion: number | undefined,
 ): Promise<LostReasonView> {
   const [locked] = await sqlIn<{ id: string }>(em, 'select id from lost_reason where id = ? for update', [id]);
-  if (!locked) throw notFound(`There is no lost reason ${id} in your organisation.`);
+  if (!locked) throw problem('not_found', { noSuch: noSuch('lost_reason'), id });
   const before = await getLostReason(em, id);
-  checkVersion(before, expectedVersion, `Lost reason ${before.name}`);
+  checkVersion(before, expectedVersion, named('lost_reason', before.name));
   if (change.name !== undefined && change.name.toLowerCase() !== before.name.toLowerCase()) {
     await ensureNameFree(em, before.objectType, change.name, id);
   }
@@ -172,7 +173,7 @@ export async function deleteLostReason(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const reason = await getLostReason(em, id);
-  checkVersion(reason, expectedVersion, `Lost reason ${reason.name}`);
+  checkVersion(reason, expectedVersion, named('lost_reason', reason.name));
   const used = await lostReasonUsage(em, id);
   if (used > 0) {
     throw new AppError({

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -69,7 +70,7 @@ export async function listPipelines(em: EntityManager, kind?: PipelineKind): Pro
 
 export async function getPipeline(em: EntityManager, id: string): Promise<PipelineView> {
   const [row] = await sqlIn<PipelineRow>(em, `${PIPELINE_SELECT} where p.id = ?`, [id]);
-  if (!row) throw notFound(`There is no pipeline ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('pipeline'), id });
   return toView(row);
 }
 
@@ -151,9 +152,9 @@ async function changePipeline(
   change: (pipeline: PipelineView) => Promise<void>,
 ): Promise<PipelineView> {
   const [locked] = await sqlIn<{ id: string }>(em, 'select id from pipeline where id = ? for update', [id]);
-  if (!locked) throw notFound(`There is no pipeline ${id} in your organisation.`);
+  if (!locked) throw problem('not_found', { noSuch: noSuch('pipeline'), id });
   const before = await getPipeline(em, id);
-  checkVersion(before, expectedVersion, `Pipeline ${before.name}`);
+  checkVersion(before, expectedVersion, named('pipeline', before.name));
   await change(before);
   await sqlIn(em, 'update pipeline set version = version + 1, updated_at = now(), updated_by = ? where id = ?', [
     principal.userId ?? null,

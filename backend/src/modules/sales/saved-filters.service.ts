@@ -2,10 +2,11 @@
 // keep those). Lists and the board take a saved filter's id; one that names a custom field
 // removed since answers a problem naming the field.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { AppError, type FieldIssue, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
+import { named } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -99,9 +100,9 @@ async function checkTree(em: EntityManager, entityType: SavedFilterEntityType, f
       throw new AppError({
         status: 400,
         code: error.code,
-        title: error.title,
-        detail: error.detail,
-        errors: error.errors.map((item): FieldError => ({ ...item, in: 'body' })),
+        title: error.titles,
+        detail: error.details,
+        errors: error.errors.map((item): FieldIssue => ({ ...item, in: 'body' })),
       });
     }
     throw error;
@@ -177,7 +178,7 @@ export async function updateSavedFilter(
   expectedVersion: number | undefined,
 ): Promise<SavedFilterView> {
   const before = await editable(em, principal, id);
-  checkVersion(before, expectedVersion, `Saved filter ${before.name}`);
+  checkVersion(before, expectedVersion, named('saved_filter', before.name));
   if (change.filter) await checkTree(em, before.entityType, change.filter);
   if (change.name !== undefined && change.name.toLowerCase() !== before.name.toLowerCase()) {
     await ensureNameFree(em, { entityType: before.entityType, ownerId: before.ownerId, name: change.name }, id);
@@ -207,7 +208,7 @@ export async function deleteSavedFilter(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const saved = await editable(em, principal, id);
-  checkVersion(saved, expectedVersion, `Saved filter ${saved.name}`);
+  checkVersion(saved, expectedVersion, named('saved_filter', saved.name));
   await sqlIn(em, 'delete from saved_filter where id = ?', [id]);
   recordHistory(em, principal, { type: 'saved_filter', id, action: 'delete', before: { name: saved.name } });
   await em.flush();

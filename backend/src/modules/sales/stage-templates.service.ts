@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { pgArray } from '../../records/search-index.ts';
@@ -261,7 +262,7 @@ export async function updateTemplate(
 ): Promise<TaskTemplateView> {
   await stageOf(em, pipelineId, stageId);
   const current = await loadTemplate(em, pipelineId, stageId, id, { lock: true });
-  checkVersion(current, expectedVersion, `Task template ${current.title}`);
+  checkVersion(current, expectedVersion, named('task_template', current.title));
   const assigneeRule = patch.assigneeRule ?? current.assigneeRule;
   // Another rule drops the user or team of the old one, unless the change names them.
   const userId = patch.userId !== undefined ? patch.userId : assigneeRule === 'user' ? current.userId : null;
@@ -366,7 +367,7 @@ export async function deleteTemplate(
 ): Promise<void> {
   await stageOf(em, pipelineId, stageId);
   const current = await loadTemplate(em, pipelineId, stageId, id, { lock: true });
-  checkVersion(current, expectedVersion, `Task template ${current.title}`);
+  checkVersion(current, expectedVersion, named('task_template', current.title));
   await sqlIn(em, 'delete from stage_task_template where id = ?', [id]);
   recordHistory(em, principal, { type: 'stage_task_template', id, action: 'delete', before: snapshot(current) });
   await em.flush();
@@ -395,7 +396,7 @@ export async function automationOf(em: EntityManager, pipelineId: string): Promi
     [pipelineId],
   );
   const first = rows[0];
-  if (!first) throw notFound(`There is no pipeline ${pipelineId} in your organisation.`);
+  if (!first) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   return {
     pipelineId,
     autoAdvance: first.pipeline_auto_advance,
@@ -427,9 +428,9 @@ export async function updateAutomation(
   expectedVersion: number | undefined,
 ): Promise<AutomationView> {
   const [locked] = await sqlIn(em, 'select 1 from pipeline where id = ? for update', [pipelineId]);
-  if (!locked) throw notFound(`There is no pipeline ${pipelineId} in your organisation.`);
+  if (!locked) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   const before = await automationOf(em, pipelineId);
-  checkVersion(before, expectedVersion, 'The pipeline');
+  checkVersion(before, expectedVersion, named('pipeline'));
   const stages = change.stages ?? [];
   for (const [index, stage] of stages.entries()) {
     if (!before.stages.some((candidate) => candidate.stageId === stage.stageId)) {

@@ -1,8 +1,9 @@
 // Tags (V4): tenant tags with a color, on any record; history tells who tagged what.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { type AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { problem } from '../../http/problems.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
@@ -29,13 +30,7 @@ const toDetail = (tag: Pick<Tag, 'id' | 'name' | 'color' | 'version'>, usage: nu
 });
 
 function duplicateName(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_tag_name',
-    title: 'A tag with this name exists',
-    detail: `There is already a tag named "${name}". Use it, or choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_tag_name', { name }, { at: { pointer: '#/name' } });
 }
 
 export async function listTags(em: EntityManager): Promise<TagDetail[]> {

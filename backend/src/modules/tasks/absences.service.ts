@@ -2,10 +2,11 @@
 // assigned to them go to the substitute; both see why (the task's substitution). Handing over
 // is set-based and idempotent, so the periodic job may run it as often as it likes.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { type AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem, type UserRole } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import type { Snapshot } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -54,7 +55,7 @@ export async function assignmentFor(
   em: EntityManager,
   userId: string,
   pointer: string,
-  role = 'assignee',
+  role: UserRole = 'assignee',
 ): Promise<Assignment> {
   const row = await assignmentRow(em, userId);
   if (!row?.active) throw inactiveUser(userId, pointer, role, Boolean(row));
@@ -280,7 +281,7 @@ export async function getAbsenceView(em: EntityManager, id: string): Promise<Abs
 /** The user whose absences an admin manages: 404 unless they are of the admin's organisation. */
 export async function requireUserOfTenant(em: EntityManager, userId: string): Promise<void> {
   const rows = await sqlIn(em, 'select 1 from app_user where id = ? and tenant_id = crm_current_tenant()', [userId]);
-  if (rows.length === 0) throw notFound(`There is no user ${userId} in your organisation.`);
+  if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('user'), id: userId });
 }
 
 export async function listAbsences(
@@ -308,13 +309,7 @@ export async function listAbsences(
 
 async function checkSubstitute(em: EntityManager, userId: string, substituteId: string): Promise<void> {
   if (substituteId === userId) {
-    throw new AppError({
-      status: 422,
-      code: 'substitute_is_self',
-      title: 'Nobody can substitute for themselves',
-      detail: 'Choose a colleague as substitute; your tasks go to them while you are away.',
-      errors: [{ in: 'body', pointer: '#/substituteId', detail: 'the absent user themself' }],
-    });
+    throw problem('substitute_is_self', {}, { at: { pointer: '#/substituteId' } });
   }
   await requireActiveUser(em, substituteId, '#/substituteId', 'substitute');
 }
@@ -337,13 +332,11 @@ async function checkNoOverlap(
     ],
   );
   if (clash) {
-    throw new AppError({
-      status: 409,
-      code: 'absence_overlaps',
-      title: 'Overlaps another absence',
-      detail: `An absence from ${iso(clash.starts_at)} to ${iso(clash.ends_at)} overlaps this one; change that one instead.`,
-      extensions: { absenceId: clash.id },
-    });
+    throw problem(
+      'absence_overlaps',
+      { from: iso(clash.starts_at) ?? '', to: iso(clash.ends_at) ?? '' },
+      { extensions: { absenceId: clash.id } },
+    );
   }
 }
 
@@ -389,12 +382,7 @@ async function hasBegun(em: EntityManager, absence: Absence): Promise<{ begun: b
 }
 
 function absenceOver(): AppError {
-  return new AppError({
-    status: 409,
-    code: 'absence_over',
-    title: 'You are back already',
-    detail: 'This absence has been ended by returning; record a new absence instead.',
-  });
+  return problem('absence_over');
 }
 
 export async function updateAbsence(
@@ -406,28 +394,20 @@ export async function updateAbsence(
   expectedVersion: number | undefined,
 ): Promise<AbsenceView> {
   const absence = await findAbsence(em, userId, id);
-  checkVersion(absence, expectedVersion, 'The absence');
+  checkVersion(absence, expectedVersion, named('absence'));
   if (absence.returnedAt) throw absenceOver();
   const { begun } = await hasBegun(em, absence);
   const startsAt = patch.from !== undefined ? new Date(patch.from) : absence.startsAt;
   const endsAt = patch.to !== undefined ? new Date(patch.to) : absence.endsAt;
   if (begun && startsAt.getTime() !== absence.startsAt.getTime()) {
-    throw new AppError({
-      status: 409,
-      code: 'absence_begun',
-      title: 'The absence has begun',
-      detail: 'An absence that has begun keeps its start; change its end, or return from it.',
-      errors: [{ in: 'body', pointer: '#/from', detail: 'cannot change once begun' }],
-    });
+    throw problem('absence_begun', {}, { at: { pointer: '#/from' } });
   }
   if (endsAt <= startsAt) {
-    throw new AppError({
-      status: 422,
-      code: 'absence_ends_before_start',
-      title: 'The absence would end before it begins',
-      detail: `The absence begins ${startsAt.toISOString()}; its end must be later.`,
-      errors: [{ in: 'body', pointer: patch.to !== undefined ? '#/to' : '#/from', detail: 'end before start' }],
-    });
+    throw problem(
+      'absence_ends_before_start',
+      { startsAt: startsAt.toISOString() },
+      { at: { pointer: patch.to !== undefined ? '#/to' : '#/from' } },
+    );
   }
   if (patch.substituteId !== undefined) await checkSubstitute(em, userId, patch.substituteId);
   await checkNoOverlap(em, { userId, startsAt, endsAt, id });
@@ -454,15 +434,10 @@ export async function deleteAbsence(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const absence = await findAbsence(em, userId, id);
-  checkVersion(absence, expectedVersion, 'The absence');
+  checkVersion(absence, expectedVersion, named('absence'));
   const { begun, over } = await hasBegun(em, absence);
   if (begun && !over && !absence.returnedAt) {
-    throw new AppError({
-      status: 409,
-      code: 'absence_under_way',
-      title: 'The absence is under way',
-      detail: 'Return from it instead (POST …/return), choosing whether your open tasks come back to you.',
-    });
+    throw problem('absence_under_way');
   }
   absence.deletedAt = new Date();
   absence.deletedBy = principal.userId ?? null;
@@ -484,12 +459,7 @@ export async function returnFromAbsence(
   if (absence.returnedAt) throw absenceOver();
   const { begun } = await hasBegun(em, absence);
   if (!begun) {
-    throw new AppError({
-      status: 409,
-      code: 'absence_not_begun',
-      title: 'The absence has not begun',
-      detail: 'You cannot return from an absence that has not begun; delete it instead.',
-    });
+    throw problem('absence_not_begun');
   }
   const ended = await sqlIn(
     em,

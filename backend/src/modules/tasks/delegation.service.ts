@@ -1,9 +1,9 @@
 // Delegation (T2): a delegated task waits for the delegate's answer; accepted it is theirs,
 // declined it goes back to the delegator with the reason. Every step is in the task's history.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type Assignment, assignmentBackTo, assignmentFor } from './absences.service.ts';
 import { CLOSED_STATUSES, type Task } from './task.entity.ts';
@@ -36,34 +36,16 @@ export async function delegateTask(
   expectedVersion: number | undefined,
 ): Promise<TaskView> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   if (CLOSED_STATUSES.includes(task.status)) {
-    throw new AppError({
-      status: 409,
-      code: 'task_closed',
-      title: 'The task is closed',
-      detail: `"${task.title}" is ${task.status}; reopen it before delegating it.`,
-    });
+    throw problem('task_closed', { title: task.title, status: task.status });
   }
   if (task.delegationState === 'pending') {
-    throw new AppError({
-      status: 409,
-      code: 'delegation_pending',
-      title: 'The task waits for an answer',
-      detail: `"${task.title}" is already delegated and waits for the delegate to accept or decline.`,
-    });
+    throw problem('delegation_pending', { title: task.title });
   }
-  const refuse = (detail: string) =>
-    new AppError({
-      status: 422,
-      code: 'invalid_delegate',
-      title: 'Cannot delegate to this user',
-      detail,
-      errors: [{ in: 'body', pointer: '#/toUserId', detail }],
-    });
-  if (input.toUserId === principal.userId) throw refuse('You cannot delegate a task to yourself.');
+  if (input.toUserId === principal.userId) throw problem('delegate_is_self', {}, { at: { pointer: '#/toUserId' } });
   if ((task.substitutedFor ?? task.assigneeId) === input.toUserId) {
-    throw refuse('The task is already assigned to this user.');
+    throw problem('delegate_is_assignee', {}, { at: { pointer: '#/toUserId' } });
   }
   const assignment = await assignmentFor(em, input.toUserId, '#/toUserId', 'delegate');
   await write(em, principal, task, () => {
@@ -93,15 +75,10 @@ export async function delegateTask(
 async function pendingFor(em: EntityManager, principal: Principal & { userId: string }, id: string): Promise<Task> {
   const task = await findVisibleTask(em, principal, id);
   if (task.delegationState !== 'pending') {
-    throw new AppError({
-      status: 409,
-      code: 'no_pending_delegation',
-      title: 'Nothing to answer',
-      detail: `"${task.title}" does not wait for an answer to a delegation.`,
-    });
+    throw problem('no_pending_delegation', { title: task.title });
   }
   if (task.assigneeId !== principal.userId) {
-    throw forbidden(`Only the user "${task.title}" was delegated to can accept or decline it.`);
+    throw problem('only_delegate_answers', { title: task.title });
   }
   return task;
 }

@@ -2,9 +2,10 @@
 // done while it waits, and its assignee hears when the last prerequisite is finished; the
 // personal order is a fractional rank, so moving a task renumbers nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { placeBetween, type RankedList } from '../../records/rank.ts';
 import { rankedRows } from '../../records/ranked-lists.ts';
@@ -41,13 +42,13 @@ export async function requireNoOpenPrerequisites(em: EntityManager, task: Task):
     [task.id],
   );
   if (open.length === 0) return;
-  throw new AppError({
-    status: 409,
-    code: 'open_prerequisites',
-    title: 'The task waits for other tasks',
-    detail: `"${task.title}" cannot be done while it waits for ${quoted(open).join(', ')}. Finish or cancel ${open.length === 1 ? 'that task' : 'those tasks'} first, or remove the dependency.`,
-    extensions: { prerequisites: open },
-  });
+  throw problem(
+    open.length === 1 ? 'open_prerequisite' : 'open_prerequisites',
+    { title: task.title, open: quoted(open) },
+    {
+      extensions: { prerequisites: open },
+    },
+  );
 }
 
 /**
@@ -111,13 +112,7 @@ async function requirePrerequisites(
   const found = new Map(rows.map((row) => [row.id, row]));
   const index = ids.findIndex((id) => !found.has(id));
   if (index >= 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_task',
-      title: 'Unknown task',
-      detail: `There is no task ${ids[index]} in your organisation that you may see, or it is in the trash.`,
-      errors: [{ in: 'body', pointer: pointerOf(index), detail: 'no such task' }],
-    });
+    throw problem('unknown_task', { id: ids[index] ?? '' }, { at: { pointer: pointerOf(index) } });
   }
   return found;
 }
@@ -170,14 +165,15 @@ async function refuseCycles(
 }
 
 function cycleError(circle: readonly TitledTask[], pointer: string): AppError {
-  return new AppError({
-    status: 422,
-    code: 'dependency_cycle',
-    title: 'The tasks would wait for each other',
-    detail: `${quoted(circle).join(' waits for ')}: tasks waiting in a circle could never be done. Leave out one of these dependencies.`,
-    errors: [{ in: 'body', pointer, detail: 'closes a circle of dependencies' }],
-    extensions: { cycle: circle.map((task) => ({ id: task.id, title: task.title })) },
-  });
+  const titles = quoted(circle);
+  return problem(
+    'dependency_cycle',
+    { circle: { en: titles.join(' waits for '), de: titles.join(' wartet auf ') } },
+    {
+      at: { pointer },
+      extensions: { cycle: circle.map((task) => ({ id: task.id, title: task.title })) },
+    },
+  );
 }
 
 async function prerequisiteIds(em: EntityManager, taskId: string): Promise<string[]> {
@@ -237,7 +233,7 @@ export async function setDependencies(
   pointerOf: (index: number) => string = (index) => `#/taskIds/${index}`,
 ): Promise<TaskView> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   await lockDependencies(em);
   const current = await prerequisiteIds(em, task.id);
   const fresh = taskIds.filter((taskId) => !current.includes(taskId));
@@ -274,12 +270,7 @@ export async function removeDependency(
   await lockDependencies(em);
   const current = await prerequisiteIds(em, task.id);
   if (!current.includes(dependsOnId)) {
-    throw new AppError({
-      status: 404,
-      code: 'not_found',
-      title: 'Not found',
-      detail: `Task "${task.title}" does not wait for task ${dependsOnId}.`,
-    });
+    throw problem('dependency_not_found', { title: task.title, id: dependsOnId });
   }
   return writeDependencies(
     em,
@@ -336,13 +327,7 @@ export async function moveTask(
   const pointer = target.beforeId ? '#/beforeId' : '#/afterId';
   const task = await findVisibleTask(em, principal, id);
   if (anchorId === task.id) {
-    throw new AppError({
-      status: 422,
-      code: 'move_to_itself',
-      title: 'A task cannot move next to itself',
-      detail: 'Name another task to put this one before or after.',
-      errors: [{ in: 'body', pointer, detail: 'the task itself' }],
-    });
+    throw problem('move_to_itself', {}, { at: { pointer } });
   }
   const visible = await visibleTask(principal);
   const [anchor] = await sqlIn<{
@@ -357,13 +342,7 @@ export async function moveTask(
     [anchorId, ...visible.params],
   );
   if (!anchor) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_task',
-      title: 'Unknown task',
-      detail: `There is no task ${anchorId} in your organisation that you may see, or it is in the trash.`,
-      errors: [{ in: 'body', pointer, detail: 'no such task' }],
-    });
+    throw problem('unknown_task', { id: anchorId }, { at: { pointer } });
   }
   const scope = orderScope({ assigneeId: anchor.assignee_id, teamId: anchor.team_id, ownerId: anchor.owner_id });
   const before = Boolean(target.beforeId);

@@ -3,8 +3,9 @@
 // change event in the same transaction.
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { type AppError, notFound } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { noSuch, problem, type UserRole, userRoles } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, type HistoryAction, recordHistory, type Snapshot } from '../../records/history.ts';
 import { linksOf, type RecordRef } from '../../records/record-links.ts';
@@ -46,7 +47,7 @@ export async function visibleTask(principal: Principal): Promise<{ sql: string; 
 }
 
 export function taskNotFound(id: string): AppError {
-  return notFound(`There is no task ${id} in your organisation that you may see (it may be in the trash).`);
+  return problem('not_visible_maybe_trashed', { noSuch: noSuch('task'), id });
 }
 
 /** The task, if the caller may see it (404 otherwise), as a managed entity ready to change. */
@@ -250,12 +251,7 @@ export function taskState(task: Task): TaskState {
 }
 
 function staleTask(task: Task): AppError {
-  return new AppError({
-    status: 412,
-    code: 'stale_version',
-    title: 'The record was changed meanwhile',
-    detail: `Task "${task.title}" was changed by someone else while you saved. Reload it and apply your change again.`,
-  });
+  return problem('stale_task', { title: task.title });
 }
 
 /**
@@ -349,7 +345,7 @@ export async function afterSetBasedChange(
 // ---- people -------------------------------------------------------------------------------
 
 /** 422 with a pointer unless the user is an active user of the caller's organisation. */
-export async function requireActiveUser(em: EntityManager, id: string, pointer: string, role: string): Promise<void> {
+export async function requireActiveUser(em: EntityManager, id: string, pointer: string, role: UserRole): Promise<void> {
   const [user] = await sqlIn<{ active: boolean }>(
     em,
     'select active from app_user where id = ? and tenant_id = crm_current_tenant()',
@@ -358,14 +354,6 @@ export async function requireActiveUser(em: EntityManager, id: string, pointer: 
   if (!user?.active) throw inactiveUser(id, pointer, role, Boolean(user));
 }
 
-export function inactiveUser(id: string, pointer: string, role: string, exists: boolean): AppError {
-  return new AppError({
-    status: 422,
-    code: 'unknown_user',
-    title: exists ? `The ${role} is deactivated` : `Unknown ${role}`,
-    detail: exists
-      ? `User ${id} has been deactivated and cannot be the ${role}; choose an active colleague.`
-      : `There is no user ${id} in your organisation to be the ${role}.`,
-    errors: [{ in: 'body', pointer, detail: exists ? 'deactivated user' : 'not a user of your organisation' }],
-  });
+export function inactiveUser(id: string, pointer: string, role: UserRole, exists: boolean): AppError {
+  return problem(exists ? 'user_deactivated' : 'unknown_user', { id, role: userRoles[role] }, { at: { pointer } });
 }

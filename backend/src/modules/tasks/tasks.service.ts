@@ -1,11 +1,12 @@
 // Tasks (T1): create, change, trash, restore, purge, list and history, each write with its
 // history and change event in the same transaction; the tasks part of the 360° view.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, validationFailed } from '../../http/errors.ts';
+import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
+import { cursorScope, named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
 import { registerOverviewSection } from '../../records/overview.ts';
@@ -55,13 +56,7 @@ export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
 async function requireTeam(em: EntityManager, teamId: string): Promise<void> {
   const rows = await sqlIn(em, 'select 1 from team where id = ? and tenant_id = crm_current_tenant()', [teamId]);
   if (rows.length === 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_team',
-      title: 'Unknown team',
-      detail: `There is no team ${teamId} in your organisation.`,
-      errors: [{ in: 'body', pointer: '#/teamId', detail: 'not a team of your organisation' }],
-    });
+    throw problem('unknown_team', { id: teamId }, { at: { pointer: '#/teamId' } });
   }
 }
 
@@ -79,13 +74,7 @@ function dayIn(instant: Date, timeZone: string): string {
 }
 
 function needsDueDate(pointer: string): AppError {
-  return new AppError({
-    status: 422,
-    code: 'reminder_needs_due_date',
-    title: 'A reminder offset needs a due date',
-    detail: 'remindBefore counts back from the due date; give the task a dueAt or dueOn, or send remindAt instead.',
-    errors: [{ in: 'body', pointer, detail: 'the task has no due date' }],
-  });
+  return problem('reminder_needs_due_date', {}, { at: { pointer } });
 }
 
 function uniqueLinks(links: readonly RecordRef[]): RecordRef[] {
@@ -205,7 +194,7 @@ export async function updateTask(
   expectedVersion: number | undefined,
 ): Promise<TaskView> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   const state = taskState(task);
   const before: Snapshot = taskSnapshot(task);
   const wasClosed = CLOSED_STATUSES.includes(task.status);
@@ -294,7 +283,7 @@ export async function trashTask(
   expectedVersion: number | undefined,
 ): Promise<void> {
   const task = await findVisibleTask(em, principal, id);
-  checkVersion(task, expectedVersion, `Task "${task.title}"`);
+  checkVersion(task, expectedVersion, named('task', task.title));
   const state = taskState(task);
   const before = taskSnapshot(task);
   task.deletedAt = new Date();
@@ -313,7 +302,7 @@ export async function restoreTask(em: EntityManager, principal: Principal, id: s
 
 /** Deletes a trashed task for good, with its links and dependencies (admins only). */
 export async function purgeTask(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw forbidden('Only a CRM administrator can empty tasks from the trash.');
+  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'tasks', de: 'Aufgaben' } });
   const task = await findVisibleTask(em, principal, id, { trashed: true });
   const state = taskState(task);
   await sqlIn(em, "delete from record_link where item_type = 'task' and item_id = ?", [task.id]);
@@ -454,13 +443,7 @@ const SORT_KEYS: Record<TaskSort, SortKey[]> = {
 function checkedCursor(cursor: string | undefined, keys: readonly { valid: (value: unknown) => boolean }[]) {
   const values = decodeCursor(cursor, keys.length);
   if (values && !keys.every((sortKey, index) => sortKey.valid(values[index]))) {
-    throw new AppError({
-      status: 400,
-      code: 'invalid_cursor',
-      title: 'The cursor is not valid',
-      detail: 'The cursor is not one this API issued for this list and order; start again without a cursor.',
-      errors: [{ in: 'query', pointer: '#/cursor', detail: 'not a cursor of this list' }],
-    });
+    throw problem('invalid_cursor', { list: cursorScope.listAndOrder }, { at: { in: 'query', pointer: '#/cursor' } });
   }
   return values;
 }
