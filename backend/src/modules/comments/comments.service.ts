@@ -2,11 +2,11 @@
 // @mentions of colleagues. A mention is written `@[Display Name](user:<uuid>)` in the body; each
 // mentioned user gets exactly one notification per comment, however often it is edited.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { authorActions, named, problem } from '../../http/problems.ts';
+import { authorActions, named, noSuch, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
@@ -115,7 +115,7 @@ async function views(em: EntityManager, rows: readonly CommentRow[]): Promise<Co
 async function getComment(em: EntityManager, id: string): Promise<CommentView> {
   const rows = await commentRows(em).where('c.id', '=', id).execute();
   const [row] = await views(em, rows);
-  if (!row) throw notFound(`There is no comment ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('comment'), id });
   return row;
 }
 
@@ -261,7 +261,7 @@ export async function deleteComment(
 ): Promise<void> {
   const current = await getComment(em, id);
   requireAuthorOrAdmin(principal, current, 'delete');
-  checkVersion(current, expectedVersion, 'The comment');
+  checkVersion(current, expectedVersion, named('comment'));
   em.remove(em.getReference(Comment, id));
   await em.flush();
 }

@@ -2,7 +2,7 @@
 // HTML or Markdown (see note-body.ts); every note is found by global search through its words.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -267,7 +267,7 @@ export async function trashNote(
 ): Promise<void> {
   const current = await getNote(em, id);
   requireAuthorOrAdmin(principal, current, 'delete');
-  checkVersion(current, expectedVersion, 'The note');
+  checkVersion(current, expectedVersion, named('note'));
   const note = await loadNote(em, current);
   note.deletedAt = new Date();
   await em.flush();
@@ -316,7 +316,7 @@ export async function noteHistory(
   options: { limit: number; cursor?: string | undefined },
 ) {
   const found = await db(em).selectFrom('note').select('id').where('id', '=', id).execute();
-  if (found.length === 0) throw notFound(`There is no note ${id} in your organisation.`);
+  if (found.length === 0) throw problem('not_found', { noSuch: noSuch('note'), id });
   const before = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const items = await historyOf(em, 'note', id, { limit: options.limit + 1, before });
   const hasMore = items.length > options.limit;

@@ -2,9 +2,10 @@
 // the other. Types are the tenant's to edit; both records' history tells.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
@@ -89,7 +90,7 @@ export async function listRelationTypes(em: EntityManager): Promise<RelationType
 
 async function loadType(em: EntityManager, id: string): Promise<RelationType> {
   const row = await em.findOne(RelationType, id);
-  if (!row) throw notFound(`There is no relation type ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('relation_type'), id });
   return row;
 }
 
@@ -130,7 +131,7 @@ export async function updateRelationType(
   expectedVersion: number | undefined,
 ): Promise<RelationTypeView> {
   const type = await loadType(em, id);
-  checkVersion(type, expectedVersion, `Relation type ${type.name}`);
+  checkVersion(type, expectedVersion, named('relation_type', type.name));
   if (change.name && change.name.toLowerCase() !== type.name.toLowerCase()) {
     if (await nameClash(em, change.name, id)) throw nameTaken(change.name);
   }
@@ -278,7 +279,7 @@ export async function createRelation(
 
 export async function deleteRelation(em: EntityManager, _principal: Principal, id: string): Promise<void> {
   const row = await em.findOne(Relation, id);
-  if (!row) throw notFound(`There is no relation ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('relation'), id });
   // The from-record's history tells (relation.audit.ts).
   em.remove(row);
   await em.flush();

@@ -1,9 +1,9 @@
 // Tags (V4): tenant tags with a color, on any record; history tells who tagged what.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
-import { problem } from '../../http/problems.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import { registerMergeHook } from '../../records/merge-hooks.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
@@ -55,7 +55,7 @@ async function usageOf(em: EntityManager, tagId: string): Promise<number> {
 
 async function loadTag(em: EntityManager, id: string): Promise<Tag> {
   const row = await em.findOne(Tag, id);
-  if (!row) throw notFound(`There is no tag ${id} in your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('tag'), id });
   return row;
 }
 
@@ -95,7 +95,7 @@ export async function updateTag(
   expectedVersion: number | undefined,
 ): Promise<TagDetail> {
   const tag = await loadTag(em, id);
-  checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
+  checkVersion(tag, expectedVersion, named('tag', tag.name));
   if (
     change.name !== undefined &&
     change.name.toLowerCase() !== tag.name.toLowerCase() &&
@@ -112,7 +112,7 @@ export async function updateTag(
 
 export async function deleteTag(em: EntityManager, id: string, expectedVersion: number | undefined): Promise<void> {
   const tag = await loadTag(em, id);
-  checkVersion(tag, expectedVersion, `Tag ${tag.name}`);
+  checkVersion(tag, expectedVersion, named('tag', tag.name));
   em.remove(tag);
   await em.flush();
 }
