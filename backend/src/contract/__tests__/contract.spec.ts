@@ -28,7 +28,6 @@ const NOT_YET_IN_CONTRACT = new Set([
   ...['RelationType', 'RelationTypeList', 'CreateRelationType', 'UpdateRelationType'], // relations.routes.ts
   ...['Relation', 'RelationList', 'CreateRelation', 'RecordRef'], // relations.routes.ts
   ...['PipelineList', 'LostReasonList', 'DealStageChanges', 'SavedFilterList'], // sales/*.routes.ts
-  'SearchResult', // search.routes.ts
   'TagList', // tags.routes.ts
   ...['TaskHistoryPage', 'TaskHistoryItem'], // tasks.routes.ts
 ]);

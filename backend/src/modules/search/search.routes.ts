@@ -1,30 +1,11 @@
 import { z } from 'zod';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
+import { SEARCHABLE, SearchResultSchema } from './search.schemas.ts';
 import { type OwnedScope, search } from './search.service.ts';
 
-const SEARCHABLE = ['person', 'organization', 'business_contact', 'note', 'deal', 'mail', 'lead'] as const;
 /** Types whose search documents carry their owner: the caller sees those of owners visible to them. Notes follow their records. */
 const OWNED = new Set<string>(['deal', 'lead']);
-
-export const SearchResultSchema = z
-  .object({
-    items: z.array(
-      z.object({
-        type: z.string(),
-        id: z.uuid(),
-        title: z.string(),
-        subtitle: z.string().nullable(),
-        score: z.number(),
-        highlight: z.string().meta({ description: 'The title as HTML with the matched words in <mark>' }),
-        records: z
-          .array(z.object({ type: z.string(), id: z.uuid(), title: z.string() }))
-          .optional()
-          .meta({ description: 'For a note: the records it is on' }),
-      }),
-    ),
-  })
-  .meta({ id: 'SearchResult' });
 
 export function searchRoutes(): RouteSpec[] {
   return [
