@@ -27,7 +27,7 @@ function Themed({ host }: { host: Host }) {
   const [theme, setTheme] = useState<HostTheme>(host.theme);
   useEffect(() => host.onThemeChange(setTheme), [host]);
   return (
-    <FluentProvider theme={fluentTheme(host, theme)} className="app" data-theme={theme}>
+    <FluentProvider theme={fluentTheme(host, theme)} data-theme={theme}>
       <App host={host} />
     </FluentProvider>
   );

@@ -48,6 +48,7 @@ export function SearchBox() {
   const styles = useStyles();
   const navigate = useNavigate();
   const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
   const query = useDeferredValue(text.trim());
   const search = useSearch(query);
   const items = query.length >= 2 ? (search.data?.items ?? []) : [];
@@ -60,12 +61,18 @@ export function SearchBox() {
       aria-label={t('search.label')}
       placeholder={t('search.placeholder')}
       value={text}
-      onChange={(event) => setText(event.target.value)}
+      open={open}
+      onOpenChange={(_event, data) => setOpen(data.open)}
+      onChange={(event) => {
+        setText(event.target.value);
+        setOpen(true);
+      }}
       onOptionSelect={(_event, data) => {
         const hit = items.find((item) => `${item.type}:${item.id}` === data.optionValue);
         const path = hit ? pathOf(hit) : null;
         if (path) {
           setText('');
+          setOpen(false);
           void navigate(path);
         }
       }}

@@ -71,7 +71,7 @@ export function Shell({
           <Button
             appearance="subtle"
             lang={other}
-            aria-label={t('app.switchLanguage')}
+            title={t('app.switchLanguage')}
             onClick={() => void chooseLanguage(other)}
           >
             {other === 'de' ? 'Deutsch' : 'English'}

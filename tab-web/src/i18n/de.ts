@@ -3,7 +3,7 @@ export const de = {
   app: {
     title: 'CRM',
     loading: 'Wird geladen …',
-    switchLanguage: 'Sprache wechseln: Deutsch',
+    switchLanguage: 'Sprache wechseln',
     noSuchPage: 'Diese Seite gibt es nicht.',
     toStart: 'Zur Startseite',
   },

@@ -7,7 +7,7 @@ export const en: Texts<typeof de> = {
   app: {
     title: 'CRM',
     loading: 'Loading …',
-    switchLanguage: 'Switch language: English',
+    switchLanguage: 'Switch language',
     noSuchPage: 'There is no such page.',
     toStart: 'To the start page',
   },
