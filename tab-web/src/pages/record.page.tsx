@@ -51,12 +51,16 @@ function labelOf(item: Item): string {
 function entriesOf(value: unknown): { items: Item[]; total: number } | null {
   if (Array.isArray(value)) return { items: value as Item[], total: value.length };
   if (value && typeof value === 'object') {
-    const section = value as { items?: unknown; total?: unknown };
-    if (Array.isArray(section.items)) {
-      return {
-        items: section.items as Item[],
-        total: typeof section.total === 'number' ? section.total : section.items.length,
-      };
+    // Sections answer { items, total }, or their newest entries beside a count ({ newest, changes | open }).
+    const section = value as Record<string, unknown>;
+    const items = Array.isArray(section.items)
+      ? section.items
+      : Array.isArray(section.newest)
+        ? section.newest
+        : Object.values(section).find(Array.isArray);
+    if (items) {
+      const count = [section.total, section.changes, section.open].find((n) => typeof n === 'number');
+      return { items: items as Item[], total: typeof count === 'number' ? count : items.length };
     }
   }
   return null;
@@ -213,10 +217,10 @@ function RecordView({ overview }: { overview: Overview }) {
     <div className={styles.page}>
       <div className={styles.header}>
         <div>
-          <Text size={200} className={styles.muted} as="p" style={{ margin: 0 }}>
+          <Text size={200} className={styles.muted} as="p" block style={{ margin: 0 }}>
             {t(`types.one.${overview.type}`)}
           </Text>
-          <Text as="h1" size={700} weight="semibold">
+          <Text as="h1" size={700} weight="semibold" block style={{ margin: 0 }}>
             {title}
           </Text>
         </div>
