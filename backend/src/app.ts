@@ -40,6 +40,7 @@ import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
+import { serveWebApp } from './modules/web-app/web-app.static.ts';
 import { actAs } from './records/acting-user.ts';
 import { PostgresBlobStore } from './storage/blob-store.ts';
 
@@ -116,6 +117,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   app.use(requestContext(deps.logger));
   app.use(helmet());
   app.use(serveAddin(config, deps.addinDir ? { dir: deps.addinDir } : {}));
+  app.use(serveWebApp(config));
   app.use(serveOpenApi(() => buildOpenApiDocument(routes, config.publicUrl ?? '/')));
   app.use(
     jsonBody(config.jsonBodyLimitBytes, [

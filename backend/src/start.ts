@@ -2,6 +2,7 @@
 // signed in against it, the embedded database with demo data — and the URLs to open.
 import { CRM_APP_ID, startEmulator } from '@crm/m365-emulator';
 import { ensureBuilt as ensureAddinBuilt } from '../../addin-outlook/build.ts';
+import { ensureBuilt as ensureWebAppBuilt } from '../../tab-web/build.ts';
 import { ConfigError, loadConfig, loadEmulatorPort } from './config.ts';
 import { addinTryUrl, demoMailSender } from './demo/addin-demo.ts';
 import { seedContactsDemo } from './demo/contacts-demo.ts';
@@ -36,6 +37,7 @@ try {
   const config = { ...loadConfig(env), role: 'all' as const };
   // The Outlook add-in's pane is served from its build: built now when its sources changed.
   if (await ensureAddinBuilt({ quiet: true })) process.stdout.write('Built the Outlook add-in task pane.\n');
+  if (await ensureWebAppBuilt({ quiet: true })) process.stdout.write('Built the web app.\n');
   const backend = await startBackend(config, {
     beforeListen: (orm) =>
       seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => seedContactsDemo(orm).then(() => undefined)),
@@ -54,6 +56,7 @@ try {
       line('API description', `${apiUrl}/openapi.json`),
       line('Microsoft 365 emulator', emulator.url),
       line('Demo users', 'npm run token -- --list'),
+      line('Web app and Teams tab', `${apiUrl.replace(/\/api$/, '')}/app/`),
       line('Outlook add-in (try it)', addinTryUrl(apiUrl.replace(/\/api$/, ''), demoMailSender())),
       line(
         'Try it',

@@ -3,13 +3,13 @@
 // configuration and icons are revalidated (ETag). Precompressed .br/.gz files are sent when the
 // browser takes them. The pages may be framed by Outlook on the web, open the sign-in popup and
 // talk to the configured authority; their Content-Security-Policy allows exactly that.
-import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../http/errors.ts';
+import { sendBuiltFile } from '../../http/static-files.ts';
 
 export const ADDIN_PREFIX = '/addin';
 export const DEFAULT_ADDIN_DIR = path.resolve(
@@ -39,20 +39,6 @@ const OFFICE_FRAME_ANCESTORS = [
 ];
 const OFFICE_JS_ORIGIN = 'https://appsforoffice.microsoft.com';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
-
 export interface AddinPaneConfig {
   clientId: string;
   authority: string;
@@ -74,7 +60,7 @@ export function paneConfigOf(config: Config): AddinPaneConfig {
     knownAuthorities: [new URL(entra.authorityHost).host],
     scopes: [`${appIdUri}/access_as_user`],
     apiBase: `${base}/api`,
-    recordUrl: `${base}/tab/#/records/{type}/{id}`,
+    recordUrl: `${base}/app/records/{type}/{id}`,
     // The documents store's limit (DOCUMENT_MAX_BYTES) where the backend has one.
     maxAttachmentBytes:
       (config as Config & { documentMaxBytes?: number }).documentMaxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -108,19 +94,6 @@ const notFound = (requestPath: string) =>
     title: 'Not found',
     detail: `The add-in has no file at ${requestPath}.`,
   });
-
-function cacheControlOf(relative: string): string {
-  // vite names every asset by its content hash: such a URL never changes its content.
-  if (relative.startsWith('assets/')) return 'public, max-age=31536000, immutable';
-  if (relative.endsWith('.png') || relative.endsWith('.ico')) return 'public, max-age=86400';
-  return 'no-cache';
-}
-
-function preferredEncoding(accept: string): ('br' | 'gzip')[] {
-  const offered = accept.toLowerCase();
-  const takes = (name: string) => new RegExp(`(^|[,\\s])${name}(?!;q=0(\\.0+)?(\\s|,|$))`).test(offered);
-  return [...(takes('br') ? (['br'] as const) : []), ...(takes('gzip') ? (['gzip'] as const) : [])];
-}
 
 export function serveAddin(config: Config, options: { dir?: string } = {}): Middleware {
   const dir = path.resolve(options.dir ?? DEFAULT_ADDIN_DIR);
@@ -162,16 +135,6 @@ export function serveAddin(config: Config, options: { dir?: string } = {}): Midd
       ctx.body = paneConfig;
       return;
     }
-    const file = path.resolve(dir, relative);
-    const extension = path.extname(file);
-    if (
-      !file.startsWith(`${dir}${path.sep}`) ||
-      relative.split('/').some((segment) => segment.startsWith('.')) ||
-      !(extension in CONTENT_TYPES) ||
-      extension === '.map'
-    ) {
-      throw notFound(ctx.path);
-    }
     if (!existsSync(path.join(dir, 'index.html'))) {
       throw new AppError({
         status: 503,
@@ -181,39 +144,6 @@ export function serveAddin(config: Config, options: { dir?: string } = {}): Midd
         headers: { 'Retry-After': '30' },
       });
     }
-    const found = await stat(file).catch(() => null);
-    if (!found?.isFile()) throw notFound(ctx.path);
-
-    let sent = file;
-    let size = found.size;
-    let encoding: string | null = null;
-    if (/\.(js|css|html|json|svg|txt)$/.test(file)) {
-      ctx.vary('Accept-Encoding');
-      for (const candidate of preferredEncoding(ctx.get('accept-encoding'))) {
-        const compressed = `${file}.${candidate === 'br' ? 'br' : 'gz'}`;
-        const compressedStat = await stat(compressed).catch(() => null);
-        if (compressedStat?.isFile()) {
-          sent = compressed;
-          size = compressedStat.size;
-          encoding = candidate;
-          break;
-        }
-      }
-    }
-    const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}${encoding ? `-${encoding}` : ''}"`;
-    ctx.set('Cache-Control', cacheControlOf(relative));
-    ctx.set('ETag', etag);
-    ctx.set('Last-Modified', found.mtime.toUTCString());
-    ctx.type = CONTENT_TYPES[extension] as string;
-    if (encoding) ctx.set('Content-Encoding', encoding);
-    const noneMatch = ctx.get('if-none-match');
-    if (noneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.status = 200;
-    ctx.length = size;
-    // Koa answers HEAD with the headers alone.
-    if (ctx.method === 'GET') ctx.body = createReadStream(sent);
+    if (!(await sendBuiltFile(ctx, dir, relative))) throw notFound(ctx.path);
   };
 }

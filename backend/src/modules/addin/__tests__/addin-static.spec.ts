@@ -133,7 +133,7 @@ describe('the add-in under /addin/', () => {
       knownAuthorities: ['login.example.com'],
       scopes: ['api://crm.example.com/ce845856-9ad9-492b-b63b-33f4f6ce7418/access_as_user'],
       apiBase: 'https://crm.example.com/api',
-      recordUrl: 'https://crm.example.com/tab/#/records/{type}/{id}',
+      recordUrl: 'https://crm.example.com/app/records/{type}/{id}',
       maxAttachmentBytes: 25 * 1024 * 1024,
     });
   });

@@ -1,0 +1,126 @@
+// The signed-in frame around every page: the app's name (home), the search box, the language,
+// the account; a bar when the sign-in went; the page of the route below, loaded when first shown.
+import {
+  Button,
+  Link as FluentLink,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  makeStyles,
+  Spinner,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import { lazy, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Routes } from 'react-router';
+import type { Auth } from '../../../web-shared/msal-auth.ts';
+import { chooseLanguage, type Language } from '../i18n/i18n.ts';
+import { SearchBox } from './SearchBox.tsx';
+
+const StartPage = lazy(() => import('../pages/start.page.tsx'));
+const RecordPage = lazy(() => import('../pages/record.page.tsx'));
+const ListPage = lazy(() => import('../pages/list.page.tsx'));
+
+const useStyles = makeStyles({
+  header: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  home: {
+    fontWeight: tokens.fontWeightSemibold,
+    fontSize: tokens.fontSizeBase400,
+    color: tokens.colorNeutralForeground1,
+  },
+  search: { flexGrow: 1, minWidth: '200px', maxWidth: '560px' },
+  end: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
+  account: { color: tokens.colorNeutralForeground2 },
+  main: { padding: tokens.spacingHorizontalL, maxWidth: '1400px', margin: '0 auto' },
+});
+
+export function Shell({
+  auth,
+  signInLost,
+  onSignedInAgain,
+}: {
+  auth: Auth;
+  signInLost: boolean;
+  onSignedInAgain: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const styles = useStyles();
+  const account = auth.account();
+  const [signInError, setSignInError] = useState<string | null>(null);
+  const other: Language = i18n.language === 'de' ? 'en' : 'de';
+
+  return (
+    <>
+      <header className={styles.header}>
+        <Link to="/" className={styles.home}>
+          {t('app.title')}
+        </Link>
+        <div className={styles.search}>
+          <SearchBox />
+        </div>
+        <div className={styles.end}>
+          <Button
+            appearance="subtle"
+            lang={other}
+            title={t('app.switchLanguage')}
+            onClick={() => void chooseLanguage(other)}
+          >
+            {other === 'de' ? 'Deutsch' : 'English'}
+          </Button>
+          {account && (
+            <Text size={200} className={styles.account}>
+              {account.name}
+            </Text>
+          )}
+        </div>
+      </header>
+      {signInLost && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            {t('signIn.expired')}
+            {signInError && <div role="alert">{signInError}</div>}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button
+              appearance="primary"
+              onClick={() =>
+                void auth.signIn().then(onSignedInAgain, (error: unknown) => setSignInError((error as Error).message))
+              }
+            >
+              {t('signIn.button')}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      <main className={styles.main}>
+        <Suspense fallback={<Spinner label={t('app.loading')} />}>
+          <Routes>
+            <Route index element={<StartPage />} />
+            <Route path="records/:type/:id" element={<RecordPage />} />
+            <Route path="lists/:type" element={<ListPage />} />
+            <Route
+              path="*"
+              element={
+                <Text as="p">
+                  {t('app.noSuchPage')}{' '}
+                  <FluentLink as="a" href="/app/">
+                    {t('app.toStart')}
+                  </FluentLink>
+                </Text>
+              }
+            />
+          </Routes>
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+// German or English: the user's own choice when they made one (kept in this browser), otherwise
+// the host's or the browser's language (German for de-*, English otherwise).
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { de } from './de.ts';
+import { en } from './en.ts';
+
+export type Language = 'de' | 'en';
+const CHOSEN = 'crm.app.language';
+
+export function languageOf(tag: string | undefined): Language {
+  return (tag ?? '').toLowerCase().startsWith('de') ? 'de' : 'en';
+}
+
+export function chosenLanguage(): Language | null {
+  const stored = localStorage.getItem(CHOSEN);
+  return stored === 'de' || stored === 'en' ? stored : null;
+}
+
+export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
+  const language = chosenLanguage() ?? languageOf(hostLocale ?? navigator.language);
+  await i18next.use(initReactI18next).init({
+    lng: language,
+    fallbackLng: 'en',
+    resources: { de: { translation: de }, en: { translation: en } },
+    interpolation: { escapeValue: false }, // React escapes
+    returnNull: false,
+  });
+  document.documentElement.lang = language;
+  return i18next;
+}
+
+/** The user switches the language: kept for next time. */
+export async function chooseLanguage(language: Language): Promise<void> {
+  localStorage.setItem(CHOSEN, language);
+  await i18next.changeLanguage(language);
+  document.documentElement.lang = language;
+}

@@ -1,0 +1,259 @@
+// A record's 360° page (C5) at /app/records/{type}/{id}: a header with what to do next (call,
+// write a mail) and every section the overview API gives, each a heading away (screen readers
+// jump by heading), with the record's history.
+import { Badge, Button, Card, CardHeader, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../../web-shared/api-client.ts';
+import { type Overview, useOverview } from '../api/queries.ts';
+import { ErrorBar } from '../components/Feedback.tsx';
+import { rememberOpened } from '../recent.ts';
+import { isPageType, recordPath, titleOf } from '../records.ts';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  header: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM },
+  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+  sections: {
+    display: 'grid',
+    gap: tokens.spacingHorizontalL,
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 340px), 1fr))',
+    alignItems: 'start',
+  },
+  list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '6px' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalM, margin: 0 },
+  term: { color: tokens.colorNeutralForeground3 },
+  detail: { margin: 0, overflowWrap: 'anywhere' },
+});
+
+type Item = Record<string, unknown>;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** What a section's entry is called, whatever the section. */
+function labelOf(item: Item): string {
+  return (
+    text(item.title) ??
+    text(item.subject) ??
+    text(item.name) ??
+    text(item.displayName) ??
+    text(item.personName) ??
+    text(item.organizationName) ??
+    text(item.bodyText)?.slice(0, 120) ??
+    text(item.body)?.slice(0, 120) ??
+    [text(item.firstName), text(item.lastName)].filter(Boolean).join(' ')
+  );
+}
+
+/** A section's entries and how many there are, from the shapes sections answer in. */
+function entriesOf(value: unknown): { items: Item[]; total: number } | null {
+  if (Array.isArray(value)) return { items: value as Item[], total: value.length };
+  if (value && typeof value === 'object') {
+    // Sections answer { items, total }, or their newest entries beside a count ({ newest, changes | open }).
+    const section = value as Record<string, unknown>;
+    const items = Array.isArray(section.items)
+      ? section.items
+      : Array.isArray(section.newest)
+        ? section.newest
+        : Object.values(section).find(Array.isArray);
+    if (items) {
+      const count = [section.total, section.changes, section.open].find((n) => typeof n === 'number');
+      return { items: items as Item[], total: typeof count === 'number' ? count : items.length };
+    }
+  }
+  return null;
+}
+
+/** The record an entry points at, when it is one the app has a page for. */
+function entryPath(item: Item): string | null {
+  const type = text(item.type);
+  const id = text(item.id);
+  if (type && id) return recordPath(type, id);
+  for (const [key, type] of [
+    ['personId', 'person'],
+    ['organizationId', 'organization'],
+    ['dealId', 'deal'],
+  ] as const) {
+    const target = text(item[key]);
+    if (target) return recordPath(type, target);
+  }
+  return null;
+}
+
+function HistorySection({ entries }: { entries: Item[] }) {
+  const { t, i18n } = useTranslation();
+  const styles = useStyles();
+  const shown = (value: unknown) =>
+    value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+  return (
+    <ul className={styles.list}>
+      {entries.map((entry, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: history entries of one record never reorder
+        <li key={index}>
+          <Text size={200}>
+            {t('record.historyEntry', {
+              when: new Date(String(entry.changedAt ?? entry.at ?? '')).toLocaleString(i18n.language, {
+                dateStyle: 'short',
+                timeStyle: 'short',
+              }),
+              who: text(entry.changedByName) ?? text(entry.userName) ?? t('record.someone'),
+              field: text(entry.field) ?? text(entry.action) ?? '',
+            })}
+          </Text>
+          {'before' in entry || 'after' in entry ? (
+            <Text size={200} className={styles.muted}>
+              {' '}
+              {shown(entry.before)} → {shown(entry.after)}
+            </Text>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Section({ name, value }: { name: string; value: unknown }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const entries = entriesOf(value);
+  const headingId = `section-${name}`;
+  return (
+    <Card role="region" aria-labelledby={headingId}>
+      <CardHeader
+        header={
+          <Text as="h2" weight="semibold" size={400} id={headingId}>
+            {t(`sections.${name}`, { defaultValue: name })}
+          </Text>
+        }
+        action={entries ? <Badge appearance="tint">{entries.total}</Badge> : undefined}
+      />
+      {!entries || entries.items.length === 0 ? (
+        <Text size={200} className={styles.muted}>
+          {t('record.nothingYet')}
+        </Text>
+      ) : name === 'history' ? (
+        <HistorySection entries={entries.items} />
+      ) : (
+        <ul className={styles.list}>
+          {entries.items.map((item, index) => {
+            const path = entryPath(item);
+            const label = labelOf(item) || t('record.untitled');
+            return <li key={text(item.id) ?? index}>{path ? <Link to={path}>{label}</Link> : <Text>{label}</Text>}</li>;
+          })}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+/** The record's own facts a person looks for first: phone, email, stage, value. */
+function Facts({ record }: { record: Item }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const emails = (record.emails as { address?: string }[] | undefined)?.map((email) => email.address).filter(Boolean);
+  const phones = (record.phones as { number?: string; e164?: string }[] | undefined)
+    ?.map((phone) => phone.number ?? phone.e164)
+    .filter(Boolean);
+  const facts: [string, string | null | undefined][] = [
+    ['email', emails?.join(', ') || text(record.email)],
+    ['phone', phones?.join(', ') || text(record.phone)],
+    ['stage', text(record.stageName)],
+    ['value', record.value && record.currency ? `${record.value} ${record.currency}` : null],
+    ['status', text(record.status)],
+    ['organization', text(record.organizationName) ?? text(record.companyName)],
+  ];
+  const shown = facts.filter(([, value]) => value);
+  if (shown.length === 0) return null;
+  return (
+    <dl className={styles.facts}>
+      {shown.map(([name, value]) => (
+        <div key={name} style={{ display: 'contents' }}>
+          <dt className={styles.term}>{t(`record.facts.${name}`)}</dt>
+          <dd className={styles.detail}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Actions({ record }: { record: Item }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const phone =
+    (record.phones as { number?: string; e164?: string }[] | undefined)?.[0]?.e164 ??
+    (record.phones as { number?: string }[] | undefined)?.[0]?.number ??
+    text(record.phone);
+  const email = (record.emails as { address?: string }[] | undefined)?.[0]?.address ?? text(record.email);
+  if (!phone && !email) return null;
+  return (
+    <div className={styles.actions}>
+      {phone && (
+        <Button as="a" href={`tel:${phone.replace(/\s+/g, '')}`}>
+          {t('record.call')}
+        </Button>
+      )}
+      {email && (
+        <Button as="a" href={`mailto:${email}`}>
+          {t('record.writeMail')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function RecordView({ overview }: { overview: Overview }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const record = (overview.record ?? {}) as Item;
+  const title = titleOf(overview.type, record) || t('record.untitled');
+  useEffect(() => {
+    rememberOpened({ type: overview.type, id: overview.id, title });
+    document.title = `${title} – CRM`;
+  }, [overview.type, overview.id, title]);
+  const sections = Object.entries(overview).filter(([name]) => !['type', 'id', 'record'].includes(name));
+  return (
+    <div className={styles.page}>
+      <div className={styles.header}>
+        <div>
+          <Text size={200} className={styles.muted} as="p" block style={{ margin: 0 }}>
+            {t(`types.one.${overview.type}`)}
+          </Text>
+          <Text as="h1" size={700} weight="semibold" block style={{ margin: 0 }}>
+            {title}
+          </Text>
+        </div>
+        <Actions record={record} />
+      </div>
+      <Facts record={record} />
+      <div className={styles.sections}>
+        {sections.map(([name, value]) => (
+          <Section key={name} name={name} value={value} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export default function RecordPage() {
+  const { t } = useTranslation();
+  const { type = '', id = '' } = useParams();
+  const known = isPageType(type);
+  const overview = useOverview(type, id, known);
+  if (!known) {
+    return <Text as="p">{t('record.unknownType', { type })}</Text>;
+  }
+  if (overview.error) {
+    const missing = overview.error instanceof ApiError && overview.error.status === 404;
+    return missing ? (
+      <Text as="p" role="alert">
+        {t('record.notFound')}
+      </Text>
+    ) : (
+      <ErrorBar error={overview.error} onRetry={() => void overview.refetch()} />
+    );
+  }
+  if (!overview.data) return <Spinner label={t('record.loading')} />;
+  return <RecordView overview={overview.data} />;
+}

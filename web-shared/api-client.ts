@@ -1,0 +1,131 @@
+// Calls to the CRM API with the signed-in user's token, in the user's language (problems come back
+// in it), shared by the Outlook pane and the web app. A 401 gets one silent token refresh and one
+// retry (a token that expired while a page was open); problem+json answers become ApiError.
+import type { DuplicateCheckResult, Problem } from '@crm/backend/contract';
+
+/** No usable sign-in: the front end shows its sign-in button (keeping whatever was typed). */
+export class SignInRequired extends Error {
+  readonly reason: 'signed_out' | 'expired';
+  constructor(reason: 'signed_out' | 'expired', cause?: unknown) {
+    super(reason === 'expired' ? 'The sign-in has expired.' : 'Not signed in.', { cause });
+    this.name = 'SignInRequired';
+    this.reason = reason;
+  }
+}
+
+/** Where the API's access tokens come from; throws SignInRequired when only an interactive sign-in would help. */
+export interface TokenSource {
+  token(options?: { forceRefresh?: boolean }): Promise<string>;
+}
+
+/**
+ * A problem as it arrives: any member may be missing (a proxy's error page is no problem+json);
+ * a likely duplicate (409) lists its candidates.
+ */
+export type ProblemBody = Partial<Problem> & Partial<DuplicateCheckResult>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: ProblemBody;
+  constructor(status: number, problem: ProblemBody) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+  get code(): string {
+    return (this.problem.type ?? '').replace(/^urn:crm:problem:/, '');
+  }
+}
+
+/** The backend could not be reached at all. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super('The CRM could not be reached.', { cause });
+    this.name = 'NetworkError';
+  }
+}
+
+type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+export interface Response<T> {
+  status: number;
+  body: T;
+  etag: string | null;
+}
+
+export class Api {
+  readonly #base: string;
+  readonly #auth: TokenSource;
+  readonly #language: () => string;
+
+  /** `language`: the current UI language, sent as Accept-Language on every call. */
+  constructor(base: string, auth: TokenSource, language: () => string) {
+    this.#base = base.replace(/\/+$/, '');
+    this.#auth = auth;
+    this.#language = language;
+  }
+
+  get<T>(path: string, query?: Query) {
+    return this.request<T>('GET', path, { query });
+  }
+
+  post<T>(path: string, body: unknown, query?: Query) {
+    return this.request<T>('POST', path, { body, query });
+  }
+
+  patch<T>(path: string, body: unknown, ifMatch: string) {
+    return this.request<T>('PATCH', path, { body, headers: { 'If-Match': ifMatch } });
+  }
+
+  put<T>(path: string, body: unknown, ifMatch?: string) {
+    return this.request<T>('PUT', path, { body, headers: ifMatch ? { 'If-Match': ifMatch } : {} });
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query | undefined; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Response<T>> {
+    const url = new URL(`${this.#base}${path}`, window.location.href);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
+      else url.searchParams.set(name, String(value));
+    }
+    const send = async (token: string) => {
+      try {
+        return await fetch(url, {
+          method,
+          headers: {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
+            'Accept-Language': this.#language(),
+            ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            ...options.headers,
+          },
+          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        });
+      } catch (error) {
+        throw new NetworkError(error);
+      }
+    };
+    let response = await send(await this.#auth.token());
+    if (response.status === 401) {
+      // The token was refused (expired or revoked meanwhile): one fresh token, one more try.
+      response = await send(await this.#auth.token({ forceRefresh: true }));
+      if (response.status === 401) throw new SignInRequired('expired');
+    }
+    const text = await response.text();
+    let body: unknown = null;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = { detail: text.slice(0, 300) };
+      }
+    }
+    if (!response.ok) throw new ApiError(response.status, (body ?? {}) as ProblemBody);
+    return { status: response.status, body: body as T, etag: response.headers.get('etag') };
+  }
+}
