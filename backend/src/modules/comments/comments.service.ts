@@ -8,8 +8,8 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { notify } from '../../notifications/outbox.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { pgArray } from '../../records/search-index.ts';
@@ -254,7 +254,7 @@ export async function deleteComment(
   await sqlIn(em, 'delete from comment where id = ?', [id]);
 }
 
-registerOverviewSection('comments', async (em, _principal, { type, id }) => {
+export const commentsOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const rows = await sqlIn<CommentRow & { total: number }>(
     em,
     `select ${COMMENT_COLUMNS}, count(*) over ()::int as total from ${COMMENT_FROM}
@@ -263,13 +263,13 @@ registerOverviewSection('comments', async (em, _principal, { type, id }) => {
     [type, id],
   );
   return { count: rows[0]?.total ?? 0, newest: rows.map(view) };
-});
+};
 
 // A merged record's conversation continues on the survivor.
-registerMergeHook(async (em, merge) => {
+export const moveCommentsOnMerge: MergeHook = async (em, merge) => {
   await sqlIn(em, 'update comment set record_id = ? where record_type = ? and record_id = ?', [
     merge.survivorId,
     merge.type,
     merge.mergedId,
   ]);
-});
+};

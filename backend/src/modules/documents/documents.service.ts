@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { addLinks, linksOf, type RecordRef } from '../../records/record-links.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -637,7 +637,7 @@ export async function requireDocumentForHistory(em: EntityManager, principal: Pr
 }
 
 // One query: the window counts every matching row before the limit cuts the newest five.
-registerOverviewSection('documents', async (em, _principal, record) => {
+export const documentsOverview: OverviewSection = async (em, _principal, record) => {
   const rows = await sqlIn<DocumentRow & { total: number }>(
     em,
     `select ${DOCUMENT_COLUMNS}, count(*) over ()::int as total
@@ -651,4 +651,4 @@ registerOverviewSection('documents', async (em, _principal, record) => {
     [record.type, record.id],
   );
   return { count: rows[0]?.total ?? 0, newest: rows.map(view) };
-});
+};

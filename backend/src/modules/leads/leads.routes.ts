@@ -6,7 +6,6 @@ import { MoveSchema } from '../sales/board.schemas.ts';
 import { filtersOf } from '../sales/saved-filters.service.ts';
 import { convertLead } from './lead-conversion.service.ts';
 import { getFieldMapping, saveFieldMapping } from './lead-field-mapping.service.ts';
-import './leads.hooks.ts';
 import {
   ConversionSchema,
   ConvertLeadSchema,

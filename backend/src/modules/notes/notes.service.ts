@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   distinctLinks,
   linksOf,
@@ -21,7 +21,7 @@ import { indexRecord, type SearchDocument, unindexRecord } from '../../records/s
 import { sqlIn } from '../../records/sql.ts';
 import { activityVisibility } from '../activities/activities.service.ts';
 import { foldText } from '../contacts/matching.ts';
-import { registerSearchContext } from '../search/search.service.ts';
+import type { SearchContext } from '../search/search.service.ts';
 import { type NoteBodyInput, type NoteFormat, type RenderedNote, renderNoteBody } from './note-body.ts';
 
 export interface NoteView {
@@ -312,7 +312,7 @@ export async function noteHistory(
 
 // ---- the note in search and in the 360° view ----------------------------------------------
 
-registerSearchContext('note', async (em, ids) => {
+export const noteSearchContext: SearchContext = async (em, ids) => {
   const links = await linksOf(em, 'note', ids);
   const titles = await recordTitles(em, [...links.values()].flat());
   return new Map(
@@ -324,7 +324,7 @@ registerSearchContext('note', async (em, ids) => {
       }),
     ]),
   );
-});
+};
 
 export interface NoteSummary {
   id: string;
@@ -335,7 +335,7 @@ export interface NoteSummary {
   createdAt: string;
 }
 
-registerOverviewSection('notes', async (em, _principal, { type, id }) => {
+export const notesOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const rows = await sqlIn<NoteRow & { total: number }>(
     em,
     `select ${NOTE_COLUMNS}, count(*) over ()::int as total
@@ -354,4 +354,4 @@ registerOverviewSection('notes', async (em, _principal, { type, id }) => {
     createdAt: iso(row.created_at) as string,
   }));
   return { count: rows[0]?.total ?? 0, newest };
-});
+};

@@ -6,11 +6,11 @@ import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
+import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 
 export const DEFAULT_RELATION_TYPES: [name: string, reverse: string][] = [
   ['Geschäftsführer von', 'hat Geschäftsführer'],
@@ -56,7 +56,7 @@ const typeView = (row: TypeRow): RelationTypeView => ({
   version: row.version,
 });
 
-registerTenantSetupStep(async (em) => {
+export const seedDefaultRelationTypes: TenantSetupStep = async (em) => {
   for (const [name, reverse] of DEFAULT_RELATION_TYPES) {
     await sqlIn(
       em,
@@ -65,7 +65,7 @@ registerTenantSetupStep(async (em) => {
       [newId(), name, reverse],
     );
   }
-});
+};
 
 export async function listRelationTypes(em: EntityManager): Promise<RelationTypeView[]> {
   return (await sqlIn<TypeRow>(em, 'select * from relation_type order by lower(name)')).map(typeView);
@@ -285,10 +285,10 @@ export async function deleteRelation(em: EntityManager, principal: Principal, id
   await em.flush();
 }
 
-registerOverviewSection('relations', (em, _principal, { type, id }) => relationsOf(em, type, id));
+export const relationsOverview: OverviewSection = (em, _principal, { type, id }) => relationsOf(em, type, id);
 
 // Relations of a merged record move to the survivor; one that would relate it to itself goes.
-registerMergeHook(async (em, merge) => {
+export const moveRelationsOnMerge: MergeHook = async (em, merge) => {
   for (const end of ['from', 'to'] as const) {
     const other = end === 'from' ? 'to' : 'from';
     await sqlIn(
@@ -301,4 +301,4 @@ registerMergeHook(async (em, merge) => {
     );
     await sqlIn(em, `delete from relation where ${end}_type = ? and ${end}_id = ?`, [merge.type, merge.mergedId]);
   }
-});
+};

@@ -2,45 +2,40 @@
 // list, links from tasks and notes, lost reason usage, and merges of persons and organizations.
 
 import { newId } from '../../ids.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
-import { registerLinkableType } from '../../records/record-links.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { registerTrashSource } from '../../records/trash.ts';
+import type { TrashSourceOf } from '../../records/trash.ts';
 import { dealDocument, dealVisibility, getDeal, loadDealsForIndex, openDealsOf } from './deals.service.ts';
-import { registerLostReasonUsage } from './lost-reasons.service.ts';
+import type { LostReasonUsageCounter } from './lost-reasons.service.ts';
 import { sqlArray } from './sql-arrays.ts';
 
-registerOverviewSection('record', (em, principal, { id }) => getDeal(em, principal, id), ['deal']);
+/** The `record` section of a deal's view. */
+export const dealOverview: OverviewSection = (em, principal, { id }) => getDeal(em, principal, id);
 
-registerOverviewSection(
-  'deals',
-  (em, principal, { type, id }) =>
-    openDealsOf(em, principal, { type: type as 'person' | 'organization' | 'business_contact', id }),
-  ['person', 'organization', 'business_contact'],
-);
+/** The open deals on a contact's view. */
+export const openDealsOverview: OverviewSection = (em, principal, { type, id }) =>
+  openDealsOf(em, principal, { type: type as 'person' | 'organization' | 'business_contact', id });
 
-registerTrashSource(async (principal) => {
+export const trashedDeals: TrashSourceOf = async (principal) => {
   const visible = await dealVisibility(principal);
   return {
     sql: `select 'deal', d.id, d.title, d.deleted_at, d.deleted_by from deal d
            where d.tenant_id = crm_current_tenant() and d.deleted_at is not null and ${visible.sql}`,
     params: visible.params,
   };
-});
+};
 
-registerLinkableType('deal', 'deal', 'deal');
-
-registerLostReasonUsage(async (em, lostReasonId) => {
+export const dealsLostFor: LostReasonUsageCounter = async (em, lostReasonId) => {
   const [row] = await sqlIn<{ n: number }>(em, 'select count(*)::int as n from deal where lost_reason_id = ?', [
     lostReasonId,
   ]);
   return row?.n ?? 0;
-});
+};
 
 // The survivor of a merge takes over the merged record's deals, each with its history.
-registerMergeHook(async (em, merge) => {
+export const moveDealsOnMerge: MergeHook = async (em, merge) => {
   const [column, field] = merge.type === 'person' ? ['person_id', 'personId'] : ['organization_id', 'organizationId'];
   const moved = await sqlIn<{ id: string }>(
     em,
@@ -66,4 +61,4 @@ registerMergeHook(async (em, merge) => {
     ],
   );
   for (const row of await loadDealsForIndex(em, ids)) await indexRecord(em, dealDocument(row));
-});
+};

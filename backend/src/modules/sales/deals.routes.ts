@@ -23,7 +23,6 @@ import {
   trashDeal,
   updateDeal,
 } from './deals.service.ts';
-import './deals.hooks.ts';
 import { filtersOf } from './saved-filters.service.ts';
 
 const answer = (ctx: RouterContext, deal: DealView, status = 200) => {

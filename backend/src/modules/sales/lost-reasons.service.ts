@@ -7,6 +7,7 @@ import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { wired } from '../wiring.ts';
 import type {
   CreateLostReason,
   LostReasonObjectType,
@@ -187,19 +188,14 @@ export async function deleteLostReason(
   await em.flush();
 }
 
-/** How many records name the reason: deals now, leads when they come. */
+/** How many records name the reason: deals and leads. */
 async function lostReasonUsage(em: EntityManager, id: string): Promise<number> {
-  const usage = await Promise.all(usageCounters.map((count) => count(em, id)));
+  const usage = await Promise.all(wired().lostReasonUsage.map((count) => count(em, id)));
   return usage.reduce((sum, n) => sum + n, 0);
 }
 
-type UsageCounter = (em: EntityManager, lostReasonId: string) => Promise<number>;
-const usageCounters: UsageCounter[] = [];
-
-/** Record kinds that name lost reasons register how to count their uses. */
-export function registerLostReasonUsage(counter: UsageCounter): void {
-  usageCounters.push(counter);
-}
+/** Record kinds that name lost reasons say how to count their uses (CrmModule.lostReasonUsage). */
+export type LostReasonUsageCounter = (em: EntityManager, lostReasonId: string) => Promise<number>;
 
 /**
  * 422 unless the id names an active lost reason of the object type; the pointer says where the

@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../../ids.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
+import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 import type { PipelineKind, StageOutcome } from './pipelines.schemas.ts';
 import { sqlArray } from './sql-arrays.ts';
 
@@ -121,7 +121,7 @@ export async function seedDefaultLostReasons(em: EntityManager): Promise<void> {
   );
 }
 
-registerTenantSetupStep(async (em) => {
+export const seedSalesDefaults: TenantSetupStep = async (em) => {
   await seedDefaultPipelines(em);
   await seedDefaultLostReasons(em);
-});
+};

@@ -11,6 +11,7 @@ import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { ORGANIZATION_FILTER_FIELDS, PERSON_FILTER_FIELDS } from '../contacts/contacts.service.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { wired } from '../wiring.ts';
 import { DEAL_FILTER_FIELDS } from './deals.service.ts';
 import type {
   CreateSavedFilter,
@@ -20,16 +21,15 @@ import type {
 } from './saved-filters.schemas.ts';
 
 /** Built-in fields by entity type, for the entity types that have a filtered list. */
-const BUILT_IN_FIELDS: Partial<Record<SavedFilterEntityType, Record<string, FilterField>>> = {
+const BUILT_IN_FIELDS: Readonly<Partial<Record<SavedFilterEntityType, Record<string, FilterField>>>> = {
   person: PERSON_FILTER_FIELDS,
   organization: ORGANIZATION_FILTER_FIELDS,
   deal: DEAL_FILTER_FIELDS,
 };
 
-/** Later modules (leads, tasks) tell which fields their lists filter by. */
-export function registerFilterFields(entityType: SavedFilterEntityType, fields: Record<string, FilterField>): void {
-  BUILT_IN_FIELDS[entityType] = fields;
-}
+/** Those, and the fields other modules' lists filter by (leads: CrmModule.filterFields). */
+const builtInFieldsOf = (entityType: SavedFilterEntityType): Record<string, FilterField> | undefined =>
+  BUILT_IN_FIELDS[entityType] ?? wired().filterFields.get(entityType);
 
 interface Row {
   id: string;
@@ -84,7 +84,7 @@ export async function getSavedFilter(em: EntityManager, principal: Principal, id
 
 /** 400 naming each condition of the tree that does not fit the entity type's fields (as a body). */
 async function checkTree(em: EntityManager, entityType: SavedFilterEntityType, filter: FilterNode): Promise<void> {
-  const fields = BUILT_IN_FIELDS[entityType];
+  const fields = builtInFieldsOf(entityType);
   if (!fields) return;
   try {
     compileFilter(filter, {
@@ -270,7 +270,7 @@ export async function filtersOf(
       );
     }
   }
-  const fields = BUILT_IN_FIELDS[entityType];
+  const fields = builtInFieldsOf(entityType);
   const unknown = fields ? [...builtInFields(row.filter)].filter((field) => !(field in fields)) : [];
   if (unknown.length > 0) {
     throw problem(

@@ -3,6 +3,7 @@
 // templates react in the same transaction. No imports of deal code here, so both sides can use it.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../http/principal.ts';
+import { wired } from '../wiring.ts';
 
 export interface StageEntry {
   dealId: string;
@@ -12,19 +13,15 @@ export interface StageEntry {
 
 export type StageEntryListener = (em: EntityManager, principal: Principal, entries: StageEntry[]) => Promise<void>;
 
-const listeners: StageEntryListener[] = [];
-
-/** Registers a listener once, at module import. */
-export function onDealsEnteredStage(listener: StageEntryListener): void {
-  listeners.push(listener);
-}
-
-/** Called after the deals' new stage is written; listeners run in order, in the write's transaction. */
+/**
+ * Called after the deals' new stage is written; the modules' listeners (CrmModule.stageEntryListeners)
+ * run in module order, in the write's transaction.
+ */
 export async function dealsEnteredStage(
   em: EntityManager,
   principal: Principal,
   entries: readonly StageEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  for (const listener of listeners) await listener(em, principal, [...entries]);
+  for (const listener of wired().stageEntryListeners) await listener(em, principal, [...entries]);
 }

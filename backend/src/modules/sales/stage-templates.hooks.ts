@@ -3,13 +3,7 @@
 import type { Principal } from '../../http/principal.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { onTaskChange } from '../../records/task-events.ts';
-import { registerTimelineSource, type TimelineEntry } from '../../records/timeline.ts';
-import { onDealsEnteredStage } from './stage-templates.events.ts';
-import { advanceWhenDone, makeStageTasks } from './stage-templates.service.ts';
-
-onDealsEnteredStage(makeStageTasks);
-onTaskChange(advanceWhenDone);
+import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
 
 /** SQL (on deal d) of the deals a timeline's record filter asks about; null: none of this kind. */
 function aroundRecord(record: { type: string; id: string }): string | null {
@@ -37,7 +31,7 @@ async function dealsVisibleTo(principal: Principal): Promise<{ sql: string; para
 }
 
 // Deals' stage changes on the timeline, at the time they happened, for whom may see the deal.
-registerTimelineSource('deal_stage_changes', async (em, principal, window) => {
+export const dealStageChangesTimeline: TimelineSource = async (em, principal, window) => {
   const visible = await dealsVisibleTo(principal);
   const where = [
     'c.tenant_id = crm_current_tenant()',
@@ -101,4 +95,4 @@ registerTimelineSource('deal_stage_changes', async (em, principal, window) => {
     }),
   );
   return { entries, truncated: rows.length > window.limit };
-});
+};

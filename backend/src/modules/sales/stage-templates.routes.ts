@@ -5,7 +5,6 @@ import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { PipelineParamsSchema } from './pipelines.schemas.ts';
-import './stage-templates.hooks.ts';
 import {
   AutomationSchema,
   CreateTaskTemplateSchema,

@@ -5,7 +5,7 @@ import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -185,7 +185,7 @@ export const untagRecord = (
 ) => setTagged(em, principal, type, recordId, tagId, false);
 
 // The survivor of a merge carries the tags of both.
-registerMergeHook(async (em, merge) => {
+export const moveTagsOnMerge: MergeHook = async (em, merge) => {
   await sqlIn(
     em,
     `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_at, tagged_by)
@@ -194,4 +194,4 @@ registerMergeHook(async (em, merge) => {
     [merge.survivorId, merge.type, merge.mergedId],
   );
   await sqlIn(em, 'delete from record_tag where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
-});
+};

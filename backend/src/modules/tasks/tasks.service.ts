@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   addLinks,
   linkableTypes,
@@ -546,7 +546,7 @@ export async function listTasks(
 // ---- the 360° view --------------------------------------------------------------------------
 
 // The record's tasks the viewer may see: how many are open, and the newest few, in one query.
-registerOverviewSection('tasks', async (em, principal, record) => {
+export const tasksOverview: OverviewSection = async (em, principal, record) => {
   const visible = await visibleTask(principal);
   const rows = await sqlIn<{
     id: string;
@@ -582,4 +582,4 @@ registerOverviewSection('tasks', async (em, principal, record) => {
       teamId: row.team_id,
     })),
   };
-});
+};
