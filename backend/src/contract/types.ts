@@ -14,6 +14,14 @@ import type {
   UpdateActivitySchema,
   UpdateActivityTypeSchema,
 } from '../modules/activities/activities.schemas.ts';
+import type {
+  BoardSchema,
+  BoardStageSchema,
+  CardSchema,
+  MoveSchema as MoveCardSchema,
+  StagePageSchema,
+  SumSchema,
+} from '../modules/board/board.schemas.ts';
 import type { CommentSchema, CommentsPageSchema, WriteCommentSchema } from '../modules/comments/comments.schemas.ts';
 import type {
   AddressSchema,
@@ -42,6 +50,13 @@ import type {
   CustomFieldSchema,
   UpdateCustomFieldSchema,
 } from '../modules/custom-fields/custom-fields.schemas.ts';
+import type {
+  CreateDealSchema,
+  DealSchema,
+  DealsPageSchema,
+  StageChangeSchema,
+  UpdateDealSchema,
+} from '../modules/deals/deals.schemas.ts';
 import type {
   DocumentDetailSchema,
   DocumentSchema,
@@ -75,6 +90,11 @@ import type {
   UpdateLeadSchema,
 } from '../modules/leads/leads.schemas.ts';
 import type {
+  CreateLostReasonSchema,
+  LostReasonSchema,
+  UpdateLostReasonSchema,
+} from '../modules/lost-reasons/lost-reasons.schemas.ts';
+import type {
   DraftLinksInputSchema,
   DraftLinksSchema,
   FiledMailSchema,
@@ -99,33 +119,6 @@ import type {
   MyNotificationsPageSchema,
 } from '../modules/notifications/notifications.schemas.ts';
 import type {
-  CreateSelectionSchema,
-  SelectionCountSchema,
-  SelectionSchema,
-  SelectionsPageSchema,
-  UpdateSelectionSchema,
-} from '../modules/prospects/prospects.schemas.ts';
-import type {
-  BoardSchema,
-  BoardStageSchema,
-  CardSchema,
-  MoveSchema as MoveCardSchema,
-  StagePageSchema,
-  SumSchema,
-} from '../modules/sales/board.schemas.ts';
-import type {
-  CreateDealSchema,
-  DealSchema,
-  DealsPageSchema,
-  StageChangeSchema,
-  UpdateDealSchema,
-} from '../modules/sales/deals.schemas.ts';
-import type {
-  CreateLostReasonSchema,
-  LostReasonSchema,
-  UpdateLostReasonSchema,
-} from '../modules/sales/lost-reasons.schemas.ts';
-import type {
   AddStageSchema,
   ArchiveStageSchema,
   CreatePipelineSchema,
@@ -134,12 +127,19 @@ import type {
   StageOrderSchema,
   StageSchema,
   UpdateStageSchema,
-} from '../modules/sales/pipelines.schemas.ts';
+} from '../modules/pipelines/pipelines.schemas.ts';
+import type {
+  CreateSelectionSchema,
+  SelectionCountSchema,
+  SelectionSchema,
+  SelectionsPageSchema,
+  UpdateSelectionSchema,
+} from '../modules/prospects/prospects.schemas.ts';
 import type {
   CreateSavedFilterSchema,
   SavedFilterSchema,
   UpdateSavedFilterSchema,
-} from '../modules/sales/saved-filters.schemas.ts';
+} from '../modules/saved-filters/saved-filters.schemas.ts';
 import type {
   AutomationSchema,
   CreateTaskTemplateSchema,
@@ -147,7 +147,7 @@ import type {
   TaskTemplateSchema,
   UpdateAutomationSchema,
   UpdateTaskTemplateSchema,
-} from '../modules/sales/stage-templates.schemas.ts';
+} from '../modules/stage-templates/stage-templates.schemas.ts';
 import type { CreateTagSchema, TagSchema, TagViewSchema, UpdateTagSchema } from '../modules/tags/tags.schemas.ts';
 import type {
   AbsencesPageSchema,

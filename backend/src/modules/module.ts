@@ -16,10 +16,10 @@ import type { TenantSetupStep } from '../records/tenant-setup.ts';
 import type { TimelineSource } from '../records/timeline.ts';
 import type { TrashSourceOf } from '../records/trash.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import type { LostReasonUsageCounter } from './sales/lost-reasons.service.ts';
-import type { SavedFilterEntityType } from './sales/saved-filters.schemas.ts';
-import type { StageEntryListener } from './sales/stage-templates.events.ts';
+import type { LostReasonUsageCounter } from './lost-reasons/lost-reasons.service.ts';
+import type { SavedFilterEntityType } from './saved-filters/saved-filters.schemas.ts';
 import type { SearchContext } from './search/search.service.ts';
+import type { StageEntryListener } from './stage-templates/stage-templates.events.ts';
 
 /** What the routes of a module may need of the process. */
 export interface ModuleContext {

@@ -10,11 +10,11 @@ import type { TaskListener } from '../records/task-events.ts';
 import type { TenantSetupStep } from '../records/tenant-setup.ts';
 import type { TimelineSource } from '../records/timeline.ts';
 import type { TrashSourceOf } from '../records/trash.ts';
+import type { LostReasonUsageCounter } from './lost-reasons/lost-reasons.service.ts';
 import type { CrmModule, LinkableType } from './module.ts';
-import type { LostReasonUsageCounter } from './sales/lost-reasons.service.ts';
-import type { SavedFilterEntityType } from './sales/saved-filters.schemas.ts';
-import type { StageEntryListener } from './sales/stage-templates.events.ts';
+import type { SavedFilterEntityType } from './saved-filters/saved-filters.schemas.ts';
 import type { SearchContext } from './search/search.service.ts';
+import type { StageEntryListener } from './stage-templates/stage-templates.events.ts';
 
 export interface WiredOverviewSection {
   readonly name: string;

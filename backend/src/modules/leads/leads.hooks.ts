@@ -5,7 +5,7 @@ import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
-import type { LostReasonUsageCounter } from '../sales/lost-reasons.service.ts';
+import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
 import { getLead, leadDocument, leadsConvertedInto, leadVisibility, loadLeadsForIndex } from './leads.service.ts';
 
 /** The `record` section of a lead's view. */

@@ -1,7 +1,9 @@
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { DealParamsSchema, DealSchema } from '../deals/deals.schemas.ts';
 import { leadBoardOf, leadStagePage, pipelineKind } from '../leads/lead-board.service.ts';
+import { filtersOf } from '../saved-filters/saved-filters.service.ts';
 import {
   BoardParamsSchema,
   BoardQuerySchema,
@@ -12,8 +14,6 @@ import {
   StagePageSchema,
 } from './board.schemas.ts';
 import { boardOf, moveDeal, stagePage } from './board.service.ts';
-import { DealParamsSchema, DealSchema } from './deals.schemas.ts';
-import { filtersOf } from './saved-filters.service.ts';
 
 export function boardRoutes(): RouteSpec[] {
   return [

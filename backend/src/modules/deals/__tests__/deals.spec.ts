@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
-import { TOTALS_MISMATCH_SQL } from './board-totals.ts';
+import { TOTALS_MISMATCH_SQL } from '../../board/__tests__/board-totals.ts';
 
 interface Stage {
   id: string;

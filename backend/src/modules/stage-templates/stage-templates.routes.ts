@@ -4,7 +4,7 @@ import type { RouterContext } from '@koa/router';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
-import { PipelineParamsSchema } from './pipelines.schemas.ts';
+import { PipelineParamsSchema } from '../pipelines/pipelines.schemas.ts';
 import {
   AutomationSchema,
   CreateTaskTemplateSchema,

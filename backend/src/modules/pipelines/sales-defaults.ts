@@ -3,9 +3,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../../ids.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
 import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 import type { PipelineKind, StageOutcome } from './pipelines.schemas.ts';
-import { sqlArray } from './sql-arrays.ts';
 
 type Language = 'de' | 'en';
 

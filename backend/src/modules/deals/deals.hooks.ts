@@ -6,10 +6,10 @@ import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
+import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
 import { dealDocument, dealVisibility, getDeal, loadDealsForIndex, openDealsOf } from './deals.service.ts';
-import type { LostReasonUsageCounter } from './lost-reasons.service.ts';
-import { sqlArray } from './sql-arrays.ts';
 
 /** The `record` section of a deal's view. */
 export const dealOverview: OverviewSection = (em, principal, { id }) => getDeal(em, principal, id);

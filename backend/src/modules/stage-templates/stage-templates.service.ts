@@ -12,9 +12,9 @@ import { recordHistory, type Snapshot, unchanged } from '../../records/history.t
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { TaskChange } from '../../records/task-events.ts';
+import { moveDeal } from '../board/board.service.ts';
 import { durationMs } from '../tasks/task-time.ts';
 import { createTask, DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
-import { moveDeal } from './board.service.ts';
 import type { StageEntry } from './stage-templates.events.ts';
 import type {
   AssigneeRule,

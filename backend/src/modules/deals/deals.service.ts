@@ -12,14 +12,14 @@ import { recordHistory, type Snapshot, unchanged } from '../../records/history.t
 import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
 import { foldText } from '../contacts/matching.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
-import { requireActiveLostReason } from './lost-reasons.service.ts';
 import { amountProblem, formatAmount } from './money.ts';
-import { sqlArray } from './sql-arrays.ts';
-import { dealsEnteredStage } from './stage-templates.events.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { filtersOf } from '../saved-filters/saved-filters.service.ts';
 import {
   CreateDealSchema,
   DealListQuerySchema,
@@ -23,7 +24,6 @@ import {
   trashDeal,
   updateDeal,
 } from './deals.service.ts';
-import { filtersOf } from './saved-filters.service.ts';
 
 const answer = (ctx: RouterContext, deal: DealView, status = 200) => {
   ctx.status = status;

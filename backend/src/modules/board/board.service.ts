@@ -13,8 +13,7 @@ import { diffSnapshots } from '../../records/history.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { sqlIn } from '../../records/sql.ts';
-import type { CardView, Move } from './board.schemas.ts';
-import type { DealView } from './deals.schemas.ts';
+import type { DealView } from '../deals/deals.schemas.ts';
 import {
   type DealRow,
   dealFilterSql,
@@ -25,11 +24,12 @@ import {
   snapshot,
   statusAfter,
   unprocessable,
-} from './deals.service.ts';
-import { formatAmount, roundDecimal } from './money.ts';
-import type { PipelineView } from './pipelines.schemas.ts';
-import { getPipeline } from './pipelines.service.ts';
-import { dealsEnteredStage } from './stage-templates.events.ts';
+} from '../deals/deals.service.ts';
+import { formatAmount, roundDecimal } from '../deals/money.ts';
+import type { PipelineView } from '../pipelines/pipelines.schemas.ts';
+import { getPipeline } from '../pipelines/pipelines.service.ts';
+import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
+import type { CardView, Move } from './board.schemas.ts';
 
 interface CardRow {
   stage_id: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { PipelineParamsSchema as IdParamsSchema } from '../pipelines/pipelines.schemas.ts';
 import {
   CreateLostReasonSchema,
   LostReasonListQuerySchema,
@@ -15,7 +16,6 @@ import {
   listLostReasons,
   updateLostReason,
 } from './lost-reasons.service.ts';
-import { PipelineParamsSchema as IdParamsSchema } from './pipelines.schemas.ts';
 
 const problems = {
   403: { description: 'Admins and sales managers only' },

@@ -7,8 +7,9 @@ import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
+import { moveStageDeals, stageDealCount } from '../deals/deals.service.ts';
 import { moveStageLeads, stageLeadCount } from '../leads/leads.service.ts';
-import { moveStageDeals, stageDealCount } from './deals.service.ts';
 import type {
   CreatePipeline,
   PipelineKind,
@@ -17,7 +18,6 @@ import type {
   StageView,
   UpdateStage,
 } from './pipelines.schemas.ts';
-import { sqlArray } from './sql-arrays.ts';
 
 interface PipelineRow {
   id: string;

@@ -2,7 +2,7 @@
 // page of cards; moving a card between and within columns.
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
-import { STAGE_OUTCOMES } from './pipelines.schemas.ts';
+import { STAGE_OUTCOMES } from '../pipelines/pipelines.schemas.ts';
 
 export const CardSchema = z
   .object({

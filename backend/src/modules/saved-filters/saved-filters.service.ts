@@ -11,8 +11,8 @@ import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { ORGANIZATION_FILTER_FIELDS, PERSON_FILTER_FIELDS } from '../contacts/contacts.service.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { DEAL_FILTER_FIELDS } from '../deals/deals.service.ts';
 import { wired } from '../wiring.ts';
-import { DEAL_FILTER_FIELDS } from './deals.service.ts';
 import type {
   CreateSavedFilter,
   SavedFilterEntityType,

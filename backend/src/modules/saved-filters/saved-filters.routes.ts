@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
-import { PipelineParamsSchema as IdParamsSchema } from './pipelines.schemas.ts';
+import { PipelineParamsSchema as IdParamsSchema } from '../pipelines/pipelines.schemas.ts';
 import {
   CreateSavedFilterSchema,
   SAVED_FILTER_ENTITY_TYPES,
