@@ -22,14 +22,11 @@ import {
   DealStageChangeSchema,
   DealStageTaskSchema,
   DealStageTotalSchema,
-} from './modules/sales/deal.entity.ts';
-import {
-  LostReasonSchema,
-  PipelineSchema,
-  PipelineStageSchema,
-  StageTaskTemplateSchema,
-} from './modules/sales/pipeline.entity.ts';
-import { SavedFilterSchema } from './modules/sales/saved-filter.entity.ts';
+} from './modules/deals/deal.entity.ts';
+import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
+import { PipelineSchema, PipelineStageSchema } from './modules/pipelines/pipeline.entity.ts';
+import { SavedFilterSchema } from './modules/saved-filters/saved-filter.entity.ts';
+import { StageTaskTemplateSchema } from './modules/stage-templates/stage-task-template.entity.ts';
 import { recordTagAudit } from './modules/tags/tag.audit.ts';
 import { RecordTagSchema, TagSchema } from './modules/tags/tag.entity.ts';
 import { AbsenceSchema, TaskSchema } from './modules/tasks/task.entity.ts';

@@ -16,31 +16,31 @@ export {
 export { PageQuerySchema, pageOf } from '../http/pagination.ts';
 export * from '../modules/activities/activities.schemas.ts';
 export * from '../modules/activities/calls.schemas.ts';
+export * from '../modules/board/board.schemas.ts';
+export { MoveSchema, MoveSchema as MoveCardSchema } from '../modules/board/board.schemas.ts';
 export * from '../modules/comments/comments.schemas.ts';
 export * from '../modules/contacts/contacts.schemas.ts';
 // Two modules use one name: the identical id parameters once, and each move by what it moves
 // (`MoveSchema` stays the card move's, as the deals board names it).
 export { IdParamsSchema } from '../modules/contacts/contacts.schemas.ts';
 export * from '../modules/custom-fields/custom-fields.schemas.ts';
+export * from '../modules/deals/deals.schemas.ts';
 export * from '../modules/documents/documents.schemas.ts';
 export * from '../modules/health/health.schemas.ts';
 export * from '../modules/identity/identity.schemas.ts';
 export * from '../modules/leads/leads.schemas.ts';
+export * from '../modules/lost-reasons/lost-reasons.schemas.ts';
 export * from '../modules/mail/mail.schemas.ts';
 export * from '../modules/notes/notes.schemas.ts';
 export * from '../modules/notifications/notifications.schemas.ts';
+export * from '../modules/pipelines/pipelines.schemas.ts';
 export * from '../modules/prospects/prospects.schemas.ts';
 export * from '../modules/record-people/record-people.schemas.ts';
 export * from '../modules/records/records.schemas.ts';
 export * from '../modules/relations/relations.schemas.ts';
-export * from '../modules/sales/board.schemas.ts';
-export { MoveSchema, MoveSchema as MoveCardSchema } from '../modules/sales/board.schemas.ts';
-export * from '../modules/sales/deals.schemas.ts';
-export * from '../modules/sales/lost-reasons.schemas.ts';
-export * from '../modules/sales/pipelines.schemas.ts';
-export * from '../modules/sales/saved-filters.schemas.ts';
-export * from '../modules/sales/stage-templates.schemas.ts';
 export * from '../modules/search/search.schemas.ts';
+export * from '../modules/saved-filters/saved-filters.schemas.ts';
+export * from '../modules/stage-templates/stage-templates.schemas.ts';
 export * from '../modules/tags/tags.schemas.ts';
 export * from '../modules/tasks/tasks.schemas.ts';
 export { MoveSchema as MoveTaskSchema } from '../modules/tasks/tasks.schemas.ts';

@@ -117,7 +117,7 @@ export const DEADLINE_TENANTS_SQL = `
   union
   select tenant_id from (${digestCandidates('', String(DIGEST_HOUR))}) b`;
 
-definePeriodic(
+export const taskDeadlinesPeriodic = definePeriodic(
   TASK_DEADLINES,
   60,
   async (em) => {

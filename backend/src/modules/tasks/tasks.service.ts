@@ -9,7 +9,7 @@ import type { Principal } from '../../http/principal.ts';
 import { cursorScope, named, problem } from '../../http/problems.ts';
 import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   addLinks,
   linkableTypes,
@@ -529,7 +529,7 @@ export async function listTasks(
 // ---- the 360° view --------------------------------------------------------------------------
 
 // The record's tasks the viewer may see: how many are open, and the newest few, in one query.
-registerOverviewSection('tasks', async (em, principal, record) => {
+export const tasksOverview: OverviewSection = async (em, principal, record) => {
   const visible = await visibleTask(principal);
   const rows = await sqlIn<{
     id: string;
@@ -565,4 +565,4 @@ registerOverviewSection('tasks', async (em, principal, record) => {
       teamId: row.team_id,
     })),
   };
-});
+};
