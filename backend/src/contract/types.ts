@@ -120,6 +120,16 @@ import type {
   MyNotificationsPageSchema,
 } from '../modules/notifications/notifications.schemas.ts';
 import type {
+  AddStageSchema,
+  ArchiveStageSchema,
+  CreatePipelineSchema,
+  PipelineSchema,
+  RenamePipelineSchema,
+  StageOrderSchema,
+  StageSchema,
+  UpdateStageSchema,
+} from '../modules/pipelines/pipelines.schemas.ts';
+import type {
   CreateSelectionSchema,
   SelectionCountSchema,
   SelectionSchema,
@@ -149,20 +159,11 @@ import type {
   UpdateRelationTypeSchema,
 } from '../modules/relations/relations.schemas.ts';
 import type {
-  AddStageSchema,
-  ArchiveStageSchema,
-  CreatePipelineSchema,
-  PipelineSchema,
-  RenamePipelineSchema,
-  StageOrderSchema,
-  StageSchema,
-  UpdateStageSchema,
-} from '../modules/pipelines/pipelines.schemas.ts';
-import type {
   CreateSavedFilterSchema,
   SavedFilterSchema,
   UpdateSavedFilterSchema,
 } from '../modules/saved-filters/saved-filters.schemas.ts';
+import type { SearchResultSchema } from '../modules/search/search.schemas.ts';
 import type {
   AutomationSchema,
   CreateTaskTemplateSchema,
@@ -171,7 +172,6 @@ import type {
   UpdateAutomationSchema,
   UpdateTaskTemplateSchema,
 } from '../modules/stage-templates/stage-templates.schemas.ts';
-import type { SearchResultSchema } from '../modules/search/search.schemas.ts';
 import type { CreateTagSchema, TagSchema, TagViewSchema, UpdateTagSchema } from '../modules/tags/tags.schemas.ts';
 import type {
   AbsencesPageSchema,

@@ -3,7 +3,7 @@
 // morning on (Europe/Berlin), of the overdue tasks of the teams they lead. Set-based: tenants with
 // something to do are found in one query, each tenant's notifications made in two.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NotificationDraft, notify } from '../notifications/outbox.ts';
+import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
 import { sqlIn } from '../records/sql.ts';
 import { definePeriodic } from './registry.ts';
 

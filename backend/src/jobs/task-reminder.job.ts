@@ -2,7 +2,7 @@
 // (re)schedules its job in the same transaction; the job, at the reminder's time, makes the
 // notification — once, however often it runs, and only if the task still wants it then.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NotificationDraft, notify } from '../notifications/outbox.ts';
+import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
 import { pgArray } from '../records/search-index.ts';
 import { sqlIn } from '../records/sql.ts';
 import type { TaskListener, TaskState } from '../records/task-events.ts';

@@ -4,7 +4,7 @@ import { CRM_MODULES } from '../../app.ts';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { newId } from '../../ids.ts';
 import type { CrmModule } from '../../modules/module.ts';
-import { notify } from '../../notifications/outbox.ts';
+import { notify } from '../../modules/notifications/outbox.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';

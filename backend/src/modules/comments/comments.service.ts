@@ -7,13 +7,13 @@ import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { authorActions, named, noSuch, problem } from '../../http/problems.ts';
-import { notify } from '../../notifications/outbox.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { db } from '../../records/sql.ts';
+import { notify } from '../notifications/outbox.ts';
 import { Comment } from './comment.entity.ts';
 
 export interface CommentView {

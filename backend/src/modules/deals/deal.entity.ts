@@ -3,10 +3,10 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { recordColumns, tenantColumn, tenantIsolation, trashable, userRef } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
-import { Task } from '../tasks/task.entity.ts';
 import { LostReason } from '../lost-reasons/lost-reason.entity.ts';
 import { Pipeline, PipelineStage } from '../pipelines/pipeline.entity.ts';
 import { StageTaskTemplate } from '../stage-templates/stage-task-template.entity.ts';
+import { Task } from '../tasks/task.entity.ts';
 
 export const DealSchema = defineEntity({
   name: 'Deal',

@@ -5,10 +5,10 @@ import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { historyOf } from '../../records/history.ts';
 import { type OverviewSection, overviewOf } from '../../records/overview.ts';
-import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.schemas.ts';
 import { RECORD_TYPES, requireVisible } from '../../records/record-types.ts';
 import { trashSources } from '../../records/trash.ts';
 import { listTrash } from '../contacts/contacts.service.ts';
+import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.schemas.ts';
 
 export const historyOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const [newest, [counted]] = await Promise.all([

@@ -7,7 +7,6 @@ import { compileFilter, type FilterField } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { cursorScope, named, problem } from '../../http/problems.ts';
-import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import {
@@ -21,6 +20,7 @@ import {
 import { sqlIn } from '../../records/sql.ts';
 import { taskChanged } from '../../records/task-events.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
+import { notify } from '../notifications/outbox.ts';
 import { type Assignment, assignmentFor } from './absences.service.ts';
 import { notifyUnblocked, rankAtEnd, requireNoOpenPrerequisites } from './dependencies.service.ts';
 import { CLOSED_STATUSES, Task, type TaskPriority } from './task.entity.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTenantTransaction } from '../../http/tenancy.ts';
-import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
+import { inTenantTransaction } from '../../../http/tenancy.ts';
+import { createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 import {
   type ClaimedNotification,
   claimPendingNotifications,

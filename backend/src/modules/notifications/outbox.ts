@@ -3,8 +3,8 @@
 // unique per tenant, so a job that runs twice (jobs are at-least-once) still makes one notification.
 // The Teams bot delivers pending rows; until then users read them in /api/v1/me/notifications.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { newId } from '../ids.ts';
-import { sqlIn } from '../records/sql.ts';
+import { newId } from '../../ids.ts';
+import { sqlIn } from '../../records/sql.ts';
 
 export type NotificationKind =
   | 'task.reminder'
