@@ -16,6 +16,7 @@ import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { activitiesRoutes } from './modules/activities/activities.routes.ts';
 import { serveAddin } from './modules/addin/addin.static.ts';
+import { botModule } from './modules/bot/bot.module.ts';
 import { commentsRoutes } from './modules/comments/comments.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
@@ -123,6 +124,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ]),
   );
   app.use(ormContext(deps.orm));
+  app.use(botModule(config, deps));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -1,4 +1,5 @@
 // Every entity the ORM knows. A module adds its schemas here.
+import { BotConversationSchema, BotDeliverySchema } from './modules/bot/bot-conversation.entity.ts';
 import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modules/contacts/contact.entity.ts';
 import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
 import { TenantSchema } from './modules/identity/tenant.entity.ts';
@@ -17,4 +18,6 @@ export const entities = [
   HistoryEntrySchema,
   TaskSchema,
   AbsenceSchema,
+  BotConversationSchema,
+  BotDeliverySchema,
 ];

@@ -17,6 +17,7 @@ import { Migration20261124040000_sales } from './Migration20261124040000_sales.t
 import { Migration20261124050000_mail_documents } from './Migration20261124050000_mail_documents.ts';
 import { Migration20261124060000_leads } from './Migration20261124060000_leads.ts';
 import { Migration20261205000000_task_ranks } from './Migration20261205000000_task_ranks.ts';
+import { Migration20261205100000_bot } from './Migration20261205100000_bot.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -35,4 +36,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124050000_mail_documents', class: Migration20261124050000_mail_documents },
   { name: 'Migration20261124060000_leads', class: Migration20261124060000_leads },
   { name: 'Migration20261205000000_task_ranks', class: Migration20261205000000_task_ranks },
+  { name: 'Migration20261205100000_bot', class: Migration20261205100000_bot },
 ];
