@@ -1,12 +1,7 @@
 // POST /api/messages: where Teams (Azure Bot Service) sends the bot's activities. The Agents SDK's
 // CloudAdapter checks the channel's token and runs the turn; Koa's context is given to it through a
 // small request/response shim.
-import {
-  type Request as AgentsRequest,
-  CloudAdapter,
-  type TurnContext,
-  type WebResponse,
-} from '@microsoft/agents-hosting';
+import type { Request as AgentsRequest, CloudAdapter, TurnContext, WebResponse } from '@microsoft/agents-hosting';
 import type { Context, Middleware } from 'koa';
 import { AppError } from '../../http/errors.ts';
 import { agentsAuthConfiguration, type BotSettings } from './bot.settings.ts';
@@ -45,11 +40,18 @@ class KoaResponse implements WebResponse {
 }
 
 export function botEndpoint(settings: BotSettings, turn: (context: TurnContext) => Promise<void>): Middleware {
-  const adapter = new CloudAdapter(agentsAuthConfiguration(settings));
-  // A failing turn is logged by the caller's error handling; Teams only needs a status.
-  adapter.onTurnError = async (_context, error) => {
-    throw error;
-  };
+  // Loaded at the first activity: the SDK's CommonJS require()s jose, which an ES module graph still
+  // being linked (the app's, which imports jose too) cannot give it.
+  let adapter: Promise<CloudAdapter> | undefined;
+  const adapterOf = () =>
+    (adapter ??= import('@microsoft/agents-hosting').then(({ CloudAdapter }) => {
+      const created = new CloudAdapter(agentsAuthConfiguration(settings));
+      // A failing turn goes to the app's error handling (a problem answer and a log line).
+      created.onTurnError = async (_context, error) => {
+        throw error;
+      };
+      return created;
+    }));
   return async (ctx, next) => {
     if (ctx.path !== BOT_MESSAGES_PATH) return next();
     if (ctx.method !== 'POST') {
@@ -67,6 +69,7 @@ export function botEndpoint(settings: BotSettings, turn: (context: TurnContext) 
       body: ctx.request.body as Record<string, unknown> | undefined,
     };
     const response = new KoaResponse();
+    const adapter = await adapterOf();
     let authorized = false;
     await adapter.authorizeRequest(request, response, () => {
       authorized = true;

@@ -45,5 +45,9 @@ export function agentsAuthConfiguration(settings: BotSettings): AuthConfiguratio
     tenantId: settings.tenantId,
     authorityEndpoint: settings.authorityHost,
   };
-  return { ...connection, connections: new Map([['serviceConnection', connection]]) };
+  return {
+    ...connection,
+    connections: new Map([['serviceConnection', connection]]),
+    connectionsMap: [{ serviceUrl: '*', connection: 'serviceConnection' }],
+  };
 }

@@ -127,7 +127,7 @@ async function remember(deps: BotDeps, context: TurnContext, options: { greet: b
     return user;
   });
   if (!sender) {
-    await context.sendActivity(words(languageOfLocale(activity.locale)).signInHint);
+    if (options.greet) await context.sendActivity(words(languageOfLocale(activity.locale)).signInHint);
     return;
   }
   if (options.greet) await context.sendActivity(words(sender.language).greeting(sender.user.displayName));
