@@ -132,19 +132,26 @@ export async function answerCardAction(deps: BotDeps, activity: Activity): Promi
       }
       const onCard = await taskOnCard(em, task);
       if (verb === DELEGATION_ACCEPT || verb === DELEGATION_DECLINE) {
-        return cardAnswer(
-          delegationCard(
-            {
-              task: onCard,
-              delegatorName: await nameOf(em, task.delegation?.delegatedBy ?? null),
-              state: task.delegation?.state ?? 'accepted',
-              reason: task.delegation?.reason ?? null,
-              note: task.delegation?.note ?? null,
-            },
-            cardContext,
-            notAllowed,
-          ),
+        const answered = delegationCard(
+          {
+            task: onCard,
+            delegatorName: await nameOf(em, task.delegation?.delegatedBy ?? null),
+            state: task.delegation?.state ?? 'accepted',
+            reason: task.delegation?.reason ?? null,
+            note: task.delegation?.note ?? null,
+          },
+          cardContext,
+          notAllowed,
         );
+        if (note?.kind === 'changed' && !notAllowed) {
+          answered.body.push({
+            type: 'TextBlock',
+            text: words(sender.language).alreadyChanged,
+            wrap: true,
+            isSubtle: true,
+          });
+        }
+        return cardAnswer(answered);
       }
       return cardAnswer(reminderCard(onCard, cardContext, notAllowed ? { kind: 'notAllowed' } : note));
     });
