@@ -317,3 +317,48 @@ export class BotDeliverer {
 }
 
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export interface BotDeliveryWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivers the outbox in a worker process while a bot is configured: a round right after the last
+ * one when it was busy, else every `idleMs`. Claims are leases, so any number of workers may run.
+ */
+export function startBotDelivery(deps: {
+  orm: MikroORM;
+  logger: Logger;
+  settings: BotSettings | undefined;
+  idleMs?: number;
+}): BotDeliveryWorker {
+  const { settings } = deps;
+  if (!settings) return { stop: async () => {} };
+  const deliverer = new BotDeliverer({ orm: deps.orm, settings, logger: deps.logger });
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      let busy = false;
+      try {
+        const report = await deliverer.deliverDue();
+        busy = report.sent + report.failed + report.retryLater > 0;
+      } catch (error) {
+        deps.logger.error({ err: error }, 'bot delivery round failed');
+      }
+      if (!busy && !stopped) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, deps.idleMs ?? 1000).unref();
+        });
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}

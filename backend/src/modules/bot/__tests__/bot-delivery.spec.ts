@@ -2,9 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../../logger.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
+import { Tenant } from '../../identity/tenant.entity.ts';
 import { BotDeliverer } from '../bot.delivery.ts';
 import { botSettingsFrom } from '../bot.settings.ts';
-import { BotConversation } from '../bot-conversation.entity.ts';
+import { BotConversation, BotDelivery } from '../bot-conversation.entity.ts';
 import { type BotWorld, startBotWorld } from './bot-harness.ts';
 
 describe('the bot delivers notifications and answers card actions', () => {
@@ -120,5 +121,53 @@ describe('the bot delivers notifications and answers card actions', () => {
     // Nothing more is tried there until the user installs the app again.
     await delegate('Brot backen', 'Emil Ecke');
     expect((await deliverAll()).sent).toBe(0);
+  });
+  it('changes nothing when someone but the assignee clicks, and says why', async () => {
+    const taskId = await delegate('Teig kneten', 'Ben Brezel');
+    await deliverAll();
+    const [card] = cardsOf('Ben Brezel').filter((entry) => entry.card.includes('Teig kneten'));
+    const klara = world.emulator.teams.member({ tenantId: shop.id, user: shop.upn('Klara Korn') });
+    const answer = await world.emulator.teams.send({
+      conversationId: conversations.get('Ben Brezel') as string,
+      activity: {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: card?.id,
+        from: { id: klara.id, name: klara.name, aadObjectId: klara.aadObjectId },
+        locale: 'de-DE',
+        value: {
+          action: {
+            type: 'Action.Execute',
+            verb: 'delegation.accept',
+            data: JSON.parse(card?.card as string)[0].content.actions[0].data,
+          },
+        },
+      },
+    });
+    expect(JSON.stringify(answer.body)).toContain('Das kann nur die Person tun, der die Aufgabe zugewiesen ist.');
+    const ben = await shop.as(shop.upn('Ben Brezel'));
+    expect((await ben.get(`/api/v1/tasks/${taskId}`).expect(200)).body.delegation.state).toBe('pending');
+  });
+
+  it('never posts again a notification whose delivery stopped during the post', async () => {
+    await delegate('Lieferung prüfen', 'Ben Brezel');
+    const ben = await shop.as(shop.upn('Ben Brezel'));
+    const listed = (await ben.get('/api/v1/me/notifications').expect(200)).body.items as {
+      id: string;
+      payload: { title?: string };
+    }[];
+    const notification = listed.find((item) => item.payload.title === 'Lieferung prüfen');
+    // What a deliverer killed between its post and recording Teams' answer leaves behind.
+    const em = world.app.orm.em.fork();
+    em.create(BotDelivery, {
+      notificationId: notification?.id as string,
+      tenant: em.getReference(Tenant, shop.id),
+      conversationId: conversations.get('Ben Brezel') as string,
+    });
+    await em.flush();
+    await deliverAll();
+    expect(cardsOf('Ben Brezel').filter((entry) => entry.card.includes('Lieferung prüfen'))).toHaveLength(0);
+    const after = (await ben.get('/api/v1/me/notifications').expect(200)).body.items as { id: string }[];
+    expect(after.map((item) => item.id)).toContain(notification?.id);
   });
 });
