@@ -1,10 +1,14 @@
 // Notifications reach Teams as cards, once each; their buttons act through the task services.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTenantTransaction } from '../../../http/tenancy.ts';
+import { deliverReminders } from '../../../jobs/task-reminder.job.ts';
 import { createLogger } from '../../../logger.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
 import { Tenant } from '../../identity/tenant.entity.ts';
 import { BotDeliverer } from '../bot.delivery.ts';
 import { botSettingsFrom } from '../bot.settings.ts';
+import { tomorrowAtNine } from '../bot-actions.ts';
 import { BotConversation, BotDelivery } from '../bot-conversation.entity.ts';
 import { type BotWorld, startBotWorld } from './bot-harness.ts';
 
@@ -169,5 +173,64 @@ describe('the bot delivers notifications and answers card actions', () => {
     expect(cardsOf('Ben Brezel').filter((entry) => entry.card.includes('Lieferung prüfen'))).toHaveLength(0);
     const after = (await ben.get('/api/v1/me/notifications').expect(200)).body.items as { id: string }[];
     expect(after.map((item) => item.id)).toContain(notification?.id);
+  });
+  it('reminds with a card whose Done closes the task once, and whose Snooze moves the reminder to 09:00 tomorrow', async () => {
+    const ben = await shop.as(shop.upn('Ben Brezel'));
+    const remindAt = new Date(Date.now() - 60_000).toISOString();
+    const dueAt = new Date(Date.now() + 3_600_000).toISOString();
+    const ids: string[] = [];
+    for (const title of ['Brötchen zählen', 'Theke putzen']) {
+      ids.push(
+        (await ben.post('/api/v1/tasks').send({ title, dueAt, remindAt, priority: 'high' }).expect(201)).body.id,
+      );
+    }
+    // The reminder job's own work, at the reminder's time.
+    await inTenantTransaction(world.app.orm.em as EntityManager, shop.id, (em) =>
+      deliverReminders(
+        em,
+        ids.map((taskId) => ({ taskId, remindAt })),
+      ),
+    );
+    await deliverAll();
+    const cards = cardsOf('Ben Brezel');
+    const card = (title: string) => {
+      const found = cards.find((entry) => entry.card.includes(title));
+      return {
+        id: found?.id as string,
+        actions: JSON.parse(found?.card as string)[0].content.actions as {
+          verb?: string;
+          data?: Record<string, unknown>;
+        }[],
+      };
+    };
+    const counting = card('Brötchen zählen');
+    expect(counting.actions.map((action) => action.verb)).toEqual([
+      'task.done',
+      'task.snooze',
+      'task.snooze',
+      undefined,
+    ]);
+    const done = () =>
+      world.emulator.teams.adaptiveCardAction({
+        conversationId: conversations.get('Ben Brezel') as string,
+        verb: 'task.done',
+        data: counting.actions[0]?.data,
+        replyToId: counting.id,
+      });
+    expect(JSON.stringify((await done()).body)).toContain('Done ✓');
+    expect(JSON.stringify((await done()).body)).toContain('has changed meanwhile');
+    const closed = (await ben.get(`/api/v1/tasks/${ids[0]}`).expect(200)).body;
+    expect(closed.status).toBe('done');
+    expect(closed.version).toBe((counting.actions[0]?.data?.version as number) + 1);
+
+    const cleaning = card('Theke putzen');
+    await world.emulator.teams.adaptiveCardAction({
+      conversationId: conversations.get('Ben Brezel') as string,
+      verb: 'task.snooze',
+      data: cleaning.actions[2]?.data,
+      replyToId: cleaning.id,
+    });
+    const snoozed = (await ben.get(`/api/v1/tasks/${ids[1]}`).expect(200)).body;
+    expect(snoozed.remindAt).toBe(tomorrowAtNine('Europe/Berlin').toISOString());
   });
 });
