@@ -23,6 +23,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { User } from '../identity/user.entity.ts';
 import { acceptDelegation, declineDelegation } from '../tasks/delegation.service.ts';
+import { viewsByIds } from '../tasks/task-access.ts';
 import { canonicalTimeZone } from '../tasks/task-time.ts';
 import type { TaskView } from '../tasks/tasks.schemas.ts';
 import { getTask, updateTask } from '../tasks/tasks.service.ts';
@@ -120,13 +121,15 @@ export async function answerCardAction(deps: BotDeps, activity: Activity): Promi
   };
 
   /** The card for the task as it stands now, with a note on what happened. */
-  const current = (note: TaskCardNote | undefined, notAllowed = false) =>
+  /** `justApplied`: the sender just changed the task, so they see its result even where it left their sight (declined). */
+  const current = (note: TaskCardNote | undefined, notAllowed = false, justApplied = false) =>
     asSender(deps, activity, async (em, sender) => {
       if (!sender) return messageAnswer(words('de').signInHint);
       const cardContext = await context(em, sender);
       let task: TaskView;
       try {
-        task = await getTask(em, sender.principal, taskId);
+        const [applied] = justApplied ? await viewsByIds(em, [taskId]) : [];
+        task = applied ?? (await getTask(em, sender.principal, taskId));
       } catch {
         return messageAnswer(words(sender.language).gone);
       }
@@ -202,7 +205,7 @@ export async function answerCardAction(deps: BotDeps, activity: Activity): Promi
     outcome = { applied: false, notAllowed: false };
   }
   if (!outcome.applied && outcome.unknown) return messageAnswer(words('de').signInHint);
-  if (outcome.applied) return current(outcome.note);
+  if (outcome.applied) return current(outcome.note, false, true);
   return current({ kind: 'changed' }, outcome.notAllowed);
 }
 

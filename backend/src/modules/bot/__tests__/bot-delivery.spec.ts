@@ -233,4 +233,24 @@ describe('the bot delivers notifications and answers card actions', () => {
     const snoozed = (await ben.get(`/api/v1/tasks/${ids[1]}`).expect(200)).body;
     expect(snoozed.remindAt).toBe(tomorrowAtNine('Europe/Berlin').toISOString());
   });
+  it('declines with a reason from the card; the task goes back and the delegator reads why', async () => {
+    const taskId = await delegate('Schaufenster dekorieren', 'Ben Brezel');
+    await deliverAll();
+    const found = cardsOf('Ben Brezel').find((entry) => entry.card.includes('Schaufenster dekorieren'));
+    const showCard = JSON.parse(found?.card as string)[0].content.actions[1];
+    const decline = showCard.card.actions[0];
+    const answer = await world.emulator.teams.adaptiveCardAction({
+      conversationId: conversations.get('Ben Brezel') as string,
+      verb: decline.verb,
+      data: { ...decline.data, reason: 'Keine Zeit diese Woche' },
+      replyToId: found?.id as string,
+    });
+    expect(JSON.stringify(answer.body)).toContain('Declined: Keine Zeit diese Woche');
+    const klara = await shop.as(shop.upn('Klara Korn'));
+    const task = (await klara.get(`/api/v1/tasks/${taskId}`).expect(200)).body;
+    expect(task.assigneeId).toBe(await shop.userId(shop.upn('Klara Korn')));
+    await deliverAll();
+    const answers = cardsOf('Klara Korn').filter((entry) => entry.card.includes('Schaufenster dekorieren'));
+    expect(answers.map((entry) => entry.card)).toEqual([expect.stringContaining('Keine Zeit diese Woche')]);
+  });
 });
