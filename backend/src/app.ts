@@ -18,6 +18,7 @@ import type { Logger } from './logger.ts';
 import { activitiesModule } from './modules/activities/activities.module.ts';
 import { serveAddin } from './modules/addin/addin.static.ts';
 import { boardModule } from './modules/board/board.module.ts';
+import { botMiddleware } from './modules/bot/bot.middleware.ts';
 import { commentsModule } from './modules/comments/comments.module.ts';
 import { contactsModule } from './modules/contacts/contacts.module.ts';
 import { customFieldsModule } from './modules/custom-fields/custom-fields.module.ts';
@@ -161,6 +162,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ]),
   );
   app.use(ormContext(deps.orm));
+  app.use(botMiddleware(config, deps));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -1,6 +1,7 @@
 // Every entity the ORM knows. A module adds its schemas here.
 
 import { ActivitySchema, ActivityTypeSchema } from './modules/activities/activity.entity.ts';
+import { BotConversationSchema, BotDeliverySchema } from './modules/bot/bot-conversation.entity.ts';
 import { CommentSchema } from './modules/comments/comment.entity.ts';
 import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modules/contacts/contact.entity.ts';
 import { CustomFieldSchema } from './modules/custom-fields/custom-field.entity.ts';
@@ -82,6 +83,8 @@ export const entities = [
   SearchDocumentSchema,
   SearchKeySchema,
   RecordPersonSchema,
+  BotConversationSchema,
+  BotDeliverySchema,
 ];
 
 /** Entities whose writes the audit subscriber stamps and tells in history (records/audit.ts). */

@@ -7,6 +7,8 @@ import { openDatabase } from './database.ts';
 import { startBackendJobs } from './jobs/backend-jobs.ts';
 import type { JobRuntime } from './jobs/runtime.ts';
 import { createLogger } from './logger.ts';
+import { type BotDeliveryWorker, startBotDelivery } from './modules/bot/bot.delivery.ts';
+import { botSettingsFrom } from './modules/bot/bot.settings.ts';
 import { wired } from './modules/wiring.ts';
 import { listen, type RunningServer } from './server.ts';
 
@@ -30,6 +32,7 @@ export async function startBackend(
   const database = await openDatabase(config, logger);
   let jobs: JobRuntime | undefined;
   let running: RunningServer | undefined;
+  let bot: BotDeliveryWorker | undefined;
   try {
     jobs = await startBackendJobs(database.orm, {
       config,
@@ -39,12 +42,16 @@ export async function startBackend(
       wiring,
     });
     await hooks.beforeListen?.(database.orm);
+    if (config.role !== 'api') {
+      bot = startBotDelivery({ orm: database.orm, logger, settings: botSettingsFrom(config) });
+    }
     if (config.role !== 'worker') {
       const app = createApp(config, { orm: database.orm, logger });
       running = await listen(app, { host: config.host, port: config.port, logger });
       logger.info({ url: running.url }, 'API listening');
     }
   } catch (error) {
+    await bot?.stop();
     await jobs?.stop();
     await database.close();
     throw error;
@@ -61,6 +68,7 @@ export async function startBackend(
           const inTime = await server.shutdown(config.shutdownTimeoutMs);
           logger.info({ inTime }, 'HTTP server closed');
         }
+        await bot?.stop();
         await runtime.stop(config.shutdownTimeoutMs);
         logger.info('job runtime stopped');
         await database.close();

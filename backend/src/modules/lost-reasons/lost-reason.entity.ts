@@ -1,6 +1,6 @@
 // Why deals and leads are lost: a list per object type.
 import { defineEntity, p } from '@mikro-orm/core';
-import { authorColumns, tenantColumn, tenantIsolation, userRef, versionedColumns } from '../../entity-columns.ts';
+import { authorColumns, tenantColumn, tenantIsolation, versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 
 export const LostReasonSchema = defineEntity({

@@ -2,7 +2,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { authorColumns, tenantColumn, tenantIsolation, userRef, versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
-import { Team } from '../identity/team.entity.ts';
 
 export const PipelineSchema = defineEntity({
   name: 'Pipeline',
