@@ -1,9 +1,12 @@
 // The Teams bot's own tables: where it can reach each user, and what it began to post.
 import { defineEntity, p } from '@mikro-orm/core';
+import { tenantColumn, tenantIsolation } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
-import { Tenant } from '../identity/tenant.entity.ts';
+import { User } from '../identity/user.entity.ts';
+import { Notification } from '../notifications/notification.entity.ts';
 
-export type BotConversationType = 'personal' | 'groupChat' | 'channel';
+export const BOT_CONVERSATION_TYPES = ['personal', 'groupChat', 'channel'] as const;
+export type BotConversationType = (typeof BOT_CONVERSATION_TYPES)[number];
 
 /**
  * A conversation reference as Teams gave it when a user installed the app (or wrote to the bot):
@@ -12,15 +15,24 @@ export type BotConversationType = 'personal' | 'groupChat' | 'channel';
 export const BotConversationSchema = defineEntity({
   name: 'BotConversation',
   tableName: 'bot_conversation',
+  policies: tenantIsolation(),
+  indexes: [{ name: 'bot_conversation_conversation_idx', properties: ['tenant', 'conversationId'] }],
+  uniques: [{ name: 'bot_conversation_user_uq', properties: ['tenant', 'userId', 'conversationId'] }],
+  checks: [
+    { name: 'bot_conversation_bot_id_check', expression: 'length(bot_id) <= 200' },
+    { name: 'bot_conversation_conversation_id_check', expression: 'length(conversation_id) <= 500' },
+    { name: 'bot_conversation_service_url_check', expression: 'length(service_url) <= 500' },
+    { name: 'bot_conversation_teams_user_id_check', expression: 'length(teams_user_id) <= 200' },
+  ],
   properties: {
     id: p
       .uuid()
       .primary()
       .onCreate(() => newId()),
-    tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
-    userId: p.uuid(),
+    tenant: () => tenantColumn(),
+    userId: () => p.manyToOne(User).fieldName('user_id').mapToPk().deleteRule('cascade'),
     conversationId: p.text(),
-    conversationType: p.text().$type<BotConversationType>(),
+    conversationType: p.enum([...BOT_CONVERSATION_TYPES]),
     serviceUrl: p.text(),
     /** The user's Teams id (`29:…`), which only this bot sees. */
     teamsUserId: p.text(),
@@ -31,9 +43,13 @@ export const BotConversationSchema = defineEntity({
     timeZone: p.text().nullable(),
     /** When Teams answered 403 for it (bot removed or blocked): nothing is posted here any more. */
     goneAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     updatedAt: p
       .datetime()
+      .defaultRaw('now()')
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
@@ -49,12 +65,24 @@ BotConversationSchema.setClass(BotConversation);
 export const BotDeliverySchema = defineEntity({
   name: 'BotDelivery',
   tableName: 'bot_delivery',
+  policies: tenantIsolation(),
+  indexes: [{ name: 'bot_delivery_tenant_idx', properties: ['tenant'] }],
   properties: {
-    notificationId: p.uuid().primary(),
-    tenant: () => p.manyToOne(Tenant).fieldName('tenant_id'),
+    notificationId: () =>
+      p
+        .manyToOne(Notification)
+        .primary()
+        .fieldName('notification_id')
+        .mapToPk()
+        .deleteRule('cascade')
+        .updateRule('no action'),
+    tenant: () => tenantColumn(),
     conversationId: p.text(),
     activityId: p.text().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     postedAt: p.datetime().nullable(),
   },
 });
