@@ -12,6 +12,7 @@ import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   type AdaptiveCard,
   type CardContext,
+  dealOutcomeCard,
   delegationAnswerCard,
   delegationCard,
   noticeCard,
@@ -208,6 +209,19 @@ export class BotDeliverer {
             forName: names.get(stringOf(payload.forUserId) ?? '') ?? '',
             dueAt: stringOf(payload.dueAt) ?? null,
             until: stringOf(payload.until) ?? null,
+          },
+          context,
+        );
+      } else if (claim.kind === 'deal.won' || claim.kind === 'deal.lost') {
+        card = dealOutcomeCard(
+          {
+            id: stringOf(payload.dealId) ?? '',
+            name: title,
+            won: claim.kind === 'deal.won',
+            value: stringOf(payload.value) ?? null,
+            currency: stringOf(payload.currency) ?? null,
+            ownerName: stringOf(payload.ownerName) ?? null,
+            lostReason: stringOf(payload.lostReason) ?? null,
           },
           context,
         );

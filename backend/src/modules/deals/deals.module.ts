@@ -1,4 +1,5 @@
 import type { CrmModule } from '../module.ts';
+import { notifyManagersOfOutcome } from './deal-outcome.notify.ts';
 import { dealOverview, dealsLostFor, moveDealsOnMerge, openDealsOverview, trashedDeals } from './deals.hooks.ts';
 import { dealsRoutes } from './deals.routes.ts';
 
@@ -13,4 +14,5 @@ export const dealsModule: CrmModule = {
   linkableTypes: [{ type: 'deal', table: 'deal', label: 'deal' }],
   lostReasonUsage: [dealsLostFor],
   mergeHooks: [moveDealsOnMerge],
+  stageEntryListeners: [notifyManagersOfOutcome],
 };

@@ -18,6 +18,8 @@ export type NotificationKind =
   | 'task.overdue'
   | 'task.overdue_digest'
   | 'absence.handover'
+  | 'deal.won'
+  | 'deal.lost'
   | 'mention';
 
 export interface NotificationDraft {

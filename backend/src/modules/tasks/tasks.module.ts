@@ -13,5 +13,6 @@ export const tasksModule: CrmModule = {
   overviewSections: [{ name: 'tasks', section: tasksOverview }],
   taskListeners: [rescheduleReminder],
   jobs: [taskReminderJob],
-  periodics: [taskDeadlinesPeriodic, absenceHandoverPeriodic],
+  // In the order they were declared before the modules were wired (the runtime schedules them in this order).
+  periodics: [absenceHandoverPeriodic, taskDeadlinesPeriodic],
 };

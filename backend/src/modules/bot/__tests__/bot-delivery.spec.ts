@@ -253,4 +253,54 @@ describe('the bot delivers notifications and answers card actions', () => {
     const answers = cardsOf('Klara Korn').filter((entry) => entry.card.includes('Schaufenster dekorieren'));
     expect(answers.map((entry) => entry.card)).toEqual([expect.stringContaining('Keine Zeit diese Woche')]);
   });
+
+  it("tells the owner's team manager of a deal won or lost, with value, owner and lost reason; nobody else", async () => {
+    const klara = await shop.as(shop.upn('Klara Korn'));
+    const ben = await shop.as(shop.upn('Ben Brezel'));
+    const klaraId = await shop.userId(shop.upn('Klara Korn'));
+    const benId = await shop.userId(shop.upn('Ben Brezel'));
+    await klara
+      .post('/api/v1/admin/teams')
+      .send({ name: 'Filialen', managerId: klaraId, memberIds: [benId] })
+      .expect(201);
+    const pipeline = (await ben.get('/api/v1/pipelines?kind=deal').expect(200)).body.items[0] as {
+      stages: { id: string; outcome: 'won' | 'lost' | null }[];
+    };
+    const outcome = (which: 'won' | 'lost') => pipeline.stages.find((stage) => stage.outcome === which)?.id;
+    const lostReason = (await ben.get('/api/v1/lost-reasons?objectType=deal').expect(200)).body.items[0];
+    const organizationId = (await ben.post('/api/v1/organizations').send({ name: 'Rathaus Feinkost' }).expect(201)).body
+      .id;
+    const open = async (title: string, value: string) =>
+      (await ben.post('/api/v1/deals').send({ title, value, currency: 'EUR', organizationId }).expect(201)).body
+        .id as string;
+
+    const lost = await open('Hochzeitstorte Meier', '1200');
+    await ben
+      .post(`/api/v1/deals/${lost}/move`)
+      .send({ stageId: outcome('lost'), lostReasonId: lostReason.id })
+      .expect(200);
+    const won = await open('Catering Rathaus', '4850.50');
+    await ben
+      .post(`/api/v1/deals/${won}/move`)
+      .send({ stageId: outcome('won') })
+      .expect(200);
+    await deliverAll();
+
+    const klaras = cardsOf('Klara Korn').map((entry) => entry.card);
+    const lostCard = klaras.find((card) => card.includes('Hochzeitstorte Meier'));
+    expect(lostCard).toContain('Deal verloren');
+    expect(lostCard).toContain('1.200,00');
+    expect(lostCard).toContain('Ben Brezel');
+    expect(lostCard).toContain(lostReason.name);
+    const wonCard = klaras.find((card) => card.includes('Catering Rathaus'));
+    expect(wonCard).toContain('Deal gewonnen');
+    expect(wonCard).toContain('4.850,50');
+    // The owner closed them himself: he is not told.
+    expect(cardsOf('Ben Brezel').filter((entry) => /Hochzeitstorte Meier|Catering Rathaus/.test(entry.card))).toEqual(
+      [],
+    );
+    // A second delivery round posts nothing again.
+    await deliverAll();
+    expect(cardsOf('Klara Korn').filter((entry) => entry.card.includes('Catering Rathaus'))).toHaveLength(1);
+  });
 });
