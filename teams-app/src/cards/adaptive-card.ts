@@ -56,6 +56,10 @@ export const openUrl = (title: string, url: string): CardElement => ({ type: 'Ac
  * A deep link into the CRM's Teams tab, opening `page` (e.g. `task/<id>`, `deal/<id>`): Teams hands
  * `subEntityId` to the tab, which routes to that page.
  */
+/** The app's id in the unified manifest (manifests/app/manifest.json): Teams deep links into the tab name it. */
+export const CRM_TEAMS_APP_ID = '7d0a8f0e-3c1b-4f6e-9a51-2b8c4d6e0f17';
+
+/** A Teams deep link to a page of the CRM's personal tab (entity `crm`), e.g. `deal/<id>`. */
 export function tabLink(teamsAppId: string, page: string): string {
   const context = encodeURIComponent(JSON.stringify({ subEntityId: page }));
   return `https://teams.microsoft.com/l/entity/${teamsAppId}/crm?context=${context}`;

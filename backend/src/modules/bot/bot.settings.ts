@@ -1,4 +1,6 @@
 // The bot's registration (Azure Bot Service / the emulator's seed) and how the Agents SDK is pointed at it.
+
+import { CRM_TEAMS_APP_ID } from '@crm/teams-app/cards';
 import type { AuthConfiguration } from '@microsoft/agents-hosting';
 import type { Config } from '../../config.ts';
 
@@ -30,7 +32,7 @@ export function botSettingsFrom(config: Config, env: NodeJS.ProcessEnv = process
     appSecret,
     tenantId,
     authorityHost: config.entra.authorityHost,
-    teamsAppId: env.TEAMS_APP_ID ?? appId.toLowerCase(),
+    teamsAppId: env.TEAMS_APP_ID ?? CRM_TEAMS_APP_ID,
   };
 }
 

@@ -1,6 +1,8 @@
-// The Outlook add-in's unified app manifest (manifests/outlook/manifest.json, read and compose),
-// rendered for a deployment: every URL from PUBLIC_URL, the app registration from ENTRA_CLIENT_ID
-// and ENTRA_APP_ID_URI. `npm run package` writes manifests/dist/outlook/ and the app package zip
+// The CRM's one app package for Microsoft 365: a unified app manifest (manifests/app/manifest.json)
+// with the Outlook add-in (read and compose), the web app as a personal Teams tab (also shown by
+// Outlook and the Microsoft 365 app) and the Teams bot, rendered for a deployment: every URL from
+// PUBLIC_URL, the app registration from ENTRA_CLIENT_ID and ENTRA_APP_ID_URI, the bot from
+// BOT_APP_ID (left out without it). `npm run package` writes manifests/dist/app/ and the zip
 // (manifest, localizations, icons), after validating it offline with office-addin-manifest.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,8 @@ export interface Deployment {
   publicUrl: string;
   clientId: string;
   appIdUri: string;
+  /** The bot registration's app id; without it the package has no bot. */
+  botAppId?: string;
 }
 
 export class DeploymentError extends Error {
@@ -50,13 +54,19 @@ export function deploymentFromEnv(env: NodeJS.ProcessEnv = process.env): Deploym
   if (env.ENTRA_APP_ID_URI && !/^(api|https):\/\/\S+$/.test(appIdUri)) {
     problems.push('ENTRA_APP_ID_URI must be the Application ID URI, such as api://crm.example.com/<client id>.');
   }
+  const botAppId = env.BOT_APP_ID || undefined;
+  if (botAppId !== undefined && !GUID.test(botAppId)) {
+    problems.push(
+      'BOT_APP_ID must be the app id of the bot registration, a GUID (or unset for a package without the bot).',
+    );
+  }
   if (problems.length > 0) throw new DeploymentError(`Cannot build the app package: ${problems.join(' ')}`);
-  return { publicUrl, clientId, appIdUri };
+  return { publicUrl, clientId, appIdUri, ...(botAppId ? { botAppId } : {}) };
 }
 
-const readJson = (file: string) => readFileSync(path.join(here, 'outlook', file), 'utf8');
+const readJson = (file: string) => readFileSync(path.join(here, 'app', file), 'utf8');
 
-export function renderOutlookManifest(deployment: Deployment): string {
+export function renderAppManifest(deployment: Deployment): string {
   const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const values: Record<string, string> = {
     PUBLIC_URL: deployment.publicUrl,
@@ -64,6 +74,7 @@ export function renderOutlookManifest(deployment: Deployment): string {
     CLIENT_ID: deployment.clientId,
     APP_ID_URI: deployment.appIdUri,
     VERSION: version,
+    BOT_APP_ID: deployment.botAppId ?? '',
   };
   const rendered = readJson('manifest.json').replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
     const value = values[name];
@@ -71,16 +82,27 @@ export function renderOutlookManifest(deployment: Deployment): string {
     // Values go into JSON strings.
     return JSON.stringify(value).slice(1, -1);
   });
-  JSON.parse(rendered); // still JSON
-  return rendered;
+  const manifest = JSON.parse(rendered) as Record<string, unknown>;
+  if (deployment.botAppId) return rendered;
+  delete manifest.bots;
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** A localization file; without the bot, without the bot's strings. */
+function localization(file: string, deployment: Deployment): string {
+  const text = readJson(file);
+  if (deployment.botAppId) return text;
+  const strings = JSON.parse(text) as Record<string, unknown>;
+  for (const key of Object.keys(strings)) if (key.startsWith('bots[')) delete strings[key];
+  return `${JSON.stringify(strings, null, 2)}\n`;
 }
 
 /** The files of the app package, by name. */
-export function outlookPackageFiles(deployment: Deployment): ZipEntry[] {
+export function appPackageFiles(deployment: Deployment): ZipEntry[] {
   return [
-    { name: 'manifest.json', content: Buffer.from(renderOutlookManifest(deployment)) },
-    { name: 'en-us.json', content: Buffer.from(readJson('en-us.json')) },
-    { name: 'de-de.json', content: Buffer.from(readJson('de-de.json')) },
+    { name: 'manifest.json', content: Buffer.from(renderAppManifest(deployment)) },
+    { name: 'en-us.json', content: Buffer.from(localization('en-us.json', deployment)) },
+    { name: 'de-de.json', content: Buffer.from(localization('de-de.json', deployment)) },
     { name: 'color.png', content: readFileSync(path.join(here, 'icons', 'color.png')) },
     { name: 'outline.png', content: readFileSync(path.join(here, 'icons', 'outline.png')) },
   ];
@@ -102,14 +124,14 @@ export async function validateManifestFile(file: string): Promise<{ valid: boole
   }
 }
 
-export async function writeOutlookPackage(deployment: Deployment, outDir = path.join(here, 'dist')) {
-  const dir = path.join(outDir, 'outlook');
+export async function writeAppPackage(deployment: Deployment, outDir = path.join(here, 'dist')) {
+  const dir = path.join(outDir, 'app');
   mkdirSync(dir, { recursive: true });
-  const files = outlookPackageFiles(deployment);
+  const files = appPackageFiles(deployment);
   for (const file of files) writeFileSync(path.join(dir, file.name), file.content);
   const validation = await validateManifestFile(path.join(dir, 'manifest.json'));
   if (!validation.valid) throw new DeploymentError(`The manifest is not valid:\n${validation.output}`);
-  const zipFile = path.join(outDir, 'crm-outlook-addin.zip');
+  const zipFile = path.join(outDir, 'crm-for-microsoft-365.zip');
   writeFileSync(zipFile, zip(files));
   return { dir, zipFile };
 }
@@ -117,9 +139,10 @@ export async function writeOutlookPackage(deployment: Deployment, outDir = path.
 const isEntryPoint = import.meta.url === `file://${process.argv[1]}`;
 if (isEntryPoint) {
   try {
-    const { dir, zipFile } = await writeOutlookPackage(deploymentFromEnv());
+    const deployment = deploymentFromEnv();
+    const { dir, zipFile } = await writeAppPackage(deployment);
     process.stdout.write(
-      `Outlook add-in manifest valid: ${path.relative(process.cwd(), dir)}/manifest.json\nApp package: ${path.relative(process.cwd(), zipFile)} (upload it in the Microsoft 365 admin center under Integrated apps, or sideload it in Outlook)\n`,
+      `App manifest valid: ${path.relative(process.cwd(), dir)}/manifest.json (Outlook add-in, Teams tab${deployment.botAppId ? ', Teams bot' : '; no bot: set BOT_APP_ID to include it'})\nApp package: ${path.relative(process.cwd(), zipFile)} (upload it in the Microsoft 365 admin center under Integrated apps, or in Teams under Apps > Manage your apps > Upload an app)\n`,
     );
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

@@ -1,33 +1,37 @@
-// The Outlook add-in's app manifest: rendered from PUBLIC_URL, valid for office-addin-manifest
-// (offline), and packaged with its localizations and icons.
+// The app package: one unified manifest with the Outlook add-in, the Teams tab and the bot, rendered
+// from PUBLIC_URL, valid for office-addin-manifest (offline), packaged with localizations and icons.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { iconPng } from '../../../manifests/icons.ts';
 import {
+  appPackageFiles,
   type Deployment,
   deploymentFromEnv,
-  outlookPackageFiles,
-  renderOutlookManifest,
+  renderAppManifest,
   validateManifestFile,
-  writeOutlookPackage,
-} from '../../../manifests/outlook.ts';
+  writeAppPackage,
+} from '../../../manifests/app-package.ts';
+import { iconPng } from '../../../manifests/icons.ts';
 import { unzip } from '../../../manifests/zip.ts';
+import { CRM_TEAMS_APP_ID } from '../../../teams-app/src/cards/adaptive-card.ts';
+import { parseCommand } from '../../../teams-app/src/commands.ts';
 import { repoRoot } from '../../support/processes.ts';
 
 const deployment: Deployment = {
   publicUrl: 'https://crm.contoso.example',
   clientId: 'ce845856-9ad9-492b-b63b-33f4f6ce7418',
   appIdUri: 'api://crm.contoso.example/ce845856-9ad9-492b-b63b-33f4f6ce7418',
+  botAppId: '3f1c7a52-8d0e-4b6a-9c3d-5e2f1a0b7c94',
 };
+const { botAppId: _bot, ...withoutBot } = deployment;
 
-describe('the Outlook add-in manifest', () => {
+describe('the app package for Outlook and Teams', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crm-manifest-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('takes every URL from PUBLIC_URL and declares the add-in for reading and writing mail', () => {
-    const manifest = JSON.parse(renderOutlookManifest(deployment));
+    const manifest = JSON.parse(renderAppManifest(deployment));
     const urls = JSON.stringify(manifest).match(/https?:\/\/[^"]+/g) ?? [];
     const ours = urls.filter((url) => !url.startsWith('https://developer.microsoft.com/json-schemas/'));
     expect(ours.length).toBeGreaterThan(10);
@@ -43,13 +47,55 @@ describe('the Outlook add-in manifest', () => {
     expect(manifest.authorization.permissions.resourceSpecific[0].name).toBe('MailboxItem.ReadWrite.User');
   });
 
+  it('has the web app as the personal tab the bot links into, and the bot with its commands in both languages', () => {
+    const manifest = JSON.parse(renderAppManifest(deployment));
+    // The bot's cards open pages of the tab by this id and entity.
+    expect(manifest.id).toBe(CRM_TEAMS_APP_ID);
+    expect(manifest.staticTabs).toEqual([
+      expect.objectContaining({
+        entityId: 'crm',
+        contentUrl: 'https://crm.contoso.example/app/?host=teams',
+        scopes: ['personal'],
+      }),
+    ]);
+    const [bot] = manifest.bots;
+    expect(bot.botId).toBe(deployment.botAppId);
+    expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
+    const files = new Map(
+      appPackageFiles(deployment)
+        .filter((file) => file.name.endsWith('.json'))
+        .map((file) => [file.name, JSON.parse(String(file.content))]),
+    );
+    // Every command the manifest lists is one the bot understands, in English and in German.
+    bot.commandLists[0].commands.forEach((command: { title: string }, index: number) => {
+      for (const language of ['en-us.json', 'de-de.json']) {
+        const title = files.get(language)[`bots[0].commandLists[0].commands[${index}].title`] as string;
+        expect(parseCommand(title).kind).not.toBe('unknown');
+      }
+      expect(parseCommand(command.title).kind).not.toBe('unknown');
+    });
+  });
+
+  it('leaves the bot out when no bot is registered, and is still valid', async () => {
+    const manifest = JSON.parse(renderAppManifest(withoutBot));
+    expect(manifest.bots).toBeUndefined();
+    expect(manifest.staticTabs).toHaveLength(1);
+    const german = JSON.parse(
+      String(appPackageFiles(withoutBot).find((file) => file.name === 'de-de.json')?.content),
+    ) as Record<string, string>;
+    expect(Object.keys(german).filter((key) => key.startsWith('bots['))).toEqual([]);
+    const file = path.join(dir, 'without-bot.json');
+    writeFileSync(file, renderAppManifest(withoutBot));
+    expect((await validateManifestFile(file)).valid).toBe(true);
+  }, 60_000);
+
   it('validates with office-addin-manifest, and a broken one does not', async () => {
     const good = path.join(dir, 'manifest.json');
-    writeFileSync(good, renderOutlookManifest(deployment));
+    writeFileSync(good, renderAppManifest(deployment));
     const valid = await validateManifestFile(good);
     expect(valid).toEqual({ valid: true, output: expect.any(String) });
 
-    const broken = JSON.parse(renderOutlookManifest(deployment));
+    const broken = JSON.parse(renderAppManifest(deployment));
     broken.extensions[0].ribbons[0].contexts = ['mailReading'];
     const bad = path.join(dir, 'broken.json');
     writeFileSync(bad, JSON.stringify(broken));
@@ -59,7 +105,7 @@ describe('the Outlook add-in manifest', () => {
   }, 60_000);
 
   it('packages the manifest, both languages and the icons into one zip', async () => {
-    const { zipFile } = await writeOutlookPackage(deployment, dir);
+    const { zipFile } = await writeAppPackage(deployment, dir);
     const entries = await unzip(readFileSync(zipFile));
     expect(entries.map((entry) => entry.name).sort()).toEqual([
       'color.png',
@@ -78,15 +124,13 @@ describe('the Outlook add-in manifest', () => {
   }, 60_000);
 
   it('has the ribbon icons the pane serves, and every localization key the manifest uses', () => {
-    const manifest = renderOutlookManifest(deployment);
+    const manifest = renderAppManifest(deployment);
     for (const [, size] of manifest.matchAll(/\/addin\/icon-(\d+)\.png/g)) {
       const served = readFileSync(path.join(repoRoot, 'addin-outlook', 'public', `icon-${size}.png`));
       expect(served.equals(iconPng(Number(size)))).toBe(true);
     }
     const keys = [...new Set([...manifest.matchAll(/\[\[\w+\]\]/g)].map((match) => match[0]))];
-    for (const file of outlookPackageFiles(deployment).filter((entry) =>
-      /^[a-z]{2}-[a-z]{2}\.json$/.test(entry.name),
-    )) {
+    for (const file of appPackageFiles(deployment).filter((entry) => /^[a-z]{2}-[a-z]{2}\.json$/.test(entry.name))) {
       expect(Object.keys(JSON.parse(String(file.content)).localizationKeys).sort()).toEqual(keys.sort());
     }
   });
@@ -98,6 +142,20 @@ describe('the Outlook add-in manifest', () => {
     expect(() => deploymentFromEnv({ PUBLIC_URL: 'https://crm.contoso.example' })).toThrow(/ENTRA_CLIENT_ID/);
     expect(
       deploymentFromEnv({ PUBLIC_URL: 'https://crm.contoso.example/', ENTRA_CLIENT_ID: deployment.clientId }),
+    ).toEqual(withoutBot);
+    expect(
+      deploymentFromEnv({
+        PUBLIC_URL: 'https://crm.contoso.example',
+        ENTRA_CLIENT_ID: deployment.clientId,
+        BOT_APP_ID: deployment.botAppId,
+      }),
     ).toEqual(deployment);
+    expect(() =>
+      deploymentFromEnv({
+        PUBLIC_URL: 'https://crm.contoso.example',
+        ENTRA_CLIENT_ID: deployment.clientId,
+        BOT_APP_ID: 'bot',
+      }),
+    ).toThrow(/BOT_APP_ID must be the app id/);
   });
 });
