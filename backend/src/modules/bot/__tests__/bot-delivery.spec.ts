@@ -10,7 +10,7 @@ import { BotDeliverer } from '../bot.delivery.ts';
 import { botSettingsFrom } from '../bot.settings.ts';
 import { tomorrowAtNine } from '../bot-actions.ts';
 import { BotConversation, BotDelivery } from '../bot-conversation.entity.ts';
-import { type BotWorld, startBotWorld } from './bot-harness.ts';
+import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 
 describe('the bot delivers notifications and answers card actions', () => {
   let world: BotWorld;

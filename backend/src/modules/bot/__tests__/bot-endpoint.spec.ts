@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestTenant } from '../../../testing/test-app.ts';
 import { BotConversation } from '../bot-conversation.entity.ts';
-import { type BotWorld, startBotWorld } from './bot-harness.ts';
+import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 
 interface ShareAnswer {
   composeExtension: {
