@@ -1,0 +1,754 @@
+// Outlook calendars in Graph: /calendars, /events (series with exceptions), /calendarView and its delta.
+// Times are kept as Outlook keeps them, wall-clock time in the event's time zone, so a series keeps its
+// local hour across daylight saving changes.
+import { DateTime, type Duration } from 'luxon';
+import {
+  badMethod,
+  GraphError,
+  type GraphReply,
+  itemIdOf,
+  itemNotFound,
+  parseItemId,
+  preferenceApplied,
+  selectFrom,
+  selectionOf,
+} from './graph-common.ts';
+import { context, pageSize, writable } from './graph-contacts.ts';
+import { type DeltaItem, syncStateNotFound } from './graph-delta.ts';
+import {
+  type EventItem,
+  folderId,
+  type Mailbox,
+  type MailboxStore,
+  newChangeKey,
+  newItem,
+  nowIso,
+  type OutlookCall,
+  type OutlookFolder,
+} from './graph-mailbox.ts';
+
+const DEFAULT_LIST_SIZE = 10;
+const MAX_OCCURRENCES = 5000;
+
+/** Windows time zone names Outlook uses, to IANA; IANA names are taken as they are. */
+const WINDOWS_ZONES: Record<string, string> = {
+  UTC: 'UTC',
+  'Coordinated Universal Time': 'UTC',
+  'W. Europe Standard Time': 'Europe/Berlin',
+  'Central Europe Standard Time': 'Europe/Budapest',
+  'Central European Standard Time': 'Europe/Warsaw',
+  'Romance Standard Time': 'Europe/Paris',
+  'GMT Standard Time': 'Europe/London',
+  'Greenwich Standard Time': 'Atlantic/Reykjavik',
+  'E. Europe Standard Time': 'Europe/Chisinau',
+  'FLE Standard Time': 'Europe/Kiev',
+  'GTB Standard Time': 'Europe/Bucharest',
+  'Russian Standard Time': 'Europe/Moscow',
+  'Eastern Standard Time': 'America/New_York',
+  'Central Standard Time': 'America/Chicago',
+  'Mountain Standard Time': 'America/Denver',
+  'Pacific Standard Time': 'America/Los_Angeles',
+  'India Standard Time': 'Asia/Kolkata',
+  'China Standard Time': 'Asia/Shanghai',
+  'Tokyo Standard Time': 'Asia/Tokyo',
+  'Singapore Standard Time': 'Asia/Singapore',
+  'AUS Eastern Standard Time': 'Australia/Sydney',
+};
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const INDEXES = ['first', 'second', 'third', 'fourth', 'last'];
+const PATTERNS = ['daily', 'weekly', 'absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly'];
+const RANGES = ['endDate', 'noEnd', 'numbered'];
+
+/** The event resource's writable properties and Outlook's values when not given. */
+const EVENT_DEFAULTS: Record<string, unknown> = {
+  subject: '',
+  body: { contentType: 'html', content: '' },
+  start: null,
+  end: null,
+  isAllDay: false,
+  location: { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} },
+  locations: [],
+  attendees: [],
+  categories: [],
+  organizer: null,
+  isCancelled: false,
+  showAs: 'busy',
+  importance: 'normal',
+  sensitivity: 'normal',
+  recurrence: null,
+  reminderMinutesBeforeStart: 15,
+  isReminderOn: true,
+  responseRequested: true,
+  isOnlineMeeting: false,
+  onlineMeetingProvider: 'unknown',
+  allowNewTimeProposals: true,
+  hideAttendees: false,
+  transactionId: null,
+};
+
+export function ianaZone(name: string): string {
+  const zone = WINDOWS_ZONES[name] ?? name;
+  if (!DateTime.local().setZone(zone).isValid) {
+    throw new GraphError(
+      400,
+      'TimeZoneNotSupportedException',
+      `A valid TimeZone value must be specified. '${name}' is not one.`,
+    );
+  }
+  return zone;
+}
+
+/** A dateTimeTimeZone as an instant in its zone. */
+function parseDateTimeTimeZone(value: unknown, name: string): DateTime {
+  const given = (value ?? {}) as Record<string, unknown>;
+  if (typeof given.dateTime !== 'string') {
+    throw new GraphError(400, 'ErrorInvalidRequest', `The property '${name}' needs a dateTime and a timeZone.`);
+  }
+  const zone = ianaZone(typeof given.timeZone === 'string' && given.timeZone !== '' ? given.timeZone : 'UTC');
+  const instant = DateTime.fromISO(given.dateTime.replace(/(\.\d{3})\d+/, '$1'), {
+    zone,
+    setZone: !/[zZ]|[+-]\d\d:\d\d$/.test(given.dateTime),
+  });
+  if (!instant.isValid)
+    throw new GraphError(400, 'ErrorInvalidRequest', `Cannot read '${given.dateTime}' as a date and time.`);
+  return instant.setZone(zone, { keepLocalTime: false });
+}
+
+/** Graph's dateTimeTimeZone of an instant, in the zone the caller asked for (Prefer: outlook.timezone) or UTC. */
+function writeDateTime(instant: DateTime, preferredZone: string | undefined): { dateTime: string; timeZone: string } {
+  const name = preferredZone ?? 'UTC';
+  return { dateTime: `${instant.setZone(ianaZone(name)).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS")}0000`, timeZone: name };
+}
+
+function eventFields(input: Record<string, unknown>, partial: boolean): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (name.startsWith('@odata.') || ['id', 'changeKey', 'type', 'seriesMasterId', 'originalStart'].includes(name))
+      continue;
+    if (!(name in EVENT_DEFAULTS)) {
+      throw new GraphError(
+        400,
+        'RequestBodyRead',
+        `The property '${name}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+      );
+    }
+    fields[name] = value;
+  }
+  if ('start' in fields) parseDateTimeTimeZone(fields.start, 'start');
+  if ('end' in fields) parseDateTimeTimeZone(fields.end, 'end');
+  if (Array.isArray(fields.attendees)) {
+    fields.attendees = fields.attendees.map((entry: unknown) => {
+      const attendee = (entry ?? {}) as Record<string, unknown>;
+      const email = (attendee.emailAddress ?? {}) as Record<string, unknown>;
+      return {
+        type: attendee.type ?? 'required',
+        status: attendee.status ?? { response: 'none', time: '0001-01-01T00:00:00Z' },
+        emailAddress: { name: email.name ?? email.address ?? null, address: email.address ?? null },
+      };
+    });
+  }
+  if (typeof fields.location === 'object' && fields.location !== null) {
+    fields.location = { ...(EVENT_DEFAULTS.location as object), ...(fields.location as object) };
+  }
+  if (fields.recurrence !== undefined && fields.recurrence !== null) checkRecurrence(fields.recurrence);
+  return partial ? fields : { ...structuredClone(EVENT_DEFAULTS), ...fields };
+}
+
+function checkRecurrence(value: unknown): void {
+  const recurrence = value as { pattern?: Record<string, unknown>; range?: Record<string, unknown> };
+  const pattern = recurrence.pattern ?? {};
+  const range = recurrence.range ?? {};
+  const invalid = (message: string): GraphError => new GraphError(400, 'ErrorInvalidRecurrence', message);
+  if (!PATTERNS.includes(String(pattern.type)))
+    throw invalid(`Recurrence pattern type '${pattern.type}' is not supported.`);
+  if (!RANGES.includes(String(range.type))) throw invalid(`Recurrence range type '${range.type}' is not supported.`);
+  if (typeof range.startDate !== 'string' || !DateTime.fromISO(range.startDate).isValid) {
+    throw invalid('The recurrence range needs a startDate.');
+  }
+  if (range.type === 'endDate' && (typeof range.endDate !== 'string' || !DateTime.fromISO(range.endDate).isValid)) {
+    throw invalid('A recurrence range of type endDate needs an endDate.');
+  }
+  if (range.type === 'numbered' && !(Number(range.numberOfOccurrences) > 0)) {
+    throw invalid('A numbered recurrence range needs numberOfOccurrences greater than 0.');
+  }
+  if (['weekly', 'relativeMonthly', 'relativeYearly'].includes(String(pattern.type))) {
+    const days = pattern.daysOfWeek;
+    if (
+      !Array.isArray(days) ||
+      days.length === 0 ||
+      days.some((day) => !WEEKDAYS.includes(String(day).toLowerCase()))
+    ) {
+      throw invalid(`A ${pattern.type} pattern needs daysOfWeek.`);
+    }
+  }
+  if (['absoluteMonthly', 'absoluteYearly'].includes(String(pattern.type)) && !(Number(pattern.dayOfMonth) >= 1)) {
+    throw invalid(`An ${pattern.type} pattern needs dayOfMonth.`);
+  }
+}
+
+interface Timing {
+  start: DateTime;
+  end: DateTime;
+}
+
+function timingOf(fields: Record<string, unknown>): Timing {
+  return { start: parseDateTimeTimeZone(fields.start, 'start'), end: parseDateTimeTimeZone(fields.end, 'end') };
+}
+
+/** The original starts of a series' occurrences up to `until`, in the series' time zone. */
+function occurrenceStarts(master: EventItem, until: DateTime): DateTime[] {
+  const recurrence = master.fields.recurrence as {
+    pattern: {
+      type: string;
+      interval?: number;
+      daysOfWeek?: string[];
+      dayOfMonth?: number;
+      month?: number;
+      index?: string;
+      firstDayOfWeek?: string;
+    };
+    range: {
+      type: string;
+      startDate: string;
+      endDate?: string;
+      numberOfOccurrences?: number;
+      recurrenceTimeZone?: string;
+    };
+  };
+  const { pattern, range } = recurrence;
+  const { start } = timingOf(master.fields);
+  const zone = range.recurrenceTimeZone ? ianaZone(range.recurrenceTimeZone) : (start.zoneName ?? 'UTC');
+  const local = start.setZone(zone);
+  const interval = Math.max(1, Number(pattern.interval ?? 1));
+  const first = DateTime.fromISO(range.startDate, { zone });
+  const last =
+    range.type === 'endDate' && range.endDate ? DateTime.fromISO(range.endDate, { zone }).endOf('day') : undefined;
+  const limit = range.type === 'numbered' ? Number(range.numberOfOccurrences) : Number.POSITIVE_INFINITY;
+  const days = (pattern.daysOfWeek ?? []).map((day) => WEEKDAYS.indexOf(day.toLowerCase()) + 1);
+  const at = (date: DateTime): DateTime =>
+    DateTime.fromObject(
+      {
+        year: date.year,
+        month: date.month,
+        day: date.day,
+        hour: local.hour,
+        minute: local.minute,
+        second: local.second,
+      },
+      { zone },
+    );
+  const relativeDay = (month: DateTime): DateTime | undefined => {
+    const matching: DateTime[] = [];
+    for (let day = month.startOf('month'); day.month === month.month; day = day.plus({ days: 1 })) {
+      if (days.includes(day.weekday)) matching.push(day);
+    }
+    const index = INDEXES.indexOf(pattern.index ?? 'first');
+    return index === 4 ? matching[matching.length - 1] : matching[index];
+  };
+  const starts: DateTime[] = [];
+  const push = (date: DateTime | undefined): boolean => {
+    if (!date || date < first.startOf('day')) return true;
+    if ((last && date > last) || starts.length >= limit || starts.length >= MAX_OCCURRENCES) return false;
+    const occurrence = at(date);
+    if (occurrence > until) return false;
+    starts.push(occurrence);
+    return true;
+  };
+  switch (pattern.type) {
+    case 'daily':
+      for (let date = first; push(date); date = date.plus({ days: interval }));
+      break;
+    case 'weekly': {
+      const firstDay = WEEKDAYS.indexOf((pattern.firstDayOfWeek ?? 'sunday').toLowerCase()) + 1;
+      let week = first.minus({ days: (first.weekday - firstDay + 7) % 7 });
+      for (let going = true; going; week = week.plus({ weeks: interval })) {
+        for (let offset = 0; offset < 7 && going; offset += 1) {
+          const date = week.plus({ days: offset });
+          if (days.includes(date.weekday)) going = push(date);
+        }
+      }
+      break;
+    }
+    case 'absoluteMonthly':
+    case 'relativeMonthly':
+      for (let month = first.startOf('month'), going = true; going; month = month.plus({ months: interval })) {
+        const date =
+          pattern.type === 'relativeMonthly'
+            ? relativeDay(month)
+            : Number(pattern.dayOfMonth) <= (month.daysInMonth ?? 31)
+              ? month.set({ day: Number(pattern.dayOfMonth) })
+              : undefined;
+        going = push(date) && month <= until;
+      }
+      break;
+    default:
+      for (let year = first.startOf('year'), going = true; going; year = year.plus({ years: interval })) {
+        const month = year.set({ month: Number(pattern.month ?? first.month) });
+        const date =
+          pattern.type === 'relativeYearly'
+            ? relativeDay(month)
+            : Number(pattern.dayOfMonth) <= (month.daysInMonth ?? 31)
+              ? month.set({ day: Number(pattern.dayOfMonth) })
+              : undefined;
+        going = push(date) && year <= until;
+      }
+  }
+  return starts;
+}
+
+/** One occurrence of a series, as the calendar view shows it. */
+interface Occurrence {
+  master: EventItem;
+  key: string;
+  start: DateTime;
+  end: DateTime;
+  exception: EventItem['exceptions'] extends Map<string, infer E> ? E | undefined : never;
+}
+
+function occurrencesOf(master: EventItem, from: DateTime, until: DateTime): Occurrence[] {
+  const { start, end } = timingOf(master.fields);
+  const duration: Duration = end.diff(start, ['days', 'hours', 'minutes', 'seconds']);
+  const occurrences: Occurrence[] = [];
+  for (const originalStart of occurrenceStarts(master, until)) {
+    const key = originalStart.toUTC().toISO() ?? '';
+    if (master.cancelled.has(key)) continue;
+    const exception = master.exceptions.get(key);
+    const moved =
+      exception && (exception.fields.start || exception.fields.end)
+        ? timingOf({ ...master.fields, ...exception.fields })
+        : undefined;
+    const occurrenceStart = moved?.start ?? originalStart;
+    const occurrenceEnd = moved?.end ?? originalStart.plus(duration);
+    if (occurrenceEnd <= from || occurrenceStart >= until) continue;
+    occurrences.push({ master, key, start: occurrenceStart, end: occurrenceEnd, exception });
+  }
+  return occurrences;
+}
+
+const occurrenceInternalId = (master: EventItem, key: string): string => `${master.internalId}~${key}`;
+
+function eventResource(
+  item: EventItem,
+  preferences: OutlookCall['preferences'],
+  occurrence?: Occurrence,
+): Record<string, unknown> {
+  const immutable = preferences.immutableIds;
+  const fields = occurrence?.exception ? { ...item.fields, ...occurrence.exception.fields } : item.fields;
+  const timing = occurrence ? { start: occurrence.start, end: occurrence.end } : timingOf(fields);
+  const changeKey = occurrence ? `${item.changeKey}${occurrence.exception?.changeKey ?? ''}` : item.changeKey;
+  const id = itemIdOf(
+    occurrence ? occurrenceInternalId(item, occurrence.key) : item.internalId,
+    item.folderId,
+    immutable,
+  );
+  const recurring = item.fields.recurrence !== null && item.fields.recurrence !== undefined;
+  const body = (fields.body ?? {}) as { content?: string };
+  const start = (item.fields.start ?? {}) as { timeZone?: string };
+  const end = (item.fields.end ?? {}) as { timeZone?: string };
+  return {
+    '@odata.etag': `W/"${changeKey}"`,
+    id,
+    createdDateTime: item.createdDateTime,
+    lastModifiedDateTime: occurrence?.exception?.lastModifiedDateTime ?? item.lastModifiedDateTime,
+    changeKey,
+    categories: fields.categories,
+    transactionId: fields.transactionId,
+    originalStartTimeZone: start.timeZone ?? 'UTC',
+    originalEndTimeZone: end.timeZone ?? 'UTC',
+    iCalUId: `040000008200E00074C5B7101A82E008${Buffer.from(item.internalId).toString('hex').slice(0, 56).toUpperCase()}`,
+    reminderMinutesBeforeStart: fields.reminderMinutesBeforeStart,
+    isReminderOn: fields.isReminderOn,
+    hasAttachments: false,
+    subject: fields.subject,
+    bodyPreview: String(body.content ?? '')
+      .replace(/<[^>]*>/g, '')
+      .trim()
+      .slice(0, 255),
+    importance: fields.importance,
+    sensitivity: fields.sensitivity,
+    isAllDay: fields.isAllDay,
+    isCancelled: fields.isCancelled,
+    isOrganizer: true,
+    responseRequested: fields.responseRequested,
+    seriesMasterId: occurrence ? itemIdOf(item.internalId, item.folderId, immutable) : null,
+    showAs: fields.showAs,
+    type: occurrence
+      ? occurrence.exception
+        ? 'exception'
+        : 'occurrence'
+      : recurring
+        ? 'seriesMaster'
+        : 'singleInstance',
+    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`,
+    onlineMeetingUrl: null,
+    isOnlineMeeting: fields.isOnlineMeeting,
+    onlineMeetingProvider: fields.onlineMeetingProvider,
+    allowNewTimeProposals: fields.allowNewTimeProposals,
+    hideAttendees: fields.hideAttendees,
+    ...(occurrence ? { originalStart: `${occurrence.key.replace(/\.\d{3}Z$/, 'Z')}` } : {}),
+    recurrence: occurrence ? null : fields.recurrence,
+    responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
+    body: fields.body,
+    start: writeDateTime(timing.start, preferences.timeZone),
+    end: writeDateTime(timing.end, preferences.timeZone),
+    location: fields.location,
+    locations: fields.locations,
+    attendees: fields.attendees,
+    organizer: fields.organizer,
+  };
+}
+
+/** Writes used by Graph's routes and by the control API ("as Outlook would"). */
+export const eventWrites = {
+  /** A checked new event, not yet in a mailbox. */
+  build(mailbox: Mailbox, calendar: string, input: Record<string, unknown>): EventItem {
+    const fields = eventFields(input, false);
+    if (!fields.start || !fields.end) {
+      throw new GraphError(400, 'ErrorInvalidRequest', 'An event needs a start and an end.');
+    }
+    const { start, end } = timingOf(fields);
+    if (end < start)
+      throw new GraphError(400, 'ErrorInvalidRequest', 'The end of an event cannot be before its start.');
+    fields.organizer ??= { emailAddress: { name: mailbox.owner.name, address: mailbox.owner.address } };
+    return { ...newItem(calendar, fields), exceptions: new Map(), cancelled: new Set() };
+  },
+  create(store: MailboxStore, mailbox: Mailbox, calendar: string, input: Record<string, unknown>): EventItem {
+    const item = eventWrites.build(mailbox, calendar, input);
+    mailbox.events.set(item.internalId, item);
+    store.changed(mailbox, 'event', item, 'created');
+    return item;
+  },
+  update(store: MailboxStore, mailbox: Mailbox, item: EventItem, patch: Record<string, unknown>): EventItem {
+    const fields = eventFields(patch, true);
+    const next = { ...item.fields, ...fields };
+    const { start, end } = timingOf(next);
+    if (end < start)
+      throw new GraphError(400, 'ErrorInvalidRequest', 'The end of an event cannot be before its start.');
+    // Outlook drops a series' exceptions when its pattern or times change.
+    if ('recurrence' in fields || 'start' in fields || 'end' in fields) {
+      item.exceptions.clear();
+      item.cancelled.clear();
+    }
+    item.fields = next;
+    store.changed(mailbox, 'event', item, 'updated');
+    return item;
+  },
+  remove(store: MailboxStore, mailbox: Mailbox, item: EventItem): void {
+    mailbox.events.delete(item.internalId);
+    store.changed(mailbox, 'event', item, 'deleted');
+  },
+  updateOccurrence(
+    store: MailboxStore,
+    mailbox: Mailbox,
+    master: EventItem,
+    key: string,
+    patch: Record<string, unknown>,
+  ): void {
+    const fields = eventFields(patch, true);
+    delete fields.recurrence;
+    const earlier = master.exceptions.get(key);
+    master.exceptions.set(key, {
+      changeKey: newChangeKey(),
+      lastModifiedDateTime: nowIso(),
+      fields: { ...earlier?.fields, ...fields },
+    });
+    store.notify(mailbox, 'event', master.folderId, occurrenceInternalId(master, key), 'updated');
+  },
+  removeOccurrence(store: MailboxStore, mailbox: Mailbox, master: EventItem, key: string): void {
+    master.exceptions.delete(key);
+    master.cancelled.add(key);
+    store.notify(mailbox, 'event', master.folderId, occurrenceInternalId(master, key), 'deleted');
+  },
+  /** A drag to another calendar in Outlook: the mutable id changes, the immutable one stays. */
+  move(store: MailboxStore, mailbox: Mailbox, item: EventItem, calendar: string): EventItem {
+    if (!mailbox.calendars.has(calendar)) throw itemNotFound();
+    store.changed(mailbox, 'event', item, 'deleted');
+    item.folderId = calendar;
+    store.changed(mailbox, 'event', item, 'created');
+    return item;
+  },
+  createCalendar(mailbox: Mailbox, name: string): OutlookFolder {
+    if ([...mailbox.calendars.values()].some((calendar) => calendar.displayName.toLowerCase() === name.toLowerCase())) {
+      throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+    }
+    const calendar: OutlookFolder = { id: folderId(), displayName: name, parentFolderId: undefined, isDefault: false };
+    mailbox.calendars.set(calendar.id, calendar);
+    return calendar;
+  },
+};
+
+/** An event or an occurrence by either kind of id; a mutable id of an item that moved since finds nothing. */
+export function findEvent(mailbox: Mailbox, id: string): { item: EventItem; key: string | undefined } {
+  const parsed = parseItemId(id);
+  const [internalId, key] = (parsed?.internalId ?? '').split('~');
+  const item = internalId ? mailbox.events.get(internalId) : undefined;
+  if (!item || (parsed?.folderId !== undefined && parsed.folderId !== item.folderId)) throw itemNotFound();
+  if (key !== undefined && (!item.fields.recurrence || item.cancelled.has(key))) throw itemNotFound();
+  return { item, key };
+}
+
+function calendarResource(calendar: OutlookFolder, mailbox: Mailbox): Record<string, unknown> {
+  return {
+    id: calendar.id,
+    name: calendar.displayName,
+    color: 'auto',
+    hexColor: '',
+    isDefaultCalendar: calendar.isDefault,
+    changeKey: Buffer.from(calendar.id).toString('base64').slice(0, 16),
+    canShare: true,
+    canViewPrivateItems: true,
+    canEdit: true,
+    allowedOnlineMeetingProviders: ['teamsForBusiness'],
+    defaultOnlineMeetingProvider: 'teamsForBusiness',
+    isTallyingResponses: true,
+    isRemovable: !calendar.isDefault,
+    owner: { name: mailbox.owner.name, address: mailbox.owner.address },
+  };
+}
+
+/** Routes /calendars…, /calendar…, /events… and /calendarView… of a mailbox; undefined when none matches. */
+export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
+  const { path, mailbox, method } = call;
+  const [first, second, third, fourth, ...more] = path;
+  if (first === 'events') {
+    if (second === undefined) return eventCollection(call, mailbox.defaultCalendarId);
+    if (third === undefined) return eventItem(call, second);
+    if (third === 'instances' && fourth === undefined) {
+      const { item } = findEvent(mailbox, second);
+      return calendarView(call, item.folderId, item);
+    }
+    return undefined;
+  }
+  if (first === 'calendarView') {
+    if (second === undefined) return calendarView(call, mailbox.defaultCalendarId);
+    if (second === 'delta' && third === undefined)
+      return calendarViewDelta(call, mailbox.defaultCalendarId, 'calendarView');
+    return undefined;
+  }
+  let calendar: OutlookFolder | undefined;
+  let rest: Array<string | undefined>;
+  if (first === 'calendar') {
+    calendar = mailbox.calendars.get(mailbox.defaultCalendarId);
+    rest = [second, third, fourth, ...more];
+  } else if (first === 'calendars') {
+    if (second === undefined) {
+      if (method === 'GET') {
+        return ok(call, {
+          '@odata.context': context(call, 'calendars'),
+          value: [...mailbox.calendars.values()].map((entry) => calendarResource(entry, mailbox)),
+        });
+      }
+      if (method === 'POST') {
+        writable(call, 'event');
+        const body = call.body();
+        if (typeof body.name !== 'string' || body.name.trim() === '') {
+          throw new GraphError(400, 'ErrorInvalidRequest', 'A calendar needs a name.');
+        }
+        const created = eventWrites.createCalendar(mailbox, body.name);
+        return {
+          status: 201,
+          json: { '@odata.context': context(call, 'calendars/$entity'), ...calendarResource(created, mailbox) },
+        };
+      }
+      throw badMethod();
+    }
+    calendar = mailbox.calendars.get(second);
+    rest = [third, fourth, ...more];
+  } else {
+    return undefined;
+  }
+  if (!calendar) throw itemNotFound();
+  const [sub, subId, subRest] = rest;
+  if (sub === undefined) {
+    if (method === 'GET')
+      return ok(call, { '@odata.context': context(call, 'calendars/$entity'), ...calendarResource(calendar, mailbox) });
+    if (method === 'DELETE') {
+      writable(call, 'event');
+      if (calendar.isDefault)
+        throw new GraphError(400, 'ErrorInvalidRequest', 'The default calendar cannot be deleted.');
+      for (const item of [...mailbox.events.values()]) {
+        if (item.folderId === calendar.id) eventWrites.remove(call.store, mailbox, item);
+      }
+      mailbox.calendars.delete(calendar.id);
+      return { status: 204 };
+    }
+    throw badMethod();
+  }
+  if (sub === 'events' && subId === undefined) return eventCollection(call, calendar.id);
+  if (sub === 'events' && subRest === undefined && subId !== undefined) return eventItem(call, subId, calendar.id);
+  if (sub === 'calendarView' && subId === undefined) return calendarView(call, calendar.id);
+  if (sub === 'calendarView' && subId === 'delta' && subRest === undefined) {
+    return calendarViewDelta(call, calendar.id, `calendars/${calendar.id}/calendarView`);
+  }
+  return undefined;
+}
+
+function eventCollection(call: OutlookCall, calendar: string): GraphReply {
+  const { mailbox, query, preferences } = call;
+  if (call.method === 'POST') {
+    writable(call, 'event');
+    const item = eventWrites.create(call.store, mailbox, calendar, call.body());
+    return {
+      status: 201,
+      headers: preferenceApplied(preferences),
+      json: { '@odata.context': context(call, 'events/$entity'), ...eventResource(item, preferences) },
+    };
+  }
+  if (call.method !== 'GET') throw badMethod();
+  const top = pageSize(query.get('$top'), preferences.maxPageSize ?? DEFAULT_LIST_SIZE);
+  const skip = Number(query.get('$skip') ?? '0');
+  const all = [...mailbox.events.values()].filter((item) => item.folderId === calendar);
+  const select = selectionOf(query);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(call, 'events'),
+    value: all.slice(skip, skip + top).map((item) => selectFrom(eventResource(item, preferences), select)),
+  };
+  if (skip + top < all.length) body['@odata.nextLink'] = nextLink(call, { $skip: String(skip + top) });
+  return ok(call, body);
+}
+
+function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply {
+  const { mailbox, store, preferences } = call;
+  const { item, key } = findEvent(mailbox, id);
+  if (calendar !== undefined && item.folderId !== calendar) throw itemNotFound();
+  const render = (): Record<string, unknown> => {
+    if (key === undefined) return eventResource(item, preferences);
+    const original = DateTime.fromISO(key, { zone: 'utc' });
+    const occurrence = occurrencesOf(item, original.minus({ days: 1 }), original.plus({ days: 1 })).find(
+      (o) => o.key === key,
+    );
+    if (!occurrence) throw itemNotFound();
+    return eventResource(item, preferences, occurrence);
+  };
+  if (call.method === 'GET') {
+    return ok(call, {
+      '@odata.context': context(call, 'events/$entity'),
+      ...selectFrom(render(), selectionOf(call.query)),
+    });
+  }
+  writable(call, 'event');
+  if (call.method === 'PATCH') {
+    if (key === undefined) eventWrites.update(store, mailbox, item, call.body());
+    else eventWrites.updateOccurrence(store, mailbox, item, key, call.body());
+    return ok(call, { '@odata.context': context(call, 'events/$entity'), ...render() });
+  }
+  if (call.method === 'DELETE') {
+    if (key === undefined) eventWrites.remove(store, mailbox, item);
+    else eventWrites.removeOccurrence(store, mailbox, item, key);
+    return { status: 204 };
+  }
+  throw badMethod();
+}
+
+function windowOf(query: URLSearchParams): { from: DateTime; until: DateTime } {
+  const read = (name: string): DateTime => {
+    const text = query.get(name);
+    if (text === null) {
+      throw new GraphError(
+        400,
+        'ErrorInvalidParameter',
+        `This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.`,
+      );
+    }
+    const value = DateTime.fromISO(text, { zone: 'utc' });
+    if (!value.isValid)
+      throw new GraphError(400, 'ErrorInvalidParameter', `The value '${text}' of parameter '${name}' is invalid.`);
+    return value;
+  };
+  const from = read('startDateTime');
+  const until = read('endDateTime');
+  if (until <= from)
+    throw new GraphError(400, 'ErrorInvalidParameter', 'The end of the time window must be after its start.');
+  return { from, until };
+}
+
+/** Singles, occurrences and exceptions of a calendar (or of one series) within a window, in time order. */
+function viewItems(
+  mailbox: Mailbox,
+  calendar: string,
+  from: DateTime,
+  until: DateTime,
+  series?: EventItem,
+): Array<{ item: EventItem; occurrence?: Occurrence; start: DateTime }> {
+  const entries: Array<{ item: EventItem; occurrence?: Occurrence; start: DateTime }> = [];
+  for (const item of series ? [series] : mailbox.events.values()) {
+    if (item.folderId !== calendar) continue;
+    if (item.fields.recurrence) {
+      for (const occurrence of occurrencesOf(item, from, until))
+        entries.push({ item, occurrence, start: occurrence.start });
+      continue;
+    }
+    const { start, end } = timingOf(item.fields);
+    if (end > from && start < until) entries.push({ item, start });
+  }
+  return entries.sort((a, b) => a.start.toMillis() - b.start.toMillis());
+}
+
+function calendarView(call: OutlookCall, calendar: string, series?: EventItem): GraphReply {
+  if (call.method !== 'GET') throw badMethod();
+  const { query, preferences, mailbox } = call;
+  const { from, until } = windowOf(query);
+  const top = pageSize(query.get('$top'), preferences.maxPageSize ?? DEFAULT_LIST_SIZE);
+  const skip = Number(query.get('$skip') ?? '0');
+  const entries = viewItems(mailbox, calendar, from, until, series);
+  const select = selectionOf(query);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(call, series ? 'events' : 'calendarView'),
+    value: entries
+      .slice(skip, skip + top)
+      .map((entry) => selectFrom(eventResource(entry.item, preferences, entry.occurrence), select)),
+  };
+  if (skip + top < entries.length) body['@odata.nextLink'] = nextLink(call, { $skip: String(skip + top) });
+  return ok(call, body, top);
+}
+
+function calendarViewDelta(call: OutlookCall, calendar: string, linkPath: string): GraphReply {
+  if (call.method !== 'GET') throw badMethod();
+  const { mailbox, preferences, query } = call;
+  const immutable = preferences.immutableIds;
+  const prefix = `events|${mailbox.tenantId}|${mailbox.userId}|${calendar}|${immutable}|`;
+  let scope: string;
+  if (query.get('$skiptoken') === null && query.get('$deltatoken') === null) {
+    const { from, until } = windowOf(query);
+    scope = `${prefix}${from.toISO()}|${until.toISO()}`;
+  } else {
+    // Later rounds carry the window in their token, as Graph's do.
+    const known = call.delta.scopeOf(query);
+    if (!known?.startsWith(prefix)) throw syncStateNotFound();
+    scope = known;
+  }
+  const [fromText, untilText] = scope.slice(prefix.length).split('|');
+  const { body, pageSize: size } = call.delta.page({
+    scope,
+    query,
+    maxPageSize: preferences.maxPageSize,
+    current: (): DeltaItem[] => {
+      const from = DateTime.fromISO(fromText ?? '', { zone: 'utc' });
+      const until = DateTime.fromISO(untilText ?? '', { zone: 'utc' });
+      return viewItems(mailbox, calendar, from, until).map(({ item, occurrence }) => ({
+        key: occurrence ? occurrenceInternalId(item, occurrence.key) : item.internalId,
+        changeKey: occurrence ? `${item.changeKey}${occurrence.exception?.changeKey ?? ''}` : item.changeKey,
+        folderId: item.folderId,
+        render: () => eventResource(item, preferences, occurrence),
+      }));
+    },
+    removed: (key, seen) => ({
+      '@odata.type': '#microsoft.graph.event',
+      id: itemIdOf(key, seen.folderId, immutable),
+      '@removed': { reason: 'deleted' },
+    }),
+    link: (token) => `${call.base}/${linkPath}/delta?${token}`,
+  });
+  return ok(call, { '@odata.context': context(call, 'calendarView/delta'), ...body }, size);
+}
+
+function nextLink(call: OutlookCall, changes: Record<string, string>): string {
+  const next = new URLSearchParams(call.query);
+  for (const [name, value] of Object.entries(changes)) next.set(name, value);
+  return `${call.base}/${call.path.join('/')}?${next.toString().replace(/%24/g, '$')}`;
+}
+
+function ok(call: OutlookCall, json: Record<string, unknown>, size?: number): GraphReply {
+  return { status: 200, json, headers: preferenceApplied(call.preferences, size) };
+}
