@@ -196,7 +196,10 @@ function timingOf(fields: Record<string, unknown>): Timing {
   return { start: parseDateTimeTimeZone(fields.start, 'start'), end: parseDateTimeTimeZone(fields.end, 'end') };
 }
 
-/** The original starts of a series' occurrences up to `until`, in the series' time zone. */
+/**
+ * The original starts of a series' occurrences up to `until`, in the series' time zone. A day of the month
+ * that a month lacks (the 31st, 29 February) falls on its last day, as in Outlook.
+ */
 function occurrenceStarts(master: EventItem, until: DateTime): DateTime[] {
   const recurrence = master.fields.recurrence as {
     pattern: {
@@ -276,9 +279,7 @@ function occurrenceStarts(master: EventItem, until: DateTime): DateTime[] {
         const date =
           pattern.type === 'relativeMonthly'
             ? relativeDay(month)
-            : Number(pattern.dayOfMonth) <= (month.daysInMonth ?? 31)
-              ? month.set({ day: Number(pattern.dayOfMonth) })
-              : undefined;
+            : month.set({ day: Math.min(Number(pattern.dayOfMonth), month.daysInMonth ?? 28) });
         going = push(date) && month <= until;
       }
       break;
@@ -288,9 +289,7 @@ function occurrenceStarts(master: EventItem, until: DateTime): DateTime[] {
         const date =
           pattern.type === 'relativeYearly'
             ? relativeDay(month)
-            : Number(pattern.dayOfMonth) <= (month.daysInMonth ?? 31)
-              ? month.set({ day: Number(pattern.dayOfMonth) })
-              : undefined;
+            : month.set({ day: Math.min(Number(pattern.dayOfMonth), month.daysInMonth ?? 28) });
         going = push(date) && year <= until;
       }
   }
@@ -306,13 +305,15 @@ interface Occurrence {
   exception: EventItem['exceptions'] extends Map<string, infer E> ? E | undefined : never;
 }
 
-function occurrencesOf(master: EventItem, from: DateTime, until: DateTime): Occurrence[] {
+/** The occurrences of a series that overlap [from, until); `only` picks one by its original start. */
+function occurrencesOf(master: EventItem, from: DateTime, until: DateTime, only?: string): Occurrence[] {
   const { start, end } = timingOf(master.fields);
   const duration: Duration = end.diff(start, ['days', 'hours', 'minutes', 'seconds']);
   const occurrences: Occurrence[] = [];
-  for (const originalStart of occurrenceStarts(master, until)) {
+  const last = only ? DateTime.fromISO(only, { zone: 'utc' }) : until;
+  for (const originalStart of occurrenceStarts(master, last)) {
     const key = originalStart.toUTC().toISO() ?? '';
-    if (master.cancelled.has(key)) continue;
+    if (master.cancelled.has(key) || (only !== undefined && key !== only)) continue;
     const exception = master.exceptions.get(key);
     const moved =
       exception && (exception.fields.start || exception.fields.end)
@@ -320,7 +321,7 @@ function occurrencesOf(master: EventItem, from: DateTime, until: DateTime): Occu
         : undefined;
     const occurrenceStart = moved?.start ?? originalStart;
     const occurrenceEnd = moved?.end ?? originalStart.plus(duration);
-    if (occurrenceEnd <= from || occurrenceStart >= until) continue;
+    if (only === undefined && (occurrenceEnd <= from || occurrenceStart >= until)) continue;
     occurrences.push({ master, key, start: occurrenceStart, end: occurrenceEnd, exception });
   }
   return occurrences;
@@ -484,7 +485,10 @@ export function findEvent(mailbox: Mailbox, id: string): { item: EventItem; key:
   const [internalId, key] = (parsed?.internalId ?? '').split('~');
   const item = internalId ? mailbox.events.get(internalId) : undefined;
   if (!item || (parsed?.folderId !== undefined && parsed.folderId !== item.folderId)) throw itemNotFound();
-  if (key !== undefined && (!item.fields.recurrence || item.cancelled.has(key))) throw itemNotFound();
+  const epoch = DateTime.fromMillis(0);
+  if (key !== undefined && (!item.fields.recurrence || occurrencesOf(item, epoch, epoch, key).length === 0)) {
+    throw itemNotFound();
+  }
   return { item, key };
 }
 
@@ -614,10 +618,7 @@ function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply
   if (calendar !== undefined && item.folderId !== calendar) throw itemNotFound();
   const render = (): Record<string, unknown> => {
     if (key === undefined) return eventResource(item, preferences);
-    const original = DateTime.fromISO(key, { zone: 'utc' });
-    const occurrence = occurrencesOf(item, original.minus({ days: 1 }), original.plus({ days: 1 })).find(
-      (o) => o.key === key,
-    );
+    const [occurrence] = occurrencesOf(item, DateTime.fromMillis(0), DateTime.fromMillis(0), key);
     if (!occurrence) throw itemNotFound();
     return eventResource(item, preferences, occurrence);
   };
