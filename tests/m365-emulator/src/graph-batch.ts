@@ -7,6 +7,14 @@ import type { EmulatorRequest } from './http.ts';
 
 const MAX_REQUESTS = 20;
 
+/** The headers a batch answer carries per request, spelled as Graph spells them (the SDK looks for Content-Type). */
+const RESPONSE_HEADERS: Record<string, string> = {
+  'content-type': 'Content-Type',
+  'retry-after': 'Retry-After',
+  location: 'Location',
+  'preference-applied': 'Preference-Applied',
+};
+
 interface BatchRequest {
   id: string;
   method: string;
@@ -103,9 +111,10 @@ export async function graphBatch(
       id: entry.id,
       status: reply.status,
       headers: Object.fromEntries(
-        Object.entries(reply.headers ?? {}).filter(([name]) =>
-          ['content-type', 'retry-after', 'location', 'preference-applied'].includes(name),
-        ),
+        Object.entries(reply.headers ?? {}).flatMap(([name, value]) => {
+          const written = RESPONSE_HEADERS[name];
+          return written ? [[written, value]] : [];
+        }),
       ),
       ...(reply.json !== undefined ? { body: reply.json } : {}),
     });

@@ -87,7 +87,11 @@ const EVENT_DEFAULTS: Record<string, unknown> = {
   transactionId: null,
 };
 
+const knownZones = new Map<string, string>();
+
 export function ianaZone(name: string): string {
+  const known = knownZones.get(name);
+  if (known) return known;
   const zone = WINDOWS_ZONES[name] ?? name;
   if (!DateTime.local().setZone(zone).isValid) {
     throw new GraphError(
@@ -96,11 +100,23 @@ export function ianaZone(name: string): string {
       `A valid TimeZone value must be specified. '${name}' is not one.`,
     );
   }
+  knownZones.set(name, zone);
   return zone;
 }
 
+/** Parsed dateTimeTimeZone values: a calendar view of 20,000 events reads each one again and again. */
+const parsedTimes = new WeakMap<object, DateTime>();
+
 /** A dateTimeTimeZone as an instant in its zone. */
 function parseDateTimeTimeZone(value: unknown, name: string): DateTime {
+  const cached = typeof value === 'object' && value !== null ? parsedTimes.get(value) : undefined;
+  if (cached) return cached;
+  const instant = readDateTimeTimeZone(value, name);
+  if (typeof value === 'object' && value !== null) parsedTimes.set(value, instant);
+  return instant;
+}
+
+function readDateTimeTimeZone(value: unknown, name: string): DateTime {
   const given = (value ?? {}) as Record<string, unknown>;
   if (typeof given.dateTime !== 'string') {
     throw new GraphError(400, 'ErrorInvalidRequest', `The property '${name}' needs a dateTime and a timeZone.`);

@@ -1,6 +1,5 @@
 // The Graph side's state and its test control: limits, faults, holds, seeding, edits "as Outlook would",
 // subscriptions' lifecycle. In process as `emulator.graph`, over HTTP under /_emulator/graph/*.
-import { DateTime } from 'luxon';
 import type { Directory } from './directory.ts';
 import { eventWrites, findEvent } from './graph-calendar.ts';
 import { GraphError, itemIdOf } from './graph-common.ts';
@@ -11,6 +10,10 @@ import { type EventItem, type Mailbox, MailboxStore } from './graph-mailbox.ts';
 import { type LifecycleEvent, type NotificationDelivery, Subscriptions } from './graph-subscriptions.ts';
 import { controlRoute, type Router } from './http.ts';
 import { CRM_APP_ID } from './seed.ts';
+
+/** Seeding yields to other requests every so many items, so a big seed does not stall the server. */
+const SEED_CHUNK = 500;
+const breather = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface GraphServicesOptions {
   /** Outlook's limits by default (4 concurrent requests, 10,000 per 10 minutes per app and mailbox). */
@@ -64,11 +67,13 @@ export interface GraphApi {
   /** Every delta and next link answers 410 SyncStateNotFound from now on; answers how many were dropped. */
   expireDeltaTokens(): number;
   /** Adds contacts straight into a mailbox (no notifications): for benches. Answers the folder's id. */
-  seedContacts(input: MailboxRef & { count: number; folderId?: string; prefix?: string }): { folderId: string };
+  seedContacts(
+    input: MailboxRef & { count: number; folderId?: string; prefix?: string },
+  ): Promise<{ folderId: string }>;
   /** Adds one-hour events on consecutive days (several a day when count is large) from `start` (default today). */
-  seedEvents(input: MailboxRef & { count: number; start?: string; timeZone?: string; prefix?: string }): {
+  seedEvents(input: MailboxRef & { count: number; start?: string; timeZone?: string; prefix?: string }): Promise<{
     calendarId: string;
-  };
+  }>;
   /** Ids of the default contact folder and the default calendar. */
   mailbox(input: MailboxRef): { contactFolderId: string; calendarId: string };
   createContactFolder(input: MailboxRef & { displayName: string }): { id: string };
@@ -124,12 +129,13 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
     held: (id, count) => graph.faults.held(id, count),
     release: (id) => graph.faults.release(id),
     expireDeltaTokens: () => graph.delta.expireAll(),
-    seedContacts: ({ count, folderId, prefix = 'Seed', ...ref }) => {
+    seedContacts: async ({ count, folderId, prefix = 'Seed', ...ref }) => {
       const mailbox = mailboxOf(ref);
       const folder = folderId ?? mailbox.defaultContactFolderId;
       if (!mailbox.contactFolders.has(folder))
         throw new GraphError(404, 'ErrorItemNotFound', 'No such contact folder.');
       for (let index = 1; index <= count; index += 1) {
+        if (index % SEED_CHUNK === 0) await breather();
         const fields = {
           givenName: `${prefix}${index}`,
           surname: 'Kontakt',
@@ -146,17 +152,20 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
       }
       return { folderId: folder };
     },
-    seedEvents: ({ count, start, timeZone = 'W. Europe Standard Time', prefix = 'Seed', ...ref }) => {
+    seedEvents: async ({ count, start, timeZone = 'W. Europe Standard Time', prefix = 'Seed', ...ref }) => {
       const mailbox = mailboxOf(ref);
-      const first = (start ? DateTime.fromISO(start) : DateTime.now()).startOf('day');
+      const first = Date.parse(`${(start ?? new Date().toISOString()).slice(0, 10)}T00:00:00Z`);
       const perDay = Math.max(1, Math.ceil(count / 365));
+      const pad = (value: number): string => String(value).padStart(2, '0');
       for (let index = 0; index < count; index += 1) {
-        const day = first.plus({ days: Math.floor(index / perDay) });
-        const at = day.set({ hour: 8 + ((index % perDay) % 10), minute: 0 });
+        if (index % SEED_CHUNK === 0) await breather();
+        // Wall-clock times in the zone, written without a date library: seeding 20,000 events stays fast.
+        const day = new Date(first + Math.floor(index / perDay) * 24 * 3600 * 1000).toISOString().slice(0, 10);
+        const hour = 8 + ((index % perDay) % 10);
         const fields = {
           subject: `${prefix} ${index + 1}`,
-          start: { dateTime: at.toFormat("yyyy-MM-dd'T'HH:mm:ss"), timeZone },
-          end: { dateTime: at.plus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm:ss"), timeZone },
+          start: { dateTime: `${day}T${pad(hour)}:00:00`, timeZone },
+          end: { dateTime: `${day}T${pad(hour + 1)}:00:00`, timeZone },
         };
         const item = eventWrites.build(mailbox, mailbox.defaultCalendarId, fields);
         mailbox.events.set(item.internalId, item);

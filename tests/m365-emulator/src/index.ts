@@ -176,6 +176,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       },
     );
   });
+  // Longer than clients keep idle connections, so a client never reuses one the server is closing.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

@@ -183,7 +183,7 @@ describe('Graph calendars in the emulator', () => {
   it('answers calendarView delta: occurrences first, then changes and removals, 410 for a lost token', async () => {
     const app = graphClient(emulator, await appToken(emulator));
     const user = 'lena.gross@contoso.example';
-    emulator.graph.seedEvents({ user, count: 12, start: '2026-09-01' });
+    await emulator.graph.seedEvents({ user, count: 12, start: '2026-09-01' });
     const { id: masterId } = emulator.graph.createEvent({
       user,
       fields: {

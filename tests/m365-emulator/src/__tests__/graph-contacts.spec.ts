@@ -87,7 +87,7 @@ describe('Graph contacts in the emulator', () => {
 
   it('pages a first delta round, then answers only changes and removals, and allows replaying a deltaLink', async () => {
     const { id: folderId } = emulator.graph.createContactFolder({ user: JUERGEN, displayName: 'CRM' });
-    emulator.graph.seedContacts({ user: JUERGEN, folderId, count: 25 });
+    await emulator.graph.seedContacts({ user: JUERGEN, folderId, count: 25 });
     const juergen = graphClient(emulator, await delegatedToken(emulator, JUERGEN));
 
     const first = await deltaRound(juergen, `/me/contactFolders/${folderId}/contacts/delta`, ['odata.maxpagesize=10']);
