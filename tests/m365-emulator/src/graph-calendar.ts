@@ -9,11 +9,9 @@ import {
   itemIdOf,
   itemNotFound,
   parseItemId,
-  preferenceApplied,
   selectFrom,
   selectionOf,
 } from './graph-common.ts';
-import { context, pageSize, writable } from './graph-contacts.ts';
 import { type DeltaItem, syncStateNotFound } from './graph-delta.ts';
 import {
   type EventItem,
@@ -26,8 +24,8 @@ import {
   type OutlookCall,
   type OutlookFolder,
 } from './graph-mailbox.ts';
+import { answer, context, listPage, removedEntry, writable } from './graph-outlook.ts';
 
-const DEFAULT_LIST_SIZE = 10;
 const MAX_OCCURRENCES = 5000;
 
 /** Windows time zone names Outlook uses, to IANA; IANA names are taken as they are. */
@@ -554,7 +552,7 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
   } else if (first === 'calendars') {
     if (second === undefined) {
       if (method === 'GET') {
-        return ok(call, {
+        return answer(call, {
           '@odata.context': context(call, 'calendars'),
           value: [...mailbox.calendars.values()].map((entry) => calendarResource(entry, mailbox)),
         });
@@ -566,10 +564,12 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
           throw new GraphError(400, 'ErrorInvalidRequest', 'A calendar needs a name.');
         }
         const created = eventWrites.createCalendar(mailbox, body.name);
-        return {
-          status: 201,
-          json: { '@odata.context': context(call, 'calendars/$entity'), ...calendarResource(created, mailbox) },
-        };
+        return answer(
+          call,
+          { '@odata.context': context(call, 'calendars/$entity'), ...calendarResource(created, mailbox) },
+          undefined,
+          201,
+        );
       }
       throw badMethod();
     }
@@ -582,7 +582,10 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
   const [sub, subId, subRest] = rest;
   if (sub === undefined) {
     if (method === 'GET')
-      return ok(call, { '@odata.context': context(call, 'calendars/$entity'), ...calendarResource(calendar, mailbox) });
+      return answer(call, {
+        '@odata.context': context(call, 'calendars/$entity'),
+        ...calendarResource(calendar, mailbox),
+      });
     if (method === 'DELETE') {
       writable(call, 'event');
       if (calendar.isDefault)
@@ -605,27 +608,20 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
 }
 
 function eventCollection(call: OutlookCall, calendar: string): GraphReply {
-  const { mailbox, query, preferences } = call;
+  const { mailbox, preferences } = call;
   if (call.method === 'POST') {
     writable(call, 'event');
     const item = eventWrites.create(call.store, mailbox, calendar, call.body());
-    return {
-      status: 201,
-      headers: preferenceApplied(preferences),
-      json: { '@odata.context': context(call, 'events/$entity'), ...eventResource(item, preferences) },
-    };
+    return answer(
+      call,
+      { '@odata.context': context(call, 'events/$entity'), ...eventResource(item, preferences) },
+      undefined,
+      201,
+    );
   }
   if (call.method !== 'GET') throw badMethod();
-  const top = pageSize(query.get('$top'), preferences.maxPageSize ?? DEFAULT_LIST_SIZE);
-  const skip = Number(query.get('$skip') ?? '0');
-  const all = [...mailbox.events.values()].filter((item) => item.folderId === calendar);
-  const select = selectionOf(query);
-  const body: Record<string, unknown> = {
-    '@odata.context': context(call, 'events'),
-    value: all.slice(skip, skip + top).map((item) => selectFrom(eventResource(item, preferences), select)),
-  };
-  if (skip + top < all.length) body['@odata.nextLink'] = nextLink(call, { $skip: String(skip + top) });
-  return ok(call, body);
+  const items = [...mailbox.events.values()].filter((item) => item.folderId === calendar);
+  return listPage(call, items, (item) => eventResource(item, preferences), 'events');
 }
 
 function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply {
@@ -639,7 +635,7 @@ function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply
     return eventResource(item, preferences, occurrence);
   };
   if (call.method === 'GET') {
-    return ok(call, {
+    return answer(call, {
       '@odata.context': context(call, 'events/$entity'),
       ...selectFrom(render(), selectionOf(call.query)),
     });
@@ -648,7 +644,7 @@ function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply
   if (call.method === 'PATCH') {
     if (key === undefined) eventWrites.update(store, mailbox, item, call.body());
     else eventWrites.updateOccurrence(store, mailbox, item, key, call.body());
-    return ok(call, { '@odata.context': context(call, 'events/$entity'), ...render() });
+    return answer(call, { '@odata.context': context(call, 'events/$entity'), ...render() });
   }
   if (call.method === 'DELETE') {
     if (key === undefined) eventWrites.remove(store, mailbox, item);
@@ -706,18 +702,13 @@ function calendarView(call: OutlookCall, calendar: string, series?: EventItem): 
   if (call.method !== 'GET') throw badMethod();
   const { query, preferences, mailbox } = call;
   const { from, until } = windowOf(query);
-  const top = pageSize(query.get('$top'), preferences.maxPageSize ?? DEFAULT_LIST_SIZE);
-  const skip = Number(query.get('$skip') ?? '0');
   const entries = viewItems(mailbox, calendar, from, until, series);
-  const select = selectionOf(query);
-  const body: Record<string, unknown> = {
-    '@odata.context': context(call, series ? 'events' : 'calendarView'),
-    value: entries
-      .slice(skip, skip + top)
-      .map((entry) => selectFrom(eventResource(entry.item, preferences, entry.occurrence), select)),
-  };
-  if (skip + top < entries.length) body['@odata.nextLink'] = nextLink(call, { $skip: String(skip + top) });
-  return ok(call, body, top);
+  return listPage(
+    call,
+    entries,
+    (entry) => eventResource(entry.item, preferences, entry.occurrence),
+    series ? 'events' : 'calendarView',
+  );
 }
 
 function calendarViewDelta(call: OutlookCall, calendar: string, linkPath: string): GraphReply {
@@ -750,22 +741,8 @@ function calendarViewDelta(call: OutlookCall, calendar: string, linkPath: string
         render: () => eventResource(item, preferences, occurrence),
       }));
     },
-    removed: (key, seen) => ({
-      '@odata.type': '#microsoft.graph.event',
-      id: itemIdOf(key, seen.folderId, immutable),
-      '@removed': { reason: 'deleted' },
-    }),
+    removed: (key, seen) => removedEntry('event', key, seen.folderId, immutable),
     link: (token) => `${call.base}/${linkPath}/delta?${token}`,
   });
-  return ok(call, { '@odata.context': context(call, 'calendarView/delta'), ...body }, size);
-}
-
-function nextLink(call: OutlookCall, changes: Record<string, string>): string {
-  const next = new URLSearchParams(call.query);
-  for (const [name, value] of Object.entries(changes)) next.set(name, value);
-  return `${call.base}/${call.path.join('/')}?${next.toString().replace(/%24/g, '$')}`;
-}
-
-function ok(call: OutlookCall, json: Record<string, unknown>, size?: number): GraphReply {
-  return { status: 200, json, headers: preferenceApplied(call.preferences, size) };
+  return answer(call, { '@odata.context': context(call, 'calendarView/delta'), ...body }, size);
 }

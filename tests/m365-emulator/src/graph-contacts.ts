@@ -6,7 +6,6 @@ import {
   itemIdOf,
   itemNotFound,
   parseItemId,
-  preferenceApplied,
   selectFrom,
   selectionOf,
 } from './graph-common.ts';
@@ -19,8 +18,7 @@ import {
   type OutlookFolder,
   type OutlookItem,
 } from './graph-mailbox.ts';
-
-const DEFAULT_LIST_SIZE = 10;
+import { answer, context, listPage, removedEntry, writable } from './graph-outlook.ts';
 
 /** The contact resource's writable properties and what Outlook stores when they are not given. */
 const CONTACT_DEFAULTS: Record<string, unknown> = {
@@ -214,44 +212,46 @@ export function contactRoutes(call: OutlookCall): GraphReply | undefined {
   if (second === undefined) {
     if (method === 'GET') {
       const folders = [...mailbox.contactFolders.values()].filter((folder) => !folder.isDefault);
-      return ok(call, {
+      return answer(call, {
         '@odata.context': context(call, 'contactFolders'),
         value: folders.map((f) => folderResource(f, mailbox)),
       });
     }
     if (method === 'POST') {
-      writable(call);
+      writable(call, 'contact');
       const body = call.body();
       if (typeof body.displayName !== 'string' || body.displayName.trim() === '') {
         throw new GraphError(400, 'ErrorInvalidRequest', 'The folder display name is required.');
       }
       const parent = typeof body.parentFolderId === 'string' ? findFolder(mailbox, body.parentFolderId).id : undefined;
       const folder = contactWrites.createFolder(mailbox, body.displayName, parent);
-      return {
-        status: 201,
-        json: { '@odata.context': context(call, 'contactFolders/$entity'), ...folderResource(folder, mailbox) },
-      };
+      return answer(
+        call,
+        { '@odata.context': context(call, 'contactFolders/$entity'), ...folderResource(folder, mailbox) },
+        undefined,
+        201,
+      );
     }
     throw badMethod();
   }
   const folder = findFolder(mailbox, second);
   if (third === undefined) {
     if (method === 'GET')
-      return ok(call, {
+      return answer(call, {
         '@odata.context': context(call, 'contactFolders/$entity'),
         ...folderResource(folder, mailbox),
       });
     if (method === 'PATCH') {
-      writable(call);
+      writable(call, 'contact');
       const body = call.body();
       if (typeof body.displayName === 'string' && body.displayName.trim() !== '') folder.displayName = body.displayName;
-      return ok(call, {
+      return answer(call, {
         '@odata.context': context(call, 'contactFolders/$entity'),
         ...folderResource(folder, mailbox),
       });
     }
     if (method === 'DELETE') {
-      writable(call);
+      writable(call, 'contact');
       if (folder.isDefault)
         throw new GraphError(403, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.');
       for (const item of [...mailbox.contacts.values()]) {
@@ -269,47 +269,35 @@ export function contactRoutes(call: OutlookCall): GraphReply | undefined {
 }
 
 function contactCollection(call: OutlookCall, folder: string, contextPath: string): GraphReply {
-  const { mailbox, query, preferences } = call;
+  const { mailbox, preferences } = call;
   if (call.method === 'POST') {
-    writable(call);
+    writable(call, 'contact');
     const item = contactWrites.create(call.store, mailbox, folder, call.body());
-    return {
-      status: 201,
-      json: { '@odata.context': context(call, 'contacts/$entity'), ...contactResource(item, preferences.immutableIds) },
-    };
+    return answer(
+      call,
+      { '@odata.context': context(call, 'contacts/$entity'), ...contactResource(item, preferences.immutableIds) },
+      undefined,
+      201,
+    );
   }
   if (call.method !== 'GET') throw badMethod();
-  const top = pageSize(query.get('$top'), preferences.maxPageSize ?? DEFAULT_LIST_SIZE);
-  const skip = Number(query.get('$skip') ?? '0');
-  const all = [...mailbox.contacts.values()].filter((item) => item.folderId === folder);
-  const select = selectionOf(query);
-  const body: Record<string, unknown> = {
-    '@odata.context': context(call, contextPath),
-    value: all
-      .slice(skip, skip + top)
-      .map((item) => selectFrom(contactResource(item, preferences.immutableIds), select)),
-  };
-  if (skip + top < all.length) {
-    const next = new URLSearchParams(query);
-    next.set('$skip', String(skip + top));
-    body['@odata.nextLink'] = `${call.base}/${call.path.join('/')}?${next.toString().replace(/%24/g, '$')}`;
-  }
-  return ok(call, body);
+  const items = [...mailbox.contacts.values()].filter((item) => item.folderId === folder);
+  return listPage(call, items, (item) => contactResource(item, preferences.immutableIds), contextPath);
 }
 
 function contactItem(call: OutlookCall, id: string, folder?: string): GraphReply {
   const { mailbox, store, preferences } = call;
   const item = findContact(mailbox, id, folder);
   if (call.method === 'GET') {
-    return ok(call, {
+    return answer(call, {
       '@odata.context': context(call, 'contacts/$entity'),
       ...selectFrom(contactResource(item, preferences.immutableIds), selectionOf(call.query)),
     });
   }
-  writable(call);
+  writable(call, 'contact');
   if (call.method === 'PATCH') {
     contactWrites.update(store, mailbox, item, call.body());
-    return ok(call, {
+    return answer(call, {
       '@odata.context': context(call, 'contacts/$entity'),
       ...contactResource(item, preferences.immutableIds),
     });
@@ -338,35 +326,8 @@ function contactDelta(call: OutlookCall, folder: string, linkPath: string): Grap
           folderId: item.folderId,
           render: () => contactResource(item, immutable),
         })),
-    removed: (key, seen) => ({
-      '@odata.type': '#microsoft.graph.contact',
-      id: itemIdOf(key, seen.folderId, immutable),
-      '@removed': { reason: 'deleted' },
-    }),
+    removed: (key, seen) => removedEntry('contact', key, seen.folderId, immutable),
     link: (token) => `${call.base}/${linkPath}/delta?${token}`,
   });
-  return ok(call, { '@odata.context': context(call, 'contacts/delta'), ...body }, size);
-}
-
-function ok(call: OutlookCall, json: Record<string, unknown>, size?: number): GraphReply {
-  return { status: 200, json, headers: preferenceApplied(call.preferences, size) };
-}
-
-export function context(call: OutlookCall, path: string): string {
-  const origin = call.base.slice(0, call.base.indexOf('/v1.0') + 5);
-  return `${origin}/$metadata#users('${call.mailbox.userId}')/${path}`;
-}
-
-export function writable(call: OutlookCall, kind: 'contact' | 'event' = 'contact'): void {
-  if (!call.canWrite(kind))
-    throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-}
-
-export function pageSize(text: string | null, fallback: number): number {
-  if (text === null) return fallback;
-  const top = Number(text);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) {
-    throw new GraphError(400, 'ErrorInvalidUrlQuery', `The value '${text}' of the query parameter '$top' is invalid.`);
-  }
-  return top;
+  return answer(call, { '@odata.context': context(call, 'contacts/delta'), ...body }, size);
 }

@@ -1,0 +1,68 @@
+// What the Outlook resources' routes share: their answers, OData context, list pages and write checks.
+import { GraphError, type GraphReply, itemIdOf, preferenceApplied, selectFrom, selectionOf } from './graph-common.ts';
+import type { ItemKind, OutlookCall } from './graph-mailbox.ts';
+
+/** Outlook's page size for lists without $top. */
+const DEFAULT_LIST_SIZE = 10;
+
+export function answer(call: OutlookCall, json: Record<string, unknown>, pageSize?: number, status = 200): GraphReply {
+  return { status, json, headers: preferenceApplied(call.preferences, pageSize) };
+}
+
+export function context(call: OutlookCall, path: string): string {
+  const origin = call.base.slice(0, call.base.indexOf('/v1.0') + 5);
+  return `${origin}/$metadata#users('${call.mailbox.userId}')/${path}`;
+}
+
+export function writable(call: OutlookCall, kind: ItemKind): void {
+  if (!call.canWrite(kind)) {
+    throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+  }
+}
+
+/** One page of a list (`$top`, or `Prefer: odata.maxpagesize`; `$skip`; `$select`), with the next page's link. */
+export function listPage<T>(
+  call: OutlookCall,
+  items: T[],
+  render: (item: T) => Record<string, unknown>,
+  contextPath: string,
+): GraphReply {
+  const { query } = call;
+  const top = queryNumber(query, '$top', call.preferences.maxPageSize ?? DEFAULT_LIST_SIZE, 1, 1000);
+  const skip = queryNumber(query, '$skip', 0, 0, Number.MAX_SAFE_INTEGER);
+  const select = selectionOf(query);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(call, contextPath),
+    value: items.slice(skip, skip + top).map((item) => selectFrom(render(item), select)),
+  };
+  if (skip + top < items.length) {
+    const next = new URLSearchParams(query);
+    next.set('$skip', String(skip + top));
+    // Graph writes the $ of its query options as is.
+    body['@odata.nextLink'] = `${call.base}/${call.path.join('/')}?${next.toString().replace(/%24/g, '$')}`;
+  }
+  return answer(call, body, top);
+}
+
+function queryNumber(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const text = query.get(name);
+  if (text === null) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new GraphError(
+      400,
+      'ErrorInvalidUrlQuery',
+      `The value '${text}' of the query parameter '${name}' is invalid.`,
+    );
+  }
+  return value;
+}
+
+/** A deleted item in a delta round, named with the id it had where the client saw it. */
+export function removedEntry(type: 'contact' | 'event', key: string, folderId: string, immutable: boolean) {
+  return {
+    '@odata.type': `#microsoft.graph.${type}`,
+    id: itemIdOf(key, folderId, immutable),
+    '@removed': { reason: 'deleted' },
+  };
+}
