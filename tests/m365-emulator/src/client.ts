@@ -160,6 +160,7 @@ export function emulatorClient(url: string): EmulatorClient {
     moveEvent: graphPost('outlook/events/move'),
     subscriptions: () => control('GET', '/graph/subscriptions'),
     lifecycle: graphPost('subscriptions/lifecycle'),
+    loseNotifications: graphPost('subscriptions/lose'),
     expireSubscription: (id) => control('POST', '/graph/subscriptions/expire', { id }),
     deliveries: () => control('GET', '/graph/deliveries'),
     settleNotifications: graphPost('deliveries/settle'),

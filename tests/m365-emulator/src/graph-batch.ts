@@ -99,8 +99,8 @@ export async function graphBatch(
       {
         method: entry.method,
         url,
-        // The batch's authorization and preferences apply to each request unless it brings its own.
-        headers: { ...request.headers, ...entry.headers },
+        // Only the batch's authorization carries over: preferences (ImmutableId, time zone) go on each request.
+        headers: { authorization: request.headers.authorization, ...entry.headers },
         params: {},
         body,
       },

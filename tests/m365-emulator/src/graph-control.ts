@@ -92,6 +92,8 @@ export interface GraphApi {
   subscriptions(): Array<Record<string, unknown>>;
   /** Sends a lifecycle notification to the subscription's lifecycleNotificationUrl. */
   lifecycle(input: { subscriptionId: string; event: LifecycleEvent }): Promise<NotificationDelivery>;
+  /** The next `times` (1) notifications are dropped; `sendMissed` posts a `missed` lifecycle notification instead. */
+  loseNotifications(input: { times?: number; subscriptionId?: string; sendMissed?: boolean }): void;
   /** The subscription runs out now. */
   expireSubscription(id: string): void;
   /** Validation requests, notifications and lifecycle notifications sent, oldest first. */
@@ -225,6 +227,7 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
     },
     subscriptions: () => graph.subscriptions.list(),
     lifecycle: ({ subscriptionId, event }) => graph.subscriptions.lifecycle(subscriptionId, event),
+    loseNotifications: (input) => graph.subscriptions.loseNotifications(input),
     expireSubscription: (id) => graph.subscriptions.expire(id),
     deliveries: () => graph.subscriptions.deliveries(),
     settleNotifications: () => graph.subscriptions.settled(),
@@ -290,6 +293,7 @@ export function graphControlRoutes(router: Router, api: GraphApi): void {
     handle(() => api.subscriptions()),
   );
   post('subscriptions/lifecycle', (body) => api.lifecycle(body));
+  post('subscriptions/lose', (body) => api.loseNotifications(body));
   post('subscriptions/expire', (body) => api.expireSubscription(String(body.id)));
   router.on(
     'GET',

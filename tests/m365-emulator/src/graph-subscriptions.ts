@@ -42,7 +42,8 @@ interface Subscription {
 /** A POST the emulator made as Graph: handshakes, notifications and lifecycle notifications. */
 export interface NotificationDelivery {
   subscriptionId: string;
-  kind: 'validation' | 'notification' | 'lifecycle';
+  /** `lost`: a notification the emulator dropped on purpose (see loseNotifications). */
+  kind: 'validation' | 'notification' | 'lifecycle' | 'lost';
   url: string;
   body: unknown;
   /** The receiver's status; undefined when it could not be reached or timed out. */
@@ -68,6 +69,7 @@ export class Subscriptions {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #deliveries: NotificationDelivery[] = [];
   readonly #pending = new Set<Promise<void>>();
+  #toLose: { times: number; subscriptionId: string | undefined; sendMissed: boolean } | undefined;
 
   constructor(store: MailboxStore, options: SubscriptionOptions) {
     this.#store = store;
@@ -83,6 +85,18 @@ export class Subscriptions {
   /** Resolves once every notification on its way has been answered (or failed). */
   async settled(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  /**
+   * The next `times` notifications (of one subscription, or any) are never posted, as when Graph gives up on an
+   * endpoint; with `sendMissed`, a `missed` lifecycle notification follows each, as Graph sends for Outlook resources.
+   */
+  loseNotifications(input: { times?: number; subscriptionId?: string; sendMissed?: boolean }): void {
+    this.#toLose = {
+      times: input.times ?? 1,
+      subscriptionId: input.subscriptionId,
+      sendMissed: input.sendMissed ?? false,
+    };
   }
 
   list(): Array<Record<string, unknown>> {
@@ -319,8 +333,7 @@ export class Subscriptions {
       const id = itemIdOf(change.internalId, change.folderId, subscription.immutableIds);
       const type = change.kind === 'contact' ? 'Contact' : 'Event';
       const resource = `Users/${change.userId}/${type}s/${id}`;
-      // The notification leaves after the change is answered, as Graph's do.
-      const sending = this.#post(subscription, 'notification', subscription.notificationUrl, {
+      const notification = {
         value: [
           {
             subscriptionId: subscription.id,
@@ -332,10 +345,33 @@ export class Subscriptions {
             tenantId: subscription.tenantId,
           },
         ],
-      }).then(() => undefined);
-      this.#pending.add(sending);
-      sending.finally(() => this.#pending.delete(sending)).catch(() => undefined);
+      };
+      const lose = this.#toLose;
+      if (lose && lose.times > 0 && (lose.subscriptionId === undefined || lose.subscriptionId === subscription.id)) {
+        lose.times -= 1;
+        this.#deliveries.push({
+          subscriptionId: subscription.id,
+          kind: 'lost',
+          url: subscription.notificationUrl,
+          body: notification,
+          status: undefined,
+        });
+        if (lose.sendMissed && subscription.lifecycleNotificationUrl)
+          this.#track(this.lifecycle(subscription.id, 'missed'));
+        continue;
+      }
+      // The notification leaves after the change is answered, as Graph's do.
+      this.#track(this.#post(subscription, 'notification', subscription.notificationUrl, notification));
     }
+  }
+
+  #track(sending: Promise<unknown>): void {
+    const settled = sending.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#pending.add(settled);
+    void settled.finally(() => this.#pending.delete(settled));
   }
 
   async #post(

@@ -112,6 +112,16 @@ describe('Graph change notifications in the emulator', () => {
       resourceData: { id: immutableId, '@odata.type': '#Microsoft.Graph.Contact' },
     });
     expect(updated).toMatchObject({ changeType: 'updated', resourceData: { id: immutableId } });
+
+    // A lost notification: nothing reaches the webhook but a `missed` lifecycle notification.
+    webhook.received.length = 0;
+    emulator.graph.loseNotifications({ sendMissed: true });
+    emulator.graph.deleteContact({ user: ANNA, id: immutableId });
+    await emulator.graph.settleNotifications();
+    expect(webhook.received.map((entry) => [entry.path, entry.body.value[0]?.lifecycleEvent])).toEqual([
+      ['/lifecycle', 'missed'],
+    ]);
+    expect(emulator.graph.deliveries().filter((delivery) => delivery.kind === 'lost')).toHaveLength(1);
   });
 
   it('refuses a subscription whose endpoint does not echo the token, and one longer than Outlook allows', async () => {
