@@ -21,6 +21,7 @@ import {
   newChangeKey,
   newItem,
   nowIso,
+  type OccurrenceException,
   type OutlookCall,
   type OutlookFolder,
 } from './graph-mailbox.ts';
@@ -120,13 +121,12 @@ function readDateTimeTimeZone(value: unknown, name: string): DateTime {
     throw new GraphError(400, 'ErrorInvalidRequest', `The property '${name}' needs a dateTime and a timeZone.`);
   }
   const zone = ianaZone(typeof given.timeZone === 'string' && given.timeZone !== '' ? given.timeZone : 'UTC');
-  const instant = DateTime.fromISO(given.dateTime.replace(/(\.\d{3})\d+/, '$1'), {
-    zone,
-    setZone: !/[zZ]|[+-]\d\d:\d\d$/.test(given.dateTime),
-  });
-  if (!instant.isValid)
+  // Graph writes seven fraction digits; a wall-clock time is read in its zone (an offset, if given, wins).
+  const instant = DateTime.fromISO(given.dateTime.replace(/(\.\d{3})\d+/, '$1'), { zone });
+  if (!instant.isValid) {
     throw new GraphError(400, 'ErrorInvalidRequest', `Cannot read '${given.dateTime}' as a date and time.`);
-  return instant.setZone(zone, { keepLocalTime: false });
+  }
+  return instant;
 }
 
 /** Graph's dateTimeTimeZone of an instant, in the zone the caller asked for (Prefer: outlook.timezone) or UTC. */
@@ -316,7 +316,7 @@ interface Occurrence {
   key: string;
   start: DateTime;
   end: DateTime;
-  exception: EventItem['exceptions'] extends Map<string, infer E> ? E | undefined : never;
+  exception: OccurrenceException | undefined;
 }
 
 /** The occurrences of a series that overlap [from, until); `only` picks one by its original start. */

@@ -122,7 +122,11 @@ export function graphHandler(
         ...reply,
         headers: { ...ids, ...(reply.json !== undefined ? { 'content-type': ODATA_JSON } : {}), ...reply.headers },
       };
-    } catch (error) {
+    } catch (caught) {
+      const error =
+        caught instanceof SyntaxError
+          ? new GraphError(400, 'BadRequest', `Unable to read JSON request payload. ${caught.message}`)
+          : caught;
       if (!(error instanceof GraphError)) throw error;
       const reply = errorReply(error, requestId, clientRequestId);
       return { ...reply, headers: { ...ids, ...reply.headers } };
@@ -199,9 +203,6 @@ export function graphHandler(
       const reply = contactRoutes(call) ?? calendarRoutes(call);
       if (!reply) throw notFound(outlook.path[outlook.path.length - 1] ?? '');
       return reply;
-    } catch (error) {
-      if (error instanceof SyntaxError) throw new GraphError(400, 'RequestBodyRead', error.message);
-      throw error;
     } finally {
       leave();
     }

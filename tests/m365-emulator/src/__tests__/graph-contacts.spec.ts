@@ -69,6 +69,10 @@ describe('Graph contacts in the emulator', () => {
 
     const bad = await graphError(anna.api('/me/contacts').post({ givenName: 'X', favouriteColour: 'blue' }));
     expect(bad.statusCode).toBe(400);
+    const broken = await graphError(
+      anna.api('/me/contacts').header('Content-Type', 'application/json').post('{"givenName":'),
+    );
+    expect(broken).toMatchObject({ statusCode: 400, code: 'BadRequest' });
 
     await anna.api(`/me/contacts/${created.id}`).delete();
     const gone = await graphError(anna.api(`/me/contacts/${created.id}`).get());
