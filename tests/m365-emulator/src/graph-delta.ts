@@ -9,7 +9,7 @@ export interface DeltaItem {
   changeKey: string;
   /** Where the item was when seen: a removal names it with the id it had there. */
   folderId: string;
-  render(): Record<string, unknown>;
+  render: () => Record<string, unknown>;
 }
 
 interface Seen {
@@ -21,7 +21,8 @@ interface Session {
   scope: string;
   /** The page size asked for when the round began; later pages keep it unless asked otherwise. */
   pageSize: number;
-  pending: Array<Record<string, unknown>>;
+  /** What the round still has to answer, rendered when its page is asked for. */
+  pending: Array<() => Record<string, unknown>>;
   seen: Map<string, Seen>;
 }
 
@@ -85,21 +86,21 @@ export class DeltaTokens {
         before = found.seen;
       }
       const seen = new Map<string, Seen>();
-      const pending: Array<Record<string, unknown>> = [];
+      const pending: Array<() => Record<string, unknown>> = [];
       for (const item of input.current()) {
         seen.set(item.key, { changeKey: item.changeKey, folderId: item.folderId });
         const earlier = before.get(item.key);
         if (!earlier || earlier.changeKey !== item.changeKey || earlier.folderId !== item.folderId) {
-          pending.push(item.render());
+          pending.push(item.render);
         }
       }
       for (const [key, earlier] of before) {
-        if (!seen.has(key)) pending.push(input.removed(key, earlier));
+        if (!seen.has(key)) pending.push(() => input.removed(key, earlier));
       }
       session = { scope, pageSize: Math.min(input.maxPageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), pending, seen };
     }
     const pageSize = input.maxPageSize !== undefined ? Math.min(input.maxPageSize, MAX_PAGE_SIZE) : session.pageSize;
-    const value = session.pending.slice(0, pageSize);
+    const value = session.pending.slice(0, pageSize).map((render) => render());
     const rest = session.pending.slice(pageSize);
     const body: Record<string, unknown> = {};
     if (rest.length > 0) {
