@@ -13,7 +13,8 @@ interface Webhook {
   url: string;
   received: Array<{ path: string; body: { value: Array<Record<string, unknown>> } }>;
   validations: Array<{ path: string; contentType: string | undefined }>;
-  echo: 'token' | 'wrong' | 'error';
+  /** `silent`: the validation request is never answered. */
+  echo: 'token' | 'wrong' | 'error' | 'silent';
   close(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ async function startWebhook(): Promise<Webhook> {
       const token = url.searchParams.get('validationToken');
       if (token !== null) {
         webhook.validations.push({ path: url.pathname, contentType: request.headers['content-type'] });
+        if (webhook.echo === 'silent') return;
         if (webhook.echo === 'error') {
           response.writeHead(500).end();
           return;
@@ -41,7 +43,11 @@ async function startWebhook(): Promise<Webhook> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return Object.assign(webhook, {
     url: `http://localhost:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
 }
 
@@ -167,6 +173,28 @@ describe('Graph change notifications in the emulator', () => {
     expect(unreachable.statusCode).toBe(400);
     const mine = await anna.api('/subscriptions').get();
     expect(mine.value.filter((entry: { resource: string }) => entry.resource === 'me/events')).toEqual([]);
+  });
+
+  it('refuses a subscription whose endpoint does not answer the handshake in time', async () => {
+    const impatient = await startTrustedEmulator({ graph: { validationTimeoutMs: 200 } });
+    try {
+      webhook.echo = 'silent';
+      const client = graphClient(impatient, await delegatedToken(impatient));
+      const silent = await graphError(
+        client.api('/subscriptions').post({
+          changeType: 'created',
+          notificationUrl: `${webhook.url}/notifications`,
+          resource: 'me/contacts',
+          expirationDateTime: inDays(1),
+        }),
+      );
+      expect(silent).toMatchObject({ statusCode: 400, code: 'ValidationError' });
+      expect(impatient.graph.deliveries()).toEqual([
+        expect.objectContaining({ kind: 'validation', status: undefined, error: expect.any(String) }),
+      ]);
+    } finally {
+      await impatient.stop();
+    }
   });
 
   it('sends lifecycle notifications; subscriptionRemoved and expiry end the subscription', async () => {
