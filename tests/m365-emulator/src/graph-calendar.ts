@@ -25,7 +25,7 @@ import {
   type OutlookCall,
   type OutlookFolder,
 } from './graph-mailbox.ts';
-import { answer, context, listPage, removedEntry, writable } from './graph-outlook.ts';
+import { answer, context, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
 
 const MAX_OCCURRENCES = 5000;
 
@@ -641,6 +641,7 @@ function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply
     });
   }
   writable(call, 'event');
+  matchesVersion(call, String(render().changeKey));
   if (call.method === 'PATCH') {
     if (key === undefined) eventWrites.update(store, mailbox, item, call.body());
     else eventWrites.updateOccurrence(store, mailbox, item, key, call.body());

@@ -18,7 +18,7 @@ import {
   type OutlookFolder,
   type OutlookItem,
 } from './graph-mailbox.ts';
-import { answer, context, listPage, removedEntry, writable } from './graph-outlook.ts';
+import { answer, context, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
 
 /** The contact resource's writable properties and what Outlook stores when they are not given. */
 const CONTACT_DEFAULTS: Record<string, unknown> = {
@@ -295,6 +295,7 @@ function contactItem(call: OutlookCall, id: string, folder?: string): GraphReply
     });
   }
   writable(call, 'contact');
+  matchesVersion(call, item.changeKey);
   if (call.method === 'PATCH') {
     contactWrites.update(store, mailbox, item, call.body());
     return answer(call, {

@@ -158,6 +158,8 @@ export interface OutlookCall {
   /** The segments after the mailbox. */
   readonly path: string[];
   readonly preferences: import('./graph-common.ts').Preferences;
+  /** The `If-Match` header: a write then needs the item's current etag. */
+  readonly ifMatch: string | undefined;
   /** Whether the token may write (…ReadWrite) the resource. */
   readonly canWrite: (kind: ItemKind) => boolean;
   readonly store: MailboxStore;

@@ -20,6 +20,19 @@ export function writable(call: OutlookCall, kind: ItemKind): void {
   }
 }
 
+/** An `If-Match` that names another version than `changeKey` fails the write, as Exchange does. */
+export function matchesVersion(call: OutlookCall, changeKey: string): void {
+  const wanted = call.ifMatch?.trim();
+  if (wanted === undefined || wanted === '*') return;
+  if (wanted.replace(/^W\//, '').replace(/"/g, '') !== changeKey) {
+    throw new GraphError(
+      412,
+      'ErrorIrresolvableConflict',
+      'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+    );
+  }
+}
+
 /** One page of a list (`$top`, or `Prefer: odata.maxpagesize`; `$skip`; `$select`), with the next page's link. */
 export function listPage<T>(
   call: OutlookCall,

@@ -192,6 +192,7 @@ export function graphHandler(
         base: `${context.url}/v1.0/${outlook.prefix}`,
         path: outlook.path,
         preferences: readPreferences(request),
+        ifMatch: typeof request.headers['if-match'] === 'string' ? request.headers['if-match'] : undefined,
         canWrite: (kind) => permitted(principal, kind, true),
         store: graph.store,
         delta: graph.delta,

@@ -60,6 +60,15 @@ describe('Graph contacts in the emulator', () => {
       .patch({ jobTitle: 'Leitung Einkauf' });
     expect(updated.jobTitle).toBe('Leitung Einkauf');
     expect(updated.changeKey).not.toBe(created.changeKey);
+    // A write that names an older version (If-Match with the old etag) fails, as in Exchange.
+    const stale = await graphError(
+      anna.api(`/me/contacts/${created.id}`).header('If-Match', created['@odata.etag']).patch({ jobTitle: 'Alt' }),
+    );
+    expect(stale).toMatchObject({ statusCode: 412, code: 'ErrorIrresolvableConflict' });
+    await anna
+      .api(`/me/contacts/${created.id}`)
+      .header('If-Match', updated['@odata.etag'])
+      .patch({ department: 'Einkauf' });
 
     const listed = await anna.api(`/me/contactFolders/${folder.id}/contacts`).select('displayName,jobTitle').get();
     expect(listed.value).toEqual([
