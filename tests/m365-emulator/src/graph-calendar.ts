@@ -1,7 +1,7 @@
 // Outlook calendars in Graph: /calendars, /events (series with exceptions), /calendarView and its delta.
 // Times are kept as Outlook keeps them, wall-clock time in the event's time zone, so a series keeps its
 // local hour across daylight saving changes.
-import { DateTime, type Duration } from 'luxon';
+import { DateTime, type Duration, IANAZone } from 'luxon';
 import {
   badMethod,
   GraphError,
@@ -115,24 +115,56 @@ function parseDateTimeTimeZone(value: unknown, name: string): DateTime {
   return instant;
 }
 
+const OFFSET_SLOT_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+/**
+ * A zone's UTC offset in minutes at an instant. Zones change their offset only at quarter hours, so the offset of
+ * each 15-minute slot is asked of Intl once: reading 20,000 events' times stays fast.
+ */
+function offsetAt(zone: string, at: number): number {
+  const slot = Math.floor(at / OFFSET_SLOT_MS);
+  const key = `${zone}|${slot}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = IANAZone.create(zone).offset(slot * OFFSET_SLOT_MS);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The instant (in UTC) of a dateTimeTimeZone: Graph writes wall-clock times, with up to seven fraction digits. */
 function readDateTimeTimeZone(value: unknown, name: string): DateTime {
   const given = (value ?? {}) as Record<string, unknown>;
   if (typeof given.dateTime !== 'string') {
     throw new GraphError(400, 'ErrorInvalidRequest', `The property '${name}' needs a dateTime and a timeZone.`);
   }
   const zone = ianaZone(typeof given.timeZone === 'string' && given.timeZone !== '' ? given.timeZone : 'UTC');
-  // Graph writes seven fraction digits; a wall-clock time is read in its zone (an offset, if given, wins).
-  const instant = DateTime.fromISO(given.dateTime.replace(/(\.\d{3})\d+/, '$1'), { zone });
-  if (!instant.isValid) {
-    throw new GraphError(400, 'ErrorInvalidRequest', `Cannot read '${given.dateTime}' as a date and time.`);
+  const invalid = (): GraphError =>
+    new GraphError(400, 'ErrorInvalidRequest', `Cannot read '${given.dateTime}' as a date and time.`);
+  const parts = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?$/.exec(given.dateTime);
+  if (!parts) {
+    // Anything else ISO 8601 (an offset, if given, wins over the zone).
+    const instant = DateTime.fromISO(given.dateTime.replace(/(\.\d{3})\d+/, '$1'), { zone });
+    if (!instant.isValid) throw invalid();
+    return instant.toUTC();
   }
-  return instant;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((part) => Number(part ?? 0));
+  const millisecond = Number((parts[7] ?? '0').slice(0, 3).padEnd(3, '0'));
+  const wallClock = Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute, second, millisecond);
+  const check = new Date(wallClock);
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== (month ?? 1) - 1 || (hour ?? 0) > 23) throw invalid();
+  // The offset at the wall-clock time read as UTC is right but near a change; the second look settles it.
+  const guess = wallClock - offsetAt(zone, wallClock) * 60_000;
+  return DateTime.fromMillis(wallClock - offsetAt(zone, guess) * 60_000, { zone: 'utc' });
 }
 
 /** Graph's dateTimeTimeZone of an instant, in the zone the caller asked for (Prefer: outlook.timezone) or UTC. */
 function writeDateTime(instant: DateTime, preferredZone: string | undefined): { dateTime: string; timeZone: string } {
   const name = preferredZone ?? 'UTC';
-  return { dateTime: `${instant.setZone(ianaZone(name)).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS")}0000`, timeZone: name };
+  const at = instant.toMillis();
+  const wallClock = at + offsetAt(ianaZone(name), at) * 60_000;
+  return { dateTime: `${new Date(wallClock).toISOString().slice(0, 23)}0000`, timeZone: name };
 }
 
 function eventFields(input: Record<string, unknown>, partial: boolean): Record<string, unknown> {
@@ -206,6 +238,13 @@ interface Timing {
   end: DateTime;
 }
 
+/** The zone a series repeats in: its recurrence's, or its start's. */
+function seriesZone(master: EventItem): string {
+  const range = (master.fields.recurrence as { range?: { recurrenceTimeZone?: string } } | null)?.range;
+  const start = master.fields.start as { timeZone?: string } | null;
+  return ianaZone(range?.recurrenceTimeZone || start?.timeZone || 'UTC');
+}
+
 function timingOf(fields: Record<string, unknown>): Timing {
   return { start: parseDateTimeTimeZone(fields.start, 'start'), end: parseDateTimeTimeZone(fields.end, 'end') };
 }
@@ -235,7 +274,7 @@ function occurrenceStarts(master: EventItem, until: DateTime): DateTime[] {
   };
   const { pattern, range } = recurrence;
   const { start } = timingOf(master.fields);
-  const zone = range.recurrenceTimeZone ? ianaZone(range.recurrenceTimeZone) : (start.zoneName ?? 'UTC');
+  const zone = seriesZone(master);
   const local = start.setZone(zone);
   const interval = Math.max(1, Number(pattern.interval ?? 1));
   const first = DateTime.fromISO(range.startDate, { zone });
@@ -322,7 +361,9 @@ interface Occurrence {
 /** The occurrences of a series that overlap [from, until); `only` picks one by its original start. */
 function occurrencesOf(master: EventItem, from: DateTime, until: DateTime, only?: string): Occurrence[] {
   const { start, end } = timingOf(master.fields);
-  const duration: Duration = end.diff(start, ['days', 'hours', 'minutes', 'seconds']);
+  // In wall-clock units: an all-day occurrence stays a day long across a change of summer time.
+  const zone = seriesZone(master);
+  const duration: Duration = end.setZone(zone).diff(start.setZone(zone), ['days', 'hours', 'minutes', 'seconds']);
   const occurrences: Occurrence[] = [];
   const last = only ? DateTime.fromISO(only, { zone: 'utc' }) : until;
   for (const originalStart of occurrenceStarts(master, last)) {

@@ -86,7 +86,13 @@ export class Mailbox {
 }
 
 export const folderId = (): string => `AQMkAD${Buffer.from(randomUUID()).toString('base64url')}`;
-export const newChangeKey = (): string => randomBytes(12).toString('base64');
+/** Change keys only have to differ from every earlier one: a counter behind a prefix per emulator run. */
+const changeKeyPrefix = randomBytes(4).toString('hex');
+let changeKeyCounter = 0;
+export const newChangeKey = (): string => {
+  changeKeyCounter += 1;
+  return Buffer.from(`${changeKeyPrefix}${changeKeyCounter.toString(36).padStart(8, '0')}`).toString('base64');
+};
 export const nowIso = (): string => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 
 /** Every mailbox of the emulator, made on first use, and who listens to their changes. */
