@@ -44,14 +44,13 @@ export const accessDenied = (): GraphError =>
   new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 export const badMethod = (): GraphError =>
   new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
-export const invalidRequest = (message: string): GraphError => new GraphError(400, 'ErrorInvalidRequest', message);
 
 /** The app that called, as Graph tokens name it. */
 export const appIdOf = (principal: GraphPrincipal): string =>
   String(principal.claims.appid ?? principal.claims.azp ?? '');
 
 /** The preferences of a `Prefer` header (several headers or comma-separated), names lower-cased, quotes removed. */
-export function preferencesOf(request: Pick<EmulatorRequest, 'headers'>): Map<string, string> {
+function preferencesOf(request: Pick<EmulatorRequest, 'headers'>): Map<string, string> {
   const raw = request.headers.prefer;
   const text = Array.isArray(raw) ? raw.join(',') : String(raw ?? '');
   const preferences = new Map<string, string>();

@@ -1,5 +1,13 @@
 // What the Outlook resources' routes share: their answers, OData context, list pages and write checks.
-import { GraphError, type GraphReply, itemIdOf, preferenceApplied, selectFrom, selectionOf } from './graph-common.ts';
+import {
+  accessDenied,
+  GraphError,
+  type GraphReply,
+  itemIdOf,
+  preferenceApplied,
+  selectFrom,
+  selectionOf,
+} from './graph-common.ts';
 import type { ItemKind, OutlookCall } from './graph-mailbox.ts';
 
 /** Outlook's page size for lists without $top. */
@@ -16,7 +24,7 @@ export function context(call: OutlookCall, path: string): string {
 
 export function writable(call: OutlookCall, kind: ItemKind): void {
   if (!call.canWrite(kind)) {
-    throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+    throw accessDenied();
   }
 }
 

@@ -5,6 +5,7 @@ import { type EmulatorContext, issuerOf } from './context.ts';
 import { graphBatch } from './graph-batch.ts';
 import { calendarRoutes } from './graph-calendar.ts';
 import {
+  accessDenied,
   appIdOf,
   denied,
   GraphError,
@@ -199,7 +200,7 @@ export function graphHandler(
       };
       const kind: ItemKind = outlook.path[0]?.startsWith('contact') ? 'contact' : 'event';
       if (!permitted(principal, kind, call.method !== 'GET')) {
-        throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+        throw accessDenied();
       }
       const reply = contactRoutes(call) ?? calendarRoutes(call);
       if (!reply) throw notFound(outlook.path[outlook.path.length - 1] ?? '');
@@ -227,7 +228,7 @@ export function graphHandler(
       if (!user) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${second}' is invalid.`);
       // Delegated tokens reach the signed-in user's own mailbox only (no shared mailboxes here).
       if (principal.user && principal.user.id !== user.id) {
-        throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+        throw accessDenied();
       }
       return { user, prefix: `users/${second}`, path: segments.slice(2) };
     }
