@@ -25,7 +25,7 @@ import {
   type OutlookCall,
   type OutlookFolder,
 } from './graph-mailbox.ts';
-import { answer, context, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
+import { answer, context, filterEquals, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
 
 const MAX_OCCURRENCES = 5000;
 
@@ -595,7 +595,11 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
       if (method === 'GET') {
         return answer(call, {
           '@odata.context': context(call, 'calendars'),
-          value: [...mailbox.calendars.values()].map((entry) => calendarResource(entry, mailbox)),
+          value: filterEquals(
+            call.query,
+            [...mailbox.calendars.values()].map((entry) => calendarResource(entry, mailbox)),
+            ['name'],
+          ),
         });
       }
       if (method === 'POST') {

@@ -18,7 +18,7 @@ import {
   type OutlookFolder,
   type OutlookItem,
 } from './graph-mailbox.ts';
-import { answer, context, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
+import { answer, context, filterEquals, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
 
 /** The contact resource's writable properties and what Outlook stores when they are not given. */
 const CONTACT_DEFAULTS: Record<string, unknown> = {
@@ -214,7 +214,11 @@ export function contactRoutes(call: OutlookCall): GraphReply | undefined {
       const folders = [...mailbox.contactFolders.values()].filter((folder) => !folder.isDefault);
       return answer(call, {
         '@odata.context': context(call, 'contactFolders'),
-        value: folders.map((f) => folderResource(f, mailbox)),
+        value: filterEquals(
+          call.query,
+          folders.map((f) => folderResource(f, mailbox)),
+          ['displayName'],
+        ),
       });
     }
     if (method === 'POST') {

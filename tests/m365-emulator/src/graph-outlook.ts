@@ -41,6 +41,23 @@ export function matchesVersion(call: OutlookCall, changeKey: string): void {
   }
 }
 
+/** `$filter` with one `name eq 'value'` clause (case-insensitive, as Exchange compares names) on `properties`. */
+export function filterEquals(
+  query: URLSearchParams,
+  resources: Array<Record<string, unknown>>,
+  properties: string[],
+): Array<Record<string, unknown>> {
+  const filter = query.get('$filter');
+  if (filter === null || filter.trim() === '') return resources;
+  const clause = /^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
+  if (!clause?.[1] || !properties.includes(clause[1])) {
+    throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', `The $filter '${filter}' is not supported here.`);
+  }
+  const property = clause[1];
+  const value = (clause[2] ?? '').replace(/''/g, "'").toLowerCase();
+  return resources.filter((resource) => String(resource[property] ?? '').toLowerCase() === value);
+}
+
 /** One page of a list (`$top`, or `Prefer: odata.maxpagesize`; `$skip`; `$select`), with the next page's link. */
 export function listPage<T>(
   call: OutlookCall,

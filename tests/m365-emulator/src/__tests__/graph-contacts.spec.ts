@@ -25,6 +25,8 @@ describe('Graph contacts in the emulator', () => {
     expect(folder).toMatchObject({ id: expect.any(String), displayName: 'CRM' });
     const duplicate = await graphError(anna.api('/me/contactFolders').post({ displayName: 'crm' }));
     expect(duplicate.statusCode).toBe(409);
+    const found = await anna.api('/me/contactFolders').filter("displayName eq 'CRM'").get();
+    expect(found.value).toEqual([expect.objectContaining({ id: folder.id })]);
 
     const created = await anna.api(`/me/contactFolders/${folder.id}/contacts`).post({
       givenName: 'Petra',
