@@ -170,4 +170,50 @@ describe('Graph $batch, limits and faults in the emulator', () => {
       .get();
     expect(newYear.value).toHaveLength(55);
   });
+
+  it('offers the same control over HTTP: limits, usage, Outlook edits, subscriptions and deliveries', async () => {
+    const control = emulatorClient(emulator.url).graph;
+    expect(await control.setLimits({ requestsPerPeriod: 50 })).toMatchObject({
+      requestsPerPeriod: 50,
+      concurrentRequests: 4,
+    });
+    await control.resetUsage();
+    const { contactFolderId, calendarId } = await control.mailbox({ user: ANNA });
+    const { id: folderId } = await control.createContactFolder({ user: ANNA, displayName: 'Über HTTP' });
+    const contact = await control.createContact({
+      user: ANNA,
+      folderId,
+      fields: { givenName: 'Hanna', surname: 'Http' },
+    });
+    await control.updateContact({ user: ANNA, id: contact.immutableId, changes: { jobTitle: 'Einkauf' } });
+    const moved = await control.moveContact({ user: ANNA, id: contact.id, folderId: contactFolderId });
+    expect(moved.immutableId).toBe(contact.immutableId);
+    await expect(anna.api(`/me/contacts/${moved.id}`).get()).resolves.toMatchObject({ jobTitle: 'Einkauf' });
+    await control.deleteContact({ user: ANNA, id: moved.id });
+
+    const { id: otherCalendar } = await control.createCalendar({ user: ANNA, name: 'Über HTTP' });
+    const event = await control.createEvent({
+      user: ANNA,
+      calendarId,
+      fields: {
+        subject: 'Über HTTP',
+        start: { dateTime: '2026-05-04T10:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2026-05-04T11:00:00', timeZone: 'UTC' },
+      },
+    });
+    await control.updateEvent({ user: ANNA, id: event.id, changes: { subject: 'Geändert' } });
+    const movedEvent = await control.moveEvent({ user: ANNA, id: event.id, calendarId: otherCalendar });
+    await expect(anna.api(`/me/events/${movedEvent.id}`).get()).resolves.toMatchObject({ subject: 'Geändert' });
+    await control.deleteEvent({ user: ANNA, id: movedEvent.id });
+    expect(await control.usage({ user: ANNA })).toBe(2);
+
+    await control.seedEvents({ user: ANNA, count: 3, start: '2026-05-01' });
+    await expect(control.expireDeltaTokens()).resolves.toEqual(expect.any(Number));
+    expect(await control.subscriptions()).toEqual([]);
+    await control.loseNotifications({ times: 0 });
+    await control.settleNotifications();
+    expect(await control.deliveries()).toEqual([]);
+    const refused = control.updateContact({ user: ANNA, id: moved.id, changes: {} });
+    await expect(refused).rejects.toThrow(/404/);
+  });
 });
