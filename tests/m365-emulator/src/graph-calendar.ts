@@ -25,7 +25,19 @@ import {
   type OutlookCall,
   type OutlookFolder,
 } from './graph-mailbox.ts';
-import { answer, context, filterEquals, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
+import {
+  answer,
+  context,
+  EXTENDED_PROPERTIES,
+  expandExtendedProperties,
+  extendedPropertyFilter,
+  filterEquals,
+  listPage,
+  matchesVersion,
+  removedEntry,
+  writable,
+  writeExtendedProperties,
+} from './graph-outlook.ts';
 
 const MAX_OCCURRENCES = 5000;
 
@@ -170,7 +182,10 @@ function writeDateTime(instant: DateTime, preferredZone: string | undefined): { 
 function eventFields(input: Record<string, unknown>, partial: boolean): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
-    if (name.startsWith('@odata.') || ['id', 'changeKey', 'type', 'seriesMasterId', 'originalStart'].includes(name))
+    if (
+      name.startsWith('@odata.') ||
+      ['id', 'changeKey', 'type', 'seriesMasterId', 'originalStart', EXTENDED_PROPERTIES].includes(name)
+    )
       continue;
     if (!(name in EVENT_DEFAULTS)) {
       throw new GraphError(
@@ -467,7 +482,9 @@ export const eventWrites = {
     if (end < start)
       throw new GraphError(400, 'ErrorInvalidRequest', 'The end of an event cannot be before its start.');
     fields.organizer ??= { emailAddress: { name: mailbox.owner.name, address: mailbox.owner.address } };
-    return { ...newItem(calendar, fields), exceptions: new Map(), cancelled: new Set() };
+    const item: EventItem = { ...newItem(calendar, fields), exceptions: new Map(), cancelled: new Set() };
+    writeExtendedProperties(item, input);
+    return item;
   },
   create(store: MailboxStore, mailbox: Mailbox, calendar: string, input: Record<string, unknown>): EventItem {
     const item = eventWrites.build(mailbox, calendar, input);
@@ -487,6 +504,7 @@ export const eventWrites = {
       item.cancelled.clear();
     }
     item.fields = next;
+    writeExtendedProperties(item, patch);
     store.changed(mailbox, 'event', item, 'updated');
     return item;
   },
@@ -665,8 +683,14 @@ function eventCollection(call: OutlookCall, calendar: string): GraphReply {
     );
   }
   if (call.method !== 'GET') throw badMethod();
-  const items = [...mailbox.events.values()].filter((item) => item.folderId === calendar);
-  return listPage(call, items, (item) => eventResource(item, preferences), 'events');
+  const matches = extendedPropertyFilter(call.query) ?? (() => true);
+  const items = [...mailbox.events.values()].filter((item) => item.folderId === calendar && matches(item));
+  return listPage(
+    call,
+    items,
+    (item) => expandExtendedProperties(call.query, item, eventResource(item, preferences)),
+    'events',
+  );
 }
 
 function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply {
@@ -682,7 +706,7 @@ function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply
   if (call.method === 'GET') {
     return answer(call, {
       '@odata.context': context(call, 'events/$entity'),
-      ...selectFrom(render(), selectionOf(call.query)),
+      ...expandExtendedProperties(call.query, item, selectFrom(render(), selectionOf(call.query))),
     });
   }
   writable(call, 'event');

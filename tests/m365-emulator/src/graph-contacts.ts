@@ -18,7 +18,19 @@ import {
   type OutlookFolder,
   type OutlookItem,
 } from './graph-mailbox.ts';
-import { answer, context, filterEquals, listPage, matchesVersion, removedEntry, writable } from './graph-outlook.ts';
+import {
+  answer,
+  context,
+  EXTENDED_PROPERTIES,
+  expandExtendedProperties,
+  extendedPropertyFilter,
+  filterEquals,
+  listPage,
+  matchesVersion,
+  removedEntry,
+  writable,
+  writeExtendedProperties,
+} from './graph-outlook.ts';
 
 /** The contact resource's writable properties and what Outlook stores when they are not given. */
 const CONTACT_DEFAULTS: Record<string, unknown> = {
@@ -63,7 +75,8 @@ const ADDRESS_KEYS = ['street', 'city', 'state', 'countryOrRegion', 'postalCode'
 function contactFields(input: Record<string, unknown>, partial: boolean): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
-    if (name.startsWith('@odata.') || name === 'id' || name === 'changeKey' || name === 'parentFolderId') continue;
+    if (name.startsWith('@odata.') || ['id', 'changeKey', 'parentFolderId', EXTENDED_PROPERTIES].includes(name))
+      continue;
     if (!(name in CONTACT_DEFAULTS)) {
       throw new GraphError(
         400,
@@ -134,7 +147,9 @@ export const contactWrites = {
     const fields = contactFields(input, false);
     composeDisplayName(fields);
     fields.fileAs ||= [fields.surname, fields.givenName].filter(Boolean).join(', ');
-    return newItem(folder, fields);
+    const item = newItem(folder, fields);
+    writeExtendedProperties(item, input);
+    return item;
   },
   create(store: MailboxStore, mailbox: Mailbox, folder: string, input: Record<string, unknown>): OutlookItem {
     const item = contactWrites.build(folder, input);
@@ -144,6 +159,7 @@ export const contactWrites = {
   },
   update(store: MailboxStore, mailbox: Mailbox, item: OutlookItem, patch: Record<string, unknown>): OutlookItem {
     Object.assign(item.fields, contactFields(patch, true));
+    writeExtendedProperties(item, patch);
     if ('givenName' in patch || 'surname' in patch) {
       if (!('displayName' in patch)) item.fields.displayName = null;
       composeDisplayName(item.fields);
@@ -285,8 +301,14 @@ function contactCollection(call: OutlookCall, folder: string, contextPath: strin
     );
   }
   if (call.method !== 'GET') throw badMethod();
-  const items = [...mailbox.contacts.values()].filter((item) => item.folderId === folder);
-  return listPage(call, items, (item) => contactResource(item, preferences.immutableIds), contextPath);
+  const matches = extendedPropertyFilter(call.query) ?? (() => true);
+  const items = [...mailbox.contacts.values()].filter((item) => item.folderId === folder && matches(item));
+  return listPage(
+    call,
+    items,
+    (item) => expandExtendedProperties(call.query, item, contactResource(item, preferences.immutableIds)),
+    contextPath,
+  );
 }
 
 function contactItem(call: OutlookCall, id: string, folder?: string): GraphReply {
@@ -295,7 +317,11 @@ function contactItem(call: OutlookCall, id: string, folder?: string): GraphReply
   if (call.method === 'GET') {
     return answer(call, {
       '@odata.context': context(call, 'contacts/$entity'),
-      ...selectFrom(contactResource(item, preferences.immutableIds), selectionOf(call.query)),
+      ...expandExtendedProperties(
+        call.query,
+        item,
+        selectFrom(contactResource(item, preferences.immutableIds), selectionOf(call.query)),
+      ),
     });
   }
   writable(call, 'contact');

@@ -22,6 +22,8 @@ export interface OutlookItem {
   lastModifiedDateTime: string;
   /** The resource's own properties, as Graph names them. */
   fields: Record<string, unknown>;
+  /** singleValueExtendedProperties by id (lower-cased): answered only when `$expand`ed, as in Graph. */
+  extended: Map<string, { id: string; value: string }>;
 }
 
 /** A modified occurrence of a series: its own fields over the master's. */
@@ -150,6 +152,7 @@ export function newItem(folder: string, fields: Record<string, unknown>): Outloo
     createdDateTime: now,
     lastModifiedDateTime: now,
     fields,
+    extended: new Map(),
   };
 }
 

@@ -8,7 +8,7 @@ import {
   selectFrom,
   selectionOf,
 } from './graph-common.ts';
-import type { ItemKind, OutlookCall } from './graph-mailbox.ts';
+import type { ItemKind, OutlookCall, OutlookItem } from './graph-mailbox.ts';
 
 /** Outlook's page size for lists without $top. */
 const DEFAULT_LIST_SIZE = 10;
@@ -103,4 +103,52 @@ export function removedEntry(type: 'contact' | 'event', key: string, folderId: s
     id: itemIdOf(key, folderId, immutable),
     '@removed': { reason: 'deleted' },
   };
+}
+
+export const EXTENDED_PROPERTIES = 'singleValueExtendedProperties';
+
+/** Stores the singleValueExtendedProperties of a create or update body on the item (new values replace old). */
+export function writeExtendedProperties(item: OutlookItem, input: Record<string, unknown>): void {
+  const given = input[EXTENDED_PROPERTIES];
+  if (given === undefined) return;
+  const entries = Array.isArray(given) ? given : [given];
+  for (const entry of entries) {
+    const property = (entry ?? {}) as Record<string, unknown>;
+    if (typeof property.id !== 'string' || typeof property.value !== 'string') {
+      throw new GraphError(
+        400,
+        'ErrorInvalidExtendedPropertyValue',
+        'An extended property needs an id and a string value.',
+      );
+    }
+    item.extended.set(property.id.toLowerCase(), { id: property.id, value: property.value });
+  }
+}
+
+/** `$expand=singleValueExtendedProperties($filter=id eq '…')`: the named properties the item has. */
+export function expandExtendedProperties(
+  query: URLSearchParams,
+  item: OutlookItem,
+  resource: Record<string, unknown>,
+): Record<string, unknown> {
+  const expand = query.get('$expand');
+  if (expand === null || !expand.startsWith(EXTENDED_PROPERTIES)) return resource;
+  const wanted = /\$filter=\s*id\s+eq\s+'((?:[^']|'')*)'/i.exec(expand)?.[1]?.replace(/''/g, "'").toLowerCase();
+  const values = [...item.extended.entries()].filter(([id]) => wanted === undefined || id === wanted).map(([, p]) => p);
+  return { ...resource, [EXTENDED_PROPERTIES]: values };
+}
+
+/** `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…')`; undefined without one. */
+export function extendedPropertyFilter(query: URLSearchParams): ((item: OutlookItem) => boolean) | undefined {
+  const filter = query.get('$filter');
+  if (filter === null || !filter.toLowerCase().startsWith(EXTENDED_PROPERTIES.toLowerCase())) return undefined;
+  const literal = "'((?:[^']|'')*)'";
+  const match = new RegExp(
+    `^${EXTENDED_PROPERTIES}/any\\(\\s*(\\w+)\\s*:\\s*\\1/id\\s+eq\\s+${literal}\\s+and\\s+\\1/value\\s+eq\\s+${literal}\\s*\\)$`,
+    'i',
+  ).exec(filter.trim());
+  if (!match) throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', `The $filter '${filter}' is not supported here.`);
+  const id = (match[2] ?? '').replace(/''/g, "'").toLowerCase();
+  const value = (match[3] ?? '').replace(/''/g, "'");
+  return (item) => item.extended.get(id)?.value === value;
 }

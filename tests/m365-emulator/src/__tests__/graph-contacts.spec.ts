@@ -163,4 +163,36 @@ describe('Graph contacts in the emulator', () => {
     const moved = await anna.api(`/me/contacts/${immutable.id}`).get();
     expect(moved.id).not.toBe(mutable.id);
   });
+
+  it('keeps extended properties the CRM stamps on items, answered when expanded and searchable by $filter', async () => {
+    const crmId = 'String {6f1c1b4e-3f5a-4a3e-9c55-2a8d1c0b7e10} Name CrmPersonId';
+    const stamped = await anna.api('/me/contacts').post({
+      givenName: 'Stefan',
+      surname: 'Stempel',
+      singleValueExtendedProperties: [{ id: crmId, value: 'person-42' }],
+    });
+    expect(stamped).not.toHaveProperty('singleValueExtendedProperties');
+    await anna.api('/me/contacts').post({ givenName: 'Ohne', surname: 'Stempel' });
+
+    const found = await anna
+      .api('/me/contacts')
+      .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${crmId}' and ep/value eq 'person-42')`)
+      .expand(`singleValueExtendedProperties($filter=id eq '${crmId}')`)
+      .get();
+    expect(found.value).toEqual([
+      expect.objectContaining({ id: stamped.id, singleValueExtendedProperties: [{ id: crmId, value: 'person-42' }] }),
+    ]);
+
+    const event = await anna.api('/me/events').post({
+      subject: 'Gestempelt',
+      start: { dateTime: '2026-08-01T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-08-01T11:00:00', timeZone: 'UTC' },
+      singleValueExtendedProperties: [{ id: crmId, value: 'activity-7' }],
+    });
+    const expanded = await anna
+      .api(`/me/events/${event.id}`)
+      .expand(`singleValueExtendedProperties($filter=id eq '${crmId}')`)
+      .get();
+    expect(expanded.singleValueExtendedProperties).toEqual([{ id: crmId, value: 'activity-7' }]);
+  });
 });
