@@ -1,9 +1,9 @@
 // Installing the bot in Teams, writing to it, and what it refuses: through the real Agents SDK
 // against the emulator's Teams channel.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
 import { BotConversation } from '../bot-conversation.entity.ts';
-import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 
 interface ShareAnswer {
   composeExtension: {
