@@ -1,4 +1,4 @@
-// The Teams bot under load: reminders for 10 tenants all falling due at one moment (by the
+// The Teams bot under load: reminders for 10 tenants falling due within one minute (evenly, by the
 // database's clock), each tenant's user with the app installed in Teams (the emulator's channel). A
 // worker (job runtime and bot delivery, in this process, as `--worker-only` runs them) turns them into
 // notifications and posts each as a card through the Bot Connector. Reports:
@@ -96,12 +96,17 @@ export async function run(options: { seconds: number }): Promise<void> {
     }
 
     const lead = Number(process.env.BENCH_REMINDERS_LEAD_SECONDS || 30);
+    const spreadMs = Number(process.env.BENCH_REMINDERS_SPREAD_SECONDS || 60) * 1000;
     const [{ due } = { due: '' }] = await sql<{ due: string }>(
       `select to_char(date_trunc('second', now() + make_interval(secs => ?)) at time zone 'UTC',
                       'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due`,
       [lead],
     );
-    for (const tenant of tenants) {
+    const firstDue = Date.parse(due);
+    /** The n-th of `total` reminders falls due this much after the first. */
+    const dueAt = (n: number) => new Date(firstDue + Math.floor((n * spreadMs) / total)).toISOString();
+    const total = perTenant * TENANTS;
+    for (const [index, tenant] of tenants.entries()) {
       for (let start = 0; start < perTenant; start += CHUNK) {
         const size = Math.min(CHUNK, perTenant - start);
         await inTenantTransaction(world.app.orm.em as EntityManager, tenant.id, (em) =>
@@ -110,14 +115,16 @@ export async function run(options: { seconds: number }): Promise<void> {
             Array.from({ length: size }, (_, n) => ({
               title: `Rückruf ${start + n + 1}`,
               assigneeId: tenant.userId,
-              remindAt: due,
+              // Tenants interleaved over the minute, as reminders of many companies would be.
+              remindAt: dueAt((start + n) * TENANTS + index),
             })),
           ),
         );
       }
     }
-    const total = perTenant * TENANTS;
-    console.log(`${total} reminders in ${TENANTS} tenants, all due at ${due}; one worker (jobs and bot delivery)`);
+    console.log(
+      `${total} reminders in ${TENANTS} tenants, due from ${due} over ${spreadMs / 1000}s; one worker (jobs and bot delivery)`,
+    );
 
     // Until every reminder is posted (or failed for good), or nothing moves for a minute.
     let settled = 0;

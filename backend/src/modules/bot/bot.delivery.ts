@@ -32,6 +32,7 @@ import {
   claimPendingNotifications,
   markNotificationFailed,
   markNotificationSent,
+  markNotificationsSent,
 } from '../notifications/delivery.ts';
 import { viewsByIds } from '../tasks/task-access.ts';
 import { canonicalTimeZone } from '../tasks/task-time.ts';
@@ -45,6 +46,8 @@ const POST_ATTEMPTS = 4;
 /** Longest Retry-After waited for in place; longer ones go back to the outbox. */
 const MAX_WAIT_SECONDS = 30;
 const PARALLEL_POSTS = 8;
+/** Tenants delivered at once: each holds a database connection while it plans and records. */
+const PARALLEL_TENANTS = 3;
 
 export interface DeliveryReport {
   sent: number;
@@ -87,7 +90,9 @@ export class BotDeliverer {
     const report: DeliveryReport = { sent: 0, failed: 0, retryLater: 0 };
     const byTenant = new Map<string, ClaimedNotification[]>();
     for (const claim of claimed) byTenant.set(claim.tenantId, [...(byTenant.get(claim.tenantId) ?? []), claim]);
-    for (const [tenantId, claims] of byTenant) {
+    // Tenants side by side (each in its own transactions), posts of a tenant PARALLEL_POSTS at a time.
+    const tenants = [...byTenant];
+    const deliverTenant = async ([tenantId, claims]: [string, ClaimedNotification[]]) => {
       const planned = await this.#plan(tenantId, claims, report);
       const outcomes = new Map<string, PostOutcome>();
       for (let start = 0; start < planned.length; start += PARALLEL_POSTS) {
@@ -95,6 +100,9 @@ export class BotDeliverer {
         await Promise.all(batch.map(async (item) => outcomes.set(item.claim.id, await this.#post(item))));
       }
       await this.#record(tenantId, planned, outcomes, report);
+    };
+    for (let start = 0; start < tenants.length; start += PARALLEL_TENANTS) {
+      await Promise.all(tenants.slice(start, start + PARALLEL_TENANTS).map(deliverTenant));
     }
     return report;
   }
@@ -286,17 +294,29 @@ export class BotDeliverer {
   ): Promise<void> {
     if (planned.length === 0) return;
     await inTenantTransaction(this.#orm.em as EntityManager, tenantId, async (em) => {
-      for (const { claim, conversation } of planned) {
-        const outcome = outcomes.get(claim.id) ?? { kind: 'retry', error: 'not posted' };
-        if (outcome.kind === 'posted') {
-          await em.nativeUpdate(
-            BotDelivery,
-            { notificationId: claim.id },
-            { activityId: outcome.activityId, postedAt: new Date() },
-          );
-          if (await markNotificationSent(em, claim)) report.sent += 1;
-          continue;
+      // Posted ones in two statements, however many: their intent rows completed (one batched update
+      // through the unit of work) and their notifications marked sent.
+      const posted = new Map<string, string>();
+      for (const { claim } of planned) {
+        const outcome = outcomes.get(claim.id);
+        if (outcome?.kind === 'posted') posted.set(claim.id, outcome.activityId);
+      }
+      if (posted.size > 0) {
+        const postedAt = new Date();
+        for (const delivery of await em.find(BotDelivery, { notificationId: { $in: [...posted.keys()] } })) {
+          delivery.activityId = posted.get(delivery.notificationId) ?? null;
+          delivery.postedAt = postedAt;
         }
+        await em.flush();
+        report.sent += await markNotificationsSent(
+          em,
+          planned.filter(({ claim }) => posted.has(claim.id)).map(({ claim }) => claim),
+        );
+      }
+      for (const { claim, conversation } of planned) {
+        if (posted.has(claim.id)) continue;
+        const outcome = outcomes.get(claim.id) ?? { kind: 'retry', error: 'not posted' };
+        if (outcome.kind === 'posted') continue;
         // Not posted: the intent goes, so a later attempt may post.
         await em.nativeDelete(BotDelivery, { notificationId: claim.id });
         if (outcome.kind === 'gone') {

@@ -4,6 +4,8 @@
 // number of deliverers may claim at once (`for update skip locked`); a mark only counts for the
 // claim it answers (the attempt number fences it), so a late deliverer cannot undo a newer one.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { db } from '../../records/sql.ts';
 
 export interface ClaimedNotification {
   id: string;
@@ -92,6 +94,19 @@ export async function markNotificationSent(em: EntityManager, claim: Claim): Pro
     [claim.id, claim.attempt],
   );
   return rows.length > 0;
+}
+
+/** Marks the claims' notifications sent in one statement; answers how many still held their claim. */
+export async function markNotificationsSent(em: EntityManager, claims: readonly Claim[]): Promise<number> {
+  if (claims.length === 0) return 0;
+  const rows = await db(em)
+    .updateTable('notification')
+    .set({ state: 'sent', sent_at: sql<Date>`now()`, last_error: null })
+    .where('state', '=', 'sending')
+    .where((eb) => eb.or(claims.map((claim) => eb.and([eb('id', '=', claim.id), eb('attempts', '=', claim.attempt)]))))
+    .returning('id')
+    .execute();
+  return rows.length;
 }
 
 /**
