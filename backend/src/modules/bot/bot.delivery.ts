@@ -365,13 +365,16 @@ export function startBotDelivery(deps: {
   logger: Logger;
   settings: BotSettings | undefined;
   idleMs?: number;
+  /** Delivery rounds running side by side (claims skip each other's rows); default 2. */
+  lanes?: number;
 }): BotDeliveryWorker {
   const { settings } = deps;
   if (!settings) return { stop: async () => {} };
   const deliverer = new BotDeliverer({ orm: deps.orm, settings, logger: deps.logger });
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const loop = (async () => {
+  const wakers = new Set<() => void>();
+  // A round mostly waits (on the database, on Teams): a few lanes keep a burst of reminders moving.
+  const lane = async () => {
     while (!stopped) {
       let busy = false;
       try {
@@ -382,17 +385,22 @@ export function startBotDelivery(deps: {
       }
       if (!busy && !stopped) {
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, deps.idleMs ?? 1000).unref();
+          const done = () => {
+            wakers.delete(done);
+            resolve();
+          };
+          wakers.add(done);
+          setTimeout(done, deps.idleMs ?? 1000).unref();
         });
       }
     }
-  })();
+  };
+  const lanes = Array.from({ length: Math.max(1, deps.lanes ?? 2) }, lane);
   return {
     async stop() {
       stopped = true;
-      wake?.();
-      await loop;
+      for (const wake of wakers) wake();
+      await Promise.all(lanes);
     },
   };
 }
