@@ -690,7 +690,469 @@ const catalogue = {
     ),
   },
 
+  // ---- pipelines and stages ------------------------------------------------------------------
+  duplicate_pipeline_name: {
+    status: 409,
+    title: t('A pipeline with this name exists', 'Eine Pipeline mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a pipeline named "{name}" of this kind. Choose another name.',
+      'Es gibt schon eine Pipeline dieser Art mit dem Namen „{name}“. Wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  duplicate_stage_name: {
+    status: 409,
+    title: t('A stage with this name exists', 'Eine Phase mit diesem Namen gibt es schon'),
+    detail: t(
+      'The pipeline already has a stage named "{name}". Choose another name.',
+      'Die Pipeline hat schon eine Phase „{name}“. Wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken in this pipeline', 'in dieser Pipeline bereits vergeben'),
+  },
+  too_many_stages: {
+    status: 409,
+    title: t('The pipeline has 30 stages', 'Die Pipeline hat 30 Phasen'),
+    detail: t(
+      'A pipeline has at most 30 stages; archive one first.',
+      'Eine Pipeline hat höchstens 30 Phasen; archivieren Sie zuerst eine.',
+    ),
+  },
+  no_such_stage: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'Pipeline {pipeline} has no active stage {id}.',
+      'Die Pipeline „{pipeline}“ hat keine aktive Phase {id}.',
+    ),
+  },
+  stage_holds_deals_outcome: {
+    status: 409,
+    code: 'stage_not_empty',
+    title: t('The stage holds deals', 'Die Phase enthält Deals'),
+    detail: t(
+      'Stage {stage} holds {count} deal(s), whose status follows the stage; move them elsewhere before making it {outcome}.',
+      'Die Phase „{stage}“ enthält {count} Deal(s), deren Status der Phase folgt; verschieben Sie sie in eine andere Phase, bevor Sie sie zu {outcome} machen.',
+    ),
+    field: t('cannot change while the stage holds deals', 'nicht änderbar, solange die Phase Deals enthält'),
+  },
+  stage_holds_deals: {
+    status: 409,
+    code: 'stage_not_empty',
+    title: t('The stage holds deals', 'Die Phase enthält Deals'),
+    detail: t(
+      'Stage {stage} holds {count} deal(s){trashed}. Send moveDealsTo with the stage that takes them over.',
+      'Die Phase „{stage}“ enthält {count} Deal(s){trashed}. Senden Sie moveDealsTo mit der Phase, die sie übernimmt.',
+    ),
+    field: t('needed while the stage holds deals', 'nötig, solange die Phase Deals enthält'),
+  },
+  last_open_stage: {
+    status: 409,
+    title: t('The last open stage', 'Die letzte offene Phase'),
+    detail: t(
+      "{stage} is the pipeline's only stage a deal can be open in; add another first.",
+      '„{stage}“ ist die einzige Phase der Pipeline, in der ein Deal offen sein kann; legen Sie zuerst eine weitere an.',
+    ),
+  },
+  stage_order_mismatch: {
+    status: 422,
+    title: t('Not the stages of this pipeline', 'Nicht die Phasen dieser Pipeline'),
+    detail: t(
+      'Send every active stage of the pipeline once, in the new order.{missing}{unknown}',
+      'Senden Sie jede aktive Phase der Pipeline genau einmal, in der neuen Reihenfolge.{missing}{unknown}',
+    ),
+    field: t('every active stage once', 'jede aktive Phase genau einmal'),
+  },
+  invalid_stage: {
+    status: 422,
+    title: t('Not a stage to move the deals to', 'Keine Phase, in die die Deals verschoben werden können'),
+    detail: t(
+      'moveDealsTo must be another active stage of pipeline {pipeline} that is {kind}.',
+      'moveDealsTo muss eine andere aktive Phase der Pipeline „{pipeline}“ sein, und zwar {kind}.',
+    ),
+    field: t(
+      'another active stage of this pipeline, of the same outcome',
+      'eine andere aktive Phase dieser Pipeline mit demselben Ausgang',
+    ),
+  },
+  unknown_stage: {
+    status: 422,
+    title: t('Unknown stage', 'Unbekannte Phase'),
+    detail: t(
+      'There is no active stage {id} in your organisation; GET /api/v1/pipelines?kind={kind} lists the stages.',
+      'In Ihrer Organisation gibt es keine aktive Phase {id}; GET /api/v1/pipelines?kind={kind} listet die Phasen auf.',
+    ),
+    field: t('no such active stage', 'keine solche aktive Phase'),
+  },
+  stage_not_in_pipeline: {
+    status: 422,
+    title: t('The stage is not in the pipeline', 'Die Phase gehört nicht zur Pipeline'),
+    detail: t(
+      'Stage {stage} belongs to {belongs}, not to {wanted}; send a stage of {its}.',
+      'Die Phase „{stage}“ gehört zu {belongs}, nicht zu {wanted}; senden Sie eine Phase {its}.',
+    ),
+    field: t('a stage of {its}', 'eine Phase {its}'),
+  },
+  stage_not_on_board: {
+    status: 422,
+    code: 'stage_not_in_pipeline',
+    title: t('The stage is not in the pipeline', 'Die Phase gehört nicht zur Pipeline'),
+    detail: t(
+      'Pipeline {pipeline} has no active stage {id}.',
+      'Die Pipeline „{pipeline}“ hat keine aktive Phase {id}.',
+    ),
+    field: t('an active stage of the pipeline', 'eine aktive Phase der Pipeline'),
+  },
+  card_stage_not_in_pipeline: {
+    status: 422,
+    code: 'stage_not_in_pipeline',
+    title: t("Not a stage of the {thing}'s pipeline", 'Keine Phase der Pipeline des {thing}s'),
+    detail: t(
+      'A card moves within its pipeline: {id} is not an active stage of pipeline {pipeline}. To move the {thing} to another pipeline, PATCH it with pipelineId and stageId.',
+      'Eine Karte bleibt in ihrer Pipeline: {id} ist keine aktive Phase der Pipeline {pipeline}. Um den {thing} in eine andere Pipeline zu verschieben, ändern Sie ihn per PATCH mit pipelineId und stageId.',
+    ),
+    field: t("an active stage of the {thing}'s pipeline", 'eine aktive Phase der Pipeline des {thing}s'),
+  },
+  unknown_pipeline: {
+    status: 422,
+    title: t('Unknown pipeline', 'Unbekannte Pipeline'),
+    detail: t(
+      'There is no pipeline {id} for {things} in your organisation; GET /api/v1/pipelines?kind={kind} lists them.',
+      'In Ihrer Organisation gibt es keine Pipeline {id} für {things}; GET /api/v1/pipelines?kind={kind} listet sie auf.',
+    ),
+    field: t('no such pipeline', 'keine solche Pipeline'),
+  },
+  no_pipeline_yet: {
+    status: 422,
+    code: 'unknown_pipeline',
+    title: t('Unknown pipeline', 'Unbekannte Pipeline'),
+    detail: t(
+      'Your organisation has no pipeline for {things} yet; an administrator creates one with POST /api/v1/pipelines.',
+      'Ihre Organisation hat noch keine Pipeline für {things}; ein Administrator legt eine mit POST /api/v1/pipelines an.',
+    ),
+    field: t('no such pipeline', 'keine solche Pipeline'),
+  },
+  too_many_templates: {
+    status: 409,
+    title: t('The stage has 50 task templates', 'Die Phase hat 50 Aufgabenvorlagen'),
+    detail: t(
+      'Stage {stage} has 50 task templates, the most a stage may have; remove one first.',
+      'Die Phase „{stage}“ hat 50 Aufgabenvorlagen, mehr darf eine Phase nicht haben; entfernen Sie zuerst eine.',
+    ),
+  },
+  no_such_task_template: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'Stage {stage} of pipeline {pipeline} has no task template {id}.',
+      'Die Phase {stage} der Pipeline {pipeline} hat keine Aufgabenvorlage {id}.',
+    ),
+  },
+  no_such_stage_of_pipeline: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'Pipeline {pipeline} has no active stage {id} in your organisation.',
+      'Die Pipeline {pipeline} hat in Ihrer Organisation keine aktive Phase {id}.',
+    ),
+  },
+
+  not_a_deal_pipeline: {
+    status: 422,
+    title: t('Task templates are for deal stages', 'Aufgabenvorlagen gibt es nur für Deal-Phasen'),
+    detail: t(
+      'Stage {stage} belongs to a lead pipeline; task templates make tasks for deals entering a stage of a deal pipeline.',
+      'Die Phase „{stage}“ gehört zu einer Lead-Pipeline; Aufgabenvorlagen legen Aufgaben für Deals an, die in eine Phase einer Deal-Pipeline kommen.',
+    ),
+    field: t('a stage of a deal pipeline', 'eine Phase einer Deal-Pipeline'),
+  },
+  template_needs_user: {
+    status: 422,
+    code: 'invalid_template',
+    title: t('The rule user needs a user', 'Die Regel user braucht einen Benutzer'),
+    detail: t('Send userId with the rule user.', 'Senden Sie userId mit der Regel user.'),
+    field: t('required for the rule user', 'nötig für die Regel user'),
+  },
+  template_needs_team: {
+    status: 422,
+    code: 'invalid_template',
+    title: t('The rule team needs a team', 'Die Regel team braucht ein Team'),
+    detail: t('Send teamId with the rule team.', 'Senden Sie teamId mit der Regel team.'),
+    field: t('required for the rule team', 'nötig für die Regel team'),
+  },
+  template_rule_mismatch: {
+    status: 422,
+    code: 'invalid_template',
+    title: t('The user or team does not fit the rule', 'Benutzer oder Team passen nicht zur Regel'),
+    detail: t(
+      'The rule {rule} takes no {field}; clear it (null) or change the rule.',
+      'Die Regel {rule} nimmt kein {field}; leeren Sie es (null) oder ändern Sie die Regel.',
+    ),
+    field: t('not for the rule {rule}', 'nicht für die Regel {rule}'),
+  },
+  automation_stage_unknown: {
+    status: 422,
+    code: 'unknown_stage',
+    title: t('Not a stage of the pipeline', 'Keine Phase der Pipeline'),
+    detail: t(
+      '{id} is not an active stage of pipeline {pipeline}.',
+      '{id} ist keine aktive Phase der Pipeline {pipeline}.',
+    ),
+    field: t('an active stage of this pipeline', 'eine aktive Phase dieser Pipeline'),
+  },
+
+  // ---- deals and the board -------------------------------------------------------------------
+  unknown_contact: {
+    status: 422,
+    title: t('Unknown {thing}', '{thing} unbekannt'),
+    detail: t(
+      'There is no {noSuch} {id} in your organisation, or it is in the trash.',
+      'In Ihrer Organisation gibt es {noSuch} {id}, oder der Datensatz liegt im Papierkorb.',
+    ),
+    field: t('no such {thing}', '{thing} nicht gefunden'),
+  },
+  business_contact_mismatch: {
+    status: 422,
+    title: t('The business contact joins someone else', 'Der Geschäftskontakt gehört zu jemand anderem'),
+    detail: t(
+      'Business contact {id} joins {thing} {joined}, not {sent}; leave {field} out or send the matching one.',
+      'Der Geschäftskontakt {id} verbindet {thing} {joined}, nicht {sent}; lassen Sie {field} weg oder senden Sie den passenden Wert.',
+    ),
+    field: t('does not match the business contact', 'passt nicht zum Geschäftskontakt'),
+  },
+  contact_required: {
+    status: 422,
+    title: t('A deal needs a contact', 'Ein Deal braucht einen Kontakt'),
+    detail: t(
+      'A deal needs a person, an organization or a business contact: send personId, organizationId or businessContactId.',
+      'Ein Deal braucht eine Person, eine Organisation oder einen Geschäftskontakt: Senden Sie personId, organizationId oder businessContactId.',
+    ),
+    field: t(
+      'a person, an organization or a business contact is needed',
+      'eine Person, eine Organisation oder ein Geschäftskontakt ist nötig',
+    ),
+  },
+  owner_out_of_reach: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      'You may give {things} only to yourself or, as a sales manager, to the members of your teams; ask your manager to hand it over.',
+      'Sie dürfen {things} nur sich selbst oder, als Vertriebsleitung, den Mitgliedern Ihrer Teams zuweisen; bitten Sie Ihre Vertriebsleitung, den Datensatz zu übergeben.',
+    ),
+  },
+  unknown_owner: {
+    status: 422,
+    code: 'unknown_user',
+    title: t('Unknown owner', 'Unbekannte(r) Verantwortliche(r)'),
+    detail: t(
+      'There is no active user {id} in your organisation to own this {thing}.',
+      'In Ihrer Organisation gibt es keinen aktiven Benutzer {id}, der für {thing} verantwortlich sein könnte.',
+    ),
+    field: t('not an active user of your organisation', 'kein aktiver Benutzer Ihrer Organisation'),
+  },
+  status_contradicts_stage: {
+    status: 422,
+    title: t('The status contradicts the stage', 'Der Status widerspricht der Phase'),
+    detail: t(
+      'Stage {stage} is a {outcome} stage: a {thing} in it is {outcome}. Send status {status}, or another stage.',
+      'Die Phase „{stage}“ ist eine Endphase: Jeder {thing} darin ist {outcome}. Senden Sie den Status {status} oder eine andere Phase.',
+    ),
+    field: t('{outcome} in this stage', 'in dieser Phase {outcome}'),
+  },
+  not_lost: {
+    status: 422,
+    title: t('Only lost {things} have a lost reason', 'Nur verlorene {things} haben einen Verlustgrund'),
+    detail: t(
+      'lostReasonId and lostNote belong to lost {things}; send status lost with them, or leave them out.',
+      'lostReasonId und lostNote gehören zu verlorenen {things}; senden Sie den Status lost mit ihnen oder lassen Sie sie weg.',
+    ),
+    field: t('only for lost {things}', 'nur für verlorene {things}'),
+  },
+  lost_reason_required: {
+    status: 422,
+    title: t('A lost {thing} needs a reason', 'Ein verlorener {thing} braucht einen Grund'),
+    detail: t(
+      'Say why the {thing} was lost: send lostReasonId, an active {thing} lost reason from GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+      'Sagen Sie, warum der {thing} verloren ging: Senden Sie lostReasonId, einen aktiven Verlustgrund aus GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+    ),
+    field: t('required for a lost {thing}', 'nötig für einen verlorenen {thing}'),
+  },
+  invalid_neighbour_self: {
+    status: 422,
+    code: 'invalid_neighbour',
+    title: t('A card cannot be its own neighbour', 'Eine Karte kann nicht neben sich selbst liegen'),
+    detail: t('Name another card as afterId or beforeId.', 'Nennen Sie eine andere Karte als afterId oder beforeId.'),
+    field: t('the card itself', 'die Karte selbst'),
+  },
+  invalid_neighbour: {
+    status: 422,
+    title: t('Not a card of the stage', 'Keine Karte der Phase'),
+    detail: t(
+      '{id} is not an open {thing} you may see in the target stage; name a card of that column, or send position.',
+      '{id} ist kein offener {thing} in der Zielphase, den Sie sehen dürfen; nennen Sie eine Karte dieser Spalte oder senden Sie position.',
+    ),
+    field: t('not a card of the target stage', 'keine Karte der Zielphase'),
+  },
+
+  // ---- lost reasons --------------------------------------------------------------------------
+  duplicate_lost_reason: {
+    status: 409,
+    title: t('A lost reason with this name exists', 'Einen Verlustgrund mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a {kind} lost reason "{name}"; use it, or choose another name.',
+      'Es gibt schon einen Verlustgrund „{name}“ für {kind}; verwenden Sie ihn oder wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  lost_reason_in_use: {
+    status: 409,
+    title: t('The lost reason is in use', 'Der Verlustgrund wird verwendet'),
+    detail: t(
+      '{count} record(s) were lost for "{name}"; retire it with active: false instead of deleting it.',
+      '{count} Datensätze gingen aus dem Grund „{name}“ verloren; setzen Sie ihn mit active: false außer Kraft, statt ihn zu löschen.',
+    ),
+  },
+  lost_reason_other_type: {
+    status: 422,
+    code: 'invalid_lost_reason',
+    title: t('Not a lost reason to choose', 'Kein wählbarer Verlustgrund'),
+    detail: t(
+      '"{name}" is a lost reason for {actual}, not for {wanted}; choose one from GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+      '„{name}“ ist ein Verlustgrund für {actual}, nicht für {wanted}; wählen Sie einen aus GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+    ),
+    field: t('an active {kind} lost reason', 'ein aktiver Verlustgrund für {kind}'),
+  },
+  lost_reason_retired: {
+    status: 422,
+    code: 'invalid_lost_reason',
+    title: t('Not a lost reason to choose', 'Kein wählbarer Verlustgrund'),
+    detail: t(
+      '"{name}" is retired; choose an active lost reason from GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+      '„{name}“ ist außer Kraft; wählen Sie einen aktiven Verlustgrund aus GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+    ),
+    field: t('an active {kind} lost reason', 'ein aktiver Verlustgrund für {kind}'),
+  },
+  unknown_lost_reason: {
+    status: 422,
+    code: 'invalid_lost_reason',
+    title: t('Not a lost reason to choose', 'Kein wählbarer Verlustgrund'),
+    detail: t(
+      'There is no lost reason {id} in your organisation; choose one from GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+      'In Ihrer Organisation gibt es keinen Verlustgrund {id}; wählen Sie einen aus GET /api/v1/lost-reasons?objectType={objectType}&active=true.',
+    ),
+    field: t('an active {kind} lost reason', 'ein aktiver Verlustgrund für {kind}'),
+  },
+
   // ---- leads ---------------------------------------------------------------------------------
+  lead_converted: {
+    status: 409,
+    title: t('The lead is converted', 'Der Lead ist umgewandelt'),
+    detail: t(
+      'Lead {title} was converted{on} and is read-only now; change the person, organization or deal it became.',
+      'Der Lead „{title}“ wurde{on} umgewandelt und kann nicht mehr geändert werden; ändern Sie stattdessen die Person, die Organisation oder den Deal, die daraus wurden.',
+    ),
+  },
+  lead_already_converted: {
+    status: 409,
+    title: t('The lead is converted already', 'Der Lead ist bereits umgewandelt'),
+    detail: t(
+      'Lead {title} was converted already; it became {became}.',
+      'Der Lead „{title}“ wurde bereits umgewandelt; daraus wurde {became}.',
+    ),
+  },
+  lead_lost: {
+    status: 409,
+    title: t('The lead is lost', 'Der Lead ist verloren'),
+    detail: t(
+      'Lead {title} is marked lost; reopen it (PATCH status open) before converting it.',
+      'Der Lead „{title}“ ist als verloren markiert; öffnen Sie ihn wieder (PATCH status open), bevor Sie ihn umwandeln.',
+    ),
+  },
+  nothing_to_convert: {
+    status: 422,
+    title: t('The lead becomes nothing', 'Aus dem Lead wird nichts'),
+    detail: t(
+      'Say what the lead becomes: person and/or organization, each { "create": true } or { "existingId": … }. The lead has neither a last name nor a company name to create them from.',
+      'Geben Sie an, was aus dem Lead wird: person und/oder organization, jeweils { "create": true } oder { "existingId": … }. Der Lead hat weder einen Nachnamen noch einen Firmennamen, aus dem sie sich anlegen ließen.',
+    ),
+    field: t('a person or an organization is needed', 'eine Person oder eine Organisation ist nötig'),
+  },
+  lead_likely_duplicate: {
+    status: 409,
+    code: 'likely_duplicate',
+    title: t('This may already exist', 'Das gibt es vielleicht schon'),
+    detail: t(
+      '{title} looks like the same {thing} as the lead\'s. Link it instead ({link}), or convert anyway with "confirm": "duplicate".',
+      '{title} scheint dieselbe {thing} wie im Lead zu sein. Verknüpfen Sie stattdessen diesen Datensatz ({link}) oder wandeln Sie trotzdem um mit "confirm": "duplicate".',
+    ),
+  },
+  unknown_link: {
+    status: 422,
+    title: t('Unknown {thing}', '{thing} unbekannt'),
+    detail: t(
+      'There is no {noSuch} {id} in your organisation, or it is in the trash.',
+      'In Ihrer Organisation gibt es {noSuch} {id}, oder der Datensatz liegt im Papierkorb.',
+    ),
+    field: t('no such {thing}', '{thing} nicht gefunden'),
+  },
+  lead_field_mapping_outdated: {
+    status: 422,
+    title: t(
+      'The lead field mapping names fields that are gone',
+      'Die Lead-Feldzuordnung nennt Felder, die es nicht mehr gibt',
+    ),
+    detail: t(
+      "The organisation's lead field mapping no longer fits its fields ({problems}). An administrator fixes it with PUT /api/v1/lead-field-mapping.",
+      'Die Lead-Feldzuordnung Ihrer Organisation passt nicht mehr zu ihren Feldern ({problems}). Ein Administrator korrigiert sie mit PUT /api/v1/lead-field-mapping.',
+    ),
+  },
+  invalid_field_mapping: {
+    status: 422,
+    title: t('The mapping does not fit the fields', 'Die Zuordnung passt nicht zu den Feldern'),
+    detail: t('{field}: {message}', '{field}: {message}'),
+  },
+  invalid_field_mapping_many: {
+    status: 422,
+    code: 'invalid_field_mapping',
+    title: t('The mapping does not fit the fields', 'Die Zuordnung passt nicht zu den Feldern'),
+    detail: t(
+      '{count} mappings do not fit; see errors for each one.',
+      '{count} Zuordnungen passen nicht; die einzelnen Fehler stehen unter errors.',
+    ),
+  },
+  lead_owner_out_of_reach: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      'You may give leads only to yourself or, as a sales manager, to the members of your teams; inside sales hands leads out.',
+      'Sie dürfen Leads nur sich selbst oder, als Vertriebsleitung, den Mitgliedern Ihrer Teams zuweisen; Leads verteilt der Innendienst.',
+    ),
+  },
+  convert_instead: {
+    status: 422,
+    title: t('Leads reach a won stage by conversion', 'Leads erreichen eine Gewonnen-Phase durch Umwandlung'),
+    detail: t(
+      'Stage {stage} is for converted leads: convert the lead with POST /api/v1/leads/{id}/convert, which creates or links its person, organization and deal.',
+      'Die Phase „{stage}“ ist für umgewandelte Leads: Wandeln Sie den Lead mit POST /api/v1/leads/{id}/convert um; das legt Person, Organisation und Deal an oder verknüpft sie.',
+    ),
+    field: t('convert the lead instead', 'wandeln Sie stattdessen den Lead um'),
+  },
+  title_required: {
+    status: 422,
+    title: t('A lead needs a title', 'Ein Lead braucht einen Titel'),
+    detail: t(
+      'Give the lead a title, or at least a company name or a last name to call it by.',
+      'Geben Sie dem Lead einen Titel oder zumindest einen Firmennamen oder Nachnamen, unter dem er geführt wird.',
+    ),
+    field: t(
+      'a title, a company name or a last name is needed',
+      'ein Titel, ein Firmenname oder ein Nachname ist nötig',
+    ),
+  },
   conversion_failed: {
     status: 422,
     title: t('{what} could not be made from the lead', '{what} ließ sich aus dem Lead nicht anlegen'),
