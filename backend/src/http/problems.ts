@@ -87,6 +87,12 @@ export const named = (thing: Thing, name?: string): Text =>
     ? { en: `The ${nouns[thing].en}`, de: capitalize(nouns[thing].the) }
     : { en: `${capitalize(nouns[thing].en)} ${name}`, de: `${capitalize(nouns[thing].the)} „${name}“` };
 
+/** "person" / "keine Person" and "person" / "Person" for a record type; a type without a noun keeps its label. */
+export function recordNouns(type: string, label = type): { noSuch: Text; thing: Text } {
+  if (type in nouns) return { noSuch: noSuch(type as Thing), thing: thingName(type as Thing) };
+  return { noSuch: { en: label, de: label }, thing: { en: label, de: label } };
+}
+
 /** A thing's name alone: "person" / "Person". */
 export const thingName = (thing: Thing): Text => ({
   en: nouns[thing].en,
@@ -687,6 +693,144 @@ const catalogue = {
     detail: t(
       'You cannot return from an absence that has not begun; delete it instead.',
       'Von einer Abwesenheit, die noch nicht begonnen hat, können Sie sich nicht zurückmelden; löschen Sie sie stattdessen.',
+    ),
+  },
+
+  // ---- contacts, relations and links ---------------------------------------------------------
+  linked_record_in_trash: {
+    status: 409,
+    title: t('Restore the person or organization first', 'Stellen Sie zuerst die Person oder Organisation wieder her'),
+    detail: t(
+      'This business contact joins a person or organization that is in the trash; restore that one first.',
+      'Dieser Geschäftskontakt verbindet eine Person oder Organisation, die im Papierkorb liegt; stellen Sie diese zuerst wieder her.',
+    ),
+  },
+  merge_with_itself: {
+    status: 409,
+    title: t(
+      'A record cannot be merged with itself',
+      'Ein Datensatz kann nicht mit sich selbst zusammengeführt werden',
+    ),
+    detail: t(
+      'survivorId and mergedId name the same record; pick the duplicate to merge into it.',
+      'survivorId und mergedId nennen denselben Datensatz; wählen Sie die Dublette, die darin aufgehen soll.',
+    ),
+    field: t('the same as survivorId', 'dasselbe wie survivorId'),
+  },
+  merge_field_unknown: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('The request is not valid', 'Die Anfrage ist nicht gültig'),
+    detail: t(
+      'Cannot choose {fields}: a {thing} merges {mergeable}.',
+      '{fields} lässt sich nicht wählen: Bei {thing} werden {mergeable} zusammengeführt.',
+    ),
+    field: t('not a field of this type', 'kein Feld dieses Typs'),
+  },
+  likely_duplicate: {
+    status: 409,
+    title: t('This may already exist', 'Das gibt es vielleicht schon'),
+    detail: t(
+      '{title} looks like the same {thing} ({reasons}). Open it instead, or save anyway with ?confirm=duplicate.',
+      '{title} scheint dieselbe {thing} zu sein ({reasons}). Öffnen Sie diesen Datensatz oder speichern Sie trotzdem mit ?confirm=duplicate.',
+    ),
+  },
+  duplicate_relation_type: {
+    status: 409,
+    title: t('A relation type with this name exists', 'Einen Beziehungstyp mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a relation type "{name}". Use it, or choose another name.',
+      'Es gibt schon einen Beziehungstyp „{name}“. Verwenden Sie ihn oder wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  unknown_relation_type: {
+    status: 422,
+    title: t('Unknown relation type', 'Unbekannter Beziehungstyp'),
+    detail: t(
+      'There is no active relation type {id}; GET /api/v1/relation-types lists them.',
+      'Es gibt keinen aktiven Beziehungstyp {id}; GET /api/v1/relation-types listet sie auf.',
+    ),
+    field: t('no such active relation type', 'kein solcher aktiver Beziehungstyp'),
+  },
+  relation_to_itself: {
+    status: 409,
+    title: t('A record cannot be related to itself', 'Ein Datensatz kann keine Beziehung zu sich selbst haben'),
+    detail: t('from and to name the same record.', 'from und to nennen denselben Datensatz.'),
+    field: t('the same record as from', 'derselbe Datensatz wie from'),
+  },
+  duplicate_relation: {
+    status: 409,
+    title: t('This relation exists', 'Diese Beziehung gibt es schon'),
+    detail: t(
+      'These two records are already related as "{type}".',
+      'Diese beiden Datensätze stehen bereits in der Beziehung „{type}“.',
+    ),
+  },
+  unknown_record_type: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('Unknown record type', 'Unbekannter Datensatztyp'),
+    detail: t(
+      'Records of type "{type}" cannot be linked; use one of {types}.',
+      'Datensätze vom Typ „{type}“ lassen sich nicht verknüpfen; verwenden Sie einen dieser Typen: {types}.',
+    ),
+    field: t('unknown record type', 'unbekannter Datensatztyp'),
+  },
+
+  // ---- prospect selections -------------------------------------------------------------------
+  prospector_needed: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      '{what} needs the CRM role admin, sales manager or inside sales; ask your CRM administrator.',
+      '{what} braucht die CRM-Rolle Administrator, Vertriebsleitung oder Innendienst; wenden Sie sich an Ihren CRM-Administrator.',
+    ),
+  },
+  saved_filter_type_mismatch: {
+    status: 422,
+    title: t('The saved filter is for another list', 'Der gespeicherte Filter gehört zu einer anderen Liste'),
+    detail: t(
+      'Saved filter "{name}" filters {type} records; a prospect selection takes a saved filter of organizations.',
+      'Der gespeicherte Filter „{name}“ filtert Datensätze vom Typ {type}; eine Zielkundenauswahl nimmt einen gespeicherten Filter für Organisationen.',
+    ),
+    field: t('a saved filter of organizations', 'ein gespeicherter Filter für Organisationen'),
+  },
+  unknown_saved_filter: {
+    status: 422,
+    title: t('Unknown saved filter', 'Unbekannter gespeicherter Filter'),
+    detail: t(
+      "There is no saved filter {id} of yours or your company's; GET /api/v1/saved-filters?entityType=organization lists them.",
+      'Es gibt keinen gespeicherten Filter {id} von Ihnen oder Ihrem Unternehmen; GET /api/v1/saved-filters?entityType=organization listet sie auf.',
+    ),
+    field: t('a saved filter of organizations', 'ein gespeicherter Filter für Organisationen'),
+  },
+  duplicate_prospect_selection: {
+    status: 409,
+    title: t('A selection with this name exists', 'Eine Auswahl mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a prospect selection "{name}"; choose another name.',
+      'Es gibt schon eine Zielkundenauswahl „{name}“; wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  prospect_filter_deleted: {
+    status: 422,
+    code: 'prospect_selection_outdated',
+    title: t('The selection no longer fits', 'Die Auswahl passt nicht mehr'),
+    detail: t(
+      'Selection "{name}" uses saved filter {filterId}, which was deleted. Edit the selection (PATCH /api/v1/prospect-selections/{id}).',
+      'Die Auswahl „{name}“ verwendet den gespeicherten Filter {filterId}, der gelöscht wurde. Bearbeiten Sie die Auswahl (PATCH /api/v1/prospect-selections/{id}).',
+    ),
+  },
+  prospect_fields_gone: {
+    status: 422,
+    code: 'prospect_selection_outdated',
+    title: t('The selection no longer fits', 'Die Auswahl passt nicht mehr'),
+    detail: t(
+      'Selection "{name}" filters by what organizations do not have any more: {problems}. Edit the selection (PATCH /api/v1/prospect-selections/{id}).',
+      'Die Auswahl „{name}“ filtert nach etwas, das Organisationen nicht mehr haben: {problems}. Bearbeiten Sie die Auswahl (PATCH /api/v1/prospect-selections/{id}).',
     ),
   },
 

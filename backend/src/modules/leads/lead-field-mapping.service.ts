@@ -6,7 +6,7 @@ import type { FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Text } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
-import { problem } from '../../http/problems.ts';
+import { named, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { CustomFieldView } from '../custom-fields/custom-fields.schemas.ts';
@@ -275,7 +275,7 @@ export async function saveFieldMapping(
 ): Promise<FieldMappingView> {
   const catalog = await fieldCatalog(em);
   const [current] = await sqlIn<MappingRow>(em, 'select mappings, version from lead_field_mapping for update');
-  checkVersion({ version: current?.version ?? 0 }, expectedVersion, 'The lead field mapping');
+  checkVersion({ version: current?.version ?? 0 }, expectedVersion, named('lead_field_mapping'));
   const errors = mappingProblems(catalog, mappings);
   if (errors.length > 0) {
     const [first] = errors;
