@@ -834,6 +834,141 @@ const catalogue = {
     ),
   },
 
+  // ---- documents and mail --------------------------------------------------------------------
+  document_too_large: {
+    status: 413,
+    title: t('The file is too large', 'Die Datei ist zu groß'),
+    detail: t(
+      '{what} is larger than the limit of {limit} for documents; nothing was stored. Compress it or share it as a link instead.',
+      '{what} ist größer als die Grenze von {limit} für Dokumente; es wurde nichts gespeichert. Komprimieren Sie die Datei oder teilen Sie sie stattdessen als Link.',
+    ),
+    field: t('larger than {limit}', 'größer als {limit}'),
+  },
+  invalid_upload: {
+    status: 400,
+    title: t('The upload is not valid', 'Der Upload ist nicht gültig'),
+    detail: t('{message}', '{message}'),
+    field: t('{message}', '{message}'),
+  },
+  upload_not_multipart: {
+    status: 415,
+    code: 'unsupported_media_type',
+    title: t('Unsupported media type', 'Nicht unterstützter Medientyp'),
+    detail: t(
+      'Upload the file as multipart/form-data in a part named "file", not as {received}.',
+      'Laden Sie die Datei als multipart/form-data in einem Teil namens "file" hoch, nicht als {received}.',
+    ),
+  },
+  file_type_refused: {
+    status: 415,
+    title: t('This kind of file is not accepted', 'Diese Art von Datei wird nicht angenommen'),
+    detail: t(
+      '"{name}" is not accepted: {reason}. Programs and scripts cannot be stored in the CRM; send documents, images or archives of them instead.',
+      '„{name}“ wird nicht angenommen: {reason}. Programme und Skripte lassen sich im CRM nicht ablegen; senden Sie stattdessen Dokumente, Bilder oder Archive davon.',
+    ),
+    field: t('{reason}', '{reason}'),
+  },
+  empty_file: {
+    status: 422,
+    title: t('The file is empty', 'Die Datei ist leer'),
+    detail: t(
+      '"{name}" has no content (0 bytes); choose the file again.',
+      '„{name}“ hat keinen Inhalt (0 Bytes); wählen Sie die Datei noch einmal aus.',
+    ),
+    field: t('empty file', 'leere Datei'),
+  },
+  content_type_mismatch: {
+    status: 422,
+    title: t('The file is not what it claims to be', 'Die Datei ist nicht, was sie vorgibt'),
+    detail: t(
+      '"{name}" is declared as {declared}, but its content {shown}. Check that it is the right file, or send it as application/octet-stream.',
+      '„{name}“ ist als {declared} angegeben, aber ihr Inhalt {shown}. Prüfen Sie, ob es die richtige Datei ist, oder senden Sie sie als application/octet-stream.',
+    ),
+    field: t('declared {declared}, content {shown}', 'angegeben {declared}, Inhalt {shown}'),
+  },
+  cloud_document: {
+    status: 409,
+    title: t('This document is stored in the cloud', 'Dieses Dokument liegt in der Cloud'),
+    detail: t(
+      '"{name}" is a link to a file elsewhere, not stored in the CRM; open {url} instead.',
+      '„{name}“ ist ein Link auf eine Datei an anderer Stelle und nicht im CRM abgelegt; öffnen Sie stattdessen {url}.',
+    ),
+  },
+  no_such_document_version: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'Document "{name}" has no version {number}; it has versions 1 to {latest}.',
+      'Das Dokument „{name}“ hat keine Version {number}; es hat die Versionen 1 bis {latest}.',
+    ),
+  },
+  only_adder_or_manager: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      'Only whoever {did} this {thing}, a sales manager or an administrator can {action}.',
+      'Nur wer {thing} {did} hat, die Vertriebsleitung oder ein Administrator kann {action}.',
+    ),
+  },
+  unknown_visible_link: {
+    status: 422,
+    code: 'unknown_link',
+    title: t('Unknown {thing}', '{thing} unbekannt'),
+    detail: t(
+      'There is no {noSuch} {id} in your organisation that you may see.',
+      'Unter den Datensätzen Ihrer Organisation, die Sie sehen dürfen, gibt es {noSuch} {id}.',
+    ),
+    field: t('no such {thing}', '{thing} nicht gefunden'),
+  },
+  mail_not_sent: {
+    status: 422,
+    title: t('A draft cannot be filed', 'Ein Entwurf kann nicht abgelegt werden'),
+    detail: t(
+      'This mail has no internet message id yet: it is a draft. Send it (or save it) first and file the sent mail; to link a draft, use POST /api/v1/mail-links.',
+      'Diese E-Mail hat noch keine Internet-Message-ID: Sie ist ein Entwurf. Senden (oder speichern) Sie sie zuerst und legen Sie die gesendete E-Mail ab; um einen Entwurf zu verknüpfen, verwenden Sie POST /api/v1/mail-links.',
+    ),
+    field: t('missing: the mail is a draft', 'fehlt: die E-Mail ist ein Entwurf'),
+  },
+  no_links: {
+    status: 422,
+    title: t('Say where to file the mail', 'Geben Sie an, wo die E-Mail abgelegt wird'),
+    detail: t(
+      'Name at least one record in links (a person, organization, business contact, deal or lead); the subject carries no CRM reference and no links were remembered for this mail.',
+      'Nennen Sie in links mindestens einen Datensatz (Person, Organisation, Geschäftskontakt, Deal oder Lead); der Betreff enthält keinen CRM-Bezug und für diese E-Mail wurden keine Verknüpfungen vorgemerkt.',
+    ),
+    field: t('at least one record', 'mindestens ein Datensatz'),
+  },
+  mail_body_too_large: {
+    status: 413,
+    title: t('The mail body is too large', 'Der Text der E-Mail ist zu groß'),
+    detail: t(
+      'The mail body is larger than the limit of {limit}; nothing was filed.',
+      'Der Text der E-Mail ist größer als die Grenze von {limit}; es wurde nichts abgelegt.',
+    ),
+    field: t('larger than {limit}', 'größer als {limit}'),
+  },
+  invalid_base64: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('The request is not valid', 'Die Anfrage ist nicht gültig'),
+    detail: t(
+      'attachments/{index}/contentBase64: the content of "{name}" is not valid base64.',
+      'attachments/{index}/contentBase64: Der Inhalt von „{name}“ ist kein gültiges Base64.',
+    ),
+    field: t('not base64', 'kein Base64'),
+  },
+  no_pending_links: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'No links are remembered for the draft {id}.',
+      'Für den Entwurf {id} sind keine Verknüpfungen vorgemerkt.',
+    ),
+  },
+
   // ---- pipelines and stages ------------------------------------------------------------------
   duplicate_pipeline_name: {
     status: 409,
