@@ -969,6 +969,179 @@ const catalogue = {
     ),
   },
 
+  // ---- activities, notes and comments --------------------------------------------------------
+  duplicate_activity_type: {
+    status: 409,
+    title: t('An activity type with this name exists', 'Einen Aktivitätstyp mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already an activity type "{name}"; choose another name or change that type.',
+      'Es gibt schon einen Aktivitätstyp „{name}“; wählen Sie einen anderen Namen oder ändern Sie diesen Typ.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  unknown_activity_type: {
+    status: 422,
+    title: t('Unknown activity type', 'Unbekannter Aktivitätstyp'),
+    detail: t(
+      'There is no active activity type {id} in your organisation; GET /api/v1/activity-types lists them.',
+      'In Ihrer Organisation gibt es keinen aktiven Aktivitätstyp {id}; GET /api/v1/activity-types listet sie auf.',
+    ),
+    field: t('no such active activity type', 'kein solcher aktiver Aktivitätstyp'),
+  },
+  unknown_active_user: {
+    status: 422,
+    code: 'unknown_user',
+    title: t('Unknown {role}', 'Unbekannte(r) {role}'),
+    detail: t(
+      'There is no active user {id} in your organisation to be the {role}.',
+      'In Ihrer Organisation gibt es keinen aktiven Benutzer {id}, der {role} sein könnte.',
+    ),
+    field: t('not an active user of your organisation', 'kein aktiver Benutzer Ihrer Organisation'),
+  },
+  no_call_type: {
+    status: 409,
+    title: t('Calls cannot be logged', 'Anrufe lassen sich nicht erfassen'),
+    detail: t(
+      'Your organisation has no activity type for calls; ask your CRM administrator to set up the CRM again.',
+      'Ihre Organisation hat keinen Aktivitätstyp für Anrufe; bitten Sie Ihren CRM-Administrator, das CRM erneut einzurichten.',
+    ),
+  },
+  note_needs_record: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('A note belongs to a record', 'Eine Notiz gehört zu einem Datensatz'),
+    detail: t(
+      'Say which record the note is on: links needs at least one { type, id }.',
+      'Geben Sie an, zu welchem Datensatz die Notiz gehört: links braucht mindestens ein { type, id }.',
+    ),
+    field: t('at least one record', 'mindestens ein Datensatz'),
+  },
+  unknown_activity: {
+    status: 422,
+    title: t('Unknown activity', 'Unbekannte Aktivität'),
+    detail: t(
+      'There is no activity {id} in your organisation that you may see, or it is in the trash.',
+      'Unter den Aktivitäten, die Sie sehen dürfen, gibt es keine Aktivität {id}, oder sie liegt im Papierkorb.',
+    ),
+    field: t('no such activity', 'keine solche Aktivität'),
+  },
+  note_too_large: {
+    status: 413,
+    title: t('The note is too large', 'Die Notiz ist zu groß'),
+    detail: t(
+      'A note may have at most {kb} kB of text ({limit} bytes); this one has {bytes} bytes. Split it into several notes.',
+      'Eine Notiz darf höchstens {kb} kB Text haben ({limit} Bytes); diese hat {bytes} Bytes. Teilen Sie sie auf mehrere Notizen auf.',
+    ),
+    field: t('at most {limit} bytes', 'höchstens {limit} Bytes'),
+  },
+  note_empty: {
+    status: 400,
+    title: t('The note is empty', 'Die Notiz ist leer'),
+    detail: t('The note is empty; write some text.', 'Die Notiz ist leer; schreiben Sie etwas Text.'),
+    field: t('empty', 'leer'),
+  },
+  note_empty_after_sanitizing: {
+    status: 400,
+    title: t('The note is empty', 'Die Notiz ist leer'),
+    detail: t(
+      'The note has nothing left after removing unsafe HTML (scripts, styles, frames, event handlers); write some text.',
+      'Nach dem Entfernen unsicheren HTMLs (Skripte, Styles, Frames, Event-Handler) bleibt von der Notiz nichts übrig; schreiben Sie etwas Text.',
+    ),
+    field: t('nothing left after removing unsafe HTML', 'nach dem Entfernen unsicheren HTMLs bleibt nichts übrig'),
+  },
+  too_many_mentions: {
+    status: 422,
+    title: t('Too many mentions', 'Zu viele Erwähnungen'),
+    detail: t(
+      'A comment may mention at most {max} colleagues; this one mentions {count}.',
+      'Ein Kommentar darf höchstens {max} Kolleginnen und Kollegen erwähnen; dieser erwähnt {count}.',
+    ),
+    field: t('at most {max} mentions', 'höchstens {max} Erwähnungen'),
+  },
+  unknown_mention: {
+    status: 422,
+    title: t('Unknown colleague mentioned', 'Unbekannte Person erwähnt'),
+    detail: t(
+      'The comment mentions {ids}, who are not active users of your organisation; remove the mention or pick a colleague from the list.',
+      'Der Kommentar erwähnt {ids}, die keine aktiven Benutzer Ihrer Organisation sind; entfernen Sie die Erwähnung oder wählen Sie eine Kollegin oder einen Kollegen aus der Liste.',
+    ),
+  },
+
+  // ---- saved filters -------------------------------------------------------------------------
+  duplicate_saved_filter: {
+    status: 409,
+    title: t('A saved filter with this name exists', 'Einen gespeicherten Filter mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a saved filter "{name}" here; choose another name.',
+      'Hier gibt es schon einen gespeicherten Filter „{name}“; wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  company_filter_needs_admin: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      "Only a CRM administrator keeps the company's saved filters; save it for yourself (scope private).",
+      'Nur ein CRM-Administrator pflegt die gespeicherten Filter des Unternehmens; speichern Sie ihn für sich selbst (scope private).',
+    ),
+  },
+  no_such_saved_filter: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      "There is no saved filter {id} of yours or your company's.",
+      'Es gibt keinen gespeicherten Filter {id} von Ihnen oder Ihrem Unternehmen.',
+    ),
+  },
+  unknown_list_filter: {
+    status: 422,
+    code: 'unknown_saved_filter',
+    title: t('Unknown saved filter', 'Unbekannter gespeicherter Filter'),
+    detail: t(
+      "There is no saved filter {id} of yours or your company's; GET /api/v1/saved-filters lists them.",
+      'Es gibt keinen gespeicherten Filter {id} von Ihnen oder Ihrem Unternehmen; GET /api/v1/saved-filters listet sie auf.',
+    ),
+    field: t('Unknown saved filter', 'Unbekannter gespeicherter Filter'),
+  },
+  list_filter_type_mismatch: {
+    status: 422,
+    code: 'saved_filter_type_mismatch',
+    title: t('The saved filter is for another list', 'Der gespeicherte Filter gehört zu einer anderen Liste'),
+    detail: t(
+      'Saved filter "{name}" filters {type} records, not {wanted} records.',
+      'Der gespeicherte Filter „{name}“ filtert Datensätze vom Typ {type}, nicht vom Typ {wanted}.',
+    ),
+    field: t('The saved filter is for another list', 'Der gespeicherte Filter gehört zu einer anderen Liste'),
+  },
+  saved_filter_field_removed: {
+    status: 422,
+    code: 'saved_filter_outdated',
+    title: t(
+      'The saved filter names a removed custom field',
+      'Der gespeicherte Filter nennt ein entferntes eigenes Feld',
+    ),
+    detail: t(
+      'Saved filter "{name}" filters by the custom field(s) {keys}, which no longer exist. Edit the filter (PATCH /api/v1/saved-filters/{id}) or define the field again.',
+      'Der gespeicherte Filter „{name}“ filtert nach den eigenen Feldern {keys}, die es nicht mehr gibt. Bearbeiten Sie den Filter (PATCH /api/v1/saved-filters/{id}) oder legen Sie das Feld erneut an.',
+    ),
+    field: t(
+      'The saved filter names a removed custom field',
+      'Der gespeicherte Filter nennt ein entferntes eigenes Feld',
+    ),
+  },
+  saved_filter_field_unknown: {
+    status: 422,
+    code: 'saved_filter_outdated',
+    title: t('The saved filter names an unknown field', 'Der gespeicherte Filter nennt ein unbekanntes Feld'),
+    detail: t(
+      'Saved filter "{name}" filters by {fields}, which {type} records do not have (any more). Edit the filter (PATCH /api/v1/saved-filters/{id}).',
+      'Der gespeicherte Filter „{name}“ filtert nach {fields}, die Datensätze vom Typ {type} (inzwischen) nicht haben. Bearbeiten Sie den Filter (PATCH /api/v1/saved-filters/{id}).',
+    ),
+    field: t('The saved filter names an unknown field', 'Der gespeicherte Filter nennt ein unbekanntes Feld'),
+  },
+
   // ---- pipelines and stages ------------------------------------------------------------------
   duplicate_pipeline_name: {
     status: 409,
