@@ -1142,6 +1142,67 @@ const catalogue = {
     field: t('The saved filter names an unknown field', 'Der gespeicherte Filter nennt ein unbekanntes Feld'),
   },
 
+  // ---- people on records, timeline, custom fields --------------------------------------------
+  unknown_colleague: {
+    status: 422,
+    code: 'unknown_user',
+    title: t('Unknown colleague', 'Unbekannte Kollegin oder unbekannter Kollege'),
+    detail: t(
+      'There is no active user {id} in your organisation.',
+      'In Ihrer Organisation gibt es keinen aktiven Benutzer {id}.',
+    ),
+    field: t('no such user', 'kein solcher Benutzer'),
+  },
+  already_on_record: {
+    status: 409,
+    title: t('Already on this record', 'Bereits an diesem Datensatz'),
+    detail: t(
+      'This person or colleague is already on the record; change their role instead.',
+      'Diese Person oder Kollegin bzw. dieser Kollege ist bereits am Datensatz; ändern Sie stattdessen die Rolle.',
+    ),
+  },
+  absence_not_found: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t('There is no absence {id} of this user.', 'Dieser Benutzer hat keine Abwesenheit {id}.'),
+  },
+  no_such_notification: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t('You have no notification {id}.', 'Sie haben keine Benachrichtigung {id}.'),
+  },
+  range_backwards: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('The range is backwards', 'Der Zeitraum ist verkehrt herum'),
+    detail: t(
+      'to ({to}) is before from ({from}); swap them.',
+      'to ({to}) liegt vor from ({from}); tauschen Sie die beiden.',
+    ),
+    field: t('before from', 'vor from'),
+  },
+  range_too_long: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('The range is too long', 'Der Zeitraum ist zu lang'),
+    detail: t(
+      'A timeline covers at most {max} days; {from} to {to} are {days}. Ask for a shorter range.',
+      'Eine Zeitleiste umfasst höchstens {max} Tage; {from} bis {to} sind {days}. Fragen Sie einen kürzeren Zeitraum ab.',
+    ),
+    field: t('at most {max} days after from', 'höchstens {max} Tage nach from'),
+  },
+  duplicate_custom_field: {
+    status: 409,
+    title: t('This key is taken', 'Dieser Schlüssel ist vergeben'),
+    detail: t(
+      'There is already a custom field "{key}" for {entityType}; choose another key.',
+      'Für {entityType} gibt es schon ein eigenes Feld „{key}“; wählen Sie einen anderen Schlüssel.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+
   // ---- pipelines and stages ------------------------------------------------------------------
   duplicate_pipeline_name: {
     status: 409,
