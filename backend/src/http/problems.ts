@@ -1203,6 +1203,52 @@ const catalogue = {
     field: t('already taken', 'bereits vergeben'),
   },
 
+  // ---- setup, readiness and the bot endpoint -------------------------------------------------
+  consent_missing: {
+    status: 403,
+    title: t('Admin consent is missing', 'Die Administratorzustimmung fehlt'),
+    detail: t(
+      'The CRM could not act for your organisation: an administrator has not granted admin consent (or withdrew it). Grant consent and try again.',
+      'Das CRM konnte nicht für Ihre Organisation handeln: Ein Administrator hat die Administratorzustimmung nicht erteilt (oder widerrufen). Erteilen Sie die Zustimmung und versuchen Sie es erneut.',
+    ),
+  },
+  consent_declined: {
+    status: 403,
+    title: t('Admin consent was not granted', 'Die Administratorzustimmung wurde nicht erteilt'),
+    detail: t('The organisation was not set up: {reason}.', 'Die Organisation wurde nicht eingerichtet: {reason}.'),
+  },
+  consent_tenant_missing: {
+    status: 400,
+    code: 'validation_failed',
+    title: t('The request is not valid', 'Die Anfrage ist nicht gültig'),
+    detail: t(
+      'The identity platform did not name the tenant; start again from the consent URL.',
+      'Die Identitätsplattform hat den Mandanten nicht genannt; beginnen Sie erneut mit der Zustimmungs-URL.',
+    ),
+    field: t('a tenant id is required', 'eine Mandanten-ID ist nötig'),
+  },
+  not_ready: {
+    status: 503,
+    title: t('Not ready', 'Nicht bereit'),
+    detail: t('Not ready: {problems}.', 'Nicht bereit: {problems}.'),
+  },
+  bot_channel_unauthenticated: {
+    status: 401,
+    title: t('Not from the Bot Framework', 'Nicht vom Bot Framework'),
+    detail: t(
+      '{path} takes activities only with a valid channel token (Authorization: Bearer <JWT> issued for this bot).',
+      '{path} nimmt Aktivitäten nur mit einem gültigen Kanal-Token an (Authorization: Bearer <JWT>, für diesen Bot ausgestellt).',
+    ),
+  },
+  bot_activity_missing: {
+    status: 400,
+    title: t('No activity', 'Keine Aktivität'),
+    detail: t(
+      'Send the activity as a JSON body (Content-Type: application/json).',
+      'Senden Sie die Aktivität als JSON-Body (Content-Type: application/json).',
+    ),
+  },
+
   // ---- pipelines and stages ------------------------------------------------------------------
   duplicate_pipeline_name: {
     status: 409,
