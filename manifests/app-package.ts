@@ -85,6 +85,7 @@ export function renderAppManifest(deployment: Deployment): string {
   const manifest = JSON.parse(rendered) as Record<string, unknown>;
   if (deployment.botAppId) return rendered;
   delete manifest.bots;
+  delete manifest.composeExtensions;
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
@@ -93,7 +94,9 @@ function localization(file: string, deployment: Deployment): string {
   const text = readJson(file);
   if (deployment.botAppId) return text;
   const strings = JSON.parse(text) as Record<string, unknown>;
-  for (const key of Object.keys(strings)) if (key.startsWith('bots[')) delete strings[key];
+  for (const key of Object.keys(strings)) {
+    if (key.startsWith('bots[') || key.startsWith('composeExtensions[')) delete strings[key];
+  }
   return `${JSON.stringify(strings, null, 2)}\n`;
 }
 

@@ -57,6 +57,13 @@ const de = {
   notAllowed: 'Das kann nur die Person tun, der die Aufgabe zugewiesen ist.',
   alreadyChanged: 'Die Aufgabe hat sich inzwischen geändert; hier ist ihr aktueller Stand.',
   gone: 'Diese Aufgabe gibt es nicht mehr.',
+  typeToShare: 'Tippen Sie einen Namen, um eine Person, Organisation oder einen Deal zu teilen.',
+  recordKinds: {
+    person: 'Person',
+    organization: 'Organisation',
+    business_contact: 'Geschäftskontakt',
+    deal: 'Deal',
+  } as Record<string, string>,
 };
 
 type Words = typeof de;
@@ -117,6 +124,13 @@ const en: Words = {
   notAllowed: 'Only the person the task is assigned to can do this.',
   alreadyChanged: 'The task has changed meanwhile; this is how it stands now.',
   gone: 'This task no longer exists.',
+  typeToShare: 'Type a name to share a person, organization or deal.',
+  recordKinds: {
+    person: 'Person',
+    organization: 'Organization',
+    business_contact: 'Business contact',
+    deal: 'Deal',
+  } as Record<string, string>,
 };
 
 export const words = (language: Language): Words => (language === 'en' ? en : de);

@@ -323,6 +323,14 @@ const catalogue = {
       'Ein Anwendungstoken muss die App-Rolle {role} tragen.',
     ),
   },
+  database_busy: {
+    status: 503,
+    title: t('Busy right now', 'Gerade ausgelastet'),
+    detail: t(
+      'The CRM is too busy to answer this request right now; nothing was changed. Try again in a few seconds.',
+      'Das CRM ist gerade zu ausgelastet, um diese Anfrage zu beantworten; es wurde nichts geändert. Versuchen Sie es in einigen Sekunden erneut.',
+    ),
+  },
   identity_platform_unavailable: {
     status: 503,
     title: t('Sign-in cannot be checked right now', 'Die Anmeldung lässt sich gerade nicht prüfen'),

@@ -4,3 +4,4 @@ export * from './delegation.card.ts';
 export * from './lists.card.ts';
 export * from './manager.card.ts';
 export * from './reminder.card.ts';
+export * from './share.card.ts';

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { SHARE_COMMAND_ID } from '../../../backend/src/modules/bot/bot.turn.ts';
 import {
   appPackageFiles,
   type Deployment,
@@ -43,6 +44,7 @@ describe('the app package for Outlook and Teams', () => {
     expect(extension.ribbons.flatMap((ribbon: { contexts: string[] }) => ribbon.contexts)).toEqual([
       'mailRead',
       'mailCompose',
+      'mailRead',
     ]);
     expect(manifest.authorization.permissions.resourceSpecific[0].name).toBe('MailboxItem.ReadWrite.User');
   });
@@ -74,6 +76,44 @@ describe('the app package for Outlook and Teams', () => {
       }
       expect(parseCommand(command.title).kind).not.toBe('unknown');
     });
+  });
+
+  it('carries what Microsoft needs to generate the add-in-only manifest, and the Outlook mobile read button', () => {
+    const extension = JSON.parse(renderAppManifest(deployment)).extensions[0];
+    // Without alternateIcons no add-in-only manifest is generated, and the add-in never reaches Outlook on
+    // Mac, perpetual Office or Windows builds before 2304 (Y6).
+    const { icon, highResolutionIcon } = extension.alternates[0].alternateIcons;
+    const pixels = (url: string) =>
+      readFileSync(path.join(repoRoot, 'addin-outlook', 'public', path.basename(new URL(url).pathname))).readUInt32BE(
+        16,
+      );
+    expect(pixels(icon.url)).toBe(64);
+    expect(pixels(highResolutionIcon.url)).toBe(128);
+    const mobile = extension.ribbons.find((ribbon: { requirements: { formFactors: string[] } }) =>
+      ribbon.requirements.formFactors.includes('mobile'),
+    );
+    expect(mobile.contexts).toEqual(['mailRead']);
+    const [button] = mobile.tabs[0].customMobileRibbonGroups[0].controls;
+    expect(button.actionId).toBe('OpenReadPane');
+    // Nine icons: 25, 32 and 48 points at scales 1 to 3, each file as many pixels as points × scale.
+    expect(button.icons).toHaveLength(9);
+    for (const mobileIcon of button.icons as { size: number; scale: number; url: string }[]) {
+      expect(pixels(mobileIcon.url)).toBe(mobileIcon.size * mobileIcon.scale);
+    }
+  });
+
+  it('lets people share a record into any chat through the bot-based message extension', () => {
+    const manifest = JSON.parse(renderAppManifest(deployment));
+    const [extension] = manifest.composeExtensions;
+    expect(extension.botId).toBe(deployment.botAppId);
+    expect(extension.commands).toEqual([
+      expect.objectContaining({
+        id: SHARE_COMMAND_ID,
+        type: 'query',
+        parameters: [expect.objectContaining({ name: 'searchQuery' })],
+      }),
+    ]);
+    expect(JSON.parse(renderAppManifest(withoutBot)).composeExtensions).toBeUndefined();
   });
 
   it('leaves the bot out when no bot is registered, and is still valid', async () => {

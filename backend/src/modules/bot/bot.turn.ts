@@ -5,8 +5,11 @@
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   type AdaptiveCard,
+  type ComposeExtensionResponse,
   helpCard,
   searchResultsCard,
+  shareMessage,
+  shareResults,
   taskListCard,
 } from '@crm/teams-app/cards';
 import { parseCommand } from '@crm/teams-app/commands';
@@ -92,6 +95,9 @@ export function botTurn(deps: BotDeps): (context: TurnContext) => Promise<void> 
       case ActivityTypes.Invoke:
         if (activity.name === 'adaptiveCard/action') {
           const body = await answerCardAction(deps, activity);
+          await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } } as Activity);
+        } else if (activity.name === 'composeExtension/query') {
+          const body = await answerShareQuery(deps, activity);
           await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } } as Activity);
         }
         return;
@@ -187,4 +193,38 @@ async function answerMessage(deps: BotDeps, context: TurnContext): Promise<void>
     }
   });
   await context.sendActivity(typeof reply === 'string' ? reply : (reply as Activity));
+}
+
+/** What the message extension may share: the records a chat can use a card of. */
+const SHAREABLE_TYPES = ['person', 'organization', 'business_contact', 'deal'] as const;
+export const SHARE_COMMAND_ID = 'shareRecord';
+
+/** The message extension's search: the sender's visible persons, organizations and deals, as cards to insert. */
+async function answerShareQuery(deps: BotDeps, activity: Activity): Promise<ComposeExtensionResponse> {
+  const query = (activity.value ?? {}) as {
+    commandId?: string;
+    parameters?: { name?: string; value?: unknown }[];
+    queryOptions?: { skip?: number; count?: number };
+  };
+  return asSender(deps, activity, async (em, sender) => {
+    if (!sender) return shareMessage(words(languageOfLocale(activity.locale)).signInHint);
+    const context = {
+      language: sender.language,
+      timeZone: clientTimeZone(activity) ?? 'Europe/Berlin',
+      teamsAppId: deps.settings.teamsAppId,
+    };
+    const text = query.parameters?.find((parameter) => parameter.name !== 'initialRun')?.value;
+    const q = typeof text === 'string' ? text.trim().slice(0, 200) : '';
+    if (query.commandId !== SHARE_COMMAND_ID || q === '') return shareMessage(words(sender.language).typeToShare);
+    const count = Math.min(Math.max(query.queryOptions?.count ?? 25, 1), 25);
+    const deals = await sender.principal.visibility('deal');
+    const hits = await search(em, {
+      q,
+      types: SHAREABLE_TYPES,
+      limit: count,
+      owned: deals.scope === 'owners' ? [{ type: 'deal', ownerIds: deals.ownerIds }] : [],
+    });
+    if (hits.length === 0) return shareMessage(words(sender.language).noHits(q));
+    return shareResults(hits, context);
+  });
 }

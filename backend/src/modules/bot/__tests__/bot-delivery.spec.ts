@@ -4,13 +4,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
 import { deliverReminders } from '../../../jobs/task-reminder.job.ts';
 import { createLogger } from '../../../logger.ts';
+import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
 import { Tenant } from '../../identity/tenant.entity.ts';
 import { BotDeliverer } from '../bot.delivery.ts';
 import { botSettingsFrom } from '../bot.settings.ts';
 import { tomorrowAtNine } from '../bot-actions.ts';
 import { BotConversation, BotDelivery } from '../bot-conversation.entity.ts';
-import { type BotWorld, startBotWorld } from './bot-harness.ts';
 
 describe('the bot delivers notifications and answers card actions', () => {
   let world: BotWorld;

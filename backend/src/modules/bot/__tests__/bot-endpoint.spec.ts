@@ -1,9 +1,16 @@
 // Installing the bot in Teams, writing to it, and what it refuses: through the real Agents SDK
 // against the emulator's Teams channel.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
 import { BotConversation } from '../bot-conversation.entity.ts';
-import { type BotWorld, startBotWorld } from './bot-harness.ts';
+
+interface ShareAnswer {
+  composeExtension: {
+    type: string;
+    attachments: { content: unknown; preview: { content: { title: string; text: string } } }[];
+  };
+}
 
 describe('the Teams bot at /api/messages', () => {
   let world: BotWorld;
@@ -84,6 +91,42 @@ describe('the Teams bot at /api/messages', () => {
     expect(JSON.stringify(answers[0])).toContain('meine Aufgaben');
     expect(JSON.stringify(answers[1])).toContain('Heute fällig');
     expect(answers[2]?.text).toContain('verstehe ich nicht');
+  });
+
+  it('shares a person, organization or deal into a chat from the compose box as a card that opens the record', async () => {
+    const klara = await brot.as(brot.upn('Klara Brot'));
+    const organization = (
+      await klara.post('/api/v1/organizations').send({ name: 'Mühlenwerk Brotmann AG' }).expect(201)
+    ).body;
+    await klara.post('/api/v1/persons').send({ firstName: 'Mia', lastName: 'Mühlenbach' }).expect(201);
+    const { conversation } = await world.emulator.teams.installPersonal({
+      tenantId: brot.id,
+      user: brot.upn('Ben Baker'),
+    });
+    const ask = (text?: string) =>
+      world.emulator.teams.composeExtensionQuery({
+        conversationId: conversation.id,
+        commandId: 'shareRecord',
+        ...(text === undefined ? {} : { text }),
+      });
+
+    const found = await ask('Mühlenwerk');
+    expect(found.status).toBe(200);
+    const result = (found.body as ShareAnswer).composeExtension;
+    expect(result.type).toBe('result');
+    const [first] = result.attachments;
+    expect(first?.preview.content).toEqual({ title: 'Mühlenwerk Brotmann AG', text: 'Organization' });
+    const shared = JSON.stringify(first?.content);
+    expect(shared).toContain('Mühlenwerk Brotmann AG');
+    // Open: a deep link into the tab's page of the organization.
+    expect(shared).toContain(`subEntityId%22%3A%22organization%2F${organization.id}`);
+
+    // Umlauts typed plainly still find, and nothing typed yet asks for a name.
+    const plain = (await ask('muehlenbach')).body as ShareAnswer;
+    expect(plain.composeExtension.attachments.map((hit) => hit.preview.content.title)).toContain('Mia Mühlenbach');
+    expect((await ask()).body).toEqual({
+      composeExtension: { type: 'message', text: 'Type a name to share a person, organization or deal.' },
+    });
   });
 
   it('refuses activities without a valid channel token with 401', async () => {

@@ -1,4 +1,4 @@
-// A bot test's world: its own in-process emulator (Teams sends to one messaging endpoint, so test
+// A bot test's (or bench's) world: its own in-process emulator (Teams sends to one messaging endpoint, so test
 // files must not share one), the real app on that emulator listening on a port, and the Agents SDK's
 // msal routed to the emulator (routeInstanceDiscovery: the SDK gives no knownAuthorities).
 import { createServer, type Server } from 'node:http';
@@ -11,7 +11,7 @@ import {
   routeInstanceDiscovery,
   startEmulator,
 } from '@crm/m365-emulator';
-import { createTestApp, type TestApp } from '../../../testing/test-app.ts';
+import { createTestApp, type TestApp, type TestAppOptions } from './test-app.ts';
 
 export const BOT_HOME_TENANT = '2915dd98-a414-4355-95ee-b9051f65d6d7';
 
@@ -21,7 +21,7 @@ export interface BotWorld {
   close(): Promise<void>;
 }
 
-export async function startBotWorld(): Promise<BotWorld> {
+export async function startBotWorld(options: TestAppOptions = {}): Promise<BotWorld> {
   const trusted = process.env.NODE_EXTRA_CA_CERTS as string;
   const emulator = await startEmulator({ dataDir: path.dirname(path.dirname(trusted)) });
   process.env.M365_EMULATOR_URL = emulator.url;
@@ -29,7 +29,7 @@ export async function startBotWorld(): Promise<BotWorld> {
   process.env.BOT_APP_SECRET = 'crm-bot-local-secret';
   process.env.BOT_TENANT_ID = BOT_HOME_TENANT;
   const discovery: InstanceDiscoveryRoute = routeInstanceDiscovery(emulator.url);
-  const app = await createTestApp();
+  const app = await createTestApp(options);
   const server: Server = createServer(app.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   emulator.teams.setMessagingEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`);
