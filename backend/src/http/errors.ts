@@ -101,10 +101,6 @@ export const ProblemSchema = z
 
 export type Problem = z.infer<typeof ProblemSchema>;
 
-/** @deprecated English only: name a problem of the catalogue with `problem()`. */
-export const notFound = (detail: string) =>
-  new AppError({ status: 404, code: 'not_found', title: 'Not found', detail });
-
 /** 400 for values that are not valid, each named with where it sits. */
 export function validationFailed(errors: FieldIssue[]): AppError {
   const [first] = errors;

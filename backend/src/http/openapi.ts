@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { createDocument, type ZodOpenApiObject } from 'zod-openapi';
-import { AppError, ProblemSchema } from './errors.ts';
+import { ProblemSchema } from './errors.ts';
+import { problem } from './problems.ts';
 import { openApiPaths, type RouteSpec } from './route.ts';
 
 export const API_VERSION = '0.1.0';
@@ -35,13 +36,11 @@ export function serveOpenApi(build: () => unknown): Middleware {
   return (ctx, next) => {
     if (ctx.path !== '/api/openapi.json') return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      throw new AppError({
-        status: 405,
-        code: 'method_not_allowed',
-        title: 'Method not allowed',
-        detail: `${ctx.method} is not allowed on ${ctx.path}; use GET.`,
-        headers: { Allow: 'GET, HEAD' },
-      });
+      throw problem(
+        'method_not_allowed',
+        { method: ctx.method, path: ctx.path, allowed: 'GET' },
+        { headers: { Allow: 'GET, HEAD' } },
+      );
     }
     json ??= JSON.stringify(build());
     ctx.type = 'application/json';

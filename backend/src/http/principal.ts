@@ -2,7 +2,6 @@
 // module uses to require a role or get the entity manager of the request's tenant transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ParameterizedContext } from 'koa';
-import { AppError } from './errors.ts';
 import { problem } from './problems.ts';
 
 export type Role = 'admin' | 'sales_manager' | 'sales_rep' | 'inside_sales';
@@ -46,11 +45,6 @@ export function principalOf(ctx: Ctx): Principal {
 export function emOf(ctx: Ctx): EntityManager {
   if (!ctx.state.em) throw new Error('No tenant transaction: the route is public or authentication did not run.');
   return ctx.state.em;
-}
-
-/** @deprecated English only: name a problem of the catalogue with `problem()`. */
-export function forbidden(detail: string): AppError {
-  return new AppError({ status: 403, code: 'forbidden', title: 'Not allowed', detail });
 }
 
 /** The caller must be a signed-in user holding one of the roles. */

@@ -2,7 +2,7 @@
 // at any number of records (persons, organizations, business contacts, deals, leads) through
 // `record_link`. Listing what is linked to a record is one index probe on (record_type, record_id).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { problem, recordNouns } from '../http/problems.ts';
 import { wired } from '../modules/wiring.ts';
 import type { MergeHook } from './merge-hooks.ts';
 import { pgArray } from './search-index.ts';
@@ -41,13 +41,11 @@ export async function requireLinkable(
   for (const [index, link] of links.entries()) {
     const target = linkableTarget(link.type);
     if (!target) {
-      throw new AppError({
-        status: 400,
-        code: 'validation_failed',
-        title: 'Unknown record type',
-        detail: `Records of type "${link.type}" cannot be linked; use one of ${linkableTypes().join(', ')}.`,
-        errors: [{ in: 'body', pointer: `${pointer}/${index}/type`, detail: 'unknown record type' }],
-      });
+      throw problem(
+        'unknown_record_type',
+        { type: link.type, types: linkableTypes() },
+        { at: { pointer: `${pointer}/${index}/type` } },
+      );
     }
   }
   const byType = new Map<string, string[]>();
@@ -62,13 +60,11 @@ export async function requireLinkable(
     const present = new Set(found.map((row) => row.id));
     const index = links.findIndex((link) => link.type === type && !present.has(link.id));
     if (index >= 0) {
-      throw new AppError({
-        status: 422,
-        code: 'unknown_link',
-        title: `Unknown ${target.label}`,
-        detail: `There is no ${target.label} ${links[index]?.id} in your organisation, or it is in the trash.`,
-        errors: [{ in: 'body', pointer: `${pointer}/${index}/id`, detail: `no such ${target.label}` }],
-      });
+      throw problem(
+        'unknown_link',
+        { ...recordNouns(type, target.label), id: links[index]?.id ?? '' },
+        { at: { pointer: `${pointer}/${index}/id` } },
+      );
     }
   }
 }

@@ -1,8 +1,8 @@
 // The record types others can point at (tags, relations, tasks, notes …): their table and
 // a readable title, so cross-cutting features check existence without knowing each module.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../http/errors.ts';
 import type { Principal } from '../http/principal.ts';
+import { noSuch, problem } from '../http/problems.ts';
 import { RECORD_TYPES, type RecordType } from './record-types.schemas.ts';
 import { pgArray } from './search-index.ts';
 
@@ -37,7 +37,7 @@ export async function requireRecord(
   id: string,
   principal?: Principal,
 ): Promise<void> {
-  const { table, label } = TABLES[type];
+  const { table } = TABLES[type];
   const [visible, params] = await visibleTo(principal, type);
   const rows = await em
     .getConnection()
@@ -47,7 +47,7 @@ export async function requireRecord(
       'all',
       em.getTransactionContext(),
     );
-  if (rows.length === 0) throw notFound(`There is no ${label} ${id} in your organisation (it may be in the trash).`);
+  if (rows.length === 0) throw problem('not_found_maybe_trashed', { noSuch: noSuch(type), id });
 }
 
 /**
@@ -60,11 +60,11 @@ export async function requireVisible(
   type: RecordType,
   id: string,
 ): Promise<void> {
-  const { table, label, ownerColumn } = TABLES[type];
+  const { table, ownerColumn } = TABLES[type];
   if (!ownerColumn) return;
   const [visible, params] = await visibleTo(principal, type);
   const rows = await em
     .getConnection()
     .execute(`select 1 from ${table} where id = ? and ${visible}`, [id, ...params], 'all', em.getTransactionContext());
-  if (rows.length === 0) throw notFound(`There is no ${label} ${id} in your organisation.`);
+  if (rows.length === 0) throw problem('not_found', { noSuch: noSuch(type), id });
 }

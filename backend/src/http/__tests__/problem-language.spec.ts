@@ -127,6 +127,74 @@ describe('problems in the caller’s language', () => {
   });
 });
 
+describe('problems of the converted modules in German', () => {
+  let t: TestApp;
+  let admin: AuthedAgent;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const tenant = await t.createTenant('Contoso Fehlertexte GmbH', [{ displayName: 'Greta Gruber' }]);
+    admin = await tenant.as(tenant.upn('Greta Gruber'));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('says in German that there is no such deal, with the English code and status', async () => {
+    const res = await admin.get(`/api/v1/deals/${UNKNOWN_ID}`).set('Accept-Language', 'de');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({
+      type: 'urn:crm:problem:not_found',
+      title: 'Nicht gefunden',
+      detail: `Unter den Datensätzen Ihrer Organisation, die Sie sehen dürfen, gibt es keinen Deal ${UNKNOWN_ID} (vielleicht liegt der Datensatz im Papierkorb).`,
+    });
+  });
+
+  it('says in German that a lost reason name is taken, beside the field', async () => {
+    const reason = { objectType: 'deal', name: 'Budget gestrichen 2027' };
+    expect((await admin.post('/api/v1/lost-reasons').send(reason)).status).toBe(201);
+    const res = await admin.post('/api/v1/lost-reasons').set('Accept-Language', 'de').send(reason);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      type: 'urn:crm:problem:duplicate_lost_reason',
+      title: 'Einen Verlustgrund mit diesem Namen gibt es schon',
+      detail:
+        'Es gibt schon einen Verlustgrund „Budget gestrichen 2027“ für Deals; verwenden Sie ihn oder wählen Sie einen anderen Namen.',
+      errors: [{ in: 'body', pointer: '#/name', detail: 'bereits vergeben' }],
+    });
+  });
+
+  it('names an unknown relation type in German and English', async () => {
+    const body = {
+      typeId: UNKNOWN_ID,
+      from: { type: 'person', id: UNKNOWN_ID },
+      to: { type: 'organization', id: UNKNOWN_ID },
+    };
+    const german = await admin.post('/api/v1/relations').set('Accept-Language', 'de').send(body);
+    expect(german.status).toBe(422);
+    expect(german.body).toMatchObject({
+      type: 'urn:crm:problem:unknown_relation_type',
+      detail: `Es gibt keinen aktiven Beziehungstyp ${UNKNOWN_ID}; GET /api/v1/relation-types listet sie auf.`,
+      errors: [{ in: 'body', pointer: '#/typeId', detail: 'kein solcher aktiver Beziehungstyp' }],
+    });
+    const english = await admin.post('/api/v1/relations').set('Accept-Language', 'en').send(body);
+    expect(english.body.detail).toBe(
+      `There is no active relation type ${UNKNOWN_ID}; GET /api/v1/relation-types lists them.`,
+    );
+  });
+
+  it('asks in German to swap a backwards timeline range', async () => {
+    const res = await admin.get('/api/v1/timeline?from=2027-03-10&to=2027-03-01').set('Accept-Language', 'de');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      type: 'urn:crm:problem:validation_failed',
+      title: 'Der Zeitraum ist verkehrt herum',
+      detail: 'to (2027-03-01) liegt vor from (2027-03-10); tauschen Sie die beiden.',
+      errors: [{ in: 'query', pointer: '#/to', detail: 'vor from' }],
+    });
+  });
+});
+
 describe('the problem catalogue', () => {
   const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]))].sort();
 

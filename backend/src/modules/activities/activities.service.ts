@@ -3,12 +3,11 @@
 // the same transaction. A sales rep sees the activities they own or created, a manager their
 // team's, an admin all (the principal's visibility of kind 'activity').
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, noSuch, problem } from '../../http/problems.ts';
+import { named, noSuch, problem, type UserRole, userRoles } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
@@ -114,13 +113,7 @@ async function ensureNamesFree(em: EntityManager, names: { de: string; en: strin
   );
   if (clash) {
     const taken = clash.name_de.toLowerCase() === names.de.toLowerCase() ? names.de : names.en;
-    throw new AppError({
-      status: 409,
-      code: 'duplicate_activity_type',
-      title: 'An activity type with this name exists',
-      detail: `There is already an activity type "${taken}"; choose another name or change that type.`,
-      errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-    });
+    throw problem('duplicate_activity_type', { name: taken }, { at: { pointer: '#/name' } });
   }
 }
 
@@ -317,13 +310,7 @@ export async function getActivity(em: EntityManager, principal: Principal, id: s
 async function requireUsableType(em: EntityManager, typeId: string): Promise<void> {
   const rows = await sqlIn(em, 'select 1 from activity_type where id = ? and active', [typeId]);
   if (rows.length === 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_activity_type',
-      title: 'Unknown activity type',
-      detail: `There is no active activity type ${typeId} in your organisation; GET /api/v1/activity-types lists them.`,
-      errors: [{ in: 'body', pointer: '#/typeId', detail: 'no such active activity type' }],
-    });
+    throw problem('unknown_activity_type', { id: typeId }, { at: { pointer: '#/typeId' } });
   }
 }
 
@@ -332,17 +319,11 @@ export async function requireActiveUser(
   em: EntityManager,
   userId: string,
   pointer: string,
-  role: string,
+  role: UserRole,
 ): Promise<void> {
   const rows = await sqlIn(em, 'select 1 from app_user where id = ? and active', [userId]);
   if (rows.length === 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_user',
-      title: `Unknown ${role}`,
-      detail: `There is no active user ${userId} in your organisation to be the ${role}.`,
-      errors: [{ in: 'body', pointer, detail: 'not an active user of your organisation' }],
-    });
+    throw problem('unknown_active_user', { id: userId, role: userRoles[role] }, { at: { pointer } });
   }
 }
 
@@ -476,7 +457,7 @@ export async function trashActivity(
 
 export async function restoreActivity(em: EntityManager, principal: Principal, id: string): Promise<ActivityView> {
   const trashed = await findActivity(em, principal, id, { trashed: true });
-  if (!trashed) throw notFound(`There is no activity ${id} in the trash that you may see.`);
+  if (!trashed) throw problem('not_in_trash', { noSuch: noSuch('activity'), id });
   await sqlIn(
     em,
     'update activity set deleted_at = null, deleted_by = null, version = version + 1, updated_at = now(), updated_by = ? where id = ?',

@@ -1,8 +1,8 @@
 // Logging a call (E5): an activity of the call type on the person, the protocol as a note, and a
 // follow-up task, all in the request's one transaction: any bad part leaves nothing behind.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { noSuch, problem, thingName } from '../../http/problems.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { createNote, type NoteView } from '../notes/notes.service.ts';
 import type { LogCall } from './activities.schemas.ts';
@@ -31,22 +31,15 @@ export async function logCall(
     [input.personId],
   );
   if (!person) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_link',
-      title: 'Unknown person',
-      detail: `There is no person ${input.personId} in your organisation, or she is in the trash.`,
-      errors: [{ in: 'body', pointer: '#/personId', detail: 'no such person' }],
-    });
+    throw problem(
+      'unknown_link',
+      { thing: thingName('person'), noSuch: noSuch('person'), id: input.personId },
+      { at: { pointer: '#/personId' } },
+    );
   }
   const [callType] = await sqlIn<{ id: string }>(em, "select id from activity_type where system_key = 'call'");
   if (!callType) {
-    throw new AppError({
-      status: 409,
-      code: 'no_call_type',
-      title: 'Calls cannot be logged',
-      detail: 'Your organisation has no activity type for calls; ask your CRM administrator to set up the CRM again.',
-    });
+    throw problem('no_call_type');
   }
   const assigneeId = input.followUp?.assigneeId ?? principal.userId;
   if (input.followUp) await requireActiveUser(em, assigneeId, '#/followUp/assigneeId', 'assignee');

@@ -3,12 +3,11 @@
 // Moving a card writes that card alone: a fractional rank between its new neighbours (and, on the
 // rare drop into a gap too narrow for a short rank, new ranks for a few neighbours first).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, noSuch, problem } from '../../http/problems.ts';
+import { cursorScope, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots } from '../../records/history.ts';
 import { placeBetween } from '../../records/rank.ts';
@@ -24,7 +23,6 @@ import {
   lostFields,
   snapshot,
   statusAfter,
-  unprocessable,
 } from '../deals/deals.service.ts';
 import { formatAmount, roundDecimal } from '../deals/money.ts';
 import type { PipelineView } from '../pipelines/pipelines.schemas.ts';
@@ -184,23 +182,11 @@ export async function stagePage(
 ): Promise<{ items: CardView[]; nextCursor: string | null }> {
   const pipeline = await getPipeline(em, pipelineId);
   if (!pipeline.stages.some((stage) => stage.id === stageId)) {
-    throw unprocessable(
-      'stage_not_in_pipeline',
-      'The stage is not in the pipeline',
-      `Pipeline ${pipeline.name} has no active stage ${stageId}.`,
-      '#/stageId',
-      'an active stage of the pipeline',
-    );
+    throw problem('stage_not_on_board', { pipeline: pipeline.name, id: stageId }, { at: { pointer: '#/stageId' } });
   }
   const after = decodeCursor(options.cursor, 1) as [unknown] | undefined;
   if (after && typeof after[0] !== 'string') {
-    throw new AppError({
-      status: 400,
-      code: 'invalid_cursor',
-      title: 'The cursor is not valid',
-      detail: 'The cursor is not one this API issued for this stage; start again without a cursor.',
-      errors: [{ in: 'query', pointer: '#/cursor', detail: 'not a cursor of this stage' }],
-    });
+    throw problem('invalid_cursor', { list: cursorScope.stage }, { at: { in: 'query', pointer: '#/cursor' } });
   }
   const where = await cardConditions(em, principal, options.filters);
   const rows = await sqlIn<CardRow>(
@@ -250,13 +236,7 @@ async function rankIn(
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
     if (neighbour === deal.id) {
-      throw unprocessable(
-        'invalid_neighbour',
-        'A card cannot be its own neighbour',
-        'Name another card as afterId or beforeId.',
-        pointer,
-        'the card itself',
-      );
+      throw problem('invalid_neighbour_self', {}, { at: { pointer } });
     }
     const visible = await dealVisibility(principal);
     const [row] = await sqlIn<{ anchor: string; other: string | null }>(
@@ -271,13 +251,7 @@ async function rankIn(
       [...columnParams, ...columnParams, neighbour, ...visible.params],
     );
     if (!row) {
-      throw unprocessable(
-        'invalid_neighbour',
-        'Not a card of the stage',
-        `${neighbour} is not an open deal you may see in the target stage; name a card of that column, or send position.`,
-        pointer,
-        'not a card of the target stage',
-      );
+      throw problem('invalid_neighbour', { id: neighbour, thing: { en: 'deal', de: 'Deal' } }, { at: { pointer } });
     }
     return move.afterId ? placed(row.anchor, row.other) : placed(row.other, row.anchor);
   }
@@ -307,12 +281,10 @@ export async function moveDeal(
     [move.stageId],
   );
   if (!stage || stage.archived_at || stage.pipeline_id !== current.pipeline_id) {
-    throw unprocessable(
-      'stage_not_in_pipeline',
-      "Not a stage of the deal's pipeline",
-      `A card moves within its pipeline: ${move.stageId} is not an active stage of pipeline ${current.pipeline_id}. To move the deal to another pipeline, PATCH it with pipelineId and stageId.`,
-      '#/stageId',
-      "an active stage of the deal's pipeline",
+    throw problem(
+      'card_stage_not_in_pipeline',
+      { id: move.stageId, pipeline: current.pipeline_id, thing: { en: 'deal', de: 'Deal' } },
+      { at: { pointer: '#/stageId' } },
     );
   }
   const target = {

@@ -3,7 +3,7 @@
 // small request/response shim.
 import type { Request as AgentsRequest, CloudAdapter, TurnContext, WebResponse } from '@microsoft/agents-hosting';
 import type { Context, Middleware } from 'koa';
-import { AppError } from '../../http/errors.ts';
+import { problem } from '../../http/problems.ts';
 import { agentsAuthConfiguration, type BotSettings } from './bot.settings.ts';
 
 export const BOT_MESSAGES_PATH = '/api/messages';
@@ -55,13 +55,11 @@ export function botEndpoint(settings: BotSettings, turn: (context: TurnContext) 
   return async (ctx, next) => {
     if (ctx.path !== BOT_MESSAGES_PATH) return next();
     if (ctx.method !== 'POST') {
-      throw new AppError({
-        status: 405,
-        code: 'method_not_allowed',
-        title: 'Method not allowed',
-        detail: `${BOT_MESSAGES_PATH} takes only POST: activities from the Bot Framework.`,
-        headers: { Allow: 'POST' },
-      });
+      throw problem(
+        'method_not_allowed',
+        { method: ctx.method, path: BOT_MESSAGES_PATH, allowed: 'POST' },
+        { headers: { Allow: 'POST' } },
+      );
     }
     const request: AgentsRequest = {
       method: 'POST',
@@ -75,21 +73,14 @@ export function botEndpoint(settings: BotSettings, turn: (context: TurnContext) 
       authorized = true;
     });
     if (!authorized) {
-      throw new AppError({
-        status: 401,
-        code: 'bot_channel_unauthenticated',
-        title: 'Not from the Bot Framework',
-        detail: `${BOT_MESSAGES_PATH} takes activities only with a valid channel token (Authorization: Bearer <JWT> issued for this bot).`,
-        headers: { 'WWW-Authenticate': 'Bearer realm="crm-bot"' },
-      });
+      throw problem(
+        'bot_channel_unauthenticated',
+        { path: BOT_MESSAGES_PATH },
+        { headers: { 'WWW-Authenticate': 'Bearer realm="crm-bot"' } },
+      );
     }
     if (!request.body || typeof request.body !== 'object') {
-      throw new AppError({
-        status: 400,
-        code: 'bot_activity_missing',
-        title: 'No activity',
-        detail: 'Send the activity as a JSON body (Content-Type: application/json).',
-      });
+      throw problem('bot_activity_missing');
     }
     await adapter.process(request, response, turn);
     response.applyTo(ctx);

@@ -2,7 +2,6 @@
 // @mentions of colleagues. A mention is written `@[Display Name](user:<uuid>)` in the body; each
 // mentioned user gets exactly one notification per comment, however often it is edited.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -122,13 +121,7 @@ async function getComment(em: EntityManager, id: string): Promise<CommentView> {
 /** 422 unless every mentioned user is an active user of the caller's organisation. */
 async function requireMentionable(em: EntityManager, userIds: readonly string[]): Promise<void> {
   if (userIds.length > MAX_MENTIONS) {
-    throw new AppError({
-      status: 422,
-      code: 'too_many_mentions',
-      title: 'Too many mentions',
-      detail: `A comment may mention at most ${MAX_MENTIONS} colleagues; this one mentions ${userIds.length}.`,
-      errors: [{ in: 'body', pointer: '#/body', detail: `at most ${MAX_MENTIONS} mentions` }],
-    });
+    throw problem('too_many_mentions', { max: MAX_MENTIONS, count: userIds.length }, { at: { pointer: '#/body' } });
   }
   if (userIds.length === 0) return;
   const rows = await db(em)
@@ -140,17 +133,17 @@ async function requireMentionable(em: EntityManager, userIds: readonly string[])
   const known = new Set(rows.map((row) => row.id));
   const unknown = userIds.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_mention',
-      title: 'Unknown colleague mentioned',
-      detail: `The comment mentions ${unknown.join(', ')}, who ${unknown.length === 1 ? 'is' : 'are'} not an active user of your organisation; remove the mention or pick a colleague from the list.`,
-      errors: unknown.map((id) => ({
-        in: 'body' as const,
-        pointer: '#/body',
-        detail: `unknown or inactive user ${id}`,
-      })),
-    });
+    throw problem(
+      'unknown_mention',
+      { ids: unknown },
+      {
+        errors: unknown.map((id) => ({
+          in: 'body' as const,
+          pointer: '#/body',
+          detail: { en: `unknown or inactive user ${id}`, de: `unbekannter oder inaktiver Benutzer ${id}` },
+        })),
+      },
+    );
   }
 }
 

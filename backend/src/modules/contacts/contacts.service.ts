@@ -1,12 +1,12 @@
 // Persons, organizations and business contacts: create, change, trash, restore, purge, list,
 // each change with its history and search document in the same transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, problem } from '../../http/problems.ts';
+import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
@@ -233,27 +233,19 @@ export function businessContactDocument(
 
 // ---- shared rules -------------------------------------------------------------------------
 
-const TYPE_LABEL: Record<ContactType, string> = {
-  person: 'person',
-  organization: 'organization',
-  business_contact: 'business contact',
-};
-
 function missing(type: ContactType, id: string): AppError {
-  return notFound(`There is no ${TYPE_LABEL[type]} ${id} in your organisation (it may be in the trash).`);
+  return problem('not_found_maybe_trashed', { noSuch: noSuch(type), id });
 }
 
 async function checkOwner(em: EntityManager, ownerId: string | null | undefined): Promise<void> {
   if (!ownerId) return;
   const owner = await em.findOne(User, { id: ownerId, active: true });
   if (!owner) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_user',
-      title: 'Unknown owner',
-      detail: `There is no active user ${ownerId} in your organisation to own this record.`,
-      errors: [{ in: 'body', pointer: '#/ownerId', detail: 'not an active user of your organisation' }],
-    });
+    throw problem(
+      'unknown_owner',
+      { id: ownerId, thing: { en: 'record', de: 'diesen Datensatz' } },
+      { at: { pointer: '#/ownerId' } },
+    );
   }
 }
 
@@ -479,13 +471,11 @@ export async function getBusinessContact(
 
 function unknownLink(field: 'personId' | 'organizationId', id: string): AppError {
   const what = field === 'personId' ? 'person' : 'organization';
-  return new AppError({
-    status: 422,
-    code: 'unknown_link',
-    title: `Unknown ${what}`,
-    detail: `There is no ${what} ${id} in your organisation, or it is in the trash.`,
-    errors: [{ in: 'body', pointer: `#/${field}`, detail: `no such ${what}` }],
-  });
+  return problem(
+    'unknown_link',
+    { thing: thingName(what), noSuch: noSuch(what), id },
+    { at: { pointer: `#/${field}` } },
+  );
 }
 
 export async function createBusinessContact(
@@ -769,7 +759,7 @@ export async function trashRecord(
 ): Promise<void> {
   const record = await findAny(em, type, id);
   if (!record || record.deletedAt) throw missing(type, id);
-  checkVersion(record, expectedVersion, `The ${TYPE_LABEL[type]}`);
+  checkVersion(record, expectedVersion, named(type));
   const now = new Date();
   const followers =
     type === 'business_contact'
@@ -795,14 +785,9 @@ export async function restoreRecord(
   id: string,
 ): Promise<Trashable> {
   const record = await findAny(em, type, id);
-  if (!record?.deletedAt) throw notFound(`There is no ${TYPE_LABEL[type]} ${id} in the trash.`);
+  if (!record?.deletedAt) throw problem('not_in_trash', { noSuch: noSuch(type), id });
   if (record instanceof BusinessContact && (record.person.deletedAt || record.organization.deletedAt)) {
-    throw new AppError({
-      status: 409,
-      code: 'linked_record_in_trash',
-      title: 'Restore the person or organization first',
-      detail: 'This business contact joins a person or organization that is in the trash; restore that one first.',
-    });
+    throw problem('linked_record_in_trash');
   }
   const trashedAt = record.deletedAt.getTime();
   const followers =
@@ -843,7 +828,7 @@ export async function purgeRecord(
   if (!principal.roles.has('admin'))
     throw problem('admin_empties_trash', { things: { en: 'records', de: 'Datensätze' } });
   const record = await findAny(em, type, id);
-  if (!record?.deletedAt) throw notFound(`There is no ${TYPE_LABEL[type]} ${id} in the trash.`);
+  if (!record?.deletedAt) throw problem('not_in_trash', { noSuch: noSuch(type), id });
   em.remove(record);
   await em.flush();
   await unindexRecord(em, type, id);

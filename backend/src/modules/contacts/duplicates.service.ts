@@ -1,7 +1,8 @@
 // Duplicate check (C6): candidates from the search documents by same email, phone or VAT id,
 // same sound (Kölner Phonetik) or similar spelling (trigrams), scored in one place.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
+import type { Text } from '../../http/language.ts';
+import { problem, thingName } from '../../http/problems.ts';
 import { pgArray, type SqlStatement } from '../../records/search-index.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
@@ -188,25 +189,26 @@ export async function guardAgainstDuplicates(
   );
   if (likely.length === 0) return;
   const best = likely[0] as DuplicateCandidate;
-  throw new AppError({
-    status: 409,
-    code: 'likely_duplicate',
-    title: 'This may already exist',
-    detail: `${best.title} looks like the same ${draft.type} (${describe(best.reasons)}). Open it instead, or save anyway with ?confirm=duplicate.`,
-    extensions: { candidates: likely },
-  });
+  throw problem(
+    'likely_duplicate',
+    { title: best.title, thing: thingName(draft.type), reasons: describe(best.reasons) },
+    { extensions: { candidates: likely } },
+  );
 }
 
-const REASON_TEXT: Record<MatchReason, string> = {
-  same_email: 'same email',
-  same_phone: 'same phone',
-  same_vat_id: 'same VAT id',
-  same_sound: 'sounds alike',
-  similar_spelling: 'similar spelling',
-  same_postal_code: 'same postal code',
+const REASON_TEXT: Record<MatchReason, Text> = {
+  same_email: { en: 'same email', de: 'gleiche E-Mail-Adresse' },
+  same_phone: { en: 'same phone', de: 'gleiche Telefonnummer' },
+  same_vat_id: { en: 'same VAT id', de: 'gleiche USt-IdNr.' },
+  same_sound: { en: 'sounds alike', de: 'klingt gleich' },
+  similar_spelling: { en: 'similar spelling', de: 'ähnliche Schreibweise' },
+  same_postal_code: { en: 'same postal code', de: 'gleiche Postleitzahl' },
 };
 
-const describe = (reasons: readonly MatchReason[]) => reasons.map((reason) => REASON_TEXT[reason]).join(', ');
+const describe = (reasons: readonly MatchReason[]): Text => ({
+  en: reasons.map((reason) => REASON_TEXT[reason].en).join(', '),
+  de: reasons.map((reason) => REASON_TEXT[reason].de).join(', '),
+});
 
 /** POST /duplicates/check: candidates for a draft that is not saved. */
 export async function checkDuplicates(

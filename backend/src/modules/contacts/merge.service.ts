@@ -1,9 +1,9 @@
 // Merging two records of a type (C6): the survivor keeps the chosen field values, everything
 // linked to the other moves over, history tells, and the other goes to the trash.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, problem, thingName } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { runMergeHooks } from '../../records/merge-hooks.ts';
 import { indexRecord, unindexRecord } from '../../records/search-index.ts';
@@ -96,32 +96,20 @@ export async function mergeRecords(
   expectedVersion: number | undefined,
 ): Promise<Person | Organization> {
   if (input.survivorId === input.mergedId) {
-    throw new AppError({
-      status: 409,
-      code: 'merge_with_itself',
-      title: 'A record cannot be merged with itself',
-      detail: 'survivorId and mergedId name the same record; pick the duplicate to merge into it.',
-      errors: [{ in: 'body', pointer: '#/mergedId', detail: 'the same as survivorId' }],
-    });
+    throw problem('merge_with_itself', {}, { at: { pointer: '#/mergedId' } });
   }
   const fields = input.type === 'person' ? PERSON_MERGE_FIELDS : ORGANIZATION_MERGE_FIELDS;
   const unknown = Object.keys(input.take ?? {}).filter((field) => !(fields as readonly string[]).includes(field));
   if (unknown.length > 0) {
-    throw new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'The request is not valid',
-      detail: `Cannot choose ${unknown.join(', ')}: a ${input.type} merges ${fields.join(', ')}.`,
-      errors: unknown.map((field) => ({
-        in: 'body' as const,
-        pointer: `#/take/${field}`,
-        detail: 'not a field of this type',
-      })),
-    });
+    throw problem(
+      'merge_field_unknown',
+      { fields: unknown, thing: thingName(input.type), mergeable: fields },
+      { at: unknown.map((field) => ({ pointer: `#/take/${field}` })) },
+    );
   }
   const load = input.type === 'person' ? getPerson : getOrganization;
   const [survivor, merged] = [await load(em, input.survivorId), await load(em, input.mergedId)];
-  checkVersion(survivor, expectedVersion, 'The surviving record');
+  checkVersion(survivor, expectedVersion, named('surviving_record'));
   const snapshot = input.type === 'person' ? personSnapshot : organizationSnapshot;
   const before = snapshot(survivor as Person & Organization);
   combine(survivor as unknown as Mergeable, merged as unknown as Mergeable, fields, input.take ?? {});

@@ -1,6 +1,6 @@
 // Custom fields (V1, V2): definitions per entity type, and the validation of every value written.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, validationFailed } from '../../http/errors.ts';
+import { type FieldError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -53,13 +53,11 @@ export async function createCustomField(em: EntityManager, input: CreateCustomFi
     input.key,
   ]);
   if (clash.length > 0) {
-    throw new AppError({
-      status: 409,
-      code: 'duplicate_custom_field',
-      title: 'This key is taken',
-      detail: `There is already a custom field "${input.key}" for ${input.entityType}; choose another key.`,
-      errors: [{ in: 'body', pointer: '#/key', detail: 'already taken' }],
-    });
+    throw problem(
+      'duplicate_custom_field',
+      { key: input.key, entityType: input.entityType },
+      { at: { pointer: '#/key' } },
+    );
   }
   const id = newId();
   await sqlIn(

@@ -2,12 +2,12 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
-import { named, problem } from '../../http/problems.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
@@ -145,7 +145,7 @@ export async function dealVisibility(principal: Principal): Promise<{ sql: strin
 }
 
 function missing(id: string): AppError {
-  return notFound(`There is no deal ${id} you may see in your organisation (it may be in the trash).`);
+  return problem('not_visible_maybe_trashed', { noSuch: noSuch('deal'), id });
 }
 
 /** A deal the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
@@ -163,7 +163,7 @@ export async function loadDeal(
     [id, ...visible.params],
   );
   if (!row) {
-    throw options.trashed ? notFound(`There is no deal ${id} of yours in the trash.`) : missing(id);
+    throw options.trashed ? problem('not_in_trash', { noSuch: noSuch('deal'), id }) : missing(id);
   }
   return row;
 }
@@ -174,8 +174,11 @@ export async function getDeal(em: EntityManager, principal: Principal, id: strin
 
 // ---- rules of a write ---------------------------------------------------------------------
 
-export const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
-  new AppError({ status: 422, code, title, detail, errors: [{ in: 'body', pointer, detail: short }] });
+/** What a deal's status means in a text: "won" / "gewonnen". */
+export const outcomeWords = {
+  won: { en: 'won', de: 'gewonnen' },
+  lost: { en: 'lost', de: 'verloren' },
+} as const;
 
 export interface StageRef {
   pipelineId: string;
@@ -207,21 +210,20 @@ async function resolveStage(
       [stageId],
     );
     if (!stage || stage.archived_at) {
-      throw unprocessable(
-        'unknown_stage',
-        'Unknown stage',
-        `There is no active stage ${stageId} in your organisation; GET /api/v1/pipelines lists the stages.`,
-        '#/stageId',
-        'no such active stage',
-      );
+      throw problem('unknown_stage', { id: stageId, kind: 'deal' }, { at: { pointer: '#/stageId' } });
     }
     if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'deal') {
-      throw unprocessable(
+      const belongs =
+        stage.kind === 'deal'
+          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
+          : { en: 'a lead pipeline', de: 'einer Lead-Pipeline' };
+      const wanted = pipelineId
+        ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` }
+        : { en: 'a deal pipeline', de: 'einer Deal-Pipeline' };
+      throw problem(
         'stage_not_in_pipeline',
-        'The stage is not in the pipeline',
-        `Stage ${stage.name} belongs to ${stage.kind === 'deal' ? `pipeline ${stage.pipeline_id}` : 'a lead pipeline'}, not to ${pipelineId ? `pipeline ${pipelineId}` : 'a deal pipeline'}; send a stage of the deal's pipeline.`,
-        '#/stageId',
-        'a stage of the pipeline',
+        { stage: stage.name, belongs, wanted, its: { en: "the deal's pipeline", de: 'der Pipeline des Deals' } },
+        { at: { pointer: '#/stageId' } },
       );
     }
     return { pipelineId: stage.pipeline_id, ...stage };
@@ -239,15 +241,11 @@ async function resolveStage(
     pipelineId ? [pipelineId] : [],
   );
   if (first?.kind !== 'deal' || !first.id) {
-    throw unprocessable(
-      'unknown_pipeline',
-      'Unknown pipeline',
-      pipelineId
-        ? `There is no deal pipeline ${pipelineId} in your organisation; GET /api/v1/pipelines?kind=deal lists them.`
-        : 'Your organisation has no deal pipeline yet; an administrator creates one with POST /api/v1/pipelines.',
-      '#/pipelineId',
-      'no such deal pipeline',
-    );
+    const at = { at: { pointer: '#/pipelineId' } };
+    const things = { en: 'deals', de: 'Deals' };
+    throw pipelineId
+      ? problem('unknown_pipeline', { id: pipelineId, things, kind: 'deal' }, at)
+      : problem('no_pipeline_yet', { things }, at);
   }
   return {
     pipelineId: first.pipeline_id,
@@ -285,19 +283,13 @@ async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Con
        from business_contact where id = ?::uuid and deleted_at is null`,
     [wanted.personId, wanted.organizationId, wanted.businessContactId],
   );
-  const labels: Record<keyof Contacts, string> = {
-    personId: 'person',
-    organizationId: 'organization',
-    businessContactId: 'business contact',
-  };
+  const things = { personId: 'person', organizationId: 'organization', businessContactId: 'business_contact' } as const;
   for (const key of ['personId', 'organizationId', 'businessContactId'] as const) {
     if (wanted[key] && !rows.some((row) => row.kind === key)) {
-      throw unprocessable(
+      throw problem(
         'unknown_contact',
-        `Unknown ${labels[key]}`,
-        `There is no ${labels[key]} ${wanted[key]} in your organisation, or it is in the trash.`,
-        `#/${key}`,
-        `no such ${labels[key]}`,
+        { thing: thingName(things[key]), noSuch: noSuch(things[key]), id: wanted[key] },
+        { at: { pointer: `#/${key}` } },
       );
     }
   }
@@ -309,25 +301,24 @@ async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Con
       ['organizationId', contact.organization_id],
     ] as const) {
       if (result[key] && result[key] !== value) {
-        throw unprocessable(
+        throw problem(
           'business_contact_mismatch',
-          'The business contact joins someone else',
-          `Business contact ${contact.id} joins ${key === 'personId' ? 'person' : 'organization'} ${value}, not ${result[key]}; leave ${key} out or send the matching one.`,
-          `#/${key}`,
-          'does not match the business contact',
+          {
+            id: contact.id,
+            thing:
+              key === 'personId' ? { en: 'person', de: 'die Person' } : { en: 'organization', de: 'die Organisation' },
+            joined: String(value),
+            sent: result[key],
+            field: key,
+          },
+          { at: { pointer: `#/${key}` } },
         );
       }
       result[key] = value;
     }
   }
   if (!result.personId && !result.organizationId && !result.businessContactId) {
-    throw unprocessable(
-      'contact_required',
-      'A deal needs a contact',
-      'A deal needs a person, an organization or a business contact: send personId, organizationId or businessContactId.',
-      '#/personId',
-      'a person, an organization or a business contact is needed',
-    );
+    throw problem('contact_required', {}, { at: { pointer: '#/personId' } });
   }
   return result;
 }
@@ -336,34 +327,22 @@ async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Con
 async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
   const visibility = await principal.visibility('deal');
   if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
-    throw forbidden(
-      'You may give deals only to yourself or, as a sales manager, to the members of your teams; ask your manager to hand it over.',
-    );
+    throw problem('owner_out_of_reach', { things: { en: 'deals', de: 'Deals' } });
   }
   if (ownerId === null) return;
   const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
   if (!user) {
-    throw unprocessable(
-      'unknown_user',
-      'Unknown owner',
-      `There is no active user ${ownerId} in your organisation to own this deal.`,
-      '#/ownerId',
-      'not an active user of your organisation',
+    throw problem(
+      'unknown_owner',
+      { id: ownerId, thing: { en: 'deal', de: 'diesen Deal' } },
+      { at: { pointer: '#/ownerId' } },
     );
   }
 }
 
 function checkAmount(value: string, currency: string, pointer: string): void {
-  const problem = amountProblem(value, currency);
-  if (problem) {
-    throw new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'The request is not valid',
-      detail: `${pointer.slice(2)}: ${problem}`,
-      errors: [{ in: 'body', pointer, detail: problem } satisfies FieldError],
-    });
-  }
+  const wrong = amountProblem(value, currency);
+  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
 }
 
 async function defaultCurrency(em: EntityManager): Promise<string> {
@@ -402,12 +381,15 @@ export function statusAfter(
   const stageChanged = current !== undefined && current.stageId !== stage.id;
   if (stage.outcome) {
     if (requested !== undefined && requested !== stage.outcome) {
-      throw unprocessable(
+      throw problem(
         'status_contradicts_stage',
-        'The status contradicts the stage',
-        `Stage ${stage.name} is a ${stage.outcome} stage: a deal in it is ${stage.outcome}. Send status ${stage.outcome}, or another stage.`,
-        '#/status',
-        `${stage.outcome} in this stage`,
+        {
+          stage: stage.name,
+          outcome: outcomeWords[stage.outcome],
+          thing: { en: 'deal', de: 'Deal' },
+          status: stage.outcome,
+        },
+        { at: { pointer: '#/status' } },
       );
     }
     return stage.outcome;
@@ -426,24 +408,20 @@ export async function lostFields(
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
   if (status !== 'lost') {
     if (input.lostReasonId || input.lostNote) {
-      throw unprocessable(
+      throw problem(
         'not_lost',
-        'Only lost deals have a lost reason',
-        'lostReasonId and lostNote belong to lost deals; send status lost with them, or leave them out.',
-        input.lostReasonId ? '#/lostReasonId' : '#/lostNote',
-        'only for lost deals',
+        { things: { en: 'deals', de: 'Deals' } },
+        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
       );
     }
     return { lostReasonId: null, lostNote: null };
   }
   const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
   if (!lostReasonId) {
-    throw unprocessable(
+    throw problem(
       'lost_reason_required',
-      'A lost deal needs a reason',
-      'Say why the deal was lost: send lostReasonId, an active deal lost reason from GET /api/v1/lost-reasons?objectType=deal&active=true.',
-      '#/lostReasonId',
-      'required for a lost deal',
+      { thing: { en: 'deal', de: 'Deal' }, objectType: 'deal' },
+      { at: { pointer: '#/lostReasonId' } },
     );
   }
   if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'deal', lostReasonId);

@@ -1,5 +1,6 @@
 // Money without floats: ISO 4217 currencies with their minor units, amounts as decimal strings
 // checked against them, and exact rounding of the decimal text PostgreSQL's numeric returns.
+import type { Text } from '../../http/language.ts';
 
 /** Active ISO 4217 currency codes with their number of minor-unit digits (2 unless listed). */
 const ZERO_DECIMALS = 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF';
@@ -38,16 +39,25 @@ export function currencyExponent(code: string): number {
 export const AMOUNT_PATTERN = /^(0|[1-9]\d{0,13})(\.\d{1,4})?$/;
 
 /** Why an amount does not fit a currency, or undefined when it does. */
-export function amountProblem(amount: string, currency: string): string | undefined {
+export function amountProblem(amount: string, currency: string): Text | undefined {
   if (!AMOUNT_PATTERN.test(amount)) {
-    return 'a non-negative decimal amount as a string, e.g. "1250.00", at most 14 digits before the point';
+    return {
+      en: 'a non-negative decimal amount as a string, e.g. "1250.00", at most 14 digits before the point',
+      de: 'ein nicht negativer Dezimalbetrag als Zeichenkette, z. B. "1250.00", höchstens 14 Stellen vor dem Komma',
+    };
   }
   const decimals = amount.split('.')[1]?.length ?? 0;
   const exponent = currencyExponent(currency);
   if (decimals > exponent) {
     return exponent === 0
-      ? `${currency} has no minor units; send a whole amount`
-      : `${currency} has ${exponent} decimal places; send at most ${exponent}`;
+      ? {
+          en: `${currency} has no minor units; send a whole amount`,
+          de: `${currency} hat keine Untereinheit; senden Sie einen ganzen Betrag`,
+        }
+      : {
+          en: `${currency} has ${exponent} decimal places; send at most ${exponent}`,
+          de: `${currency} hat ${exponent} Nachkommastellen; senden Sie höchstens ${exponent}`,
+        };
   }
   return undefined;
 }

@@ -3,10 +3,9 @@
 // documents of their mail. Documents reach records through record_link (item_type 'document').
 import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
@@ -489,13 +488,11 @@ export async function documentContent(
 ): Promise<DocumentContent> {
   const { row } = await requireVisibleDocument(em, principal, id);
   if (row.kind === 'cloud') {
-    throw new AppError({
-      status: 409,
-      code: 'cloud_document',
-      title: 'This document is stored in the cloud',
-      detail: `"${row.name}" is a link to a file elsewhere, not stored in the CRM; open ${row.cloud_url} instead.`,
-      extensions: { cloudUrl: row.cloud_url },
-    });
+    throw problem(
+      'cloud_document',
+      { name: row.name, url: row.cloud_url ?? '' },
+      { extensions: { cloudUrl: row.cloud_url } },
+    );
   }
   const [version] = await sqlIn<{ sha256: string; size: string | number; content_type: string }>(
     em,
@@ -503,7 +500,7 @@ export async function documentContent(
     [id, number ?? row.latest_version],
   );
   if (!version) {
-    throw notFound(`Document "${row.name}" has no version ${number}; it has versions 1 to ${row.latest_version}.`);
+    throw problem('no_such_document_version', { name: row.name, number: number ?? '', latest: row.latest_version });
   }
   return {
     name: row.name,
@@ -523,7 +520,11 @@ export async function documentContent(
 function requireMayChange(principal: Principal, row: DocumentRow): void {
   if (principal.roles.has('admin') || principal.roles.has('sales_manager')) return;
   if (principal.userId && row.created_by === principal.userId) return;
-  throw forbidden('Only whoever added this document, a sales manager or an administrator can move it to the trash.');
+  throw problem('only_adder_or_manager', {
+    did: { en: 'added', de: 'hinzugefügt' },
+    thing: { en: 'document', de: 'das Dokument' },
+    action: { en: 'move it to the trash', de: 'es in den Papierkorb verschieben' },
+  });
 }
 
 export async function trashDocument(
@@ -555,7 +556,7 @@ export async function trashDocument(
 
 export async function restoreDocument(em: EntityManager, principal: Principal, id: string): Promise<DocumentDetail> {
   const { row } = await requireVisibleDocument(em, principal, id, true);
-  if (!row.deleted_at) throw notFound(`Document ${id} is not in the trash.`);
+  if (!row.deleted_at) throw problem('not_in_trash', { noSuch: noSuch('document'), id });
   requireMayChange(principal, row);
   await sqlIn(
     em,

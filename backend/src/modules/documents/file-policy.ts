@@ -3,7 +3,9 @@
 // refused (422), everything else is stored with the type its bytes show.
 import path from 'node:path';
 import { fileTypeFromBuffer, supportedMimeTypes } from 'file-type';
-import { AppError, type FieldError } from '../../http/errors.ts';
+import type { FieldError } from '../../http/errors.ts';
+import type { Text } from '../../http/language.ts';
+import { problem } from '../../http/problems.ts';
 
 /** Types whose bytes are programs, installers or shortcuts to them. */
 const REFUSED_TYPES = new Set([
@@ -159,39 +161,29 @@ export async function inspectFile(
 ): Promise<InspectedFile> {
   const declared = mediaTypeEssence(file.declaredType);
   const extension = path.extname(file.name).slice(1).toLowerCase();
-  const refuse = (reason: string) =>
-    new AppError({
-      status: 415,
-      code: 'file_type_refused',
-      title: 'This kind of file is not accepted',
-      detail: `"${file.name}" is not accepted: ${reason}. Programs and scripts cannot be stored in the CRM; send documents, images or archives of them instead.`,
-      errors: [{ in: where, pointer, detail: reason }],
-    });
+  const at = { at: { in: where, pointer } };
+  const refuse = (reason: Text) => problem('file_type_refused', { name: file.name, reason }, at);
   if (bytes.length === 0) {
-    throw new AppError({
-      status: 422,
-      code: 'empty_file',
-      title: 'The file is empty',
-      detail: `"${file.name}" has no content (0 bytes); choose the file again.`,
-      errors: [{ in: where, pointer, detail: 'empty file' }],
-    });
+    throw problem('empty_file', { name: file.name }, at);
   }
   const sniffed = (await fileTypeFromBuffer(bytes))?.mime;
-  if (sniffed && REFUSED_TYPES.has(sniffed)) throw refuse(`its content is a program (${sniffed})`);
-  if (REFUSED_EXTENSIONS.has(extension)) throw refuse(`files ending in .${extension} are programs or scripts`);
-  if (declared && REFUSED_TYPES.has(declared)) throw refuse(`its declared type ${declared} is a program or script`);
+  if (sniffed && REFUSED_TYPES.has(sniffed))
+    throw refuse({ en: `its content is a program (${sniffed})`, de: `ihr Inhalt ist ein Programm (${sniffed})` });
+  if (REFUSED_EXTENSIONS.has(extension))
+    throw refuse({
+      en: `files ending in .${extension} are programs or scripts`,
+      de: `Dateien mit der Endung .${extension} sind Programme oder Skripte`,
+    });
+  if (declared && REFUSED_TYPES.has(declared))
+    throw refuse({
+      en: `its declared type ${declared} is a program or script`,
+      de: `ihr angegebener Typ ${declared} ist ein Programm oder Skript`,
+    });
 
   const specific = declared !== '' && !GENERIC_TYPES.has(declared);
-  const mismatch = (shown: string) =>
-    new AppError({
-      status: 422,
-      code: 'content_type_mismatch',
-      title: 'The file is not what it claims to be',
-      detail: `"${file.name}" is declared as ${declared}, but its content ${shown}. Check that it is the right file, or send it as application/octet-stream.`,
-      errors: [{ in: where, pointer, detail: `declared ${declared}, content ${shown}` }],
-    });
+  const mismatch = (shown: Text) => problem('content_type_mismatch', { name: file.name, declared, shown }, at);
   if (sniffed) {
-    if (specific && !compatible(declared, sniffed)) throw mismatch(`is ${sniffed}`);
+    if (specific && !compatible(declared, sniffed)) throw mismatch({ en: `is ${sniffed}`, de: `ist ${sniffed}` });
     // A container says less than the declared type (.docx is a ZIP): keep the more specific name.
     const contentType = CONTAINERS.has(sniffed) && specific ? canonical(declared) : sniffed;
     return { contentType, declaredType: declared || null };
@@ -201,7 +193,7 @@ export async function inspectFile(
   // Text formats are left out: a BOM or a blank line first hides them from recognition.
   const textual = declared.startsWith('text/') || /^application\/(xml|json)$|\+(xml|json)$/.test(declared);
   if (specific && !textual && supportedMimeTypes.has(canonical(declared))) {
-    throw mismatch('does not look like that format');
+    throw mismatch({ en: 'does not look like that format', de: 'sieht nicht nach diesem Format aus' });
   }
   return { contentType: declared || 'application/octet-stream', declaredType: declared || null };
 }

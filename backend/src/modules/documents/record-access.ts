@@ -3,8 +3,8 @@
 // their managers'; contacts are everyone's).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { AppError, notFound } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { problem, recordNouns } from '../../http/problems.ts';
 import { linkableTarget, linkableTypes, type RecordRef } from '../../records/record-links.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -55,9 +55,7 @@ export async function visibleRecords(
 export async function requireVisibleRecord(em: EntityManager, principal: Principal, ref: RecordRef): Promise<void> {
   const target = linkableTarget(ref.type);
   if (!target || !(await visibleRecords(em, principal, [ref])).has(key(ref))) {
-    throw notFound(
-      `There is no ${target?.label ?? ref.type} ${ref.id} in your organisation that you may see (it may be in the trash).`,
-    );
+    throw problem('not_visible_maybe_trashed', { noSuch: recordNouns(ref.type, target?.label).noSuch, id: ref.id });
   }
 }
 
@@ -73,13 +71,11 @@ export async function requireVisibleLinks(
 ): Promise<void> {
   for (const [index, link] of links.entries()) {
     if (!linkableTarget(link.type)) {
-      throw new AppError({
-        status: 400,
-        code: 'validation_failed',
-        title: 'Unknown record type',
-        detail: `Records of type "${link.type}" cannot be linked; use one of ${linkableTypes().join(', ')}.`,
-        errors: [{ in: 'body', pointer: `${pointer}/${index}/type`, detail: 'unknown record type' }],
-      });
+      throw problem(
+        'unknown_record_type',
+        { type: link.type, types: linkableTypes() },
+        { at: { pointer: `${pointer}/${index}/type` } },
+      );
     }
   }
   const visible = await visibleRecords(em, principal, links);
@@ -87,13 +83,11 @@ export async function requireVisibleLinks(
   if (index >= 0) {
     const link = links[index] as RecordRef;
     const label = linkableTarget(link.type)?.label ?? link.type;
-    throw new AppError({
-      status: 422,
-      code: 'unknown_link',
-      title: `Unknown ${label}`,
-      detail: `There is no ${label} ${link.id} in your organisation that you may see.`,
-      errors: [{ in: 'body', pointer: `${pointer}/${index}/id`, detail: `no such ${label}` }],
-    });
+    throw problem(
+      'unknown_visible_link',
+      { ...recordNouns(link.type, label), id: link.id },
+      { at: { pointer: `${pointer}/${index}/id` } },
+    );
   }
 }
 

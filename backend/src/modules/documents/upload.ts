@@ -3,7 +3,9 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { Context } from 'koa';
-import { AppError, formatBytes, validationFailed } from '../../http/errors.ts';
+import { type AppError, formatBytes, validationFailed } from '../../http/errors.ts';
+import type { Text } from '../../http/language.ts';
+import { problem } from '../../http/problems.ts';
 import { unstorable } from '../../http/storable-text.ts';
 
 export interface UploadedFile {
@@ -17,25 +19,16 @@ export interface UploadedFile {
 /** What multipart framing and the form's headers add to the file's bytes, at most. */
 const FRAMING_ALLOWANCE = 64 * 1024;
 
-export function tooLarge(what: string, limitBytes: number, pointer: string): AppError {
-  return new AppError({
-    status: 413,
-    code: 'document_too_large',
-    title: 'The file is too large',
-    detail: `${what} is larger than the limit of ${formatBytes(limitBytes)} for documents; nothing was stored. Compress it or share it as a link instead.`,
-    errors: [{ in: 'body', pointer, detail: `larger than ${formatBytes(limitBytes)}` }],
-    extensions: { limitBytes },
-  });
+export function tooLarge(what: string | Text, limitBytes: number, pointer: string): AppError {
+  return problem(
+    'document_too_large',
+    { what, limit: formatBytes(limitBytes) },
+    { at: { pointer }, extensions: { limitBytes } },
+  );
 }
 
-function badUpload(detail: string): AppError {
-  return new AppError({
-    status: 400,
-    code: 'invalid_upload',
-    title: 'The upload is not valid',
-    detail,
-    errors: [{ in: 'body', pointer: '#/file', detail }],
-  });
+function badUpload(en: string, de: string): AppError {
+  return problem('invalid_upload', { message: { en, de } }, { at: { pointer: '#/file' } });
 }
 
 /** Lets the rest of an unwanted body flow past, so the client still reads our answer. */
@@ -49,21 +42,21 @@ export const baseName = (name: string) => name.split(/[\\/]/).pop() ?? '';
 export async function readUpload(ctx: Context, limitBytes: number): Promise<UploadedFile> {
   const length = ctx.get('content-length');
   if ((length === '' || length === '0') && ctx.get('transfer-encoding') === '') {
-    throw badUpload('The request has no body; send the file as multipart/form-data in a part named "file".');
+    throw badUpload(
+      'The request has no body; send the file as multipart/form-data in a part named "file".',
+      'Die Anfrage hat keinen Body; senden Sie die Datei als multipart/form-data in einem Teil namens "file".',
+    );
   }
   if (!ctx.is('multipart/form-data')) {
     discard(ctx.req);
-    throw new AppError({
-      status: 415,
-      code: 'unsupported_media_type',
-      title: 'Unsupported media type',
-      detail: `Upload the file as multipart/form-data in a part named "file", not as ${ctx.request.type || 'a body without Content-Type'}.`,
+    throw problem('upload_not_multipart', {
+      received: ctx.request.type || { en: 'a body without Content-Type', de: 'Body ohne Content-Type' },
     });
   }
   const declaredLength = Number(ctx.get('content-length') || 0);
   if (declaredLength > limitBytes + FRAMING_ALLOWANCE) {
     discard(ctx.req);
-    throw tooLarge('The upload', limitBytes, '#/file');
+    throw tooLarge({ en: 'The upload', de: 'Der Upload' }, limitBytes, '#/file');
   }
   return new Promise<UploadedFile>((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -75,17 +68,28 @@ export async function readUpload(ctx: Context, limitBytes: number): Promise<Uplo
       });
     } catch (error) {
       discard(ctx.req);
-      reject(badUpload(`The multipart body cannot be read: ${(error as Error).message}.`));
+      const message = (error as Error).message;
+      reject(
+        badUpload(
+          `The multipart body cannot be read: ${message}.`,
+          `Der multipart-Body lässt sich nicht lesen: ${message}.`,
+        ),
+      );
       return;
     }
     let file: UploadedFile | undefined;
-    let problem: AppError | undefined;
+    let refused: AppError | undefined;
     const fail = (error: AppError) => {
-      problem ??= error;
+      refused ??= error;
     };
     parser.on('file', (field, stream, info) => {
       if (field !== 'file') {
-        fail(badUpload(`Put the file in a part named "file", not "${field}".`));
+        fail(
+          badUpload(
+            `Put the file in a part named "file", not "${field}".`,
+            `Legen Sie die Datei in einen Teil namens "file", nicht "${field}".`,
+          ),
+        );
         stream.resume();
         return;
       }
@@ -110,21 +114,39 @@ export async function readUpload(ctx: Context, limitBytes: number): Promise<Uplo
         reject(tooLarge(`"${name}"`, limitBytes, '#/file'));
       });
       stream.on('end', () => {
-        if (!problem) file = { name, declaredType: info.mimeType, bytes: Buffer.concat(chunks, size) };
+        if (!refused) file = { name, declaredType: info.mimeType, bytes: Buffer.concat(chunks, size) };
       });
     });
-    parser.on('filesLimit', () => fail(badUpload('Send one file per request.')));
-    parser.on('partsLimit', () => fail(badUpload('The form has too many parts; send the file alone.')));
+    parser.on('filesLimit', () => fail(badUpload('Send one file per request.', 'Senden Sie eine Datei je Anfrage.')));
+    parser.on('partsLimit', () =>
+      fail(
+        badUpload(
+          'The form has too many parts; send the file alone.',
+          'Das Formular hat zu viele Teile; senden Sie die Datei allein.',
+        ),
+      ),
+    );
     parser.on('error', (error: Error) => {
       discard(ctx.req);
-      reject(badUpload(`The multipart body cannot be read: ${error.message}.`));
+      reject(
+        badUpload(
+          `The multipart body cannot be read: ${error.message}.`,
+          `Der multipart-Body lässt sich nicht lesen: ${error.message}.`,
+        ),
+      );
     });
     parser.on('close', () => {
-      if (problem) reject(problem);
-      else if (!file) reject(badUpload('The form has no file; send it in a part named "file".'));
-      else resolve(file);
+      if (refused) reject(refused);
+      else if (!file) {
+        reject(
+          badUpload(
+            'The form has no file; send it in a part named "file".',
+            'Das Formular enthält keine Datei; senden Sie sie in einem Teil namens "file".',
+          ),
+        );
+      } else resolve(file);
     });
-    ctx.req.on('aborted', () => reject(badUpload('The upload was interrupted.')));
+    ctx.req.on('aborted', () => reject(badUpload('The upload was interrupted.', 'Der Upload wurde unterbrochen.')));
     ctx.req.pipe(parser);
   });
 }

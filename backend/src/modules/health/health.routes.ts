@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { AppError, ProblemSchema } from '../../http/errors.ts';
+import { ProblemSchema } from '../../http/errors.ts';
 import { API_VERSION } from '../../http/openapi.ts';
+import { problem } from '../../http/problems.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { HealthSchema, type Readiness, ReadinessSchema } from './health.schemas.ts';
 import { checkReadiness } from './health.service.ts';
@@ -39,14 +40,11 @@ export function healthRoutes(orm: MikroORM): RouteSpec[] {
         const report = await checkReadiness(orm);
         if (!report.ready) {
           ctx.state.log.warn({ causes: report.causes, checks: report.checks }, 'not ready');
-          throw new AppError({
-            status: 503,
-            code: 'not_ready',
-            title: 'Not ready',
-            detail: `Not ready: ${report.problems.join('; ')}.`,
-            headers: { 'Retry-After': '5' },
-            extensions: { checks: report.checks },
-          });
+          throw problem(
+            'not_ready',
+            { problems: report.problems.join('; ') },
+            { headers: { 'Retry-After': '5' }, extensions: { checks: report.checks } },
+          );
         }
         const body: Readiness = { status: 'ready', checks: report.checks };
         ctx.body = body;

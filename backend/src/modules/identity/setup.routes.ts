@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { GraphGateway } from '../../graph/graph-gateway.ts';
-import { AppError } from '../../http/errors.ts';
+import { problem } from '../../http/problems.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { ConsentUrlSchema, SetupResultSchema } from './identity.schemas.ts';
 import { consentUrl, setUpConsentedTenant } from './setup.service.ts';
@@ -65,21 +65,13 @@ export function setupRoutes(config: Config, orm: MikroORM, graph: GraphGateway):
       },
       async handler(ctx, { query }) {
         if (query.error || query.admin_consent?.toLowerCase() !== 'true') {
-          throw new AppError({
-            status: 403,
-            code: 'consent_declined',
-            title: 'Admin consent was not granted',
-            detail: `The organisation was not set up: ${query.error_description ?? query.error ?? 'consent was not granted'}.`,
+          throw problem('consent_declined', {
+            reason: query.error_description ??
+              query.error ?? { en: 'consent was not granted', de: 'die Zustimmung wurde nicht erteilt' },
           });
         }
         if (!query.tenant || !GUID.test(query.tenant)) {
-          throw new AppError({
-            status: 400,
-            code: 'validation_failed',
-            title: 'The request is not valid',
-            detail: 'The identity platform did not name the tenant; start again from the consent URL.',
-            errors: [{ in: 'query', pointer: '#/tenant', detail: 'a tenant id is required' }],
-          });
+          throw problem('consent_tenant_missing', {}, { at: { in: 'query', pointer: '#/tenant' } });
         }
         const result = await setUpConsentedTenant(orm.em as EntityManager, graph, query.tenant);
         ctx.body = { tenant: { id: result.id, name: result.name }, created: result.created };

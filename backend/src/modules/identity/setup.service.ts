@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.ts';
 import type { GraphGateway } from '../../graph/graph-gateway.ts';
-import { AppError } from '../../http/errors.ts';
+import { problem } from '../../http/problems.ts';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Tenant } from './tenant.entity.ts';
@@ -29,14 +29,7 @@ export async function setUpConsentedTenant(
   try {
     name = (await graph.organization(tenantId))?.displayName ?? tenantId;
   } catch (error) {
-    throw new AppError({
-      status: 403,
-      code: 'consent_missing',
-      title: 'Admin consent is missing',
-      detail:
-        'The CRM could not act for your organisation: an administrator has not granted admin consent (or withdrew it). Grant consent and try again.',
-      cause: error,
-    });
+    throw problem('consent_missing', {}, { cause: error });
   }
   return inTenantTransaction(em, tenantId, async (tx) => {
     const known = await tx.findOne(Tenant, { id: tenantId });

@@ -1,17 +1,17 @@
 // The board of a lead pipeline, in the shape of the deal board: per stage the count of open leads,
 // sums and weighted sums per currency in SQL numeric, and the first cards by rank with a cursor.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
+import { cursorScope, problem } from '../../http/problems.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
 import type { CardView } from '../board/board.schemas.ts';
 import type { BoardView } from '../board/board.service.ts';
 import { formatAmount, roundDecimal } from '../deals/money.ts';
 import { getPipeline } from '../pipelines/pipelines.service.ts';
-import { leadFilterSql, leadVisibility, unprocessable } from './leads.service.ts';
+import { leadFilterSql, leadVisibility } from './leads.service.ts';
 
 interface CardRow {
   stage_id: string;
@@ -132,23 +132,11 @@ export async function leadStagePage(
 ): Promise<{ items: CardView[]; nextCursor: string | null }> {
   const pipeline = await getPipeline(em, pipelineId);
   if (!pipeline.stages.some((stage) => stage.id === stageId)) {
-    throw unprocessable(
-      'stage_not_in_pipeline',
-      'The stage is not in the pipeline',
-      `Pipeline ${pipeline.name} has no active stage ${stageId}.`,
-      '#/stageId',
-      'an active stage of the pipeline',
-    );
+    throw problem('stage_not_on_board', { pipeline: pipeline.name, id: stageId }, { at: { pointer: '#/stageId' } });
   }
   const after = decodeCursor(options.cursor, 1) as [unknown] | undefined;
   if (after && typeof after[0] !== 'string') {
-    throw new AppError({
-      status: 400,
-      code: 'invalid_cursor',
-      title: 'The cursor is not valid',
-      detail: 'The cursor is not one this API issued for this stage; start again without a cursor.',
-      errors: [{ in: 'query', pointer: '#/cursor', detail: 'not a cursor of this stage' }],
-    });
+    throw problem('invalid_cursor', { list: cursorScope.stage }, { at: { in: 'query', pointer: '#/cursor' } });
   }
   const where = await cardConditions(em, principal, options.filters);
   const rows = await sqlIn<CardRow>(

@@ -4,9 +4,10 @@
 // anywhere leaves nothing half made. The lead keeps what it became and is read-only from then on.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { AppError, type FieldIssue, toPointer } from '../../http/errors.ts';
+import { AppError, type FieldIssue, toPointer, validationFailed } from '../../http/errors.ts';
+import { textIn } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, problem, type Thing } from '../../http/problems.ts';
+import { named, noSuch, problem, type Thing, thingName } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -76,12 +77,9 @@ async function fill(em: EntityManager, catalog: FieldCatalog, lead: LeadRow): Pr
   const mapping = await getFieldMapping(em, catalog);
   const problems = mappingProblems(catalog, mapping.mappings);
   if (problems.length > 0) {
-    throw new AppError({
-      status: 422,
-      code: 'lead_field_mapping_outdated',
-      title: 'The lead field mapping names fields that are gone',
-      detail: `The organisation's lead field mapping no longer fits its fields (${problems.map((problem) => `${problem.pointer.slice(2)}: ${problem.detail}`).join('; ')}). An administrator fixes it with PUT /api/v1/lead-field-mapping.`,
-    });
+    const listed = (language: 'en' | 'de') =>
+      problems.map((item) => `${item.pointer.slice(2)}: ${textIn(item.detail, language)}`).join('; ');
+    throw problem('lead_field_mapping_outdated', { problems: { en: listed('en'), de: listed('de') } });
   }
   const filled: Filled = {
     person: { fields: {}, customFields: {} },
@@ -131,17 +129,9 @@ function parsed<S extends z.ZodType>(schema: S, input: unknown, pointer: string,
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw conversionFailed(
-    new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'Not valid',
-      detail: result.error.issues.map((issue) => `${toPointer(issue.path).slice(2)}: ${issue.message}`).join('; '),
-      errors: result.error.issues.map((issue) => ({
-        in: 'body',
-        pointer: toPointer(issue.path),
-        detail: issue.message,
-      })),
-    }),
+    validationFailed(
+      result.error.issues.map((issue) => ({ in: 'body', pointer: toPointer(issue.path), detail: issue.message })),
+    ),
     pointer,
     what,
   );
@@ -185,13 +175,11 @@ function receivingFor(principal: Principal, ownerId: string | null): Principal {
 async function requireExisting(em: EntityManager, table: 'person' | 'organization', id: string): Promise<void> {
   const [row] = await sqlIn(em, `select 1 from ${table} where id = ? and deleted_at is null`, [id]);
   if (!row) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_link',
-      title: `Unknown ${table}`,
-      detail: `There is no ${table} ${id} in your organisation, or it is in the trash.`,
-      errors: [{ in: 'body', pointer: `#/${table}/existingId`, detail: `no such ${table}` }],
-    });
+    throw problem(
+      'unknown_link',
+      { thing: thingName(table), noSuch: noSuch(table), id },
+      { at: { pointer: `#/${table}/existingId` } },
+    );
   }
 }
 
@@ -204,34 +192,34 @@ export async function convertLead(
   // Locked first: a second conversion of the same lead waits, then finds it converted.
   const lead = await loadLead(em, principal, id, { lock: true });
   if (lead.status === 'converted') {
-    throw new AppError({
-      status: 409,
-      code: 'lead_already_converted',
-      title: 'The lead is converted already',
-      detail: `Lead ${lead.title} was converted already; it became ${[
-        lead.converted_person_id && `person ${lead.converted_person_id}`,
-        lead.converted_organization_id && `organization ${lead.converted_organization_id}`,
-        lead.converted_deal_id && `deal ${lead.converted_deal_id}`,
-      ]
-        .filter(Boolean)
-        .join(', ')}.`,
-      extensions: {
-        convertedTo: {
-          personId: lead.converted_person_id,
-          organizationId: lead.converted_organization_id,
-          businessContactId: lead.converted_business_contact_id,
-          dealId: lead.converted_deal_id,
+    const became = (language: 'en' | 'de') =>
+      (
+        [
+          ['person', lead.converted_person_id],
+          ['organization', lead.converted_organization_id],
+          ['deal', lead.converted_deal_id],
+        ] as const
+      )
+        .filter(([, converted]) => converted)
+        .map(([thing, converted]) => `${thingName(thing)[language]} ${converted}`)
+        .join(', ');
+    throw problem(
+      'lead_already_converted',
+      { title: lead.title, became: { en: became('en'), de: became('de') } },
+      {
+        extensions: {
+          convertedTo: {
+            personId: lead.converted_person_id,
+            organizationId: lead.converted_organization_id,
+            businessContactId: lead.converted_business_contact_id,
+            dealId: lead.converted_deal_id,
+          },
         },
       },
-    });
+    );
   }
   if (lead.status === 'lost') {
-    throw new AppError({
-      status: 409,
-      code: 'lead_lost',
-      title: 'The lead is lost',
-      detail: `Lead ${lead.title} is marked lost; reopen it (PATCH status open) before converting it.`,
-    });
+    throw problem('lead_lost', { title: lead.title });
   }
   const catalog = await fieldCatalog(em);
   const filled = await fill(em, catalog, lead);
@@ -244,14 +232,7 @@ export async function convertLead(
         : null
       : input.organization;
   if (!wantPerson && !wantOrganization) {
-    throw new AppError({
-      status: 422,
-      code: 'nothing_to_convert',
-      title: 'The lead becomes nothing',
-      detail:
-        'Say what the lead becomes: person and/or organization, each { "create": true } or { "existingId": … }. The lead has neither a last name nor a company name to create them from.',
-      errors: [{ in: 'body', pointer: '#/person', detail: 'a person or an organization is needed' }],
-    });
+    throw problem('nothing_to_convert', {}, { at: { pointer: '#/person' } });
   }
   const ownerId = lead.owner_id;
   const personInput =
@@ -296,13 +277,15 @@ export async function convertLead(
     const likely = candidates.filter((candidate) => candidate.score >= LIKELY_DUPLICATE);
     if (likely.length > 0) {
       const best = likely[0] as DuplicateCandidate;
-      throw new AppError({
-        status: 409,
-        code: 'likely_duplicate',
-        title: 'This may already exist',
-        detail: `${best.title} looks like the same ${best.type} as the lead's. Link it instead ({ "${best.type}": { "existingId": "${best.id}" } }), or convert anyway with "confirm": "duplicate".`,
-        extensions: { candidates: likely },
-      });
+      throw problem(
+        'lead_likely_duplicate',
+        {
+          title: best.title,
+          thing: thingName(best.type),
+          link: `{ "${best.type}": { "existingId": "${best.id}" } }`,
+        },
+        { extensions: { candidates: likely } },
+      );
     }
   }
 

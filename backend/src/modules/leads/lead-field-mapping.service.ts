@@ -2,9 +2,11 @@
 // business contact and deal a conversion creates, custom fields included. An organisation keeps
 // its own mapping; until it saves one, a default maps the obvious (and same-named custom fields).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError } from '../../http/errors.ts';
+import type { FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
+import type { Text } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { CustomFieldView } from '../custom-fields/custom-fields.schemas.ts';
@@ -155,19 +157,23 @@ export function targetField(catalog: FieldCatalog, to: string): (FieldRef & { ta
 const TEXTUAL = new Set<FieldKind>(['text', 'email', 'phone', 'country', 'select', 'currency']);
 
 /** Why the source cannot fill the target, or null when it can. */
-export function mismatch(source: FieldRef, target: FieldRef): string | null {
+export function mismatch(source: FieldRef, target: FieldRef): Text | null {
   if (source.kind === target.kind) {
     if (source.kind !== 'select') return null;
     const allowed = new Set(target.custom?.options.map((option) => option.value));
     const missing = (source.custom?.options ?? []).filter((option) => !allowed.has(option.value));
+    const lacking = missing.map((option) => `"${option.value}"`).join(', ');
     return missing.length === 0
       ? null
-      : `the target's choices lack ${missing.map((option) => `"${option.value}"`).join(', ')}`;
+      : { en: `the target's choices lack ${lacking}`, de: `der Auswahl des Zielfelds fehlt ${lacking}` };
   }
   if (target.kind === 'text' && TEXTUAL.has(source.kind)) return null;
   if (target.kind === 'number' && source.kind === 'amount') return null;
   if (target.kind === 'amount' && source.kind === 'number') return null;
-  return `a ${source.kind} field cannot fill a ${target.kind} field`;
+  return {
+    en: `a ${source.kind} field cannot fill a ${target.kind} field`,
+    de: `ein Feld vom Typ ${source.kind} kann kein Feld vom Typ ${target.kind} füllen`,
+  };
 }
 
 function catalogFields(catalog: FieldCatalog): Pick<FieldMappingView, 'leadFields' | 'targetFields'> {
@@ -217,8 +223,8 @@ export async function getFieldMapping(em: EntityManager, catalog?: FieldCatalog)
 }
 
 /** Each entry checked against both sides' fields; every problem named by its pointer. */
-export function mappingProblems(catalog: FieldCatalog, mappings: readonly FieldMappingEntry[]): FieldError[] {
-  const errors: FieldError[] = [];
+export function mappingProblems(catalog: FieldCatalog, mappings: readonly FieldMappingEntry[]): FieldIssue[] {
+  const errors: FieldIssue[] = [];
   const targets = new Map<string, number>();
   for (const [index, entry] of mappings.entries()) {
     const source = leadField(catalog, entry.from);
@@ -227,14 +233,20 @@ export function mappingProblems(catalog: FieldCatalog, mappings: readonly FieldM
       errors.push({
         in: 'body',
         pointer: `#/mappings/${index}/from`,
-        detail: `leads have no field "${entry.from}" (any more); GET /api/v1/lead-field-mapping lists leadFields`,
+        detail: {
+          en: `leads have no field "${entry.from}" (any more); GET /api/v1/lead-field-mapping lists leadFields`,
+          de: `Leads haben (inzwischen) kein Feld „${entry.from}“; GET /api/v1/lead-field-mapping listet sie unter leadFields auf`,
+        },
       });
     }
     if (!target) {
       errors.push({
         in: 'body',
         pointer: `#/mappings/${index}/to`,
-        detail: `there is no target field "${entry.to}" (any more); GET /api/v1/lead-field-mapping lists targetFields`,
+        detail: {
+          en: `there is no target field "${entry.to}" (any more); GET /api/v1/lead-field-mapping lists targetFields`,
+          de: `es gibt (inzwischen) kein Zielfeld „${entry.to}“; GET /api/v1/lead-field-mapping listet sie unter targetFields auf`,
+        },
       });
     }
     const taken = targets.get(entry.to);
@@ -242,12 +254,15 @@ export function mappingProblems(catalog: FieldCatalog, mappings: readonly FieldM
       errors.push({
         in: 'body',
         pointer: `#/mappings/${index}/to`,
-        detail: `mapping ${taken} fills ${entry.to} already; a field is filled from one lead field`,
+        detail: {
+          en: `mapping ${taken} fills ${entry.to} already; a field is filled from one lead field`,
+          de: `Zuordnung ${taken} füllt ${entry.to} bereits; ein Feld wird aus genau einem Lead-Feld gefüllt`,
+        },
       });
     }
     targets.set(entry.to, index);
-    const problem = source && target ? mismatch(source, target) : null;
-    if (problem) errors.push({ in: 'body', pointer: `#/mappings/${index}/to`, detail: problem });
+    const unfit = source && target ? mismatch(source, target) : null;
+    if (unfit) errors.push({ in: 'body', pointer: `#/mappings/${index}/to`, detail: unfit });
   }
   return errors;
 }
@@ -260,19 +275,13 @@ export async function saveFieldMapping(
 ): Promise<FieldMappingView> {
   const catalog = await fieldCatalog(em);
   const [current] = await sqlIn<MappingRow>(em, 'select mappings, version from lead_field_mapping for update');
-  checkVersion({ version: current?.version ?? 0 }, expectedVersion, 'The lead field mapping');
+  checkVersion({ version: current?.version ?? 0 }, expectedVersion, named('lead_field_mapping'));
   const errors = mappingProblems(catalog, mappings);
   if (errors.length > 0) {
-    throw new AppError({
-      status: 422,
-      code: 'invalid_field_mapping',
-      title: 'The mapping does not fit the fields',
-      detail:
-        errors.length === 1
-          ? `${errors[0]?.pointer.slice(2)}: ${errors[0]?.detail}`
-          : `${errors.length} mappings do not fit; see errors for each one.`,
-      errors,
-    });
+    const [first] = errors;
+    throw errors.length === 1 && first
+      ? problem('invalid_field_mapping', { field: first.pointer.slice(2), message: first.detail }, { errors })
+      : problem('invalid_field_mapping_many', { count: errors.length }, { errors });
   }
   const before = current?.mappings ?? (await getFieldMapping(em, catalog)).mappings;
   await sqlIn(

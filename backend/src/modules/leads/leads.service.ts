@@ -2,12 +2,12 @@
 // its history and search document in the same transaction. Inside sales sees every lead, managers
 // their teams', reps their own (principal.visibility('lead')). A converted lead is read-only.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldError, notFound, validationFailed } from '../../http/errors.ts';
+import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
-import { named, problem } from '../../http/problems.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { FIRST_RANK, placeBetween, rankBetween, ranksBetween } from '../../records/rank.ts';
@@ -188,11 +188,7 @@ export async function loadLead(
     [id, ...visible.params],
   );
   if (!row) {
-    throw notFound(
-      options.trashed
-        ? `There is no lead ${id} of yours in the trash.`
-        : `There is no lead ${id} you may see in your organisation (it may be in the trash).`,
-    );
+    throw problem(options.trashed ? 'not_in_trash' : 'not_visible_maybe_trashed', { noSuch: noSuch('lead'), id });
   }
   return row;
 }
@@ -204,17 +200,10 @@ export async function getLead(em: EntityManager, principal: Principal, id: strin
 
 // ---- rules of a write ---------------------------------------------------------------------
 
-export const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
-  new AppError({ status: 422, code, title, detail, errors: [{ in: 'body', pointer, detail: short }] });
-
 /** Converted leads are what they became: nothing of them changes any more. */
 export function readOnly(row: LeadRow): AppError {
-  return new AppError({
-    status: 409,
-    code: 'lead_converted',
-    title: 'The lead is converted',
-    detail: `Lead ${row.title} was converted${row.converted_at ? ` on ${new Date(row.converted_at).toISOString().slice(0, 10)}` : ''} and is read-only now; change the person, organization or deal it became.`,
-  });
+  const day = row.converted_at ? new Date(row.converted_at).toISOString().slice(0, 10) : undefined;
+  return problem('lead_converted', { title: row.title, on: day ? { en: ` on ${day}`, de: ` am ${day}` } : '' });
 }
 
 export interface LeadStage {
@@ -247,21 +236,20 @@ async function resolveStage(
       [stageId],
     );
     if (!stage || stage.archived_at) {
-      throw unprocessable(
-        'unknown_stage',
-        'Unknown stage',
-        `There is no active stage ${stageId} in your organisation; GET /api/v1/pipelines?kind=lead lists the stages.`,
-        '#/stageId',
-        'no such active stage',
-      );
+      throw problem('unknown_stage', { id: stageId, kind: 'lead' }, { at: { pointer: '#/stageId' } });
     }
     if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'lead') {
-      throw unprocessable(
+      const belongs =
+        stage.kind === 'lead'
+          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
+          : { en: 'a deal pipeline', de: 'einer Deal-Pipeline' };
+      const wanted = pipelineId
+        ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` }
+        : { en: 'a lead pipeline', de: 'einer Lead-Pipeline' };
+      throw problem(
         'stage_not_in_pipeline',
-        'The stage is not in the pipeline',
-        `Stage ${stage.name} belongs to ${stage.kind === 'lead' ? `pipeline ${stage.pipeline_id}` : 'a deal pipeline'}, not to ${pipelineId ? `pipeline ${pipelineId}` : 'a lead pipeline'}; send a stage of the lead's pipeline.`,
-        '#/stageId',
-        'a stage of a lead pipeline',
+        { stage: stage.name, belongs, wanted, its: { en: "the lead's pipeline", de: 'der Pipeline des Leads' } },
+        { at: { pointer: '#/stageId' } },
       );
     }
     return { pipelineId: stage.pipeline_id, ...stage };
@@ -286,15 +274,11 @@ async function resolveStage(
     pipelineId ? [pipelineId] : [],
   );
   if (first?.kind !== 'lead' || !first.id) {
-    throw unprocessable(
-      'unknown_pipeline',
-      'Unknown pipeline',
-      pipelineId
-        ? `There is no lead pipeline ${pipelineId} in your organisation; GET /api/v1/pipelines?kind=lead lists them.`
-        : 'Your organisation has no lead pipeline yet; an administrator creates one with POST /api/v1/pipelines.',
-      '#/pipelineId',
-      'no such lead pipeline',
-    );
+    const at = { at: { pointer: '#/pipelineId' } };
+    const things = { en: 'leads', de: 'Leads' };
+    throw pipelineId
+      ? problem('unknown_pipeline', { id: pipelineId, things, kind: 'lead' }, at)
+      : problem('no_pipeline_yet', { things }, at);
   }
   return {
     pipelineId: first.pipeline_id,
@@ -309,26 +293,22 @@ async function resolveStage(
 async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
   const visibility = await principal.visibility('lead');
   if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
-    throw forbidden(
-      'You may give leads only to yourself or, as a sales manager, to the members of your teams; inside sales hands leads out.',
-    );
+    throw problem('lead_owner_out_of_reach');
   }
   if (ownerId === null) return;
   const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
   if (!user) {
-    throw unprocessable(
-      'unknown_user',
-      'Unknown owner',
-      `There is no active user ${ownerId} in your organisation to own this lead.`,
-      '#/ownerId',
-      'not an active user of your organisation',
+    throw problem(
+      'unknown_owner',
+      { id: ownerId, thing: { en: 'lead', de: 'diesen Lead' } },
+      { at: { pointer: '#/ownerId' } },
     );
   }
 }
 
 function checkAmount(value: string, currency: string, pointer: string): void {
-  const problem = amountProblem(value, currency);
-  if (problem) throw validationFailed([{ in: 'body', pointer, detail: problem } satisfies FieldError]);
+  const wrong = amountProblem(value, currency);
+  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
 }
 
 async function defaultCurrency(em: EntityManager): Promise<string> {
@@ -359,22 +339,19 @@ export function statusAfter(
 ): 'open' | 'lost' {
   const stageChanged = current === undefined || current.stageId !== stage.id;
   if (stage.outcome === 'won' && stageChanged) {
-    throw unprocessable(
-      'convert_instead',
-      'Leads reach a won stage by conversion',
-      `Stage ${stage.name} is for converted leads: convert the lead with POST /api/v1/leads/{id}/convert, which creates or links its person, organization and deal.`,
-      '#/stageId',
-      'convert the lead instead',
-    );
+    throw problem('convert_instead', { stage: stage.name, id: '{id}' }, { at: { pointer: '#/stageId' } });
   }
   if (stage.outcome === 'lost') {
     if (requested === 'open') {
-      throw unprocessable(
+      throw problem(
         'status_contradicts_stage',
-        'The status contradicts the stage',
-        `Stage ${stage.name} is a lost stage: a lead in it is lost. Send status lost, or another stage.`,
-        '#/status',
-        'lost in this stage',
+        {
+          stage: stage.name,
+          outcome: { en: 'lost', de: 'verloren' },
+          thing: { en: 'lead', de: 'Lead' },
+          status: 'lost',
+        },
+        { at: { pointer: '#/status' } },
       );
     }
     return 'lost';
@@ -392,24 +369,20 @@ export async function lostFields(
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
   if (status !== 'lost') {
     if (input.lostReasonId || input.lostNote) {
-      throw unprocessable(
+      throw problem(
         'not_lost',
-        'Only lost leads have a lost reason',
-        'lostReasonId and lostNote belong to lost leads; send status lost with them, or leave them out.',
-        input.lostReasonId ? '#/lostReasonId' : '#/lostNote',
-        'only for lost leads',
+        { things: { en: 'leads', de: 'Leads' } },
+        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
       );
     }
     return { lostReasonId: null, lostNote: null };
   }
   const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
   if (!lostReasonId) {
-    throw unprocessable(
+    throw problem(
       'lost_reason_required',
-      'A lost lead needs a reason',
-      'Say why the lead was lost: send lostReasonId, an active lead lost reason from GET /api/v1/lost-reasons?objectType=lead&active=true.',
-      '#/lostReasonId',
-      'required for a lost lead',
+      { thing: { en: 'lead', de: 'Lead' }, objectType: 'lead' },
+      { at: { pointer: '#/lostReasonId' } },
     );
   }
   if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'lead', lostReasonId);
@@ -520,13 +493,7 @@ function mergeContact(current: Contact, input: CreateLead | UpdateLead): Contact
 function defaultTitle(contact: Contact): string {
   const title = contact.companyName ?? ([contact.firstName, contact.lastName].filter(Boolean).join(' ') || null);
   if (!title) {
-    throw unprocessable(
-      'title_required',
-      'A lead needs a title',
-      'Give the lead a title, or at least a company name or a last name to call it by.',
-      '#/title',
-      'a title, a company name or a last name is needed',
-    );
+    throw problem('title_required', {}, { at: { pointer: '#/title' } });
   }
   return title.slice(0, 200);
 }
@@ -762,13 +729,7 @@ async function rankIn(
       [...columnParams, ...columnParams, neighbour, ...visible.params],
     );
     if (!row || neighbour === lead.id) {
-      throw unprocessable(
-        'invalid_neighbour',
-        'Not a card of the stage',
-        `${neighbour} is not another open lead you may see in the target stage; name a card of that column, or send position.`,
-        pointer,
-        'not a card of the target stage',
-      );
+      throw problem('invalid_neighbour', { id: neighbour, thing: { en: 'lead', de: 'Lead' } }, { at: { pointer } });
     }
     return move.afterId ? placed(row.anchor, row.other) : placed(row.other, row.anchor);
   }
@@ -806,12 +767,10 @@ export async function moveLead(
     [move.stageId],
   );
   if (!target || target.archived_at || target.pipeline_id !== current.pipeline_id) {
-    throw unprocessable(
-      'stage_not_in_pipeline',
-      "Not a stage of the lead's pipeline",
-      `A card moves within its pipeline: ${move.stageId} is not an active stage of pipeline ${current.pipeline_id}. To move the lead to another pipeline, PATCH it with pipelineId and stageId.`,
-      '#/stageId',
-      "an active stage of the lead's pipeline",
+    throw problem(
+      'card_stage_not_in_pipeline',
+      { id: move.stageId, pipeline: current.pipeline_id, thing: { en: 'lead', de: 'Lead' } },
+      { at: { pointer: '#/stageId' } },
     );
   }
   const stage = { ...target, pipelineId: target.pipeline_id };

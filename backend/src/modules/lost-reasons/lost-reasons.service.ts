@@ -1,7 +1,6 @@
 // Lost reasons (D6): per object type, with name, description and an active flag; a deal or lead
 // marked lost must name an active reason of its type. Used reasons are retired, not deleted.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
@@ -28,6 +27,10 @@ interface Row {
   updated_at: string;
   updated_by: string | null;
 }
+
+/** The record kind a lost reason is for: "deal lost reason" / "Verlustgrund für Deals". */
+const kindOf = { deal: { en: 'deal', de: 'Deals' }, lead: { en: 'lead', de: 'Leads' } } as const;
+const kindsOf = { deal: { en: 'deals', de: 'Deals' }, lead: { en: 'leads', de: 'Leads' } } as const;
 
 const toView = (row: Row): LostReasonView => ({
   id: row.id,
@@ -89,13 +92,7 @@ async function ensureNameFree(
     [objectType, name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
   );
   if (clash.length > 0) {
-    throw new AppError({
-      status: 409,
-      code: 'duplicate_lost_reason',
-      title: 'A lost reason with this name exists',
-      detail: `There is already a ${objectType} lost reason "${name}"; use it, or choose another name.`,
-      errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-    });
+    throw problem('duplicate_lost_reason', { kind: kindOf[objectType], name }, { at: { pointer: '#/name' } });
   }
 }
 
@@ -177,12 +174,7 @@ export async function deleteLostReason(
   checkVersion(reason, expectedVersion, named('lost_reason', reason.name));
   const used = await lostReasonUsage(em, id);
   if (used > 0) {
-    throw new AppError({
-      status: 409,
-      code: 'lost_reason_in_use',
-      title: 'The lost reason is in use',
-      detail: `${used} record(s) were lost for "${reason.name}"; retire it with active: false instead of deleting it.`,
-    });
+    throw problem('lost_reason_in_use', { count: used, name: reason.name });
   }
   await sqlIn(em, 'delete from lost_reason where id = ?', [id]);
   recordHistory(em, principal, { type: 'lost_reason', id, action: 'delete', before: snapshot(reason) });
@@ -210,17 +202,17 @@ export async function requireActiveLostReason(
 ): Promise<LostReasonView> {
   const [row] = await sqlIn<Row>(em, 'select * from lost_reason where id = ?', [id]);
   if (!row || row.object_type !== objectType || !row.active) {
-    throw new AppError({
-      status: 422,
-      code: 'invalid_lost_reason',
-      title: 'Not a lost reason to choose',
-      detail: row
-        ? row.object_type !== objectType
-          ? `"${row.name}" is a lost reason for ${row.object_type}s, not for ${objectType}s; choose one from GET /api/v1/lost-reasons?objectType=${objectType}&active=true.`
-          : `"${row.name}" is retired; choose an active lost reason from GET /api/v1/lost-reasons?objectType=${objectType}&active=true.`
-        : `There is no lost reason ${id} in your organisation; choose one from GET /api/v1/lost-reasons?objectType=${objectType}&active=true.`,
-      errors: [{ in: 'body', pointer, detail: `an active ${objectType} lost reason` }],
-    });
+    const at = { at: { pointer } };
+    const kind = kindOf[objectType];
+    if (!row) throw problem('unknown_lost_reason', { id, objectType, kind }, at);
+    if (row.object_type !== objectType) {
+      throw problem(
+        'lost_reason_other_type',
+        { name: row.name, actual: kindsOf[row.object_type], wanted: kindsOf[objectType], objectType, kind },
+        at,
+      );
+    }
+    throw problem('lost_reason_retired', { name: row.name, objectType, kind }, at);
   }
   return toView(row);
 }

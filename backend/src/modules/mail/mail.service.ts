@@ -5,9 +5,9 @@
 // straight from the link index.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 } from 'uuid';
-import { AppError, type FieldError, formatBytes, notFound } from '../../http/errors.ts';
+import { formatBytes } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
@@ -160,36 +160,17 @@ function mailIdFor(date: Date): string {
 
 // ---- the problems a filing can meet ------------------------------------------------------------
 
-const draftNotSent = () =>
-  new AppError({
-    status: 422,
-    code: 'mail_not_sent',
-    title: 'A draft cannot be filed',
-    detail:
-      'This mail has no internet message id yet: it is a draft. Send it (or save it) first and file the sent mail; to link a draft, use POST /api/v1/mail-links.',
-    errors: [{ in: 'body', pointer: '#/internetMessageId', detail: 'missing: the mail is a draft' }],
-  });
+const draftNotSent = () => problem('mail_not_sent', {}, { at: { pointer: '#/internetMessageId' } });
 
-const noLinks = () =>
-  new AppError({
-    status: 422,
-    code: 'no_links',
-    title: 'Say where to file the mail',
-    detail:
-      'Name at least one record in links (a person, organization, business contact, deal or lead); the subject carries no CRM reference and no links were remembered for this mail.',
-    errors: [{ in: 'body', pointer: '#/links', detail: 'at least one record' }],
-  });
+const noLinks = () => problem('no_links', {}, { at: { pointer: '#/links' } });
 
 function checkBodySize(text: string | null | undefined, pointer: string): void {
   if (text && Buffer.byteLength(text, 'utf8') > MAIL_BODY_MAX_BYTES) {
-    throw new AppError({
-      status: 413,
-      code: 'mail_body_too_large',
-      title: 'The mail body is too large',
-      detail: `The mail body is larger than the limit of ${formatBytes(MAIL_BODY_MAX_BYTES)}; nothing was filed.`,
-      errors: [{ in: 'body', pointer, detail: `larger than ${formatBytes(MAIL_BODY_MAX_BYTES)}` }],
-      extensions: { limitBytes: MAIL_BODY_MAX_BYTES },
-    });
+    throw problem(
+      'mail_body_too_large',
+      { limit: formatBytes(MAIL_BODY_MAX_BYTES) },
+      { at: { pointer }, extensions: { limitBytes: MAIL_BODY_MAX_BYTES } },
+    );
   }
 }
 
@@ -210,18 +191,20 @@ function decodeAttachments(attachments: readonly AttachmentInput[], maxBytes: nu
     if (attachment.cloudUrl) return { ...common, content: { cloudUrl: attachment.cloudUrl } };
     const encoded = attachment.contentBase64 ?? '';
     if (!BASE64.test(encoded)) {
-      const error: FieldError = { in: 'body', pointer: `${pointer}/contentBase64`, detail: 'not base64' };
-      throw new AppError({
-        status: 400,
-        code: 'validation_failed',
-        title: 'The request is not valid',
-        detail: `attachments/${index}/contentBase64: the content of "${attachment.name}" is not valid base64.`,
-        errors: [error],
-      });
+      throw problem(
+        'invalid_base64',
+        { index, name: attachment.name },
+        { at: { pointer: `${pointer}/contentBase64` } },
+      );
     }
     // The request's own limit bounds what is decoded here.
     const bytes = Buffer.from(encoded, 'base64');
-    if (bytes.length > maxBytes) throw tooLarge(`Attachment "${attachment.name}"`, maxBytes, pointer);
+    if (bytes.length > maxBytes)
+      throw tooLarge(
+        { en: `Attachment "${attachment.name}"`, de: `Der Anhang „${attachment.name}“` },
+        maxBytes,
+        pointer,
+      );
     return { ...common, content: { bytes } };
   });
 }
@@ -229,13 +212,11 @@ function decodeAttachments(attachments: readonly AttachmentInput[], maxBytes: nu
 function checkLinkTypes(links: readonly RecordRef[], pointer: string): void {
   const index = links.findIndex((link) => !linkableTarget(link.type));
   if (index >= 0) {
-    throw new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'Unknown record type',
-      detail: `Records of type "${links[index]?.type}" cannot be linked; use one of ${linkableTypes().join(', ')}.`,
-      errors: [{ in: 'body', pointer: `${pointer}/${index}/type`, detail: 'unknown record type' }],
-    });
+    throw problem(
+      'unknown_record_type',
+      { type: links[index]?.type ?? '', types: linkableTypes() },
+      { at: { pointer: `${pointer}/${index}/type` } },
+    );
   }
 }
 
@@ -555,7 +536,13 @@ export async function unfileMail(
     principal.roles.has('admin') ||
     principal.roles.has('sales_manager') ||
     (principal.userId !== undefined && row.created_by === principal.userId);
-  if (!mayUnfile) throw forbidden('Only whoever filed this mail, a sales manager or an administrator can unfile it.');
+  if (!mayUnfile) {
+    throw problem('only_adder_or_manager', {
+      did: { en: 'filed', de: 'abgelegt' },
+      thing: { en: 'mail', de: 'die E-Mail' },
+      action: { en: 'unfile it', de: 'sie aus der Ablage nehmen' },
+    });
+  }
   const removed = await sqlIn<{ record_type: string; record_id: string }>(
     em,
     `delete from record_link r using unnest(?::text[], ?::uuid[]) as l(type, id)
@@ -625,7 +612,7 @@ export async function linkDraft(
 
 export async function draftLinks(em: EntityManager, trackingId: string): Promise<PendingLinks> {
   const pending = await getPendingLinks(em, trackingId);
-  if (!pending) throw notFound(`No links are remembered for the draft ${trackingId}.`);
+  if (!pending) throw problem('no_pending_links', { id: trackingId });
   return pending;
 }
 

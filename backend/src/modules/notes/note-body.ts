@@ -3,7 +3,7 @@
 // sanitizer. Every note also has a plain-text form, for search and previews.
 import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
-import { AppError } from '../../http/errors.ts';
+import { problem } from '../../http/problems.ts';
 
 export type NoteFormat = 'html' | 'markdown';
 
@@ -100,13 +100,11 @@ export function htmlToText(html: string): string {
 export function renderNoteBody(input: NoteBodyInput, pointer = '#/body/body'): RenderedNote {
   const bytes = Buffer.byteLength(input.body, 'utf8');
   if (bytes > NOTE_SOURCE_LIMIT) {
-    throw new AppError({
-      status: 413,
-      code: 'note_too_large',
-      title: 'The note is too large',
-      detail: `A note may have at most ${NOTE_SOURCE_LIMIT / 1024} kB of text (${NOTE_SOURCE_LIMIT} bytes); this one has ${bytes} bytes. Split it into several notes.`,
-      errors: [{ in: 'body', pointer, detail: `at most ${NOTE_SOURCE_LIMIT} bytes` }],
-    });
+    throw problem(
+      'note_too_large',
+      { kb: NOTE_SOURCE_LIMIT / 1024, limit: NOTE_SOURCE_LIMIT, bytes },
+      { at: { pointer } },
+    );
   }
   const html =
     input.format === 'html'
@@ -115,21 +113,7 @@ export function renderNoteBody(input: NoteBodyInput, pointer = '#/body/body'): R
   const text = htmlToText(html);
   if (text === '') {
     const onlyUnsafe = input.body.trim() !== '';
-    throw new AppError({
-      status: 400,
-      code: onlyUnsafe ? 'note_empty_after_sanitizing' : 'note_empty',
-      title: 'The note is empty',
-      detail: onlyUnsafe
-        ? 'The note has nothing left after removing unsafe HTML (scripts, styles, frames, event handlers); write some text.'
-        : 'The note is empty; write some text.',
-      errors: [
-        {
-          in: 'body',
-          pointer,
-          detail: onlyUnsafe ? 'nothing left after removing unsafe HTML' : 'empty',
-        },
-      ],
-    });
+    throw problem(onlyUnsafe ? 'note_empty_after_sanitizing' : 'note_empty', {}, { at: { pointer } });
   }
   return { format: input.format, source: input.format === 'html' ? html : input.body, html, text };
 }

@@ -2,7 +2,6 @@
 // HTML or Markdown (see note-body.ts); every note is found by global search through its words.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -153,13 +152,7 @@ function requireAuthorOrAdmin(principal: Principal, note: NoteView, action: keyo
 
 function requireSomeLink(links: readonly RecordRef[]): void {
   if (links.length === 0) {
-    throw new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'A note belongs to a record',
-      detail: 'Say which record the note is on: links needs at least one { type, id }.',
-      errors: [{ in: 'body', pointer: '#/links', detail: 'at least one record' }],
-    });
+    throw problem('note_needs_record', {}, { at: { pointer: '#/links' } });
   }
 }
 
@@ -170,13 +163,7 @@ async function requireActivity(em: EntityManager, principal: Principal, activity
     ...visible.params,
   ]);
   if (rows.length === 0) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_activity',
-      title: 'Unknown activity',
-      detail: `There is no activity ${activityId} in your organisation that you may see, or it is in the trash.`,
-      errors: [{ in: 'body', pointer: '#/activityId', detail: 'no such activity' }],
-    });
+    throw problem('unknown_activity', { id: activityId }, { at: { pointer: '#/activityId' } });
   }
 }
 

@@ -1,8 +1,8 @@
 // Reading the notification outbox: a user's own notifications (newest first, marked read), and
 // the admin's view of every notification with its delivery state.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { problem } from '../../http/problems.ts';
 import { sqlIn } from '../../records/sql.ts';
 import type { AdminNotification, MyNotification } from './notifications.schemas.ts';
 
@@ -93,7 +93,7 @@ export async function markNotificationRead(em: EntityManager, userId: string, id
       returning ${COLUMNS}`,
     [id, userId],
   );
-  if (!row) throw notFound(`You have no notification ${id}.`);
+  if (!row) throw problem('no_such_notification', { id });
   return mine(row);
 }
 

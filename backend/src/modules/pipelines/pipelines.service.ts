@@ -1,7 +1,7 @@
 // Pipelines (D1): ordered stages with a win probability, for deals or leads, and the stage editor.
 // A pipeline is one aggregate: any change to it or its stages moves its version and its history.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
@@ -75,13 +75,7 @@ export async function getPipeline(em: EntityManager, id: string): Promise<Pipeli
 }
 
 function nameTaken(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_pipeline_name',
-    title: 'A pipeline with this name exists',
-    detail: `There is already a pipeline named "${name}" of this kind. Choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_pipeline_name', { name }, { at: { pointer: '#/name' } });
 }
 
 async function ensureNameFree(em: EntityManager, kind: PipelineKind, name: string, exceptId?: string): Promise<void> {
@@ -186,13 +180,7 @@ export function renamePipeline(
 }
 
 function stageNameTaken(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_stage_name',
-    title: 'A stage with this name exists',
-    detail: `The pipeline already has a stage named "${name}". Choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken in this pipeline' }],
-  });
+  return problem('duplicate_stage_name', { name }, { at: { pointer: '#/name' } });
 }
 
 /** Gives the active stages positions 0..n-1 in the given order. */
@@ -218,12 +206,7 @@ export function addStage(
       throw stageNameTaken(input.name);
     }
     if (pipeline.stages.length >= 30) {
-      throw new AppError({
-        status: 409,
-        code: 'too_many_stages',
-        title: 'The pipeline has 30 stages',
-        detail: 'A pipeline has at most 30 stages; archive one first.',
-      });
+      throw problem('too_many_stages');
     }
     const firstEnd = pipeline.stages.findIndex((stage) => stage.outcome !== null);
     const position = Math.min(
@@ -240,7 +223,7 @@ export function addStage(
 
 function stageOf(pipeline: PipelineView, stageId: string): StageView {
   const stage = pipeline.stages.find((candidate) => candidate.id === stageId);
-  if (!stage) throw notFound(`Pipeline ${pipeline.name} has no active stage ${stageId}.`);
+  if (!stage) throw problem('no_such_stage', { pipeline: pipeline.name, id: stageId });
   return stage;
 }
 
@@ -267,13 +250,11 @@ export function updateStage(
       }
       const deals = await (pipeline.kind === 'lead' ? stageLeadCount : stageDealCount)(em, stageId);
       if (deals.total > 0) {
-        throw new AppError({
-          status: 409,
-          code: 'stage_not_empty',
-          title: 'The stage holds deals',
-          detail: `Stage ${stage.name} holds ${deals.total} deal(s), whose status follows the stage; move them elsewhere before making it ${outcome ? `a ${outcome} stage` : 'an open stage'}.`,
-          errors: [{ in: 'body', pointer: '#/outcome', detail: 'cannot change while the stage holds deals' }],
-        });
+        throw problem(
+          'stage_holds_deals_outcome',
+          { stage: stage.name, count: deals.total, outcome: stageKinds[outcome ?? 'open'] },
+          { at: { pointer: '#/outcome' } },
+        );
       }
     }
     await sqlIn(
@@ -290,13 +271,22 @@ export function updateStage(
   });
 }
 
+/** What a stage becomes, after "before making it" / "bevor Sie sie zu … machen". */
+const stageKinds = {
+  won: { en: 'a won stage', de: 'einer Gewonnen-Phase' },
+  lost: { en: 'a lost stage', de: 'einer Verloren-Phase' },
+  open: { en: 'an open stage', de: 'einer offenen Phase' },
+} as const;
+
+/** The stage deals may move to, after "that is" / "und zwar". */
+const sameKind = {
+  won: { en: 'a won stage too', de: 'ebenfalls eine Gewonnen-Phase' },
+  lost: { en: 'a lost stage too', de: 'ebenfalls eine Verloren-Phase' },
+  open: { en: 'an open stage (not won or lost)', de: 'eine offene Phase (weder gewonnen noch verloren)' },
+} as const;
+
 function lastOpenStage(stage: StageView): AppError {
-  return new AppError({
-    status: 409,
-    code: 'last_open_stage',
-    title: 'The last open stage',
-    detail: `${stage.name} is the pipeline's only stage a deal can be open in; add another first.`,
-  });
+  return problem('last_open_stage', { stage: stage.name });
 }
 
 export function reorderStages(
@@ -312,13 +302,16 @@ export function reorderStages(
     const missing = [...active].filter((id) => !sent.has(id));
     const unknown = stageIds.filter((id) => !active.has(id));
     if (missing.length > 0 || unknown.length > 0 || sent.size !== stageIds.length) {
-      throw new AppError({
-        status: 422,
-        code: 'stage_order_mismatch',
-        title: 'Not the stages of this pipeline',
-        detail: `Send every active stage of the pipeline once, in the new order.${missing.length > 0 ? ` Missing: ${missing.join(', ')}.` : ''}${unknown.length > 0 ? ` Not active stages of this pipeline: ${unknown.join(', ')}.` : ''}`,
-        errors: [{ in: 'body', pointer: '#/stageIds', detail: 'every active stage once' }],
-      });
+      const listed = (en: string, de: string, ids: string[]) =>
+        ids.length > 0 ? { en: ` ${en}: ${ids.join(', ')}.`, de: ` ${de}: ${ids.join(', ')}.` } : '';
+      throw problem(
+        'stage_order_mismatch',
+        {
+          missing: listed('Missing', 'Es fehlen', missing),
+          unknown: listed('Not active stages of this pipeline', 'Keine aktiven Phasen dieser Pipeline', unknown),
+        },
+        { at: { pointer: '#/stageIds' } },
+      );
     }
     await setOrder(em, stageIds);
   });
@@ -340,31 +333,25 @@ export function archiveStage(
     if (moveDealsTo !== undefined) {
       const target = pipeline.stages.find((candidate) => candidate.id === moveDealsTo && candidate.id !== stageId);
       if (!target || target.outcome !== stage.outcome) {
-        throw new AppError({
-          status: 422,
-          code: 'invalid_stage',
-          title: 'Not a stage to move the deals to',
-          detail: `moveDealsTo must be another active stage of pipeline ${pipeline.name} that is ${stage.outcome ? `a ${stage.outcome} stage too` : 'an open stage (not won or lost)'}.`,
-          errors: [
-            {
-              in: 'body',
-              pointer: '#/moveDealsTo',
-              detail: 'another active stage of this pipeline, of the same outcome',
-            },
-          ],
-        });
+        throw problem(
+          'invalid_stage',
+          { pipeline: pipeline.name, kind: sameKind[stage.outcome ?? 'open'] },
+          { at: { pointer: '#/moveDealsTo' } },
+        );
       }
       await (pipeline.kind === 'lead' ? moveStageLeads : moveStageDeals)(em, principal, pipelineId, stageId, target.id);
     } else {
       const deals = await (pipeline.kind === 'lead' ? stageLeadCount : stageDealCount)(em, stageId);
       if (deals.total > 0) {
-        throw new AppError({
-          status: 409,
-          code: 'stage_not_empty',
-          title: 'The stage holds deals',
-          detail: `Stage ${stage.name} holds ${deals.total} deal(s)${deals.trashed > 0 ? `, ${deals.trashed} of them in the trash` : ''}. Send moveDealsTo with the stage that takes them over.`,
-          errors: [{ in: 'body', pointer: '#/moveDealsTo', detail: 'needed while the stage holds deals' }],
-        });
+        const trashed =
+          deals.trashed > 0
+            ? { en: `, ${deals.trashed} of them in the trash`, de: `, davon ${deals.trashed} im Papierkorb` }
+            : '';
+        throw problem(
+          'stage_holds_deals',
+          { stage: stage.name, count: deals.total, trashed },
+          { at: { pointer: '#/moveDealsTo' } },
+        );
       }
     }
     await sqlIn(em, 'update pipeline_stage set archived_at = now(), archived_by = ?, updated_at = now() where id = ?', [

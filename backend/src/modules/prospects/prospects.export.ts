@@ -98,7 +98,7 @@ export async function exportSelection(
   sink: CsvSink,
 ): Promise<void> {
   const selection = await getSelection(em, id);
-  requireProspector(principal, 'Exporting organizations');
+  requireProspector(principal, 'export');
   const customFields = await listCustomFields(em, 'organization');
   const where = await selectionCondition(em, selection, customFields);
   const separator = SEPARATORS[query.separator];

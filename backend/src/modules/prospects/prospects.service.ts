@@ -4,8 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterNode } from '../../http/filters.ts';
+import { textIn } from '../../http/language.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
@@ -51,10 +52,18 @@ const snapshot = (selection: SelectionView): Snapshot => ({
   savedFilterId: selection.savedFilterId,
 });
 
+/** What only prospectors may do, as the subject of "needs the CRM role". */
+const prospectorActions = {
+  keep: { en: 'Keeping prospect selections', de: 'Das Anlegen von Zielkundenauswahlen' },
+  change: { en: 'Changing prospect selections', de: 'Das Ändern von Zielkundenauswahlen' },
+  delete: { en: 'Deleting prospect selections', de: 'Das Löschen von Zielkundenauswahlen' },
+  export: { en: 'Exporting organizations', de: 'Der Export von Organisationen' },
+} as const;
+
 /** Who keeps selections and exports them: admins, sales managers and inside sales; everyone runs them. */
-export function requireProspector(principal: Principal, what: string): void {
+export function requireProspector(principal: Principal, what: keyof typeof prospectorActions): void {
   if (!['admin', 'sales_manager', 'inside_sales'].some((role) => principal.roles.has(role as 'admin'))) {
-    throw forbidden(`${what} needs the CRM role admin, sales manager or inside sales; ask your CRM administrator.`);
+    throw problem('prospector_needed', { what: prospectorActions[what] });
   }
 }
 
@@ -119,15 +128,10 @@ async function checkSavedFilter(em: EntityManager, principal: Principal, id: str
     [id, principal.userId ?? null],
   );
   if (row?.entity_type !== 'organization') {
-    throw new AppError({
-      status: 422,
-      code: row ? 'saved_filter_type_mismatch' : 'unknown_saved_filter',
-      title: row ? 'The saved filter is for another list' : 'Unknown saved filter',
-      detail: row
-        ? `Saved filter "${row.name}" filters ${row.entity_type} records; a prospect selection takes a saved filter of organizations.`
-        : `There is no saved filter ${id} of yours or your company's; GET /api/v1/saved-filters?entityType=organization lists them.`,
-      errors: [{ in: 'body', pointer: '#/savedFilterId', detail: 'a saved filter of organizations' }],
-    });
+    const at = { at: { pointer: '#/savedFilterId' } };
+    throw row
+      ? problem('saved_filter_type_mismatch', { name: row.name, type: row.entity_type }, at)
+      : problem('unknown_saved_filter', { id }, at);
   }
 }
 
@@ -137,13 +141,7 @@ async function ensureNameFree(em: EntityManager, name: string, exceptId?: string
     exceptId ?? '00000000-0000-0000-0000-000000000000',
   ]);
   if (clash.length > 0) {
-    throw new AppError({
-      status: 409,
-      code: 'duplicate_prospect_selection',
-      title: 'A selection with this name exists',
-      detail: `There is already a prospect selection "${name}"; choose another name.`,
-      errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-    });
+    throw problem('duplicate_prospect_selection', { name }, { at: { pointer: '#/name' } });
   }
 }
 
@@ -152,7 +150,7 @@ export async function createSelection(
   principal: Principal,
   input: CreateSelection,
 ): Promise<SelectionView> {
-  requireProspector(principal, 'Keeping prospect selections');
+  requireProspector(principal, 'keep');
   if (input.filter) await checkFilter(em, input.filter);
   if (input.savedFilterId) await checkSavedFilter(em, principal, input.savedFilterId);
   await ensureNameFree(em, input.name);
@@ -184,7 +182,7 @@ export async function updateSelection(
   change: UpdateSelection,
   expectedVersion: number | undefined,
 ): Promise<SelectionView> {
-  requireProspector(principal, 'Changing prospect selections');
+  requireProspector(principal, 'change');
   const [locked] = await sqlIn(em, 'select 1 from prospect_selection where id = ? for update', [id]);
   if (!locked) throw problem('not_found', { noSuch: noSuch('prospect_selection'), id });
   const before = await getSelection(em, id);
@@ -234,7 +232,7 @@ export async function deleteSelection(
   id: string,
   expectedVersion: number | undefined,
 ): Promise<void> {
-  requireProspector(principal, 'Deleting prospect selections');
+  requireProspector(principal, 'delete');
   const selection = await getSelection(em, id);
   checkVersion(selection, expectedVersion, named('prospect_selection', selection.name));
   await sqlIn(em, 'delete from prospect_selection where id = ?', [id]);
@@ -259,13 +257,6 @@ export async function selectionCondition(
   customFields?: readonly CustomFieldView[],
 ): Promise<{ sql: string; params: unknown[] }> {
   const trees: FilterNode[] = selection.filter ? [selection.filter] : [];
-  const outdated = (detail: string) =>
-    new AppError({
-      status: 422,
-      code: 'prospect_selection_outdated',
-      title: 'The selection no longer fits',
-      detail: `${detail} Edit the selection (PATCH /api/v1/prospect-selections/${selection.id}).`,
-    });
   if (selection.savedFilterId) {
     const [saved] = await sqlIn<{ filter: FilterNode; entity_type: string }>(
       em,
@@ -273,7 +264,11 @@ export async function selectionCondition(
       [selection.savedFilterId],
     );
     if (saved?.entity_type !== 'organization') {
-      throw outdated(`Selection "${selection.name}" uses saved filter ${selection.savedFilterId}, which was deleted.`);
+      throw problem('prospect_filter_deleted', {
+        name: selection.name,
+        filterId: selection.savedFilterId,
+        id: selection.id,
+      });
     }
     trees.push(saved.filter);
   }
@@ -284,9 +279,13 @@ export async function selectionCondition(
       compiled.push(compileOrganizations(tree, fields));
     } catch (error) {
       if (error instanceof AppError && error.errors) {
-        throw outdated(
-          `Selection "${selection.name}" filters by what organizations do not have any more: ${error.errors.map((item) => item.detail).join('; ')}.`,
-        );
+        const issues = error.errors;
+        const listed = (language: 'en' | 'de') => issues.map((item) => textIn(item.detail, language)).join('; ');
+        throw problem('prospect_fields_gone', {
+          name: selection.name,
+          problems: { en: listed('en'), de: listed('de') },
+          id: selection.id,
+        });
       }
       throw error;
     }

@@ -1,7 +1,7 @@
 // People on a record (C8): further contacts and responsible colleagues, each with a role.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
@@ -57,24 +57,16 @@ export async function addPerson(
   if (input.personId) {
     const found = await sqlIn(em, 'select 1 from person where id = ? and deleted_at is null', [input.personId]);
     if (found.length === 0) {
-      throw new AppError({
-        status: 422,
-        code: 'unknown_link',
-        title: 'Unknown person',
-        detail: `There is no person ${input.personId} in your organisation, or she is in the trash.`,
-        errors: [{ in: 'body', pointer: '#/personId', detail: 'no such person' }],
-      });
+      throw problem(
+        'unknown_link',
+        { thing: thingName('person'), noSuch: noSuch('person'), id: input.personId },
+        { at: { pointer: '#/personId' } },
+      );
     }
   } else {
     const found = await sqlIn(em, 'select 1 from app_user where id = ? and active', [input.userId]);
     if (found.length === 0) {
-      throw new AppError({
-        status: 422,
-        code: 'unknown_user',
-        title: 'Unknown colleague',
-        detail: `There is no active user ${input.userId} in your organisation.`,
-        errors: [{ in: 'body', pointer: '#/userId', detail: 'no such user' }],
-      });
+      throw problem('unknown_colleague', { id: String(input.userId) }, { at: { pointer: '#/userId' } });
     }
   }
   const id = newId();
@@ -93,12 +85,7 @@ export async function addPerson(
     ],
   );
   if (inserted.length === 0) {
-    throw new AppError({
-      status: 409,
-      code: 'already_on_record',
-      title: 'Already on this record',
-      detail: 'This person or colleague is already on the record; change their role instead.',
-    });
+    throw problem('already_on_record');
   }
   const added = (await peopleOf(em, record.type, record.id)).find((person) => person.id === id) as RecordPersonView;
   recordHistory(em, principal, {
@@ -118,7 +105,7 @@ export async function removePerson(em: EntityManager, principal: Principal, id: 
     'delete from record_person where id = ? returning record_type, record_id, role',
     [id],
   );
-  if (!row) throw notFound(`There is nobody ${id} on a record of your organisation.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('record_person'), id });
   recordHistory(em, principal, {
     type: row.record_type,
     id: row.record_id,

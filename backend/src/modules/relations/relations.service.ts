@@ -2,10 +2,10 @@
 // the other. Types are the tenant's to edit; both records' history tells.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { AppError } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, noSuch, problem } from '../../http/problems.ts';
+import { named, noSuch, problem, recordNouns } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
@@ -105,13 +105,7 @@ async function nameClash(em: EntityManager, name: string, exceptId?: string): Pr
 }
 
 function nameTaken(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_relation_type',
-    title: 'A relation type with this name exists',
-    detail: `There is already a relation type "${name}".`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_relation_type', { name }, { at: { pointer: '#/name' } });
 }
 
 export async function createRelationType(
@@ -214,22 +208,10 @@ export async function createRelation(
 ): Promise<RelationView> {
   const type = await em.findOne(RelationType, { id: input.typeId, active: true });
   if (!type) {
-    throw new AppError({
-      status: 422,
-      code: 'unknown_relation_type',
-      title: 'Unknown relation type',
-      detail: `There is no active relation type ${input.typeId}; GET /api/v1/relation-types lists them.`,
-      errors: [{ in: 'body', pointer: '#/typeId', detail: 'no such active relation type' }],
-    });
+    throw problem('unknown_relation_type', { id: input.typeId }, { at: { pointer: '#/typeId' } });
   }
   if (input.from.type === input.to.type && input.from.id === input.to.id) {
-    throw new AppError({
-      status: 409,
-      code: 'relation_to_itself',
-      title: 'A record cannot be related to itself',
-      detail: 'from and to name the same record.',
-      errors: [{ in: 'body', pointer: '#/to', detail: 'the same record as from' }],
-    });
+    throw problem('relation_to_itself', {}, { at: { pointer: '#/to' } });
   }
   for (const [end, ref] of [
     ['from', input.from],
@@ -238,13 +220,7 @@ export async function createRelation(
     try {
       await requireRecord(em, ref.type, ref.id, principal);
     } catch {
-      throw new AppError({
-        status: 422,
-        code: 'unknown_link',
-        title: 'Unknown record',
-        detail: `There is no ${ref.type.replace('_', ' ')} ${ref.id} in your organisation, or it is in the trash.`,
-        errors: [{ in: 'body', pointer: `#/${end}/id`, detail: 'no such record' }],
-      });
+      throw problem('unknown_link', { ...recordNouns(ref.type), id: ref.id }, { at: { pointer: `#/${end}/id` } });
     }
   }
   const exists = await em.findOne(Relation, {
@@ -255,12 +231,7 @@ export async function createRelation(
     toId: input.to.id,
   });
   if (exists) {
-    throw new AppError({
-      status: 409,
-      code: 'duplicate_relation',
-      title: 'This relation exists',
-      detail: `These two records are already related as "${type.name}".`,
-    });
+    throw problem('duplicate_relation', { type: type.name });
   }
   const relation = em.create(Relation, {
     tenant: currentTenant(em),

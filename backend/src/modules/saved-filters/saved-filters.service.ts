@@ -2,11 +2,11 @@
 // keep those). Lists and the board take a saved filter's id; one that names a custom field
 // removed since answers a problem naming the field.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, type FieldIssue, notFound } from '../../http/errors.ts';
+import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { forbidden, type Principal } from '../../http/principal.ts';
-import { named } from '../../http/problems.ts';
+import type { Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -79,7 +79,7 @@ export async function getSavedFilter(em: EntityManager, principal: Principal, id
     id,
     principal.userId ?? null,
   ]);
-  if (!row) throw notFound(`There is no saved filter ${id} of yours or your company's.`);
+  if (!row) throw problem('no_such_saved_filter', { id });
   return toView(row);
 }
 
@@ -110,13 +110,7 @@ async function checkTree(em: EntityManager, entityType: SavedFilterEntityType, f
 }
 
 function nameTaken(name: string): AppError {
-  return new AppError({
-    status: 409,
-    code: 'duplicate_saved_filter',
-    title: 'A saved filter with this name exists',
-    detail: `There is already a saved filter "${name}" here; choose another name.`,
-    errors: [{ in: 'body', pointer: '#/name', detail: 'already taken' }],
-  });
+  return problem('duplicate_saved_filter', { name }, { at: { pointer: '#/name' } });
 }
 
 async function ensureNameFree(
@@ -133,8 +127,7 @@ async function ensureNameFree(
   if (clash.length > 0) throw nameTaken(filter.name);
 }
 
-const needsAdmin = () =>
-  forbidden("Only a CRM administrator keeps the company's saved filters; save it for yourself (scope private).");
+const needsAdmin = () => problem('company_filter_needs_admin');
 
 export async function createSavedFilter(
   em: EntityManager,
@@ -237,27 +230,10 @@ export async function filtersOf(
     query.savedFilterId,
     principal.userId ?? null,
   ]);
-  const problem = (code: string, title: string, detail: string) =>
-    new AppError({
-      status: 422,
-      code,
-      title,
-      detail,
-      errors: [{ in: 'query', pointer: '#/savedFilterId', detail: title }],
-    });
-  if (!row) {
-    throw problem(
-      'unknown_saved_filter',
-      'Unknown saved filter',
-      `There is no saved filter ${query.savedFilterId} of yours or your company's; GET /api/v1/saved-filters lists them.`,
-    );
-  }
+  const at = { at: { in: 'query' as const, pointer: '#/savedFilterId' } };
+  if (!row) throw problem('unknown_list_filter', { id: query.savedFilterId }, at);
   if (row.entity_type !== entityType) {
-    throw problem(
-      'saved_filter_type_mismatch',
-      'The saved filter is for another list',
-      `Saved filter "${row.name}" filters ${row.entity_type} records, not ${entityType} records.`,
-    );
+    throw problem('list_filter_type_mismatch', { name: row.name, type: row.entity_type, wanted: entityType }, at);
   }
   const keys = [...new Set(customFieldKeys(row.filter))];
   if (keys.length > 0) {
@@ -265,9 +241,9 @@ export async function filtersOf(
     const removed = keys.filter((key) => !existing.has(key));
     if (removed.length > 0) {
       throw problem(
-        'saved_filter_outdated',
-        'The saved filter names a removed custom field',
-        `Saved filter "${row.name}" filters by the custom field${removed.length > 1 ? 's' : ''} ${removed.map((key) => `"${key}"`).join(', ')}, which no longer exist${removed.length > 1 ? '' : 's'}. Edit the filter (PATCH /api/v1/saved-filters/${row.id}) or define the field again.`,
+        'saved_filter_field_removed',
+        { name: row.name, keys: removed.map((key) => `"${key}"`), id: row.id },
+        at,
       );
     }
   }
@@ -275,9 +251,9 @@ export async function filtersOf(
   const unknown = fields ? [...builtInFields(row.filter)].filter((field) => !(field in fields)) : [];
   if (unknown.length > 0) {
     throw problem(
-      'saved_filter_outdated',
-      'The saved filter names an unknown field',
-      `Saved filter "${row.name}" filters by ${unknown.map((field) => `"${field}"`).join(', ')}, which ${entityType} records do not have (any more). Edit the filter (PATCH /api/v1/saved-filters/${row.id}).`,
+      'saved_filter_field_unknown',
+      { name: row.name, fields: unknown.map((field) => `"${field}"`), type: entityType, id: row.id },
+      at,
     );
   }
   return [...filters, row.filter];

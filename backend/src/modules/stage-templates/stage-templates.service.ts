@@ -4,10 +4,9 @@
 // moves on to the next stage by itself, through the board's move, so history, stage changes and
 // the board stay right. Users can always set the stage by hand.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
-import { named, noSuch, problem } from '../../http/problems.ts';
+import { named, noSuch, problem, userRoles } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { pgArray } from '../../records/search-index.ts';
@@ -101,12 +100,9 @@ async function stageOf(em: EntityManager, pipelineId: string, stageId: string): 
       where s.id = ? and s.pipeline_id = ? and s.archived_at is null`,
     [stageId, pipelineId],
   );
-  if (!stage) throw notFound(`Pipeline ${pipelineId} has no active stage ${stageId} in your organisation.`);
+  if (!stage) throw problem('no_such_stage_of_pipeline', { pipeline: pipelineId, id: stageId });
   return stage;
 }
-
-const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
-  new AppError({ status: 422, code, title, detail, errors: [{ in: 'body', pointer, detail: short }] });
 
 /** The user and team a template names must exist (and the user be active) when it is saved. */
 async function checkAssignee(
@@ -116,27 +112,20 @@ async function checkAssignee(
   if (template.assigneeRule === 'user' && template.userId) {
     const [user] = await sqlIn<{ active: boolean }>(em, 'select active from app_user where id = ?', [template.userId]);
     if (!user?.active) {
-      throw unprocessable(
-        'unknown_user',
-        user ? 'The user is deactivated' : 'Unknown user',
-        user
-          ? `User ${template.userId} has been deactivated; choose an active colleague for the tasks.`
-          : `There is no user ${template.userId} in your organisation to give the tasks to.`,
-        '#/userId',
-        'not an active user of your organisation',
+      throw problem(
+        user ? 'user_deactivated' : 'unknown_user',
+        {
+          id: template.userId,
+          role: userRoles.assignee,
+        },
+        { at: { pointer: '#/userId' } },
       );
     }
   }
   if (template.assigneeRule === 'team' && template.teamId) {
     const [team] = await sqlIn(em, 'select 1 from team where id = ?', [template.teamId]);
     if (!team) {
-      throw unprocessable(
-        'unknown_team',
-        'Unknown team',
-        `There is no team ${template.teamId} in your organisation; GET /api/v1/admin/teams lists them.`,
-        '#/teamId',
-        'not a team of your organisation',
-      );
+      throw problem('unknown_team', { id: template.teamId }, { at: { pointer: '#/teamId' } });
     }
   }
 }
@@ -169,7 +158,7 @@ async function loadTemplate(
     `select * from stage_task_template where id = ? and stage_id = ? and pipeline_id = ? ${options.lock ? 'for update' : ''}`,
     [id, stageId, pipelineId],
   );
-  if (!row) throw notFound(`Stage ${stageId} of pipeline ${pipelineId} has no task template ${id}.`);
+  if (!row) throw problem('no_such_task_template', { stage: stageId, pipeline: pipelineId, id });
   return toView(row);
 }
 
@@ -192,13 +181,7 @@ export async function createTemplate(
 ): Promise<TaskTemplateView> {
   const stage = await stageOf(em, pipelineId, stageId);
   if (stage.kind !== 'deal') {
-    throw unprocessable(
-      'not_a_deal_pipeline',
-      'Task templates are for deal stages',
-      `Stage ${stage.name} belongs to a lead pipeline; task templates make tasks for deals entering a stage of a deal pipeline.`,
-      '#',
-      'a stage of a deal pipeline',
-    );
+    throw problem('not_a_deal_pipeline', { stage: stage.name }, { at: { pointer: '#' } });
   }
   const template = {
     assigneeRule: input.assigneeRule,
@@ -212,12 +195,7 @@ export async function createTemplate(
     [stageId],
   );
   if (n >= 50) {
-    throw new AppError({
-      status: 409,
-      code: 'too_many_templates',
-      title: 'The stage has 50 task templates',
-      detail: `Stage ${stage.name} has 50 task templates, the most a stage may have; remove one first.`,
-    });
+    throw problem('too_many_templates', { stage: stage.name });
   }
   const id = newId();
   await sqlIn(
@@ -268,32 +246,14 @@ export async function updateTemplate(
   const userId = patch.userId !== undefined ? patch.userId : assigneeRule === 'user' ? current.userId : null;
   const teamId = patch.teamId !== undefined ? patch.teamId : assigneeRule === 'team' ? current.teamId : null;
   if (assigneeRule === 'user' && !userId) {
-    throw unprocessable(
-      'invalid_template',
-      'The rule user needs a user',
-      'Send userId with the rule user.',
-      '#/userId',
-      'required for the rule user',
-    );
+    throw problem('template_needs_user', {}, { at: { pointer: '#/userId' } });
   }
   if (assigneeRule === 'team' && !teamId) {
-    throw unprocessable(
-      'invalid_template',
-      'The rule team needs a team',
-      'Send teamId with the rule team.',
-      '#/teamId',
-      'required for the rule team',
-    );
+    throw problem('template_needs_team', {}, { at: { pointer: '#/teamId' } });
   }
   if ((assigneeRule !== 'user' && userId) || (assigneeRule !== 'team' && teamId)) {
     const pointer = assigneeRule !== 'user' && userId ? '#/userId' : '#/teamId';
-    throw unprocessable(
-      'invalid_template',
-      'The user or team does not fit the rule',
-      `The rule ${assigneeRule} takes no ${pointer.slice(2)}; clear it (null) or change the rule.`,
-      pointer,
-      `not for the rule ${assigneeRule}`,
-    );
+    throw problem('template_rule_mismatch', { rule: assigneeRule, field: pointer.slice(2) }, { at: { pointer } });
   }
   // One relative due date: sending one clears the other.
   const dueInDays =
@@ -434,12 +394,10 @@ export async function updateAutomation(
   const stages = change.stages ?? [];
   for (const [index, stage] of stages.entries()) {
     if (!before.stages.some((candidate) => candidate.stageId === stage.stageId)) {
-      throw unprocessable(
-        'unknown_stage',
-        'Not a stage of the pipeline',
-        `${stage.stageId} is not an active stage of pipeline ${pipelineId}.`,
-        `#/stages/${index}/stageId`,
-        'an active stage of this pipeline',
+      throw problem(
+        'automation_stage_unknown',
+        { id: stage.stageId, pipeline: pipelineId },
+        { at: { pointer: `#/stages/${index}/stageId` } },
       );
     }
   }

@@ -2,7 +2,7 @@
 // assigned to them go to the substitute; both see why (the task's substitution). Handing over
 // is set-based and idempotent, so the periodic job may run it as often as it likes.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -274,7 +274,7 @@ function absenceView(row: AbsenceRow): AbsenceView {
 
 export async function getAbsenceView(em: EntityManager, id: string): Promise<AbsenceView> {
   const [row] = await sqlIn<AbsenceRow>(em, `${ABSENCE_SELECT} where x.id = ? and x.deleted_at is null`, [id]);
-  if (!row) throw notFound(`There is no absence ${id}.`);
+  if (!row) throw problem('not_found', { noSuch: noSuch('absence'), id });
   return absenceView(row);
 }
 
@@ -368,7 +368,7 @@ export async function createAbsence(
 
 async function findAbsence(em: EntityManager, userId: string, id: string): Promise<Absence> {
   const absence = await em.findOne(Absence, { id, userId });
-  if (!absence) throw notFound(`There is no absence ${id} of this user.`);
+  if (!absence) throw problem('absence_not_found', { id });
   return absence;
 }
 

@@ -3,7 +3,7 @@
 // change event in the same transaction.
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AppError, notFound } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem, type UserRole, userRoles } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -65,8 +65,7 @@ export async function findVisibleTask(
         and t.deleted_at is ${options.trashed ? 'not ' : ''}null and ${visible.sql}`,
     [id, ...visible.params],
   );
-  if (!row)
-    throw options.trashed ? notFound(`There is no task ${id} in the trash that you may see.`) : taskNotFound(id);
+  if (!row) throw options.trashed ? problem('not_in_trash', { noSuch: noSuch('task'), id }) : taskNotFound(id);
   return em.map(Task, row);
 }
 

@@ -2,8 +2,8 @@
 // month. Every registered source answers one bounded query; the entries land on the days of the
 // caller's time zone.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
+import { problem } from '../../http/problems.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { type TimelineEntry, timelineSources } from '../../records/timeline.ts';
 import { dayIn, daysBetween, startOfDay } from './time-zones.ts';
@@ -40,22 +40,14 @@ export async function timelineOf(
 ): Promise<Timeline> {
   const days = daysBetween(options.from, options.to);
   if (days.length === 0) {
-    throw new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'The range is backwards',
-      detail: `to (${options.to}) is before from (${options.from}); swap them.`,
-      errors: [{ in: 'query', pointer: '#/to', detail: 'before from' }],
-    });
+    throw problem('range_backwards', { to: options.to, from: options.from }, { at: { in: 'query', pointer: '#/to' } });
   }
   if (days.length > MAX_TIMELINE_DAYS) {
-    throw new AppError({
-      status: 400,
-      code: 'validation_failed',
-      title: 'The range is too long',
-      detail: `A timeline covers at most ${MAX_TIMELINE_DAYS} days; ${options.from} to ${options.to} are ${days.length}. Ask for a shorter range.`,
-      errors: [{ in: 'query', pointer: '#/to', detail: `at most ${MAX_TIMELINE_DAYS} days after from` }],
-    });
+    throw problem(
+      'range_too_long',
+      { max: MAX_TIMELINE_DAYS, from: options.from, to: options.to, days: days.length },
+      { at: { in: 'query', pointer: '#/to' } },
+    );
   }
   const last = days.at(-1) as string;
   const next = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
