@@ -68,9 +68,10 @@ export async function run(options: { seconds: number }): Promise<void> {
     database = spawnNode('tests/bench/bot.bench.ts', { BOT_BENCH_DATABASE: '1' });
     process.env.DATABASE_URL = ((await database.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
   }
+  // A worker's pool (DB_POOL_MAX 10 by default; the tests' 4 would starve the jobs beside the delivery lanes).
   const world = await startBotWorld({
     jobs: { work: true },
-    env: { JOBS_POLL_SECONDS: '0.5', JOBS_BATCH_SIZE: '100' },
+    env: { DB_POOL_MAX: '10', JOBS_POLL_SECONDS: '0.5', JOBS_BATCH_SIZE: '100' },
   });
   const settings = botSettingsFrom(world.app.config);
   if (!settings) throw new Error('the bot world configures the bot');
