@@ -86,6 +86,11 @@ export function renderAppManifest(deployment: Deployment): string {
   if (deployment.botAppId) return rendered;
   delete manifest.bots;
   delete manifest.composeExtensions;
+  // The bot's permission to hear how far a user has read its chat goes with it.
+  const permissions = (manifest.authorization as { permissions: { resourceSpecific: { name: string }[] } }).permissions;
+  permissions.resourceSpecific = permissions.resourceSpecific.filter(
+    (permission) => permission.name !== 'ChatMessageReadReceipt.Read.Chat',
+  );
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 

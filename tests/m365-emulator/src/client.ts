@@ -109,6 +109,7 @@ export function emulatorClient(url: string): EmulatorClient {
     adaptiveCardAction: post('card-action'),
     composeExtensionQuery: post('compose-query'),
     sendInvoke: post('invoke'),
+    readReceipt: post('read-receipt'),
     sendConversationUpdate: post('conversation-update'),
     send: post('send'),
     conversation: (id) => control('GET', `/teams/conversations/${encodeURIComponent(id)}`),

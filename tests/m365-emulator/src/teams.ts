@@ -76,6 +76,8 @@ export interface TeamsApi {
   composeExtensionQuery(
     input: ActivityInput & { commandId: string; text?: string; parameterName?: string; skip?: number; count?: number },
   ): Promise<BotReply>;
+  /** The user has read the chat up to `lastReadMessageId` (Teams' read receipt event for bots). */
+  readReceipt(input: ActivityInput & { lastReadMessageId: string }): Promise<BotReply>;
   /** Any invoke (name and value as Teams sends them). */
   sendInvoke(input: ActivityInput & { name: string; value: unknown; replyToId?: string }): Promise<BotReply>;
   /** Members join or leave a group chat or team (user refs of the tenant; the bot as 'bot'). */
@@ -317,6 +319,20 @@ export function teamsApi(channel: TeamsChannel, directory: Directory): TeamsApi 
         },
       }),
     sendInvoke,
+    readReceipt: (input) => {
+      const conversation = conversationOf(input.conversationId);
+      return channel.sendToBot(
+        conversation,
+        {
+          type: 'event',
+          name: 'application/vnd.microsoft.readReceipt',
+          value: { lastReadMessageId: input.lastReadMessageId },
+          ...fromUser(conversation, memberIn(conversation, input.from)),
+          channelData: teamChannelData(conversation),
+        },
+        options(input),
+      );
+    },
     sendConversationUpdate: (input) => {
       const conversation = conversationOf(input.conversationId);
       const account = (ref: string): Record<string, unknown> => {
@@ -444,6 +460,11 @@ export function teamsControlRoutes(router: Router, teams: TeamsApi): void {
     'POST',
     '/_emulator/teams/conversation-update',
     handle((body: Json) => teams.sendConversationUpdate(body)),
+  );
+  router.on(
+    'POST',
+    '/_emulator/teams/read-receipt',
+    handle((body: Json) => teams.readReceipt(body)),
   );
   router.on(
     'POST',

@@ -18,8 +18,10 @@ import { type Activity, ActivityTypes } from '@microsoft/agents-activity';
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import type { Logger } from '../../logger.ts';
+import { db } from '../../records/sql.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { search } from '../search/search.service.ts';
 import { myTasks } from '../tasks/my-tasks.service.ts';
@@ -91,6 +93,10 @@ export function botTurn(deps: BotDeps): (context: TurnContext) => Promise<void> 
       }
       case ActivityTypes.Message:
         await answerMessage(deps, context);
+        return;
+      case ActivityTypes.Event:
+        // Teams tells the bot how far the user has read the 1:1 chat: what they saw there is read in the app too.
+        if (activity.name === READ_RECEIPT) await markReadInApp(deps, activity);
         return;
       case ActivityTypes.Invoke:
         if (activity.name === 'adaptiveCard/action') {
@@ -226,5 +232,33 @@ async function answerShareQuery(deps: BotDeps, activity: Activity): Promise<Comp
     });
     if (hits.length === 0) return shareMessage(words(sender.language).noHits(q));
     return shareResults(hits, context);
+  });
+}
+
+/** Teams' read receipt event for bots (needs the ChatMessageReadReceipt.Read.Chat permission in the manifest). */
+const READ_RECEIPT = 'application/vnd.microsoft.readReceipt';
+
+/** The notifications the bot posted into this chat up to the last message the user read: read in the app too. */
+async function markReadInApp(deps: BotDeps, activity: Activity): Promise<void> {
+  const lastRead = (activity.value as { lastReadMessageId?: unknown } | undefined)?.lastReadMessageId;
+  const conversationId = activity.conversation?.id;
+  // Teams' message ids in a chat are increasing numbers (milliseconds); anything else says nothing.
+  if (typeof lastRead !== 'string' || !/^[0-9]{1,20}$/.test(lastRead) || !conversationId) return;
+  await asSender(deps, activity, async (em, sender) => {
+    if (!sender) return;
+    await db(em)
+      .updateTable('notification')
+      .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+      .where('recipient_id', '=', sender.user.id)
+      .where('read_at', 'is', null)
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('bot_delivery')
+          .select('notification_id')
+          .where('conversation_id', '=', conversationId)
+          .where('activity_id', '~', '^[0-9]{1,20}$')
+          .where(sql<number>`activity_id::numeric`, '<=', sql<number>`${lastRead}::numeric`),
+      )
+      .execute();
   });
 }

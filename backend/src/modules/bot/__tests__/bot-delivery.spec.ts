@@ -303,4 +303,25 @@ describe('the bot delivers notifications and answers card actions', () => {
     await deliverAll();
     expect(cardsOf('Klara Korn').filter((entry) => entry.card.includes('Catering Rathaus'))).toHaveLength(1);
   });
+
+  it('marks what the user read in the Teams chat as read in the app too, and nothing posted after it', async () => {
+    const seen = await delegate('Teig ansetzen', 'Ben Brezel');
+    await deliverAll();
+    const [read] = cardsOf('Ben Brezel').filter((entry) => entry.card.includes('Teig ansetzen'));
+    const unseen = await delegate('Brötchen zählen', 'Ben Brezel');
+    await deliverAll();
+    const receipt = await world.emulator.teams.readReceipt({
+      conversationId: conversations.get('Ben Brezel') as string,
+      lastReadMessageId: read?.id as string,
+    });
+    expect(receipt.status).toBe(200);
+    const ben = await shop.as(shop.upn('Ben Brezel'));
+    const mine = (await ben.get('/api/v1/me/notifications').expect(200)).body.items as {
+      readAt: string | null;
+      payload: { taskId?: string };
+    }[];
+    const stateOf = (taskId: string) => mine.find((item) => item.payload.taskId === taskId)?.readAt;
+    expect(stateOf(seen)).toEqual(expect.stringMatching(/^\d{4}-/));
+    expect(stateOf(unseen)).toBeNull();
+  });
 });
