@@ -17,6 +17,7 @@ import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { activitiesRoutes } from './modules/activities/activities.routes.ts';
 import { serveAddin } from './modules/addin/addin.static.ts';
+import { attentionRoutes } from './modules/attention/attention.routes.ts';
 import { commentsRoutes } from './modules/comments/comments.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
@@ -79,6 +80,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...tasksRoutes(),
     ...absencesRoutes(),
     ...salesRoutes(),
+    ...attentionRoutes(),
     ...documentsRoutes({ store: blobStore, maxBytes: config.documentMaxBytes }),
     ...mailRoutes({
       store: blobStore,

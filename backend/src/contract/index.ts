@@ -16,6 +16,7 @@ export {
 export { PageQuerySchema, pageOf } from '../http/pagination.ts';
 export * from '../modules/activities/activities.schemas.ts';
 export * from '../modules/activities/calls.schemas.ts';
+export * from '../modules/attention/attention.schemas.ts';
 export * from '../modules/comments/comments.schemas.ts';
 export * from '../modules/contacts/contacts.schemas.ts';
 // Two modules use one name: the identical id parameters once, and each move by what it moves
