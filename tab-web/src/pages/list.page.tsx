@@ -9,6 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useListPages } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
+import { isFormType } from '../forms.ts';
 import { isListType, type ListType } from '../lists.ts';
 import { recordPath, titleOf } from '../records.ts';
 
@@ -117,6 +119,13 @@ const LISTS: Record<ListType, { path: string; defaultSort: string; columns: Colu
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  titleRow: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: tokens.spacingHorizontalM,
+  },
   scroller: {
     height: 'calc(100vh - 220px)',
     minHeight: '240px',
@@ -257,9 +266,16 @@ export default function ListPage() {
   if (!isListType(type)) return <Text as="p">{t('app.noSuchPage')}</Text>;
   return (
     <div className={styles.page}>
-      <Text as="h1" size={700} weight="semibold">
-        {t(`types.plural.${type}`)}
-      </Text>
+      <div className={styles.titleRow}>
+        <Text as="h1" size={700} weight="semibold">
+          {t(`types.plural.${type}`)}
+        </Text>
+        {isFormType(type) && (
+          <LinkButton appearance="primary" to={`/records/${type}/new`}>
+            {t(`form.new.${type}`)}
+          </LinkButton>
+        )}
+      </div>
       <List key={type} type={type} />
     </div>
   );
