@@ -131,10 +131,15 @@ function customValue(definition: CustomField, text: string): unknown {
 export function bodyOf(fields: readonly FormField[], values: Values, base: Values | null, record: Item | null): Item {
   const body: Item = {};
   const customFields: Item = {};
-  for (const { name, kind, custom } of fields) {
+  for (const { name, kind, custom, required } of fields) {
     const value = (values[name] ?? '').trim();
     if (base && value === (base[name] ?? '').trim()) continue;
-    if (!base && value === '') continue;
+    if (!base && value === '' && !required) continue;
+    if (!base && value === '' && !custom && kind === 'text') {
+      // Sent empty, so the API says in its own words why it is needed.
+      body[name] = '';
+      continue;
+    }
     if (custom) {
       customFields[custom.key] = customValue(custom, value);
     } else if (name === 'email') {

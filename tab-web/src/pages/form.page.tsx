@@ -9,7 +9,6 @@ import {
   Checkbox,
   Combobox,
   Field,
-  Link as FluentLink,
   Input,
   MessageBar,
   MessageBarActions,
@@ -254,6 +253,14 @@ function RecordForm({
     sessionStorage.setItem(key, JSON.stringify({ values, base } satisfies Draft));
   }, [key, values, base]);
 
+  // After a refused save, the first field to fix gets the focus (its message is read out with it).
+  const focusInvalid = useRef(false);
+  useEffect(() => {
+    if (!focusInvalid.current || Object.keys(errors).length === 0) return;
+    focusInvalid.current = false;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
+
   const setValue = (name: string, value: string) => {
     setValues((current) => ({ ...current, [name]: value }));
     setErrors((current) => {
@@ -312,10 +319,7 @@ function RecordForm({
       }
       setErrors(byField);
       setOutcome(unplaced.length > 0 || Object.keys(byField).length === 0 ? { kind: 'failed', error } : null);
-      // The first field to fix gets the focus (and its message is read out with it).
-      requestAnimationFrame(() => {
-        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      });
+      focusInvalid.current = true;
     },
   });
 
@@ -393,14 +397,12 @@ function RecordForm({
                     <Text size={200}>
                       {candidate.reasons.map((reason) => t(`form.duplicates.reasons.${reason}`)).join(', ')}
                     </Text>
-                    <FluentLink as="span">
-                      <Link
-                        to={recordPath(candidate.type, candidate.id) ?? '/'}
-                        aria-label={t('form.duplicates.openNamed', { name: candidate.title })}
-                      >
-                        {t('form.duplicates.open')}
-                      </Link>
-                    </FluentLink>
+                    <Link
+                      to={recordPath(candidate.type, candidate.id) ?? '/'}
+                      aria-label={t('form.duplicates.openNamed', { name: candidate.title })}
+                    >
+                      {t('form.duplicates.open')}
+                    </Link>
                   </li>
                 ))}
               </ul>
