@@ -39,6 +39,8 @@ export interface WebAppConfig {
   knownAuthorities: string[];
   scopes: string[];
   apiBase: string;
+  /** Hosts the tab trusts besides Microsoft's own, for teams-js' app.initialize (TAB_HOST_ORIGINS). */
+  hostOrigins: string[];
 }
 
 /** What the app needs to sign in and call the API, from the backend's own configuration. */
@@ -51,6 +53,7 @@ export function webAppConfigOf(config: Config): WebAppConfig {
     knownAuthorities: [new URL(entra.authorityHost).host],
     scopes: [`${appIdUri}/access_as_user`],
     apiBase: `${config.publicUrl ?? ''}/api`,
+    hostOrigins: [...config.tabHostOrigins],
   };
 }
 
@@ -68,7 +71,7 @@ function contentSecurityPolicy(config: Config): string {
     // msal renews tokens in a hidden frame of the authority.
     `frame-src ${authority}`,
     `form-action 'self' ${authority}`,
-    `frame-ancestors 'self' ${TAB_FRAME_ANCESTORS.join(' ')}`,
+    `frame-ancestors 'self' ${[...TAB_FRAME_ANCESTORS, ...config.tabHostOrigins].join(' ')}`,
     "base-uri 'self'",
     "object-src 'none'",
   ].join('; ');
