@@ -31,7 +31,7 @@ function Themed({ host }: { host: Host }) {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
-    <FluentProvider theme={fluentTheme(host, theme)} data-theme={theme}>
+    <FluentProvider theme={fluentTheme(host, theme)} data-theme={theme} data-host={host.kind}>
       <App host={host} />
     </FluentProvider>
   );
