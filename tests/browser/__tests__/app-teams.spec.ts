@@ -19,7 +19,22 @@ describeInBrowser('the web app as a Teams tab, in a stand-in Teams host', () => 
   let user: { displayName: string; upn: string };
 
   beforeAll(async () => {
-    host = await startTeamsHostStandIn();
+    // The host's signed-in user, whose tokens it brokers to the tab (nested app authentication).
+    host = await startTeamsHostStandIn({
+      async tokenFor(upn) {
+        const seeded = tenant.seed.users.find((candidate) => candidate.userPrincipalName === upn);
+        if (!seeded) throw new Error(`no user ${upn}`);
+        return {
+          accessToken: await tenant.token(upn),
+          idToken: await tenant.tokenWith(seeded.displayName, {}),
+          oid: seeded.id,
+          tid: tenant.id,
+          upn,
+          name: seeded.displayName,
+          environment: new URL(harness.t.config.entra.authorityHost).host,
+        };
+      },
+    });
     harness = await startWebAppHarness({ env: { TAB_HOST_ORIGINS: host.origin } });
     tenant = await harness.t.createTenant('App Teams GmbH', [
       { displayName: 'Anna Admin' },
@@ -85,6 +100,34 @@ describeInBrowser('the web app as a Teams tab, in a stand-in Teams host', () => 
       await screenshot(page, `app-teams-${theme}-en-1280`);
     }
     expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('signs in silently through the host (nested app authentication): no sign-in of its own', async () => {
+    const context = await harness.newContext({ locale: 'de-DE', width: 1280 });
+    const page = await context.newPage();
+    const popups: string[] = [];
+    page.on('popup', (popup) => popups.push(popup.url()));
+    await page.goto(
+      host.url(`${harness.baseUrl}/app/`, { theme: 'default', locale: 'de-DE', upn: user.upn, naa: true }),
+    );
+    const console: string[] = [];
+    page.on('console', (message) => console.push(message.text()));
+    const tab = page.frameLocator('iframe[title="CRM"]');
+    await tab
+      .getByRole('heading', { name: 'Hallo, Rita Vertrieb' })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        await screenshot(page, 'app-teams-naa-failed');
+        const said = await page.evaluate(() => JSON.stringify((window as unknown as { teamsHost: unknown }).teamsHost));
+        throw new Error(`${(error as Error).message}\nhost: ${said}\nconsole: ${console.join('\n')}`);
+      });
+    const brokered = await page.evaluate(
+      () => (window as unknown as { teamsHost: { brokered: string[] } }).teamsHost.brokered,
+    );
+    expect(brokered).toEqual(expect.arrayContaining(['GetInitContext', 'GetToken']));
+    expect(popups).toEqual([]);
+    expect(await tab.getByRole('button', { name: 'Anmelden' }).count()).toBe(0);
+    await screenshot(page, 'app-teams-naa-de-1280');
   }, 180_000);
 
   it('in German at phone width in high contrast; a frame that never answers teams-js does not hold the tab up', async () => {

@@ -3,6 +3,9 @@
 // configuration, `getContext` with the theme, locale and user, and `themeChange` events when the
 // test switches the theme (window.teamsHost.setTheme). It keeps a log of what the tab asked.
 // `?silent=1` makes a frame that never answers (some other host): the tab must not wait for it.
+// `?naa=1` makes it broker the tab's tokens (nested app authentication) as Teams does: msal's
+// nestable client asks through teams-js' bridge ('nestedAppAuth.execute'), the stand-in answers
+// with a token for the signed-in Teams user, so the tab never shows its own sign-in.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,7 +15,13 @@ export interface TeamsHostStandIn {
   /** The stand-in's page hosting `appUrl` as Teams would. */
   url(
     appUrl: string,
-    options: { theme: 'default' | 'dark' | 'contrast'; locale: string; upn: string; silent?: boolean },
+    options: {
+      theme: 'default' | 'dark' | 'contrast';
+      locale: string;
+      upn: string;
+      silent?: boolean;
+      naa?: boolean;
+    },
   ): string;
   close(): Promise<void>;
 }
@@ -27,7 +36,9 @@ const host = {
   theme: params.get('theme') || 'default',
   locale: params.get('locale') || 'en-US',
   silent: params.get('silent') === '1',
+  naa: params.get('naa') === '1',
   asked: [],
+  brokered: [],
 };
 window.teamsHost = host;
 const frame = document.createElement('iframe');
@@ -39,8 +50,9 @@ const runtime = {
   apiVersion: 4,
   hostVersionsInfo: { adaptiveCardSchemaVersion: { majorVersion: 1, minorVersion: 5 } },
   isLegacyTeams: false,
-  isNAAChannelRecommended: false,
+  isNAAChannelRecommended: host.naa,
   supports: {
+    ...(host.naa ? { nestedAppAuth: {} } : {}),
     appInstallDialog: {},
     pages: { appButton: {}, tabs: {}, config: {}, backStack: {}, fullTrust: {} },
     teamsCore: {},
@@ -71,16 +83,64 @@ window.addEventListener('message', (event) => {
     frame.contentWindow.postMessage({ id: message.id, uuidAsString: message.uuidAsString, args }, appOrigin);
   switch (message.func) {
     case 'initialize':
-      reply(['content', 'web', JSON.stringify(runtime), '2.58.0']);
+      // As today's hosts answer: frame context, client type, the SDK version they support, then
+      // the runtime configuration (teams-js reads the nested-auth bridge's support from there).
+      reply(['content', 'web', '2.58.0', JSON.stringify(runtime)]);
       break;
     case 'getContext':
       reply([context()]);
+      break;
+    case 'nestedAppAuth.execute':
+      void broker(JSON.parse(message.data));
       break;
     default:
       // appInitialization.success, registerHandler and the like want no answer.
       break;
   }
 });
+
+// Nested app authentication: requests and answers are JSON in the bridge's envelopes.
+async function broker(request) {
+  host.brokered.push(request.method);
+  const answer = (body) =>
+    frame.contentWindow.postMessage(
+      { args: [null, JSON.stringify({ messageType: 'NestedAppAuthResponse', requestId: request.requestId, ...body })] },
+      appOrigin,
+    );
+  const response = await fetch('/naa-token?upn=' + encodeURIComponent(params.get('upn')));
+  const user = await response.json();
+  const account = {
+    homeAccountId: user.oid + '.' + user.tid,
+    environment: user.environment,
+    tenantId: user.tid,
+    username: user.upn,
+    localAccountId: user.oid,
+    name: user.name,
+  };
+  if (request.method === 'GetInitContext') {
+    answer({
+      success: true,
+      initContext: {
+        sdkName: 'Teams stand-in',
+        sdkVersion: '1.0.0',
+        capabilities: { queryAccount: false },
+        accountContext: { homeAccountId: account.homeAccountId, environment: account.environment, tenantId: user.tid },
+      },
+    });
+    return;
+  }
+  answer({
+    success: true,
+    token: {
+      access_token: user.accessToken,
+      id_token: user.idToken,
+      expires_in: 600,
+      properties: null,
+      scope: request.tokenParams.scope,
+    },
+    account,
+  });
+}
 
 host.setTheme = (theme) => {
   host.theme = theme;
@@ -95,9 +155,36 @@ const PAGE = `<!doctype html>
 <body><script>${HOST_SCRIPT}</script></body>
 </html>`;
 
-export async function startTeamsHostStandIn(): Promise<TeamsHostStandIn> {
+/** What the host knows of its signed-in user, to broker tokens for the tab. */
+export interface BrokeredUser {
+  accessToken: string;
+  idToken: string;
+  oid: string;
+  tid: string;
+  upn: string;
+  name: string;
+  /** The authority's host, as msal names an account's environment. */
+  environment: string;
+}
+
+export async function startTeamsHostStandIn(
+  options: { tokenFor?: (upn: string) => Promise<BrokeredUser> } = {},
+): Promise<TeamsHostStandIn> {
   const server: Server = createServer((request, response) => {
-    if (request.url?.startsWith('/tab')) {
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    if (url.pathname === '/naa-token' && options.tokenFor) {
+      options.tokenFor(url.searchParams.get('upn') ?? '').then(
+        (user) => {
+          response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+          response.end(JSON.stringify(user));
+        },
+        (error: unknown) => {
+          response.writeHead(500).end(String(error));
+        },
+      );
+      return;
+    }
+    if (url.pathname === '/tab') {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       response.end(PAGE);
       return;
@@ -115,6 +202,7 @@ export async function startTeamsHostStandIn(): Promise<TeamsHostStandIn> {
         locale: options.locale,
         upn: options.upn,
         ...(options.silent ? { silent: '1' } : {}),
+        ...(options.naa ? { naa: '1' } : {}),
       });
       return `${origin}/tab?${query}`;
     },

@@ -33,6 +33,8 @@ const TAB_FRAME_ANCESTORS = [
   'https://*.microsoft365.com',
 ];
 
+const TEAMS_JS_CDN = 'https://res.cdn.office.net';
+
 export interface WebAppConfig {
   clientId: string;
   authority: string;
@@ -67,7 +69,8 @@ function contentSecurityPolicy(config: Config): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    `connect-src 'self' ${api} ${authority}`.replace(/\s+/g, ' '),
+    // teams-js fetches Microsoft's current list of host origins from its CDN.
+    `connect-src 'self' ${api} ${authority} ${TEAMS_JS_CDN}`.replace(/\s+/g, ' '),
     // msal renews tokens in a hidden frame of the authority.
     `frame-src ${authority}`,
     `form-action 'self' ${authority}`,
