@@ -3,7 +3,7 @@
 // record becomes form values and form values become the body the API takes.
 import type { CustomField } from '@crm/backend/contract';
 
-export const FORM_TYPES = ['person', 'organization', 'deal'] as const;
+export const FORM_TYPES = ['person', 'organization', 'deal', 'lead'] as const;
 export type FormType = (typeof FORM_TYPES)[number];
 export const isFormType = (type: string | undefined): type is FormType =>
   (FORM_TYPES as readonly string[]).includes(type ?? '');
@@ -17,6 +17,8 @@ export interface FormField {
   required?: boolean;
   /** For selects: the values, labelled `form.options.<name>.<value>`; '' is "none". */
   options?: readonly string[];
+  /** The first entry of the record's list of email addresses or phone numbers (the others are kept). */
+  list?: 'emails' | 'phones';
   /** For record pickers: the type of record picked; its name is kept under `<name>:label`. */
   recordType?: 'person' | 'organization';
   /** The API body's JSON pointers this field answers for (an error under one lands here). */
@@ -43,15 +45,15 @@ export const FORM_FIELDS: Record<FormType, readonly FormField[]> = {
     field('title', 'text'),
     field('firstName', 'text'),
     field('lastName', 'text', { required: true }),
-    field('email', 'email', { pointers: ['#/emails'] }),
-    field('phone', 'tel', { pointers: ['#/phones'] }),
+    field('email', 'email', { list: 'emails', pointers: ['#/emails'] }),
+    field('phone', 'tel', { list: 'phones', pointers: ['#/phones'] }),
     field('birthday', 'date'),
     field('language', 'select', { options: ['', 'de', 'en'] }),
   ],
   organization: [
     field('name', 'text', { required: true }),
-    field('email', 'email', { pointers: ['#/emails'] }),
-    field('phone', 'tel', { pointers: ['#/phones'] }),
+    field('email', 'email', { list: 'emails', pointers: ['#/emails'] }),
+    field('phone', 'tel', { list: 'phones', pointers: ['#/phones'] }),
     field('website', 'url'),
     field('industry', 'text'),
     field('vatId', 'text'),
@@ -65,6 +67,18 @@ export const FORM_FIELDS: Record<FormType, readonly FormField[]> = {
     field('currency', 'select', { options: CURRENCIES }),
     field('expectedCloseDate', 'date'),
   ],
+  lead: [
+    field('title', 'text'),
+    field('companyName', 'text'),
+    field('firstName', 'text'),
+    field('lastName', 'text'),
+    field('email', 'email'),
+    field('phone', 'tel'),
+    field('position', 'text'),
+    field('source', 'text'),
+    field('value', 'amount'),
+    field('currency', 'select', { options: CURRENCIES }),
+  ],
 };
 
 /** Where the API keeps records of a type. */
@@ -72,10 +86,16 @@ export const API_PATH: Record<FormType, string> = {
   person: '/v1/persons',
   organization: '/v1/organizations',
   deal: '/v1/deals',
+  lead: '/v1/leads',
 };
 
 /** Person and organization writes warn about likely duplicates (409) unless confirmed. */
-export const CHECKS_DUPLICATES: Record<FormType, boolean> = { person: true, organization: true, deal: false };
+export const CHECKS_DUPLICATES: Record<FormType, boolean> = {
+  person: true,
+  organization: true,
+  deal: false,
+  lead: false,
+};
 
 export const customFieldName = (key: string) => `customFields.${key}`;
 
@@ -97,19 +117,17 @@ const firstOf = (list: unknown, key: string): string => str((list as Item[] | un
 /** A record as the API answers it, as form values. */
 export function valuesOf(type: FormType, record: Item | null, fields: readonly FormField[]): Values {
   const values: Values = {};
-  for (const { name, custom } of fields) {
+  for (const { name, custom, list } of fields) {
     if (custom) {
       values[name] = str((record?.customFields as Item | undefined)?.[custom.key]);
-    } else if (name === 'email') {
-      values.email = firstOf(record?.emails, 'address');
-    } else if (name === 'phone') {
-      values.phone = firstOf(record?.phones, 'number');
+    } else if (list) {
+      values[name] = firstOf(record?.[list], list === 'emails' ? 'address' : 'number');
     } else {
       values[name] = str(record?.[name]);
     }
   }
+  if (type === 'deal' || type === 'lead') values.currency ||= 'EUR';
   if (type === 'deal') {
-    values.currency ||= 'EUR';
     values['organizationId:label'] = str(record?.organizationName);
     values['personId:label'] = str(record?.personName);
   }
@@ -131,7 +149,7 @@ function customValue(definition: CustomField, text: string): unknown {
 export function bodyOf(fields: readonly FormField[], values: Values, base: Values | null, record: Item | null): Item {
   const body: Item = {};
   const customFields: Item = {};
-  for (const { name, kind, custom, required } of fields) {
+  for (const { name, kind, custom, required, list } of fields) {
     const value = (values[name] ?? '').trim();
     if (base && value === (base[name] ?? '').trim()) continue;
     if (!base && value === '' && !required) continue;
@@ -142,11 +160,11 @@ export function bodyOf(fields: readonly FormField[], values: Values, base: Value
     }
     if (custom) {
       customFields[custom.key] = customValue(custom, value);
-    } else if (name === 'email') {
+    } else if (list === 'emails') {
       const others = ((record?.emails as Item[] | undefined) ?? []).slice(1);
       const kind0 = firstOf(record?.emails, 'kind') || 'work';
       body.emails = [...(value ? [{ address: value, kind: kind0 }] : []), ...others];
-    } else if (name === 'phone') {
+    } else if (list === 'phones') {
       const others = ((record?.phones as Item[] | undefined) ?? [])
         .slice(1)
         .map((phone) => ({ number: phone.number, kind: phone.kind }));

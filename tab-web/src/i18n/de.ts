@@ -86,9 +86,9 @@ export const de = {
     noRecent: 'Noch nichts geöffnet.',
   },
   form: {
-    newTitle: { person: 'Neue Person', organization: 'Neue Organisation', deal: 'Neuer Deal' },
+    newTitle: { person: 'Neue Person', organization: 'Neue Organisation', deal: 'Neuer Deal', lead: 'Neuer Lead' },
     editTitle: '{{name}} bearbeiten',
-    new: { person: 'Neue Person', organization: 'Neue Organisation', deal: 'Neuer Deal' },
+    new: { person: 'Neue Person', organization: 'Neue Organisation', deal: 'Neuer Deal', lead: 'Neuer Lead' },
     edit: 'Bearbeiten',
     save: 'Speichern',
     saving: 'Wird gespeichert …',
@@ -117,6 +117,10 @@ export const de = {
       value: 'Wert',
       currency: 'Währung',
       expectedCloseDate: 'Erwarteter Abschluss',
+      companyName: 'Firma',
+      position: 'Position',
+      source: 'Quelle',
+      tags: 'Schlagwörter',
     },
     options: { language: { de: 'Deutsch', en: 'Englisch' } },
     duplicates: {

@@ -89,9 +89,9 @@ export const en: Texts<typeof de> = {
     noRecent: 'Nothing opened yet.',
   },
   form: {
-    newTitle: { person: 'New person', organization: 'New organization', deal: 'New deal' },
+    newTitle: { person: 'New person', organization: 'New organization', deal: 'New deal', lead: 'New lead' },
     editTitle: 'Edit {{name}}',
-    new: { person: 'New person', organization: 'New organization', deal: 'New deal' },
+    new: { person: 'New person', organization: 'New organization', deal: 'New deal', lead: 'New lead' },
     edit: 'Edit',
     save: 'Save',
     saving: 'Saving …',
@@ -119,6 +119,10 @@ export const en: Texts<typeof de> = {
       value: 'Value',
       currency: 'Currency',
       expectedCloseDate: 'Expected close',
+      companyName: 'Company',
+      position: 'Position',
+      source: 'Source',
+      tags: 'Tags',
     },
     options: { language: { de: 'German', en: 'English' } },
     duplicates: {

@@ -67,6 +67,7 @@ interface Loaded {
 
 interface Draft {
   values: Values;
+  tagIds?: string[];
   /** The values the user started from (edit): what their edits are measured against. */
   base: Values | null;
 }
@@ -124,6 +125,41 @@ function RecordPicker({
         </Option>
       ))}
     </Combobox>
+  );
+}
+
+interface TagRef {
+  id: string;
+  name: string;
+}
+
+/** The record's tags, chosen from the organisation's. */
+function TagsField({
+  tags,
+  chosen,
+  onChange,
+}: {
+  tags: TagRef[];
+  chosen: string[];
+  onChange: (ids: string[]) => void;
+}) {
+  const { t } = useTranslation();
+  const names = tags.filter((tag) => chosen.includes(tag.id)).map((tag) => tag.name);
+  return (
+    <Field label={t('form.fields.tags')}>
+      <Combobox
+        multiselect
+        value={names.join(', ')}
+        selectedOptions={chosen}
+        onOptionSelect={(_, data) => onChange(data.selectedOptions)}
+      >
+        {tags.map((tag) => (
+          <Option key={tag.id} value={tag.id}>
+            {tag.name}
+          </Option>
+        ))}
+      </Combobox>
+    </Field>
   );
 }
 
@@ -211,11 +247,13 @@ function RecordForm({
   id,
   loaded,
   fields,
+  tags,
 }: {
   type: FormType;
   id: string | undefined;
   loaded: Loaded;
   fields: FormField[];
+  tags: TagRef[];
 }) {
   const { t, i18n } = useTranslation();
   const styles = useStyles();
@@ -245,13 +283,18 @@ function RecordForm({
   const [base, setBase] = useState<Values | null>(() => (loaded.record ? (restored?.base ?? initial) : null));
   const [record, setRecord] = useState<Item | null>(loaded.record);
   const [etag, setEtag] = useState<string | null>(loaded.etag);
+  const savedTagIds = useMemo(
+    () => ((loaded.record?.tags as TagRef[] | undefined) ?? []).map((tag) => tag.id),
+    [loaded.record],
+  );
+  const [tagIds, setTagIds] = useState<string[]>(() => restored?.tagIds ?? savedTagIds);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    sessionStorage.setItem(key, JSON.stringify({ values, base } satisfies Draft));
-  }, [key, values, base]);
+    sessionStorage.setItem(key, JSON.stringify({ values, base, tagIds } satisfies Draft));
+  }, [key, values, base, tagIds]);
 
   // After a refused save, the first field to fix gets the focus (its message is read out with it).
   const focusInvalid = useRef(false);
@@ -279,13 +322,22 @@ function RecordForm({
     mutationFn: async (confirmDuplicate: boolean) => {
       const body = bodyOf(fields, values, base, record);
       const query = CHECKS_DUPLICATES[type] && confirmDuplicate ? { confirm: 'duplicate' } : undefined;
-      return id
-        ? api.request<Item>('PATCH', `${API_PATH[type]}/${encodeURIComponent(id)}`, {
+      const saved = id
+        ? await api.request<Item>('PATCH', `${API_PATH[type]}/${encodeURIComponent(id)}`, {
             body,
             query,
             headers: { 'If-Match': etag ?? '*' },
           })
-        : api.request<Item>('POST', API_PATH[type], { body, query });
+        : await api.request<Item>('POST', API_PATH[type], { body, query });
+      // Tags are the record's links to tags, set once the record itself is saved.
+      const tagsPath = `/v1/records/${type}/${encodeURIComponent(String(saved.body.id))}/tags`;
+      for (const tagId of tagIds.filter((candidate) => !savedTagIds.includes(candidate))) {
+        await api.put(`${tagsPath}/${tagId}`, undefined);
+      }
+      for (const tagId of savedTagIds.filter((candidate) => !tagIds.includes(candidate))) {
+        await api.request('DELETE', `${tagsPath}/${tagId}`);
+      }
+      return saved;
     },
     onSuccess: async (response) => {
       sessionStorage.removeItem(key);
@@ -380,6 +432,7 @@ function RecordForm({
               setValue={setValue}
             />
           ))}
+          {tags.length > 0 && <TagsField tags={tags} chosen={tagIds} onChange={setTagIds} />}
         </div>
         {Object.keys(errors).length > 0 && (
           <Text role="alert" weight="semibold">
@@ -456,6 +509,7 @@ export default function FormPage() {
     { entityType: type },
     { enabled: known },
   );
+  const tags = useApiQuery<{ items: TagRef[] }>('/v1/tags', undefined, { enabled: known });
   const loaded = useQuery({
     queryKey: ['form-record', type, id],
     enabled: known,
@@ -473,7 +527,7 @@ export default function FormPage() {
     [known, type, definitions.data],
   );
   if (!known) return <Text as="p">{t('record.unknownType', { type })}</Text>;
-  const error = definitions.error ?? loaded.error;
+  const error = definitions.error ?? tags.error ?? loaded.error;
   if (error) {
     const missing = error instanceof ApiError && error.status === 404;
     return missing ? (
@@ -481,9 +535,21 @@ export default function FormPage() {
         {t('record.notFound')}
       </Text>
     ) : (
-      <ErrorBar error={error} onRetry={() => void Promise.all([definitions.refetch(), loaded.refetch()])} />
+      <ErrorBar
+        error={error}
+        onRetry={() => void Promise.all([definitions.refetch(), tags.refetch(), loaded.refetch()])}
+      />
     );
   }
-  if (!definitions.data || !loaded.data) return <Spinner label={t('record.loading')} />;
-  return <RecordForm key={`${type}:${id ?? 'new'}`} type={type} id={id} loaded={loaded.data} fields={fields} />;
+  if (!definitions.data || !tags.data || !loaded.data) return <Spinner label={t('record.loading')} />;
+  return (
+    <RecordForm
+      key={`${type}:${id ?? 'new'}`}
+      type={type}
+      id={id}
+      loaded={loaded.data}
+      fields={fields}
+      tags={tags.data.items}
+    />
+  );
 }

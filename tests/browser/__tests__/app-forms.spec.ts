@@ -37,6 +37,7 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
       ],
     });
     expect(source.status).toBe(201);
+    expect((await admin.post('/api/v1/tags').send({ name: 'Messe 2027' })).status).toBe(201);
     kellerId = (await rep.post('/api/v1/organizations').send({ name: 'Keller Maschinenbau GmbH' })).body.id;
     const jana = await rep.post('/api/v1/persons').send({
       firstName: 'Jana',
@@ -104,6 +105,9 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
     await field(page, 'Nachname').fill('Keller');
     await field(page, 'E-Mail').fill('jana.keller@example.de');
     await page.getByRole('combobox', { name: 'Quelle' }).selectOption({ label: 'Messe' });
+    await page.getByRole('combobox', { name: 'Schlagwörter' }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Messe 2027' }).click();
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Speichern' }).click();
     await page.getByText('Diesen Datensatz gibt es vielleicht schon').waitFor();
     await page.getByRole('link', { name: 'Jana Keller öffnen' }).waitFor();
@@ -120,6 +124,7 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
       lastName: 'Keller',
       emails: [{ address: 'jana.keller@example.de', kind: 'work' }],
       customFields: { quelle: 'messe' },
+      tags: [{ name: 'Messe 2027' }],
     });
     expect(problems).toEqual([]);
   }, 180_000);
@@ -179,6 +184,20 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
     await page.getByRole('heading', { level: 1, name: 'Wartungsvertrag', exact: true }).waitFor();
     const newDeal = await rep.get(`/api/v1/deals/${page.url().split('/').at(-1)}`);
     expect(newDeal.body).toMatchObject({ organizationId: kellerId, value: '12000.00', currency: 'EUR' });
+
+    // A new lead: a field error at its field, then saved.
+    await page.goto(`${harness.baseUrl}/app/lists/lead`);
+    await page.getByRole('link', { name: 'New lead' }).click();
+    await field(page, 'Company').fill('Bäckerei Schmitt');
+    await field(page, 'Last name').fill('Schmitt');
+    await field(page, 'Phone').fill('12');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('not a valid phone number; write it with the area code', { exact: false }).waitFor();
+    expect(await field(page, 'Phone').getAttribute('aria-invalid')).toBe('true');
+    await field(page, 'Phone').fill('0221 123456');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/app\/records\/lead\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: 'Bäckerei Schmitt', exact: true }).waitFor();
 
     // Typed, then the page reloads (as a renewed sign-in may): nothing is lost.
     await page.goto(`${harness.baseUrl}/app/records/organization/new`);
