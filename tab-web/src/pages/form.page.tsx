@@ -51,6 +51,7 @@ const useStyles = makeStyles({
     display: 'grid',
     gap: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
     gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 280px), 1fr))',
+    alignItems: 'start',
   },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },

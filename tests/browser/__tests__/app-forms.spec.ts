@@ -199,6 +199,25 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
     await page.waitForURL(/\/app\/records\/lead\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { level: 1, name: 'Bäckerei Schmitt', exact: true }).waitFor();
 
+    // The sign-in expires while a form is open (the API refuses the token): signed in again,
+    // the form still holds what was typed and saves it.
+    await page.goto(`${harness.baseUrl}/app/records/organization/new`);
+    await field(page, 'Name').fill('Nachgemeldet AG');
+    await field(page, 'Industry').fill('Maschinenbau');
+    const refuse = (route: { fulfill(options: { status: number; body: string }): Promise<void> }) =>
+      route.fulfill({ status: 401, body: '' });
+    await page.route('**/api/v1/organizations', refuse);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Your sign-in has expired. Sign in again above, then save again').waitFor();
+    await page.unroute('**/api/v1/organizations', refuse);
+    await signIn(page, user, /^Sign in$/);
+    expect(await field(page, 'Name').inputValue()).toBe('Nachgemeldet AG');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/app\/records\/organization\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: 'Nachgemeldet AG', exact: true }).waitFor();
+    const renewed = await rep.get(`/api/v1/organizations/${page.url().split('/').at(-1)}`);
+    expect(renewed.body).toMatchObject({ name: 'Nachgemeldet AG', industry: 'Maschinenbau' });
+
     // Typed, then the page reloads (as a renewed sign-in may): nothing is lost.
     await page.goto(`${harness.baseUrl}/app/records/organization/new`);
     await field(page, 'Name').fill('Halbfertig GmbH');
