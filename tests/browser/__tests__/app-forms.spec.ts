@@ -4,10 +4,16 @@
 // organization, and what was typed survives a reload; plus the start page's deals that need
 // attention. German at phone width, English at desk width; axe-core finds nothing serious on a form.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { seriousA11yViolations, signIn, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
+import {
+  seriousA11yViolations,
+  signedInContext,
+  signIn,
+  startWebAppHarness,
+  type WebAppHarness,
+} from '../support/web-app.ts';
 
 describeInBrowser('the web app: create and edit forms, deals that need attention', () => {
   let harness: WebAppHarness;
@@ -59,15 +65,8 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
     await harness?.close();
   });
 
-  async function signedIn(locale: string, width: number, button: RegExp): Promise<BrowserContext> {
-    const context = await harness.newContext({ locale, width });
-    const page = await context.newPage();
-    await page.goto(`${harness.baseUrl}/app/`);
-    await signIn(page, user, button);
-    await page.getByRole('combobox').first().waitFor();
-    await page.close();
-    return context;
-  }
+  const signedIn = (locale: string, width: number, button: RegExp) =>
+    signedInContext(harness, user, { locale, width, button });
 
   const field = (page: Page, label: string) => page.getByRole('textbox', { name: label, exact: true });
 

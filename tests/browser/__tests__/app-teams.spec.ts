@@ -3,11 +3,11 @@
 // locale and theme (light, dark, high contrast, switched while open), and a frame that never
 // answers teams-js does not keep it waiting.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
 import { startTeamsHostStandIn, type TeamsHostStandIn } from '../support/teams-host.ts';
-import { seriousA11yViolations, signIn, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
+import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 /** The page's background as the host's theme paints it (Fluent's Teams themes). */
 const BACKGROUND = { default: 'rgb(255, 255, 255)', dark: 'rgb(41, 41, 41)', contrast: 'rgb(0, 0, 0)' } as const;
@@ -49,15 +49,8 @@ describeInBrowser('the web app as a Teams tab, in a stand-in Teams host', () => 
     await host?.close();
   });
 
-  async function signedIn(locale: string, width: number, button: RegExp): Promise<BrowserContext> {
-    const context = await harness.newContext({ locale, width });
-    const page = await context.newPage();
-    await page.goto(`${harness.baseUrl}/app/`);
-    await signIn(page, user, button);
-    await page.getByRole('combobox').first().waitFor();
-    await page.close();
-    return context;
-  }
+  const signedIn = (locale: string, width: number, button: RegExp) =>
+    signedInContext(harness, user, { locale, width, button });
 
   const provider = (tab: FrameLocator) => tab.locator('#root > .fui-FluentProvider');
   const themeOf = async (tab: FrameLocator) => ({

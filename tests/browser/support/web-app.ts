@@ -67,6 +67,22 @@ export async function signIn(page: Page, user: { displayName: string; upn: strin
   await popup.waitForEvent('close', { timeout: 15_000 });
 }
 
+/** A browser profile in which `user` has signed in to the app (through its button and the popup). */
+export async function signedInContext(
+  harness: WebAppHarness,
+  user: { displayName: string; upn: string },
+  options: { locale: string; width: number; button: RegExp },
+): Promise<BrowserContext> {
+  const context = await harness.newContext({ locale: options.locale, width: options.width });
+  const page = await context.newPage();
+  await page.goto(`${harness.baseUrl}/app/`);
+  await signIn(page, user, options.button);
+  // Signed in once the app shows its search box (msal has written its cache by then).
+  await page.getByRole('combobox').first().waitFor();
+  await page.close();
+  return context;
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core's serious and critical findings on the page (or a frame) as it is now: `rule: target`. */
