@@ -3,12 +3,22 @@
 // record becomes form values and form values become the body the API takes.
 import type { CustomField } from '@crm/backend/contract';
 
-export const FORM_TYPES = ['person', 'organization', 'deal', 'lead'] as const;
+export const FORM_TYPES = ['person', 'organization', 'deal', 'lead', 'task'] as const;
 export type FormType = (typeof FORM_TYPES)[number];
 export const isFormType = (type: string | undefined): type is FormType =>
   (FORM_TYPES as readonly string[]).includes(type ?? '');
 
-export type FieldKind = 'text' | 'email' | 'tel' | 'url' | 'date' | 'number' | 'amount' | 'select' | 'record';
+export type FieldKind =
+  | 'text'
+  | 'email'
+  | 'tel'
+  | 'url'
+  | 'date'
+  | 'datetime'
+  | 'number'
+  | 'amount'
+  | 'select'
+  | 'record';
 
 export interface FormField {
   /** The value's key; its label is `form.fields.<name>` (custom fields bring their own labels). */
@@ -79,6 +89,13 @@ export const FORM_FIELDS: Record<FormType, readonly FormField[]> = {
     field('value', 'amount'),
     field('currency', 'select', { options: CURRENCIES }),
   ],
+  task: [
+    field('title', 'text', { required: true }),
+    field('description', 'text'),
+    field('priority', 'select', { options: ['low', 'normal', 'high', 'urgent'] }),
+    field('dueAt', 'datetime'),
+    field('followUpOn', 'date'),
+  ],
 };
 
 /** Where the API keeps records of a type. */
@@ -87,6 +104,7 @@ export const API_PATH: Record<FormType, string> = {
   organization: '/v1/organizations',
   deal: '/v1/deals',
   lead: '/v1/leads',
+  task: '/v1/tasks',
 };
 
 /** Person and organization writes warn about likely duplicates (409) unless confirmed. */
@@ -95,6 +113,7 @@ export const CHECKS_DUPLICATES: Record<FormType, boolean> = {
   organization: true,
   deal: false,
   lead: false,
+  task: false,
 };
 
 export const customFieldName = (key: string) => `customFields.${key}`;
@@ -117,8 +136,10 @@ const firstOf = (list: unknown, key: string): string => str((list as Item[] | un
 /** A record as the API answers it, as form values. */
 export function valuesOf(type: FormType, record: Item | null, fields: readonly FormField[]): Values {
   const values: Values = {};
-  for (const { name, custom, list } of fields) {
-    if (custom) {
+  for (const { name, kind, custom, list } of fields) {
+    if (kind === 'datetime') {
+      values[name] = localDateTime(str(record?.[name]));
+    } else if (custom) {
       values[name] = str((record?.customFields as Item | undefined)?.[custom.key]);
     } else if (list) {
       values[name] = firstOf(record?.[list], list === 'emails' ? 'address' : 'number');
@@ -132,6 +153,14 @@ export function valuesOf(type: FormType, record: Item | null, fields: readonly F
     values['personId:label'] = str(record?.personName);
   }
   return values;
+}
+
+/** An instant as a datetime-local input shows it: the user's own date and time, to the minute. */
+function localDateTime(iso: string): string {
+  if (iso === '') return '';
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
 
 function customValue(definition: CustomField, text: string): unknown {
@@ -170,6 +199,8 @@ export function bodyOf(fields: readonly FormField[], values: Values, base: Value
         .map((phone) => ({ number: phone.number, kind: phone.kind }));
       const kind0 = firstOf(record?.phones, 'kind') || 'work';
       body.phones = [...(value ? [{ number: value, kind: kind0 }] : []), ...others];
+    } else if (kind === 'datetime') {
+      body[name] = value === '' ? null : new Date(value).toISOString();
     } else if (kind === 'number') {
       body[name] = value === '' ? null : Number(value);
     } else if (kind === 'amount') {

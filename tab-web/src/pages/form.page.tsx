@@ -225,9 +225,11 @@ function FormFieldInput({
           id={id}
           value={value}
           type={
-            field.kind === 'email' || field.kind === 'tel' || field.kind === 'url' || field.kind === 'date'
-              ? field.kind
-              : 'text'
+            field.kind === 'datetime'
+              ? 'datetime-local'
+              : field.kind === 'email' || field.kind === 'tel' || field.kind === 'url' || field.kind === 'date'
+                ? field.kind
+                : 'text'
           }
           inputMode={field.kind === 'number' ? 'numeric' : field.kind === 'amount' ? 'decimal' : undefined}
           onChange={(_, data) => setValue(field.name, data.value)}
@@ -344,7 +346,8 @@ function RecordForm({
       sessionStorage.removeItem(key);
       await queryClient.invalidateQueries();
       const saved = response.body;
-      await navigate(recordPath(type, String(saved.id ?? id)) ?? '/');
+      // A task has no page of its own: back to the list of tasks.
+      await navigate(recordPath(type, String(saved.id ?? id)) ?? `/lists/${type}`);
     },
     onError: async (error) => {
       if (error instanceof SignInRequired) {

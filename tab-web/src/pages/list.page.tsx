@@ -1,7 +1,7 @@
 // A list of one area (persons, organizations, deals, leads, tasks): only the rows in view are in
 // the page (virtualised), cursor pages are fetched as the user scrolls towards them, and a
 // sortable column's header sorts by it.
-import type { Deal, Lead, Organization, Person, Task } from '@crm/backend/contract';
+import type { Deal, Lead, Organization, Person } from '@crm/backend/contract';
 import { Button, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
@@ -102,12 +102,8 @@ const LISTS: Record<ListType, { path: string; defaultSort: string; columns: Colu
       {
         key: 'title',
         width: '3fr',
-        cell: (row) => {
-          const link = (row as unknown as Task).links[0];
-          const path = link ? recordPath(link.type, link.id) : null;
-          const title = String(row.title);
-          return path ? <Link to={path}>{title}</Link> : title;
-        },
+        // A task has no 360° page: its title opens the task to edit.
+        cell: (row) => <Link to={`/records/task/${encodeURIComponent(row.id)}/edit`}>{String(row.title)}</Link>,
       },
       { key: 'dueAt', sort: 'dueAt', width: '1fr', cell: (row, language) => date(row.dueAt, language) },
       { key: 'priority', sort: 'priority', width: '1fr', cell: (row) => String(row.priority) },

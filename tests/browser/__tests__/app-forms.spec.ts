@@ -70,7 +70,32 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
 
   const field = (page: Page, label: string) => page.getByRole('textbox', { name: label, exact: true });
 
-  it('in German at phone width: deals that need attention, a new person with field errors and a likely duplicate', async () => {
+  /** A task: created from the list of tasks, opened from it again and changed. */
+  async function checkNewTaskInGerman(page: Page) {
+    await page.goto(`${harness.baseUrl}/app/lists/task`);
+    await page.getByRole('link', { name: 'Neue Aufgabe' }).click();
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.getByText('Eine Aufgabe braucht einen Titel').waitFor();
+    await field(page, 'Titel').fill('Angebot schicken');
+    await page.getByRole('combobox', { name: 'Priorität' }).selectOption({ label: 'Hoch' });
+    await page.getByLabel('Fällig').fill('2026-12-10T09:30');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.waitForURL('**/app/lists/task');
+    await page.getByRole('table', { name: 'Aufgaben' }).getByRole('link', { name: 'Angebot schicken' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Angebot schicken bearbeiten' }).waitFor();
+    expect(await page.getByLabel('Fällig').inputValue()).toBe('2026-12-10T09:30');
+    await field(page, 'Beschreibung').fill('Mit Wartungsvertrag');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.waitForURL('**/app/lists/task');
+    const tasks = (await rep.get('/api/v1/tasks')).body.items as Record<string, unknown>[];
+    expect(tasks.find((task) => task.title === 'Angebot schicken')).toMatchObject({
+      priority: 'high',
+      description: 'Mit Wartungsvertrag',
+      dueAt: new Date('2026-12-10T09:30').toISOString(),
+    });
+  }
+
+  it('in German at phone width: deals that need attention, a new person with field errors and a likely duplicate, a task', async () => {
     const context = await signedIn('de-DE', 360, /^Anmelden$/);
     const page = await context.newPage();
     const problems: string[] = [];
@@ -117,6 +142,7 @@ describeInBrowser('the web app: create and edit forms, deals that need attention
     await page.waitForURL(/\/app\/records\/person\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { level: 1, name: 'Jana Keller' }).waitFor();
     const newId = page.url().split('/').at(-1) as string;
+    await checkNewTaskInGerman(page);
     const saved = await rep.get(`/api/v1/persons/${newId}`);
     expect(saved.body).toMatchObject({
       firstName: 'Jana',
