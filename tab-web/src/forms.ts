@@ -116,6 +116,15 @@ export const CHECKS_DUPLICATES: Record<FormType, boolean> = {
   task: false,
 };
 
+/** Tasks carry no tags (the API tags the other records). */
+export const HAS_TAGS: Record<FormType, boolean> = {
+  person: true,
+  organization: true,
+  deal: true,
+  lead: true,
+  task: false,
+};
+
 export const customFieldName = (key: string) => `customFields.${key}`;
 
 export function customFormFields(definitions: readonly CustomField[]): FormField[] {

@@ -37,6 +37,7 @@ import {
   type FormField,
   type FormType,
   fieldOfPointer,
+  HAS_TAGS,
   isFormType,
   type Values,
   valuesOf,
@@ -436,7 +437,7 @@ function RecordForm({
               setValue={setValue}
             />
           ))}
-          {tags.length > 0 && <TagsField tags={tags} chosen={tagIds} onChange={setTagIds} />}
+          {HAS_TAGS[type] && tags.length > 0 && <TagsField tags={tags} chosen={tagIds} onChange={setTagIds} />}
         </div>
         {Object.keys(errors).length > 0 && (
           <Text role="alert" weight="semibold">
