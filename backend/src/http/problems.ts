@@ -371,6 +371,22 @@ const catalogue = {
     ),
   },
 
+  // ---- front ends --------------------------------------------------------------------------------
+  no_such_front_end_file: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t('{frontEnd} has no file at {path}.', '{frontEnd} hat keine Datei unter {path}.'),
+  },
+  front_end_not_built: {
+    status: 503,
+    title: t('Not built yet', 'Noch nicht gebaut'),
+    detail: t(
+      '{frontEnd} has not been built on this server: run `{command}`, then reload.',
+      '{frontEnd} wurde auf diesem Server noch nicht gebaut: führen Sie `{command}` aus und laden Sie dann neu.',
+    ),
+  },
+
   // ---- records -------------------------------------------------------------------------------
   not_found: {
     status: 404,

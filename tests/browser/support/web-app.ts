@@ -64,7 +64,8 @@ export async function signIn(page: Page, user: { displayName: string; upn: strin
   await page.getByRole('button', { name: button }).click();
   const popup = await popupOpened;
   await popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click();
-  await popup.waitForEvent('close', { timeout: 15_000 });
+  // A loaded machine may take its time to redeem the code and close the popup.
+  await popup.waitForEvent('close', { timeout: 90_000 });
 }
 
 /** A browser profile in which `user` has signed in to the app (through its button and the popup). */

@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
 import { db } from '../../records/sql.ts';
-import { formatAmount } from '../sales/money.ts';
+import { formatAmount } from '../deals/money.ts';
 import { DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
 import { type Attention, type AttentionReason, QUIET_DAYS } from './attention.schemas.ts';
 

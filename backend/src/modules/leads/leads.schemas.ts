@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
 import { isValidPostalCode, normalizeEmail } from '../contacts/matching.ts';
-import { isCurrency } from '../sales/money.ts';
+import { isCurrency } from '../deals/money.ts';
 import { TagViewSchema } from '../tags/tags.schemas.ts';
 
 export const LEAD_STATUSES = ['open', 'converted', 'lost'] as const;
