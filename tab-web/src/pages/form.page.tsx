@@ -364,7 +364,8 @@ function RecordForm({
         return;
       }
       if (error.status === 412 && id) {
-        await reapplyOnCurrent();
+        // The record may be gone meanwhile too: then that is what the user reads.
+        await reapplyOnCurrent().catch((gone: unknown) => setOutcome({ kind: 'failed', error: gone }));
         return;
       }
       const byField: Record<string, string> = {};
