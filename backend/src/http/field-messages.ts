@@ -86,6 +86,10 @@ const EXACT: Readonly<Record<string, string>> = {
   'not a valid phone number; write it with the area code, e.g. 0221 123456 or +41 44 123 45 67':
     'keine gültige Telefonnummer; schreiben Sie die Vorwahl mit, z. B. 0221 123456 oder +41 44 123 45 67',
   'not an active user of your organisation': 'kein aktiver Benutzer Ihrer Organisation',
+  'send dueAt (a time) or dueOn (a whole day), not both':
+    'Geben Sie dueAt (eine Uhrzeit) oder dueOn (einen ganzen Tag) an, nicht beides',
+  'send remindAt (a time) or remindBefore (an offset), not both':
+    'Geben Sie remindAt (eine Uhrzeit) oder remindBefore (einen Vorlauf) an, nicht beides',
   'say what to look for': 'Sagen Sie, wonach gesucht werden soll',
   'say why you decline, so the delegator knows what to do':
     'Sagen Sie, warum Sie ablehnen, damit die delegierende Person weiß, was zu tun ist',
@@ -96,6 +100,11 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/^at most (\d+) characters$/, 'höchstens $1 Zeichen'],
   [/^at least (\d+) characters$/, 'mindestens $1 Zeichen'],
   [/^not a valid postal code for ([A-Z]{2})$/, 'keine gültige Postleitzahl für $1'],
+  [
+    /^([A-Z]{3}) has no minor units; send a whole amount$/,
+    '$1 hat keine Nachkommastellen; geben Sie einen ganzen Betrag an',
+  ],
+  [/^([A-Z]{3}) has (\d) decimal places; send at most \d$/, '$1 hat $2 Nachkommastellen; geben Sie höchstens $2 an'],
 ];
 
 function german(message: string): string | undefined {

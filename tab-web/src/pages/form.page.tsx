@@ -297,8 +297,13 @@ function RecordForm({
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    sessionStorage.setItem(key, JSON.stringify({ values, base, tagIds } satisfies Draft));
-  }, [key, values, base, tagIds]);
+    // Kept only once something was typed: an untouched form leaves no draft to restore.
+    const typed =
+      Object.entries(values).some(([name, value]) => value !== (initial[name] ?? '')) ||
+      tagIds.join() !== savedTagIds.join();
+    if (typed) sessionStorage.setItem(key, JSON.stringify({ values, base, tagIds } satisfies Draft));
+    else sessionStorage.removeItem(key);
+  }, [key, values, base, tagIds, initial, savedTagIds]);
 
   // After a refused save, the first field to fix gets the focus (its message is read out with it).
   const focusInvalid = useRef(false);
@@ -364,7 +369,8 @@ function RecordForm({
         return;
       }
       if (error.status === 412 && id) {
-        await reapplyOnCurrent();
+        // The record may be gone meanwhile too: then that is what the user reads.
+        await reapplyOnCurrent().catch((gone: unknown) => setOutcome({ kind: 'failed', error: gone }));
         return;
       }
       const byField: Record<string, string> = {};

@@ -145,6 +145,17 @@ describe('problems in the caller’s language', () => {
       .send({ lastName: 'x'.repeat(101) });
     expect(tooLong.body.errors[0]).toMatchObject({ pointer: '#/lastName', detail: 'höchstens 100 Zeichen' });
 
+    const organizationId = (await rep.post('/api/v1/organizations').send({ name: 'Bäckerei Sprachen' })).body.id;
+    const cents = await rep
+      .post('/api/v1/deals')
+      .set('Accept-Language', 'de')
+      .send({ title: 'Ofen', value: '10.505', currency: 'EUR', organizationId });
+    expect(cents.body.errors).toContainEqual({
+      in: 'body',
+      pointer: '#/value',
+      detail: 'EUR hat 2 Nachkommastellen; geben Sie höchstens 2 an',
+    });
+
     const english = await rep.post('/api/v1/persons').set('Accept-Language', 'en').send(body);
     expect(english.body.errors[0].detail).toBe('not a valid email address, e.g. anna.mueller@example.de');
   });
