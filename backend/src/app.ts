@@ -17,6 +17,7 @@ import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
 import { activitiesModule } from './modules/activities/activities.module.ts';
 import { serveAddin } from './modules/addin/addin.static.ts';
+import { attentionModule } from './modules/attention/attention.module.ts';
 import { boardModule } from './modules/board/board.module.ts';
 import { botMiddleware } from './modules/bot/bot.middleware.ts';
 import { commentsModule } from './modules/comments/comments.module.ts';
@@ -72,6 +73,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   pipelinesModule,
   lostReasonsModule,
   dealsModule,
+  attentionModule,
   boardModule,
   savedFiltersModule,
   documentsModule,

@@ -68,6 +68,26 @@ const EnvSchema = z.object({
       error: 'GRAPH_BASE_URL must be an https URL, https://graph.microsoft.com in production',
     })
     .default('https://graph.microsoft.com'),
+  TAB_HOST_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .url({
+            protocol: /^https?$/,
+            error:
+              'TAB_HOST_ORIGINS must be a comma-separated list of origins such as https://teams.contoso.com that may host the web app as a Teams tab',
+          })
+          .transform((origin) => new URL(origin).origin),
+      ),
+    ),
   DOCUMENT_MAX_BYTES: z.coerce
     .number({ error: 'DOCUMENT_MAX_BYTES must be a number of bytes, for example 26214400 (25 MB)' })
     .int('DOCUMENT_MAX_BYTES must be a whole number of bytes')
@@ -152,6 +172,11 @@ export interface Config {
     readonly audiences: readonly string[];
     readonly graphBaseUrl: string;
   };
+  /**
+   * Origins besides Microsoft's own (Teams, Outlook, the Microsoft 365 app) that may frame the
+   * web app as a Teams tab and speak teams-js with it: a test's stand-in host, a sovereign cloud.
+   */
+  readonly tabHostOrigins: readonly string[];
   /** Largest JSON request body accepted, in bytes. */
   readonly jsonBodyLimitBytes: number;
   /** Largest document (an upload or a mail attachment), in bytes. */
@@ -224,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       audiences: [e.ENTRA_CLIENT_ID, ...(e.ENTRA_APP_ID_URI ? [e.ENTRA_APP_ID_URI] : [])],
       graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
     },
+    tabHostOrigins: e.TAB_HOST_ORIGINS,
     jsonBodyLimitBytes: 1024 * 1024,
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     mailFilingMaxBytes: e.MAIL_FILING_MAX_BYTES,

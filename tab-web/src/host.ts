@@ -41,13 +41,27 @@ const browserHost: Host = {
 /** A frame that does not answer teams-js within this time is some other host: the app runs as in a browser. */
 const HOST_ANSWER_MS = 5000;
 
+/**
+ * The hosts trusted besides Microsoft's own (the backend's TAB_HOST_ORIGINS): teams-js ignores
+ * every message from an origin it does not know, and would then never answer at all.
+ */
+async function trustedHostOrigins(): Promise<string[]> {
+  try {
+    const response = await fetch('/app/config.json', { cache: 'no-cache' });
+    const config = (await response.json()) as { hostOrigins?: unknown };
+    return Array.isArray(config.hostOrigins) ? config.hostOrigins.filter((origin) => typeof origin === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function detectHost(): Promise<Host> {
   if (!looksHosted()) return browserHost;
   // Loaded only inside a host: a plain browser never downloads teams-js.
-  const { app, nestedAppAuth } = await import('@microsoft/teams-js');
+  const [{ app, nestedAppAuth }, origins] = await Promise.all([import('@microsoft/teams-js'), trustedHostOrigins()]);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const answered = await Promise.race([
-    app.initialize().then(() => true),
+    app.initialize(origins.length > 0 ? origins : undefined).then(() => true),
     new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), HOST_ANSWER_MS);
     }),

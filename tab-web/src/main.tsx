@@ -26,8 +26,12 @@ function fluentTheme(host: Host, theme: HostTheme): Theme {
 function Themed({ host }: { host: Host }) {
   const [theme, setTheme] = useState<HostTheme>(host.theme);
   useEffect(() => host.onThemeChange(setTheme), [host]);
+  useEffect(() => {
+    // The page itself (scroll bars, date pickers, what lies outside the provider) follows too.
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
   return (
-    <FluentProvider theme={fluentTheme(host, theme)} data-theme={theme}>
+    <FluentProvider theme={fluentTheme(host, theme)} data-theme={theme} data-host={host.kind}>
       <App host={host} />
     </FluentProvider>
   );

@@ -16,6 +16,7 @@ export {
 export { PageQuerySchema, pageOf } from '../http/pagination.ts';
 export * from '../modules/activities/activities.schemas.ts';
 export * from '../modules/activities/calls.schemas.ts';
+export * from '../modules/attention/attention.schemas.ts';
 export * from '../modules/board/board.schemas.ts';
 export { MoveSchema, MoveSchema as MoveCardSchema } from '../modules/board/board.schemas.ts';
 export * from '../modules/comments/comments.schemas.ts';

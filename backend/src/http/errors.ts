@@ -1,6 +1,7 @@
 // The one error type of the API and its RFC 9457 problem representation.
 import { z } from 'zod';
-import { type Language, type Text, textIn } from './language.ts';
+import { fieldText } from './field-messages.ts';
+import type { Language, Text } from './language.ts';
 import { problem } from './problems.ts';
 
 export interface FieldError {
@@ -71,7 +72,7 @@ export class AppError extends Error {
     return {
       title: this.titles[language],
       detail: this.details[language],
-      errors: this.errors?.map((error) => ({ ...error, detail: textIn(error.detail, language) })),
+      errors: this.errors?.map((error) => ({ ...error, detail: fieldText(error.detail)[language] })),
     };
   }
 }
@@ -107,7 +108,7 @@ export function validationFailed(errors: FieldIssue[]): AppError {
   if (errors.length === 1 && first) {
     return problem(
       'validation_failed',
-      { field: first.pointer.slice(2) || first.in, message: first.detail },
+      { field: first.pointer.slice(2) || first.in, message: fieldText(first.detail) },
       { errors },
     );
   }

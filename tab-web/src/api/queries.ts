@@ -1,6 +1,6 @@
 // Server state through TanStack Query: one hook per thing a page shows, keyed by what it asks and
 // the language it is said in. Types come from the API contract; the Api client adds the token.
-import type { DealsPage, Me, MyTasks, SearchResult } from '@crm/backend/contract';
+import type { Attention, Me, MyTasks, SearchResult } from '@crm/backend/contract';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
@@ -26,13 +26,8 @@ export const useMe = () => useApiQuery<Me>('/v1/me');
 
 export const useMyTasks = (timeZone: string) => useApiQuery<MyTasks>('/v1/me/tasks', { timeZone, limit: 10 });
 
-/** My open deals whose close date comes first: those past it need attention. */
-export const useMyDealsByCloseDate = (ownerId: string | undefined) =>
-  useApiQuery<DealsPage>(
-    '/v1/deals',
-    { status: 'open', ownerId, sort: 'expectedCloseDate', limit: 20 },
-    { enabled: ownerId !== undefined },
-  );
+/** My open deals that need attention: quiet for two weeks, or past their close date. */
+export const useAttention = (timeZone: string) => useApiQuery<Attention>('/v1/me/attention', { timeZone, limit: 20 });
 
 export const useSearch = (q: string) =>
   useApiQuery<SearchResult>('/v1/search', { q, limit: 30 }, { enabled: q.trim().length >= 2 });

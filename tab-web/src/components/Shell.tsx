@@ -21,6 +21,7 @@ import { SearchBox } from './SearchBox.tsx';
 const StartPage = lazy(() => import('../pages/start.page.tsx'));
 const RecordPage = lazy(() => import('../pages/record.page.tsx'));
 const ListPage = lazy(() => import('../pages/list.page.tsx'));
+const FormPage = lazy(() => import('../pages/form.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -105,7 +106,9 @@ export function Shell({
         <Suspense fallback={<Spinner label={t('app.loading')} />}>
           <Routes>
             <Route index element={<StartPage />} />
+            <Route path="records/:type/new" element={<FormPage />} />
             <Route path="records/:type/:id" element={<RecordPage />} />
+            <Route path="records/:type/:id/edit" element={<FormPage />} />
             <Route path="lists/:type" element={<ListPage />} />
             <Route
               path="*"

@@ -1,7 +1,7 @@
 // A list of one area (persons, organizations, deals, leads, tasks): only the rows in view are in
 // the page (virtualised), cursor pages are fetched as the user scrolls towards them, and a
 // sortable column's header sorts by it.
-import type { Deal, Lead, Organization, Person, Task } from '@crm/backend/contract';
+import type { Deal, Lead, Organization, Person } from '@crm/backend/contract';
 import { Button, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
@@ -9,6 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useListPages } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
+import { isFormType } from '../forms.ts';
 import { isListType, type ListType } from '../lists.ts';
 import { recordPath, titleOf } from '../records.ts';
 
@@ -100,12 +102,8 @@ const LISTS: Record<ListType, { path: string; defaultSort: string; columns: Colu
       {
         key: 'title',
         width: '3fr',
-        cell: (row) => {
-          const link = (row as unknown as Task).links[0];
-          const path = link ? recordPath(link.type, link.id) : null;
-          const title = String(row.title);
-          return path ? <Link to={path}>{title}</Link> : title;
-        },
+        // A task has no 360° page: its title opens the task to edit.
+        cell: (row) => <Link to={`/records/task/${encodeURIComponent(row.id)}/edit`}>{String(row.title)}</Link>,
       },
       { key: 'dueAt', sort: 'dueAt', width: '1fr', cell: (row, language) => date(row.dueAt, language) },
       { key: 'priority', sort: 'priority', width: '1fr', cell: (row) => String(row.priority) },
@@ -117,6 +115,13 @@ const LISTS: Record<ListType, { path: string; defaultSort: string; columns: Colu
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  titleRow: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: tokens.spacingHorizontalM,
+  },
   scroller: {
     height: 'calc(100vh - 220px)',
     minHeight: '240px',
@@ -257,9 +262,16 @@ export default function ListPage() {
   if (!isListType(type)) return <Text as="p">{t('app.noSuchPage')}</Text>;
   return (
     <div className={styles.page}>
-      <Text as="h1" size={700} weight="semibold">
-        {t(`types.plural.${type}`)}
-      </Text>
+      <div className={styles.titleRow}>
+        <Text as="h1" size={700} weight="semibold">
+          {t(`types.plural.${type}`)}
+        </Text>
+        {isFormType(type) && (
+          <LinkButton appearance="primary" to={`/records/${type}/new`}>
+            {t(`form.new.${type}`)}
+          </LinkButton>
+        )}
+      </div>
       <List key={type} type={type} />
     </div>
   );

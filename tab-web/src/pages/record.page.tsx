@@ -8,6 +8,8 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
+import { isFormType } from '../forms.ts';
 import { rememberOpened } from '../recent.ts';
 import { isPageType, recordPath, titleOf } from '../records.ts';
 
@@ -203,6 +205,25 @@ function Actions({ record }: { record: Item }) {
   );
 }
 
+/** Edit the record; on a person or an organization, start a deal for it. */
+function Edit({ type, id, title }: { type: string; id: string; title: string }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  if (!isFormType(type)) return null;
+  const dealFor =
+    type === 'person' || type === 'organization'
+      ? `/records/deal/new?${new URLSearchParams({ [`${type}Id`]: id, [`${type}Id:label`]: title })}`
+      : null;
+  return (
+    <div className={styles.actions}>
+      <LinkButton appearance="primary" to={`/records/${type}/${encodeURIComponent(id)}/edit`}>
+        {t('form.edit')}
+      </LinkButton>
+      {dealFor && <LinkButton to={dealFor}>{t('form.new.deal')}</LinkButton>}
+    </div>
+  );
+}
+
 function RecordView({ overview }: { overview: Overview }) {
   const { t } = useTranslation();
   const styles = useStyles();
@@ -225,6 +246,7 @@ function RecordView({ overview }: { overview: Overview }) {
           </Text>
         </div>
         <Actions record={record} />
+        <Edit type={overview.type} id={overview.id} title={title} />
       </div>
       <Facts record={record} />
       <div className={styles.sections}>

@@ -1,10 +1,10 @@
 // The start page (R1, T7): my tasks by when they are due and by delegation, my deals that need
 // attention, the records I opened lately, and a tile into every area.
-import type { Deal, MyTasks, Task } from '@crm/backend/contract';
+import type { Attention, AttentionDeal, MyTasks, Task } from '@crm/backend/contract';
 import { Badge, Card, CardHeader, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useMe, useMyDealsByCloseDate, useMyTasks } from '../api/queries.ts';
+import { useAttention, useMe, useMyTasks } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { LIST_TYPES } from '../lists.ts';
 import { recentRecords } from '../recent.ts';
@@ -45,6 +45,8 @@ const useStyles = makeStyles({
   sectionTitle: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground3 },
   overdue: { color: tokens.colorPaletteRedForeground1 },
+  deal: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  reasons: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS },
 });
 
 function TaskLine({ task }: { task: Task }) {
@@ -115,46 +117,70 @@ function MyTasksCard({ tasks }: { tasks: MyTasks }) {
   );
 }
 
-function DealsCard({ deals, today }: { deals: Deal[]; today: string }) {
+function AttentionLine({ deal }: { deal: AttentionDeal }) {
   const { t, i18n } = useTranslation();
   const styles = useStyles();
-  const overdue = deals.filter((deal) => deal.expectedCloseDate !== null && deal.expectedCloseDate < today);
-  const money = (deal: Deal) =>
-    new Intl.NumberFormat(i18n.language, { style: 'currency', currency: deal.currency }).format(Number(deal.value));
+  const day = (date: string) => new Date(`${date.slice(0, 10)}T12:00:00`).toLocaleDateString(i18n.language);
+  const money = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: deal.currency }).format(
+    Number(deal.value),
+  );
   return (
-    <Card>
+    <li className={styles.deal}>
+      <Link to={`/records/deal/${encodeURIComponent(deal.id)}`}>{deal.title}</Link>
+      <Text size={200} className={styles.muted}>
+        {money} · {deal.stageName}
+      </Text>
+      <div className={styles.reasons}>
+        {deal.reasons.includes('closeDatePassed') && deal.expectedCloseDate && (
+          <Badge appearance="tint" color="danger">
+            {t('start.attention.closeDatePassed', { date: day(deal.expectedCloseDate) })}
+          </Badge>
+        )}
+        {deal.reasons.includes('noRecentActivity') && (
+          <Badge appearance="tint" color="warning">
+            {deal.lastActivityAt
+              ? t('start.attention.quietSince', {
+                  date: new Date(deal.lastActivityAt).toLocaleDateString(i18n.language),
+                })
+              : t('start.attention.noActivity')}
+          </Badge>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function DealsCard({ attention }: { attention: Attention }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  return (
+    <Card role="region" aria-labelledby="deals-attention">
       <CardHeader
         header={
-          <Text as="h2" weight="semibold" size={400}>
+          <Text as="h2" weight="semibold" size={400} id="deals-attention">
             {t('start.deals')}
           </Text>
         }
+        action={
+          <Badge appearance="tint" color={attention.total > 0 ? 'warning' : 'informative'}>
+            {attention.total}
+          </Badge>
+        }
       />
-      <section className={styles.section} aria-labelledby="deals-close-date">
-        <Text as="h3" weight="semibold" id="deals-close-date">
-          {t('start.closeDatePassed')}
+      <Text size={200} className={styles.muted}>
+        {t('start.attention.explained', { days: attention.quietDays })}
+      </Text>
+      {attention.items.length === 0 ? (
+        <Text size={200} className={styles.muted}>
+          {t('start.noDeals')}
         </Text>
-        {overdue.length === 0 ? (
-          <Text size={200} className={styles.muted}>
-            {t('start.noDeals')}
-          </Text>
-        ) : (
-          <ul className={styles.list}>
-            {overdue.map((deal) => (
-              <li key={deal.id}>
-                <Link to={`/records/deal/${deal.id}`}>{deal.title}</Link>
-                <Text size={200} className={styles.muted}>
-                  {' · '}
-                  {money(deal)} · {deal.stageName} ·{' '}
-                  {t('start.closeDate', {
-                    date: new Date(`${deal.expectedCloseDate}T12:00:00`).toLocaleDateString(i18n.language),
-                  })}
-                </Text>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      ) : (
+        <ul className={styles.list}>
+          {attention.items.map((deal) => (
+            <AttentionLine key={deal.id} deal={deal} />
+          ))}
+        </ul>
+      )}
     </Card>
   );
 }
@@ -202,7 +228,7 @@ export default function StartPage() {
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const me = useMe();
   const tasks = useMyTasks(timeZone);
-  const deals = useMyDealsByCloseDate(me.data?.user.id);
+  const deals = useAttention(timeZone);
 
   return (
     <div className={styles.page}>
@@ -230,8 +256,8 @@ export default function StartPage() {
         )}
         {deals.error ? (
           <ErrorBar error={deals.error} onRetry={() => void deals.refetch()} />
-        ) : deals.data && tasks.data ? (
-          <DealsCard deals={deals.data.items} today={tasks.data.date} />
+        ) : deals.data ? (
+          <DealsCard attention={deals.data} />
         ) : (
           <Spinner label={t('start.loadingDeals')} />
         )}

@@ -3,10 +3,9 @@
 // the person's 360° page, a list, in German at phone width and in English at desk width; axe-core
 // finds nothing serious on the start page, the 360° page and the list.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { BrowserContext } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { seriousA11yViolations, signIn, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
+import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 describeInBrowser('the web app: start page, search, 360° page, lists', () => {
   let harness: WebAppHarness;
@@ -52,16 +51,9 @@ describeInBrowser('the web app: start page, search, 360° page, lists', () => {
     await harness?.close();
   });
 
-  async function signedIn(locale: string, width: number, button: RegExp): Promise<{ context: BrowserContext }> {
-    const context = await harness.newContext({ locale, width });
-    const page = await context.newPage();
-    await page.goto(`${harness.baseUrl}/app/`);
-    await signIn(page, user, button);
-    // Signed in once the app shows its search box (msal has written its cache by then).
-    await page.getByRole('combobox').waitFor();
-    await page.close();
-    return { context };
-  }
+  const signedIn = async (locale: string, width: number, button: RegExp) => ({
+    context: await signedInContext(harness, user, { locale, width, button }),
+  });
 
   it('in German at phone width: start page, search by keyboard, the 360° page and back to it as recent', async () => {
     const { context } = await signedIn('de-DE', 360, /^Anmelden$/);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../../backend/src/testing/test-app.ts';
 import { repoRoot } from '../../support/processes.ts';
 import { launchChromium } from './chromium.ts';
@@ -21,13 +21,14 @@ export interface WebAppHarness {
   close(): Promise<void>;
 }
 
-export async function startWebAppHarness(): Promise<WebAppHarness> {
+/** `env`: the backend's settings besides the test's own (e.g. TAB_HOST_ORIGINS for a stand-in host). */
+export async function startWebAppHarness(options: { env?: Record<string, string> } = {}): Promise<WebAppHarness> {
   await promisify(execFile)(process.execPath, [path.join(repoRoot, 'tab-web', 'build.ts'), '--if-stale'], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production' },
     timeout: 300_000,
   });
-  const t = await createTestApp();
+  const t = await createTestApp(options.env ? { env: options.env } : {});
   const server: Server = createServer(t.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,10 +68,26 @@ export async function signIn(page: Page, user: { displayName: string; upn: strin
   await popup.waitForEvent('close', { timeout: 90_000 });
 }
 
+/** A browser profile in which `user` has signed in to the app (through its button and the popup). */
+export async function signedInContext(
+  harness: WebAppHarness,
+  user: { displayName: string; upn: string },
+  options: { locale: string; width: number; button: RegExp },
+): Promise<BrowserContext> {
+  const context = await harness.newContext({ locale: options.locale, width: options.width });
+  const page = await context.newPage();
+  await page.goto(`${harness.baseUrl}/app/`);
+  await signIn(page, user, options.button);
+  // Signed in once the app shows its search box (msal has written its cache by then).
+  await page.getByRole('combobox').first().waitFor();
+  await page.close();
+  return context;
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical findings on the page as it is now: `rule: target`. */
-export async function seriousA11yViolations(page: Page): Promise<string[]> {
+/** axe-core's serious and critical findings on the page (or a frame) as it is now: `rule: target`. */
+export async function seriousA11yViolations(page: Page | Frame): Promise<string[]> {
   // Through the debugger protocol: the app's CSP allows no inline script.
   await page.evaluate(axeSource);
   return page.evaluate(async () => {

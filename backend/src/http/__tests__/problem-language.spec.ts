@@ -125,6 +125,40 @@ describe('problems in the caller’s language', () => {
     expect(res.status).toBe(404);
     expect(res.body.detail).toBe(`In Ihrer Organisation gibt es kein Schlagwort ${tagId}.`);
   });
+
+  it("says a schema's own field messages in German to a German user, and in English otherwise", async () => {
+    const body = { lastName: 'Keller', emails: [{ address: 'keller(at)example' }] };
+    const german = await rep.post('/api/v1/persons').set('Accept-Language', 'de').send(body);
+    expect(german.status).toBe(400);
+    expect(german.body.errors).toEqual([
+      {
+        in: 'body',
+        pointer: '#/emails/0/address',
+        detail: 'keine gültige E-Mail-Adresse, z. B. anna.mueller@example.de',
+      },
+    ]);
+    expect(german.body.detail).toContain('keine gültige E-Mail-Adresse');
+
+    const tooLong = await rep
+      .post('/api/v1/persons')
+      .set('Accept-Language', 'de')
+      .send({ lastName: 'x'.repeat(101) });
+    expect(tooLong.body.errors[0]).toMatchObject({ pointer: '#/lastName', detail: 'höchstens 100 Zeichen' });
+
+    const organizationId = (await rep.post('/api/v1/organizations').send({ name: 'Bäckerei Sprachen' })).body.id;
+    const cents = await rep
+      .post('/api/v1/deals')
+      .set('Accept-Language', 'de')
+      .send({ title: 'Ofen', value: '10.505', currency: 'EUR', organizationId });
+    expect(cents.body.errors).toContainEqual({
+      in: 'body',
+      pointer: '#/value',
+      detail: 'EUR hat 2 Nachkommastellen; geben Sie höchstens 2 an',
+    });
+
+    const english = await rep.post('/api/v1/persons').set('Accept-Language', 'en').send(body);
+    expect(english.body.errors[0].detail).toBe('not a valid email address, e.g. anna.mueller@example.de');
+  });
 });
 
 describe('problems of the converted modules in German', () => {

@@ -54,6 +54,12 @@ export const DealSchema = defineEntity({
       properties: ['lostReason'],
     },
     {
+      // The start page's deals that need attention: my open deals by close date.
+      name: 'deal_attention_idx',
+      where: "status = 'open' AND deleted_at IS NULL",
+      properties: ['tenant', 'ownerId', 'expectedCloseDate'],
+    },
+    {
       name: 'deal_organization_idx',
       where: 'organization_id IS NOT NULL',
       properties: ['tenant', 'organization'],

@@ -31,12 +31,16 @@ const TAB_FRAME_ANCESTORS = [
   'https://*.microsoft365.com',
 ];
 
+const TEAMS_JS_CDN = 'https://res.cdn.office.net';
+
 export interface WebAppConfig {
   clientId: string;
   authority: string;
   knownAuthorities: string[];
   scopes: string[];
   apiBase: string;
+  /** Hosts the tab trusts besides Microsoft's own, for teams-js' app.initialize (TAB_HOST_ORIGINS). */
+  hostOrigins: string[];
 }
 
 /** What the app needs to sign in and call the API, from the backend's own configuration. */
@@ -49,6 +53,7 @@ export function webAppConfigOf(config: Config): WebAppConfig {
     knownAuthorities: [new URL(entra.authorityHost).host],
     scopes: [`${appIdUri}/access_as_user`],
     apiBase: `${config.publicUrl ?? ''}/api`,
+    hostOrigins: [...config.tabHostOrigins],
   };
 }
 
@@ -62,11 +67,12 @@ function contentSecurityPolicy(config: Config): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    `connect-src 'self' ${api} ${authority}`.replace(/\s+/g, ' '),
+    // teams-js fetches Microsoft's current list of host origins from its CDN.
+    `connect-src 'self' ${api} ${authority} ${TEAMS_JS_CDN}`.replace(/\s+/g, ' '),
     // msal renews tokens in a hidden frame of the authority.
     `frame-src ${authority}`,
     `form-action 'self' ${authority}`,
-    `frame-ancestors 'self' ${TAB_FRAME_ANCESTORS.join(' ')}`,
+    `frame-ancestors 'self' ${[...TAB_FRAME_ANCESTORS, ...config.tabHostOrigins].join(' ')}`,
     "base-uri 'self'",
     "object-src 'none'",
   ].join('; ');

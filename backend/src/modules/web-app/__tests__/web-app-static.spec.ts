@@ -17,6 +17,7 @@ const config = loadConfig({
   ENTRA_APP_ID_URI: 'api://crm.example.com/ce845856-9ad9-492b-b63b-33f4f6ce7418',
   ENTRA_AUTHORITY_HOST: 'https://login.example.com',
   PUBLIC_URL: 'https://crm.example.com',
+  TAB_HOST_ORIGINS: 'https://teams.contoso.example/, http://127.0.0.1:4100',
   LOG_LEVEL: 'silent',
   LOG_FORMAT: 'json',
 });
@@ -56,6 +57,10 @@ describe('the web app under /app/', () => {
       expect(res.headers['x-frame-options']).toBeUndefined();
       expect(res.headers['content-security-policy']).toContain('frame-ancestors');
       expect(res.headers['content-security-policy']).toContain('https://teams.microsoft.com');
+      // The hosts configured besides Microsoft's may frame it too.
+      expect(res.headers['content-security-policy']).toMatch(
+        /frame-ancestors [^;]* https:\/\/teams\.contoso\.example http:\/\/127\.0\.0\.1:4100;/,
+      );
     }
     expect((await http.get('/app')).status).toBe(302);
   });
@@ -73,7 +78,13 @@ describe('the web app under /app/', () => {
     expect((await http.get('/apps')).body).toEqual({ passedOn: '/apps' });
   });
 
-  it('gives the app its sign-in settings', async () => {
+  it('refuses a host origin that is none, naming the variable', () => {
+    expect(() =>
+      loadConfig({ ENTRA_CLIENT_ID: 'ce845856-9ad9-492b-b63b-33f4f6ce7418', TAB_HOST_ORIGINS: 'teams.contoso' }),
+    ).toThrow(/TAB_HOST_ORIGINS must be a comma-separated list of origins/);
+  });
+
+  it('gives the app its sign-in settings and the hosts it may trust', async () => {
     const res = await http.get('/app/config.json');
     expect(res.body).toEqual({
       clientId: 'ce845856-9ad9-492b-b63b-33f4f6ce7418',
@@ -81,6 +92,7 @@ describe('the web app under /app/', () => {
       knownAuthorities: ['login.example.com'],
       scopes: ['api://crm.example.com/ce845856-9ad9-492b-b63b-33f4f6ce7418/access_as_user'],
       apiBase: 'https://crm.example.com/api',
+      hostOrigins: ['https://teams.contoso.example', 'http://127.0.0.1:4100'],
     });
   });
 });
