@@ -100,11 +100,6 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/^at most (\d+) characters$/, 'höchstens $1 Zeichen'],
   [/^at least (\d+) characters$/, 'mindestens $1 Zeichen'],
   [/^not a valid postal code for ([A-Z]{2})$/, 'keine gültige Postleitzahl für $1'],
-  [
-    /^([A-Z]{3}) has no minor units; send a whole amount$/,
-    '$1 hat keine Nachkommastellen; geben Sie einen ganzen Betrag an',
-  ],
-  [/^([A-Z]{3}) has (\d) decimal places; send at most \d$/, '$1 hat $2 Nachkommastellen; geben Sie höchstens $2 an'],
 ];
 
 function german(message: string): string | undefined {

@@ -52,11 +52,11 @@ export function amountProblem(amount: string, currency: string): Text | undefine
     return exponent === 0
       ? {
           en: `${currency} has no minor units; send a whole amount`,
-          de: `${currency} hat keine Untereinheit; senden Sie einen ganzen Betrag`,
+          de: `${currency} hat keine Nachkommastellen; geben Sie einen ganzen Betrag an`,
         }
       : {
           en: `${currency} has ${exponent} decimal places; send at most ${exponent}`,
-          de: `${currency} hat ${exponent} Nachkommastellen; senden Sie höchstens ${exponent}`,
+          de: `${currency} hat ${exponent} Nachkommastellen; geben Sie höchstens ${exponent} an`,
         };
   }
   return undefined;
