@@ -36,6 +36,7 @@ import { relationsRoutes } from './modules/relations/relations.routes.ts';
 import { salesRoutes } from './modules/sales/sales.routes.ts';
 import { stageTemplatesRoutes } from './modules/sales/stage-templates.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { settingsRoutes } from './modules/settings/settings.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { absencesRoutes } from './modules/tasks/absences.routes.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
@@ -89,6 +90,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ...stageTemplatesRoutes(),
     ...leadsRoutes(),
     ...prospectsRoutes(),
+    ...settingsRoutes(),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);

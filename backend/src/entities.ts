@@ -30,6 +30,7 @@ import {
   StageTaskTemplateSchema,
 } from './modules/sales/pipeline.entity.ts';
 import { SavedFilterSchema } from './modules/sales/saved-filter.entity.ts';
+import { UserSettingSchema } from './modules/settings/user-setting.entity.ts';
 import { recordTagAudit } from './modules/tags/tag.audit.ts';
 import { RecordTagSchema, TagSchema } from './modules/tags/tag.entity.ts';
 import { AbsenceSchema, TaskSchema } from './modules/tasks/task.entity.ts';
@@ -70,6 +71,7 @@ export const entities = [
   DealStageTaskSchema,
   DealStageTotalSchema,
   SavedFilterSchema,
+  UserSettingSchema,
   LeadSchema,
   LeadFieldMappingSchema,
   MailSchema,

@@ -19,6 +19,7 @@ import { Migration20261124060000_leads } from './Migration20261124060000_leads.t
 import { Migration20261205000000_task_ranks } from './Migration20261205000000_task_ranks.ts';
 import { Migration20261206000001_deal_stage_total_key } from './Migration20261206000001_deal_stage_total_key.ts';
 import { Migration20261206100000_search_keys } from './Migration20261206100000_search_keys.ts';
+import { Migration20261206200000_user_settings } from './Migration20261206200000_user_settings.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -39,4 +40,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205000000_task_ranks', class: Migration20261205000000_task_ranks },
   { name: 'Migration20261206000001_deal_stage_total_key', class: Migration20261206000001_deal_stage_total_key },
   { name: 'Migration20261206100000_search_keys', class: Migration20261206100000_search_keys },
+  { name: 'Migration20261206200000_user_settings', class: Migration20261206200000_user_settings },
 ];

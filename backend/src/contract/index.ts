@@ -41,6 +41,7 @@ export * from '../modules/sales/pipelines.schemas.ts';
 export * from '../modules/sales/saved-filters.schemas.ts';
 export * from '../modules/sales/stage-templates.schemas.ts';
 export * from '../modules/search/search.schemas.ts';
+export * from '../modules/settings/settings.schemas.ts';
 export * from '../modules/tags/tags.schemas.ts';
 export * from '../modules/tasks/tasks.schemas.ts';
 export { MoveSchema as MoveTaskSchema } from '../modules/tasks/tasks.schemas.ts';
