@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
+import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
@@ -901,7 +902,7 @@ const SORTS = {
   expectedCloseDate: { columns: ["coalesce(d.expected_close_date, date '9999-12-31')", 'd.id'], direction: 'asc' },
 } as const;
 
-function sortKey(sort: DealListQuery['sort'], row: DealRow): unknown[] {
+function sortKey(sort: keyof typeof SORTS, row: DealRow): unknown[] {
   if (sort === 'title') return [row.title.toLowerCase(), row.id];
   if (sort === 'expectedCloseDate') return [row.expected_close_date ?? '9999-12-31', row.id];
   return [new Date(row.updated_at).toISOString(), row.id];
@@ -912,7 +913,7 @@ export async function listDeals(
   principal: Principal,
   query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
-): Promise<{ items: DealView[]; nextCursor: string | null }> {
+): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const visible = await dealVisibility(principal);
   const where = ['d.tenant_id = crm_current_tenant()', 'd.deleted_at is null', visible.sql];
   const params: unknown[] = [...visible.params];
@@ -933,18 +934,30 @@ export async function listDeals(
   const filter = await dealFilterSql(em, filters);
   where.push(filter.sql);
   params.push(...filter.params);
-  const sort = SORTS[query.sort];
-  const after = decodeCursor(query.cursor, sort.columns.length);
-  if (after) {
+  const total = query.count
+    ? await cappedTotal(em, { sql: `${DEAL_SELECT} where ${where.join(' and ')}`, params: [...params] })
+    : {};
+  const sort = query.sort in SORTS ? SORTS[query.sort as keyof typeof SORTS] : undefined;
+  const after = sort && query.offset === undefined ? decodeCursor(query.cursor, sort.columns.length) : undefined;
+  if (sort && after) {
     const continued = keysetAfter(sort, after);
     where.push(continued.sql);
     params.push(...continued.params);
   }
+  const order = sort
+    ? keysetOrder(sort)
+    : fieldOrder(query.sort, {
+        fields: DEAL_FILTER_FIELDS,
+        idColumn: 'd.id',
+        customFields: await listCustomFields(em, 'deal'),
+        customFieldsColumn: 'd.custom_fields',
+      });
+  const skip = sort ? (query.offset ?? 0) : windowStart(query);
   const rows = await sqlIn<DealRow>(
     em,
     `${DEAL_SELECT} where ${where.join(' and ')}
-      order by ${keysetOrder(sort)} limit ?`,
-    [...params, query.limit + 1],
+      order by ${order} limit ? offset ?`,
+    [...params, query.limit + 1, skip],
   );
   const hasMore = rows.length > query.limit;
   const shown = hasMore ? rows.slice(0, query.limit) : rows;
@@ -956,7 +969,13 @@ export async function listDeals(
   const last = shown.at(-1);
   return {
     items: shown.map((row) => dealView(row, tags.get(row.id))),
-    nextCursor: hasMore && last ? encodeCursor(sortKey(query.sort, last)) : null,
+    nextCursor:
+      hasMore && last
+        ? sort
+          ? encodeCursor(sortKey(query.sort as keyof typeof SORTS, last))
+          : offsetCursor(skip + shown.length)
+        : null,
+    ...total,
   };
 }
 
