@@ -621,6 +621,7 @@ export const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
   createdAt: { sql: 'r.created_at', type: 'datetime' },
   updatedAt: { sql: 'r.updated_at', type: 'datetime' },
   email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
+  phone: { sql: "(select string_agg(e->>'number', ' ') from jsonb_array_elements(r.phones) e)", type: 'text' },
   city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
   postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
 };
@@ -636,6 +637,7 @@ export const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
   createdAt: { sql: 'r.created_at', type: 'datetime' },
   updatedAt: { sql: 'r.updated_at', type: 'datetime' },
   email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
+  phone: { sql: "(select string_agg(e->>'number', ' ') from jsonb_array_elements(r.phones) e)", type: 'text' },
   city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
   postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
   country: { sql: "(r.addresses->0->>'country')", type: 'text' },
