@@ -15,7 +15,14 @@ import type {
   StoredListSettings,
   Tag,
 } from '@crm/backend/contract';
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -123,7 +130,11 @@ export function useListWindow<T>(
 function useStoredSetting<V, S extends { value: V | null; version: number | null }>(path: string) {
   const { api } = useSession();
   const client = useQueryClient();
-  const stored = useQuery({ queryKey: [path], queryFn: async () => (await api.get<S>(path)).body, staleTime: Infinity });
+  const stored = useQuery({
+    queryKey: [path],
+    queryFn: async () => (await api.get<S>(path)).body,
+    staleTime: Infinity,
+  });
   const save = useMutation({
     mutationFn: async (value: V) => {
       const current = client.getQueryData<S>([path]);
@@ -142,8 +153,8 @@ export const useListSettings = (listType: string) =>
 export const useFavouriteLists = () =>
   useStoredSetting<FavouriteLists, StoredFavouriteLists>('/v1/me/settings/favourite-lists');
 
-export const useCustomFields = (entityType: string) =>
-  useApiQuery<{ items: CustomField[] }>('/v1/custom-fields', { entityType });
+export const useCustomFields = (entityType: string, enabled = true) =>
+  useApiQuery<{ items: CustomField[] }>('/v1/custom-fields', { entityType }, { enabled });
 
 export const useTags = () => useApiQuery<{ items: Tag[] }>('/v1/tags');
 
@@ -156,8 +167,7 @@ export function useSavedFilterChanges() {
   const client = useQueryClient();
   const refresh = () => void client.invalidateQueries({ queryKey: ['/v1/saved-filters'] });
   const create = useMutation({
-    mutationFn: async (input: CreateSavedFilterInput) =>
-      (await api.post<SavedFilter>('/v1/saved-filters', input)).body,
+    mutationFn: async (input: CreateSavedFilterInput) => (await api.post<SavedFilter>('/v1/saved-filters', input)).body,
     onSuccess: refresh,
   });
   const update = useMutation({
