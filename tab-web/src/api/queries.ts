@@ -24,6 +24,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../web-shared/api-client.ts';
 import { useSession } from '../session.tsx';
 
 export type Overview = Record<string, unknown> & { type: string; id: string };
@@ -136,13 +137,20 @@ function useStoredSetting<V, S extends { value: V | null; version: number | null
     staleTime: Infinity,
   });
   const save = useMutation({
+    // One after the other, each with the version the one before it stored.
+    scope: { id: path },
     mutationFn: async (value: V) => {
       const current = client.getQueryData<S>([path]);
-      return (await api.put<S>(path, value, `"${current?.version ?? 0}"`)).body;
+      try {
+        return (await api.put<S>(path, value, `"${current?.version ?? 0}"`)).body;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 412)) throw error;
+        // Changed on another device meanwhile: this change is the newer one, so it goes on top.
+        const fresh = (await api.get<S>(path)).body;
+        return (await api.put<S>(path, value, `"${fresh.version ?? 0}"`)).body;
+      }
     },
     onSuccess: (saved) => client.setQueryData([path], saved),
-    // Changed on another device meanwhile: take what is stored there; the next change builds on it.
-    onError: () => void client.invalidateQueries({ queryKey: [path] }),
   });
   return { stored, save };
 }

@@ -365,15 +365,18 @@ function List({ type }: { type: ListType }) {
             </Select>
           </Field>
         )}
-        <Button aria-expanded={builderOpen} onClick={() => setBuilderOpen(!builderOpen)}>
+        <Button
+          aria-expanded={builderOpen}
+          aria-label={
+            advancedCount > 0
+              ? `${t('list.filter')} (${t('list.conditionsActive', { count: advancedCount })})`
+              : undefined
+          }
+          onClick={() => setBuilderOpen(!builderOpen)}
+        >
           {t('list.filter')}
           {advancedCount > 0 && (
-            <Badge
-              appearance="filled"
-              color="brand"
-              size="small"
-              aria-label={t('list.conditionsActive', { count: advancedCount })}
-            >
+            <Badge appearance="filled" color="brand" size="small">
               {advancedCount}
             </Badge>
           )}
@@ -616,6 +619,7 @@ function HeaderCell({
   return (
     <th
       scope="col"
+      aria-label={label}
       aria-sort={direction}
       className={styles.headCell}
       draggable
@@ -634,7 +638,7 @@ function HeaderCell({
             className={styles.headButton}
             icon={direction ? <span aria-hidden="true">{direction === 'ascending' ? '↑' : '↓'}</span> : undefined}
             iconPosition="after"
-            aria-label={t('list.columnMenu', { column: label })}
+            title={t('list.columnMenu', { column: label })}
           >
             {label}
           </Button>
