@@ -69,6 +69,15 @@ const useStyles = makeStyles({
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
   },
+  visuallyHidden: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
+  countBadge: { marginLeft: tokens.spacingHorizontalXS },
   quickLegend: { padding: `0 ${tokens.spacingHorizontalXS}` },
   activeQuick: { fontWeight: tokens.fontWeightSemibold },
   panel: {
@@ -95,13 +104,9 @@ const useStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
     boxSizing: 'border-box',
   },
-  head: {
-    position: 'sticky',
-    top: 0,
-    zIndex: 1,
-    backgroundColor: tokens.colorNeutralBackground3,
-    minHeight: `${ROW_HEIGHT}px`,
-  },
+  // The head sticks within the table (a sticky row would only stick within its thead).
+  thead: { display: 'block', position: 'sticky', top: 0, zIndex: 1 },
+  head: { backgroundColor: tokens.colorNeutralBackground3, minHeight: `${ROW_HEIGHT}px` },
   cell: {
     overflow: 'hidden',
     textOverflow: 'ellipsis',
@@ -109,8 +114,14 @@ const useStyles = makeStyles({
     textAlign: 'start',
     padding: `0 ${tokens.spacingHorizontalS}`,
   },
-  headCell: { position: 'relative', display: 'flex', alignItems: 'center', padding: `0 ${tokens.spacingHorizontalXS}` },
-  headButton: { minWidth: 0, maxWidth: '100%', justifyContent: 'flex-start', fontWeight: tokens.fontWeightSemibold },
+  headCell: { position: 'relative', display: 'flex', alignItems: 'center', padding: 0 },
+  headButton: {
+    minWidth: 0,
+    maxWidth: '100%',
+    justifyContent: 'flex-start',
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    fontWeight: tokens.fontWeightSemibold,
+  },
   resizer: {
     position: 'absolute',
     top: 0,
@@ -225,6 +236,8 @@ function List({ type }: { type: ListType }) {
   });
   const filter = allOf([...quickTrees, applied]);
 
+  // A column being sized by pointer: its width while the pointer moves, kept when it lets go.
+  const [resizing, setResizing] = useState<{ key: string; width: number } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const [pagesInView, setPagesInView] = useState<number[]>([0]);
   const list = useListWindow<Row>(definition.path, { sort, filter }, PAGE_SIZE, pagesInView);
@@ -325,8 +338,10 @@ function List({ type }: { type: ListType }) {
     favourites.save.mutate({ items });
   };
 
-  const template = shownColumns.map((entry) => `${entry.width}px`).join(' ');
-  const tableWidth = shownColumns.reduce((sum, entry) => sum + entry.width, 0);
+  const widthOf = (entry: (typeof layout)[number]) =>
+    resizing?.key === entry.column.key ? resizing.width : entry.width;
+  const template = shownColumns.map((entry) => `${widthOf(entry)}px`).join(' ');
+  const tableWidth = shownColumns.reduce((sum, entry) => sum + widthOf(entry), 0);
   const number = new Intl.NumberFormat(i18n.language);
   const activeQuick = quick.filter((key) => key in definition.quickFilters);
   const advancedCount = countConditions(applied);
@@ -367,20 +382,21 @@ function List({ type }: { type: ListType }) {
         )}
         <Button
           aria-expanded={builderOpen}
-          aria-label={
-            advancedCount > 0
-              ? `${t('list.filter')} (${t('list.conditionsActive', { count: advancedCount })})`
-              : undefined
-          }
+          aria-describedby={advancedCount > 0 ? 'list-conditions-active' : undefined}
           onClick={() => setBuilderOpen(!builderOpen)}
         >
           {t('list.filter')}
           {advancedCount > 0 && (
-            <Badge appearance="filled" color="brand" size="small">
+            <Badge appearance="filled" color="brand" size="small" className={styles.countBadge}>
               {advancedCount}
             </Badge>
           )}
         </Button>
+        {advancedCount > 0 && (
+          <span id="list-conditions-active" className={styles.visuallyHidden}>
+            {t('list.conditionsActive', { count: advancedCount })}
+          </span>
+        )}
         <Menu
           checkedValues={{ columns: shownColumns.map((entry) => entry.column.key) }}
           onCheckedValueChange={(_, data) => {
@@ -496,7 +512,7 @@ function List({ type }: { type: ListType }) {
           className={styles.table}
           style={{ width: `${tableWidth}px`, minWidth: '100%' }}
         >
-          <thead className={styles.block}>
+          <thead className={styles.thead}>
             <tr aria-rowindex={1} className={`${styles.row} ${styles.head}`} style={{ gridTemplateColumns: template }}>
               {shownColumns.map((entry, index) => (
                 <HeaderCell
@@ -510,6 +526,7 @@ function List({ type }: { type: ListType }) {
                   onMove={(by) => move(entry.column.key, by)}
                   onDropOn={(key) => moveTo(key, entry.column.key)}
                   onResize={(width) => resize(entry.column.key, width)}
+                  onResizing={(width) => setResizing(width === null ? null : { key: entry.column.key, width })}
                   onHide={shownColumns.length > 1 ? () => toggleColumn(entry.column.key, false) : undefined}
                 />
               ))}
@@ -574,6 +591,7 @@ function HeaderCell({
   onMove,
   onDropOn,
   onResize,
+  onResizing,
   onHide,
 }: {
   column: Column;
@@ -585,6 +603,7 @@ function HeaderCell({
   onMove(by: -1 | 1): void;
   onDropOn(key: string): void;
   onResize(width: number): void;
+  onResizing(width: number | null): void;
   onHide: (() => void) | undefined;
 }) {
   const { t } = useTranslation();
@@ -608,12 +627,16 @@ function HeaderCell({
     setDragStart({ x: event.clientX, width });
   };
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
-    if (dragStart) setDraft(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, dragStart.width + event.clientX - dragStart.x)));
+    if (!dragStart) return;
+    const next = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, dragStart.width + event.clientX - dragStart.x));
+    setDraft(next);
+    onResizing(next);
   };
   const onPointerUp = () => {
     if (draft !== null) onResize(draft);
     setDragStart(null);
     setDraft(null);
+    onResizing(null);
   };
 
   return (
