@@ -610,8 +610,10 @@ function HeaderCell({
   const styles = useStyles();
   const label = column.label ?? t(`columns.${column.key}`);
   const direction = column.sort?.asc === sort ? 'ascending' : column.sort?.desc === sort ? 'descending' : undefined;
-  // While dragging the resizer: the width it started from and where the pointer was.
-  const [dragStart, setDragStart] = useState<{ x: number; width: number } | null>(null);
+  // While dragging the resizer: the width it started from, where the pointer was, the width now.
+  // Refs, not state: pointer events come faster than renders.
+  const dragStart = useRef<{ x: number; width: number } | null>(null);
+  const dragged = useRef<number | null>(null);
   const [draft, setDraft] = useState<number | null>(null);
   const shownWidth = draft ?? width;
 
@@ -624,17 +626,20 @@ function HeaderCell({
   };
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     event.currentTarget.setPointerCapture(event.pointerId);
-    setDragStart({ x: event.clientX, width });
+    dragStart.current = { x: event.clientX, width };
   };
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
-    if (!dragStart) return;
-    const next = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, dragStart.width + event.clientX - dragStart.x));
+    const start = dragStart.current;
+    if (!start) return;
+    const next = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, start.width + event.clientX - start.x));
+    dragged.current = next;
     setDraft(next);
     onResizing(next);
   };
   const onPointerUp = () => {
-    if (draft !== null) onResize(draft);
-    setDragStart(null);
+    if (dragged.current !== null) onResize(dragged.current);
+    dragStart.current = null;
+    dragged.current = null;
     setDraft(null);
     onResizing(null);
   };
