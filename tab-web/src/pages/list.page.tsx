@@ -651,7 +651,11 @@ function HeaderCell({
       aria-sort={direction}
       className={styles.headCell}
       draggable
-      onDragStart={(event) => event.dataTransfer.setData('text/x-crm-column', column.key)}
+      onDragStart={(event) => {
+        // A drag that starts on the resizer sizes the column; it does not move it.
+        if (dragStart.current) event.preventDefault();
+        else event.dataTransfer.setData('text/x-crm-column', column.key);
+      }}
       onDragOver={(event) => event.preventDefault()}
       onDrop={(event) => {
         const key = event.dataTransfer.getData('text/x-crm-column');
@@ -706,6 +710,7 @@ function HeaderCell({
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
       />
     </th>
   );
