@@ -340,6 +340,23 @@ function List({ type }: { type: ListType }) {
 
   const widthOf = (entry: (typeof layout)[number]) =>
     resizing?.key === entry.column.key ? resizing.width : entry.width;
+  // A favourite of a renamed saved filter takes its new name.
+  const renameFavourite = (renamed: SavedFilter) => {
+    if (!favouriteList.some((item) => item.savedFilterId === renamed.id)) return;
+    favourites.save.mutate({
+      items: favouriteList.map((item) =>
+        item.savedFilterId === renamed.id
+          ? { ...item, label: `${t(`types.plural.${item.listType}`)}: ${renamed.name}` }
+          : item,
+      ),
+    });
+  };
+
+  const dropFavourite = (savedId: string) => {
+    if (!favouriteList.some((item) => item.savedFilterId === savedId)) return;
+    favourites.save.mutate({ items: favouriteList.filter((item) => item.savedFilterId !== savedId) });
+  };
+
   const template = shownColumns.map((entry) => `${widthOf(entry)}px`).join(' ');
   const tableWidth = shownColumns.reduce((sum, entry) => sum + widthOf(entry), 0);
   const number = new Intl.NumberFormat(i18n.language);
@@ -478,13 +495,27 @@ function List({ type }: { type: ListType }) {
                       builtTree &&
                       changes.update.mutate(
                         { saved: selected, change: { name: name.trim(), filter: builtTree } },
-                        { onSuccess: () => setApplied(builtTree) },
+                        {
+                          onSuccess: (renamed) => {
+                            setApplied(builtTree);
+                            renameFavourite(renamed);
+                          },
+                        },
                       )
                     }
                   >
                     {t('filter.saveChanges')}
                   </Button>
-                  <Button onClick={() => changes.remove.mutate(selected, { onSuccess: () => chooseSaved('') })}>
+                  <Button
+                    onClick={() =>
+                      changes.remove.mutate(selected, {
+                        onSuccess: () => {
+                          chooseSaved('');
+                          dropFavourite(selected.id);
+                        },
+                      })
+                    }
+                  >
                     {t('filter.delete')}
                   </Button>
                 </>

@@ -267,7 +267,7 @@ describeInBrowser('the web app: lists', () => {
     await builder.getByRole('button', { name: 'Änderungen speichern' }).click();
     await saved.locator('option', { hasText: 'Kleine Nummern 2' }).waitFor({ state: 'attached' });
     await page.goto(`${harness.baseUrl}/app/`);
-    await favourites.getByRole('link', { name: 'Personen: Kleine Nummern' }).click();
+    await favourites.getByRole('link', { name: 'Personen: Kleine Nummern 2' }).click();
     await page.getByText('4 Einträge').waitFor();
     await screenshot(page, 'app-lists-de-360-favourite');
 
@@ -275,6 +275,7 @@ describeInBrowser('the web app: lists', () => {
     await builder.getByRole('button', { name: 'Filter löschen' }).click();
     await page.waitForURL((url) => !url.search.includes('savedFilter'));
     await saved.locator('option', { hasText: 'Kleine Nummern' }).waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Favoriten' }).waitFor({ state: 'detached' });
     await page.getByText('50.001 Einträge').waitFor();
 
     // A custom field and a tag: Branche contains "bäck", and group 2 has the tag VIP.
