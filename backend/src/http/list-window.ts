@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { validationFailed } from './errors.ts';
 import type { CustomFieldRef, FilterField } from './filters.ts';
-import { decodeCursor, encodeCursor } from './pagination.ts';
+import { decodeCursor, encodeCursor, type KeysetSort, keysetAfter, keysetOrder } from './pagination.ts';
 import { cursorScope, problem } from './problems.ts';
 
 /** Totals count at most this many items; a list that holds more says so (`totalCapped`). */
@@ -107,4 +107,33 @@ export async function cappedTotal(
     );
   const n = row?.n ?? 0;
   return { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
+}
+
+/**
+ * The order of a page of a list with named keyset sorts (their cursors continue after a key) that
+ * also sorts by any field (its cursors name an offset): the ORDER BY, the condition after the
+ * cursor, how many rows to skip, and the keyset sort in use, if one is.
+ */
+export async function pageOrder<Name extends string>(
+  query: { sort: string; cursor?: string | undefined; offset?: number | undefined },
+  sorts: Readonly<Record<Name, KeysetSort>>,
+  fieldTarget: () => Promise<Parameters<typeof fieldOrder>[1]>,
+): Promise<{
+  keyset: Name | undefined;
+  after: { sql: string; params: unknown[] } | undefined;
+  order: string;
+  skip: number;
+}> {
+  const keyset = query.sort in sorts ? (query.sort as Name) : undefined;
+  if (keyset === undefined) {
+    return { keyset, after: undefined, order: fieldOrder(query.sort, await fieldTarget()), skip: windowStart(query) };
+  }
+  const sort = sorts[keyset];
+  const key = query.offset === undefined ? decodeCursor(query.cursor, sort.columns.length) : undefined;
+  return {
+    keyset,
+    after: key ? keysetAfter(sort, key) : undefined,
+    order: keysetOrder(sort),
+    skip: query.offset ?? 0,
+  };
 }

@@ -5,8 +5,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
-import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
+import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -937,27 +937,21 @@ export async function listDeals(
   const total = query.count
     ? await cappedTotal(em, { sql: `${DEAL_SELECT} where ${where.join(' and ')}`, params: [...params] })
     : {};
-  const sort = query.sort in SORTS ? SORTS[query.sort as keyof typeof SORTS] : undefined;
-  const after = sort && query.offset === undefined ? decodeCursor(query.cursor, sort.columns.length) : undefined;
-  if (sort && after) {
-    const continued = keysetAfter(sort, after);
-    where.push(continued.sql);
-    params.push(...continued.params);
+  const page = await pageOrder(query, SORTS, async () => ({
+    fields: DEAL_FILTER_FIELDS,
+    idColumn: 'd.id',
+    customFields: await listCustomFields(em, 'deal'),
+    customFieldsColumn: 'd.custom_fields',
+  }));
+  if (page.after) {
+    where.push(page.after.sql);
+    params.push(...page.after.params);
   }
-  const order = sort
-    ? keysetOrder(sort)
-    : fieldOrder(query.sort, {
-        fields: DEAL_FILTER_FIELDS,
-        idColumn: 'd.id',
-        customFields: await listCustomFields(em, 'deal'),
-        customFieldsColumn: 'd.custom_fields',
-      });
-  const skip = sort ? (query.offset ?? 0) : windowStart(query);
   const rows = await sqlIn<DealRow>(
     em,
     `${DEAL_SELECT} where ${where.join(' and ')}
-      order by ${order} limit ? offset ?`,
-    [...params, query.limit + 1, skip],
+      order by ${page.order} limit ? offset ?`,
+    [...params, query.limit + 1, page.skip],
   );
   const hasMore = rows.length > query.limit;
   const shown = hasMore ? rows.slice(0, query.limit) : rows;
@@ -971,9 +965,9 @@ export async function listDeals(
     items: shown.map((row) => dealView(row, tags.get(row.id))),
     nextCursor:
       hasMore && last
-        ? sort
-          ? encodeCursor(sortKey(query.sort as keyof typeof SORTS, last))
-          : offsetCursor(skip + shown.length)
+        ? page.keyset
+          ? encodeCursor(sortKey(page.keyset, last))
+          : offsetCursor(page.skip + shown.length)
         : null,
     ...total,
   };
