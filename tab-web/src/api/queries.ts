@@ -15,14 +15,7 @@ import type {
   StoredListSettings,
   Tag,
 } from '@crm/backend/contract';
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQueries,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../web-shared/api-client.ts';
 import { useSession } from '../session.tsx';
@@ -63,20 +56,6 @@ export const useOverview = (type: string, id: string, enabled: boolean) =>
   useApiQuery<Overview>(`/v1/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}/overview`, undefined, {
     enabled,
   });
-
-/** A list's cursor pages, each fetched when the rows it holds are about to be shown. */
-export function useListPages<T>(path: string, sort: string, pageSize: number) {
-  const { api } = useSession();
-  const { i18n } = useTranslation();
-  return useInfiniteQuery({
-    queryKey: [path, { sort, pageSize }, i18n.language],
-    queryFn: async ({ pageParam }) =>
-      (await api.get<{ items: T[]; nextCursor: string | null }>(path, { sort, limit: pageSize, cursor: pageParam }))
-        .body,
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-}
 
 export interface ListPage<T> {
   items: T[];
