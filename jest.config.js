@@ -28,6 +28,7 @@ export default {
     project('db', ['<rootDir>/db']),
     project('backend', ['<rootDir>/backend']),
     project('tests', ['<rootDir>/tests']),
+    project('teams-app', ['<rootDir>/teams-app']),
   ],
   globalSetup: '<rootDir>/tests/jest/global-setup.ts',
   globalTeardown: '<rootDir>/tests/jest/global-teardown.ts',

@@ -94,7 +94,9 @@ export function iconPng(size: number, options: { outline?: boolean } = {}): Buff
 }
 
 /** Sizes the ribbon and the pane ask for (Outlook scales among 16, 32 and 80; 64 and 128 for high DPI). */
-export const ADDIN_ICON_SIZES = [16, 32, 64, 80, 128] as const;
+// Ribbon (16, 32, 80), the add-in-only manifest generated for older Outlook (64, 128), Outlook mobile
+// (25, 32 and 48 at scales 1 to 3).
+export const ADDIN_ICON_SIZES = [16, 25, 32, 48, 50, 64, 75, 80, 96, 128, 144] as const;
 
 const isEntryPoint = import.meta.url === `file://${process.argv[1]}`;
 if (isEntryPoint) {

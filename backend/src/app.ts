@@ -1,4 +1,4 @@
-// The Koa application: the middleware chain and every module's routes.
+// The Koa application: the middleware chain, and the modules it is made of (CRM_MODULES).
 import { Router } from '@koa/router';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -15,39 +15,103 @@ import { requestContext } from './http/request-context.ts';
 import { type Authenticate, mountRoutes, type RouteSpec } from './http/route.ts';
 import { inTenantTransaction } from './http/tenancy.ts';
 import type { Logger } from './logger.ts';
-import { activitiesRoutes } from './modules/activities/activities.routes.ts';
+import { activitiesModule } from './modules/activities/activities.module.ts';
 import { serveAddin } from './modules/addin/addin.static.ts';
-import { commentsRoutes } from './modules/comments/comments.routes.ts';
-import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
-import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
-import { documentsRoutes } from './modules/documents/documents.routes.ts';
-import { healthRoutes } from './modules/health/health.routes.ts';
-import { identityRoutes } from './modules/identity/identity.routes.ts';
+import { boardModule } from './modules/board/board.module.ts';
+import { botMiddleware } from './modules/bot/bot.middleware.ts';
+import { commentsModule } from './modules/comments/comments.module.ts';
+import { contactsModule } from './modules/contacts/contacts.module.ts';
+import { customFieldsModule } from './modules/custom-fields/custom-fields.module.ts';
+import { dealsModule } from './modules/deals/deals.module.ts';
+import { documentsModule } from './modules/documents/documents.module.ts';
+import { healthModule } from './modules/health/health.module.ts';
+import { identityModule } from './modules/identity/identity.module.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
-import { setupRoutes } from './modules/identity/setup.routes.ts';
-import { leadsRoutes } from './modules/leads/leads.routes.ts';
-import { FILE_MAIL_PATH, mailRoutes } from './modules/mail/mail.routes.ts';
-import { notesRoutes } from './modules/notes/notes.routes.ts';
-import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
-import { prospectsRoutes } from './modules/prospects/prospects.routes.ts';
-import { recordPeopleRoutes } from './modules/record-people/record-people.routes.ts';
-import { recordsRoutes } from './modules/records/records.routes.ts';
-import { relationsRoutes } from './modules/relations/relations.routes.ts';
-import { salesRoutes } from './modules/sales/sales.routes.ts';
-import { stageTemplatesRoutes } from './modules/sales/stage-templates.routes.ts';
-import { searchRoutes } from './modules/search/search.routes.ts';
-import { settingsRoutes } from './modules/settings/settings.routes.ts';
-import { tagsRoutes } from './modules/tags/tags.routes.ts';
-import { absencesRoutes } from './modules/tasks/absences.routes.ts';
-import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
-import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
+import { leadsModule } from './modules/leads/leads.module.ts';
+import { lostReasonsModule } from './modules/lost-reasons/lost-reasons.module.ts';
+import { mailModule } from './modules/mail/mail.module.ts';
+import { FILE_MAIL_PATH } from './modules/mail/mail.routes.ts';
+import type { CrmModule } from './modules/module.ts';
+import { notesModule } from './modules/notes/notes.module.ts';
+import { notificationsModule } from './modules/notifications/notifications.module.ts';
+import { pipelinesModule } from './modules/pipelines/pipelines.module.ts';
+import { prospectsModule } from './modules/prospects/prospects.module.ts';
+import { recordPeopleModule } from './modules/record-people/record-people.module.ts';
+import { recordsModule } from './modules/records/records.module.ts';
+import { relationsModule } from './modules/relations/relations.module.ts';
+import { savedFiltersModule } from './modules/saved-filters/saved-filters.module.ts';
+import { searchModule } from './modules/search/search.module.ts';
+import { settingsModule } from './modules/settings/settings.module.ts';
+import { stageTemplatesModule } from './modules/stage-templates/stage-templates.module.ts';
+import { tagsModule } from './modules/tags/tags.module.ts';
+import { tasksModule } from './modules/tasks/tasks.module.ts';
+import { timelineModule } from './modules/timeline/timeline.module.ts';
 import { serveWebApp } from './modules/web-app/web-app.static.ts';
+import { installModules, type Wiring } from './modules/wiring.ts';
 import { actAs } from './records/acting-user.ts';
 import { PostgresBlobStore } from './storage/blob-store.ts';
+
+/**
+ * Every module of the CRM. The order is the order of the routes (and of the OpenAPI document),
+ * of merge hooks, tenant setup steps and event listeners.
+ */
+export const CRM_MODULES: readonly CrmModule[] = [
+  healthModule,
+  identityModule,
+  contactsModule,
+  searchModule,
+  recordsModule,
+  tagsModule,
+  customFieldsModule,
+  relationsModule,
+  recordPeopleModule,
+  activitiesModule,
+  notesModule,
+  commentsModule,
+  timelineModule,
+  tasksModule,
+  pipelinesModule,
+  lostReasonsModule,
+  dealsModule,
+  boardModule,
+  savedFiltersModule,
+  documentsModule,
+  mailModule,
+  notificationsModule,
+  stageTemplatesModule,
+  leadsModule,
+  prospectsModule,
+  settingsModule,
+];
+
+/** The sections of a record's 360° view, in the order the view shows (and loads) them. */
+export const OVERVIEW_SECTIONS: readonly string[] = [
+  'record',
+  'businessContacts',
+  'tags',
+  'history',
+  'activities',
+  'notes',
+  'tasks',
+  'comments',
+  'documents',
+  'leads',
+  'mails',
+  'people',
+  'relations',
+  'deals',
+];
+
+/** Assembles the modules and installs them as this process's wiring. */
+export function wireModules(modules: readonly CrmModule[] = CRM_MODULES): Wiring {
+  return installModules(modules, OVERVIEW_SECTIONS);
+}
 
 export interface AppDeps {
   orm: MikroORM;
   logger: Logger;
+  /** The modules the app is made of (default CRM_MODULES; tests may leave some out). */
+  modules?: readonly CrmModule[];
   /** Routes mounted after the modules' own (tests of the shared HTTP machinery use this). */
   extraRoutes?: readonly RouteSpec[];
   /** Where the Outlook add-in's build is (default addin-outlook/dist). */
@@ -60,37 +124,10 @@ export interface App extends Koa {
 }
 
 export function createApp(config: Config, deps: AppDeps): App {
-  const graph = new GraphGateway(config.entra);
-  const blobStore = new PostgresBlobStore();
+  const wiring = wireModules(deps.modules);
+  const context = { config, orm: deps.orm, graph: new GraphGateway(config.entra), blobStore: new PostgresBlobStore() };
   const routes: RouteSpec[] = [
-    ...healthRoutes(deps.orm),
-    ...identityRoutes(),
-    ...setupRoutes(config, deps.orm, graph),
-    ...contactsRoutes(),
-    ...searchRoutes(),
-    ...recordsRoutes(),
-    ...tagsRoutes(),
-    ...customFieldsRoutes(),
-    ...relationsRoutes(),
-    ...recordPeopleRoutes(),
-    ...activitiesRoutes(),
-    ...notesRoutes(),
-    ...commentsRoutes(),
-    ...timelineRoutes(),
-    ...tasksRoutes(),
-    ...absencesRoutes(),
-    ...salesRoutes(),
-    ...documentsRoutes({ store: blobStore, maxBytes: config.documentMaxBytes }),
-    ...mailRoutes({
-      store: blobStore,
-      documentMaxBytes: config.documentMaxBytes,
-      filingMaxBytes: config.mailFilingMaxBytes,
-    }),
-    ...notificationsRoutes(),
-    ...stageTemplatesRoutes(),
-    ...leadsRoutes(),
-    ...prospectsRoutes(),
-    ...settingsRoutes(),
+    ...wiring.modules.flatMap((module) => module.routes?.(context) ?? []),
     ...(deps.extraRoutes ?? []),
   ];
   const verifier = new TokenVerifier(config.entra);
@@ -127,6 +164,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     ]),
   );
   app.use(ormContext(deps.orm));
+  app.use(botMiddleware(config, deps));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -1,36 +1,34 @@
 // Every entity the ORM knows. A module adds its schemas here.
 
 import { ActivitySchema, ActivityTypeSchema } from './modules/activities/activity.entity.ts';
+import { BotConversationSchema, BotDeliverySchema } from './modules/bot/bot-conversation.entity.ts';
 import { CommentSchema } from './modules/comments/comment.entity.ts';
 import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modules/contacts/contact.entity.ts';
 import { CustomFieldSchema } from './modules/custom-fields/custom-field.entity.ts';
-import { BlobSchema, DocumentSchema, DocumentVersionSchema } from './modules/documents/document.entity.ts';
-import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
-import { TenantSchema } from './modules/identity/tenant.entity.ts';
-import { UserSchema } from './modules/identity/user.entity.ts';
-import { LeadFieldMappingSchema, LeadSchema } from './modules/leads/lead.entity.ts';
-import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
-import { noteAudit } from './modules/notes/note.audit.ts';
-import { NoteSchema } from './modules/notes/note.entity.ts';
-import { NotificationSchema } from './modules/notifications/notification.entity.ts';
-import { ProspectSelectionSchema } from './modules/prospects/prospect-selection.entity.ts';
-import { RecordPersonSchema } from './modules/record-people/record-person.entity.ts';
-import { relationAudit } from './modules/relations/relation.audit.ts';
-import { RelationSchema, RelationTypeSchema } from './modules/relations/relation.entity.ts';
 import {
   DealSchema,
   DealStageChangeSchema,
   DealStageTaskSchema,
   DealStageTotalSchema,
-} from './modules/sales/deal.entity.ts';
-import {
-  LostReasonSchema,
-  PipelineSchema,
-  PipelineStageSchema,
-  StageTaskTemplateSchema,
-} from './modules/sales/pipeline.entity.ts';
-import { SavedFilterSchema } from './modules/sales/saved-filter.entity.ts';
+} from './modules/deals/deal.entity.ts';
+import { BlobSchema, DocumentSchema, DocumentVersionSchema } from './modules/documents/document.entity.ts';
+import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
+import { TenantSchema } from './modules/identity/tenant.entity.ts';
+import { UserSchema } from './modules/identity/user.entity.ts';
+import { LeadFieldMappingSchema, LeadSchema } from './modules/leads/lead.entity.ts';
+import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
+import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
+import { noteAudit } from './modules/notes/note.audit.ts';
+import { NoteSchema } from './modules/notes/note.entity.ts';
+import { NotificationSchema } from './modules/notifications/notification.entity.ts';
+import { PipelineSchema, PipelineStageSchema } from './modules/pipelines/pipeline.entity.ts';
+import { ProspectSelectionSchema } from './modules/prospects/prospect-selection.entity.ts';
+import { RecordPersonSchema } from './modules/record-people/record-person.entity.ts';
+import { relationAudit } from './modules/relations/relation.audit.ts';
+import { RelationSchema, RelationTypeSchema } from './modules/relations/relation.entity.ts';
+import { SavedFilterSchema } from './modules/saved-filters/saved-filter.entity.ts';
 import { UserSettingSchema } from './modules/settings/user-setting.entity.ts';
+import { StageTaskTemplateSchema } from './modules/stage-templates/stage-task-template.entity.ts';
 import { recordTagAudit } from './modules/tags/tag.audit.ts';
 import { RecordTagSchema, TagSchema } from './modules/tags/tag.entity.ts';
 import { AbsenceSchema, TaskSchema } from './modules/tasks/task.entity.ts';
@@ -72,6 +70,7 @@ export const entities = [
   DealStageTotalSchema,
   SavedFilterSchema,
   UserSettingSchema,
+  UserSettingSchema,
   LeadSchema,
   LeadFieldMappingSchema,
   MailSchema,
@@ -87,6 +86,8 @@ export const entities = [
   SearchDocumentSchema,
   SearchKeySchema,
   RecordPersonSchema,
+  BotConversationSchema,
+  BotDeliverySchema,
 ];
 
 /** Entities whose writes the audit subscriber stamps and tells in history (records/audit.ts). */

@@ -1,13 +1,15 @@
 // The backend process: configuration, database, HTTP server, signals.
 import { DirectoryLockedError } from '@crm/db';
 import type { MikroORM } from '@mikro-orm/core';
-import { createApp } from './app.ts';
+import { createApp, wireModules } from './app.ts';
 import { type Config, ConfigError, loadConfig, roleFromArguments } from './config.ts';
 import { openDatabase } from './database.ts';
 import { startBackendJobs } from './jobs/backend-jobs.ts';
-import { jobDefinitions, periodicDefinitions } from './jobs/registry.ts';
 import type { JobRuntime } from './jobs/runtime.ts';
 import { createLogger } from './logger.ts';
+import { type BotDeliveryWorker, startBotDelivery } from './modules/bot/bot.delivery.ts';
+import { botSettingsFrom } from './modules/bot/bot.settings.ts';
+import { wired } from './modules/wiring.ts';
 import { listen, type RunningServer } from './server.ts';
 
 export interface Started {
@@ -25,23 +27,31 @@ export async function startBackend(
   hooks: { beforeListen?: (orm: MikroORM) => Promise<void> } = {},
 ): Promise<Started> {
   const logger = createLogger(config);
+  // Before anything runs: worker processes and the demo data need the modules' hooks too.
+  const wiring = wireModules();
   const database = await openDatabase(config, logger);
   let jobs: JobRuntime | undefined;
   let running: RunningServer | undefined;
+  let bot: BotDeliveryWorker | undefined;
   try {
     jobs = await startBackendJobs(database.orm, {
       config,
       logger,
       clientUrl: database.clientUrl,
       poolMax: database.jobsPoolMax,
+      wiring,
     });
     await hooks.beforeListen?.(database.orm);
+    if (config.role !== 'api') {
+      bot = startBotDelivery({ orm: database.orm, logger, settings: botSettingsFrom(config) });
+    }
     if (config.role !== 'worker') {
       const app = createApp(config, { orm: database.orm, logger });
       running = await listen(app, { host: config.host, port: config.port, logger });
       logger.info({ url: running.url }, 'API listening');
     }
   } catch (error) {
+    await bot?.stop();
     await jobs?.stop();
     await database.close();
     throw error;
@@ -58,6 +68,7 @@ export async function startBackend(
           const inTime = await server.shutdown(config.shutdownTimeoutMs);
           logger.info({ inTime }, 'HTTP server closed');
         }
+        await bot?.stop();
         await runtime.stop(config.shutdownTimeoutMs);
         logger.info('job runtime stopped');
         await database.close();
@@ -114,7 +125,7 @@ if (isEntryPoint) {
       process.stdout.write(`CRM API listening on ${started.apiUrl} (OpenAPI: ${started.apiUrl}/openapi.json)\n`);
     }
     if (config.role !== 'api') {
-      const names = [...jobDefinitions(), ...periodicDefinitions()].map((definition) => definition.name);
+      const names = [...wired().jobs, ...wired().periodics].map((definition) => definition.name);
       process.stdout.write(`CRM job workers running (${names.join(', ')})\n`);
     }
   } catch (error) {

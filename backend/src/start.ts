@@ -1,6 +1,6 @@
 // `npm start`: the whole suite on one machine — the local Microsoft 365 emulator, the backend
 // signed in against it, the embedded database with demo data — and the URLs to open.
-import { CRM_APP_ID, startEmulator } from '@crm/m365-emulator';
+import { CRM_APP_ID, CRM_BOT_APP_ID, routeInstanceDiscovery, startEmulator } from '@crm/m365-emulator';
 import { ensureBuilt as ensureAddinBuilt } from '../../addin-outlook/build.ts';
 import { ensureBuilt as ensureWebAppBuilt } from '../../tab-web/build.ts';
 import { ConfigError, loadConfig, loadEmulatorPort } from './config.ts';
@@ -33,6 +33,11 @@ try {
     GRAPH_BASE_URL: emulator.url,
     ...process.env,
   };
+  // The seed's Teams bot, with the emulator as Teams; msal is routed to it (the Agents SDK sets no knownAuthorities).
+  process.env.BOT_APP_ID ??= CRM_BOT_APP_ID;
+  process.env.BOT_APP_SECRET ??= 'crm-bot-local-secret';
+  process.env.BOT_TENANT_ID ??= emulator.seed.bots?.[0]?.tenantId ?? '';
+  routeInstanceDiscovery(emulator.url);
   // The whole suite in one process: the API and the job workers.
   const config = { ...loadConfig(env), role: 'all' as const };
   // The Outlook add-in's pane is served from its build: built now when its sources changed.
@@ -43,6 +48,7 @@ try {
       seedDemoData(orm, CRM_APP_ID, emulator.seed.tenants).then(() => seedContactsDemo(orm).then(() => undefined)),
   });
   const apiUrl = backend.apiUrl ?? '';
+  emulator.teams.setMessagingEndpoint(`${apiUrl}/messages`);
   stopOnSignals(async () => {
     await backend.stop();
     await emulator.stop();

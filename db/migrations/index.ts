@@ -17,6 +17,7 @@ import { Migration20261124040000_sales } from './Migration20261124040000_sales.t
 import { Migration20261124050000_mail_documents } from './Migration20261124050000_mail_documents.ts';
 import { Migration20261124060000_leads } from './Migration20261124060000_leads.ts';
 import { Migration20261205000000_task_ranks } from './Migration20261205000000_task_ranks.ts';
+import { Migration20261205100000_bot } from './Migration20261205100000_bot.ts';
 import { Migration20261206000001_deal_stage_total_key } from './Migration20261206000001_deal_stage_total_key.ts';
 import { Migration20261206100000_search_keys } from './Migration20261206100000_search_keys.ts';
 import { Migration20261206200000_user_settings } from './Migration20261206200000_user_settings.ts';
@@ -38,6 +39,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124050000_mail_documents', class: Migration20261124050000_mail_documents },
   { name: 'Migration20261124060000_leads', class: Migration20261124060000_leads },
   { name: 'Migration20261205000000_task_ranks', class: Migration20261205000000_task_ranks },
+  { name: 'Migration20261205100000_bot', class: Migration20261205100000_bot },
   { name: 'Migration20261206000001_deal_stage_total_key', class: Migration20261206000001_deal_stage_total_key },
   { name: 'Migration20261206100000_search_keys', class: Migration20261206100000_search_keys },
   { name: 'Migration20261206200000_user_settings', class: Migration20261206200000_user_settings },

@@ -38,7 +38,8 @@ export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDr
       silent: true,
     },
     pool: { min: 0, max: input.poolMax, idleTimeoutMillis: 30_000 },
-    driverOptions: { connectionTimeoutMillis: input.connectTimeoutMs ?? 5_000 },
+    // Also how long a request waits for a pooled connection: a burst may queue a while before a 503.
+    driverOptions: { connectionTimeoutMillis: input.connectTimeoutMs ?? 30_000 },
     // Session context (role, tenant) is applied with SET LOCAL inside each transaction: the
     // embedded server shares one backend between all sockets, so nothing may be session-wide.
     sessionContext: 'transaction',

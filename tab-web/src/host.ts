@@ -2,6 +2,7 @@
 // Microsoft 365 app hosting Teams tabs). Decided at once from the page itself: teams-js'
 // app.initialize() only gives up after 60 s outside a host, so it is called only inside one.
 import type { app as TeamsApp } from '@microsoft/teams-js';
+import { deepLinkPath } from './records.ts';
 
 export type HostTheme = 'light' | 'dark' | 'contrast';
 
@@ -54,6 +55,9 @@ export async function detectHost(): Promise<Host> {
   clearTimeout(timer);
   if (!answered) return browserHost;
   const context: TeamsApp.Context = await app.getContext();
+  // A deep link into the tab (a card's Open, a shared record) names its page; the router starts there.
+  const linked = deepLinkPath(context.page.subPageId);
+  if (linked) window.history.replaceState(window.history.state, '', `/app${linked}${window.location.search}`);
   app.notifySuccess();
   return {
     kind: 'teams',

@@ -9,6 +9,15 @@ export function recordPath(type: string, id: string): string | null {
   return isPageType(type) ? `/records/${type}/${encodeURIComponent(id)}` : null;
 }
 
+/**
+ * Where a Teams deep link's sub-page (`deal/<id>`, as the bot's cards and shared records name it) opens in
+ * the app; null for anything else (a task's link opens the start page, which lists the user's tasks).
+ */
+export function deepLinkPath(subPage: string | undefined): string | null {
+  const match = /^([a-z_]+)\/([0-9a-f-]{36})$/i.exec(subPage ?? '');
+  return match ? recordPath(match[1] as string, (match[2] as string).toLowerCase()) : null;
+}
+
 /** A record's name as people say it, from what the API answers for its type. */
 export function titleOf(type: string, record: Record<string, unknown> | undefined): string {
   if (!record) return '';

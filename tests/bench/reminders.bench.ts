@@ -13,6 +13,7 @@ import path from 'node:path';
 import { migrate, startEmbeddedPostgres } from '@crm/db';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { wireModules } from '../../backend/src/app.ts';
 import { loadConfig } from '../../backend/src/config.ts';
 import { backendOrmOptions } from '../../backend/src/database.ts';
 import { inTenantTransaction } from '../../backend/src/http/tenancy.ts';
@@ -78,6 +79,7 @@ export async function run(): Promise<void> {
       logger: createLogger({ ...config, logFormat: 'json' }),
       clientUrl: databaseUrl,
       poolMax: 2,
+      wiring: wireModules(),
     });
 
     for (let i = 0; i < workerCount; i++) {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sample } from 'openapi-sampler';
 import { inTenantTransaction } from '../http/tenancy.ts';
-import { notify } from '../notifications/outbox.ts';
+import { notify } from '../modules/notifications/outbox.ts';
 import { RECORD_TYPES } from '../records/record-types.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../testing/test-app.ts';
 

@@ -15,6 +15,14 @@ import type {
   UpdateActivityTypeSchema,
 } from '../modules/activities/activities.schemas.ts';
 import type { FollowUpTaskSchema, LoggedCallSchema } from '../modules/activities/calls.schemas.ts';
+import type {
+  BoardSchema,
+  BoardStageSchema,
+  CardSchema,
+  MoveSchema as MoveCardSchema,
+  StagePageSchema,
+  SumSchema,
+} from '../modules/board/board.schemas.ts';
 import type { CommentSchema, CommentsPageSchema, WriteCommentSchema } from '../modules/comments/comments.schemas.ts';
 import type {
   AddressSchema,
@@ -43,6 +51,13 @@ import type {
   CustomFieldSchema,
   UpdateCustomFieldSchema,
 } from '../modules/custom-fields/custom-fields.schemas.ts';
+import type {
+  CreateDealSchema,
+  DealSchema,
+  DealsPageSchema,
+  StageChangeSchema,
+  UpdateDealSchema,
+} from '../modules/deals/deals.schemas.ts';
 import type {
   DocumentDetailSchema,
   DocumentSchema,
@@ -76,6 +91,11 @@ import type {
   UpdateLeadSchema,
 } from '../modules/leads/leads.schemas.ts';
 import type {
+  CreateLostReasonSchema,
+  LostReasonSchema,
+  UpdateLostReasonSchema,
+} from '../modules/lost-reasons/lost-reasons.schemas.ts';
+import type {
   DraftLinksInputSchema,
   DraftLinksSchema,
   FiledMailSchema,
@@ -99,6 +119,16 @@ import type {
   AdminNotificationsPageSchema,
   MyNotificationsPageSchema,
 } from '../modules/notifications/notifications.schemas.ts';
+import type {
+  AddStageSchema,
+  ArchiveStageSchema,
+  CreatePipelineSchema,
+  PipelineSchema,
+  RenamePipelineSchema,
+  StageOrderSchema,
+  StageSchema,
+  UpdateStageSchema,
+} from '../modules/pipelines/pipelines.schemas.ts';
 import type {
   CreateSelectionSchema,
   SelectionCountSchema,
@@ -129,40 +159,11 @@ import type {
   UpdateRelationTypeSchema,
 } from '../modules/relations/relations.schemas.ts';
 import type {
-  BoardSchema,
-  BoardStageSchema,
-  CardSchema,
-  MoveSchema as MoveCardSchema,
-  StagePageSchema,
-  SumSchema,
-} from '../modules/sales/board.schemas.ts';
-import type {
-  CreateDealSchema,
-  DealSchema,
-  DealsPageSchema,
-  StageChangeSchema,
-  UpdateDealSchema,
-} from '../modules/sales/deals.schemas.ts';
-import type {
-  CreateLostReasonSchema,
-  LostReasonSchema,
-  UpdateLostReasonSchema,
-} from '../modules/sales/lost-reasons.schemas.ts';
-import type {
-  AddStageSchema,
-  ArchiveStageSchema,
-  CreatePipelineSchema,
-  PipelineSchema,
-  RenamePipelineSchema,
-  StageOrderSchema,
-  StageSchema,
-  UpdateStageSchema,
-} from '../modules/sales/pipelines.schemas.ts';
-import type {
   CreateSavedFilterSchema,
   SavedFilterSchema,
   UpdateSavedFilterSchema,
-} from '../modules/sales/saved-filters.schemas.ts';
+} from '../modules/saved-filters/saved-filters.schemas.ts';
+import type { SearchResultSchema } from '../modules/search/search.schemas.ts';
 import type {
   AutomationSchema,
   CreateTaskTemplateSchema,
@@ -170,8 +171,7 @@ import type {
   TaskTemplateSchema,
   UpdateAutomationSchema,
   UpdateTaskTemplateSchema,
-} from '../modules/sales/stage-templates.schemas.ts';
-import type { SearchResultSchema } from '../modules/search/search.schemas.ts';
+} from '../modules/stage-templates/stage-templates.schemas.ts';
 import type { CreateTagSchema, TagSchema, TagViewSchema, UpdateTagSchema } from '../modules/tags/tags.schemas.ts';
 import type {
   AbsencesPageSchema,

@@ -317,6 +317,14 @@ const catalogue = {
       'Ein Anwendungstoken muss die App-Rolle {role} tragen.',
     ),
   },
+  database_busy: {
+    status: 503,
+    title: t('Busy right now', 'Gerade ausgelastet'),
+    detail: t(
+      'The CRM is too busy to answer this request right now; nothing was changed. Try again in a few seconds.',
+      'Das CRM ist gerade zu ausgelastet, um diese Anfrage zu beantworten; es wurde nichts geändert. Versuchen Sie es in einigen Sekunden erneut.',
+    ),
+  },
   identity_platform_unavailable: {
     status: 503,
     title: t('Sign-in cannot be checked right now', 'Die Anmeldung lässt sich gerade nicht prüfen'),
@@ -368,6 +376,22 @@ const catalogue = {
     detail: t(
       'Your CRM account has been deactivated; ask your CRM administrator.',
       'Ihr CRM-Konto wurde deaktiviert; wenden Sie sich an Ihren CRM-Administrator.',
+    ),
+  },
+
+  // ---- front ends --------------------------------------------------------------------------------
+  no_such_front_end_file: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t('{frontEnd} has no file at {path}.', '{frontEnd} hat keine Datei unter {path}.'),
+  },
+  front_end_not_built: {
+    status: 503,
+    title: t('Not built yet', 'Noch nicht gebaut'),
+    detail: t(
+      '{frontEnd} has not been built on this server: run `{command}`, then reload.',
+      '{frontEnd} wurde auf diesem Server noch nicht gebaut: führen Sie `{command}` aus und laden Sie dann neu.',
     ),
   },
 

@@ -76,6 +76,25 @@ function fromHttpError(
   }
 }
 
+/**
+ * PostgreSQL states (and the pool's wait) that mean "too busy right now", not "broken": a burst
+ * waited too long for a pooled connection, the server refused more connections, or two
+ * transactions deadlocked or could not be serialized. Nothing was written (the transaction rolled
+ * back); the client may simply try again.
+ */
+const BUSY_STATES = new Set(['40001', '40P01', '53300', '57P03']);
+
+function databaseBusy(caught: unknown): AppError | undefined {
+  const error = caught as { code?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!error || typeof error !== 'object') return undefined;
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const message = typeof error.message === 'string' ? error.message : '';
+  if ((code && BUSY_STATES.has(code)) || /timeout exceeded when trying to connect/i.test(message)) {
+    return problem('database_busy', {}, { headers: { 'Retry-After': '2' }, cause: caught });
+  }
+  return error.cause && error.cause !== caught ? databaseBusy(error.cause) : undefined;
+}
+
 export function requestContext(logger: Logger): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
@@ -93,7 +112,8 @@ export function requestContext(logger: Logger): Middleware {
       const known =
         caught instanceof AppError
           ? caught
-          : fromHttpError(caught as HttpishError, ctx as typeof ctx & { matched?: MatchedLayer[] });
+          : (databaseBusy(caught) ??
+            fromHttpError(caught as HttpishError, ctx as typeof ctx & { matched?: MatchedLayer[] }));
       const appError = known ?? problem('internal_error', { requestId });
       if (!known) ctx.state.log.error({ err: caught }, 'unhandled error');
       else if (known.status >= 500) ctx.state.log.error({ err: known, cause: known.cause }, known.code);

@@ -1,10 +1,12 @@
 // Sends one file of a front end's vite build (the Outlook pane, the web app): hashed assets cached
 // for a year, everything else revalidated by ETag, precompressed .br/.gz sent when the browser
 // takes them. Only files inside the build, of known types, never dot files or source maps.
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
+import type { Text } from './language.ts';
+import { problem } from './problems.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -85,4 +87,75 @@ export async function sendBuiltFile(ctx: Context, dir: string, relative: string)
   // Koa answers HEAD with the headers alone.
   if (ctx.method === 'GET') ctx.body = createReadStream(sent);
   return true;
+}
+
+export interface BuiltFrontEnd {
+  /** Where it is served, without the trailing slash (`/app`). */
+  prefix: string;
+  /** The vite build's folder. */
+  dir: string;
+  /** How problems name it ("The web app", "Die Web-App"). */
+  name: Text;
+  /** What builds it, for the 503 while it is not built. */
+  buildCommand: string;
+  contentSecurityPolicy: string;
+  /** Served as `{prefix}/config.json`, never cached. */
+  config: unknown;
+  /** Paths without a file extension are the front end's own routes: they get index.html. */
+  clientRoutes?: boolean;
+}
+
+/**
+ * Serves a front end's build under its prefix: GET and HEAD only, framable by the Microsoft 365 hosts its
+ * Content-Security-Policy names, its configuration as config.json, and a 503 while it is not built.
+ */
+export function serveBuiltFrontEnd(frontEnd: BuiltFrontEnd): Middleware {
+  const { prefix, name } = frontEnd;
+  const dir = path.resolve(frontEnd.dir);
+  const configBody = `${JSON.stringify(frontEnd.config, null, 2)}\n`;
+  const noSuchFile = (requestPath: string) => problem('no_such_front_end_file', { frontEnd: name, path: requestPath });
+
+  return async (ctx, next) => {
+    if (ctx.path !== prefix && !ctx.path.startsWith(`${prefix}/`)) return next();
+    if (ctx.path === prefix) {
+      ctx.redirect(`${prefix}/`);
+      return;
+    }
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      throw problem(
+        'method_not_allowed',
+        { method: ctx.method, path: ctx.path, allowed: 'GET' },
+        { headers: { Allow: 'GET, HEAD' } },
+      );
+    }
+    // Framed by Microsoft 365 hosts and opening the sign-in popup: no X-Frame-Options, no COOP
+    // (msal's popup reports back to its opener), and the front end's own CSP.
+    ctx.remove('X-Frame-Options');
+    ctx.remove('Cross-Origin-Opener-Policy');
+    ctx.set('Content-Security-Policy', frontEnd.contentSecurityPolicy);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+
+    let relative: string;
+    try {
+      relative = decodeURIComponent(ctx.path.slice(prefix.length + 1));
+    } catch {
+      throw noSuchFile(ctx.path);
+    }
+    if (relative === 'config.json') {
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.type = 'application/json; charset=utf-8';
+      ctx.body = configBody;
+      return;
+    }
+    if (!existsSync(path.join(dir, 'index.html'))) {
+      throw problem(
+        'front_end_not_built',
+        { frontEnd: name, command: frontEnd.buildCommand },
+        { headers: { 'Retry-After': '30' } },
+      );
+    }
+    const clientRoute = frontEnd.clientRoutes === true && path.extname(relative) === '';
+    const file = relative === '' || clientRoute ? 'index.html' : relative;
+    if (!(await sendBuiltFile(ctx, dir, file))) throw noSuchFile(ctx.path);
+  };
 }

@@ -6,7 +6,7 @@ import { definePeriodic } from './registry.ts';
 
 export const ABSENCE_HANDOVER = 'absence-handover';
 
-definePeriodic(
+export const absenceHandoverPeriodic = definePeriodic(
   ABSENCE_HANDOVER,
   60,
   async (em) => {

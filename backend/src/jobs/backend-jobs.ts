@@ -1,16 +1,20 @@
-// The backend's background work: importing this declares every job and periodic (and registers
-// the task listeners that enqueue them); startBackendJobs starts the runtime for a process.
+// The backend's background work: startBackendJobs starts the job runtime for a process with the
+// jobs and periodic work its modules list (see app.ts, CRM_MODULES).
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Wiring } from '../modules/wiring.ts';
 import { type JobRuntime, startJobRuntime } from './runtime.ts';
-import './absence-handover.job.ts';
-import './task-deadlines.job.ts';
-import './task-reminder.job.ts';
 
 export function startBackendJobs(
   orm: MikroORM,
-  options: { config: Pick<Config, 'jobs' | 'role'>; logger: Logger; clientUrl: string; poolMax: number },
+  options: {
+    config: Pick<Config, 'jobs' | 'role'>;
+    logger: Logger;
+    clientUrl: string;
+    poolMax: number;
+    wiring: Pick<Wiring, 'jobs' | 'periodics'>;
+  },
 ): Promise<JobRuntime> {
   const { config } = options;
   return startJobRuntime(orm, {
@@ -21,5 +25,7 @@ export function startBackendJobs(
     expireSeconds: config.jobs.expireSeconds,
     batchSize: config.jobs.batchSize,
     logger: options.logger,
+    jobs: options.wiring.jobs,
+    periodics: options.wiring.periodics,
   });
 }

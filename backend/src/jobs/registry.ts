@@ -1,6 +1,6 @@
 // What background work exists: jobs (one run per enqueued item, at its time) and periodic work
-// (every so many seconds, for each tenant). Modules declare theirs at import; the job runtime
-// creates a queue for each and, in worker processes, runs them.
+// (every so many seconds, for each tenant). Modules list theirs (CrmModule.jobs, .periodics); the
+// job runtime creates a queue for each and, in worker processes, runs them.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** One enqueued job as its handler sees it. */
@@ -42,30 +42,26 @@ export interface PeriodicDefinition {
   readonly tenantsSql: string | undefined;
 }
 
-const jobs = new Map<string, JobDefinition>();
-const periodics = new Map<string, PeriodicDefinition>();
 const NAME = /^[a-z][a-z0-9-]{0,60}$/;
 
-function checkName(kind: string, name: string, taken: boolean): void {
+function checkName(kind: string, name: string): void {
   if (!NAME.test(name)) throw new Error(`${kind} name ${name} must be lower-case letters, digits and hyphens`);
-  if (taken) throw new Error(`${kind} ${name} is defined twice`);
 }
 
-/** Declares a job; call once, at module import, before the job runtime starts. */
+/** A job, for a module's `jobs` (the assembly refuses a name twice). */
 export function defineJob<T>(
   name: string,
   handler: JobHandler<T>,
   options: { policy?: JobDefinition['policy'] } = {},
 ): JobDefinition<T> {
-  checkName('Job', name, jobs.has(name));
-  const definition: JobDefinition<T> = { name, handler, policy: options.policy ?? 'standard' };
-  jobs.set(name, definition as JobDefinition);
-  return definition;
+  checkName('Job', name);
+  return { name, handler, policy: options.policy ?? 'standard' };
 }
 
 /**
  * Declares work that runs every `everySeconds` for each tenant (or each tenant `tenantsSql`
- * finds), once per period however many workers run, each tenant in its own transaction.
+ * finds), once per period however many workers run, each tenant in its own transaction; for a
+ * module's `periodics`.
  */
 export function definePeriodic(
   name: string,
@@ -73,23 +69,9 @@ export function definePeriodic(
   handler: (em: EntityManager) => Promise<void>,
   options: { tenantsSql?: string } = {},
 ): PeriodicDefinition {
-  checkName('Periodic', name, periodics.has(name));
+  checkName('Periodic', name);
   if (!Number.isInteger(everySeconds) || everySeconds < 1 || everySeconds > 86_400) {
     throw new Error(`Periodic ${name} must run every 1 to 86400 whole seconds, not ${everySeconds}`);
   }
-  const definition: PeriodicDefinition = { name, everySeconds, handler, tenantsSql: options.tenantsSql };
-  periodics.set(name, definition);
-  return definition;
-}
-
-export function jobDefinition(name: string): JobDefinition | undefined {
-  return jobs.get(name);
-}
-
-export function jobDefinitions(): JobDefinition[] {
-  return [...jobs.values()];
-}
-
-export function periodicDefinitions(): PeriodicDefinition[] {
-  return [...periodics.values()];
+  return { name, everySeconds, handler, tenantsSql: options.tenantsSql };
 }

@@ -13,14 +13,7 @@ import { type Db, type Job, type JobResult, PgBoss, type SendOptions } from 'pg-
 import { inTenantTransaction, TENANT_FILTER } from '../http/tenancy.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
-import {
-  type JobDefinition,
-  jobDefinition,
-  jobDefinitions,
-  type PeriodicDefinition,
-  periodicDefinitions,
-  type TenantJob,
-} from './registry.ts';
+import type { JobDefinition, PeriodicDefinition, TenantJob } from './registry.ts';
 import { simpleProtocolDb } from './simple-protocol-db.ts';
 
 export const JOBS_SCHEMA = 'pgboss';
@@ -42,6 +35,9 @@ export interface JobRuntimeOptions {
   logger: Logger;
   /** How this process shows in pg-boss's instance registry. */
   instanceName?: string;
+  /** The jobs and periodic work of the process's modules (Wiring.jobs, .periodics). */
+  jobs: readonly JobDefinition<never>[];
+  periodics: readonly PeriodicDefinition[];
 }
 
 export interface JobRuntime {
@@ -67,6 +63,7 @@ interface Envelope {
 interface RunningRuntime extends JobRuntime {
   readonly boss: PgBoss;
   readonly jobOptions: SendOptions;
+  readonly jobNames: ReadonlySet<string>;
 }
 
 /** Keyed by the ORM's configuration, which every entity manager of that ORM shares. */
@@ -131,8 +128,8 @@ export async function enqueue(
   data: object,
   options: EnqueueOptions = {},
 ): Promise<string | null> {
-  if (!jobDefinition(name)) throw new Error(`No job ${name} is defined`);
   const runtime = runtimeOf(em);
+  if (!runtime.jobNames.has(name)) throw new Error(`No job ${name} is defined`);
   const db = transactionDb(em);
   const envelope: Envelope = { tenantId: tenantOf(em), data };
   return runtime.boss.send(name, envelope, {
@@ -206,7 +203,9 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
     // Finished jobs are kept a day, for looking into what ran.
     deleteAfterSeconds: 86_400,
   };
-  const periodics = periodicDefinitions();
+  // Each handler gets the data its own job was sent with: the queue name pairs them.
+  const definitions = options.jobs as readonly JobDefinition[];
+  const { periodics } = options;
   let ticker: NodeJS.Timeout | undefined;
 
   const runGroup = async (definition: JobDefinition, tenantId: string, jobs: Job<Envelope>[]) => {
@@ -295,14 +294,14 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
 
   await boss.start();
   try {
-    for (const definition of jobDefinitions()) {
+    for (const definition of definitions) {
       await boss.createQueue(definition.name, { policy: definition.policy, ...jobOptions });
     }
     for (const definition of periodics) {
       await boss.createQueue(periodicQueue(definition.name), { policy: 'stately', retryLimit: 0 });
     }
     if (options.work) {
-      for (const definition of jobDefinitions()) {
+      for (const definition of definitions) {
         await boss.work<Envelope>(
           definition.name,
           {
@@ -335,6 +334,7 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
   const runtime: RunningRuntime = {
     boss,
     jobOptions,
+    jobNames: new Set(definitions.map((definition) => definition.name)),
     working: options.work,
     async runPeriodic(name) {
       const definition = periodics.find((candidate) => candidate.name === name);
@@ -356,7 +356,7 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
   };
   runtimes.set(root.config, runtime);
   logger.info(
-    { work: options.work, jobs: jobDefinitions().map((definition) => definition.name) },
+    { work: options.work, jobs: definitions.map((definition) => definition.name) },
     options.work ? 'job workers started' : 'job runtime started (enqueue only)',
   );
   return runtime;

@@ -3,7 +3,7 @@
 // morning on (Europe/Berlin), of the overdue tasks of the teams they lead. Set-based: tenants with
 // something to do are found in one query, each tenant's notifications made in two.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NotificationDraft, notify } from '../notifications/outbox.ts';
+import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
 import { sqlIn } from '../records/sql.ts';
 import { definePeriodic } from './registry.ts';
 
@@ -117,7 +117,7 @@ export const DEADLINE_TENANTS_SQL = `
   union
   select tenant_id from (${digestCandidates('', String(DIGEST_HOUR))}) b`;
 
-definePeriodic(
+export const taskDeadlinesPeriodic = definePeriodic(
   TASK_DEADLINES,
   60,
   async (em) => {

@@ -2,10 +2,10 @@
 // (re)schedules its job in the same transaction; the job, at the reminder's time, makes the
 // notification — once, however often it runs, and only if the task still wants it then.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NotificationDraft, notify } from '../notifications/outbox.ts';
+import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
 import { pgArray } from '../records/search-index.ts';
 import { sqlIn } from '../records/sql.ts';
-import { onTaskChange, type TaskState } from '../records/task-events.ts';
+import type { TaskListener, TaskState } from '../records/task-events.ts';
 import { defineJob } from './registry.ts';
 import { cancelQueued, enqueue } from './runtime.ts';
 
@@ -34,14 +34,15 @@ export async function scheduleReminder(em: EntityManager, taskId: string, remind
   });
 }
 
-onTaskChange(async (em, { before, after }) => {
+/** Every task change that moves, clears, closes, trashes or restores a reminder reschedules it. */
+export const rescheduleReminder: TaskListener = async (em, { before, after }) => {
   const was = wantedReminder(before);
   const wanted = wantedReminder(after);
   if (was === wanted) return;
   // The old job would find the task changed and do nothing; cancelling it keeps the queue clean.
   if (was && before) await cancelQueued(em, TASK_REMINDER_JOB, jobKey(before.id, was));
   if (wanted && after) await scheduleReminder(em, after.id, wanted);
-});
+};
 
 const UTC_ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -107,7 +108,7 @@ export async function deliverReminders(em: EntityManager, jobs: readonly Reminde
   return [...early.values()];
 }
 
-defineJob<ReminderJob>(
+export const taskReminderJob = defineJob<ReminderJob>(
   TASK_REMINDER_JOB,
   async (em, jobs) => {
     const early = await deliverReminders(

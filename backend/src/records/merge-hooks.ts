@@ -1,6 +1,7 @@
 // What other modules link to a record moves to the survivor when two records are merged.
-// Each module registers its hook once, at import; the merge runs them all in its transaction.
+// Modules contribute hooks (CrmModule.mergeHooks); the merge runs them all in its transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { wired } from '../modules/wiring.ts';
 
 export interface MergeContext {
   type: 'person' | 'organization';
@@ -12,12 +13,6 @@ export interface MergeContext {
 
 export type MergeHook = (em: EntityManager, merge: MergeContext) => Promise<void>;
 
-const hooks: MergeHook[] = [];
-
-export function registerMergeHook(hook: MergeHook): void {
-  hooks.push(hook);
-}
-
 export async function runMergeHooks(em: EntityManager, merge: MergeContext): Promise<void> {
-  for (const hook of hooks) await hook(em, merge);
+  for (const hook of wired().mergeHooks) await hook(em, merge);
 }

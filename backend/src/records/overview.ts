@@ -1,9 +1,10 @@
-// The 360° view of a record (C5) is assembled from sections that modules register: the record
-// itself, its business contacts, tags, history, and later deals, tasks, notes, mails, documents.
+// The 360° view of a record (C5) is assembled from sections that modules contribute: the record
+// itself, its business contacts, tags, history, deals, tasks, notes, mails, documents.
 // Each section loads in a fixed number of queries, so the view's cost does not grow with the data.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../http/principal.ts';
-import { RECORD_TYPES, type RecordType } from './record-types.ts';
+import { wired } from '../modules/wiring.ts';
+import type { RecordType } from './record-types.ts';
 
 export type OverviewSection = (
   em: EntityManager,
@@ -11,30 +12,9 @@ export type OverviewSection = (
   record: { type: RecordType; id: string },
 ) => Promise<unknown>;
 
-interface Registered {
-  name: string;
-  section: OverviewSection;
-  types: readonly RecordType[];
-}
-
-const sections: Registered[] = [];
-
-/**
- * Registers a section for the given record types (all by default). Sections of one name for
- * other types live side by side: `record` is the contacts module's for contacts, the deal's for deals.
- */
-export function registerOverviewSection(
-  name: string,
-  section: OverviewSection,
-  types: readonly RecordType[] = RECORD_TYPES,
-): void {
-  const taken = new Set(types);
-  const others = sections.filter((entry) => entry.name !== name || !entry.types.some((type) => taken.has(type)));
-  sections.splice(0, sections.length, ...others, { name, section, types });
-}
-
 /** The names of the sections a record type's view shows (every type's when none is given). */
 export function overviewSectionNames(type?: RecordType): string[] {
+  const sections = wired().overviewSections;
   const shown = type ? sections.filter((entry) => entry.types.includes(type)) : sections;
   return [...new Set(shown.map((entry) => entry.name))];
 }
@@ -45,7 +25,7 @@ export async function overviewOf(
   record: { type: RecordType; id: string },
 ): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = { type: record.type, id: record.id };
-  const applicable = sections.filter((entry) => entry.types.includes(record.type));
+  const applicable = wired().overviewSections.filter((entry) => entry.types.includes(record.type));
   // The record first: it answers 404 (missing, trashed, not the caller's) before anything else is read.
   const ordered = [
     ...applicable.filter((entry) => entry.name === 'record'),

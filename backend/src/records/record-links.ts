@@ -3,7 +3,8 @@
 // `record_link`. Listing what is linked to a record is one index probe on (record_type, record_id).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
-import { registerMergeHook } from './merge-hooks.ts';
+import { wired } from '../modules/wiring.ts';
+import type { MergeHook } from './merge-hooks.ts';
 import { pgArray } from './search-index.ts';
 import { sqlIn } from './sql.ts';
 
@@ -12,24 +13,20 @@ export interface RecordRef {
   id: string;
 }
 
-const LINKABLE: Record<string, { table: string; label: string }> = {
+const LINKABLE: Readonly<Record<string, { table: string; label: string }>> = {
   person: { table: 'person', label: 'person' },
   organization: { table: 'organization', label: 'organization' },
   business_contact: { table: 'business_contact', label: 'business contact' },
 };
 
-/** Later modules (deals, leads) make their records linkable. */
-export function registerLinkableType(type: string, table: string, label: string): void {
-  LINKABLE[type] = { table, label };
-}
-
+/** The contacts, and the types modules make linkable (deals, leads: CrmModule.linkableTypes). */
 export function linkableTypes(): string[] {
-  return Object.keys(LINKABLE);
+  return [...Object.keys(LINKABLE), ...wired().linkableTypes.keys()];
 }
 
 /** The table and label of a linkable record type (undefined for an unknown type). */
 export function linkableTarget(type: string): { table: string; label: string } | undefined {
-  return LINKABLE[type];
+  return LINKABLE[type] ?? wired().linkableTypes.get(type);
 }
 
 /**
@@ -42,7 +39,7 @@ export async function requireLinkable(
   pointer = '#/links',
 ): Promise<void> {
   for (const [index, link] of links.entries()) {
-    const target = LINKABLE[link.type];
+    const target = linkableTarget(link.type);
     if (!target) {
       throw new AppError({
         status: 400,
@@ -56,7 +53,7 @@ export async function requireLinkable(
   const byType = new Map<string, string[]>();
   for (const link of links) byType.set(link.type, [...(byType.get(link.type) ?? []), link.id]);
   for (const [type, ids] of byType) {
-    const target = LINKABLE[type] as { table: string; label: string };
+    const target = linkableTarget(type) as { table: string; label: string };
     const found = await sqlIn<{ id: string }>(
       em,
       `select id from ${target.table} where id = any(?::uuid[]) and deleted_at is null`,
@@ -123,8 +120,8 @@ export async function linksOf(
   return result;
 }
 
-// A merge moves every link of the merged record to the survivor (a link both had stays once).
-registerMergeHook(async (em, merge) => {
+/** A merge moves every link of the merged record to the survivor (a link both had stays once). */
+export const moveRecordLinksOnMerge: MergeHook = async (em, merge) => {
   await sqlIn(
     em,
     `insert into record_link (tenant_id, item_type, item_id, record_type, record_id, created_at)
@@ -134,4 +131,4 @@ registerMergeHook(async (em, merge) => {
     [merge.survivorId, merge.type, merge.mergedId],
   );
   await sqlIn(em, 'delete from record_link where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
-});
+};

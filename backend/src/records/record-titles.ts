@@ -1,12 +1,13 @@
 // Readable titles of records ("Jürgen Weiß", "Bäckerei Schmitt GmbH") for items that point at
 // them (notes in search hits, notifications about comments): any number of records, one query.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { wired } from '../modules/wiring.ts';
 import type { RecordRef } from './record-links.ts';
 import { pgArray } from './search-index.ts';
 import { sqlIn } from './sql.ts';
 
 /** SQL answering `id, title` for the ids in the one parameter `?::uuid[]`, records in the trash left out. */
-const TITLES: Record<string, string> = {
+const TITLES: Readonly<Record<string, string>> = {
   person: `select id, concat_ws(' ', title, first_name, last_name) as title
              from person where id = any(?::uuid[]) and deleted_at is null`,
   organization: 'select id, name as title from organization where id = any(?::uuid[]) and deleted_at is null',
@@ -16,10 +17,8 @@ const TITLES: Record<string, string> = {
                       where bc.id = any(?::uuid[]) and bc.deleted_at is null`,
 };
 
-/** Later modules (deals, leads) say how their records are titled. */
-export function registerRecordTitle(type: string, sql: string): void {
-  TITLES[type] = sql;
-}
+/** The contacts' titles, and those modules contribute (leads: CrmModule.recordTitles). */
+const titleSql = (type: string): string | undefined => TITLES[type] ?? wired().recordTitles.get(type);
 
 export const refKey = (ref: RecordRef) => `${ref.type}:${ref.id}`;
 
@@ -27,14 +26,14 @@ export const refKey = (ref: RecordRef) => `${ref.type}:${ref.id}`;
 export async function recordTitles(em: EntityManager, refs: readonly RecordRef[]): Promise<Map<string, string>> {
   const byType = new Map<string, Set<string>>();
   for (const ref of refs) {
-    if (!TITLES[ref.type]) continue;
+    if (!titleSql(ref.type)) continue;
     byType.set(ref.type, (byType.get(ref.type) ?? new Set()).add(ref.id));
   }
   if (byType.size === 0) return new Map();
   const parts: string[] = [];
   const params: unknown[] = [];
   for (const [type, ids] of byType) {
-    parts.push(`select ?::text as type, x.id, x.title from (${TITLES[type]}) x`);
+    parts.push(`select ?::text as type, x.id, x.title from (${titleSql(type)}) x`);
     params.push(type, pgArray([...ids]));
   }
   const rows = await sqlIn<{ type: string; id: string; title: string }>(em, parts.join(' union all '), params);

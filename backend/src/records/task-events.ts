@@ -2,6 +2,7 @@
 // transaction), and other modules react in the same transaction: reminders are (re)scheduled,
 // the sales module moves a deal on when a stage's required tasks are done.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { wired } from '../modules/wiring.ts';
 
 /** What listeners may rely on of a task, as stored after (or before) the write. */
 export interface TaskState {
@@ -25,14 +26,10 @@ export interface TaskChange {
 
 export type TaskListener = (em: EntityManager, change: TaskChange) => Promise<void>;
 
-const listeners: TaskListener[] = [];
-
-/** Registers a listener once, at module import. */
-export function onTaskChange(listener: TaskListener): void {
-  listeners.push(listener);
-}
-
-/** Called by the tasks module after each write, in the write's transaction; listeners run in order. */
+/**
+ * Called by the tasks module after each write, in the write's transaction; the modules' listeners
+ * (CrmModule.taskListeners) run in module order.
+ */
 export async function taskChanged(em: EntityManager, change: TaskChange): Promise<void> {
-  for (const listener of listeners) await listener(em, change);
+  for (const listener of wired().taskListeners) await listener(em, change);
 }

@@ -1,8 +1,9 @@
-// The calendar/timeline view (T8) is assembled from sources that modules register: activities by
+// The calendar/timeline view (T8) is assembled from sources that modules contribute: activities by
 // their start, tasks by their due time, later deal stage changes. Each source answers one bounded
 // query for a window; the timeline puts the entries on the days of the caller's time zone.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../http/principal.ts';
+import { wired } from '../modules/wiring.ts';
 import type { RecordRef } from './record-links.ts';
 
 export interface TimelineWindow {
@@ -43,13 +44,6 @@ export type TimelineSource = (
   window: TimelineWindow,
 ) => Promise<TimelineSourceResult>;
 
-const sources = new Map<string, TimelineSource>();
-
-/** Registers a source once, at module import; a later registration of the same name replaces it. */
-export function registerTimelineSource(name: string, source: TimelineSource): void {
-  sources.set(name, source);
-}
-
 export function timelineSources(): ReadonlyMap<string, TimelineSource> {
-  return sources;
+  return wired().timelineSources;
 }

@@ -5,13 +5,14 @@ import { migrate } from '@crm/db';
 import { CRM_APP_ID, emulatorClient, type SeedTenant } from '@crm/m365-emulator';
 import { MikroORM } from '@mikro-orm/postgresql';
 import supertest from 'supertest';
-import { type App, createApp } from '../app.ts';
+import { type App, createApp, wireModules } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { backendOrmOptions } from '../database.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { startBackendJobs } from '../jobs/backend-jobs.ts';
 import type { JobRuntime } from '../jobs/runtime.ts';
 import { createLogger } from '../logger.ts';
+import type { CrmModule } from '../modules/module.ts';
 
 export const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 export const CRM_CLIENT_SECRET = 'crm-local-client-secret';
@@ -71,6 +72,8 @@ export interface TestAppOptions {
   routes?: RouteSpec[];
   /** Run job handlers and periodic work in this process too (JOBS_* in `env` tune them). */
   jobs?: { work?: boolean };
+  /** The modules the app is made of (default CRM_MODULES): some left out, or test ones added. */
+  modules?: readonly CrmModule[];
 }
 
 function required(name: string): string {
@@ -106,13 +109,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   await migrate(orm);
   const logger = createLogger(config);
+  const wiring = wireModules(options.modules);
   const jobs = await startBackendJobs(orm, {
     config: { ...config, role: options.jobs?.work ? 'all' : 'api' },
     logger,
     clientUrl: testDatabaseUrl(),
     poolMax: config.jobs.poolMax,
+    wiring,
   });
-  const app = createApp(config, { orm, logger, extraRoutes: options.routes ?? [] });
+  const app = createApp(config, { orm, logger, modules: wiring.modules, extraRoutes: options.routes ?? [] });
   const http = supertest(app.callback());
   const emulator = emulatorClient(emulatorUrl());
   const tenantIds: string[] = [];

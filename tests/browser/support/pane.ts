@@ -108,5 +108,6 @@ export async function signInThroughPopup(page: Page, user: { displayName: string
   await page.getByRole('button', { name: button }).click();
   const popup = await popupOpened;
   await popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click();
-  await popup.waitForEvent('close', { timeout: 15_000 });
+  // A loaded machine may take its time to redeem the code and close the popup.
+  await popup.waitForEvent('close', { timeout: 90_000 });
 }

@@ -63,7 +63,8 @@ export async function signIn(page: Page, user: { displayName: string; upn: strin
   await page.getByRole('button', { name: button }).click();
   const popup = await popupOpened;
   await popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click();
-  await popup.waitForEvent('close', { timeout: 15_000 });
+  // A loaded machine may take its time to redeem the code and close the popup.
+  await popup.waitForEvent('close', { timeout: 90_000 });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -25,7 +25,7 @@ describe('npm start', () => {
   });
 
   it('starts emulator and backend, prints the token command, and the token gets /api/v1/me for Anna', async () => {
-    const [, apiUrl] = await started.waitFor(/API\s+(http:\/\/\S+\/api)\n/, 60_000);
+    const [, apiUrl] = await started.waitFor(/API\s+(http:\/\/\S+\/api)\n/, 240_000);
     const [, emulatorUrl] = await started.waitFor(/Microsoft 365 emulator\s+(https:\/\/\S+)\n/);
     expect(started.output()).toContain('npm run -s token -- anna.schmidt@contoso.example');
     const env = { ...process.env, DATA_DIR: dataDir, M365_EMULATOR_URL: emulatorUrl, NODE_EXTRA_CA_CERTS: '' };
@@ -49,5 +49,5 @@ describe('npm start', () => {
     });
     expect(list).toContain('Contoso GmbH');
     expect(list).toMatch(/juergen\.weiss@contoso\.example\s+Jürgen Weiß\s+CRM\.SalesManager/);
-  }, 90_000);
+  }, 300_000);
 });

@@ -1,6 +1,7 @@
 // A client for a running emulator in another process: the /_emulator control API and the token endpoint.
 // Uses the global fetch, so the calling process must trust the emulator's certificate (NODE_EXTRA_CA_CERTS).
 import type { CreateTenantInput } from './directory.ts';
+import type { GraphApi } from './graph-control.ts';
 import { CRM_APP_ID, loadSeed, type SeedTenant } from './seed.ts';
 import type { KeyChoice } from './signing-keys.ts';
 import type { TeamsApi } from './teams.ts';
@@ -10,6 +11,13 @@ export type TeamsClient = {
   [K in Exclude<keyof TeamsApi, 'openIdMetadataUrl' | 'jwksUri' | 'serviceUrl'>]: TeamsApi[K] extends (
     ...args: infer A
   ) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/** The emulator's GraphApi over HTTP: the same methods and arguments, every one answering a promise. */
+export type GraphControlClient = {
+  [K in keyof GraphApi]: GraphApi[K] extends (...args: infer A) => infer R
     ? (...args: A) => Promise<Awaited<R>>
     : never;
 };
@@ -70,6 +78,8 @@ export interface EmulatorClient {
   tokenRequest(tenant: string, fields: Record<string, string>): Promise<TokenResponse>;
   /** Acts as Teams towards a bot (see TeamsApi). */
   teams: TeamsClient;
+  /** Graph's limits, faults, seeding and Outlook-side edits (see GraphApi). */
+  graph: GraphControlClient;
 }
 
 export function emulatorClient(url: string): EmulatorClient {
@@ -119,6 +129,43 @@ export function emulatorClient(url: string): EmulatorClient {
     channelToken: async (input) => (await control<{ token: string }>('POST', '/teams/channel-token', input)).token,
   };
 
+  const graphPost =
+    <R>(path: string) =>
+    // biome-ignore lint/suspicious/noExplicitAny: each method's argument is GraphApi's, sent as JSON
+    (input?: any): Promise<R> =>
+      control<R>('POST', `/graph/${path}`, input ?? {});
+  const graph: GraphControlClient = {
+    setLimits: graphPost('limits'),
+    resetUsage: graphPost('usage/reset'),
+    usage: async (input) => (await control<{ requests: number }>('POST', '/graph/usage', input)).requests,
+    addFault: async (fault) => (await control<{ id: string }>('POST', '/graph/faults', fault)).id,
+    removeFault: (id) => control('DELETE', `/graph/faults/${encodeURIComponent(id)}`),
+    clearFaults: () => control('DELETE', '/graph/faults'),
+    hold: async (hold) => (await control<{ id: string }>('POST', '/graph/holds', hold)).id,
+    held: (id, count) => control('POST', `/graph/holds/${encodeURIComponent(id)}/wait`, { count }),
+    release: (id) => control('DELETE', `/graph/holds/${encodeURIComponent(id)}`),
+    expireDeltaTokens: async () => (await control<{ expired: number }>('POST', '/graph/delta/expire')).expired,
+    seedContacts: graphPost('seed/contacts'),
+    seedEvents: graphPost('seed/events'),
+    mailbox: graphPost('mailbox'),
+    createContactFolder: graphPost('outlook/contact-folders'),
+    createContact: graphPost('outlook/contacts'),
+    updateContact: graphPost('outlook/contacts/update'),
+    deleteContact: graphPost('outlook/contacts/delete'),
+    moveContact: graphPost('outlook/contacts/move'),
+    createCalendar: graphPost('outlook/calendars'),
+    createEvent: graphPost('outlook/events'),
+    updateEvent: graphPost('outlook/events/update'),
+    deleteEvent: graphPost('outlook/events/delete'),
+    moveEvent: graphPost('outlook/events/move'),
+    subscriptions: () => control('GET', '/graph/subscriptions'),
+    lifecycle: graphPost('subscriptions/lifecycle'),
+    loseNotifications: graphPost('subscriptions/lose'),
+    expireSubscription: (id) => control('POST', '/graph/subscriptions/expire', { id }),
+    deliveries: () => control('GET', '/graph/deliveries'),
+    settleNotifications: graphPost('deliveries/settle'),
+  };
+
   const token = async (tenant: string, fields: Record<string, string>): Promise<TokenResponse> => {
     const response = await fetch(`${base}/${tenant}/oauth2/v2.0/token`, {
       method: 'POST',
@@ -139,6 +186,7 @@ export function emulatorClient(url: string): EmulatorClient {
     signToken: async (request) => (await control<{ token: string }>('POST', '/sign', request)).token,
     tokenRequest: token,
     teams,
+    graph,
     passwordToken: async ({ tenant, username, password, clientId, clientSecret, scope }) => {
       const response = await token(tenant, {
         grant_type: 'password',

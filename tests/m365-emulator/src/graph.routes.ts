@@ -1,11 +1,31 @@
-// Microsoft Graph v1.0 as the CRM uses it: /me, /users, /organization, with Graph's auth checks and error shape.
+// Microsoft Graph v1.0 as the CRM uses it: /me, /users, /organization, the Outlook resources of a mailbox,
+// /subscriptions and $batch, with Graph's auth checks, limits and error shape.
 import { randomUUID } from 'node:crypto';
 import { type EmulatorContext, issuerOf } from './context.ts';
+import { graphBatch } from './graph-batch.ts';
+import { calendarRoutes } from './graph-calendar.ts';
+import {
+  accessDenied,
+  appIdOf,
+  denied,
+  GraphError,
+  type GraphPrincipal,
+  type GraphReply,
+  notFound,
+  ODATA_JSON,
+  readPreferences,
+} from './graph-common.ts';
+import { contactRoutes } from './graph-contacts.ts';
+import type { GraphServices } from './graph-control.ts';
+import type { ItemKind, OutlookCall } from './graph-mailbox.ts';
 import type { EmulatorRequest, Reply } from './http.ts';
 import { GRAPH_APP_ID, GRAPH_RESOURCE, type SeedTenant, type SeedUser } from './seed.ts';
 import { TokenVerificationError } from './signing-keys.ts';
 
-const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export type { GraphPrincipal } from './graph-common.ts';
+
+/** The first segment after the mailbox of every Outlook resource the emulator serves. */
+const OUTLOOK_RESOURCES = new Set(['contacts', 'contactFolders', 'calendars', 'calendar', 'events', 'calendarView']);
 const DEFAULT_PAGE_SIZE = 100;
 
 const USER_READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
@@ -25,33 +45,6 @@ const FILTERABLE_USER_PROPERTIES = [
   'jobTitle',
   'preferredLanguage',
 ];
-
-/** Who called Graph, from a verified token. */
-export interface GraphPrincipal {
-  tenant: SeedTenant;
-  /** The signed-in user; undefined for app-only tokens. */
-  user: SeedUser | undefined;
-  scopes: string[];
-  roles: string[];
-  claims: Record<string, unknown>;
-}
-
-class GraphError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly headers: Record<string, string>;
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.headers = headers;
-  }
-}
-
-const notFound = (segment: string): GraphError =>
-  new GraphError(404, 'ResourceNotFound', `Resource not found for the segment '${segment}'.`);
-const denied = (): GraphError =>
-  new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
 /** Verifies a Graph bearer token issued by the emulator; throws Graph's 401. */
 export function authenticateGraph(context: EmulatorContext, request: EmulatorRequest): GraphPrincipal {
@@ -94,44 +87,153 @@ export function authenticateGraph(context: EmulatorContext, request: EmulatorReq
   };
 }
 
-export function graphHandler(context: EmulatorContext): (request: EmulatorRequest) => Reply {
+/** One Graph request of a caller, as the handler and $batch run it. */
+export type GraphExecutor = (request: EmulatorRequest, principal: GraphPrincipal) => Promise<GraphReply>;
+
+export function graphHandler(
+  context: EmulatorContext,
+  graph: GraphServices,
+): (request: EmulatorRequest) => Promise<Reply> {
   // The port is known only once the server listens, after this handler is made.
   const metadata = (): string => `${context.url}/v1.0/$metadata`;
 
-  return (request) => {
+  const errorReply = (error: GraphError, requestId: string, clientRequestId: string): GraphReply => ({
+    status: error.status,
+    headers: { ...error.headers, 'content-type': 'application/json' },
+    json: {
+      error: {
+        code: error.code,
+        message: error.message,
+        innerError: {
+          date: new Date().toISOString().slice(0, 19),
+          'request-id': requestId,
+          'client-request-id': clientRequestId,
+        },
+      },
+    },
+  });
+
+  const execute: GraphExecutor = async (request, principal) => {
     const requestId = randomUUID();
     const clientRequestId = String(request.headers['client-request-id'] ?? requestId);
-    const headers = {
-      'request-id': requestId,
-      'client-request-id': clientRequestId,
+    const ids = { 'request-id': requestId, 'client-request-id': clientRequestId };
+    try {
+      const reply = await dispatch(request, principal);
+      return {
+        ...reply,
+        headers: { ...ids, ...(reply.json !== undefined ? { 'content-type': ODATA_JSON } : {}), ...reply.headers },
+      };
+    } catch (caught) {
+      const error =
+        caught instanceof SyntaxError
+          ? new GraphError(400, 'BadRequest', `Unable to read JSON request payload. ${caught.message}`)
+          : caught;
+      if (!(error instanceof GraphError)) throw error;
+      const reply = errorReply(error, requestId, clientRequestId);
+      return { ...reply, headers: { ...ids, ...reply.headers } };
+    }
+  };
+
+  return async (request) => {
+    const diagnostics = {
       'odata-version': '4.0',
       'x-ms-ags-diagnostic': JSON.stringify({
         ServerInfo: { DataCenter: 'Localhost', Slice: 'E', Ring: '0', ScaleUnit: '000' },
       }),
     };
+    let principal: GraphPrincipal;
     try {
-      const principal = authenticateGraph(context, request);
-      const body = route(request, principal);
-      return { status: 200, headers: { ...headers, 'content-type': ODATA_JSON }, json: body };
+      principal = authenticateGraph(context, request);
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
+      const requestId = randomUUID();
+      const clientRequestId = String(request.headers['client-request-id'] ?? requestId);
+      const reply = errorReply(error, requestId, clientRequestId);
       return {
-        status: error.status,
-        headers: { ...headers, ...error.headers, 'content-type': 'application/json' },
-        json: {
-          error: {
-            code: error.code,
-            message: error.message,
-            innerError: {
-              date: new Date().toISOString().slice(0, 19),
-              'request-id': requestId,
-              'client-request-id': clientRequestId,
-            },
-          },
-        },
+        status: reply.status,
+        headers: { ...diagnostics, 'request-id': requestId, 'client-request-id': clientRequestId, ...reply.headers },
+        json: reply.json,
       };
     }
+    const reply = await execute(request, principal);
+    return { status: reply.status, headers: { ...diagnostics, ...reply.headers }, json: reply.json };
   };
+
+  async function dispatch(request: EmulatorRequest, principal: GraphPrincipal): Promise<GraphReply> {
+    const segments = request.url.pathname
+      .replace(/^\/v1\.0\/?/, '')
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map(decodeURIComponent);
+    const path = `/${segments.join('/')}`;
+    if (segments[0] === '$batch' && segments.length === 1) {
+      if (request.method !== 'POST') throw new GraphError(405, 'BadRequest', 'Only POST is allowed on $batch.');
+      return graphBatch(request, principal, execute);
+    }
+    graph.faults.check(request.method, path);
+    if (segments[0] === 'subscriptions') return graph.subscriptions.route(request, principal, segments.slice(1));
+    const outlook = outlookTarget(segments, principal);
+    if (!outlook) return { status: 200, json: route(request, principal) };
+    const leave = graph.limits.enter(appIdOf(principal), `${principal.tenant.id}|${outlook.user.id}`);
+    try {
+      await graph.faults.wait(request.method, path);
+      const mailbox = graph.store.mailbox(principal.tenant.id, outlook.user);
+      const call: OutlookCall = {
+        method: request.method === 'HEAD' ? 'GET' : request.method,
+        query: request.url.searchParams,
+        body: () => {
+          const text = request.body.toString('utf8');
+          const body: unknown = text.trim() === '' ? {} : JSON.parse(text);
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+            throw new GraphError(400, 'RequestBodyRead', 'The request body must be a JSON object.');
+          }
+          return body as Record<string, unknown>;
+        },
+        mailbox,
+        base: `${context.url}/v1.0/${outlook.prefix}`,
+        path: outlook.path,
+        preferences: readPreferences(request),
+        ifMatch: typeof request.headers['if-match'] === 'string' ? request.headers['if-match'] : undefined,
+        canWrite: (kind) => permitted(principal, kind, true),
+        store: graph.store,
+        delta: graph.delta,
+      };
+      const kind: ItemKind = outlook.path[0]?.startsWith('contact') ? 'contact' : 'event';
+      if (!permitted(principal, kind, call.method !== 'GET')) {
+        throw accessDenied();
+      }
+      const reply = contactRoutes(call) ?? calendarRoutes(call);
+      if (!reply) throw notFound(outlook.path[outlook.path.length - 1] ?? '');
+      return reply;
+    } finally {
+      leave();
+    }
+  }
+
+  /** The mailbox an Outlook request is for: /me/… or /users/{id|upn}/…; undefined for other requests. */
+  function outlookTarget(
+    segments: string[],
+    principal: GraphPrincipal,
+  ): { user: SeedUser; prefix: string; path: string[] } | undefined {
+    const [first, second, third] = segments;
+    if (first === 'me' && second !== undefined && OUTLOOK_RESOURCES.has(second)) {
+      if (!principal.user) {
+        throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+      }
+      return { user: principal.user, prefix: 'me', path: segments.slice(1) };
+    }
+    if (first === 'users' && second !== undefined && third !== undefined && OUTLOOK_RESOURCES.has(third)) {
+      const lower = second.toLowerCase();
+      const user = principal.tenant.users.find((u) => u.id === lower || u.userPrincipalName.toLowerCase() === lower);
+      if (!user) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${second}' is invalid.`);
+      // Delegated tokens reach the signed-in user's own mailbox only (no shared mailboxes here).
+      if (principal.user && principal.user.id !== user.id) {
+        throw accessDenied();
+      }
+      return { user, prefix: `users/${second}`, path: segments.slice(2) };
+    }
+    return undefined;
+  }
 
   function route(request: EmulatorRequest, principal: GraphPrincipal): Record<string, unknown> {
     const segments = request.url.pathname
@@ -244,6 +346,14 @@ export function graphHandler(context: EmulatorContext): (request: EmulatorReques
     body.value = page.map((resource) => project(resource, select));
     return body;
   }
+}
+
+/** Whether the token's scopes (delegated) or roles (app) let it read, or write, contacts or calendars. */
+function permitted(principal: GraphPrincipal, kind: ItemKind, write: boolean): boolean {
+  const area = kind === 'contact' ? 'Contacts' : 'Calendars';
+  const names = write ? [`${area}.ReadWrite`] : [`${area}.Read`, `${area}.ReadWrite`];
+  const granted = principal.user ? principal.scopes : principal.roles;
+  return names.some((name) => granted.includes(name));
 }
 
 const placeholderUser: SeedUser = { id: '', displayName: '', userPrincipalName: '', directoryRoles: [], appRoles: [] };

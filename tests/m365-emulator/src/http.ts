@@ -114,3 +114,25 @@ export function redirect(location: string): Reply {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * A /_emulator control route: the JSON body is the in-process method's argument, its result the reply
+ * (204 when it answers nothing). `refuse` turns the part's own errors into replies; anything else is thrown.
+ */
+export function controlRoute(refuse: (error: unknown) => Reply | undefined) {
+  return (run: (body: Record<string, unknown>, request: EmulatorRequest) => unknown | Promise<unknown>) =>
+    async (request: EmulatorRequest): Promise<Reply> => {
+      try {
+        const body = request.method === 'GET' ? {} : (jsonOf(request) as Record<string, unknown>);
+        const result = await run(body, request);
+        return result === undefined ? { status: 204 } : { status: 200, json: result };
+      } catch (error) {
+        const reply = refuse(error);
+        if (reply) return reply;
+        if (error instanceof SyntaxError) {
+          return { status: 400, json: { error: 'invalid_request', error_description: error.message } };
+        }
+        throw error;
+      }
+    };
+}

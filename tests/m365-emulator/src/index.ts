@@ -8,6 +8,13 @@ import { ensureCertificate } from './certificate.ts';
 import type { EmulatorContext } from './context.ts';
 import { type CreateTenantInput, Directory } from './directory.ts';
 import { authenticateGraph, graphHandler } from './graph.routes.ts';
+import {
+  type GraphApi,
+  GraphServices,
+  type GraphServicesOptions,
+  graphApi,
+  graphControlRoutes,
+} from './graph-control.ts';
 import { type EmulatorRequest, jsonOf, type Reply, Router, readBody, send } from './http.ts';
 import { identityRoutes } from './identity.routes.ts';
 import { loadSeed, type Seed, type SeedTenant } from './seed.ts';
@@ -18,6 +25,10 @@ import { TeamsChannel } from './teams-channel.ts';
 export { ensureCertificate } from './certificate.ts';
 export { type EmulatorClient, emulatorClient, TokenRequestError, type TokenResponse } from './client.ts';
 export type { CreateTenantInput } from './directory.ts';
+export type { GraphApi, GraphServicesOptions, ItemIds, MailboxRef } from './graph-control.ts';
+export type { GraphFault, GraphHold, GraphLimits } from './graph-limits.ts';
+export { OUTLOOK_LIMITS } from './graph-limits.ts';
+export type { LifecycleEvent, NotificationDelivery } from './graph-subscriptions.ts';
 export { type InstanceDiscoveryRoute, routeInstanceDiscovery } from './instance-discovery.ts';
 export type { Seed, SeedApp, SeedAppRole, SeedBot, SeedResourceAccess, SeedTenant, SeedUser } from './seed.ts';
 export {
@@ -50,6 +61,8 @@ export interface EmulatorOptions {
   seed?: Seed;
   /** Default 3600. */
   accessTokenLifetimeSeconds?: number;
+  /** Graph's limits and the subscription handshake's timeout; Outlook's by default. */
+  graph?: GraphServicesOptions;
 }
 
 export interface SignTokenOptions {
@@ -81,6 +94,8 @@ export interface RunningEmulator {
   createTenant(input: CreateTenantInput): SeedTenant;
   /** The Bot Framework's Teams channel: act as Teams towards a bot, read what it posted, make it fail. */
   readonly teams: TeamsApi;
+  /** Graph's Outlook side: limits, faults, holds, seeding, edits as Outlook would make them, subscriptions. */
+  readonly graph: GraphApi;
   stop(): Promise<void>;
 }
 
@@ -104,13 +119,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const channel = new TeamsChannel(directory, channelKeys, keys, () => url);
   const teams = teamsApi(channel, directory);
 
+  const graphServices = new GraphServices(options.graph);
+  const graphControl = graphApi(graphServices, directory);
+
   const router = new Router();
   emulatorRoutes(router, directory, keys);
   teamsControlRoutes(router, teams);
+  graphControlRoutes(router, graphControl);
   identityRoutes(context, router);
   botConnectorRoutes(context, channel, router);
   router.on(['GET', 'POST'], '/oidc/userinfo', (request) => userInfo(context, request));
-  const graph = graphHandler(context);
+  const graph = graphHandler(context, graphServices);
 
   const server = createServer({ cert: readFileSync(certPath), key: readFileSync(keyPath) }, (incoming, response) => {
     const handle = async (): Promise<Reply> => {
@@ -157,6 +176,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       },
     );
   });
+  // Longer than clients keep idle connections, so a client never reuses one the server is closing.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -178,6 +199,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     signToken: async (claims, signOptions) => keys.sign(claims, signOptions),
     createTenant: (input) => directory.createTenant(input),
     teams,
+    graph: graphControl,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

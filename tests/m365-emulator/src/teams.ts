@@ -2,7 +2,7 @@
 // search a message extension, read what the bot posted and make the Bot Connector fail. In process
 // (`emulator.teams`) and over HTTP (`/_emulator/teams/*`, wrapped by `emulatorClient(url).teams`).
 import type { Directory } from './directory.ts';
-import { type EmulatorRequest, jsonOf, type Reply, type Router } from './http.ts';
+import { controlRoute, type Router } from './http.ts';
 import { CRM_BOT_APP_ID } from './seed.ts';
 import {
   accountOf,
@@ -387,26 +387,11 @@ function view(conversation: TeamsConversation): ConversationView {
 
 /** `/_emulator/teams/*`: the TeamsApi for processes other than the one that started the emulator. */
 export function teamsControlRoutes(router: Router, teams: TeamsApi): void {
-  const handle =
-    (run: (body: Record<string, unknown>, request: EmulatorRequest) => unknown | Promise<unknown>) =>
-    async (request: EmulatorRequest): Promise<Reply> => {
-      try {
-        const body = request.method === 'GET' ? {} : (jsonOf(request) as Record<string, unknown>);
-        const result = await run(body, request);
-        return result === undefined ? { status: 204 } : { status: 200, json: result };
-      } catch (error) {
-        if (error instanceof ConnectorError) {
-          return {
-            status: error.status === 404 ? 404 : 400,
-            json: { error: error.code, error_description: error.message },
-          };
-        }
-        if (error instanceof SyntaxError) {
-          return { status: 400, json: { error: 'invalid_request', error_description: error.message } };
-        }
-        throw error;
-      }
-    };
+  const handle = controlRoute((error) =>
+    error instanceof ConnectorError
+      ? { status: error.status === 404 ? 404 : 400, json: { error: error.code, error_description: error.message } }
+      : undefined,
+  );
   // The body of each route is the in-process method's argument, as JSON.
   // biome-ignore lint/suspicious/noExplicitAny: request bodies are the TeamsApi's typed arguments, sent as JSON by emulatorClient
   type Json = any;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { type AuthedAgent, createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { emOf } from '../principal.ts';
 import { defineRoute } from '../route.ts';
 
 // A route of the shape every later module uses: path params, query and a JSON body, all validated.
@@ -34,13 +35,34 @@ const failingRoute = defineRoute({
   },
 });
 
+// PostgreSQL answering "deadlock detected" (as two crossing transactions make it do), for real.
+const deadlockRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/test/deadlock',
+  operationId: 'testDeadlock',
+  summary: 'Deadlocks (test only)',
+  tags: ['Test'],
+  responses: { 200: { description: 'Never' } },
+  async handler(ctx) {
+    const em = emOf(ctx);
+    await em
+      .getConnection()
+      .execute(
+        `do $$ begin raise exception 'deadlock detected' using errcode = '40P01'; end $$`,
+        [],
+        'run',
+        em.getTransactionContext(),
+      );
+  },
+});
+
 const ID = '0190f3c4-5b6a-7c8d-9e0f-123456789abc';
 
 describe('errors as problem details', () => {
   let t: TestApp;
   let api: AuthedAgent;
   beforeAll(async () => {
-    t = await createTestApp({ routes: [echoRoute, failingRoute] });
+    t = await createTestApp({ routes: [echoRoute, failingRoute, deadlockRoute] });
     const tenant = await t.createTenant('Problem Tests GmbH', [{ displayName: 'Petra Prüfer' }]);
     api = await tenant.as(tenant.upn('Petra Prüfer'));
   });
@@ -55,6 +77,15 @@ describe('errors as problem details', () => {
     expect(typeof res.body.title).toBe('string');
     expect(typeof res.body.detail).toBe('string');
   };
+
+  it('answers a database too busy (deadlock, pool wait) with 503 and Retry-After, in German too, never 500', async () => {
+    const res = await api.get('/api/v1/test/deadlock').set('Accept-Language', 'de-DE');
+    expect(res.status).toBe(503);
+    expectProblem(res, 503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body).toMatchObject({ type: 'urn:crm:problem:database_busy', title: 'Gerade ausgelastet' });
+    expect(res.body.detail).toContain('es wurde nichts geändert');
+  });
 
   it('answers a valid request', async () => {
     const res = await api.post(`/api/v1/test/echo/${ID}`).send({ name: 'Müller GmbH' });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CRM_MODULES } from '../../app.ts';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { newId } from '../../ids.ts';
-import { notify } from '../../notifications/outbox.ts';
+import type { CrmModule } from '../../modules/module.ts';
+import { notify } from '../../modules/notifications/outbox.ts';
 import { sqlIn } from '../../records/sql.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
@@ -28,17 +30,19 @@ async function leaveTrace(em: EntityManager, key: string): Promise<void> {
   await notify(em, { recipientId: me.user_id, kind: 'mention', payload: { ranAs: me.tenant }, idempotencyKey: key });
 }
 
-defineJob<EchoJob>(ECHO, async (em, jobs) => {
+const echo = defineJob<EchoJob>(ECHO, async (em, jobs) => {
   for (const job of jobs) {
     if (job.retryCount < (job.data.failUntilRetry ?? 0)) throw new Error(`job ${job.data.key} fails on purpose`);
     await leaveTrace(em, job.data.key);
   }
 });
 
-definePeriodic(TICK, 1, (em) => leaveTrace(em, `tick:${newId()}`), {
+const tick = definePeriodic(TICK, 1, (em) => leaveTrace(em, `tick:${newId()}`), {
   // Tenants are named after their domain, e.g. jobs-runtime-contoso-gmbh-53bedf.example.
   tenantsSql: `select id as tenant_id from tenant where name like 'jobs-runtime-%'`,
 });
+
+const testJobs: CrmModule = { name: 'test-jobs', jobs: [echo], periodics: [tick] };
 
 describe('the job runtime', () => {
   let t: TestApp;
@@ -56,7 +60,11 @@ describe('the job runtime', () => {
     inTenantTransaction(t.orm.em as EntityManager, tenant.id, work);
 
   beforeAll(async () => {
-    t = await createTestApp({ jobs: { work: true }, env: { JOBS_POLL_SECONDS: '0.5' } });
+    t = await createTestApp({
+      modules: [...CRM_MODULES, testJobs],
+      jobs: { work: true },
+      env: { JOBS_POLL_SECONDS: '0.5' },
+    });
     contoso = await t.createTenant('Jobs Runtime Contoso GmbH', [{ displayName: 'Anna Schmidt' }]);
     fabrikam = await t.createTenant('Jobs Runtime Fabrikam AG', [{ displayName: 'Zoë Bäcker' }]);
   });

@@ -12,7 +12,7 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { historyOf, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   distinctLinks,
   linksOf,
@@ -23,8 +23,8 @@ import {
 } from '../../records/record-links.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
-import { registerTimelineSource, type TimelineEntry } from '../../records/timeline.ts';
+import type { TenantSetupStep } from '../../records/tenant-setup.ts';
+import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
 import type { CreateActivity, UpdateActivity } from './activities.schemas.ts';
 
 export type ActivityTypeKey = 'call' | 'email' | 'meeting' | 'visit';
@@ -37,7 +37,7 @@ export const SEEDED_ACTIVITY_TYPES: { key: ActivityTypeKey; de: string; en: stri
   { key: 'visit', de: 'Besuch', en: 'Visit', color: '#ca5010', icon: 'vehicle-car' },
 ];
 
-registerTenantSetupStep(async (em) => {
+export const seedActivityTypes: TenantSetupStep = async (em) => {
   for (const type of SEEDED_ACTIVITY_TYPES) {
     await sqlIn(
       em,
@@ -46,7 +46,7 @@ registerTenantSetupStep(async (em) => {
       [newId(), type.key, type.de, type.en, type.color, type.icon],
     );
   }
-});
+};
 
 // ---- activity types ----------------------------------------------------------------------
 
@@ -621,7 +621,7 @@ export async function listActivities(
 
 export type ActivitySummary = Omit<ActivityView, 'links' | 'description' | 'createdBy' | 'updatedBy' | 'deletedAt'>;
 
-registerOverviewSection('activities', async (em, principal, { type, id }) => {
+export const activitiesOverview: OverviewSection = async (em, principal, { type, id }) => {
   const visible = await activityVisibility(principal);
   const rows = await sqlIn<ActivityRow & { total: number; open: number }>(
     em,
@@ -644,9 +644,9 @@ registerOverviewSection('activities', async (em, principal, { type, id }) => {
     return summary;
   });
   return { count: rows[0]?.total ?? 0, open: rows[0]?.open ?? 0, newest };
-});
+};
 
-registerTimelineSource('activities', async (em, principal, window) => {
+export const activitiesTimeline: TimelineSource = async (em, principal, window) => {
   const visible = await activityVisibility(principal);
   const where = [
     'a.tenant_id = crm_current_tenant()',
@@ -691,4 +691,4 @@ registerTimelineSource('activities', async (em, principal, window) => {
     };
   });
   return { entries, truncated: rows.length > window.limit };
-});
+};

@@ -3,13 +3,11 @@
 // configuration and icons are revalidated (ETag). Precompressed .br/.gz files are sent when the
 // browser takes them. The pages may be framed by Outlook on the web, open the sign-in popup and
 // talk to the configured authority; their Content-Security-Policy allows exactly that.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 import type { Config } from '../../config.ts';
-import { AppError } from '../../http/errors.ts';
-import { sendBuiltFile } from '../../http/static-files.ts';
+import { serveBuiltFrontEnd } from '../../http/static-files.ts';
 
 export const ADDIN_PREFIX = '/addin';
 export const DEFAULT_ADDIN_DIR = path.resolve(
@@ -87,63 +85,13 @@ export function contentSecurityPolicy(config: Config): string {
   ].join('; ');
 }
 
-const notFound = (requestPath: string) =>
-  new AppError({
-    status: 404,
-    code: 'not_found',
-    title: 'Not found',
-    detail: `The add-in has no file at ${requestPath}.`,
-  });
-
 export function serveAddin(config: Config, options: { dir?: string } = {}): Middleware {
-  const dir = path.resolve(options.dir ?? DEFAULT_ADDIN_DIR);
-  const csp = contentSecurityPolicy(config);
-  const paneConfig = `${JSON.stringify(paneConfigOf(config), null, 2)}\n`;
-
-  return async (ctx, next) => {
-    if (ctx.path !== ADDIN_PREFIX && !ctx.path.startsWith(`${ADDIN_PREFIX}/`)) return next();
-    if (ctx.path === ADDIN_PREFIX) {
-      ctx.redirect(`${ADDIN_PREFIX}/`);
-      return;
-    }
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      throw new AppError({
-        status: 405,
-        code: 'method_not_allowed',
-        title: 'Method not allowed',
-        detail: `${ctx.method} is not allowed on ${ctx.path}; the add-in's files are read with GET.`,
-        headers: { Allow: 'GET, HEAD' },
-      });
-    }
-    // The pages are framed by Outlook and open the sign-in popup: no X-Frame-Options, no COOP
-    // (msal's popup reports back to its opener), and a CSP written for the pane.
-    ctx.remove('X-Frame-Options');
-    ctx.remove('Cross-Origin-Opener-Policy');
-    ctx.set('Content-Security-Policy', csp);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-
-    let relative: string;
-    try {
-      relative = decodeURIComponent(ctx.path.slice(ADDIN_PREFIX.length + 1));
-    } catch {
-      throw notFound(ctx.path);
-    }
-    if (relative === '') relative = 'index.html';
-    if (relative === 'config.json') {
-      ctx.set('Cache-Control', 'no-cache');
-      ctx.type = 'application/json; charset=utf-8';
-      ctx.body = paneConfig;
-      return;
-    }
-    if (!existsSync(path.join(dir, 'index.html'))) {
-      throw new AppError({
-        status: 503,
-        code: 'addin_not_built',
-        title: 'The Outlook add-in is not built',
-        detail: 'The task pane has not been built on this server: run `npm run build -w addin-outlook`, then reload.',
-        headers: { 'Retry-After': '30' },
-      });
-    }
-    if (!(await sendBuiltFile(ctx, dir, relative))) throw notFound(ctx.path);
-  };
+  return serveBuiltFrontEnd({
+    prefix: ADDIN_PREFIX,
+    dir: options.dir ?? DEFAULT_ADDIN_DIR,
+    name: { en: 'The Outlook add-in', de: 'Das Outlook-Add-in' },
+    buildCommand: 'npm run build -w addin-outlook',
+    contentSecurityPolicy: contentSecurityPolicy(config),
+    config: paneConfigOf(config),
+  });
 }

@@ -7,13 +7,13 @@ import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { authorActions, named, noSuch, problem } from '../../http/problems.ts';
-import { notify } from '../../notifications/outbox.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { db } from '../../records/sql.ts';
+import { notify } from '../notifications/outbox.ts';
 import { Comment } from './comment.entity.ts';
 
 export interface CommentView {
@@ -266,7 +266,7 @@ export async function deleteComment(
   await em.flush();
 }
 
-registerOverviewSection('comments', async (em, _principal, { type, id }) => {
+export const commentsOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const rows = await commentRows(em)
     .select((eb) => eb.fn.countAll<number>().over().as('total'))
     .where('c.tenant_id', '=', (eb) => eb.fn('crm_current_tenant'))
@@ -277,14 +277,14 @@ registerOverviewSection('comments', async (em, _principal, { type, id }) => {
     .limit(3)
     .execute();
   return { count: Number(rows[0]?.total ?? 0), newest: await views(em, rows) };
-});
+};
 
 // A merged record's conversation continues on the survivor.
-registerMergeHook(async (em, merge) => {
+export const moveCommentsOnMerge: MergeHook = async (em, merge) => {
   await db(em)
     .updateTable('comment')
     .set({ record_id: merge.survivorId })
     .where('record_type', '=', merge.type)
     .where('record_id', '=', merge.mergedId)
     .execute();
-});
+};

@@ -10,7 +10,7 @@ import { forbidden, type Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { addLinks, linksOf, type RecordRef } from '../../records/record-links.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
@@ -639,7 +639,7 @@ export async function requireDocumentForHistory(em: EntityManager, principal: Pr
 }
 
 // One query: the window counts every matching row before the limit cuts the newest five.
-registerOverviewSection('documents', async (em, _principal, record) => {
+export const documentsOverview: OverviewSection = async (em, _principal, record) => {
   const rows = await sqlIn<DocumentRow & { total: number }>(
     em,
     `select ${DOCUMENT_COLUMNS}, count(*) over ()::int as total
@@ -653,4 +653,4 @@ registerOverviewSection('documents', async (em, _principal, record) => {
     [record.type, record.id],
   );
   return { count: rows[0]?.total ?? 0, newest: rows.map(view) };
-});
+};

@@ -6,11 +6,11 @@ import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { sqlIn } from '../../records/sql.ts';
-import type { CardView } from '../sales/board.schemas.ts';
-import type { BoardView } from '../sales/board.service.ts';
-import { formatAmount, roundDecimal } from '../sales/money.ts';
-import { getPipeline } from '../sales/pipelines.service.ts';
-import { sqlArray } from '../sales/sql-arrays.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
+import type { CardView } from '../board/board.schemas.ts';
+import type { BoardView } from '../board/board.service.ts';
+import { formatAmount, roundDecimal } from '../deals/money.ts';
+import { getPipeline } from '../pipelines/pipelines.service.ts';
 import { leadFilterSql, leadVisibility, unprocessable } from './leads.service.ts';
 
 interface CardRow {

@@ -19,8 +19,8 @@ import {
 import { createBusinessContact, createOrganization, createPerson } from '../contacts/contacts.service.ts';
 import { checkDuplicates } from '../contacts/duplicates.service.ts';
 import { LIKELY_DUPLICATE } from '../contacts/matching.ts';
-import { createDeal } from '../sales/deals.service.ts';
-import { formatAmount } from '../sales/money.ts';
+import { createDeal } from '../deals/deals.service.ts';
+import { formatAmount } from '../deals/money.ts';
 import {
   type FieldCatalog,
   fieldCatalog,

@@ -11,8 +11,9 @@ import {
 } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
-import { Deal } from '../sales/deal.entity.ts';
-import { LostReason, Pipeline, PipelineStage } from '../sales/pipeline.entity.ts';
+import { Deal } from '../deals/deal.entity.ts';
+import { LostReason } from '../lost-reasons/lost-reason.entity.ts';
+import { Pipeline, PipelineStage } from '../pipelines/pipeline.entity.ts';
 
 export const LeadSchema = defineEntity({
   name: 'Lead',

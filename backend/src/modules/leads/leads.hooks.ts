@@ -1,54 +1,40 @@
 // Leads as first-class records: their 360° view, the leads a contact or deal came from, the trash
 // list, links from tasks and notes, titles, lost reason usage, saved filters, and merges.
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
-import { registerLinkableType } from '../../records/record-links.ts';
-import { registerRecordTitle } from '../../records/record-titles.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { registerTrashSource } from '../../records/trash.ts';
-import { registerLostReasonUsage } from '../sales/lost-reasons.service.ts';
-import { registerFilterFields } from '../sales/saved-filters.service.ts';
-import {
-  getLead,
-  LEAD_FILTER_FIELDS,
-  leadDocument,
-  leadsConvertedInto,
-  leadVisibility,
-  loadLeadsForIndex,
-} from './leads.service.ts';
+import type { TrashSourceOf } from '../../records/trash.ts';
+import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
+import { getLead, leadDocument, leadsConvertedInto, leadVisibility, loadLeadsForIndex } from './leads.service.ts';
 
-registerOverviewSection('record', (em, principal, { id }) => getLead(em, principal, id), ['lead']);
+/** The `record` section of a lead's view. */
+export const leadOverview: OverviewSection = (em, principal, { id }) => getLead(em, principal, id);
 
-registerOverviewSection('leads', (em, principal, record) => leadsConvertedInto(em, principal, record), [
-  'person',
-  'organization',
-  'business_contact',
-  'deal',
-]);
+/** The leads a contact or deal came from. */
+export const convertedLeadsOverview: OverviewSection = (em, principal, record) =>
+  leadsConvertedInto(em, principal, record);
 
-registerTrashSource(async (principal) => {
+export const trashedLeads: TrashSourceOf = async (principal) => {
   const visible = await leadVisibility(principal);
   return {
     sql: `select 'lead', l.id, l.title, l.deleted_at, l.deleted_by from lead l
            where l.tenant_id = crm_current_tenant() and l.deleted_at is not null and ${visible.sql}`,
     params: visible.params,
   };
-});
+};
 
-registerLinkableType('lead', 'lead', 'lead');
-registerRecordTitle('lead', 'select id, title from lead where id = any(?::uuid[]) and deleted_at is null');
-registerFilterFields('lead', LEAD_FILTER_FIELDS);
+export const LEAD_TITLE_SQL = 'select id, title from lead where id = any(?::uuid[]) and deleted_at is null';
 
-registerLostReasonUsage(async (em, lostReasonId) => {
+export const leadsLostFor: LostReasonUsageCounter = async (em, lostReasonId) => {
   const [row] = await sqlIn<{ n: number }>(em, 'select count(*)::int as n from lead where lost_reason_id = ?', [
     lostReasonId,
   ]);
   return row?.n ?? 0;
-});
+};
 
 // A lead converted into a person or organization that is merged away now points at the survivor.
-registerMergeHook(async (em, merge) => {
+export const moveConvertedLeadsOnMerge: MergeHook = async (em, merge) => {
   const column = merge.type === 'person' ? 'converted_person_id' : 'converted_organization_id';
   const moved = await sqlIn<{ id: string }>(
     em,
@@ -62,4 +48,4 @@ registerMergeHook(async (em, merge) => {
   )) {
     await indexRecord(em, leadDocument(row));
   }
-});
+};

@@ -2,11 +2,10 @@ import type { RouterContext } from '@koa/router';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
-import { MoveSchema } from '../sales/board.schemas.ts';
-import { filtersOf } from '../sales/saved-filters.service.ts';
+import { MoveSchema } from '../board/board.schemas.ts';
+import { filtersOf } from '../saved-filters/saved-filters.service.ts';
 import { convertLead } from './lead-conversion.service.ts';
 import { getFieldMapping, saveFieldMapping } from './lead-field-mapping.service.ts';
-import './leads.hooks.ts';
 import {
   ConversionSchema,
   ConvertLeadSchema,

@@ -6,7 +6,7 @@ import { FilterQueryParam } from '../../http/filters.ts';
 import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
 import { isValidPostalCode, normalizeEmail } from '../contacts/matching.ts';
-import { isCurrency } from '../sales/money.ts';
+import { isCurrency } from '../deals/money.ts';
 import { TagViewSchema } from '../tags/tags.schemas.ts';
 
 export const LEAD_STATUSES = ['open', 'converted', 'lost'] as const;

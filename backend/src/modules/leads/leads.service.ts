@@ -15,12 +15,12 @@ import { FIRST_RANK, placeBetween, rankBetween, ranksBetween } from '../../recor
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
+import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
-import type { Move } from '../sales/board.schemas.ts';
-import { requireActiveLostReason } from '../sales/lost-reasons.service.ts';
-import { amountProblem, formatAmount } from '../sales/money.ts';
-import { sqlArray } from '../sales/sql-arrays.ts';
+import { amountProblem, formatAmount } from '../deals/money.ts';
+import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
 

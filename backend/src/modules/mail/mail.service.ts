@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { forbidden, type Principal } from '../../http/principal.ts';
 import { noSuch, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   addLinks,
   distinctLinks,
@@ -630,7 +630,7 @@ export async function draftLinks(em: EntityManager, trackingId: string): Promise
 }
 
 // One query: the window counts every filed mail before the limit cuts the newest five.
-registerOverviewSection('mails', async (em, _principal, record) => {
+export const mailsOverview: OverviewSection = async (em, _principal, record) => {
   const rows = await mailsOn(em, record, 5, undefined, true);
   return { count: rows[0]?.total ?? 0, newest: rows.map(summaryOf) };
-});
+};

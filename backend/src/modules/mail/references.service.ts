@@ -2,7 +2,7 @@
 // the first time someone asks, with a letter for the kind of record. Mail filed with such a
 // reference in its subject is linked to that record.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { sqlIn } from '../../records/sql.ts';
 
@@ -82,11 +82,11 @@ export async function recordsReferencedIn(em: EntityManager, subject: string): P
 }
 
 // The merged record's references now lead to the survivor.
-registerMergeHook(async (em, merge) => {
+export const moveMailReferencesOnMerge: MergeHook = async (em, merge) => {
   await sqlIn(
     em,
     `update record_reference set record_id = ?, merged_from = coalesce(merged_from, record_id)
       where tenant_id = crm_current_tenant() and record_type = ? and record_id = ?`,
     [merge.survivorId, merge.type, merge.mergedId],
   );
-});
+};

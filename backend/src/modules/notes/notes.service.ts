@@ -11,7 +11,7 @@ import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { auditBaseline } from '../../records/audit.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
 import { historyOf, type Snapshot, unchanged } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   distinctLinks,
   linksOf,
@@ -25,7 +25,7 @@ import { indexRecord, type SearchDocument, unindexRecord } from '../../records/s
 import { db, sqlIn } from '../../records/sql.ts';
 import { activityVisibility } from '../activities/activities.service.ts';
 import { foldText } from '../contacts/matching.ts';
-import { registerSearchContext } from '../search/search.service.ts';
+import type { SearchContext } from '../search/search.service.ts';
 import { noteAudit } from './note.audit.ts';
 import { Note } from './note.entity.ts';
 import { type NoteBodyInput, type NoteFormat, type RenderedNote, renderNoteBody } from './note-body.ts';
@@ -327,7 +327,7 @@ export async function noteHistory(
 
 // ---- the note in search and in the 360° view ----------------------------------------------
 
-registerSearchContext('note', async (em, ids) => {
+export const noteSearchContext: SearchContext = async (em, ids) => {
   const links = await linksOf(em, 'note', ids);
   const titles = await recordTitles(em, [...links.values()].flat());
   return new Map(
@@ -339,7 +339,7 @@ registerSearchContext('note', async (em, ids) => {
       }),
     ]),
   );
-});
+};
 
 export interface NoteSummary {
   id: string;
@@ -350,7 +350,7 @@ export interface NoteSummary {
   createdAt: string;
 }
 
-registerOverviewSection('notes', async (em, _principal, { type, id }) => {
+export const notesOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const rows = await noteRows(em)
     .select((eb) => eb.fn.countAll<number>().over().as('total'))
     .where('n.id', 'in', linkedNoteIds(type, id))
@@ -367,4 +367,4 @@ registerOverviewSection('notes', async (em, _principal, { type, id }) => {
     createdAt: iso(row.created_at) as string,
   }));
   return { count: Number(rows[0]?.total ?? 0), newest };
-});
+};

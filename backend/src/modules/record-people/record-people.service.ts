@@ -4,8 +4,8 @@ import { AppError, notFound } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
 import { sqlIn } from '../../records/sql.ts';
 
@@ -129,9 +129,9 @@ export async function removePerson(em: EntityManager, principal: Principal, id: 
   await em.flush();
 }
 
-registerOverviewSection('people', (em, _principal, { type, id }) => peopleOf(em, type, id));
+export const peopleOverview: OverviewSection = (em, _principal, { type, id }) => peopleOf(em, type, id);
 
-registerMergeHook(async (em, merge) => {
+export const movePeopleOnMerge: MergeHook = async (em, merge) => {
   await sqlIn(
     em,
     `update record_person rp set record_id = ? where record_type = ? and record_id = ?
@@ -150,4 +150,4 @@ registerMergeHook(async (em, merge) => {
     );
     await sqlIn(em, 'update record_person set person_id = ? where person_id = ?', [merge.survivorId, merge.mergedId]);
   }
-});
+};

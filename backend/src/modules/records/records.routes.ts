@@ -4,16 +4,13 @@ import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/paginati
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { historyOf } from '../../records/history.ts';
-import { overviewOf, registerOverviewSection } from '../../records/overview.ts';
-import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.schemas.ts';
-import '../contacts/overview.sections.ts';
-import '../tags/overview.sections.ts';
-
+import { type OverviewSection, overviewOf } from '../../records/overview.ts';
 import { RECORD_TYPES, requireVisible } from '../../records/record-types.ts';
 import { trashSources } from '../../records/trash.ts';
 import { listTrash } from '../contacts/contacts.service.ts';
+import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.schemas.ts';
 
-registerOverviewSection('history', async (em, _principal, { type, id }) => {
+export const historyOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const [newest, [counted]] = await Promise.all([
     historyOf(em, type, id, { limit: 5 }),
     em
@@ -26,7 +23,7 @@ registerOverviewSection('history', async (em, _principal, { type, id }) => {
       ),
   ]);
   return { changes: counted?.n ?? 0, newest };
-});
+};
 
 export function recordsRoutes(): RouteSpec[] {
   return [

@@ -8,12 +8,12 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
 import { db } from '../../records/sql.ts';
-import { registerTenantSetupStep } from '../../records/tenant-setup.ts';
+import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 import { Relation, RelationType } from './relation.entity.ts';
 
 export const DEFAULT_RELATION_TYPES: [name: string, reverse: string][] = [
@@ -52,7 +52,7 @@ const typeView = (type: RelationType): RelationTypeView => ({
   version: type.version,
 });
 
-registerTenantSetupStep(async (em) => {
+export const seedDefaultRelationTypes: TenantSetupStep = async (em) => {
   const now = new Date();
   // One idempotent statement: a tenant set up twice (consent, then first sign-in) keeps one set.
   await db(em)
@@ -71,7 +71,7 @@ registerTenantSetupStep(async (em) => {
     )
     .onConflict((conflict) => conflict.doNothing())
     .execute();
-});
+};
 
 export async function listRelationTypes(em: EntityManager): Promise<RelationTypeView[]> {
   const rows = await db(em)
@@ -285,10 +285,10 @@ export async function deleteRelation(em: EntityManager, _principal: Principal, i
   await em.flush();
 }
 
-registerOverviewSection('relations', (em, _principal, { type, id }) => relationsOf(em, type, id));
+export const relationsOverview: OverviewSection = (em, _principal, { type, id }) => relationsOf(em, type, id);
 
 // Relations of a merged record move to the survivor; one that would relate it to itself goes.
-registerMergeHook(async (em, merge) => {
+export const moveRelationsOnMerge: MergeHook = async (em, merge) => {
   for (const end of ['from', 'to'] as const) {
     const other = end === 'from' ? 'to' : 'from';
     await db(em)
@@ -322,4 +322,4 @@ registerMergeHook(async (em, merge) => {
       .where(`${end}_id`, '=', merge.mergedId)
       .execute();
   }
-});
+};

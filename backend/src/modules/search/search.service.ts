@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray, type SqlStatement } from '../../records/search-index.ts';
 import { foldText, phoneticCodes } from '../contacts/matching.ts';
+import { wired } from '../wiring.ts';
 
 export interface SearchHit {
   type: string;
@@ -25,14 +26,9 @@ export interface SearchHitRecord {
 /**
  * For a searchable type that lives on records (notes): the records of each found item that the
  * caller may still see. An item left with none (all its records in the trash) is not a hit.
+ * Modules contribute them (CrmModule.searchContexts).
  */
 export type SearchContext = (em: EntityManager, ids: readonly string[]) => Promise<Map<string, SearchHitRecord[]>>;
-
-const contexts = new Map<string, SearchContext>();
-
-export function registerSearchContext(type: string, context: SearchContext): void {
-  contexts.set(type, context);
-}
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -147,7 +143,7 @@ export async function search(em: EntityManager, options: SearchOptions): Promise
     highlight: highlight(row.title, words),
   }));
   const found = new Map<string, Map<string, SearchHitRecord[]>>();
-  for (const [type, context] of contexts) {
+  for (const [type, context] of wired().searchContexts) {
     const ids = hits.filter((hit) => hit.type === type).map((hit) => hit.id);
     if (ids.length > 0) found.set(type, await context(em, ids));
   }

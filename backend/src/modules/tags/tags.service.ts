@@ -5,7 +5,7 @@ import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { currentTenant } from '../../records/current-tenant.ts';
-import { registerMergeHook } from '../../records/merge-hooks.ts';
+import type { MergeHook } from '../../records/merge-hooks.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
 import { db } from '../../records/sql.ts';
 import { RecordTag, Tag } from './tag.entity.ts';
@@ -175,7 +175,7 @@ export const untagRecord = (
 ) => setTagged(em, principal, type, recordId, tagId, false);
 
 // The survivor of a merge carries the tags of both.
-registerMergeHook(async (em, merge) => {
+export const moveTagsOnMerge: MergeHook = async (em, merge) => {
   await db(em)
     .insertInto('record_tag')
     .columns(['tenant_id', 'tag_id', 'record_type', 'record_id', 'tagged_at', 'tagged_by'])
@@ -200,4 +200,4 @@ registerMergeHook(async (em, merge) => {
     .where('record_type', '=', merge.type)
     .where('record_id', '=', merge.mergedId)
     .execute();
-});
+};

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
-import { notify } from '../../notifications/outbox.ts';
+import { notify } from '../notifications/outbox.ts';
 import { type Assignment, assignmentBackTo, assignmentFor } from './absences.service.ts';
 import { CLOSED_STATUSES, type Task } from './task.entity.ts';
 import { commitTask, findVisibleTask, iso, taskSnapshot, taskState, viewOfTask } from './task-access.ts';

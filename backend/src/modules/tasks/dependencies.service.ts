@@ -6,11 +6,11 @@ import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
-import { notify } from '../../notifications/outbox.ts';
 import { placeBetween, type RankedList } from '../../records/rank.ts';
 import { rankedRows } from '../../records/ranked-lists.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
+import { notify } from '../notifications/outbox.ts';
 import type { Task } from './task.entity.ts';
 import {
   commitTask,

@@ -8,9 +8,8 @@ import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/l
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { cursorScope, named, problem } from '../../http/problems.ts';
-import { notify } from '../../notifications/outbox.ts';
 import { type HistoryItem, historyOf, type Snapshot, unchanged } from '../../records/history.ts';
-import { registerOverviewSection } from '../../records/overview.ts';
+import type { OverviewSection } from '../../records/overview.ts';
 import {
   addLinks,
   linkableTypes,
@@ -22,6 +21,7 @@ import {
 import { sqlIn } from '../../records/sql.ts';
 import { taskChanged } from '../../records/task-events.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
+import { notify } from '../notifications/outbox.ts';
 import { type Assignment, assignmentFor } from './absences.service.ts';
 import { notifyUnblocked, rankAtEnd, requireNoOpenPrerequisites } from './dependencies.service.ts';
 import { CLOSED_STATUSES, Task, type TaskPriority } from './task.entity.ts';
@@ -543,7 +543,7 @@ export async function listTasks(
 // ---- the 360° view --------------------------------------------------------------------------
 
 // The record's tasks the viewer may see: how many are open, and the newest few, in one query.
-registerOverviewSection('tasks', async (em, principal, record) => {
+export const tasksOverview: OverviewSection = async (em, principal, record) => {
   const visible = await visibleTask(principal);
   const rows = await sqlIn<{
     id: string;
@@ -579,4 +579,4 @@ registerOverviewSection('tasks', async (em, principal, record) => {
       teamId: row.team_id,
     })),
   };
-});
+};

@@ -5,7 +5,7 @@
 import type { Principal } from '../../http/principal.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { sqlIn } from '../../records/sql.ts';
-import { registerTimelineSource, type TimelineEntry } from '../../records/timeline.ts';
+import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
 
 async function taskVisibility(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
   const visibility = await principal.visibility('task');
@@ -31,7 +31,7 @@ interface TaskRow {
   delegation_state: string | null;
 }
 
-registerTimelineSource('tasks', async (em, principal, window) => {
+export const tasksTimeline: TimelineSource = async (em, principal, window) => {
   const visible = await taskVisibility(principal);
   const where = [
     't.tenant_id = crm_current_tenant()',
@@ -74,4 +74,4 @@ registerTimelineSource('tasks', async (em, principal, window) => {
     }),
   );
   return { entries, truncated: rows.length > window.limit };
-});
+};

@@ -7,7 +7,6 @@ import type { Principal } from '../../http/principal.ts';
 import type { RecordRef } from '../../records/record-links.ts';
 import { type TimelineEntry, timelineSources } from '../../records/timeline.ts';
 import { dayIn, daysBetween, startOfDay } from './time-zones.ts';
-import './task-source.ts';
 
 /** The longest range one request may ask for: a quarter. */
 export const MAX_TIMELINE_DAYS = 93;

@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { onTaskChange, type TaskChange } from '../../../records/task-events.ts';
+import { CRM_MODULES } from '../../../app.ts';
+import type { CrmModule } from '../../../modules/module.ts';
+import type { TaskChange } from '../../../records/task-events.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 
 const FOREIGN_ID = '0190f3c4-5b6a-7c8d-9e0f-123456789abc';
 
 // What the reminders and the sales module would hear of a task written by a logged call.
 const announced: TaskChange[] = [];
-onTaskChange(async (_em, change) => {
-  announced.push(change);
-});
+const listening: CrmModule = {
+  name: 'task-change-listener',
+  taskListeners: [
+    async (_em, change) => {
+      announced.push(change);
+    },
+  ],
+};
 
 describe('logging a call', () => {
   let t: TestApp;
@@ -29,7 +36,7 @@ describe('logging a call', () => {
     )[0];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ modules: [...CRM_MODULES, listening] });
     contoso = await t.createTenant('Contoso Telefon GmbH', [
       { displayName: 'Anna Schmidt' },
       { displayName: 'Björn Müller', appRoles: ['CRM.SalesRep'] },

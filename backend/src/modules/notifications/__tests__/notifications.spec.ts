@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
-import { claimPendingNotifications, markNotificationFailed } from '../../../notifications/delivery.ts';
-import { type NotificationDraft, notify } from '../../../notifications/outbox.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+import { claimPendingNotifications, markNotificationFailed } from '../delivery.ts';
+import { type NotificationDraft, notify } from '../outbox.ts';
 
 describe('notifications', () => {
   let t: TestApp;

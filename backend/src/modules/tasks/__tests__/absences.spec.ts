@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CRM_MODULES } from '../../../app.ts';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
-import { onTaskChange, type TaskChange } from '../../../records/task-events.ts';
+import type { CrmModule } from '../../../modules/module.ts';
+import type { TaskChange } from '../../../records/task-events.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 import { handOverStartedAbsences, tenantsWithAbsencesToHandOver } from '../tasks.service.ts';
 
 const changes: TaskChange[] = [];
-onTaskChange(async (_em, change) => {
-  changes.push(change);
-});
+const listening: CrmModule = {
+  name: 'task-change-listener',
+  taskListeners: [
+    async (_em, change) => {
+      changes.push(change);
+    },
+  ],
+};
 
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
@@ -42,7 +49,7 @@ describe('absences and substitutes', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ modules: [...CRM_MODULES, listening] });
     contoso = await t.createTenant('Contoso Abwesenheit GmbH', [
       { displayName: 'Anna Schmidt' },
       { displayName: 'Jürgen Weiß', appRoles: ['CRM.SalesRep'] },

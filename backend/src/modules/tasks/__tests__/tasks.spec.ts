@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { onTaskChange, type TaskChange } from '../../../records/task-events.ts';
+import { CRM_MODULES } from '../../../app.ts';
+import type { CrmModule } from '../../../modules/module.ts';
+import type { TaskChange } from '../../../records/task-events.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 
 const changes: TaskChange[] = [];
-onTaskChange(async (_em, change) => {
-  changes.push(change);
-});
+const listening: CrmModule = {
+  name: 'task-change-listener',
+  taskListeners: [
+    async (_em, change) => {
+      changes.push(change);
+    },
+  ],
+};
 
 describe('tasks', () => {
   let t: TestApp;
@@ -31,7 +38,7 @@ describe('tasks', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ modules: [...CRM_MODULES, listening] });
     contoso = await t.createTenant('Contoso Aufgaben GmbH', [
       { displayName: 'Anna Schmidt' },
       { displayName: 'Jürgen Weiß', appRoles: ['CRM.SalesRep'] },

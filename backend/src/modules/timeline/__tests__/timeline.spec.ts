@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CRM_MODULES } from '../../../app.ts';
 import { newId } from '../../../ids.ts';
-import { registerTimelineSource } from '../../../records/timeline.ts';
+import type { CrmModule } from '../../../modules/module.ts';
+import type { TimelineSource } from '../../../records/timeline.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 import { dayIn, startOfDay } from '../time-zones.ts';
 
@@ -16,8 +18,8 @@ interface Day {
   }[];
 }
 
-// A later module (sales) adds deal stage changes the same way; here a source that shows one fixed entry.
-registerTimelineSource('test_milestones', async (_em, principal, window) => {
+// A module adds its entries the same way (sales: deal stage changes); here a source that shows one fixed entry.
+const milestones: TimelineSource = async (_em, principal, window) => {
   const at = '2026-11-20T12:00:00.000Z';
   const inside = window.from <= at && at < window.to && principal.roles.has('admin') && !window.record;
   return {
@@ -35,7 +37,9 @@ registerTimelineSource('test_milestones', async (_em, principal, window) => {
       : [],
     truncated: false,
   };
-});
+};
+
+const milestonesModule: CrmModule = { name: 'test-milestones', timelineSources: { test_milestones: milestones } };
 
 describe('the timeline', () => {
   let t: TestApp;
@@ -92,7 +96,7 @@ describe('the timeline', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ modules: [...CRM_MODULES, milestonesModule] });
     contoso = await t.createTenant('Contoso Kalender GmbH', [
       { displayName: 'Anna Schmidt' },
       { displayName: 'Björn Müller', appRoles: ['CRM.SalesRep'] },

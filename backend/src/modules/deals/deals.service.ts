@@ -1,0 +1,1004 @@
+// Deals (D2): create, change, trash, restore, purge and list, each change with its history, its
+// stage change and its search document in the same transaction. Reps see and change the deals
+// they own, managers their teams', admins all (principal.visibility('deal')).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
+import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
+import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { encodeCursor } from '../../http/pagination.ts';
+import { forbidden, type Principal } from '../../http/principal.ts';
+import { named, problem } from '../../http/problems.ts';
+import { newId } from '../../ids.ts';
+import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
+import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
+import { foldText } from '../contacts/matching.ts';
+import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
+import { tagsOf } from '../tags/tags.service.ts';
+import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
+import { amountProblem, formatAmount } from './money.ts';
+
+// ---- reading ------------------------------------------------------------------------------
+
+export interface DealRow {
+  id: string;
+  title: string;
+  value: string;
+  currency: string;
+  pipeline_id: string;
+  stage_id: string;
+  stage_name: string;
+  probability: number;
+  stage_outcome: 'won' | 'lost' | null;
+  person_id: string | null;
+  person_name: string | null;
+  organization_id: string | null;
+  organization_name: string | null;
+  business_contact_id: string | null;
+  owner_id: string | null;
+  expected_close_date: string | null;
+  status: DealStatus;
+  lost_reason_id: string | null;
+  lost_note: string | null;
+  closed_at: string | null;
+  rank: string;
+  stage_entered_at: string;
+  custom_fields: Record<string, unknown>;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+  deleted_at: string | null;
+  /** Only where read with DEAL_WITH_TAGS_SELECT. */
+  tags?: DealView['tags'];
+}
+
+// Everything beyond the deal's own columns comes from scalar subqueries, not joins: locked with
+// for update, a row a concurrent writer changed first is read anew, names and stage included.
+const DEAL_SELECT = `
+  select d.id, d.title, d.value::text as value, d.currency, d.pipeline_id, d.stage_id,
+         (select s.name from pipeline_stage s where s.id = d.stage_id) as stage_name,
+         (select s.probability from pipeline_stage s where s.id = d.stage_id) as probability,
+         (select s.outcome from pipeline_stage s where s.id = d.stage_id) as stage_outcome,
+         d.person_id,
+         (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
+         d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
+         d.business_contact_id, d.owner_id, d.expected_close_date::text as expected_close_date, d.status,
+         d.lost_reason_id, d.lost_note, d.closed_at, d.rank, d.stage_entered_at, d.custom_fields, d.version,
+         d.created_at, d.created_by, d.updated_at, d.updated_by, d.deleted_at
+    from deal d`;
+
+/** One deal with its tags too (the single-deal reads: one statement instead of two). */
+const DEAL_WITH_TAGS_SELECT = DEAL_SELECT.replace(
+  'from deal d',
+  `, (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name)), '[]')
+        from record_tag rt join tag t on t.id = rt.tag_id
+       where rt.record_type = 'deal' and rt.record_id = d.id) as tags
+    from deal d`,
+);
+
+const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+
+export function dealView(row: DealRow, tags: DealView['tags'] = row.tags ?? []): DealView {
+  return {
+    id: row.id,
+    title: row.title,
+    value: formatAmount(row.value, row.currency),
+    currency: row.currency,
+    pipelineId: row.pipeline_id,
+    stageId: row.stage_id,
+    stageName: row.stage_name,
+    probability: row.probability,
+    personId: row.person_id,
+    personName: row.person_name,
+    organizationId: row.organization_id,
+    organizationName: row.organization_name,
+    businessContactId: row.business_contact_id,
+    ownerId: row.owner_id,
+    expectedCloseDate: row.expected_close_date,
+    status: row.status,
+    lostReasonId: row.lost_reason_id,
+    lostNote: row.lost_note,
+    closedAt: iso(row.closed_at),
+    stageEnteredAt: iso(row.stage_entered_at) as string,
+    customFields: row.custom_fields,
+    tags,
+    version: row.version,
+    createdAt: iso(row.created_at) as string,
+    createdBy: row.created_by,
+    updatedAt: iso(row.updated_at) as string,
+    updatedBy: row.updated_by,
+    deletedAt: iso(row.deleted_at),
+  };
+}
+
+export function snapshot(row: DealRow): Snapshot {
+  return {
+    title: row.title,
+    value: formatAmount(row.value, row.currency),
+    currency: row.currency,
+    pipelineId: row.pipeline_id,
+    stageId: row.stage_id,
+    personId: row.person_id,
+    organizationId: row.organization_id,
+    businessContactId: row.business_contact_id,
+    ownerId: row.owner_id,
+    expectedCloseDate: row.expected_close_date,
+    status: row.status,
+    lostReasonId: row.lost_reason_id,
+    lostNote: row.lost_note,
+    customFields: row.custom_fields,
+  };
+}
+
+/** SQL condition (on alias d) limiting deals to those the caller may see, with its parameters. */
+export async function dealVisibility(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
+  const visibility = await principal.visibility('deal');
+  return visibility.scope === 'all'
+    ? { sql: 'true', params: [] }
+    : { sql: 'd.owner_id = any(?::uuid[])', params: [pgArray(visibility.ownerIds)] };
+}
+
+function missing(id: string): AppError {
+  return notFound(`There is no deal ${id} you may see in your organisation (it may be in the trash).`);
+}
+
+/** A deal the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
+export async function loadDeal(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  options: { trashed?: boolean; lock?: boolean } = {},
+): Promise<DealRow> {
+  const visible = await dealVisibility(principal);
+  const [row] = await sqlIn<DealRow>(
+    em,
+    `${DEAL_WITH_TAGS_SELECT} where d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
+     ${options.lock ? 'for update' : ''}`,
+    [id, ...visible.params],
+  );
+  if (!row) {
+    throw options.trashed ? notFound(`There is no deal ${id} of yours in the trash.`) : missing(id);
+  }
+  return row;
+}
+
+export async function getDeal(em: EntityManager, principal: Principal, id: string): Promise<DealView> {
+  return dealView(await loadDeal(em, principal, id));
+}
+
+// ---- rules of a write ---------------------------------------------------------------------
+
+export const unprocessable = (code: string, title: string, detail: string, pointer: string, short: string) =>
+  new AppError({ status: 422, code, title, detail, errors: [{ in: 'body', pointer, detail: short }] });
+
+export interface StageRef {
+  pipelineId: string;
+  id: string;
+  name: string;
+  probability: number;
+  outcome: 'won' | 'lost' | null;
+}
+
+/** The stage a deal goes to: the one named, the pipeline's first, or the default pipeline's first. */
+async function resolveStage(
+  em: EntityManager,
+  pipelineId: string | undefined,
+  stageId: string | undefined,
+): Promise<StageRef> {
+  if (stageId) {
+    const [stage] = await sqlIn<{
+      id: string;
+      pipeline_id: string;
+      name: string;
+      probability: number;
+      outcome: StageRef['outcome'];
+      kind: string;
+      archived_at: string | null;
+    }>(
+      em,
+      `select s.id, s.pipeline_id, s.name, s.probability, s.outcome, s.archived_at, p.kind
+         from pipeline_stage s join pipeline p on p.id = s.pipeline_id where s.id = ?`,
+      [stageId],
+    );
+    if (!stage || stage.archived_at) {
+      throw unprocessable(
+        'unknown_stage',
+        'Unknown stage',
+        `There is no active stage ${stageId} in your organisation; GET /api/v1/pipelines lists the stages.`,
+        '#/stageId',
+        'no such active stage',
+      );
+    }
+    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'deal') {
+      throw unprocessable(
+        'stage_not_in_pipeline',
+        'The stage is not in the pipeline',
+        `Stage ${stage.name} belongs to ${stage.kind === 'deal' ? `pipeline ${stage.pipeline_id}` : 'a lead pipeline'}, not to ${pipelineId ? `pipeline ${pipelineId}` : 'a deal pipeline'}; send a stage of the deal's pipeline.`,
+        '#/stageId',
+        'a stage of the pipeline',
+      );
+    }
+    return { pipelineId: stage.pipeline_id, ...stage };
+  }
+  const [first] = await sqlIn<StageRef & { kind: string; pipeline_id: string }>(
+    em,
+    `select p.id as pipeline_id, p.kind, s.id, s.name, s.probability, s.outcome
+       from pipeline p
+       left join lateral (select * from pipeline_stage s
+                           where s.pipeline_id = p.id and s.archived_at is null and s.outcome is null
+                           order by s.position limit 1) s on true
+      where ${pipelineId ? 'p.id = ?' : "p.kind = 'deal'"}
+      order by p.seed_key = 'default_deal' desc nulls last, p.created_at, p.id
+      limit 1`,
+    pipelineId ? [pipelineId] : [],
+  );
+  if (first?.kind !== 'deal' || !first.id) {
+    throw unprocessable(
+      'unknown_pipeline',
+      'Unknown pipeline',
+      pipelineId
+        ? `There is no deal pipeline ${pipelineId} in your organisation; GET /api/v1/pipelines?kind=deal lists them.`
+        : 'Your organisation has no deal pipeline yet; an administrator creates one with POST /api/v1/pipelines.',
+      '#/pipelineId',
+      'no such deal pipeline',
+    );
+  }
+  return {
+    pipelineId: first.pipeline_id,
+    id: first.id,
+    name: first.name,
+    probability: first.probability,
+    outcome: first.outcome,
+  };
+}
+
+interface Contacts {
+  personId: string | null;
+  organizationId: string | null;
+  businessContactId: string | null;
+}
+
+/**
+ * Checks that the person, organization and business contact exist and are not in the trash,
+ * fills person and organization from the business contact, and requires at least one.
+ */
+async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Contacts> {
+  const rows = await sqlIn<{
+    kind: keyof Contacts;
+    id: string;
+    person_id: string | null;
+    organization_id: string | null;
+  }>(
+    em,
+    `select 'personId' as kind, id, null::uuid as person_id, null::uuid as organization_id
+       from person where id = ?::uuid and deleted_at is null
+     union all
+     select 'organizationId', id, null, null from organization where id = ?::uuid and deleted_at is null
+     union all
+     select 'businessContactId', id, person_id, organization_id
+       from business_contact where id = ?::uuid and deleted_at is null`,
+    [wanted.personId, wanted.organizationId, wanted.businessContactId],
+  );
+  const labels: Record<keyof Contacts, string> = {
+    personId: 'person',
+    organizationId: 'organization',
+    businessContactId: 'business contact',
+  };
+  for (const key of ['personId', 'organizationId', 'businessContactId'] as const) {
+    if (wanted[key] && !rows.some((row) => row.kind === key)) {
+      throw unprocessable(
+        'unknown_contact',
+        `Unknown ${labels[key]}`,
+        `There is no ${labels[key]} ${wanted[key]} in your organisation, or it is in the trash.`,
+        `#/${key}`,
+        `no such ${labels[key]}`,
+      );
+    }
+  }
+  const contact = rows.find((row) => row.kind === 'businessContactId');
+  const result = { ...wanted };
+  if (contact) {
+    for (const [key, value] of [
+      ['personId', contact.person_id],
+      ['organizationId', contact.organization_id],
+    ] as const) {
+      if (result[key] && result[key] !== value) {
+        throw unprocessable(
+          'business_contact_mismatch',
+          'The business contact joins someone else',
+          `Business contact ${contact.id} joins ${key === 'personId' ? 'person' : 'organization'} ${value}, not ${result[key]}; leave ${key} out or send the matching one.`,
+          `#/${key}`,
+          'does not match the business contact',
+        );
+      }
+      result[key] = value;
+    }
+  }
+  if (!result.personId && !result.organizationId && !result.businessContactId) {
+    throw unprocessable(
+      'contact_required',
+      'A deal needs a contact',
+      'A deal needs a person, an organization or a business contact: send personId, organizationId or businessContactId.',
+      '#/personId',
+      'a person, an organization or a business contact is needed',
+    );
+  }
+  return result;
+}
+
+/** The owner must be an active user; callers who see only some owners' deals may give deals only to them. */
+async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
+  const visibility = await principal.visibility('deal');
+  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
+    throw forbidden(
+      'You may give deals only to yourself or, as a sales manager, to the members of your teams; ask your manager to hand it over.',
+    );
+  }
+  if (ownerId === null) return;
+  const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
+  if (!user) {
+    throw unprocessable(
+      'unknown_user',
+      'Unknown owner',
+      `There is no active user ${ownerId} in your organisation to own this deal.`,
+      '#/ownerId',
+      'not an active user of your organisation',
+    );
+  }
+}
+
+function checkAmount(value: string, currency: string, pointer: string): void {
+  const problem = amountProblem(value, currency);
+  if (problem) {
+    throw new AppError({
+      status: 400,
+      code: 'validation_failed',
+      title: 'The request is not valid',
+      detail: `${pointer.slice(2)}: ${problem}`,
+      errors: [{ in: 'body', pointer, detail: problem } satisfies FieldError],
+    });
+  }
+}
+
+async function defaultCurrency(em: EntityManager): Promise<string> {
+  const [row] = await sqlIn<{ default_currency: string }>(
+    em,
+    'select default_currency from tenant where id = crm_current_tenant()',
+  );
+  return row?.default_currency ?? 'EUR';
+}
+
+/**
+ * A rank at the top of a stage's column. The stage row is locked first, so that concurrent
+ * writers placing cards in one column take turns and never compute the same rank.
+ */
+export async function lockColumn(em: EntityManager, stageId: string): Promise<void> {
+  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [stageId]);
+}
+
+async function topRank(em: EntityManager, stage: { pipelineId: string; id: string }): Promise<string> {
+  await lockColumn(em, stage.id);
+  const [row] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select min(rank) as rank from deal
+      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
+    [stage.pipelineId, stage.id],
+  );
+  return rankBetween(null, row?.rank ?? null);
+}
+
+/** Status after a write: the end stage's outcome, a reopened deal leaving an end stage, or as asked. */
+export function statusAfter(
+  current: { status: DealStatus; stageId: string } | undefined,
+  stage: StageRef,
+  requested: DealStatus | undefined,
+): DealStatus {
+  const stageChanged = current !== undefined && current.stageId !== stage.id;
+  if (stage.outcome) {
+    if (requested !== undefined && requested !== stage.outcome) {
+      throw unprocessable(
+        'status_contradicts_stage',
+        'The status contradicts the stage',
+        `Stage ${stage.name} is a ${stage.outcome} stage: a deal in it is ${stage.outcome}. Send status ${stage.outcome}, or another stage.`,
+        '#/status',
+        `${stage.outcome} in this stage`,
+      );
+    }
+    return stage.outcome;
+  }
+  if (requested !== undefined) return requested;
+  // Dragged out of an end stage into an open one: the deal is open again.
+  if (stageChanged && current.status !== 'open') return 'open';
+  return current?.status ?? 'open';
+}
+
+export async function lostFields(
+  em: EntityManager,
+  status: DealStatus,
+  current: { lostReasonId: string | null; lostNote: string | null } | undefined,
+  input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
+): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
+  if (status !== 'lost') {
+    if (input.lostReasonId || input.lostNote) {
+      throw unprocessable(
+        'not_lost',
+        'Only lost deals have a lost reason',
+        'lostReasonId and lostNote belong to lost deals; send status lost with them, or leave them out.',
+        input.lostReasonId ? '#/lostReasonId' : '#/lostNote',
+        'only for lost deals',
+      );
+    }
+    return { lostReasonId: null, lostNote: null };
+  }
+  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
+  if (!lostReasonId) {
+    throw unprocessable(
+      'lost_reason_required',
+      'A lost deal needs a reason',
+      'Say why the deal was lost: send lostReasonId, an active deal lost reason from GET /api/v1/lost-reasons?objectType=deal&active=true.',
+      '#/lostReasonId',
+      'required for a lost deal',
+    );
+  }
+  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'deal', lostReasonId);
+  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+}
+
+// ---- search and history ----------------------------------------------------------------------
+
+export function dealDocument(row: DealRow): SearchDocument {
+  const words = [row.title, row.organization_name ?? '', row.person_name ?? ''].join(' ');
+  return {
+    type: 'deal',
+    id: row.id,
+    title: row.title,
+    subtitle: row.organization_name ?? row.person_name,
+    normalized: foldText(`${row.title} ${row.organization_name ?? ''}`),
+    phonetic: [],
+    emails: [],
+    phones: [],
+    postalCodes: [],
+    vatId: null,
+    body: foldText(words),
+    ownerId: row.owner_id,
+  };
+}
+
+export async function recordStageChange(
+  em: EntityManager,
+  principal: Principal,
+  deal: { id: string; pipelineId: string; fromStageId: string | null; toStageId: string },
+): Promise<void> {
+  await sqlIn(
+    em,
+    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
+     values (?, crm_current_tenant(), ?, ?, ?, ?, ?)`,
+    [newId(), deal.id, deal.pipelineId, deal.fromStageId, deal.toStageId, principal.userId ?? null],
+  );
+  await dealsEnteredStage(em, principal, [{ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.toStageId }]);
+}
+
+/** Reads the deal as written (the write checked the caller may), keeps its search document current, returns it. */
+export async function afterWrite(
+  em: EntityManager,
+  id: string,
+  options: { index: boolean } = { index: true },
+): Promise<{ row: DealRow; view: DealView }> {
+  const [row] = await sqlIn<DealRow>(em, `${DEAL_WITH_TAGS_SELECT} where d.id = ?`, [id]);
+  if (!row) throw new Error(`deal ${id} vanished within its own transaction`);
+  if (options.index) await indexRecord(em, dealDocument(row));
+  return { row, view: dealView(row) };
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+export async function createDeal(em: EntityManager, principal: Principal, input: CreateDeal): Promise<DealView> {
+  const currency = input.currency ?? (await defaultCurrency(em));
+  const value = input.value ?? '0';
+  checkAmount(value, currency, '#/value');
+  const stage = await resolveStage(em, input.pipelineId, input.stageId);
+  const contacts = await resolveContacts(em, {
+    personId: input.personId ?? null,
+    organizationId: input.organizationId ?? null,
+    businessContactId: input.businessContactId ?? null,
+  });
+  const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
+  await checkOwner(em, principal, ownerId);
+  const status = statusAfter(undefined, stage, input.status);
+  const lost = await lostFields(em, status, undefined, input);
+  const customFields = await applyCustomFields(em, 'deal', {}, input.customFields);
+  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
+  const id = newId();
+  await sqlIn(
+    em,
+    `insert into deal (id, tenant_id, title, value, currency, pipeline_id, stage_id, person_id, organization_id,
+                       business_contact_id, owner_id, expected_close_date, status, lost_reason_id, lost_note, closed_at,
+                       rank, custom_fields, created_by, updated_by)
+     values (?, crm_current_tenant(), ?, ?::numeric, ?, ?, ?, ?, ?, ?, ?, ?::date, ?, ?, ?,
+             case when ? = 'open' then null else now() end, ?, ?::jsonb, ?, ?)`,
+    [
+      id,
+      input.title,
+      value,
+      currency,
+      stage.pipelineId,
+      stage.id,
+      contacts.personId,
+      contacts.organizationId,
+      contacts.businessContactId,
+      ownerId,
+      input.expectedCloseDate ?? null,
+      status,
+      lost.lostReasonId,
+      lost.lostNote,
+      status,
+      rank,
+      JSON.stringify(customFields),
+      principal.userId ?? null,
+      principal.userId ?? null,
+    ],
+  );
+  await recordStageChange(em, principal, { id, pipelineId: stage.pipelineId, fromStageId: null, toStageId: stage.id });
+  const { row, view } = await afterWrite(em, id);
+  recordHistory(em, principal, { type: 'deal', id, action: 'create', after: snapshot(row) });
+  await em.flush();
+  return view;
+}
+
+/** Writes a deal's new state (its row is locked since it was read). */
+async function writeDeal(
+  em: EntityManager,
+  principal: Principal,
+  current: DealRow,
+  next: {
+    title: string;
+    value: string;
+    currency: string;
+    stage: StageRef;
+    contacts: Contacts;
+    ownerId: string | null;
+    expectedCloseDate: string | null;
+    status: DealStatus;
+    lostReasonId: string | null;
+    lostNote: string | null;
+    customFields: Record<string, unknown>;
+    rank: string;
+  },
+): Promise<void> {
+  await sqlIn(
+    em,
+    `update deal set title = ?, value = ?::numeric, currency = ?, pipeline_id = ?, stage_id = ?, person_id = ?,
+            organization_id = ?, business_contact_id = ?, owner_id = ?, expected_close_date = ?::date, status = ?,
+            lost_reason_id = ?, lost_note = ?,
+            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
+            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
+            rank = ?, custom_fields = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
+      where id = ?`,
+    [
+      next.title,
+      next.value,
+      next.currency,
+      next.stage.pipelineId,
+      next.stage.id,
+      next.contacts.personId,
+      next.contacts.organizationId,
+      next.contacts.businessContactId,
+      next.ownerId,
+      next.expectedCloseDate,
+      next.status,
+      next.lostReasonId,
+      next.lostNote,
+      next.status,
+      next.stage.id,
+      next.rank,
+      JSON.stringify(next.customFields),
+      principal.userId ?? null,
+      current.id,
+    ],
+  );
+}
+
+export async function updateDeal(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  patch: UpdateDeal,
+  expectedVersion: number | undefined,
+): Promise<DealView> {
+  const current = await loadDeal(em, principal, id, { lock: true });
+  checkVersion(current, expectedVersion, named('deal', current.title));
+  const currency = patch.currency ?? current.currency;
+  const value = patch.value ?? formatAmount(current.value, current.currency);
+  if (patch.value !== undefined || patch.currency !== undefined) {
+    checkAmount(value, currency, patch.value !== undefined ? '#/value' : '#/currency');
+  }
+  const stage =
+    patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
+      ? await resolveStage(em, patch.pipelineId, patch.stageId)
+      : {
+          pipelineId: current.pipeline_id,
+          id: current.stage_id,
+          name: current.stage_name,
+          probability: current.probability,
+          outcome: current.stage_outcome,
+        };
+  const wantedContacts = {
+    personId: patch.personId === undefined ? current.person_id : patch.personId,
+    organizationId: patch.organizationId === undefined ? current.organization_id : patch.organizationId,
+    businessContactId: patch.businessContactId === undefined ? current.business_contact_id : patch.businessContactId,
+  };
+  const contactsChanged =
+    patch.personId !== undefined || patch.organizationId !== undefined || patch.businessContactId !== undefined;
+  const contacts = contactsChanged ? await resolveContacts(em, wantedContacts) : wantedContacts;
+  const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
+  if (ownerId !== current.owner_id) await checkOwner(em, principal, ownerId);
+  const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
+  const lost = await lostFields(
+    em,
+    status,
+    { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
+    {
+      ...(patch.lostReasonId !== undefined ? { lostReasonId: patch.lostReasonId } : {}),
+      ...(patch.lostNote !== undefined ? { lostNote: patch.lostNote } : {}),
+    },
+  );
+  const customFields =
+    patch.customFields === undefined
+      ? current.custom_fields
+      : await applyCustomFields(em, 'deal', current.custom_fields, patch.customFields);
+  // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
+  const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
+  const rank = entersColumn ? await topRank(em, stage) : current.rank;
+  const next = {
+    title: patch.title ?? current.title,
+    value,
+    currency,
+    stage,
+    contacts,
+    ownerId,
+    expectedCloseDate: patch.expectedCloseDate === undefined ? current.expected_close_date : patch.expectedCloseDate,
+    status,
+    ...lost,
+    customFields,
+    rank,
+  };
+  const before = snapshot(current);
+  const after = snapshot({
+    ...current,
+    title: next.title,
+    value: next.value,
+    currency: next.currency,
+    pipeline_id: stage.pipelineId,
+    stage_id: stage.id,
+    person_id: contacts.personId,
+    organization_id: contacts.organizationId,
+    business_contact_id: contacts.businessContactId,
+    owner_id: ownerId,
+    expected_close_date: next.expectedCloseDate,
+    status,
+    lost_reason_id: lost.lostReasonId,
+    lost_note: lost.lostNote,
+    custom_fields: customFields,
+  });
+  if (unchanged(before, after)) return dealView(current);
+  await writeDeal(em, principal, current, next);
+  if (stage.id !== current.stage_id) {
+    await recordStageChange(em, principal, {
+      id,
+      pipelineId: stage.pipelineId,
+      fromStageId: current.stage_id,
+      toStageId: stage.id,
+    });
+  }
+  recordHistory(em, principal, { type: 'deal', id, action: 'update', before, after });
+  await em.flush();
+  return (await afterWrite(em, id)).view;
+}
+
+export async function trashDeal(
+  em: EntityManager,
+  principal: Principal,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> {
+  const current = await loadDeal(em, principal, id, { lock: true });
+  checkVersion(current, expectedVersion, named('deal', current.title));
+  await sqlIn(em, 'update deal set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
+    principal.userId ?? null,
+    id,
+  ]);
+  recordHistory(em, principal, { type: 'deal', id, action: 'delete', before: snapshot(current) });
+  await em.flush();
+  await unindexRecord(em, 'deal', id);
+}
+
+export async function restoreDeal(em: EntityManager, principal: Principal, id: string): Promise<DealView> {
+  const current = await loadDeal(em, principal, id, { trashed: true, lock: true });
+  // Its old place may have been taken meanwhile: an open deal comes back at the top of its column.
+  const rank =
+    current.status === 'open'
+      ? await topRank(em, { pipelineId: current.pipeline_id, id: current.stage_id })
+      : current.rank;
+  await sqlIn(
+    em,
+    'update deal set deleted_at = null, deleted_by = null, rank = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
+    [rank, principal.userId ?? null, id],
+  );
+  recordHistory(em, principal, { type: 'deal', id, action: 'restore', after: snapshot(current) });
+  await em.flush();
+  return (await afterWrite(em, id)).view;
+}
+
+/** Deletes a trashed deal for good, with its tags and links (admins only). */
+export async function purgeDeal(em: EntityManager, principal: Principal, id: string): Promise<void> {
+  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'deals', de: 'Deals' } });
+  await loadDeal(em, principal, id, { trashed: true });
+  await sqlIn(em, "delete from record_tag where record_type = 'deal' and record_id = ?", [id]);
+  await sqlIn(em, "delete from record_link where record_type = 'deal' and record_id = ?", [id]);
+  await sqlIn(em, 'delete from deal where id = ?', [id]);
+  await unindexRecord(em, 'deal', id);
+}
+
+export async function stageChangesOf(em: EntityManager, principal: Principal, id: string): Promise<StageChangeView[]> {
+  await loadDeal(em, principal, id);
+  const rows = await sqlIn<{
+    id: string;
+    pipeline_id: string;
+    from_stage_id: string | null;
+    from_stage_name: string | null;
+    to_stage_id: string;
+    to_stage_name: string;
+    changed_at: string;
+    changed_by: string | null;
+  }>(
+    em,
+    `select c.id, c.pipeline_id, c.from_stage_id, f.name as from_stage_name, c.to_stage_id, t.name as to_stage_name,
+            c.changed_at, c.changed_by
+       from deal_stage_change c
+       left join pipeline_stage f on f.id = c.from_stage_id
+       join pipeline_stage t on t.id = c.to_stage_id
+      where c.tenant_id = crm_current_tenant() and c.deal_id = ?
+      order by c.changed_at, c.id
+      limit 500`,
+    [id],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    fromStageId: row.from_stage_id,
+    fromStageName: row.from_stage_name,
+    toStageId: row.to_stage_id,
+    toStageName: row.to_stage_name,
+    changedAt: new Date(row.changed_at).toISOString(),
+    changedBy: row.changed_by,
+  }));
+}
+
+// ---- stages of a pipeline (the stage editor asks) ---------------------------------------------
+
+/** How many deals a stage holds, and how many of them are in the trash. */
+export async function stageDealCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  const [row] = await sqlIn<{ total: number; trashed: number }>(
+    em,
+    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
+       from deal where stage_id = ?`,
+    [stageId],
+  );
+  return row ?? { total: 0, trashed: 0 };
+}
+
+/**
+ * Moves every deal of a stage (open, closed and trashed) to another stage of the same pipeline
+ * and outcome, with a stage change and history each; open cards go below the target's, in order.
+ */
+export async function moveStageDeals(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+  fromStageId: string,
+  toStageId: string,
+): Promise<number> {
+  // Deals first, then the column: the order a move takes its locks in, so the two never deadlock.
+  const deals = await sqlIn<{ id: string; open: boolean }>(
+    em,
+    `select id, status = 'open' and deleted_at is null as open from deal where stage_id = ? order by rank, id for update`,
+    [fromStageId],
+  );
+  if (deals.length === 0) return 0;
+  await lockColumn(em, toStageId);
+  const [last] = await sqlIn<{ rank: string | null }>(
+    em,
+    `select max(rank) as rank from deal
+      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
+    [pipelineId, toStageId],
+  );
+  const open = deals.filter((deal) => deal.open);
+  const ranks = new Map(
+    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
+  );
+  const ids = deals.map((deal) => deal.id);
+  const by = principal.userId ?? null;
+  await sqlIn(
+    em,
+    `update deal d set stage_id = ?, rank = coalesce(m.rank, d.rank), stage_entered_at = now(),
+            version = d.version + 1, updated_at = now(), updated_by = ?
+       from unnest(?::uuid[], ?::text[]) as m(id, rank)
+      where d.id = m.id`,
+    [toStageId, by, sqlArray(ids), sqlArray(ids.map((dealId) => ranks.get(dealId) ?? null))],
+  );
+  await sqlIn(
+    em,
+    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
+     select c.id, crm_current_tenant(), c.deal_id, ?, ?, ?, ? from unnest(?::uuid[], ?::uuid[]) as c(id, deal_id)`,
+    [pipelineId, fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids)],
+  );
+  await sqlIn(
+    em,
+    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
+     select h.id, crm_current_tenant(), 'deal', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
+            to_jsonb(?::text), ?
+       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
+    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
+  );
+  // Open deals get the stage's tasks; closed and trashed ones only change place.
+  await dealsEnteredStage(
+    em,
+    principal,
+    open.map((deal) => ({ dealId: deal.id, pipelineId, stageId: toStageId })),
+  );
+  return ids.length;
+}
+
+// ---- lists ----------------------------------------------------------------------------------
+
+export const DEAL_FILTER_FIELDS: Record<string, FilterField> = {
+  title: { sql: 'd.title', type: 'text' },
+  value: { sql: 'd.value', type: 'number' },
+  currency: { sql: 'd.currency', type: 'text' },
+  pipelineId: { sql: 'd.pipeline_id', type: 'uuid' },
+  stageId: { sql: 'd.stage_id', type: 'uuid' },
+  status: { sql: 'd.status', type: 'text' },
+  ownerId: { sql: 'd.owner_id', type: 'uuid' },
+  personId: { sql: 'd.person_id', type: 'uuid' },
+  organizationId: { sql: 'd.organization_id', type: 'uuid' },
+  businessContactId: { sql: 'd.business_contact_id', type: 'uuid' },
+  expectedCloseDate: { sql: 'd.expected_close_date', type: 'date' },
+  lostReasonId: { sql: 'd.lost_reason_id', type: 'uuid' },
+  closedAt: { sql: 'd.closed_at', type: 'datetime' },
+  createdAt: { sql: 'd.created_at', type: 'datetime' },
+  updatedAt: { sql: 'd.updated_at', type: 'datetime' },
+  organizationName: { sql: '(select o2.name from organization o2 where o2.id = d.organization_id)', type: 'text' },
+};
+
+/** Compiles filter trees (the request's and a saved filter's) over deals to one SQL condition. */
+export async function dealFilterSql(
+  em: EntityManager,
+  filters: readonly FilterNode[],
+): Promise<{ sql: string; params: unknown[] }> {
+  if (filters.length === 0) return { sql: 'true', params: [] };
+  const customFields = await listCustomFields(em, 'deal');
+  const compiled = filters.map((filter) =>
+    compileFilter(filter, {
+      fields: DEAL_FILTER_FIELDS,
+      customFields,
+      customFieldsColumn: 'd.custom_fields',
+      recordType: 'deal',
+      idColumn: 'd.id',
+    }),
+  );
+  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+}
+
+const SORTS = {
+  '-updatedAt': { columns: ['d.updated_at', 'd.id'], direction: 'desc' },
+  title: { columns: ['lower(d.title)', 'd.id'], direction: 'asc' },
+  expectedCloseDate: { columns: ["coalesce(d.expected_close_date, date '9999-12-31')", 'd.id'], direction: 'asc' },
+} as const;
+
+function sortKey(sort: keyof typeof SORTS, row: DealRow): unknown[] {
+  if (sort === 'title') return [row.title.toLowerCase(), row.id];
+  if (sort === 'expectedCloseDate') return [row.expected_close_date ?? '9999-12-31', row.id];
+  return [new Date(row.updated_at).toISOString(), row.id];
+}
+
+export async function listDeals(
+  em: EntityManager,
+  principal: Principal,
+  query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
+  filters: readonly FilterNode[],
+): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
+  const visible = await dealVisibility(principal);
+  const where = ['d.tenant_id = crm_current_tenant()', 'd.deleted_at is null', visible.sql];
+  const params: unknown[] = [...visible.params];
+  const exact: [keyof typeof query, string][] = [
+    ['pipelineId', 'd.pipeline_id'],
+    ['stageId', 'd.stage_id'],
+    ['status', 'd.status'],
+    ['ownerId', 'd.owner_id'],
+    ['personId', 'd.person_id'],
+    ['organizationId', 'd.organization_id'],
+  ];
+  for (const [key, column] of exact) {
+    if (query[key] !== undefined) {
+      where.push(`${column} = ?`);
+      params.push(query[key]);
+    }
+  }
+  const filter = await dealFilterSql(em, filters);
+  where.push(filter.sql);
+  params.push(...filter.params);
+  const total = query.count
+    ? await cappedTotal(em, { sql: `${DEAL_SELECT} where ${where.join(' and ')}`, params: [...params] })
+    : {};
+  const page = await pageOrder(query, SORTS, async () => ({
+    fields: DEAL_FILTER_FIELDS,
+    idColumn: 'd.id',
+    customFields: await listCustomFields(em, 'deal'),
+    customFieldsColumn: 'd.custom_fields',
+  }));
+  if (page.after) {
+    where.push(page.after.sql);
+    params.push(...page.after.params);
+  }
+  const rows = await sqlIn<DealRow>(
+    em,
+    `${DEAL_SELECT} where ${where.join(' and ')}
+      order by ${page.order} limit ? offset ?`,
+    [...params, query.limit + 1, page.skip],
+  );
+  const hasMore = rows.length > query.limit;
+  const shown = hasMore ? rows.slice(0, query.limit) : rows;
+  const tags = await tagsOf(
+    em,
+    'deal',
+    shown.map((row) => row.id),
+  );
+  const last = shown.at(-1);
+  return {
+    items: shown.map((row) => dealView(row, tags.get(row.id))),
+    nextCursor:
+      hasMore && last
+        ? page.keyset
+          ? encodeCursor(sortKey(page.keyset, last))
+          : offsetCursor(page.skip + shown.length)
+        : null,
+    ...total,
+  };
+}
+
+/** Open deals around a contact, for its 360° view: the caller's visible ones, soonest close first. */
+export async function openDealsOf(
+  em: EntityManager,
+  principal: Principal,
+  record: { type: 'person' | 'organization' | 'business_contact'; id: string },
+): Promise<DealView[]> {
+  const visible = await dealVisibility(principal);
+  const around = {
+    person: 'd.person_id = ? or d.business_contact_id in (select id from business_contact where person_id = ?)',
+    organization:
+      'd.organization_id = ? or d.business_contact_id in (select id from business_contact where organization_id = ?)',
+    business_contact: 'd.business_contact_id = ? and d.business_contact_id = ?',
+  }[record.type];
+  const rows = await sqlIn<DealRow>(
+    em,
+    `${DEAL_SELECT}
+      where d.tenant_id = crm_current_tenant() and d.status = 'open' and d.deleted_at is null and (${around})
+        and ${visible.sql}
+      order by d.expected_close_date nulls last, d.id
+      limit 50`,
+    [record.id, record.id, ...visible.params],
+  );
+  return rows.map((row) => dealView(row));
+}
+
+/** Deals by id regardless of who asks, for keeping their search documents current. */
+export function loadDealsForIndex(em: EntityManager, ids: readonly string[]): Promise<DealRow[]> {
+  return sqlIn<DealRow>(em, `${DEAL_SELECT} where d.id = any(?::uuid[]) and d.deleted_at is null`, [pgArray(ids)]);
+}

@@ -1,0 +1,61 @@
+// The notification outbox: every reminder, delegation request, mention and hand-over becomes one
+// row in `notification`, written in the transaction of what caused it. The idempotency key is
+// unique per tenant, so a job that runs twice (jobs are at-least-once) still makes one notification.
+// The Teams bot delivers pending rows; until then users read them in /api/v1/me/notifications.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '../../ids.ts';
+import { sqlIn } from '../../records/sql.ts';
+
+export type NotificationKind =
+  | 'task.reminder'
+  | 'task.assigned'
+  | 'task.delegated'
+  | 'task.delegation_accepted'
+  | 'task.delegation_declined'
+  | 'task.substituted'
+  | 'task.returned'
+  | 'task.prerequisites_done'
+  | 'task.overdue'
+  | 'task.overdue_digest'
+  | 'absence.handover'
+  | 'deal.won'
+  | 'deal.lost'
+  | 'mention';
+
+export interface NotificationDraft {
+  recipientId: string;
+  kind: NotificationKind;
+  /** What the message shows: ids and titles, never a whole record. */
+  payload: Record<string, unknown>;
+  /** Unique per tenant: the same event always yields the same key (e.g. `task.reminder:<taskId>:<remindAt>`). */
+  idempotencyKey: string;
+}
+
+/**
+ * Adds notifications to the outbox in the entity manager's tenant transaction. Drafts whose
+ * key already exists are skipped. Answers the ids of the rows actually created.
+ */
+export async function notify(
+  em: EntityManager,
+  drafts: NotificationDraft | readonly NotificationDraft[],
+): Promise<string[]> {
+  const list = Array.isArray(drafts) ? drafts : [drafts as NotificationDraft];
+  if (list.length === 0) return [];
+  const values = list.map(() => '(?::uuid, crm_current_tenant(), ?::uuid, ?, ?::jsonb, ?)').join(', ');
+  const params = list.flatMap((draft) => [
+    newId(),
+    draft.recipientId,
+    draft.kind,
+    JSON.stringify(draft.payload),
+    draft.idempotencyKey,
+  ]);
+  const rows = await sqlIn<{ id: string }>(
+    em,
+    `insert into notification (id, tenant_id, recipient_id, kind, payload, idempotency_key)
+     values ${values}
+     on conflict (tenant_id, idempotency_key) do nothing
+     returning id`,
+    params,
+  );
+  return rows.map((row) => row.id);
+}

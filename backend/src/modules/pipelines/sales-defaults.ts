@@ -1,0 +1,127 @@
+// What a new organisation's sales start with, in its language: a deal pipeline, a lead pipeline
+// and (with lost reasons) the usual reasons for losing. Seed keys make seeding idempotent.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '../../ids.ts';
+import { sqlIn } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
+import type { TenantSetupStep } from '../../records/tenant-setup.ts';
+import type { PipelineKind, StageOutcome } from './pipelines.schemas.ts';
+
+type Language = 'de' | 'en';
+
+interface DefaultPipeline {
+  seedKey: string;
+  kind: PipelineKind;
+  name: Record<Language, string>;
+  stages: { name: Record<Language, string>; probability: number; color: string; outcome: StageOutcome | null }[];
+}
+
+export const DEFAULT_PIPELINES: readonly DefaultPipeline[] = [
+  {
+    seedKey: 'default_deal',
+    kind: 'deal',
+    name: { de: 'Vertrieb', en: 'Sales' },
+    stages: [
+      { name: { de: 'Qualifizierung', en: 'Qualification' }, probability: 10, color: '#8a8886', outcome: null },
+      { name: { de: 'Bedarfsanalyse', en: 'Needs analysis' }, probability: 25, color: '#0078d4', outcome: null },
+      { name: { de: 'Angebot', en: 'Proposal' }, probability: 50, color: '#5c2e91', outcome: null },
+      { name: { de: 'Verhandlung', en: 'Negotiation' }, probability: 75, color: '#ca5010', outcome: null },
+      { name: { de: 'Gewonnen', en: 'Won' }, probability: 100, color: '#107c10', outcome: 'won' },
+      { name: { de: 'Verloren', en: 'Lost' }, probability: 0, color: '#a4262c', outcome: 'lost' },
+    ],
+  },
+  {
+    seedKey: 'default_lead',
+    kind: 'lead',
+    name: { de: 'Leads', en: 'Leads' },
+    stages: [
+      { name: { de: 'Neu', en: 'New' }, probability: 10, color: '#8a8886', outcome: null },
+      { name: { de: 'Kontaktiert', en: 'Contacted' }, probability: 30, color: '#0078d4', outcome: null },
+      { name: { de: 'Qualifiziert', en: 'Qualified' }, probability: 60, color: '#5c2e91', outcome: null },
+      { name: { de: 'Konvertiert', en: 'Converted' }, probability: 100, color: '#107c10', outcome: 'won' },
+      { name: { de: 'Disqualifiziert', en: 'Disqualified' }, probability: 0, color: '#a4262c', outcome: 'lost' },
+    ],
+  },
+];
+
+export async function tenantLanguage(em: EntityManager): Promise<Language> {
+  const [row] = await sqlIn<{ default_language: string }>(
+    em,
+    'select default_language from tenant where id = crm_current_tenant()',
+  );
+  return row?.default_language === 'en' ? 'en' : 'de';
+}
+
+/** Creates the default pipelines the organisation does not have yet. */
+export async function seedDefaultPipelines(em: EntityManager): Promise<void> {
+  const language = await tenantLanguage(em);
+  for (const pipeline of DEFAULT_PIPELINES) {
+    const id = newId();
+    const inserted = await sqlIn(
+      em,
+      `insert into pipeline (id, tenant_id, kind, name, seed_key) values (?, crm_current_tenant(), ?, ?, ?)
+       on conflict do nothing returning id`,
+      [id, pipeline.kind, pipeline.name[language], pipeline.seedKey],
+    );
+    if (inserted.length === 0) continue;
+    await sqlIn(
+      em,
+      `insert into pipeline_stage (id, tenant_id, pipeline_id, name, probability, color, outcome, position)
+       select s.id, crm_current_tenant(), ?, s.name, s.probability, s.color, s.outcome, s.position - 1
+         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[]) with ordinality
+              as s(id, name, probability, color, outcome, position)`,
+      [
+        id,
+        sqlArray(pipeline.stages.map(() => newId())),
+        sqlArray(pipeline.stages.map((stage) => stage.name[language])),
+        sqlArray(pipeline.stages.map((stage) => stage.probability)),
+        sqlArray(pipeline.stages.map((stage) => stage.color)),
+        sqlArray(pipeline.stages.map((stage) => stage.outcome)),
+      ],
+    );
+  }
+}
+
+export const DEFAULT_LOST_REASONS: readonly {
+  seedKey: string;
+  objectType: 'deal' | 'lead';
+  name: Record<Language, string>;
+}[] = [
+  { seedKey: 'default_price', objectType: 'deal', name: { de: 'Preis zu hoch', en: 'Price too high' } },
+  { seedKey: 'default_competitor', objectType: 'deal', name: { de: 'Wettbewerber', en: 'Went with a competitor' } },
+  { seedKey: 'default_no_budget', objectType: 'deal', name: { de: 'Kein Budget', en: 'No budget' } },
+  { seedKey: 'default_no_need', objectType: 'deal', name: { de: 'Kein Bedarf', en: 'No need' } },
+  { seedKey: 'default_timing', objectType: 'deal', name: { de: 'Zeitpunkt ungünstig', en: 'Bad timing' } },
+  { seedKey: 'default_no_response', objectType: 'deal', name: { de: 'Keine Rückmeldung', en: 'No response' } },
+  { seedKey: 'default_unreachable', objectType: 'lead', name: { de: 'Nicht erreichbar', en: 'Unreachable' } },
+  { seedKey: 'default_not_interested', objectType: 'lead', name: { de: 'Kein Interesse', en: 'Not interested' } },
+  {
+    seedKey: 'default_not_target',
+    objectType: 'lead',
+    name: { de: 'Nicht unsere Zielgruppe', en: 'Not our target group' },
+  },
+  { seedKey: 'default_duplicate', objectType: 'lead', name: { de: 'Dublette', en: 'Duplicate' } },
+];
+
+/** Creates the default lost reasons the organisation does not have yet. */
+export async function seedDefaultLostReasons(em: EntityManager): Promise<void> {
+  const language = await tenantLanguage(em);
+  await sqlIn(
+    em,
+    `insert into lost_reason (id, tenant_id, object_type, name, position, seed_key)
+     select r.id, crm_current_tenant(), r.object_type, r.name, r.position - 1, r.seed_key
+       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) with ordinality as r(id, object_type, name, seed_key, position)
+     on conflict do nothing`,
+    [
+      sqlArray(DEFAULT_LOST_REASONS.map(() => newId())),
+      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.objectType)),
+      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.name[language])),
+      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.seedKey)),
+    ],
+  );
+}
+
+export const seedSalesDefaults: TenantSetupStep = async (em) => {
+  await seedDefaultPipelines(em);
+  await seedDefaultLostReasons(em);
+};
