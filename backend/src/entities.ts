@@ -70,7 +70,6 @@ export const entities = [
   DealStageTotalSchema,
   SavedFilterSchema,
   UserSettingSchema,
-  UserSettingSchema,
   LeadSchema,
   LeadFieldMappingSchema,
   MailSchema,
