@@ -42,6 +42,7 @@ import { recordsModule } from './modules/records/records.module.ts';
 import { relationsModule } from './modules/relations/relations.module.ts';
 import { savedFiltersModule } from './modules/saved-filters/saved-filters.module.ts';
 import { searchModule } from './modules/search/search.module.ts';
+import { settingsModule } from './modules/settings/settings.module.ts';
 import { stageTemplatesModule } from './modules/stage-templates/stage-templates.module.ts';
 import { tagsModule } from './modules/tags/tags.module.ts';
 import { tasksModule } from './modules/tasks/tasks.module.ts';
@@ -82,6 +83,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   stageTemplatesModule,
   leadsModule,
   prospectsModule,
+  settingsModule,
 ];
 
 /** The sections of a record's 360° view, in the order the view shows (and loads) them. */

@@ -27,6 +27,7 @@ import { RecordPersonSchema } from './modules/record-people/record-person.entity
 import { relationAudit } from './modules/relations/relation.audit.ts';
 import { RelationSchema, RelationTypeSchema } from './modules/relations/relation.entity.ts';
 import { SavedFilterSchema } from './modules/saved-filters/saved-filter.entity.ts';
+import { UserSettingSchema } from './modules/settings/user-setting.entity.ts';
 import { StageTaskTemplateSchema } from './modules/stage-templates/stage-task-template.entity.ts';
 import { recordTagAudit } from './modules/tags/tag.audit.ts';
 import { RecordTagSchema, TagSchema } from './modules/tags/tag.entity.ts';
@@ -68,6 +69,7 @@ export const entities = [
   DealStageTaskSchema,
   DealStageTotalSchema,
   SavedFilterSchema,
+  UserSettingSchema,
   LeadSchema,
   LeadFieldMappingSchema,
   MailSchema,

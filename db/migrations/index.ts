@@ -20,6 +20,7 @@ import { Migration20261205000000_task_ranks } from './Migration20261205000000_ta
 import { Migration20261205100000_bot } from './Migration20261205100000_bot.ts';
 import { Migration20261206000001_deal_stage_total_key } from './Migration20261206000001_deal_stage_total_key.ts';
 import { Migration20261206100000_search_keys } from './Migration20261206100000_search_keys.ts';
+import { Migration20261206200000_user_settings } from './Migration20261206200000_user_settings.ts';
 import { Migration20261207000000_deal_attention } from './Migration20261207000000_deal_attention.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -42,5 +43,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205100000_bot', class: Migration20261205100000_bot },
   { name: 'Migration20261206000001_deal_stage_total_key', class: Migration20261206000001_deal_stage_total_key },
   { name: 'Migration20261206100000_search_keys', class: Migration20261206100000_search_keys },
+  { name: 'Migration20261206200000_user_settings', class: Migration20261206200000_user_settings },
   { name: 'Migration20261207000000_deal_attention', class: Migration20261207000000_deal_attention },
 ];

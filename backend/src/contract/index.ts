@@ -41,6 +41,7 @@ export * from '../modules/records/records.schemas.ts';
 export * from '../modules/relations/relations.schemas.ts';
 export * from '../modules/saved-filters/saved-filters.schemas.ts';
 export * from '../modules/search/search.schemas.ts';
+export * from '../modules/settings/settings.schemas.ts';
 export * from '../modules/stage-templates/stage-templates.schemas.ts';
 export * from '../modules/tags/tags.schemas.ts';
 export * from '../modules/tasks/tasks.schemas.ts';

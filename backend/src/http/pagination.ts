@@ -15,6 +15,8 @@ export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
         .string()
         .nullable()
         .meta({ description: 'Pass as cursor for the next page; null on the last page' }),
+      total: z.number().int().optional().meta({ description: 'With count=true: the matching items (up to a cap)' }),
+      totalCapped: z.boolean().optional().meta({ description: 'With count=true: more items match than total says' }),
     })
     .meta({ id });
 

@@ -1,8 +1,23 @@
 // Server state through TanStack Query: one hook per thing a page shows, keyed by what it asks and
 // the language it is said in. Types come from the API contract; the Api client adds the token.
-import type { Attention, Me, MyTasks, SearchResult } from '@crm/backend/contract';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type {
+  Attention,
+  CreateSavedFilterInput,
+  CustomField,
+  FavouriteLists,
+  FilterNode,
+  ListSettings,
+  Me,
+  MyTasks,
+  SavedFilter,
+  SearchResult,
+  StoredFavouriteLists,
+  StoredListSettings,
+  Tag,
+} from '@crm/backend/contract';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../web-shared/api-client.ts';
 import { useSession } from '../session.tsx';
 
 export type Overview = Record<string, unknown> & { type: string; id: string };
@@ -37,16 +52,115 @@ export const useOverview = (type: string, id: string, enabled: boolean) =>
     enabled,
   });
 
-/** A list's cursor pages, each fetched when the rows it holds are about to be shown. */
-export function useListPages<T>(path: string, sort: string, pageSize: number) {
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+  total?: number;
+  totalCapped?: boolean;
+}
+
+/**
+ * The pages of a list a virtualised table shows: each page is fetched by its offset when a row of
+ * it is in view, never the pages before it; the first one also counts the list (its total).
+ */
+export function useListWindow<T>(
+  path: string,
+  query: { sort: string; filter?: FilterNode | undefined },
+  pageSize: number,
+  pagesInView: readonly number[],
+) {
   const { api } = useSession();
   const { i18n } = useTranslation();
-  return useInfiniteQuery({
-    queryKey: [path, { sort, pageSize }, i18n.language],
-    queryFn: async ({ pageParam }) =>
-      (await api.get<{ items: T[]; nextCursor: string | null }>(path, { sort, limit: pageSize, cursor: pageParam }))
-        .body,
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  const filter = query.filter ? JSON.stringify(query.filter) : undefined;
+  const wanted = [...new Set([0, ...pagesInView])];
+  const results = useQueries({
+    queries: wanted.map((page) => ({
+      queryKey: [path, 'window', { sort: query.sort, filter, pageSize, page }, i18n.language],
+      queryFn: async () =>
+        (
+          await api.get<ListPage<T>>(path, {
+            sort: query.sort,
+            filter,
+            limit: pageSize,
+            offset: page * pageSize,
+            count: page === 0 ? 'true' : undefined,
+          })
+        ).body,
+      placeholderData: page === 0 ? keepPreviousData : undefined,
+    })),
   });
+  const pages = new Map(wanted.map((page, index) => [page, results[index]]));
+  const first = pages.get(0);
+  return {
+    total: first?.data?.total,
+    totalCapped: first?.data?.totalCapped ?? false,
+    isPending: first?.isPending ?? true,
+    error: results.find((result) => result.error)?.error ?? null,
+    refetch: () => Promise.all(results.map((result) => result.refetch())),
+    row: (index: number): T | undefined => pages.get(Math.floor(index / pageSize))?.data?.items[index % pageSize],
+  };
+}
+
+/** A user setting kept on the server: its value and version, and a save that sends If-Match. */
+function useStoredSetting<V, S extends { value: V | null; version: number | null }>(path: string) {
+  const { api } = useSession();
+  const client = useQueryClient();
+  const stored = useQuery({
+    queryKey: [path],
+    queryFn: async () => (await api.get<S>(path)).body,
+    staleTime: Infinity,
+  });
+  const save = useMutation({
+    // One after the other, each with the version the one before it stored.
+    scope: { id: path },
+    mutationFn: async (value: V) => {
+      const current = client.getQueryData<S>([path]);
+      try {
+        return (await api.put<S>(path, value, `"${current?.version ?? 0}"`)).body;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 412)) throw error;
+        // Changed on another device meanwhile: this change is the newer one, so it goes on top.
+        const fresh = (await api.get<S>(path)).body;
+        return (await api.put<S>(path, value, `"${fresh.version ?? 0}"`)).body;
+      }
+    },
+    onSuccess: (saved) => client.setQueryData([path], saved),
+  });
+  return { stored, save };
+}
+
+export const useListSettings = (listType: string) =>
+  useStoredSetting<ListSettings, StoredListSettings>(`/v1/me/settings/lists/${encodeURIComponent(listType)}`);
+
+export const useFavouriteLists = () =>
+  useStoredSetting<FavouriteLists, StoredFavouriteLists>('/v1/me/settings/favourite-lists');
+
+export const useCustomFields = (entityType: string, enabled = true) =>
+  useApiQuery<{ items: CustomField[] }>('/v1/custom-fields', { entityType }, { enabled });
+
+export const useTags = () => useApiQuery<{ items: Tag[] }>('/v1/tags');
+
+export const useSavedFilters = (entityType: string, enabled = true) =>
+  useApiQuery<{ items: SavedFilter[] }>('/v1/saved-filters', { entityType }, { enabled });
+
+/** Creates, changes (If-Match) and deletes saved filters; the list of them follows. */
+export function useSavedFilterChanges() {
+  const { api } = useSession();
+  const client = useQueryClient();
+  const refresh = () => void client.invalidateQueries({ queryKey: ['/v1/saved-filters'] });
+  const create = useMutation({
+    mutationFn: async (input: CreateSavedFilterInput) => (await api.post<SavedFilter>('/v1/saved-filters', input)).body,
+    onSuccess: refresh,
+  });
+  const update = useMutation({
+    mutationFn: async ({ saved, change }: { saved: SavedFilter; change: { name?: string; filter?: FilterNode } }) =>
+      (await api.patch<SavedFilter>(`/v1/saved-filters/${saved.id}`, change, `"${saved.version}"`)).body,
+    onSuccess: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: async (saved: SavedFilter) =>
+      api.request('DELETE', `/v1/saved-filters/${saved.id}`, { headers: { 'If-Match': `"${saved.version}"` } }),
+    onSuccess: refresh,
+  });
+  return { create, update, remove };
 }

@@ -15,6 +15,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router';
 import type { Auth } from '../../../web-shared/msal-auth.ts';
+import { useFavouriteLists } from '../api/queries.ts';
 import { chooseLanguage, type Language } from '../i18n/i18n.ts';
 import { SearchBox } from './SearchBox.tsx';
 
@@ -42,7 +43,48 @@ const useStyles = makeStyles({
   end: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
   account: { color: tokens.colorNeutralForeground2 },
   main: { padding: tokens.spacingHorizontalL, maxWidth: '1400px', margin: '0 auto' },
+  favourites: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  favouriteList: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+    margin: 0,
+    padding: 0,
+    listStyle: 'none',
+  },
 });
+
+/** The lists the user marked as favourites, one click away on every page. */
+function Favourites() {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const { stored } = useFavouriteLists();
+  const items = stored.data?.value.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <nav aria-label={t('nav.favourites')} className={styles.favourites}>
+      <Text size={200} weight="semibold" aria-hidden="true">
+        ★ {t('nav.favourites')}
+      </Text>
+      <ul className={styles.favouriteList}>
+        {items.map((item) => (
+          <li key={`${item.listType}:${item.savedFilterId ?? ''}`}>
+            <Link to={`/lists/${item.listType}${item.savedFilterId ? `?savedFilter=${item.savedFilterId}` : ''}`}>
+              {item.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 export function Shell({
   auth,
@@ -84,6 +126,7 @@ export function Shell({
           )}
         </div>
       </header>
+      <Favourites />
       {signInLost && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>

@@ -1,6 +1,7 @@
 // The activities API contract: activity types, activities, logged calls.
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
+import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
 
 const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
@@ -162,9 +163,10 @@ export const ActivityListQuerySchema = PageQuerySchema.extend({
   }),
   record: RecordQueryParam.optional(),
   sort: z
-    .enum(['-startsAt', 'startsAt'])
+    .union([z.enum(['-startsAt', 'startsAt']), FieldSortParam])
     .default('-startsAt')
-    .meta({ description: '-startsAt (newest first) or startsAt' }),
+    .meta({ description: '-startsAt (newest first), startsAt, or any field the list filters by (- for descending)' }),
+  ...ListWindowQuerySchema.shape,
   trash: z
     .enum(['true', 'false'])
     .default('false')

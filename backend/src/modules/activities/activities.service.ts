@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
+import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, type UserRole, userRoles } from '../../http/problems.ts';
@@ -515,8 +516,11 @@ export interface ActivityListOptions {
   cursor?: string | undefined;
   filter?: FilterNode | undefined;
   record?: RecordRef | undefined;
-  sort: '-startsAt' | 'startsAt';
+  /** -startsAt, startsAt (keyset cursors), or a field of the list (offset cursors). */
+  sort: string;
   trash: boolean;
+  offset?: number | undefined;
+  count?: boolean;
 }
 
 /** One page in two queries (the activities, then their links): filter tree, linked record, keyset cursor. */
@@ -524,7 +528,7 @@ export async function listActivities(
   em: EntityManager,
   principal: Principal,
   options: ActivityListOptions,
-): Promise<{ items: ActivityView[]; nextCursor: string | null }> {
+): Promise<{ items: ActivityView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const where = ['a.tenant_id = crm_current_tenant()', `a.deleted_at is ${options.trash ? 'not null' : 'null'}`];
   const params: unknown[] = [];
   const visible = await activityVisibility(principal);
@@ -548,19 +552,30 @@ export async function listActivities(
     );
     params.push(options.record.type, options.record.id);
   }
+  const from = 'from activity a join activity_type t on t.id = a.type_id';
+  const total = options.count
+    ? await cappedTotal(em, { sql: `select a.id ${from} where ${where.join(' and ')}`, params: [...params] })
+    : {};
+  const keyset = options.trash || options.sort === '-startsAt' || options.sort === 'startsAt';
   const key = options.trash ? 'a.deleted_at' : 'a.starts_at';
   const descending = options.trash || options.sort === '-startsAt';
-  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
+  const after =
+    keyset && options.offset === undefined
+      ? (decodeCursor(options.cursor, 2) as [string, string] | undefined)
+      : undefined;
   if (after) {
     where.push(`(${key}, a.id) ${descending ? '<' : '>'} (?::timestamptz, ?::uuid)`);
     params.push(...after);
   }
   const direction = descending ? 'desc' : 'asc';
+  const order = keyset
+    ? `${key} ${direction}, a.id ${direction}`
+    : fieldOrder(options.sort, { fields: FILTER_FIELDS, idColumn: 'a.id' });
+  const skip = keyset ? (options.offset ?? 0) : windowStart(options);
   const rows = await sqlIn<ActivityRow>(
     em,
-    `select ${ACTIVITY_COLUMNS} from activity a join activity_type t on t.id = a.type_id
-      where ${where.join(' and ')} order by ${key} ${direction}, a.id ${direction} limit ?`,
-    [...params, options.limit + 1],
+    `select ${ACTIVITY_COLUMNS} ${from} where ${where.join(' and ')} order by ${order} limit ? offset ?`,
+    [...params, options.limit + 1, skip],
   );
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
@@ -573,7 +588,13 @@ export async function listActivities(
   const last = items.at(-1);
   return {
     items,
-    nextCursor: hasMore && last ? encodeCursor([options.trash ? last.deletedAt : last.startsAt, last.id]) : null,
+    nextCursor:
+      hasMore && last
+        ? keyset
+          ? encodeCursor([options.trash ? last.deletedAt : last.startsAt, last.id])
+          : offsetCursor(skip + shown.length)
+        : null,
+    ...total,
   };
 }
 

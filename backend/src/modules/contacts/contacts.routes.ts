@@ -127,7 +127,7 @@ export function contactsRoutes(): RouteSpec[] {
       method: 'get',
       path: '/api/v1/persons',
       operationId: 'listPersons',
-      summary: 'Persons, by name or newest change first',
+      summary: 'Persons, by name, newest change or any field; cursor or offset pages, with a total on request',
       tags: ['Persons'],
       query: ListQuerySchema,
       responses: { 200: jsonResponse(PersonsPageSchema, 'A page of persons') },
@@ -141,6 +141,7 @@ export function contactsRoutes(): RouteSpec[] {
         ctx.body = {
           items: page.items.map((person) => personView(person, tags.get(person.id))),
           nextCursor: page.nextCursor,
+          ...(page.total === undefined ? {} : { total: page.total, totalCapped: page.totalCapped }),
         };
       },
     }),
@@ -204,7 +205,7 @@ export function contactsRoutes(): RouteSpec[] {
       method: 'get',
       path: '/api/v1/organizations',
       operationId: 'listOrganizations',
-      summary: 'Organizations, by name or newest change first',
+      summary: 'Organizations, by name, newest change or any field; cursor or offset pages, with a total on request',
       tags: ['Organizations'],
       query: ListQuerySchema,
       responses: { 200: jsonResponse(OrganizationsPageSchema, 'A page of organizations') },
@@ -218,6 +219,7 @@ export function contactsRoutes(): RouteSpec[] {
         ctx.body = {
           items: page.items.map((organization) => organizationView(organization, tags.get(organization.id))),
           nextCursor: page.nextCursor,
+          ...(page.total === undefined ? {} : { total: page.total, totalCapped: page.totalCapped }),
         };
       },
     }),

@@ -2,6 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
+import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { pageOf } from '../../http/pagination.ts';
 import { TagViewSchema } from '../tags/tags.schemas.ts';
 import { isValidPostalCode, normalizeEmail, normalizeVatId } from './matching.ts';
@@ -268,8 +269,14 @@ export const BusinessContactsPageSchema = pageOf(BusinessContactViewSchema, 'Bus
 export const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
-  sort: z.enum(['name', '-updatedAt']).default('name').meta({ description: 'name (A–Z) or -updatedAt (newest first)' }),
+  sort: z
+    .union([z.enum(['name', '-updatedAt']), FieldSortParam])
+    .default('name')
+    .meta({
+      description: 'name (A–Z), -updatedAt (newest first), or any field the list filters by (- for descending)',
+    }),
   filter: FilterQueryParam.optional(),
+  ...ListWindowQuerySchema.shape,
 });
 
 export const ConfirmQuerySchema = z.object({

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
+import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
@@ -610,6 +611,7 @@ export const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
   createdAt: { sql: 'r.created_at', type: 'datetime' },
   updatedAt: { sql: 'r.updated_at', type: 'datetime' },
   email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
+  phone: { sql: "(select string_agg(e->>'number', ' ') from jsonb_array_elements(r.phones) e)", type: 'text' },
   city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
   postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
 };
@@ -625,6 +627,7 @@ export const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
   createdAt: { sql: 'r.created_at', type: 'datetime' },
   updatedAt: { sql: 'r.updated_at', type: 'datetime' },
   email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
+  phone: { sql: "(select string_agg(e->>'number', ' ') from jsonb_array_elements(r.phones) e)", type: 'text' },
   city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
   postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
   country: { sql: "(r.addresses->0->>'country')", type: 'text' },
@@ -633,8 +636,11 @@ export const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
 export interface ListOptions {
   limit: number;
   cursor?: string | undefined;
-  sort: 'name' | '-updatedAt';
+  /** name, -updatedAt (keyset cursors), or a field of the list (offset cursors). */
+  sort: string;
   filter?: FilterNode | undefined;
+  offset?: number | undefined;
+  count?: boolean;
 }
 
 interface ListShape {
@@ -662,12 +668,13 @@ const ORGANIZATION_LIST: ListShape = {
   nameKeyOf: (row) => [String(row.name).toLowerCase()],
 };
 
-/** One page of a list in one query: filter tree, order by name or change, keyset cursor. */
+/** One page of a list in one query: filter tree, order by name, change or any field, keyset cursor or offset. */
 async function listRows(em: EntityManager, shape: ListShape, options: ListOptions) {
   const where = ['r.tenant_id = crm_current_tenant()', 'r.deleted_at is null'];
   const params: unknown[] = [];
+  const keyset = options.sort === 'name' || options.sort === '-updatedAt';
+  const customFields = options.filter || !keyset ? await listCustomFields(em, shape.recordType) : [];
   if (options.filter) {
-    const customFields = await listCustomFields(em, shape.recordType);
     const compiled = compileFilter(options.filter, {
       fields: shape.fields,
       customFields,
@@ -678,19 +685,34 @@ async function listRows(em: EntityManager, shape: ListShape, options: ListOption
     where.push(compiled.sql);
     params.push(...compiled.params);
   }
+  const matching = { sql: `select r.id from ${shape.table} r where ${where.join(' and ')}`, params: [...params] };
+  const total = options.count ? await cappedTotal(em, matching) : {};
   const byName = options.sort === 'name';
   const keyColumns = byName ? [...shape.nameKey, 'r.id'] : ['r.updated_at', 'r.id'];
-  const after = decodeCursor(options.cursor, keyColumns.length);
-  if (after) {
-    where.push(`(${keyColumns.join(', ')}) ${byName ? '>' : '<'} (${keyColumns.map(() => '?').join(', ')})`);
-    params.push(...after);
+  let order: string;
+  let skip = 0;
+  if (keyset) {
+    order = keyColumns.map((column) => `${column} ${byName ? 'asc' : 'desc'}`).join(', ');
+    const after = options.offset === undefined ? decodeCursor(options.cursor, keyColumns.length) : undefined;
+    if (after) {
+      where.push(`(${keyColumns.join(', ')}) ${byName ? '>' : '<'} (${keyColumns.map(() => '?').join(', ')})`);
+      params.push(...after);
+    }
+    skip = options.offset ?? 0;
+  } else {
+    order = fieldOrder(options.sort, {
+      fields: shape.fields,
+      idColumn: 'r.id',
+      customFields,
+      customFieldsColumn: 'r.custom_fields',
+    });
+    skip = windowStart(options);
   }
-  const order = keyColumns.map((column) => `${column} ${byName ? 'asc' : 'desc'}`).join(', ');
   const rows = await em
     .getConnection()
     .execute<Record<string, unknown>[]>(
-      `select r.* from ${shape.table} r where ${where.join(' and ')} order by ${order} limit ?`,
-      [...params, options.limit + 1],
+      `select r.* from ${shape.table} r where ${where.join(' and ')} order by ${order} limit ? offset ?`,
+      [...params, options.limit + 1, skip],
       'all',
       em.getTransactionContext(),
     );
@@ -699,27 +721,25 @@ async function listRows(em: EntityManager, shape: ListShape, options: ListOption
   const last = shown.at(-1);
   const nextCursor =
     hasMore && last
-      ? encodeCursor(
-          byName ? [...shape.nameKeyOf(last), last.id] : [new Date(String(last.updated_at)).toISOString(), last.id],
-        )
+      ? keyset
+        ? encodeCursor(
+            byName ? [...shape.nameKeyOf(last), last.id] : [new Date(String(last.updated_at)).toISOString(), last.id],
+          )
+        : offsetCursor(skip + shown.length)
       : null;
-  return { rows: shown, nextCursor };
+  return { rows: shown, nextCursor, ...total };
 }
 
-export async function listPersons(
-  em: EntityManager,
-  options: ListOptions,
-): Promise<{ items: Person[]; nextCursor: string | null }> {
-  const { rows, nextCursor } = await listRows(em, PERSON_LIST, options);
-  return { items: rows.map((row) => em.map(Person, row)), nextCursor };
+type Page<T> = { items: T[]; nextCursor: string | null; total?: number; totalCapped?: boolean };
+
+export async function listPersons(em: EntityManager, options: ListOptions): Promise<Page<Person>> {
+  const { rows, ...rest } = await listRows(em, PERSON_LIST, options);
+  return { items: rows.map((row) => em.map(Person, row)), ...rest };
 }
 
-export async function listOrganizations(
-  em: EntityManager,
-  options: ListOptions,
-): Promise<{ items: Organization[]; nextCursor: string | null }> {
-  const { rows, nextCursor } = await listRows(em, ORGANIZATION_LIST, options);
-  return { items: rows.map((row) => em.map(Organization, row)), nextCursor };
+export async function listOrganizations(em: EntityManager, options: ListOptions): Promise<Page<Organization>> {
+  const { rows, ...rest } = await listRows(em, ORGANIZATION_LIST, options);
+  return { items: rows.map((row) => em.map(Organization, row)), ...rest };
 }
 
 // ---- trash (G4) ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // contact, a value in a currency, an owner, a pipeline stage and a status.
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
+import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
 import { TagViewSchema } from '../tags/tags.schemas.ts';
 import { isCurrency } from './money.ts';
@@ -95,15 +96,19 @@ export const DealsPageSchema = pageOf(DealSchema, 'DealsPage');
 
 export const DealListQuerySchema = PageQuerySchema.extend({
   sort: z
-    .enum(['-updatedAt', 'title', 'expectedCloseDate'])
+    .union([z.enum(['-updatedAt', 'title', 'expectedCloseDate']), FieldSortParam])
     .default('-updatedAt')
-    .meta({ description: '-updatedAt (newest change first), title (A–Z) or expectedCloseDate (soonest first)' }),
+    .meta({
+      description:
+        '-updatedAt (newest change first), title (A–Z) or expectedCloseDate (soonest first), or any field the list filters by (- for descending)',
+    }),
   filter: FilterQueryParam.optional(),
   savedFilterId: z.uuid().optional().meta({ description: 'A saved filter of deals; combined with filter by AND' }),
   pipelineId: z.uuid().optional(),
   stageId: z.uuid().optional(),
   status: z.enum(DEAL_STATUSES).optional(),
   ownerId: z.uuid().optional(),
+  ...ListWindowQuerySchema.shape,
   personId: z.uuid().optional(),
   organizationId: z.uuid().optional(),
 });

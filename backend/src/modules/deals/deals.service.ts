@@ -5,7 +5,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
+import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -879,7 +880,7 @@ const SORTS = {
   expectedCloseDate: { columns: ["coalesce(d.expected_close_date, date '9999-12-31')", 'd.id'], direction: 'asc' },
 } as const;
 
-function sortKey(sort: DealListQuery['sort'], row: DealRow): unknown[] {
+function sortKey(sort: keyof typeof SORTS, row: DealRow): unknown[] {
   if (sort === 'title') return [row.title.toLowerCase(), row.id];
   if (sort === 'expectedCloseDate') return [row.expected_close_date ?? '9999-12-31', row.id];
   return [new Date(row.updated_at).toISOString(), row.id];
@@ -890,7 +891,7 @@ export async function listDeals(
   principal: Principal,
   query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
-): Promise<{ items: DealView[]; nextCursor: string | null }> {
+): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const visible = await dealVisibility(principal);
   const where = ['d.tenant_id = crm_current_tenant()', 'd.deleted_at is null', visible.sql];
   const params: unknown[] = [...visible.params];
@@ -911,18 +912,24 @@ export async function listDeals(
   const filter = await dealFilterSql(em, filters);
   where.push(filter.sql);
   params.push(...filter.params);
-  const sort = SORTS[query.sort];
-  const after = decodeCursor(query.cursor, sort.columns.length);
-  if (after) {
-    const continued = keysetAfter(sort, after);
-    where.push(continued.sql);
-    params.push(...continued.params);
+  const total = query.count
+    ? await cappedTotal(em, { sql: `${DEAL_SELECT} where ${where.join(' and ')}`, params: [...params] })
+    : {};
+  const page = await pageOrder(query, SORTS, async () => ({
+    fields: DEAL_FILTER_FIELDS,
+    idColumn: 'd.id',
+    customFields: await listCustomFields(em, 'deal'),
+    customFieldsColumn: 'd.custom_fields',
+  }));
+  if (page.after) {
+    where.push(page.after.sql);
+    params.push(...page.after.params);
   }
   const rows = await sqlIn<DealRow>(
     em,
     `${DEAL_SELECT} where ${where.join(' and ')}
-      order by ${keysetOrder(sort)} limit ?`,
-    [...params, query.limit + 1],
+      order by ${page.order} limit ? offset ?`,
+    [...params, query.limit + 1, page.skip],
   );
   const hasMore = rows.length > query.limit;
   const shown = hasMore ? rows.slice(0, query.limit) : rows;
@@ -934,7 +941,13 @@ export async function listDeals(
   const last = shown.at(-1);
   return {
     items: shown.map((row) => dealView(row, tags.get(row.id))),
-    nextCursor: hasMore && last ? encodeCursor(sortKey(query.sort, last)) : null,
+    nextCursor:
+      hasMore && last
+        ? page.keyset
+          ? encodeCursor(sortKey(page.keyset, last))
+          : offsetCursor(page.skip + shown.length)
+        : null,
+    ...total,
   };
 }
 

@@ -3,6 +3,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
+import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
 import { isValidPostalCode, normalizeEmail } from '../contacts/matching.ts';
 import { isCurrency } from '../deals/money.ts';
@@ -185,15 +186,19 @@ export const LeadsPageSchema = pageOf(LeadSchema, 'LeadsPage');
 
 export const LeadListQuerySchema = PageQuerySchema.extend({
   sort: z
-    .enum(['-updatedAt', 'title', '-createdAt'])
+    .union([z.enum(['-updatedAt', 'title', '-createdAt']), FieldSortParam])
     .default('-updatedAt')
-    .meta({ description: '-updatedAt (newest change first), title (A–Z) or -createdAt (newest first)' }),
+    .meta({
+      description:
+        '-updatedAt (newest change first), title (A–Z) or -createdAt (newest first), or any field the list filters by (- for descending)',
+    }),
   filter: FilterQueryParam.optional(),
   savedFilterId: z.uuid().optional().meta({ description: 'A saved filter of leads; combined with filter by AND' }),
   pipelineId: z.uuid().optional(),
   stageId: z.uuid().optional(),
   status: z.enum(LEAD_STATUSES).optional(),
   ownerId: z.uuid().optional(),
+  ...ListWindowQuerySchema.shape,
 });
 export type LeadListQuery = z.output<typeof LeadListQuerySchema>;
 

@@ -5,7 +5,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { decodeCursor, encodeCursor, keysetAfter, keysetOrder } from '../../http/pagination.ts';
+import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -906,7 +907,7 @@ const SORTS = {
   title: { columns: ['lower(l.title)', 'l.id'], direction: 'asc' },
 } as const;
 
-function sortKey(sort: LeadListQuery['sort'], row: LeadRow): unknown[] {
+function sortKey(sort: keyof typeof SORTS, row: LeadRow): unknown[] {
   if (sort === 'title') return [row.title.toLowerCase(), row.id];
   if (sort === '-createdAt') return [new Date(row.created_at).toISOString(), row.id];
   return [new Date(row.updated_at).toISOString(), row.id];
@@ -917,7 +918,7 @@ export async function listLeads(
   principal: Principal,
   query: Omit<LeadListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
-): Promise<{ items: LeadView[]; nextCursor: string | null }> {
+): Promise<{ items: LeadView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const visible = await leadVisibility(principal);
   const where = ['l.tenant_id = crm_current_tenant()', 'l.deleted_at is null', visible.sql];
   const params: unknown[] = [...visible.params];
@@ -936,18 +937,24 @@ export async function listLeads(
   const filter = await leadFilterSql(em, filters);
   where.push(filter.sql);
   params.push(...filter.params);
-  const sort = SORTS[query.sort];
-  const after = decodeCursor(query.cursor, sort.columns.length);
-  if (after) {
-    const continued = keysetAfter(sort, after);
-    where.push(continued.sql);
-    params.push(...continued.params);
+  const total = query.count
+    ? await cappedTotal(em, { sql: `${LEAD_SELECT} where ${where.join(' and ')}`, params: [...params] })
+    : {};
+  const page = await pageOrder(query, SORTS, async () => ({
+    fields: LEAD_FILTER_FIELDS,
+    idColumn: 'l.id',
+    customFields: await listCustomFields(em, 'lead'),
+    customFieldsColumn: 'l.custom_fields',
+  }));
+  if (page.after) {
+    where.push(page.after.sql);
+    params.push(...page.after.params);
   }
   const rows = await sqlIn<LeadRow>(
     em,
     `${LEAD_SELECT} where ${where.join(' and ')}
-      order by ${keysetOrder(sort)} limit ?`,
-    [...params, query.limit + 1],
+      order by ${page.order} limit ? offset ?`,
+    [...params, query.limit + 1, page.skip],
   );
   const hasMore = rows.length > query.limit;
   const shown = hasMore ? rows.slice(0, query.limit) : rows;
@@ -959,7 +966,13 @@ export async function listLeads(
   const last = shown.at(-1);
   return {
     items: shown.map((row) => leadView(row, tags.get(row.id))),
-    nextCursor: hasMore && last ? encodeCursor(sortKey(query.sort, last)) : null,
+    nextCursor:
+      hasMore && last
+        ? page.keyset
+          ? encodeCursor(sortKey(page.keyset, last))
+          : offsetCursor(page.skip + shown.length)
+        : null,
+    ...total,
   };
 }
 

@@ -1,6 +1,7 @@
 // The tasks API contract: tasks, delegation, dependencies, order, my tasks and absences.
 import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
+import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { pageOf } from '../../http/pagination.ts';
 import { canonicalTimeZone, durationMs, MAX_REMIND_BEFORE_MS } from './task-time.ts';
 
@@ -129,10 +130,14 @@ export type TaskSort = (typeof TASK_SORTS)[number];
 export const TaskListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(512).optional(),
-  sort: z.enum(TASK_SORTS).default('dueAt').meta({
-    description:
-      'dueAt (soonest first, undated last), -dueAt, priority (urgent first, then dueAt), -updatedAt, rank (personal order)',
-  }),
+  sort: z
+    .union([z.enum(TASK_SORTS), FieldSortParam])
+    .default('dueAt')
+    .meta({
+      description:
+        'dueAt (soonest first, undated last), -dueAt, priority (urgent first, then dueAt), -updatedAt, rank (personal order), or any field the list filters by (- for descending)',
+    }),
+  ...ListWindowQuerySchema.shape,
   filter: FilterQueryParam.optional().meta({
     description:
       'Filter tree over title, description, status, priority, assigneeId, teamId, ownerId, createdBy, delegatedBy, delegationState, dueAt, allDay, followUpOn, remindAt, completedAt, createdAt, updatedAt',

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField } from '../../http/filters.ts';
+import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { cursorScope, named, problem } from '../../http/problems.ts';
@@ -478,8 +479,8 @@ export async function listTasks(
   em: EntityManager,
   principal: Principal,
   options: TaskListQuery,
-): Promise<{ items: TaskView[]; nextCursor: string | null }> {
-  const keys = SORT_KEYS[options.sort];
+): Promise<{ items: TaskView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
+  const keys = options.sort in SORT_KEYS ? SORT_KEYS[options.sort as TaskSort] : undefined;
   const visible = await visibleTask(principal);
   const where = ['t.tenant_id = crm_current_tenant()', 't.deleted_at is null', visible.sql];
   const params: unknown[] = [...visible.params];
@@ -504,25 +505,38 @@ export async function listTasks(
       and l.record_type = ? and l.record_id = ?::uuid and l.item_type = 'task')`);
     params.push(options.record.type, options.record.id);
   }
-  const after = checkedCursor(options.cursor, keys);
-  if (after) {
+  const total = options.count
+    ? await cappedTotal(em, { sql: `${VIEW_SELECT} where ${where.join(' and ')}`, params: [...params] })
+    : {};
+  const after = keys && options.offset === undefined ? checkedCursor(options.cursor, keys) : undefined;
+  if (keys && after) {
     const condition = afterCursor(keys, after);
     where.push(condition.sql);
     params.push(...condition.params);
   }
   const order = keys
-    .map((sortKey) => `${sortKey.sql} ${sortKey.desc ? 'desc' : 'asc'}${sortKey.nullable ? ' nulls last' : ''}`)
-    .join(', ');
-  const rows = await sqlIn<TaskRow>(em, `${VIEW_SELECT} where ${where.join(' and ')} order by ${order} limit ?`, [
-    ...params,
-    options.limit + 1,
-  ]);
+    ? keys
+        .map((sortKey) => `${sortKey.sql} ${sortKey.desc ? 'desc' : 'asc'}${sortKey.nullable ? ' nulls last' : ''}`)
+        .join(', ')
+    : fieldOrder(options.sort, { fields: TASK_FILTER_FIELDS, idColumn: 't.id' });
+  const skip = keys ? (options.offset ?? 0) : windowStart(options);
+  const rows = await sqlIn<TaskRow>(
+    em,
+    `${VIEW_SELECT} where ${where.join(' and ')} order by ${order} limit ? offset ?`,
+    [...params, options.limit + 1, skip],
+  );
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const last = shown.at(-1);
   return {
     items: await viewsOf(em, shown),
-    nextCursor: hasMore && last ? encodeCursor(keys.map((sortKey) => sortKey.of(last))) : null,
+    nextCursor:
+      hasMore && last
+        ? keys
+          ? encodeCursor(keys.map((sortKey) => sortKey.of(last)))
+          : offsetCursor(skip + shown.length)
+        : null,
+    ...total,
   };
 }
 

@@ -124,4 +124,57 @@ describe('lists with the filter tree', () => {
     const badOp = await filtered({ field: 'name', op: 'like', value: 'x' });
     expect(badOp.status).toBe(400);
   });
+
+  it('sorts by any field, custom fields too, both ways, undated and unset last', async () => {
+    const byStaff = await api.get('/api/v1/organizations?sort=-employeeCount');
+    expect(names(byStaff)).toEqual([
+      'Autohaus Weiß AG',
+      'Bäckerei Schmitt GmbH',
+      'adler Apotheke',
+      'Steuerberatung Krüger',
+    ]);
+    const byBranches = await api.get('/api/v1/organizations?sort=customFields.branches');
+    expect(names(byBranches)).toEqual([
+      'Autohaus Weiß AG',
+      'adler Apotheke',
+      'Bäckerei Schmitt GmbH',
+      'Steuerberatung Krüger',
+    ]);
+    const byIndustry = await api.get('/api/v1/organizations?sort=-industry&limit=2');
+    // Equal industries part by id, in the direction of the sort: the newer first.
+    expect(names(byIndustry)).toEqual(['Bäckerei Schmitt GmbH', 'adler Apotheke']);
+    const rest = await api.get(`/api/v1/organizations?sort=-industry&limit=2&cursor=${byIndustry.body.nextCursor}`);
+    expect(names(rest)).toEqual(['Autohaus Weiß AG', 'Steuerberatung Krüger']);
+    expect(rest.body.nextCursor).toBeNull();
+  });
+
+  it('gives the page at an offset and the total on request, filtered, counting only its own organisation', async () => {
+    const other = await t.createTenant('Fabrikam Listen AG', [{ displayName: 'Frank Fischer' }]);
+    const fabrikam = await other.as(other.upn('Frank Fischer'));
+    await fabrikam.post('/api/v1/organizations').send({ name: 'Fremde Bäckerei' });
+
+    const window = await api.get('/api/v1/organizations?sort=name&offset=2&limit=1&count=true');
+    expect(window.body).toMatchObject({ total: 4, totalCapped: false });
+    expect(names(window)).toEqual(['Bäckerei Schmitt GmbH']);
+    // The cursor a window gives continues where it ended.
+    const next = await api.get(`/api/v1/organizations?sort=name&limit=5&cursor=${window.body.nextCursor}`);
+    expect(names(next)).toEqual(['Steuerberatung Krüger']);
+
+    const inCologne = await filtered({ field: 'city', op: 'eq', value: 'Köln' }, '&count=true&limit=1');
+    expect(inCologne.body.total).toBe(2);
+    expect((await api.get('/api/v1/organizations')).body.total).toBeUndefined();
+    expect((await fabrikam.get('/api/v1/organizations?count=true')).body.total).toBe(1);
+  });
+
+  it('answers an unknown sort field with a problem naming the fields, in German and English', async () => {
+    const english = await api.get('/api/v1/organizations?sort=shoeSize').set('Accept-Language', 'en');
+    expect(english.status).toBe(400);
+    expect(english.headers['content-type']).toContain('application/problem+json');
+    expect(english.body.errors[0]).toMatchObject({ pointer: '#/sort' });
+    expect(english.body.errors[0].detail).toContain('employeeCount');
+    const german = await api.get('/api/v1/organizations?sort=-shoeSize').set('Accept-Language', 'de');
+    expect(german.status).toBe(400);
+    expect(german.body.title).toBe('Die Anfrage ist nicht gültig');
+    expect((await api.get('/api/v1/organizations?offset=-1')).status).toBe(400);
+  });
 });

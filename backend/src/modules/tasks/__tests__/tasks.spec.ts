@@ -431,4 +431,21 @@ describe('tasks', () => {
     const linking = await zoe.post('/api/v1/tasks').send({ title: 'x', links: [{ type: 'organization', id: bakery }] });
     expect(linking.status).toBe(422);
   });
+
+  it('sorts by any field, pages by offset and tells the total of the tasks one may see', async () => {
+    for (const title of ['Sortier B', 'Sortier A', 'Sortier C']) {
+      expect((await anna.post('/api/v1/tasks').send({ title })).status).toBe(201);
+    }
+    const filter = encodeURIComponent(JSON.stringify({ field: 'title', op: 'starts', value: 'Sortier' }));
+    const titles = (res: { body: { items: { title: string }[] } }) => res.body.items.map((task) => task.title);
+    const first = await anna.get(`/api/v1/tasks?sort=-title&filter=${filter}&count=true&limit=2`);
+    expect(titles(first)).toEqual(['Sortier C', 'Sortier B']);
+    expect(first.body).toMatchObject({ total: 3, totalCapped: false });
+    const rest = await anna.get(`/api/v1/tasks?sort=-title&filter=${filter}&limit=2&cursor=${first.body.nextCursor}`);
+    expect(titles(rest)).toEqual(['Sortier A']);
+    expect(titles(await anna.get(`/api/v1/tasks?sort=title&filter=${filter}&offset=1&limit=1`))).toEqual(['Sortier B']);
+    const unknown = await anna.get('/api/v1/tasks?sort=colour').set('Accept-Language', 'de');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].pointer).toBe('#/sort');
+  });
 });

@@ -1,0 +1,75 @@
+// The per-user settings API contract: a list's columns, widths, order and sort (V6), and the
+// favourite lists the navigation shows. Values are validated here before they are stored.
+import { z } from 'zod';
+
+/** The lists the web app shows, each with its own settings. */
+export const SETTINGS_LIST_TYPES = ['person', 'organization', 'deal', 'lead', 'task', 'activity'] as const;
+export type SettingsListType = (typeof SETTINGS_LIST_TYPES)[number];
+
+const FieldName = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_.]{0,79}$/, 'a column or field name such as lastName or customFields.branche');
+
+export const ListColumnSettingSchema = z
+  .object({
+    key: FieldName,
+    width: z.number().int().min(48, 'at least 48 pixels').max(1200, 'at most 1200 pixels').optional(),
+    hidden: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'ListColumnSetting' });
+export type ListColumnSetting = z.infer<typeof ListColumnSettingSchema>;
+
+export const ListSettingsSchema = z
+  .object({
+    columns: z
+      .array(ListColumnSettingSchema)
+      .max(60, 'at most 60 columns')
+      .refine((columns) => new Set(columns.map((column) => column.key)).size === columns.length, 'a column twice')
+      .meta({ description: 'The columns in the order shown; hidden ones stay in their place' }),
+    sort: z
+      .string()
+      .regex(/^-?[a-zA-Z][a-zA-Z0-9_.]{0,79}$/, 'a field name, - in front for descending')
+      .optional(),
+    quickFilters: z
+      .array(z.string().regex(/^[a-z][a-zA-Z]{0,39}$/))
+      .max(20)
+      .optional(),
+  })
+  .strict()
+  .meta({ id: 'ListSettings' });
+export type ListSettings = z.infer<typeof ListSettingsSchema>;
+
+export const FavouriteListSchema = z
+  .object({
+    listType: z.enum(SETTINGS_LIST_TYPES),
+    savedFilterId: z.uuid().nullable().meta({ description: 'The saved filter the list opens with, or none' }),
+    label: z.string().trim().min(1, 'a favourite needs a label').max(120, 'at most 120 characters'),
+  })
+  .strict()
+  .meta({ id: 'FavouriteList' });
+export type FavouriteList = z.infer<typeof FavouriteListSchema>;
+
+export const FavouriteListsSchema = z
+  .object({ items: z.array(FavouriteListSchema).max(30, 'at most 30 favourites') })
+  .strict()
+  .meta({ id: 'FavouriteLists' });
+export type FavouriteLists = z.infer<typeof FavouriteListsSchema>;
+
+export const ListSettingsParamsSchema = z.object({ listType: z.enum(SETTINGS_LIST_TYPES) });
+
+const Version = z
+  .number()
+  .int()
+  .nullable()
+  .meta({ description: 'The stored version (also the ETag); null while nothing is stored' });
+
+export const StoredListSettingsSchema = z
+  .object({ listType: z.enum(SETTINGS_LIST_TYPES), value: ListSettingsSchema.nullable(), version: Version })
+  .meta({ id: 'StoredListSettings' });
+export type StoredListSettings = z.infer<typeof StoredListSettingsSchema>;
+
+export const StoredFavouriteListsSchema = z
+  .object({ value: FavouriteListsSchema, version: Version })
+  .meta({ id: 'StoredFavouriteLists' });
+export type StoredFavouriteLists = z.infer<typeof StoredFavouriteListsSchema>;
