@@ -2,6 +2,7 @@
 // done while it waits, and its assignee hears when the last prerequisite is finished; the
 // personal order is a fractional rank, so moving a task renumbers nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -9,7 +10,7 @@ import { named, problem } from '../../http/problems.ts';
 import { placeBetween, type RankedList } from '../../records/rank.ts';
 import { rankedRows } from '../../records/ranked-lists.ts';
 import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import { notify } from '../notifications/outbox.ts';
 import type { Task } from './task.entity.ts';
 import {
@@ -56,15 +57,37 @@ export async function requireNoOpenPrerequisites(em: EntityManager, task: Task):
  * for nothing open. The key names the finishing write, so each finish notifies once.
  */
 export async function notifyUnblocked(em: EntityManager, finished: Task): Promise<void> {
-  const waiting = await sqlIn<TitledTask & { recipient: string | null }>(
-    em,
-    `select t.id, t.title, coalesce(t.assignee_id, t.owner_id) as recipient
-       from task_dependency d join task t on t.id = d.task_id
-      where d.tenant_id = crm_current_tenant() and d.depends_on_id = ? and t.deleted_at is null and ${OPEN_TASK}
-        and not exists (select 1 from task_dependency d2 join task p on p.id = d2.depends_on_id
-                         where d2.task_id = t.id and p.deleted_at is null and p.status not in ('done', 'cancelled'))`,
-    [finished.id],
-  );
+  // The open tasks that waited for this one first (materialized), and only they are checked for other
+  // open prerequisites. Left to itself, the planner may start the check from all of the tenant's open
+  // tasks when its statistics are fresh (right after an import): a quadratic anti join per finish.
+  const waiting = await db(em)
+    .with(
+      (cte) => cte('candidate').materialized(),
+      (qb) =>
+        qb
+          .selectFrom('task_dependency as d')
+          .innerJoin('task as t', 't.id', 'd.task_id')
+          .select(['t.id', 't.title', sql<string | null>`coalesce(t.assignee_id, t.owner_id)`.as('recipient')])
+          .where('d.tenant_id', '=', sql<string>`crm_current_tenant()`)
+          .where('d.depends_on_id', '=', finished.id)
+          .where('t.deleted_at', 'is', null)
+          .where('t.status', 'not in', ['done', 'cancelled']),
+    )
+    .selectFrom('candidate as c')
+    .selectAll('c')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('task_dependency as d2')
+            .innerJoin('task as p', 'p.id', 'd2.depends_on_id')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('d2.task_id', '=', 'c.id')
+            .where('p.deleted_at', 'is', null)
+            .where('p.status', 'not in', ['done', 'cancelled']),
+        ),
+      ),
+    )
+    .execute();
   await notify(
     em,
     waiting.flatMap((task) =>
