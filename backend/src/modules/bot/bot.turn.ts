@@ -23,7 +23,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import type { Logger } from '../../logger.ts';
 import { db } from '../../records/sql.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
-import { search } from '../search/search.service.ts';
+import { ownedScopes, search } from '../search/search.service.ts';
 import { myTasks } from '../tasks/my-tasks.service.ts';
 import type { BotSettings } from './bot.settings.ts';
 import { answerCardAction } from './bot-actions.ts';
@@ -186,11 +186,10 @@ async function answerMessage(deps: BotDeps, context: TurnContext): Promise<void>
       }
       case 'search': {
         if (command.text === '') return w.searchNeedsText;
-        const deals = await sender.principal.visibility('deal');
         const hits = await search(em, {
           q: command.text.slice(0, 200),
           limit: LIST_LIMIT,
-          owned: deals.scope === 'owners' ? [{ type: 'deal', ownerIds: deals.ownerIds }] : [],
+          owned: await ownedScopes(sender.principal),
         });
         return cardMessage(searchResultsCard(command.text, hits, cardContext));
       }
@@ -223,12 +222,11 @@ async function answerShareQuery(deps: BotDeps, activity: Activity): Promise<Comp
     const q = typeof text === 'string' ? text.trim().slice(0, 200) : '';
     if (query.commandId !== SHARE_COMMAND_ID || q === '') return shareMessage(words(sender.language).typeToShare);
     const count = Math.min(Math.max(query.queryOptions?.count ?? 25, 1), 25);
-    const deals = await sender.principal.visibility('deal');
     const hits = await search(em, {
       q,
       types: SHAREABLE_TYPES,
       limit: count,
-      owned: deals.scope === 'owners' ? [{ type: 'deal', ownerIds: deals.ownerIds }] : [],
+      owned: await ownedScopes(sender.principal, SHAREABLE_TYPES),
     });
     if (hits.length === 0) return shareMessage(words(sender.language).noHits(q));
     return shareResults(hits, context);

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { SEARCHABLE, SearchResultSchema } from './search.schemas.ts';
-import { type OwnedScope, search } from './search.service.ts';
+import { ownedScopes, search } from './search.service.ts';
 
 /** Types whose search documents carry their owner: the caller sees those of owners visible to them. Notes follow their records. */
-const OWNED = new Set<string>(['deal', 'lead']);
 
 export function searchRoutes(): RouteSpec[] {
   return [
@@ -28,12 +27,8 @@ export function searchRoutes(): RouteSpec[] {
         200: { description: 'Best matches first', content: { 'application/json': { schema: SearchResultSchema } } },
       },
       async handler(ctx, { query }) {
-        // Records of owned types (deals) show up for those who may see their owner's records.
-        const owned: OwnedScope[] = [];
-        for (const type of (query.type ?? SEARCHABLE).filter((kind) => OWNED.has(kind))) {
-          const visibility = await principalOf(ctx).visibility(type);
-          if (visibility.scope === 'owners') owned.push({ type, ownerIds: visibility.ownerIds });
-        }
+        // Records of owned types (deals, leads) show up for those who may see their owner's records.
+        const owned = await ownedScopes(principalOf(ctx), query.type);
         ctx.body = { items: await search(emOf(ctx), { q: query.q, types: query.type, limit: query.limit, owned }) };
       },
     }),

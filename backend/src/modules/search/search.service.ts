@@ -1,9 +1,11 @@
 // Global search over the search documents: prefix and full text on folded words (ä = ae),
 // similar spelling (trigrams) and same sound (Kölner Phonetik), ranked, typed, highlighted.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../../http/principal.ts';
 import { pgArray, type SqlStatement } from '../../records/search-index.ts';
 import { foldText, phoneticCodes } from '../contacts/matching.ts';
 import { wired } from '../wiring.ts';
+import { SEARCHABLE } from './search.schemas.ts';
 
 export interface SearchHit {
   type: string;
@@ -51,6 +53,19 @@ function highlight(title: string, words: readonly string[]): string {
 export interface OwnedScope {
   type: string;
   ownerIds: readonly string[];
+}
+
+/** Searchable types whose records belong to an owner: some users see only some owners' records. */
+const OWNED_TYPES = new Set<string>(['deal', 'lead']);
+
+/** What `principal` may find of the owned types among `types`: every searcher (route, bot) asks this. */
+export async function ownedScopes(principal: Principal, types: readonly string[] = SEARCHABLE): Promise<OwnedScope[]> {
+  const owned: OwnedScope[] = [];
+  for (const type of types.filter((kind) => OWNED_TYPES.has(kind))) {
+    const visibility = await principal.visibility(type);
+    if (visibility.scope === 'owners') owned.push({ type, ownerIds: visibility.ownerIds });
+  }
+  return owned;
 }
 
 export interface SearchOptions {
