@@ -87,13 +87,7 @@ type Claim = Pick<ClaimedNotification, 'id' | 'attempt'>;
 
 /** Marks a claimed notification delivered; false when the claim was lost meanwhile (lease ran out). */
 export async function markNotificationSent(em: EntityManager, claim: Claim): Promise<boolean> {
-  const rows = await run<{ id: string }>(
-    em,
-    `update notification set state = 'sent', sent_at = now(), last_error = null
-      where id = ? and attempts = ? and state = 'sending' returning id`,
-    [claim.id, claim.attempt],
-  );
-  return rows.length > 0;
+  return (await markNotificationsSent(em, [claim])) > 0;
 }
 
 /** Marks the claims' notifications sent in one statement; answers how many still held their claim. */
