@@ -26,6 +26,7 @@ import { ProspectSelectionSchema } from './modules/prospects/prospect-selection.
 import { RecordPersonSchema } from './modules/record-people/record-person.entity.ts';
 import { relationAudit } from './modules/relations/relation.audit.ts';
 import { RelationSchema, RelationTypeSchema } from './modules/relations/relation.entity.ts';
+import { savedFilterAudit } from './modules/saved-filters/saved-filter.audit.ts';
 import { SavedFilterSchema } from './modules/saved-filters/saved-filter.entity.ts';
 import { UserSettingSchema } from './modules/settings/user-setting.entity.ts';
 import { StageTaskTemplateSchema } from './modules/stage-templates/stage-task-template.entity.ts';
@@ -90,4 +91,4 @@ export const entities = [
 ];
 
 /** Entities whose writes the audit subscriber stamps and tells in history (records/audit.ts). */
-export const auditPolicies: AnyAuditPolicy[] = [noteAudit, recordTagAudit, relationAudit];
+export const auditPolicies: AnyAuditPolicy[] = [noteAudit, recordTagAudit, relationAudit, savedFilterAudit];

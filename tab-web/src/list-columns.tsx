@@ -88,8 +88,10 @@ const tagsColumn: Column = {
 
 export interface ListDefinition {
   path: string;
-  /** The entity type of saved filters and custom fields; activities have neither. */
+  /** The entity type of custom fields and tags; activities have neither. */
   entityType: 'person' | 'organization' | 'deal' | 'lead' | 'task' | null;
+  /** The entity type the list's filters are saved under. */
+  savedFilterType: 'person' | 'organization' | 'deal' | 'lead' | 'task' | 'activity';
   defaultSort: string;
   columns: Column[];
   fields: FilterFieldChoice[];
@@ -106,6 +108,7 @@ export const LISTS: Record<ListType, ListDefinition> = {
   person: {
     path: '/v1/persons',
     entityType: 'person',
+    savedFilterType: 'person',
     defaultSort: 'name',
     columns: [
       { key: 'name', sort: { asc: 'name', desc: '-lastName' }, width: 220, shown: true, cell: nameCell('person') },
@@ -154,6 +157,7 @@ export const LISTS: Record<ListType, ListDefinition> = {
   organization: {
     path: '/v1/organizations',
     entityType: 'organization',
+    savedFilterType: 'organization',
     defaultSort: 'name',
     columns: [
       { key: 'name', sort: both('name'), width: 260, shown: true, cell: nameCell('organization') },
@@ -198,6 +202,7 @@ export const LISTS: Record<ListType, ListDefinition> = {
   deal: {
     path: '/v1/deals',
     entityType: 'deal',
+    savedFilterType: 'deal',
     defaultSort: '-updatedAt',
     columns: [
       { key: 'title', sort: both('title'), width: 240, shown: true, cell: nameCell('deal') },
@@ -248,6 +253,7 @@ export const LISTS: Record<ListType, ListDefinition> = {
   lead: {
     path: '/v1/leads',
     entityType: 'lead',
+    savedFilterType: 'lead',
     defaultSort: '-updatedAt',
     columns: [
       { key: 'title', sort: both('title'), width: 240, shown: true, cell: nameCell('lead') },
@@ -287,6 +293,7 @@ export const LISTS: Record<ListType, ListDefinition> = {
   task: {
     path: '/v1/tasks',
     entityType: 'task',
+    savedFilterType: 'task',
     defaultSort: 'dueAt',
     columns: [
       // A task has no 360° page: its title opens the task to edit.
@@ -343,6 +350,7 @@ export const LISTS: Record<ListType, ListDefinition> = {
   activity: {
     path: '/v1/activities',
     entityType: null,
+    savedFilterType: 'activity',
     defaultSort: '-startsAt',
     columns: [
       { key: 'subject', sort: both('subject'), width: 280, shown: true, cell: linkedTitle('subject') },

@@ -173,7 +173,7 @@ function List({ type }: { type: ListType }) {
   const tags = useTags();
   const { stored, save } = useListSettings(type);
   const favourites = useFavouriteLists();
-  const savedFilters = useSavedFilters(entityType ?? 'person', entityType !== null);
+  const savedFilters = useSavedFilters(definition.savedFilterType, true);
   const changes = useSavedFilterChanges();
   const [searchParams, setSearchParams] = useSearchParams();
   const savedFilterId = searchParams.get('savedFilter');
@@ -387,18 +387,16 @@ function List({ type }: { type: ListType }) {
             />
           ))}
         </fieldset>
-        {entityType !== null && (
-          <Field label={t('list.savedFilter')}>
-            <Select value={selected?.id ?? ''} onChange={(_, data) => chooseSaved(data.value)}>
-              <option value="">{t('list.noSavedFilter')}</option>
-              {(savedFilters.data?.items ?? []).map((saved) => (
-                <option key={saved.id} value={saved.id}>
-                  {saved.scope === 'company' ? t('list.companyFilter', { name: saved.name }) : saved.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
-        )}
+        <Field label={t('list.savedFilter')}>
+          <Select value={selected?.id ?? ''} onChange={(_, data) => chooseSaved(data.value)}>
+            <option value="">{t('list.noSavedFilter')}</option>
+            {(savedFilters.data?.items ?? []).map((saved) => (
+              <option key={saved.id} value={saved.id}>
+                {saved.scope === 'company' ? t('list.companyFilter', { name: saved.name }) : saved.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
         <Button
           aria-expanded={builderOpen}
           aria-describedby={advancedCount > 0 ? 'list-conditions-active' : undefined}
@@ -460,70 +458,73 @@ function List({ type }: { type: ListType }) {
               {t('filter.clear')}
             </Button>
           </div>
-          {entityType !== null && (
-            <div className={styles.saveLine}>
-              <Field label={t('filter.name')}>
-                <Input value={name} onChange={(_, data) => setName(data.value)} />
-              </Field>
-              {isAdmin && (
-                <Checkbox
-                  checked={forCompany}
-                  label={t('filter.forCompany')}
-                  onChange={(_, data) => setForCompany(data.checked === true)}
-                />
-              )}
-              <Button
-                disabled={name.trim() === '' || !builtTree}
-                onClick={() =>
-                  builtTree &&
-                  changes.create.mutate(
-                    { name: name.trim(), entityType, filter: builtTree, scope: forCompany ? 'company' : 'private' },
-                    {
-                      onSuccess: (saved) => {
-                        setApplied(builtTree);
-                        chooseSaved(saved.id);
-                      },
+          <div className={styles.saveLine}>
+            <Field label={t('filter.name')}>
+              <Input value={name} onChange={(_, data) => setName(data.value)} />
+            </Field>
+            {isAdmin && (
+              <Checkbox
+                checked={forCompany}
+                label={t('filter.forCompany')}
+                onChange={(_, data) => setForCompany(data.checked === true)}
+              />
+            )}
+            <Button
+              disabled={name.trim() === '' || !builtTree}
+              onClick={() =>
+                builtTree &&
+                changes.create.mutate(
+                  {
+                    name: name.trim(),
+                    entityType: definition.savedFilterType,
+                    filter: builtTree,
+                    scope: forCompany ? 'company' : 'private',
+                  },
+                  {
+                    onSuccess: (saved) => {
+                      setApplied(builtTree);
+                      chooseSaved(saved.id);
                     },
-                  )
-                }
-              >
-                {t('filter.saveAs')}
-              </Button>
-              {selected && mayEdit(selected) && (
-                <>
-                  <Button
-                    disabled={!builtTree || name.trim() === ''}
-                    onClick={() =>
-                      builtTree &&
-                      changes.update.mutate(
-                        { saved: selected, change: { name: name.trim(), filter: builtTree } },
-                        {
-                          onSuccess: (renamed) => {
-                            setApplied(builtTree);
-                            renameFavourite(renamed);
-                          },
+                  },
+                )
+              }
+            >
+              {t('filter.saveAs')}
+            </Button>
+            {selected && mayEdit(selected) && (
+              <>
+                <Button
+                  disabled={!builtTree || name.trim() === ''}
+                  onClick={() =>
+                    builtTree &&
+                    changes.update.mutate(
+                      { saved: selected, change: { name: name.trim(), filter: builtTree } },
+                      {
+                        onSuccess: (renamed) => {
+                          setApplied(builtTree);
+                          renameFavourite(renamed);
                         },
-                      )
-                    }
-                  >
-                    {t('filter.saveChanges')}
-                  </Button>
-                  <Button
-                    onClick={() =>
-                      changes.remove.mutate(selected, {
-                        onSuccess: () => {
-                          chooseSaved('');
-                          dropFavourite(selected.id);
-                        },
-                      })
-                    }
-                  >
-                    {t('filter.delete')}
-                  </Button>
-                </>
-              )}
-            </div>
-          )}
+                      },
+                    )
+                  }
+                >
+                  {t('filter.saveChanges')}
+                </Button>
+                <Button
+                  onClick={() =>
+                    changes.remove.mutate(selected, {
+                      onSuccess: () => {
+                        chooseSaved('');
+                        dropFavourite(selected.id);
+                      },
+                    })
+                  }
+                >
+                  {t('filter.delete')}
+                </Button>
+              </>
+            )}
+          </div>
           {[changes.create.error, changes.update.error, changes.remove.error].map(
             (error, index) => error && <ErrorBar key={['create', 'update', 'remove'][index]} error={error} />,
           )}

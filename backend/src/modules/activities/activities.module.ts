@@ -1,6 +1,11 @@
 import type { CrmModule } from '../module.ts';
 import { activitiesRoutes } from './activities.routes.ts';
-import { activitiesOverview, activitiesTimeline, seedActivityTypes } from './activities.service.ts';
+import {
+  ACTIVITY_FILTER_FIELDS,
+  activitiesOverview,
+  activitiesTimeline,
+  seedActivityTypes,
+} from './activities.service.ts';
 
 export const activitiesModule: CrmModule = {
   name: 'activities',
@@ -8,4 +13,5 @@ export const activitiesModule: CrmModule = {
   overviewSections: [{ name: 'activities', section: activitiesOverview }],
   timelineSources: { activities: activitiesTimeline },
   tenantSetupSteps: [seedActivityTypes],
+  filterFields: { activity: ACTIVITY_FILTER_FIELDS },
 };

@@ -497,7 +497,7 @@ export async function activityHistory(
 
 // ---- lists -------------------------------------------------------------------------------
 
-const FILTER_FIELDS: Record<string, FilterField> = {
+export const ACTIVITY_FILTER_FIELDS: Record<string, FilterField> = {
   typeId: { sql: 'a.type_id', type: 'uuid' },
   typeKey: { sql: 't.system_key', type: 'text' },
   subject: { sql: 'a.subject', type: 'text' },
@@ -536,7 +536,7 @@ export async function listActivities(
   params.push(...visible.params);
   if (options.filter) {
     const compiled = compileFilter(options.filter, {
-      fields: FILTER_FIELDS,
+      fields: ACTIVITY_FILTER_FIELDS,
       customFields: [],
       customFieldsColumn: "'{}'::jsonb",
       recordType: 'activity',
@@ -570,7 +570,7 @@ export async function listActivities(
   const direction = descending ? 'desc' : 'asc';
   const order = keyset
     ? `${key} ${direction}, a.id ${direction}`
-    : fieldOrder(options.sort, { fields: FILTER_FIELDS, idColumn: 'a.id' });
+    : fieldOrder(options.sort, { fields: ACTIVITY_FILTER_FIELDS, idColumn: 'a.id' });
   const skip = keyset ? (options.offset ?? 0) : windowStart(options);
   const rows = await sqlIn<ActivityRow>(
     em,

@@ -11,6 +11,7 @@ import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { db } from '../../records/sql.ts';
 import type { TrashSource } from '../../records/trash.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
@@ -490,6 +491,7 @@ export async function createBusinessContact(
   ]);
   if (!person) throw unknownLink('personId', input.personId);
   if (!organization) throw unknownLink('organizationId', input.organizationId);
+  await lockPrimaryChoice(em, person.id);
   const others = await em.count(BusinessContact, { person: person.id });
   const isPrimary = input.isPrimary ?? others === 0;
   if (isPrimary) await clearPrimary(em, person.id);
@@ -518,6 +520,14 @@ export async function createBusinessContact(
   return contact;
 }
 
+/**
+ * Business contacts of one person are added and made primary one request at a time: two added at
+ * once would each see none and both become the primary (the unique index would answer a 500).
+ */
+async function lockPrimaryChoice(em: EntityManager, personId: string): Promise<void> {
+  await db(em).selectFrom('person').select('id').where('id', '=', personId).forNoKeyUpdate().execute();
+}
+
 async function clearPrimary(em: EntityManager, personId: string): Promise<void> {
   const primaries = await em.find(BusinessContact, { person: personId, isPrimary: true });
   for (const primary of primaries) primary.isPrimary = false;
@@ -544,6 +554,7 @@ export async function updateBusinessContact(
   if (patch.department !== undefined) contact.department = patch.department;
   if (patch.employeeNumber !== undefined) contact.employeeNumber = patch.employeeNumber;
   if (patch.isPrimary === true && !contact.isPrimary) {
+    await lockPrimaryChoice(em, contact.person.id);
     await clearPrimary(em, contact.person.id);
     contact.isPrimary = true;
   } else if (patch.isPrimary === false) {

@@ -37,7 +37,7 @@ export const SavedFilterSchema = defineEntity({
       .onCreate(() => newId()),
     tenant: () => tenantColumn(),
     ownerId: () => userRef('owner_id').deleteRule('cascade'),
-    entityType: p.enum(['person', 'organization', 'business_contact', 'deal', 'lead', 'task']),
+    entityType: p.enum(['person', 'organization', 'business_contact', 'deal', 'lead', 'task', 'activity']),
     name: p.text(),
     filter: p.json(),
     ...versionedColumns(),

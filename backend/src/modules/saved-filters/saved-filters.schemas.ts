@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { FilterSchema } from '../../http/filters.ts';
 import { CUSTOM_FIELD_ENTITY_TYPES } from '../custom-fields/custom-fields.schemas.ts';
 
-export const SAVED_FILTER_ENTITY_TYPES = CUSTOM_FIELD_ENTITY_TYPES;
+/** The lists a filter can be saved for: those with custom fields, and activities. */
+export const SAVED_FILTER_ENTITY_TYPES = [...CUSTOM_FIELD_ENTITY_TYPES, 'activity'] as const;
 export type SavedFilterEntityType = (typeof SAVED_FILTER_ENTITY_TYPES)[number];
 
 const Name = z.string().trim().min(1, 'a saved filter needs a name').max(120, 'at most 120 characters');

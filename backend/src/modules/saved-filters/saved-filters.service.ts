@@ -7,13 +7,12 @@ import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
-import { newId } from '../../ids.ts';
-import { recordHistory } from '../../records/history.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenant } from '../../records/current-tenant.ts';
 import { ORGANIZATION_FILTER_FIELDS, PERSON_FILTER_FIELDS } from '../contacts/contacts.service.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { DEAL_FILTER_FIELDS } from '../deals/deals.service.ts';
 import { wired } from '../wiring.ts';
+import { SavedFilter } from './saved-filter.entity.ts';
 import type {
   CreateSavedFilter,
   SavedFilterEntityType,
@@ -32,55 +31,42 @@ const BUILT_IN_FIELDS: Readonly<Partial<Record<SavedFilterEntityType, Record<str
 const builtInFieldsOf = (entityType: SavedFilterEntityType): Record<string, FilterField> | undefined =>
   BUILT_IN_FIELDS[entityType] ?? wired().filterFields.get(entityType);
 
-interface Row {
-  id: string;
-  owner_id: string | null;
-  entity_type: SavedFilterEntityType;
-  name: string;
-  filter: FilterNode;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-}
-
-const toView = (row: Row): SavedFilterView => ({
-  id: row.id,
-  name: row.name,
-  entityType: row.entity_type,
-  scope: row.owner_id ? 'private' : 'company',
-  ownerId: row.owner_id,
-  filter: row.filter,
-  version: row.version,
-  createdAt: new Date(row.created_at).toISOString(),
-  createdBy: row.created_by,
-  updatedAt: new Date(row.updated_at).toISOString(),
+const toView = (saved: SavedFilter): SavedFilterView => ({
+  id: saved.id,
+  name: saved.name,
+  entityType: saved.entityType,
+  scope: saved.ownerId ? 'private' : 'company',
+  ownerId: saved.ownerId ?? null,
+  filter: saved.filter as FilterNode,
+  version: saved.version,
+  createdAt: saved.createdAt.toISOString(),
+  createdBy: saved.createdBy ?? null,
+  updatedAt: saved.updatedAt.toISOString(),
 });
 
 /** Saved filters are the caller's own or the company's; anyone else's private ones do not exist for them. */
-const VISIBLE = '(owner_id is null or owner_id = ?)';
+const visibleTo = (principal: Principal) => ({ $or: [{ ownerId: null }, { ownerId: principal.userId ?? null }] });
+
+async function findVisible(em: EntityManager, principal: Principal, id: string): Promise<SavedFilter | null> {
+  return em.findOne(SavedFilter, { $and: [{ id }, visibleTo(principal)] });
+}
 
 export async function listSavedFilters(
   em: EntityManager,
   principal: Principal,
   entityType: SavedFilterEntityType | undefined,
 ): Promise<SavedFilterView[]> {
-  const rows = await sqlIn<Row>(
-    em,
-    `select * from saved_filter where ${VISIBLE} ${entityType ? 'and entity_type = ?' : ''}
-      order by entity_type, owner_id is not null, lower(name), id`,
-    [principal.userId ?? null, ...(entityType ? [entityType] : [])],
-  );
-  return rows.map(toView);
+  const found = await em.find(SavedFilter, { $and: [visibleTo(principal), entityType ? { entityType } : {}] });
+  // The company's first, then one's own; by name as people read it.
+  const order = (saved: SavedFilter) =>
+    [saved.entityType, saved.ownerId ? '1' : '0', saved.name.toLowerCase(), saved.id].join('\u0000');
+  return found.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map(toView);
 }
 
 export async function getSavedFilter(em: EntityManager, principal: Principal, id: string): Promise<SavedFilterView> {
-  const [row] = await sqlIn<Row>(em, `select * from saved_filter where id = ? and ${VISIBLE}`, [
-    id,
-    principal.userId ?? null,
-  ]);
-  if (!row) throw problem('no_such_saved_filter', { id });
-  return toView(row);
+  const saved = await findVisible(em, principal, id);
+  if (!saved) throw problem('no_such_saved_filter', { id });
+  return toView(saved);
 }
 
 /** 400 naming each condition of the tree that does not fit the entity type's fields (as a body). */
@@ -118,13 +104,12 @@ async function ensureNameFree(
   filter: { entityType: SavedFilterEntityType; ownerId: string | null; name: string },
   exceptId?: string,
 ): Promise<void> {
-  const clash = await sqlIn(
-    em,
-    `select 1 from saved_filter where entity_type = ? and owner_id is not distinct from ?::uuid
-        and lower(name) = lower(?) and id <> ?`,
-    [filter.entityType, filter.ownerId, filter.name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
-  );
-  if (clash.length > 0) throw nameTaken(filter.name);
+  const sameScope = await em.find(SavedFilter, {
+    entityType: filter.entityType,
+    ownerId: filter.ownerId,
+    ...(exceptId ? { id: { $ne: exceptId } } : {}),
+  });
+  if (sameScope.some((saved) => saved.name.toLowerCase() === filter.name.toLowerCase())) throw nameTaken(filter.name);
 }
 
 const needsAdmin = () => problem('company_filter_needs_admin');
@@ -138,28 +123,23 @@ export async function createSavedFilter(
   const ownerId = input.scope === 'company' ? null : principal.userId;
   await checkTree(em, input.entityType, input.filter);
   await ensureNameFree(em, { entityType: input.entityType, ownerId, name: input.name });
-  const id = newId();
-  await sqlIn(
-    em,
-    `insert into saved_filter (id, tenant_id, owner_id, entity_type, name, filter, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?::jsonb, ?, ?)`,
-    [id, ownerId, input.entityType, input.name, JSON.stringify(input.filter), principal.userId, principal.userId],
-  );
-  const saved = await getSavedFilter(em, principal, id);
-  recordHistory(em, principal, {
-    type: 'saved_filter',
-    id,
-    action: 'create',
-    after: { name: saved.name, entityType: saved.entityType, scope: saved.scope, filter: saved.filter },
+  const saved = em.create(SavedFilter, {
+    tenant: currentTenant(em),
+    ownerId,
+    entityType: input.entityType,
+    name: input.name,
+    filter: input.filter,
   });
+  // The saved filter's history tells (saved-filter.audit.ts).
   await em.flush();
-  return saved;
+  return toView(saved);
 }
 
 /** The caller may change their own filters, and admins the company's. */
-async function editable(em: EntityManager, principal: Principal, id: string): Promise<SavedFilterView> {
-  const saved = await getSavedFilter(em, principal, id);
-  if (saved.scope === 'company' && !principal.roles.has('admin')) throw needsAdmin();
+async function editable(em: EntityManager, principal: Principal, id: string): Promise<SavedFilter> {
+  const saved = await findVisible(em, principal, id);
+  if (!saved) throw problem('no_such_saved_filter', { id });
+  if (!saved.ownerId && !principal.roles.has('admin')) throw needsAdmin();
   return saved;
 }
 
@@ -170,28 +150,18 @@ export async function updateSavedFilter(
   change: UpdateSavedFilter,
   expectedVersion: number | undefined,
 ): Promise<SavedFilterView> {
-  const before = await editable(em, principal, id);
-  checkVersion(before, expectedVersion, named('saved_filter', before.name));
-  if (change.filter) await checkTree(em, before.entityType, change.filter);
-  if (change.name !== undefined && change.name.toLowerCase() !== before.name.toLowerCase()) {
-    await ensureNameFree(em, { entityType: before.entityType, ownerId: before.ownerId, name: change.name }, id);
+  const saved = await editable(em, principal, id);
+  checkVersion(saved, expectedVersion, named('saved_filter', saved.name));
+  if (change.filter) await checkTree(em, saved.entityType, change.filter);
+  if (change.name !== undefined && change.name.toLowerCase() !== saved.name.toLowerCase()) {
+    await ensureNameFree(em, { entityType: saved.entityType, ownerId: saved.ownerId ?? null, name: change.name }, id);
   }
-  await sqlIn(
-    em,
-    `update saved_filter set name = ?, filter = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [change.name ?? before.name, JSON.stringify(change.filter ?? before.filter), principal.userId ?? null, id],
-  );
-  const after = await getSavedFilter(em, principal, id);
-  recordHistory(em, principal, {
-    type: 'saved_filter',
-    id,
-    action: 'update',
-    before: { name: before.name, filter: before.filter },
-    after: { name: after.name, filter: after.filter },
+  em.assign(saved, {
+    ...(change.name !== undefined ? { name: change.name } : {}),
+    ...(change.filter ? { filter: change.filter } : {}),
   });
   await em.flush();
-  return after;
+  return toView(saved);
 }
 
 export async function deleteSavedFilter(
@@ -202,8 +172,7 @@ export async function deleteSavedFilter(
 ): Promise<void> {
   const saved = await editable(em, principal, id);
   checkVersion(saved, expectedVersion, named('saved_filter', saved.name));
-  await sqlIn(em, 'delete from saved_filter where id = ?', [id]);
-  recordHistory(em, principal, { type: 'saved_filter', id, action: 'delete', before: { name: saved.name } });
+  em.remove(saved);
   await em.flush();
 }
 
@@ -226,16 +195,13 @@ export async function filtersOf(
 ): Promise<FilterNode[]> {
   const filters = query.filter ? [query.filter] : [];
   if (!query.savedFilterId) return filters;
-  const [row] = await sqlIn<Row>(em, `select * from saved_filter where id = ? and ${VISIBLE}`, [
-    query.savedFilterId,
-    principal.userId ?? null,
-  ]);
+  const row = await findVisible(em, principal, query.savedFilterId);
   const at = { at: { in: 'query' as const, pointer: '#/savedFilterId' } };
   if (!row) throw problem('unknown_list_filter', { id: query.savedFilterId }, at);
-  if (row.entity_type !== entityType) {
-    throw problem('list_filter_type_mismatch', { name: row.name, type: row.entity_type, wanted: entityType }, at);
+  if (row.entityType !== entityType) {
+    throw problem('list_filter_type_mismatch', { name: row.name, type: row.entityType, wanted: entityType }, at);
   }
-  const keys = [...new Set(customFieldKeys(row.filter))];
+  const keys = [...new Set(customFieldKeys(row.filter as FilterNode))];
   if (keys.length > 0) {
     const existing = new Set((await listCustomFields(em, entityType)).map((field) => field.key));
     const removed = keys.filter((key) => !existing.has(key));
@@ -248,7 +214,7 @@ export async function filtersOf(
     }
   }
   const fields = builtInFieldsOf(entityType);
-  const unknown = fields ? [...builtInFields(row.filter)].filter((field) => !(field in fields)) : [];
+  const unknown = fields ? [...builtInFields(row.filter as FilterNode)].filter((field) => !(field in fields)) : [];
   if (unknown.length > 0) {
     throw problem(
       'saved_filter_field_unknown',
@@ -256,7 +222,7 @@ export async function filtersOf(
       at,
     );
   }
-  return [...filters, row.filter];
+  return [...filters, row.filter as FilterNode];
 }
 
 function builtInFields(node: FilterNode): Set<string> {

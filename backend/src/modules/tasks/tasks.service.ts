@@ -373,7 +373,7 @@ export async function taskHistory(
   return { items: shown, nextCursor: hasMore && last ? encodeCursor([last.changedAt, last.id]) : null };
 }
 
-const TASK_FILTER_FIELDS: Record<string, FilterField> = {
+export const TASK_FILTER_FIELDS: Record<string, FilterField> = {
   title: { sql: 't.title', type: 'text' },
   description: { sql: 't.description', type: 'text' },
   status: { sql: 't.status', type: 'text' },

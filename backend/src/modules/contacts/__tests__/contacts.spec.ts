@@ -185,6 +185,26 @@ describe('persons, organizations and business contacts', () => {
     expect(await count('select count(*)::int as n from history where tenant_id = ?', [contoso.id])).toBe(before);
   });
 
+  it('joins a person to several organizations at once: every join saved, exactly one of them primary', async () => {
+    const person = (
+      await rep.post('/api/v1/persons?confirm=duplicate').send({ firstName: 'Gleich', lastName: 'Zeitig' })
+    ).body.id;
+    const organizations = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(
+        async (n) =>
+          (await rep.post('/api/v1/organizations?confirm=duplicate').send({ name: `Parallelwerk ${n} KG` })).body.id,
+      ),
+    );
+    const joined = await Promise.all(
+      organizations.map((organizationId) =>
+        rep.post('/api/v1/business-contacts').send({ personId: person, organizationId }),
+      ),
+    );
+    expect(joined.map((res) => res.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    const primaries = joined.filter((res) => res.body.isPrimary);
+    expect(primaries).toHaveLength(1);
+  });
+
   it('changes a person with If-Match, refuses a stale change, and keeps the history of every field', async () => {
     const current = await rep.get(`/api/v1/persons/${annaId}`);
     const changed = await rep

@@ -140,6 +140,57 @@ describe('saved filters', () => {
     expect(mismatch.body.type).toBe('urn:crm:problem:saved_filter_type_mismatch');
   });
 
+  it('saves filters of the activities list too, checks their fields, and tells each change in history', async () => {
+    const open = { field: 'done', op: 'eq', value: false };
+    const created = await rita
+      .post('/api/v1/saved-filters')
+      .send({ name: 'Offene Termine', entityType: 'activity', filter: open });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ entityType: 'activity', scope: 'private', createdBy: expect.any(String) });
+    const wrongField = await rita
+      .post('/api/v1/saved-filters')
+      .send({ name: 'Kaputt', entityType: 'activity', filter: { field: 'lastName', op: 'eq', value: 'x' } });
+    expect(wrongField.status).toBe(400);
+    expect(wrongField.body.errors[0]).toMatchObject({ in: 'body', pointer: '#/filter/field' });
+    const taken = await rita
+      .post('/api/v1/saved-filters')
+      .send({ name: 'offene termine', entityType: 'activity', filter: open });
+    expect(taken.status).toBe(409);
+    // The same name is free for another user and for another list.
+    expect(
+      (await rolf.post('/api/v1/saved-filters').send({ name: 'Offene Termine', entityType: 'activity', filter: open }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await rita
+          .post('/api/v1/saved-filters')
+          .send({ name: 'Offene Termine', entityType: 'task', filter: { field: 'status', op: 'eq', value: 'open' } })
+      ).status,
+    ).toBe(201);
+
+    const renamed = await rita
+      .patch(`/api/v1/saved-filters/${created.body.id}`)
+      .set('If-Match', '"1"')
+      .send({ name: 'Meine offenen Termine' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Meine offenen Termine', version: 2 });
+    const mine = (await rita.get('/api/v1/saved-filters?entityType=activity')).body.items;
+    expect(mine.map((item: { name: string }) => item.name)).toEqual(['Meine offenen Termine']);
+    expect((await rita.delete(`/api/v1/saved-filters/${created.body.id}`).set('If-Match', '"1"')).status).toBe(412);
+    expect((await rita.delete(`/api/v1/saved-filters/${created.body.id}`).set('If-Match', '"2"')).status).toBe(204);
+
+    const history = await t.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ action: string; field: string | null; before: unknown; after: unknown }[]>(
+        "select action, field, before, after from history where record_type = 'saved_filter' and record_id = ? order by changed_at, action",
+        [created.body.id],
+      );
+    expect(history.map((row) => row.action)).toEqual(['create', 'update', 'delete']);
+    expect(JSON.stringify(history[1])).toContain('Meine offenen Termine');
+  });
+
   it('answers a clear problem naming the custom field a saved filter needs once it was removed', async () => {
     const field = await admin.post('/api/v1/admin/custom-fields').send({
       entityType: 'deal',
