@@ -331,6 +331,14 @@ const catalogue = {
       'Das CRM ist gerade zu ausgelastet, um diese Anfrage zu beantworten; es wurde nichts geändert. Versuchen Sie es in einigen Sekunden erneut.',
     ),
   },
+  changed_meanwhile: {
+    status: 409,
+    title: t('Changed at the same moment', 'Gleichzeitig geändert'),
+    detail: t(
+      'Someone else changed the same data while this request was being handled; nothing was saved. Load it again and repeat your change.',
+      'Jemand anderes hat dieselben Daten geändert, während diese Anfrage bearbeitet wurde; es wurde nichts gespeichert. Laden Sie neu und wiederholen Sie Ihre Änderung.',
+    ),
+  },
   identity_platform_unavailable: {
     status: 503,
     title: t('Sign-in cannot be checked right now', 'Die Anmeldung lässt sich gerade nicht prüfen'),

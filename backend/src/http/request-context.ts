@@ -1,6 +1,7 @@
 // First middleware of the chain: gives every request an id and a logger, turns every error
 // into an RFC 9457 problem (never a stack trace), and writes one access log line.
 import { randomUUID } from 'node:crypto';
+import { OptimisticLockError } from '@mikro-orm/core';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.ts';
 import { AppError, formatBytes, type Problem, problemType } from './errors.ts';
@@ -85,6 +86,9 @@ function fromHttpError(
 const BUSY_STATES = new Set(['40001', '40P01', '53300', '57P03']);
 
 function databaseBusy(caught: unknown): AppError | undefined {
+  // A row this request read was changed by another one before this one wrote it (its version no
+  // longer matched): the transaction rolled back; reloading and repeating is the answer.
+  if (caught instanceof OptimisticLockError) return problem('changed_meanwhile', {}, { cause: caught });
   const error = caught as { code?: unknown; message?: unknown; cause?: unknown } | null;
   if (!error || typeof error !== 'object') return undefined;
   const code = typeof error.code === 'string' ? error.code : undefined;

@@ -12,6 +12,7 @@ import { LinkButton } from '../components/LinkButton.tsx';
 import { isFormType } from '../forms.ts';
 import { rememberOpened } from '../recent.ts';
 import { isPageType, recordPath, titleOf } from '../records.ts';
+import { useShownMark } from '../shown.ts';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -263,6 +264,7 @@ export default function RecordPage() {
   const { type = '', id = '' } = useParams();
   const known = isPageType(type);
   const overview = useOverview(type, id, known);
+  useShownMark('record-page', Boolean(overview.data));
   if (!known) {
     return <Text as="p">{t('record.unknownType', { type })}</Text>;
   }

@@ -9,6 +9,7 @@ import { ErrorBar } from '../components/Feedback.tsx';
 import { LIST_TYPES } from '../lists.ts';
 import { recentRecords } from '../recent.ts';
 import { recordPath } from '../records.ts';
+import { useShownMark } from '../shown.ts';
 
 const TASK_SECTIONS = ['overdue', 'today', 'next7Days', 'waitingForMe', 'delegatedByMe'] as const;
 
@@ -229,6 +230,7 @@ export default function StartPage() {
   const me = useMe();
   const tasks = useMyTasks(timeZone);
   const deals = useAttention(timeZone);
+  useShownMark('start-page', Boolean(me.data && tasks.data && deals.data));
 
   return (
     <div className={styles.page}>

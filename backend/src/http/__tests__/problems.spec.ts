@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import { z } from 'zod';
+import { SavedFilter } from '../../modules/saved-filters/saved-filter.entity.ts';
+import { currentTenant } from '../../records/current-tenant.ts';
+import { db } from '../../records/sql.ts';
 import { type AuthedAgent, createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { emOf } from '../principal.ts';
 import { defineRoute } from '../route.ts';
@@ -56,13 +60,38 @@ const deadlockRoute = defineRoute({
   },
 });
 
+// A row changed by another writer between this request's read and its write, for real: the
+// version the unit of work holds no longer matches when it flushes.
+const raceRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/test/race',
+  operationId: 'testRace',
+  summary: 'Loses a write race (test only)',
+  tags: ['Test'],
+  responses: { 200: { description: 'Never' } },
+  async handler(ctx) {
+    const em = emOf(ctx);
+    const saved = em.create(SavedFilter, {
+      tenant: currentTenant(em),
+      ownerId: null,
+      entityType: 'person',
+      name: 'Wettlauf',
+      filter: { field: 'lastName', op: 'eq', value: 'x' },
+    });
+    await em.flush();
+    await db(em).updateTable('saved_filter').set({ version: sql`version + 1` }).where('id', '=', saved.id).execute();
+    saved.name = 'Verloren';
+    await em.flush();
+  },
+});
+
 const ID = '0190f3c4-5b6a-7c8d-9e0f-123456789abc';
 
 describe('errors as problem details', () => {
   let t: TestApp;
   let api: AuthedAgent;
   beforeAll(async () => {
-    t = await createTestApp({ routes: [echoRoute, failingRoute, deadlockRoute] });
+    t = await createTestApp({ routes: [echoRoute, failingRoute, deadlockRoute, raceRoute] });
     const tenant = await t.createTenant('Problem Tests GmbH', [{ displayName: 'Petra Prüfer' }]);
     api = await tenant.as(tenant.upn('Petra Prüfer'));
   });
@@ -85,6 +114,19 @@ describe('errors as problem details', () => {
     expect(res.headers['retry-after']).toBe('2');
     expect(res.body).toMatchObject({ type: 'urn:crm:problem:database_busy', title: 'Gerade ausgelastet' });
     expect(res.body.detail).toContain('es wurde nichts geändert');
+  });
+
+  it('answers a write that lost a race with another with 409, nothing saved, in German too, never 500', async () => {
+    const res = await api.post('/api/v1/test/race').set('Accept-Language', 'de-DE');
+    expect(res.status).toBe(409);
+    expectProblem(res, 409);
+    expect(res.body).toMatchObject({ type: 'urn:crm:problem:changed_meanwhile', title: 'Gleichzeitig geändert' });
+    expect(res.body.detail).toContain('es wurde nichts gespeichert');
+    const left = await t.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ n: number }[]>("select count(*)::int as n from saved_filter where name in ('Wettlauf', 'Verloren')");
+    expect(left[0]?.n).toBe(0);
   });
 
   it('answers a valid request', async () => {
