@@ -3,7 +3,16 @@
 // record becomes form values and form values become the body the API takes.
 import type { CustomField } from '@crm/backend/contract';
 
-export const FORM_TYPES = ['person', 'organization', 'deal', 'lead', 'task'] as const;
+export const FORM_TYPES = [
+  'person',
+  'organization',
+  'business_contact',
+  'deal',
+  'lead',
+  'task',
+  'activity',
+  'note',
+] as const;
 export type FormType = (typeof FORM_TYPES)[number];
 export const isFormType = (type: string | undefined): type is FormType =>
   (FORM_TYPES as readonly string[]).includes(type ?? '');
@@ -18,7 +27,12 @@ export type FieldKind =
   | 'number'
   | 'amount'
   | 'select'
-  | 'record';
+  | 'record'
+  | 'boolean'
+  /** Several lines of text (a note's body, an activity's description). */
+  | 'longtext'
+  /** One of the organisation's activity types. */
+  | 'activityType';
 
 export interface FormField {
   /** The value's key; its label is `form.fields.<name>` (custom fields bring their own labels). */
@@ -29,8 +43,13 @@ export interface FormField {
   options?: readonly string[];
   /** The first entry of the record's list of email addresses or phone numbers (the others are kept). */
   list?: 'emails' | 'phones';
-  /** For record pickers: the type of record picked; its name is kept under `<name>:label`. */
+  /**
+   * For record pickers: the type of record picked (any the app has a page for when not given; the
+   * value is then `type:id`); its name is kept under `<name>:label`.
+   */
   recordType?: 'person' | 'organization';
+  /** Set when the record is made, not changed later (a business contact's person, a note's first record). */
+  createOnly?: boolean;
   /** The API body's JSON pointers this field answers for (an error under one lands here). */
   pointers: readonly string[];
   /** A custom field's definition. */
@@ -89,6 +108,30 @@ export const FORM_FIELDS: Record<FormType, readonly FormField[]> = {
     field('value', 'amount'),
     field('currency', 'select', { options: CURRENCIES }),
   ],
+  business_contact: [
+    field('personId', 'record', { recordType: 'person', required: true, createOnly: true }),
+    field('organizationId', 'record', { recordType: 'organization', required: true, createOnly: true }),
+    field('position', 'text'),
+    field('department', 'text'),
+    field('email', 'email'),
+    field('phone', 'tel'),
+    field('employeeNumber', 'text'),
+    field('isPrimary', 'boolean'),
+  ],
+  activity: [
+    field('typeId', 'activityType', { required: true }),
+    field('subject', 'text', { required: true }),
+    field('startsAt', 'datetime', { required: true }),
+    field('durationMinutes', 'number'),
+    field('link', 'record', { createOnly: true, pointers: ['#/links'] }),
+    field('done', 'boolean'),
+    field('outcome', 'text'),
+    field('description', 'longtext'),
+  ],
+  note: [
+    field('link', 'record', { createOnly: true, required: true, pointers: ['#/links'] }),
+    field('body', 'longtext', { required: true, pointers: ['#/body'] }),
+  ],
   task: [
     field('title', 'text', { required: true }),
     field('description', 'text'),
@@ -105,6 +148,9 @@ export const API_PATH: Record<FormType, string> = {
   deal: '/v1/deals',
   lead: '/v1/leads',
   task: '/v1/tasks',
+  business_contact: '/v1/business-contacts',
+  activity: '/v1/activities',
+  note: '/v1/notes',
 };
 
 /** Person and organization writes warn about likely duplicates (409) unless confirmed. */
@@ -114,15 +160,33 @@ export const CHECKS_DUPLICATES: Record<FormType, boolean> = {
   deal: false,
   lead: false,
   task: false,
+  business_contact: false,
+  activity: false,
+  note: false,
 };
 
-/** Tasks carry no tags (the API tags the other records). */
+/** The records the API tags. */
 export const HAS_TAGS: Record<FormType, boolean> = {
   person: true,
   organization: true,
   deal: true,
   lead: true,
   task: false,
+  business_contact: false,
+  activity: false,
+  note: false,
+};
+
+/** The record types an organisation gives custom fields. */
+export const HAS_CUSTOM_FIELDS: Record<FormType, boolean> = {
+  person: true,
+  organization: true,
+  deal: true,
+  lead: true,
+  task: true,
+  business_contact: true,
+  activity: false,
+  note: false,
 };
 
 export const customFieldName = (key: string) => `customFields.${key}`;
@@ -152,15 +216,27 @@ export function valuesOf(type: FormType, record: Item | null, fields: readonly F
       values[name] = str((record?.customFields as Item | undefined)?.[custom.key]);
     } else if (list) {
       values[name] = firstOf(record?.[list], list === 'emails' ? 'address' : 'number');
+    } else if (kind === 'boolean') {
+      values[name] = record?.[name] === true ? 'true' : 'false';
+    } else if (name === 'body' && record && typeof record.body === 'object') {
+      // A note's body as it was written (Markdown or HTML).
+      values[name] = str((record.body as Item | null)?.body);
+    } else if (name === 'link') {
+      const first = (record?.links as Item[] | undefined)?.[0];
+      values[name] = first ? `${str(first.type)}:${str(first.id)}` : '';
+      values['link:label'] = str(first?.title);
+    } else if (name === 'typeId') {
+      values[name] = str(record?.typeId ?? (record?.type as Item | undefined)?.id);
     } else {
       values[name] = str(record?.[name]);
     }
   }
   if (type === 'deal' || type === 'lead') values.currency ||= 'EUR';
-  if (type === 'deal') {
+  if (type === 'deal' || type === 'business_contact') {
     values['organizationId:label'] = str(record?.organizationName);
     values['personId:label'] = str(record?.personName);
   }
+  if (type === 'activity' && !record) values.durationMinutes ||= '30';
   return values;
 }
 
@@ -187,10 +263,12 @@ function customValue(definition: CustomField, text: string): unknown {
 export function bodyOf(fields: readonly FormField[], values: Values, base: Values | null, record: Item | null): Item {
   const body: Item = {};
   const customFields: Item = {};
-  for (const { name, kind, custom, required, list } of fields) {
+  for (const { name, kind, custom, required, list, createOnly } of fields) {
     const value = (values[name] ?? '').trim();
-    if (base && value === (base[name] ?? '').trim()) continue;
+    if (base && (createOnly || value === (base[name] ?? '').trim())) continue;
     if (!base && value === '' && !required) continue;
+    // A box left unticked on a new record: the API's default (a first business contact is primary).
+    if (!base && kind === 'boolean' && value !== 'true') continue;
     if (!base && value === '' && !custom && kind === 'text') {
       // Sent empty, so the API says in its own words why it is needed.
       body[name] = '';
@@ -208,6 +286,15 @@ export function bodyOf(fields: readonly FormField[], values: Values, base: Value
         .map((phone) => ({ number: phone.number, kind: phone.kind }));
       const kind0 = firstOf(record?.phones, 'kind') || 'work';
       body.phones = [...(value ? [{ number: value, kind: kind0 }] : []), ...others];
+    } else if (name === 'link') {
+      const [type, id] = value.split(':');
+      body.links = type && id ? [{ type, id }] : [];
+    } else if (name === 'body' && kind === 'longtext') {
+      // A note keeps the format it was written in; a new one is Markdown.
+      const format = str((record?.body as Item | undefined)?.format) || 'markdown';
+      body.body = { format, body: values[name] ?? '' };
+    } else if (kind === 'boolean') {
+      body[name] = value === 'true';
     } else if (kind === 'datetime') {
       body[name] = value === '' ? null : new Date(value).toISOString();
     } else if (kind === 'number') {

@@ -1,4 +1,5 @@
-// Create and edit a person, an organization or a deal: /app/records/{type}/new and
+// Create and edit a person, an organization, a business contact, a deal, a lead, a task, an
+// activity or a note: /app/records/{type}/new and
 // /app/records/{type}/{id}/edit. A problem's field errors appear at the fields they name; a likely
 // duplicate (409) shows its candidates with "open it" and "save anyway"; a stale save (412) shows
 // what changed meanwhile and keeps the user's edits on top of it. What is typed is kept in the
@@ -19,6 +20,7 @@ import {
   Select,
   Spinner,
   Text,
+  Textarea,
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -37,12 +39,13 @@ import {
   type FormField,
   type FormType,
   fieldOfPointer,
+  HAS_CUSTOM_FIELDS,
   HAS_TAGS,
   isFormType,
   type Values,
   valuesOf,
 } from '../forms.ts';
-import { recordPath, titleOf } from '../records.ts';
+import { isPageType, recordPath, titleOf } from '../records.ts';
 import { useSession } from '../session.tsx';
 
 const useStyles = makeStyles({
@@ -103,7 +106,10 @@ function RecordPicker({
   const [query, setQuery] = useState(labelText);
   useEffect(() => setQuery(labelText), [labelText]);
   const search = useSearch(query === labelText ? '' : query);
-  const matches = (search.data?.items ?? []).filter((item) => item.type === field.recordType);
+  // One type's records, or (a note's or an activity's record) any the app has a page for, as `type:id`.
+  const matches = (search.data?.items ?? [])
+    .filter((item) => (field.recordType ? item.type === field.recordType : isPageType(item.type)))
+    .map((item) => ({ ...item, value: field.recordType ? item.id : `${item.type}:${item.id}` }));
   return (
     <Combobox
       freeform
@@ -122,8 +128,14 @@ function RecordPicker({
       }}
     >
       {matches.map((item) => (
-        <Option key={item.id} value={item.id} text={item.title}>
-          {item.subtitle ? `${item.title} · ${item.subtitle}` : item.title}
+        <Option key={item.value} value={item.value} text={item.title}>
+          {[
+            item.title,
+            field.recordType ? null : t(`types.one.${item.type}`, { defaultValue: item.type }),
+            item.subtitle,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </Option>
       ))}
     </Combobox>
@@ -165,16 +177,27 @@ function TagsField({
   );
 }
 
+interface ActivityTypeRef {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
 function FormFieldInput({
   field,
   values,
   error,
   setValue,
+  editing,
+  activityTypes,
 }: {
   field: FormField;
   values: Values;
   error: string | undefined;
   setValue: (name: string, value: string) => void;
+  /** An existing record: fields set only when it was made show as text. */
+  editing: boolean;
+  activityTypes: ActivityTypeRef[];
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'de' ? 'de' : 'en';
@@ -188,7 +211,17 @@ function FormFieldInput({
         ? (field.custom.options.find((candidate) => candidate.value === option)?.labels[language] ?? option)
         : t(`form.options.${field.name}.${option}`, { defaultValue: option });
 
-  if (field.custom?.type === 'boolean') {
+  // A record reference without its name at hand (`type:id`) reads as its type.
+  const readOnlyText = (reference: string) =>
+    reference.includes(':') ? t(`types.one.${reference.split(':')[0]}`, { defaultValue: reference }) : reference;
+  if (editing && field.createOnly) {
+    return (
+      <Field label={label}>
+        <Input id={id} value={values[`${field.name}:label`] || readOnlyText(value)} readOnly />
+      </Field>
+    );
+  }
+  if (field.custom?.type === 'boolean' || field.kind === 'boolean') {
     return (
       <Field validationState={error ? 'error' : 'none'} validationMessage={error}>
         <Checkbox
@@ -210,6 +243,25 @@ function FormFieldInput({
             </option>
           ))}
         </Select>
+      ) : field.kind === 'activityType' ? (
+        <Select id={id} value={value} onChange={(_, data) => setValue(field.name, data.value)}>
+          <option value="">{t('form.none')}</option>
+          {activityTypes
+            .filter((type) => type.active || type.id === value)
+            .map((type) => (
+              <option key={type.id} value={type.id}>
+                {type.name}
+              </option>
+            ))}
+        </Select>
+      ) : field.kind === 'longtext' ? (
+        <Textarea
+          id={id}
+          value={value}
+          resize="vertical"
+          rows={field.name === 'body' ? 8 : 4}
+          onChange={(_, data) => setValue(field.name, data.value)}
+        />
       ) : field.kind === 'record' ? (
         <RecordPicker
           field={field}
@@ -252,12 +304,14 @@ function RecordForm({
   loaded,
   fields,
   tags,
+  activityTypes,
 }: {
   type: FormType;
   id: string | undefined;
   loaded: Loaded;
   fields: FormField[];
   tags: TagRef[];
+  activityTypes: ActivityTypeRef[];
 }) {
   const { t, i18n } = useTranslation();
   const styles = useStyles();
@@ -271,8 +325,9 @@ function RecordForm({
   const initial = useMemo(() => {
     const fromRecord = valuesOf(type, loaded.record, fields);
     if (!loaded.record) {
-      // A new deal from an organization's or person's page comes with its customer.
-      for (const name of ['organizationId', 'personId']) {
+      // A new deal or business contact from an organization's or person's page comes with them; a
+      // new activity or note with the record it was started on (link = type:id).
+      for (const name of ['organizationId', 'personId', 'link']) {
         const preset = params.get(name);
         if (preset) {
           fromRecord[name] = preset;
@@ -352,8 +407,7 @@ function RecordForm({
       sessionStorage.removeItem(key);
       await queryClient.invalidateQueries();
       const saved = response.body;
-      // A task has no page of its own: back to the list of tasks.
-      await navigate(recordPath(type, String(saved.id ?? id)) ?? `/lists/${type}`);
+      await navigate(afterSave(String(saved.id ?? id)));
     },
     onError: async (error) => {
       if (error instanceof SignInRequired) {
@@ -410,12 +464,38 @@ function RecordForm({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setOutcome(null);
+    // A choice, a date or a record left empty is named here; what is typed the API checks, in its words.
+    const missing = fields.filter(
+      (field) =>
+        field.required &&
+        field.kind !== 'text' &&
+        !field.custom &&
+        !(id && field.createOnly) &&
+        (values[field.name] ?? '').trim() === '',
+    );
+    if (missing.length > 0) {
+      setErrors(Object.fromEntries(missing.map((field) => [field.name, t('form.required')])));
+      focusInvalid.current = true;
+      return;
+    }
     save.mutate(false);
   };
 
+  /**
+   * Where the user goes once saved or cancelled: the record's page; for what has no page of its own
+   * (a task, an activity, a note) the record it is on, else its list (or the start page).
+   */
+  const afterSave = (savedId: string | undefined): string => {
+    const own = savedId ? recordPath(type, savedId) : null;
+    if (own) return own;
+    const [linkType, linkId] = (values.link ?? '').split(':');
+    const onRecord = linkType && linkId ? recordPath(linkType, linkId) : null;
+    if (onRecord) return onRecord;
+    return type === 'note' ? '/' : `/lists/${type}`;
+  };
   const cancel = () => {
     sessionStorage.removeItem(key);
-    void navigate(id ? (recordPath(type, id) ?? '/') : `/lists/${type}`);
+    void navigate(afterSave(id));
   };
 
   const title = id
@@ -441,6 +521,8 @@ function RecordForm({
               values={values}
               error={errors[field.name]}
               setValue={setValue}
+              editing={id !== undefined}
+              activityTypes={activityTypes}
             />
           ))}
           {HAS_TAGS[type] && tags.length > 0 && <TagsField tags={tags} chosen={tagIds} onChange={setTagIds} />}
@@ -515,11 +597,15 @@ export default function FormPage() {
   const { type, id } = useParams();
   const { api } = useSession();
   const known = isFormType(type);
+  const withCustomFields = known && HAS_CUSTOM_FIELDS[type];
   const definitions = useApiQuery<{ items: CustomField[] }>(
     '/v1/custom-fields',
     { entityType: type },
-    { enabled: known },
+    { enabled: withCustomFields },
   );
+  const activityTypes = useApiQuery<{ items: ActivityTypeRef[] }>('/v1/activity-types', undefined, {
+    enabled: known && type === 'activity',
+  });
   const tags = useApiQuery<{ items: TagRef[] }>('/v1/tags', undefined, { enabled: known });
   const loaded = useQuery({
     queryKey: ['form-record', type, id],
@@ -534,11 +620,11 @@ export default function FormPage() {
     },
   });
   const fields = useMemo(
-    () => (known && definitions.data ? [...FORM_FIELDS[type], ...customFormFields(definitions.data.items)] : []),
+    () => (known ? [...FORM_FIELDS[type], ...customFormFields(definitions.data?.items ?? [])] : []),
     [known, type, definitions.data],
   );
   if (!known) return <Text as="p">{t('record.unknownType', { type })}</Text>;
-  const error = definitions.error ?? tags.error ?? loaded.error;
+  const error = definitions.error ?? activityTypes.error ?? tags.error ?? loaded.error;
   if (error) {
     const missing = error instanceof ApiError && error.status === 404;
     return missing ? (
@@ -548,11 +634,18 @@ export default function FormPage() {
     ) : (
       <ErrorBar
         error={error}
-        onRetry={() => void Promise.all([definitions.refetch(), tags.refetch(), loaded.refetch()])}
+        onRetry={() =>
+          void Promise.all([definitions.refetch(), activityTypes.refetch(), tags.refetch(), loaded.refetch()])
+        }
       />
     );
   }
-  if (!definitions.data || !tags.data || !loaded.data) return <Spinner label={t('record.loading')} />;
+  const waiting =
+    (withCustomFields && !definitions.data) ||
+    (type === 'activity' && !activityTypes.data) ||
+    !tags.data ||
+    !loaded.data;
+  if (waiting || !tags.data || !loaded.data) return <Spinner label={t('record.loading')} />;
   return (
     <RecordForm
       key={`${type}:${id ?? 'new'}`}
@@ -561,6 +654,7 @@ export default function FormPage() {
       loaded={loaded.data}
       fields={fields}
       tags={tags.data.items}
+      activityTypes={activityTypes.data?.items ?? []}
     />
   );
 }

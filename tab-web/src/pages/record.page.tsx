@@ -44,6 +44,7 @@ function labelOf(item: Item): string {
     text(item.displayName) ??
     text(item.personName) ??
     text(item.organizationName) ??
+    text(item.excerpt)?.slice(0, 120) ??
     text(item.bodyText)?.slice(0, 120) ??
     text(item.body)?.slice(0, 120) ??
     [text(item.firstName), text(item.lastName)].filter(Boolean).join(' ')
@@ -54,7 +55,7 @@ function labelOf(item: Item): string {
 function entriesOf(value: unknown): { items: Item[]; total: number } | null {
   if (Array.isArray(value)) return { items: value as Item[], total: value.length };
   if (value && typeof value === 'object') {
-    // Sections answer { items, total }, or their newest entries beside a count ({ newest, changes | open }).
+    // Sections answer { items, total }, or their newest entries beside a count ({ newest, count | changes | open }).
     const section = value as Record<string, unknown>;
     const items = Array.isArray(section.items)
       ? section.items
@@ -62,17 +63,22 @@ function entriesOf(value: unknown): { items: Item[]; total: number } | null {
         ? section.newest
         : Object.values(section).find(Array.isArray);
     if (items) {
-      const count = [section.total, section.changes, section.open].find((n) => typeof n === 'number');
+      const count = [section.total, section.count, section.changes, section.open].find((n) => typeof n === 'number');
       return { items: items as Item[], total: typeof count === 'number' ? count : items.length };
     }
   }
   return null;
 }
 
-/** The record an entry points at, when it is one the app has a page for. */
-function entryPath(item: Item): string | null {
+/** Sections whose entries have no page of their own but a form (an activity, a note). */
+const SECTION_FORMS: Record<string, string> = { activities: 'activity', notes: 'note' };
+
+/** The record an entry points at, when it is one the app has a page for (or a form, by its section). */
+function entryPath(item: Item, section: string): string | null {
   const type = text(item.type);
   const id = text(item.id);
+  const form = SECTION_FORMS[section];
+  if (form && id) return `/records/${form}/${encodeURIComponent(id)}/edit`;
   if (type && id) return recordPath(type, id);
   for (const [key, type] of [
     ['personId', 'person'],
@@ -141,7 +147,7 @@ function Section({ name, value }: { name: string; value: unknown }) {
       ) : (
         <ul className={styles.list}>
           {entries.items.map((item, index) => {
-            const path = entryPath(item);
+            const path = entryPath(item, name);
             const label = labelOf(item) || t('record.untitled');
             return <li key={text(item.id) ?? index}>{path ? <Link to={path}>{label}</Link> : <Text>{label}</Text>}</li>;
           })}
@@ -206,21 +212,32 @@ function Actions({ record }: { record: Item }) {
   );
 }
 
-/** Edit the record; on a person or an organization, start a deal for it. */
+/**
+ * Edit the record; log an activity or write a note on it; on a person or an organization, start a
+ * deal for it and join it to an organization (or a person to it) as a business contact.
+ */
 function Edit({ type, id, title }: { type: string; id: string; title: string }) {
   const { t } = useTranslation();
   const styles = useStyles();
   if (!isFormType(type)) return null;
-  const dealFor =
-    type === 'person' || type === 'organization'
-      ? `/records/deal/new?${new URLSearchParams({ [`${type}Id`]: id, [`${type}Id:label`]: title })}`
-      : null;
+  const customer = type === 'person' || type === 'organization';
+  const withThis = (form: string, preset: Record<string, string>) =>
+    `/records/${form}/new?${new URLSearchParams(preset)}`;
+  const onThis = { link: `${type}:${id}`, 'link:label': title };
+  const asCustomer = { [`${type}Id`]: id, [`${type}Id:label`]: title };
   return (
     <div className={styles.actions}>
       <LinkButton appearance="primary" to={`/records/${type}/${encodeURIComponent(id)}/edit`}>
         {t('form.edit')}
       </LinkButton>
-      {dealFor && <LinkButton to={dealFor}>{t('form.new.deal')}</LinkButton>}
+      <LinkButton to={withThis('activity', onThis)}>{t('form.new.activity')}</LinkButton>
+      <LinkButton to={withThis('note', onThis)}>{t('form.new.note')}</LinkButton>
+      {customer && <LinkButton to={withThis('deal', asCustomer)}>{t('form.new.deal')}</LinkButton>}
+      {customer && (
+        <LinkButton to={withThis('business_contact', asCustomer)}>
+          {t(type === 'person' ? 'form.new.joinOrganization' : 'form.new.addContactPerson')}
+        </LinkButton>
+      )}
     </div>
   );
 }
