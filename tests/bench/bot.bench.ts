@@ -8,8 +8,7 @@
 // - the floor: the same card posted straight to the Bot Connector with a bot token, nothing of ours.
 //
 // BENCH_REMINDERS (default 10000) changes the load. Without DATABASE_URL an in-memory embedded
-// PostgreSQL runs in a process of its own (this file, started with BOT_BENCH_DATABASE=1).
-import { startEmbeddedPostgres } from '@crm/db';
+// PostgreSQL runs in a process of its own (bench-database.ts).
 import { CRM_BOT_APP_ID } from '@crm/m365-emulator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../backend/src/http/tenancy.ts';
@@ -18,24 +17,13 @@ import { startBotDelivery } from '../../backend/src/modules/bot/bot.delivery.ts'
 import { botSettingsFrom } from '../../backend/src/modules/bot/bot.settings.ts';
 import { BOT_HOME_TENANT, type BotWorld, startBotWorld } from '../../backend/src/testing/bot-world.ts';
 import { createTaskRows } from '../../backend/src/testing/task-rows.ts';
-import { type SpawnedProcess, spawnNode } from '../support/processes.ts';
+import { benchDatabase } from './bench-database.ts';
 import { printTable, type Stats, statsOf } from './measure.ts';
 
 const TENANTS = 10;
 /** Tasks are written in transactions of this many. */
 const CHUNK = 500;
 const ACTIONS = 200;
-
-if (process.env.BOT_BENCH_DATABASE === '1' && import.meta.url === `file://${process.argv[1]}`) {
-  const embedded = await startEmbeddedPostgres({ maxConnections: 32 });
-  console.log(`embedded PostgreSQL at ${embedded.url}`);
-  process.on('SIGTERM', () => {
-    embedded.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
 
 interface Posted {
   conversationId: string;
@@ -63,11 +51,9 @@ export async function run(options: { seconds: number }): Promise<void> {
   if (!Number.isInteger(reminders) || reminders < TENANTS)
     throw new Error(`BENCH_REMINDERS must be at least ${TENANTS}`);
   const perTenant = Math.ceil(reminders / TENANTS);
-  let database: SpawnedProcess | undefined;
-  if (!process.env.DATABASE_URL) {
-    database = spawnNode('tests/bench/bot.bench.ts', { BOT_BENCH_DATABASE: '1' });
-    process.env.DATABASE_URL = ((await database.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
-  }
+  const database = benchDatabase();
+  // The bot world's app reads it.
+  process.env.DATABASE_URL = await database.url();
   // A worker's pool (DB_POOL_MAX 10 by default; the tests' 4 would starve the jobs beside the delivery lanes).
   const world = await startBotWorld({
     jobs: { work: true },
@@ -221,7 +207,6 @@ export async function run(options: { seconds: number }): Promise<void> {
   } finally {
     await delivery.stop();
     await world.close();
-    database?.kill('SIGTERM');
-    await database?.exited();
+    await database.stop();
   }
 }

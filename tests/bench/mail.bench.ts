@@ -3,13 +3,12 @@
 //   - POST /api/v1/mails with two fresh 1 MB attachments each time (one and four in flight),
 //     beside its floor: the same bytes and the mail row written in raw SQL in a tenant transaction;
 //   - GET /api/v1/lookup?email= (one and ten connections) beside the lookup's SQL alone.
-// Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (this file,
-// started with MAIL_BENCH_DATABASE=1), so backend, database and load generator each have a core.
+// Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own
+// (bench-database.ts), so backend, database and load generator each have a core.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '@crm/db';
 import { CRM_APP_ID, emulatorClient, startEmulator } from '@crm/m365-emulator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -18,23 +17,13 @@ import pg from 'pg';
 import { backendOrmOptions } from '../../backend/src/database.ts';
 import { generateContacts, writeContacts } from '../../backend/src/demo/contacts-demo.ts';
 import { spawnNode } from '../support/processes.ts';
+import { benchDatabase } from './bench-database.ts';
 import { printTable, type Stats } from './measure.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 const ATTACHMENT_BYTES = 1024 * 1024;
 /** Mails filed before measuring, so that links, documents and search hold more than the bench's own. */
 const PREFILLED_MAILS = 300;
-
-if (process.env.MAIL_BENCH_DATABASE === '1' && import.meta.url === `file://${process.argv[1]}`) {
-  const embedded = await startEmbeddedPostgres({ maxConnections: 32 });
-  console.log(`embedded PostgreSQL at ${embedded.url}`);
-  process.on('SIGTERM', () => {
-    embedded.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
 
 // ---- measuring --------------------------------------------------------------------------------
 
@@ -178,17 +167,13 @@ function filingBody(tag: string, personId: string, withAttachments: boolean): st
 export async function run(options: { seconds: number }): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-bench-mail-'));
   const emulator = await startEmulator({ dataDir: path.resolve('.data') });
-  const database = process.env.DATABASE_URL
-    ? undefined
-    : spawnNode('tests/bench/mail.bench.ts', { MAIL_BENCH_DATABASE: '1' });
+  const database = benchDatabase();
   let backend: ReturnType<typeof spawnNode> | undefined;
   let orm: MikroORM | undefined;
   let pool: pg.Pool | undefined;
   let tenantId: string | undefined;
   try {
-    const databaseUrl =
-      process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
-    if (!databaseUrl) throw new Error('no database');
+    const databaseUrl = await database.url();
     backend = spawnNode(
       'backend/src/main.ts',
       {
@@ -350,8 +335,7 @@ export async function run(options: { seconds: number }): Promise<void> {
     await orm?.close(true);
     backend?.kill();
     await backend?.exited();
-    database?.kill();
-    await database?.exited();
+    await database.stop();
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

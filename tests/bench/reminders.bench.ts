@@ -5,12 +5,11 @@
 //
 // BENCH_REMINDERS (default 10000) and BENCH_WORKERS (default 1) change the load. Tasks are written
 // through the reminder listener (task rows plus taskChanged, as the tasks module writes them).
-// Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (this file,
-// started with REMINDERS_BENCH_DATABASE=1).
+// Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (bench-database.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { migrate, startEmbeddedPostgres } from '@crm/db';
+import { migrate } from '@crm/db';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { wireModules } from '../../backend/src/app.ts';
@@ -23,22 +22,12 @@ import type { JobRuntime } from '../../backend/src/jobs/runtime.ts';
 import { createLogger } from '../../backend/src/logger.ts';
 import { createTaskRows } from '../../backend/src/testing/task-rows.ts';
 import { type SpawnedProcess, spawnNode } from '../support/processes.ts';
+import { benchDatabase } from './bench-database.ts';
 import { printTable } from './measure.ts';
 
 const TENANTS = 10;
 /** Tasks are written in transactions of this many. */
 const CHUNK = 500;
-
-if (process.env.REMINDERS_BENCH_DATABASE === '1' && import.meta.url === `file://${process.argv[1]}`) {
-  const embedded = await startEmbeddedPostgres({ maxConnections: 32 });
-  console.log(`embedded PostgreSQL at ${embedded.url}`);
-  process.on('SIGTERM', () => {
-    embedded.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
 
 interface Lateness {
   notified: number;
@@ -58,17 +47,13 @@ export async function run(): Promise<void> {
   if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error('BENCH_WORKERS must be 1 or more');
   const perTenant = Math.ceil(reminders / TENANTS);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-bench-reminders-'));
-  const database = process.env.DATABASE_URL
-    ? undefined
-    : spawnNode('tests/bench/reminders.bench.ts', { REMINDERS_BENCH_DATABASE: '1' });
+  const database = benchDatabase();
   const workers: SpawnedProcess[] = [];
   let orm: MikroORM | undefined;
   let jobs: JobRuntime | undefined;
   const tenantIds: string[] = [];
   try {
-    const databaseUrl =
-      process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
-    if (!databaseUrl) throw new Error('no database');
+    const databaseUrl = await database.url();
     orm = await MikroORM.init(backendOrmOptions(databaseUrl, 4));
     await migrate(orm);
     const sql = <T>(query: string, params: unknown[] = []) =>
@@ -217,8 +202,7 @@ export async function run(): Promise<void> {
         .execute(`delete from tenant where id = any(?::uuid[])`, [`{${tenantIds.join(',')}}`]);
     }
     await orm?.close(true);
-    database?.kill('SIGTERM');
-    await database?.exited();
+    await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -3,35 +3,24 @@
 // plain pg pool in a tenant transaction as the app runs it.
 //
 // BENCH_SCALE (default 1) scales the deals per tenant. Without DATABASE_URL an in-memory embedded
-// PostgreSQL runs in a process of its own (this file, started with SALES_BENCH_DATABASE=1), so the
+// PostgreSQL runs in a process of its own (bench-database.ts), so the
 // backend, the database and the load generator each have their own event loop.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '@crm/db';
 import { CRM_APP_ID, emulatorClient, startEmulator } from '@crm/m365-emulator';
 import pg from 'pg';
 import { newId } from '../../backend/src/ids.ts';
 import { rankBetween, ranksBetween } from '../../backend/src/records/rank.ts';
-import { spawnNode } from '../support/processes.ts';
+import type { spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
+import { benchDatabase } from './bench-database.ts';
 import { measureCalls, measureHttp, printTable, type Stats } from './measure.ts';
 import { asTenant } from './tenant-sql.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 const TENANTS = 10;
 const TARGETS = { boardP95: 20, moveP95: 10 };
-
-if (process.env.SALES_BENCH_DATABASE === '1' && import.meta.url === `file://${process.argv[1]}`) {
-  const embedded = await startEmbeddedPostgres({ maxConnections: 32 });
-  console.log(`embedded PostgreSQL at ${embedded.url}`);
-  process.on('SIGTERM', () => {
-    embedded.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
 
 /** A small deterministic generator: the same data on every run. */
 function random(seed: number): () => number {
@@ -194,16 +183,12 @@ export async function run(options: { seconds: number }): Promise<void> {
   );
   const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-bench-sales-'));
   const emulator = await startEmulator({ dataDir: path.resolve('.data') });
-  const database = process.env.DATABASE_URL
-    ? undefined
-    : spawnNode('tests/bench/sales.bench.ts', { SALES_BENCH_DATABASE: '1' });
+  const database = benchDatabase();
   let backend: ReturnType<typeof spawnNode> | undefined;
   let pool: pg.Pool | undefined;
   const tenants: LoadedTenant[] = [];
   try {
-    const databaseUrl =
-      process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
-    if (!databaseUrl) throw new Error('no database');
+    const databaseUrl = await database.url();
     const running = await startBenchBackend({
       emulatorUrl: emulator.url,
       databaseUrl,
@@ -356,8 +341,7 @@ export async function run(options: { seconds: number }): Promise<void> {
     await pool?.end();
     backend?.kill();
     await backend?.exited();
-    database?.kill();
-    await database?.exited();
+    await database.stop();
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
