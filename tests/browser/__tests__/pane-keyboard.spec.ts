@@ -98,5 +98,5 @@ describeInBrowser('Outlook task pane by keyboard', () => {
       .query({ internetMessageId: '<tastatur-1@keller-maschinenbau.example>' });
     expect(filed.body.items).toHaveLength(1);
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

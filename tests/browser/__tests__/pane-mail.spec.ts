@@ -124,7 +124,7 @@ describeInBrowser('Outlook task pane, filing and linking', () => {
       'Keller Maschinenbau GmbH',
     ]);
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('files once more with a fresh token when the token expired while the pane was open', async () => {
     const real = await tenant.token(user.upn);
@@ -154,7 +154,7 @@ describeInBrowser('Outlook task pane, filing and linking', () => {
     await page.getByRole('button', { name: 'Ablegen', exact: true }).click();
     await page.getByText('Abgelegt bei 2 Datensätzen, mit 2 Anhängen.').waitFor();
     expect(answers).toEqual([401, 201]);
-  }, 60_000);
+  }, 180_000);
 
   it('keeps the choices and asks to sign in again when the sign-in is gone mid-filing', async () => {
     const { page } = await harness.open(mailWithAttachments('<signed-out@keller.example>'), { context });
@@ -191,7 +191,7 @@ describeInBrowser('Outlook task pane, filing and linking', () => {
     expect(await page.getByRole('checkbox', { name: 'Keller Maschinenbau GmbH' }).isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Ablegen', exact: true }).click();
     await page.getByText('Abgelegt bei 1 Datensatz, mit 2 Anhängen.').waitFor();
-  }, 60_000);
+  }, 180_000);
 
   it('links a draft to records with header and custom properties, puts the reference into the subject, and files the sent mail to them', async () => {
     const { page, problems } = await harness.open(
@@ -262,5 +262,5 @@ describeInBrowser('Outlook task pane, filing and linking', () => {
     const applied = await rep.get(`/api/v1/mail-links/${trackingId}`);
     expect(applied.body.mailId).toBe(filed.body.items[0].id);
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

@@ -111,7 +111,7 @@ describeInBrowser('Outlook task pane, read mode', () => {
     expect(shownAfter).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     expect(failedRequests).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('creates an unknown sender through the duplicate warning', async () => {
     const existing = (await rep.post('/api/v1/persons').send({ firstName: 'Petra', lastName: 'Neumann' })).body.id;
@@ -146,7 +146,7 @@ describeInBrowser('Outlook task pane, read mode', () => {
     expect(created.name).toBe('Petra Neumann');
     expect(created.id).not.toBe(existing);
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('logs a call with the sender and a follow-up task', async () => {
     const { page, problems } = await harness.open(janaMail(), { context });
@@ -179,7 +179,7 @@ describeInBrowser('Outlook task pane, read mode', () => {
     const calls = await rep.get('/api/v1/activities').query({ record: `person:${janaId}` });
     expect(calls.body.items[0]).toMatchObject({ direction: 'inbound', durationMinutes: 12, outcome: 'erreicht' });
     expect(problems).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('says in German what Outlook reported when an attachment cannot be read, and files nothing', async () => {
     const { page } = await harness.open(
@@ -200,7 +200,7 @@ describeInBrowser('Outlook task pane, read mode', () => {
     await error.getByText('Outlook konnte einen Anhang nicht lesen (Fehler 9043').waitFor();
     expect(await error.textContent()).toContain('Preisliste-2026.csv');
     await screenshot(page, 'read-06-office-error');
-  }, 60_000);
+  }, 180_000);
 
   it('explains that a draft without internet message id cannot be filed yet', async () => {
     const { page } = await harness.open(janaMail({ mail: { internetMessageId: null } }), { context });
@@ -208,7 +208,7 @@ describeInBrowser('Outlook task pane, read mode', () => {
     await page.getByText('Diese Mail hat noch keine Internet-Message-ID').first().waitFor();
     await page.getByRole('button', { name: 'Ablegen', exact: true }).click();
     await page.getByRole('alert').getByText('Diese Mail hat noch keine Internet-Message-ID').waitFor();
-  }, 60_000);
+  }, 180_000);
 
   it('speaks English in an English Office', async () => {
     const languages = apiLanguages(context);
@@ -222,5 +222,5 @@ describeInBrowser('Outlook task pane, read mode', () => {
     expect(await page.getByRole('tab', { name: 'Call' }).count()).toBe(1);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await screenshot(page, 'read-07-english');
-  }, 60_000);
+  }, 180_000);
 });
