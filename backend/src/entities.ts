@@ -12,10 +12,10 @@ import {
   DealStageTotalSchema,
 } from './modules/deals/deal.entity.ts';
 import { BlobSchema, DocumentSchema, DocumentVersionSchema } from './modules/documents/document.entity.ts';
+import { ActivitySeriesSchema, EventLinkSchema } from './modules/graph-sync/calendar/event-link.entity.ts';
 import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
 import { TenantSchema } from './modules/identity/tenant.entity.ts';
 import { UserSchema } from './modules/identity/user.entity.ts';
-import { ActivitySeriesSchema, EventLinkSchema } from './modules/graph-sync/calendar/event-link.entity.ts';
 import { LeadFieldMappingSchema, LeadSchema } from './modules/leads/lead.entity.ts';
 import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
 import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';

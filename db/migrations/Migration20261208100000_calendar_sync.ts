@@ -38,7 +38,9 @@ export class Migration20261208100000_calendar_sync extends Migration {
     await this.execute(
       'create unique index event_link_event_uq on event_link (tenant_id, connection_id, outlook_event_id);',
     );
-    await this.execute('create unique index event_link_activity_uq on event_link (tenant_id, connection_id, activity_id);');
+    await this.execute(
+      'create unique index event_link_activity_uq on event_link (tenant_id, connection_id, activity_id);',
+    );
     await this.execute('create index event_link_activity_idx on event_link (activity_id);');
     await this.execute('create index event_link_series_idx on event_link (series_id);');
     for (const table of ['activity_series', 'event_link']) {

@@ -10,7 +10,9 @@ export const CalendarSyncSettingsSchema = z
   .object({
     crmCategoryOnly: z
       .boolean()
-      .meta({ description: 'Only Outlook events with the category "CRM" become activities (default: any with CRM contacts)' }),
+      .meta({
+        description: 'Only Outlook events with the category "CRM" become activities (default: any with CRM contacts)',
+      }),
     timeZone: z
       .string()
       .min(1)

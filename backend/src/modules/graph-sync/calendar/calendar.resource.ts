@@ -7,6 +7,7 @@
 // by delta, change nothing). A full resync finds every pair again by the immutable event id.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../../http/principal.ts';
+import { TRASH_FILTER } from '../../../http/tenancy.ts';
 import { actAs } from '../../../records/acting-user.ts';
 import { recordHistory } from '../../../records/history.ts';
 import { RecordLink } from '../../../records/record-link.entity.ts';
@@ -72,6 +73,9 @@ async function outlookPrincipal(ctx: SyncContext): Promise<Principal> {
   };
 }
 
+/** Links of trashed activities too (MikroORM would otherwise apply the activity's trash filter through the relation). */
+const WITH_TRASHED = { filters: { [TRASH_FILTER]: false } };
+
 const isRemoved = (item: OutlookEvent) => item['@removed'] !== undefined || item.isCancelled === true;
 
 const activityFields = (activity: Activity): SyncedEventFields => ({
@@ -83,7 +87,7 @@ const activityFields = (activity: Activity): SyncedEventFields => ({
 
 async function activitiesById(em: EntityManager, ids: string[]): Promise<Map<string, Activity>> {
   if (ids.length === 0) return new Map();
-  const rows = await em.find(Activity, { id: { $in: ids } }, { filters: { notTrashed: false }, populate: ['type'] });
+  const rows = await em.find(Activity, { id: { $in: ids } }, { ...WITH_TRASHED, populate: ['type'] });
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -181,7 +185,11 @@ async function applyUpdate(
   link.synced = agreed as unknown as SyncedEventFields;
   let version = activity.version;
   if (Object.keys(patch).length > 0) {
-    const change = { ...(patch as Partial<SyncedEventFields>), description: patch.description as string | null | undefined, outcome: undefined };
+    const change = {
+      ...(patch as Partial<SyncedEventFields>),
+      description: patch.description as string | null | undefined,
+      outcome: undefined,
+    };
     const updated = await updateActivity(ctx.em, principal, activity.id, change, undefined);
     version = updated.version;
   }
@@ -243,10 +251,11 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
   await actAs(ctx.userId, async () => {
     const { em } = ctx;
     const principal = await outlookPrincipal(ctx);
-    const links = await em.find(EventLink, {
-      connectionId: ctx.connectionId,
-      outlookEventId: { $in: events.map((event) => event.id) },
-    });
+    const links = await em.find(
+      EventLink,
+      { connectionId: ctx.connectionId, outlookEventId: { $in: events.map((event) => event.id) } },
+      WITH_TRASHED,
+    );
     const linkByEvent = new Map(links.map((link) => [link.outlookEventId, link]));
     const activities = await activitiesById(
       em,
@@ -322,7 +331,7 @@ async function pendingActivities(ctx: SyncContext): Promise<Pending[]> {
     rows.map((row) => row.activityId),
   );
   const linkIds = rows.map((row) => row.linkId).filter((id): id is string => id !== null);
-  const links = linkIds.length > 0 ? await ctx.em.find(EventLink, { id: { $in: linkIds } }) : [];
+  const links = linkIds.length > 0 ? await ctx.em.find(EventLink, { id: { $in: linkIds } }, WITH_TRASHED) : [];
   const linkById = new Map(links.map((link) => [link.id, link]));
   return rows.flatMap((row) => {
     const activity = activities.get(row.activityId);
@@ -354,7 +363,8 @@ async function attendeesOf(em: EntityManager, activityIds: string[]): Promise<Ma
   const byRecord = new Map<string, Attendee>();
   for (const person of persons) {
     const address = person.emails[0]?.address;
-    if (address) byRecord.set(person.id, { address, name: [person.firstName, person.lastName].filter(Boolean).join(' ') });
+    if (address)
+      byRecord.set(person.id, { address, name: [person.firstName, person.lastName].filter(Boolean).join(' ') });
   }
   for (const contact of contacts) {
     if (contact.email) {
@@ -403,9 +413,12 @@ async function pushPending(ctx: SyncContext): Promise<void> {
         attendees: attendees.get(activity.id),
         occurrence: link?.seriesMasterId !== null && link?.seriesMasterId !== undefined,
       });
+      // If-Match: an Outlook change we have not read yet answers 412 and stays pending; the next
+      // delta merges it field by field, and the merged activity goes out afterwards.
+      const ifMatch: Record<string, string> = link?.changeKey ? { 'If-Match': `W/"${link.changeKey}"` } : {};
       requests.push(
         eventUrl
-          ? { id, method: 'PATCH', url: eventUrl, body }
+          ? { id, method: 'PATCH', url: eventUrl, body, headers: ifMatch }
           : { id, method: 'POST', url: `${graph.base}/calendar/events`, body },
       );
       work.set(id, { ...item, fields });

@@ -72,9 +72,15 @@ export const EventLinkSchema = defineEntity({
       .onCreate(() => newId()),
     tenant: () => tenantColumn(),
     connectionId: p.uuid(),
-    activity: () => p.manyToOne(Activity).fieldName('activity_id').deleteRule('cascade').index('event_link_activity_idx'),
+    activity: () =>
+      p.manyToOne(Activity).fieldName('activity_id').deleteRule('cascade').index('event_link_activity_idx'),
     series: () =>
-      p.manyToOne(ActivitySeries).fieldName('series_id').deleteRule('set null').nullable().index('event_link_series_idx'),
+      p
+        .manyToOne(ActivitySeries)
+        .fieldName('series_id')
+        .deleteRule('set null')
+        .nullable()
+        .index('event_link_series_idx'),
     /** Immutable (Prefer: IdType="ImmutableId"), so a moved event keeps its link. */
     outlookEventId: p.text(),
     seriesMasterId: p.text().nullable(),
