@@ -8,11 +8,9 @@ export const CALENDAR_SYNC_SETTING = 'graph-sync.calendar';
 
 export const CalendarSyncSettingsSchema = z
   .object({
-    crmCategoryOnly: z
-      .boolean()
-      .meta({
-        description: 'Only Outlook events with the category "CRM" become activities (default: any with CRM contacts)',
-      }),
+    crmCategoryOnly: z.boolean().meta({
+      description: 'Only Outlook events with the category "CRM" become activities (default: any with CRM contacts)',
+    }),
     timeZone: z
       .string()
       .min(1)
