@@ -26,6 +26,7 @@ export interface SyncResource {
    * `{ more: true }`: the run commits and calls it again in a new transaction (so a crash loses
    * at most one share's bookkeeping).
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a resource that pushes everything at once answers nothing
   pushPending(ctx: SyncContext): Promise<void | { more: boolean }>;
   /** Before a full resync after 410 / syncStateNotFound (the links stay: the resync reconciles by them). */
   fullResyncReset?(ctx: SyncContext): Promise<void>;
