@@ -9,7 +9,7 @@ export class Migration20261208100000_calendar_sync extends Migration {
       create table activity_series (
         id uuid primary key,
         tenant_id uuid not null references tenant (id) on delete cascade,
-        connection_id uuid not null,
+        connection_id uuid not null references mailbox_connection (id) on delete cascade,
         series_master_id text not null check (length(series_master_id) <= 512),
         subject text not null check (length(subject) <= 300),
         recurrence jsonb null,
@@ -23,7 +23,7 @@ export class Migration20261208100000_calendar_sync extends Migration {
       create table event_link (
         id uuid primary key,
         tenant_id uuid not null references tenant (id) on delete cascade,
-        connection_id uuid not null,
+        connection_id uuid not null references mailbox_connection (id) on delete cascade,
         activity_id uuid not null references activity (id) on delete cascade,
         series_id uuid null references activity_series (id) on delete set null,
         outlook_event_id text not null check (length(outlook_event_id) <= 512),

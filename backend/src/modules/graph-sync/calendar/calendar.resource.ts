@@ -18,6 +18,7 @@ import { Activity, ActivityType } from '../../activities/activity.entity.ts';
 import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
 import { lookupEmails } from '../../contacts/lookup.service.ts';
 import { User } from '../../identity/user.entity.ts';
+import { batchItemError } from '../graph-client.ts';
 import {
   type Attendee,
   CRM_CATEGORY,
@@ -125,13 +126,13 @@ async function lookupAttendees(em: EntityManager, events: OutlookEvent[]): Promi
 async function seriesFor(ctx: SyncContext, event: OutlookEvent, subject: string): Promise<ActivitySeries | null> {
   if (!event.seriesMasterId) return null;
   const found = await ctx.em.findOne(ActivitySeries, {
-    connectionId: ctx.connectionId,
+    connection: ctx.connectionId,
     seriesMasterId: event.seriesMasterId,
   });
   if (found) return found;
   return ctx.em.create(ActivitySeries, {
     tenant: ctx.tenantId,
-    connectionId: ctx.connectionId,
+    connection: ctx.connectionId,
     seriesMasterId: event.seriesMasterId,
     subject,
     recurrence: null,
@@ -233,7 +234,7 @@ async function applyCreate(
   const series = await seriesFor(ctx, event, fields.subject);
   ctx.em.create(EventLink, {
     tenant: ctx.tenantId,
-    connectionId: ctx.connectionId,
+    connection: ctx.connectionId,
     activity: created.id,
     series,
     outlookEventId: event.id,
@@ -248,45 +249,49 @@ async function applyCreate(
 async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
   const events = (items as OutlookEvent[]).filter((item) => item?.id && item.type !== 'seriesMaster');
   if (events.length === 0) return;
-  await actAs(ctx.userId, async () => {
-    const { em } = ctx;
-    const principal = await outlookPrincipal(ctx);
-    const links = await em.find(
-      EventLink,
-      { connectionId: ctx.connectionId, outlookEventId: { $in: events.map((event) => event.id) } },
-      WITH_TRASHED,
-    );
-    const linkByEvent = new Map(links.map((link) => [link.outlookEventId, link]));
-    const activities = await activitiesById(
-      em,
-      links.map((link) => link.activity.id),
-    );
-    const settings = await readCalendarSyncSettings(em, ctx.userId);
-    const fresh = events.filter(
-      (event) =>
-        !linkByEvent.has(event.id) &&
-        !isRemoved(event) &&
-        (!settings.crmCategoryOnly || (event.categories ?? []).includes(CRM_CATEGORY)),
-    );
-    const byEmail = await lookupAttendees(em, fresh);
-    const meetingType = fresh.length > 0 ? await em.findOne(ActivityType, { systemKey: 'meeting' }) : null;
-    // The latest state of an event counts (a page may hold an id twice when replayed).
-    const latest = new Map(events.map((event) => [event.id, event]));
-    for (const event of latest.values()) {
-      const link = linkByEvent.get(event.id);
-      if (link) {
-        const activity = activities.get(link.activity.id);
-        if (isRemoved(event)) await applyRemoval(ctx, principal, link, activity);
-        else if (activity && !activity.deletedAt) await applyUpdate(ctx, principal, link, activity, event);
-        continue;
+  await actAs(
+    ctx.userId,
+    async () => {
+      const { em } = ctx;
+      const principal = await outlookPrincipal(ctx);
+      const links = await em.find(
+        EventLink,
+        { connection: ctx.connectionId, outlookEventId: { $in: events.map((event) => event.id) } },
+        WITH_TRASHED,
+      );
+      const linkByEvent = new Map(links.map((link) => [link.outlookEventId, link]));
+      const activities = await activitiesById(
+        em,
+        links.map((link) => link.activity.id),
+      );
+      const settings = await readCalendarSyncSettings(em, ctx.userId);
+      const fresh = events.filter(
+        (event) =>
+          !linkByEvent.has(event.id) &&
+          !isRemoved(event) &&
+          (!settings.crmCategoryOnly || (event.categories ?? []).includes(CRM_CATEGORY)),
+      );
+      const byEmail = await lookupAttendees(em, fresh);
+      const meetingType = fresh.length > 0 ? await em.findOne(ActivityType, { systemKey: 'meeting' }) : null;
+      // The latest state of an event counts (a page may hold an id twice when replayed).
+      const latest = new Map(events.map((event) => [event.id, event]));
+      for (const event of latest.values()) {
+        const link = linkByEvent.get(event.id);
+        if (link) {
+          const activity = activities.get(link.activity.id);
+          if (isRemoved(event)) await applyRemoval(ctx, principal, link, activity);
+          else if (activity && !activity.deletedAt) await applyUpdate(ctx, principal, link, activity, event);
+          continue;
+        }
+        if (!fresh.includes(event) || !meetingType) continue;
+        const attendees = attendeeLinks(event, byEmail);
+        if (attendees.length === 0) continue;
+        await applyCreate(ctx, principal, event, attendees, meetingType.id);
       }
-      if (!fresh.includes(event) || !meetingType) continue;
-      const attendees = attendeeLinks(event, byEmail);
-      if (attendees.length === 0) continue;
-      await applyCreate(ctx, principal, event, attendees, meetingType.id);
-    }
-    await em.flush();
-  });
+      await em.flush();
+    },
+    { via: 'outlook' },
+  );
 }
 
 // ---- outbound --------------------------------------------------------------------------------
@@ -435,7 +440,9 @@ async function pushPending(ctx: SyncContext): Promise<void> {
         if (link && (answer.status < 300 || gone)) em.remove(link);
         continue;
       }
-      if (answer.status >= 300) continue; // left pending: the next run tries again
+      // Access lost shows in sync health (the run stops); anything else stays pending for the next run.
+      if (answer.status === 401 || answer.status === 403) throw batchItemError(answer);
+      if (answer.status >= 300) continue;
       const event = answer.body as OutlookEvent;
       if (link) {
         link.changeKey = event.changeKey ?? null;
@@ -444,7 +451,7 @@ async function pushPending(ctx: SyncContext): Promise<void> {
       } else {
         em.create(EventLink, {
           tenant: ctx.tenantId,
-          connectionId: ctx.connectionId,
+          connection: ctx.connectionId,
           activity: activity.id,
           series: null,
           outlookEventId: event.id,

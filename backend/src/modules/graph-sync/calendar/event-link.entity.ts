@@ -4,6 +4,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { tenantColumn, tenantIsolation } from '../../../entity-columns.ts';
 import { newId } from '../../../ids.ts';
 import { Activity } from '../../activities/activity.entity.ts';
+import { MailboxConnection } from '../graph-sync.entity.ts';
 
 /** The activity fields both sides last agreed on: a side changed a field when it differs from these. */
 export interface SyncedEventFields {
@@ -30,7 +31,7 @@ export const ActivitySeriesSchema = defineEntity({
   name: 'ActivitySeries',
   tableName: 'activity_series',
   policies: tenantIsolation(),
-  uniques: [{ name: 'activity_series_master_uq', properties: ['tenant', 'connectionId', 'seriesMasterId'] }],
+  uniques: [{ name: 'activity_series_master_uq', properties: ['tenant', 'connection', 'seriesMasterId'] }],
   checks: [
     { name: 'activity_series_series_master_id_check', expression: 'length(series_master_id) <= 512' },
     { name: 'activity_series_subject_check', expression: 'length(subject) <= 300' },
@@ -41,7 +42,7 @@ export const ActivitySeriesSchema = defineEntity({
       .primary()
       .onCreate(() => newId()),
     tenant: () => tenantColumn(),
-    connectionId: p.uuid(),
+    connection: () => p.manyToOne(MailboxConnection).fieldName('connection_id').deleteRule('cascade'),
     seriesMasterId: p.text(),
     subject: p.text(),
     recurrence: p.json<Record<string, unknown>>().nullable(),
@@ -56,8 +57,8 @@ export const EventLinkSchema = defineEntity({
   tableName: 'event_link',
   policies: tenantIsolation(),
   uniques: [
-    { name: 'event_link_event_uq', properties: ['tenant', 'connectionId', 'outlookEventId'] },
-    { name: 'event_link_activity_uq', properties: ['tenant', 'connectionId', 'activity'] },
+    { name: 'event_link_event_uq', properties: ['tenant', 'connection', 'outlookEventId'] },
+    { name: 'event_link_activity_uq', properties: ['tenant', 'connection', 'activity'] },
   ],
   checks: [
     { name: 'event_link_change_key_check', expression: 'length(change_key) <= 512' },
@@ -71,7 +72,7 @@ export const EventLinkSchema = defineEntity({
       .primary()
       .onCreate(() => newId()),
     tenant: () => tenantColumn(),
-    connectionId: p.uuid(),
+    connection: () => p.manyToOne(MailboxConnection).fieldName('connection_id').deleteRule('cascade'),
     activity: () =>
       p.manyToOne(Activity).fieldName('activity_id').deleteRule('cascade').index('event_link_activity_idx'),
     series: () =>

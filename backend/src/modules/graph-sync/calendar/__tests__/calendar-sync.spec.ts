@@ -34,6 +34,9 @@ interface ActivityView {
   version: number;
 }
 
+const objectId = (tenant: TestTenant, upn: string) =>
+  tenant.seed.users.find((user) => user.userPrincipalName === upn)?.id as string;
+
 /** A week day at a wall-clock hour, some weeks from now (inside the sync window). */
 function comingWeekday(weeksAhead: number, hour: number): string {
   const day = new Date(Date.now() + weeksAhead * 7 * 86_400_000);
@@ -65,7 +68,7 @@ describe('calendar sync', () => {
     contoso = await t.createTenant('Contoso Kalender GmbH', [{ displayName: 'Anna Kalender' }]);
     annaUpn = contoso.upn('Anna Kalender');
     anna = await contoso.as(annaUpn);
-    mailbox = connectMailbox(t, contoso.id, await contoso.userId(annaUpn), annaUpn);
+    mailbox = await connectMailbox(t, contoso.id, await contoso.userId(annaUpn), annaUpn, objectId(contoso, annaUpn));
     const list = (await anna.get('/api/v1/activity-types')).body.items as { id: string; key: string | null }[];
     types = Object.fromEntries(list.filter((type) => type.key).map((type) => [type.key, type.id]));
     kunde = (
@@ -242,6 +245,7 @@ describe('calendar sync', () => {
             before: 'Werksbesichtigung',
             after: 'Werksbesichtigung Halle 3',
             changedBy: mailbox.userId,
+            via: 'outlook',
           }),
         ]),
       );
@@ -404,7 +408,13 @@ describe('calendar sync', () => {
       .post('/api/v1/persons')
       .send({ lastName: 'Fremd', emails: [{ address: 'fremd@fabrikam.example', kind: 'work' }] });
     expect(theirs.status).toBe(201);
-    const zoeMailbox = connectMailbox(t, fabrikam.id, await fabrikam.userId(zoeUpn), zoeUpn);
+    const zoeMailbox = await connectMailbox(
+      t,
+      fabrikam.id,
+      await fabrikam.userId(zoeUpn),
+      zoeUpn,
+      objectId(fabrikam, zoeUpn),
+    );
     await syncCalendar(t, zoeMailbox);
 
     const day = comingWeekday(6, 0).slice(0, 10);

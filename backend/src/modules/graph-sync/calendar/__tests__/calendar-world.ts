@@ -1,67 +1,13 @@
-// What the calendar tests share: a MailboxGraph on the real Graph SDK against the emulator (app-only
-// token, immutable ids, $batch 20 at a time) and a run of the 'events' resource as the run loop does
-// it (push, then delta pages, each page in its own tenant transaction; 410 starts a new round).
-import { GraphError } from '@microsoft/microsoft-graph-client';
+// What the calendar tests share: a connected mailbox (its mailbox_connection row and sync-core's
+// Graph client on the real SDK against the emulator) and a run of the 'events' resource as the run
+// loop does it (push, then delta pages, each page in its own tenant transaction; 410 starts a new round).
 import { GraphGateway } from '../../../../graph/graph-gateway.ts';
 import { inTenantTransaction } from '../../../../http/tenancy.ts';
-import { newId } from '../../../../ids.ts';
 import type { TestApp } from '../../../../testing/test-app.ts';
+import { DeltaExpiredError, GraphMailboxClient } from '../../graph-client.ts';
+import { MailboxConnection } from '../../graph-sync.entity.ts';
 import { calendarResource } from '../calendar.resource.ts';
-import type { GraphRequest, GraphResponse, MailboxGraph, SyncContext } from '../sync-interface.ts';
-
-const IMMUTABLE = 'IdType="ImmutableId"';
-
-export function sdkMailboxGraph(gateway: GraphGateway, tenantId: string, mailboxId: string): MailboxGraph {
-  const client = gateway.client(tenantId);
-  let used = 0;
-  const api = (url: string) => {
-    used += 1;
-    return client.api(url).header('Prefer', IMMUTABLE);
-  };
-  return {
-    mailboxId,
-    base: `/users/${mailboxId}`,
-    get: (url, headers) => {
-      let request = api(url);
-      for (const [name, value] of Object.entries(headers ?? {})) {
-        request = request.header(name, name.toLowerCase() === 'prefer' ? `${IMMUTABLE}, ${value}` : value);
-      }
-      return request.get();
-    },
-    post: (url, body) => api(url).post(body),
-    patch: (url, body) => api(url).patch(body),
-    delete: async (url) => {
-      await api(url).delete();
-    },
-    async batch(requests: GraphRequest[]): Promise<GraphResponse[]> {
-      const answers: GraphResponse[] = [];
-      for (let at = 0; at < requests.length; at += 20) {
-        const chunk = requests.slice(at, at + 20).map((request, index) => ({
-          id: request.id ?? String(at + index + 1),
-          method: request.method,
-          url: request.url,
-          headers: {
-            Prefer: IMMUTABLE,
-            ...(request.body ? { 'Content-Type': 'application/json' } : {}),
-            ...request.headers,
-          },
-          ...(request.body ? { body: request.body } : {}),
-        }));
-        used += chunk.length;
-        const reply = (await client.api('/$batch').post({ requests: chunk })) as { responses: GraphResponse[] };
-        const byId = new Map(reply.responses.map((response) => [response.id, response]));
-        for (const request of chunk) {
-          const response = byId.get(request.id);
-          answers.push(response ?? { id: request.id, status: 500, body: null, headers: {} });
-        }
-      }
-      return answers;
-    },
-    get requestsUsed() {
-      return used;
-    },
-  };
-}
+import type { MailboxGraph, SyncContext } from '../sync-interface.ts';
 
 export interface Mailbox {
   tenantId: string;
@@ -72,9 +18,26 @@ export interface Mailbox {
   deltaLink?: string | undefined;
 }
 
-export function connectMailbox(t: TestApp, tenantId: string, userId: string, upn: string): Mailbox {
-  const gateway = new GraphGateway(t.config.entra);
-  return { tenantId, userId, upn, connectionId: newId(), graph: sdkMailboxGraph(gateway, tenantId, upn) };
+/** Connects the user's mailbox (Graph's object id of the user) as the user would for themself. */
+export async function connectMailbox(
+  t: TestApp,
+  tenantId: string,
+  userId: string,
+  upn: string,
+  objectId: string,
+): Promise<Mailbox> {
+  const connection = await inTenantTransaction(t.orm.em, tenantId, async (em) => {
+    const made = em.create(MailboxConnection, { tenant: tenantId, userId, mailbox: objectId, enabledBy: 'self' });
+    await em.flush();
+    return made;
+  });
+  const graph = new GraphMailboxClient({
+    gateway: new GraphGateway(t.config.entra),
+    tenantId,
+    mailboxId: objectId,
+    budget: { remaining: 10_000, resetsAt: new Date(Date.now() + 600_000) },
+  });
+  return { tenantId, userId, upn, connectionId: connection.id, graph };
 }
 
 const inMailbox = <T>(t: TestApp, mailbox: Mailbox, work: (ctx: SyncContext) => Promise<T>) =>
@@ -104,7 +67,7 @@ export async function syncCalendar(t: TestApp, mailbox: Mailbox): Promise<number
     try {
       page = await mailbox.graph.get<DeltaPage>(url, { Prefer: 'odata.maxpagesize=50' });
     } catch (error) {
-      if (!(error instanceof GraphError) || error.statusCode !== 410) throw error;
+      if (!(error instanceof DeltaExpiredError)) throw error;
       await inMailbox(t, mailbox, async (ctx) => calendarResource.fullResyncReset?.(ctx));
       mailbox.deltaLink = undefined;
       url = await inMailbox(t, mailbox, (ctx) => calendarResource.deltaUrl(ctx));
