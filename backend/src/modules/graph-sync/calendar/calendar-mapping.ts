@@ -36,6 +36,8 @@ export interface OutlookEvent {
   type?: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
   seriesMasterId?: string | null;
   originalStart?: string;
+  /** Set by us on create (the activity's id): Graph makes no second event for a retried create. */
+  transactionId?: string | null;
   recurrence?: Record<string, unknown> | null;
   '@removed'?: { reason?: string };
 }

@@ -246,6 +246,51 @@ async function applyCreate(
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Events we created whose link was never committed (the run died between Graph's answer and the
+ * commit): their transactionId names the activity, so they are paired again instead of becoming
+ * a second activity. Adds the new links to `linkByEvent`; they count as unchanged on both sides,
+ * and a difference goes out with the next push.
+ */
+async function adoptOwnEvents(ctx: SyncContext, events: OutlookEvent[], linkByEvent: Map<string, EventLink>) {
+  const orphans = events.filter(
+    (event) => !linkByEvent.has(event.id) && !isRemoved(event) && UUID.test(event.transactionId ?? ''),
+  );
+  if (orphans.length === 0) return;
+  const ids = orphans.map((event) => event.transactionId as string);
+  const activities = await activitiesById(ctx.em, ids);
+  const paired = await ctx.em.find(
+    EventLink,
+    { connection: ctx.connectionId, activity: { $in: [...activities.keys()] } },
+    WITH_TRASHED,
+  );
+  const taken = new Set(paired.map((link) => link.activity.id));
+  for (const event of orphans) {
+    const activity = activities.get(event.transactionId as string);
+    if (!activity || taken.has(activity.id)) continue;
+    taken.add(activity.id);
+    const outlook = eventFields(event, 'de');
+    const crm = activityFields(activity);
+    const same = SYNCED_FIELDS.every((field) => sameValue(field, outlook, crm));
+    const link = ctx.em.create(EventLink, {
+      tenant: ctx.tenantId,
+      connection: ctx.connectionId,
+      activity: activity.id,
+      series: null,
+      outlookEventId: event.id,
+      seriesMasterId: null,
+      occurrenceStart: null,
+      changeKey: event.changeKey ?? null,
+      synced: same ? crm : outlook,
+      // Not in step (or in the trash meanwhile): the next push sends the activity as it is now.
+      syncedVersion: same && !activity.deletedAt ? activity.version : -1,
+    });
+    linkByEvent.set(event.id, link);
+  }
+}
+
 async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
   const events = (items as OutlookEvent[]).filter((item) => item?.id && item.type !== 'seriesMaster');
   if (events.length === 0) return;
@@ -260,6 +305,7 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
         WITH_TRASHED,
       );
       const linkByEvent = new Map(links.map((link) => [link.outlookEventId, link]));
+      await adoptOwnEvents(ctx, events, linkByEvent);
       const activities = await activitiesById(
         em,
         links.map((link) => link.activity.id),
@@ -424,7 +470,7 @@ async function pushPending(ctx: SyncContext): Promise<void> {
       requests.push(
         eventUrl
           ? { id, method: 'PATCH', url: eventUrl, body, headers: ifMatch }
-          : { id, method: 'POST', url: `${graph.base}/calendar/events`, body },
+          : { id, method: 'POST', url: `${graph.base}/calendar/events`, body: { ...body, transactionId: activity.id } },
       );
       work.set(id, { ...item, fields });
     }

@@ -400,6 +400,37 @@ describe('calendar sync', () => {
     expect(await count()).toEqual(before);
   });
 
+  it('pairs an event whose link a crashed run never committed with its activity again: no second event, no second activity', async () => {
+    const startsAt = comingWeekday(7, 8);
+    const created = await anna.post('/api/v1/activities').send({
+      typeId: types.visit,
+      subject: 'Besuch Lieferant',
+      startsAt,
+      durationMinutes: 45,
+      links: [{ type: 'person', id: lieferant }],
+    });
+    expect(created.status).toBe(201);
+    // The push reached Graph, then the run died before its transaction committed the link.
+    await graph().post(`${graph().base}/calendar/events`, {
+      subject: 'Besuch Lieferant',
+      transactionId: created.body.id,
+      categories: ['CRM'],
+      start: { dateTime: startsAt.slice(0, 19), timeZone: 'UTC' },
+      end: { dateTime: new Date(Date.parse(startsAt) + 45 * 60_000).toISOString().slice(0, 19), timeZone: 'UTC' },
+      attendees: [{ emailAddress: { address: 'lea@lieferant.example' }, type: 'required' }],
+    });
+    // The next run reads Outlook first (delta), then pushes; and again the other way round.
+    await syncCalendar(t, mailbox, { push: false });
+    await syncCalendar(t, mailbox);
+    await syncCalendar(t, mailbox);
+    expect((await events()).filter((event) => event.subject === 'Besuch Lieferant')).toHaveLength(1);
+    expect((await activities()).filter((activity) => activity.subject === 'Besuch Lieferant')).toHaveLength(1);
+    const links = await sql<{ n: number }>('select count(*)::int as n from event_link where activity_id = ?', [
+      created.body.id,
+    ]);
+    expect(links[0]?.n).toBe(1);
+  });
+
   it('never links another tenant’s person, nor syncs another tenant’s activities', async () => {
     const fabrikam = await t.createTenant('Fabrikam Kalender AG', [{ displayName: 'Zoë Kalender' }]);
     const zoeUpn = fabrikam.upn('Zoë Kalender');
