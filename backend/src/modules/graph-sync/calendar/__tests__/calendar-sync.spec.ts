@@ -5,8 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { inTenantTransaction } from '../../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../../testing/test-app.ts';
-import { writeSetting } from '../../../settings/settings.service.ts';
-import { CALENDAR_SYNC_SETTING } from '../calendar-settings.ts';
 import { connectMailbox, type Mailbox, syncCalendar } from './calendar-world.ts';
 
 const BERLIN = 'Europe/Berlin';
@@ -353,9 +351,22 @@ describe('calendar sync', () => {
   });
 
   it('takes only events with the category "CRM" when the user chose so', async () => {
-    await inTenantTransaction(t.orm.em, contoso.id, (em) =>
-      writeSetting(em, mailbox.userId, CALENDAR_SYNC_SETTING, { crmCategoryOnly: true }, undefined),
-    );
+    const bad = await anna
+      .put('/api/v1/me/settings/calendar-sync')
+      .set('If-Match', '"0"')
+      .set('Accept-Language', 'de')
+      .send({ crmCategoryOnly: 'ja', timeZone: 'Mars/Olympus' });
+    expect(bad.status).toBe(400);
+    expect(bad.type).toBe('application/problem+json');
+    expect((await anna.get('/api/v1/me/settings/calendar-sync')).body).toEqual({
+      value: { crmCategoryOnly: false },
+      version: null,
+    });
+    const chosen = await anna
+      .put('/api/v1/me/settings/calendar-sync')
+      .set('If-Match', '"0"')
+      .send({ crmCategoryOnly: true, timeZone: BERLIN });
+    expect(chosen.status).toBe(200);
     const day = comingWeekday(5, 0).slice(0, 10);
     for (const [subject, categories] of [
       ['Mittagessen mit Karl', []],
@@ -379,9 +390,11 @@ describe('calendar sync', () => {
     // (Back to every event with CRM contacts below: the lunch would become an activity at the next full round.)
     const lunch = (await events()).find((event) => event.subject === 'Mittagessen mit Karl') as GraphEvent;
     await t.emulator.graph.deleteEvent({ user: annaUpn, id: lunch.id });
-    await inTenantTransaction(t.orm.em, contoso.id, (em) =>
-      writeSetting(em, mailbox.userId, CALENDAR_SYNC_SETTING, { crmCategoryOnly: false }, 1),
-    );
+    const back = await anna
+      .put('/api/v1/me/settings/calendar-sync')
+      .set('If-Match', `"${chosen.body.version}"`)
+      .send({ crmCategoryOnly: false });
+    expect(back.status).toBe(200);
   });
 
   it('finds every pair again after the delta token expired (410): no duplicates on either side', async () => {
