@@ -19,6 +19,7 @@ import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
 import { lookupEmails } from '../../contacts/lookup.service.ts';
 import { User } from '../../identity/user.entity.ts';
 import { batchItemError } from '../graph-client.ts';
+import { SyncCursor } from '../graph-sync.entity.ts';
 import {
   type Attendee,
   CRM_CATEGORY,
@@ -374,7 +375,7 @@ async function pendingActivities(ctx: SyncContext): Promise<Pending[]> {
       ]),
     )
     .orderBy('a.starts_at')
-    .limit(2000)
+    .limit(PUSH_SHARE)
     .execute();
   if (rows.length === 0) return [];
   const activities = await activitiesById(
@@ -436,11 +437,15 @@ async function attendeesOf(em: EntityManager, activityIds: string[]): Promise<Ma
   return result;
 }
 
-async function pushPending(ctx: SyncContext): Promise<void> {
-  await actAs(ctx.userId, async () => {
+/** Activities pushed per transaction: the run commits a share and asks for the next. */
+const PUSH_SHARE = 400;
+
+/** Pushes a share of the pending activities; answers whether more may wait. */
+async function pushPending(ctx: SyncContext): Promise<boolean> {
+  return actAs(ctx.userId, async () => {
     const { em, graph } = ctx;
     const pending = await pendingActivities(ctx);
-    if (pending.length === 0) return;
+    if (pending.length === 0) return false;
     const settings = await readCalendarSyncSettings(em, ctx.userId);
     const attendees = await attendeesOf(
       em,
@@ -474,7 +479,7 @@ async function pushPending(ctx: SyncContext): Promise<void> {
       );
       work.set(id, { ...item, fields });
     }
-    if (requests.length === 0) return;
+    if (requests.length === 0) return false;
     const answers = await graph.batch(requests);
     for (const answer of answers) {
       const item = work.get(answer.id);
@@ -510,17 +515,45 @@ async function pushPending(ctx: SyncContext): Promise<void> {
       }
     }
     await em.flush();
+    // A full share with nothing accepted (Graph refusing each) waits for the next run, not a loop.
+    return pending.length === PUSH_SHARE && answers.some((answer) => answer.status < 300 || answer.status === 404);
   });
+}
+
+const eventsCursor = (ctx: SyncContext) =>
+  ctx.em.findOne(SyncCursor, { connection: ctx.connectionId, resource: 'events' });
+
+/**
+ * A finished round whose window lies behind (a week has passed) gives way to a new round over the
+ * current window: Graph ties a delta round to its window, so rolling forward is a new delta. The
+ * links carry over; the new round finds every pair again.
+ */
+async function rollWindow(ctx: SyncContext): Promise<void> {
+  const cursor = await eventsCursor(ctx);
+  if (!cursor?.deltaLink || cursor.nextLink || !cursor.windowStart) return;
+  if (!eventsWindowMoved(cursor.windowStart)) return;
+  cursor.deltaLink = null;
+  cursor.fullSyncStartedAt = null;
+  await ctx.em.flush();
 }
 
 export const calendarResource: SyncResource = {
   name: 'events',
   async deltaUrl(ctx) {
     const { from, until } = eventsWindow();
+    const cursor = await eventsCursor(ctx);
+    if (cursor) {
+      cursor.windowStart = from;
+      cursor.windowEnd = until;
+    }
     return `${ctx.graph.base}/calendarView/delta?startDateTime=${from.toISOString()}&endDateTime=${until.toISOString()}`;
   },
   applyPage,
-  pushPending,
+  async pushPending(ctx) {
+    const more = await pushPending(ctx);
+    if (!more) await rollWindow(ctx);
+    return { more };
+  },
   // Nothing to forget: the links stay, and the new round finds every pair again by its immutable id.
   async fullResyncReset() {},
 };

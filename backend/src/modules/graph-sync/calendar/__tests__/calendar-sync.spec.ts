@@ -281,6 +281,44 @@ describe('calendar sync', () => {
       );
     });
 
+    it('lets a later Outlook change win over an earlier CRM change of the same field, the CRM value kept in the history', async () => {
+      const current = (await anna.get(`/api/v1/activities/${activityId}`)).body as ActivityView;
+      await anna
+        .patch(`/api/v1/activities/${activityId}`)
+        .set('If-Match', `"${current.version}"`)
+        .send({ subject: 'Besichtigung (CRM, früher)' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await t.emulator.graph.updateEvent({
+        user: annaUpn,
+        id: eventId,
+        changes: { subject: 'Besichtigung (Outlook, später)' },
+      });
+
+      await syncCalendar(t, mailbox);
+      await syncCalendar(t, mailbox);
+
+      const activity = (await anna.get(`/api/v1/activities/${activityId}`)).body as ActivityView;
+      expect(activity.subject).toBe('Besichtigung (Outlook, später)');
+      const event = await graph().get<GraphEvent>(`${graph().base}/events/${eventId}`);
+      expect(event.subject).toBe('Besichtigung (Outlook, später)');
+      const history = (await anna.get(`/api/v1/activities/${activityId}/history?limit=50`)).body.items as {
+        field: string | null;
+        before: unknown;
+        after: unknown;
+        via: string | null;
+      }[];
+      expect(history).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            field: 'subject',
+            before: 'Besichtigung (CRM, früher)',
+            after: 'Besichtigung (Outlook, später)',
+            via: 'outlook',
+          }),
+        ]),
+      );
+    });
+
     it('moves the activity to the trash when the event is cancelled in Outlook', async () => {
       await t.emulator.graph.deleteEvent({ user: annaUpn, id: eventId });
       await syncCalendar(t, mailbox);
@@ -342,12 +380,31 @@ describe('calendar sync', () => {
     expect(seriesIds).toHaveLength(1);
     expect(seriesIds[0]?.series_id).not.toBeNull();
 
+    // An occurrence moved in the CRM becomes an exception in Outlook; the series stays.
+    const firstActivity = series[0] as ActivityView;
+    const moved = await anna
+      .patch(`/api/v1/activities/${firstActivity.id}`)
+      .set('If-Match', `"${firstActivity.version}"`)
+      .send({ startsAt: '2027-03-15T10:00:00.000Z' });
+    expect(moved.status).toBe(200);
+    await syncCalendar(t, mailbox);
+    const afterMove = (
+      await graph().get<{ value: GraphEvent[] }>(
+        `${graph().base}/events/${master.immutableId}/instances?startDateTime=2027-03-01T00:00:00Z&endDateTime=2027-05-01T00:00:00Z`,
+      )
+    ).value;
+    expect(afterMove.map((event) => [event.type, event.start.dateTime.slice(0, 16)])).toEqual([
+      ['exception', '2027-03-15T10:00'],
+      ['exception', '2027-03-23T13:00'],
+      ['occurrence', '2027-04-05T07:00'],
+    ]);
+
     // Cancelling a further occurrence later takes its activity away, and only it.
     const fourth = instances[3] as GraphEvent;
     await t.emulator.graph.deleteEvent({ user: annaUpn, id: fourth.id });
     await syncCalendar(t, mailbox);
     const left = (await activities('&sort=startsAt')).filter((activity) => activity.subject === 'Wochenrunde Kunde AG');
-    expect(left.map((activity) => activity.startsAt)).toEqual(['2027-03-15T08:00:00.000Z', '2027-03-23T13:00:00.000Z']);
+    expect(left.map((activity) => activity.startsAt)).toEqual(['2027-03-15T10:00:00.000Z', '2027-03-23T13:00:00.000Z']);
   });
 
   it('takes only events with the category "CRM" when the user chose so', async () => {

@@ -51,6 +51,13 @@ const inMailbox = <T>(t: TestApp, mailbox: Mailbox, work: (ctx: SyncContext) => 
     }),
   );
 
+async function pushAll(t: TestApp, mailbox: Mailbox): Promise<void> {
+  for (;;) {
+    const pushed = await inMailbox(t, mailbox, (ctx) => calendarResource.pushPending(ctx));
+    if (!pushed?.more) return;
+  }
+}
+
 interface DeltaPage {
   value: unknown[];
   '@odata.nextLink'?: string;
@@ -59,7 +66,7 @@ interface DeltaPage {
 
 /** One sync run of the calendar: CRM changes out, then Outlook's changes in; answers the pages read. */
 export async function syncCalendar(t: TestApp, mailbox: Mailbox, options: { push?: boolean } = {}): Promise<number> {
-  if (options.push ?? true) await inMailbox(t, mailbox, (ctx) => calendarResource.pushPending(ctx));
+  if (options.push ?? true) await pushAll(t, mailbox);
   let url = mailbox.deltaLink ?? (await inMailbox(t, mailbox, (ctx) => calendarResource.deltaUrl(ctx)));
   let pages = 0;
   for (;;) {
