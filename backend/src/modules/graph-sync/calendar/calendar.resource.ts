@@ -144,7 +144,7 @@ async function applyRemoval(ctx: SyncContext, principal: Principal, link: EventL
   const window = eventsWindow();
   // Graph also reports an event leaving the window as removed: that ends the pairing, not the activity.
   const inWindow = activity && activity.startsAt >= window.from && activity.startsAt < window.until;
-  if (activity && !activity.deletedAt && inWindow) {
+  if (activity && !activity.deletedAt && inWindow && isMine(ctx, activity)) {
     await trashActivity(ctx.em, principal, activity.id, undefined);
   }
   ctx.em.remove(link);
@@ -327,7 +327,10 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
         if (link) {
           const activity = activities.get(link.activity.id);
           if (isRemoved(event)) await applyRemoval(ctx, principal, link, activity);
-          else if (activity && !activity.deletedAt) await applyUpdate(ctx, principal, link, activity, event);
+          // An activity handed to a colleague leaves this calendar with the next push.
+          else if (activity && !activity.deletedAt && isMine(ctx, activity)) {
+            await applyUpdate(ctx, principal, link, activity, event);
+          }
           continue;
         }
         if (!fresh.includes(event) || !meetingType) continue;
@@ -391,11 +394,20 @@ async function pendingActivities(ctx: SyncContext): Promise<Pending[]> {
   });
 }
 
+/** Owned by the user, or created by them and owned by nobody. */
+const isMine = (ctx: SyncContext, activity: Activity) =>
+  activity.ownerId === ctx.userId || (!activity.ownerId && activity.createdBy === ctx.userId);
+
 /** Whether the activity belongs in the user's calendar at all (after a type or owner change, or in the trash, not). */
 function inCalendar(ctx: SyncContext, activity: Activity): boolean {
   const key = activity.type.systemKey;
-  const mine = activity.ownerId === ctx.userId || (!activity.ownerId && activity.createdBy === ctx.userId);
-  return !activity.deletedAt && key !== null && key !== undefined && CALENDAR_TYPES.includes(key as never) && mine;
+  return (
+    !activity.deletedAt &&
+    key !== null &&
+    key !== undefined &&
+    CALENDAR_TYPES.includes(key as never) &&
+    isMine(ctx, activity)
+  );
 }
 
 /** The linked persons' (and business contacts') addresses, as the events' attendees. */

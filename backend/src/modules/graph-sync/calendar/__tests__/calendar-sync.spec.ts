@@ -63,7 +63,10 @@ describe('calendar sync', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    contoso = await t.createTenant('Contoso Kalender GmbH', [{ displayName: 'Anna Kalender' }]);
+    contoso = await t.createTenant('Contoso Kalender GmbH', [
+      { displayName: 'Anna Kalender' },
+      { displayName: 'Bernd Kalender', appRoles: ['CRM.SalesRep'] },
+    ]);
     annaUpn = contoso.upn('Anna Kalender');
     anna = await contoso.as(annaUpn);
     mailbox = await connectMailbox(t, contoso.id, await contoso.userId(annaUpn), annaUpn, objectId(contoso, annaUpn));
@@ -157,6 +160,26 @@ describe('calendar sync', () => {
       const event = await graph().get<GraphEvent>(`${graph().base}/events/${eventId}`);
       expect(event.subject).toBe('Jahresgespräch (verschoben)');
       expect(new Date(`${event.start.dateTime.slice(0, 19)}Z`).toISOString()).toBe(moved);
+    });
+
+    it('takes the event out of the calendar when the activity is handed to a colleague, and keeps the activity', async () => {
+      const bernd = await contoso.userId(contoso.upn('Bernd Kalender'));
+      const created = await anna.post('/api/v1/activities').send({
+        typeId: types.call,
+        subject: 'Rückruf Lieferant',
+        startsAt: comingWeekday(2, 15),
+        durationMinutes: 15,
+      });
+      await syncCalendar(t, mailbox);
+      expect((await events()).some((event) => event.subject === 'Rückruf Lieferant')).toBe(true);
+      const handed = await anna
+        .patch(`/api/v1/activities/${created.body.id}`)
+        .set('If-Match', `"${created.body.version}"`)
+        .send({ ownerId: bernd });
+      expect(handed.status).toBe(200);
+      await syncCalendar(t, mailbox);
+      expect((await events()).some((event) => event.subject === 'Rückruf Lieferant')).toBe(false);
+      expect((await anna.get(`/api/v1/activities/${created.body.id}`)).body.ownerId).toBe(bernd);
     });
 
     it('removes the event when the activity goes to the trash', async () => {
