@@ -30,4 +30,9 @@ export interface SyncResource {
   pushPending(ctx: SyncContext): Promise<void | { more: boolean }>;
   /** Before a full resync after 410 / syncStateNotFound (the links stay: the resync reconciles by them). */
   fullResyncReset?(ctx: SyncContext): Promise<void>;
+  /**
+   * The Graph resource to subscribe to for change notifications (`users/{id}/contactFolders/{f}/contacts`,
+   * `users/{id}/events`), once the resource knows it (after its first delta); none: polling only.
+   */
+  subscriptionResource?(ctx: SyncContext): Promise<string | undefined>;
 }

@@ -1,0 +1,11 @@
+import type { CrmModule } from '../module.ts';
+import { graphSyncPollPeriodic, graphSyncRunJob, graphSyncStallPeriodic } from './graph-sync.jobs.ts';
+import { graphSyncRoutes } from './graph-sync.routes.ts';
+
+/** Outlook contacts (and, through its resources, calendars) synced with Microsoft Graph (issue #15). */
+export const graphSyncModule: CrmModule = {
+  name: 'graph-sync',
+  routes: (context) => graphSyncRoutes(context),
+  jobs: [graphSyncRunJob],
+  periodics: [graphSyncPollPeriodic, graphSyncStallPeriodic],
+};
