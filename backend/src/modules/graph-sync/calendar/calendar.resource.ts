@@ -566,6 +566,10 @@ export const calendarResource: SyncResource = {
     if (!more) await rollWindow(ctx);
     return { more };
   },
+  // Changes of the default calendar's events (occurrences included) start a run.
+  async subscriptionResource(ctx) {
+    return `users/${ctx.graph.mailboxId}/events`;
+  },
   // Nothing to forget: the links stay, and the new round finds every pair again by its immutable id.
   async fullResyncReset() {},
 };
