@@ -70,7 +70,7 @@ export class Migration20261208000000_graph_sync extends Migration {
     this.addSql('create index graph_subscription_expires_idx on graph_subscription (expires_at);');
     this.addSql(`
       create table graph_request_budget (
-        connection_id uuid primary key references mailbox_connection (id) on delete cascade,
+        connection_id uuid primary key references mailbox_connection (id) on update cascade on delete cascade,
         tenant_id uuid not null references tenant (id) on delete cascade,
         window_started_at timestamptz not null,
         used int not null default 0
