@@ -12,7 +12,6 @@ export class Migration20261208100000_calendar_sync extends Migration {
         connection_id uuid not null references mailbox_connection (id) on delete cascade,
         series_master_id text not null check (length(series_master_id) <= 512),
         subject text not null check (length(subject) <= 300),
-        recurrence jsonb null,
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now()
       );`);

@@ -18,8 +18,10 @@ import { Activity, ActivityType } from '../../activities/activity.entity.ts';
 import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
 import { lookupEmails } from '../../contacts/lookup.service.ts';
 import { User } from '../../identity/user.entity.ts';
+import type { GraphRequest } from '../graph-client.ts';
 import { batchItemError } from '../graph-client.ts';
 import { SyncCursor } from '../graph-sync.entity.ts';
+import type { SyncContext, SyncResource } from '../resource.ts';
 import {
   type Attendee,
   CRM_CATEGORY,
@@ -32,7 +34,6 @@ import {
 } from './calendar-mapping.ts';
 import { readCalendarSyncSettings } from './calendar-settings.ts';
 import { ActivitySeries, EventLink, type SyncedEventFields } from './event-link.entity.ts';
-import type { GraphRequest, SyncContext, SyncResource } from './sync-interface.ts';
 
 /** The activity types that belong in a calendar. */
 export const CALENDAR_TYPES = ['meeting', 'call', 'visit'] as const;
@@ -136,7 +137,6 @@ async function seriesFor(ctx: SyncContext, event: OutlookEvent, subject: string)
     connection: ctx.connectionId,
     seriesMasterId: event.seriesMasterId,
     subject,
-    recurrence: null,
   });
 }
 

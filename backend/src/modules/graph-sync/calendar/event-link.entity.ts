@@ -45,7 +45,6 @@ export const ActivitySeriesSchema = defineEntity({
     connection: () => p.manyToOne(MailboxConnection).fieldName('connection_id').deleteRule('cascade'),
     seriesMasterId: p.text(),
     subject: p.text(),
-    recurrence: p.json<Record<string, unknown>>().nullable(),
     ...stamps(),
   },
 });

@@ -5,11 +5,11 @@ import { GraphGateway } from '../../../../graph/graph-gateway.ts';
 import { inTenantTransaction } from '../../../../http/tenancy.ts';
 import { createLogger } from '../../../../logger.ts';
 import type { TestApp } from '../../../../testing/test-app.ts';
+import type { MailboxGraph } from '../../graph-client.ts';
 import { GraphMailboxClient } from '../../graph-client.ts';
 import { MailboxConnection } from '../../graph-sync.entity.ts';
 import { type RunReport, runMailboxSync } from '../../sync-run.ts';
 import { calendarResource } from '../calendar.resource.ts';
-import type { MailboxGraph } from '../sync-interface.ts';
 
 export interface Mailbox {
   tenantId: string;
