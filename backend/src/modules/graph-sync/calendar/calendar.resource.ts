@@ -11,9 +11,9 @@ import { TRASH_FILTER } from '../../../http/tenancy.ts';
 import { actAs } from '../../../records/acting-user.ts';
 import { recordHistory } from '../../../records/history.ts';
 import { RecordLink } from '../../../records/record-link.entity.ts';
-import type { RecordRef } from '../../../records/record-links.ts';
+import { type RecordRef, sortedLinks } from '../../../records/record-links.ts';
 import { db } from '../../../records/sql.ts';
-import { createActivity, trashActivity, updateActivity } from '../../activities/activities.service.ts';
+import { trashActivity, updateActivity } from '../../activities/activities.service.ts';
 import { Activity, ActivityType } from '../../activities/activity.entity.ts';
 import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
 import { lookupEmails } from '../../contacts/lookup.service.ts';
@@ -125,19 +125,26 @@ async function lookupAttendees(em: EntityManager, events: OutlookEvent[]): Promi
   return byEmail;
 }
 
-async function seriesFor(ctx: SyncContext, event: OutlookEvent, subject: string): Promise<ActivitySeries | null> {
+/** The series of an occurrence: found, or made once per page (`made` remembers those not yet flushed). */
+async function seriesFor(
+  ctx: SyncContext,
+  event: OutlookEvent,
+  subject: string,
+  made: Map<string, ActivitySeries>,
+): Promise<ActivitySeries | null> {
   if (!event.seriesMasterId) return null;
-  const found = await ctx.em.findOne(ActivitySeries, {
-    connection: ctx.connectionId,
-    seriesMasterId: event.seriesMasterId,
-  });
-  if (found) return found;
-  return ctx.em.create(ActivitySeries, {
+  const known =
+    made.get(event.seriesMasterId) ??
+    (await ctx.em.findOne(ActivitySeries, { connection: ctx.connectionId, seriesMasterId: event.seriesMasterId }));
+  if (known) return known;
+  const series = ctx.em.create(ActivitySeries, {
     tenant: ctx.tenantId,
     connection: ctx.connectionId,
     seriesMasterId: event.seriesMasterId,
     subject,
   });
+  made.set(event.seriesMasterId, series);
+  return series;
 }
 
 async function applyRemoval(ctx: SyncContext, principal: Principal, link: EventLink, activity: Activity | undefined) {
@@ -209,41 +216,72 @@ async function applyUpdate(
   if (!crmAhead) link.syncedVersion = version;
 }
 
+/**
+ * A new activity for an Outlook event, staged in the unit of work with its record links, its
+ * history entry and its pair: a page of new events is one flush, not a round of statements each
+ * (an initial sync brings thousands). The history entry has the fields of the activities module's.
+ */
 async function applyCreate(
   ctx: SyncContext,
   principal: Principal,
   event: OutlookEvent,
   links: RecordRef[],
   meetingTypeId: string,
+  madeSeries: Map<string, ActivitySeries>,
 ) {
   const fields = eventFields(event, principal.language);
-  const created = await createActivity(
-    ctx.em,
-    principal,
-    {
+  const activity = ctx.em.create(Activity, {
+    tenant: ctx.tenantId,
+    type: meetingTypeId,
+    subject: fields.subject,
+    description: fields.description,
+    startsAt: new Date(fields.startsAt),
+    durationMinutes: fields.durationMinutes,
+    done: false,
+    outcome: null,
+    direction: null,
+    ownerId: ctx.userId,
+    createdBy: ctx.userId,
+    updatedBy: ctx.userId,
+  });
+  for (const link of links) {
+    ctx.em.create(RecordLink, {
+      tenant: ctx.tenantId,
+      itemType: 'activity',
+      itemId: activity.id,
+      recordType: link.type,
+      recordId: link.id,
+    });
+  }
+  recordHistory(ctx.em, principal, {
+    type: 'activity',
+    id: activity.id,
+    action: 'create',
+    after: {
       typeId: meetingTypeId,
       subject: fields.subject,
       description: fields.description,
+      links: sortedLinks(links),
       startsAt: fields.startsAt,
       durationMinutes: fields.durationMinutes,
-      outcome: undefined,
+      done: false,
+      outcome: null,
+      direction: null,
       ownerId: ctx.userId,
-      links,
     },
-    { retiredTypeAllowed: true },
-  );
-  const series = await seriesFor(ctx, event, fields.subject);
+  });
+  const series = await seriesFor(ctx, event, fields.subject, madeSeries);
   ctx.em.create(EventLink, {
     tenant: ctx.tenantId,
     connection: ctx.connectionId,
-    activity: created.id,
+    activity,
     series,
     outlookEventId: event.id,
     seriesMasterId: event.seriesMasterId ?? null,
     occurrenceStart: event.originalStart ? new Date(event.originalStart) : null,
     changeKey: event.changeKey ?? null,
     synced: fields,
-    syncedVersion: created.version,
+    syncedVersion: 1,
   });
 }
 
@@ -320,6 +358,7 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
       );
       const byEmail = await lookupAttendees(em, fresh);
       const meetingType = fresh.length > 0 ? await em.findOne(ActivityType, { systemKey: 'meeting' }) : null;
+      const madeSeries = new Map<string, ActivitySeries>();
       // The latest state of an event counts (a page may hold an id twice when replayed).
       const latest = new Map(events.map((event) => [event.id, event]));
       for (const event of latest.values()) {
@@ -336,7 +375,7 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
         if (!fresh.includes(event) || !meetingType) continue;
         const attendees = attendeeLinks(event, byEmail);
         if (attendees.length === 0) continue;
-        await applyCreate(ctx, principal, event, attendees, meetingType.id);
+        await applyCreate(ctx, principal, event, attendees, meetingType.id, madeSeries);
       }
       await em.flush();
     },

@@ -238,6 +238,20 @@ describe('calendar sync', () => {
         ]),
       );
       expect((await activities()).some((candidate) => candidate.subject === 'Zahnarzt')).toBe(false);
+      const history = (await anna.get(`/api/v1/activities/${activityId}/history`)).body.items as {
+        action: string;
+        after: { subject?: string; links?: unknown[] } | null;
+        changedBy: string | null;
+        via: string | null;
+      }[];
+      expect(history).toEqual([
+        expect.objectContaining({
+          action: 'create',
+          changedBy: mailbox.userId,
+          via: 'outlook',
+          after: expect.objectContaining({ subject: 'Werksbesichtigung', links: expect.any(Array) }),
+        }),
+      ]);
       // Our own echo of it (the CRM's version is new after the link) does not go back out as a change.
       await syncCalendar(t, mailbox);
       const event = await graph().get<GraphEvent>(`${graph().base}/events/${eventId}`);
