@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { inTenantTransaction } from '../../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../../testing/test-app.ts';
+import { eventsWindow, eventsWindowMoved } from '../calendar.resource.ts';
 import { connectMailbox, type Mailbox, syncCalendar } from './calendar-world.ts';
 
 const BERLIN = 'Europe/Berlin';
@@ -504,6 +505,36 @@ describe('calendar sync', () => {
     await t.emulator.graph.expireDeltaTokens();
     await syncCalendar(t, mailbox);
     await syncCalendar(t, mailbox);
+    expect(await count()).toEqual(before);
+  });
+
+  it('rolls the window forward as a new delta round once a week has passed, with no duplicates', async () => {
+    const now = new Date('2026-12-09T12:00:00Z');
+    expect(eventsWindow(now).from.toISOString()).toBe('2026-11-09T00:00:00.000Z');
+    expect(eventsWindow(now).until.toISOString()).toBe('2028-05-09T00:00:00.000Z');
+    expect(eventsWindowMoved(eventsWindow(now).from, new Date('2026-12-15T23:00:00Z'))).toBe(false);
+    expect(eventsWindowMoved(eventsWindow(now).from, new Date('2026-12-16T01:00:00Z'))).toBe(true);
+
+    const count = async () => ({
+      activities: (await activities()).length,
+      links: (
+        await sql<{ n: number }>('select count(*)::int as n from event_link where tenant_id = ?', [contoso.id])
+      )[0]?.n,
+    });
+    await syncCalendar(t, mailbox);
+    const before = await count();
+    // The round in the cursor began a week earlier: the next run starts one over today's window.
+    await sql("update sync_cursor set window_start = window_start - interval '7 days' where connection_id = ?", [
+      mailbox.connectionId,
+    ]);
+    await syncCalendar(t, mailbox);
+    await syncCalendar(t, mailbox);
+    const [cursor] = await sql<{ window_start: Date; delta_link: string | null }>(
+      "select window_start, delta_link from sync_cursor where connection_id = ? and resource = 'events'",
+      [mailbox.connectionId],
+    );
+    expect(new Date(cursor?.window_start as Date).toISOString()).toBe(eventsWindow().from.toISOString());
+    expect(cursor?.delta_link).toBeTruthy();
     expect(await count()).toEqual(before);
   });
 
