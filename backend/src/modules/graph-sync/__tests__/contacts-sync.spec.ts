@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphGateway } from '../../../graph/graph-gateway.ts';
 import { inTenantTransaction, TENANT_FILTER } from '../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
-import { ContactLink, MailboxConnection } from '../graph-sync.entity.ts';
+import { ContactLink, GraphRequestBudget, MailboxConnection } from '../graph-sync.entity.ts';
 import { runConnection, runTuning } from '../graph-sync.jobs.ts';
 import { notifyStalledSyncs } from '../graph-sync.service.ts';
 
@@ -283,6 +283,41 @@ describe('Outlook contacts sync', () => {
     expect(links).toBe(contacts.length);
     const link = await inContoso((em) => em.findOneOrFail(ContactLink, { outlookId: storm0?.id as string }));
     expect((await personOf(anna, link.person.id)).firstName).toBe('Ruhe0');
+  });
+
+  it("pauses when the mailbox's request budget is used up, and goes on later without doubles", async () => {
+    for (let index = 0; index < 30; index += 1) {
+      await createPerson(anna, { firstName: `Budget${index}`, lastName: `Knapp${index}` });
+    }
+    const used = (await inContoso((em) => em.findOneOrFail(GraphRequestBudget, { connection: connectionId }))).used;
+    const tuned = runTuning.current;
+    runTuning.current = { ...tuned, budgetLimit: used + 5 };
+    try {
+      await sync();
+    } finally {
+      runTuning.current = tuned;
+    }
+    const paused = await anna.get('/api/v1/me/sync');
+    expect(paused.body.mailboxes[0].lastError).toMatchObject({ code: 'graph_budget_exhausted' });
+    expect(paused.body.mailboxes[0].backlog).toBeGreaterThan(0);
+    const queued = await t.orm.em
+      .getConnection()
+      .execute<{ count: string }[]>(
+        `select count(*)::text as count from pgboss.job where name = 'graph-sync-run' and singleton_key = ? and state = 'created'`,
+        [connectionId],
+      );
+    // A run waits (the one queued for when the window ends, or one queued earlier that stands for it).
+    expect(Number(queued[0]?.count)).toBe(1);
+
+    await sync();
+    const contacts = await folderContacts();
+    expect(contacts.filter((contact) => contact.surname?.startsWith('Knapp')).length).toBe(30);
+    expect(new Set(contacts.map((contact) => contact.surname)).size).toBe(contacts.length);
+    expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({
+      status: 'ok',
+      backlog: 0,
+      lastError: null,
+    });
   });
 
   it('shows revoked access in sync health, pauses instead of retrying, and resumes on "sync now"', async () => {
