@@ -124,6 +124,8 @@ export interface MailboxGraphOptions {
   maxAttempts?: number;
   /** Waits; tests may speed it up. */
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every request sent (benches count them). */
+  onRequests?: (count: number) => void;
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
@@ -193,6 +195,7 @@ export class GraphMailboxClient implements MailboxGraph {
   readonly #maxWaitMs: number;
   readonly #maxAttempts: number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #onRequests: ((count: number) => void) | undefined;
   #used = 0;
 
   constructor(options: MailboxGraphOptions) {
@@ -205,6 +208,7 @@ export class GraphMailboxClient implements MailboxGraph {
     this.#maxWaitMs = options.maxWaitMs ?? 300_000;
     this.#maxAttempts = options.maxAttempts ?? 10;
     this.#sleep = options.sleep ?? sleepFor;
+    this.#onRequests = options.onRequests;
   }
 
   get requestsUsed(): number {
@@ -215,6 +219,7 @@ export class GraphMailboxClient implements MailboxGraph {
     if (this.#budget.remaining < count) throw new BudgetExhaustedError(this.#budget.resetsAt);
     this.#budget.remaining -= count;
     this.#used += count;
+    this.#onRequests?.(count);
   }
 
   /** One request with retries; throws the typed errors above. */
@@ -314,49 +319,60 @@ export class GraphMailboxClient implements MailboxGraph {
   async batch(requests: GraphRequest[]): Promise<GraphResponse[]> {
     const withIds = requests.map((request, index) => ({ ...request, id: request.id ?? String(index + 1) }));
     const answers = new Map<string, GraphResponse>();
-    for (let start = 0; start < withIds.length; start += BATCH_LIMIT) {
-      let pending = withIds.slice(start, start + BATCH_LIMIT);
-      let waited = 0;
-      for (let round = 1; pending.length > 0; round += 1) {
-        const answer = await this.#send<{ responses?: GraphResponse[] }>('POST', '/$batch', {
-          requests: pending.map((request) => ({
-            id: request.id,
-            method: request.method,
-            url: request.url,
-            headers: {
-              Prefer: IMMUTABLE_IDS,
-              ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-              ...request.headers,
-            },
-            ...(request.body === undefined ? {} : { body: request.body }),
-          })),
-        });
-        // Each item inside the batch is a request of its own for Outlook's limits.
-        this.#used += pending.length;
-        this.#budget.remaining -= pending.length;
-        const retry: typeof pending = [];
-        let wait = 0;
-        for (const response of answer.responses ?? []) {
-          const request = pending.find((candidate) => candidate.id === response.id);
-          if (!request) continue;
-          if (RETRYABLE.has(response.status)) {
-            retry.push(request);
-            wait = Math.max(wait, retryAfterMs(headerOf(response.headers, 'retry-after')));
-          } else {
-            answers.set(response.id, { ...response, headers: response.headers ?? {} });
-          }
-        }
-        if (retry.length === 0) break;
-        const delay = withJitter(wait);
-        if (round >= this.#maxAttempts || waited + delay > this.#maxWaitMs) {
-          throw new GraphUnavailableError('Graph kept throttling the batch', 429, 'ApplicationThrottled', delay);
-        }
-        waited += delay;
-        await this.#sleep(delay);
-        pending = retry;
-      }
-    }
+    const chunks: (typeof withIds)[] = [];
+    for (let start = 0; start < withIds.length; start += BATCH_LIMIT)
+      chunks.push(withIds.slice(start, start + BATCH_LIMIT));
+    // The chunks go out side by side: the limiter keeps them at 4 in flight (Outlook runs a batch's
+    // requests one after another, so 4 batches hold at most 4 of the mailbox's slots).
+    const settled = await Promise.allSettled(chunks.map((chunk) => this.#batchChunk(chunk, answers)));
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return withIds.map((request) => answers.get(request.id) ?? { id: request.id, status: 0, body: null, headers: {} });
+  }
+
+  async #batchChunk(chunk: (GraphRequest & { id: string })[], answers: Map<string, GraphResponse>): Promise<void> {
+    let pending = chunk;
+    let waited = 0;
+    for (let round = 1; pending.length > 0; round += 1) {
+      // Each item inside the batch is a request of its own for Outlook's limits.
+      if (this.#budget.remaining < pending.length + 1) throw new BudgetExhaustedError(this.#budget.resetsAt);
+      this.#budget.remaining -= pending.length;
+      this.#used += pending.length;
+      this.#onRequests?.(pending.length);
+      const answer = await this.#send<{ responses?: GraphResponse[] }>('POST', '/$batch', {
+        requests: pending.map((request) => ({
+          id: request.id,
+          method: request.method,
+          url: request.url,
+          headers: {
+            Prefer: IMMUTABLE_IDS,
+            ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            ...request.headers,
+          },
+          ...(request.body === undefined ? {} : { body: request.body }),
+        })),
+      });
+      const retry: typeof pending = [];
+      let wait = 0;
+      for (const response of answer.responses ?? []) {
+        const request = pending.find((candidate) => candidate.id === response.id);
+        if (!request) continue;
+        if (RETRYABLE.has(response.status)) {
+          retry.push(request);
+          wait = Math.max(wait, retryAfterMs(headerOf(response.headers, 'retry-after')));
+        } else {
+          answers.set(response.id, { ...response, headers: response.headers ?? {} });
+        }
+      }
+      if (retry.length === 0) return;
+      const delay = withJitter(wait);
+      if (round >= this.#maxAttempts || waited + delay > this.#maxWaitMs) {
+        throw new GraphUnavailableError('Graph kept throttling the batch', 429, 'ApplicationThrottled', delay);
+      }
+      waited += delay;
+      await this.#sleep(delay);
+      pending = retry;
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import {
   notifyStalledSyncs,
   queueDueRuns,
   queueRun,
+  queueRunsForCrmChanges,
   SYNC_RUN_JOB,
   type SyncRunJob,
   tenantIdOf,
@@ -108,6 +109,16 @@ export const graphSyncPollPeriodic = definePeriodic(
   60,
   async (em) => {
     await queueDueRuns(em, jobServicesOf(em).config.graphSync.pollSeconds);
+  },
+  { tenantsSql: withConnections },
+);
+
+/** Every 5 seconds: mailboxes whose owner's persons changed in the CRM since their last run. */
+export const graphSyncPushPeriodic = definePeriodic(
+  'graph-sync-push',
+  5,
+  async (em) => {
+    await queueRunsForCrmChanges(em);
   },
   { tenantsSql: withConnections },
 );

@@ -1,5 +1,10 @@
 import type { CrmModule } from '../module.ts';
-import { graphSyncPollPeriodic, graphSyncRunJob, graphSyncStallPeriodic } from './graph-sync.jobs.ts';
+import {
+  graphSyncPollPeriodic,
+  graphSyncPushPeriodic,
+  graphSyncRunJob,
+  graphSyncStallPeriodic,
+} from './graph-sync.jobs.ts';
 import { graphSyncRoutes } from './graph-sync.routes.ts';
 
 /** Outlook contacts (and, through its resources, calendars) synced with Microsoft Graph (issue #15). */
@@ -7,5 +12,5 @@ export const graphSyncModule: CrmModule = {
   name: 'graph-sync',
   routes: (context) => graphSyncRoutes(context),
   jobs: [graphSyncRunJob],
-  periodics: [graphSyncPollPeriodic, graphSyncStallPeriodic],
+  periodics: [graphSyncPollPeriodic, graphSyncPushPeriodic, graphSyncStallPeriodic],
 };

@@ -236,6 +236,31 @@ export async function queueDueRuns(em: EntityManager, pollSeconds: number): Prom
   return due.length;
 }
 
+/**
+ * Queues a run for every mailbox whose owner's persons changed in the CRM since its last run, so a
+ * CRM edit reaches Outlook within seconds without the contacts module knowing about the sync.
+ */
+export async function queueRunsForCrmChanges(em: EntityManager): Promise<number> {
+  const due = await db(em)
+    .selectFrom('mailbox_connection as c')
+    .select(['c.id'])
+    .where('c.enabled', '=', true)
+    .where('c.paused_at', 'is', null)
+    .where('c.last_attempt_at', 'is not', null)
+    .where((where) =>
+      where.exists(
+        where
+          .selectFrom('person as p')
+          .select('p.id')
+          .whereRef('p.owner_id', '=', 'c.user_id')
+          .whereRef('p.updated_at', '>', 'c.last_attempt_at'),
+      ),
+    )
+    .execute();
+  for (const row of due) await queueRun(em, row.id);
+  return due.length;
+}
+
 const stalledText = {
   stalled: {
     de: 'Der Outlook-Abgleich Ihres Postfachs war seit über einer Stunde nicht erfolgreich.',

@@ -23,7 +23,7 @@ export interface RunOptions {
   resources: readonly SyncResource[];
   services: JobServices;
   /** Graph client options for tests (a faster sleep). */
-  graph?: { sleep?: (ms: number) => Promise<void>; maxWaitMs?: number };
+  graph?: { sleep?: (ms: number) => Promise<void>; maxWaitMs?: number; onRequests?: (count: number) => void };
   budgetLimit?: number;
 }
 
@@ -73,6 +73,7 @@ export async function runMailboxSync(
     budget,
     ...(options.graph?.sleep ? { sleep: options.graph.sleep } : {}),
     ...(options.graph?.maxWaitMs ? { maxWaitMs: options.graph.maxWaitMs } : {}),
+    ...(options.graph?.onRequests ? { onRequests: options.graph.onRequests } : {}),
   });
   let counted = 0;
   /** Runs `work` in a tenant transaction that also books the requests made since the last one. */

@@ -136,6 +136,28 @@ describe('Graph change notifications', () => {
     );
   });
 
+  it('takes a CRM edit to Outlook within seconds, without anyone pressing "sync now"', async () => {
+    const current = (await anna.get(`/api/v1/persons/${personId}`)).body as { version: number };
+    const res = await anna
+      .patch(`/api/v1/persons/${personId}`)
+      .set('If-Match', `"${current.version}"`)
+      .send({ emails: [{ address: 'klaus@brotmann.example' }] });
+    expect(res.status).toBe(200);
+    const { GraphGateway } = await import('../../../graph/graph-gateway.ts');
+    const graph = new GraphGateway(t.config.entra).client(contoso.id);
+    await eventually(
+      async () =>
+        (await graph
+          .api(`/users/${annaMailbox}/contacts/${outlookId}`)
+          .header('Prefer', 'IdType="ImmutableId"')
+          .get()) as {
+          emailAddresses: { address: string }[];
+        },
+      (contact) => contact.emailAddresses.some((email) => email.address === 'klaus@brotmann.example'),
+      { what: 'the CRM edit in Outlook', timeoutMs: 30_000 },
+    );
+  });
+
   it('makes a removed subscription again', async () => {
     const before = await subscription();
     await t.emulator.graph.lifecycle({
