@@ -370,24 +370,31 @@ describe('calendar sync', () => {
   });
 
   it('keeps a weekly series one series across the change to summer time, with a moved and a cancelled occurrence', async () => {
-    // Mondays 09:00 in Berlin from 15 March 2027; summer time starts on 28 March.
+    // Mondays 09:00 in Berlin from two weeks before summer time starts next spring (inside the window).
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const year = new Date().getUTCFullYear() + 1;
+    const lastOfMarch = new Date(Date.UTC(year, 2, 31));
+    const summerTime = new Date(lastOfMarch.getTime() - lastOfMarch.getUTCDay() * 86_400_000); // last Sunday
+    const monday = (weeks: number) => new Date(summerTime.getTime() + (1 + 7 * weeks) * 86_400_000);
+    const first = monday(-2);
+    const lastMonday = monday(1);
+    const secondMoved = day(new Date(monday(-1).getTime() + 86_400_000));
+    const span = `startDateTime=${year}-03-01T00:00:00Z&endDateTime=${year}-05-01T00:00:00Z`;
     const master = (await t.emulator.graph.createEvent({
       user: annaUpn,
       fields: {
         subject: 'Wochenrunde Kunde AG',
-        start: { dateTime: '2027-03-15T09:00:00', timeZone: BERLIN },
-        end: { dateTime: '2027-03-15T09:30:00', timeZone: BERLIN },
+        start: { dateTime: `${day(first)}T09:00:00`, timeZone: BERLIN },
+        end: { dateTime: `${day(first)}T09:30:00`, timeZone: BERLIN },
         attendees: [{ emailAddress: { address: 'karl.kunde@kunde.example' } }],
         recurrence: {
           pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' },
-          range: { type: 'numbered', startDate: '2027-03-15', numberOfOccurrences: 4 },
+          range: { type: 'numbered', startDate: day(first), numberOfOccurrences: 4 },
         },
       },
     })) as { immutableId: string };
     const instances = (
-      await graph().get<{ value: GraphEvent[] }>(
-        `${graph().base}/events/${master.immutableId}/instances?startDateTime=2027-03-01T00:00:00Z&endDateTime=2027-05-01T00:00:00Z`,
-      )
+      await graph().get<{ value: GraphEvent[] }>(`${graph().base}/events/${master.immutableId}/instances?${span}`)
     ).value;
     expect(instances).toHaveLength(4);
     const [, second, third] = instances as [GraphEvent, GraphEvent, GraphEvent, GraphEvent];
@@ -395,8 +402,8 @@ describe('calendar sync', () => {
       user: annaUpn,
       id: second.id,
       changes: {
-        start: { dateTime: '2027-03-23T14:00:00', timeZone: BERLIN },
-        end: { dateTime: '2027-03-23T14:30:00', timeZone: BERLIN },
+        start: { dateTime: `${secondMoved}T14:00:00`, timeZone: BERLIN },
+        end: { dateTime: `${secondMoved}T14:30:00`, timeZone: BERLIN },
       },
     });
     await t.emulator.graph.deleteEvent({ user: annaUpn, id: third.id });
@@ -407,9 +414,10 @@ describe('calendar sync', () => {
       (activity) => activity.subject === 'Wochenrunde Kunde AG',
     );
     expect(series.map((activity) => activity.startsAt)).toEqual([
-      '2027-03-15T08:00:00.000Z',
-      '2027-03-23T13:00:00.000Z',
-      '2027-04-05T07:00:00.000Z',
+      // 09:00 in Berlin: 08:00 UTC in winter, 07:00 UTC in summer; the moved one 14:00 (winter).
+      `${day(first)}T08:00:00.000Z`,
+      `${secondMoved}T13:00:00.000Z`,
+      `${day(lastMonday)}T07:00:00.000Z`,
     ]);
     const seriesIds = await sql<{ series_id: string | null }>(
       'select distinct l.series_id from event_link l where l.activity_id = any(?::uuid[])',
@@ -423,18 +431,16 @@ describe('calendar sync', () => {
     const moved = await anna
       .patch(`/api/v1/activities/${firstActivity.id}`)
       .set('If-Match', `"${firstActivity.version}"`)
-      .send({ startsAt: '2027-03-15T10:00:00.000Z' });
+      .send({ startsAt: `${day(first)}T10:00:00.000Z` });
     expect(moved.status).toBe(200);
     await syncCalendar(t, mailbox);
     const afterMove = (
-      await graph().get<{ value: GraphEvent[] }>(
-        `${graph().base}/events/${master.immutableId}/instances?startDateTime=2027-03-01T00:00:00Z&endDateTime=2027-05-01T00:00:00Z`,
-      )
+      await graph().get<{ value: GraphEvent[] }>(`${graph().base}/events/${master.immutableId}/instances?${span}`)
     ).value;
     expect(afterMove.map((event) => [event.type, event.start.dateTime.slice(0, 16)])).toEqual([
-      ['exception', '2027-03-15T10:00'],
-      ['exception', '2027-03-23T13:00'],
-      ['occurrence', '2027-04-05T07:00'],
+      ['exception', `${day(first)}T10:00`],
+      ['exception', `${secondMoved}T13:00`],
+      ['occurrence', `${day(lastMonday)}T07:00`],
     ]);
 
     // Cancelling a further occurrence later takes its activity away, and only it.
@@ -442,7 +448,10 @@ describe('calendar sync', () => {
     await t.emulator.graph.deleteEvent({ user: annaUpn, id: fourth.id });
     await syncCalendar(t, mailbox);
     const left = (await activities('&sort=startsAt')).filter((activity) => activity.subject === 'Wochenrunde Kunde AG');
-    expect(left.map((activity) => activity.startsAt)).toEqual(['2027-03-15T10:00:00.000Z', '2027-03-23T13:00:00.000Z']);
+    expect(left.map((activity) => activity.startsAt)).toEqual([
+      `${day(first)}T10:00:00.000Z`,
+      `${secondMoved}T13:00:00.000Z`,
+    ]);
   });
 
   it('takes only events with the category "CRM" when the user chose so', async () => {
