@@ -11,7 +11,7 @@ import { TRASH_FILTER } from '../../../http/tenancy.ts';
 import { actAs } from '../../../records/acting-user.ts';
 import { recordHistory } from '../../../records/history.ts';
 import { RecordLink } from '../../../records/record-link.entity.ts';
-import { type RecordRef, sortedLinks } from '../../../records/record-links.ts';
+import { linksOf, type RecordRef, sortedLinks } from '../../../records/record-links.ts';
 import { db } from '../../../records/sql.ts';
 import { trashActivity, updateActivity } from '../../activities/activities.service.ts';
 import { Activity, ActivityType } from '../../activities/activity.entity.ts';
@@ -168,6 +168,7 @@ async function applyUpdate(
   link: EventLink,
   activity: Activity,
   event: OutlookEvent,
+  attendees: RecordRef[],
 ) {
   if (link.changeKey !== undefined && link.changeKey !== null && link.changeKey === event.changeKey) return; // our echo
   const outlook = eventFields(event, principal.language);
@@ -192,11 +193,18 @@ async function applyUpdate(
   }
   link.changeKey = event.changeKey ?? null;
   link.synced = agreed as unknown as SyncedEventFields;
+  // A CRM contact invited in Outlook is linked too; links are only added (the CRM may link more).
+  const current = (await linksOf(ctx.em, 'activity', [activity.id])).get(activity.id) ?? [];
+  const invited = attendees.filter(
+    (attendee) => !current.some((known) => known.type === attendee.type && known.id === attendee.id),
+  );
+  if (invited.length > 0) patch.links = [...current, ...invited];
   let version = activity.version;
   if (Object.keys(patch).length > 0) {
     const change = {
       ...(patch as Partial<SyncedEventFields>),
       description: patch.description as string | null | undefined,
+      links: patch.links as RecordRef[] | undefined,
       outcome: undefined,
     };
     const updated = await updateActivity(ctx.em, principal, activity.id, change, undefined);
@@ -356,7 +364,10 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
           !isRemoved(event) &&
           (!settings.crmCategoryOnly || (event.categories ?? []).includes(CRM_CATEGORY)),
       );
-      const byEmail = await lookupAttendees(em, fresh);
+      const byEmail = await lookupAttendees(
+        em,
+        events.filter((event) => !isRemoved(event)),
+      );
       const meetingType = fresh.length > 0 ? await em.findOne(ActivityType, { systemKey: 'meeting' }) : null;
       const madeSeries = new Map<string, ActivitySeries>();
       // The latest state of an event counts (a page may hold an id twice when replayed).
@@ -368,7 +379,7 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
           if (isRemoved(event)) await applyRemoval(ctx, principal, link, activity);
           // An activity handed to a colleague leaves this calendar with the next push.
           else if (activity && !activity.deletedAt && isMine(ctx, activity)) {
-            await applyUpdate(ctx, principal, link, activity, event);
+            await applyUpdate(ctx, principal, link, activity, event, attendeeLinks(event, byEmail));
           }
           continue;
         }

@@ -263,11 +263,25 @@ describe('calendar sync', () => {
       await t.emulator.graph.updateEvent({
         user: annaUpn,
         id: eventId,
-        changes: { subject: 'Werksbesichtigung Halle 3' },
+        changes: {
+          subject: 'Werksbesichtigung Halle 3',
+          attendees: [
+            { emailAddress: { address: 'k.kunde@kunde-ag.example', name: 'Karl Kunde' } },
+            { emailAddress: { address: 'lea@lieferant.example', name: 'Lea Lieferant' } },
+          ],
+        },
       });
       await syncCalendar(t, mailbox);
       const activity = (await anna.get(`/api/v1/activities/${activityId}`)).body as ActivityView;
       expect(activity.subject).toBe('Werksbesichtigung Halle 3');
+      // A CRM contact invited in Outlook is linked too.
+      expect(activity.links).toEqual(
+        expect.arrayContaining([
+          { type: 'person', id: kunde },
+          { type: 'organization', id: kundeOrg },
+          { type: 'person', id: lieferant },
+        ]),
+      );
       const history = (await anna.get(`/api/v1/activities/${activityId}/history`)).body.items as {
         field: string | null;
         before: unknown;
