@@ -18,7 +18,7 @@ import {
   tenantIdOf,
 } from './graph-sync.service.ts';
 import { SYNC_RESOURCES } from './sync-resources.ts';
-import { type RunOptions, runMailboxSync } from './sync-run.ts';
+import { RunDeadlineReached, type RunOptions, runMailboxSync } from './sync-run.ts';
 
 /** Test hooks: a faster clock for Retry-After, another budget. Unset in production. */
 export const runTuning: { current: Pick<RunOptions, 'graph' | 'budgetLimit'> } = { current: {} };
@@ -47,11 +47,15 @@ function failureOf(error: unknown): Failure {
 export async function runConnection(em: EntityManager, connectionId: string): Promise<void> {
   const services = jobServicesOf(em);
   const tenantId = tenantIdOf(em);
+  // Well inside the job's expiry, so pg-boss never takes a run still working for lost (see RunDeadlineReached).
+  const expireMs = services.config.jobs.expireSeconds * 1000;
   try {
     const report = await runMailboxSync(em, tenantId, connectionId, {
       resources: SYNC_RESOURCES,
       services,
+      deadline: Date.now() + expireMs / 2,
       ...runTuning.current,
+      graph: { maxWaitMs: expireMs / 4, ...runTuning.current.graph },
     });
     if (report.outcome === 'skipped') return;
     await inTenantTransaction(em, tenantId, async (tx) => {
@@ -65,6 +69,10 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
       await tx.flush();
     });
   } catch (error) {
+    if (error instanceof RunDeadlineReached) {
+      await inTenantTransaction(em, tenantId, (tx) => queueRun(tx, connectionId));
+      return;
+    }
     const failure = failureOf(error);
     const detail = error instanceof Error ? error.message : String(error);
     services.logger[failure.code === 'graph_sync_failed' ? 'error' : 'warn'](

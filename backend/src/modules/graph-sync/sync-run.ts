@@ -19,8 +19,21 @@ export const DELTA_PAGE_SIZE = 200;
 /** Rounds restarted after 410 in one run before it gives up (the next run starts again). */
 const MAX_RESYNCS = 2;
 
+/**
+ * A run stops between pages (or pushed shares) at its deadline and is queued again at once: a job
+ * active longer than JOBS_EXPIRE_SECONDS counts as lost and would run a second time beside it.
+ */
+export class RunDeadlineReached extends Error {
+  constructor() {
+    super('The run reached its deadline; the next run goes on from here');
+    this.name = 'RunDeadlineReached';
+  }
+}
+
 export interface RunOptions {
   resources: readonly SyncResource[];
+  /** When the run stops between two steps (epoch ms). */
+  deadline?: number;
   services: JobServices;
   /** Graph client options for tests (a faster sleep). */
   graph?: { sleep?: (ms: number) => Promise<void>; maxWaitMs?: number; onRequests?: (count: number) => void };
@@ -93,9 +106,12 @@ export async function runMailboxSync(
       return result;
     });
 
+  const checkDeadline = () => {
+    if (options.deadline !== undefined && Date.now() > options.deadline) throw new RunDeadlineReached();
+  };
   try {
     for (const resource of options.resources) {
-      await syncResource(resource, graph, commit);
+      await syncResource(resource, graph, commit, checkDeadline);
     }
     if (options.services.config.graphSync.notificationUrl) {
       await ensureSubscriptions(options.resources, commit, options.services.config.graphSync.notificationUrl);
@@ -123,6 +139,7 @@ async function syncResource(
   resource: SyncResource,
   graph: MailboxGraph,
   commit: <T>(work: (ctx: SyncContext) => Promise<T>) => Promise<T>,
+  checkDeadline: () => void,
 ): Promise<void> {
   const firstUrl = async (): Promise<string> =>
     commit(async (ctx) => {
@@ -165,9 +182,11 @@ async function syncResource(
       }
     });
     if (!next) break;
+    checkDeadline();
     url = next;
   }
   for (;;) {
+    checkDeadline();
     const pushed = await commit((ctx) => resource.pushPending(ctx));
     if (!pushed?.more) break;
   }
