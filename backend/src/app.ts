@@ -25,6 +25,7 @@ import { contactsModule } from './modules/contacts/contacts.module.ts';
 import { customFieldsModule } from './modules/custom-fields/custom-fields.module.ts';
 import { dealsModule } from './modules/deals/deals.module.ts';
 import { documentsModule } from './modules/documents/documents.module.ts';
+import { graphSyncModule } from './modules/graph-sync/graph-sync.module.ts';
 import { healthModule } from './modules/health/health.module.ts';
 import { identityModule } from './modules/identity/identity.module.ts';
 import { resolvePrincipal } from './modules/identity/identity.service.ts';
@@ -84,6 +85,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   leadsModule,
   prospectsModule,
   settingsModule,
+  graphSyncModule,
 ];
 
 /** The sections of a record's 360° view, in the order the view shows (and loads) them. */

@@ -94,6 +94,14 @@ const EnvSchema = z.object({
     .min(1024, 'DOCUMENT_MAX_BYTES must be at least 1024 (1 kB)')
     .max(256 * 1024 * 1024, 'DOCUMENT_MAX_BYTES must be at most 268435456 (256 MB)')
     .default(25 * 1024 * 1024),
+  GRAPH_NOTIFICATION_URL: z
+    .url({
+      protocol: /^https?$/,
+      error:
+        'GRAPH_NOTIFICATION_URL must be the absolute URL Microsoft Graph posts change notifications to, such as https://crm.example.com/api/graph/notifications; leave it unset to poll',
+    })
+    .optional(),
+  GRAPH_SYNC_POLL_SECONDS: seconds('GRAPH_SYNC_POLL_SECONDS', 300, 10, 86_400).default(300),
   MAIL_FILING_MAX_BYTES: z.coerce
     .number({ error: 'MAIL_FILING_MAX_BYTES must be a number of bytes, for example 52428800 (50 MB)' })
     .int('MAIL_FILING_MAX_BYTES must be a whole number of bytes')
@@ -177,6 +185,16 @@ export interface Config {
    * web app as a Teams tab and speak teams-js with it: a test's stand-in host, a sovereign cloud.
    */
   readonly tabHostOrigins: readonly string[];
+  /** Outlook sync (issue #15). */
+  readonly graphSync: {
+    /**
+     * Where Graph posts change notifications (our `/api/graph/notifications`, reachable from
+     * Microsoft); undefined when Graph cannot reach us (a laptop): polling alone keeps mailboxes current.
+     */
+    readonly notificationUrl: string | undefined;
+    /** How often every mailbox is synced without being told (always; the safety net under notifications). */
+    readonly pollSeconds: number;
+  };
   /** Largest JSON request body accepted, in bytes. */
   readonly jsonBodyLimitBytes: number;
   /** Largest document (an upload or a mail attachment), in bytes. */
@@ -250,6 +268,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
     },
     tabHostOrigins: e.TAB_HOST_ORIGINS,
+    graphSync: {
+      notificationUrl:
+        e.GRAPH_NOTIFICATION_URL ??
+        (e.PUBLIC_URL?.startsWith('https://')
+          ? `${e.PUBLIC_URL.replace(/\/+$/, '')}/api/graph/notifications`
+          : undefined),
+      pollSeconds: e.GRAPH_SYNC_POLL_SECONDS,
+    },
     jsonBodyLimitBytes: 1024 * 1024,
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     mailFilingMaxBytes: e.MAIL_FILING_MAX_BYTES,

@@ -12,6 +12,14 @@ import {
   DealStageTotalSchema,
 } from './modules/deals/deal.entity.ts';
 import { BlobSchema, DocumentSchema, DocumentVersionSchema } from './modules/documents/document.entity.ts';
+import { ActivitySeriesSchema, EventLinkSchema } from './modules/graph-sync/calendar/event-link.entity.ts';
+import {
+  ContactLinkSchema,
+  GraphRequestBudgetSchema,
+  GraphSubscriptionSchema,
+  MailboxConnectionSchema,
+  SyncCursorSchema,
+} from './modules/graph-sync/graph-sync.entity.ts';
 import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
 import { TenantSchema } from './modules/identity/tenant.entity.ts';
 import { UserSchema } from './modules/identity/user.entity.ts';
@@ -60,6 +68,8 @@ export const entities = [
   TaskDependencySchema,
   ActivityTypeSchema,
   ActivitySchema,
+  ActivitySeriesSchema,
+  EventLinkSchema,
   CustomFieldSchema,
   PipelineSchema,
   PipelineStageSchema,
@@ -88,6 +98,11 @@ export const entities = [
   RecordPersonSchema,
   BotConversationSchema,
   BotDeliverySchema,
+  MailboxConnectionSchema,
+  SyncCursorSchema,
+  GraphSubscriptionSchema,
+  GraphRequestBudgetSchema,
+  ContactLinkSchema,
 ];
 
 /** Entities whose writes the audit subscriber stamps and tells in history (records/audit.ts). */

@@ -23,6 +23,8 @@ import { Migration20261206100000_search_keys } from './Migration20261206100000_s
 import { Migration20261206200000_user_settings } from './Migration20261206200000_user_settings.ts';
 import { Migration20261207000000_deal_attention } from './Migration20261207000000_deal_attention.ts';
 import { Migration20261207100000_activity_saved_filters } from './Migration20261207100000_activity_saved_filters.ts';
+import { Migration20261208000000_graph_sync } from './Migration20261208000000_graph_sync.ts';
+import { Migration20261208100000_calendar_sync } from './Migration20261208100000_calendar_sync.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -50,4 +52,6 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261207100000_activity_saved_filters',
     class: Migration20261207100000_activity_saved_filters,
   },
+  { name: 'Migration20261208000000_graph_sync', class: Migration20261208000000_graph_sync },
+  { name: 'Migration20261208100000_calendar_sync', class: Migration20261208100000_calendar_sync },
 ];

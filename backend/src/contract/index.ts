@@ -27,6 +27,7 @@ export { IdParamsSchema } from '../modules/contacts/contacts.schemas.ts';
 export * from '../modules/custom-fields/custom-fields.schemas.ts';
 export * from '../modules/deals/deals.schemas.ts';
 export * from '../modules/documents/documents.schemas.ts';
+export * from '../modules/graph-sync/graph-sync.schemas.ts';
 export * from '../modules/health/health.schemas.ts';
 export * from '../modules/identity/identity.schemas.ts';
 export * from '../modules/leads/leads.schemas.ts';

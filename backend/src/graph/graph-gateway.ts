@@ -40,9 +40,11 @@ export class GraphGateway {
   }
 
   /** An app-only Graph token for the tenant; fails (AADSTS65001) when the tenant has not consented. */
-  async appToken(tenantId: string): Promise<string> {
+  async appToken(tenantId: string, options: { fresh?: boolean } = {}): Promise<string> {
     const result = await this.#app(tenantId).acquireTokenByClientCredential({
       scopes: ['https://graph.microsoft.com/.default'],
+      // After a 401 the cached token is not trusted: ask the identity platform again.
+      ...(options.fresh ? { skipCache: true } : {}),
     });
     if (!result?.accessToken) throw new Error('The identity platform returned no access token.');
     return result.accessToken;

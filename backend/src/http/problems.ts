@@ -339,6 +339,55 @@ const catalogue = {
       'Jemand anderes hat dieselben Daten geändert, während diese Anfrage bearbeitet wurde; es wurde nichts gespeichert. Laden Sie neu und wiederholen Sie Ihre Änderung.',
     ),
   },
+  sync_not_connected: {
+    status: 409,
+    title: t('Mailbox not connected', 'Postfach nicht verbunden'),
+    detail: t(
+      'Your mailbox does not sync with the CRM yet: connect it first (PUT /api/v1/me/sync with enabled true), or ask your CRM administrator.',
+      'Ihr Postfach wird noch nicht mit dem CRM abgeglichen: verbinden Sie es zuerst (PUT /api/v1/me/sync mit enabled true) oder fragen Sie Ihren CRM-Administrator.',
+    ),
+  },
+  graph_access_revoked: {
+    status: 403,
+    title: t('Access to the mailbox was withdrawn', 'Der Zugriff auf das Postfach wurde entzogen'),
+    detail: t(
+      'Microsoft 365 no longer lets the CRM read this mailbox (the consent was revoked or the app registration changed). The sync waits until an administrator grants access again; then choose "Sync now".',
+      'Microsoft 365 lässt das CRM dieses Postfach nicht mehr lesen (die Zustimmung wurde widerrufen oder die App-Registrierung geändert). Der Abgleich ruht, bis ein Administrator den Zugriff wieder erteilt; wählen Sie dann „Jetzt abgleichen“.',
+    ),
+  },
+  graph_unavailable: {
+    status: 503,
+    title: t('Microsoft 365 is not answering', 'Microsoft 365 antwortet nicht'),
+    detail: t(
+      'Microsoft 365 was busy or unreachable during the last sync; it is tried again automatically.',
+      'Microsoft 365 war beim letzten Abgleich ausgelastet oder nicht erreichbar; es wird automatisch erneut versucht.',
+    ),
+  },
+  graph_budget_exhausted: {
+    status: 429,
+    title: t('Sync paused for a few minutes', 'Abgleich für einige Minuten angehalten'),
+    detail: t(
+      'This mailbox used its share of Microsoft 365 requests for the last 10 minutes; the sync goes on by itself when the share is free again.',
+      'Dieses Postfach hat sein Kontingent an Microsoft-365-Anfragen der letzten 10 Minuten aufgebraucht; der Abgleich geht von selbst weiter, sobald es wieder frei ist.',
+    ),
+  },
+  graph_sync_failed: {
+    status: 500,
+    title: t('The sync failed', 'Der Abgleich ist fehlgeschlagen'),
+    detail: t(
+      'The last sync with Outlook failed unexpectedly; it is tried again automatically. If this stays, tell your CRM administrator.',
+      'Der letzte Abgleich mit Outlook ist unerwartet fehlgeschlagen; er wird automatisch wiederholt. Bleibt das so, informieren Sie Ihren CRM-Administrator.',
+    ),
+  },
+  graph_notification_refused: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Notification refused', 'Benachrichtigung abgelehnt'),
+    detail: t(
+      'No subscription of the CRM matches this change notification and its clientState; nothing was done.',
+      'Zu dieser Änderungsbenachrichtigung und ihrem clientState gehört kein Abonnement des CRM; es wurde nichts getan.',
+    ),
+  },
   identity_platform_unavailable: {
     status: 503,
     title: t('Sign-in cannot be checked right now', 'Die Anmeldung lässt sich gerade nicht prüfen'),

@@ -2,14 +2,16 @@
 // jobs and periodic work its modules list (see app.ts, CRM_MODULES).
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from '../config.ts';
+import { GraphGateway } from '../graph/graph-gateway.ts';
 import type { Logger } from '../logger.ts';
 import type { Wiring } from '../modules/wiring.ts';
+import { setJobServices } from './job-services.ts';
 import { type JobRuntime, startJobRuntime } from './runtime.ts';
 
 export function startBackendJobs(
   orm: MikroORM,
   options: {
-    config: Pick<Config, 'jobs' | 'role'>;
+    config: Config;
     logger: Logger;
     clientUrl: string;
     poolMax: number;
@@ -17,6 +19,7 @@ export function startBackendJobs(
   },
 ): Promise<JobRuntime> {
   const { config } = options;
+  setJobServices(orm, { config, logger: options.logger, graph: new GraphGateway(config.entra) });
   return startJobRuntime(orm, {
     connectionString: options.clientUrl,
     poolMax: options.poolMax,

@@ -25,9 +25,17 @@ export interface JobDefinition<T = unknown> {
   readonly handler: JobHandler<T>;
   /**
    * `short`: at most one waiting job per singleton key (enqueueing it again while it waits is a
-   * no-op); `standard`: every enqueue adds a job.
+   * no-op); `stately`: as `short`, and at most one running per singleton key (a run of a mailbox
+   * is never worked twice at once); `standard`: every enqueue adds a job.
    */
-  readonly policy: 'standard' | 'short';
+  readonly policy: 'standard' | 'short' | 'stately';
+  /**
+   * `tenant` (default): the handler runs in one transaction of the tenant. `own`: the handler gets
+   * an entity manager of the tenant outside any transaction and opens its own with
+   * `inTenantTransaction` (long work that talks to other services between commits, such as a
+   * Graph sync run that commits page by page and must not hold a transaction while it waits).
+   */
+  readonly transaction: 'tenant' | 'own';
 }
 
 export interface PeriodicDefinition {
@@ -52,10 +60,10 @@ function checkName(kind: string, name: string): void {
 export function defineJob<T>(
   name: string,
   handler: JobHandler<T>,
-  options: { policy?: JobDefinition['policy'] } = {},
+  options: { policy?: JobDefinition['policy']; transaction?: JobDefinition['transaction'] } = {},
 ): JobDefinition<T> {
   checkName('Job', name);
-  return { name, handler, policy: options.policy ?? 'standard' };
+  return { name, handler, policy: options.policy ?? 'standard', transaction: options.transaction ?? 'tenant' };
 }
 
 /**

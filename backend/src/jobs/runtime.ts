@@ -214,6 +214,12 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
       data: job.data.data,
       retryCount: job.retryCount,
     }));
+    if (definition.transaction === 'own') {
+      const em = root.fork({ clear: true });
+      em.setFilterParams(TENANT_FILTER, { tenantId });
+      await definition.handler(em, tenantJobs);
+      return;
+    }
     await inTenantTransaction(root, tenantId, (em) => definition.handler(em, tenantJobs));
   };
 

@@ -31,6 +31,7 @@ export async function writeHistory(em: EntityManager, changes: readonly HistoryC
         before: JSON.stringify(row.before),
         after: JSON.stringify(row.after),
         changed_by: row.changedBy,
+        via: row.via,
         changed_at: new Date(),
       })),
     )

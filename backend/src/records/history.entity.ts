@@ -35,6 +35,8 @@ export const HistoryEntrySchema = defineEntity({
     before: p.json<unknown>().nullable(),
     after: p.json<unknown>().nullable(),
     changedBy: () => userRef('changed_by'),
+    /** The channel a change came through when not the CRM itself (`outlook`: the Graph sync). */
+    via: p.enum(['outlook']).nullable(),
     changedAt: p
       .datetime()
       .defaultRaw('now()')

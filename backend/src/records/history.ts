@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
 import { Tenant } from '../modules/identity/tenant.entity.ts';
+import { type ActingVia, actingVia } from './acting-user.ts';
 import { HistoryEntry } from './history.entity.ts';
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'merge';
@@ -50,11 +51,20 @@ export interface HistoryRow {
   before: unknown;
   after: unknown;
   changedBy: string | null;
+  /** The channel the change came through (`outlook`), null for the CRM itself. */
+  via: ActingVia | null;
 }
 
 /** The history rows one change makes: a row per changed field for `update`, else one with the record. */
 export function historyRows(change: HistoryChange, changedBy: string | null): HistoryRow[] {
-  const base = { recordType: change.type, recordId: change.id, changeId: newId(), action: change.action, changedBy };
+  const base = {
+    recordType: change.type,
+    recordId: change.id,
+    changeId: newId(),
+    action: change.action,
+    changedBy,
+    via: actingVia(),
+  };
   if (change.action === 'update') {
     return diffSnapshots(change.before ?? {}, change.after ?? {}).map((field) => ({
       ...base,
@@ -85,6 +95,8 @@ export interface HistoryItem {
   before: unknown;
   after: unknown;
   changedBy: string | null;
+  /** `outlook` when the change came from the user's Outlook through the Graph sync. */
+  via: ActingVia | null;
   changedAt: string;
 }
 
@@ -118,6 +130,7 @@ export async function historyOf(
     before: row.before ?? null,
     after: row.after ?? null,
     changedBy: row.changedBy ?? null,
+    via: row.via ?? null,
     changedAt: row.changedAt.toISOString(),
   }));
 }

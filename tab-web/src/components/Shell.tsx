@@ -23,6 +23,7 @@ const StartPage = lazy(() => import('../pages/start.page.tsx'));
 const RecordPage = lazy(() => import('../pages/record.page.tsx'));
 const ListPage = lazy(() => import('../pages/list.page.tsx'));
 const FormPage = lazy(() => import('../pages/form.page.tsx'));
+const ProfilePage = lazy(() => import('../pages/profile.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -120,9 +121,9 @@ export function Shell({
             {other === 'de' ? 'Deutsch' : 'English'}
           </Button>
           {account && (
-            <Text size={200} className={styles.account}>
-              {account.name}
-            </Text>
+            <Link to="/profile" className={styles.account} title={t('sync.profileLink')}>
+              <Text size={200}>{account.name}</Text>
+            </Link>
           )}
         </div>
       </header>
@@ -153,6 +154,7 @@ export function Shell({
             <Route path="records/:type/:id" element={<RecordPage />} />
             <Route path="records/:type/:id/edit" element={<FormPage />} />
             <Route path="lists/:type" element={<ListPage />} />
+            <Route path="profile" element={<ProfilePage />} />
             <Route
               path="*"
               element={

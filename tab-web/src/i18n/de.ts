@@ -369,4 +369,26 @@ export const de = {
     description: 'Beschreibung',
     completedAt: 'Erledigt am',
   },
+  sync: {
+    profileTitle: 'Mein Profil',
+    heading: 'Outlook-Abgleich',
+    status: 'Status',
+    statuses: {
+      ok: 'Aktuell',
+      pending: 'Noch nicht abgeglichen',
+      error: 'Fehler, wird wiederholt',
+      revoked: 'Zugriff entzogen',
+    },
+    lastSuccess: 'Zuletzt erfolgreich',
+    never: 'noch nie',
+    backlog: 'Ausstehend',
+    backlogCount_one: '{{count}} Änderung',
+    backlogCount_other: '{{count}} Änderungen',
+    notConnected:
+      'Ihr Postfach ist noch nicht mit dem CRM verbunden. Danach erscheinen Ihre Kontakte im Outlook-Ordner „CRM“.',
+    connect: 'Postfach verbinden',
+    runNow: 'Jetzt abgleichen',
+    queued: 'Der Abgleich ist angestoßen.',
+    profileLink: 'Mein Profil und Outlook-Abgleich',
+  },
 };

@@ -371,4 +371,21 @@ export const en: Texts<typeof de> = {
     description: 'Description',
     completedAt: 'Completed on',
   },
+  sync: {
+    profileTitle: 'My profile',
+    heading: 'Outlook sync',
+    status: 'Status',
+    statuses: { ok: 'Up to date', pending: 'Not synced yet', error: 'Failed, retrying', revoked: 'Access withdrawn' },
+    lastSuccess: 'Last success',
+    never: 'never',
+    backlog: 'Waiting',
+    backlogCount_one: '{{count}} change',
+    backlogCount_other: '{{count}} changes',
+    notConnected:
+      'Your mailbox is not connected to the CRM yet. Once it is, your contacts appear in the Outlook folder "CRM".',
+    connect: 'Connect mailbox',
+    runNow: 'Sync now',
+    queued: 'The sync has been started.',
+    profileLink: 'My profile and Outlook sync',
+  },
 };

@@ -674,7 +674,13 @@ function eventCollection(call: OutlookCall, calendar: string): GraphReply {
   const { mailbox, preferences } = call;
   if (call.method === 'POST') {
     writable(call, 'event');
-    const item = eventWrites.create(call.store, mailbox, calendar, call.body());
+    const input = call.body();
+    // Graph's transactionId: a client's retry of a create it got no answer to makes no second event.
+    const retried =
+      typeof input.transactionId === 'string'
+        ? [...mailbox.events.values()].find((event) => event.fields.transactionId === input.transactionId)
+        : undefined;
+    const item = retried ?? eventWrites.create(call.store, mailbox, calendar, input);
     return answer(
       call,
       { '@odata.context': context(call, 'events/$entity'), ...eventResource(item, preferences) },

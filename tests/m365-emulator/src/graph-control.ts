@@ -71,7 +71,16 @@ export interface GraphApi {
     input: MailboxRef & { count: number; folderId?: string; prefix?: string },
   ): Promise<{ folderId: string }>;
   /** Adds one-hour events on consecutive days (several a day when count is large) from `start` (default today). */
-  seedEvents(input: MailboxRef & { count: number; start?: string; timeZone?: string; prefix?: string }): Promise<{
+  /** `attendees`: every `every`-th event invites the next of `addresses` (for benches of the calendar sync). */
+  seedEvents(
+    input: MailboxRef & {
+      count: number;
+      start?: string;
+      timeZone?: string;
+      prefix?: string;
+      attendees?: { addresses: string[]; every: number };
+    },
+  ): Promise<{
     calendarId: string;
   }>;
   /** Ids of the default contact folder and the default calendar. */
@@ -154,7 +163,7 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
       }
       return { folderId: folder };
     },
-    seedEvents: async ({ count, start, timeZone = 'W. Europe Standard Time', prefix = 'Seed', ...ref }) => {
+    seedEvents: async ({ count, start, timeZone = 'W. Europe Standard Time', prefix = 'Seed', attendees, ...ref }) => {
       const mailbox = mailboxOf(ref);
       const first = Date.parse(`${(start ?? new Date().toISOString()).slice(0, 10)}T00:00:00Z`);
       const perDay = Math.max(1, Math.ceil(count / 365));
@@ -168,6 +177,18 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
           subject: `${prefix} ${index + 1}`,
           start: { dateTime: `${day}T${pad(hour)}:00:00`, timeZone },
           end: { dateTime: `${day}T${pad(hour + 1)}:00:00`, timeZone },
+          ...(attendees && attendees.addresses.length > 0 && index % attendees.every === 0
+            ? {
+                attendees: [
+                  {
+                    emailAddress: {
+                      address: attendees.addresses[(index / attendees.every) % attendees.addresses.length],
+                    },
+                    type: 'required',
+                  },
+                ],
+              }
+            : {}),
         };
         const item = eventWrites.build(mailbox, mailbox.defaultCalendarId, fields);
         mailbox.events.set(item.internalId, item);

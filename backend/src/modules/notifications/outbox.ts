@@ -20,7 +20,9 @@ export type NotificationKind =
   | 'absence.handover'
   | 'deal.won'
   | 'deal.lost'
-  | 'mention';
+  | 'mention'
+  | 'sync.stalled'
+  | 'sync.revoked';
 
 export interface NotificationDraft {
   recipientId: string;

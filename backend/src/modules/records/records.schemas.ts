@@ -12,6 +12,10 @@ export const HistoryItemSchema = z
     before: z.unknown(),
     after: z.unknown(),
     changedBy: z.uuid().nullable(),
+    via: z
+      .enum(['outlook'])
+      .nullable()
+      .meta({ description: "`outlook`: the user changed it in Outlook (shown as 'Outlook (user)')" }),
     changedAt: z.iso.datetime(),
   })
   .meta({ id: 'HistoryItem' });

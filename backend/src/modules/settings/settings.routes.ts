@@ -3,18 +3,22 @@ import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import {
+  type CalendarSyncSettings,
+  CalendarSyncSettingsSchema,
   type FavouriteLists,
   FavouriteListsSchema,
   type ListSettings,
   ListSettingsParamsSchema,
   ListSettingsSchema,
+  StoredCalendarSyncSettingsSchema,
   StoredFavouriteListsSchema,
   StoredListSettingsSchema,
 } from './settings.schemas.ts';
-import { deleteSetting, readSetting, writeSetting } from './settings.service.ts';
+import { CALENDAR_SYNC_SETTING, deleteSetting, readSetting, writeSetting } from './settings.service.ts';
 
 const listKey = (listType: string) => `lists.${listType}`;
 const FAVOURITES = 'favourite-lists';
+const CALENDAR_SYNC_DEFAULTS: CalendarSyncSettings = { crmCategoryOnly: false };
 
 const problems = {
   400: { description: 'Not a valid setting' },
@@ -99,6 +103,38 @@ export function settingsRoutes(): RouteSpec[] {
         const stored = await writeSetting(emOf(ctx), user.userId, FAVOURITES, body, ifMatchVersion(ctx));
         tagged(ctx, stored.version);
         ctx.body = { value: stored.value ?? { items: [] }, version: stored.version };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/me/settings/calendar-sync',
+      operationId: 'getCalendarSyncSettings',
+      summary: 'Which Outlook events become activities (all with CRM contacts, or only those with the category "CRM")',
+      tags: ['Settings'],
+      responses: { 200: jsonResponse(StoredCalendarSyncSettingsSchema, 'Your calendar sync settings') },
+      async handler(ctx) {
+        const user = requireUser(ctx);
+        const stored = await readSetting<CalendarSyncSettings>(emOf(ctx), user.userId, CALENDAR_SYNC_SETTING);
+        tagged(ctx, stored.version);
+        ctx.body = { value: stored.value ?? CALENDAR_SYNC_DEFAULTS, version: stored.version };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/me/settings/calendar-sync',
+      operationId: 'putCalendarSyncSettings',
+      summary: 'Keep your calendar sync settings; If-Match with the version you changed ("0" for none yet)',
+      tags: ['Settings'],
+      body: CalendarSyncSettingsSchema,
+      responses: {
+        200: jsonResponse(StoredCalendarSyncSettingsSchema, 'Your calendar sync settings as kept'),
+        ...problems,
+      },
+      async handler(ctx, { body }) {
+        const user = requireUser(ctx);
+        const stored = await writeSetting(emOf(ctx), user.userId, CALENDAR_SYNC_SETTING, body, ifMatchVersion(ctx));
+        tagged(ctx, stored.version);
+        ctx.body = { value: stored.value ?? CALENDAR_SYNC_DEFAULTS, version: stored.version };
       },
     }),
   ];

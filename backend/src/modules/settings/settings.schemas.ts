@@ -73,3 +73,35 @@ export const StoredFavouriteListsSchema = z
   .object({ value: FavouriteListsSchema, version: Version })
   .meta({ id: 'StoredFavouriteLists' });
 export type StoredFavouriteLists = z.infer<typeof StoredFavouriteListsSchema>;
+
+/** Whether a name is a time zone the platform knows (IANA, e.g. Europe/Berlin). */
+const knownTimeZone = (name: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return name.includes('/') || name === 'UTC';
+  } catch {
+    return false;
+  }
+};
+
+/** The calendar sync (X6): which Outlook events become activities, and the zone our events are written in. */
+export const CalendarSyncSettingsSchema = z
+  .object({
+    crmCategoryOnly: z.boolean().meta({
+      description: 'Only Outlook events with the category "CRM" become activities (default: any with CRM contacts)',
+    }),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(knownTimeZone, 'an IANA time zone such as Europe/Berlin')
+      .optional()
+      .meta({ description: 'The time zone your CRM appointments are written in in Outlook (default Europe/Berlin)' }),
+  })
+  .strict()
+  .meta({ id: 'CalendarSyncSettings' });
+export type CalendarSyncSettings = z.infer<typeof CalendarSyncSettingsSchema>;
+
+export const StoredCalendarSyncSettingsSchema = z
+  .object({ value: CalendarSyncSettingsSchema, version: Version })
+  .meta({ id: 'StoredCalendarSyncSettings' });
+export type StoredCalendarSyncSettings = z.infer<typeof StoredCalendarSyncSettingsSchema>;

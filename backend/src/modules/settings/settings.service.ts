@@ -10,6 +10,9 @@ export interface Stored<T> {
   version: number | null;
 }
 
+/** The calendar sync's settings (CalendarSyncSettings), read by graph-sync/calendar. */
+export const CALENDAR_SYNC_SETTING = 'graph-sync.calendar';
+
 const WHAT = { en: 'Your setting', de: 'Ihre Einstellung' };
 
 const find = (em: EntityManager, userId: string, key: string) => em.findOne(UserSetting, { userId, key });

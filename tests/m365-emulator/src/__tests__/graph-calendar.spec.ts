@@ -77,6 +77,24 @@ describe('Graph calendars in the emulator', () => {
     await anna.api(`/me/events/${created.id}`).delete();
   });
 
+  it('makes no second event when a create is retried with the same transactionId, as Graph', async () => {
+    const event = {
+      subject: 'Einmal, auch beim zweiten Versuch',
+      transactionId: '01a249a0-0000-7000-8000-000000000001',
+      start: { dateTime: '2026-08-03T10:00:00', timeZone: BERLIN },
+      end: { dateTime: '2026-08-03T11:00:00', timeZone: BERLIN },
+    };
+    const first = await anna.api('/me/events').post(event);
+    const retried = await anna.api('/me/events').post(event);
+    expect(retried.id).toBe(first.id);
+    expect(retried.transactionId).toBe(event.transactionId);
+    const found = (await view('2026-08-03T00:00:00Z', '2026-08-04T00:00:00Z')).filter(
+      (candidate) => candidate.subject === event.subject,
+    );
+    expect(found).toHaveLength(1);
+    await anna.api(`/me/events/${first.id}`).delete();
+  });
+
   it('expands a weekly series across the start of summer time, with a changed and a deleted occurrence', async () => {
     const master = await anna.api('/me/events').post({
       subject: 'Vertriebsrunde',

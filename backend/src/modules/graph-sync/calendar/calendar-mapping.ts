@@ -1,0 +1,150 @@
+// Activities as Outlook events and back: the fields both sides know (subject, notes, start, length),
+// times written in the user's time zone (Outlook keeps a 09:00 Berlin series at 09:00 across daylight
+// saving) and read as instants.
+import sanitizeHtml from 'sanitize-html';
+import type { SyncedEventFields } from './event-link.entity.ts';
+
+/** The category our events carry, and the one the "only CRM events" setting looks for. */
+export const CRM_CATEGORY = 'CRM';
+export const SYNCED_FIELDS = ['subject', 'description', 'startsAt', 'durationMinutes'] as const;
+export type SyncedField = (typeof SYNCED_FIELDS)[number];
+
+const MAX_SUBJECT = 300;
+const MAX_DESCRIPTION = 20_000;
+const MAX_DURATION = 14_400;
+/** An activity without a length is shown as this long in Outlook. */
+export const DEFAULT_DURATION_MINUTES = 30;
+
+export interface GraphDateTime {
+  dateTime: string;
+  timeZone: string;
+}
+
+/** The parts of Graph's event resource the sync reads. */
+export interface OutlookEvent {
+  id: string;
+  changeKey?: string;
+  lastModifiedDateTime?: string;
+  subject?: string | null;
+  body?: { contentType?: string; content?: string } | null;
+  start?: GraphDateTime | null;
+  end?: GraphDateTime | null;
+  isCancelled?: boolean;
+  isAllDay?: boolean;
+  categories?: string[];
+  attendees?: { emailAddress?: { address?: string; name?: string } }[];
+  type?: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  seriesMasterId?: string | null;
+  originalStart?: string;
+  /** Set by us on create (the activity's id): Graph makes no second event for a retried create. */
+  transactionId?: string | null;
+  recurrence?: Record<string, unknown> | null;
+  '@removed'?: { reason?: string };
+}
+
+/** Wall-clock time of an instant in a zone, as Graph's `dateTime` wants it (no offset). */
+export function wallClock(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** The offset of a zone at an instant, in milliseconds (local minus UTC). */
+function offsetMs(instant: Date, timeZone: string): number {
+  const local = wallClock(instant, timeZone);
+  return Date.parse(`${local}Z`) - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The instant of a Graph dateTime in its zone (IANA names, or UTC which Graph answers by default). */
+export function instantOf(value: GraphDateTime): Date {
+  const text = value.dateTime.replace(/(\.\d{3})\d*$/, '$1');
+  if (/^(utc|etc\/utc|gmt)$/i.test(value.timeZone)) return new Date(`${text}Z`);
+  // Two passes find the offset in force at the wall-clock time (exact except inside a DST gap).
+  const guess = new Date(`${text}Z`);
+  const first = new Date(guess.getTime() - offsetMs(guess, value.timeZone));
+  return new Date(guess.getTime() - offsetMs(first, value.timeZone));
+}
+
+/** Plain text of an event body (Outlook writes HTML). */
+export function bodyText(body: OutlookEvent['body']): string | null {
+  const content = body?.content ?? '';
+  const text =
+    body?.contentType?.toLowerCase() === 'html'
+      ? sanitizeHtml(content.replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>/gi, '\n'), {
+          allowedTags: [],
+          allowedAttributes: {},
+        })
+          .replace(/&amp;/g, '&')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&nbsp;/g, ' ')
+      : content;
+  const trimmed = text.trim();
+  return trimmed === '' ? null : trimmed.slice(0, MAX_DESCRIPTION);
+}
+
+/** What an Outlook event says about the activity's synced fields. */
+export function eventFields(event: OutlookEvent, language: 'de' | 'en'): SyncedEventFields {
+  const start = event.start ? instantOf(event.start) : new Date();
+  const end = event.end ? instantOf(event.end) : start;
+  const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
+  const subject = (event.subject ?? '').trim().slice(0, MAX_SUBJECT);
+  return {
+    subject: subject === '' ? (language === 'en' ? '(no subject)' : '(ohne Betreff)') : subject,
+    description: bodyText(event.body),
+    startsAt: start.toISOString(),
+    durationMinutes: Math.min(Math.max(minutes, 0), MAX_DURATION),
+  };
+}
+
+export interface Attendee {
+  address: string;
+  name: string;
+}
+
+/** The event body Graph takes for an activity (POST and PATCH alike). */
+export function eventBody(
+  fields: SyncedEventFields,
+  options: { timeZone: string; attendees?: readonly Attendee[] | undefined; occurrence: boolean },
+): Record<string, unknown> {
+  const start = new Date(fields.startsAt);
+  const end = new Date(start.getTime() + (fields.durationMinutes ?? DEFAULT_DURATION_MINUTES) * 60_000);
+  return {
+    subject: fields.subject,
+    body: { contentType: 'text', content: fields.description ?? '' },
+    start: { dateTime: wallClock(start, options.timeZone), timeZone: options.timeZone },
+    end: { dateTime: wallClock(end, options.timeZone), timeZone: options.timeZone },
+    // An occurrence keeps the series' attendees and categories.
+    ...(options.occurrence
+      ? {}
+      : {
+          categories: [CRM_CATEGORY],
+          attendees: (options.attendees ?? []).map((attendee) => ({
+            emailAddress: { address: attendee.address, name: attendee.name },
+            type: 'required',
+          })),
+        }),
+  };
+}
+
+/** Whether the two sides say the same about a field (an unset length reads as Outlook's default). */
+export function sameValue(field: SyncedField, a: SyncedEventFields, b: SyncedEventFields): boolean {
+  if (field === 'startsAt') return new Date(a.startsAt).getTime() === new Date(b.startsAt).getTime();
+  if (field === 'durationMinutes') {
+    return (a.durationMinutes ?? DEFAULT_DURATION_MINUTES) === (b.durationMinutes ?? DEFAULT_DURATION_MINUTES);
+  }
+  return (a[field] ?? null) === (b[field] ?? null);
+}

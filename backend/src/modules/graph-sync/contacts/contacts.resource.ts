@@ -1,0 +1,451 @@
+// Outlook contacts (X5): the persons a user owns appear in the folder "CRM" of their mailbox; CRM
+// edits are pushed (batched), Outlook edits come back as the user's changes "via Outlook", a
+// contact deleted in Outlook unlinks (the person stays), and when both sides changed a field since
+// the last sync the later change wins, the other value stays in the history.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import type { Principal } from '../../../http/principal.ts';
+import { recordHistory } from '../../../records/history.ts';
+import { db } from '../../../records/sql.ts';
+import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
+import { UpdatePersonSchema } from '../../contacts/contacts.schemas.ts';
+import { updatePerson } from '../../contacts/contacts.service.ts';
+import { batchItemError, type GraphRequest, GraphRequestError } from '../graph-client.ts';
+import { ContactLink, MailboxConnection, SyncCursor } from '../graph-sync.entity.ts';
+import type { SyncContext, SyncResource } from '../resource.ts';
+import {
+  CONTACT_FIELDS,
+  type ContactField,
+  type ContactFields,
+  contactBody,
+  crmFields,
+  INBOUND_FIELDS,
+  outlookFields,
+  personPatch,
+  sameValue,
+} from './contact-fields.ts';
+
+export const CRM_FOLDER_NAME = 'CRM';
+/** The extended property every contact the CRM made carries: the person's id, to find it again. */
+export const PERSON_ID_PROPERTY = 'String {8f1c4f7e-2b1d-4c55-9a53-6b0d3f5a9c21} Name crmPersonId';
+/** Persons pushed per transaction. */
+const PUSH_SHARE = 200;
+
+type OutlookContact = Record<string, unknown> & {
+  id: string;
+  changeKey?: string;
+  lastModifiedDateTime?: string;
+  '@removed'?: unknown;
+};
+
+async function cursorOf(ctx: SyncContext): Promise<SyncCursor> {
+  const cursor = await ctx.em.findOne(SyncCursor, { connection: ctx.connectionId, resource: 'contacts' });
+  if (!cursor) throw new Error('The run makes the cursor before asking a resource for its delta');
+  return cursor;
+}
+
+/** The "CRM" folder's id: found by name, or made (a second run that made it meanwhile is found). */
+async function ensureFolder(ctx: SyncContext): Promise<string> {
+  const filter = `displayName eq '${CRM_FOLDER_NAME}'`;
+  const find = async () => {
+    const found = await ctx.graph.get<{ value?: { id: string }[] }>(
+      `${ctx.graph.base}/contactFolders?$filter=${encodeURIComponent(filter)}`,
+    );
+    return found.value?.[0]?.id;
+  };
+  const existing = await find();
+  if (existing) return existing;
+  try {
+    const made = await ctx.graph.post<{ id: string }>(`${ctx.graph.base}/contactFolders`, {
+      displayName: CRM_FOLDER_NAME,
+    });
+    return made.id;
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.status === 409) {
+      const again = await find();
+      if (again) return again;
+    }
+    throw error;
+  }
+}
+
+/** A stand-in for the mailbox owner's sign-in: their changes in Outlook are theirs in the CRM. */
+async function ownerPrincipal(em: EntityManager, tenantId: string, userId: string): Promise<Principal> {
+  const { resolvePrincipal } = await import('../../identity/identity.service.ts');
+  const { User } = await import('../../identity/user.entity.ts');
+  const user = await em.findOneOrFail(User, { id: userId });
+  return resolvePrincipal(em, {
+    kind: 'user',
+    tenantId,
+    objectId: user.entraObjectId,
+    appRoles: [],
+    expiresAt: new Date(Date.now() + 60_000),
+    name: user.displayName,
+    username: user.email,
+    directoryRoles: [],
+    language: user.language,
+    clientAppId: undefined,
+  });
+}
+
+/** Organization and position of each person's main business contact (the primary one, else the oldest). */
+async function workOf(
+  em: EntityManager,
+  personIds: readonly string[],
+): Promise<Map<string, { companyName: string | null; jobTitle: string | null }>> {
+  const result = new Map<string, { companyName: string | null; jobTitle: string | null }>();
+  if (personIds.length === 0) return result;
+  const contacts = await em.find(
+    BusinessContact,
+    { person: { $in: [...personIds] } },
+    { populate: ['organization'], orderBy: { isPrimary: 'desc', createdAt: 'asc' } },
+  );
+  for (const contact of contacts) {
+    const personId = contact.person.id;
+    if (result.has(personId)) continue;
+    result.set(personId, { companyName: contact.organization.name ?? null, jobTitle: contact.position ?? null });
+  }
+  return result;
+}
+
+const noWork = { companyName: null, jobTitle: null };
+
+/** Person updates from Outlook go through the same validation as the API; a value it refuses is left out. */
+function validPatch(patch: Record<string, unknown>): Record<string, unknown> {
+  let candidate = { ...patch };
+  for (let round = 0; round < 3; round += 1) {
+    const parsed = UpdatePersonSchema.safeParse(candidate);
+    if (parsed.success) return parsed.data as Record<string, unknown>;
+    const bad = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+    candidate = Object.fromEntries(Object.entries(candidate).filter(([key]) => !bad.has(key)));
+  }
+  return {};
+}
+
+export const contactsResource: SyncResource = {
+  name: 'contacts',
+
+  async deltaUrl(ctx) {
+    const cursor = await cursorOf(ctx);
+    if (!cursor.containerId) {
+      cursor.containerId = await ensureFolder(ctx);
+      await ctx.em.flush();
+    }
+    return `${ctx.graph.base}/contactFolders/${encodeURIComponent(cursor.containerId)}/contacts/delta`;
+  },
+
+  async applyPage(ctx, rawItems) {
+    const items = rawItems as OutlookContact[];
+    if (items.length === 0) return;
+    const ids = items.map((item) => item.id);
+    const links = await ctx.em.find(
+      ContactLink,
+      { connection: ctx.connectionId, outlookId: { $in: ids } },
+      { populate: ['person'], filters: false },
+    );
+    const byOutlookId = new Map(links.map((link) => [link.outlookId as string, link]));
+    const persons = links.map((link) => link.person).filter((person) => person.deletedAt == null);
+    const work = await workOf(
+      ctx.em,
+      persons.map((person) => person.id),
+    );
+    let principal: Principal | undefined;
+    const principalFor = async () => {
+      principal ??= await ownerPrincipal(ctx.em, ctx.tenantId, ctx.userId);
+      return principal;
+    };
+    for (const item of items) {
+      const link = byOutlookId.get(item.id);
+      if (item['@removed'] !== undefined) {
+        // Deleted (or moved out of the folder) in Outlook: the link goes, the person stays.
+        if (link && !link.unlinkedAt) link.unlinkedAt = new Date();
+        continue;
+      }
+      if (!link) {
+        await adoptUnknown(ctx, item);
+        continue;
+      }
+      if (link.unlinkedAt) continue;
+      const person = link.person;
+      if (person.deletedAt) continue;
+      const outlook = outlookFields(item);
+      const crm = crmFields(person, work.get(person.id) ?? noWork);
+      const synced = link.synced as Partial<ContactFields>;
+      const outlookLater =
+        item.lastModifiedDateTime !== undefined && Date.parse(item.lastModifiedDateTime) >= person.updatedAt.getTime();
+      const take: ContactField[] = [];
+      const lost: ContactField[] = [];
+      const nextSynced: Partial<ContactFields> = { ...synced };
+      for (const field of CONTACT_FIELDS) {
+        const outlookChanged = !sameValue(outlook[field], synced[field]);
+        if (!outlookChanged) continue;
+        const crmChanged = !sameValue(crm[field], synced[field]);
+        if (sameValue(outlook[field], crm[field])) {
+          (nextSynced as Record<string, unknown>)[field] = outlook[field];
+        } else if (!INBOUND_FIELDS.has(field)) {
+          // The CRM is the master of company and job title: the next push puts its value back.
+        } else if (!crmChanged || outlookLater) {
+          take.push(field);
+          (nextSynced as Record<string, unknown>)[field] = outlook[field];
+        } else {
+          lost.push(field);
+        }
+      }
+      if (take.length > 0) {
+        const patch = validPatch(personPatch(person, outlook, take));
+        if (Object.keys(patch).length > 0) {
+          await updatePerson(ctx.em, await principalFor(), person.id, patch as never, {
+            expectedVersion: undefined,
+            confirmed: true,
+          });
+        }
+      }
+      if (lost.length > 0) {
+        // Both sides changed these since the last sync and the CRM's change is later: it stays, and
+        // Outlook's value is told in the history (by the user, via Outlook) so nothing is silently lost.
+        const outlookView = personPatch(person, outlook, lost);
+        const crmView = personPatch(person, crm, lost);
+        recordHistory(ctx.em, await principalFor(), {
+          type: 'person',
+          id: person.id,
+          action: 'update',
+          before: outlookView,
+          after: crmView,
+        });
+      }
+      link.synced = nextSynced;
+      link.changeKey = typeof item.changeKey === 'string' ? item.changeKey : link.changeKey;
+      await ctx.em.flush();
+      // Pulled changes are in step; changes of the CRM that are still to push keep the version behind.
+      const after = crmFields(person, work.get(person.id) ?? noWork);
+      if (CONTACT_FIELDS.every((field) => sameValue(after[field], nextSynced[field]))) {
+        link.syncedVersion = person.version;
+      }
+    }
+    await ctx.em.flush();
+  },
+
+  async pushPending(ctx) {
+    const cursor = await cursorOf(ctx);
+    const folderId = cursor.containerId;
+    if (!folderId) return { more: false };
+    const connection = await ctx.em.findOneOrFail(MailboxConnection, { id: ctx.connectionId });
+    const k = db(ctx.em);
+    // Owned persons never pushed, or changed since; a tombstone (deleted in Outlook) is left alone.
+    const due = await k
+      .selectFrom('person as p')
+      .leftJoin('contact_link as l', (join) =>
+        join.onRef('l.person_id', '=', 'p.id').on('l.connection_id', '=', ctx.connectionId),
+      )
+      .select(['p.id'])
+      .where('p.owner_id', '=', connection.userId)
+      .where('p.deleted_at', 'is', null)
+      .where((where) =>
+        where.or([
+          where('l.id', 'is', null),
+          where.and([where('l.unlinked_at', 'is', null), where('l.synced_version', '<', sql<number>`p.version`)]),
+        ]),
+      )
+      .orderBy('p.id')
+      .limit(PUSH_SHARE)
+      .execute();
+    // Links whose person left the user's scope (trashed, purged by cascade, given to someone else).
+    const gone = await k
+      .selectFrom('contact_link as l')
+      .innerJoin('person as p', 'p.id', 'l.person_id')
+      .select(['l.id'])
+      .where('l.connection_id', '=', ctx.connectionId)
+      .where('l.unlinked_at', 'is', null)
+      .where((where) =>
+        where.or([
+          where('p.deleted_at', 'is not', null),
+          where('p.owner_id', 'is', null),
+          where('p.owner_id', '!=', connection.userId),
+        ]),
+      )
+      .limit(PUSH_SHARE)
+      .execute();
+
+    const persons = await ctx.em.find(Person, { id: { $in: due.map((row) => row.id) } });
+    const links = await ctx.em.find(ContactLink, {
+      connection: ctx.connectionId,
+      person: { $in: persons.map((person) => person.id) },
+    });
+    const linkOf = new Map(links.map((link) => [link.person.id, link]));
+    const work = await workOf(
+      ctx.em,
+      persons.map((person) => person.id),
+    );
+    const requests: GraphRequest[] = [];
+    const planned = new Map<
+      string,
+      { person: Person; link: ContactLink | undefined; fields: ContactFields; changed: ContactField[] }
+    >();
+    for (const person of persons) {
+      const fields = crmFields(person, work.get(person.id) ?? noWork);
+      const link = linkOf.get(person.id);
+      if (!link) {
+        const id = `c${requests.length + 1}`;
+        requests.push({
+          id,
+          method: 'POST',
+          url: `${ctx.graph.base}/contactFolders/${encodeURIComponent(folderId)}/contacts`,
+          body: {
+            ...contactBody(fields),
+            singleValueExtendedProperties: [{ id: PERSON_ID_PROPERTY, value: person.id }],
+          },
+        });
+        planned.set(id, { person, link, fields, changed: [...CONTACT_FIELDS] });
+        continue;
+      }
+      const synced = link.synced as Partial<ContactFields>;
+      const changed = CONTACT_FIELDS.filter((field) => !sameValue(fields[field], synced[field]));
+      if (changed.length === 0) {
+        link.syncedVersion = person.version;
+        continue;
+      }
+      const id = `u${requests.length + 1}`;
+      requests.push({
+        id,
+        method: 'PATCH',
+        url: `${ctx.graph.base}/contacts/${encodeURIComponent(link.outlookId as string)}`,
+        body: contactBody(Object.fromEntries(changed.map((field) => [field, fields[field]]))),
+      });
+      planned.set(id, { person, link, fields, changed });
+    }
+    const goneLinks = await ctx.em.find(ContactLink, { id: { $in: gone.map((row) => row.id) } });
+    const deleting = new Map<string, ContactLink>();
+    for (const link of goneLinks) {
+      const id = `d${requests.length + 1}`;
+      requests.push({
+        id,
+        method: 'DELETE',
+        url: `${ctx.graph.base}/contacts/${encodeURIComponent(link.outlookId as string)}`,
+      });
+      deleting.set(id, link);
+    }
+
+    const answers = await ctx.graph.batch(requests);
+    for (const answer of answers) {
+      const failure = batchItemError(answer);
+      if (failure && !(failure instanceof GraphRequestError)) throw failure;
+      const notFound = failure instanceof GraphRequestError && failure.status === 404;
+      const removed = deleting.get(answer.id);
+      if (removed) {
+        // Deleted, or gone already: the link goes with the contact.
+        if (!failure || notFound) ctx.em.remove(removed);
+        continue;
+      }
+      const plan = planned.get(answer.id);
+      if (!plan) continue;
+      if (failure) {
+        if (plan.link && notFound) {
+          // Gone in Outlook and the delta has not said so yet: as a deletion there.
+          plan.link.unlinkedAt = new Date();
+        } else if (plan.link) {
+          // Refused for good (a value Outlook does not take): not tried again until the person changes.
+          plan.link.syncedVersion = plan.person.version;
+        }
+        continue;
+      }
+      const body = (answer.body ?? {}) as OutlookContact;
+      if (!plan.link) {
+        ctx.em.create(ContactLink, {
+          tenant: ctx.tenantId,
+          connection: ctx.connectionId,
+          person: plan.person,
+          outlookId: body.id,
+          changeKey: typeof body.changeKey === 'string' ? body.changeKey : null,
+          synced: { ...plan.fields },
+          syncedVersion: plan.person.version,
+        });
+      } else {
+        const synced = { ...(plan.link.synced as Partial<ContactFields>) };
+        for (const field of plan.changed) (synced as Record<string, unknown>)[field] = plan.fields[field];
+        plan.link.synced = synced;
+        plan.link.changeKey = typeof body.changeKey === 'string' ? body.changeKey : plan.link.changeKey;
+        plan.link.syncedVersion = plan.person.version;
+      }
+    }
+    await ctx.em.flush();
+    return { more: due.length === PUSH_SHARE || gone.length === PUSH_SHARE };
+  },
+
+  async subscriptionResource(ctx) {
+    const cursor = await cursorOf(ctx);
+    return cursor.containerId
+      ? `users/${ctx.graph.mailboxId}/contactFolders/${cursor.containerId}/contacts`
+      : undefined;
+  },
+
+  async fullResyncReset() {
+    // The links stay: the new round's items are matched to them by their immutable ids.
+  },
+};
+
+/**
+ * A contact the delta names that no link knows: one the CRM made but whose link was lost (a crash
+ * between Graph's answer and the commit) carries the person's id, and is adopted (or, when the
+ * person is linked to another contact already, removed as the duplicate it is). A contact the user
+ * made in the folder is left alone.
+ */
+async function adoptUnknown(ctx: SyncContext, item: OutlookContact): Promise<void> {
+  const expand = `singleValueExtendedProperties($filter=id eq '${PERSON_ID_PROPERTY}')`;
+  let full: OutlookContact;
+  try {
+    full = await ctx.graph.get<OutlookContact>(
+      `${ctx.graph.base}/contacts/${encodeURIComponent(item.id)}?$expand=${encodeURIComponent(expand)}`,
+    );
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.status === 404) return;
+    throw error;
+  }
+  const properties = (full.singleValueExtendedProperties ?? []) as { id?: string; value?: string }[];
+  const personId = properties.find(
+    (property) => property.id?.toLowerCase() === PERSON_ID_PROPERTY.toLowerCase(),
+  )?.value;
+  if (!personId) return;
+  const person = await ctx.em.findOne(Person, { id: personId });
+  if (!person) return;
+  const existing = await ctx.em.findOne(ContactLink, { connection: ctx.connectionId, person: personId });
+  if (existing && existing.outlookId !== item.id) {
+    if (!existing.unlinkedAt) {
+      await ctx.graph.delete(`${ctx.graph.base}/contacts/${encodeURIComponent(item.id)}`).catch((error: unknown) => {
+        if (!(error instanceof GraphRequestError && error.status === 404)) throw error;
+      });
+    }
+    return;
+  }
+  if (existing) return;
+  ctx.em.create(ContactLink, {
+    tenant: ctx.tenantId,
+    connection: ctx.connectionId,
+    person,
+    outlookId: item.id,
+    changeKey: typeof full.changeKey === 'string' ? full.changeKey : null,
+    // What Outlook holds counts as agreed: CRM values that differ are pushed as CRM changes.
+    synced: { ...outlookFields(full) },
+    syncedVersion: 0,
+  });
+  await ctx.em.flush();
+}
+
+/** Persons of the user not yet (or not currently) in Outlook: the backlog health shows. */
+export async function contactsPending(em: EntityManager, connectionId: string, userId: string): Promise<number> {
+  const row = await db(em)
+    .selectFrom('person as p')
+    .leftJoin('contact_link as l', (join) =>
+      join.onRef('l.person_id', '=', 'p.id').on('l.connection_id', '=', connectionId),
+    )
+    .select((select) => select.fn.countAll<string>().as('count'))
+    .where('p.owner_id', '=', userId)
+    .where('p.deleted_at', 'is', null)
+    .where((where) =>
+      where.or([
+        where('l.id', 'is', null),
+        where.and([where('l.unlinked_at', 'is', null), where('l.synced_version', '<', sql<number>`p.version`)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}

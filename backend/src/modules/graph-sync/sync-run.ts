@@ -1,0 +1,205 @@
+// One sync run of one mailbox: for each resource, read the delta page by page (each page's changes
+// and the link to the next page commit together, so a crash resumes at the page it was on), then
+// push the CRM's changes; a 410 starts a new round that matches items to the existing links. No
+// transaction is open while Graph is asked: a run may wait minutes for Retry-After.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTenantTransaction } from '../../http/tenancy.ts';
+import type { JobServices } from '../../jobs/job-services.ts';
+import { actAs } from '../../records/acting-user.ts';
+import { DeltaExpiredError, GraphMailboxClient, type MailboxGraph } from './graph-client.ts';
+import { GraphRequestBudget, MailboxConnection, SyncCursor } from './graph-sync.entity.ts';
+import type { SyncContext, SyncResource } from './resource.ts';
+import { ensureSubscriptions } from './subscriptions.ts';
+
+/** Outlook allows 10,000 requests per 10 minutes and mailbox; the rest is headroom for retries and subscriptions. */
+export const REQUEST_BUDGET = 9_500;
+export const BUDGET_WINDOW_MS = 10 * 60_000;
+/** Items per delta page (Graph takes up to 1,000 for contacts). */
+export const DELTA_PAGE_SIZE = 200;
+/** Rounds restarted after 410 in one run before it gives up (the next run starts again). */
+const MAX_RESYNCS = 2;
+
+/**
+ * A run stops between pages (or pushed shares) at its deadline and is queued again at once: a job
+ * active longer than JOBS_EXPIRE_SECONDS counts as lost and would run a second time beside it.
+ */
+export class RunDeadlineReached extends Error {
+  constructor() {
+    super('The run reached its deadline; the next run goes on from here');
+    this.name = 'RunDeadlineReached';
+  }
+}
+
+export interface RunOptions {
+  resources: readonly SyncResource[];
+  /** When the run stops between two steps (epoch ms). */
+  deadline?: number;
+  services: JobServices;
+  /** Graph client options for tests (a faster sleep). */
+  graph?: { sleep?: (ms: number) => Promise<void>; maxWaitMs?: number; onRequests?: (count: number) => void };
+  budgetLimit?: number;
+}
+
+export interface RunReport {
+  connectionId: string;
+  outcome: 'synced' | 'skipped';
+  requests: number;
+}
+
+interface DeltaPage {
+  value?: unknown[];
+  '@odata.nextLink'?: string;
+  '@odata.deltaLink'?: string;
+}
+
+/**
+ * Syncs the mailbox of `connectionId` once. `em` is the tenant's, outside a transaction. Throws
+ * the Graph client's typed errors (access, budget, unavailable); the job turns them into health.
+ */
+export async function runMailboxSync(
+  em: EntityManager,
+  tenantId: string,
+  connectionId: string,
+  options: RunOptions,
+): Promise<RunReport> {
+  const limit = options.budgetLimit ?? REQUEST_BUDGET;
+  const start = await inTenantTransaction(em, tenantId, async (tx) => {
+    const connection = await tx.findOne(MailboxConnection, { id: connectionId });
+    if (!connection?.enabled || connection.pausedAt) return undefined;
+    connection.lastAttemptAt = new Date();
+    const budget = await currentBudget(tx, tenantId, connectionId);
+    await tx.flush();
+    return {
+      userId: connection.userId,
+      mailbox: connection.mailbox,
+      remaining: Math.max(0, limit - budget.used),
+      resetsAt: new Date(budget.windowStartedAt.getTime() + BUDGET_WINDOW_MS),
+    };
+  });
+  if (!start) return { connectionId, outcome: 'skipped', requests: 0 };
+
+  const budget = { remaining: start.remaining, resetsAt: start.resetsAt };
+  const graph = new GraphMailboxClient({
+    gateway: options.services.graph,
+    tenantId,
+    mailboxId: start.mailbox,
+    budget,
+    ...(options.graph?.sleep ? { sleep: options.graph.sleep } : {}),
+    ...(options.graph?.maxWaitMs ? { maxWaitMs: options.graph.maxWaitMs } : {}),
+    ...(options.graph?.onRequests ? { onRequests: options.graph.onRequests } : {}),
+  });
+  let counted = 0;
+  /** Runs `work` in a tenant transaction that also books the requests made since the last one. */
+  const commit = <T>(work: (ctx: SyncContext) => Promise<T>): Promise<T> =>
+    inTenantTransaction(em, tenantId, async (tx) => {
+      const ctx: SyncContext = { em: tx, tenantId, userId: start.userId, connectionId, graph };
+      const result = await work(ctx);
+      const spent = graph.requestsUsed - counted;
+      if (spent > 0) {
+        const row = await currentBudget(tx, tenantId, connectionId);
+        row.used += spent;
+        budget.remaining = Math.max(0, Math.min(budget.remaining, limit - row.used));
+        budget.resetsAt = new Date(row.windowStartedAt.getTime() + BUDGET_WINDOW_MS);
+      }
+      await tx.flush();
+      counted += spent;
+      return result;
+    });
+
+  const checkDeadline = () => {
+    if (options.deadline !== undefined && Date.now() > options.deadline) throw new RunDeadlineReached();
+  };
+  try {
+    for (const resource of options.resources) {
+      await syncResource(resource, graph, commit, checkDeadline);
+    }
+    if (options.services.config.graphSync.notificationUrl) {
+      await ensureSubscriptions(options.resources, commit, options.services.config.graphSync.notificationUrl);
+    }
+  } finally {
+    // Requests made after the last commit (a failing page) still count.
+    if (graph.requestsUsed > counted) await commit(async () => undefined);
+  }
+  return { connectionId, outcome: 'synced', requests: graph.requestsUsed };
+}
+
+async function currentBudget(tx: EntityManager, tenantId: string, connectionId: string): Promise<GraphRequestBudget> {
+  const now = new Date();
+  let row = await tx.findOne(GraphRequestBudget, { connection: connectionId });
+  if (!row) {
+    row = tx.create(GraphRequestBudget, { connection: connectionId, tenant: tenantId, windowStartedAt: now, used: 0 });
+  } else if (row.windowStartedAt.getTime() + BUDGET_WINDOW_MS <= now.getTime()) {
+    row.windowStartedAt = now;
+    row.used = 0;
+  }
+  return row;
+}
+
+async function syncResource(
+  resource: SyncResource,
+  graph: MailboxGraph,
+  commit: <T>(work: (ctx: SyncContext) => Promise<T>) => Promise<T>,
+  checkDeadline: () => void,
+): Promise<void> {
+  const firstUrl = async (): Promise<string> =>
+    commit(async (ctx) => {
+      const cursor = await ensureCursor(ctx, resource);
+      if (cursor.nextLink) return cursor.nextLink;
+      if (cursor.deltaLink) return cursor.deltaLink;
+      const url = await resource.deltaUrl(ctx);
+      cursor.fullSyncStartedAt ??= new Date();
+      return url;
+    });
+  let url = await firstUrl();
+  let resyncs = 0;
+  for (;;) {
+    let page: DeltaPage;
+    try {
+      page = await graph.get<DeltaPage>(url, { Prefer: `odata.maxpagesize=${DELTA_PAGE_SIZE}` });
+    } catch (error) {
+      if (!(error instanceof DeltaExpiredError) || resyncs >= MAX_RESYNCS) throw error;
+      resyncs += 1;
+      await commit(async (ctx) => {
+        await resource.fullResyncReset?.(ctx);
+        const cursor = await ensureCursor(ctx, resource);
+        cursor.deltaLink = null;
+        cursor.nextLink = null;
+        cursor.fullSyncStartedAt = new Date();
+      });
+      url = await firstUrl();
+      continue;
+    }
+    const next = page['@odata.nextLink'];
+    const delta = page['@odata.deltaLink'];
+    await commit(async (ctx) => {
+      await actAs(ctx.userId, () => resource.applyPage(ctx, page.value ?? []), { via: 'outlook' });
+      const cursor = await ensureCursor(ctx, resource);
+      cursor.nextLink = next ?? null;
+      if (delta) {
+        cursor.deltaLink = delta;
+        cursor.fullSyncStartedAt = null;
+        cursor.lastRoundAt = new Date();
+      }
+    });
+    if (!next) break;
+    checkDeadline();
+    url = next;
+  }
+  for (;;) {
+    checkDeadline();
+    const pushed = await commit((ctx) => resource.pushPending(ctx));
+    if (!pushed?.more) break;
+  }
+}
+
+async function ensureCursor(ctx: SyncContext, resource: SyncResource): Promise<SyncCursor> {
+  const found = await ctx.em.findOne(SyncCursor, { connection: ctx.connectionId, resource: resource.name });
+  if (found) return found;
+  const made = ctx.em.create(SyncCursor, {
+    tenant: ctx.tenantId,
+    connection: ctx.connectionId,
+    resource: resource.name,
+  });
+  await ctx.em.flush();
+  return made;
+}
