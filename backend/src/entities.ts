@@ -45,7 +45,7 @@ import { TaskDependencySchema } from './modules/tasks/task-dependency.entity.ts'
 import type { AnyAuditPolicy } from './records/audit.ts';
 import { HistoryEntrySchema } from './records/history.entity.ts';
 import { RecordLinkSchema, RecordReferenceCounterSchema, RecordReferenceSchema } from './records/record-link.entity.ts';
-import { SearchDocumentSchema } from './records/search-document.entity.ts';
+import { SearchDocumentInTenantSchema, SearchDocumentSchema } from './records/search-document.entity.ts';
 import { SearchKeySchema } from './records/search-key.entity.ts';
 
 export const entities = [
@@ -94,6 +94,7 @@ export const entities = [
   RecordReferenceSchema,
   RecordReferenceCounterSchema,
   SearchDocumentSchema,
+  SearchDocumentInTenantSchema,
   SearchKeySchema,
   RecordPersonSchema,
   BotConversationSchema,

@@ -24,6 +24,7 @@ import { Migration20261206200000_user_settings } from './Migration20261206200000
 import { Migration20261207000000_deal_attention } from './Migration20261207000000_deal_attention.ts';
 import { Migration20261207100000_activity_saved_filters } from './Migration20261207100000_activity_saved_filters.ts';
 import { Migration20261208000000_graph_sync } from './Migration20261208000000_graph_sync.ts';
+import { Migration20261208000000_search_in_tenant } from './Migration20261208000000_search_in_tenant.ts';
 import { Migration20261208100000_calendar_sync } from './Migration20261208100000_calendar_sync.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -53,5 +54,6 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261207100000_activity_saved_filters,
   },
   { name: 'Migration20261208000000_graph_sync', class: Migration20261208000000_graph_sync },
+  { name: 'Migration20261208000000_search_in_tenant', class: Migration20261208000000_search_in_tenant },
   { name: 'Migration20261208100000_calendar_sync', class: Migration20261208100000_calendar_sync },
 ];

@@ -3,6 +3,9 @@
 // each beside its SQL measured alone through a plain pg pool in a tenant transaction, and the
 // duplicate check's quality on the planted duplicates.
 //
+// BENCH_KEEP_DATA=1 leaves the tenants' records in the database (DATABASE_URL) afterwards, to read
+// the statements' plans on them with tests/bench/contacts-plans.ts.
+//
 // BENCH_SCALE (default 1) scales the records per tenant: 2,000 persons and 500 organizations
 // at 1. Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (this
 // file, started with CONTACTS_BENCH_DATABASE=1), so the backend, the database and the load
@@ -102,74 +105,37 @@ async function measureRequests(
 }
 
 // ---- the floors -------------------------------------------------------------------------------
-// The lookup's floor is the least any lookup must do: a B-tree equality probe on (tenant,
-// address). The duplicate check's and the search's are the services' statements alone, each
-// already the query a PostgreSQL expert would write (one tenant-led index per kind of match,
-// only the matches ranked); beside them the HTTP figures show what the API adds.
+// Each floor is the least its request must do, as a PostgreSQL expert would write it, run alone
+// through a plain pg pool in a tenant transaction. The lookup: a B-tree equality probe on (tenant,
+// address). The duplicate check and the search: the matches read from the tenant-led indexes
+// (through search_document_in_tenant, whose tenant condition row-level security does not keep
+// apart from the match), their ids only, not yet scored or joined; the statements' own
+// scoring and the API come on top.
 
 const arrayParam = (values: readonly string[]) => [...values];
 
 const LOOKUP_SQL = `select record_type, record_id from search_key
   where tenant_id = crm_current_tenant() and kind = 'email' and value = any($1::text[])`;
 
-const DUPLICATES_SQL = `with work_owners as (
-    select person_id from business_contact
-     where tenant_id = crm_current_tenant() and deleted_at is null and email = any($9::text[])),
-  candidates as (
-    select record_id from search_document where tenant_id = crm_current_tenant() and record_type = $6 and normalized % $1
-    union
-    select record_id from search_document where tenant_id = crm_current_tenant() and record_type = $6 and phonetic @> $8::text[]
-    union
-    select record_id from search_key
-     where tenant_id = crm_current_tenant() and kind = 'email' and value = any($2::text[]) and record_type = $6
-    union
-    select record_id from search_key
-     where tenant_id = crm_current_tenant() and kind = 'phone' and value = any($3::text[]) and record_type = $6
-    union
-    select record_id from search_document where tenant_id = crm_current_tenant() and vat_id = $4 and record_type = $6
-    union
-    select person_id from work_owners)
-  select d.record_id, d.title, d.phonetic, similarity(d.normalized, $1) as similarity,
-       (d.emails && $2::text[] or d.record_id in (select person_id from work_owners)) as same_email,
-       d.phones && $3::text[] as same_phone,
-       coalesce(d.vat_id = $4, false) as same_vat, d.postal_codes && $5::text[] as same_postal
-  from candidates c join search_document d on d.record_type = $6 and d.record_id = c.record_id
- where d.tenant_id = crm_current_tenant() and not (d.record_id = any($7::uuid[]))
- order by (d.emails && $2::text[] or d.phones && $3::text[] or coalesce(d.vat_id = $4, false)
-           or d.record_id in (select person_id from work_owners)) desc,
-          similarity(d.normalized, $1) desc
- limit 200`;
+const DUPLICATES_SQL = `select count(*) from (
+  select record_id from search_document_in_tenant where record_type = $1 and normalized % $2
+  union select record_id from search_document_in_tenant where record_type = $1 and phonetic @> $3::text[]
+  union select record_id from search_key
+   where tenant_id = crm_current_tenant() and kind = 'email' and value = any($4::text[]) and record_type = $1
+  union select record_id from search_key
+   where tenant_id = crm_current_tenant() and kind = 'phone' and value = any($5::text[]) and record_type = $1) matches`;
 
-const duplicateParams = (draft: DuplicateDraft, excludeId: string) => [
+const duplicateParams = (draft: DuplicateDraft) => [
+  draft.type,
   draft.normalized,
+  arrayParam(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
   arrayParam(draft.emails),
   arrayParam(draft.phones),
-  draft.vatId,
-  arrayParam(draft.postalCodes),
-  draft.type,
-  [excludeId],
-  arrayParam(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
-  arrayParam(draft.type === 'person' ? draft.emails : []),
 ];
 
-const SEARCH_SQL = `with hits as (
-    select record_type, record_id from search_document
-     where tenant_id = crm_current_tenant() and body @@ to_tsquery('simple', $1)
-    union
-    select record_type, record_id from search_document
-     where tenant_id = crm_current_tenant() and normalized % $2
-    union
-    select record_type, record_id from search_document
-     where tenant_id = crm_current_tenant() and cardinality($3::text[]) > 0 and phonetic @> $3::text[])
-  select d.record_type, d.record_id, d.title, d.subtitle,
-       (case when d.body @@ to_tsquery('simple', $1) then 1.0 else 0 end)
-       + similarity(d.normalized, $2)
-       + (case when d.phonetic @> $3::text[] and cardinality($3::text[]) > 0 then 0.5 else 0 end)
-       + ts_rank(d.body, to_tsquery('simple', $1)) as score
-  from hits h join search_document d on d.record_type = h.record_type and d.record_id = h.record_id
- where d.tenant_id = crm_current_tenant()
- order by score desc, d.title
- limit 20`;
+/** The search's matches, counted (the search scores each of them); similar spellings from five letters, as the search. */
+const searchSql = (spelling: boolean) => `select count(*) from search_document_in_tenant
+  where body @@ to_tsquery('simple', $1) ${spelling ? 'or normalized % $3' : ''} or phonetic @> $2::text[]`;
 
 const searchParams = (q: string) => {
   const folded = foldText(q);
@@ -178,7 +144,13 @@ const searchParams = (q: string) => {
     .filter(Boolean)
     .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
     .join(' & ');
-  return [prefix || 'x', folded, phoneticCodes(q, 'person')];
+  const codes = phoneticCodes(q, 'person');
+  // As the search does: similar spellings from five letters, sounds when there are any.
+  const spelling = folded.replace(/[^a-z0-9]/g, '').length >= 5;
+  return {
+    sql: searchSql(spelling),
+    params: [prefix || 'x', codes.length > 0 ? codes : ['-'], ...(spelling ? [folded] : [])],
+  };
 };
 
 const LIST_SQL = `select * from person where tenant_id = crm_current_tenant() and deleted_at is null
@@ -327,13 +299,14 @@ export async function run(options: { seconds: number }): Promise<void> {
       lookupTen: await measureCalls('floor: lookup B-tree (10 addresses)', { seconds }, (i) =>
         queryAsTenant(db, tenant.id, LOOKUP_SQL, [mailOf(i)]),
       ),
-      duplicates: await measureCalls('floor: duplicate candidates SQL', { seconds }, (i) => {
+      duplicates: await measureCalls('floor: duplicate matches (GIN, B-tree)', { seconds }, (i) => {
         const check = checks[i % checks.length] as (typeof checks)[number];
-        return queryAsTenant(db, tenant.id, DUPLICATES_SQL, duplicateParams(check.draft, check.excludeId));
+        return queryAsTenant(db, tenant.id, DUPLICATES_SQL, duplicateParams(check.draft));
       }),
-      search: await measureCalls('floor: search SQL', { seconds }, (i) =>
-        queryAsTenant(db, tenant.id, SEARCH_SQL, searchParams(queries[i % queries.length] as string)),
-      ),
+      search: await measureCalls('floor: search matches (GIN)', { seconds }, (i) => {
+        const { sql, params } = searchParams(queries[i % queries.length] as string);
+        return queryAsTenant(db, tenant.id, sql, params);
+      }),
       list: await measureCalls('floor: persons page SQL (50)', { seconds }, () =>
         queryAsTenant(db, tenant.id, LIST_SQL, []),
       ),
@@ -389,7 +362,11 @@ export async function run(options: { seconds: number }): Promise<void> {
     // ---- quality of the duplicate check, over all tenants
     await reportQuality(apiUrl as string, tenants);
   } finally {
-    if (process.env.DATABASE_URL && orm && tenants.length > 0) {
+    if (process.env.BENCH_KEEP_DATA === '1') {
+      console.log(
+        `kept the tenants' data for reading plans (tests/bench/contacts-plans.ts): ${tenants.map((t) => t.id).join(' ')}`,
+      );
+    } else if (process.env.DATABASE_URL && orm && tenants.length > 0) {
       // The records first, by their tenant indexes: deleting the tenants alone cascades to their
       // users, whose ON DELETE SET NULL references (created_by, …) have no index to scan.
       const ids = tenants.map((t) => t.id);

@@ -80,7 +80,9 @@ const MAX_CANDIDATES = 10;
 
 /**
  * Candidates for a draft: each from one index led by the tenant (similar spelling, same sound,
- * same address, number or VAT id, a business contact's address); only they are scored.
+ * same address, number or VAT id, a business contact's address); only they are scored. The
+ * matches read the tenant's view of the search documents: through the table, row-level
+ * security would keep %, @> out of the index condition (search-document.entity.ts).
  */
 export function duplicateCandidatesStatement(draft: DuplicateDraft, excludeIds: readonly string[]): SqlStatement {
   const workEmails = pgArray(draft.type === 'person' ? draft.emails : []);
@@ -89,11 +91,9 @@ export function duplicateCandidatesStatement(draft: DuplicateDraft, excludeIds: 
        select person_id from business_contact
         where tenant_id = crm_current_tenant() and deleted_at is null and email = any(?::text[])),
      candidates as (
-       select record_id from search_document
-        where tenant_id = crm_current_tenant() and record_type = ? and normalized % ?
+       select record_id from search_document_in_tenant where record_type = ? and normalized % ?
        union
-       select record_id from search_document
-        where tenant_id = crm_current_tenant() and record_type = ? and phonetic @> ?::text[]
+       select record_id from search_document_in_tenant where record_type = ? and phonetic @> ?::text[]
        union
        select record_id from search_key
         where tenant_id = crm_current_tenant() and kind = 'email' and value = any(?::text[]) and record_type = ?
@@ -101,8 +101,7 @@ export function duplicateCandidatesStatement(draft: DuplicateDraft, excludeIds: 
        select record_id from search_key
         where tenant_id = crm_current_tenant() and kind = 'phone' and value = any(?::text[]) and record_type = ?
        union
-       select record_id from search_document
-        where tenant_id = crm_current_tenant() and vat_id = ? and record_type = ?
+       select record_id from search_document_in_tenant where vat_id = ? and record_type = ?
        union
        select person_id from work_owners)
      select d.record_id, d.title, d.phonetic, similarity(d.normalized, ?) as similarity,

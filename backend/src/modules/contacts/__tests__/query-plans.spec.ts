@@ -1,0 +1,164 @@
+// The sender lookup, the duplicate check and the global search read the indexes meant for them
+// (#17) on a tenant large enough for the planner to weigh them against scanning: a tenant of
+// 8,000 persons and 2,000 organizations, loaded set-based and analyzed, beside three neighbours
+// as large. A statement that loses its index (a changed predicate, a dropped or
+// renamed index, an index no longer led by the tenant) fails here rather than at 100,000
+// contacts in production. The plans are the statements the services run, with the same
+// parameters, as the tenant's role.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type ContactsData, generateContacts, writeContacts } from '../../../demo/contacts-demo.ts';
+import { inTenantTransaction } from '../../../http/tenancy.ts';
+import type { SqlStatement } from '../../../records/search-index.ts';
+import { createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+import { searchStatement } from '../../search/search.service.ts';
+import { duplicateCandidatesStatement, organizationDraft, personDraft } from '../duplicates.service.ts';
+import { lookupStatement } from '../lookup.service.ts';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every node of a plan, depth first. */
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
+interface Plan {
+  /** The indexes the plan reads. */
+  indexes: Set<string>;
+  /** Tables the plan reads whole. */
+  scanned: Set<string>;
+  /** The plan's nodes, one line each: printed when an expectation fails. */
+  outline: string[];
+}
+
+let t: TestApp;
+let tenant: TestTenant;
+let data: ContactsData;
+
+async function planOf(statement: SqlStatement): Promise<Plan> {
+  const rows = await inTenantTransaction(t.orm.em as EntityManager, tenant.id, (tx) =>
+    tx
+      .getConnection()
+      .execute<{ 'QUERY PLAN': { Plan: PlanNode }[] }[]>(
+        `explain (format json) ${statement.sql}`,
+        statement.params,
+        'all',
+        tx.getTransactionContext(),
+      ),
+  );
+  const plan = (rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan as PlanNode;
+  const nodes = nodesOf(plan);
+  return {
+    indexes: new Set(nodes.flatMap((node) => (node['Index Name'] ? [node['Index Name']] : []))),
+    scanned: new Set(
+      nodes.flatMap((node) =>
+        node['Node Type'] === 'Seq Scan' && node['Relation Name'] ? [node['Relation Name']] : [],
+      ),
+    ),
+    outline: nodes.map((node) =>
+      [
+        node['Node Type'],
+        node['Relation Name'] && `on ${node['Relation Name']}`,
+        node['Index Name'] && `using ${node['Index Name']}`,
+        node['Index Cond'] && `index cond ${node['Index Cond']}`,
+        node.Filter && `filter ${node.Filter}`,
+      ]
+        .filter(Boolean)
+        .join(' '),
+    ),
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  tenant = await t.createTenant('Planer Großkunden GmbH', [{ displayName: 'Paula Planer' }]);
+  const ownerId = await tenant.userId(tenant.upn('Paula Planer'));
+  data = generateContacts({
+    seed: 'plans',
+    idSalt: tenant.id,
+    organizations: 2000,
+    persons: 8000,
+    ownerIds: [ownerId],
+  });
+  await writeContacts(t.orm.em as EntityManager, tenant.id, data, { batchSize: 1000 });
+  // Three neighbours with as many search documents (copies under new ids, set-based): the
+  // tenant is a quarter of the table, as on a server shared by tenants, so reading the whole
+  // table is no shortcut to reading the tenant.
+  const connection = t.orm.em.getConnection();
+  for (const name of ['Nachbar Eins GmbH', 'Nachbar Zwei GmbH', 'Nachbar Drei GmbH']) {
+    const neighbour = await t.createTenant(name, [{ displayName: 'Nora Nachbar' }]);
+    await neighbour.userId(neighbour.upn('Nora Nachbar'));
+    await connection.execute(
+      `insert into search_document
+         (tenant_id, record_type, record_id, title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, updated_at)
+       select ?, record_type, gen_random_uuid(), title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, now()
+         from search_document where tenant_id = ?`,
+      [neighbour.id, tenant.id],
+    );
+  }
+  // What autovacuum does after a load: the planner sees the tenants' rows.
+  await connection.execute('analyze person, organization, business_contact, search_document, search_key');
+}, 300_000);
+afterAll(async () => {
+  await t?.close();
+}, 300_000);
+
+/** The plan reads every one of `indexes` and no table whole; the plan is printed when it does not. */
+function expectToRead(plan: Plan, indexes: readonly string[]) {
+  const missing = indexes.filter((index) => !plan.indexes.has(index));
+  expect({ missing, scanned: [...plan.scanned], plan: plan.outline }).toEqual({
+    missing: [],
+    scanned: [],
+    plan: plan.outline,
+  });
+}
+
+describe('at 8,000 persons in a tenant, the statements read their indexes', () => {
+  it('the sender lookup (one address and a mail with ten) probes the B-tree of search keys', async () => {
+    const addresses = data.businessContacts.flatMap((contact) => (contact.email ? [contact.email] : []));
+    for (const wanted of [addresses.slice(0, 1), addresses.slice(0, 10)]) {
+      expectToRead(await planOf(lookupStatement(wanted)), ['search_key_pkey']);
+    }
+  });
+
+  it('the duplicate check gathers candidates through the tenant-led trigram, sound and key indexes', async () => {
+    const person = data.persons.find((p) => p.firstName && p.emails.length > 0 && p.phones.length > 0);
+    if (!person) throw new Error('the generated data has no person with email and phone');
+    expectToRead(await planOf(duplicateCandidatesStatement(personDraft(person), [person.id])), [
+      'search_document_tenant_trgm_idx',
+      'search_document_tenant_phonetic_idx',
+      'search_key_pkey',
+      'business_contact_email_idx',
+    ]);
+    const organization = data.organizations.find((o) => o.vatId);
+    if (!organization) throw new Error('the generated data has no organization with a VAT id');
+    expectToRead(await planOf(duplicateCandidatesStatement(organizationDraft(organization), [organization.id])), [
+      'search_document_tenant_trgm_idx',
+      'search_document_tenant_phonetic_idx',
+      'search_document_tenant_vat_idx',
+    ]);
+  });
+
+  it('the search finds words, spellings and sounds through the tenant-led full-text, trigram and sound indexes', async () => {
+    const someone = data.persons.find((p) => p.firstName && p.lastName.length > 5);
+    if (!someone) throw new Error('the generated data has no person with a long last name');
+    // A whole name and an umlaut spelling: words as prefixes, similar spellings, sounds.
+    for (const q of [`${someone.firstName} ${someone.lastName}`, 'Müller']) {
+      expectToRead(await planOf(searchStatement({ q, limit: 20 })), [
+        'search_document_tenant_body_idx',
+        'search_document_tenant_trgm_idx',
+        'search_document_tenant_phonetic_idx',
+      ]);
+    }
+    // A partial name of four letters: too short to be a misspelt word, so prefixes and sounds only.
+    expectToRead(await planOf(searchStatement({ q: someone.lastName.slice(0, 4), limit: 20 })), [
+      'search_document_tenant_body_idx',
+      'search_document_tenant_phonetic_idx',
+    ]);
+  });
+});
