@@ -22,6 +22,7 @@ import { Migration20261206000001_deal_stage_total_key } from './Migration2026120
 import { Migration20261206100000_search_keys } from './Migration20261206100000_search_keys.ts';
 import { Migration20261206200000_user_settings } from './Migration20261206200000_user_settings.ts';
 import { Migration20261207000000_deal_attention } from './Migration20261207000000_deal_attention.ts';
+import { Migration20261208000000_board_change } from './Migration20261208000000_board_change.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -45,4 +46,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206100000_search_keys', class: Migration20261206100000_search_keys },
   { name: 'Migration20261206200000_user_settings', class: Migration20261206200000_user_settings },
   { name: 'Migration20261207000000_deal_attention', class: Migration20261207000000_deal_attention },
+  { name: 'Migration20261208000000_board_change', class: Migration20261208000000_board_change },
 ];
