@@ -132,7 +132,7 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         const send = (text: string) => {
           if (!stream.writableEnded) stream.write(text);
         };
-        let stop = () => undefined as void;
+        let stop: (() => void) | undefined;
         const heartbeat = setInterval(() => send(': alive\n\n'), HEARTBEAT_MS);
         const end = setTimeout(
           () => stream.end(),
@@ -141,7 +141,7 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         const cleanUp = () => {
           clearInterval(heartbeat);
           clearTimeout(end);
-          stop();
+          stop?.();
         };
         ctx.req.on('close', cleanUp);
         stream.on('close', cleanUp);

@@ -24,7 +24,8 @@ async function openStream(baseUrl: string, pipelineId: string, token: string): P
   });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   const events: string[] = [];
   return {
@@ -32,7 +33,7 @@ async function openStream(baseUrl: string, pipelineId: string, token: string): P
       while (events.length === 0) {
         const { value, done } = await reader.read();
         if (done) throw new Error('the stream ended');
-        buffer += value;
+        buffer += decoder.decode(value, { stream: true });
         let end = buffer.indexOf('\n\n');
         while (end >= 0) {
           const block = buffer.slice(0, end);
