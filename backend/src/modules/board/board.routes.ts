@@ -138,16 +138,20 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
           () => stream.end(),
           Math.max(1000, Math.min(MAX_STREAM_MS, token.expiresAt.getTime() - Date.now())),
         );
+        let closed = false;
         const cleanUp = () => {
+          closed = true;
           clearInterval(heartbeat);
           clearTimeout(end);
           stop?.();
         };
-        ctx.req.on('close', cleanUp);
+        ctx.res.on('close', cleanUp);
         stream.on('close', cleanUp);
         stop = await hub.subscribe(token.tenantId, params.id, () =>
           send(`event: change\ndata: ${JSON.stringify({ pipelineId: params.id })}\n\n`),
         );
+        // Gone while the watch started: nothing left to tell.
+        if (closed) stop();
         ctx.req.socket.setTimeout(0);
         ctx.req.socket.setNoDelay(true);
         ctx.status = 200;
