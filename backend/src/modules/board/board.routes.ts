@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { authProblem, bearerToken, TokenVerifier } from '../../http/auth.ts';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
-import { problem } from '../../http/problems.ts';
+import { noSuch, problem } from '../../http/problems.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { DealParamsSchema, DealSchema } from '../deals/deals.schemas.ts';
@@ -15,6 +15,7 @@ import { getPipeline } from '../pipelines/pipelines.service.ts';
 import { filtersOf } from '../saved-filters/saved-filters.service.ts';
 import { BoardEventHub } from './board.events.ts';
 import {
+  BoardOwnersSchema,
   BoardParamsSchema,
   BoardQuerySchema,
   BoardSchema,
@@ -23,7 +24,7 @@ import {
   StagePageQuerySchema,
   StagePageSchema,
 } from './board.schemas.ts';
-import { boardOf, moveDeal, stagePage } from './board.service.ts';
+import { boardOf, boardOwners, moveDeal, stagePage } from './board.service.ts';
 
 /** How often an open stream says it is alive (proxies close quiet connections). */
 const HEARTBEAT_MS = 15_000;
@@ -56,6 +57,23 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         }
         const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', query);
         ctx.body = await boardOf(emOf(ctx), principalOf(ctx), params.id, { filters, limit: query.limit });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/pipelines/{id}/board/owners',
+      operationId: 'getBoardOwners',
+      summary: "The owners of the pipeline's open cards you may see, by name (the board's owner filter)",
+      tags: ['Board'],
+      params: BoardParamsSchema,
+      responses: {
+        200: jsonResponse(BoardOwnersSchema, 'Owners'),
+        404: { description: 'No such pipeline' },
+      },
+      async handler(ctx, { params }) {
+        const kind = await pipelineKind(emOf(ctx), params.id);
+        if (!kind) throw problem('not_found', { noSuch: noSuch('pipeline'), id: params.id });
+        ctx.body = await boardOwners(emOf(ctx), principalOf(ctx), params.id, kind);
       },
     }),
     defineRoute({
