@@ -85,6 +85,17 @@ function readDraft(key: string): Draft | null {
   }
 }
 
+/** A new deal or lead from a board's column goes into that column's pipeline and stage. */
+function placementOf(type: FormType, params: URLSearchParams): Item {
+  if (type !== 'deal' && type !== 'lead') return {};
+  const placement: Item = {};
+  for (const name of ['pipelineId', 'stageId']) {
+    const value = params.get(name);
+    if (value) placement[name] = value;
+  }
+  return placement;
+}
+
 /** Person or organization chosen by typing its name: the global search's matches of that type. */
 function RecordPicker({
   field,
@@ -329,7 +340,7 @@ function RecordForm({
 
   const save = useMutation({
     mutationFn: async (confirmDuplicate: boolean) => {
-      const body = bodyOf(fields, values, base, record);
+      const body = { ...bodyOf(fields, values, base, record), ...(id ? {} : placementOf(type, params)) };
       const query = CHECKS_DUPLICATES[type] && confirmDuplicate ? { confirm: 'duplicate' } : undefined;
       const saved = id
         ? await api.request<Item>('PATCH', `${API_PATH[type]}/${encodeURIComponent(id)}`, {
@@ -353,7 +364,11 @@ function RecordForm({
       await queryClient.invalidateQueries();
       const saved = response.body;
       // A task has no page of its own: back to the list of tasks.
-      await navigate(recordPath(type, String(saved.id ?? id)) ?? `/lists/${type}`);
+      // Added from a board's column: back to the board.
+      const back = params.get('back');
+      await navigate(
+        back?.startsWith('/pipelines/') ? back : (recordPath(type, String(saved.id ?? id)) ?? `/lists/${type}`),
+      );
     },
     onError: async (error) => {
       if (error instanceof SignInRequired) {
