@@ -44,7 +44,8 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     backgroundColor: tokens.colorNeutralBackground2,
   },
-  name: { minWidth: '160px', flexGrow: 1 },
+  name: { minWidth: '160px', flexGrow: 1, flexBasis: '200px' },
+  actions: { display: 'flex', alignItems: 'end', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
   probability: { width: '130px' },
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
   item: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
@@ -109,28 +110,30 @@ function StageRow({
               ? t('board.outcomeLost')
               : t('board.editor.outcomeOpen')}
         </Badge>
-        <Button type="submit" appearance="primary" disabled={!changed}>
-          {t('board.editor.save')}
-        </Button>
-        <Button
-          aria-label={t('board.editor.up', { name: stage.name })}
-          title={t('board.editor.up', { name: stage.name })}
-          disabled={index === 0}
-          onClick={() => onMove(-1)}
-        >
-          ↑
-        </Button>
-        <Button
-          aria-label={t('board.editor.down', { name: stage.name })}
-          title={t('board.editor.down', { name: stage.name })}
-          disabled={index === count - 1}
-          onClick={() => onMove(1)}
-        >
-          ↓
-        </Button>
-        <Button appearance="subtle" onClick={onArchive} disabled={count === 1}>
-          {t('board.editor.archive', { name: stage.name })}
-        </Button>
+        <div className={styles.actions}>
+          <Button type="submit" appearance="primary" disabled={!changed}>
+            {t('board.editor.save')}
+          </Button>
+          <Button
+            aria-label={t('board.editor.up', { name: stage.name })}
+            title={t('board.editor.up', { name: stage.name })}
+            disabled={index === 0}
+            onClick={() => onMove(-1)}
+          >
+            ↑
+          </Button>
+          <Button
+            aria-label={t('board.editor.down', { name: stage.name })}
+            title={t('board.editor.down', { name: stage.name })}
+            disabled={index === count - 1}
+            onClick={() => onMove(1)}
+          >
+            ↓
+          </Button>
+          <Button appearance="subtle" onClick={onArchive} disabled={count === 1}>
+            {t('board.editor.archive', { name: stage.name })}
+          </Button>
+        </div>
       </form>
     </li>
   );

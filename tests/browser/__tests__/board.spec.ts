@@ -217,7 +217,7 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     expect((await headings.allInnerTexts()).slice(0, 2)).toEqual(['Quote sent', 'Neu']);
   }, 180_000);
 
-  it('in German at phone width: the rep moves a card by keyboard and sees the sums change', async () => {
+  it('in German at phone width: the rep moves a card by keyboard and sees the sums change, and adds a deal in a column', async () => {
     const p = await newPipeline('Board Telefon');
     await deal(p.stage('Neu'), 'Fräsmaschine FM-400', '48500.00');
     const context = await signedInContext(harness, ritaUser, { locale: 'de-DE', width: 390, button: /^Anmelden$/ });
@@ -242,5 +242,23 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     await column(page, 'Angebot').getByText('Summe 48.500,00 € · gewichtet 24.250,00 €').waitFor();
     await column(page, 'Neu').getByText('Keine Werte').waitFor();
     await screenshot(page, 'board-de-390-moved');
+
+    // A new deal in a column: the form, then back to the board with the card in that column.
+    await page.getByRole('button', { name: 'Deal in Neu anlegen' }).click();
+    await page.getByLabel('Titel').first().fill('Drehbank DB-2');
+    await page.getByRole('combobox', { name: 'Organisation' }).click();
+    await page.keyboard.type('Keller');
+    await page
+      .getByRole('option', { name: /^Keller Maschinenbau GmbH/ })
+      .click()
+      .catch(async (error: unknown) => {
+        await screenshot(page, 'board-de-390-add-failed');
+        throw error;
+      });
+    await page.getByLabel('Wert').fill('1200');
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.waitForURL(`**/app/pipelines/${p.id}`);
+    await column(page, 'Neu').getByRole('link', { name: 'Drehbank DB-2' }).waitFor();
+    await column(page, 'Neu').getByText('Summe 1.200,00 € · gewichtet 120,00 €').waitFor();
   }, 180_000);
 });
