@@ -124,7 +124,13 @@ export class Api {
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query | undefined; body?: unknown; headers?: Record<string, string> } = {},
+    options: {
+      query?: Query | undefined;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** Called once the request is on its way (e.g. to show its effect without delaying it). */
+      onSent?: () => void;
+    } = {},
   ): Promise<Response<T>> {
     const url = new URL(`${this.#base}${path}`, window.location.href);
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -149,7 +155,9 @@ export class Api {
         throw new NetworkError(error);
       }
     };
-    let response = await send(await this.#auth.token());
+    const first = send(await this.#auth.token());
+    options.onSent?.();
+    let response = await first;
     if (response.status === 401) {
       // The token was refused (expired or revoked meanwhile): one fresh token, one more try.
       response = await send(await this.#auth.token({ forceRefresh: true }));

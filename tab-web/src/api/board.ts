@@ -156,14 +156,21 @@ export function useMoveCard(key: readonly unknown[]) {
       return api.request(
         'POST',
         `/v1/${move.kind === 'lead' ? 'leads' : 'deals'}/${encodeURIComponent(move.card.id)}/move`,
-        { body, headers: { 'If-Match': `"${move.card.version}"` } },
+        {
+          body,
+          headers: { 'If-Match': `"${move.card.version}"` },
+          // The board shows the move as soon as the request is sent: its render does not hold the request up.
+          onSent: () => {
+            const now = client.getQueryData<Board>(key);
+            if (now) client.setQueryData<Board>(key, boardAfterMove(now, move));
+          },
+        },
       );
     },
-    onMutate: async (move) => {
-      await client.cancelQueries({ queryKey: key });
-      const before = client.getQueryData<Board>(key);
-      if (before) client.setQueryData<Board>(key, boardAfterMove(before, move));
-      return { before };
+    onMutate: () => {
+      // A board read under way would overwrite the move: it is dropped (and read again when settled).
+      void client.cancelQueries({ queryKey: key });
+      return { before: client.getQueryData<Board>(key) };
     },
     onError: (_error, _move, context) => {
       if (context?.before) client.setQueryData(key, context.before);

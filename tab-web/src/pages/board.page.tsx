@@ -49,7 +49,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEventHandler, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEventHandler, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
@@ -200,7 +200,15 @@ function CardContent({ card, kind }: { card: DealCard; kind: 'deal' | 'lead' }) 
   );
 }
 
-function SortableCard({ card, stageId, kind }: { card: DealCard; stageId: string; kind: 'deal' | 'lead' }) {
+const SortableCard = memo(function SortableCard({
+  card,
+  stageId,
+  kind,
+}: {
+  card: DealCard;
+  stageId: string;
+  kind: 'deal' | 'lead';
+}) {
   const { t } = useTranslation();
   const styles = useStyles();
   const data: CardData = { type: 'card', stageId, card };
@@ -234,9 +242,9 @@ function SortableCard({ card, stageId, kind }: { card: DealCard; stageId: string
       <CardContent card={card} kind={kind} />
     </li>
   );
-}
+});
 
-function Column({
+const Column = memo(function Column({
   stage,
   kind,
   pipelineId,
@@ -332,7 +340,7 @@ function Column({
       )}
     </section>
   );
-}
+});
 
 /** Won asks to confirm; lost asks for the reason (and a note). */
 function OutcomeDialog({
@@ -650,6 +658,10 @@ function BoardView({ pipeline, pipelines }: { pipeline: Pipeline; pipelines: Pip
     );
   };
 
+  const moreRef = useRef(more);
+  moreRef.current = more;
+  const onMore = useCallback((stage: BoardStage) => void moreRef.current(stage), []);
+
   return (
     <div className={styles.page}>
       <div className={styles.top}>
@@ -710,7 +722,7 @@ function BoardView({ pipeline, pipelines }: { pipeline: Pipeline; pipelines: Pip
         >
           <div className={styles.board}>
             {board.data.stages.map((stage) => (
-              <Column key={stage.id} stage={stage} kind={kind} pipelineId={pipeline.id} onMore={(s) => void more(s)} />
+              <Column key={stage.id} stage={stage} kind={kind} pipelineId={pipeline.id} onMore={onMore} />
             ))}
           </div>
           <DragOverlay>
