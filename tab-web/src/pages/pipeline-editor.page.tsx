@@ -45,7 +45,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
   },
   name: { minWidth: '160px', flexGrow: 1, flexBasis: '200px' },
-  actions: { display: 'flex', alignItems: 'end', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
+  actions: { display: 'flex', alignItems: 'end', gap: tokens.spacingHorizontalXS, marginLeft: 'auto' },
+  arrow: { minWidth: '40px' },
   probability: { width: '130px' },
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
   item: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
@@ -118,6 +119,7 @@ function StageRow({
             aria-label={t('board.editor.up', { name: stage.name })}
             title={t('board.editor.up', { name: stage.name })}
             disabled={index === 0}
+            className={styles.arrow}
             onClick={() => onMove(-1)}
           >
             ↑
@@ -126,12 +128,18 @@ function StageRow({
             aria-label={t('board.editor.down', { name: stage.name })}
             title={t('board.editor.down', { name: stage.name })}
             disabled={index === count - 1}
+            className={styles.arrow}
             onClick={() => onMove(1)}
           >
             ↓
           </Button>
-          <Button appearance="subtle" onClick={onArchive} disabled={count === 1}>
-            {t('board.editor.archive', { name: stage.name })}
+          <Button
+            appearance="subtle"
+            onClick={onArchive}
+            disabled={count === 1}
+            aria-label={t('board.editor.archive', { name: stage.name })}
+          >
+            {t('board.editor.archiveConfirm')}
           </Button>
         </div>
       </form>

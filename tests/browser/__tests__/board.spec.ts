@@ -168,7 +168,7 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
-  it('in English: the editor renames and reorders stages, adds a task template and a lost reason', async () => {
+  it('in English: the editor renames and reorders stages, adds a task template and a lost reason; a lead pipeline', async () => {
     const p = await newPipeline('Board Editor');
     const context = await signedInContext(harness, annaUser, { locale: 'en-US', width: 1280, button: /^Sign in$/ });
     const page = await context.newPage();
@@ -215,9 +215,24 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     const headings = page.getByRole('heading', { level: 2 });
     await column(page, 'Quote sent').getByText('40 %').waitFor();
     expect((await headings.allInnerTexts()).slice(0, 2)).toEqual(['Quote sent', 'Neu']);
+
+    // The switcher opens a lead pipeline's board, with the lead's card.
+    const leads = (await admin.get('/api/v1/pipelines?kind=lead')).body.items[0] as {
+      name: string;
+      stages: { name: string }[];
+    };
+    expect((await admin.post('/api/v1/leads').send({ title: 'Messe-Kontakt', companyName: 'Nord AG' })).status).toBe(
+      201,
+    );
+    await page.getByRole('combobox', { name: 'Pipeline' }).selectOption({ label: leads.name });
+    await page.getByRole('heading', { level: 1, name: `Pipeline ${leads.name}` }).waitFor();
+    await column(page, leads.stages[0]?.name as string)
+      .getByRole('link', { name: 'Messe-Kontakt' })
+      .waitFor();
+    await screenshot(page, 'board-leads-en-1280');
   }, 180_000);
 
-  it('in German at phone width: the rep moves a card by keyboard and sees the sums change, and adds a deal in a column', async () => {
+  it('in German at phone width: the rep moves a card by keyboard and sees the sums change, adds a deal in a column and filters', async () => {
     const p = await newPipeline('Board Telefon');
     await deal(p.stage('Neu'), 'Fräsmaschine FM-400', '48500.00');
     const context = await signedInContext(harness, ritaUser, { locale: 'de-DE', width: 390, button: /^Anmelden$/ });
@@ -260,5 +275,15 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     await page.waitForURL(`**/app/pipelines/${p.id}`);
     await column(page, 'Neu').getByRole('link', { name: 'Drehbank DB-2' }).waitFor();
     await column(page, 'Neu').getByText('Summe 1.200,00 € · gewichtet 120,00 €').waitFor();
+
+    // The filter bar: a text narrows cards and sums alike (the API sums what matches).
+    await page.getByRole('searchbox', { name: 'Karten durchsuchen' }).fill('Dreh');
+    await column(page, 'Angebot').getByText('Keine Werte').waitFor();
+    await column(page, 'Neu').getByText('Summe 1.200,00 € · gewichtet 120,00 €').waitFor();
+    await page.getByRole('switch', { name: 'Nur meine' }).check();
+    await column(page, 'Neu').getByRole('link', { name: 'Drehbank DB-2' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Karten durchsuchen' }).fill('');
+    await column(page, 'Angebot').getByText('Summe 48.500,00 € · gewichtet 24.250,00 €').waitFor();
+    await screenshot(page, 'board-de-390-filtered');
   }, 180_000);
 });
