@@ -82,10 +82,55 @@ export class Api {
     return this.request<T>('PUT', path, { body, headers: ifMatch ? { 'If-Match': ifMatch } : {} });
   }
 
+  /**
+   * Opens a server-sent event stream with the bearer token (EventSource cannot send it): the raw
+   * response, whose body the caller reads; 401 gets one fresh token, as every call does.
+   */
+  async stream(path: string, signal: AbortSignal): Promise<globalThis.Response> {
+    const url = new URL(`${this.#base}${path}`, window.location.href);
+    const open = async (token: string) => {
+      try {
+        return await fetch(url, {
+          headers: {
+            Authorization: `Bearer ${token}`,
+            Accept: 'text/event-stream',
+            'Accept-Language': this.#language(),
+          },
+          cache: 'no-store',
+          signal,
+        });
+      } catch (error) {
+        throw new NetworkError(error);
+      }
+    };
+    let response = await open(await this.#auth.token());
+    if (response.status === 401) {
+      response = await open(await this.#auth.token({ forceRefresh: true }));
+      if (response.status === 401) throw new SignInRequired('expired');
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let body: ProblemBody = {};
+      try {
+        body = JSON.parse(text) as ProblemBody;
+      } catch {
+        body = { detail: text.slice(0, 300) };
+      }
+      throw new ApiError(response.status, body);
+    }
+    return response;
+  }
+
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query | undefined; body?: unknown; headers?: Record<string, string> } = {},
+    options: {
+      query?: Query | undefined;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** Called once the request is on its way (e.g. to show its effect without delaying it). */
+      onSent?: () => void;
+    } = {},
   ): Promise<Response<T>> {
     const url = new URL(`${this.#base}${path}`, window.location.href);
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -110,7 +155,9 @@ export class Api {
         throw new NetworkError(error);
       }
     };
-    let response = await send(await this.#auth.token());
+    const first = send(await this.#auth.token());
+    options.onSent?.();
+    let response = await first;
     if (response.status === 401) {
       // The token was refused (expired or revoked meanwhile): one fresh token, one more try.
       response = await send(await this.#auth.token({ forceRefresh: true }));

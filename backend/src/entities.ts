@@ -1,6 +1,7 @@
 // Every entity the ORM knows. A module adds its schemas here.
 
 import { ActivitySchema, ActivityTypeSchema } from './modules/activities/activity.entity.ts';
+import { BoardChangeSchema } from './modules/board/board-change.entity.ts';
 import { BotConversationSchema, BotDeliverySchema } from './modules/bot/bot-conversation.entity.ts';
 import { CommentSchema } from './modules/comments/comment.entity.ts';
 import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modules/contacts/contact.entity.ts';
@@ -79,6 +80,7 @@ export const entities = [
   DealStageChangeSchema,
   DealStageTaskSchema,
   DealStageTotalSchema,
+  BoardChangeSchema,
   SavedFilterSchema,
   UserSettingSchema,
   LeadSchema,

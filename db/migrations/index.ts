@@ -23,6 +23,7 @@ import { Migration20261206100000_search_keys } from './Migration20261206100000_s
 import { Migration20261206200000_user_settings } from './Migration20261206200000_user_settings.ts';
 import { Migration20261207000000_deal_attention } from './Migration20261207000000_deal_attention.ts';
 import { Migration20261207100000_activity_saved_filters } from './Migration20261207100000_activity_saved_filters.ts';
+import { Migration20261208000000_board_change } from './Migration20261208000000_board_change.ts';
 import { Migration20261208000000_graph_sync } from './Migration20261208000000_graph_sync.ts';
 import { Migration20261208000000_search_in_tenant } from './Migration20261208000000_search_in_tenant.ts';
 import { Migration20261208100000_calendar_sync } from './Migration20261208100000_calendar_sync.ts';
@@ -53,6 +54,7 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261207100000_activity_saved_filters',
     class: Migration20261207100000_activity_saved_filters,
   },
+  { name: 'Migration20261208000000_board_change', class: Migration20261208000000_board_change },
   { name: 'Migration20261208000000_graph_sync', class: Migration20261208000000_graph_sync },
   { name: 'Migration20261208000000_search_in_tenant', class: Migration20261208000000_search_in_tenant },
   { name: 'Migration20261208100000_calendar_sync', class: Migration20261208100000_calendar_sync },

@@ -23,7 +23,7 @@ const TENANTS = 10;
 const TARGETS = { boardP95: 20, moveP95: 10 };
 
 /** A small deterministic generator: the same data on every run. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state * 1103515245 + 12345) % 2 ** 31;
@@ -31,14 +31,16 @@ function random(seed: number): () => number {
   };
 }
 
-interface Stage {
+export interface Stage {
   id: string;
   name: string;
   outcome: string | null;
 }
 
-interface LoadedTenant {
+export interface LoadedTenant {
   id: string;
+  /** The user principal name of the tenant's one user, Ada Admin. */
+  upn: string;
   token: string;
   pipelineId: string;
   openStages: Stage[];
@@ -49,7 +51,7 @@ interface LoadedTenant {
 const OPEN = `d.tenant_id = crm_current_tenant() and d.pipeline_id = $1 and d.status = 'open' and d.deleted_at is null`;
 
 /** The column totals as the board reads them unfiltered: kept per stage, owner and currency. */
-const BOARD_TOTALS_SQL = `select d.stage_id, d.currency, sum(d.deals)::int as n, sum(d.value)::text as value,
+export const BOARD_TOTALS_SQL = `select d.stage_id, d.currency, sum(d.deals)::int as n, sum(d.value)::text as value,
        (sum(d.value) * s.probability * 0.01)::text as weighted
   from deal_stage_total d join pipeline_stage s on s.id = d.stage_id
  where d.tenant_id = crm_current_tenant() and d.pipeline_id = $1
@@ -64,9 +66,12 @@ const BOARD_LIVE_SUMS_SQL = `select t.stage_id, t.currency, t.n, t.value::text a
   join pipeline_stage s on s.id = t.stage_id`;
 
 /** The first cards of every column, with an extra condition (the filter) or none. */
-const boardCardsSql = (condition = 'true') => `select c.* from unnest($2::uuid[]) with ordinality as s(id, position)
+export const boardCardsSql = (
+  condition = 'true',
+) => `select c.* from unnest($2::uuid[]) with ordinality as s(id, position)
   cross join lateral (
-    select s.id as stage_id, d.id, d.title, d.value::text as value, d.currency, d.owner_id, d.person_id,
+    select s.id as stage_id, d.id, d.title, d.value::text as value, d.currency, d.owner_id,
+           (select u.display_name from app_user u where u.id = d.owner_id) as owner_name, d.person_id,
            (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
            d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
            d.expected_close_date::text as expected_close_date, d.stage_entered_at, d.version, d.rank
@@ -78,7 +83,12 @@ const boardCardsSql = (condition = 'true') => `select c.* from unnest($2::uuid[]
  order by s.position, c.rank`;
 
 /** A move's own statements: lock the card, lock the column, find the top, write the card. */
-async function moveBySql(client: pg.PoolClient, dealId: string, pipelineId: string, stageId: string): Promise<void> {
+export async function moveBySql(
+  client: pg.PoolClient,
+  dealId: string,
+  pipelineId: string,
+  stageId: string,
+): Promise<void> {
   await client.query('select d.id from deal d where d.id = $1 and d.deleted_at is null for update', [dealId]);
   await client.query('select 1 from pipeline_stage where id = $1 for no key update', [stageId]);
   const { rows } = await client.query<{ rank: string | null }>(
@@ -96,7 +106,7 @@ async function moveBySql(client: pg.PoolClient, dealId: string, pipelineId: stri
 
 // ---- loading -----------------------------------------------------------------------------------
 
-async function loadTenant(
+export async function loadTenant(
   pool: pg.Pool,
   apiUrl: string,
   emulator: Awaited<ReturnType<typeof startEmulator>>,
@@ -169,7 +179,7 @@ async function loadTenant(
       );
     }
   }
-  return { id: seed.id, token, pipelineId: pipeline.id, openStages };
+  return { id: seed.id, upn, token, pipelineId: pipeline.id, openStages };
 }
 
 // ---- the bench ------------------------------------------------------------------------------------

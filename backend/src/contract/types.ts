@@ -16,6 +16,7 @@ import type {
 } from '../modules/activities/activities.schemas.ts';
 import type { FollowUpTaskSchema, LoggedCallSchema } from '../modules/activities/calls.schemas.ts';
 import type {
+  BoardOwnersSchema,
   BoardSchema,
   BoardStageSchema,
   CardSchema,
@@ -322,6 +323,7 @@ export type UpdateProspectSelectionInput = z.input<typeof UpdateSelectionSchema>
 
 // board.schemas.ts
 export type Board = z.output<typeof BoardSchema>;
+export type BoardOwners = z.output<typeof BoardOwnersSchema>;
 export type BoardStage = z.output<typeof BoardStageSchema>;
 export type DealCard = z.output<typeof CardSchema>;
 export type MoveDeal = z.output<typeof MoveCardSchema>;

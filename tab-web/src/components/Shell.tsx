@@ -24,6 +24,8 @@ const RecordPage = lazy(() => import('../pages/record.page.tsx'));
 const ListPage = lazy(() => import('../pages/list.page.tsx'));
 const FormPage = lazy(() => import('../pages/form.page.tsx'));
 const ProfilePage = lazy(() => import('../pages/profile.page.tsx'));
+const BoardPage = lazy(() => import('../pages/board.page.tsx'));
+const PipelineEditorPage = lazy(() => import('../pages/pipeline-editor.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -108,6 +110,9 @@ export function Shell({
         <Link to="/" className={styles.home}>
           {t('app.title')}
         </Link>
+        <nav aria-label={t('board.nav')}>
+          <Link to="/pipelines">{t('board.nav')}</Link>
+        </nav>
         <div className={styles.search}>
           <SearchBox />
         </div>
@@ -155,6 +160,9 @@ export function Shell({
             <Route path="records/:type/:id/edit" element={<FormPage />} />
             <Route path="lists/:type" element={<ListPage />} />
             <Route path="profile" element={<ProfilePage />} />
+            <Route path="pipelines" element={<BoardPage />} />
+            <Route path="pipelines/:id" element={<BoardPage />} />
+            <Route path="pipelines/:id/edit" element={<PipelineEditorPage />} />
             <Route
               path="*"
               element={

@@ -2,6 +2,8 @@
 // the host's or the browser's language (German for de-*, English otherwise).
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { boardDe } from './board.de.ts';
+import { boardEn } from './board.en.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
 
@@ -22,7 +24,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'en',
-    resources: { de: { translation: de }, en: { translation: en } },
+    resources: { de: { translation: { ...de, board: boardDe } }, en: { translation: { ...en, board: boardEn } } },
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
   });

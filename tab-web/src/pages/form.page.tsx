@@ -88,6 +88,17 @@ function readDraft(key: string): Draft | null {
   }
 }
 
+/** A new deal or lead from a board's column goes into that column's pipeline and stage. */
+function placementOf(type: FormType, params: URLSearchParams): Item {
+  if (type !== 'deal' && type !== 'lead') return {};
+  const placement: Item = {};
+  for (const name of ['pipelineId', 'stageId']) {
+    const value = params.get(name);
+    if (value) placement[name] = value;
+  }
+  return placement;
+}
+
 /** Person or organization chosen by typing its name: the global search's matches of that type. */
 function RecordPicker({
   field,
@@ -384,7 +395,7 @@ function RecordForm({
 
   const save = useMutation({
     mutationFn: async (confirmDuplicate: boolean) => {
-      const body = bodyOf(fields, values, base, record);
+      const body = { ...bodyOf(fields, values, base, record), ...(id ? {} : placementOf(type, params)) };
       const query = CHECKS_DUPLICATES[type] && confirmDuplicate ? { confirm: 'duplicate' } : undefined;
       const saved = id
         ? await api.request<Item>('PATCH', `${API_PATH[type]}/${encodeURIComponent(id)}`, {
@@ -407,7 +418,9 @@ function RecordForm({
       sessionStorage.removeItem(key);
       await queryClient.invalidateQueries();
       const saved = response.body;
-      await navigate(afterSave(String(saved.id ?? id)));
+      // Added from a board's column: back to the board.
+      const back = params.get('back');
+      await navigate(back?.startsWith('/pipelines/') ? back : afterSave(String(saved.id ?? id)));
     },
     onError: async (error) => {
       if (error instanceof SignInRequired) {

@@ -11,6 +11,7 @@ export const CardSchema = z
     value: z.string().meta({ description: "Decimal string with the currency's decimal places" }),
     currency: z.string(),
     ownerId: z.uuid().nullable(),
+    ownerName: z.string().nullable().meta({ description: "The owner's display name" }),
     personId: z.uuid().nullable(),
     personName: z.string().nullable(),
     organizationId: z.uuid().nullable(),
@@ -81,6 +82,14 @@ export const MoveSchema = z
   )
   .meta({ id: 'MoveDeal' });
 export type Move = z.output<typeof MoveSchema>;
+
+export const BoardOwnersSchema = z
+  .object({
+    items: z.array(z.object({ id: z.uuid(), displayName: z.string() })).meta({
+      description: 'The owners of open cards of the pipeline the caller may see, by name',
+    }),
+  })
+  .meta({ id: 'BoardOwners' });
 
 export const BoardParamsSchema = z.object({ id: z.uuid() });
 export const BoardStageParamsSchema = z.object({ id: z.uuid(), stageId: z.uuid() });

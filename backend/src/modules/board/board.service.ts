@@ -12,7 +12,7 @@ import { newId } from '../../ids.ts';
 import { diffSnapshots } from '../../records/history.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import type { DealView } from '../deals/deals.schemas.ts';
 import {
   type DealRow,
@@ -37,6 +37,7 @@ interface CardRow {
   value: string;
   currency: string;
   owner_id: string | null;
+  owner_name: string | null;
   person_id: string | null;
   person_name: string | null;
   organization_id: string | null;
@@ -47,7 +48,8 @@ interface CardRow {
   rank: string;
 }
 
-const CARD_COLUMNS = `d.id, d.title, d.value::text as value, d.currency, d.owner_id, d.person_id,
+const CARD_COLUMNS = `d.id, d.title, d.value::text as value, d.currency, d.owner_id,
+       (select u.display_name from app_user u where u.id = d.owner_id) as owner_name, d.person_id,
        (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
        d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
        d.expected_close_date::text as expected_close_date, d.stage_entered_at, d.version, d.rank`;
@@ -58,6 +60,7 @@ const cardView = (row: CardRow): CardView => ({
   value: formatAmount(row.value, row.currency),
   currency: row.currency,
   ownerId: row.owner_id,
+  ownerName: row.owner_name,
   personId: row.person_id,
   personName: row.person_name,
   organizationId: row.organization_id,
@@ -383,3 +386,34 @@ export async function moveDeal(
   }
   return dealView(moved);
 }
+
+/** The owners of the open cards of a pipeline the caller may see, by name: the board's owner filter. */
+export async function boardOwners(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+  kind: 'deal' | 'lead',
+): Promise<{ items: { id: string; displayName: string }[] }> {
+  const visibility = await principal.visibility(kind);
+  const owners = (kind === 'deal' ? db(em).selectFrom('deal as c') : db(em).selectFrom('lead as c'))
+    .select('c.owner_id')
+    .distinct()
+    .where('c.pipeline_id', '=', pipelineId)
+    .where('c.status', '=', 'open')
+    .where('c.deleted_at', 'is', null)
+    .where('c.owner_id', 'is not', null)
+    .$if(visibility.scope === 'owners', (query) =>
+      query.where('c.owner_id', 'in', visibility.scope === 'owners' ? [...visibility.ownerIds, NO_ONE] : []),
+    );
+  const rows = await db(em)
+    .selectFrom('app_user as u')
+    .select(['u.id', 'u.display_name'])
+    .where('u.id', 'in', owners)
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .execute();
+  return { items: rows.map((row) => ({ id: row.id, displayName: row.display_name })) };
+}
+
+/** Keeps `in (...)` valid when the caller may see no one's cards. */
+const NO_ONE = '00000000-0000-0000-0000-000000000000';

@@ -2,6 +2,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { recordColumns, tenantColumn, tenantIsolation, trashable, userRef } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import { boardChangeTriggers } from '../board/board-change.entity.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
 import { LostReason } from '../lost-reasons/lost-reason.entity.ts';
 import { Pipeline, PipelineStage } from '../pipelines/pipeline.entity.ts';
@@ -40,6 +41,8 @@ export const DealSchema = defineEntity({
       expression:
         'create trigger deal_stage_totals_delete after delete on deal referencing old table as old_deals for each statement execute function crm_deal_stage_totals()',
     },
+    // Live boards: each write appends its pipelines to board_change.
+    ...boardChangeTriggers('deal'),
   ],
   indexes: [
     { name: 'deal_stage_idx', expression: 'create index deal_stage_idx on deal (stage_id)' },

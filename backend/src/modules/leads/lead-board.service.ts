@@ -20,6 +20,7 @@ interface CardRow {
   value: string;
   currency: string;
   owner_id: string | null;
+  owner_name: string | null;
   person_name: string | null;
   company_name: string | null;
   stage_entered_at: string;
@@ -28,6 +29,7 @@ interface CardRow {
 }
 
 const CARD_COLUMNS = `l.id, l.title, l.value::text as value, l.currency, l.owner_id,
+       (select u.display_name from app_user u where u.id = l.owner_id) as owner_name,
        nullif(concat_ws(' ', l.first_name, l.last_name), '') as person_name, l.company_name, l.stage_entered_at,
        l.version, l.rank`;
 
@@ -38,6 +40,7 @@ const cardView = (row: CardRow): CardView => ({
   value: formatAmount(row.value, row.currency),
   currency: row.currency,
   ownerId: row.owner_id,
+  ownerName: row.owner_name,
   personId: null,
   personName: row.person_name,
   organizationId: null,

@@ -10,6 +10,7 @@ import {
   versionedColumns,
 } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import { boardChangeTriggers } from '../board/board-change.entity.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
 import { Deal } from '../deals/deal.entity.ts';
 import { LostReason } from '../lost-reasons/lost-reason.entity.ts';
@@ -20,6 +21,8 @@ export const LeadSchema = defineEntity({
   tableName: 'lead',
   filters: trashable(),
   policies: tenantIsolation(),
+  // Live boards: each write appends its pipelines to board_change.
+  triggers: boardChangeTriggers('lead'),
   indexes: [
     { name: 'lead_stage_idx', expression: 'create index lead_stage_idx on lead (stage_id)' },
     {

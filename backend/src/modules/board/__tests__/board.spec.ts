@@ -177,6 +177,26 @@ describe('the kanban board', () => {
     expect(few).toBeLessThanOrEqual(8);
   });
 
+  it("names each card's owner, and offers as owner filter only the owners whose cards the caller may see", async () => {
+    const p = await newPipeline('Besitzer');
+    await deal(rita, p.stage('Angebot'), 'Ritas');
+    await deal(rolf, p.stage('Erstkontakt'), 'Rolfs');
+    expect((await board(rita, p.id)).column('Angebot').items[0]).toMatchObject({
+      title: 'Ritas',
+      ownerName: 'Rita Rep',
+    });
+    const owners = async (api: AuthedAgent, pipelineId = p.id) => {
+      const res = await api.get(`/api/v1/pipelines/${pipelineId}/board/owners`);
+      expect(res.status).toBe(200);
+      return (res.body.items as { displayName: string }[]).map((owner) => owner.displayName);
+    };
+    expect(await owners(admin)).toEqual(['Rita Rep', 'Rolf Rep']);
+    expect(await owners(manager)).toEqual(['Rita Rep']);
+    expect(await owners(rolf)).toEqual(['Rolf Rep']);
+    const missing = await admin.get('/api/v1/pipelines/0190f3c4-0000-7000-8000-000000000000/board/owners');
+    expect(missing.status).toBe(404);
+  });
+
   it('moves cards between and within columns, in a stable order, with the stage change in history', async () => {
     const p = await newPipeline('Ziehen');
     const a = await deal(rita, p.stage('Erstkontakt'), 'A');
