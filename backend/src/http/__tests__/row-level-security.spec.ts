@@ -70,13 +70,23 @@ describe('row-level security', () => {
       select c.table_name
         from information_schema.columns c
         join pg_class k on k.relname = c.table_name and k.relnamespace = 'public'::regnamespace
-       where c.table_schema = 'public' and c.column_name = 'tenant_id'
+       where c.table_schema = 'public' and c.column_name = 'tenant_id' and k.relkind in ('r', 'p')
          and (not k.relrowsecurity
               or not exists (select 1 from pg_policies p
                               where p.schemaname = 'public' and p.tablename = c.table_name
                                 and '${APP_ROLE}' = any(p.roles)))
        order by 1`);
     expect(unprotected).toEqual([]);
+    // A view over a tenant table (search reads one, so that its matches can use the tenant-led
+    // indexes) runs as its owner: it must keep to the current tenant itself.
+    const views = await t.orm.em
+      .getConnection()
+      .execute<{ name: string; definition: string }[]>(
+        `select viewname as name, definition from pg_views where schemaname = 'public' order by 1`,
+      );
+    expect(views.filter((view) => !view.definition.includes('crm_current_tenant()')).map((view) => view.name)).toEqual(
+      [],
+    );
     const [role] = await t.orm.em.getConnection().execute<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }[]>(
       `select r.rolsuper, r.rolbypassrls,
                 (select count(*)::int from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as owns
