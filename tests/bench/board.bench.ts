@@ -4,7 +4,7 @@
 // through a plain pg pool in a tenant transaction.
 //
 // BENCH_SCALE (default 1) scales the deals. Without DATABASE_URL an in-memory embedded PostgreSQL
-// runs in a process of its own (sales.bench.ts started with SALES_BENCH_DATABASE=1).
+// runs in a process of its own (bench-database.ts).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,9 @@ import { startEmulator } from '@crm/m365-emulator';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../browser/support/chromium.ts';
-import { repoRoot, spawnNode } from '../support/processes.ts';
+import { repoRoot, type spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
+import { benchDatabase } from './bench-database.ts';
 import { measureCalls, printTable, type Stats, statsOf } from './measure.ts';
 import { BOARD_TOTALS_SQL, boardCardsSql, type LoadedTenant, loadTenant, moveBySql } from './sales.bench.ts';
 import { asTenant } from './tenant-sql.ts';
@@ -56,17 +57,13 @@ export async function run(options: { seconds: number }): Promise<void> {
   });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-bench-board-'));
   const emulator = await startEmulator({ dataDir: path.resolve('.data') });
-  const database = process.env.DATABASE_URL
-    ? undefined
-    : spawnNode('tests/bench/sales.bench.ts', { SALES_BENCH_DATABASE: '1' });
+  const database = benchDatabase();
   let backend: ReturnType<typeof spawnNode> | undefined;
   let pool: pg.Pool | undefined;
   let tenant: LoadedTenant | undefined;
   const browser = await launchChromium();
   try {
-    const databaseUrl =
-      process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
-    if (!databaseUrl) throw new Error('no database');
+    const databaseUrl = await database.url();
     const running = await startBenchBackend({ emulatorUrl: emulator.url, databaseUrl, dataDir, logLevel: 'warn' });
     backend = running.process;
     const { apiUrl } = running;
@@ -184,8 +181,7 @@ export async function run(options: { seconds: number }): Promise<void> {
     await pool?.end();
     backend?.kill();
     await backend?.exited();
-    database?.kill();
-    await database?.exited();
+    await database.stop();
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

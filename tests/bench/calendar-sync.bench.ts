@@ -6,11 +6,9 @@
 // Floor: the same delta round paged through with the same client and page size, doing nothing
 // with the items (what Graph alone costs).
 //
-// Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (this file,
-// started with CALENDAR_BENCH_DATABASE=1).
+// Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (bench-database.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedPostgres } from '@crm/db';
 import { startEmulator } from '@crm/m365-emulator';
 import { GraphGateway } from '../../backend/src/graph/graph-gateway.ts';
 import { inTenantTransaction } from '../../backend/src/http/tenancy.ts';
@@ -20,24 +18,13 @@ import { GraphMailboxClient } from '../../backend/src/modules/graph-sync/graph-c
 import { MailboxConnection } from '../../backend/src/modules/graph-sync/graph-sync.entity.ts';
 import { DELTA_PAGE_SIZE, runMailboxSync } from '../../backend/src/modules/graph-sync/sync-run.ts';
 import { createTestApp } from '../../backend/src/testing/test-app.ts';
-import { spawnNode } from '../support/processes.ts';
+import { benchDatabase } from './bench-database.ts';
 import { printTable, type Stats } from './measure.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PERSONS = 100;
 const ATTENDEE_EVERY = 10;
 const OUTLOOK_BUDGET = 10_000;
-
-if (process.env.CALENDAR_BENCH_DATABASE === '1' && import.meta.url === `file://${process.argv[1]}`) {
-  const embedded = await startEmbeddedPostgres({ maxConnections: 32 });
-  console.log(`embedded PostgreSQL at ${embedded.url}`);
-  process.on('SIGTERM', () => {
-    embedded.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
 
 const once = (name: string, ms: number, items: number, errors = 0): Stats => ({
   name,
@@ -52,15 +39,11 @@ const once = (name: string, ms: number, items: number, errors = 0): Stats => ({
 export async function run(): Promise<void> {
   const eventCount = Number(process.env.BENCH_EVENTS || 20_000);
   const meetingCount = Number(process.env.BENCH_MEETINGS || 1_000);
-  const database = process.env.DATABASE_URL
-    ? undefined
-    : spawnNode('tests/bench/calendar-sync.bench.ts', { CALENDAR_BENCH_DATABASE: '1' });
+  const database = benchDatabase();
   const emulator = await startEmulator({ dataDir: path.join(root, '.data') });
   let t: Awaited<ReturnType<typeof createTestApp>> | undefined;
   try {
-    const databaseUrl =
-      process.env.DATABASE_URL ?? ((await database?.waitFor(/embedded PostgreSQL at (\S+)/, 60_000)) ?? [])[1];
-    if (!databaseUrl) throw new Error('no database');
+    const databaseUrl = await database.url();
     process.env.DATABASE_URL = databaseUrl;
     process.env.M365_EMULATOR_URL = emulator.url;
     t = await createTestApp();
@@ -197,7 +180,6 @@ export async function run(): Promise<void> {
   } finally {
     await t?.close();
     await emulator.stop();
-    database?.kill('SIGTERM');
-    await database?.exited();
+    await database.stop();
   }
 }
