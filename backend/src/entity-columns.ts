@@ -17,9 +17,9 @@ export function userRef<const Column extends string>(column: Column) {
 
 // Function declarations, not arrow constants: user.entity.ts imports this file while this file
 // imports it, and only hoisted functions are ready in the middle of that cycle.
-export function versionedColumns() {
+/** When the row was made and last changed. */
+export function timestampColumns() {
   return {
-    version: p.integer().version(),
     createdAt: p
       .datetime()
       .defaultRaw('now()')
@@ -29,6 +29,13 @@ export function versionedColumns() {
       .defaultRaw('now()')
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
+  };
+}
+
+export function versionedColumns() {
+  return {
+    version: p.integer().version(),
+    ...timestampColumns(),
   };
 }
 

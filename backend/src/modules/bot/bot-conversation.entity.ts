@@ -1,6 +1,6 @@
 // The Teams bot's own tables: where it can reach each user, and what it began to post.
 import { defineEntity, p } from '@mikro-orm/core';
-import { tenantColumn, tenantIsolation } from '../../entity-columns.ts';
+import { tenantColumn, tenantIsolation, timestampColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { User } from '../identity/user.entity.ts';
 import { Notification } from '../notifications/notification.entity.ts';
@@ -43,15 +43,7 @@ export const BotConversationSchema = defineEntity({
     timeZone: p.text().nullable(),
     /** When Teams answered 403 for it (bot removed or blocked): nothing is posted here any more. */
     goneAt: p.datetime().nullable(),
-    createdAt: p
-      .datetime()
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .defaultRaw('now()')
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    ...timestampColumns(),
   },
 });
 export class BotConversation extends BotConversationSchema.class {}

@@ -2,7 +2,7 @@
 // notification subscriptions, the request budget per mailbox, and the links between CRM persons
 // and Outlook contacts.
 import { defineEntity, p } from '@mikro-orm/core';
-import { tenantColumn, tenantIsolation, userRef } from '../../entity-columns.ts';
+import { tenantColumn, tenantIsolation, timestampColumns, userRef } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { Person } from '../contacts/contact.entity.ts';
 import { User } from '../identity/user.entity.ts';
@@ -12,18 +12,6 @@ export type SyncResourceName = (typeof SYNC_RESOURCES)[number];
 
 export const CONNECTION_STATUSES = ['pending', 'ok', 'error', 'revoked'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
-
-const createdAt = () =>
-  p
-    .datetime()
-    .defaultRaw('now()')
-    .onCreate(() => new Date());
-const updatedAt = () =>
-  p
-    .datetime()
-    .defaultRaw('now()')
-    .onCreate(() => new Date())
-    .onUpdate(() => new Date());
 
 /** One user's mailbox that syncs with the CRM (enabled by the user, or by an admin for them). */
 export const MailboxConnectionSchema = defineEntity({
@@ -61,8 +49,7 @@ export const MailboxConnectionSchema = defineEntity({
     /** When the owner was last told the sync is stalled, so they are told once per stall. */
     stallNotifiedAt: p.datetime().nullable(),
     createdBy: () => userRef('created_by'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampColumns(),
   },
 });
 export class MailboxConnection extends MailboxConnectionSchema.class {}
@@ -94,8 +81,7 @@ export const SyncCursorSchema = defineEntity({
     /** When a full round (first or after 410) began; null when rounds are incremental. */
     fullSyncStartedAt: p.datetime().nullable(),
     lastRoundAt: p.datetime().nullable(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampColumns(),
   },
 });
 export class SyncCursor extends SyncCursorSchema.class {}
@@ -123,8 +109,7 @@ export const GraphSubscriptionSchema = defineEntity({
     /** SHA-256 of the clientState Graph echoes; compared in constant time. */
     clientStateHash: p.text(),
     expiresAt: p.datetime(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampColumns(),
   },
 });
 export class GraphSubscription extends GraphSubscriptionSchema.class {}
@@ -178,8 +163,7 @@ export const ContactLinkSchema = defineEntity({
      * stays in the CRM) is not put back into the folder.
      */
     unlinkedAt: p.datetime().nullable(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampColumns(),
   },
 });
 export class ContactLink extends ContactLinkSchema.class {}

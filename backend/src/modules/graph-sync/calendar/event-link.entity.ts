@@ -1,7 +1,7 @@
 // Which CRM activity is which Outlook event of a connected mailbox, and the recurring series that
 // an Outlook series' occurrences belong to (Y4).
 import { defineEntity, p } from '@mikro-orm/core';
-import { tenantColumn, tenantIsolation } from '../../../entity-columns.ts';
+import { tenantColumn, tenantIsolation, timestampColumns } from '../../../entity-columns.ts';
 import { newId } from '../../../ids.ts';
 import { Activity } from '../../activities/activity.entity.ts';
 import { MailboxConnection } from '../graph-sync.entity.ts';
@@ -13,18 +13,6 @@ export interface SyncedEventFields {
   startsAt: string;
   durationMinutes: number | null;
 }
-
-const stamps = () => ({
-  createdAt: p
-    .datetime()
-    .defaultRaw('now()')
-    .onCreate(() => new Date()),
-  updatedAt: p
-    .datetime()
-    .defaultRaw('now()')
-    .onCreate(() => new Date())
-    .onUpdate(() => new Date()),
-});
 
 /** One Outlook series (its master's immutable id); its occurrences and exceptions are activities. */
 export const ActivitySeriesSchema = defineEntity({
@@ -45,7 +33,7 @@ export const ActivitySeriesSchema = defineEntity({
     connection: () => p.manyToOne(MailboxConnection).fieldName('connection_id').deleteRule('cascade'),
     seriesMasterId: p.text(),
     subject: p.text(),
-    ...stamps(),
+    ...timestampColumns(),
   },
 });
 export class ActivitySeries extends ActivitySeriesSchema.class {}
@@ -91,7 +79,7 @@ export const EventLinkSchema = defineEntity({
     synced: p.json<SyncedEventFields>(),
     /** The activity's version when both sides last agreed; a newer version is a CRM change to push. */
     syncedVersion: p.integer(),
-    ...stamps(),
+    ...timestampColumns(),
   },
 });
 export class EventLink extends EventLinkSchema.class {}
