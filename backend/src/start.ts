@@ -37,6 +37,8 @@ try {
   process.env.BOT_APP_ID ??= CRM_BOT_APP_ID;
   process.env.BOT_APP_SECRET ??= 'crm-bot-local-secret';
   process.env.BOT_TENANT_ID ??= emulator.seed.bots?.[0]?.tenantId ?? '';
+  // The Agents Playground on this machine may talk to it without a channel token (npm run playground).
+  process.env.BOT_PLAYGROUND ??= 'true';
   routeInstanceDiscovery(emulator.url);
   // The whole suite in one process: the API and the job workers.
   const config = { ...loadConfig(env), role: 'all' as const };
@@ -63,6 +65,7 @@ try {
       line('Microsoft 365 emulator', emulator.url),
       line('Demo users', 'npm run token -- --list'),
       line('Web app and Teams tab', `${apiUrl.replace(/\/api$/, '')}/app/`),
+      line('Teams bot', `${apiUrl}/messages (talk to it: npm run playground)`),
       line('Outlook add-in (try it)', addinTryUrl(apiUrl.replace(/\/api$/, ''), demoMailSender())),
       line(
         'Try it',

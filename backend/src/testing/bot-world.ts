@@ -18,6 +18,8 @@ export const BOT_HOME_TENANT = '2915dd98-a414-4355-95ee-b9051f65d6d7';
 export interface BotWorld {
   emulator: RunningEmulator;
   app: TestApp;
+  /** The bot's messaging endpoint (the app's /api/messages on its port). */
+  endpoint: string;
   close(): Promise<void>;
 }
 
@@ -32,10 +34,12 @@ export async function startBotWorld(options: TestAppOptions = {}): Promise<BotWo
   const app = await createTestApp(options);
   const server: Server = createServer(app.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  emulator.teams.setMessagingEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`);
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;
+  emulator.teams.setMessagingEndpoint(endpoint);
   return {
     emulator,
     app,
+    endpoint,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await app.close();

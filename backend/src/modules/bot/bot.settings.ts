@@ -14,6 +14,11 @@ export interface BotSettings {
   authorityHost: string;
   /** The Teams app's id (manifest `id`), which deep links into the tab name. */
   teamsAppId: string;
+  /**
+   * BOT_PLAYGROUND: also take activities without a channel token from the Microsoft 365 Agents
+   * Playground on this machine (loopback caller, loopback serviceUrl); never in production.
+   */
+  playground: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,12 +32,19 @@ export function botSettingsFrom(config: Config, env: NodeJS.ProcessEnv = process
   if (!GUID.test(appId) || !GUID.test(tenantId)) {
     throw new Error('BOT_APP_ID and BOT_TENANT_ID must be GUIDs: the bot registration’s app id and its home tenant.');
   }
+  const playground = env.BOT_PLAYGROUND === 'true' || env.BOT_PLAYGROUND === '1';
+  if (playground && env.NODE_ENV === 'production') {
+    throw new Error(
+      'BOT_PLAYGROUND lets the Agents Playground talk to the bot without a channel token: it is for a developer machine, never with NODE_ENV=production.',
+    );
+  }
   return {
     appId: appId.toLowerCase(),
     appSecret,
     tenantId,
     authorityHost: config.entra.authorityHost,
     teamsAppId: env.TEAMS_APP_ID ?? CRM_TEAMS_APP_ID,
+    playground,
   };
 }
 
