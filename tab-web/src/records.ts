@@ -14,6 +14,8 @@ export function recordPath(type: string, id: string): string | null {
  * the app; null for anything else (a task's link opens the start page, which lists the user's tasks).
  */
 export function deepLinkPath(subPage: string | undefined): string | null {
+  // Pages without a record: the profile (the sync alert's "View sync").
+  if (subPage === 'profile') return '/profile';
   const match = /^([a-z_]+)\/([0-9a-f-]{36})$/i.exec(subPage ?? '');
   return match ? recordPath(match[1] as string, (match[2] as string).toLowerCase()) : null;
 }

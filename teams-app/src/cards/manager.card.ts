@@ -1,4 +1,5 @@
-// What managers get: deals won or lost, and the daily digest of their teams' overdue tasks.
+// What managers get: deals won or lost, and the daily digest of their teams' overdue tasks; and what
+// anyone gets whose Outlook sync stalled or lost access.
 import { formatMoment, words } from '../i18n.ts';
 import { type AdaptiveCard, card, facts, heading, openUrl, tabLink, text } from './adaptive-card.ts';
 import type { CardContext } from './reminder.card.ts';
@@ -57,4 +58,25 @@ export function overdueDigestCard(digest: { total: number; tasks: DigestTask[] }
     ),
     ...(rest > 0 ? [text(w.andMore(rest), { isSubtle: true })] : []),
   ]);
+}
+
+/** A mailbox's sync stalled (an hour without success) or lost access: what happened, since when, where to look. */
+export function syncAlertCard(
+  alert: { revoked: boolean; message: string; lastSuccessAt: string | null },
+  context: CardContext,
+): AdaptiveCard {
+  const w = words(context.language);
+  return card(
+    [
+      text(alert.revoked ? w.syncRevoked : w.syncStalled, { isSubtle: true, color: 'Attention' }),
+      heading(alert.message),
+      facts([
+        [
+          w.lastSync,
+          alert.lastSuccessAt ? formatMoment(alert.lastSuccessAt, context.language, context.timeZone) : w.never,
+        ],
+      ]),
+    ],
+    [openUrl(w.syncHealth, tabLink(context.teamsAppId, 'profile'))],
+  );
 }

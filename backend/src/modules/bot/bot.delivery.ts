@@ -19,6 +19,7 @@ import {
   overdueDigestCard,
   reminderCard,
   substitutionCard,
+  syncAlertCard,
 } from '@crm/teams-app/cards';
 import type { ConnectorClient, MsalTokenProvider } from '@microsoft/agents-hosting';
 import type { MikroORM } from '@mikro-orm/core';
@@ -243,6 +244,15 @@ export class BotDeliverer {
               title: stringOf(item.title) ?? '',
               dueAt: stringOf(item.dueAt) ?? new Date().toISOString(),
             })),
+          },
+          context,
+        );
+      } else if (claim.kind === 'sync.stalled' || claim.kind === 'sync.revoked') {
+        card = syncAlertCard(
+          {
+            revoked: claim.kind === 'sync.revoked',
+            message: title,
+            lastSuccessAt: stringOf(payload.lastSuccessAt) ?? null,
           },
           context,
         );

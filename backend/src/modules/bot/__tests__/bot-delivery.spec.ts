@@ -6,6 +6,8 @@ import { deliverReminders } from '../../../jobs/task-reminder.job.ts';
 import { createLogger } from '../../../logger.ts';
 import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
+import { MailboxConnection } from '../../graph-sync/graph-sync.entity.ts';
+import { notifyStalledSyncs } from '../../graph-sync/graph-sync.service.ts';
 import { Tenant } from '../../identity/tenant.entity.ts';
 import { BotDeliverer } from '../bot.delivery.ts';
 import { botSettingsFrom } from '../bot.settings.ts';
@@ -302,6 +304,31 @@ describe('the bot delivers notifications and answers card actions', () => {
     // A second delivery round posts nothing again.
     await deliverAll();
     expect(cardsOf('Klara Korn').filter((entry) => entry.card.includes('Catering Rathaus'))).toHaveLength(1);
+  });
+
+  it('tells the owner of a stalled Outlook sync in Teams, with the last success and a link to the sync page', async () => {
+    const benId = await shop.userId(shop.upn('Ben Brezel'));
+    const lastSuccessAt = new Date(Date.now() - 3 * 3_600_000);
+    await inTenantTransaction(world.app.orm.em as EntityManager, shop.id, async (em) => {
+      em.create(MailboxConnection, {
+        tenant: em.getReference(Tenant, shop.id),
+        userId: benId,
+        mailbox: shop.upn('Ben Brezel'),
+        enabledBy: 'self',
+        status: 'ok',
+        lastSuccessAt,
+      });
+      await em.flush();
+      expect(await notifyStalledSyncs(em)).toBe(1);
+    });
+    await deliverAll();
+    const alerts = cardsOf('Ben Brezel').filter((entry) => entry.card.includes('Outlook sync stalled'));
+    expect(alerts).toHaveLength(1);
+    const card = alerts[0]?.card ?? '';
+    // In Ben's language, as the rest of his cards.
+    expect(card).toContain('Last synced');
+    expect(card).toContain('View sync');
+    expect(card).toContain(encodeURIComponent(JSON.stringify({ subEntityId: 'profile' })));
   });
 
   it('marks what the user read in the Teams chat as read in the app too, and nothing posted after it', async () => {
