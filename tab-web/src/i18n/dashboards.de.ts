@@ -1,7 +1,7 @@
 // German text of the dashboards page (under the key `dashboards`).
 export const dashboardsDe = {
   nav: 'Dashboards',
-  sections: 'Bereiche',
+  sections: 'Hauptnavigation',
   title: 'Dashboard',
   choose: 'Dashboard',
   scopeOwn: 'Eigenes',

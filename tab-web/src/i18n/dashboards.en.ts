@@ -5,7 +5,7 @@ type Texts<T> = { [K in keyof T]: T[K] extends string ? string : Texts<T[K]> };
 
 export const dashboardsEn: Texts<typeof dashboardsDe> = {
   nav: 'Dashboards',
-  sections: 'Sections',
+  sections: 'Main navigation',
   title: 'Dashboard',
   choose: 'Dashboard',
   scopeOwn: 'Own',

@@ -1,7 +1,7 @@
 // Dashboards in chromium against the real backend: the default dashboard shows figures of the
 // seeded deals; a widget is added and the dashboard saved as one's own; after a reload it is there,
-// a widget is moved earlier by keyboard and saved again; German at phone width; axe-core finds
-// nothing serious on the dashboard.
+// it is moved earlier by keyboard and dragged first by mouse, and saved again; German at phone
+// width; axe-core finds nothing serious on the dashboard.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
@@ -37,7 +37,7 @@ describeInBrowser('the web app: dashboards', () => {
 
   const widgetTitles = (page: Page) => page.locator('main h2').allTextContents();
 
-  it('in English at desk width: figures of the deals, add a widget, save, reload, reorder by keyboard', async () => {
+  it('in English at desk width: figures of the deals, add a widget, save, reload, reorder by keyboard and by mouse', async () => {
     const context = await signedInContext(harness, ritaUser, { locale: 'en-US', width: 1280, button: /^Sign in$/ });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -78,8 +78,26 @@ describeInBrowser('the web app: dashboards', () => {
     const after = await widgetTitles(page);
     expect(after.at(-2)).toBe('New leads by source');
     expect(after.at(-1)).toBe(before.at(-2));
+
+    // By mouse: the new widget dragged by its handle onto the first one takes its place.
+    const handle = page.getByRole('button', { name: 'Move New leads by source', exact: true });
+    const target = page.getByRole('region', { name: 'Deals by stage' });
+    const from = await handle.boundingBox();
+    const to = await target.boundingBox();
+    if (!from || !to) throw new Error('handle or widget not shown');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 4, to.y + to.height / 2, { steps: 20 });
+    await page.mouse.move(to.x + to.width / 4 + 2, to.y + to.height / 2 + 2, { steps: 2 });
+    await page.mouse.up();
+    await page.getByText('Unsaved changes').waitFor();
+    expect((await widgetTitles(page))[0]).toBe('New leads by source');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.').waitFor();
     const saved = (await rita.get('/api/v1/dashboards')).body.items;
     expect(saved[0]).toMatchObject({ name: 'My dashboard', scope: 'own' });
+    expect(saved[0].widgets[0].type).toBe('new-leads-by-source');
     expect(problems).toEqual([]);
   }, 180_000);
 
