@@ -23,6 +23,7 @@ import { botMiddleware } from './modules/bot/bot.middleware.ts';
 import { commentsModule } from './modules/comments/comments.module.ts';
 import { contactsModule } from './modules/contacts/contacts.module.ts';
 import { customFieldsModule } from './modules/custom-fields/custom-fields.module.ts';
+import { dashboardsModule } from './modules/dashboards/dashboards.module.ts';
 import { dealsModule } from './modules/deals/deals.module.ts';
 import { documentsModule } from './modules/documents/documents.module.ts';
 import { graphSyncModule } from './modules/graph-sync/graph-sync.module.ts';
@@ -78,6 +79,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   attentionModule,
   boardModule,
   savedFiltersModule,
+  dashboardsModule,
   documentsModule,
   mailModule,
   notificationsModule,

@@ -6,6 +6,8 @@ import { BotConversationSchema, BotDeliverySchema } from './modules/bot/bot-conv
 import { CommentSchema } from './modules/comments/comment.entity.ts';
 import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modules/contacts/contact.entity.ts';
 import { CustomFieldSchema } from './modules/custom-fields/custom-field.entity.ts';
+import { dashboardAudit } from './modules/dashboards/dashboard.audit.ts';
+import { DashboardSchema } from './modules/dashboards/dashboard.entity.ts';
 import {
   DealSchema,
   DealStageChangeSchema,
@@ -82,6 +84,7 @@ export const entities = [
   DealStageTotalSchema,
   BoardChangeSchema,
   SavedFilterSchema,
+  DashboardSchema,
   UserSettingSchema,
   LeadSchema,
   LeadFieldMappingSchema,
@@ -109,4 +112,10 @@ export const entities = [
 ];
 
 /** Entities whose writes the audit subscriber stamps and tells in history (records/audit.ts). */
-export const auditPolicies: AnyAuditPolicy[] = [noteAudit, recordTagAudit, relationAudit, savedFilterAudit];
+export const auditPolicies: AnyAuditPolicy[] = [
+  noteAudit,
+  recordTagAudit,
+  relationAudit,
+  savedFilterAudit,
+  dashboardAudit,
+];

@@ -25,6 +25,7 @@ export * from '../modules/contacts/contacts.schemas.ts';
 // (`MoveSchema` stays the card move's, as the deals board names it).
 export { IdParamsSchema } from '../modules/contacts/contacts.schemas.ts';
 export * from '../modules/custom-fields/custom-fields.schemas.ts';
+export * from '../modules/dashboards/dashboards.schemas.ts';
 export * from '../modules/deals/deals.schemas.ts';
 export * from '../modules/documents/documents.schemas.ts';
 export * from '../modules/graph-sync/graph-sync.schemas.ts';

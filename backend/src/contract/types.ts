@@ -53,6 +53,12 @@ import type {
   UpdateCustomFieldSchema,
 } from '../modules/custom-fields/custom-fields.schemas.ts';
 import type {
+  CreateDashboardSchema,
+  DashboardListSchema,
+  DashboardSchema,
+  UpdateDashboardSchema,
+} from '../modules/dashboards/dashboards.schemas.ts';
+import type {
   CreateDealSchema,
   DealSchema,
   DealsPageSchema,
@@ -330,6 +336,12 @@ export type MoveDeal = z.output<typeof MoveCardSchema>;
 export type MoveDealInput = z.input<typeof MoveCardSchema>;
 export type BoardStagePage = z.output<typeof StagePageSchema>;
 export type StageSum = z.output<typeof SumSchema>;
+
+// dashboards.schemas.ts (Widget, WidgetFilters and WidgetData come with the schemas)
+export type CreateDashboardInput = z.input<typeof CreateDashboardSchema>;
+export type Dashboard = z.output<typeof DashboardSchema>;
+export type DashboardList = z.output<typeof DashboardListSchema>;
+export type UpdateDashboardInput = z.input<typeof UpdateDashboardSchema>;
 
 // deals.schemas.ts
 export type CreateDealInput = z.input<typeof CreateDealSchema>;

@@ -57,6 +57,7 @@ const nouns = {
   pipeline: { en: 'pipeline', none: 'keine Pipeline', the: 'die Pipeline' },
   lost_reason: { en: 'lost reason', none: 'keinen Verlustgrund', the: 'der Verlustgrund' },
   saved_filter: { en: 'saved filter', none: 'keinen gespeicherten Filter', the: 'der gespeicherte Filter' },
+  dashboard: { en: 'dashboard', none: 'kein Dashboard', the: 'das Dashboard' },
   task_template: { en: 'task template', none: 'keine Aufgabenvorlage', the: 'die Aufgabenvorlage' },
   prospect_selection: { en: 'prospect selection', none: 'keine Zielkundenauswahl', the: 'die Zielkundenauswahl' },
   absence: { en: 'absence', none: 'keine Abwesenheit', the: 'die Abwesenheit' },
@@ -1130,6 +1131,45 @@ const catalogue = {
       'The comment mentions {ids}, who are not active users of your organisation; remove the mention or pick a colleague from the list.',
       'Der Kommentar erwähnt {ids}, die keine aktiven Benutzer Ihrer Organisation sind; entfernen Sie die Erwähnung oder wählen Sie eine Kollegin oder einen Kollegen aus der Liste.',
     ),
+  },
+
+  // ---- dashboards ----------------------------------------------------------------------------
+  no_such_dashboard: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      "There is no dashboard {id} of yours or your company's.",
+      'Es gibt kein Dashboard {id} von Ihnen oder Ihrem Unternehmen.',
+    ),
+  },
+  company_dashboard_needs_admin: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      "Only a CRM administrator changes the company's dashboard; create a dashboard of your own instead.",
+      'Nur ein CRM-Administrator ändert das Dashboard des Unternehmens; legen Sie stattdessen ein eigenes Dashboard an.',
+    ),
+  },
+  publish_foreign_dashboard: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      "An administrator publishes one of their own dashboards; dashboard {id} is a colleague's.",
+      'Ein Administrator veröffentlicht eines seiner eigenen Dashboards; das Dashboard {id} gehört einer Kollegin oder einem Kollegen.',
+    ),
+  },
+  unknown_widget_pipeline: {
+    status: 422,
+    code: 'unknown_pipeline',
+    title: t('Unknown pipeline', 'Unbekannte Pipeline'),
+    detail: t(
+      'There is no deal pipeline {id} in your organisation; GET /api/v1/pipelines?kind=deal lists them.',
+      'In Ihrer Organisation gibt es keine Deal-Pipeline {id}; GET /api/v1/pipelines?kind=deal listet sie auf.',
+    ),
+    field: t('Unknown pipeline', 'Unbekannte Pipeline'),
   },
 
   // ---- saved filters -------------------------------------------------------------------------

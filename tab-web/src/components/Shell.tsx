@@ -26,6 +26,7 @@ const FormPage = lazy(() => import('../pages/form.page.tsx'));
 const ProfilePage = lazy(() => import('../pages/profile.page.tsx'));
 const BoardPage = lazy(() => import('../pages/board.page.tsx'));
 const PipelineEditorPage = lazy(() => import('../pages/pipeline-editor.page.tsx'));
+const DashboardsPage = lazy(() => import('../pages/dashboards.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -42,6 +43,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase400,
     color: tokens.colorNeutralForeground1,
   },
+  sections: { display: 'flex', gap: tokens.spacingHorizontalM },
   search: { flexGrow: 1, minWidth: '200px', maxWidth: '560px' },
   end: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
   account: { color: tokens.colorNeutralForeground2 },
@@ -110,8 +112,9 @@ export function Shell({
         <Link to="/" className={styles.home}>
           {t('app.title')}
         </Link>
-        <nav aria-label={t('board.nav')}>
+        <nav aria-label={t('dashboards.sections')} className={styles.sections}>
           <Link to="/pipelines">{t('board.nav')}</Link>
+          <Link to="/dashboards">{t('dashboards.nav')}</Link>
         </nav>
         <div className={styles.search}>
           <SearchBox />
@@ -163,6 +166,7 @@ export function Shell({
             <Route path="pipelines" element={<BoardPage />} />
             <Route path="pipelines/:id" element={<BoardPage />} />
             <Route path="pipelines/:id/edit" element={<PipelineEditorPage />} />
+            <Route path="dashboards" element={<DashboardsPage />} />
             <Route
               path="*"
               element={

@@ -4,6 +4,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { boardDe } from './board.de.ts';
 import { boardEn } from './board.en.ts';
+import { dashboardsDe } from './dashboards.de.ts';
+import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
 
@@ -24,7 +26,10 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'en',
-    resources: { de: { translation: { ...de, board: boardDe } }, en: { translation: { ...en, board: boardEn } } },
+    resources: {
+      de: { translation: { ...de, board: boardDe, dashboards: dashboardsDe } },
+      en: { translation: { ...en, board: boardEn, dashboards: dashboardsEn } },
+    },
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
   });

@@ -1,0 +1,115 @@
+// Dashboards in chromium against the real backend: the default dashboard shows figures of the
+// seeded deals; a widget is added and the dashboard saved as one's own; after a reload it is there,
+// it is moved earlier by keyboard and dragged first by mouse, and saved again; German at phone
+// width; axe-core finds nothing serious on the dashboard.
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
+import { describeInBrowser, screenshot } from '../support/browser.ts';
+import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
+
+describeInBrowser('the web app: dashboards', () => {
+  let harness: WebAppHarness;
+  let tenant: TestTenant;
+  let rita: AuthedAgent;
+  let ritaUser: { displayName: string; upn: string };
+
+  beforeAll(async () => {
+    harness = await startWebAppHarness();
+    tenant = await harness.t.createTenant('App Dashboard GmbH', [
+      { displayName: 'Anna Admin' },
+      { displayName: 'Rita Vertrieb', appRoles: ['CRM.SalesRep'] },
+    ]);
+    ritaUser = { displayName: 'Rita Vertrieb', upn: tenant.upn('Rita Vertrieb') };
+    rita = await tenant.as(ritaUser.upn);
+    const org = (await rita.post('/api/v1/organizations').send({ name: 'Keller Maschinenbau GmbH' })).body.id;
+    for (const [title, value] of [
+      ['Fräsmaschine', '1000.00'],
+      ['Drehbank', '2500.00'],
+    ] as const) {
+      const res = await rita.post('/api/v1/deals').send({ title, value, currency: 'EUR', organizationId: org });
+      expect(res.status).toBe(201);
+    }
+  }, 400_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const widgetTitles = (page: Page) => page.locator('main h2').allTextContents();
+
+  it('in English at desk width: figures of the deals, add a widget, save, reload, reorder by keyboard and by mouse', async () => {
+    const context = await signedInContext(harness, ritaUser, { locale: 'en-US', width: 1280, button: /^Sign in$/ });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    await page.goto(`${harness.baseUrl}/app/`);
+    await page.getByRole('link', { name: 'Dashboards' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard: Overview' }).waitFor();
+    const byStage = page.getByRole('region', { name: 'Deals by stage' });
+    await byStage.getByText('€3,500.00').waitFor();
+    await byStage.getByText(/· 2 deals/).waitFor();
+    await page.getByRole('region', { name: 'Top deals' }).getByRole('link', { name: 'Drehbank' }).waitFor();
+    await page.getByText('You cannot change this dashboard').waitFor();
+
+    await page.getByLabel('Kind of widget').selectOption('new-leads-by-source');
+    await page.getByRole('button', { name: 'Add widget' }).click();
+    await page.getByRole('region', { name: 'New leads by source' }).getByText('No data').waitFor();
+    await page.getByText('Unsaved changes').waitFor();
+    await screenshot(page, 'dashboard-en-1280');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Save as my dashboard' }).click();
+    await page.getByText('Saved.').waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard: My dashboard' }).waitFor();
+    await page.getByRole('region', { name: 'New leads by source' }).waitFor();
+    const before = await widgetTitles(page);
+    expect(before.at(-1)).toBe('New leads by source');
+
+    // By keyboard: the new widget one place earlier, then saved.
+    await page.getByRole('button', { name: 'Move New leads by source earlier' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Unsaved changes').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.reload();
+    await page.getByRole('region', { name: 'New leads by source' }).waitFor();
+    const after = await widgetTitles(page);
+    expect(after.at(-2)).toBe('New leads by source');
+    expect(after.at(-1)).toBe(before.at(-2));
+
+    // By mouse: the new widget dragged by its handle onto the first one takes its place.
+    const handle = page.getByRole('button', { name: 'Move New leads by source', exact: true });
+    const target = page.getByRole('region', { name: 'Deals by stage' });
+    const from = await handle.boundingBox();
+    const to = await target.boundingBox();
+    if (!from || !to) throw new Error('handle or widget not shown');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 4, to.y + to.height / 2, { steps: 20 });
+    await page.mouse.move(to.x + to.width / 4 + 2, to.y + to.height / 2 + 2, { steps: 2 });
+    await page.mouse.up();
+    await page.getByText('Unsaved changes').waitFor();
+    expect((await widgetTitles(page))[0]).toBe('New leads by source');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.').waitFor();
+    const saved = (await rita.get('/api/v1/dashboards')).body.items;
+    expect(saved[0]).toMatchObject({ name: 'My dashboard', scope: 'own' });
+    expect(saved[0].widgets[0].type).toBe('new-leads-by-source');
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('in German at phone width: the saved dashboard with its figures', async () => {
+    const context = await signedInContext(harness, ritaUser, { locale: 'de-DE', width: 360, button: /^Anmelden$/ });
+    const page = await context.newPage();
+    await page.goto(`${harness.baseUrl}/app/dashboards`);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard: My dashboard' }).waitFor();
+    const byStage = page.getByRole('region', { name: 'Deals nach Phase' });
+    await byStage.getByText('3.500,00 €').waitFor();
+    await page.getByRole('region', { name: 'Neue Leads nach Quelle' }).waitFor();
+    await screenshot(page, 'dashboard-de-360');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 180_000);
+});
