@@ -28,6 +28,7 @@ import { LeadFieldMappingSchema, LeadSchema } from './modules/leads/lead.entity.
 import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
 import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
 import { CaptureRulesSchema } from './modules/mail-capture/capture-rules.entity.ts';
+import { MailCaptureAuditSchema } from './modules/mail-capture/mail-capture-audit.entity.ts';
 import { noteAudit } from './modules/notes/note.audit.ts';
 import { NoteSchema } from './modules/notes/note.entity.ts';
 import { NotificationSchema } from './modules/notifications/notification.entity.ts';
@@ -89,6 +90,7 @@ export const entities = [
   MailSchema,
   PendingMailLinkSchema,
   CaptureRulesSchema,
+  MailCaptureAuditSchema,
   BlobSchema,
   DocumentSchema,
   DocumentVersionSchema,

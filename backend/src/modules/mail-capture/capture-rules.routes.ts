@@ -3,9 +3,11 @@
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf, requireRole, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { IdParamsSchema } from '../identity/identity.schemas.ts';
 import {
   CaptureRulesInputSchema,
   CaptureRulesViewSchema,
+  MailCaptureViewSchema,
   UserCaptureRulesInputSchema,
   UserCaptureRulesViewSchema,
 } from './capture-rules.schemas.ts';
@@ -15,6 +17,7 @@ import {
   writeCaptureRules,
   writeUserCaptureRules,
 } from './capture-rules.service.ts';
+import { mailCapture, unfileCapturedMail } from './mail-capture.service.ts';
 
 const tagged = (ctx: Parameters<typeof setVersionTag>[0], version: number | null) => {
   if (version !== null) setVersionTag(ctx, version);
@@ -88,6 +91,40 @@ export function captureRulesRoutes(): RouteSpec[] {
         const rules = await writeUserCaptureRules(emOf(ctx), user.userId, body, ifMatchVersion(ctx));
         tagged(ctx, rules.version);
         ctx.body = rules;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/mails/{id}/capture',
+      operationId: 'getMailCapture',
+      summary:
+        'How a mail came to be filed automatically: which rule, for which addresses, from whose mailbox, when; and who un-filed it',
+      tags: ['Mail capture'],
+      params: IdParamsSchema,
+      responses: {
+        200: jsonResponse(MailCaptureViewSchema, 'The audit of the mail'),
+        404: { description: 'Not found' },
+      },
+      async handler(ctx, { params }) {
+        principalOf(ctx);
+        ctx.body = await mailCapture(emOf(ctx), params.id);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/mails/{id}/capture',
+      operationId: 'unfileCapturedMail',
+      summary:
+        'Un-file a mail from every record (whoever filed it, sales managers, admins); the sync does not file it again',
+      tags: ['Mail capture'],
+      params: IdParamsSchema,
+      responses: {
+        200: jsonResponse(MailCaptureViewSchema, 'The audit, with the un-filing'),
+        403: { description: 'Not yours to un-file' },
+        404: { description: 'Not found' },
+      },
+      async handler(ctx, { params }) {
+        ctx.body = await unfileCapturedMail(emOf(ctx), requireUser(ctx), params.id);
       },
     }),
   ];

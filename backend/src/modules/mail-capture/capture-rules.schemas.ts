@@ -110,3 +110,27 @@ export const UserCaptureRulesViewSchema = z
       .meta({ description: 'The stored version (ETag); null while the defaults hold' }),
   })
   .meta({ id: 'UserCaptureRules' });
+
+export const MailCaptureEntrySchema = z
+  .object({
+    action: z.enum(['filed', 'unfiled']),
+    rule: z.string().nullable().meta({ description: 'The rule that filed it (known_address); null for an un-filing' }),
+    matched: z.array(z.string()).meta({ description: 'The known addresses it was filed for' }),
+    folder: z.enum(CAPTURE_FOLDERS).nullable(),
+    userId: z.uuid().nullable().meta({ description: "The mailbox's owner (filed) or who un-filed it" }),
+    userName: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'MailCaptureEntry' });
+
+export const MailCaptureViewSchema = z
+  .object({
+    mailId: z.uuid(),
+    internetMessageId: z.string(),
+    filed: z.boolean().meta({ description: 'Whether the mail is on records now' }),
+    automatic: z.boolean().meta({ description: 'Whether the sync filed it (from some mailbox)' }),
+    unfiled: z.boolean().meta({ description: 'Un-filed: the sync does not file it again' }),
+    entries: z.array(MailCaptureEntrySchema).meta({ description: 'Oldest first' }),
+  })
+  .meta({ id: 'MailCapture' });
+export type MailCaptureView = z.infer<typeof MailCaptureViewSchema>;
