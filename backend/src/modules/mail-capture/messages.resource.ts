@@ -5,7 +5,6 @@
 // A message the rules keep out is never stored: its body and attachments are not even fetched.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../http/errors.ts';
-import type { Principal } from '../../http/principal.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { jobServicesOf } from '../../jobs/job-services.ts';
 import { distinctLinks, type RecordRef } from '../../records/record-links.ts';
@@ -183,24 +182,28 @@ async function applyPage(ctx: SyncContext, folder: CaptureFolder, items: unknown
   );
   const services = jobServicesOf(em);
   const deps = { store: new PostgresBlobStore(), documentMaxBytes: services.config.documentMaxBytes };
-  let principal: Principal | undefined;
-  for (const { message, capture } of candidates) {
+  const toFile = candidates.flatMap(({ message, capture }) => {
     const internetMessageId = (message.internetMessageId as string).trim();
-    if (unfiled.has(internetMessageId) || filedHere.has(internetMessageId)) continue;
+    if (unfiled.has(internetMessageId) || filedHere.has(internetMessageId)) return [];
     const decision = captureDecision(rules, mine, capture, records);
-    if (!decision.filed) continue;
-    principal ??= await ownerPrincipal(em, ctx.tenantId, ctx.userId);
+    if (!decision.filed) return [];
     const wanted = distinctLinks(decision.matched.flatMap((address) => records.get(address) ?? []));
-    const visible = await visibleRecords(em, principal, wanted);
+    return [{ message, capture, internetMessageId, decision, wanted }];
+  });
+  if (toFile.length === 0) return;
+  const principal = await ownerPrincipal(em, ctx.tenantId, ctx.userId);
+  // What the mailbox's owner may see, once for the page: a mail is filed only to those records.
+  const visible = await visibleRecords(em, principal, distinctLinks(toFile.flatMap((entry) => entry.wanted)));
+  for (const { message, capture, internetMessageId, decision, wanted } of toFile) {
+    if (filedHere.has(internetMessageId)) continue;
     const links = wanted.filter((link) => visible.has(`${link.type}:${link.id}`));
     if (links.length === 0) continue;
     const attachments = await attachmentsOf(ctx, message);
     const html = message.body?.contentType?.toLowerCase() === 'html';
-    const owner = principal;
     try {
       // A savepoint: a mail the mail module refuses (too large, a program attached) leaves nothing behind.
       await em.transactional(async (tx) => {
-        const filed = await fileMail(tx, owner, deps, {
+        const filed = await fileMail(tx, principal, deps, {
           internetMessageId,
           conversationId: message.conversationId ?? null,
           subject: message.subject ?? '',
