@@ -34,6 +34,7 @@ import { leadsModule } from './modules/leads/leads.module.ts';
 import { lostReasonsModule } from './modules/lost-reasons/lost-reasons.module.ts';
 import { mailModule } from './modules/mail/mail.module.ts';
 import { FILE_MAIL_PATH } from './modules/mail/mail.routes.ts';
+import { mailCaptureModule } from './modules/mail-capture/mail-capture.module.ts';
 import type { CrmModule } from './modules/module.ts';
 import { notesModule } from './modules/notes/notes.module.ts';
 import { notificationsModule } from './modules/notifications/notifications.module.ts';
@@ -88,6 +89,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   prospectsModule,
   settingsModule,
   graphSyncModule,
+  mailCaptureModule,
 ];
 
 /** The sections of a record's 360° view, in the order the view shows (and loads) them. */

@@ -29,6 +29,8 @@ import { UserSchema } from './modules/identity/user.entity.ts';
 import { LeadFieldMappingSchema, LeadSchema } from './modules/leads/lead.entity.ts';
 import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
 import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
+import { CaptureRulesSchema } from './modules/mail-capture/capture-rules.entity.ts';
+import { MailCaptureAuditSchema } from './modules/mail-capture/mail-capture-audit.entity.ts';
 import { noteAudit } from './modules/notes/note.audit.ts';
 import { NoteSchema } from './modules/notes/note.entity.ts';
 import { NotificationSchema } from './modules/notifications/notification.entity.ts';
@@ -90,6 +92,8 @@ export const entities = [
   LeadFieldMappingSchema,
   MailSchema,
   PendingMailLinkSchema,
+  CaptureRulesSchema,
+  MailCaptureAuditSchema,
   BlobSchema,
   DocumentSchema,
   DocumentVersionSchema,

@@ -7,6 +7,7 @@ import { contactWrites, findContact } from './graph-contacts.ts';
 import { DeltaTokens } from './graph-delta.ts';
 import { type GraphFault, GraphFaults, type GraphHold, type GraphLimits, MailboxLimits } from './graph-limits.ts';
 import { type EventItem, type Mailbox, MailboxStore } from './graph-mailbox.ts';
+import { findMailFolder, findMessage, type MailInput, messageWrites } from './graph-messages.ts';
 import { type LifecycleEvent, type NotificationDelivery, Subscriptions } from './graph-subscriptions.ts';
 import { controlRoute, type Router } from './http.ts';
 import { CRM_APP_ID } from './seed.ts';
@@ -98,6 +99,17 @@ export interface GraphApi {
   /** `id` may name an occurrence: it is cancelled. */
   deleteEvent(input: MailboxRef & { id: string }): void;
   moveEvent(input: MailboxRef & { id: string; calendarId: string }): ItemIds;
+  /**
+   * A mail arrives in (or, into sentitems, is sent from) a mailbox: notifications and delta see it.
+   * `folder` is a well-known name (default inbox) or a folder id. Answers its ids and internetMessageId.
+   */
+  deliverMail(input: MailboxRef & { folder?: string; message: MailInput }): ItemIds & { internetMessageId: string };
+  /** The user deletes a message (for good). */
+  deleteMessage(input: MailboxRef & { id: string }): void;
+  /** The user drags a message to another folder (well-known name or id). */
+  moveMessage(input: MailboxRef & { id: string; folder: string }): ItemIds;
+  /** Ids of the mailbox's well-known mail folders, by name (inbox, sentitems, drafts, deleteditems, archive). */
+  mailFolders(input: MailboxRef): Record<string, string>;
   subscriptions(): Array<Record<string, unknown>>;
   /** Sends a lifecycle notification to the subscription's lifecycleNotificationUrl. */
   lifecycle(input: { subscriptionId: string; event: LifecycleEvent }): Promise<NotificationDelivery>;
@@ -246,6 +258,28 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
       const moved: EventItem = eventWrites.move(store, mailbox, item, calendarId);
       return ids(moved.internalId, moved.folderId);
     },
+    deliverMail: ({ folder, message, ...ref }) => {
+      const mailbox = mailboxOf(ref);
+      const item = messageWrites.deliver(store, mailbox, findMailFolder(mailbox, folder ?? 'inbox'), message);
+      return { ...ids(item.internalId, item.folderId), internetMessageId: String(item.fields.internetMessageId) };
+    },
+    deleteMessage: ({ id, ...ref }) => {
+      const mailbox = mailboxOf(ref);
+      messageWrites.remove(store, mailbox, findMessage(mailbox, id));
+    },
+    moveMessage: ({ id, folder, ...ref }) => {
+      const mailbox = mailboxOf(ref);
+      const item = messageWrites.move(store, mailbox, findMessage(mailbox, id), findMailFolder(mailbox, folder));
+      return ids(item.internalId, item.folderId);
+    },
+    mailFolders: (ref) => {
+      const mailbox = mailboxOf(ref);
+      return Object.fromEntries(
+        [...mailbox.mailFolders.values()]
+          .filter((folder) => folder.wellKnownName !== undefined)
+          .map((folder) => [folder.wellKnownName, folder.id]),
+      );
+    },
     subscriptions: () => graph.subscriptions.list(),
     lifecycle: ({ subscriptionId, event }) => graph.subscriptions.lifecycle(subscriptionId, event),
     loseNotifications: (input) => graph.subscriptions.loseNotifications(input),
@@ -308,6 +342,10 @@ export function graphControlRoutes(router: Router, api: GraphApi): void {
   post('outlook/events/update', (body) => api.updateEvent(body));
   post('outlook/events/delete', (body) => api.deleteEvent(body));
   post('outlook/events/move', (body) => api.moveEvent(body));
+  post('outlook/messages', (body) => api.deliverMail(body));
+  post('outlook/messages/delete', (body) => api.deleteMessage(body));
+  post('outlook/messages/move', (body) => api.moveMessage(body));
+  post('outlook/mail-folders', (body) => api.mailFolders(body));
   router.on(
     'GET',
     '/_emulator/graph/subscriptions',

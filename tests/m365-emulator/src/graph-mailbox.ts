@@ -1,9 +1,9 @@
 // The Outlook side of Graph: one mailbox per user with contact folders, contacts, calendars and events,
-// and the changes other parts (delta, subscriptions) follow.
+// mail folders and messages, and the changes other parts (delta, subscriptions) follow.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SeedUser } from './seed.ts';
 
-export type ItemKind = 'contact' | 'event';
+export type ItemKind = 'contact' | 'event' | 'message';
 export type ChangeType = 'created' | 'updated' | 'deleted';
 
 export interface OutlookFolder {
@@ -40,6 +40,37 @@ export interface EventItem extends OutlookItem {
   cancelled: Set<string>;
 }
 
+/** A mail folder: one of Outlook's well-known folders (inbox, sentitems …) or one a user made. */
+export interface MailFolder extends OutlookFolder {
+  wellKnownName: string | undefined;
+}
+
+/** A file attached to a message, as Graph's fileAttachment names it. */
+export interface MessageAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  contentBytes: string;
+  isInline: boolean;
+  contentId: string | null;
+  lastModifiedDateTime: string;
+}
+
+export interface MessageItem extends OutlookItem {
+  attachments: MessageAttachment[];
+  /** Answered only when `$select`ed, as in Graph. */
+  internetMessageHeaders: Array<{ name: string; value: string }>;
+}
+
+/** The folders Exchange makes in every mailbox, by their well-known names. */
+export const WELL_KNOWN_MAIL_FOLDERS: ReadonlyArray<{ wellKnownName: string; displayName: string }> = [
+  { wellKnownName: 'inbox', displayName: 'Inbox' },
+  { wellKnownName: 'sentitems', displayName: 'Sent Items' },
+  { wellKnownName: 'drafts', displayName: 'Drafts' },
+  { wellKnownName: 'deleteditems', displayName: 'Deleted Items' },
+  { wellKnownName: 'archive', displayName: 'Archive' },
+];
+
 export interface MailboxChange {
   tenantId: string;
   userId: string;
@@ -63,8 +94,12 @@ export class Mailbox {
   readonly contacts = new Map<string, OutlookItem>();
   readonly calendars = new Map<string, OutlookFolder>();
   readonly events = new Map<string, EventItem>();
+  readonly mailFolders = new Map<string, MailFolder>();
+  readonly messages = new Map<string, MessageItem>();
   readonly defaultContactFolderId: string;
   readonly defaultCalendarId: string;
+  /** The root folder (msgfolderroot) the well-known mail folders live in. */
+  readonly mailRootId: string;
 
   constructor(tenantId: string, userId: string, owner: MailboxOwner) {
     this.tenantId = tenantId;
@@ -84,6 +119,25 @@ export class Mailbox {
       parentFolderId: undefined,
       isDefault: true,
     });
+    this.mailRootId = folderId();
+    for (const known of WELL_KNOWN_MAIL_FOLDERS) {
+      const id = folderId();
+      this.mailFolders.set(id, {
+        id,
+        displayName: known.displayName,
+        parentFolderId: this.mailRootId,
+        isDefault: true,
+        wellKnownName: known.wellKnownName,
+      });
+    }
+  }
+
+  /** A mail folder by id or well-known name (case-insensitive, as Graph takes them); undefined when none. */
+  mailFolder(idOrName: string): MailFolder | undefined {
+    const byId = this.mailFolders.get(idOrName);
+    if (byId) return byId;
+    const name = idOrName.toLowerCase();
+    return [...this.mailFolders.values()].find((folder) => folder.wellKnownName === name);
   }
 }
 

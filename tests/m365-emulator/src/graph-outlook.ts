@@ -97,7 +97,7 @@ function queryNumber(query: URLSearchParams, name: string, fallback: number, min
 }
 
 /** A deleted item in a delta round, named with the id it had where the client saw it. */
-export function removedEntry(type: 'contact' | 'event', key: string, folderId: string, immutable: boolean) {
+export function removedEntry(type: ItemKind, key: string, folderId: string, immutable: boolean) {
   return {
     '@odata.type': `#microsoft.graph.${type}`,
     id: itemIdOf(key, folderId, immutable),

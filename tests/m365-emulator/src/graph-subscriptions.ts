@@ -14,7 +14,7 @@ import {
 import type { ChangeType, ItemKind, MailboxChange, MailboxStore } from './graph-mailbox.ts';
 import type { EmulatorRequest } from './http.ts';
 
-/** Outlook resources (contacts, events) live at most 10,080 minutes (7 days). */
+/** Outlook resources (contacts, events, messages) live at most 10,080 minutes (7 days). */
 export const MAX_OUTLOOK_SUBSCRIPTION_MINUTES = 10_080;
 const NOTIFICATION_TIMEOUT_MS = 3_000;
 
@@ -61,6 +61,12 @@ const RESOURCE_PATTERNS: Array<{ pattern: RegExp; kind: ItemKind; folder: boolea
   { pattern: /^\/?(?:me|users\/([^/]+))\/contactFolders\/([^/]+)\/contacts$/i, kind: 'contact', folder: true },
   { pattern: /^\/?(?:me|users\/([^/]+))\/events$/i, kind: 'event', folder: false },
   { pattern: /^\/?(?:me|users\/([^/]+))\/calendars\/([^/]+)\/events$/i, kind: 'event', folder: true },
+  { pattern: /^\/?(?:me|users\/([^/]+))\/messages$/i, kind: 'message', folder: false },
+  {
+    pattern: /^\/?(?:me|users\/([^/]+))\/mailFolders(?:\/([^/()]+)|\('([^']+)'\))\/messages$/i,
+    kind: 'message',
+    folder: true,
+  },
 ];
 
 export class Subscriptions {
@@ -211,7 +217,7 @@ export class Subscriptions {
       );
     }
     if (principal.user && principal.user.id !== user.id) throw denied();
-    const area = known.entry.kind === 'contact' ? 'Contacts' : 'Calendars';
+    const area = known.entry.kind === 'contact' ? 'Contacts' : known.entry.kind === 'message' ? 'Mail' : 'Calendars';
     const granted = principal.user ? principal.scopes : principal.roles;
     if (!granted.includes(`${area}.Read`) && !granted.includes(`${area}.ReadWrite`)) {
       throw new GraphError(
@@ -236,13 +242,22 @@ export class Subscriptions {
       }
     }
     const mailbox = this.#store.mailbox(principal.tenant.id, user);
+    // A mail folder may be named by its well-known name (inbox, sentitems); the subscription keeps its id.
+    const folderRef = known.match[2] ?? known.match[3];
     const folderId = known.entry.folder
-      ? known.match[2]
+      ? known.entry.kind === 'message'
+        ? folderRef && mailbox.mailFolder(folderRef)?.id
+        : folderRef
       : known.entry.kind === 'contact'
         ? mailbox.defaultContactFolderId
         : undefined;
     if (known.entry.folder) {
-      const folders = known.entry.kind === 'contact' ? mailbox.contactFolders : mailbox.calendars;
+      const folders =
+        known.entry.kind === 'contact'
+          ? mailbox.contactFolders
+          : known.entry.kind === 'message'
+            ? mailbox.mailFolders
+            : mailbox.calendars;
       if (!folderId || !folders.has(folderId)) {
         throw new GraphError(
           404,
@@ -331,7 +346,7 @@ export class Subscriptions {
         continue;
       }
       const id = itemIdOf(change.internalId, change.folderId, subscription.immutableIds);
-      const type = change.kind === 'contact' ? 'Contact' : 'Event';
+      const type = change.kind === 'contact' ? 'Contact' : change.kind === 'message' ? 'Message' : 'Event';
       const resource = `Users/${change.userId}/${type}s/${id}`;
       const notification = {
         value: [

@@ -18,6 +18,7 @@ import {
 import { contactRoutes } from './graph-contacts.ts';
 import type { GraphServices } from './graph-control.ts';
 import type { ItemKind, OutlookCall } from './graph-mailbox.ts';
+import { messageRoutes } from './graph-messages.ts';
 import type { EmulatorRequest, Reply } from './http.ts';
 import { GRAPH_APP_ID, GRAPH_RESOURCE, type SeedTenant, type SeedUser } from './seed.ts';
 import { TokenVerificationError } from './signing-keys.ts';
@@ -25,7 +26,16 @@ import { TokenVerificationError } from './signing-keys.ts';
 export type { GraphPrincipal } from './graph-common.ts';
 
 /** The first segment after the mailbox of every Outlook resource the emulator serves. */
-const OUTLOOK_RESOURCES = new Set(['contacts', 'contactFolders', 'calendars', 'calendar', 'events', 'calendarView']);
+const OUTLOOK_RESOURCES = new Set([
+  'contacts',
+  'contactFolders',
+  'calendars',
+  'calendar',
+  'events',
+  'calendarView',
+  'mailFolders',
+  'messages',
+]);
 const DEFAULT_PAGE_SIZE = 100;
 
 const USER_READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
@@ -164,7 +174,12 @@ export function graphHandler(
       .replace(/^\/v1\.0\/?/, '')
       .split('/')
       .filter((segment) => segment !== '')
-      .map(decodeURIComponent);
+      .map(decodeURIComponent)
+      // OData's key form names the same thing as a path segment: mailFolders('Inbox') is mailFolders/Inbox.
+      .flatMap((segment) => {
+        const keyed = /^(\w+)\('([^']*)'\)$/.exec(segment);
+        return keyed ? [keyed[1] as string, keyed[2] as string] : [segment];
+      });
     const path = `/${segments.join('/')}`;
     if (segments[0] === '$batch' && segments.length === 1) {
       if (request.method !== 'POST') throw new GraphError(405, 'BadRequest', 'Only POST is allowed on $batch.');
@@ -198,11 +213,16 @@ export function graphHandler(
         store: graph.store,
         delta: graph.delta,
       };
-      const kind: ItemKind = outlook.path[0]?.startsWith('contact') ? 'contact' : 'event';
+      const first = outlook.path[0] ?? '';
+      const kind: ItemKind = first.startsWith('contact')
+        ? 'contact'
+        : first === 'messages' || first === 'mailFolders'
+          ? 'message'
+          : 'event';
       if (!permitted(principal, kind, call.method !== 'GET')) {
         throw accessDenied();
       }
-      const reply = contactRoutes(call) ?? calendarRoutes(call);
+      const reply = contactRoutes(call) ?? calendarRoutes(call) ?? messageRoutes(call);
       if (!reply) throw notFound(outlook.path[outlook.path.length - 1] ?? '');
       return reply;
     } finally {
@@ -348,9 +368,9 @@ export function graphHandler(
   }
 }
 
-/** Whether the token's scopes (delegated) or roles (app) let it read, or write, contacts or calendars. */
+/** Whether the token's scopes (delegated) or roles (app) let it read, or write, contacts, calendars or mail. */
 function permitted(principal: GraphPrincipal, kind: ItemKind, write: boolean): boolean {
-  const area = kind === 'contact' ? 'Contacts' : 'Calendars';
+  const area = kind === 'contact' ? 'Contacts' : kind === 'message' ? 'Mail' : 'Calendars';
   const names = write ? [`${area}.ReadWrite`] : [`${area}.Read`, `${area}.ReadWrite`];
   const granted = principal.user ? principal.scopes : principal.roles;
   return names.some((name) => granted.includes(name));

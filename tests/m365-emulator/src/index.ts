@@ -28,6 +28,8 @@ export type { CreateTenantInput } from './directory.ts';
 export type { GraphApi, GraphServicesOptions, ItemIds, MailboxRef } from './graph-control.ts';
 export type { GraphFault, GraphHold, GraphLimits } from './graph-limits.ts';
 export { OUTLOOK_LIMITS } from './graph-limits.ts';
+export type { MailInput, Sensitivity } from './graph-messages.ts';
+export { SENSITIVITY_PROPERTY } from './graph-messages.ts';
 export type { LifecycleEvent, NotificationDelivery } from './graph-subscriptions.ts';
 export { type InstanceDiscoveryRoute, routeInstanceDiscovery } from './instance-discovery.ts';
 export type { Seed, SeedApp, SeedAppRole, SeedBot, SeedResourceAccess, SeedTenant, SeedUser } from './seed.ts';

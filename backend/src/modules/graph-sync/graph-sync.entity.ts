@@ -7,7 +7,7 @@ import { newId } from '../../ids.ts';
 import { Person } from '../contacts/contact.entity.ts';
 import { User } from '../identity/user.entity.ts';
 
-export const SYNC_RESOURCES = ['contacts', 'events'] as const;
+export const SYNC_RESOURCES = ['contacts', 'events', 'mail-inbox', 'mail-sentitems'] as const;
 export type SyncResourceName = (typeof SYNC_RESOURCES)[number];
 
 export const CONNECTION_STATUSES = ['pending', 'ok', 'error', 'revoked'] as const;

@@ -33,7 +33,7 @@ export const MailboxSyncSchema = z
     lastError: SyncErrorSchema.nullable(),
     resources: z.array(
       z.object({
-        resource: z.enum(['contacts', 'events']),
+        resource: z.enum(['contacts', 'events', 'mail-inbox', 'mail-sentitems']),
         lastRoundAt: z.iso.datetime().nullable(),
         fullSyncRunning: z.boolean(),
       }),

@@ -1,8 +1,9 @@
-// What a kind of Outlook data (contacts, events) plugs into the sync run: the run loop owns the
+// What a kind of Outlook data (contacts, events, mail) plugs into the sync run: the run loop owns the
 // cursor, paging, resync and retries; a resource only says where its delta starts, applies a page
 // of inbound changes and pushes the CRM's outbound changes.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MailboxGraph } from './graph-client.ts';
+import type { SyncResourceName } from './graph-sync.entity.ts';
 
 export interface SyncContext {
   /** In the tenant's transaction of the current page (a page's changes commit together). */
@@ -16,7 +17,7 @@ export interface SyncContext {
 }
 
 export interface SyncResource {
-  name: 'contacts' | 'events';
+  name: SyncResourceName;
   /** The first delta URL when no cursor is stored (creates what it needs, e.g. the "CRM" folder). */
   deltaUrl(ctx: SyncContext): Promise<string>;
   /** Inbound changes of one delta page (items with `@removed` included); replays must be harmless. */

@@ -169,4 +169,29 @@ describe('Graph change notifications', () => {
       timeoutMs: 30_000,
     });
   });
+
+  it('files a mail from a known address as it arrives in the inbox, through its notification', async () => {
+    const mailSubscription = await eventually(
+      () => inContoso((em) => em.findOne(GraphSubscription, { resource: 'mail-inbox' })),
+      (found) => found !== null,
+      { what: 'a subscription on the inbox', timeoutMs: 30_000 },
+    );
+    const atGraph = (await t.emulator.graph.subscriptions()) as { id: string; resource: string }[];
+    expect(atGraph.find((item) => item.id === mailSubscription?.subscriptionId)?.resource).toMatch(
+      /mailFolders\('inbox'\)\/messages$/,
+    );
+    await t.emulator.graph.deliverMail({
+      user: annaMailbox,
+      message: {
+        subject: 'Brötchenbestellung',
+        from: { address: 'klaus@brotmann.example', name: 'Klaus Brotmann' },
+        toRecipients: [{ address: contoso.upn('Anna Schmidt') }],
+      },
+    });
+    await eventually(
+      async () => (await anna.get(`/api/v1/records/person/${personId}/mails`)).body.items as { subject: string }[],
+      (mails) => mails.some((mail) => mail.subject === 'Brötchenbestellung'),
+      { what: 'the mail on the person', timeoutMs: 30_000 },
+    );
+  });
 });

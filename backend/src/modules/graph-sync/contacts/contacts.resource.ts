@@ -70,7 +70,7 @@ async function ensureFolder(ctx: SyncContext): Promise<string> {
 }
 
 /** A stand-in for the mailbox owner's sign-in: their changes in Outlook are theirs in the CRM. */
-async function ownerPrincipal(em: EntityManager, tenantId: string, userId: string): Promise<Principal> {
+export async function ownerPrincipal(em: EntityManager, tenantId: string, userId: string): Promise<Principal> {
   const { resolvePrincipal } = await import('../../identity/identity.service.ts');
   const { User } = await import('../../identity/user.entity.ts');
   const user = await em.findOneOrFail(User, { id: userId });
