@@ -121,6 +121,48 @@ export class Api {
     return response;
   }
 
+  /**
+   * A file of the API (a CSV export, say) as the browser should save it: the body as a Blob and the
+   * name from Content-Disposition; `accept` says which representation to ask for.
+   */
+  async download(path: string, accept: string, query?: Query): Promise<{ blob: Blob; filename: string | null }> {
+    const url = new URL(`${this.#base}${path}`, window.location.href);
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
+      else url.searchParams.set(name, String(value));
+    }
+    const send = async (token: string) => {
+      try {
+        return await fetch(url, {
+          headers: { Authorization: `Bearer ${token}`, Accept: accept, 'Accept-Language': this.#language() },
+          cache: 'no-store',
+        });
+      } catch (error) {
+        throw new NetworkError(error);
+      }
+    };
+    let response = await send(await this.#auth.token());
+    if (response.status === 401) {
+      response = await send(await this.#auth.token({ forceRefresh: true }));
+      if (response.status === 401) throw new SignInRequired('expired');
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let body: ProblemBody = {};
+      try {
+        body = JSON.parse(text) as ProblemBody;
+      } catch {
+        body = { detail: text.slice(0, 300) };
+      }
+      throw new ApiError(response.status, body);
+    }
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+    return { blob: await response.blob(), filename: encoded ? decodeURIComponent(encoded) : (plain ?? null) };
+  }
+
   async request<T>(
     method: string,
     path: string,

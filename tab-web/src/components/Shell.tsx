@@ -26,6 +26,7 @@ const FormPage = lazy(() => import('../pages/form.page.tsx'));
 const ProfilePage = lazy(() => import('../pages/profile.page.tsx'));
 const BoardPage = lazy(() => import('../pages/board.page.tsx'));
 const PipelineEditorPage = lazy(() => import('../pages/pipeline-editor.page.tsx'));
+const ReportsPage = lazy(() => import('../pages/reports.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -113,6 +114,9 @@ export function Shell({
         <nav aria-label={t('board.nav')}>
           <Link to="/pipelines">{t('board.nav')}</Link>
         </nav>
+        <nav aria-label={t('reports.nav')}>
+          <Link to="/reports">{t('reports.nav')}</Link>
+        </nav>
         <div className={styles.search}>
           <SearchBox />
         </div>
@@ -163,6 +167,8 @@ export function Shell({
             <Route path="pipelines" element={<BoardPage />} />
             <Route path="pipelines/:id" element={<BoardPage />} />
             <Route path="pipelines/:id/edit" element={<PipelineEditorPage />} />
+            <Route path="reports" element={<ReportsPage />} />
+            <Route path="reports/:name" element={<ReportsPage />} />
             <Route
               path="*"
               element={

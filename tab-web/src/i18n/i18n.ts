@@ -6,6 +6,8 @@ import { boardDe } from './board.de.ts';
 import { boardEn } from './board.en.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
+import { reportsDe } from './reports.de.ts';
+import { reportsEn } from './reports.en.ts';
 
 export type Language = 'de' | 'en';
 const CHOSEN = 'crm.app.language';
@@ -24,7 +26,10 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'en',
-    resources: { de: { translation: { ...de, board: boardDe } }, en: { translation: { ...en, board: boardEn } } },
+    resources: {
+      de: { translation: { ...de, board: boardDe, reports: reportsDe } },
+      en: { translation: { ...en, board: boardEn, reports: reportsEn } },
+    },
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
   });
