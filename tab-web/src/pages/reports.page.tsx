@@ -37,6 +37,7 @@ const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, overflowX: 'auto' },
   heading: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
+  numberHeader: { justifyContent: 'flex-end' },
   printedAt: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -99,7 +100,10 @@ function ReportTable({ section }: { section: Report['sections'][number] }) {
           <TableHeader>
             <TableRow>
               {section.columns.map((column) => (
-                <TableHeaderCell key={column} className={NUMBER_COLUMNS.has(column) ? styles.number : undefined}>
+                <TableHeaderCell
+                  key={column}
+                  button={NUMBER_COLUMNS.has(column) ? { className: styles.numberHeader } : undefined}
+                >
                   {t(`reports.columns.${column}`)}
                 </TableHeaderCell>
               ))}
