@@ -87,17 +87,31 @@ export class Api {
    * response, whose body the caller reads; 401 gets one fresh token, as every call does.
    */
   async stream(path: string, signal: AbortSignal): Promise<globalThis.Response> {
-    const url = new URL(`${this.#base}${path}`, window.location.href);
+    return this.#authorized(this.#url(path), { accept: 'text/event-stream', init: { cache: 'no-store', signal } });
+  }
+
+  /**
+   * A file of the API (a CSV export, say) as the browser should save it: the body as a Blob and the
+   * name from Content-Disposition; `accept` says which representation to ask for.
+   */
+  async download(path: string, accept: string, query?: Query): Promise<{ blob: Blob; filename: string | null }> {
+    const response = await this.#authorized(this.#url(path, query), { accept, init: { cache: 'no-store' } });
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+    return { blob: await response.blob(), filename: encoded ? decodeURIComponent(encoded) : (plain ?? null) };
+  }
+
+  /**
+   * A GET with the bearer token whose body the caller reads as it likes: 401 gets one fresh token,
+   * as every call does; a refusal becomes an ApiError with the problem the API sent.
+   */
+  async #authorized(url: URL, options: { accept: string; init: RequestInit }): Promise<globalThis.Response> {
     const open = async (token: string) => {
       try {
         return await fetch(url, {
-          headers: {
-            Authorization: `Bearer ${token}`,
-            Accept: 'text/event-stream',
-            'Accept-Language': this.#language(),
-          },
-          cache: 'no-store',
-          signal,
+          ...options.init,
+          headers: { Authorization: `Bearer ${token}`, Accept: options.accept, 'Accept-Language': this.#language() },
         });
       } catch (error) {
         throw new NetworkError(error);
@@ -121,6 +135,16 @@ export class Api {
     return response;
   }
 
+  #url(path: string, query?: Query): URL {
+    const url = new URL(`${this.#base}${path}`, window.location.href);
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
+      else url.searchParams.set(name, String(value));
+    }
+    return url;
+  }
+
   async request<T>(
     method: string,
     path: string,
@@ -132,12 +156,7 @@ export class Api {
       onSent?: () => void;
     } = {},
   ): Promise<Response<T>> {
-    const url = new URL(`${this.#base}${path}`, window.location.href);
-    for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, item);
-      else url.searchParams.set(name, String(value));
-    }
+    const url = this.#url(path, options.query);
     const send = async (token: string) => {
       try {
         return await fetch(url, {

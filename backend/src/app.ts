@@ -43,6 +43,7 @@ import { prospectsModule } from './modules/prospects/prospects.module.ts';
 import { recordPeopleModule } from './modules/record-people/record-people.module.ts';
 import { recordsModule } from './modules/records/records.module.ts';
 import { relationsModule } from './modules/relations/relations.module.ts';
+import { reportsModule } from './modules/reports/reports.module.ts';
 import { savedFiltersModule } from './modules/saved-filters/saved-filters.module.ts';
 import { searchModule } from './modules/search/search.module.ts';
 import { settingsModule } from './modules/settings/settings.module.ts';
@@ -87,6 +88,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   stageTemplatesModule,
   leadsModule,
   prospectsModule,
+  reportsModule,
   settingsModule,
   graphSyncModule,
   mailCaptureModule,

@@ -28,6 +28,7 @@ import { Migration20261208000000_graph_sync } from './Migration20261208000000_gr
 import { Migration20261208000000_search_in_tenant } from './Migration20261208000000_search_in_tenant.ts';
 import { Migration20261208100000_calendar_sync } from './Migration20261208100000_calendar_sync.ts';
 import { Migration20261209000000_dashboards } from './Migration20261209000000_dashboards.ts';
+import { Migration20261209100000_report_indexes } from './Migration20261209100000_report_indexes.ts';
 import { Migration20261209200000_mail_capture } from './Migration20261209200000_mail_capture.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -61,5 +62,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208000000_search_in_tenant', class: Migration20261208000000_search_in_tenant },
   { name: 'Migration20261208100000_calendar_sync', class: Migration20261208100000_calendar_sync },
   { name: 'Migration20261209000000_dashboards', class: Migration20261209000000_dashboards },
+  { name: 'Migration20261209100000_report_indexes', class: Migration20261209100000_report_indexes },
   { name: 'Migration20261209200000_mail_capture', class: Migration20261209200000_mail_capture },
 ];

@@ -42,6 +42,7 @@ export * from '../modules/prospects/prospects.schemas.ts';
 export * from '../modules/record-people/record-people.schemas.ts';
 export * from '../modules/records/records.schemas.ts';
 export * from '../modules/relations/relations.schemas.ts';
+export * from '../modules/reports/reports.schemas.ts';
 export * from '../modules/saved-filters/saved-filters.schemas.ts';
 export * from '../modules/search/search.schemas.ts';
 export * from '../modules/settings/settings.schemas.ts';

@@ -465,6 +465,24 @@ const catalogue = {
     title: t('Not found', 'Nicht gefunden'),
     detail: t('There is no {noSuch} {id} in your organisation.', 'In Ihrer Organisation gibt es {noSuch} {id}.'),
   },
+  report_not_found: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      'There is no report {name}; the reports are {names}.',
+      'Es gibt keinen Bericht {name}; die Berichte sind {names}.',
+    ),
+  },
+  report_filter_not_applicable: {
+    status: 400,
+    title: t('Filter not applicable', 'Filter nicht anwendbar'),
+    detail: t(
+      'The report {name} cannot be filtered by {filter}; it takes {filters}.',
+      'Der Bericht {name} lässt sich nicht nach {filter} filtern; er nimmt {filters}.',
+    ),
+    field: t('not a filter of this report', 'kein Filter dieses Berichts'),
+  },
   not_found_maybe_trashed: {
     status: 404,
     code: 'not_found',

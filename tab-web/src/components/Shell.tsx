@@ -27,6 +27,7 @@ const ProfilePage = lazy(() => import('../pages/profile.page.tsx'));
 const BoardPage = lazy(() => import('../pages/board.page.tsx'));
 const PipelineEditorPage = lazy(() => import('../pages/pipeline-editor.page.tsx'));
 const DashboardsPage = lazy(() => import('../pages/dashboards.page.tsx'));
+const ReportsPage = lazy(() => import('../pages/reports.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -115,6 +116,7 @@ export function Shell({
         <nav aria-label={t('dashboards.sections')} className={styles.sections}>
           <Link to="/pipelines">{t('board.nav')}</Link>
           <Link to="/dashboards">{t('dashboards.nav')}</Link>
+          <Link to="/reports">{t('reports.nav')}</Link>
         </nav>
         <div className={styles.search}>
           <SearchBox />
@@ -167,6 +169,8 @@ export function Shell({
             <Route path="pipelines/:id" element={<BoardPage />} />
             <Route path="pipelines/:id/edit" element={<PipelineEditorPage />} />
             <Route path="dashboards" element={<DashboardsPage />} />
+            <Route path="reports" element={<ReportsPage />} />
+            <Route path="reports/:name" element={<ReportsPage />} />
             <Route
               path="*"
               element={

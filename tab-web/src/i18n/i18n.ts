@@ -8,6 +8,8 @@ import { dashboardsDe } from './dashboards.de.ts';
 import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
+import { reportsDe } from './reports.de.ts';
+import { reportsEn } from './reports.en.ts';
 
 export type Language = 'de' | 'en';
 const CHOSEN = 'crm.app.language';
@@ -27,8 +29,8 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
     lng: language,
     fallbackLng: 'en',
     resources: {
-      de: { translation: { ...de, board: boardDe, dashboards: dashboardsDe } },
-      en: { translation: { ...en, board: boardEn, dashboards: dashboardsEn } },
+      de: { translation: { ...de, board: boardDe, dashboards: dashboardsDe, reports: reportsDe } },
+      en: { translation: { ...en, board: boardEn, dashboards: dashboardsEn, reports: reportsEn } },
     },
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,

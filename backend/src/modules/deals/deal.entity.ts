@@ -52,6 +52,12 @@ export const DealSchema = defineEntity({
       properties: ['tenant', 'businessContact'],
     },
     {
+      // Reports: won and lost deals by close date (the win/loss analysis of a period).
+      name: 'deal_closed_idx',
+      where: '(deleted_at IS NULL) AND (closed_at IS NOT NULL)',
+      properties: ['tenant', 'closedAt'],
+    },
+    {
       name: 'deal_lost_reason_idx',
       where: 'lost_reason_id IS NOT NULL',
       properties: ['lostReason'],

@@ -2,11 +2,12 @@
 // organizations by name in keyset batches, each batch written before the next is read, so the
 // export's memory stays one batch however many organizations it holds.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { BOM, csvRow, decimal, SEPARATORS } from '../../http/csv.ts';
+import type { CsvSink } from '../../http/csv-response.ts';
 import type { Principal } from '../../http/principal.ts';
 import type { CustomFieldView } from '../custom-fields/custom-fields.schemas.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
-import { BOM, csvRow, decimal, SEPARATORS } from './csv.ts';
 import type { ExportQuery } from './prospects.schemas.ts';
 import {
   getSelection,
@@ -50,13 +51,6 @@ const HEADERS = {
     'Tags',
   ],
 } as const;
-
-/** Where the export goes: the HTTP response, written with back-pressure; false once the client is gone. */
-export interface CsvSink {
-  start(filename: string): void;
-  write(chunk: string): Promise<boolean>;
-  end(): void;
-}
 
 function customCell(field: CustomFieldView, value: unknown, language: 'de' | 'en', comma: boolean): string | null {
   if (value === null || value === undefined) return null;

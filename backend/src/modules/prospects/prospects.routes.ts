@@ -1,11 +1,11 @@
-import { once } from 'node:events';
 import type { RouterContext } from '@koa/router';
 import { z } from 'zod';
+import { responseSink } from '../../http/csv-response.ts';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { OrganizationsPageSchema } from '../contacts/contacts.schemas.ts';
-import { type CsvSink, exportSelection } from './prospects.export.ts';
+import { exportSelection } from './prospects.export.ts';
 import {
   CreateSelectionSchema,
   ExportQuerySchema,
@@ -40,35 +40,6 @@ const problems = {
   412: { description: 'Changed meanwhile (stale If-Match)' },
   422: { description: 'The saved filter is not one of organizations, or the selection no longer fits its fields' },
 };
-
-/**
- * Streams into the response inside the request's transaction: headers once the export has
- * passed its checks, then each batch as the client takes it.
- */
-function responseSink(ctx: RouterContext): CsvSink {
-  const res = ctx.res;
-  const gone = () => res.destroyed || res.writableEnded;
-  return {
-    start(filename) {
-      ctx.status = 200;
-      ctx.respond = false;
-      res.writeHead(200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${filename}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-        'Cache-Control': 'no-store',
-      });
-    },
-    async write(chunk) {
-      if (gone()) return false;
-      if (res.write(chunk)) return true;
-      await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      return !gone();
-    },
-    end() {
-      if (!gone()) res.end();
-    },
-  };
-}
 
 export function prospectsRoutes(): RouteSpec[] {
   return [

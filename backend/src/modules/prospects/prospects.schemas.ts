@@ -1,9 +1,9 @@
 // The prospect selection contract (D7): saved selections of organizations by the shared filter
 // tree (postal code prefix or range, industry, revenue and employee ranges, tags, custom fields).
 import { z } from 'zod';
+import { SEPARATORS } from '../../http/csv.ts';
 import { FilterSchema } from '../../http/filters.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
-import { SEPARATORS } from './csv.ts';
 
 const Name = z.string().trim().min(1, 'a selection needs a name').max(120, 'at most 120 characters');
 const Description = z

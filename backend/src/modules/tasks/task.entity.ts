@@ -35,6 +35,12 @@ export const TaskSchema = defineEntity({
       where: 'deleted_at IS NULL',
       properties: ['tenant', 'assigneeId', 'status', 'priority'],
     },
+    {
+      // Reports: tasks done in a period.
+      name: 'task_completed_idx',
+      where: "(deleted_at IS NULL) AND (status = 'done'::text)",
+      properties: ['tenant', 'completedAt'],
+    },
     { name: 'task_created_by_idx', properties: ['tenant', 'createdBy'] },
     {
       name: 'task_delegated_by_idx',
