@@ -9,7 +9,7 @@ import { inTenantTransaction, TENANT_FILTER } from '../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 import { ContactLink, GraphRequestBudget, MailboxConnection } from '../graph-sync.entity.ts';
 import { runConnection, runTuning } from '../graph-sync.jobs.ts';
-import { notifyStalledSyncs } from '../graph-sync.service.ts';
+import { notifyStalledSyncs, queueRunsForCrmChanges } from '../graph-sync.service.ts';
 
 interface OutlookContact {
   id: string;
@@ -255,6 +255,41 @@ describe('Outlook contacts sync', () => {
     expect(await contactOf('Pfeffer')).toBeUndefined();
     const after = await inContoso((em) => em.findOneOrFail(ContactLink, { id: link.id }));
     expect(after.unlinkedAt).not.toBeNull();
+  });
+
+  it('takes a trashed person out of Outlook and puts her back when she is restored from the trash', async () => {
+    const trude = await createPerson(anna, {
+      firstName: 'Trude',
+      lastName: 'Trautmann',
+      emails: [{ address: 'trude@trautmann.example' }],
+    });
+    await sync();
+    const before = await contactOf('Trautmann');
+    expect(before).toMatchObject({ givenName: 'Trude' });
+
+    const trashed = await anna.delete(`/api/v1/persons/${trude.id}`).set('If-Match', `"${trude.version}"`);
+    expect(trashed.status).toBe(204);
+    // The trash is a CRM change of Anna's persons: her mailbox is queued within seconds.
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    expect(await contactOf('Trautmann')).toBeUndefined();
+    // The delta's removal of the contact the CRM deleted itself neither unlinks nor resurrects anything.
+    await sync();
+    expect(await contactOf('Trautmann')).toBeUndefined();
+    expect(await inContoso((em) => em.count(ContactLink, { person: trude.id }))).toBe(0);
+
+    expect((await anna.post(`/api/v1/persons/${trude.id}/restore`)).status).toBe(204);
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    const back = (await folderContacts()).filter((contact) => contact.surname === 'Trautmann');
+    expect(back).toHaveLength(1);
+    expect(back[0]).toMatchObject({
+      givenName: 'Trude',
+      emailAddresses: [expect.objectContaining({ address: 'trude@trautmann.example' })],
+    });
+    expect(back[0]?.id).not.toBe(before?.id);
+    await sync();
+    expect((await folderContacts()).filter((contact) => contact.surname === 'Trautmann')).toHaveLength(1);
   });
 
   it('ends a 429 storm, 503 bursts and a 410 mid-sync in the state of a clean sync', async () => {

@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { Principal } from '../../../http/principal.ts';
+import { TRASH_FILTER } from '../../../http/tenancy.ts';
 import { recordHistory } from '../../../records/history.ts';
 import { db } from '../../../records/sql.ts';
 import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
@@ -313,7 +314,12 @@ export const contactsResource: SyncResource = {
       });
       planned.set(id, { person, link, fields, changed });
     }
-    const goneLinks = await ctx.em.find(ContactLink, { id: { $in: gone.map((row) => row.id) } });
+    // Without the trash filter: it would leave out the very links whose person is in the trash.
+    const goneLinks = await ctx.em.find(
+      ContactLink,
+      { id: { $in: gone.map((row) => row.id) } },
+      { filters: { [TRASH_FILTER]: false } },
+    );
     const deleting = new Map<string, ContactLink>();
     for (const link of goneLinks) {
       const id = `d${requests.length + 1}`;
