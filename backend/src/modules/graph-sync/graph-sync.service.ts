@@ -270,7 +270,25 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
           .selectFrom('person as p')
           .select('p.id')
           .whereRef('p.owner_id', '=', 'c.user_id')
-          .whereRef('p.updated_at', '>', 'c.last_attempt_at'),
+          .where((changed) =>
+            changed.or([
+              changed('p.updated_at', '>', changed.ref('c.last_attempt_at')),
+              // A change of the person's business contact or its organization (company, job title, phone).
+              changed.exists(
+                changed
+                  .selectFrom('business_contact as bc')
+                  .innerJoin('organization as o', 'o.id', 'bc.organization_id')
+                  .select('bc.id')
+                  .whereRef('bc.person_id', '=', 'p.id')
+                  .where((work) =>
+                    work.or([
+                      work('bc.updated_at', '>', work.ref('c.last_attempt_at')),
+                      work('o.updated_at', '>', work.ref('c.last_attempt_at')),
+                    ]),
+                  ),
+              ),
+            ]),
+          ),
       ),
     )
     .execute();

@@ -292,6 +292,112 @@ describe('Outlook contacts sync', () => {
     expect((await folderContacts()).filter((contact) => contact.surname === 'Trautmann')).toHaveLength(1);
   });
 
+  it("carries the business contact data of the person's organization link to Outlook and back, field by field", async () => {
+    const org = await anna.post('/api/v1/organizations').send({
+      name: 'Gewürzhaus Gerber KG',
+      addresses: [{ kind: 'visiting', street: 'Gewürzweg 3', postalCode: '20095', city: 'Hamburg', country: 'DE' }],
+    });
+    expect(org.status).toBe(201);
+    const gerda = await createPerson(anna, { firstName: 'Gerda', lastName: 'Gerber' });
+    const created = await anna.post('/api/v1/business-contacts').send({
+      personId: gerda.id,
+      organizationId: org.body.id,
+      position: 'Einkäuferin',
+      department: 'Einkauf',
+      phone: '040 5551110',
+      email: 'gerda@gerber.example',
+      isPrimary: true,
+    });
+    expect(created.status).toBe(201);
+    const businessContactId = created.body.id as string;
+    const businessContact = async () => {
+      const res = await anna.get(`/api/v1/business-contacts/${businessContactId}`);
+      expect(res.status).toBe(200);
+      return res.body as { position: string | null; department: string | null; phone: string | null; version: number };
+    };
+    await sync();
+    // Company, job title, department, phone and email of the link; the organization's address
+    // stands in for the business address Gerda has none of her own.
+    expect(await contactOf('Gerber')).toMatchObject({
+      companyName: 'Gewürzhaus Gerber KG',
+      jobTitle: 'Einkäuferin',
+      department: 'Einkauf',
+      businessPhones: ['040 5551110'],
+      emailAddresses: [expect.objectContaining({ address: 'gerda@gerber.example' })],
+      businessAddress: expect.objectContaining({ street: 'Gewürzweg 3', city: 'Hamburg', postalCode: '20095' }),
+    });
+
+    // A CRM edit of the business contact alone (the person is unchanged) reaches Outlook.
+    const edited = await anna
+      .patch(`/api/v1/business-contacts/${businessContactId}`)
+      .set('If-Match', `"${(await businessContact()).version}"`)
+      .send({ position: 'Leiterin Einkauf' });
+    expect(edited.status).toBe(200);
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    expect(await contactOf('Gerber')).toMatchObject({ jobTitle: 'Leiterin Einkauf', department: 'Einkauf' });
+
+    // Outlook edits come back to the business contact, by Anna via Outlook; the company stays the CRM's.
+    const contact = await contactOf('Gerber');
+    await t.emulator.graph.updateContact({
+      user: annaMailbox,
+      id: contact?.id as string,
+      changes: {
+        jobTitle: 'Einkaufsleiterin',
+        department: 'Einkauf Nord',
+        businessPhones: ['040 5552220'],
+        companyName: 'Gerber & Söhne',
+      },
+    });
+    await sync();
+    expect(await businessContact()).toMatchObject({
+      position: 'Einkaufsleiterin',
+      department: 'Einkauf Nord',
+      phone: '040 5552220',
+    });
+    // The phone went to the business contact, not to Gerda's own numbers.
+    expect((await personOf(anna, gerda.id)).phones).toEqual([]);
+    const history = await anna.get(`/api/v1/history?type=business_contact&id=${businessContactId}&limit=50`);
+    expect(history.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'position',
+          before: 'Leiterin Einkauf',
+          after: 'Einkaufsleiterin',
+          changedBy: annaId,
+          via: 'outlook',
+        }),
+      ]),
+    );
+    expect(await contactOf('Gerber')).toMatchObject({
+      companyName: 'Gewürzhaus Gerber KG',
+      jobTitle: 'Einkaufsleiterin',
+      businessPhones: ['040 5552220'],
+    });
+
+    // Both sides change the department: the later change (the CRM's) wins, Outlook's stays in the history.
+    await t.emulator.graph.updateContact({
+      user: annaMailbox,
+      id: contact?.id as string,
+      changes: { department: 'Einkauf (Outlook)' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = await anna
+      .patch(`/api/v1/business-contacts/${businessContactId}`)
+      .set('If-Match', `"${(await businessContact()).version}"`)
+      .send({ department: 'Einkauf (CRM)' });
+    expect(later.status).toBe(200);
+    await sync();
+    expect((await businessContact()).department).toBe('Einkauf (CRM)');
+    expect(await contactOf('Gerber')).toMatchObject({ department: 'Einkauf (CRM)' });
+    const afterConflict = await anna.get(`/api/v1/history?type=business_contact&id=${businessContactId}&limit=50`);
+    expect(afterConflict.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'department', before: 'Einkauf (Outlook)', via: 'outlook' }),
+      ]),
+    );
+  });
+
   it('ends a 429 storm, 503 bursts and a 410 mid-sync in the state of a clean sync', async () => {
     for (let index = 0; index < 25; index += 1) {
       await createPerson(anna, { firstName: `Storm${index}`, lastName: `Sturm${index}` });
