@@ -27,6 +27,7 @@ import { Migration20261208000000_board_change } from './Migration20261208000000_
 import { Migration20261208000000_graph_sync } from './Migration20261208000000_graph_sync.ts';
 import { Migration20261208000000_search_in_tenant } from './Migration20261208000000_search_in_tenant.ts';
 import { Migration20261208100000_calendar_sync } from './Migration20261208100000_calendar_sync.ts';
+import { Migration20261209300000_sync_gaps } from './Migration20261209300000_sync_gaps.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -58,4 +59,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208000000_graph_sync', class: Migration20261208000000_graph_sync },
   { name: 'Migration20261208000000_search_in_tenant', class: Migration20261208000000_search_in_tenant },
   { name: 'Migration20261208100000_calendar_sync', class: Migration20261208100000_calendar_sync },
+  { name: 'Migration20261209300000_sync_gaps', class: Migration20261209300000_sync_gaps },
 ];
