@@ -539,4 +539,51 @@ describe('Outlook contacts sync', () => {
     const connection = await inContoso((em) => em.findOneOrFail(MailboxConnection, { id: connectionId }));
     expect(connection.userId).toBe(annaId);
   });
+  it('sends only the persons with a chosen tag to Outlook when Anna narrows her scope, and all again when she widens it', async () => {
+    const tag = await anna.post('/api/v1/tags').send({ name: 'Outlook' });
+    expect(tag.status).toBe(201);
+    const brotmann = await inContoso((em) =>
+      em.findOneOrFail(
+        ContactLink,
+        { connection: connectionId, outlookId: { $ne: null }, unlinkedAt: null },
+        { populate: ['person'], filters: false, orderBy: { createdAt: 'asc' } },
+      ),
+    );
+    const kept = brotmann.person.id;
+    expect((await anna.put(`/api/v1/records/person/${kept}/tags/${tag.body.id}`)).status).toBe(204);
+    const before = (await folderContacts()).length;
+    expect(before).toBeGreaterThan(1);
+
+    // Another tenant's tag, or none at all, is not found; Björn's scope is his own.
+    const foreign = await zoe.post('/api/v1/tags').send({ name: 'Fremd' });
+    const refused = await anna
+      .put('/api/v1/me/sync/scope')
+      .set('Accept-Language', 'de')
+      .send({ tagId: foreign.body.id });
+    expect(refused.status).toBe(404);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect((await anna.put('/api/v1/me/sync/scope').send({ tagId: 'nope' })).status).toBe(400);
+
+    const narrowed = await anna.put('/api/v1/me/sync/scope').send({ tagId: tag.body.id });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.value).toEqual({ tagId: tag.body.id });
+    expect((await bjoern.get('/api/v1/me/sync/scope')).body.value).toEqual({ tagId: null });
+    await sync();
+    const tagged = await folderContacts();
+    expect(tagged).toHaveLength(1);
+    expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({ status: 'ok', backlog: 0 });
+    // The persons that left the folder stay in the CRM.
+    expect((await anna.get('/api/v1/persons?limit=100')).body.items.length).toBeGreaterThanOrEqual(before);
+
+    const current = await anna.get('/api/v1/me/sync/scope');
+    const widened = await anna
+      .put('/api/v1/me/sync/scope')
+      .set('If-Match', current.headers.etag as string)
+      .send({ tagId: null });
+    expect(widened.status).toBe(200);
+    await sync();
+    const all = await folderContacts();
+    expect(all).toHaveLength(before);
+    expect(new Set(all.map((contact) => contact.surname)).size).toBe(all.length);
+  });
 });
