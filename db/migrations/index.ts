@@ -30,6 +30,7 @@ import { Migration20261208100000_calendar_sync } from './Migration20261208100000
 import { Migration20261209000000_dashboards } from './Migration20261209000000_dashboards.ts';
 import { Migration20261209100000_report_indexes } from './Migration20261209100000_report_indexes.ts';
 import { Migration20261209200000_mail_capture } from './Migration20261209200000_mail_capture.ts';
+import { Migration20261209300000_sync_gaps } from './Migration20261209300000_sync_gaps.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -64,4 +65,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261209000000_dashboards', class: Migration20261209000000_dashboards },
   { name: 'Migration20261209100000_report_indexes', class: Migration20261209100000_report_indexes },
   { name: 'Migration20261209200000_mail_capture', class: Migration20261209200000_mail_capture },
+  { name: 'Migration20261209300000_sync_gaps', class: Migration20261209300000_sync_gaps },
 ];

@@ -389,6 +389,9 @@ export const de = {
     connect: 'Postfach verbinden',
     runNow: 'Jetzt abgleichen',
     queued: 'Der Abgleich ist angestoßen.',
+    disconnect: 'Abgleich beenden',
+    stopped:
+      'Der Abgleich ist beendet: Outlook wird nicht mehr benachrichtigt. Verbinden Sie das Postfach wieder, beginnt er von vorn, ohne Dubletten.',
     profileLink: 'Mein Profil und Outlook-Abgleich',
   },
 };

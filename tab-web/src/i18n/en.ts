@@ -386,6 +386,9 @@ export const en: Texts<typeof de> = {
     connect: 'Connect mailbox',
     runNow: 'Sync now',
     queued: 'The sync has been started.',
+    disconnect: 'Stop syncing',
+    stopped:
+      'The sync is stopped: Outlook no longer notifies the CRM. Connect the mailbox again and it starts afresh, without duplicates.',
     profileLink: 'My profile and Outlook sync',
   },
 };

@@ -68,6 +68,10 @@ export default function ProfilePage() {
     mutationFn: async () => (await api.put<MySync>('/v1/me/sync', { enabled: true })).body,
     onSuccess: refresh,
   });
+  const disconnect = useMutation({
+    mutationFn: async () => (await api.put<MySync>('/v1/me/sync', { enabled: false })).body,
+    onSuccess: refresh,
+  });
   const runNow = useMutation({
     mutationFn: async () => (await api.post<{ queued: boolean }>('/v1/me/sync/run', {})).body,
     onSuccess: refresh,
@@ -88,7 +92,8 @@ export default function ProfilePage() {
         />
         {sync.isPending && <Spinner size="small" label={t('app.loading')} />}
         {sync.error && <ErrorBar error={sync.error} onRetry={() => void sync.refetch()} />}
-        {sync.data && !mailbox?.enabled && <Text>{t('sync.notConnected')}</Text>}
+        {sync.data && !mailbox && <Text>{t('sync.notConnected')}</Text>}
+        {mailbox && !mailbox.enabled && <Text>{t('sync.stopped')}</Text>}
         {mailbox?.enabled && <MailboxFacts mailbox={mailbox} />}
         {mailbox?.lastError && (
           <MessageBar intent={mailbox.status === 'revoked' ? 'error' : 'warning'} layout="multiline" role="status">
@@ -97,16 +102,23 @@ export default function ProfilePage() {
             </MessageBarBody>
           </MessageBar>
         )}
-        {(connect.error || runNow.error) && <ErrorBar error={connect.error ?? runNow.error} />}
+        {(connect.error || runNow.error || disconnect.error) && (
+          <ErrorBar error={connect.error ?? runNow.error ?? disconnect.error} />
+        )}
         <div className={styles.actions}>
           {sync.data && !mailbox?.enabled ? (
             <Button appearance="primary" disabled={connect.isPending} onClick={() => connect.mutate()}>
               {t('sync.connect')}
             </Button>
           ) : (
-            <Button appearance="primary" disabled={!mailbox || runNow.isPending} onClick={() => runNow.mutate()}>
-              {t('sync.runNow')}
-            </Button>
+            <>
+              <Button appearance="primary" disabled={!mailbox || runNow.isPending} onClick={() => runNow.mutate()}>
+                {t('sync.runNow')}
+              </Button>
+              <Button disabled={!mailbox || disconnect.isPending} onClick={() => disconnect.mutate()}>
+                {t('sync.disconnect')}
+              </Button>
+            </>
           )}
           <span role="status" aria-live="polite">
             {runNow.isSuccess ? t('sync.queued') : ''}

@@ -1,5 +1,5 @@
 // The profile page's Outlook sync section in chromium against the real backend: a user connects
-// her mailbox and asks for a sync now, in German, by keyboard; axe-core finds nothing serious.
+// her mailbox, asks for a sync now and stops it again, in German, by keyboard; axe-core finds nothing serious.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
@@ -38,6 +38,11 @@ describeInBrowser('the web app: my Outlook sync on the profile page', () => {
       await runNow.focus();
       await page.keyboard.press('Enter');
       await page.getByRole('status').filter({ hasText: 'Der Abgleich ist angestoßen.' }).waitFor();
+      // Stopping it: the page says so, and offers to connect again.
+      await page.getByRole('button', { name: 'Abgleich beenden' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Der Abgleich ist beendet', { exact: false }).waitFor();
+      await page.getByRole('button', { name: 'Postfach verbinden' }).waitFor();
     } catch (error) {
       await screenshot(page, 'app-profile-sync-de-failed');
       throw new Error(`${(error as Error).message}\n${await page.locator('body').innerText()}`);
@@ -45,7 +50,7 @@ describeInBrowser('the web app: my Outlook sync on the profile page', () => {
     await screenshot(page, 'app-profile-sync-de');
     expect(await seriousA11yViolations(page)).toEqual([]);
     const health = await (await tenant.as(user.upn)).get('/api/v1/me/sync');
-    expect(health.body.mailboxes[0]).toMatchObject({ enabled: true, enabledBy: 'self' });
+    expect(health.body.mailboxes[0]).toMatchObject({ enabled: false, enabledBy: 'self' });
     await context.close();
   }, 120_000);
 });

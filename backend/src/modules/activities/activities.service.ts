@@ -177,6 +177,8 @@ export interface ActivityView {
   startsAt: string;
   durationMinutes: number | null;
   endsAt: string | null;
+  location: string | null;
+  allDay: boolean;
   done: boolean;
   outcome: string | null;
   direction: 'inbound' | 'outbound' | null;
@@ -196,6 +198,8 @@ export interface ActivityRow {
   description: string | null;
   starts_at: string;
   duration_minutes: number | null;
+  location: string | null;
+  all_day: boolean;
   done: boolean;
   outcome: string | null;
   direction: 'inbound' | 'outbound' | null;
@@ -214,8 +218,8 @@ export interface ActivityRow {
 }
 
 /** The columns of an activity and its type, for `from activity a join activity_type t`. */
-export const ACTIVITY_COLUMNS = `a.id, a.type_id, a.subject, a.description, a.starts_at, a.duration_minutes, a.done,
-  a.outcome, a.direction, a.owner_id, a.version, a.created_at, a.created_by, a.updated_at, a.updated_by, a.deleted_at,
+export const ACTIVITY_COLUMNS = `a.id, a.type_id, a.subject, a.description, a.starts_at, a.duration_minutes, a.location,
+  a.all_day, a.done, a.outcome, a.direction, a.owner_id, a.version, a.created_at, a.created_by, a.updated_at, a.updated_by, a.deleted_at,
   t.system_key, t.name_de, t.name_en, t.color, t.icon`;
 
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
@@ -239,6 +243,8 @@ export function activityView(row: ActivityRow, language: 'de' | 'en', links: Rec
     durationMinutes: row.duration_minutes,
     endsAt:
       row.duration_minutes === null ? null : new Date(startsAt.getTime() + row.duration_minutes * 60_000).toISOString(),
+    location: row.location ?? null,
+    allDay: row.all_day ?? false,
     done: row.done,
     outcome: row.outcome,
     direction: row.direction,
@@ -260,6 +266,9 @@ function snapshot(view: ActivityView): Snapshot {
     links: sortedLinks(view.links),
     startsAt: view.startsAt,
     durationMinutes: view.durationMinutes,
+    // Only when set: the history of activities without them reads as before.
+    ...(view.location !== null ? { location: view.location } : {}),
+    ...(view.allDay ? { allDay: true } : {}),
     done: view.done,
     outcome: view.outcome,
     direction: view.direction,
@@ -344,9 +353,9 @@ export async function createActivity(
   const by = principal.userId ?? null;
   await sqlIn(
     em,
-    `insert into activity (id, tenant_id, type_id, subject, description, starts_at, duration_minutes, done, outcome,
-                           direction, owner_id, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?)`,
+    `insert into activity (id, tenant_id, type_id, subject, description, starts_at, duration_minutes, location, all_day,
+                           done, outcome, direction, owner_id, created_by, updated_by)
+     values (?, crm_current_tenant(), ?, ?, ?, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       id,
       input.typeId,
@@ -354,6 +363,8 @@ export async function createActivity(
       input.description ?? null,
       input.startsAt,
       input.durationMinutes ?? null,
+      input.location ?? null,
+      input.allDay ?? false,
       input.done ?? false,
       input.outcome ?? null,
       input.direction ?? null,
@@ -404,6 +415,8 @@ export async function updateActivity(
     links,
     startsAt: patch.startsAt ?? current.startsAt,
     durationMinutes: patch.durationMinutes === undefined ? current.durationMinutes : patch.durationMinutes,
+    location: patch.location === undefined ? current.location : patch.location,
+    allDay: patch.allDay ?? current.allDay,
     done: patch.done ?? current.done,
     outcome: patch.outcome === undefined ? current.outcome : patch.outcome,
     direction: patch.direction === undefined ? current.direction : patch.direction,
@@ -415,7 +428,7 @@ export async function updateActivity(
   await sqlIn(
     em,
     `update activity set type_id = ?, subject = ?, description = ?, starts_at = ?::timestamptz, duration_minutes = ?,
-            done = ?, outcome = ?, direction = ?, owner_id = ?, version = version + 1, updated_at = now(), updated_by = ?
+            location = ?, all_day = ?, done = ?, outcome = ?, direction = ?, owner_id = ?, version = version + 1, updated_at = now(), updated_by = ?
       where id = ?`,
     [
       next.typeId,
@@ -423,6 +436,8 @@ export async function updateActivity(
       next.description,
       next.startsAt,
       next.durationMinutes,
+      next.location,
+      next.allDay,
       next.done,
       next.outcome,
       next.direction,

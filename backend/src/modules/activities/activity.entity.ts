@@ -101,6 +101,7 @@ export const ActivitySchema = defineEntity({
       name: 'activity_duration_minutes_check',
       expression: '(duration_minutes >= 0) AND (duration_minutes <= 14400)',
     },
+    { name: 'activity_location_check', expression: 'length(location) <= 300' },
     { name: 'activity_outcome_check', expression: 'length(outcome) <= 2000' },
     {
       name: 'activity_subject_check',
@@ -118,6 +119,10 @@ export const ActivitySchema = defineEntity({
     description: p.text().nullable(),
     startsAt: p.datetime(),
     durationMinutes: p.integer().nullable(),
+    /** Where it takes place (Outlook's location). */
+    location: p.text().nullable(),
+    /** Lasts whole days: starts at midnight of its date in the owner's zone, durationMinutes in whole days. */
+    allDay: p.boolean().default(false),
     done: p.boolean().default(false),
     outcome: p.text().nullable(),
     direction: p.enum(['inbound', 'outbound']).nullable(),

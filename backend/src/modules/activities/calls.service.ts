@@ -54,6 +54,7 @@ export async function logCall(
       links: onPerson,
       startsAt: input.startsAt,
       durationMinutes: input.durationMinutes ?? null,
+      location: undefined,
       done: true,
       outcome: input.outcome ?? null,
       direction: input.direction,

@@ -211,6 +211,8 @@ const businessContactFields = {
     .nullable()
     .optional()
     .transform((number, ctx) => {
+      // Absent is "unchanged" (an update without a phone kept clearing it); empty or null clears it.
+      if (number === undefined) return undefined;
       if (!number) return null;
       const parsed = parsePhoneNumberFromString(number, 'DE');
       if (!parsed?.isValid()) {

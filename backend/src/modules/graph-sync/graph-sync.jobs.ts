@@ -18,7 +18,7 @@ import {
   tenantIdOf,
 } from './graph-sync.service.ts';
 import { SYNC_RESOURCES } from './sync-resources.ts';
-import { RunDeadlineReached, type RunOptions, runMailboxSync } from './sync-run.ts';
+import { forgetSyncState, RunDeadlineReached, type RunOptions, runMailboxSync } from './sync-run.ts';
 
 /** Test hooks: a faster clock for Retry-After, another budget. Unset in production. */
 export const runTuning: { current: Pick<RunOptions, 'graph' | 'budgetLimit'> } = { current: {} };
@@ -57,7 +57,7 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
       ...runTuning.current,
       graph: { maxWaitMs: expireMs / 4, ...runTuning.current.graph },
     });
-    if (report.outcome === 'skipped') return;
+    if (report.outcome !== 'synced') return;
     await inTenantTransaction(em, tenantId, async (tx) => {
       const connection = await tx.findOneOrFail(MailboxConnection, { id: connectionId });
       connection.status = 'ok';
@@ -86,8 +86,13 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
       connection.lastErrorCode = failure.code;
       connection.lastErrorAt = new Date();
       connection.lastErrorDetail = detail.slice(0, 2000);
-      // Revoked access is not retried in a loop: the owner is told, "sync now" or a new consent resumes.
-      if (failure.pause) connection.pausedAt = new Date();
+      // Revoked access is not retried in a loop: the owner is told, "sync now" or a new consent resumes,
+      // and starts clean: the delta cursors and subscriptions of the lost access are forgotten (Graph
+      // refuses to delete them now; they run out there).
+      if (failure.pause) {
+        connection.pausedAt = new Date();
+        await forgetSyncState(tx, connectionId);
+      }
       connection.backlog = await contactsPending(tx, connection.id, connection.userId);
       await tx.flush();
       if (failure.retryAt) await queueRun(tx, connectionId, { startAfter: failure.retryAt });

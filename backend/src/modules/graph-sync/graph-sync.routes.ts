@@ -1,21 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { validationFailed } from '../../http/errors.ts';
+import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { requestLanguage } from '../../http/language.ts';
 import { emOf, requireRole, requireUser } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import type { ModuleContext } from '../module.ts';
+import { readContactsScope, writeContactsScope } from './contacts/contacts-scope.ts';
+import { MailboxConnection } from './graph-sync.entity.ts';
 import {
   AdminSyncSchema,
+  ContactsScopeSchema,
   MailboxSyncSchema,
   MySyncSchema,
+  StoredContactsScopeSchema,
   SyncConnectSchema,
   SyncRunQueuedSchema,
   SyncUserParamsSchema,
   ValidationQuerySchema,
 } from './graph-sync.schemas.ts';
-import { acceptNotifications, mailboxHealth, setMailboxSync, syncNow } from './graph-sync.service.ts';
+import { acceptNotifications, mailboxHealth, queueRun, setMailboxSync, syncNow } from './graph-sync.service.ts';
 
 export const NOTIFICATIONS_PATH = '/api/graph/notifications';
 
@@ -80,6 +85,44 @@ export function graphSyncRoutes(context: ModuleContext): RouteSpec[] {
         const queued = await syncNow(emOf(ctx), me.userId);
         ctx.status = 202;
         ctx.body = { queued };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/me/sync/scope',
+      operationId: 'getMySyncScope',
+      summary: 'Which of my persons go to Outlook: every person I own, or only those with a tag',
+      tags: ['Sync'],
+      responses: { 200: jsonResponse(StoredContactsScopeSchema, 'My scope') },
+      async handler(ctx) {
+        const me = requireUser(ctx);
+        const stored = await readContactsScope(emOf(ctx), me.userId);
+        if (stored.version !== null) setVersionTag(ctx, stored.version);
+        ctx.body = stored;
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/me/sync/scope',
+      operationId: 'putMySyncScope',
+      summary:
+        'Choose which of my persons go to Outlook (a tag, or null for all I own); persons leaving the scope leave the folder "CRM". If-Match with the version you changed ("0" for none yet)',
+      tags: ['Sync'],
+      body: ContactsScopeSchema,
+      responses: {
+        200: jsonResponse(StoredContactsScopeSchema, 'My scope as kept'),
+        404: { description: 'No such tag in the organisation' },
+        412: { description: 'Changed meanwhile (stale If-Match)' },
+      },
+      async handler(ctx, { body }) {
+        const me = requireUser(ctx);
+        const em = emOf(ctx);
+        const stored = await writeContactsScope(em, me.userId, body, ifMatchVersion(ctx));
+        // The folder follows at once: a run adds and removes what the new scope says.
+        const connection = await em.findOne(MailboxConnection, { userId: me.userId });
+        if (connection?.enabled) await queueRun(em, connection.id);
+        if (stored.version !== null) setVersionTag(ctx, stored.version);
+        ctx.body = stored;
       },
     }),
     defineRoute({

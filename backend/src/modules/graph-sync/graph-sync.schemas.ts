@@ -63,3 +63,19 @@ export const ValidationQuerySchema = z.object({
 
 export type MailboxSync = z.output<typeof MailboxSyncSchema>;
 export type MySync = z.output<typeof MySyncSchema>;
+
+/** Which of my persons go to Outlook: all I own, or only those of them with a tag. */
+export const ContactsScopeSchema = z
+  .object({
+    tagId: z
+      .uuid()
+      .nullable()
+      .meta({ description: 'Only persons I own with this tag go to Outlook; null: every person I own' }),
+  })
+  .strict()
+  .meta({ id: 'ContactsSyncScope' });
+export type ContactsScope = z.infer<typeof ContactsScopeSchema>;
+
+export const StoredContactsScopeSchema = z
+  .object({ value: ContactsScopeSchema, version: z.number().int().nullable() })
+  .meta({ id: 'StoredContactsSyncScope' });

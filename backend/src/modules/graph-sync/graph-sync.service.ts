@@ -53,9 +53,12 @@ export async function setMailboxSync(
   if (!user) throw problem('not_found', { noSuch: noSuch('user'), id: userId });
   let connection = await em.findOne(MailboxConnection, { userId });
   if (!enabled) {
-    if (connection) connection.enabled = false;
+    if (!connection) return undefined;
+    connection.enabled = false;
     await em.flush();
-    return connection ?? undefined;
+    // The run of a disconnected mailbox deletes its subscriptions and forgets its cursors.
+    await queueRun(em, connection.id);
+    return connection;
   }
   const enabledBy = principal.userId === userId ? 'self' : 'admin';
   if (!connection) {
@@ -210,25 +213,39 @@ export async function acceptNotifications(
 
 // ---- periodic work ----------------------------------------------------------------------------
 
-/** Queues a run for every mailbox not tried for `pollSeconds`, or whose subscription runs out soon. */
+/**
+ * Queues a run for every mailbox not tried for `pollSeconds`, or whose subscription runs out soon,
+ * or whose owner was deactivated (that run stops the mailbox's sync).
+ */
 export async function queueDueRuns(em: EntityManager, pollSeconds: number): Promise<number> {
   const now = Date.now();
   const due = await db(em)
     .selectFrom('mailbox_connection as c')
     .select(['c.id'])
     .where('c.enabled', '=', true)
-    .where('c.paused_at', 'is', null)
     .where((where) =>
       where.or([
-        where('c.last_attempt_at', 'is', null),
-        where('c.last_attempt_at', '<', new Date(now - pollSeconds * 1000)),
         where.exists(
           where
-            .selectFrom('graph_subscription as s')
-            .select('s.id')
-            .whereRef('s.connection_id', '=', 'c.id')
-            .where('s.expires_at', '<', new Date(now + RENEW_BEFORE_MS)),
+            .selectFrom('app_user as u')
+            .select('u.id')
+            .whereRef('u.id', '=', 'c.user_id')
+            .where('u.active', '=', false),
         ),
+        where.and([
+          where('c.paused_at', 'is', null),
+          where.or([
+            where('c.last_attempt_at', 'is', null),
+            where('c.last_attempt_at', '<', new Date(now - pollSeconds * 1000)),
+            where.exists(
+              where
+                .selectFrom('graph_subscription as s')
+                .select('s.id')
+                .whereRef('s.connection_id', '=', 'c.id')
+                .where('s.expires_at', '<', new Date(now + RENEW_BEFORE_MS)),
+            ),
+          ]),
+        ]),
       ]),
     )
     .execute();
@@ -253,7 +270,25 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
           .selectFrom('person as p')
           .select('p.id')
           .whereRef('p.owner_id', '=', 'c.user_id')
-          .whereRef('p.updated_at', '>', 'c.last_attempt_at'),
+          .where((changed) =>
+            changed.or([
+              changed('p.updated_at', '>', changed.ref('c.last_attempt_at')),
+              // A change of the person's business contact or its organization (company, job title, phone).
+              changed.exists(
+                changed
+                  .selectFrom('business_contact as bc')
+                  .innerJoin('organization as o', 'o.id', 'bc.organization_id')
+                  .select('bc.id')
+                  .whereRef('bc.person_id', '=', 'p.id')
+                  .where((work) =>
+                    work.or([
+                      work('bc.updated_at', '>', work.ref('c.last_attempt_at')),
+                      work('o.updated_at', '>', work.ref('c.last_attempt_at')),
+                    ]),
+                  ),
+              ),
+            ]),
+          ),
       ),
     )
     .execute();

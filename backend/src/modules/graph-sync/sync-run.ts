@@ -6,8 +6,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import type { JobServices } from '../../jobs/job-services.ts';
 import { actAs } from '../../records/acting-user.ts';
-import { DeltaExpiredError, GraphMailboxClient, type MailboxGraph } from './graph-client.ts';
-import { GraphRequestBudget, MailboxConnection, SyncCursor } from './graph-sync.entity.ts';
+import { User } from '../identity/user.entity.ts';
+import {
+  DeltaExpiredError,
+  GraphAccessError,
+  GraphMailboxClient,
+  GraphRequestError,
+  type MailboxGraph,
+} from './graph-client.ts';
+import { GraphRequestBudget, GraphSubscription, MailboxConnection, SyncCursor } from './graph-sync.entity.ts';
 import type { SyncContext, SyncResource } from './resource.ts';
 import { ensureSubscriptions } from './subscriptions.ts';
 
@@ -42,7 +49,8 @@ export interface RunOptions {
 
 export interface RunReport {
   connectionId: string;
-  outcome: 'synced' | 'skipped';
+  /** `stopped`: the mailbox was disconnected (or its owner deactivated) and its subscriptions and cursors are gone. */
+  outcome: 'synced' | 'skipped' | 'stopped';
   requests: number;
 }
 
@@ -65,11 +73,25 @@ export async function runMailboxSync(
   const limit = options.budgetLimit ?? REQUEST_BUDGET;
   const start = await inTenantTransaction(em, tenantId, async (tx) => {
     const connection = await tx.findOne(MailboxConnection, { id: connectionId });
-    if (!connection?.enabled || connection.pausedAt) return undefined;
+    if (!connection) return undefined;
+    if (connection.enabled) {
+      // A deactivated user's mailbox stops syncing (an admin connects it again after reactivating them).
+      const owner = await tx.findOne(User, { id: connection.userId });
+      if (!owner?.active) connection.enabled = false;
+    }
+    if (!connection.enabled) {
+      const subscriptions = await tx.find(GraphSubscription, { connection: connectionId });
+      const cursors = await tx.count(SyncCursor, { connection: connectionId });
+      await tx.flush();
+      if (subscriptions.length === 0 && cursors === 0) return undefined;
+      return { stop: subscriptions.map((row) => row.subscriptionId), mailbox: connection.mailbox } as const;
+    }
+    if (connection.pausedAt) return undefined;
     connection.lastAttemptAt = new Date();
     const budget = await currentBudget(tx, tenantId, connectionId);
     await tx.flush();
     return {
+      stop: undefined,
       userId: connection.userId,
       mailbox: connection.mailbox,
       remaining: Math.max(0, limit - budget.used),
@@ -77,6 +99,7 @@ export async function runMailboxSync(
     };
   });
   if (!start) return { connectionId, outcome: 'skipped', requests: 0 };
+  if (start.stop) return stopMailboxSync(em, tenantId, connectionId, start.mailbox, start.stop, options);
 
   const budget = { remaining: start.remaining, resetsAt: start.resetsAt };
   const graph = new GraphMailboxClient({
@@ -121,6 +144,52 @@ export async function runMailboxSync(
     if (graph.requestsUsed > counted) await commit(async () => undefined);
   }
   return { connectionId, outcome: 'synced', requests: graph.requestsUsed };
+}
+
+/**
+ * A disconnected mailbox (or a deactivated owner's): its subscriptions are deleted at Graph and
+ * its cursors forgotten, so a later connection starts with a full round (which finds every linked
+ * contact and event again by its id: no duplicates) and new subscriptions.
+ */
+async function stopMailboxSync(
+  em: EntityManager,
+  tenantId: string,
+  connectionId: string,
+  mailbox: string,
+  subscriptionIds: readonly string[],
+  options: RunOptions,
+): Promise<RunReport> {
+  const graph = new GraphMailboxClient({
+    gateway: options.services.graph,
+    tenantId,
+    mailboxId: mailbox,
+    budget: { remaining: subscriptionIds.length + 10, resetsAt: new Date(Date.now() + BUDGET_WINDOW_MS) },
+    ...(options.graph?.sleep ? { sleep: options.graph.sleep } : {}),
+    ...(options.graph?.maxWaitMs ? { maxWaitMs: options.graph.maxWaitMs } : {}),
+  });
+  for (const id of subscriptionIds) {
+    try {
+      await graph.delete(`/subscriptions/${encodeURIComponent(id)}`);
+    } catch (error) {
+      // Gone already, or access is withdrawn: Graph drops it when it runs out.
+      if (!(error instanceof GraphAccessError || (error instanceof GraphRequestError && error.status === 404))) {
+        throw error;
+      }
+    }
+  }
+  await inTenantTransaction(em, tenantId, async (tx) => {
+    if (graph.requestsUsed > 0) (await currentBudget(tx, tenantId, connectionId)).used += graph.requestsUsed;
+    await forgetSyncState(tx, connectionId);
+  });
+  return { connectionId, outcome: 'stopped', requests: graph.requestsUsed };
+}
+
+/** Forgets the mailbox's delta cursors and subscriptions (the links stay, for the next full round to reconcile by). */
+export async function forgetSyncState(tx: EntityManager, connectionId: string): Promise<void> {
+  const subscriptions = await tx.find(GraphSubscription, { connection: connectionId });
+  const cursors = await tx.find(SyncCursor, { connection: connectionId });
+  for (const row of [...subscriptions, ...cursors]) tx.remove(row);
+  await tx.flush();
 }
 
 async function currentBudget(tx: EntityManager, tenantId: string, connectionId: string): Promise<GraphRequestBudget> {

@@ -9,7 +9,7 @@ import { inTenantTransaction, TENANT_FILTER } from '../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
 import { ContactLink, GraphRequestBudget, MailboxConnection } from '../graph-sync.entity.ts';
 import { runConnection, runTuning } from '../graph-sync.jobs.ts';
-import { notifyStalledSyncs } from '../graph-sync.service.ts';
+import { notifyStalledSyncs, queueRunsForCrmChanges } from '../graph-sync.service.ts';
 
 interface OutlookContact {
   id: string;
@@ -257,6 +257,147 @@ describe('Outlook contacts sync', () => {
     expect(after.unlinkedAt).not.toBeNull();
   });
 
+  it('takes a trashed person out of Outlook and puts her back when she is restored from the trash', async () => {
+    const trude = await createPerson(anna, {
+      firstName: 'Trude',
+      lastName: 'Trautmann',
+      emails: [{ address: 'trude@trautmann.example' }],
+    });
+    await sync();
+    const before = await contactOf('Trautmann');
+    expect(before).toMatchObject({ givenName: 'Trude' });
+
+    const trashed = await anna.delete(`/api/v1/persons/${trude.id}`).set('If-Match', `"${trude.version}"`);
+    expect(trashed.status).toBe(204);
+    // The trash is a CRM change of Anna's persons: her mailbox is queued within seconds.
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    expect(await contactOf('Trautmann')).toBeUndefined();
+    // The delta's removal of the contact the CRM deleted itself neither unlinks nor resurrects anything.
+    await sync();
+    expect(await contactOf('Trautmann')).toBeUndefined();
+    expect(await inContoso((em) => em.count(ContactLink, { person: trude.id }))).toBe(0);
+
+    expect((await anna.post(`/api/v1/persons/${trude.id}/restore`)).status).toBe(204);
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    const back = (await folderContacts()).filter((contact) => contact.surname === 'Trautmann');
+    expect(back).toHaveLength(1);
+    expect(back[0]).toMatchObject({
+      givenName: 'Trude',
+      emailAddresses: [expect.objectContaining({ address: 'trude@trautmann.example' })],
+    });
+    expect(back[0]?.id).not.toBe(before?.id);
+    await sync();
+    expect((await folderContacts()).filter((contact) => contact.surname === 'Trautmann')).toHaveLength(1);
+  });
+
+  it("carries the business contact data of the person's organization link to Outlook and back, field by field", async () => {
+    const org = await anna.post('/api/v1/organizations').send({
+      name: 'Gewürzhaus Gerber KG',
+      addresses: [{ kind: 'visiting', street: 'Gewürzweg 3', postalCode: '20095', city: 'Hamburg', country: 'DE' }],
+    });
+    expect(org.status).toBe(201);
+    const gerda = await createPerson(anna, { firstName: 'Gerda', lastName: 'Gerber' });
+    const created = await anna.post('/api/v1/business-contacts').send({
+      personId: gerda.id,
+      organizationId: org.body.id,
+      position: 'Einkäuferin',
+      department: 'Einkauf',
+      phone: '040 5551110',
+      email: 'gerda@gerber.example',
+      isPrimary: true,
+    });
+    expect(created.status).toBe(201);
+    const businessContactId = created.body.id as string;
+    const businessContact = async () => {
+      const res = await anna.get(`/api/v1/business-contacts/${businessContactId}`);
+      expect(res.status).toBe(200);
+      return res.body as { position: string | null; department: string | null; phone: string | null; version: number };
+    };
+    await sync();
+    // Company, job title, department, phone and email of the link; the organization's address
+    // stands in for the business address Gerda has none of her own.
+    expect(await contactOf('Gerber')).toMatchObject({
+      companyName: 'Gewürzhaus Gerber KG',
+      jobTitle: 'Einkäuferin',
+      department: 'Einkauf',
+      businessPhones: ['040 5551110'],
+      emailAddresses: [expect.objectContaining({ address: 'gerda@gerber.example' })],
+      businessAddress: expect.objectContaining({ street: 'Gewürzweg 3', city: 'Hamburg', postalCode: '20095' }),
+    });
+
+    // A CRM edit of the business contact alone (the person is unchanged) reaches Outlook.
+    const edited = await anna
+      .patch(`/api/v1/business-contacts/${businessContactId}`)
+      .set('If-Match', `"${(await businessContact()).version}"`)
+      .send({ position: 'Leiterin Einkauf' });
+    expect(edited.status).toBe(200);
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    expect(await contactOf('Gerber')).toMatchObject({ jobTitle: 'Leiterin Einkauf', department: 'Einkauf' });
+
+    // Outlook edits come back to the business contact, by Anna via Outlook; the company stays the CRM's.
+    const contact = await contactOf('Gerber');
+    await t.emulator.graph.updateContact({
+      user: annaMailbox,
+      id: contact?.id as string,
+      changes: {
+        jobTitle: 'Einkaufsleiterin',
+        department: 'Einkauf Nord',
+        businessPhones: ['040 5552220'],
+        companyName: 'Gerber & Söhne',
+      },
+    });
+    await sync();
+    expect(await businessContact()).toMatchObject({
+      position: 'Einkaufsleiterin',
+      department: 'Einkauf Nord',
+      phone: '040 5552220',
+    });
+    // The phone went to the business contact, not to Gerda's own numbers.
+    expect((await personOf(anna, gerda.id)).phones).toEqual([]);
+    const history = await anna.get(`/api/v1/history?type=business_contact&id=${businessContactId}&limit=50`);
+    expect(history.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'position',
+          before: 'Leiterin Einkauf',
+          after: 'Einkaufsleiterin',
+          changedBy: annaId,
+          via: 'outlook',
+        }),
+      ]),
+    );
+    expect(await contactOf('Gerber')).toMatchObject({
+      companyName: 'Gewürzhaus Gerber KG',
+      jobTitle: 'Einkaufsleiterin',
+      businessPhones: ['040 5552220'],
+    });
+
+    // Both sides change the department: the later change (the CRM's) wins, Outlook's stays in the history.
+    await t.emulator.graph.updateContact({
+      user: annaMailbox,
+      id: contact?.id as string,
+      changes: { department: 'Einkauf (Outlook)' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = await anna
+      .patch(`/api/v1/business-contacts/${businessContactId}`)
+      .set('If-Match', `"${(await businessContact()).version}"`)
+      .send({ department: 'Einkauf (CRM)' });
+    expect(later.status).toBe(200);
+    await sync();
+    expect((await businessContact()).department).toBe('Einkauf (CRM)');
+    expect(await contactOf('Gerber')).toMatchObject({ department: 'Einkauf (CRM)' });
+    const afterConflict = await anna.get(`/api/v1/history?type=business_contact&id=${businessContactId}&limit=50`);
+    expect(afterConflict.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'department', before: 'Einkauf (Outlook)', via: 'outlook' }),
+      ]),
+    );
+  });
+
   it('ends a 429 storm, 503 bursts and a 410 mid-sync in the state of a clean sync', async () => {
     for (let index = 0; index < 25; index += 1) {
       await createPerson(anna, { firstName: `Storm${index}`, lastName: `Sturm${index}` });
@@ -397,5 +538,52 @@ describe('Outlook contacts sync', () => {
     expect(refused.headers['content-type']).toContain('application/problem+json');
     const connection = await inContoso((em) => em.findOneOrFail(MailboxConnection, { id: connectionId }));
     expect(connection.userId).toBe(annaId);
+  });
+  it('sends only the persons with a chosen tag to Outlook when Anna narrows her scope, and all again when she widens it', async () => {
+    const tag = await anna.post('/api/v1/tags').send({ name: 'Outlook' });
+    expect(tag.status).toBe(201);
+    const brotmann = await inContoso((em) =>
+      em.findOneOrFail(
+        ContactLink,
+        { connection: connectionId, outlookId: { $ne: null }, unlinkedAt: null },
+        { populate: ['person'], filters: false, orderBy: { createdAt: 'asc' } },
+      ),
+    );
+    const kept = brotmann.person.id;
+    expect((await anna.put(`/api/v1/records/person/${kept}/tags/${tag.body.id}`)).status).toBe(204);
+    const before = (await folderContacts()).length;
+    expect(before).toBeGreaterThan(1);
+
+    // Another tenant's tag, or none at all, is not found; Björn's scope is his own.
+    const foreign = await zoe.post('/api/v1/tags').send({ name: 'Fremd' });
+    const refused = await anna
+      .put('/api/v1/me/sync/scope')
+      .set('Accept-Language', 'de')
+      .send({ tagId: foreign.body.id });
+    expect(refused.status).toBe(404);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect((await anna.put('/api/v1/me/sync/scope').send({ tagId: 'nope' })).status).toBe(400);
+
+    const narrowed = await anna.put('/api/v1/me/sync/scope').send({ tagId: tag.body.id });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.value).toEqual({ tagId: tag.body.id });
+    expect((await bjoern.get('/api/v1/me/sync/scope')).body.value).toEqual({ tagId: null });
+    await sync();
+    const tagged = await folderContacts();
+    expect(tagged).toHaveLength(1);
+    expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({ status: 'ok', backlog: 0 });
+    // The persons that left the folder stay in the CRM.
+    expect((await anna.get('/api/v1/persons?limit=100')).body.items.length).toBeGreaterThanOrEqual(before);
+
+    const current = await anna.get('/api/v1/me/sync/scope');
+    const widened = await anna
+      .put('/api/v1/me/sync/scope')
+      .set('If-Match', current.headers.etag as string)
+      .send({ tagId: null });
+    expect(widened.status).toBe(200);
+    await sync();
+    const all = await folderContacts();
+    expect(all).toHaveLength(before);
+    expect(new Set(all.map((contact) => contact.surname)).size).toBe(all.length);
   });
 });

@@ -6,10 +6,12 @@ import type { SyncedEventFields } from './event-link.entity.ts';
 
 /** The category our events carry, and the one the "only CRM events" setting looks for. */
 export const CRM_CATEGORY = 'CRM';
-export const SYNCED_FIELDS = ['subject', 'description', 'startsAt', 'durationMinutes'] as const;
+export const SYNCED_FIELDS = ['subject', 'description', 'startsAt', 'durationMinutes', 'location', 'allDay'] as const;
 export type SyncedField = (typeof SYNCED_FIELDS)[number];
 
 const MAX_SUBJECT = 300;
+const MAX_LOCATION = 300;
+const DAY_MINUTES = 1440;
 const MAX_DESCRIPTION = 20_000;
 const MAX_DURATION = 14_400;
 /** An activity without a length is shown as this long in Outlook. */
@@ -31,6 +33,7 @@ export interface OutlookEvent {
   end?: GraphDateTime | null;
   isCancelled?: boolean;
   isAllDay?: boolean;
+  location?: { displayName?: string | null } | null;
   categories?: string[];
   attendees?: { emailAddress?: { address?: string; name?: string } }[];
   type?: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
@@ -96,17 +99,50 @@ export function bodyText(body: OutlookEvent['body']): string | null {
   return trimmed === '' ? null : trimmed.slice(0, MAX_DESCRIPTION);
 }
 
-/** What an Outlook event says about the activity's synced fields. */
-export function eventFields(event: OutlookEvent, language: 'de' | 'en'): SyncedEventFields {
+/** The calendar date (YYYY-MM-DD) of an instant in a zone. */
+const dateIn = (instant: Date, timeZone: string) => wallClock(instant, timeZone).slice(0, 10);
+
+/** The date `days` after a date (YYYY-MM-DD), as calendars count (no zone, no daylight saving). */
+function addDays(date: string, days: number): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}
+
+/**
+ * What an Outlook event says about the activity's synced fields. An all-day event is a date (or
+ * days) in the user's calendar: the activity starts at midnight of that date in the user's zone
+ * (`timeZone`), not at midnight UTC, and lasts whole days.
+ */
+export function eventFields(event: OutlookEvent, language: 'de' | 'en', timeZone = 'Europe/Berlin'): SyncedEventFields {
   const start = event.start ? instantOf(event.start) : new Date();
   const end = event.end ? instantOf(event.end) : start;
-  const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
   const subject = (event.subject ?? '').trim().slice(0, MAX_SUBJECT);
-  return {
+  const location = (event.location?.displayName ?? '').trim().slice(0, MAX_LOCATION);
+  const common = {
     subject: subject === '' ? (language === 'en' ? '(no subject)' : '(ohne Betreff)') : subject,
     description: bodyText(event.body),
+    location: location === '' ? null : location,
+  };
+  if (event.isAllDay) {
+    const firstDay = dateIn(start, timeZone);
+    const days = Math.max(
+      1,
+      Math.round((Date.parse(`${dateIn(end, timeZone)}T00:00:00Z`) - Date.parse(`${firstDay}T00:00:00Z`)) / 86_400_000),
+    );
+    return {
+      ...common,
+      startsAt: instantOf({ dateTime: `${firstDay}T00:00:00`, timeZone }).toISOString(),
+      durationMinutes: Math.min(days * DAY_MINUTES, MAX_DURATION),
+      allDay: true,
+    };
+  }
+  const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
+  return {
+    ...common,
     startsAt: start.toISOString(),
     durationMinutes: Math.min(Math.max(minutes, 0), MAX_DURATION),
+    allDay: false,
   };
 }
 
@@ -122,11 +158,25 @@ export function eventBody(
 ): Record<string, unknown> {
   const start = new Date(fields.startsAt);
   const end = new Date(start.getTime() + (fields.durationMinutes ?? DEFAULT_DURATION_MINUTES) * 60_000);
+  // All day: from midnight of its date to midnight of the day after its last, in the user's zone.
+  const firstDay = dateIn(start, options.timeZone);
+  const days = Math.max(1, Math.round((fields.durationMinutes ?? DAY_MINUTES) / DAY_MINUTES));
+  const timing = fields.allDay
+    ? {
+        isAllDay: true,
+        start: { dateTime: `${firstDay}T00:00:00`, timeZone: options.timeZone },
+        end: { dateTime: `${addDays(firstDay, days)}T00:00:00`, timeZone: options.timeZone },
+      }
+    : {
+        isAllDay: false,
+        start: { dateTime: wallClock(start, options.timeZone), timeZone: options.timeZone },
+        end: { dateTime: wallClock(end, options.timeZone), timeZone: options.timeZone },
+      };
   return {
     subject: fields.subject,
     body: { contentType: 'text', content: fields.description ?? '' },
-    start: { dateTime: wallClock(start, options.timeZone), timeZone: options.timeZone },
-    end: { dateTime: wallClock(end, options.timeZone), timeZone: options.timeZone },
+    ...timing,
+    location: { displayName: fields.location ?? '' },
     // An occurrence keeps the series' attendees and categories.
     ...(options.occurrence
       ? {}
@@ -143,6 +193,7 @@ export function eventBody(
 /** Whether the two sides say the same about a field (an unset length reads as Outlook's default). */
 export function sameValue(field: SyncedField, a: SyncedEventFields, b: SyncedEventFields): boolean {
   if (field === 'startsAt') return new Date(a.startsAt).getTime() === new Date(b.startsAt).getTime();
+  if (field === 'allDay') return (a.allDay ?? false) === (b.allDay ?? false);
   if (field === 'durationMinutes') {
     return (a.durationMinutes ?? DEFAULT_DURATION_MINUTES) === (b.durationMinutes ?? DEFAULT_DURATION_MINUTES);
   }

@@ -86,6 +86,8 @@ const activityFields = (activity: Activity): SyncedEventFields => ({
   description: activity.description ?? null,
   startsAt: activity.startsAt.toISOString(),
   durationMinutes: activity.durationMinutes ?? null,
+  location: activity.location ?? null,
+  allDay: activity.allDay,
 });
 
 async function activitiesById(em: EntityManager, ids: string[]): Promise<Map<string, Activity>> {
@@ -169,9 +171,10 @@ async function applyUpdate(
   activity: Activity,
   event: OutlookEvent,
   attendees: RecordRef[],
+  timeZone: string,
 ) {
   if (link.changeKey !== undefined && link.changeKey !== null && link.changeKey === event.changeKey) return; // our echo
-  const outlook = eventFields(event, principal.language);
+  const outlook = eventFields(event, principal.language, timeZone);
   const crm = activityFields(activity);
   const synced = link.synced;
   const outlookChangedAt = event.lastModifiedDateTime ? new Date(event.lastModifiedDateTime).getTime() : Date.now();
@@ -204,6 +207,7 @@ async function applyUpdate(
     const change = {
       ...(patch as Partial<SyncedEventFields>),
       description: patch.description as string | null | undefined,
+      location: patch.location as string | null | undefined,
       links: patch.links as RecordRef[] | undefined,
       outcome: undefined,
     };
@@ -236,8 +240,9 @@ async function applyCreate(
   links: RecordRef[],
   meetingTypeId: string,
   madeSeries: Map<string, ActivitySeries>,
+  timeZone: string,
 ) {
-  const fields = eventFields(event, principal.language);
+  const fields = eventFields(event, principal.language, timeZone);
   const activity = ctx.em.create(Activity, {
     tenant: ctx.tenantId,
     type: meetingTypeId,
@@ -245,6 +250,8 @@ async function applyCreate(
     description: fields.description,
     startsAt: new Date(fields.startsAt),
     durationMinutes: fields.durationMinutes,
+    location: fields.location ?? null,
+    allDay: fields.allDay ?? false,
     done: false,
     outcome: null,
     direction: null,
@@ -272,6 +279,8 @@ async function applyCreate(
       links: sortedLinks(links),
       startsAt: fields.startsAt,
       durationMinutes: fields.durationMinutes,
+      ...(fields.location ? { location: fields.location } : {}),
+      ...(fields.allDay ? { allDay: true } : {}),
       done: false,
       outcome: null,
       direction: null,
@@ -301,7 +310,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * a second activity. Adds the new links to `linkByEvent`; they count as unchanged on both sides,
  * and a difference goes out with the next push.
  */
-async function adoptOwnEvents(ctx: SyncContext, events: OutlookEvent[], linkByEvent: Map<string, EventLink>) {
+async function adoptOwnEvents(
+  ctx: SyncContext,
+  events: OutlookEvent[],
+  linkByEvent: Map<string, EventLink>,
+  timeZone: string,
+) {
   const orphans = events.filter(
     (event) => !linkByEvent.has(event.id) && !isRemoved(event) && UUID.test(event.transactionId ?? ''),
   );
@@ -318,7 +332,7 @@ async function adoptOwnEvents(ctx: SyncContext, events: OutlookEvent[], linkByEv
     const activity = activities.get(event.transactionId as string);
     if (!activity || taken.has(activity.id)) continue;
     taken.add(activity.id);
-    const outlook = eventFields(event, 'de');
+    const outlook = eventFields(event, 'de', timeZone);
     const crm = activityFields(activity);
     const same = SYNCED_FIELDS.every((field) => sameValue(field, outlook, crm));
     const link = ctx.em.create(EventLink, {
@@ -352,12 +366,12 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
         WITH_TRASHED,
       );
       const linkByEvent = new Map(links.map((link) => [link.outlookEventId, link]));
-      await adoptOwnEvents(ctx, events, linkByEvent);
+      const settings = await readCalendarSyncSettings(em, ctx.userId);
+      await adoptOwnEvents(ctx, events, linkByEvent, settings.timeZone);
       const activities = await activitiesById(
         em,
         links.map((link) => link.activity.id),
       );
-      const settings = await readCalendarSyncSettings(em, ctx.userId);
       const fresh = events.filter(
         (event) =>
           !linkByEvent.has(event.id) &&
@@ -379,14 +393,14 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
           if (isRemoved(event)) await applyRemoval(ctx, principal, link, activity);
           // An activity handed to a colleague leaves this calendar with the next push.
           else if (activity && !activity.deletedAt && isMine(ctx, activity)) {
-            await applyUpdate(ctx, principal, link, activity, event, attendeeLinks(event, byEmail));
+            await applyUpdate(ctx, principal, link, activity, event, attendeeLinks(event, byEmail), settings.timeZone);
           }
           continue;
         }
         if (!fresh.includes(event) || !meetingType) continue;
         const attendees = attendeeLinks(event, byEmail);
         if (attendees.length === 0) continue;
-        await applyCreate(ctx, principal, event, attendees, meetingType.id, madeSeries);
+        await applyCreate(ctx, principal, event, attendees, meetingType.id, madeSeries, settings.timeZone);
       }
       await em.flush();
     },

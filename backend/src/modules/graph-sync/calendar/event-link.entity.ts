@@ -12,6 +12,9 @@ export interface SyncedEventFields {
   description: string | null;
   startsAt: string;
   durationMinutes: number | null;
+  /** Absent in pairs made before locations and all-day events synced: read as none and false. */
+  location?: string | null;
+  allDay?: boolean;
 }
 
 /** One Outlook series (its master's immutable id); its occurrences and exceptions are activities. */

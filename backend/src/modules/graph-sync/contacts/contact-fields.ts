@@ -17,6 +17,7 @@ export interface ContactFields {
   surname: string | null;
   companyName: string | null;
   jobTitle: string | null;
+  department: string | null;
   /** Addresses, lower-case, in order. */
   emailAddresses: string[];
   businessPhones: string[];
@@ -32,6 +33,7 @@ export const CONTACT_FIELDS: readonly ContactField[] = [
   'surname',
   'companyName',
   'jobTitle',
+  'department',
   'emailAddresses',
   'businessPhones',
   'mobilePhone',
@@ -40,12 +42,16 @@ export const CONTACT_FIELDS: readonly ContactField[] = [
 ];
 
 /**
- * Fields an Outlook edit changes in the CRM. Company and job title belong to the person's business
- * contact with an organization: the CRM is their master, an edit in Outlook is overwritten.
+ * Fields an Outlook edit changes in the CRM. The company is the name of the person's organization:
+ * the CRM is its master (an edit in one contact cannot rename it), an edit in Outlook is overwritten.
+ * Job title, department and the first business phone belong to the person's business contact with
+ * that organization, and travel both ways.
  */
 export const INBOUND_FIELDS: ReadonlySet<ContactField> = new Set<ContactField>([
   'givenName',
   'surname',
+  'jobTitle',
+  'department',
   'emailAddresses',
   'businessPhones',
   'mobilePhone',
@@ -88,6 +94,7 @@ export function outlookFields(contact: Record<string, unknown>): ContactFields {
     surname: text(contact.surname),
     companyName: text(contact.companyName),
     jobTitle: text(contact.jobTitle),
+    department: text(contact.department),
     emailAddresses: emails,
     businessPhones: texts(contact.businessPhones),
     mobilePhone: text(contact.mobilePhone),
@@ -107,19 +114,50 @@ export interface PersonForSync {
 /** The business address is the first address that is not a home address. */
 const businessAddressOf = (addresses: readonly AddressValue[]) => addresses.find((item) => item.kind !== 'home');
 
-/** The person (and their main business contact's organization and position) as contact fields. */
-export function crmFields(
-  person: PersonForSync,
-  work: { companyName: string | null; jobTitle: string | null },
-): ContactFields {
-  const business = businessAddressOf(person.addresses);
+/**
+ * The person's business contact with an organization (the primary one, else the oldest): the
+ * organization's name and address, and the position, department, phone and email the person has there.
+ */
+export interface WorkFields {
+  companyName: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  /** The phone at the organization: Outlook's first business phone. */
+  phone: string | null;
+  /** The email at the organization: in the contact's addresses, kept by the CRM. */
+  email: string | null;
+  /** The organization's addresses: its business address stands in when the person has none of their own. */
+  addresses: readonly AddressValue[];
+}
+
+export const NO_WORK: WorkFields = {
+  companyName: null,
+  jobTitle: null,
+  department: null,
+  phone: null,
+  email: null,
+  addresses: [],
+};
+
+const unique = (values: readonly string[]) => [...new Set(values)];
+
+/** The person (and their business contact with an organization) as contact fields. */
+export function crmFields(person: PersonForSync, work: Partial<WorkFields>): ContactFields {
+  const business = businessAddressOf(person.addresses) ?? businessAddressOf(work.addresses ?? []);
+  const emails = person.emails.map((email) => email.address.toLowerCase());
+  const workEmail = text(work.email)?.toLowerCase();
+  const workPhone = text(work.phone);
   return {
     givenName: text(person.firstName),
     surname: text(person.lastName),
     companyName: text(work.companyName),
     jobTitle: text(work.jobTitle),
-    emailAddresses: person.emails.map((email) => email.address.toLowerCase()),
-    businessPhones: person.phones.filter((phone) => phone.kind === 'work').map((phone) => phone.number),
+    department: text(work.department),
+    emailAddresses: workEmail ? unique([...emails, workEmail]) : emails,
+    businessPhones: unique([
+      ...(workPhone ? [workPhone] : []),
+      ...person.phones.filter((phone) => phone.kind === 'work').map((phone) => phone.number),
+    ]),
     mobilePhone: person.phones.find((phone) => phone.kind === 'mobile')?.number ?? null,
     homePhones: person.phones.filter((phone) => phone.kind === 'home').map((phone) => phone.number),
     businessAddress: business
@@ -131,6 +169,24 @@ export function crmFields(
         })
       : null,
   };
+}
+
+/**
+ * An input for the business contact update (as the API takes it) that sets the Outlook values of
+ * `fields` the business contact holds: position, department, and the first business phone when
+ * the business contact has one.
+ */
+export function businessContactPatch(
+  work: Partial<WorkFields>,
+  outlook: ContactFields,
+  fields: readonly ContactField[],
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  const changed = new Set(fields);
+  if (changed.has('jobTitle')) patch.position = outlook.jobTitle;
+  if (changed.has('department')) patch.department = outlook.department;
+  if (changed.has('businessPhones') && text(work.phone)) patch.phone = outlook.businessPhones[0] ?? null;
+  return patch;
 }
 
 /** A Graph request body setting `fields` (all of them on create). */
@@ -153,15 +209,22 @@ export function personPatch(
   person: PersonForSync,
   outlook: ContactFields,
   fields: readonly ContactField[],
+  work: Partial<WorkFields> = NO_WORK,
 ): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   const changed = new Set(fields);
+  // The business contact's phone is Outlook's first business phone, its email one of the addresses:
+  // they go to the business contact (businessContactPatch), not to the person.
+  const workEmail = text(work.email)?.toLowerCase();
+  const ownEmails = new Set(person.emails.map((email) => email.address.toLowerCase()));
+  const emailAddresses = outlook.emailAddresses.filter((item) => item !== workEmail || ownEmails.has(item));
+  const businessPhones = text(work.phone) ? outlook.businessPhones.slice(1) : outlook.businessPhones;
   if (changed.has('givenName')) patch.firstName = outlook.givenName;
   // A person needs a last name: an emptied one in Outlook keeps the CRM's.
   if (changed.has('surname') && outlook.surname) patch.lastName = outlook.surname;
   if (changed.has('emailAddresses')) {
     const kinds = new Map(person.emails.map((email) => [email.address.toLowerCase(), email.kind]));
-    patch.emails = outlook.emailAddresses.map((address) => ({ address, kind: kinds.get(address) ?? 'work' }));
+    patch.emails = emailAddresses.map((address) => ({ address, kind: kinds.get(address) ?? 'work' }));
   }
   if (changed.has('businessPhones') || changed.has('mobilePhone') || changed.has('homePhones')) {
     const take = (kind: PhoneValue['kind'], numbers: string[]) =>
@@ -169,7 +232,7 @@ export function personPatch(
         ? numbers.map((number) => ({ number, kind }))
         : person.phones.filter((phone) => phone.kind === kind).map((phone) => ({ number: phone.number, kind }));
     patch.phones = [
-      ...take('work', outlook.businessPhones),
+      ...take('work', businessPhones),
       ...take('mobile', outlook.mobilePhone ? [outlook.mobilePhone] : []),
       ...take('home', outlook.homePhones),
       // Fax and other numbers are not in the contact: they stay.

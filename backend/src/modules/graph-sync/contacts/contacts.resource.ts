@@ -5,25 +5,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { Principal } from '../../../http/principal.ts';
+import { TRASH_FILTER } from '../../../http/tenancy.ts';
 import { recordHistory } from '../../../records/history.ts';
 import { db } from '../../../records/sql.ts';
 import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
-import { UpdatePersonSchema } from '../../contacts/contacts.schemas.ts';
-import { updatePerson } from '../../contacts/contacts.service.ts';
+import { UpdateBusinessContactSchema, UpdatePersonSchema } from '../../contacts/contacts.schemas.ts';
+import { updateBusinessContact, updatePerson } from '../../contacts/contacts.service.ts';
 import { batchItemError, type GraphRequest, GraphRequestError } from '../graph-client.ts';
 import { ContactLink, MailboxConnection, SyncCursor } from '../graph-sync.entity.ts';
 import type { SyncContext, SyncResource } from '../resource.ts';
 import {
+  businessContactPatch,
   CONTACT_FIELDS,
   type ContactField,
   type ContactFields,
   contactBody,
   crmFields,
   INBOUND_FIELDS,
+  NO_WORK,
   outlookFields,
   personPatch,
   sameValue,
+  type WorkFields,
 } from './contact-fields.ts';
+import { readContactsScope, taggedPersons } from './contacts-scope.ts';
 
 export const CRM_FOLDER_NAME = 'CRM';
 /** The extended property every contact the CRM made carries: the person's id, to find it again. */
@@ -88,12 +93,18 @@ export async function ownerPrincipal(em: EntityManager, tenantId: string, userId
   });
 }
 
-/** Organization and position of each person's main business contact (the primary one, else the oldest). */
-async function workOf(
-  em: EntityManager,
-  personIds: readonly string[],
-): Promise<Map<string, { companyName: string | null; jobTitle: string | null }>> {
-  const result = new Map<string, { companyName: string | null; jobTitle: string | null }>();
+/** What a person's main business contact (the primary one, else the oldest) adds to their contact. */
+interface Work extends WorkFields {
+  businessContactId: string | null;
+  /** When the business contact or its organization last changed: a CRM change of the work fields. */
+  changedAt: Date | null;
+}
+
+const noWork: Work = { ...NO_WORK, businessContactId: null, changedAt: null };
+
+/** Each person's main business contact with its organization's name and addresses. */
+async function workOf(em: EntityManager, personIds: readonly string[]): Promise<Map<string, Work>> {
+  const result = new Map<string, Work>();
   if (personIds.length === 0) return result;
   const contacts = await em.find(
     BusinessContact,
@@ -103,19 +114,33 @@ async function workOf(
   for (const contact of contacts) {
     const personId = contact.person.id;
     if (result.has(personId)) continue;
-    result.set(personId, { companyName: contact.organization.name ?? null, jobTitle: contact.position ?? null });
+    const organization = contact.organization;
+    result.set(personId, {
+      companyName: organization.name ?? null,
+      jobTitle: contact.position ?? null,
+      department: contact.department ?? null,
+      phone: contact.phone ?? null,
+      email: contact.email ?? null,
+      addresses: organization.addresses ?? [],
+      businessContactId: contact.id,
+      changedAt: new Date(Math.max(contact.updatedAt.getTime(), organization.updatedAt.getTime())),
+    });
   }
   return result;
 }
 
-const noWork = { companyName: null, jobTitle: null };
-
-/** Person updates from Outlook go through the same validation as the API; a value it refuses is left out. */
-function validPatch(patch: Record<string, unknown>): Record<string, unknown> {
+/** Updates from Outlook go through the same validation as the API; a value it refuses is left out. */
+function validPatch(
+  patch: Record<string, unknown>,
+  schema: typeof UpdatePersonSchema | typeof UpdateBusinessContactSchema = UpdatePersonSchema,
+): Record<string, unknown> {
   let candidate = { ...patch };
   for (let round = 0; round < 3; round += 1) {
-    const parsed = UpdatePersonSchema.safeParse(candidate);
-    if (parsed.success) return parsed.data as Record<string, unknown>;
+    const parsed = schema.safeParse(candidate);
+    // Only what Outlook changed: a schema's defaults (an absent phone read as none) are not changes.
+    if (parsed.success) {
+      return Object.fromEntries(Object.entries(parsed.data).filter(([key]) => Object.hasOwn(candidate, key)));
+    }
     const bad = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
     candidate = Object.fromEntries(Object.entries(candidate).filter(([key]) => !bad.has(key)));
   }
@@ -169,10 +194,12 @@ export const contactsResource: SyncResource = {
       const person = link.person;
       if (person.deletedAt) continue;
       const outlook = outlookFields(item);
-      const crm = crmFields(person, work.get(person.id) ?? noWork);
+      const personWork = work.get(person.id) ?? noWork;
+      const crm = crmFields(person, personWork);
       const synced = link.synced as Partial<ContactFields>;
+      const crmChangedAt = Math.max(person.updatedAt.getTime(), personWork.changedAt?.getTime() ?? 0);
       const outlookLater =
-        item.lastModifiedDateTime !== undefined && Date.parse(item.lastModifiedDateTime) >= person.updatedAt.getTime();
+        item.lastModifiedDateTime !== undefined && Date.parse(item.lastModifiedDateTime) >= crmChangedAt;
       const take: ContactField[] = [];
       const lost: ContactField[] = [];
       const nextSynced: Partial<ContactFields> = { ...synced };
@@ -180,10 +207,16 @@ export const contactsResource: SyncResource = {
         const outlookChanged = !sameValue(outlook[field], synced[field]);
         if (!outlookChanged) continue;
         const crmChanged = !sameValue(crm[field], synced[field]);
+        const inbound =
+          INBOUND_FIELDS.has(field) &&
+          // Position and department live on the business contact: without one they have no home in the CRM.
+          (personWork.businessContactId !== null || (field !== 'jobTitle' && field !== 'department'));
         if (sameValue(outlook[field], crm[field])) {
           (nextSynced as Record<string, unknown>)[field] = outlook[field];
-        } else if (!INBOUND_FIELDS.has(field)) {
-          // The CRM is the master of company and job title: the next push puts its value back.
+        } else if (!inbound) {
+          // The CRM is the master of the company: Outlook's value is taken as agreed, so the push
+          // (due below) sees the CRM's as a change and puts it back.
+          (nextSynced as Record<string, unknown>)[field] = outlook[field];
         } else if (!crmChanged || outlookLater) {
           take.push(field);
           (nextSynced as Record<string, unknown>)[field] = outlook[field];
@@ -192,34 +225,62 @@ export const contactsResource: SyncResource = {
         }
       }
       if (take.length > 0) {
-        const patch = validPatch(personPatch(person, outlook, take));
+        const patch = validPatch(personPatch(person, outlook, take, personWork));
         if (Object.keys(patch).length > 0) {
           await updatePerson(ctx.em, await principalFor(), person.id, patch as never, {
             expectedVersion: undefined,
             confirmed: true,
           });
         }
+        const workPatch = validPatch(businessContactPatch(personWork, outlook, take), UpdateBusinessContactSchema);
+        if (personWork.businessContactId && Object.keys(workPatch).length > 0) {
+          await updateBusinessContact(
+            ctx.em,
+            await principalFor(),
+            personWork.businessContactId,
+            workPatch as never,
+            undefined,
+          );
+        }
       }
       if (lost.length > 0) {
         // Both sides changed these since the last sync and the CRM's change is later: it stays, and
         // Outlook's value is told in the history (by the user, via Outlook) so nothing is silently lost.
-        const outlookView = personPatch(person, outlook, lost);
-        const crmView = personPatch(person, crm, lost);
-        recordHistory(ctx.em, await principalFor(), {
-          type: 'person',
-          id: person.id,
-          action: 'update',
-          before: outlookView,
-          after: crmView,
-        });
+        const personLost = lost.filter((field) => field !== 'jobTitle' && field !== 'department');
+        if (personLost.length > 0) {
+          recordHistory(ctx.em, await principalFor(), {
+            type: 'person',
+            id: person.id,
+            action: 'update',
+            before: personPatch(person, outlook, personLost, personWork),
+            after: personPatch(person, crm, personLost, personWork),
+          });
+        }
+        if (personWork.businessContactId) {
+          const before = businessContactPatch(personWork, outlook, lost);
+          if (Object.keys(before).length > 0) {
+            recordHistory(ctx.em, await principalFor(), {
+              type: 'business_contact',
+              id: personWork.businessContactId,
+              action: 'update',
+              before,
+              after: businessContactPatch(personWork, crm, lost),
+            });
+          }
+        }
       }
       link.synced = nextSynced;
       link.changeKey = typeof item.changeKey === 'string' ? item.changeKey : link.changeKey;
       await ctx.em.flush();
       // Pulled changes are in step; changes of the CRM that are still to push keep the version behind.
-      const after = crmFields(person, work.get(person.id) ?? noWork);
+      const after = crmFields(
+        person,
+        take.length > 0 ? ((await workOf(ctx.em, [person.id])).get(person.id) ?? noWork) : personWork,
+      );
       if (CONTACT_FIELDS.every((field) => sameValue(after[field], nextSynced[field]))) {
         link.syncedVersion = person.version;
+      } else {
+        link.syncedVersion = Math.min(link.syncedVersion, person.version - 1);
       }
     }
     await ctx.em.flush();
@@ -230,8 +291,10 @@ export const contactsResource: SyncResource = {
     const folderId = cursor.containerId;
     if (!folderId) return { more: false };
     const connection = await ctx.em.findOneOrFail(MailboxConnection, { id: ctx.connectionId });
+    const scope = (await readContactsScope(ctx.em, connection.userId)).value;
     const k = db(ctx.em);
-    // Owned persons never pushed, or changed since; a tombstone (deleted in Outlook) is left alone.
+    // Owned persons never pushed, or changed since (themselves, their business contact or its
+    // organization); a tombstone (deleted in Outlook) is left alone.
     const due = await k
       .selectFrom('person as p')
       .leftJoin('contact_link as l', (join) =>
@@ -240,16 +303,36 @@ export const contactsResource: SyncResource = {
       .select(['p.id'])
       .where('p.owner_id', '=', connection.userId)
       .where('p.deleted_at', 'is', null)
+      .$if(scope.tagId !== null, (query) => query.where('p.id', 'in', taggedPersons(ctx.em, scope.tagId as string)))
       .where((where) =>
         where.or([
           where('l.id', 'is', null),
-          where.and([where('l.unlinked_at', 'is', null), where('l.synced_version', '<', sql<number>`p.version`)]),
+          where.and([
+            where('l.unlinked_at', 'is', null),
+            where.or([
+              where('l.synced_version', '<', sql<number>`p.version`),
+              where.exists(
+                where
+                  .selectFrom('business_contact as bc')
+                  .innerJoin('organization as o', 'o.id', 'bc.organization_id')
+                  .select('bc.id')
+                  .whereRef('bc.person_id', '=', 'p.id')
+                  .where((changed) =>
+                    changed.or([
+                      changed('bc.updated_at', '>', changed.ref('l.updated_at')),
+                      changed('o.updated_at', '>', changed.ref('l.updated_at')),
+                    ]),
+                  ),
+              ),
+            ]),
+          ]),
         ]),
       )
       .orderBy('p.id')
       .limit(PUSH_SHARE)
       .execute();
-    // Links whose person left the user's scope (trashed, purged by cascade, given to someone else).
+    // Links whose person left the user's scope (trashed, purged by cascade, given to someone else,
+    // no longer carrying the tag the user chose).
     const gone = await k
       .selectFrom('contact_link as l')
       .innerJoin('person as p', 'p.id', 'l.person_id')
@@ -261,6 +344,7 @@ export const contactsResource: SyncResource = {
           where('p.deleted_at', 'is not', null),
           where('p.owner_id', 'is', null),
           where('p.owner_id', '!=', connection.userId),
+          ...(scope.tagId ? [where('p.id', 'not in', taggedPersons(ctx.em, scope.tagId))] : []),
         ]),
       )
       .limit(PUSH_SHARE)
@@ -302,6 +386,8 @@ export const contactsResource: SyncResource = {
       const changed = CONTACT_FIELDS.filter((field) => !sameValue(fields[field], synced[field]));
       if (changed.length === 0) {
         link.syncedVersion = person.version;
+        // In step as of now: a business contact or organization change before this is not due again.
+        link.updatedAt = new Date();
         continue;
       }
       const id = `u${requests.length + 1}`;
@@ -313,7 +399,12 @@ export const contactsResource: SyncResource = {
       });
       planned.set(id, { person, link, fields, changed });
     }
-    const goneLinks = await ctx.em.find(ContactLink, { id: { $in: gone.map((row) => row.id) } });
+    // Without the trash filter: it would leave out the very links whose person is in the trash.
+    const goneLinks = await ctx.em.find(
+      ContactLink,
+      { id: { $in: gone.map((row) => row.id) } },
+      { filters: { [TRASH_FILTER]: false } },
+    );
     const deleting = new Map<string, ContactLink>();
     for (const link of goneLinks) {
       const id = `d${requests.length + 1}`;
@@ -345,6 +436,7 @@ export const contactsResource: SyncResource = {
         } else if (plan.link) {
           // Refused for good (a value Outlook does not take): not tried again until the person changes.
           plan.link.syncedVersion = plan.person.version;
+          plan.link.updatedAt = new Date();
         }
         continue;
       }
@@ -432,6 +524,7 @@ async function adoptUnknown(ctx: SyncContext, item: OutlookContact): Promise<voi
 
 /** Persons of the user not yet (or not currently) in Outlook: the backlog health shows. */
 export async function contactsPending(em: EntityManager, connectionId: string, userId: string): Promise<number> {
+  const scope = (await readContactsScope(em, userId)).value;
   const row = await db(em)
     .selectFrom('person as p')
     .leftJoin('contact_link as l', (join) =>
@@ -440,6 +533,7 @@ export async function contactsPending(em: EntityManager, connectionId: string, u
     .select((select) => select.fn.countAll<string>().as('count'))
     .where('p.owner_id', '=', userId)
     .where('p.deleted_at', 'is', null)
+    .$if(scope.tagId !== null, (query) => query.where('p.id', 'in', taggedPersons(em, scope.tagId as string)))
     .where((where) =>
       where.or([
         where('l.id', 'is', null),

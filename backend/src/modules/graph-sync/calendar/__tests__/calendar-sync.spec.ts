@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { inTenantTransaction } from '../../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../../testing/test-app.ts';
 import { eventsWindow, eventsWindowMoved } from '../calendar.resource.ts';
+import { instantOf } from '../calendar-mapping.ts';
 import { connectMailbox, type Mailbox, syncCalendar } from './calendar-world.ts';
 
 const BERLIN = 'Europe/Berlin';
@@ -589,6 +590,107 @@ describe('calendar sync', () => {
       created.body.id,
     ]);
     expect(links[0]?.n).toBe(1);
+  });
+
+  describe('locations, attendees and all-day events', () => {
+    const inBerlin = { Prefer: `outlook.timezone="${BERLIN}"` };
+    type Timed = GraphEvent & { isAllDay: boolean; location: { displayName: string } };
+    const nextDay = (day: string, days = 1) => {
+      const date = new Date(`${day}T00:00:00Z`);
+      date.setUTCDate(date.getUTCDate() + days);
+      return date.toISOString().slice(0, 10);
+    };
+
+    it('shows an all-day activity as an all-day event on its date in the user’s zone, with its place and attendees', async () => {
+      const day = comingWeekday(4, 0).slice(0, 10);
+      const midnight = instantOf({ dateTime: `${day}T00:00:00`, timeZone: BERLIN }).toISOString();
+      const created = await anna.post('/api/v1/activities').send({
+        typeId: types.meeting,
+        subject: 'Messe Köln',
+        startsAt: midnight,
+        durationMinutes: 2 * 1440,
+        allDay: true,
+        location: 'Koelnmesse, Halle 6',
+        links: [{ type: 'person', id: lieferant }],
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ allDay: true, location: 'Koelnmesse, Halle 6' });
+      await syncCalendar(t, mailbox);
+      const found = (await events()).filter((event) => event.subject === 'Messe Köln');
+      expect(found).toHaveLength(1);
+      const event = await graph().get<Timed>(`${graph().base}/events/${found[0]?.id}`, inBerlin);
+      expect(event.isAllDay).toBe(true);
+      // A date (two days), not midnight UTC.
+      expect(event.start.dateTime.slice(0, 19)).toBe(`${day}T00:00:00`);
+      expect(event.end.dateTime.slice(0, 19)).toBe(`${nextDay(day, 2)}T00:00:00`);
+      expect(event.location.displayName).toBe('Koelnmesse, Halle 6');
+      expect(event.attendees.map((attendee) => attendee.emailAddress.address)).toEqual(['lea@lieferant.example']);
+      // Reading our own write back changes nothing.
+      await syncCalendar(t, mailbox);
+      const after = (await anna.get(`/api/v1/activities/${created.body.id}`)).body;
+      expect(after).toMatchObject({ version: created.body.version, startsAt: midnight, allDay: true });
+    });
+
+    it('takes an all-day Outlook event as a whole-day activity on its date, and its place and invitees both ways', async () => {
+      const day = comingWeekday(5, 0).slice(0, 10);
+      const made = (await t.emulator.graph.createEvent({
+        user: annaUpn,
+        fields: {
+          subject: 'Tag der offenen Tür',
+          isAllDay: true,
+          start: { dateTime: `${day}T00:00:00`, timeZone: BERLIN },
+          end: { dateTime: `${nextDay(day)}T00:00:00`, timeZone: BERLIN },
+          location: { displayName: 'Kunde AG, Empfang' },
+          attendees: [{ emailAddress: { address: 'karl.kunde@kunde.example', name: 'Karl Kunde' } }],
+        },
+      })) as { immutableId: string };
+      await syncCalendar(t, mailbox);
+      const found = (await activities()).filter((activity) => activity.subject === 'Tag der offenen Tür');
+      expect(found).toHaveLength(1);
+      const activity = found[0] as ActivityView & { allDay: boolean; location: string | null };
+      expect(activity).toMatchObject({ allDay: true, location: 'Kunde AG, Empfang', durationMinutes: 1440 });
+      // Midnight in Berlin on that date, which is not midnight UTC.
+      expect(activity.startsAt).toBe(instantOf({ dateTime: `${day}T00:00:00`, timeZone: BERLIN }).toISOString());
+      expect(activity.startsAt).not.toBe(`${day}T00:00:00.000Z`);
+
+      // Outlook: another place and Lea invited; they come back as Anna's change via Outlook.
+      await graph().patch(`${graph().base}/events/${made.immutableId}`, {
+        location: { displayName: 'Kunde AG, Halle 3' },
+        attendees: [
+          { emailAddress: { address: 'karl.kunde@kunde.example', name: 'Karl Kunde' }, type: 'required' },
+          { emailAddress: { address: 'lea@lieferant.example', name: 'Lea Lieferant' }, type: 'required' },
+        ],
+      });
+      await syncCalendar(t, mailbox);
+      const edited = (await anna.get(`/api/v1/activities/${activity.id}`)).body as ActivityView & {
+        location: string;
+      };
+      expect(edited.location).toBe('Kunde AG, Halle 3');
+      expect(edited.links).toEqual(expect.arrayContaining([{ type: 'person', id: lieferant }]));
+      const history = (await anna.get(`/api/v1/activities/${activity.id}/history`)).body.items as {
+        field: string | null;
+        after: unknown;
+        via: string | null;
+      }[];
+      expect(history).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'location', after: 'Kunde AG, Halle 3', via: 'outlook' }),
+        ]),
+      );
+
+      // The CRM: another place; Outlook shows it, still all day on the same date.
+      const moved = await anna
+        .patch(`/api/v1/activities/${activity.id}`)
+        .set('If-Match', `"${edited.version}"`)
+        .send({ location: 'Kunde AG, Kantine' });
+      expect(moved.status).toBe(200);
+      await syncCalendar(t, mailbox);
+      const event = await graph().get<Timed>(`${graph().base}/events/${made.immutableId}`, inBerlin);
+      expect(event.location.displayName).toBe('Kunde AG, Kantine');
+      expect(event.isAllDay).toBe(true);
+      expect(event.start.dateTime.slice(0, 19)).toBe(`${day}T00:00:00`);
+      expect(event.end.dateTime.slice(0, 19)).toBe(`${nextDay(day)}T00:00:00`);
+    });
   });
 
   it('never links another tenant’s person, nor syncs another tenant’s activities', async () => {
