@@ -12,6 +12,9 @@ import { GraphSubscription, MailboxConnection, SyncCursor } from '../graph-sync.
 import { runConnection, runTuning } from '../graph-sync.jobs.ts';
 import { queueDueRuns } from '../graph-sync.service.ts';
 
+/** What a connected mailbox syncs: contacts, the calendar, and the inbox and sent items that mail is filed from. */
+const SYNCED = ['contacts', 'events', 'mail-inbox', 'mail-sentitems'];
+
 describe('stopping the Outlook sync', () => {
   let t: TestApp;
   let server: Server;
@@ -101,13 +104,13 @@ describe('stopping the Outlook sync', () => {
     const annaId = (await connectionOf(await contoso.userId(contoso.upn('Anna Schmidt')))).userId;
     await sync(annaId);
     const connected = await state(annaId, annaMailbox);
-    expect(connected.cursors).toEqual(['contacts', 'events']);
-    expect(connected.subscriptions).toHaveLength(2);
+    expect(connected.cursors).toEqual(SYNCED);
+    expect(connected.subscriptions).toHaveLength(SYNCED.length);
     expect(connected.atGraph).toEqual(connected.subscriptions);
 
     // Björn (no admin) may not stop Anna's sync.
     expect((await bjoern.put(`/api/v1/admin/sync/users/${annaId}`).send({ enabled: false })).status).toBe(403);
-    expect((await state(annaId, annaMailbox)).atGraph).toHaveLength(2);
+    expect((await state(annaId, annaMailbox)).atGraph).toHaveLength(SYNCED.length);
 
     const off = await anna.put('/api/v1/me/sync').send({ enabled: false });
     expect(off.body.mailboxes[0]).toMatchObject({ enabled: false });
@@ -121,8 +124,8 @@ describe('stopping the Outlook sync', () => {
     expect((await anna.put('/api/v1/me/sync').send({ enabled: true })).status).toBe(200);
     await sync(annaId);
     const again = await state(annaId, annaMailbox);
-    expect(again.cursors).toEqual(['contacts', 'events']);
-    expect(again.subscriptions).toHaveLength(2);
+    expect(again.cursors).toEqual(SYNCED);
+    expect(again.subscriptions).toHaveLength(SYNCED.length);
     expect(again.subscriptions.some((id) => connected.subscriptions.includes(id))).toBe(false);
     expect(again.atGraph).toEqual(again.subscriptions);
     // The full round found the contact made before: Klaus is in the folder once.
@@ -152,8 +155,8 @@ describe('stopping the Outlook sync', () => {
     expect((await anna.post('/api/v1/me/sync/run')).status).toBe(202);
     await sync(annaId);
     const healed = await state(annaId, annaMailbox);
-    expect(healed.cursors).toEqual(['contacts', 'events']);
-    expect(healed.subscriptions).toHaveLength(2);
+    expect(healed.cursors).toEqual(SYNCED);
+    expect(healed.subscriptions).toHaveLength(SYNCED.length);
     expect(healed.subscriptions.some((id) => before.subscriptions.includes(id))).toBe(false);
     expect(await crmFolderSurnames(annaMailbox)).toEqual(['Brotmann']);
     expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({ status: 'ok', lastError: null });
@@ -162,7 +165,7 @@ describe('stopping the Outlook sync', () => {
   it("stops a deactivated user's sync: the next poll deletes the subscriptions and forgets the cursors", async () => {
     expect((await anna.put(`/api/v1/admin/sync/users/${bjoernId}`).send({ enabled: true })).status).toBe(200);
     await sync(bjoernId);
-    expect((await state(bjoernId, bjoernMailbox)).atGraph).toHaveLength(2);
+    expect((await state(bjoernId, bjoernMailbox)).atGraph).toHaveLength(SYNCED.length);
 
     const user = await anna.get(`/api/v1/admin/users/${bjoernId}`);
     const etag = user.headers.etag as string | undefined;
