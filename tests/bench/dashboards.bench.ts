@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '@crm/m365-emulator';
 import pg from 'pg';
+import { WIDGET_TYPES } from '../../backend/src/contract/index.ts';
 import type { spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
 import { benchDatabase } from './bench-database.ts';
@@ -16,19 +17,6 @@ import { measureHttp, printTable, type Stats } from './measure.ts';
 import { type LoadedTenant, loadTenant } from './sales.bench.ts';
 
 const WIDGET_P95_MS = 50;
-
-const WIDGETS = [
-  'deals-by-stage',
-  'forecast-by-month',
-  'win-rate',
-  'lost-reasons',
-  'my-tasks',
-  'activities-due',
-  'top-deals',
-  'new-leads-by-source',
-  'pipeline-velocity',
-  'team-activity',
-];
 
 export async function run(options: { seconds: number }): Promise<void> {
   const scale = Number(process.env.BENCH_SCALE || 1);
@@ -56,7 +44,7 @@ export async function run(options: { seconds: number }): Promise<void> {
     );
     await pool.query('vacuum analyze deal, deal_stage_change, pipeline_stage');
     const rows: { stats: Stats }[] = [];
-    for (const widget of WIDGETS) {
+    for (const widget of WIDGET_TYPES) {
       rows.push({
         stats: await measureHttp(`GET …/dashboards/widgets/${widget} (1 conn.)`, {
           url: `${running.apiUrl}/api/v1/dashboards/widgets/${widget}`,

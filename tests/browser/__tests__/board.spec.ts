@@ -152,7 +152,7 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     await column(page, 'Angebot').getByRole('link', { name: 'Grinder' }).waitFor({ state: 'detached' });
     const lost = (
       await admin.get(
-        '/api/v1/deals?filter=' + encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Grinder' })),
+        `/api/v1/deals?filter=${encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Grinder' }))}`,
       )
     ).body.items[0];
     expect(lost.status).toBe('lost');

@@ -107,6 +107,18 @@ export function parseItemId(id: string): { internalId: string; folderId: string 
   return undefined;
 }
 
+/**
+ * An item of `items` by either kind of id (in `folder`, when given); a mutable id of an item that
+ * moved since finds nothing, as in Exchange. Throws Graph's ErrorItemNotFound.
+ */
+export function findItem<T extends { folderId: string }>(items: Map<string, T>, id: string, folder?: string): T {
+  const parsed = parseItemId(id);
+  const item = parsed ? items.get(parsed.internalId) : undefined;
+  if (!item || (parsed?.folderId !== undefined && parsed.folderId !== item.folderId)) throw itemNotFound();
+  if (folder !== undefined && item.folderId !== folder) throw itemNotFound();
+  return item;
+}
+
 /** Graph's OData literal for a `$select`: the names asked for, or undefined for all. */
 export function selectionOf(query: URLSearchParams): string[] | undefined {
   const text = query.get('$select');

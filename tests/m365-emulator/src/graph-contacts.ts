@@ -1,11 +1,11 @@
 // Outlook contacts in Graph: /contactFolders, /contacts and /contactFolders/{id}/contacts/delta.
 import {
   badMethod,
+  findItem,
   GraphError,
   type GraphReply,
   itemIdOf,
   itemNotFound,
-  parseItemId,
   selectFrom,
   selectionOf,
 } from './graph-common.ts';
@@ -200,11 +200,7 @@ export const contactWrites = {
 
 /** Finds a contact by either kind of id; a mutable id of an item that moved since finds nothing. */
 export function findContact(mailbox: Mailbox, id: string, folder?: string): OutlookItem {
-  const parsed = parseItemId(id);
-  const item = parsed ? mailbox.contacts.get(parsed.internalId) : undefined;
-  if (!item || (parsed?.folderId !== undefined && parsed.folderId !== item.folderId)) throw itemNotFound();
-  if (folder !== undefined && item.folderId !== folder) throw itemNotFound();
-  return item;
+  return findItem(mailbox.contacts, id, folder);
 }
 
 function findFolder(mailbox: Mailbox, id: string): OutlookFolder {

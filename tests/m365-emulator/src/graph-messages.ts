@@ -4,11 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   badMethod,
+  findItem,
   GraphError,
   type GraphReply,
   itemIdOf,
   itemNotFound,
-  parseItemId,
   selectFrom,
   selectionOf,
 } from './graph-common.ts';
@@ -215,11 +215,7 @@ export const messageWrites = {
 };
 
 export function findMessage(mailbox: Mailbox, id: string, folder?: string): MessageItem {
-  const parsed = parseItemId(id);
-  const item = parsed ? mailbox.messages.get(parsed.internalId) : undefined;
-  if (!item || (parsed?.folderId !== undefined && parsed.folderId !== item.folderId)) throw itemNotFound();
-  if (folder !== undefined && item.folderId !== folder) throw itemNotFound();
-  return item;
+  return findItem(mailbox.messages, id, folder);
 }
 
 export function findMailFolder(mailbox: Mailbox, idOrName: string): MailFolder {
