@@ -416,6 +416,9 @@ function RecordForm({
     },
     onSuccess: async (response) => {
       sessionStorage.removeItem(key);
+      // A read still under way began before this save (the record page the form was opened from):
+      // cancelled, or it would land after the invalidation, count as fresh and hide what was saved.
+      await queryClient.cancelQueries();
       await queryClient.invalidateQueries();
       const saved = response.body;
       // Added from a board's column: back to the board.
