@@ -9,6 +9,7 @@ import { AppError, formatBytes } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem } from '../../http/problems.ts';
+import { writeHistory } from '../../records/audit.ts';
 import { recordHistory } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import {
@@ -19,7 +20,13 @@ import {
   linksOf,
   type RecordRef,
 } from '../../records/record-links.ts';
-import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import {
+  indexNewRecords,
+  indexRecord,
+  pgArray,
+  type SearchDocument,
+  unindexRecord,
+} from '../../records/search-index.ts';
 import { db, sqlIn } from '../../records/sql.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { foldText } from '../contacts/matching.ts';
@@ -568,29 +575,33 @@ export async function fileMailsInBulk<K>(
         .onConflict((conflict) => conflict.doNothing())
         .execute();
     }
-    for (const { mail, row } of written) {
-      recordHistory(em, principal, {
-        type: MAIL,
-        id: row.id,
-        action: 'create',
-        after: {
-          internetMessageId: row.internetMessageId,
-          subject: row.subject,
-          from: row.from.address,
-          attachments: 0,
+    // History and search in one statement each, as fileMail writes them one mail at a time.
+    await writeHistory(
+      em,
+      written.flatMap(({ row }) => [
+        {
+          type: MAIL,
+          id: row.id,
+          action: 'create' as const,
+          after: {
+            internetMessageId: row.internetMessageId,
+            subject: row.subject,
+            from: row.from.address,
+            attachments: 0,
+          },
         },
-      });
-      for (const link of row.links) {
-        recordHistory(em, principal, {
+        ...row.links.map((link) => ({
           type: link.type,
           id: link.id,
-          action: 'update',
+          action: 'update' as const,
           before: { mails: null },
           after: { mails: { id: row.id, subject: row.subject } },
-        });
-      }
-      await indexRecord(
-        em,
+        })),
+      ]),
+    );
+    await indexNewRecords(
+      em,
+      written.map(({ row }) =>
         mailSearchDocument({
           id: row.id,
           subject: row.subject,
@@ -599,9 +610,9 @@ export async function fileMailsInBulk<K>(
           cc: row.cc,
           text: row.bodyText ?? '',
         }),
-      );
-      filed.set(mail.key, row.id);
-    }
+      ),
+    );
+    for (const { mail, row } of written) filed.set(mail.key, row.id);
   }
   // Written before any savepoint below, which could otherwise take them along when it rolls back.
   await em.flush();
