@@ -187,6 +187,16 @@ describe('automatic mail filing under Graph faults', () => {
     await expectConverged(setup, batch);
   });
 
+  it('files a page of mails in as many statements as a page of a few (no statement per mail)', async () => {
+    const few = await deliverBatch(setup, 'Wenige', 5);
+    const fewStatements = await t.countQueries(() => sync());
+    const many = await deliverBatch(setup, 'Viele', 60);
+    const manyStatements = await t.countQueries(() => sync());
+    await expectConverged(setup, few);
+    await expectConverged(setup, many);
+    expect(manyStatements - fewStatements).toBeLessThanOrEqual(2);
+  });
+
   it('finishes a back-fill stopped between pages whose delta token then died (410), without doubles', async () => {
     // More than two delta pages of 200.
     const batch = await deliverBatch(setup, 'Abbruch', 450);
