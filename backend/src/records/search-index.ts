@@ -1,6 +1,8 @@
 // The search document of a record: one row per searchable record, kept current in the same
 // transaction as the record. Global search and the duplicate check read it.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { db } from './sql.ts';
 
 export interface SearchDocument {
   type: string;
@@ -39,6 +41,36 @@ export const searchKeysOf = (written: string) => `
   union
   select w.tenant_id, 'phone', value, w.record_type, w.record_id from ${written} w, unnest(w.phones) as value
   on conflict do nothing`;
+
+/**
+ * The search documents of records created in this transaction, in one statement for all. A
+ * document with addresses, numbers, phonetic codes or postal codes (search keys to write) goes
+ * through indexRecord.
+ */
+export async function indexNewRecords(em: EntityManager, docs: readonly SearchDocument[]): Promise<void> {
+  const plain = docs.filter(
+    (doc) => doc.emails.length + doc.phones.length + doc.phonetic.length + doc.postalCodes.length === 0,
+  );
+  for (const doc of docs) if (!plain.includes(doc)) await indexRecord(em, doc);
+  if (plain.length === 0) return;
+  await db(em)
+    .insertInto('search_document')
+    .values(
+      plain.map((doc) => ({
+        tenant_id: sql<string>`crm_current_tenant()`,
+        record_type: doc.type,
+        record_id: doc.id,
+        title: doc.title,
+        subtitle: doc.subtitle,
+        normalized: doc.normalized,
+        vat_id: doc.vatId,
+        body: sql<string>`setweight(to_tsvector('simple', ${doc.normalized}), 'A') || setweight(to_tsvector('simple', ${doc.body}), 'C')`,
+        owner_id: doc.ownerId ?? null,
+        updated_at: new Date(),
+      })),
+    )
+    .execute();
+}
 
 export async function indexRecord(em: EntityManager, doc: SearchDocument): Promise<void> {
   await em.getConnection().execute(

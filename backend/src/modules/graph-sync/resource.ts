@@ -20,8 +20,18 @@ export interface SyncResource {
   name: SyncResourceName;
   /** The first delta URL when no cursor is stored (creates what it needs, e.g. the "CRM" folder). */
   deltaUrl(ctx: SyncContext): Promise<string>;
+  /**
+   * What a page needs from Graph beyond the delta (a mail's attachments), asked before the page's
+   * transaction opens; `read` runs a short transaction of its own to decide what is needed.
+   * Its answer is handed to applyPage.
+   */
+  preparePage?(
+    items: unknown[],
+    graph: MailboxGraph,
+    read: <T>(work: (ctx: SyncContext) => Promise<T>) => Promise<T>,
+  ): Promise<unknown>;
   /** Inbound changes of one delta page (items with `@removed` included); replays must be harmless. */
-  applyPage(ctx: SyncContext, items: unknown[]): Promise<void>;
+  applyPage(ctx: SyncContext, items: unknown[], prepared?: unknown): Promise<void>;
   /**
    * Outbound CRM changes since the last push. A resource may push a share and answer
    * `{ more: true }`: the run commits and calls it again in a new transaction (so a crash loses

@@ -240,8 +240,10 @@ async function syncResource(
     }
     const next = page['@odata.nextLink'];
     const delta = page['@odata.deltaLink'];
+    const items = page.value ?? [];
+    const prepared = resource.preparePage ? await resource.preparePage(items, graph, commit) : undefined;
     await commit(async (ctx) => {
-      await actAs(ctx.userId, () => resource.applyPage(ctx, page.value ?? []), { via: 'outlook' });
+      await actAs(ctx.userId, () => resource.applyPage(ctx, items, prepared), { via: 'outlook' });
       const cursor = await ensureCursor(ctx, resource);
       cursor.nextLink = next ?? null;
       if (delta) {

@@ -4,7 +4,7 @@
 // attachments as documents), linked to the persons and their organizations; each filing is audited.
 // A message the rules keep out is never stored: its body and attachments are not even fetched.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../../http/errors.ts';
+import type { AppError } from '../../http/errors.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { jobServicesOf } from '../../jobs/job-services.ts';
 import { distinctLinks, type RecordRef } from '../../records/record-links.ts';
@@ -14,7 +14,7 @@ import { lookupEmails } from '../contacts/lookup.service.ts';
 import { visibleRecords } from '../documents/record-access.ts';
 import { ownerPrincipal } from '../graph-sync/contacts/contacts.resource.ts';
 import type { SyncContext, SyncResource } from '../graph-sync/resource.ts';
-import { type AttachmentInput, fileMail } from '../mail/mail.service.ts';
+import { type AttachmentInput, fileMailsInBulk } from '../mail/mail.service.ts';
 import { type CaptureMessage, captureDecision, type Sensitivity } from './capture-decision.ts';
 import type { CaptureFolder } from './capture-rules.schemas.ts';
 import {
@@ -125,10 +125,10 @@ async function recordsByAddress(em: EntityManager, addresses: readonly string[])
   return byAddress;
 }
 
-async function attachmentsOf(ctx: SyncContext, message: GraphMessage): Promise<AttachmentInput[]> {
+async function attachmentsOf(graph: SyncContext['graph'], message: GraphMessage): Promise<AttachmentInput[]> {
   if (!message.hasAttachments) return [];
-  const answer = await ctx.graph.get<{ value?: GraphAttachment[] }>(
-    `${ctx.graph.base}/messages/${encodeURIComponent(message.id)}/attachments`,
+  const answer = await graph.get<{ value?: GraphAttachment[] }>(
+    `${graph.base}/messages/${encodeURIComponent(message.id)}/attachments`,
   );
   // Attached mails and calendar items (itemAttachment) and links without bytes are not documents.
   return (answer.value ?? [])
@@ -154,7 +154,11 @@ async function learnVerifiedDomains(ctx: SyncContext): Promise<void> {
   if (domains.length > 0) await rememberVerifiedDomains(ctx.em, domains);
 }
 
-async function applyPage(ctx: SyncContext, folder: CaptureFolder, items: unknown[]): Promise<void> {
+/**
+ * What of a delta page is filed, and where: the rules, the known addresses, the audits and what the
+ * mailbox's owner may see, each asked once for the page.
+ */
+async function planPage(ctx: SyncContext, folder: CaptureFolder, items: unknown[]) {
   const messages = (items as GraphMessage[]).filter(
     (message) => !message['@removed'] && !message.isDraft && message.internetMessageId?.trim(),
   );
@@ -180,8 +184,6 @@ async function applyPage(ctx: SyncContext, folder: CaptureFolder, items: unknown
   const filedHere = new Set(
     audits.filter((a) => a.action === 'filed' && a.connection?.id === ctx.connectionId).map((a) => a.internetMessageId),
   );
-  const services = jobServicesOf(em);
-  const deps = { store: new PostgresBlobStore(), documentMaxBytes: services.config.documentMaxBytes };
   const toFile = candidates.flatMap(({ message, capture }) => {
     const internetMessageId = (message.internetMessageId as string).trim();
     if (unfiled.has(internetMessageId) || filedHere.has(internetMessageId)) return [];
@@ -190,62 +192,108 @@ async function applyPage(ctx: SyncContext, folder: CaptureFolder, items: unknown
     const wanted = distinctLinks(decision.matched.flatMap((address) => records.get(address) ?? []));
     return [{ message, capture, internetMessageId, decision, wanted }];
   });
-  if (toFile.length === 0) return;
+  if (toFile.length === 0) return undefined;
   const principal = await ownerPrincipal(em, ctx.tenantId, ctx.userId);
   // What the mailbox's owner may see, once for the page: a mail is filed only to those records.
   const visible = await visibleRecords(em, principal, distinctLinks(toFile.flatMap((entry) => entry.wanted)));
-  for (const { message, capture, internetMessageId, decision, wanted } of toFile) {
-    if (filedHere.has(internetMessageId)) continue;
-    const links = wanted.filter((link) => visible.has(`${link.type}:${link.id}`));
-    if (links.length === 0) continue;
-    const attachments = await attachmentsOf(ctx, message);
+  const seen = new Set<string>();
+  const entries = toFile.flatMap((entry) => {
+    const links = entry.wanted.filter((link) => visible.has(`${link.type}:${link.id}`));
+    if (links.length === 0 || seen.has(entry.internetMessageId)) return [];
+    seen.add(entry.internetMessageId);
+    return [{ ...entry, links }];
+  });
+  return { entries, principal, rulesVersion };
+}
+
+/** A page's attachments by message id, fetched before the page's transaction opens. */
+type PreparedAttachments = Map<string, AttachmentInput[]>;
+
+/**
+ * Fetches the attachments of the page's messages that will be filed, in a short read of the CRM
+ * and then from Graph with no transaction open (a throttled Graph may keep us waiting for minutes).
+ */
+async function preparePage(
+  folder: CaptureFolder,
+  items: unknown[],
+  graph: SyncContext['graph'],
+  read: <T>(work: (ctx: SyncContext) => Promise<T>) => Promise<T>,
+): Promise<PreparedAttachments> {
+  const prepared: PreparedAttachments = new Map();
+  if (!(items as GraphMessage[]).some((message) => message.hasAttachments)) return prepared;
+  const wanted = await read(async (ctx) =>
+    ((await planPage(ctx, folder, items))?.entries ?? []).filter((entry) => entry.message.hasAttachments),
+  );
+  for (const { message } of wanted) prepared.set(message.id, await attachmentsOf(graph, message));
+  return prepared;
+}
+
+async function applyPage(
+  ctx: SyncContext,
+  folder: CaptureFolder,
+  items: unknown[],
+  prepared: PreparedAttachments = new Map(),
+): Promise<void> {
+  const { em } = ctx;
+  const plan = await planPage(ctx, folder, items);
+  if (!plan) return;
+  const { entries, principal, rulesVersion } = plan;
+  const services = jobServicesOf(em);
+  const deps = { store: new PostgresBlobStore(), documentMaxBytes: services.config.documentMaxBytes };
+  const mails = [];
+  for (const { message, capture, internetMessageId, links } of entries) {
+    // A message the rules let through since the prepared read (rare) is fetched here.
+    const attachments = prepared.get(message.id) ?? (await attachmentsOf(ctx.graph, message));
     const html = message.body?.contentType?.toLowerCase() === 'html';
-    try {
-      // A savepoint: a mail the mail module refuses (too large, a program attached) leaves nothing behind.
-      await em.transactional(async (tx) => {
-        const filed = await fileMail(tx, principal, deps, {
-          internetMessageId,
-          conversationId: message.conversationId ?? null,
-          subject: message.subject ?? '',
-          from: { address: capture.from, name: message.from?.emailAddress?.name ?? null },
-          to: (message.toRecipients ?? []).map((entry) => ({
-            address: addressOf(entry),
-            name: entry.emailAddress?.name ?? null,
-          })),
-          cc: (message.ccRecipients ?? []).map((entry) => ({
-            address: addressOf(entry),
-            name: entry.emailAddress?.name ?? null,
-          })),
-          sentAt: message.sentDateTime ?? null,
-          receivedAt: message.receivedDateTime ?? null,
-          bodyHtml: html ? (message.body?.content ?? null) : null,
-          bodyText: html ? null : (message.body?.content ?? null),
-          attachments,
-          links,
-        });
-        tx.create(MailCaptureAudit, {
-          tenant: ctx.tenantId,
-          mail: filed.id,
-          internetMessageId,
-          action: 'filed',
-          rule: decision.rule,
-          matched: decision.matched,
-          connection: ctx.connectionId,
-          mailbox: ctx.graph.mailboxId,
-          folder,
-          userId: ctx.userId,
-          rulesVersion,
-        });
-        await tx.flush();
-      });
-      filedHere.add(internetMessageId);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      services.logger.warn(
-        { tenantId: ctx.tenantId, connectionId: ctx.connectionId, code: error.code },
-        'a mail the capture rules let through could not be filed',
-      );
-    }
+    mails.push({
+      key: internetMessageId,
+      input: {
+        internetMessageId,
+        conversationId: message.conversationId ?? null,
+        subject: message.subject ?? '',
+        from: { address: capture.from, name: message.from?.emailAddress?.name ?? null },
+        to: (message.toRecipients ?? []).map((entry) => ({
+          address: addressOf(entry),
+          name: entry.emailAddress?.name ?? null,
+        })),
+        cc: (message.ccRecipients ?? []).map((entry) => ({
+          address: addressOf(entry),
+          name: entry.emailAddress?.name ?? null,
+        })),
+        sentAt: message.sentDateTime ?? null,
+        receivedAt: message.receivedDateTime ?? null,
+        bodyHtml: html ? (message.body?.content ?? null) : null,
+        bodyText: html ? null : (message.body?.content ?? null),
+        attachments,
+        links,
+      },
+    });
+  }
+  const { filed, refused } = await fileMailsInBulk(em, principal, deps, mails);
+  const decisions = new Map(entries.map((entry) => [entry.internetMessageId, entry.decision]));
+  for (const [internetMessageId, mailId] of filed) {
+    const decision = decisions.get(internetMessageId);
+    if (!decision?.filed) continue;
+    em.create(MailCaptureAudit, {
+      tenant: ctx.tenantId,
+      mail: mailId,
+      internetMessageId,
+      action: 'filed',
+      rule: decision.rule,
+      matched: decision.matched,
+      connection: ctx.connectionId,
+      mailbox: ctx.graph.mailboxId,
+      folder,
+      userId: ctx.userId,
+      rulesVersion,
+    });
+  }
+  await em.flush();
+  for (const { error } of refused) {
+    services.logger.warn(
+      { tenantId: ctx.tenantId, connectionId: ctx.connectionId, code: (error as AppError).code },
+      'a mail the capture rules let through could not be filed',
+    );
   }
 }
 
@@ -264,7 +312,8 @@ export function messagesResource(folder: CaptureFolder): SyncResource {
       ].join('&');
       return `${ctx.graph.base}/mailFolders/${folder}/messages/delta?${query}`;
     },
-    applyPage: (ctx, items) => applyPage(ctx, folder, items),
+    preparePage: (items, graph, read) => preparePage(folder, items, graph, read),
+    applyPage: (ctx, items, prepared) => applyPage(ctx, folder, items, prepared as PreparedAttachments | undefined),
     async pushPending() {
       // Nothing goes from the CRM to the mailbox.
     },

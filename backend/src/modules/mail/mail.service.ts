@@ -5,10 +5,11 @@
 // straight from the link index.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 } from 'uuid';
-import { formatBytes } from '../../http/errors.ts';
+import { AppError, formatBytes } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem } from '../../http/problems.ts';
+import { writeHistory } from '../../records/audit.ts';
 import { recordHistory } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import {
@@ -19,8 +20,14 @@ import {
   linksOf,
   type RecordRef,
 } from '../../records/record-links.ts';
-import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import {
+  indexNewRecords,
+  indexRecord,
+  pgArray,
+  type SearchDocument,
+  unindexRecord,
+} from '../../records/search-index.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { foldText } from '../contacts/matching.ts';
 import {
@@ -48,7 +55,7 @@ import {
   pendingLinksFor,
   savePendingLinks,
 } from './mail-links.service.ts';
-import { recordsReferencedIn } from './references.service.ts';
+import { mentionsReference, recordsReferencedIn } from './references.service.ts';
 
 export const MAIL = 'mail';
 /** Largest HTML or text body of a mail, in bytes (UTF-8). */
@@ -411,6 +418,216 @@ export async function fileMail(
   await markPendingApplied(em, pending.trackingIds, mail.id);
   await em.flush();
   return { ...(await filingOf(em, mail.id)), created, addedLinks: added };
+}
+
+/** A mail of a bulk filing: its input (links visible to the filer already), and the caller's own key. */
+export interface BulkMailInput<K> {
+  key: K;
+  input: FileMailInput & { internetMessageId: string };
+}
+
+/**
+ * Files many mails as fileMail files each one, in a few statements for all: the common case (a new
+ * mail, no attachments, no CRM reference in its subject, no links remembered for its draft or
+ * conversation) is written with multi-row inserts; every other mail goes through fileMail in a
+ * savepoint of its own. The links must be visible to `principal` (the caller checked them for all).
+ * Answers each filed mail's id by key; a mail the mail module refuses (AppError) is in `refused`.
+ */
+export async function fileMailsInBulk<K>(
+  em: EntityManager,
+  principal: Principal,
+  deps: MailDeps,
+  mails: readonly BulkMailInput<K>[],
+): Promise<{ filed: Map<K, string>; refused: { key: K; error: unknown }[] }> {
+  const filed = new Map<K, string>();
+  const refused: { key: K; error: unknown }[] = [];
+  const wanted = mails.filter((mail) => mail.input.links.length > 0);
+  if (wanted.length === 0) return { filed, refused };
+  const messageIds = wanted.map((mail) => mail.input.internetMessageId.trim());
+  const conversationIds = [
+    ...new Set(wanted.map((mail) => mail.input.conversationId?.trim()).filter((id): id is string => !!id)),
+  ];
+  const [stored, pending] = await Promise.all([
+    db(em)
+      .selectFrom('mail')
+      .select('internet_message_id')
+      .where('tenant_id', '=', principal.tenantId)
+      .where('internet_message_id', 'in', messageIds)
+      .execute(),
+    db(em)
+      .selectFrom('pending_mail_link')
+      .select(['internet_message_id', 'conversation_id'])
+      .where('tenant_id', '=', principal.tenantId)
+      .where('applied_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('internet_message_id', 'in', messageIds),
+          ...(conversationIds.length > 0 ? [eb('conversation_id', 'in', conversationIds)] : []),
+        ]),
+      )
+      .execute(),
+  ]);
+  const special = new Set<string>([
+    ...stored.map((row) => row.internet_message_id),
+    ...pending.flatMap((row) => (row.internet_message_id ? [row.internet_message_id] : [])),
+  ]);
+  const pendingConversations = new Set(pending.flatMap((row) => (row.conversation_id ? [row.conversation_id] : [])));
+  const slow: BulkMailInput<K>[] = [];
+  const fast: {
+    mail: BulkMailInput<K>;
+    row: {
+      id: string;
+      internetMessageId: string;
+      subject: string;
+      from: MailAddress;
+      to: MailAddress[];
+      cc: MailAddress[];
+      bodyText: string | null;
+      bodyHtml: string | null;
+      links: RecordRef[];
+    };
+  }[] = [];
+  const seen = new Set<string>();
+  for (const mail of wanted) {
+    const { input } = mail;
+    const internetMessageId = input.internetMessageId.trim();
+    const subject = (input.subject ?? '').trim();
+    if (
+      seen.has(internetMessageId) ||
+      special.has(internetMessageId) ||
+      pendingConversations.has(input.conversationId?.trim() ?? '') ||
+      input.attachments.length > 0 ||
+      Object.keys(input.internetHeaders ?? {}).length > 0 ||
+      mentionsReference(subject)
+    ) {
+      slow.push(mail);
+      continue;
+    }
+    seen.add(internetMessageId);
+    try {
+      checkBodySize(input.bodyHtml, '#/bodyHtml');
+      checkBodySize(input.bodyText, '#/bodyText');
+    } catch (error) {
+      refused.push({ key: mail.key, error });
+      continue;
+    }
+    const bodyHtml = input.bodyHtml ? sanitizeMailHtml(input.bodyHtml) : null;
+    const bodyText = input.bodyText?.trim() || (bodyHtml ? htmlToText(bodyHtml) : null);
+    fast.push({
+      mail,
+      row: {
+        id: mailIdFor(new Date(input.sentAt ?? input.receivedAt ?? Date.now())),
+        internetMessageId,
+        subject,
+        from: normalizeAddress(input.from),
+        to: normalizeAddresses(input.to),
+        cc: normalizeAddresses(input.cc),
+        bodyHtml,
+        bodyText,
+        links: distinctLinks(input.links),
+      },
+    });
+  }
+  if (fast.length > 0) {
+    const inserted = await db(em)
+      .insertInto('mail')
+      .values(
+        fast.map(({ mail: { input }, row }) => ({
+          id: row.id,
+          tenant_id: principal.tenantId,
+          internet_message_id: row.internetMessageId,
+          conversation_id: input.conversationId?.trim() || null,
+          subject: row.subject,
+          from_address: row.from.address,
+          from_name: row.from.name,
+          to_recipients: JSON.stringify(row.to),
+          cc_recipients: JSON.stringify(row.cc),
+          sent_at: input.sentAt ? new Date(input.sentAt) : null,
+          received_at: input.receivedAt ? new Date(input.receivedAt) : null,
+          body_html: row.bodyHtml,
+          body_text: row.bodyText,
+          snippet: (row.bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
+          created_by: principal.userId ?? null,
+          updated_by: principal.userId ?? null,
+          version: 1,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'internet_message_id']).doNothing())
+      .returning('id')
+      .execute();
+    const created = new Set(inserted.map((row) => row.id));
+    const written = fast.filter(({ row }) => created.has(row.id));
+    // Filed by someone else a moment ago: fileMail adds our links to theirs.
+    slow.push(...fast.filter(({ row }) => !created.has(row.id)).map(({ mail }) => mail));
+    const links = written.flatMap(({ row }) => row.links.map((link) => ({ mail: row.id, link })));
+    if (links.length > 0) {
+      await db(em)
+        .insertInto('record_link')
+        .values(
+          links.map(({ mail, link }) => ({
+            tenant_id: principal.tenantId,
+            item_type: MAIL,
+            item_id: mail,
+            record_type: link.type,
+            record_id: link.id,
+          })),
+        )
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+    }
+    // History and search in one statement each, as fileMail writes them one mail at a time.
+    await writeHistory(
+      em,
+      written.flatMap(({ row }) => [
+        {
+          type: MAIL,
+          id: row.id,
+          action: 'create' as const,
+          after: {
+            internetMessageId: row.internetMessageId,
+            subject: row.subject,
+            from: row.from.address,
+            attachments: 0,
+          },
+        },
+        ...row.links.map((link) => ({
+          type: link.type,
+          id: link.id,
+          action: 'update' as const,
+          before: { mails: null },
+          after: { mails: { id: row.id, subject: row.subject } },
+        })),
+      ]),
+    );
+    await indexNewRecords(
+      em,
+      written.map(({ row }) =>
+        mailSearchDocument({
+          id: row.id,
+          subject: row.subject,
+          from: row.from,
+          to: row.to,
+          cc: row.cc,
+          text: row.bodyText ?? '',
+        }),
+      ),
+    );
+    for (const { mail, row } of written) filed.set(mail.key, row.id);
+  }
+  // Written before any savepoint below, which could otherwise take them along when it rolls back.
+  await em.flush();
+  for (const mail of slow) {
+    try {
+      // A savepoint: a mail the mail module refuses (too large, a program attached) leaves nothing behind.
+      const one = await em.transactional((tx) => fileMail(tx, principal, deps, mail.input));
+      filed.set(mail.key, one.id);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refused.push({ key: mail.key, error });
+    }
+  }
+  await em.flush();
+  return { filed, refused };
 }
 
 /** Where a mail is filed and what came with it. */

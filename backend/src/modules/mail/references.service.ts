@@ -63,6 +63,11 @@ export async function referenceOf(em: EntityManager, record: RecordRef): Promise
 }
 
 /** The records whose references a subject carries (unknown numbers and wrong letters are ignored). */
+/** Whether a subject names a CRM record (`[CRM-D-123]`), without asking the database. */
+export function mentionsReference(subject: string): boolean {
+  return subject.match(REFERENCE) !== null;
+}
+
 export async function recordsReferencedIn(em: EntityManager, subject: string): Promise<RecordRef[]> {
   const wanted = [...subject.matchAll(REFERENCE)]
     .slice(0, MAX_REFERENCES)

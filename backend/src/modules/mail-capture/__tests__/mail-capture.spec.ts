@@ -154,6 +154,14 @@ describe('automatic mail filing through Graph', () => {
         },
       ],
     });
+    // Found by search as a mail filed by hand is: subject, sender, body.
+    for (const q of ['Hafenkran', 'petra.lange@lange-logistik.example', 'anbei']) {
+      const hits = (await anna.get(`/api/v1/search?q=${encodeURIComponent(q)}&type=mail`)).body.items;
+      expect({ q, ids: hits.map((hit: { id: string }) => hit.id) }).toEqual({ q, ids: expect.arrayContaining([id]) });
+    }
+    // Each record says in its history that the mail came.
+    const history = await anna.get(`/api/v1/history?type=person&id=${petra}`);
+    expect(JSON.stringify(history.body)).toContain('AW: Angebot Hafenkran');
     const sentId = (await filedId(answer.internetMessageId)) as string;
     expect((await anna.get(`/api/v1/mails/${sentId}/capture`)).body.entries[0]).toMatchObject({ folder: 'sentitems' });
   });
