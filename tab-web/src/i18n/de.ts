@@ -396,6 +396,14 @@ export const de = {
     disconnect: 'Abgleich beenden',
     stopped:
       'Der Abgleich ist beendet: Outlook wird nicht mehr benachrichtigt. Verbinden Sie das Postfach wieder, beginnt er von vorn, ohne Dubletten.',
+    scope: {
+      label: 'Welche Personen kommen in den Outlook-Ordner „CRM“?',
+      hint: 'Personen, die Ihnen gehören. Wer nicht mehr dazugehört, verschwindet aus dem Ordner, nicht aus dem CRM.',
+      all: 'Alle meine Personen',
+      tagged: 'Nur Personen mit dem Tag „{{name}}“',
+      save: 'Auswahl speichern',
+      saved: 'Gespeichert. Der Ordner „CRM“ folgt beim nächsten Abgleich.',
+    },
     profileLink: 'Mein Profil und Outlook-Abgleich',
   },
 };

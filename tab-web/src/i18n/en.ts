@@ -393,6 +393,14 @@ export const en: Texts<typeof de> = {
     disconnect: 'Stop syncing',
     stopped:
       'The sync is stopped: Outlook no longer notifies the CRM. Connect the mailbox again and it starts afresh, without duplicates.',
+    scope: {
+      label: 'Which persons go to the Outlook folder "CRM"?',
+      hint: 'Persons you own. Those who leave the choice leave the folder, not the CRM.',
+      all: 'All my persons',
+      tagged: 'Only persons tagged "{{name}}"',
+      save: 'Save choice',
+      saved: 'Saved. The folder "CRM" follows with the next sync.',
+    },
     profileLink: 'My profile and Outlook sync',
   },
 };
