@@ -373,6 +373,7 @@ export const de = {
     description: 'Beschreibung',
     completedAt: 'Erledigt am',
   },
+  userPicker: { everyone: 'Alle', placeholder: 'Name oder E-Mail eingeben' },
   sync: {
     profileTitle: 'Mein Profil',
     heading: 'Outlook-Abgleich',

@@ -375,6 +375,7 @@ export const en: Texts<typeof de> = {
     description: 'Description',
     completedAt: 'Completed on',
   },
+  userPicker: { everyone: 'Everyone', placeholder: 'Type a name or email' },
   sync: {
     profileTitle: 'My profile',
     heading: 'Outlook sync',
