@@ -29,6 +29,8 @@ export type FieldKind =
   | 'select'
   | 'record'
   | 'boolean'
+  /** On or off, shown as a switch (an activity's "all day"). */
+  | 'switch'
   /** Several lines of text (a note's body, an activity's description). */
   | 'longtext'
   /** One of the organisation's activity types. */
@@ -121,8 +123,10 @@ export const FORM_FIELDS: Record<FormType, readonly FormField[]> = {
   activity: [
     field('typeId', 'activityType', { required: true }),
     field('subject', 'text', { required: true }),
+    field('allDay', 'switch'),
     field('startsAt', 'datetime', { required: true }),
     field('durationMinutes', 'number'),
+    field('location', 'text'),
     field('link', 'record', { createOnly: true, pointers: ['#/links'] }),
     field('done', 'boolean'),
     field('outcome', 'text'),
@@ -216,7 +220,7 @@ export function valuesOf(type: FormType, record: Item | null, fields: readonly F
       values[name] = str((record?.customFields as Item | undefined)?.[custom.key]);
     } else if (list) {
       values[name] = firstOf(record?.[list], list === 'emails' ? 'address' : 'number');
-    } else if (kind === 'boolean') {
+    } else if (kind === 'boolean' || kind === 'switch') {
       values[name] = record?.[name] === true ? 'true' : 'false';
     } else if (name === 'body' && record && typeof record.body === 'object') {
       // A note's body as it was written (Markdown or HTML).
@@ -238,6 +242,40 @@ export function valuesOf(type: FormType, record: Item | null, fields: readonly F
   }
   if (type === 'activity' && !record) values.durationMinutes ||= '30';
   return values;
+}
+
+const DAY_MINUTES = 1440;
+
+/** An all-day activity takes a date, not a time: its start is that day's midnight, in the user's zone. */
+export const isAllDay = (type: FormType, values: Values): boolean => type === 'activity' && values.allDay === 'true';
+
+/** Whether the form shows a field now: an all-day activity lasts whole days, so it has no length in minutes. */
+export const fieldShown = (type: FormType, field: FormField, values: Values): boolean =>
+  !(field.name === 'durationMinutes' && isAllDay(type, values));
+
+/**
+ * The values once "all day" is switched on or off: on, the start moves to its day's midnight and
+ * the length to whole days (one unless it already was whole days); off, a time of nine o'clock
+ * and half an hour.
+ */
+export function switchAllDay(values: Values, on: boolean): Values {
+  const day = (values.startsAt ?? '').slice(0, 10);
+  const minutes = Number(values.durationMinutes || '0');
+  if (on) {
+    const wholeDays = minutes > 0 && minutes % DAY_MINUTES === 0;
+    return {
+      ...values,
+      allDay: 'true',
+      startsAt: day ? `${day}T00:00` : '',
+      durationMinutes: wholeDays ? String(minutes) : String(DAY_MINUTES),
+    };
+  }
+  return {
+    ...values,
+    allDay: 'false',
+    startsAt: day ? `${day}T09:00` : '',
+    durationMinutes: minutes > 0 && minutes < DAY_MINUTES ? String(minutes) : '30',
+  };
 }
 
 /** An instant as a datetime-local input shows it: the user's own date and time, to the minute. */
@@ -268,7 +306,7 @@ export function bodyOf(fields: readonly FormField[], values: Values, base: Value
     if (base && (createOnly || value === (base[name] ?? '').trim())) continue;
     if (!base && value === '' && !required) continue;
     // A box left unticked on a new record: the API's default (a first business contact is primary).
-    if (!base && kind === 'boolean' && value !== 'true') continue;
+    if (!base && (kind === 'boolean' || kind === 'switch') && value !== 'true') continue;
     if (!base && value === '' && !custom && kind === 'text') {
       // Sent empty, so the API says in its own words why it is needed.
       body[name] = '';
@@ -293,7 +331,7 @@ export function bodyOf(fields: readonly FormField[], values: Values, base: Value
       // A note keeps the format it was written in; a new one is Markdown.
       const format = str((record?.body as Item | undefined)?.format) || 'markdown';
       body.body = { format, body: values[name] ?? '' };
-    } else if (kind === 'boolean') {
+    } else if (kind === 'boolean' || kind === 'switch') {
       body[name] = value === 'true';
     } else if (kind === 'datetime') {
       body[name] = value === '' ? null : new Date(value).toISOString();

@@ -4,7 +4,7 @@ import type { Activity, Deal, FilterNode, Lead, Organization, Person, Task } fro
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { ListType } from './lists.ts';
-import { recordPath, titleOf } from './records.ts';
+import { activityWhen, recordPath, titleOf } from './records.ts';
 
 export type Row = Record<string, unknown> & { id: string };
 
@@ -364,10 +364,12 @@ export const LISTS: Record<ListType, ListDefinition> = {
       {
         key: 'startsAt',
         sort: { asc: 'startsAt', desc: '-startsAt' },
-        width: 130,
+        width: 170,
         shown: true,
-        cell: (row, language) => date(row.startsAt, language),
+        // An all-day activity by its date, any other by date and time.
+        cell: (row, language) => activityWhen(row, language),
       },
+      { key: 'location', width: 160, shown: true, cell: text('location') },
       {
         key: 'durationMinutes',
         sort: both('durationMinutes'),

@@ -39,3 +39,15 @@ export function titleOf(type: string, record: Record<string, unknown> | undefine
       return text('title') || text('name');
   }
 }
+
+/**
+ * When an activity is, as a person reads it: an all-day one by its date alone (its first day, when
+ * it lasts several), any other by date and time, in the user's language and zone.
+ */
+export function activityWhen(activity: Record<string, unknown>, language: string): string {
+  if (typeof activity.startsAt !== 'string' || activity.startsAt === '') return '';
+  const at = new Date(activity.startsAt);
+  return activity.allDay === true
+    ? at.toLocaleDateString(language, { dateStyle: 'medium' })
+    : at.toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' });
+}

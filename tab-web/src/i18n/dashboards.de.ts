@@ -60,6 +60,8 @@ export const dashboardsDe = {
     pipeline: 'Pipeline',
     anyPipeline: 'Standard-Pipeline',
     personal: 'Nur meine',
+    owner: 'Verantwortlich',
+    ownerWhenPersonal: 'Mit „Nur meine“ zählen nur Ihre eigenen.',
     from: 'Von',
     to: 'Bis',
     apply: 'Übernehmen',

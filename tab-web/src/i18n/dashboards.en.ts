@@ -63,6 +63,8 @@ export const dashboardsEn: Texts<typeof dashboardsDe> = {
     pipeline: 'Pipeline',
     anyPipeline: 'Default pipeline',
     personal: 'Only mine',
+    owner: 'Owner',
+    ownerWhenPersonal: 'With "Only mine", only your own count.',
     from: 'From',
     to: 'To',
     apply: 'Apply',

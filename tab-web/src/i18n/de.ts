@@ -152,7 +152,9 @@ export const de = {
       isPrimary: 'Hauptkontakt',
       typeId: 'Art',
       subject: 'Betreff',
+      allDay: 'Ganztägig',
       startsAt: 'Beginn',
+      location: 'Ort',
       durationMinutes: 'Dauer (Minuten)',
       link: 'Zu',
       done: 'Erledigt',
@@ -188,6 +190,7 @@ export const de = {
     notFound: 'Diesen Datensatz gibt es nicht (mehr), oder Sie dürfen ihn nicht sehen.',
     unknownType: 'Für „{{type}}“ gibt es keine Seite.',
     untitled: '(ohne Titel)',
+    allDayOn: '{{date}}, ganztägig',
     nothingYet: 'Noch nichts.',
     call: 'Anrufen',
     writeMail: 'E-Mail schreiben',
@@ -354,6 +357,7 @@ export const de = {
     activityType: 'Art',
     typeKey: 'Art',
     startsAt: 'Beginn',
+    location: 'Ort',
     durationMinutes: 'Dauer (Min.)',
     done: 'Erledigt',
     outcome: 'Ergebnis',
@@ -369,6 +373,7 @@ export const de = {
     description: 'Beschreibung',
     completedAt: 'Erledigt am',
   },
+  userPicker: { everyone: 'Alle', placeholder: 'Name oder E-Mail eingeben' },
   sync: {
     profileTitle: 'Mein Profil',
     heading: 'Outlook-Abgleich',
@@ -392,6 +397,14 @@ export const de = {
     disconnect: 'Abgleich beenden',
     stopped:
       'Der Abgleich ist beendet: Outlook wird nicht mehr benachrichtigt. Verbinden Sie das Postfach wieder, beginnt er von vorn, ohne Dubletten.',
+    scope: {
+      label: 'Welche Personen kommen in den Outlook-Ordner „CRM“?',
+      hint: 'Personen, die Ihnen gehören. Wer nicht mehr dazugehört, verschwindet aus dem Ordner, nicht aus dem CRM.',
+      all: 'Alle meine Personen',
+      tagged: 'Nur Personen mit dem Tag „{{name}}“',
+      save: 'Auswahl speichern',
+      saved: 'Gespeichert. Der Ordner „CRM“ folgt beim nächsten Abgleich.',
+    },
     profileLink: 'Mein Profil und Outlook-Abgleich',
   },
 };

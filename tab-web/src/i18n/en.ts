@@ -154,7 +154,9 @@ export const en: Texts<typeof de> = {
       isPrimary: 'Primary contact',
       typeId: 'Type',
       subject: 'Subject',
+      allDay: 'All day',
       startsAt: 'Starts',
+      location: 'Location',
       durationMinutes: 'Duration (minutes)',
       link: 'On',
       done: 'Done',
@@ -190,6 +192,7 @@ export const en: Texts<typeof de> = {
     notFound: 'This record does not exist (any more), or you may not see it.',
     unknownType: 'There is no page for “{{type}}”.',
     untitled: '(untitled)',
+    allDayOn: '{{date}}, all day',
     nothingYet: 'Nothing yet.',
     call: 'Call',
     writeMail: 'Write mail',
@@ -356,6 +359,7 @@ export const en: Texts<typeof de> = {
     activityType: 'Kind',
     typeKey: 'Kind',
     startsAt: 'Starts',
+    location: 'Location',
     durationMinutes: 'Duration (min)',
     done: 'Done',
     outcome: 'Outcome',
@@ -371,6 +375,7 @@ export const en: Texts<typeof de> = {
     description: 'Description',
     completedAt: 'Completed on',
   },
+  userPicker: { everyone: 'Everyone', placeholder: 'Type a name or email' },
   sync: {
     profileTitle: 'My profile',
     heading: 'Outlook sync',
@@ -389,6 +394,14 @@ export const en: Texts<typeof de> = {
     disconnect: 'Stop syncing',
     stopped:
       'The sync is stopped: Outlook no longer notifies the CRM. Connect the mailbox again and it starts afresh, without duplicates.',
+    scope: {
+      label: 'Which persons go to the Outlook folder "CRM"?',
+      hint: 'Persons you own. Those who leave the choice leave the folder, not the CRM.',
+      all: 'All my persons',
+      tagged: 'Only persons tagged "{{name}}"',
+      save: 'Save choice',
+      saved: 'Saved. The folder "CRM" follows with the next sync.',
+    },
     profileLink: 'My profile and Outlook sync',
   },
 };

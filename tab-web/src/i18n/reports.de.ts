@@ -12,6 +12,7 @@ export const reportsDe = {
   filters: 'Filter',
   pipeline: 'Pipeline',
   allPipelines: 'Alle Pipelines',
+  owner: 'Verantwortlich',
   from: 'Von',
   to: 'Bis',
   apply: 'Anzeigen',

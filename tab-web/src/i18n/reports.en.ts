@@ -16,6 +16,7 @@ export const reportsEn: Texts<typeof reportsDe> = {
   filters: 'Filters',
   pipeline: 'Pipeline',
   allPipelines: 'All pipelines',
+  owner: 'Owner',
   from: 'From',
   to: 'To',
   apply: 'Show',

@@ -65,6 +65,7 @@ import {
 } from '../api/dashboards.ts';
 import { useMe } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { UserPicker } from '../components/UserPicker.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -527,7 +528,17 @@ function WidgetSettings({
             <Switch
               label={t('dashboards.filters.personal')}
               checked={next.filters.personal ?? false}
-              onChange={(_event, data) => setFilter({ personal: data.checked })}
+              // Only mine, or one colleague's: not both.
+              onChange={(_event, data) =>
+                setFilter(data.checked ? { personal: true, ownerId: undefined } : { personal: false })
+              }
+            />
+            <UserPicker
+              label={t('dashboards.filters.owner')}
+              hint={next.filters.personal ? t('dashboards.filters.ownerWhenPersonal') : undefined}
+              disabled={next.filters.personal ?? false}
+              value={next.filters.ownerId ?? ''}
+              onChange={(userId) => setFilter({ ownerId: userId || undefined })}
             />
             <Field label={t('dashboards.filters.from')}>
               <Input

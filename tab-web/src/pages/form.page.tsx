@@ -19,6 +19,7 @@ import {
   Option,
   Select,
   Spinner,
+  Switch,
   Text,
   Textarea,
   tokens,
@@ -39,9 +40,12 @@ import {
   type FormField,
   type FormType,
   fieldOfPointer,
+  fieldShown,
   HAS_CUSTOM_FIELDS,
   HAS_TAGS,
+  isAllDay,
   isFormType,
+  switchAllDay,
   type Values,
   valuesOf,
 } from '../forms.ts';
@@ -201,6 +205,7 @@ function FormFieldInput({
   setValue,
   editing,
   activityTypes,
+  datesOnly,
 }: {
   field: FormField;
   values: Values;
@@ -209,6 +214,8 @@ function FormFieldInput({
   /** An existing record: fields set only when it was made show as text. */
   editing: boolean;
   activityTypes: ActivityTypeRef[];
+  /** An all-day activity: its start is a date, without a time. */
+  datesOnly: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.language === 'de' ? 'de' : 'en';
@@ -229,6 +236,36 @@ function FormFieldInput({
     return (
       <Field label={label}>
         <Input id={id} value={values[`${field.name}:label`] || readOnlyText(value)} readOnly />
+      </Field>
+    );
+  }
+  if (field.kind === 'switch') {
+    return (
+      <Field validationState={error ? 'error' : 'none'} validationMessage={error}>
+        <Switch
+          id={id}
+          label={label}
+          checked={value === 'true'}
+          onChange={(_, data) => setValue(field.name, data.checked ? 'true' : 'false')}
+        />
+      </Field>
+    );
+  }
+  if (field.kind === 'datetime' && datesOnly) {
+    // The day alone; kept as that day's midnight, in the user's own zone.
+    return (
+      <Field
+        label={label}
+        required={field.required}
+        validationState={error ? 'error' : 'none'}
+        validationMessage={error}
+      >
+        <Input
+          id={id}
+          type="date"
+          value={value.slice(0, 10)}
+          onChange={(_, data) => setValue(field.name, data.value ? `${data.value}T00:00` : '')}
+        />
       </Field>
     );
   }
@@ -380,7 +417,12 @@ function RecordForm({
   }, [errors]);
 
   const setValue = (name: string, value: string) => {
-    setValues((current) => ({ ...current, [name]: value }));
+    // "All day" on or off moves the start to a day (or back to a time) and the length with it.
+    setValues((current) =>
+      type === 'activity' && name === 'allDay'
+        ? switchAllDay(current, value === 'true')
+        : { ...current, [name]: value },
+    );
     setErrors((current) => {
       if (!(name in current)) return current;
       const { [name]: _gone, ...rest } = current;
@@ -530,17 +572,20 @@ function RecordForm({
       )}
       <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label={title}>
         <div className={styles.fields}>
-          {fields.map((field) => (
-            <FormFieldInput
-              key={field.name}
-              field={field}
-              values={values}
-              error={errors[field.name]}
-              setValue={setValue}
-              editing={id !== undefined}
-              activityTypes={activityTypes}
-            />
-          ))}
+          {fields
+            .filter((field) => fieldShown(type, field, values))
+            .map((field) => (
+              <FormFieldInput
+                key={field.name}
+                field={field}
+                values={values}
+                error={errors[field.name]}
+                setValue={setValue}
+                editing={id !== undefined}
+                activityTypes={activityTypes}
+                datesOnly={isAllDay(type, values)}
+              />
+            ))}
           {HAS_TAGS[type] && tags.length > 0 && <TagsField tags={tags} chosen={tagIds} onChange={setTagIds} />}
         </div>
         {Object.keys(errors).length > 0 && (

@@ -1,21 +1,24 @@
 // My profile: my mailbox's Outlook sync (Y1) — last success, backlog, the last error in my language,
 // and "Sync now" (or connecting the mailbox the first time).
-import type { MailboxSync, MySync } from '@crm/backend/contract';
+import type { ContactsScope, MailboxSync, MySync } from '@crm/backend/contract';
 import {
   Badge,
   Button,
   Card,
   CardHeader,
+  Field,
   MessageBar,
   MessageBarBody,
   makeStyles,
+  Select,
   Spinner,
   Text,
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApiQuery } from '../api/queries.ts';
+import { useApiQuery, useTags } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { useSession } from '../session.tsx';
 
@@ -30,7 +33,86 @@ const useStyles = makeStyles({
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center' },
+  scope: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'end' },
+  scopeField: { flexGrow: 1, minWidth: 'min(100%, 260px)' },
 });
+
+interface StoredScope {
+  value: ContactsScope;
+  version: number | null;
+}
+
+/**
+ * Which of my persons go to Outlook: all I own (the default), or only those with a tag I pick. Kept
+ * with the version it was read at, so a change made meanwhile (another tab) is refused, not overwritten.
+ */
+function ContactsScopePicker() {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const { api } = useSession();
+  const client = useQueryClient();
+  const scope = useApiQuery<StoredScope>('/v1/me/sync/scope');
+  const tags = useTags();
+  const saved = scope.data?.value.tagId ?? '';
+  const [choice, setChoice] = useState<string | null>(null);
+  const chosen = choice ?? saved;
+  const save = useMutation({
+    mutationFn: async (tagId: string) =>
+      (
+        await api.put<StoredScope>(
+          '/v1/me/sync/scope',
+          { tagId: tagId === '' ? null : tagId },
+          `"${scope.data?.version ?? 0}"`,
+        )
+      ).body,
+    onSuccess: async () => {
+      setChoice(null);
+      await client.invalidateQueries({ queryKey: ['/v1/me/sync/scope'] });
+      await client.invalidateQueries({ queryKey: ['/v1/me/sync'] });
+    },
+    // Changed meanwhile: what is kept now is read again; the user's choice stays to save once more.
+    onError: () => void scope.refetch(),
+  });
+  if (scope.error || tags.error) {
+    return (
+      <ErrorBar error={scope.error ?? tags.error} onRetry={() => void Promise.all([scope.refetch(), tags.refetch()])} />
+    );
+  }
+  if (!scope.data || !tags.data) return <Spinner size="small" label={t('app.loading')} />;
+  return (
+    <form
+      className={styles.scope}
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate(chosen);
+      }}
+    >
+      <Field className={styles.scopeField} label={t('sync.scope.label')} hint={t('sync.scope.hint')}>
+        <Select
+          value={chosen}
+          onChange={(_, data) => {
+            setChoice(data.value);
+            save.reset();
+          }}
+        >
+          <option value="">{t('sync.scope.all')}</option>
+          {tags.data.items.map((tag) => (
+            <option key={tag.id} value={tag.id}>
+              {t('sync.scope.tagged', { name: tag.name })}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Button type="submit" disabled={chosen === saved || save.isPending}>
+        {t('sync.scope.save')}
+      </Button>
+      {save.error && <ErrorBar error={save.error} />}
+      <span role="status" aria-live="polite">
+        {save.isSuccess ? t('sync.scope.saved') : ''}
+      </span>
+    </form>
+  );
+}
 
 const STATUS_COLOURS = { ok: 'success', pending: 'informative', error: 'warning', revoked: 'danger' } as const;
 
@@ -124,6 +206,7 @@ export default function ProfilePage() {
             {runNow.isSuccess ? t('sync.queued') : ''}
           </span>
         </div>
+        <ContactsScopePicker />
       </Card>
     </main>
   );

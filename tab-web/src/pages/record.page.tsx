@@ -11,7 +11,7 @@ import { ErrorBar } from '../components/Feedback.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
 import { isFormType } from '../forms.ts';
 import { rememberOpened } from '../recent.ts';
-import { isPageType, recordPath, titleOf } from '../records.ts';
+import { activityWhen, isPageType, recordPath, titleOf } from '../records.ts';
 import { useShownMark } from '../shown.ts';
 
 const useStyles = makeStyles({
@@ -123,6 +123,21 @@ function HistorySection({ entries }: { entries: Item[] }) {
   );
 }
 
+/** An activity's time (a date alone when it lasts all day) and place, beside its subject. */
+function ActivityWhen({ item }: { item: Item }) {
+  const { t, i18n } = useTranslation();
+  const styles = useStyles();
+  const when = activityWhen(item, i18n.language);
+  const parts = [item.allDay === true ? t('record.allDayOn', { date: when }) : when, text(item.location)];
+  const shown = parts.filter(Boolean).join(' · ');
+  return shown ? (
+    <Text size={200} className={styles.muted}>
+      {' '}
+      · {shown}
+    </Text>
+  ) : null;
+}
+
 function Section({ name, value }: { name: string; value: unknown }) {
   const { t } = useTranslation();
   const styles = useStyles();
@@ -149,7 +164,12 @@ function Section({ name, value }: { name: string; value: unknown }) {
           {entries.items.map((item, index) => {
             const path = entryPath(item, name);
             const label = labelOf(item) || t('record.untitled');
-            return <li key={text(item.id) ?? index}>{path ? <Link to={path}>{label}</Link> : <Text>{label}</Text>}</li>;
+            return (
+              <li key={text(item.id) ?? index}>
+                {path ? <Link to={path}>{label}</Link> : <Text>{label}</Text>}
+                {name === 'activities' && <ActivityWhen item={item} />}
+              </li>
+            );
           })}
         </ul>
       )}

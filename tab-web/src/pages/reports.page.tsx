@@ -23,6 +23,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { usePipelines } from '../api/board.ts';
 import { useApiQuery } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { UserPicker } from '../components/UserPicker.tsx';
 import { useSession } from '../session.tsx';
 
 const useStyles = makeStyles({
@@ -197,6 +198,13 @@ export default function ReportsPage() {
                 ))}
             </Select>
           </Field>
+        )}
+        {takes.includes('ownerId') && (
+          <UserPicker
+            label={t('reports.owner')}
+            value={search.get('ownerId') ?? ''}
+            onChange={(userId) => setFilter('ownerId', userId)}
+          />
         )}
         {takes.includes('from') && (
           <Field label={t('reports.from')}>

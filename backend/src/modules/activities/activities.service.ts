@@ -681,6 +681,9 @@ export const activitiesTimeline: TimelineSource = async (em, principal, window) 
         type: view.type,
         durationMinutes: view.durationMinutes,
         endsAt: view.endsAt,
+        // An all-day activity shows as its date, not a time; where it takes place beside it.
+        allDay: view.allDay,
+        location: view.location,
         done: view.done,
         direction: view.direction,
       },

@@ -12,6 +12,8 @@ import {
   UpdateTeamSchema,
   UpdateUserSchema,
   UserListQuerySchema,
+  UserPickQuerySchema,
+  UserRefListSchema,
   UsersPageSchema,
   UserViewSchema,
 } from './identity.schemas.ts';
@@ -22,6 +24,7 @@ import {
   getUser,
   listTeams,
   listUsers,
+  pickUsers,
   setTeamMembers,
   teamsOf,
   updateTeam,
@@ -89,6 +92,20 @@ export function identityRoutes(): RouteSpec[] {
         requireRole(ctx, 'admin');
         const page = await listUsers(emOf(ctx), query);
         ctx.body = { items: page.items.map(userView), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/users',
+      operationId: 'pickUsers',
+      summary:
+        'Active users of the organisation by name or email (any signed-in user): id, name and email, for pickers such as an owner filter',
+      tags: ['Identity'],
+      query: UserPickQuerySchema,
+      responses: { 200: jsonResponse(UserRefListSchema, 'Up to `limit` users, by name') },
+      async handler(ctx, { query }) {
+        requireUser(ctx);
+        ctx.body = { items: await pickUsers(emOf(ctx), query) };
       },
     }),
     defineRoute({

@@ -50,6 +50,25 @@ export const UserListQuerySchema = z.object({
   q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of the name or email' }),
 });
 
+/** `GET /api/v1/users`: the organisation's active users, for pickers (an owner filter, an assignee). */
+export const UserPickQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(100, 'at most 100 characters')
+    .optional()
+    .meta({ description: 'Part of the name or email; empty or absent: the first by name' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const UserRefSchema = z
+  .object({ id: z.uuid(), displayName: z.string(), email: z.string() })
+  .meta({ id: 'UserRef' });
+export type UserRef = z.output<typeof UserRefSchema>;
+
+export const UserRefListSchema = z.object({ items: z.array(UserRefSchema) }).meta({ id: 'UserRefList' });
+export type UserRefList = z.output<typeof UserRefListSchema>;
+
 export const UpdateUserSchema = z
   .object({
     roles: z.array(RoleSchema).min(1, 'a user needs at least one role').optional(),

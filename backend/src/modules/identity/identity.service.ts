@@ -327,6 +327,28 @@ export async function listUsers(
   return { items: page, nextCursor: hasMore && last ? encodeCursor([last.displayName, last.id]) : null };
 }
 
+/** The organisation's active users whose name or email holds `q`, by name: what any signed-in user may pick. */
+export async function pickUsers(
+  em: EntityManager,
+  options: { q?: string | undefined; limit: number },
+): Promise<{ id: string; displayName: string; email: string }[]> {
+  const where: Record<string, unknown>[] = [{ active: true }];
+  if (options.q) {
+    const pattern = `%${options.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push({ $or: [{ displayName: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
+  }
+  const users = await em.find(
+    User,
+    { $and: where },
+    {
+      orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+      limit: options.limit,
+      fields: ['id', 'displayName', 'email'],
+    },
+  );
+  return users.map((user) => ({ id: user.id, displayName: user.displayName, email: user.email }));
+}
+
 export async function getUser(em: EntityManager, id: string): Promise<User> {
   const user = await em.findOne(User, { id });
   if (!user) throw problem('not_found', { noSuch: noSuch('user'), id });

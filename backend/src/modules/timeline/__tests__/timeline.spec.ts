@@ -141,7 +141,8 @@ describe('the timeline', () => {
 
   it('puts activities by start and tasks by due time on the days of Berlin, every day of the range listed', async () => {
     await activity(anna, 'Spät am Abend', '2026-11-24T23:30:00+01:00');
-    await activity(anna, 'Kurz nach Mitternacht', '2026-11-24T23:30:00Z'); // 00:30 on the 25th in Berlin
+    // 00:30 on the 25th in Berlin
+    await activity(anna, 'Kurz nach Mitternacht', '2026-11-24T23:30:00Z', { location: 'Werkstatt Köln' });
     await task('Angebot schicken', '2026-11-25T09:00:00+01:00', { assignee: ids.anna });
     await task('Gelöscht', '2026-11-25T10:00:00+01:00', { assignee: ids.anna, deleted: true });
     const body = await timeline(anna, 'from=2026-11-23&to=2026-11-26');
@@ -156,7 +157,13 @@ describe('the timeline', () => {
       kind: 'activity',
       at: '2026-11-24T23:30:00.000Z',
       userId: ids.anna,
-      details: { type: { key: 'meeting', name: 'Termin' }, durationMinutes: 60, done: false },
+      details: {
+        type: { key: 'meeting', name: 'Termin' },
+        durationMinutes: 60,
+        allDay: false,
+        location: 'Werkstatt Köln',
+        done: false,
+      },
     });
     expect(due).toMatchObject({ kind: 'task', userId: ids.anna, details: { status: 'open', priority: 'high' } });
   });
