@@ -2,7 +2,6 @@
 // with SIGKILL while its Graph writes are in flight: the next worker resumes, adopts the contacts
 // the dead one made but never recorded, and Outlook ends with each person exactly once.
 
-import { CRM_APP_ID } from '@crm/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphGateway } from '../../../backend/src/graph/graph-gateway.ts';
@@ -10,14 +9,9 @@ import { inTenantTransaction } from '../../../backend/src/http/tenancy.ts';
 import { Person } from '../../../backend/src/modules/contacts/contact.entity.ts';
 import { ContactLink } from '../../../backend/src/modules/graph-sync/graph-sync.entity.ts';
 import { eventually } from '../../../backend/src/testing/eventually.ts';
-import {
-  CRM_CLIENT_SECRET,
-  createTestApp,
-  emulatorUrl,
-  type TestApp,
-  type TestTenant,
-} from '../../../backend/src/testing/test-app.ts';
-import { type SpawnedProcess, spawnNode } from '../../support/processes.ts';
+import { createTestApp, type TestApp, type TestTenant } from '../../../backend/src/testing/test-app.ts';
+import type { SpawnedProcess } from '../../support/processes.ts';
+import { spawnSyncWorker } from '../../support/sync-worker.ts';
 
 const PERSONS = 600;
 
@@ -27,26 +21,7 @@ describe('the Outlook sync when its worker is killed', () => {
   const workers: SpawnedProcess[] = [];
 
   const startWorker = () => {
-    const worker = spawnNode(
-      'backend/src/main.ts',
-      {
-        DATABASE_URL: process.env.DATABASE_URL,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        ENTRA_AUTHORITY_HOST: emulatorUrl(),
-        ENTRA_CLIENT_ID: CRM_APP_ID,
-        ENTRA_CLIENT_SECRET: CRM_CLIENT_SECRET,
-        ENTRA_APP_ID_URI: `api://crm.localhost/${CRM_APP_ID}`,
-        GRAPH_BASE_URL: emulatorUrl(),
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        DB_POOL_MAX: '4',
-        JOBS_POOL_MAX: '2',
-        JOBS_POLL_SECONDS: '0.5',
-        // A killed worker's run comes back this soon.
-        JOBS_EXPIRE_SECONDS: '4',
-      },
-      { args: ['--worker-only'] },
-    );
+    const worker = spawnSyncWorker();
     workers.push(worker);
     return worker;
   };

@@ -2,20 +2,14 @@
 // with SIGKILL in the middle of a back-fill, while its Graph reads are in flight: the next worker
 // resumes at the page the dead one was on, and every mail of a known address is filed exactly once.
 
-import { CRM_APP_ID } from '@crm/m365-emulator';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../../backend/src/http/tenancy.ts';
 import { db } from '../../../backend/src/records/sql.ts';
 import { eventually } from '../../../backend/src/testing/eventually.ts';
-import {
-  CRM_CLIENT_SECRET,
-  createTestApp,
-  emulatorUrl,
-  type TestApp,
-  type TestTenant,
-} from '../../../backend/src/testing/test-app.ts';
-import { type SpawnedProcess, spawnNode } from '../../support/processes.ts';
+import { createTestApp, type TestApp, type TestTenant } from '../../../backend/src/testing/test-app.ts';
+import type { SpawnedProcess } from '../../support/processes.ts';
+import { spawnSyncWorker } from '../../support/sync-worker.ts';
 
 /** Ten delta pages of 200: the first worker dies with most of them to go. */
 const MAILS = 2000;
@@ -27,26 +21,7 @@ describe('automatic mail filing when its worker is killed', () => {
   const workers: SpawnedProcess[] = [];
 
   const startWorker = () => {
-    const worker = spawnNode(
-      'backend/src/main.ts',
-      {
-        DATABASE_URL: process.env.DATABASE_URL,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        ENTRA_AUTHORITY_HOST: emulatorUrl(),
-        ENTRA_CLIENT_ID: CRM_APP_ID,
-        ENTRA_CLIENT_SECRET: CRM_CLIENT_SECRET,
-        ENTRA_APP_ID_URI: `api://crm.localhost/${CRM_APP_ID}`,
-        GRAPH_BASE_URL: emulatorUrl(),
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        DB_POOL_MAX: '4',
-        JOBS_POOL_MAX: '2',
-        JOBS_POLL_SECONDS: '0.5',
-        // A killed worker's run comes back this soon.
-        JOBS_EXPIRE_SECONDS: '4',
-      },
-      { args: ['--worker-only'] },
-    );
+    const worker = spawnSyncWorker();
     workers.push(worker);
     return worker;
   };
