@@ -67,6 +67,7 @@ export const MailTemplateSchema = z
 export type MailTemplateView = z.infer<typeof MailTemplateSchema>;
 
 export const MailTemplateListSchema = z.object({ items: z.array(MailTemplateSchema) }).meta({ id: 'MailTemplateList' });
+export type MailTemplateList = z.infer<typeof MailTemplateListSchema>;
 
 export const FillMailTemplateSchema = z
   .object({ record: RecordRefSchema.meta({ description: 'The record whose data fills the placeholders' }) })
