@@ -9,7 +9,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  DialogTrigger,
   Field,
   Input,
   MessageBar,
@@ -20,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../api/queries.ts';
 import { useSession } from '../session.tsx';
@@ -68,6 +67,12 @@ export function MailDialog({ type, id, to: preset }: { type: string; id: string;
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [sent, setSent] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  // The dialog is only mounted while open: a closed Fluent dialog would leave focus guards behind.
+  const close = () => {
+    setOpen(false);
+    setTimeout(() => opener.current?.focus(), 0);
+  };
   const templates = useApiQuery<MailTemplateList>('/v1/mail-templates', undefined, { enabled: open });
   const fill = useMutation({
     mutationFn: async (template: string) =>
@@ -95,7 +100,7 @@ export function MailDialog({ type, id, to: preset }: { type: string; id: string;
       ).body,
     onSuccess: (mail) => {
       setSent(mail.subject);
-      setOpen(false);
+      close();
       setSubject('');
       setBody('');
       setTemplateId('');
@@ -112,61 +117,68 @@ export function MailDialog({ type, id, to: preset }: { type: string; id: string;
   };
   return (
     <>
-      <Dialog
-        open={open}
-        onOpenChange={(_, data) => {
-          setOpen(data.open);
-          if (data.open) setSent(null);
+      <Button
+        ref={opener}
+        onClick={() => {
+          setSent(null);
+          setOpen(true);
         }}
       >
-        <DialogTrigger disableButtonEnhancement>
-          <Button>{t('mail.open')}</Button>
-        </DialogTrigger>
-        <DialogSurface>
-          <form onSubmit={submit}>
-            <DialogBody>
-              <DialogTitle>{t('mail.title')}</DialogTitle>
-              <DialogContent className={styles.form}>
-                <Field label={t('mail.to')} hint={t('mail.addressesHint')}>
-                  <Input value={to} onChange={(_, data) => setTo(data.value)} />
-                </Field>
-                <Field label={t('mail.cc')}>
-                  <Input value={cc} onChange={(_, data) => setCc(data.value)} />
-                </Field>
-                <Field label={t('mail.bcc')}>
-                  <Input value={bcc} onChange={(_, data) => setBcc(data.value)} />
-                </Field>
-                <Field label={t('mail.template')}>
-                  <Select value={templateId} onChange={(_, data) => chooseTemplate(data.value)}>
-                    <option value="">{t('mail.noTemplate')}</option>
-                    {(templates.data?.items ?? []).map((template) => (
-                      <option key={template.id} value={template.id}>
-                        {template.name}
-                      </option>
-                    ))}
-                  </Select>
-                </Field>
-                <Field label={t('mail.subject')} hint={t('mail.subjectHint')}>
-                  <Input value={subject} onChange={(_, data) => setSubject(data.value)} />
-                </Field>
-                <Field label={t('mail.body')}>
-                  <Textarea value={body} rows={8} resize="vertical" onChange={(_, data) => setBody(data.value)} />
-                </Field>
-                {fill.error ? <ErrorBar error={fill.error} /> : null}
-                {send.error ? <ErrorBar error={send.error} /> : null}
-              </DialogContent>
-              <DialogActions>
-                <Button type="submit" appearance="primary" disabled={send.isPending}>
-                  {send.isPending ? t('mail.sending') : t('mail.send')}
-                </Button>
-                <DialogTrigger disableButtonEnhancement>
-                  <Button type="button">{t('mail.cancel')}</Button>
-                </DialogTrigger>
-              </DialogActions>
-            </DialogBody>
-          </form>
-        </DialogSurface>
-      </Dialog>
+        {t('mail.open')}
+      </Button>
+      {open ? (
+        <Dialog
+          open
+          onOpenChange={(_, data) => {
+            if (!data.open) close();
+          }}
+        >
+          <DialogSurface>
+            <form onSubmit={submit}>
+              <DialogBody>
+                <DialogTitle>{t('mail.title')}</DialogTitle>
+                <DialogContent className={styles.form}>
+                  <Field label={t('mail.to')} hint={t('mail.addressesHint')}>
+                    <Input value={to} onChange={(_, data) => setTo(data.value)} />
+                  </Field>
+                  <Field label={t('mail.cc')}>
+                    <Input value={cc} onChange={(_, data) => setCc(data.value)} />
+                  </Field>
+                  <Field label={t('mail.bcc')}>
+                    <Input value={bcc} onChange={(_, data) => setBcc(data.value)} />
+                  </Field>
+                  <Field label={t('mail.template')}>
+                    <Select value={templateId} onChange={(_, data) => chooseTemplate(data.value)}>
+                      <option value="">{t('mail.noTemplate')}</option>
+                      {(templates.data?.items ?? []).map((template) => (
+                        <option key={template.id} value={template.id}>
+                          {template.name}
+                        </option>
+                      ))}
+                    </Select>
+                  </Field>
+                  <Field label={t('mail.subject')} hint={t('mail.subjectHint')}>
+                    <Input value={subject} onChange={(_, data) => setSubject(data.value)} />
+                  </Field>
+                  <Field label={t('mail.body')}>
+                    <Textarea value={body} rows={8} resize="vertical" onChange={(_, data) => setBody(data.value)} />
+                  </Field>
+                  {fill.error ? <ErrorBar error={fill.error} /> : null}
+                  {send.error ? <ErrorBar error={send.error} /> : null}
+                </DialogContent>
+                <DialogActions>
+                  <Button type="submit" appearance="primary" disabled={send.isPending}>
+                    {send.isPending ? t('mail.sending') : t('mail.send')}
+                  </Button>
+                  <Button type="button" onClick={close}>
+                    {t('mail.cancel')}
+                  </Button>
+                </DialogActions>
+              </DialogBody>
+            </form>
+          </DialogSurface>
+        </Dialog>
+      ) : null}
       {sent ? (
         <MessageBar intent="success" role="status">
           <MessageBarBody>{t('mail.sent', { subject: sent })}</MessageBarBody>
