@@ -35,6 +35,7 @@ import { lostReasonsModule } from './modules/lost-reasons/lost-reasons.module.ts
 import { mailModule } from './modules/mail/mail.module.ts';
 import { FILE_MAIL_PATH } from './modules/mail/mail.routes.ts';
 import { mailCaptureModule } from './modules/mail-capture/mail-capture.module.ts';
+import { mailSendModule } from './modules/mail-send/mail-send.module.ts';
 import type { CrmModule } from './modules/module.ts';
 import { notesModule } from './modules/notes/notes.module.ts';
 import { notificationsModule } from './modules/notifications/notifications.module.ts';
@@ -84,6 +85,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   dashboardsModule,
   documentsModule,
   mailModule,
+  mailSendModule,
   notificationsModule,
   stageTemplatesModule,
   leadsModule,

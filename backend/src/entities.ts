@@ -31,6 +31,8 @@ import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
 import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
 import { CaptureRulesSchema } from './modules/mail-capture/capture-rules.entity.ts';
 import { MailCaptureAuditSchema } from './modules/mail-capture/mail-capture-audit.entity.ts';
+import { mailTemplateAudit } from './modules/mail-send/mail-template.audit.ts';
+import { MailTemplateSchema } from './modules/mail-send/mail-template.entity.ts';
 import { noteAudit } from './modules/notes/note.audit.ts';
 import { NoteSchema } from './modules/notes/note.entity.ts';
 import { NotificationSchema } from './modules/notifications/notification.entity.ts';
@@ -86,6 +88,7 @@ export const entities = [
   DealStageTotalSchema,
   BoardChangeSchema,
   SavedFilterSchema,
+  MailTemplateSchema,
   DashboardSchema,
   UserSettingSchema,
   LeadSchema,
@@ -122,4 +125,5 @@ export const auditPolicies: AnyAuditPolicy[] = [
   relationAudit,
   savedFilterAudit,
   dashboardAudit,
+  mailTemplateAudit,
 ];

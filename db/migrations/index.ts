@@ -31,6 +31,7 @@ import { Migration20261209000000_dashboards } from './Migration20261209000000_da
 import { Migration20261209100000_report_indexes } from './Migration20261209100000_report_indexes.ts';
 import { Migration20261209200000_mail_capture } from './Migration20261209200000_mail_capture.ts';
 import { Migration20261209300000_sync_gaps } from './Migration20261209300000_sync_gaps.ts';
+import { Migration20261210000000_mail_send } from './Migration20261210000000_mail_send.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -66,4 +67,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261209100000_report_indexes', class: Migration20261209100000_report_indexes },
   { name: 'Migration20261209200000_mail_capture', class: Migration20261209200000_mail_capture },
   { name: 'Migration20261209300000_sync_gaps', class: Migration20261209300000_sync_gaps },
+  { name: 'Migration20261210000000_mail_send', class: Migration20261210000000_mail_send },
 ];

@@ -57,6 +57,7 @@ const nouns = {
   pipeline: { en: 'pipeline', none: 'keine Pipeline', the: 'die Pipeline' },
   lost_reason: { en: 'lost reason', none: 'keinen Verlustgrund', the: 'der Verlustgrund' },
   saved_filter: { en: 'saved filter', none: 'keinen gespeicherten Filter', the: 'der gespeicherte Filter' },
+  mail_template: { en: 'mail template', none: 'keine E-Mail-Vorlage', the: 'die E-Mail-Vorlage' },
   dashboard: { en: 'dashboard', none: 'kein Dashboard', the: 'das Dashboard' },
   task_template: { en: 'task template', none: 'keine Aufgabenvorlage', the: 'die Aufgabenvorlage' },
   prospect_selection: { en: 'prospect selection', none: 'keine Zielkundenauswahl', the: 'die Zielkundenauswahl' },
@@ -1841,6 +1842,76 @@ const catalogue = {
     detail: t(
       '{what} could not be made from the lead: {reason} Fix the lead, the field mapping (GET /api/v1/lead-field-mapping) or what you sent; nothing was converted.',
       '{what} ließ sich aus dem Lead nicht anlegen: {reason} Korrigieren Sie den Lead, die Feldzuordnung (GET /api/v1/lead-field-mapping) oder Ihre Angaben; es wurde nichts umgewandelt.',
+    ),
+  },
+  duplicate_mail_template: {
+    status: 409,
+    title: t('A mail template with this name exists', 'Eine E-Mail-Vorlage mit diesem Namen gibt es schon'),
+    detail: t(
+      'There is already a mail template "{name}" here; choose another name.',
+      'Hier gibt es schon eine E-Mail-Vorlage „{name}“; wählen Sie einen anderen Namen.',
+    ),
+    field: t('already taken', 'bereits vergeben'),
+  },
+  company_template_needs_admin: {
+    status: 403,
+    code: 'forbidden',
+    title: t('Not allowed', 'Nicht erlaubt'),
+    detail: t(
+      "Only a CRM administrator keeps the company's mail templates; save it for yourself (scope private).",
+      'Nur ein CRM-Administrator pflegt die E-Mail-Vorlagen des Unternehmens; speichern Sie sie für sich selbst (scope private).',
+    ),
+  },
+  no_such_mail_template: {
+    status: 404,
+    code: 'not_found',
+    title: t('Not found', 'Nicht gefunden'),
+    detail: t(
+      "There is no mail template {id} of yours or your company's.",
+      'Es gibt keine E-Mail-Vorlage {id} von Ihnen oder Ihrem Unternehmen.',
+    ),
+    field: t('no such template', 'keine solche Vorlage'),
+  },
+  mail_without_recipients: {
+    status: 422,
+    title: t('The mail has no recipient', 'Die E-Mail hat keinen Empfänger'),
+    detail: t(
+      'Name at least one recipient in to, cc or bcc; nothing was sent.',
+      'Geben Sie mindestens einen Empfänger in to, cc oder bcc an; es wurde nichts gesendet.',
+    ),
+    field: t('at least one recipient', 'mindestens ein Empfänger'),
+  },
+  mail_bad_address: {
+    status: 422,
+    title: t('Not an e-mail address', 'Keine E-Mail-Adresse'),
+    detail: t(
+      '"{address}" is not an e-mail address (name@example.com); nothing was sent.',
+      '„{address}“ ist keine E-Mail-Adresse (name@example.com); es wurde nichts gesendet.',
+    ),
+    field: t('not an e-mail address', 'keine E-Mail-Adresse'),
+  },
+  mail_send_no_graph_access: {
+    status: 409,
+    title: t('The CRM cannot send mail for you', 'Das CRM kann für Sie keine E-Mails senden'),
+    detail: t(
+      'Sending needs your Microsoft 365 mailbox and the permission Mail.Send: {reason} Connect your mailbox on your profile page ("Postfach verbinden") or ask an administrator to grant the CRM Mail.Send; nothing was sent.',
+      'Zum Senden braucht das CRM Ihr Microsoft-365-Postfach und die Berechtigung Mail.Send: {reason} Verbinden Sie Ihr Postfach auf Ihrer Profilseite („Postfach verbinden“) oder bitten Sie einen Administrator, dem CRM Mail.Send zu erteilen; es wurde nichts gesendet.',
+    ),
+  },
+  mail_send_refused: {
+    status: 502,
+    title: t('Microsoft 365 did not send the mail', 'Microsoft 365 hat die E-Mail nicht gesendet'),
+    detail: t(
+      'Microsoft 365 refused the mail ({code}: {message}); nothing was sent or filed. Check the recipients and try again.',
+      'Microsoft 365 hat die E-Mail abgelehnt ({code}: {message}); es wurde nichts gesendet oder abgelegt. Prüfen Sie die Empfänger und versuchen Sie es erneut.',
+    ),
+  },
+  mail_send_throttled: {
+    status: 503,
+    title: t('Microsoft 365 is busy', 'Microsoft 365 ist ausgelastet'),
+    detail: t(
+      'Microsoft 365 asks to wait {seconds} seconds before the next mail; nothing was sent. Try again then.',
+      'Microsoft 365 bittet, {seconds} Sekunden bis zur nächsten E-Mail zu warten; es wurde nichts gesendet. Versuchen Sie es dann erneut.',
     ),
   },
 } as const satisfies Record<string, Definition>;

@@ -8,6 +8,8 @@ import { dashboardsDe } from './dashboards.de.ts';
 import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
+import { mailDe } from './mail.de.ts';
+import { mailEn } from './mail.en.ts';
 import { reportsDe } from './reports.de.ts';
 import { reportsEn } from './reports.en.ts';
 
@@ -29,8 +31,8 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
     lng: language,
     fallbackLng: 'en',
     resources: {
-      de: { translation: { ...de, board: boardDe, dashboards: dashboardsDe, reports: reportsDe } },
-      en: { translation: { ...en, board: boardEn, dashboards: dashboardsEn, reports: reportsEn } },
+      de: { translation: { ...de, board: boardDe, dashboards: dashboardsDe, reports: reportsDe, mail: mailDe } },
+      en: { translation: { ...en, board: boardEn, dashboards: dashboardsEn, reports: reportsEn, mail: mailEn } },
     },
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,

@@ -9,6 +9,7 @@ import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
+import { MailDialog } from '../components/MailDialog.tsx';
 import { isFormType } from '../forms.ts';
 import { rememberOpened } from '../recent.ts';
 import { activityWhen, isPageType, recordPath, titleOf } from '../records.ts';
@@ -284,6 +285,11 @@ function RecordView({ overview }: { overview: Overview }) {
           </Text>
         </div>
         <Actions record={record} />
+        <MailDialog
+          type={overview.type}
+          id={overview.id}
+          to={(record.emails as { address?: string }[] | undefined)?.[0]?.address ?? text(record.email)}
+        />
         <Edit type={overview.type} id={overview.id} title={title} />
       </div>
       <Facts record={record} />

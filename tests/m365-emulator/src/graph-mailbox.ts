@@ -225,6 +225,8 @@ export interface OutlookCall {
   readonly ifMatch: string | undefined;
   /** Whether the token may write (…ReadWrite) the resource. */
   readonly canWrite: (kind: ItemKind) => boolean;
+  /** The mailbox of a user in the caller's tenant with this SMTP address (mail or UPN); undefined for others. */
+  readonly recipientMailbox: (address: string) => Mailbox | undefined;
   readonly store: MailboxStore;
   readonly delta: import('./graph-delta.ts').DeltaTokens;
 }

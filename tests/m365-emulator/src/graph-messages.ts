@@ -24,6 +24,7 @@ import {
   type OutlookCall,
 } from './graph-mailbox.ts';
 import { answer, context, EXTENDED_PROPERTIES, listPage, removedEntry, writable } from './graph-outlook.ts';
+import { createDraft, sendDraft, sendMailRoute } from './graph-send.ts';
 
 export const SENSITIVITIES = ['normal', 'personal', 'private', 'confidential'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
@@ -245,8 +246,12 @@ const byReceived = (a: MessageItem, b: MessageItem): number =>
 export function messageRoutes(call: OutlookCall): GraphReply | undefined {
   const { path, mailbox, method } = call;
   const [first, second, third, fourth, fifth, ...more] = path;
+  if (first === 'sendMail' && second === undefined) return sendMailRoute(call);
   if (first === 'messages') {
-    if (second === undefined) return messageCollection(call, undefined, 'messages');
+    if (second === undefined) {
+      return call.method === 'POST' ? createDraft(call) : messageCollection(call, undefined, 'messages');
+    }
+    if (third === 'send' && fourth === undefined) return sendDraft(call, second);
     return messageItem(call, second, undefined, [third, fourth, ...(fifth === undefined ? [] : [fifth, ...more])]);
   }
   if (first !== 'mailFolders') return undefined;

@@ -35,6 +35,7 @@ const OUTLOOK_RESOURCES = new Set([
   'calendarView',
   'mailFolders',
   'messages',
+  'sendMail',
 ]);
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -210,18 +211,29 @@ export function graphHandler(
         preferences: readPreferences(request),
         ifMatch: typeof request.headers['if-match'] === 'string' ? request.headers['if-match'] : undefined,
         canWrite: (kind) => permitted(principal, kind, true),
+        recipientMailbox: (address) => {
+          const lower = address.toLowerCase();
+          const user = principal.tenant.users.find(
+            (u) =>
+              (u.mail ?? u.userPrincipalName).toLowerCase() === lower || u.userPrincipalName.toLowerCase() === lower,
+          );
+          return user ? graph.store.mailbox(principal.tenant.id, user) : undefined;
+        },
         store: graph.store,
         delta: graph.delta,
       };
       const first = outlook.path[0] ?? '';
       const kind: ItemKind = first.startsWith('contact')
         ? 'contact'
-        : first === 'messages' || first === 'mailFolders'
+        : first === 'messages' || first === 'mailFolders' || first === 'sendMail'
           ? 'message'
           : 'event';
-      if (!permitted(principal, kind, call.method !== 'GET')) {
-        throw accessDenied();
-      }
+      // Sending needs Mail.Send (a draft is written with Mail.ReadWrite, sent with Mail.Send).
+      const sending = first === 'sendMail' || (first === 'messages' && outlook.path[2] === 'send');
+      const allowed = sending
+        ? (principal.user ? principal.scopes : principal.roles).includes('Mail.Send')
+        : permitted(principal, kind, call.method !== 'GET');
+      if (!allowed) throw accessDenied();
       const reply = contactRoutes(call) ?? calendarRoutes(call) ?? messageRoutes(call);
       if (!reply) throw notFound(outlook.path[outlook.path.length - 1] ?? '');
       return reply;

@@ -122,7 +122,7 @@ describe('the emulator with msal-node and the Graph client', () => {
         oid: '95c7eef8-db6c-43e0-adf2-c195a3c88a2c',
         azp: CRM_APP_ID,
         azpacr: '1',
-        scp: 'User.Read Contacts.ReadWrite Calendars.ReadWrite Mail.Read',
+        scp: 'User.Read Contacts.ReadWrite Calendars.ReadWrite Mail.Read Mail.Send',
       });
     });
 
