@@ -3,6 +3,7 @@
 // nothing from another tenant.
 import { type FilterDef, Routine } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 
 export const APP_ROLE = 'crm_app';
 export const TENANT_SETTING = 'app.tenant_id';
@@ -40,14 +41,9 @@ export async function inTenantTransaction<T>(
   const fork = em.fork({ clear: true });
   fork.setFilterParams(TENANT_FILTER, { tenantId });
   return fork.transactional(async (tx) => {
-    await tx
-      .getConnection()
-      .execute(
-        `select set_config('${TENANT_SETTING}', ?, true), set_config('role', '${APP_ROLE}', true)`,
-        [tenantId],
-        'all',
-        tx.getTransactionContext(),
-      );
+    await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
+      (tx as EntityManager).getKysely(),
+    );
     return work(tx as EntityManager);
   });
 }

@@ -1,5 +1,7 @@
 import { pendingMigrations } from '@crm/db';
 import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -29,7 +31,11 @@ export async function checkReadiness(orm: MikroORM): Promise<ReadinessReport> {
     causes: [],
   };
   try {
-    await withTimeout(orm.em.getConnection().execute('select 1'), DATABASE_TIMEOUT_MS, 'the database');
+    await withTimeout(
+      sql`select 1`.execute((orm.em as EntityManager).getKysely()),
+      DATABASE_TIMEOUT_MS,
+      'the database',
+    );
     report.checks.database = 'ok';
   } catch (error) {
     report.problems.push('the database is unreachable');

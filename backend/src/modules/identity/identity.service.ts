@@ -1,12 +1,14 @@
 // Tenants, users, roles and teams: who a token belongs to, what they may see, and the
 // administration of roles and teams.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { GLOBAL_ADMINISTRATOR_ROLE, type VerifiedToken } from '../../http/auth.ts';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal, Visibility } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
+import { db } from '../../records/sql.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Team, TeamMember } from './team.entity.ts';
 import { Tenant } from './tenant.entity.ts';
@@ -41,19 +43,7 @@ function tenantNotSetUp(): AppError {
   return problem('tenant_not_set_up');
 }
 
-interface PrincipalRow {
-  tenant_name: string;
-  default_language: string;
-  user_id: string | null;
-  display_name: string | null;
-  email: string | null;
-  job_title: string | null;
-  language: string | null;
-  roles: Role[] | null;
-  active: boolean | null;
-  // Raw results keep timestamps as text.
-  last_seen_at: string | null;
-}
+type PrincipalRow = NonNullable<Awaited<ReturnType<typeof principalRow>>>;
 
 /**
  * The principal behind a verified token, inside the tenant's transaction. A tenant is set up by
@@ -141,18 +131,26 @@ export async function resolvePrincipal(em: EntityManager, token: VerifiedToken):
   });
 }
 
-async function principalRow(em: EntityManager, token: VerifiedToken): Promise<PrincipalRow | undefined> {
-  const [row] = await em.getConnection().execute<PrincipalRow[]>(
-    `select t.name as tenant_name, t.default_language,
-            u.id as user_id, u.display_name, u.email, u.job_title, u.language, u.roles, u.active, u.last_seen_at
-       from tenant t
-       left join app_user u on u.tenant_id = t.id and u.entra_object_id = ?
-      where t.id = ?`,
-    [token.objectId, token.tenantId],
-    'all',
-    em.getTransactionContext(),
-  );
-  return row;
+async function principalRow(em: EntityManager, token: VerifiedToken) {
+  return db(em)
+    .selectFrom('tenant as t')
+    .leftJoin('app_user as u', (join) =>
+      join.onRef('u.tenant_id', '=', 't.id').on('u.entra_object_id', '=', token.objectId),
+    )
+    .select([
+      't.name as tenant_name',
+      't.default_language',
+      'u.id as user_id',
+      'u.display_name',
+      'u.email',
+      'u.job_title',
+      'u.language',
+      'u.roles',
+      'u.active',
+      'u.last_seen_at',
+    ])
+    .where('t.id', '=', token.tenantId)
+    .executeTakeFirst();
 }
 
 /** Inserts the token's tenant; false when it was there already (set up by a request beside this one). */
@@ -260,13 +258,14 @@ function makePrincipal(
 }
 
 async function teamMembersManagedBy(em: EntityManager, managerId: string): Promise<string[]> {
-  const rows = await em.getConnection().execute<{ user_id: string }[]>(
-    `select distinct m.user_id from team_member m join team t on t.id = m.team_id
-      where t.tenant_id = crm_current_tenant() and t.manager_id = ?`,
-    [managerId],
-    'all',
-    em.getTransactionContext(),
-  );
+  const rows = await db(em)
+    .selectFrom('team_member as m')
+    .innerJoin('team as t', 't.id', 'm.team_id')
+    .select('m.user_id')
+    .distinct()
+    .where('t.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
+    .where('t.manager_id', '=', managerId)
+    .execute();
   return rows.map((row) => row.user_id);
 }
 
@@ -279,22 +278,33 @@ export interface MyTeam {
 }
 
 export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam[]> {
-  const rows = await em
-    .getConnection()
-    .execute<{ id: string; name: string; is_manager: boolean; is_member: boolean }[]>(
-      `select t.id, t.name, bool_or(x.is_manager) as is_manager, bool_or(not x.is_manager) as is_member
-       from (select id as team_id, true as is_manager from team
-              where tenant_id = crm_current_tenant() and manager_id = ?
-             union all
-             select team_id, false from team_member
-              where tenant_id = crm_current_tenant() and user_id = ?) x
-       join team t on t.id = x.team_id
-      group by t.id, t.name
-      order by t.name`,
-      [userId, userId],
-      'all',
-      em.getTransactionContext(),
-    );
+  const tenant = sql<string>`crm_current_tenant()`;
+  const rows = await db(em)
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('team')
+        .select(['id as team_id', sql<boolean>`true`.as('is_manager')])
+        .where('tenant_id', '=', tenant)
+        .where('manager_id', '=', userId)
+        .unionAll(
+          eb
+            .selectFrom('team_member')
+            .select(['team_id', sql<boolean>`false`.as('is_manager')])
+            .where('tenant_id', '=', tenant)
+            .where('user_id', '=', userId),
+        )
+        .as('x'),
+    )
+    .innerJoin('team as t', 't.id', 'x.team_id')
+    .select([
+      't.id',
+      't.name',
+      sql<boolean>`bool_or(x.is_manager)`.as('is_manager'),
+      sql<boolean>`bool_or(not x.is_manager)`.as('is_member'),
+    ])
+    .groupBy(['t.id', 't.name'])
+    .orderBy('t.name')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -433,14 +443,13 @@ function duplicateTeamName(name: string): AppError {
 }
 
 async function ensureNameFree(em: EntityManager, name: string, exceptId?: string): Promise<void> {
-  const clash = await em
-    .getConnection()
-    .execute<{ id: string }[]>(
-      'select id from team where tenant_id = crm_current_tenant() and lower(name) = lower(?) and id <> ?',
-      [name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
-      'all',
-      em.getTransactionContext(),
-    );
+  const clash = await db(em)
+    .selectFrom('team')
+    .select('id')
+    .where('tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.val(name)])))
+    .where('id', '<>', exceptId ?? '00000000-0000-0000-0000-000000000000')
+    .execute();
   if (clash.length > 0) throw duplicateTeamName(name);
 }
 

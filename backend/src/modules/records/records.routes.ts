@@ -1,4 +1,5 @@
 // History (G3) and trash (G4) of every record type.
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, PageQuerySchema } from '../../http/pagination.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
@@ -6,6 +7,7 @@ import { defineRoute, type RouteSpec } from '../../http/route.ts';
 import { historyOf } from '../../records/history.ts';
 import { type OverviewSection, overviewOf } from '../../records/overview.ts';
 import { RECORD_TYPES, requireVisible } from '../../records/record-types.ts';
+import { db } from '../../records/sql.ts';
 import { trashSources } from '../../records/trash.ts';
 import { listTrash } from '../contacts/contacts.service.ts';
 import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.schemas.ts';
@@ -13,14 +15,12 @@ import { HistoryPageSchema, OverviewSchema, TrashPageSchema } from './records.sc
 export const historyOverview: OverviewSection = async (em, _principal, { type, id }) => {
   const [newest, [counted]] = await Promise.all([
     historyOf(em, type, id, { limit: 5 }),
-    em
-      .getConnection()
-      .execute<{ n: number }[]>(
-        'select count(distinct change_id)::int as n from history where record_type = ? and record_id = ?',
-        [type, id],
-        'all',
-        em.getTransactionContext(),
-      ),
+    db(em)
+      .selectFrom('history')
+      .select(sql<number>`count(distinct change_id)::int`.as('n'))
+      .where('record_type', '=', type)
+      .where('record_id', '=', id)
+      .execute(),
   ]);
   return { changes: counted?.n ?? 0, newest };
 };
