@@ -2,8 +2,9 @@
 // list, an offset window (the page the user scrolled to, without the pages before it) and a total
 // counted in SQL up to a cap, so that a count over a huge list stays fast.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, sql } from 'kysely';
+import { type Expression, type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
+import { db } from '../records/sql.ts';
 import { validationFailed } from './errors.ts';
 import {
   type CustomFieldRef,
@@ -105,18 +106,27 @@ export function windowStart(query: { offset?: number | undefined; cursor?: strin
 /** How many rows a list's query finds, counted up to the cap: `{ total, totalCapped }`. */
 export async function cappedTotal(
   em: EntityManager,
-  query: { sql: string; params: readonly unknown[] },
+  query: { sql: string; params: readonly unknown[] } | SelectQueryBuilder<any, any, any>,
 ): Promise<{ total: number; totalCapped: boolean }> {
-  // The lists' own statements are still hand-shaped SQL; the count wraps the one the page ran.
-  const [row] = await em
-    .getConnection()
-    .execute<{ n: number }[]>(
-      `select count(*)::int as n from (${query.sql} limit ?) counted`,
-      [...query.params, LIST_TOTAL_CAP + 1],
-      'all',
-      em.getTransactionContext(),
-    );
-  const n = row?.n ?? 0;
+  let n: number;
+  if ('sql' in query) {
+    // A list whose statement is still SQL text: the count wraps the one the page ran.
+    const [row] = await em
+      .getConnection()
+      .execute<{ n: number }[]>(
+        `select count(*)::int as n from (${query.sql} limit ?) counted`,
+        [...query.params, LIST_TOTAL_CAP + 1],
+        'all',
+        em.getTransactionContext(),
+      );
+    n = row?.n ?? 0;
+  } else {
+    const row = await db(em)
+      .selectFrom(query.limit(LIST_TOTAL_CAP + 1).as('counted'))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirst();
+    n = row?.n ?? 0;
+  }
   return { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
 }
 

@@ -1,17 +1,18 @@
 // Persons, organizations and business contacts: create, change, trash, restore, purge, list,
 // each change with its history and search document in the same transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, expressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
+import { type FilterField, type FilterNode, filterCondition } from '../../http/filters.ts';
+import { cappedTotal, fieldSort, offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { db } from '../../records/sql.ts';
+import { type Database, db } from '../../records/sql.ts';
 import type { TrashSource } from '../../records/trash.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
@@ -612,36 +613,51 @@ function page<T>(items: T[], limit: number, key: (last: T) => unknown[]): { item
   return { items: shown, nextCursor: hasMore && last !== undefined ? encodeCursor(key(last)) : null };
 }
 
+// Both lists read one table under the alias r; the column references are checked against it.
+type ContactDataColumns = 'emails' | 'phones' | 'addresses';
+const person = expressionBuilder<{ r: Database['person'] }, 'r'>();
+const organization = expressionBuilder<{ r: Database['organization'] }, 'r'>();
+
+/** The contact data both tables keep as JSON arrays, searchable as text. */
+function contactDataFields(): Record<string, FilterField> {
+  const r = expressionBuilder<
+    { r: Pick<Database['person'], ContactDataColumns> & Pick<Database['organization'], ContactDataColumns> },
+    'r'
+  >();
+  const joined = (column: Expression<unknown>, key: string) =>
+    sql`(select string_agg(x->>${sql.lit(key)}, ' ') from jsonb_array_elements(${column}) x)`;
+  return {
+    email: { sql: joined(r.ref('r.emails'), 'address'), type: 'text' },
+    phone: { sql: joined(r.ref('r.phones'), 'number'), type: 'text' },
+    city: { sql: joined(r.ref('r.addresses'), 'city'), type: 'text' },
+    postalCode: { sql: sql`(${r.ref('r.addresses')}->0->>'postalCode')`, type: 'text' },
+  };
+}
+
 export const PERSON_FILTER_FIELDS: Record<string, FilterField> = {
-  title: { sql: 'r.title', type: 'text' },
-  firstName: { sql: 'r.first_name', type: 'text' },
-  lastName: { sql: 'r.last_name', type: 'text' },
-  birthday: { sql: 'r.birthday', type: 'date' },
-  language: { sql: 'r.language', type: 'text' },
-  ownerId: { sql: 'r.owner_id', type: 'uuid' },
-  createdAt: { sql: 'r.created_at', type: 'datetime' },
-  updatedAt: { sql: 'r.updated_at', type: 'datetime' },
-  email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
-  phone: { sql: "(select string_agg(e->>'number', ' ') from jsonb_array_elements(r.phones) e)", type: 'text' },
-  city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
-  postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
+  title: { sql: person.ref('r.title'), type: 'text' },
+  firstName: { sql: person.ref('r.first_name'), type: 'text' },
+  lastName: { sql: person.ref('r.last_name'), type: 'text' },
+  birthday: { sql: person.ref('r.birthday'), type: 'date' },
+  language: { sql: person.ref('r.language'), type: 'text' },
+  ownerId: { sql: person.ref('r.owner_id'), type: 'uuid' },
+  createdAt: { sql: person.ref('r.created_at'), type: 'datetime' },
+  updatedAt: { sql: person.ref('r.updated_at'), type: 'datetime' },
+  ...contactDataFields(),
 };
 
 export const ORGANIZATION_FILTER_FIELDS: Record<string, FilterField> = {
-  name: { sql: 'r.name', type: 'text' },
-  vatId: { sql: 'r.vat_id', type: 'text' },
-  industry: { sql: 'r.industry', type: 'text' },
-  employeeCount: { sql: 'r.employee_count', type: 'number' },
-  revenue: { sql: 'r.revenue', type: 'number' },
-  website: { sql: 'r.website', type: 'text' },
-  ownerId: { sql: 'r.owner_id', type: 'uuid' },
-  createdAt: { sql: 'r.created_at', type: 'datetime' },
-  updatedAt: { sql: 'r.updated_at', type: 'datetime' },
-  email: { sql: "(select string_agg(e->>'address', ' ') from jsonb_array_elements(r.emails) e)", type: 'text' },
-  phone: { sql: "(select string_agg(e->>'number', ' ') from jsonb_array_elements(r.phones) e)", type: 'text' },
-  city: { sql: "(select string_agg(a->>'city', ' ') from jsonb_array_elements(r.addresses) a)", type: 'text' },
-  postalCode: { sql: "(r.addresses->0->>'postalCode')", type: 'text' },
-  country: { sql: "(r.addresses->0->>'country')", type: 'text' },
+  name: { sql: organization.ref('r.name'), type: 'text' },
+  vatId: { sql: organization.ref('r.vat_id'), type: 'text' },
+  industry: { sql: organization.ref('r.industry'), type: 'text' },
+  employeeCount: { sql: organization.ref('r.employee_count'), type: 'number' },
+  revenue: { sql: organization.ref('r.revenue'), type: 'number' },
+  website: { sql: organization.ref('r.website'), type: 'text' },
+  ownerId: { sql: organization.ref('r.owner_id'), type: 'uuid' },
+  createdAt: { sql: organization.ref('r.created_at'), type: 'datetime' },
+  updatedAt: { sql: organization.ref('r.updated_at'), type: 'datetime' },
+  ...contactDataFields(),
+  country: { sql: sql`(${organization.ref('r.addresses')}->0->>'country')`, type: 'text' },
 };
 
 export interface ListOptions {
@@ -654,12 +670,19 @@ export interface ListOptions {
   count?: boolean;
 }
 
+/** The columns the list statement itself names, which person and organization both have. */
+type ListedColumns = 'id' | 'tenant_id' | 'deleted_at' | 'updated_at' | 'custom_fields';
+type Listed = { r: Pick<Database['person'], ListedColumns> };
+// A compile error here when the organization table stops having a column the statement names.
+const organizationIsListed: Pick<Database['organization'], ListedColumns> extends Listed['r'] ? true : never = true;
+void organizationIsListed;
+
 interface ListShape {
-  table: string;
+  table: 'person' | 'organization';
   recordType: 'person' | 'organization';
   fields: Record<string, FilterField>;
-  /** SQL of the name order's key, and its keys from a row. */
-  nameKey: string[];
+  /** The name order's key, and its keys from a row. */
+  nameKey: Expression<unknown>[];
   nameKeyOf: (row: Record<string, unknown>) => unknown[];
 }
 
@@ -667,7 +690,7 @@ const PERSON_LIST: ListShape = {
   table: 'person',
   recordType: 'person',
   fields: PERSON_FILTER_FIELDS,
-  nameKey: ['lower(r.last_name)', "lower(coalesce(r.first_name, ''))"],
+  nameKey: [sql`lower(${person.ref('r.last_name')})`, sql`lower(coalesce(${person.ref('r.first_name')}, ''))`],
   nameKeyOf: (row) => [String(row.last_name).toLowerCase(), String(row.first_name ?? '').toLowerCase()],
 };
 
@@ -675,67 +698,67 @@ const ORGANIZATION_LIST: ListShape = {
   table: 'organization',
   recordType: 'organization',
   fields: ORGANIZATION_FILTER_FIELDS,
-  nameKey: ['lower(r.name)'],
+  nameKey: [sql`lower(${organization.ref('r.name')})`],
   nameKeyOf: (row) => [String(row.name).toLowerCase()],
 };
 
-/** One page of a list in one query: filter tree, order by name, change or any field, keyset cursor or offset. */
+const isoTime = (value: unknown) => new Date(value as string | Date).toISOString();
+
+/** One page of a list in one statement: filter tree, order by name, change or any field, keyset cursor or offset. */
 async function listRows(em: EntityManager, shape: ListShape, options: ListOptions) {
-  const where = ['r.tenant_id = crm_current_tenant()', 'r.deleted_at is null'];
-  const params: unknown[] = [];
   const keyset = options.sort === 'name' || options.sort === '-updatedAt';
   const customFields = options.filter || !keyset ? await listCustomFields(em, shape.recordType) : [];
-  if (options.filter) {
-    const compiled = compileFilter(options.filter, {
-      fields: shape.fields,
-      customFields,
-      customFieldsColumn: 'r.custom_fields',
-      recordType: shape.recordType,
-      idColumn: 'r.id',
-    });
-    where.push(compiled.sql);
-    params.push(...compiled.params);
-  }
-  const matching = { sql: `select r.id from ${shape.table} r where ${where.join(' and ')}`, params: [...params] };
-  const total = options.count ? await cappedTotal(em, matching) : {};
+  const r = expressionBuilder<Listed, 'r'>();
+  const condition = options.filter
+    ? filterCondition(options.filter, {
+        fields: shape.fields,
+        customFields,
+        customFieldsColumn: r.ref('r.custom_fields'),
+        recordType: shape.recordType,
+        idColumn: r.ref('r.id'),
+      })
+    : undefined;
+  const matching = (db(em).selectFrom(`${shape.table} as r`) as unknown as SelectQueryBuilder<Listed, 'r', object>)
+    .where('r.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
+    .where('r.deleted_at', 'is', null)
+    .$if(condition !== undefined, (q) => q.where(() => condition as Expression<SqlBool>));
+  const total = options.count ? await cappedTotal(em, matching.select('r.id')) : {};
   const byName = options.sort === 'name';
-  const keyColumns = byName ? [...shape.nameKey, 'r.id'] : ['r.updated_at', 'r.id'];
-  let order: string;
+  const keyColumns = byName ? [...shape.nameKey, r.ref('r.id')] : [r.ref('r.updated_at'), r.ref('r.id')];
+  let page = matching.selectAll('r');
   let skip = 0;
   if (keyset) {
-    order = keyColumns.map((column) => `${column} ${byName ? 'asc' : 'desc'}`).join(', ');
+    const direction = sql.raw(byName ? 'asc' : 'desc');
+    page = page.orderBy(keyColumns.map((column) => sql`${column} ${direction}`));
     const after = options.offset === undefined ? decodeCursor(options.cursor, keyColumns.length) : undefined;
     if (after) {
-      where.push(`(${keyColumns.join(', ')}) ${byName ? '>' : '<'} (${keyColumns.map(() => '?').join(', ')})`);
-      params.push(...after);
+      page = page.where(
+        () => sql<SqlBool>`(${sql.join(keyColumns)}) ${sql.raw(byName ? '>' : '<')} (${sql.join(after)})`,
+      );
     }
     skip = options.offset ?? 0;
   } else {
-    order = fieldOrder(options.sort, {
-      fields: shape.fields,
-      idColumn: 'r.id',
-      customFields,
-      customFieldsColumn: 'r.custom_fields',
-    });
+    page = page.orderBy(
+      fieldSort(options.sort, {
+        fields: shape.fields,
+        idColumn: r.ref('r.id'),
+        customFields,
+        customFieldsColumn: r.ref('r.custom_fields'),
+      }),
+    );
     skip = windowStart(options);
   }
-  const rows = await em
-    .getConnection()
-    .execute<Record<string, unknown>[]>(
-      `select r.* from ${shape.table} r where ${where.join(' and ')} order by ${order} limit ? offset ?`,
-      [...params, options.limit + 1, skip],
-      'all',
-      em.getTransactionContext(),
-    );
+  const rows: Record<string, unknown>[] = await page
+    .limit(options.limit + 1)
+    .offset(skip)
+    .execute();
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const last = shown.at(-1);
   const nextCursor =
     hasMore && last
       ? keyset
-        ? encodeCursor(
-            byName ? [...shape.nameKeyOf(last), last.id] : [new Date(String(last.updated_at)).toISOString(), last.id],
-          )
+        ? encodeCursor(byName ? [...shape.nameKeyOf(last), last.id] : [isoTime(last.updated_at), last.id])
         : offsetCursor(skip + shown.length)
       : null;
   return { rows: shown, nextCursor, ...total };
