@@ -2,12 +2,20 @@
 // module uses to require a role or get the entity manager of the request's tenant transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ParameterizedContext } from 'koa';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import { problem } from './problems.ts';
 
 export type Role = 'admin' | 'sales_manager' | 'sales_rep' | 'inside_sales';
 
 /** What a caller may see of a kind of record: everything in the tenant, or what these users own. */
 export type Visibility = { scope: 'all' } | { scope: 'owners'; ownerIds: readonly string[] };
+
+/** The condition that an owner column is one the visibility admits (`true` for scope all). */
+export function ownedWithin(visibility: Visibility, owner: Expression<string | null>): Expression<SqlBool> {
+  return visibility.scope === 'all'
+    ? sql<SqlBool>`true`
+    : sql<SqlBool>`${owner} = any(${[...visibility.ownerIds]}::uuid[])`;
+}
 
 export interface Principal {
   readonly kind: 'user' | 'app';

@@ -902,29 +902,62 @@ export async function listTrash(
   others: readonly TrashSource[] = [],
 ): Promise<{ items: TrashItem[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
-  const rows = await em
-    .getConnection()
-    .execute<{ type: TrashItem['type']; id: string; title: string; deleted_at: string; deleted_by: string | null }[]>(
-      `select * from (
-       select 'person' as type, id, concat_ws(' ', title, first_name, last_name) as title, deleted_at, deleted_by
-         from person where deleted_at is not null
-       union all
-       select 'organization', id, name, deleted_at, deleted_by from organization where deleted_at is not null
-       union all
-       select 'business_contact', bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')', bc.deleted_at, bc.deleted_by
-         from business_contact bc join person p on p.id = bc.person_id join organization o on o.id = bc.organization_id
-        where bc.deleted_at is not null and p.deleted_at is null and o.deleted_at is null
-       ${others.map((other) => `union all ${other.sql}`).join('\n')}
-     ) trash
-     where ${after ? '(deleted_at, id) < (?::timestamptz, ?::uuid)' : 'true'}
-     order by deleted_at desc, id desc
-     limit ?`,
-      [...others.flatMap((other) => other.params), ...(after ?? []), options.limit + 1],
-      'all',
-      em.getTransactionContext(),
+  const trashed = db(em)
+    .selectFrom('person')
+    .select([
+      sql<string>`'person'`.as('type'),
+      'id',
+      sql<string>`concat_ws(' ', title, first_name, last_name)`.as('title'),
+      sql<Date>`deleted_at`.as('deleted_at'),
+      'deleted_by',
+    ])
+    .where('deleted_at', 'is not', null)
+    .unionAll((eb) =>
+      eb
+        .selectFrom('organization')
+        .select([
+          sql<string>`'organization'`.as('type'),
+          'id',
+          'name as title',
+          sql<Date>`deleted_at`.as('deleted_at'),
+          'deleted_by',
+        ])
+        .where('deleted_at', 'is not', null),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom('business_contact as bc')
+        .innerJoin('person as p', 'p.id', 'bc.person_id')
+        .innerJoin('organization as o', 'o.id', 'bc.organization_id')
+        .select([
+          sql<string>`'business_contact'`.as('type'),
+          'bc.id',
+          sql<string>`concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')'`.as('title'),
+          sql<Date>`bc.deleted_at`.as('deleted_at'),
+          'bc.deleted_by',
+        ])
+        .where('bc.deleted_at', 'is not', null)
+        .where('p.deleted_at', 'is', null)
+        .where('o.deleted_at', 'is', null),
     );
+  const rows = await db(em)
+    .selectFrom(others.reduce<typeof trashed>((all, other) => all.unionAll(other), trashed).as('trash'))
+    .selectAll()
+    .$if(after !== undefined, (q) =>
+      q.where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('deleted_at', 'id'),
+          '<',
+          tuple(sql<Date>`${after?.[0]}::timestamptz`, sql<string>`${after?.[1]}::uuid`),
+        ),
+      ),
+    )
+    .orderBy('deleted_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const items = rows.map((row) => ({
-    type: row.type,
+    type: row.type as TrashItem['type'],
     id: row.id,
     title: row.title,
     deletedAt: new Date(row.deleted_at).toISOString(),

@@ -1,11 +1,13 @@
 // Deals as first-class records: their 360° view, the open deals on a contact's view, the trash
 // list, links from tasks and notes, lost reason usage, and merges of persons and organizations.
 
+import { sql } from 'kysely';
+import { ownedWithin } from '../../http/principal.ts';
 import { newId } from '../../ids.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
@@ -18,13 +20,20 @@ export const dealOverview: OverviewSection = (em, principal, { id }) => getDeal(
 export const openDealsOverview: OverviewSection = (em, principal, { type, id }) =>
   openDealsOf(em, principal, { type: type as 'person' | 'organization' | 'business_contact', id });
 
-export const trashedDeals: TrashSourceOf = async (principal) => {
-  const visible = await dealVisibility(principal);
-  return {
-    sql: `select 'deal', d.id, d.title, d.deleted_at, d.deleted_by from deal d
-           where d.tenant_id = crm_current_tenant() and d.deleted_at is not null and ${visible.sql}`,
-    params: visible.params,
-  };
+export const trashedDeals: TrashSourceOf = async (em, principal) => {
+  const visibility = await principal.visibility('deal');
+  return db(em)
+    .selectFrom('deal as d')
+    .select([
+      sql<string>`'deal'`.as('type'),
+      'd.id',
+      'd.title',
+      sql<Date>`d.deleted_at`.as('deleted_at'),
+      'd.deleted_by',
+    ])
+    .where('d.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
+    .where('d.deleted_at', 'is not', null)
+    .where(({ ref }) => ownedWithin(visibility, ref('d.owner_id')));
 };
 
 export const dealsLostFor: LostReasonUsageCounter = async (em, lostReasonId) => {

@@ -1,9 +1,12 @@
 // Leads as first-class records: their 360° view, the leads a contact or deal came from, the trash
 // list, links from tasks and notes, titles, lost reason usage, saved filters, and merges.
+
+import { sql } from 'kysely';
+import { ownedWithin } from '../../http/principal.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
 import { getLead, leadDocument, leadsConvertedInto, leadVisibility, loadLeadsForIndex } from './leads.service.ts';
@@ -15,13 +18,20 @@ export const leadOverview: OverviewSection = (em, principal, { id }) => getLead(
 export const convertedLeadsOverview: OverviewSection = (em, principal, record) =>
   leadsConvertedInto(em, principal, record);
 
-export const trashedLeads: TrashSourceOf = async (principal) => {
-  const visible = await leadVisibility(principal);
-  return {
-    sql: `select 'lead', l.id, l.title, l.deleted_at, l.deleted_by from lead l
-           where l.tenant_id = crm_current_tenant() and l.deleted_at is not null and ${visible.sql}`,
-    params: visible.params,
-  };
+export const trashedLeads: TrashSourceOf = async (em, principal) => {
+  const visibility = await principal.visibility('lead');
+  return db(em)
+    .selectFrom('lead as l')
+    .select([
+      sql<string>`'lead'`.as('type'),
+      'l.id',
+      'l.title',
+      sql<Date>`l.deleted_at`.as('deleted_at'),
+      'l.deleted_by',
+    ])
+    .where('l.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
+    .where('l.deleted_at', 'is not', null)
+    .where(({ ref }) => ownedWithin(visibility, ref('l.owner_id')));
 };
 
 export const LEAD_TITLE_SQL = 'select id, title from lead where id = any(?::uuid[]) and deleted_at is null';

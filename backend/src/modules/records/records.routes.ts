@@ -83,7 +83,7 @@ export function recordsRoutes(): RouteSpec[] {
         },
       },
       async handler(ctx, { query }) {
-        ctx.body = await listTrash(emOf(ctx), query, await trashSources(principalOf(ctx)));
+        ctx.body = await listTrash(emOf(ctx), query, await trashSources(emOf(ctx), principalOf(ctx)));
       },
     }),
   ];
