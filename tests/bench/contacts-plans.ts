@@ -1,11 +1,13 @@
 // `npx node tests/bench/contacts-plans.ts <tenant id> [query]`: EXPLAIN (ANALYZE, BUFFERS) of the
 // sender lookup, the duplicate check and the search as the services run them, on a tenant of a
 // loaded database (DATABASE_URL), say one a contacts bench is measuring. For reading plans, not a bench.
+
+import type { Compilable } from 'kysely';
 import pg from 'pg';
-import { duplicateCandidatesStatement, personDraft } from '../../backend/src/modules/contacts/duplicates.service.ts';
-import { lookupStatement } from '../../backend/src/modules/contacts/lookup.service.ts';
-import { searchStatement } from '../../backend/src/modules/search/search.service.ts';
-import type { SqlStatement } from '../../backend/src/records/search-index.ts';
+import { duplicateCandidatesQuery, personDraft } from '../../backend/src/modules/contacts/duplicates.service.ts';
+import { lookupQuery } from '../../backend/src/modules/contacts/lookup.service.ts';
+import { searchQuery } from '../../backend/src/modules/search/search.service.ts';
+import { compileOnly } from '../../backend/src/records/sql.ts';
 import { asTenant } from './tenant-sql.ts';
 
 const [tenantId, q = 'Müller'] = process.argv.slice(2);
@@ -15,19 +17,13 @@ if (!tenantId || !process.env.DATABASE_URL) {
 }
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 
-/** `?` placeholders as pg's `$n`. */
-const numbered = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
-
-async function explain(name: string, statement: SqlStatement) {
+async function explain(name: string, statement: Compilable) {
+  const { sql, parameters } = statement.compile();
   for (const round of ['cold', 'warm']) {
     const rows = await asTenant(
       pool,
       tenantId as string,
-      async (client) =>
-        (await client.query(`explain (analyze, buffers) ${numbered(statement.sql)}`, statement.params)).rows,
+      async (client) => (await client.query(`explain (analyze, buffers) ${sql}`, [...parameters])).rows,
     );
     console.log(`\n## ${name} (${round})\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
   }
@@ -45,12 +41,13 @@ const sample = await asTenant(pool, tenantId, async (client) => {
   );
   return { person: person.rows[0], emails: emails.rows.map((row) => row.value as string) };
 });
-await explain('lookup, 1 address', lookupStatement(sample.emails.slice(0, 1)));
-await explain('lookup, 10 addresses', lookupStatement(sample.emails));
+await explain('lookup, 1 address', lookupQuery(compileOnly, sample.emails.slice(0, 1)));
+await explain('lookup, 10 addresses', lookupQuery(compileOnly, sample.emails));
 const person = sample.person;
 await explain(
   `duplicate check (${person.first_name} ${person.last_name})`,
-  duplicateCandidatesStatement(
+  duplicateCandidatesQuery(
+    compileOnly,
     personDraft({
       firstName: person.first_name,
       lastName: person.last_name,
@@ -61,5 +58,5 @@ await explain(
     [],
   ),
 );
-await explain(`search "${q}"`, searchStatement({ q, limit: 20 }));
+await explain(`search "${q}"`, searchQuery(compileOnly, { q, limit: 20 }));
 await pool.end();

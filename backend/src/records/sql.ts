@@ -1,6 +1,6 @@
 // Hand-shaped statements, typed from the entities: a renamed property is a compile error.
 import type { EntityManager, InferKyselyDB } from '@mikro-orm/postgresql';
-import type { Kysely } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import type { entities } from '../entities.ts';
 
 /** Every table the entities describe, with its columns (snake_case, as in the database). */
@@ -14,6 +14,19 @@ export type Database = InferKyselyDB<(typeof entities)[number]>;
 export function db(em: EntityManager): Kysely<Database> {
   return em.getKysely<Database>();
 }
+
+/**
+ * Kysely that only compiles, never connects: for showing a statement's SQL and plan outside a
+ * request (the plan-reading tool, the adapter of the lists still written as text).
+ */
+export const compileOnly = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
 
 /**
  * Runs SQL inside the entity manager's transaction (so as the tenant, under row-level security).

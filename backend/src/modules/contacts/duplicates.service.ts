@@ -1,9 +1,10 @@
 // Duplicate check (C6): candidates from the search documents by same email, phone or VAT id,
 // same sound (Kölner Phonetik) or similar spelling (trigrams), scored in one place.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Text } from '../../http/language.ts';
 import { problem, thingName } from '../../http/problems.ts';
-import { pgArray, type SqlStatement } from '../../records/search-index.ts';
+import { type Database, db } from '../../records/sql.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
 import {
@@ -27,17 +28,6 @@ export interface DuplicateDraft {
   phones: string[];
   postalCodes: string[];
   vatId: string | null;
-}
-
-interface CandidateRow {
-  record_id: string;
-  title: string;
-  phonetic: string[];
-  similarity: number;
-  same_email: boolean;
-  same_phone: boolean;
-  same_vat: boolean;
-  same_postal: boolean;
 }
 
 const postalCodes = (addresses: readonly AddressValue[]) => [
@@ -84,63 +74,99 @@ const MAX_CANDIDATES = 10;
  * matches read the tenant's view of the search documents: through the table, row-level
  * security would keep %, @> out of the index condition (search-document.entity.ts).
  */
-export function duplicateCandidatesStatement(draft: DuplicateDraft, excludeIds: readonly string[]): SqlStatement {
-  const workEmails = pgArray(draft.type === 'person' ? draft.emails : []);
-  return {
-    sql: `with work_owners as (
-       select person_id from business_contact
-        where tenant_id = crm_current_tenant() and deleted_at is null and email = any(?::text[])),
-     candidates as (
-       select record_id from search_document_in_tenant where record_type = ? and normalized % ?
-       union
-       select record_id from search_document_in_tenant where record_type = ? and phonetic @> ?::text[]
-       union
-       select record_id from search_key
-        where tenant_id = crm_current_tenant() and kind = 'email' and value = any(?::text[]) and record_type = ?
-       union
-       select record_id from search_key
-        where tenant_id = crm_current_tenant() and kind = 'phone' and value = any(?::text[]) and record_type = ?
-       union
-       select record_id from search_document_in_tenant where vat_id = ? and record_type = ?
-       union
-       select person_id from work_owners)
-     select d.record_id, d.title, d.phonetic, similarity(d.normalized, ?) as similarity,
-            (d.emails && ?::text[] or d.record_id in (select person_id from work_owners)) as same_email,
-            d.phones && ?::text[] as same_phone,
-            coalesce(d.vat_id = ?, false) as same_vat, d.postal_codes && ?::text[] as same_postal
-       from candidates c
-       join search_document d on d.record_type = ? and d.record_id = c.record_id
-      where d.tenant_id = crm_current_tenant() and not (d.record_id = any(?::uuid[]))
-      -- Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
-      order by (d.emails && ?::text[] or d.phones && ?::text[] or coalesce(d.vat_id = ?, false)
-                or d.record_id in (select person_id from work_owners)) desc,
-               similarity(d.normalized, ?) desc
-      limit 200`,
-    params: [
-      workEmails,
-      draft.type,
-      draft.normalized,
-      draft.type,
-      pgArray(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-']),
-      pgArray(draft.emails),
-      draft.type,
-      pgArray(draft.phones),
-      draft.type,
-      draft.vatId,
-      draft.type,
-      draft.normalized,
-      pgArray(draft.emails),
-      pgArray(draft.phones),
-      draft.vatId,
-      pgArray(draft.postalCodes),
-      draft.type,
-      pgArray([...excludeIds]),
-      pgArray(draft.emails),
-      pgArray(draft.phones),
-      draft.vatId,
-      draft.normalized,
-    ],
-  };
+export function duplicateCandidatesQuery(
+  kysely: Kysely<Database>,
+  draft: DuplicateDraft,
+  excludeIds: readonly string[],
+) {
+  const tenant = sql<string>`crm_current_tenant()`;
+  const texts = (values: readonly string[]) => sql<string[]>`${[...values]}::text[]`;
+  const emails = texts(draft.emails);
+  const phones = texts(draft.phones);
+  return (
+    kysely
+      .with('work_owners', (w) =>
+        w
+          .selectFrom('business_contact')
+          .select('person_id')
+          .where('tenant_id', '=', tenant)
+          .where('deleted_at', 'is', null)
+          .where('email', '=', sql<string>`any(${texts(draft.type === 'person' ? draft.emails : [])})`),
+      )
+      .with('candidates', (w) =>
+        w
+          .selectFrom('search_document_in_tenant')
+          .select('record_id')
+          .where('record_type', '=', draft.type)
+          .where(({ ref }) => sql<SqlBool>`${ref('normalized')} % ${draft.normalized}`)
+          .union(
+            w
+              .selectFrom('search_document_in_tenant')
+              .select('record_id')
+              .where('record_type', '=', draft.type)
+              .where('phonetic', '@>', texts(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-'])),
+          )
+          .union(
+            w
+              .selectFrom('search_key')
+              .select('record_id')
+              .where('tenant_id', '=', tenant)
+              .where('kind', '=', 'email')
+              .where('value', '=', sql<string>`any(${emails})`)
+              .where('record_type', '=', draft.type),
+          )
+          .union(
+            w
+              .selectFrom('search_key')
+              .select('record_id')
+              .where('tenant_id', '=', tenant)
+              .where('kind', '=', 'phone')
+              .where('value', '=', sql<string>`any(${phones})`)
+              .where('record_type', '=', draft.type),
+          )
+          .union(
+            w
+              .selectFrom('search_document_in_tenant')
+              .select('record_id')
+              .where('vat_id', '=', draft.vatId)
+              .where('record_type', '=', draft.type),
+          )
+          .union(w.selectFrom('work_owners').select('person_id as record_id')),
+      )
+      .selectFrom('candidates as c')
+      .innerJoin('search_document as d', (join) =>
+        join.on('d.record_type', '=', draft.type).onRef('d.record_id', '=', 'c.record_id'),
+      )
+      .select(({ ref, eb, selectFrom }) => {
+        const workOwner = eb(ref('d.record_id'), 'in', selectFrom('work_owners').select('person_id'));
+        const sameEmail = eb.or([eb(ref('d.emails'), '&&', emails), workOwner]);
+        return [
+          'd.record_id',
+          'd.title',
+          'd.phonetic',
+          sql<number>`similarity(${ref('d.normalized')}, ${draft.normalized})`.as('similarity'),
+          sameEmail.$castTo<boolean>().as('same_email'),
+          eb(ref('d.phones'), '&&', phones).$castTo<boolean>().as('same_phone'),
+          sql<boolean>`coalesce(${ref('d.vat_id')} = ${draft.vatId}, false)`.as('same_vat'),
+          eb(ref('d.postal_codes'), '&&', texts(draft.postalCodes)).$castTo<boolean>().as('same_postal'),
+        ];
+      })
+      .where('d.tenant_id', '=', tenant)
+      .where(({ ref }) => sql<SqlBool>`not (${ref('d.record_id')} = any(${[...excludeIds]}::uuid[]))`)
+      // Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
+      .orderBy(
+        ({ ref, eb, selectFrom }) =>
+          eb.or([
+            eb(ref('d.emails'), '&&', emails),
+            eb(ref('d.phones'), '&&', phones),
+            sql<SqlBool>`coalesce(${ref('d.vat_id')} = ${draft.vatId}, false)`,
+            eb(ref('d.record_id'), 'in', selectFrom('work_owners').select('person_id')),
+          ]),
+        'desc',
+      )
+      .orderBy(({ ref }) => sql`similarity(${ref('d.normalized')}, ${draft.normalized})`, 'desc')
+      .limit(200)
+  );
 }
 
 /** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
@@ -149,10 +175,7 @@ export async function findDuplicates(
   draft: DuplicateDraft,
   excludeIds: readonly string[] = [],
 ): Promise<DuplicateCandidate[]> {
-  const statement = duplicateCandidatesStatement(draft, excludeIds);
-  const rows = await em
-    .getConnection()
-    .execute<CandidateRow[]>(statement.sql, statement.params, 'all', em.getTransactionContext());
+  const rows = await duplicateCandidatesQuery(db(em), draft, excludeIds).execute();
   const mine = new Set(draft.phonetic);
   return rows
     .map((row) => {

@@ -1,17 +1,7 @@
 // Email lookup for Outlook: who owns each address, in one indexed query for all of them.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, type SqlStatement } from '../../records/search-index.ts';
-
-interface Owner {
-  email: string;
-  type: 'person' | 'organization' | 'business_contact';
-  id: string;
-  name: string;
-  person_id: string | null;
-  organization_id: string | null;
-  person_name: string | null;
-  organization_name: string | null;
-}
+import { type Kysely, sql } from 'kysely';
+import { type Database, db } from '../../records/sql.ts';
 
 export interface LookupItem {
   email: string;
@@ -31,29 +21,38 @@ export interface LookupItem {
  * search keys (trashed records have none), whatever the number of contacts and however fresh a
  * bulk import is.
  */
-export function lookupStatement(addresses: readonly string[]): SqlStatement {
-  return {
-    sql: `select k.value as email, d.record_type as type, d.record_id as id,
-                 case when d.record_type = 'person' then concat_ws(' ', rp.first_name, rp.last_name) else d.title end as name,
-                 bc.person_id, bc.organization_id,
-                 concat_ws(' ', p.first_name, p.last_name) as person_name, o.name as organization_name
-            from search_key k
-            join search_document d on d.record_type = k.record_type and d.record_id = k.record_id
-            left join person rp on d.record_type = 'person' and rp.id = d.record_id
-            left join business_contact bc on d.record_type = 'business_contact' and bc.id = d.record_id
-            left join person p on p.id = bc.person_id
-            left join organization o on o.id = bc.organization_id
-           where k.tenant_id = crm_current_tenant() and k.kind = 'email' and k.value = any(?::text[])`,
-    params: [pgArray(addresses)],
-  };
+export function lookupQuery(kysely: Kysely<Database>, addresses: readonly string[]) {
+  return kysely
+    .selectFrom('search_key as k')
+    .innerJoin('search_document as d', (join) =>
+      join.onRef('d.record_type', '=', 'k.record_type').onRef('d.record_id', '=', 'k.record_id'),
+    )
+    .leftJoin('person as rp', (join) => join.on('d.record_type', '=', 'person').onRef('rp.id', '=', 'd.record_id'))
+    .leftJoin('business_contact as bc', (join) =>
+      join.on('d.record_type', '=', 'business_contact').onRef('bc.id', '=', 'd.record_id'),
+    )
+    .leftJoin('person as p', 'p.id', 'bc.person_id')
+    .leftJoin('organization as o', 'o.id', 'bc.organization_id')
+    .select(({ ref }) => [
+      'k.value as email',
+      'd.record_type as type',
+      'd.record_id as id',
+      sql<string>`case when ${ref('d.record_type')} = 'person' then concat_ws(' ', ${ref('rp.first_name')}, ${ref('rp.last_name')}) else ${ref('d.title')} end`.as(
+        'name',
+      ),
+      'bc.person_id',
+      'bc.organization_id',
+      sql<string>`concat_ws(' ', ${ref('p.first_name')}, ${ref('p.last_name')})`.as('person_name'),
+      'o.name as organization_name',
+    ])
+    .where('k.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
+    .where('k.kind', '=', 'email')
+    .where('k.value', '=', sql<string>`any(${[...addresses]}::text[])`);
 }
 
 export async function lookupEmails(em: EntityManager, addresses: readonly string[]): Promise<LookupItem[]> {
   const wanted = [...new Set(addresses.map((address) => address.trim().toLowerCase()).filter(Boolean))];
-  const statement = lookupStatement(wanted);
-  const rows = await em
-    .getConnection()
-    .execute<Owner[]>(statement.sql, statement.params, 'all', em.getTransactionContext());
+  const rows = await lookupQuery(db(em), wanted).execute();
   return wanted.map((email) => {
     const mine = rows.filter((row) => row.email === email);
     return {

@@ -1,8 +1,9 @@
 // Global search over the search documents: prefix and full text on folded words (ä = ae),
 // similar spelling (trigrams) and same sound (Kölner Phonetik), ranked, typed, highlighted.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
-import { pgArray, type SqlStatement } from '../../records/search-index.ts';
+import { type Database, db } from '../../records/sql.ts';
 import { foldText, phoneticCodes } from '../contacts/matching.ts';
 import { wired } from '../wiring.ts';
 import { SEARCHABLE } from './search.schemas.ts';
@@ -86,7 +87,7 @@ const wordsOf = (q: string) => foldText(q).split(' ').filter(Boolean).slice(0, 8
  * similar spelling, same sound), read through the tenant's view of the search documents (through
  * the table, row-level security keeps @@, %, @> out of the index condition); only they are ranked.
  */
-export function searchStatement(options: SearchOptions): SqlStatement {
+export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
   const folded = foldText(options.q);
   const words = wordsOf(options.q);
   // Every word as a prefix: "muel schm" finds "Müller, Schmidt".
@@ -94,58 +95,56 @@ export function searchStatement(options: SearchOptions): SqlStatement {
     .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
     .filter((w) => w !== ':*')
     .join(' & ');
-  const codes = phoneticCodes(options.q, 'person');
+  const codes = sql<string[]>`${phoneticCodes(options.q, 'person')}::text[]`;
+  const hasCodes = phoneticCodes(options.q, 'person').length > 0;
   const owned = options.owned ?? [];
-  const types = options.types?.length ? pgArray([...options.types]) : null;
-  const ofTypes = types ? 'and d.record_type = any(?::text[])' : '';
-  const ownedSql = owned.map(() => 'and (d.record_type <> ? or d.owner_id = any(?::uuid[]))').join(' ');
-  const prefix = prefixQuery || 'x';
+  const prefix = sql`to_tsquery('simple', ${prefixQuery || 'x'})`;
   // Similar spelling only for queries long enough to be misspelt words: a few letters share
   // trigrams with most names (12,915 documents for "schm" at 20,000 persons, each rechecked)
   // and pass the threshold only against names hardly longer than themselves, which the prefix finds.
   const spelling = folded.replace(/[^a-z0-9]/g, '').length >= SPELLING_MIN_LETTERS;
-  return {
-    // One pass over the tenant's matches (a BitmapOr of the three indexes), each scored where it is read.
-    sql: `select d.record_type, d.record_id, d.title, d.subtitle,
-              (case when d.body @@ to_tsquery('simple', ?) then 1.0 else 0 end)
-              + similarity(d.normalized, ?)
-              + (case when d.phonetic @> ?::text[] and cardinality(?::text[]) > 0 then 0.5 else 0 end)
-              + ts_rank(d.body, to_tsquery('simple', ?)) as score
-         from search_document_in_tenant d
-        where (d.body @@ to_tsquery('simple', ?)
-               ${spelling ? 'or d.normalized % ?' : ''}
-               ${codes.length > 0 ? 'or d.phonetic @> ?::text[]' : ''})
-          ${ofTypes} ${ownedSql}
-        order by score desc, d.title
-        limit ?`,
-    params: [
-      prefix,
-      folded,
-      pgArray(codes),
-      pgArray(codes),
-      prefix,
-      prefix,
-      ...(spelling ? [folded] : []),
-      ...(codes.length > 0 ? [pgArray(codes)] : []),
-      ...(types ? [types] : []),
-      ...owned.flatMap((scope) => [scope.type, pgArray([...scope.ownerIds])]),
-      options.limit,
-    ],
-  };
+  // One pass over the tenant's matches (a BitmapOr of the three indexes), each scored where it is read.
+  return kysely
+    .selectFrom('search_document_in_tenant as d')
+    .select(({ ref }) => [
+      'd.record_type',
+      'd.record_id',
+      'd.title',
+      'd.subtitle',
+      sql<number>`(case when ${ref('d.body')} @@ ${prefix} then 1.0 else 0 end)
+        + similarity(${ref('d.normalized')}, ${folded})
+        + (case when ${ref('d.phonetic')} @> ${codes} and cardinality(${codes}) > 0 then 0.5 else 0 end)
+        + ts_rank(${ref('d.body')}, ${prefix})`.as('score'),
+    ])
+    .where(({ ref, or }) =>
+      or([
+        sql<SqlBool>`${ref('d.body')} @@ ${prefix}`,
+        ...(spelling ? [sql<SqlBool>`${ref('d.normalized')} % ${folded}`] : []),
+        ...(hasCodes ? [sql<SqlBool>`${ref('d.phonetic')} @> ${codes}`] : []),
+      ]),
+    )
+    .$if(Boolean(options.types?.length), (q) =>
+      q.where('d.record_type', '=', sql<string>`any(${[...(options.types ?? [])]}::text[])`),
+    )
+    .where(({ ref, or, and }) =>
+      and(
+        owned.map((scope) =>
+          or([
+            sql<SqlBool>`${ref('d.record_type')} <> ${scope.type}`,
+            sql<SqlBool>`${ref('d.owner_id')} = any(${[...scope.ownerIds]}::uuid[])`,
+          ]),
+        ),
+      ),
+    )
+    .orderBy('score', 'desc')
+    .orderBy('d.title')
+    .limit(options.limit);
 }
 
 export async function search(em: EntityManager, options: SearchOptions): Promise<SearchHit[]> {
   const words = wordsOf(options.q);
   if (words.length === 0) return [];
-  const statement = searchStatement(options);
-  const rows = await em
-    .getConnection()
-    .execute<{ record_type: string; record_id: string; title: string; subtitle: string | null; score: number }[]>(
-      statement.sql,
-      statement.params,
-      'all',
-      em.getTransactionContext(),
-    );
+  const rows = await searchQuery(db(em), options).execute();
   const hits: SearchHit[] = rows.map((row) => ({
     type: row.record_type,
     id: row.record_id,

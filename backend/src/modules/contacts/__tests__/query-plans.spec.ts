@@ -7,13 +7,14 @@
 // parameters, as the tenant's role.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Kysely } from 'kysely';
 import { type ContactsData, generateContacts, writeContacts } from '../../../demo/contacts-demo.ts';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
-import type { SqlStatement } from '../../../records/search-index.ts';
+import { type Database, db } from '../../../records/sql.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
-import { searchStatement } from '../../search/search.service.ts';
-import { duplicateCandidatesStatement, organizationDraft, personDraft } from '../duplicates.service.ts';
-import { lookupStatement } from '../lookup.service.ts';
+import { searchQuery } from '../../search/search.service.ts';
+import { duplicateCandidatesQuery, organizationDraft, personDraft } from '../duplicates.service.ts';
+import { lookupQuery } from '../lookup.service.ts';
 
 interface PlanNode {
   'Node Type': string;
@@ -40,16 +41,12 @@ let t: TestApp;
 let tenant: TestTenant;
 let data: ContactsData;
 
-async function planOf(statement: SqlStatement): Promise<Plan> {
+/** A statement as the service builds it, against the transaction's Kysely. */
+type Statement = (kysely: Kysely<Database>) => { explain(format: 'json'): Promise<unknown[]> };
+
+async function planOf(statement: Statement): Promise<Plan> {
   const rows = await inTenantTransaction(t.orm.em as EntityManager, tenant.id, (tx) =>
-    tx
-      .getConnection()
-      .execute<{ 'QUERY PLAN': { Plan: PlanNode }[] }[]>(
-        `explain (format json) ${statement.sql}`,
-        statement.params,
-        'all',
-        tx.getTransactionContext(),
-      ),
+    statement(db(tx)).explain('json'),
   );
   const plan = (rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan as PlanNode;
   const nodes = nodesOf(plan);
@@ -122,14 +119,14 @@ describe('at 8,000 persons in a tenant, the statements read their indexes', () =
   it('the sender lookup (one address and a mail with ten) probes the B-tree of search keys', async () => {
     const addresses = data.businessContacts.flatMap((contact) => (contact.email ? [contact.email] : []));
     for (const wanted of [addresses.slice(0, 1), addresses.slice(0, 10)]) {
-      expectToRead(await planOf(lookupStatement(wanted)), ['search_key_pkey']);
+      expectToRead(await planOf((kysely) => lookupQuery(kysely, wanted)), ['search_key_pkey']);
     }
   });
 
   it('the duplicate check gathers candidates through the tenant-led trigram, sound and key indexes', async () => {
     const person = data.persons.find((p) => p.firstName && p.emails.length > 0 && p.phones.length > 0);
     if (!person) throw new Error('the generated data has no person with email and phone');
-    expectToRead(await planOf(duplicateCandidatesStatement(personDraft(person), [person.id])), [
+    expectToRead(await planOf((kysely) => duplicateCandidatesQuery(kysely, personDraft(person), [person.id])), [
       'search_document_tenant_trgm_idx',
       'search_document_tenant_phonetic_idx',
       'search_key_pkey',
@@ -137,11 +134,10 @@ describe('at 8,000 persons in a tenant, the statements read their indexes', () =
     ]);
     const organization = data.organizations.find((o) => o.vatId);
     if (!organization) throw new Error('the generated data has no organization with a VAT id');
-    expectToRead(await planOf(duplicateCandidatesStatement(organizationDraft(organization), [organization.id])), [
-      'search_document_tenant_trgm_idx',
-      'search_document_tenant_phonetic_idx',
-      'search_document_tenant_vat_idx',
-    ]);
+    expectToRead(
+      await planOf((kysely) => duplicateCandidatesQuery(kysely, organizationDraft(organization), [organization.id])),
+      ['search_document_tenant_trgm_idx', 'search_document_tenant_phonetic_idx', 'search_document_tenant_vat_idx'],
+    );
   });
 
   it('the search finds words, spellings and sounds through the tenant-led full-text, trigram and sound indexes', async () => {
@@ -149,14 +145,14 @@ describe('at 8,000 persons in a tenant, the statements read their indexes', () =
     if (!someone) throw new Error('the generated data has no person with a long last name');
     // A whole name and an umlaut spelling: words as prefixes, similar spellings, sounds.
     for (const q of [`${someone.firstName} ${someone.lastName}`, 'Müller']) {
-      expectToRead(await planOf(searchStatement({ q, limit: 20 })), [
+      expectToRead(await planOf((kysely) => searchQuery(kysely, { q, limit: 20 })), [
         'search_document_tenant_body_idx',
         'search_document_tenant_trgm_idx',
         'search_document_tenant_phonetic_idx',
       ]);
     }
     // A partial name of four letters: too short to be a misspelt word, so prefixes and sounds only.
-    expectToRead(await planOf(searchStatement({ q: someone.lastName.slice(0, 4), limit: 20 })), [
+    expectToRead(await planOf((kysely) => searchQuery(kysely, { q: someone.lastName.slice(0, 4), limit: 20 })), [
       'search_document_tenant_body_idx',
       'search_document_tenant_phonetic_idx',
     ]);
