@@ -99,13 +99,21 @@ export function spaBuild(frontEnd: FrontEnd) {
     const hash = sourceHash();
     // vite takes NODE_ENV from the environment when it is set: under jest (NODE_ENV=test) it would
     // bundle React's development build, three times slower and a third larger.
+    // It is put back afterwards: `npm start` builds in the process that then runs the backend,
+    // which must not take itself for production (the bot refuses the Playground there).
+    const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
-    const vite = await import('vite');
-    await vite.build({
-      configFile: path.join(frontEnd.dir, 'vite.config.ts'),
-      mode: 'production',
-      logLevel: options.quiet ? 'warn' : 'info',
-    });
+    try {
+      const vite = await import('vite');
+      await vite.build({
+        configFile: path.join(frontEnd.dir, 'vite.config.ts'),
+        mode: 'production',
+        logLevel: options.quiet ? 'warn' : 'info',
+      });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     precompress();
     writeFileSync(stampFile, `${JSON.stringify({ sourceHash: hash, builtAt: new Date().toISOString() }, null, 2)}\n`);
   }

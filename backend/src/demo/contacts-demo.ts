@@ -17,6 +17,7 @@ import {
 } from '../modules/contacts/contacts.service.ts';
 import { foldText, normalizeCompanyName } from '../modules/contacts/matching.ts';
 import { type SearchDocument, searchKeysOf } from '../records/search-index.ts';
+import { db } from '../records/sql.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -1703,23 +1704,20 @@ export async function seedContactsDemo(
   const tenantId = options.tenantId ?? CONTOSO_TENANT_ID;
   const em = orm.em as EntityManager;
   const state = await inTenantTransaction(em, tenantId, async (tx) => {
-    const [row] = await tx
-      .getConnection()
-      .execute<{ has_persons: boolean }[]>(
-        'select exists (select 1 from person where tenant_id = ?) as has_persons',
-        [tenantId],
-        'all',
-        tx.getTransactionContext(),
-      );
-    const users = await tx
-      .getConnection()
-      .execute<{ id: string }[]>(
-        'select id from app_user where tenant_id = ? and active order by email',
-        [tenantId],
-        'all',
-        tx.getTransactionContext(),
-      );
-    return { hasPersons: Boolean(row?.has_persons), ownerIds: users.map((user) => user.id) };
+    const anyPerson = await db(tx)
+      .selectFrom('person')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .limit(1)
+      .execute();
+    const users = await db(tx)
+      .selectFrom('app_user')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('active', '=', true)
+      .orderBy('email')
+      .execute();
+    return { hasPersons: anyPerson.length > 0, ownerIds: users.map((user) => user.id) };
   });
   if (state.hasPersons || state.ownerIds.length === 0) return null;
   const data = generateContacts({

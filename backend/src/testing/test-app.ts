@@ -3,7 +3,7 @@
 // emulator, so files never see each other's data; close() removes them from the database.
 import { migrate } from '@crm/db';
 import { CRM_APP_ID, emulatorClient, type SeedTenant } from '@crm/m365-emulator';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import supertest from 'supertest';
 import { type App, createApp, wireModules } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
@@ -13,6 +13,7 @@ import { startBackendJobs } from '../jobs/backend-jobs.ts';
 import type { JobRuntime } from '../jobs/runtime.ts';
 import { createLogger } from '../logger.ts';
 import type { CrmModule } from '../modules/module.ts';
+import type { Database } from '../records/sql.ts';
 
 export const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 export const CRM_CLIENT_SECRET = 'crm-local-client-secret';
@@ -217,8 +218,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       try {
         await jobs.stop();
         if (tenantIds.length > 0) {
-          const placeholders = tenantIds.map(() => '?').join(', ');
-          await orm.em.getConnection().execute(`delete from tenant where id in (${placeholders})`, tenantIds);
+          await (orm.em as EntityManager)
+            .getKysely<Database>()
+            .deleteFrom('tenant')
+            .where('id', 'in', tenantIds)
+            .execute();
         }
       } finally {
         await orm.close(true);
