@@ -4,8 +4,10 @@
 // team's, an admin all (the principal's visibility of kind 'activity').
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
+import { compileFilter } from '../../http/filter-sql.ts';
+import type { FilterField, FilterNode } from '../../http/filters.ts';
+import { cappedTotal, fieldOrder } from '../../http/list-sql.ts';
+import { offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, type UserRole, userRoles } from '../../http/problems.ts';

@@ -4,8 +4,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { compileFilter } from '../../http/filter-sql.ts';
+import type { FilterField, FilterNode } from '../../http/filters.ts';
+import { cappedTotal, pageOrder } from '../../http/list-sql.ts';
+import { offsetCursor } from '../../http/list-window.ts';
 import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';

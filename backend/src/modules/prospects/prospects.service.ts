@@ -3,7 +3,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterNode } from '../../http/filters.ts';
+import { compileFilter } from '../../http/filter-sql.ts';
+import type { FilterNode } from '../../http/filters.ts';
 import { textIn } from '../../http/language.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';

@@ -3,8 +3,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterField } from '../../http/filters.ts';
-import { cappedTotal, fieldOrder, offsetCursor, windowStart } from '../../http/list-window.ts';
+import { compileFilter } from '../../http/filter-sql.ts';
+import type { FilterField } from '../../http/filters.ts';
+import { cappedTotal, fieldOrder } from '../../http/list-sql.ts';
+import { offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { cursorScope, named, problem } from '../../http/problems.ts';
