@@ -124,8 +124,8 @@ const cardView = (row: CardRow): CardView => ({
   version: row.version,
 });
 
-/** Cards of `owner` the caller may see: all, or those of the owners it may see. */
-function visibleTo(visibility: Visibility, owner: Expression<string | null>): Expression<SqlBool> {
+/** Records of `owner` the caller may see: all, or those of the owners it may see. */
+export function visibleTo(visibility: Visibility, owner: Expression<string | null>): Expression<SqlBool> {
   return visibility.scope === 'all'
     ? sql<SqlBool>`true`
     : sql<SqlBool>`${owner} = any(${sqlArray(visibility.ownerIds)}::uuid[])`;
