@@ -14,7 +14,7 @@ import { newId } from '../../ids.ts';
 import { writeHistory } from '../../records/audit.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { type Database, db } from '../../records/sql.ts';
+import { boundSql, type Database, db } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
 import type { DealView } from '../deals/deals.schemas.ts';
 import {
@@ -143,14 +143,7 @@ async function filterCondition(
 ): Promise<Expression<SqlBool>> {
   if (filters.length === 0) return sql<SqlBool>`true`;
   const compiled = await (kind === 'deal' ? dealFilterSql(em, filters) : leadFilterSql(em, filters));
-  const text = compiled.sql.replace(kind === 'deal' ? /\bd\./g : /\bl\./g, 'c.');
-  const parts = text.split('?');
-  return sql<SqlBool>`(${sql.join(
-    parts.flatMap((part, index) =>
-      index === 0 ? [sql.raw(part)] : [sql.val(compiled.params[index - 1]), sql.raw(part)],
-    ),
-    sql``,
-  )})`;
+  return boundSql({ sql: compiled.sql.replace(kind === 'deal' ? /\bd\./g : /\bl\./g, 'c.'), params: compiled.params });
 }
 
 /** The open cards of a column that the caller may see and the filters match, in rank order. */
