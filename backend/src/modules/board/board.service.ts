@@ -3,7 +3,7 @@
 // Moving a card writes that card alone: a fractional rank between its new neighbours (and, on the
 // rare drop into a gap too narrow for a short rank, new ranks for a few neighbours first).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, type QueryCreator, type SqlBool, sql } from 'kysely';
+import { type Expression, expressionBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
@@ -44,6 +44,29 @@ export async function pipelineKind(em: EntityManager, pipelineId: string): Promi
   return row?.kind;
 }
 
+/** The columns every card reads as they are, deal or lead. */
+const CARD_COLUMNS = [
+  'c.stage_id',
+  'c.id',
+  'c.title',
+  'c.currency',
+  'c.owner_id',
+  'c.stage_entered_at',
+  'c.version',
+  'c.rank',
+] as const;
+
+/** A card's value as exact text and its owner's name, deal or lead. */
+const valueAndOwner = (value: Expression<unknown>, owner: Expression<string | null>) =>
+  [
+    sql<string>`${value}::text`.as('value'),
+    expressionBuilder<Database>()
+      .selectFrom('app_user as u')
+      .select('u.display_name')
+      .where('u.id', '=', owner)
+      .as('owner_name'),
+  ] as const;
+
 /**
  * The cards of a board, as the card view needs them. A lead is no contact yet: its card names its
  * person and company, with no ids to open and no close date.
@@ -52,14 +75,9 @@ function cardsOf(em: EntityManager, kind: CardKind) {
   return kind === 'deal'
     ? db(em)
         .selectFrom('deal as c')
+        .select(CARD_COLUMNS)
         .select((eb) => [
-          'c.stage_id',
-          'c.id',
-          'c.title',
-          sql<string>`${eb.ref('c.value')}::text`.as('value'),
-          'c.currency',
-          'c.owner_id',
-          eb.selectFrom('app_user as u').select('u.display_name').whereRef('u.id', '=', 'c.owner_id').as('owner_name'),
+          ...valueAndOwner(eb.ref('c.value'), eb.ref('c.owner_id')),
           'c.person_id',
           eb
             .selectFrom('person as p')
@@ -75,20 +93,12 @@ function cardsOf(em: EntityManager, kind: CardKind) {
             .whereRef('o.id', '=', 'c.organization_id')
             .as('organization_name'),
           sql<string | null>`${eb.ref('c.expected_close_date')}::text`.as('expected_close_date'),
-          'c.stage_entered_at',
-          'c.version',
-          'c.rank',
         ])
     : db(em)
         .selectFrom('lead as c')
+        .select(CARD_COLUMNS)
         .select((eb) => [
-          'c.stage_id',
-          'c.id',
-          'c.title',
-          sql<string>`${eb.ref('c.value')}::text`.as('value'),
-          'c.currency',
-          'c.owner_id',
-          eb.selectFrom('app_user as u').select('u.display_name').whereRef('u.id', '=', 'c.owner_id').as('owner_name'),
+          ...valueAndOwner(eb.ref('c.value'), eb.ref('c.owner_id')),
           sql<string | null>`null::uuid`.as('person_id'),
           sql<string | null>`nullif(concat_ws(' ', ${eb.ref('c.first_name')}, ${eb.ref('c.last_name')}), '')`.as(
             'person_name',
@@ -96,9 +106,6 @@ function cardsOf(em: EntityManager, kind: CardKind) {
           sql<string | null>`null::uuid`.as('organization_id'),
           eb.ref('c.company_name').as('organization_name'),
           sql<string | null>`null::text`.as('expected_close_date'),
-          'c.stage_entered_at',
-          'c.version',
-          'c.rank',
         ]);
 }
 

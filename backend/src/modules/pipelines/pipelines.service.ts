@@ -150,6 +150,19 @@ export async function createPipeline(
   return pipeline;
 }
 
+/** Moves the pipeline's version and says who changed it last: a change of it, its stages or their settings. */
+export async function touchPipeline(em: EntityManager, principal: Principal, id: string): Promise<void> {
+  await db(em)
+    .updateTable('pipeline')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
 /**
  * Runs a change of a pipeline or its stages: the pipeline row locked (concurrent editors wait),
  * If-Match checked, the version moved, history written with what changed.
@@ -166,15 +179,7 @@ async function changePipeline(
   const before = await getPipeline(em, id);
   checkVersion(before, expectedVersion, named('pipeline', before.name));
   await change(before);
-  await db(em)
-    .updateTable('pipeline')
-    .set((eb) => ({
-      version: eb('version', '+', 1),
-      updated_at: sql<Date>`now()`,
-      updated_by: principal.userId ?? null,
-    }))
-    .where('id', '=', id)
-    .execute();
+  await touchPipeline(em, principal, id);
   const after = await getPipeline(em, id);
   recordHistory(em, principal, {
     type: 'pipeline',

@@ -14,6 +14,7 @@ import { type Database, db } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
 import type { TaskChange } from '../../records/task-events.ts';
 import { moveDeal } from '../board/board.service.ts';
+import { touchPipeline } from '../pipelines/pipelines.service.ts';
 import { durationMs } from '../tasks/task-time.ts';
 import { createTask, DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
 import type { StageEntry } from './stage-templates.events.ts';
@@ -425,15 +426,7 @@ export async function updateAutomation(
   }
   const same = unchanged(automationSnapshot(before), automationSnapshot(await automationOf(em, pipelineId)));
   if (same) return before;
-  await db(em)
-    .updateTable('pipeline')
-    .set((eb) => ({
-      version: eb('version', '+', 1),
-      updated_at: sql<Date>`now()`,
-      updated_by: principal.userId ?? null,
-    }))
-    .where('id', '=', pipelineId)
-    .execute();
+  await touchPipeline(em, principal, pipelineId);
   const after = await automationOf(em, pipelineId);
   recordHistory(em, principal, {
     type: 'pipeline',
