@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal, Visibility } from '../../http/principal.ts';
 import { cursorScope, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
+import { actAs } from '../../records/acting-user.ts';
 import { writeHistory } from '../../records/audit.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
@@ -499,7 +500,10 @@ export async function moveDeal(
       )
     : update(db(em))
   ).executeTakeFirstOrThrow();
-  await writeHistory(em, [{ type: 'deal', id, action: 'update', before: snapshot(current), after: snapshot(next) }]);
+  // History names who moved the card: auto-advance moves it for whoever finished the stage's last task.
+  await actAs(principal.userId, () =>
+    writeHistory(em, [{ type: 'deal', id, action: 'update', before: snapshot(current), after: snapshot(next) }]),
+  );
   const moved: DealRow = { ...next, ...(written as unknown as Partial<DealRow>) };
   if (entered) {
     // The new stage's task templates (and, once their required tasks are done, auto-advance).
