@@ -1,6 +1,15 @@
 // Hand-shaped statements, typed from the entities: a renamed property is a compile error.
 import type { EntityManager, InferKyselyDB } from '@mikro-orm/postgresql';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { entities } from '../entities.ts';
 
 /** Every table the entities describe, with its columns (snake_case, as in the database). */
@@ -35,4 +44,16 @@ export const compileOnly = new Kysely<Database>({
  */
 export function sqlIn<T>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
   return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
+}
+
+/**
+ * A condition written as SQL text with `?` for each value (the filter compiler's output), as an
+ * expression for `db(em)`: the values become bind parameters.
+ */
+export function boundSql(fragment: { sql: string; params: readonly unknown[] }): RawBuilder<SqlBool> {
+  const [first = '', ...rest] = fragment.sql.split('?');
+  return sql<SqlBool>`(${sql.join(
+    [sql.raw(first), ...rest.flatMap((text, index) => [sql.val(fragment.params[index]), sql.raw(text)])],
+    sql``,
+  )})`;
 }

@@ -9,7 +9,6 @@ import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { DealParamsSchema, DealSchema } from '../deals/deals.schemas.ts';
 import { resolvePrincipal } from '../identity/identity.service.ts';
-import { leadBoardOf, leadStagePage, pipelineKind } from '../leads/lead-board.service.ts';
 import type { ModuleContext } from '../module.ts';
 import { getPipeline } from '../pipelines/pipelines.service.ts';
 import { filtersOf } from '../saved-filters/saved-filters.service.ts';
@@ -24,7 +23,7 @@ import {
   StagePageQuerySchema,
   StagePageSchema,
 } from './board.schemas.ts';
-import { boardOf, boardOwners, moveDeal, stagePage } from './board.service.ts';
+import { boardOf, boardOwners, moveDeal, pipelineKind, stagePage } from './board.service.ts';
 
 /** How often an open stream says it is alive (proxies close quiet connections). */
 const HEARTBEAT_MS = 15_000;
@@ -50,13 +49,10 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         422: { description: 'The saved filter does not fit (removed custom field, another entity type)' },
       },
       async handler(ctx, { params, query }) {
-        if ((await pipelineKind(emOf(ctx), params.id)) === 'lead') {
-          const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'lead', query);
-          ctx.body = await leadBoardOf(emOf(ctx), principalOf(ctx), params.id, { filters, limit: query.limit });
-          return;
-        }
-        const filters = await filtersOf(emOf(ctx), principalOf(ctx), 'deal', query);
-        ctx.body = await boardOf(emOf(ctx), principalOf(ctx), params.id, { filters, limit: query.limit });
+        // No such pipeline: the deal board answers 404, after the saved filter is checked.
+        const kind = (await pipelineKind(emOf(ctx), params.id)) ?? 'deal';
+        const filters = await filtersOf(emOf(ctx), principalOf(ctx), kind, query);
+        ctx.body = await boardOf(emOf(ctx), principalOf(ctx), kind, params.id, { filters, limit: query.limit });
       },
     }),
     defineRoute({
@@ -90,9 +86,9 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         422: { description: 'Not a stage of the pipeline' },
       },
       async handler(ctx, { params, query }) {
-        const leads = (await pipelineKind(emOf(ctx), params.id)) === 'lead';
-        const filters = await filtersOf(emOf(ctx), principalOf(ctx), leads ? 'lead' : 'deal', query);
-        ctx.body = await (leads ? leadStagePage : stagePage)(emOf(ctx), principalOf(ctx), params.id, params.stageId, {
+        const kind = (await pipelineKind(emOf(ctx), params.id)) ?? 'deal';
+        const filters = await filtersOf(emOf(ctx), principalOf(ctx), kind, query);
+        ctx.body = await stagePage(emOf(ctx), principalOf(ctx), kind, params.id, params.stageId, {
           filters,
           limit: query.limit,
           cursor: query.cursor,

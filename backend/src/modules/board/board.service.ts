@@ -3,56 +3,118 @@
 // Moving a card writes that card alone: a fractional rank between its new neighbours (and, on the
 // rare drop into a gap too narrow for a short rank, new ranks for a few neighbours first).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, expressionBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import type { Principal } from '../../http/principal.ts';
+import type { Principal, Visibility } from '../../http/principal.ts';
 import { cursorScope, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
-import { diffSnapshots } from '../../records/history.ts';
+import { actAs } from '../../records/acting-user.ts';
+import { writeHistory } from '../../records/audit.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { boundSql, type Database, db } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
 import type { DealView } from '../deals/deals.schemas.ts';
 import {
   type DealRow,
   dealFilterSql,
   dealView,
-  dealVisibility,
   loadDeal,
   lostFields,
   snapshot,
   statusAfter,
 } from '../deals/deals.service.ts';
 import { formatAmount, roundDecimal } from '../deals/money.ts';
+import { leadFilterSql } from '../leads/leads.service.ts';
 import type { PipelineView } from '../pipelines/pipelines.schemas.ts';
 import { getPipeline } from '../pipelines/pipelines.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
 import type { CardView, Move } from './board.schemas.ts';
 
-interface CardRow {
-  stage_id: string;
-  id: string;
-  title: string;
-  value: string;
-  currency: string;
-  owner_id: string | null;
-  owner_name: string | null;
-  person_id: string | null;
-  person_name: string | null;
-  organization_id: string | null;
-  organization_name: string | null;
-  expected_close_date: string | null;
-  stage_entered_at: string;
-  version: number;
-  rank: string;
+/** The kinds of record a board shows: a pipeline is one of deals or of leads. */
+export type CardKind = 'deal' | 'lead';
+
+const THING = { deal: { en: 'deal', de: 'Deal' }, lead: { en: 'lead', de: 'Lead' } } as const;
+
+/** Whether the pipeline is one of deals or of leads (undefined when there is no such pipeline). */
+export async function pipelineKind(em: EntityManager, pipelineId: string): Promise<CardKind | undefined> {
+  const row = await db(em).selectFrom('pipeline').select('kind').where('id', '=', pipelineId).executeTakeFirst();
+  return row?.kind;
 }
 
-const CARD_COLUMNS = `d.id, d.title, d.value::text as value, d.currency, d.owner_id,
-       (select u.display_name from app_user u where u.id = d.owner_id) as owner_name, d.person_id,
-       (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
-       d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
-       d.expected_close_date::text as expected_close_date, d.stage_entered_at, d.version, d.rank`;
+/** The columns every card reads as they are, deal or lead. */
+const CARD_COLUMNS = [
+  'c.stage_id',
+  'c.id',
+  'c.title',
+  'c.currency',
+  'c.owner_id',
+  'c.stage_entered_at',
+  'c.version',
+  'c.rank',
+] as const;
+
+/** A card's value as exact text and its owner's name, deal or lead. */
+const valueAndOwner = (value: Expression<unknown>, owner: Expression<string | null>) =>
+  [
+    sql<string>`${value}::text`.as('value'),
+    expressionBuilder<Database>()
+      .selectFrom('app_user as u')
+      .select('u.display_name')
+      .where('u.id', '=', owner)
+      .as('owner_name'),
+  ] as const;
+
+/**
+ * The cards of a board, as the card view needs them. A lead is no contact yet: its card names its
+ * person and company, with no ids to open and no close date.
+ */
+function cardsOf(em: EntityManager, kind: CardKind) {
+  return kind === 'deal'
+    ? db(em)
+        .selectFrom('deal as c')
+        .select(CARD_COLUMNS)
+        .select((eb) => [
+          ...valueAndOwner(eb.ref('c.value'), eb.ref('c.owner_id')),
+          'c.person_id',
+          eb
+            .selectFrom('person as p')
+            .select((person) =>
+              sql<string>`concat_ws(' ', ${person.ref('p.first_name')}, ${person.ref('p.last_name')})`.as('name'),
+            )
+            .whereRef('p.id', '=', 'c.person_id')
+            .as('person_name'),
+          'c.organization_id',
+          eb
+            .selectFrom('organization as o')
+            .select('o.name')
+            .whereRef('o.id', '=', 'c.organization_id')
+            .as('organization_name'),
+          sql<string | null>`${eb.ref('c.expected_close_date')}::text`.as('expected_close_date'),
+        ])
+    : db(em)
+        .selectFrom('lead as c')
+        .select(CARD_COLUMNS)
+        .select((eb) => [
+          ...valueAndOwner(eb.ref('c.value'), eb.ref('c.owner_id')),
+          sql<string | null>`null::uuid`.as('person_id'),
+          sql<string | null>`nullif(concat_ws(' ', ${eb.ref('c.first_name')}, ${eb.ref('c.last_name')}), '')`.as(
+            'person_name',
+          ),
+          sql<string | null>`null::uuid`.as('organization_id'),
+          eb.ref('c.company_name').as('organization_name'),
+          sql<string | null>`null::text`.as('expected_close_date'),
+        ]);
+}
+
+type CardRow = {
+  [K in keyof Awaited<ReturnType<ReturnType<typeof cardsOf>['executeTakeFirstOrThrow']>>]: K extends 'stage_entered_at'
+    ? Date | string
+    : Awaited<ReturnType<ReturnType<typeof cardsOf>['executeTakeFirstOrThrow']>>[K];
+};
 
 const cardView = (row: CardRow): CardView => ({
   id: row.id,
@@ -70,22 +132,42 @@ const cardView = (row: CardRow): CardView => ({
   version: row.version,
 });
 
-/** The conditions every card of the board meets: the caller may see it, and it matches the filters. */
-async function cardConditions(
-  em: EntityManager,
-  principal: Principal,
-  filters: readonly FilterNode[],
-): Promise<{ sql: string; params: unknown[] }> {
-  const visible = await dealVisibility(principal);
-  const filter = await dealFilterSql(em, filters);
-  return { sql: `${visible.sql} and ${filter.sql}`, params: [...visible.params, ...filter.params] };
+/** Records of `owner` the caller may see: all, or those of the owners it may see. */
+export function visibleTo(visibility: Visibility, owner: Expression<string | null>): Expression<SqlBool> {
+  return visibility.scope === 'all'
+    ? sql<SqlBool>`true`
+    : sql<SqlBool>`${owner} = any(${sqlArray(visibility.ownerIds)}::uuid[])`;
 }
 
-const OPEN_IN_PIPELINE = `d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and d.status = 'open' and d.deleted_at is null`;
+/**
+ * The filter trees as one condition on the cards (alias `c`). The filter compiler writes its
+ * columns against the list's alias (`d.` for deals, `l.` for leads) with `?` for every value;
+ * the values become bind parameters here.
+ */
+async function filterCondition(
+  em: EntityManager,
+  kind: CardKind,
+  filters: readonly FilterNode[],
+): Promise<Expression<SqlBool>> {
+  if (filters.length === 0) return sql<SqlBool>`true`;
+  const compiled = await (kind === 'deal' ? dealFilterSql(em, filters) : leadFilterSql(em, filters));
+  return boundSql({ sql: compiled.sql.replace(kind === 'deal' ? /\bd\./g : /\bl\./g, 'c.'), params: compiled.params });
+}
 
-/** The open deals of the stage `s` (a pipeline_stage row of the outer query). */
-const OPEN_IN_STAGE = `d.tenant_id = crm_current_tenant() and d.pipeline_id = s.pipeline_id and d.stage_id = s.id
-  and d.status = 'open' and d.deleted_at is null`;
+/** The open cards of a column that the caller may see and the filters match, in rank order. */
+async function openCards(em: EntityManager, principal: Principal, kind: CardKind, filters: readonly FilterNode[]) {
+  const visibility = await principal.visibility(kind);
+  const filter = await filterCondition(em, kind, filters);
+  return (column: { pipelineId: string | Expression<string>; stageId: string | Expression<string> }) =>
+    cardsOf(em, kind)
+      .where('c.tenant_id', '=', sql<string>`crm_current_tenant()`)
+      .where('c.pipeline_id', '=', column.pipelineId)
+      .where('c.stage_id', '=', column.stageId)
+      .where('c.status', '=', 'open')
+      .where('c.deleted_at', 'is', null)
+      .where((eb) => eb.and([visibleTo(visibility, eb.ref('c.owner_id')), filter]))
+      .orderBy('c.rank');
+}
 
 export interface BoardView {
   pipelineId: string;
@@ -97,79 +179,101 @@ export interface BoardView {
   })[];
 }
 
+/**
+ * The sums of a column per currency. Unfiltered, a deal column's totals are read from
+ * deal_stage_total (kept by triggers with every write); a filter, and a lead column, need the
+ * cards themselves.
+ */
+async function columnTotals(em: EntityManager, principal: Principal, kind: CardKind, filters: readonly FilterNode[]) {
+  if (kind === 'deal' && filters.length === 0) {
+    const visibility = await principal.visibility(kind);
+    return (stage: { pipelineId: Expression<string>; stageId: Expression<string> }) =>
+      db(em)
+        .selectFrom('deal_stage_total as t')
+        .select((eb) => [
+          't.currency',
+          eb.cast<number>(eb.fn.sum('t.deals'), 'integer').as('n'),
+          eb.fn.sum<string>('t.value').as('value'),
+        ])
+        .where('t.tenant_id', '=', sql<string>`crm_current_tenant()`)
+        .where('t.pipeline_id', '=', stage.pipelineId)
+        .where('t.stage_id', '=', stage.stageId)
+        .where((eb) => visibleTo(visibility, eb.ref('t.owner_id')))
+        .groupBy('t.currency')
+        .having((eb) => eb.fn.sum('t.deals'), '>', 0);
+  }
+  const cards = await openCards(em, principal, kind, filters);
+  return (stage: { pipelineId: Expression<string>; stageId: Expression<string> }) =>
+    cards(stage)
+      .clearSelect()
+      .clearOrderBy()
+      .select((eb) => [
+        'c.currency',
+        eb.cast<number>(eb.fn.countAll(), 'integer').as('n'),
+        eb.fn.sum<string>('c.value').as('value'),
+      ])
+      .groupBy('c.currency');
+}
+
+/** A pipeline's board: per active stage its count, sums per currency and first cards, in one statement. */
 export async function boardOf(
   em: EntityManager,
   principal: Principal,
+  kind: CardKind,
   pipelineId: string,
   options: { filters: readonly FilterNode[]; limit: number },
 ): Promise<BoardView> {
-  const where = await cardConditions(em, principal, options.filters);
-  const visible = await dealVisibility(principal);
-  // Unfiltered, a column's totals are read from deal_stage_total (kept by triggers with every
-  // write); a filter needs the deals themselves. Weighted: value × probability × 0.01 stays exact
-  // in numeric (scale 4 + 2) and is rounded once, per currency.
-  const totals =
-    options.filters.length === 0
-      ? {
-          sql: `select d.currency, sum(d.deals)::int as n, sum(d.value) as value from deal_stage_total d
-                 where d.tenant_id = crm_current_tenant() and d.pipeline_id = s.pipeline_id and d.stage_id = s.id
-                   and ${visible.sql}
-                 group by d.currency having sum(d.deals) > 0`,
-          params: visible.params,
-        }
-      : {
-          sql: `select d.currency, count(*)::int as n, sum(d.value) as value from deal d
-                 where ${OPEN_IN_STAGE} and ${where.sql}
-                 group by d.currency`,
-          params: where.params,
-        };
-  // The whole board in one statement: each active stage with its totals and its first cards.
-  const rows = await sqlIn<{
-    id: string;
-    name: string;
-    probability: number;
-    color: string | null;
-    outcome: 'won' | 'lost' | null;
-    sums: { currency: string; n: number; value: string; weighted: string }[] | null;
-    cards: CardRow[] | null;
-  }>(
-    em,
-    `select s.id, s.name, s.probability, s.color, s.outcome,
-            (select json_agg(json_build_object('currency', t.currency, 'n', t.n, 'value', t.value::text,
-                                               'weighted', (t.value * s.probability * 0.01)::text)
-                             order by t.currency)
-               from (${totals.sql}) t) as sums,
-            (select json_agg(c order by c.rank)
-               from (select ${CARD_COLUMNS} from deal d
-                      where ${OPEN_IN_STAGE} and ${where.sql}
-                      order by d.rank limit ?) c) as cards
-       from pipeline_stage s
-      where s.pipeline_id = ? and s.archived_at is null
-      order by s.position`,
-    [...totals.params, ...where.params, options.limit + 1, pipelineId],
-  );
+  const cards = await openCards(em, principal, kind, options.filters);
+  const totals = await columnTotals(em, principal, kind, options.filters);
+  // Weighted: value × probability × 0.01 stays exact in numeric (scale 4 + 2) and is rounded once, per currency.
+  const rows = await db(em)
+    .selectFrom('pipeline_stage as s')
+    .select((eb) => {
+      const column = { pipelineId: eb.ref('s.pipeline_id'), stageId: eb.ref('s.id') };
+      return [
+        's.id',
+        's.name',
+        's.probability',
+        's.color',
+        's.outcome',
+        jsonArrayFrom(
+          eb
+            .selectFrom(totals(column).as('t'))
+            .select((sum) => [
+              't.currency',
+              't.n',
+              sql<string>`${sum.ref('t.value')}::text`.as('value'),
+              sql<string>`(${sum.ref('t.value')} * ${sum.ref('s.probability')} * 0.01)::text`.as('weighted'),
+            ])
+            .orderBy('t.currency'),
+        ).as('sums'),
+        jsonArrayFrom(cards(column).limit(options.limit + 1)).as('cards'),
+      ];
+    })
+    .where('s.pipeline_id', '=', pipelineId)
+    .where('s.archived_at', 'is', null)
+    .orderBy('s.position')
+    .execute();
   // A pipeline always keeps an active stage: no rows, no pipeline.
   if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   return {
     pipelineId,
     stages: rows.map((stage) => {
-      const sums = stage.sums ?? [];
-      const page = stage.cards ?? [];
-      const shown = page.slice(0, options.limit);
+      const shown = stage.cards.slice(0, options.limit);
       return {
         id: stage.id,
         name: stage.name,
         probability: stage.probability,
         color: stage.color,
         outcome: stage.outcome,
-        count: sums.reduce((total, sum) => total + sum.n, 0),
-        sums: sums.map((sum) => ({
+        count: stage.sums.reduce((total, sum) => total + sum.n, 0),
+        sums: stage.sums.map((sum) => ({
           currency: sum.currency,
           value: formatAmount(sum.value, sum.currency),
           weighted: formatAmount(roundDecimal(sum.weighted, 6), sum.currency),
         })),
         items: shown.map(cardView),
-        nextCursor: page.length > options.limit ? encodeCursor([shown.at(-1)?.rank]) : null,
+        nextCursor: stage.cards.length > options.limit ? encodeCursor([shown.at(-1)?.rank]) : null,
       };
     }),
   };
@@ -179,6 +283,7 @@ export async function boardOf(
 export async function stagePage(
   em: EntityManager,
   principal: Principal,
+  kind: CardKind,
   pipelineId: string,
   stageId: string,
   options: { filters: readonly FilterNode[]; limit: number; cursor?: string | undefined },
@@ -188,19 +293,15 @@ export async function stagePage(
     throw problem('stage_not_on_board', { pipeline: pipeline.name, id: stageId }, { at: { pointer: '#/stageId' } });
   }
   const after = decodeCursor(options.cursor, 1) as [unknown] | undefined;
-  if (after && typeof after[0] !== 'string') {
+  const afterRank = after?.[0];
+  if (after && typeof afterRank !== 'string') {
     throw problem('invalid_cursor', { list: cursorScope.stage }, { at: { in: 'query', pointer: '#/cursor' } });
   }
-  const where = await cardConditions(em, principal, options.filters);
-  const rows = await sqlIn<CardRow>(
-    em,
-    `select d.stage_id, ${CARD_COLUMNS}
-       from deal d
-      where ${OPEN_IN_PIPELINE} and d.stage_id = ? and ${where.sql} ${after ? 'and d.rank > ?' : ''}
-      order by d.rank
-      limit ?`,
-    [pipelineId, stageId, ...where.params, ...(after ? [after[0]] : []), options.limit + 1],
-  );
+  const cards = await openCards(em, principal, kind, options.filters);
+  const rows = await cards({ pipelineId, stageId })
+    .$if(typeof afterRank === 'string', (query) => query.where('c.rank', '>', afterRank as string))
+    .limit(options.limit + 1)
+    .execute();
   const shown = rows.slice(0, options.limit);
   return {
     items: shown.map(cardView),
@@ -208,13 +309,22 @@ export async function stagePage(
   };
 }
 
-interface TargetStage {
-  id: string;
-  pipeline_id: string;
-  name: string;
-  probability: number;
-  outcome: 'won' | 'lost' | null;
-  archived_at: string | null;
+/** The ranks of the open cards of a column, but the card being placed, in rank order. */
+function columnRanks(
+  em: EntityManager,
+  kind: CardKind,
+  column: { pipelineId: string; stageId: string; exceptId: string },
+  order: 'up' | 'down' = 'up',
+) {
+  return (kind === 'deal' ? db(em).selectFrom('deal as c') : db(em).selectFrom('lead as c'))
+    .select('c.rank')
+    .where('c.tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('c.pipeline_id', '=', column.pipelineId)
+    .where('c.stage_id', '=', column.stageId)
+    .where('c.status', '=', 'open')
+    .where('c.deleted_at', 'is', null)
+    .where('c.id', '<>', column.exceptId)
+    .orderBy('c.rank', order === 'up' ? 'asc' : 'desc');
 }
 
 /**
@@ -222,50 +332,61 @@ interface TargetStage {
  * at the top or bottom, or (no place given) its own rank when it stays in the column and the
  * top when it enters. The column is locked, so concurrent moves into it take turns.
  */
-async function rankIn(
+export async function rankIn(
   em: EntityManager,
   principal: Principal,
-  deal: { id: string; rank: string; pipelineId: string; stageId: string; open: boolean },
+  kind: CardKind,
+  card: { id: string; rank: string; pipelineId: string; stageId: string; open: boolean },
   stageId: string,
   move: Move,
 ): Promise<string> {
-  const column = `d.tenant_id = crm_current_tenant() and d.pipeline_id = ? and d.stage_id = ?
-    and d.status = 'open' and d.deleted_at is null and d.id <> ?`;
-  const columnParams = [deal.pipelineId, stageId, deal.id];
-  const cards = boardColumn(em, 'deal', { pipelineId: deal.pipelineId, stageId, exceptId: deal.id });
+  const column = { pipelineId: card.pipelineId, stageId, exceptId: card.id };
+  const cards = boardColumn(em, kind, column);
   // The card's own rank stays free while the card still holds it (the board's index is unique).
-  const placed = (below: string | null, above: string | null) => placeBetween(cards, below, above, [deal.rank]);
+  const placed = (below: string | null, above: string | null) => placeBetween(cards, below, above, [card.rank]);
   const neighbour = move.afterId ?? move.beforeId;
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
-    if (neighbour === deal.id) {
+    if (neighbour === card.id) {
       throw problem('invalid_neighbour_self', {}, { at: { pointer } });
     }
-    const visible = await dealVisibility(principal);
-    const [row] = await sqlIn<{ anchor: string; other: string | null }>(
-      em,
-      move.afterId
-        ? `select d.rank as anchor,
-                  (select min(n.rank) from deal n where ${column.replaceAll('d.', 'n.')} and n.rank > d.rank) as other
-             from deal d where ${column} and d.id = ? and ${visible.sql}`
-        : `select d.rank as anchor,
-                  (select max(n.rank) from deal n where ${column.replaceAll('d.', 'n.')} and n.rank < d.rank) as other
-             from deal d where ${column} and d.id = ? and ${visible.sql}`,
-      [...columnParams, ...columnParams, neighbour, ...visible.params],
-    );
-    if (!row) {
-      throw problem('invalid_neighbour', { id: neighbour, thing: { en: 'deal', de: 'Deal' } }, { at: { pointer } });
+    const visibility = await principal.visibility(kind);
+    const neighbours = columnRanks(em, kind, column).where('c.id', '=', neighbour);
+    const anchor =
+      visibility.scope === 'all'
+        ? neighbours
+        : neighbours.where('c.owner_id', '=', sql<string>`any(${sqlArray(visibility.ownerIds)}::uuid[])`);
+    // The neighbour and the next card on the far side of it, in one statement.
+    const row = await db(em)
+      .selectNoFrom([
+        anchor.as('anchor'),
+        columnRanks(em, kind, column, move.afterId ? 'up' : 'down')
+          .where('c.rank', move.afterId ? '>' : '<', anchor)
+          .limit(1)
+          .as('other'),
+      ])
+      .executeTakeFirstOrThrow();
+    if (row.anchor === null) {
+      throw problem('invalid_neighbour', { id: neighbour, thing: THING[kind] }, { at: { pointer } });
     }
     return move.afterId ? placed(row.anchor, row.other) : placed(row.other, row.anchor);
   }
-  const position = move.position ?? (deal.open && deal.stageId === stageId ? undefined : 'top');
-  if (position === undefined) return deal.rank;
-  const [edge] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select ${position === 'top' ? 'min' : 'max'}(d.rank) as rank from deal d where ${column}`,
-    columnParams,
-  );
+  const position = move.position ?? (card.open && card.stageId === stageId ? undefined : 'top');
+  if (position === undefined) return card.rank;
+  const edge = await columnRanks(em, kind, column, position === 'top' ? 'up' : 'down')
+    .limit(1)
+    .executeTakeFirst();
   return position === 'top' ? placed(null, edge?.rank ?? null) : placed(edge?.rank ?? null, null);
+}
+
+/** A stage a card moves to, locked against archiving while the card moves (`for no key update`). */
+export async function targetStage(em: EntityManager, stageId: string) {
+  return db(em)
+    .selectFrom('pipeline_stage')
+    .select(['id', 'pipeline_id', 'name', 'probability', 'outcome', 'archived_at'])
+    .where('id', '=', stageId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
 }
 
 /** Moves a card to a stage of its pipeline and a place in that column (If-Match). */
@@ -278,15 +399,11 @@ export async function moveDeal(
 ): Promise<DealView> {
   const current = await loadDeal(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('deal', current.title));
-  const [stage] = await sqlIn<TargetStage>(
-    em,
-    'select id, pipeline_id, name, probability, outcome, archived_at from pipeline_stage where id = ? for no key update',
-    [move.stageId],
-  );
+  const stage = await targetStage(em, move.stageId);
   if (!stage || stage.archived_at || stage.pipeline_id !== current.pipeline_id) {
     throw problem(
       'card_stage_not_in_pipeline',
-      { id: move.stageId, pipeline: current.pipeline_id, thing: { en: 'deal', de: 'Deal' } },
+      { id: move.stageId, pipeline: current.pipeline_id, thing: THING.deal },
       { at: { pointer: '#/stageId' } },
     );
   }
@@ -312,6 +429,7 @@ export async function moveDeal(
       ? await rankIn(
           em,
           principal,
+          'deal',
           {
             id,
             rank: current.rank,
@@ -334,53 +452,60 @@ export async function moveDeal(
     lost_note: lost.lostNote,
     rank,
   };
-  const changes = diffSnapshots(snapshot(current), snapshot(next));
-  // The card, its stage change and each changed field's history in one statement: this runs on every drop.
-  const [written] = await sqlIn<
-    Pick<DealRow, 'version' | 'updated_at' | 'updated_by' | 'closed_at' | 'stage_entered_at'>
-  >(
-    em,
-    `with moved as (
-       update deal set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
-              closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-              stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-              version = version + 1, updated_at = now(), updated_by = ?
-        where id = ?
-        returning version, updated_at, updated_by, closed_at, stage_entered_at
-     ), stage_change as (
-       insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
-       select ?, crm_current_tenant(), ?, ?, ?, ?, ? where ?
-     ), changed as (
-       insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-       select h.id, crm_current_tenant(), 'deal', ?, ?, 'update', h.field, h.before, h.after, ?
-         from jsonb_to_recordset(?::jsonb) as h(id uuid, field text, before jsonb, after jsonb)
-     )
-     select * from moved`,
-    [
-      stage.id,
-      status,
-      lost.lostReasonId,
-      lost.lostNote,
-      rank,
-      status,
-      stage.id,
-      principal.userId ?? null,
-      id,
-      newId(),
-      id,
-      current.pipeline_id,
-      current.stage_id,
-      stage.id,
-      principal.userId ?? null,
-      stage.id !== current.stage_id,
-      id,
-      newId(),
-      principal.userId ?? null,
-      JSON.stringify(changes.map((change) => ({ id: newId(), ...change }))),
-    ],
+  const userId = principal.userId ?? null;
+  const entered = stage.id !== current.stage_id;
+  // The card and its stage change in one statement: this runs on every drop.
+  const update = (query: QueryCreator<Database>) =>
+    query
+      .updateTable('deal')
+      .set((eb) => ({
+        stage_id: stage.id,
+        status,
+        lost_reason_id: lost.lostReasonId,
+        lost_note: lost.lostNote,
+        rank,
+        closed_at: eb
+          .case()
+          .when(eb.val(status), '=', 'open')
+          .then(null)
+          .when('status', '=', 'open')
+          .then(sql<Date>`now()`)
+          .else(eb.ref('closed_at'))
+          .end(),
+        stage_entered_at: eb
+          .case()
+          .when('stage_id', '=', stage.id)
+          .then(eb.ref('stage_entered_at'))
+          .else(sql<Date>`now()`)
+          .end(),
+        version: eb('version', '+', 1),
+        updated_at: sql<Date>`now()`,
+        updated_by: userId,
+      }))
+      .where('id', '=', id)
+      .returning(['version', 'updated_at', 'updated_by', 'closed_at', 'stage_entered_at']);
+  const written = await (entered
+    ? update(
+        db(em).with('stage_change', (query) =>
+          query.insertInto('deal_stage_change').values({
+            id: newId(),
+            tenant_id: sql<string>`crm_current_tenant()`,
+            deal_id: id,
+            pipeline_id: current.pipeline_id,
+            from_stage_id: current.stage_id,
+            to_stage_id: stage.id,
+            changed_by: userId,
+          }),
+        ),
+      )
+    : update(db(em))
+  ).executeTakeFirstOrThrow();
+  // History names who moved the card: auto-advance moves it for whoever finished the stage's last task.
+  await actAs(principal.userId, () =>
+    writeHistory(em, [{ type: 'deal', id, action: 'update', before: snapshot(current), after: snapshot(next) }]),
   );
-  const moved: DealRow = { ...next, ...(written as NonNullable<typeof written>) };
-  if (stage.id !== current.stage_id) {
+  const moved: DealRow = { ...next, ...(written as unknown as Partial<DealRow>) };
+  if (entered) {
     // The new stage's task templates (and, once their required tasks are done, auto-advance).
     await dealsEnteredStage(em, principal, [{ dealId: id, pipelineId: current.pipeline_id, stageId: stage.id }]);
   }

@@ -1,12 +1,13 @@
 // Lost reasons (D6): per object type, with name, description and an active flag; a deal or lead
 // marked lost must name an active reason of its type. Used reasons are retired, not deleted.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Selectable, sql } from 'kysely';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { type Database, db } from '../../records/sql.ts';
 import { wired } from '../wiring.ts';
 import type {
   CreateLostReason,
@@ -15,18 +16,7 @@ import type {
   UpdateLostReason,
 } from './lost-reasons.schemas.ts';
 
-interface Row {
-  id: string;
-  object_type: LostReasonObjectType;
-  name: string;
-  description: string | null;
-  active: boolean;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-}
+type Row = Selectable<Database['lost_reason']>;
 
 /** The record kind a lost reason is for: "deal lost reason" / "Verlustgrund für Deals". */
 const kindOf = { deal: { en: 'deal', de: 'Deals' }, lead: { en: 'lead', de: 'Leads' } } as const;
@@ -56,26 +46,26 @@ export async function listLostReasons(
   em: EntityManager,
   filter: { objectType?: LostReasonObjectType | undefined; active?: boolean | undefined },
 ): Promise<LostReasonView[]> {
-  const where = ['true'];
-  const params: unknown[] = [];
-  if (filter.objectType) {
-    where.push('object_type = ?');
-    params.push(filter.objectType);
-  }
-  if (filter.active !== undefined) {
-    where.push('active = ?');
-    params.push(filter.active);
-  }
-  const rows = await sqlIn<Row>(
-    em,
-    `select * from lost_reason where ${where.join(' and ')} order by object_type, position, lower(name), id`,
-    params,
-  );
+  const { objectType, active } = filter;
+  const rows = await db(em)
+    .selectFrom('lost_reason')
+    .selectAll()
+    .$if(objectType !== undefined, (query) => query.where('object_type', '=', objectType as LostReasonObjectType))
+    .$if(active !== undefined, (query) => query.where('active', '=', active as boolean))
+    .orderBy('object_type')
+    .orderBy('position')
+    .orderBy((eb) => eb.fn('lower', ['name']))
+    .orderBy('id')
+    .execute();
   return rows.map(toView);
 }
 
+function reasonRow(em: EntityManager, id: string): Promise<Row | undefined> {
+  return db(em).selectFrom('lost_reason').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function getLostReason(em: EntityManager, id: string): Promise<LostReasonView> {
-  const [row] = await sqlIn<Row>(em, 'select * from lost_reason where id = ?', [id]);
+  const row = await reasonRow(em, id);
   if (!row) throw problem('not_found', { noSuch: noSuch('lost_reason'), id });
   return toView(row);
 }
@@ -86,11 +76,13 @@ async function ensureNameFree(
   name: string,
   exceptId?: string,
 ): Promise<void> {
-  const clash = await sqlIn(
-    em,
-    'select 1 from lost_reason where object_type = ? and lower(name) = lower(?) and id <> ?',
-    [objectType, name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
-  );
+  const clash = await db(em)
+    .selectFrom('lost_reason')
+    .select(sql<number>`1`.as('taken'))
+    .where('object_type', '=', objectType)
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.val(name)])))
+    .where('id', '<>', exceptId ?? '00000000-0000-0000-0000-000000000000')
+    .execute();
   if (clash.length > 0) {
     throw problem('duplicate_lost_reason', { kind: kindOf[objectType], name }, { at: { pointer: '#/name' } });
   }
@@ -103,22 +95,24 @@ export async function createLostReason(
 ): Promise<LostReasonView> {
   await ensureNameFree(em, input.objectType, input.name);
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into lost_reason (id, tenant_id, object_type, name, description, active, position, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?,
-             (select coalesce(max(position) + 1, 0) from lost_reason where object_type = ?), ?, ?)`,
-    [
+  await db(em)
+    .insertInto('lost_reason')
+    .values((eb) => ({
       id,
-      input.objectType,
-      input.name,
-      input.description ?? null,
-      input.active,
-      input.objectType,
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      tenant_id: sql<string>`crm_current_tenant()`,
+      object_type: input.objectType,
+      name: input.name,
+      description: input.description ?? null,
+      active: input.active,
+      version: 1,
+      position: eb
+        .selectFrom('lost_reason')
+        .select((last) => last.fn.coalesce(sql<number>`${last.fn.max('position')} + 1`, sql.lit(0)).as('position'))
+        .where('object_type', '=', input.objectType),
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    }))
+    .execute();
   const reason = await getLostReason(em, id);
   recordHistory(em, principal, { type: 'lost_reason', id, action: 'create', after: snapshot(reason) });
   await em.flush();
@@ -132,25 +126,30 @@ export async function updateLostReason(
   change: UpdateLostReason,
   expectedVersion: number | undefined,
 ): Promise<LostReasonView> {
-  const [locked] = await sqlIn<{ id: string }>(em, 'select id from lost_reason where id = ? for update', [id]);
+  const locked = await db(em)
+    .selectFrom('lost_reason')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!locked) throw problem('not_found', { noSuch: noSuch('lost_reason'), id });
   const before = await getLostReason(em, id);
   checkVersion(before, expectedVersion, named('lost_reason', before.name));
   if (change.name !== undefined && change.name.toLowerCase() !== before.name.toLowerCase()) {
     await ensureNameFree(em, before.objectType, change.name, id);
   }
-  await sqlIn(
-    em,
-    `update lost_reason set name = ?, description = ?, active = ?, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      change.name ?? before.name,
-      change.description === undefined ? before.description : change.description,
-      change.active ?? before.active,
-      principal.userId ?? null,
-      id,
-    ],
-  );
+  await db(em)
+    .updateTable('lost_reason')
+    .set((eb) => ({
+      name: change.name ?? before.name,
+      description: change.description === undefined ? before.description : change.description,
+      active: change.active ?? before.active,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   const after = await getLostReason(em, id);
   recordHistory(em, principal, {
     type: 'lost_reason',
@@ -176,7 +175,7 @@ export async function deleteLostReason(
   if (used > 0) {
     throw problem('lost_reason_in_use', { count: used, name: reason.name });
   }
-  await sqlIn(em, 'delete from lost_reason where id = ?', [id]);
+  await db(em).deleteFrom('lost_reason').where('id', '=', id).execute();
   recordHistory(em, principal, { type: 'lost_reason', id, action: 'delete', before: snapshot(reason) });
   await em.flush();
 }
@@ -200,7 +199,7 @@ export async function requireActiveLostReason(
   id: string,
   pointer = '#/lostReasonId',
 ): Promise<LostReasonView> {
-  const [row] = await sqlIn<Row>(em, 'select * from lost_reason where id = ?', [id]);
+  const row = await reasonRow(em, id);
   if (!row || row.object_type !== objectType || !row.active) {
     const at = { at: { pointer } };
     const kind = kindOf[objectType];

@@ -1,13 +1,15 @@
 // Pipelines (D1): ordered stages with a win probability, for deals or leads, and the stage editor.
 // A pipeline is one aggregate: any change to it or its stages moves its version and its history.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
 import { moveStageDeals, stageDealCount } from '../deals/deals.service.ts';
 import { moveStageLeads, stageLeadCount } from '../leads/leads.service.ts';
@@ -20,23 +22,29 @@ import type {
   UpdateStage,
 } from './pipelines.schemas.ts';
 
-interface PipelineRow {
-  id: string;
-  kind: PipelineKind;
-  name: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  stages: StageView[];
+/** Pipelines with their active stages in order. */
+function pipelinesIn(em: EntityManager) {
+  return db(em)
+    .selectFrom('pipeline as p')
+    .select((eb) => [
+      'p.id',
+      'p.kind',
+      'p.name',
+      'p.version',
+      'p.created_at',
+      'p.updated_at',
+      jsonArrayFrom(
+        eb
+          .selectFrom('pipeline_stage as s')
+          .select(['s.id', 's.name', 's.probability', 's.color', 's.outcome', 's.position'])
+          .whereRef('s.pipeline_id', '=', 'p.id')
+          .where('s.archived_at', 'is', null)
+          .orderBy('s.position'),
+      ).as('stages'),
+    ]);
 }
 
-const PIPELINE_SELECT = `
-  select p.id, p.kind, p.name, p.version, p.created_at, p.updated_at,
-         coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name, 'probability', s.probability,
-                                                     'color', s.color, 'outcome', s.outcome, 'position', s.position)
-                                   order by s.position)
-                     from pipeline_stage s where s.pipeline_id = p.id and s.archived_at is null), '[]') as stages
-    from pipeline p`;
+type PipelineRow = Awaited<ReturnType<ReturnType<typeof pipelinesIn>['executeTakeFirstOrThrow']>>;
 
 const toView = (row: PipelineRow): PipelineView => ({
   id: row.id,
@@ -60,16 +68,17 @@ const snapshot = (pipeline: PipelineView): Snapshot => ({
 });
 
 export async function listPipelines(em: EntityManager, kind?: PipelineKind): Promise<PipelineView[]> {
-  const rows = await sqlIn<PipelineRow>(
-    em,
-    `${PIPELINE_SELECT} ${kind ? 'where p.kind = ?' : ''} order by p.kind, lower(p.name), p.id`,
-    kind ? [kind] : [],
-  );
+  const rows = await pipelinesIn(em)
+    .$if(kind !== undefined, (query) => query.where('p.kind', '=', kind as PipelineKind))
+    .orderBy('p.kind')
+    .orderBy((eb) => eb.fn('lower', ['p.name']))
+    .orderBy('p.id')
+    .execute();
   return rows.map(toView);
 }
 
 export async function getPipeline(em: EntityManager, id: string): Promise<PipelineView> {
-  const [row] = await sqlIn<PipelineRow>(em, `${PIPELINE_SELECT} where p.id = ?`, [id]);
+  const row = await pipelinesIn(em).where('p.id', '=', id).executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('pipeline'), id });
   return toView(row);
 }
@@ -79,11 +88,13 @@ function nameTaken(name: string): AppError {
 }
 
 async function ensureNameFree(em: EntityManager, kind: PipelineKind, name: string, exceptId?: string): Promise<void> {
-  const clash = await sqlIn(em, 'select 1 from pipeline where kind = ? and lower(name) = lower(?) and id <> ?', [
-    kind,
-    name,
-    exceptId ?? '00000000-0000-0000-0000-000000000000',
-  ]);
+  const clash = await db(em)
+    .selectFrom('pipeline')
+    .select(sql<number>`1`.as('taken'))
+    .where('kind', '=', kind)
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.val(name)])))
+    .where('id', '<>', exceptId ?? '00000000-0000-0000-0000-000000000000')
+    .execute();
   if (clash.length > 0) throw nameTaken(name);
 }
 
@@ -92,22 +103,21 @@ async function insertStages(
   pipelineId: string,
   stages: readonly (StageInput & { id: string; position: number })[],
 ): Promise<void> {
-  await sqlIn(
-    em,
-    `insert into pipeline_stage (id, tenant_id, pipeline_id, name, probability, color, outcome, position)
-     select s.id, crm_current_tenant(), ?, s.name, s.probability, s.color, s.outcome, s.position
-       from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::int[])
-            as s(id, name, probability, color, outcome, position)`,
-    [
-      pipelineId,
-      sqlArray(stages.map((stage) => stage.id)),
-      sqlArray(stages.map((stage) => stage.name)),
-      sqlArray(stages.map((stage) => stage.probability)),
-      sqlArray(stages.map((stage) => stage.color ?? null)),
-      sqlArray(stages.map((stage) => stage.outcome ?? null)),
-      sqlArray(stages.map((stage) => stage.position)),
-    ],
-  );
+  await db(em)
+    .insertInto('pipeline_stage')
+    .values(
+      stages.map((stage) => ({
+        id: stage.id,
+        tenant_id: sql<string>`crm_current_tenant()`,
+        pipeline_id: pipelineId,
+        name: stage.name,
+        probability: stage.probability,
+        color: stage.color ?? null,
+        outcome: stage.outcome ?? null,
+        position: stage.position,
+      })),
+    )
+    .execute();
 }
 
 export async function createPipeline(
@@ -117,12 +127,18 @@ export async function createPipeline(
 ): Promise<PipelineView> {
   await ensureNameFree(em, input.kind, input.name);
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into pipeline (id, tenant_id, kind, name, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?)`,
-    [id, input.kind, input.name, principal.userId ?? null, principal.userId ?? null],
-  );
+  await db(em)
+    .insertInto('pipeline')
+    .values({
+      id,
+      tenant_id: sql<string>`crm_current_tenant()`,
+      kind: input.kind,
+      name: input.name,
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .execute();
   await insertStages(
     em,
     id,
@@ -132,6 +148,19 @@ export async function createPipeline(
   recordHistory(em, principal, { type: 'pipeline', id, action: 'create', after: snapshot(pipeline) });
   await em.flush();
   return pipeline;
+}
+
+/** Moves the pipeline's version and says who changed it last: a change of it, its stages or their settings. */
+export async function touchPipeline(em: EntityManager, principal: Principal, id: string): Promise<void> {
+  await db(em)
+    .updateTable('pipeline')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -145,15 +174,12 @@ async function changePipeline(
   expectedVersion: number | undefined,
   change: (pipeline: PipelineView) => Promise<void>,
 ): Promise<PipelineView> {
-  const [locked] = await sqlIn<{ id: string }>(em, 'select id from pipeline where id = ? for update', [id]);
+  const locked = await db(em).selectFrom('pipeline').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) throw problem('not_found', { noSuch: noSuch('pipeline'), id });
   const before = await getPipeline(em, id);
   checkVersion(before, expectedVersion, named('pipeline', before.name));
   await change(before);
-  await sqlIn(em, 'update pipeline set version = version + 1, updated_at = now(), updated_by = ? where id = ?', [
-    principal.userId ?? null,
-    id,
-  ]);
+  await touchPipeline(em, principal, id);
   const after = await getPipeline(em, id);
   recordHistory(em, principal, {
     type: 'pipeline',
@@ -175,7 +201,7 @@ export function renamePipeline(
 ): Promise<PipelineView> {
   return changePipeline(em, principal, id, expectedVersion, async (pipeline) => {
     if (name.toLowerCase() !== pipeline.name.toLowerCase()) await ensureNameFree(em, pipeline.kind, name, id);
-    await sqlIn(em, 'update pipeline set name = ? where id = ?', [name, id]);
+    await db(em).updateTable('pipeline').set({ name }).where('id', '=', id).execute();
   });
 }
 
@@ -185,13 +211,14 @@ function stageNameTaken(name: string): AppError {
 
 /** Gives the active stages positions 0..n-1 in the given order. */
 async function setOrder(em: EntityManager, stageIds: readonly string[]): Promise<void> {
-  await sqlIn(
-    em,
-    `update pipeline_stage s set position = o.position - 1, updated_at = now()
-       from unnest(?::uuid[]) with ordinality as o(id, position)
-      where s.id = o.id and s.position <> o.position - 1`,
-    [sqlArray(stageIds)],
-  );
+  const ids = sqlArray(stageIds);
+  const place = (id: Expression<string>) => sql<number>`array_position(${ids}::uuid[], ${id}) - 1`;
+  await db(em)
+    .updateTable('pipeline_stage')
+    .set((eb) => ({ position: place(eb.ref('id')), updated_at: sql<Date>`now()` }))
+    .where('id', '=', sql<string>`any(${ids}::uuid[])`)
+    .where((eb) => eb('position', '<>', place(eb.ref('id'))))
+    .execute();
 }
 
 export function addStage(
@@ -257,17 +284,17 @@ export function updateStage(
         );
       }
     }
-    await sqlIn(
-      em,
-      `update pipeline_stage set name = ?, probability = ?, color = ?, outcome = ?, updated_at = now() where id = ?`,
-      [
-        change.name ?? stage.name,
-        change.probability ?? stage.probability,
-        change.color === undefined ? stage.color : change.color,
+    await db(em)
+      .updateTable('pipeline_stage')
+      .set({
+        name: change.name ?? stage.name,
+        probability: change.probability ?? stage.probability,
+        color: change.color === undefined ? stage.color : change.color,
         outcome,
-        stageId,
-      ],
-    );
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', stageId)
+      .execute();
   });
 }
 
@@ -354,10 +381,11 @@ export function archiveStage(
         );
       }
     }
-    await sqlIn(em, 'update pipeline_stage set archived_at = now(), archived_by = ?, updated_at = now() where id = ?', [
-      principal.userId ?? null,
-      stageId,
-    ]);
+    await db(em)
+      .updateTable('pipeline_stage')
+      .set({ archived_at: sql<Date>`now()`, archived_by: principal.userId ?? null, updated_at: sql<Date>`now()` })
+      .where('id', '=', stageId)
+      .execute();
     await setOrder(
       em,
       pipeline.stages.filter((other) => other.id !== stageId).map((other) => other.id),

@@ -1,9 +1,9 @@
 // What a new organisation's sales start with, in its language: a deal pipeline, a lead pipeline
 // and (with lost reasons) the usual reasons for losing. Seed keys make seeding idempotent.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { newId } from '../../ids.ts';
-import { sqlIn } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { db } from '../../records/sql.ts';
 import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 import type { PipelineKind, StageOutcome } from './pipelines.schemas.ts';
 
@@ -45,10 +45,11 @@ export const DEFAULT_PIPELINES: readonly DefaultPipeline[] = [
 ];
 
 export async function tenantLanguage(em: EntityManager): Promise<Language> {
-  const [row] = await sqlIn<{ default_language: string }>(
-    em,
-    'select default_language from tenant where id = crm_current_tenant()',
-  );
+  const row = await db(em)
+    .selectFrom('tenant')
+    .select('default_language')
+    .where('id', '=', sql<string>`crm_current_tenant()`)
+    .executeTakeFirst();
   return row?.default_language === 'en' ? 'en' : 'de';
 }
 
@@ -57,28 +58,35 @@ export async function seedDefaultPipelines(em: EntityManager): Promise<void> {
   const language = await tenantLanguage(em);
   for (const pipeline of DEFAULT_PIPELINES) {
     const id = newId();
-    const inserted = await sqlIn(
-      em,
-      `insert into pipeline (id, tenant_id, kind, name, seed_key) values (?, crm_current_tenant(), ?, ?, ?)
-       on conflict do nothing returning id`,
-      [id, pipeline.kind, pipeline.name[language], pipeline.seedKey],
-    );
-    if (inserted.length === 0) continue;
-    await sqlIn(
-      em,
-      `insert into pipeline_stage (id, tenant_id, pipeline_id, name, probability, color, outcome, position)
-       select s.id, crm_current_tenant(), ?, s.name, s.probability, s.color, s.outcome, s.position - 1
-         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[]) with ordinality
-              as s(id, name, probability, color, outcome, position)`,
-      [
+    const inserted = await db(em)
+      .insertInto('pipeline')
+      .values({
         id,
-        sqlArray(pipeline.stages.map(() => newId())),
-        sqlArray(pipeline.stages.map((stage) => stage.name[language])),
-        sqlArray(pipeline.stages.map((stage) => stage.probability)),
-        sqlArray(pipeline.stages.map((stage) => stage.color)),
-        sqlArray(pipeline.stages.map((stage) => stage.outcome)),
-      ],
-    );
+        tenant_id: sql<string>`crm_current_tenant()`,
+        kind: pipeline.kind,
+        name: pipeline.name[language],
+        seed_key: pipeline.seedKey,
+        version: 1,
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .returning('id')
+      .execute();
+    if (inserted.length === 0) continue;
+    await db(em)
+      .insertInto('pipeline_stage')
+      .values(
+        pipeline.stages.map((stage, position) => ({
+          id: newId(),
+          tenant_id: sql<string>`crm_current_tenant()`,
+          pipeline_id: id,
+          name: stage.name[language],
+          probability: stage.probability,
+          color: stage.color,
+          outcome: stage.outcome,
+          position,
+        })),
+      )
+      .execute();
   }
 }
 
@@ -106,19 +114,21 @@ export const DEFAULT_LOST_REASONS: readonly {
 /** Creates the default lost reasons the organisation does not have yet. */
 export async function seedDefaultLostReasons(em: EntityManager): Promise<void> {
   const language = await tenantLanguage(em);
-  await sqlIn(
-    em,
-    `insert into lost_reason (id, tenant_id, object_type, name, position, seed_key)
-     select r.id, crm_current_tenant(), r.object_type, r.name, r.position - 1, r.seed_key
-       from unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) with ordinality as r(id, object_type, name, seed_key, position)
-     on conflict do nothing`,
-    [
-      sqlArray(DEFAULT_LOST_REASONS.map(() => newId())),
-      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.objectType)),
-      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.name[language])),
-      sqlArray(DEFAULT_LOST_REASONS.map((reason) => reason.seedKey)),
-    ],
-  );
+  await db(em)
+    .insertInto('lost_reason')
+    .values(
+      DEFAULT_LOST_REASONS.map((reason, position) => ({
+        id: newId(),
+        tenant_id: sql<string>`crm_current_tenant()`,
+        object_type: reason.objectType,
+        name: reason.name[language],
+        position,
+        seed_key: reason.seedKey,
+        version: 1,
+      })),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
 }
 
 export const seedSalesDefaults: TenantSetupStep = async (em) => {

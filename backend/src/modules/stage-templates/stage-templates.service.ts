@@ -4,15 +4,17 @@
 // moves on to the next stage by itself, through the board's move, so history, stage changes and
 // the board stay right. Users can always set the stage by hand.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Selectable, sql } from 'kysely';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, userRoles } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { type Database, db } from '../../records/sql.ts';
+import { sqlArray } from '../../records/sql-arrays.ts';
 import type { TaskChange } from '../../records/task-events.ts';
 import { moveDeal } from '../board/board.service.ts';
+import { touchPipeline } from '../pipelines/pipelines.service.ts';
 import { durationMs } from '../tasks/task-time.ts';
 import { createTask, DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
 import type { StageEntry } from './stage-templates.events.ts';
@@ -25,26 +27,7 @@ import type {
   UpdateTaskTemplate,
 } from './stage-templates.schemas.ts';
 
-interface TemplateRow {
-  id: string;
-  pipeline_id: string;
-  stage_id: string;
-  title: string;
-  description: string | null;
-  due_in_days: number | null;
-  due_in: string | null;
-  assignee_rule: AssigneeRule;
-  user_id: string | null;
-  team_id: string | null;
-  priority: TaskTemplateView['priority'];
-  required: boolean;
-  position: number;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-}
+type TemplateRow = Selectable<Database['stage_task_template']>;
 
 const toView = (row: TemplateRow): TaskTemplateView => ({
   id: row.id,
@@ -84,22 +67,21 @@ const snapshot = (template: TaskTemplateView): Snapshot => ({
 
 // ---- the stage a template belongs to --------------------------------------------------------
 
-interface StageRow {
-  id: string;
-  name: string;
-  kind: 'deal' | 'lead';
-  auto_advance: boolean;
-}
-
 /** An active stage of the pipeline (404 otherwise), with whether deals leave it by themselves. */
-async function stageOf(em: EntityManager, pipelineId: string, stageId: string): Promise<StageRow> {
-  const [stage] = await sqlIn<StageRow>(
-    em,
-    `select s.id, s.name, p.kind, coalesce(s.auto_advance, p.auto_advance) as auto_advance
-       from pipeline_stage s join pipeline p on p.id = s.pipeline_id
-      where s.id = ? and s.pipeline_id = ? and s.archived_at is null`,
-    [stageId, pipelineId],
-  );
+async function stageOf(em: EntityManager, pipelineId: string, stageId: string) {
+  const stage = await db(em)
+    .selectFrom('pipeline_stage as s')
+    .innerJoin('pipeline as p', 'p.id', 's.pipeline_id')
+    .select((eb) => [
+      's.id',
+      's.name',
+      'p.kind',
+      eb.fn.coalesce('s.auto_advance', 'p.auto_advance').$castTo<boolean>().as('auto_advance'),
+    ])
+    .where('s.id', '=', stageId)
+    .where('s.pipeline_id', '=', pipelineId)
+    .where('s.archived_at', 'is', null)
+    .executeTakeFirst();
   if (!stage) throw problem('no_such_stage_of_pipeline', { pipeline: pipelineId, id: stageId });
   return stage;
 }
@@ -110,7 +92,11 @@ async function checkAssignee(
   template: { assigneeRule: AssigneeRule; userId: string | null; teamId: string | null },
 ): Promise<void> {
   if (template.assigneeRule === 'user' && template.userId) {
-    const [user] = await sqlIn<{ active: boolean }>(em, 'select active from app_user where id = ?', [template.userId]);
+    const user = await db(em)
+      .selectFrom('app_user')
+      .select('active')
+      .where('id', '=', template.userId)
+      .executeTakeFirst();
     if (!user?.active) {
       throw problem(
         user ? 'user_deactivated' : 'unknown_user',
@@ -123,7 +109,7 @@ async function checkAssignee(
     }
   }
   if (template.assigneeRule === 'team' && template.teamId) {
-    const [team] = await sqlIn(em, 'select 1 from team where id = ?', [template.teamId]);
+    const team = await db(em).selectFrom('team').select('id').where('id', '=', template.teamId).executeTakeFirst();
     if (!team) {
       throw problem('unknown_team', { id: template.teamId }, { at: { pointer: '#/teamId' } });
     }
@@ -138,11 +124,14 @@ export async function listTemplates(
   stageId: string,
 ): Promise<{ stageId: string; autoAdvance: boolean; items: TaskTemplateView[] }> {
   const stage = await stageOf(em, pipelineId, stageId);
-  const rows = await sqlIn<TemplateRow>(
-    em,
-    'select * from stage_task_template where stage_id = ? order by position, id limit 200',
-    [stageId],
-  );
+  const rows = await db(em)
+    .selectFrom('stage_task_template')
+    .selectAll()
+    .where('stage_id', '=', stageId)
+    .orderBy('position')
+    .orderBy('id')
+    .limit(200)
+    .execute();
   return { stageId, autoAdvance: stage.auto_advance, items: rows.map(toView) };
 }
 
@@ -153,11 +142,14 @@ async function loadTemplate(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<TaskTemplateView> {
-  const [row] = await sqlIn<TemplateRow>(
-    em,
-    `select * from stage_task_template where id = ? and stage_id = ? and pipeline_id = ? ${options.lock ? 'for update' : ''}`,
-    [id, stageId, pipelineId],
-  );
+  const row = await db(em)
+    .selectFrom('stage_task_template')
+    .selectAll()
+    .where('id', '=', id)
+    .where('stage_id', '=', stageId)
+    .where('pipeline_id', '=', pipelineId)
+    .$if(options.lock === true, (query) => query.forUpdate())
+    .executeTakeFirst();
   if (!row) throw problem('no_such_task_template', { stage: stageId, pipeline: pipelineId, id });
   return toView(row);
 }
@@ -189,40 +181,43 @@ export async function createTemplate(
     teamId: input.teamId ?? null,
   };
   await checkAssignee(em, template);
-  const [{ n } = { n: 0 }] = await sqlIn<{ n: number }>(
-    em,
-    'select count(*)::int as n from stage_task_template where stage_id = ?',
-    [stageId],
-  );
+  const { n } = await db(em)
+    .selectFrom('stage_task_template')
+    .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+    .where('stage_id', '=', stageId)
+    .executeTakeFirstOrThrow();
   if (n >= 50) {
     throw problem('too_many_templates', { stage: stage.name });
   }
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into stage_task_template (id, tenant_id, pipeline_id, stage_id, title, description, due_in_days, due_in,
-                                      assignee_rule, user_id, team_id, priority, required, position, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-             coalesce(?::int, (select coalesce(max(position) + 1, 0) from stage_task_template where stage_id = ?)), ?, ?)`,
-    [
+  await db(em)
+    .insertInto('stage_task_template')
+    .values((eb) => ({
       id,
-      pipelineId,
-      stageId,
-      input.title,
-      input.description ?? null,
-      input.dueInDays ?? null,
-      input.dueIn ?? null,
-      template.assigneeRule,
-      template.userId,
-      template.teamId,
-      input.priority ?? 'normal',
-      input.required ?? false,
-      input.position ?? null,
-      stageId,
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      tenant_id: sql<string>`crm_current_tenant()`,
+      pipeline_id: pipelineId,
+      stage_id: stageId,
+      title: input.title,
+      description: input.description ?? null,
+      due_in_days: input.dueInDays ?? null,
+      due_in: input.dueIn ?? null,
+      assignee_rule: template.assigneeRule,
+      user_id: template.userId,
+      team_id: template.teamId,
+      priority: input.priority ?? 'normal',
+      required: input.required ?? false,
+      // Last, unless the template asks for a place.
+      position:
+        input.position ??
+        eb
+          .selectFrom('stage_task_template')
+          .select((last) => last.fn.coalesce(sql<number>`${last.fn.max('position')} + 1`, sql.lit(0)).as('position'))
+          .where('stage_id', '=', stageId),
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    }))
+    .execute();
   const created = await loadTemplate(em, pipelineId, stageId, id);
   recordHistory(em, principal, { type: 'stage_task_template', id, action: 'create', after: snapshot(created) });
   await em.flush();
@@ -283,27 +278,25 @@ export async function updateTemplate(
   };
   if (unchanged(snapshot(current), snapshot(next))) return current;
   if (userId !== current.userId || teamId !== current.teamId) await checkAssignee(em, next);
-  await sqlIn(
-    em,
-    `update stage_task_template set title = ?, description = ?, due_in_days = ?, due_in = ?, assignee_rule = ?,
-            user_id = ?, team_id = ?, priority = ?, required = ?, position = ?, version = version + 1,
-            updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.title,
-      next.description,
-      next.dueInDays,
-      next.dueIn,
-      next.assigneeRule,
-      next.userId,
-      next.teamId,
-      next.priority,
-      next.required,
-      next.position,
-      principal.userId ?? null,
-      id,
-    ],
-  );
+  await db(em)
+    .updateTable('stage_task_template')
+    .set((eb) => ({
+      title: next.title,
+      description: next.description,
+      due_in_days: next.dueInDays,
+      due_in: next.dueIn,
+      assignee_rule: next.assigneeRule,
+      user_id: next.userId,
+      team_id: next.teamId,
+      priority: next.priority,
+      required: next.required,
+      position: next.position,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   const after = await loadTemplate(em, pipelineId, stageId, id);
   recordHistory(em, principal, {
     type: 'stage_task_template',
@@ -328,7 +321,7 @@ export async function deleteTemplate(
   await stageOf(em, pipelineId, stageId);
   const current = await loadTemplate(em, pipelineId, stageId, id, { lock: true });
   checkVersion(current, expectedVersion, named('task_template', current.title));
-  await sqlIn(em, 'delete from stage_task_template where id = ?', [id]);
+  await db(em).deleteFrom('stage_task_template').where('id', '=', id).execute();
   recordHistory(em, principal, { type: 'stage_task_template', id, action: 'delete', before: snapshot(current) });
   await em.flush();
 }
@@ -336,25 +329,28 @@ export async function deleteTemplate(
 // ---- automation ---------------------------------------------------------------------------------
 
 export async function automationOf(em: EntityManager, pipelineId: string): Promise<AutomationView> {
-  const rows = await sqlIn<{
-    pipeline_auto_advance: boolean;
-    version: number;
-    stage_id: string | null;
-    name: string | null;
-    auto_advance: boolean | null;
-    templates: number;
-    required_templates: number;
-  }>(
-    em,
-    `select p.auto_advance as pipeline_auto_advance, p.version, s.id as stage_id, s.name, s.auto_advance,
-            (select count(*)::int from stage_task_template t where t.stage_id = s.id) as templates,
-            (select count(*)::int from stage_task_template t where t.stage_id = s.id and t.required) as required_templates
-       from pipeline p
-       left join pipeline_stage s on s.pipeline_id = p.id and s.archived_at is null
-      where p.id = ?
-      order by s.position`,
-    [pipelineId],
-  );
+  const rows = await db(em)
+    .selectFrom('pipeline as p')
+    .leftJoin('pipeline_stage as s', (join) => join.onRef('s.pipeline_id', '=', 'p.id').on('s.archived_at', 'is', null))
+    .select((eb) => {
+      const templates = () =>
+        eb
+          .selectFrom('stage_task_template as t')
+          .select((count) => count.cast<number>(count.fn.countAll(), 'integer').as('n'))
+          .whereRef('t.stage_id', '=', 's.id');
+      return [
+        'p.auto_advance as pipeline_auto_advance',
+        'p.version',
+        's.id as stage_id',
+        's.name',
+        's.auto_advance',
+        templates().$castTo<{ n: number }>().as('templates'),
+        templates().where('t.required', '=', true).$castTo<{ n: number }>().as('required_templates'),
+      ];
+    })
+    .where('p.id', '=', pipelineId)
+    .orderBy('s.position')
+    .execute();
   const first = rows[0];
   if (!first) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   return {
@@ -367,8 +363,9 @@ export async function automationOf(em: EntityManager, pipelineId: string): Promi
         name: row.name as string,
         autoAdvance: row.auto_advance,
         effective: row.auto_advance ?? first.pipeline_auto_advance,
-        templates: row.templates,
-        requiredTemplates: row.required_templates,
+        // A count is never null; the type of a scalar subquery cannot say so.
+        templates: row.templates ?? 0,
+        requiredTemplates: row.required_templates ?? 0,
       })),
     version: first.version,
   };
@@ -387,7 +384,12 @@ export async function updateAutomation(
   change: UpdateAutomation,
   expectedVersion: number | undefined,
 ): Promise<AutomationView> {
-  const [locked] = await sqlIn(em, 'select 1 from pipeline where id = ? for update', [pipelineId]);
+  const locked = await db(em)
+    .selectFrom('pipeline')
+    .select('id')
+    .where('id', '=', pipelineId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!locked) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   const before = await automationOf(em, pipelineId);
   checkVersion(before, expectedVersion, named('pipeline'));
@@ -402,27 +404,29 @@ export async function updateAutomation(
     }
   }
   if (change.autoAdvance !== undefined) {
-    await sqlIn(em, 'update pipeline set auto_advance = ? where id = ?', [change.autoAdvance, pipelineId]);
+    await db(em)
+      .updateTable('pipeline')
+      .set({ auto_advance: change.autoAdvance })
+      .where('id', '=', pipelineId)
+      .execute();
   }
   if (stages.length > 0) {
-    await sqlIn(
-      em,
-      `update pipeline_stage s set auto_advance = c.auto_advance, updated_at = now()
-         from unnest(?::uuid[], ?::boolean[]) as c(id, auto_advance)
-        where s.id = c.id and s.pipeline_id = ?`,
-      [
-        pgArray(stages.map((stage) => stage.stageId)),
-        `{${stages.map((stage) => (stage.autoAdvance === null ? 'NULL' : String(stage.autoAdvance))).join(',')}}`,
-        pipelineId,
-      ],
-    );
+    // One statement for every stage: each takes the setting sent for it.
+    const ids = sqlArray(stages.map((stage) => stage.stageId));
+    const settings = sqlArray(stages.map((stage) => (stage.autoAdvance === null ? null : String(stage.autoAdvance))));
+    await db(em)
+      .updateTable('pipeline_stage')
+      .set((eb) => ({
+        auto_advance: sql<boolean | null>`(${settings}::boolean[])[array_position(${ids}::uuid[], ${eb.ref('id')})]`,
+        updated_at: sql<Date>`now()`,
+      }))
+      .where('id', '=', sql<string>`any(${ids}::uuid[])`)
+      .where('pipeline_id', '=', pipelineId)
+      .execute();
   }
   const same = unchanged(automationSnapshot(before), automationSnapshot(await automationOf(em, pipelineId)));
   if (same) return before;
-  await sqlIn(em, 'update pipeline set version = version + 1, updated_at = now(), updated_by = ? where id = ?', [
-    principal.userId ?? null,
-    pipelineId,
-  ]);
+  await touchPipeline(em, principal, pipelineId);
   const after = await automationOf(em, pipelineId);
   recordHistory(em, principal, {
     type: 'pipeline',
@@ -437,19 +441,8 @@ export async function updateAutomation(
 
 // ---- entering a stage makes its tasks -------------------------------------------------------------
 
-interface DueTemplateRow {
-  deal_id: string;
-  deal_owner_id: string | null;
-  template_id: string;
-  title: string;
-  description: string | null;
-  due_in_days: number | null;
-  due_in: string | null;
-  assignee_rule: AssigneeRule;
-  user_id: string | null;
-  team_id: string | null;
-  priority: TaskTemplateView['priority'];
-}
+/** Any of the ids, as one bind parameter. */
+const anyOf = (ids: readonly string[]) => sql<string>`any(${sqlArray(ids)}::uuid[])`;
 
 /** The calendar day `days` after today in the time zone, YYYY-MM-DD. */
 function dayAfter(days: number, timeZone: string): string {
@@ -471,24 +464,54 @@ export async function makeStageTasks(
   principal: Principal,
   entries: readonly StageEntry[],
 ): Promise<void> {
-  const due = await sqlIn<DueTemplateRow>(
-    em,
-    `with claimed as (
-       insert into deal_stage_task (tenant_id, deal_id, template_id, stage_id)
-       select crm_current_tenant(), d.id, t.id, t.stage_id
-         from unnest(?::uuid[], ?::uuid[]) as e(deal_id, stage_id)
-         join deal d on d.id = e.deal_id and d.stage_id = e.stage_id and d.deleted_at is null
-         join stage_task_template t on t.stage_id = e.stage_id
-       on conflict do nothing
-       returning deal_id, template_id)
-     select c.deal_id, d.owner_id as deal_owner_id, t.id as template_id, t.title, t.description, t.due_in_days,
-            t.due_in, t.assignee_rule, t.user_id, t.team_id, t.priority
-       from claimed c
-       join deal d on d.id = c.deal_id
-       join stage_task_template t on t.id = c.template_id
-      order by c.deal_id, t.position, t.id`,
-    [pgArray(entries.map((entry) => entry.dealId)), pgArray(entries.map((entry) => entry.stageId))],
-  );
+  const entered = sql<{ deal_id: string; stage_id: string }>`unnest(${sqlArray(
+    entries.map((entry) => entry.dealId),
+  )}::uuid[], ${sqlArray(entries.map((entry) => entry.stageId))}::uuid[])`.as<'e'>(sql`e(deal_id, stage_id)`);
+  const due = await db(em)
+    .with('claimed', (query) =>
+      query
+        .insertInto('deal_stage_task')
+        .columns(['tenant_id', 'deal_id', 'template_id', 'stage_id'])
+        .expression(
+          query
+            .selectFrom(entered)
+            .innerJoin('deal as d', (join) =>
+              join
+                .onRef('d.id', '=', 'e.deal_id')
+                .onRef('d.stage_id', '=', 'e.stage_id')
+                .on('d.deleted_at', 'is', null),
+            )
+            .innerJoin('stage_task_template as t', 't.stage_id', 'e.stage_id')
+            .select([
+              sql<string>`crm_current_tenant()`.as('tenant_id'),
+              'd.id as deal_id',
+              't.id as template_id',
+              't.stage_id',
+            ]),
+        )
+        .onConflict((conflict) => conflict.doNothing())
+        .returning(['deal_id', 'template_id']),
+    )
+    .selectFrom('claimed as c')
+    .innerJoin('deal as d', 'd.id', 'c.deal_id')
+    .innerJoin('stage_task_template as t', 't.id', 'c.template_id')
+    .select([
+      'c.deal_id',
+      'd.owner_id as deal_owner_id',
+      't.id as template_id',
+      't.title',
+      't.description',
+      't.due_in_days',
+      't.due_in',
+      't.assignee_rule',
+      't.user_id',
+      't.team_id',
+      't.priority',
+    ])
+    .orderBy('c.deal_id')
+    .orderBy('t.position')
+    .orderBy('t.id')
+    .execute();
   if (due.length === 0) return;
   // Who is there to take the tasks: active users and existing teams, in one query each.
   const userIds = [
@@ -496,18 +519,19 @@ export async function makeStageTasks(
   ] as string[];
   const active = new Set(
     (
-      await sqlIn<{ id: string }>(em, 'select id from app_user where id = any(?::uuid[]) and active', [
-        pgArray(userIds),
-      ])
+      await db(em)
+        .selectFrom('app_user')
+        .select('id')
+        .where('id', '=', anyOf(userIds))
+        .where('active', '=', true)
+        .execute()
     ).map((row) => row.id),
   );
   const teamIds = [...new Set(due.map((row) => row.team_id).filter(Boolean))] as string[];
   const teams = new Set(
     teamIds.length === 0
       ? []
-      : (await sqlIn<{ id: string }>(em, 'select id from team where id = any(?::uuid[])', [pgArray(teamIds)])).map(
-          (row) => row.id,
-        ),
+      : (await db(em).selectFrom('team').select('id').where('id', '=', anyOf(teamIds)).execute()).map((row) => row.id),
   );
   const activeOrNull = (id: string | null | undefined) => (id && active.has(id) ? id : null);
   for (const row of due) {
@@ -526,11 +550,12 @@ export async function makeStageTasks(
       ...(dueIn !== null ? { dueAt: new Date(Date.now() + dueIn).toISOString() } : {}),
       links: [{ type: 'deal', id: row.deal_id }],
     });
-    await sqlIn(em, 'update deal_stage_task set task_id = ? where deal_id = ? and template_id = ?', [
-      task.id,
-      row.deal_id,
-      row.template_id,
-    ]);
+    await db(em)
+      .updateTable('deal_stage_task')
+      .set({ task_id: task.id })
+      .where('deal_id', '=', row.deal_id)
+      .where('template_id', '=', row.template_id)
+      .execute();
   }
 }
 
@@ -561,38 +586,57 @@ export async function advanceWhenDone(em: EntityManager, change: TaskChange): Pr
   if (after?.status !== 'done' || after.deletedAt || change.before?.status === 'done') return;
   // The deal whose current stage made this required task; whether its stage's required tasks are
   // all done (purged ones hold nothing), whether it moves on by itself, and where to.
-  const [deal] = await sqlIn<{
-    tenant_id: string;
-    deal_id: string;
-    auto_advance: boolean;
-    open_required: number;
-    next_stage_id: string | null;
-    next_outcome: string | null;
-    completed_by: string | null;
-  }>(
-    em,
-    `select crm_current_tenant()::text as tenant_id, d.id as deal_id,
-            coalesce(s.auto_advance, p.auto_advance) as auto_advance,
-            (select count(*)::int from deal_stage_task x
-               join stage_task_template rt on rt.id = x.template_id and rt.required
-               join task k on k.id = x.task_id
-              where x.deal_id = d.id and x.stage_id = d.stage_id
-                and (k.status <> 'done' or k.deleted_at is not null)) as open_required,
-            n.id as next_stage_id, n.outcome as next_outcome,
-            (select completed_by from task where id = m.task_id) as completed_by
-       from deal_stage_task m
-       join stage_task_template tt on tt.id = m.template_id and tt.required
-       join deal d on d.id = m.deal_id and d.stage_id = m.stage_id and d.status = 'open' and d.deleted_at is null
-       join pipeline_stage s on s.id = d.stage_id
-       join pipeline p on p.id = d.pipeline_id
-       left join lateral (select n.id, n.outcome from pipeline_stage n
-                           where n.pipeline_id = d.pipeline_id and n.archived_at is null and n.position > s.position
-                           order by n.position limit 1) n on true
-      where m.task_id = ?`,
-    [after.id],
-  );
+  const deal = await db(em)
+    .selectFrom('deal_stage_task as m')
+    .innerJoin('stage_task_template as tt', (join) =>
+      join.onRef('tt.id', '=', 'm.template_id').on('tt.required', '=', true),
+    )
+    .innerJoin('deal as d', (join) =>
+      join
+        .onRef('d.id', '=', 'm.deal_id')
+        .onRef('d.stage_id', '=', 'm.stage_id')
+        .on('d.status', '=', 'open')
+        .on('d.deleted_at', 'is', null),
+    )
+    .innerJoin('pipeline_stage as s', 's.id', 'd.stage_id')
+    .innerJoin('pipeline as p', 'p.id', 'd.pipeline_id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('pipeline_stage as n')
+          .select(['n.id', 'n.outcome'])
+          .whereRef('n.pipeline_id', '=', 'd.pipeline_id')
+          .where('n.archived_at', 'is', null)
+          .whereRef('n.position', '>', 's.position')
+          .orderBy('n.position')
+          .limit(1)
+          .as('n'),
+      (join) => join.onTrue(),
+    )
+    .select((eb) => [
+      sql<string>`crm_current_tenant()::text`.as('tenant_id'),
+      'd.id as deal_id',
+      eb.fn.coalesce('s.auto_advance', 'p.auto_advance').$castTo<boolean>().as('auto_advance'),
+      eb
+        .selectFrom('deal_stage_task as x')
+        .innerJoin('stage_task_template as rt', (join) =>
+          join.onRef('rt.id', '=', 'x.template_id').on('rt.required', '=', true),
+        )
+        .innerJoin('task as k', 'k.id', 'x.task_id')
+        .select((count) => count.cast<number>(count.fn.countAll(), 'integer').as('n'))
+        .whereRef('x.deal_id', '=', 'd.id')
+        .whereRef('x.stage_id', '=', 'd.stage_id')
+        .where((open) => open.or([open('k.status', '<>', 'done'), open('k.deleted_at', 'is not', null)]))
+        .$castTo<{ n: number }>()
+        .as('open_required'),
+      'n.id as next_stage_id',
+      'n.outcome as next_outcome',
+      eb.selectFrom('task as f').select('f.completed_by').whereRef('f.id', '=', 'm.task_id').as('completed_by'),
+    ])
+    .where('m.task_id', '=', after.id)
+    .executeTakeFirst();
   // Closing a deal (won or lost) stays a person's decision: no automatic move into an end stage.
-  if (!deal?.auto_advance || deal.open_required > 0 || !deal.next_stage_id || deal.next_outcome !== null) return;
+  if (!deal?.auto_advance || (deal.open_required ?? 0) > 0 || !deal.next_stage_id || deal.next_outcome !== null) return;
   await moveDeal(
     em,
     automationPrincipal(deal.tenant_id, deal.completed_by),
