@@ -2,7 +2,9 @@
 // list, an offset window (the page the user scrolled to, without the pages before it) and a total
 // counted in SQL up to a cap, so that a count over a huge list stays fast.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
+import { db } from '../records/sql.ts';
 import { validationFailed } from './errors.ts';
 import type { CustomFieldRef, FilterField } from './filters.ts';
 import { decodeCursor, encodeCursor, type KeysetSort, keysetAfter, keysetOrder } from './pagination.ts';
@@ -105,6 +107,19 @@ export async function cappedTotal(
       'all',
       em.getTransactionContext(),
     );
+  const n = row?.n ?? 0;
+  return { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
+}
+
+/** cappedTotal of a typed statement: its rows (unordered, unpaged) counted up to the cap. */
+export async function cappedTotalOf<DB, TB extends keyof DB, O>(
+  em: EntityManager,
+  query: SelectQueryBuilder<DB, TB, O>,
+): Promise<{ total: number; totalCapped: boolean }> {
+  const row = await db(em)
+    .selectFrom(query.limit(LIST_TOTAL_CAP + 1).as('counted'))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirst();
   const n = row?.n ?? 0;
   return { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
 }

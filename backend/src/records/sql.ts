@@ -1,7 +1,8 @@
 // Hand-shaped statements, typed from the entities: a renamed property is a compile error.
 import type { EntityManager, InferKyselyDB } from '@mikro-orm/postgresql';
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { entities } from '../entities.ts';
+import { pgArray } from './search-index.ts';
 
 /** Every table the entities describe, with its columns (snake_case, as in the database). */
 export type Database = InferKyselyDB<(typeof entities)[number]>;
@@ -13,6 +14,27 @@ export type Database = InferKyselyDB<(typeof entities)[number]>;
  */
 export function db(em: EntityManager): Kysely<Database> {
   return em.getKysely<Database>();
+}
+
+/** The tenant of the transaction, as row-level security sees it. */
+export const currentTenantId = sql<string>`crm_current_tenant()`;
+
+/** `any` of a list of ids as one bind parameter: `x = any($1::uuid[])` plans alike for one id or a thousand. */
+export const anyUuid = (ids: readonly string[]): RawBuilder<string> => sql<string>`any(${pgArray([...ids])}::uuid[])`;
+
+/**
+ * A condition compiled with `?` placeholders (the saved-filter tree of `http/filters.ts`) inside a
+ * typed statement, its values bound as parameters.
+ */
+export function boundSql<T = boolean>(text: string, params: readonly unknown[]): RawBuilder<T> {
+  const pieces = text.split('?');
+  if (pieces.length !== params.length + 1) throw new Error('boundSql: placeholders and values differ in number');
+  return sql<T>`${sql.join(
+    pieces.flatMap((piece, index) =>
+      index < params.length ? [sql.raw(piece), sql.val(params[index])] : [sql.raw(piece)],
+    ),
+    sql.raw(''),
+  )}`;
 }
 
 /**
