@@ -4,7 +4,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import { db } from '../records/sql.ts';
 import { validationFailed } from './errors.ts';
 import type { CustomFieldRef, FilterField } from './filters.ts';
 import { decodeCursor, encodeCursor, type KeysetSort, keysetAfter, keysetOrder } from './pagination.ts';
@@ -116,7 +115,8 @@ export async function cappedTotalOf<DB, TB extends keyof DB, O>(
   em: EntityManager,
   query: SelectQueryBuilder<DB, TB, O>,
 ): Promise<{ total: number; totalCapped: boolean }> {
-  const row = await db(em)
+  const row = await em
+    .getKysely()
     .selectFrom(query.limit(LIST_TOTAL_CAP + 1).as('counted'))
     .select(sql<number>`count(*)::int`.as('n'))
     .executeTakeFirst();
