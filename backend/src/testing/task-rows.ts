@@ -8,7 +8,7 @@ import { currentTenantId, type Database, db } from '../records/sql.ts';
 import { type TaskState, taskChanged } from '../records/task-events.ts';
 
 /** A task to write: what the tests choose, the rest as the table's defaults. */
-export interface TaskRow {
+export interface TestTask {
   title?: string;
   assigneeId?: string | null;
   teamId?: string | null;
@@ -66,7 +66,7 @@ export async function readTaskState(em: EntityManager, id: string): Promise<Task
 }
 
 /** Inserts tasks of the transaction's tenant in one statement; announces each as created. */
-export async function createTaskRows(em: EntityManager, rows: readonly TaskRow[]): Promise<TaskState[]> {
+export async function createTaskRows(em: EntityManager, rows: readonly TestTask[]): Promise<TaskState[]> {
   if (rows.length === 0) return [];
   const ids = rows.map(() => newId());
   const created = await db(em)
@@ -98,7 +98,7 @@ export async function createTaskRows(em: EntityManager, rows: readonly TaskRow[]
 export async function updateTaskRow(
   em: EntityManager,
   id: string,
-  changes: Pick<TaskRow, 'status' | 'remindAt' | 'remindInSeconds' | 'dueAt' | 'deletedAt' | 'assigneeId'>,
+  changes: Pick<TestTask, 'status' | 'remindAt' | 'remindInSeconds' | 'dueAt' | 'deletedAt' | 'assigneeId'>,
 ): Promise<TaskState> {
   const before = await readTaskState(em, id);
   if (!before) throw new Error(`no task ${id}`);

@@ -251,6 +251,32 @@ export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<
   return rows.map((row) => row.tenant_id);
 }
 
+/**
+ * An update of open tasks that are not in the trash, each beside its row as it was (`old`), so
+ * that RETURNING tells who had the task before (MOVED_COLUMNS).
+ */
+const openTasksBeside = (em: EntityManager) =>
+  db(em)
+    .updateTable('task as t')
+    .from('task as old')
+    .whereRef('old.id', '=', 't.id')
+    .where('t.deleted_at', 'is', null)
+    .where((eb) => isOpen(eb.ref('t.status')));
+
+/** What a set-based move of tasks returns for history, events and notices, besides the absence. */
+const MOVED_COLUMNS = [
+  't.id',
+  't.title',
+  't.team_id',
+  't.status',
+  't.due_at',
+  't.remind_at',
+  'old.assignee_id as from_user',
+  't.assignee_id as to_user',
+  'old.substituted_for as old_substituted_for',
+  'old.substitution_absence_id as old_absence_id',
+] as const;
+
 /** Moves the open tasks an absence handed to `fromUser` on to `toUser` (the substitute changed). */
 async function moveSubstitutedTasks(
   em: EntityManager,
@@ -258,32 +284,18 @@ async function moveSubstitutedTasks(
   absence: Absence,
   fromUser: string,
 ): Promise<number> {
-  const tasks = await db(em)
-    .updateTable('task as t')
-    .from('task as old')
+  const tasks = await openTasksBeside(em)
     .set((eb) => ({
       assignee_id: absence.substituteId,
       version: eb('t.version', '+', 1),
       updated_at: sql<Date>`now()`,
       updated_by: principal.userId ?? null,
     }))
-    .whereRef('old.id', '=', 't.id')
     .where('t.substitution_absence_id', '=', absence.id)
     .where('t.assignee_id', '=', fromUser)
-    .where('t.deleted_at', 'is', null)
-    .where((eb) => isOpen(eb.ref('t.status')))
+    .returning(MOVED_COLUMNS)
     .returning([
-      't.id',
-      't.title',
-      't.team_id',
-      't.status',
-      't.due_at',
-      't.remind_at',
       't.substitution_absence_id as absence_id',
-      'old.assignee_id as from_user',
-      't.assignee_id as to_user',
-      'old.substituted_for as old_substituted_for',
-      'old.substitution_absence_id as old_absence_id',
       't.substituted_for as new_substituted_for',
       't.substitution_absence_id as new_absence_id',
       sql<string>`${absence.endsAt.toISOString()}::timestamptz`.as('until'),
@@ -556,9 +568,7 @@ export async function returnFromAbsence(
   if (!ended) throw absenceOver();
   let returnedTasks = 0;
   if (giveBack) {
-    const tasks = await db(em)
-      .updateTable('task as t')
-      .from('task as old')
+    const tasks = await openTasksBeside(em)
       .set((eb) => ({
         assignee_id: eb.ref('t.substituted_for'),
         substituted_for: null,
@@ -567,24 +577,12 @@ export async function returnFromAbsence(
         updated_at: sql<Date>`now()`,
         updated_by: principal.userId ?? null,
       }))
-      .whereRef('old.id', '=', 't.id')
       .where('t.tenant_id', '=', currentTenantId)
       .where('t.substitution_absence_id', '=', absence.id)
       .where('t.substituted_for', '=', userId)
-      .where('t.deleted_at', 'is', null)
-      .where((eb) => isOpen(eb.ref('t.status')))
+      .returning(MOVED_COLUMNS)
       .returning([
-        't.id',
-        't.title',
-        't.team_id',
-        't.status',
-        't.due_at',
-        't.remind_at',
         'old.substitution_absence_id as absence_id',
-        'old.assignee_id as from_user',
-        't.assignee_id as to_user',
-        'old.substituted_for as old_substituted_for',
-        'old.substitution_absence_id as old_absence_id',
         sql<string | null>`null::uuid`.as('new_substituted_for'),
         sql<string | null>`null::uuid`.as('new_absence_id'),
         sql<string | null>`null::timestamptz`.as('until'),
