@@ -696,9 +696,9 @@ export const activitiesOverview: OverviewSection = async (em, principal, { type,
     .innerJoin('activity as a', 'a.id', 'l.item_id')
     .innerJoin('activity_type as t', 't.id', 'a.type_id')
     .select(ACTIVITY_COLUMNS)
-    .select([
+    .select((eb) => [
       sql<number>`count(*) over ()::int`.as('total'),
-      sql<number>`(count(*) filter (where not ${sql.ref('a.done')}) over ())::int`.as('open'),
+      sql<number>`(count(*) filter (where not ${eb.ref('a.done')}) over ())::int`.as('open'),
     ])
     .where('l.tenant_id', '=', currentTenantId)
     .where('l.record_type', '=', type)

@@ -71,7 +71,7 @@ export async function notifyUnblocked(em: EntityManager, finished: Task): Promis
         qb
           .selectFrom('task_dependency as d')
           .innerJoin('task as t', 't.id', 'd.task_id')
-          .select(['t.id', 't.title', sql<string | null>`coalesce(t.assignee_id, t.owner_id)`.as('recipient')])
+          .select((eb) => ['t.id', 't.title', eb.fn.coalesce('t.assignee_id', 't.owner_id').as('recipient')])
           .where('d.tenant_id', '=', currentTenantId)
           .where('d.depends_on_id', '=', finished.id)
           .where('t.deleted_at', 'is', null)

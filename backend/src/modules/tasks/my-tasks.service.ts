@@ -85,12 +85,20 @@ export async function myTasks(
       (eb) =>
         eb
           .selectFrom('mine as m')
-          .select([
+          .select((inner) => [
             'm.id',
             'm.section',
             'm.due_at',
-            sql<number>`row_number() over (partition by m.section order by m.due_at nulls last, m.id)`.as('n'),
-            sql<number>`(count(*) over (partition by m.section))::int`.as('total'),
+            inner.fn
+              .agg<number>('row_number')
+              .over((over) =>
+                over
+                  .partitionBy('m.section')
+                  .orderBy('m.due_at', (order) => order.nullsLast())
+                  .orderBy('m.id'),
+              )
+              .as('n'),
+            sql<number>`(${inner.fn.countAll().over((over) => over.partitionBy('m.section'))})::int`.as('total'),
           ])
           .where('m.section', 'is not', null)
           .as('x'),
@@ -111,7 +119,7 @@ export async function myTasks(
     .where('tenant_id', '=', currentTenantId)
     .where('assignee_id', '=', userId)
     .where('deleted_at', 'is', null)
-    .groupBy(sql`grouping sets ((status), (priority))`)
+    .groupBy((eb) => sql`grouping sets ((${eb.ref('status')}), (${eb.ref('priority')}))`)
     .execute();
   const listed = rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }]));
   const views = new Map(
