@@ -120,6 +120,9 @@ type MovedRow = Omit<MovedTask, 'before' | 'after'> & {
   until: Date | string | null;
 };
 
+/** The columns of a moved task `t` that its change event tells. */
+const MOVED_TASK = ['t.id', 't.title', 't.team_id', 't.status', 't.due_at', 't.remind_at'] as const;
+
 function movedTask(row: MovedRow): MovedTask {
   const before: Snapshot = {
     assigneeId: row.from_user,
@@ -186,13 +189,8 @@ export async function handOverStartedAbsences(em: EntityManager): Promise<{ abse
         .whereRef('t.assignee_id', '=', 'c.user_id')
         .where('t.deleted_at', 'is', null)
         .where((eb) => isOpen(eb.ref('t.status')))
+        .returning(MOVED_TASK)
         .returning([
-          't.id',
-          't.title',
-          't.team_id',
-          't.status',
-          't.due_at',
-          't.remind_at',
           'c.id as absence_id',
           'c.user_id as from_user',
           'c.substitute_id as to_user',
@@ -265,12 +263,7 @@ const openTasksBeside = (em: EntityManager) =>
 
 /** What a set-based move of tasks returns for history, events and notices, besides the absence. */
 const MOVED_COLUMNS = [
-  't.id',
-  't.title',
-  't.team_id',
-  't.status',
-  't.due_at',
-  't.remind_at',
+  ...MOVED_TASK,
   'old.assignee_id as from_user',
   't.assignee_id as to_user',
   'old.substituted_for as old_substituted_for',
