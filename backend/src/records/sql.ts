@@ -11,6 +11,7 @@ import {
   sql,
 } from 'kysely';
 import type { entities } from '../entities.ts';
+import { pgArray } from './search-index.ts';
 
 /** Every table the entities describe, with its columns (snake_case, as in the database). */
 export type Database = InferKyselyDB<(typeof entities)[number]>;
@@ -23,6 +24,12 @@ export type Database = InferKyselyDB<(typeof entities)[number]>;
 export function db(em: EntityManager): Kysely<Database> {
   return em.getKysely<Database>();
 }
+
+/** The tenant of the transaction, as row-level security sees it. */
+export const currentTenantId = sql<string>`crm_current_tenant()`;
+
+/** `any` of a list of ids as one bind parameter: `x = any($1::uuid[])` plans alike for one id or a thousand. */
+export const anyUuid = (ids: readonly string[]): RawBuilder<string> => sql<string>`any(${pgArray([...ids])}::uuid[])`;
 
 /**
  * Kysely that only compiles, never connects: for showing a statement's SQL and plan outside a

@@ -2,11 +2,13 @@
 // for tests and benches of what reacts to task changes (reminders, deadline rules). Times may be
 // given relative to the database's clock (`remindInSeconds`), the clock reminders go by.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, type ExpressionBuilder, type InferResult, sql } from 'kysely';
 import { newId } from '../ids.ts';
-import { sqlIn } from '../records/sql.ts';
+import { currentTenantId, type Database, db } from '../records/sql.ts';
 import { type TaskState, taskChanged } from '../records/task-events.ts';
 
-export interface TaskRow {
+/** A task to write: what the tests choose, the rest as the table's defaults. */
+export interface TestTask {
   title?: string;
   assigneeId?: string | null;
   teamId?: string | null;
@@ -20,24 +22,28 @@ export interface TaskRow {
   deletedAt?: string | null;
 }
 
-const UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const stateColumns = (t: string) => `${t}.id, ${t}.title, ${t}.assignee_id, ${t}.team_id, ${t}.status,
-  to_char(${t}.due_at at time zone 'UTC', ${UTC}) as due_at,
-  to_char(${t}.remind_at at time zone 'UTC', ${UTC}) as remind_at,
-  to_char(${t}.deleted_at at time zone 'UTC', ${UTC}) as deleted_at`;
+/** A time as TaskState gives it: ISO 8601 in UTC with milliseconds, as the database formats it. */
+const utc = (value: Expression<Date | null>) =>
+  sql<string | null>`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-interface StateRow {
-  id: string;
-  title: string;
-  assignee_id: string | null;
-  team_id: string | null;
-  status: TaskState['status'];
-  due_at: string | null;
-  remind_at: string | null;
-  deleted_at: string | null;
-}
+const stateColumns = (eb: ExpressionBuilder<Database, 'task'>) =>
+  [
+    'id',
+    'title',
+    'assignee_id',
+    'team_id',
+    'status',
+    utc(eb.ref('due_at')).as('due_at'),
+    utc(eb.ref('remind_at')).as('remind_at'),
+    utc(eb.ref('deleted_at')).as('deleted_at'),
+  ] as const;
 
-const toState = (row: StateRow): TaskState => ({
+const selectStates = (em: EntityManager) =>
+  db(em)
+    .selectFrom('task')
+    .select((eb) => stateColumns(eb));
+
+const toState = (row: InferResult<ReturnType<typeof selectStates>>[number]): TaskState => ({
   id: row.id,
   title: row.title,
   assigneeId: row.assignee_id,
@@ -48,50 +54,42 @@ const toState = (row: StateRow): TaskState => ({
   deletedAt: row.deleted_at,
 });
 
-/** A moment as SQL: seconds from the database's now when given, else the ISO value (or null). */
-function moment(seconds: number | undefined, value: string | null | undefined): [string, unknown[]] {
-  if (seconds !== undefined) return ['now() + make_interval(secs => ?)', [seconds]];
-  return ['?::timestamptz', [value ?? null]];
+/** A moment: seconds from the database's now when given, else the ISO value (or null). */
+function moment(seconds: number | undefined, value: string | null | undefined) {
+  if (seconds !== undefined) return sql<Date>`now() + make_interval(secs => ${seconds})`;
+  return sql<Date | null>`${value ?? null}::timestamptz`;
 }
 
 export async function readTaskState(em: EntityManager, id: string): Promise<TaskState | null> {
-  const [row] = await sqlIn<StateRow>(em, `select ${stateColumns('t')} from task t where t.id = ?`, [id]);
+  const row = await selectStates(em).where('id', '=', id).executeTakeFirst();
   return row ? toState(row) : null;
 }
 
 /** Inserts tasks of the transaction's tenant in one statement; announces each as created. */
-export async function createTaskRows(em: EntityManager, rows: readonly TaskRow[]): Promise<TaskState[]> {
+export async function createTaskRows(em: EntityManager, rows: readonly TestTask[]): Promise<TaskState[]> {
   if (rows.length === 0) return [];
-  const values: string[] = [];
-  const params: unknown[] = [];
-  rows.forEach((row, index) => {
-    const [remind, remindParams] = moment(row.remindInSeconds, row.remindAt);
-    const [due, dueParams] = moment(row.dueInSeconds, row.dueAt);
-    values.push(`(?::uuid, crm_current_tenant(), ?, ?::uuid, ?::uuid, ?, ${remind}, ${due}, ?::timestamptz, ${index})`);
-    params.push(
-      newId(),
-      row.title ?? `Aufgabe ${index + 1}`,
-      row.assigneeId ?? null,
-      row.teamId ?? null,
-      row.status ?? 'open',
-      ...remindParams,
-      ...dueParams,
-      row.deletedAt ?? null,
-    );
-  });
-  const created = await sqlIn<StateRow & { ord: number }>(
-    em,
-    `with input (id, tenant_id, title, assignee_id, team_id, status, remind_at, due_at, deleted_at, ord) as (
-       values ${values.join(', ')}
-     ), inserted as (
-       insert into task (id, tenant_id, title, assignee_id, team_id, status, remind_at, due_at, deleted_at)
-       select id, tenant_id, title, assignee_id, team_id, status, remind_at, due_at, deleted_at from input
-       returning id
-     )
-     select ${stateColumns('i')}, i.ord from input i join inserted using (id) order by i.ord`,
-    params,
-  );
-  const states = created.map(toState);
+  const ids = rows.map(() => newId());
+  const created = await db(em)
+    .insertInto('task')
+    .values(
+      rows.map((row, index) => ({
+        id: ids[index] as string,
+        tenant_id: currentTenantId,
+        title: row.title ?? `Aufgabe ${index + 1}`,
+        assignee_id: row.assigneeId ?? null,
+        team_id: row.teamId ?? null,
+        status: row.status ?? 'open',
+        remind_at: moment(row.remindInSeconds, row.remindAt),
+        due_at: moment(row.dueInSeconds, row.dueAt),
+        deleted_at: sql<Date | null>`${row.deletedAt ?? null}::timestamptz`,
+        version: 1,
+      })),
+    )
+    .returning((eb) => stateColumns(eb))
+    .execute();
+  // In the order given, whatever order RETURNING chose.
+  const byId = new Map(created.map((row) => [row.id, toState(row)]));
+  const states = ids.flatMap((id) => byId.get(id) ?? []);
   for (const state of states) await taskChanged(em, { before: null, after: state });
   return states;
 }
@@ -100,34 +98,25 @@ export async function createTaskRows(em: EntityManager, rows: readonly TaskRow[]
 export async function updateTaskRow(
   em: EntityManager,
   id: string,
-  changes: Pick<TaskRow, 'status' | 'remindAt' | 'remindInSeconds' | 'dueAt' | 'deletedAt' | 'assigneeId'>,
+  changes: Pick<TestTask, 'status' | 'remindAt' | 'remindInSeconds' | 'dueAt' | 'deletedAt' | 'assigneeId'>,
 ): Promise<TaskState> {
   const before = await readTaskState(em, id);
   if (!before) throw new Error(`no task ${id}`);
-  const sets: string[] = ['version = version + 1', 'updated_at = now()'];
-  const params: unknown[] = [];
-  if (changes.status !== undefined) {
-    sets.push('status = ?');
-    params.push(changes.status);
-  }
-  if (changes.remindInSeconds !== undefined || changes.remindAt !== undefined) {
-    const [remind, remindParams] = moment(changes.remindInSeconds, changes.remindAt);
-    sets.push(`remind_at = ${remind}`);
-    params.push(...remindParams);
-  }
-  if (changes.dueAt !== undefined) {
-    sets.push('due_at = ?::timestamptz');
-    params.push(changes.dueAt);
-  }
-  if (changes.deletedAt !== undefined) {
-    sets.push('deleted_at = ?::timestamptz');
-    params.push(changes.deletedAt);
-  }
-  if (changes.assigneeId !== undefined) {
-    sets.push('assignee_id = ?::uuid');
-    params.push(changes.assigneeId);
-  }
-  await sqlIn(em, `update task set ${sets.join(', ')} where id = ?`, [...params, id]);
+  await db(em)
+    .updateTable('task')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      ...(changes.status !== undefined ? { status: changes.status } : {}),
+      ...(changes.remindInSeconds !== undefined || changes.remindAt !== undefined
+        ? { remind_at: moment(changes.remindInSeconds, changes.remindAt) }
+        : {}),
+      ...(changes.dueAt !== undefined ? { due_at: sql<Date | null>`${changes.dueAt}::timestamptz` } : {}),
+      ...(changes.deletedAt !== undefined ? { deleted_at: sql<Date | null>`${changes.deletedAt}::timestamptz` } : {}),
+      ...(changes.assigneeId !== undefined ? { assignee_id: sql<string | null>`${changes.assigneeId}::uuid` } : {}),
+    }))
+    .where('id', '=', id)
+    .execute();
   const after = (await readTaskState(em, id)) as TaskState;
   await taskChanged(em, { before, after });
   return after;

@@ -3,10 +3,18 @@
 // the same transaction. A sales rep sees the activities they own or created, a manager their
 // team's, an admin all (the principal's visibility of kind 'activity').
 import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  expressionBuilder,
+  type InferResult,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
+import { filterCondition } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import { cappedTotal, fieldOrder } from '../../http/list-sql.ts';
+import { cappedTotal, fieldSort } from '../../http/list-sql.ts';
 import { offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -23,7 +31,7 @@ import {
   sortedLinks,
 } from '../../records/record-links.ts';
 import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
 import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
 import type { CreateActivity, UpdateActivity } from './activities.schemas.ts';
@@ -39,14 +47,22 @@ export const SEEDED_ACTIVITY_TYPES: { key: ActivityTypeKey; de: string; en: stri
 ];
 
 export const seedActivityTypes: TenantSetupStep = async (em) => {
-  for (const type of SEEDED_ACTIVITY_TYPES) {
-    await sqlIn(
-      em,
-      `insert into activity_type (id, tenant_id, system_key, name_de, name_en, color, icon)
-       values (?, crm_current_tenant(), ?, ?, ?, ?, ?) on conflict do nothing`,
-      [newId(), type.key, type.de, type.en, type.color, type.icon],
-    );
-  }
+  await db(em)
+    .insertInto('activity_type')
+    .values(
+      SEEDED_ACTIVITY_TYPES.map((type) => ({
+        id: newId(),
+        tenant_id: currentTenantId,
+        system_key: type.key,
+        name_de: type.de,
+        name_en: type.en,
+        color: type.color,
+        icon: type.icon,
+        version: 1,
+      })),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
 };
 
 // ---- activity types ----------------------------------------------------------------------
@@ -62,16 +78,11 @@ export interface ActivityTypeView {
   version: number;
 }
 
-interface TypeRow {
-  id: string;
-  system_key: ActivityTypeKey | null;
-  name_de: string;
-  name_en: string;
-  color: string;
-  icon: string;
-  active: boolean;
-  version: number;
-}
+const selectTypes = (em: EntityManager) =>
+  db(em)
+    .selectFrom('activity_type')
+    .select(['id', 'system_key', 'name_de', 'name_en', 'color', 'icon', 'active', 'version']);
+type TypeRow = InferResult<ReturnType<typeof selectTypes>>[number];
 
 const typeView = (row: TypeRow, language: 'de' | 'en'): ActivityTypeView => ({
   id: row.id,
@@ -92,28 +103,34 @@ export async function listActivityTypes(
   principal: Principal,
   options: { active?: boolean | undefined } = {},
 ): Promise<ActivityTypeView[]> {
-  const rows = await sqlIn<TypeRow>(
-    em,
-    `select * from activity_type ${options.active === undefined ? '' : 'where active = ?'}
-      order by system_key is null, lower(${principal.language === 'en' ? 'name_en' : 'name_de'}), id`,
-    options.active === undefined ? [] : [options.active],
-  );
+  const active = options.active;
+  const rows = await selectTypes(em)
+    .$if(active !== undefined, (query) => query.where('active', '=', active as boolean))
+    .orderBy((eb) => eb('system_key', 'is', null))
+    .orderBy((eb) => eb.fn('lower', [principal.language === 'en' ? 'name_en' : 'name_de']))
+    .orderBy('id')
+    .execute();
   return rows.map((row) => typeView(row, principal.language));
 }
 
 async function getType(em: EntityManager, principal: Principal, id: string): Promise<ActivityTypeView> {
-  const [row] = await sqlIn<TypeRow>(em, 'select * from activity_type where id = ?', [id]);
+  const row = await selectTypes(em).where('id', '=', id).executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('activity_type'), id });
   return typeView(row, principal.language);
 }
 
 async function ensureNamesFree(em: EntityManager, names: { de: string; en: string }, exceptId?: string) {
-  const [clash] = await sqlIn<{ name_de: string; name_en: string }>(
-    em,
-    `select name_de, name_en from activity_type
-      where (lower(name_de) = lower(?) or lower(name_en) = lower(?)) and id <> ?`,
-    [names.de, names.en, exceptId ?? '00000000-0000-0000-0000-000000000000'],
-  );
+  const clash = await db(em)
+    .selectFrom('activity_type')
+    .select(['name_de', 'name_en'])
+    .where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['name_de']), '=', eb.fn('lower', [eb.val(names.de)])),
+        eb(eb.fn('lower', ['name_en']), '=', eb.fn('lower', [eb.val(names.en)])),
+      ]),
+    )
+    .where('id', '<>', exceptId ?? '00000000-0000-0000-0000-000000000000')
+    .executeTakeFirst();
   if (clash) {
     const taken = clash.name_de.toLowerCase() === names.de.toLowerCase() ? names.de : names.en;
     throw problem('duplicate_activity_type', { name: taken }, { at: { pointer: '#/name' } });
@@ -128,12 +145,19 @@ export async function createActivityType(
   const names = namesOf(input.name);
   await ensureNamesFree(em, names);
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into activity_type (id, tenant_id, name_de, name_en, color, icon, active)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?)`,
-    [id, names.de, names.en, input.color, input.icon, input.active ?? true],
-  );
+  await db(em)
+    .insertInto('activity_type')
+    .values({
+      id,
+      tenant_id: currentTenantId,
+      name_de: names.de,
+      name_en: names.en,
+      color: input.color,
+      icon: input.icon,
+      active: input.active ?? true,
+      version: 1,
+    })
+    .execute();
   return getType(em, principal, id);
 }
 
@@ -158,12 +182,19 @@ export async function updateActivityType(
   if (unchanged({ ...next, active }, { names: type.names, color: type.color, icon: type.icon, active: type.active })) {
     return type;
   }
-  await sqlIn(
-    em,
-    `update activity_type set name_de = ?, name_en = ?, color = ?, icon = ?, active = ?,
-            version = version + 1, updated_at = now() where id = ?`,
-    [names.de, names.en, next.color, next.icon, active, id],
-  );
+  await db(em)
+    .updateTable('activity_type')
+    .set((eb) => ({
+      name_de: names.de,
+      name_en: names.en,
+      color: next.color,
+      icon: next.icon,
+      active,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('id', '=', id)
+    .execute();
   return getType(em, principal, id);
 }
 
@@ -193,38 +224,43 @@ export interface ActivityView {
   deletedAt: string | null;
 }
 
-export interface ActivityRow {
-  id: string;
-  type_id: string;
-  subject: string;
-  description: string | null;
-  starts_at: string;
-  duration_minutes: number | null;
-  location: string | null;
-  all_day: boolean;
-  done: boolean;
-  outcome: string | null;
-  direction: 'inbound' | 'outbound' | null;
-  owner_id: string | null;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
-  system_key: ActivityTypeKey | null;
-  name_de: string;
-  name_en: string;
-  color: string;
-  icon: string;
-}
+/** The activities and their types: `activity a join activity_type t`, before the columns. */
+const activitiesWithType = (em: EntityManager) =>
+  db(em).selectFrom('activity as a').innerJoin('activity_type as t', 't.id', 'a.type_id');
 
-/** The columns of an activity and its type, for `from activity a join activity_type t`. */
-export const ACTIVITY_COLUMNS = `a.id, a.type_id, a.subject, a.description, a.starts_at, a.duration_minutes, a.location,
-  a.all_day, a.done, a.outcome, a.direction, a.owner_id, a.version, a.created_at, a.created_by, a.updated_at, a.updated_by, a.deleted_at,
-  t.system_key, t.name_de, t.name_en, t.color, t.icon`;
+/** The columns of an activity and its type. */
+const ACTIVITY_COLUMNS = [
+  'a.id',
+  'a.type_id',
+  'a.subject',
+  'a.description',
+  'a.starts_at',
+  'a.duration_minutes',
+  'a.location',
+  'a.all_day',
+  'a.done',
+  'a.outcome',
+  'a.direction',
+  'a.owner_id',
+  'a.version',
+  'a.created_at',
+  'a.created_by',
+  'a.updated_at',
+  'a.updated_by',
+  'a.deleted_at',
+  't.system_key',
+  't.name_de',
+  't.name_en',
+  't.color',
+  't.icon',
+] as const;
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+const selectActivities = (em: EntityManager) => activitiesWithType(em).select(ACTIVITY_COLUMNS);
+export type ActivityRow = InferResult<ReturnType<typeof selectActivities>>[number];
+
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+const timestamp = (value: string) => sql<Date>`${value}::timestamptz`;
+const uuid = (value: string) => sql<string>`${value}::uuid`;
 
 export function activityView(row: ActivityRow, language: 'de' | 'en', links: RecordRef[]): ActivityView {
   const startsAt = new Date(row.starts_at);
@@ -278,9 +314,37 @@ function snapshot(view: ActivityView): Snapshot {
   };
 }
 
+type ActivityExpressions = ExpressionBuilder<Database & { a: Database['activity'] }, 'a'>;
+
 /**
- * SQL (with its parameters) that is true for the activities the caller may see: all for admins
- * and applications, otherwise those owned or created by the users of the caller's scope.
+ * The condition that the activity `a` is one the caller may see: all for admins and applications,
+ * otherwise those owned or created by the users of the caller's scope.
+ */
+export async function visibleActivity(principal: Principal): Promise<(eb: ActivityExpressions) => Expression<SqlBool>> {
+  const visibility = await principal.visibility('activity');
+  if (visibility.scope === 'all') return (eb) => eb.lit(true);
+  const users = visibility.ownerIds;
+  return (eb) => eb.or([eb('a.owner_id', '=', anyUuid(users)), eb('a.created_by', '=', anyUuid(users))]);
+}
+
+/** The activity `a` is linked to the record. */
+const linkedTo =
+  (record: RecordRef) =>
+  (eb: ActivityExpressions): Expression<SqlBool> =>
+    eb.exists(
+      eb
+        .selectFrom('record_link as l')
+        .select(sql<number>`1`.as('one'))
+        .where('l.tenant_id', '=', currentTenantId)
+        .where('l.record_type', '=', record.type)
+        .where('l.record_id', '=', uuid(record.id))
+        .where('l.item_type', '=', 'activity')
+        .whereRef('l.item_id', '=', 'a.id'),
+    );
+
+/**
+ * SQL (with its parameters) of visibleActivity, for the statements of other modules not yet typed.
+ * @deprecated use visibleActivity
  */
 export async function activityVisibility(
   principal: Principal,
@@ -301,13 +365,12 @@ async function findActivity(
   id: string,
   options: { trashed: boolean },
 ): Promise<ActivityView | null> {
-  const visible = await activityVisibility(principal);
-  const [row] = await sqlIn<ActivityRow>(
-    em,
-    `select ${ACTIVITY_COLUMNS} from activity a join activity_type t on t.id = a.type_id
-      where a.id = ? and a.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}`,
-    [id, ...visible.params],
-  );
+  const visible = await visibleActivity(principal);
+  const row = await selectActivities(em)
+    .where('a.id', '=', id)
+    .where('a.deleted_at', options.trashed ? 'is not' : 'is', null)
+    .where(visible)
+    .executeTakeFirst();
   if (!row) return null;
   const links = await linksOf(em, 'activity', [id]);
   return activityView(row, principal.language, links.get(id) ?? []);
@@ -320,8 +383,13 @@ export async function getActivity(em: EntityManager, principal: Principal, id: s
 }
 
 async function requireUsableType(em: EntityManager, typeId: string): Promise<void> {
-  const rows = await sqlIn(em, 'select 1 from activity_type where id = ? and active', [typeId]);
-  if (rows.length === 0) {
+  const usable = await db(em)
+    .selectFrom('activity_type')
+    .select('id')
+    .where('id', '=', typeId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!usable) {
     throw problem('unknown_activity_type', { id: typeId }, { at: { pointer: '#/typeId' } });
   }
 }
@@ -333,8 +401,13 @@ export async function requireActiveUser(
   pointer: string,
   role: UserRole,
 ): Promise<void> {
-  const rows = await sqlIn(em, 'select 1 from app_user where id = ? and active', [userId]);
-  if (rows.length === 0) {
+  const user = await db(em)
+    .selectFrom('app_user')
+    .select('id')
+    .where('id', '=', userId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!user) {
     throw problem('unknown_active_user', { id: userId, role: userRoles[role] }, { at: { pointer } });
   }
 }
@@ -353,28 +426,27 @@ export async function createActivity(
   await requireLinkable(em, links);
   const id = newId();
   const by = principal.userId ?? null;
-  await sqlIn(
-    em,
-    `insert into activity (id, tenant_id, type_id, subject, description, starts_at, duration_minutes, location, all_day,
-                           done, outcome, direction, owner_id, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?::timestamptz, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('activity')
+    .values({
       id,
-      input.typeId,
-      input.subject,
-      input.description ?? null,
-      input.startsAt,
-      input.durationMinutes ?? null,
-      input.location ?? null,
-      input.allDay ?? false,
-      input.done ?? false,
-      input.outcome ?? null,
-      input.direction ?? null,
-      ownerId,
-      by,
-      by,
-    ],
-  );
+      tenant_id: currentTenantId,
+      type_id: input.typeId,
+      subject: input.subject,
+      description: input.description ?? null,
+      starts_at: timestamp(input.startsAt),
+      duration_minutes: input.durationMinutes ?? null,
+      location: input.location ?? null,
+      all_day: input.allDay ?? false,
+      done: input.done ?? false,
+      outcome: input.outcome ?? null,
+      direction: input.direction ?? null,
+      owner_id: ownerId,
+      created_by: by,
+      updated_by: by,
+      version: 1,
+    })
+    .execute();
   await setLinks(em, { type: 'activity', id }, links);
   const created =
     (await findActivity(em, principal, id, { trashed: false })) ?? (await readOwnWrite(em, principal, id));
@@ -385,11 +457,7 @@ export async function createActivity(
 
 /** An activity just written by the caller for someone outside their scope: shown once, as written. */
 async function readOwnWrite(em: EntityManager, principal: Principal, id: string): Promise<ActivityView> {
-  const [row] = await sqlIn<ActivityRow>(
-    em,
-    `select ${ACTIVITY_COLUMNS} from activity a join activity_type t on t.id = a.type_id where a.id = ?`,
-    [id],
-  );
+  const row = await selectActivities(em).where('a.id', '=', id).executeTakeFirst();
   const links = await linksOf(em, 'activity', [id]);
   return activityView(row as ActivityRow, principal.language, links.get(id) ?? []);
 }
@@ -427,27 +495,26 @@ export async function updateActivity(
   const before = snapshot(current);
   const after = snapshot(next);
   if (unchanged(before, after)) return current;
-  await sqlIn(
-    em,
-    `update activity set type_id = ?, subject = ?, description = ?, starts_at = ?::timestamptz, duration_minutes = ?,
-            location = ?, all_day = ?, done = ?, outcome = ?, direction = ?, owner_id = ?, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.typeId,
-      next.subject,
-      next.description,
-      next.startsAt,
-      next.durationMinutes,
-      next.location,
-      next.allDay,
-      next.done,
-      next.outcome,
-      next.direction,
-      next.ownerId,
-      principal.userId ?? null,
-      id,
-    ],
-  );
+  await db(em)
+    .updateTable('activity')
+    .set((eb) => ({
+      type_id: next.typeId,
+      subject: next.subject,
+      description: next.description,
+      starts_at: timestamp(next.startsAt),
+      duration_minutes: next.durationMinutes,
+      location: next.location,
+      all_day: next.allDay,
+      done: next.done,
+      outcome: next.outcome,
+      direction: next.direction,
+      owner_id: next.ownerId,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   if (patch.links !== undefined && !unchanged({ links: sortedLinks(current.links) }, { links: sortedLinks(links) })) {
     await setLinks(em, { type: 'activity', id }, links);
   }
@@ -464,11 +531,15 @@ export async function trashActivity(
 ): Promise<void> {
   const current = await getActivity(em, principal, id);
   checkVersion(current, expectedVersion, named('activity', current.subject));
-  await sqlIn(
-    em,
-    "update activity set deleted_at = date_trunc('milliseconds', now()), deleted_by = ?, version = version + 1 where id = ?",
-    [principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('activity')
+    .set((eb) => ({
+      deleted_at: sql<Date>`date_trunc('milliseconds', now())`,
+      deleted_by: principal.userId ?? null,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .execute();
   recordHistory(em, principal, { type: 'activity', id, action: 'delete', before: snapshot(current) });
   await em.flush();
 }
@@ -476,11 +547,17 @@ export async function trashActivity(
 export async function restoreActivity(em: EntityManager, principal: Principal, id: string): Promise<ActivityView> {
   const trashed = await findActivity(em, principal, id, { trashed: true });
   if (!trashed) throw problem('not_in_trash', { noSuch: noSuch('activity'), id });
-  await sqlIn(
-    em,
-    'update activity set deleted_at = null, deleted_by = null, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('activity')
+    .set((eb) => ({
+      deleted_at: null,
+      deleted_by: null,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   recordHistory(em, principal, { type: 'activity', id, action: 'restore', after: snapshot(trashed) });
   await em.flush();
   return getActivity(em, principal, id);
@@ -490,9 +567,14 @@ export async function restoreActivity(em: EntityManager, principal: Principal, i
 export async function purgeActivity(em: EntityManager, principal: Principal, id: string): Promise<void> {
   if (!principal.roles.has('admin'))
     throw problem('admin_empties_trash', { things: { en: 'activities', de: 'Aktivitäten' } });
-  const rows = await sqlIn(em, 'delete from activity where id = ? and deleted_at is not null returning id', [id]);
-  if (rows.length === 0) throw problem('not_in_trash', { noSuch: noSuch('activity'), id });
-  await sqlIn(em, "delete from record_link where item_type = 'activity' and item_id = ?", [id]);
+  const purged = await db(em)
+    .deleteFrom('activity')
+    .where('id', '=', id)
+    .where('deleted_at', 'is not', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (!purged) throw problem('not_in_trash', { noSuch: noSuch('activity'), id });
+  await db(em).deleteFrom('record_link').where('item_type', '=', 'activity').where('item_id', '=', id).execute();
 }
 
 export async function activityHistory(
@@ -501,9 +583,14 @@ export async function activityHistory(
   id: string,
   options: { limit: number; cursor?: string | undefined },
 ) {
-  const visible = await activityVisibility(principal);
-  const found = await sqlIn(em, `select 1 from activity a where a.id = ? and ${visible.sql}`, [id, ...visible.params]);
-  if (found.length === 0) throw problem('not_visible', { noSuch: noSuch('activity'), id });
+  const visible = await visibleActivity(principal);
+  const found = await db(em)
+    .selectFrom('activity as a')
+    .select('a.id')
+    .where('a.id', '=', id)
+    .where(visible)
+    .executeTakeFirst();
+  if (!found) throw problem('not_visible', { noSuch: noSuch('activity'), id });
   const before = decodeCursor(options.cursor, 2) as [string, string] | undefined;
   const items = await historyOf(em, 'activity', id, { limit: options.limit + 1, before });
   const hasMore = items.length > options.limit;
@@ -514,18 +601,21 @@ export async function activityHistory(
 
 // ---- lists -------------------------------------------------------------------------------
 
+// The list reads activities (a) with their type (t); field references are checked against both.
+const listed = expressionBuilder<{ a: Database['activity']; t: Database['activity_type'] }, 'a' | 't'>();
+
 export const ACTIVITY_FILTER_FIELDS: Record<string, FilterField> = {
-  typeId: { sql: 'a.type_id', type: 'uuid' },
-  typeKey: { sql: 't.system_key', type: 'text' },
-  subject: { sql: 'a.subject', type: 'text' },
-  outcome: { sql: 'a.outcome', type: 'text' },
-  done: { sql: 'a.done', type: 'boolean' },
-  startsAt: { sql: 'a.starts_at', type: 'datetime' },
-  durationMinutes: { sql: 'a.duration_minutes', type: 'number' },
-  direction: { sql: 'a.direction', type: 'text' },
-  ownerId: { sql: 'a.owner_id', type: 'uuid' },
-  createdAt: { sql: 'a.created_at', type: 'datetime' },
-  updatedAt: { sql: 'a.updated_at', type: 'datetime' },
+  typeId: { sql: listed.ref('a.type_id'), type: 'uuid' },
+  typeKey: { sql: listed.ref('t.system_key'), type: 'text' },
+  subject: { sql: listed.ref('a.subject'), type: 'text' },
+  outcome: { sql: listed.ref('a.outcome'), type: 'text' },
+  done: { sql: listed.ref('a.done'), type: 'boolean' },
+  startsAt: { sql: listed.ref('a.starts_at'), type: 'datetime' },
+  durationMinutes: { sql: listed.ref('a.duration_minutes'), type: 'number' },
+  direction: { sql: listed.ref('a.direction'), type: 'text' },
+  ownerId: { sql: listed.ref('a.owner_id'), type: 'uuid' },
+  createdAt: { sql: listed.ref('a.created_at'), type: 'datetime' },
+  updatedAt: { sql: listed.ref('a.updated_at'), type: 'datetime' },
 };
 
 export interface ActivityListOptions {
@@ -546,33 +636,24 @@ export async function listActivities(
   principal: Principal,
   options: ActivityListOptions,
 ): Promise<{ items: ActivityView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const where = ['a.tenant_id = crm_current_tenant()', `a.deleted_at is ${options.trash ? 'not null' : 'null'}`];
-  const params: unknown[] = [];
-  const visible = await activityVisibility(principal);
-  where.push(visible.sql);
-  params.push(...visible.params);
-  if (options.filter) {
-    const compiled = compileFilter(options.filter, {
-      fields: ACTIVITY_FILTER_FIELDS,
-      customFields: [],
-      customFieldsColumn: "'{}'::jsonb",
-      recordType: 'activity',
-      idColumn: 'a.id',
-    });
-    where.push(compiled.sql);
-    params.push(...compiled.params);
-  }
-  if (options.record) {
-    where.push(
-      `exists (select 1 from record_link l where l.tenant_id = crm_current_tenant() and l.record_type = ?
-                  and l.record_id = ?::uuid and l.item_type = 'activity' and l.item_id = a.id)`,
-    );
-    params.push(options.record.type, options.record.id);
-  }
-  const from = 'from activity a join activity_type t on t.id = a.type_id';
-  const total = options.count
-    ? await cappedTotal(em, { sql: `select a.id ${from} where ${where.join(' and ')}`, params: [...params] })
-    : {};
+  const visible = await visibleActivity(principal);
+  const filter = options.filter
+    ? filterCondition(options.filter, {
+        fields: ACTIVITY_FILTER_FIELDS,
+        customFields: [],
+        customFieldsColumn: sql`'{}'::jsonb`,
+        recordType: 'activity',
+        idColumn: listed.ref('a.id'),
+      })
+    : undefined;
+  const record = options.record;
+  let matching = activitiesWithType(em)
+    .where('a.tenant_id', '=', currentTenantId)
+    .where('a.deleted_at', options.trash ? 'is not' : 'is', null)
+    .where(visible)
+    .$if(filter !== undefined, (query) => query.where(filter as Expression<SqlBool>))
+    .$if(record !== undefined, (query) => query.where(linkedTo(record as RecordRef)));
+  const total = options.count ? await cappedTotal(em, matching.select('a.id')) : {};
   const keyset = options.trash || options.sort === '-startsAt' || options.sort === 'startsAt';
   const key = options.trash ? 'a.deleted_at' : 'a.starts_at';
   const descending = options.trash || options.sort === '-startsAt';
@@ -581,19 +662,20 @@ export async function listActivities(
       ? (decodeCursor(options.cursor, 2) as [string, string] | undefined)
       : undefined;
   if (after) {
-    where.push(`(${key}, a.id) ${descending ? '<' : '>'} (?::timestamptz, ?::uuid)`);
-    params.push(...after);
+    matching = matching.where((eb) =>
+      eb(eb.refTuple(key, 'a.id'), descending ? '<' : '>', eb.tuple(timestamp(after[0]), uuid(after[1]))),
+    );
   }
   const direction = descending ? 'desc' : 'asc';
-  const order = keyset
-    ? `${key} ${direction}, a.id ${direction}`
-    : fieldOrder(options.sort, { fields: ACTIVITY_FILTER_FIELDS, idColumn: 'a.id' });
+  const ordered = keyset
+    ? matching.orderBy(key, direction).orderBy('a.id', direction)
+    : matching.orderBy(fieldSort(options.sort, { fields: ACTIVITY_FILTER_FIELDS, idColumn: listed.ref('a.id') }));
   const skip = keyset ? (options.offset ?? 0) : windowStart(options);
-  const rows = await sqlIn<ActivityRow>(
-    em,
-    `select ${ACTIVITY_COLUMNS} ${from} where ${where.join(' and ')} order by ${order} limit ? offset ?`,
-    [...params, options.limit + 1, skip],
-  );
+  const rows = await ordered
+    .select(ACTIVITY_COLUMNS)
+    .limit(options.limit + 1)
+    .offset(skip)
+    .execute();
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const links = await linksOf(
@@ -620,16 +702,26 @@ export async function listActivities(
 export type ActivitySummary = Omit<ActivityView, 'links' | 'description' | 'createdBy' | 'updatedBy' | 'deletedAt'>;
 
 export const activitiesOverview: OverviewSection = async (em, principal, { type, id }) => {
-  const visible = await activityVisibility(principal);
-  const rows = await sqlIn<ActivityRow & { total: number; open: number }>(
-    em,
-    `select ${ACTIVITY_COLUMNS}, count(*) over ()::int as total, (count(*) filter (where not a.done) over ())::int as open
-       from record_link l join activity a on a.id = l.item_id join activity_type t on t.id = a.type_id
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'activity'
-        and a.deleted_at is null and ${visible.sql}
-      order by a.starts_at desc, a.id desc limit 5`,
-    [type, id, ...visible.params],
-  );
+  const visible = await visibleActivity(principal);
+  const rows = await db(em)
+    .selectFrom('record_link as l')
+    .innerJoin('activity as a', 'a.id', 'l.item_id')
+    .innerJoin('activity_type as t', 't.id', 'a.type_id')
+    .select(ACTIVITY_COLUMNS)
+    .select((eb) => [
+      sql<number>`count(*) over ()::int`.as('total'),
+      sql<number>`(count(*) filter (where not ${eb.ref('a.done')}) over ())::int`.as('open'),
+    ])
+    .where('l.tenant_id', '=', currentTenantId)
+    .where('l.record_type', '=', type)
+    .where('l.record_id', '=', id)
+    .where('l.item_type', '=', 'activity')
+    .where('a.deleted_at', 'is', null)
+    .where(visible)
+    .orderBy('a.starts_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(5)
+    .execute();
   const newest: ActivitySummary[] = rows.map((row) => {
     const {
       links: _links,
@@ -645,32 +737,20 @@ export const activitiesOverview: OverviewSection = async (em, principal, { type,
 };
 
 export const activitiesTimeline: TimelineSource = async (em, principal, window) => {
-  const visible = await activityVisibility(principal);
-  const where = [
-    'a.tenant_id = crm_current_tenant()',
-    'a.deleted_at is null',
-    'a.starts_at >= ?::timestamptz',
-    'a.starts_at < ?::timestamptz',
-    visible.sql,
-  ];
-  const params: unknown[] = [window.from, window.to, ...visible.params];
-  if (window.userId) {
-    where.push('a.owner_id = ?');
-    params.push(window.userId);
-  }
-  if (window.record) {
-    where.push(
-      `exists (select 1 from record_link l where l.tenant_id = crm_current_tenant() and l.record_type = ?
-                  and l.record_id = ?::uuid and l.item_type = 'activity' and l.item_id = a.id)`,
-    );
-    params.push(window.record.type, window.record.id);
-  }
-  const rows = await sqlIn<ActivityRow>(
-    em,
-    `select ${ACTIVITY_COLUMNS} from activity a join activity_type t on t.id = a.type_id
-      where ${where.join(' and ')} order by a.starts_at, a.id limit ?`,
-    [...params, window.limit + 1],
-  );
+  const visible = await visibleActivity(principal);
+  const { userId, record } = window;
+  const rows = await selectActivities(em)
+    .where('a.tenant_id', '=', currentTenantId)
+    .where('a.deleted_at', 'is', null)
+    .where('a.starts_at', '>=', timestamp(window.from))
+    .where('a.starts_at', '<', timestamp(window.to))
+    .where(visible)
+    .$if(Boolean(userId), (query) => query.where('a.owner_id', '=', userId as string))
+    .$if(Boolean(record), (query) => query.where(linkedTo(record as RecordRef)))
+    .orderBy('a.starts_at')
+    .orderBy('a.id')
+    .limit(window.limit + 1)
+    .execute();
   const entries = rows.slice(0, window.limit).map((row): TimelineEntry => {
     const view = activityView(row, principal.language, []);
     return {

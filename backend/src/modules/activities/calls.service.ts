@@ -1,9 +1,10 @@
 // Logging a call (E5): an activity of the call type on the person, the protocol as a note, and a
 // follow-up task, all in the request's one transaction: any bad part leaves nothing behind.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem, thingName } from '../../http/problems.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import { createNote, type NoteView } from '../notes/notes.service.ts';
 import type { LogCall } from './activities.schemas.ts';
 import { type ActivityView, createActivity, requireActiveUser } from './activities.service.ts';
@@ -25,11 +26,14 @@ export async function logCall(
   principal: Principal & { userId: string },
   input: LogCall,
 ): Promise<LoggedCall> {
-  const [person] = await sqlIn<{ name: string }>(
-    em,
-    `select concat_ws(' ', title, first_name, last_name) as name from person where id = ? and deleted_at is null`,
-    [input.personId],
-  );
+  const person = await db(em)
+    .selectFrom('person')
+    .select((eb) =>
+      sql<string>`concat_ws(' ', ${eb.ref('title')}, ${eb.ref('first_name')}, ${eb.ref('last_name')})`.as('name'),
+    )
+    .where('id', '=', input.personId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!person) {
     throw problem(
       'unknown_link',
@@ -37,7 +41,11 @@ export async function logCall(
       { at: { pointer: '#/personId' } },
     );
   }
-  const [callType] = await sqlIn<{ id: string }>(em, "select id from activity_type where system_key = 'call'");
+  const callType = await db(em)
+    .selectFrom('activity_type')
+    .select('id')
+    .where('system_key', '=', 'call')
+    .executeTakeFirst();
   if (!callType) {
     throw problem('no_call_type');
   }

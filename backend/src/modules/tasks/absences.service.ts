@@ -2,17 +2,19 @@
 // assigned to them go to the substitute; both see why (the task's substitution). Handing over
 // is set-based and idempotent, so the periodic job may run it as often as it likes.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, type ExpressionBuilder, type InferResult, type Selectable, type SqlBool, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, type UserRole } from '../../http/problems.ts';
 import type { Snapshot } from '../../records/history.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { notify } from '../notifications/outbox.ts';
 import { Absence } from './task.entity.ts';
-import { afterSetBasedChange, inactiveUser, iso, type MovedTaskRow, requireActiveUser } from './task-access.ts';
+import { afterSetBasedChange, inactiveUser, isOpen, iso, type MovedTask, requireActiveUser } from './task-access.ts';
 import type { AbsenceView, CreateAbsence, UpdateAbsence } from './tasks.schemas.ts';
 
 // ---- who does a task now ----------------------------------------------------------------
@@ -23,28 +25,51 @@ export interface Assignment {
   substitution: { forUserId: string; absenceId: string; until: string } | null;
 }
 
-/** SQL: the absence `x` is under way (begun, not over, not returned from). */
+/** SQL: the absence `x` is under way (begun, not over, not returned from); for ABSENCE_HANDOVER_TENANTS_SQL. */
 const UNDER_WAY = 'x.deleted_at is null and x.returned_at is null and x.starts_at <= now() and x.ends_at > now()';
 
-async function assignmentRow(em: EntityManager, userId: string) {
-  const [row] = await sqlIn<{
-    active: boolean;
-    absence_id: string | null;
-    substitute_id: string | null;
-    ends_at: string | null;
-  }>(
-    em,
-    `select u.active, a.id as absence_id, a.substitute_id, a.ends_at
-       from app_user u
-       left join lateral (
-         select x.id, x.substitute_id, x.ends_at from absence x
-           join app_user s on s.id = x.substitute_id and s.active
-          where x.tenant_id = crm_current_tenant() and x.user_id = u.id and ${UNDER_WAY}
-          order by x.starts_at desc limit 1) a on true
-      where u.id = ? and u.tenant_id = crm_current_tenant()`,
-    [userId],
+type AbsenceExpressions = ExpressionBuilder<Database & { x: Database['absence'] }, 'x'>;
+
+/** The absence `x` is under way: begun, not over, not returned from. */
+const underWay = (eb: AbsenceExpressions) =>
+  eb.and([
+    eb('x.deleted_at', 'is', null),
+    eb('x.returned_at', 'is', null),
+    eb('x.starts_at', '<=', sql<Date>`now()`),
+    eb('x.ends_at', '>', sql<Date>`now()`),
+  ]);
+
+/** The substitute of the absence `x` is an active user. */
+const activeSubstitute = (eb: AbsenceExpressions): Expression<SqlBool> =>
+  eb.exists(
+    eb
+      .selectFrom('app_user as s')
+      .select(sql<number>`1`.as('one'))
+      .whereRef('s.id', '=', 'x.substitute_id')
+      .where('s.active', '=', true),
   );
-  return row;
+
+async function assignmentRow(em: EntityManager, userId: string) {
+  return db(em)
+    .selectFrom('app_user as u')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('absence as x')
+          .innerJoin('app_user as s', (join) => join.onRef('s.id', '=', 'x.substitute_id').on('s.active', '=', true))
+          .select(['x.id', 'x.substitute_id', 'x.ends_at'])
+          .where('x.tenant_id', '=', currentTenantId)
+          .whereRef('x.user_id', '=', 'u.id')
+          .where(underWay)
+          .orderBy('x.starts_at', 'desc')
+          .limit(1)
+          .as('a'),
+      (join) => join.onTrue(),
+    )
+    .select(['u.active', 'a.id as absence_id', 'a.substitute_id', 'a.ends_at'])
+    .where('u.id', '=', userId)
+    .where('u.tenant_id', '=', currentTenantId)
+    .executeTakeFirst();
 }
 
 /**
@@ -70,7 +95,7 @@ export async function assignmentBackTo(em: EntityManager, userId: string): Promi
 
 function toAssignment(
   userId: string,
-  row: { absence_id: string | null; substitute_id: string | null; ends_at: string | null },
+  row: { absence_id: string | null; substitute_id: string | null; ends_at: Date | string | null },
 ): Assignment {
   if (!row.absence_id || !row.substitute_id) return { assigneeId: userId, substitution: null };
   return {
@@ -81,24 +106,24 @@ function toAssignment(
 
 // ---- hand-over ----------------------------------------------------------------------------
 
-interface MovedRow {
-  id: string;
-  title: string;
-  team_id: string | null;
-  status: MovedTaskRow['status'];
-  due_at: string | null;
-  remind_at: string | null;
-  absence_id: string;
-  from_user: string;
-  to_user: string;
-  old_substituted_for: string | null;
-  old_absence_id: string | null;
-  new_substituted_for: string | null;
-  new_absence_id: string | null;
-  until: string | null;
-}
+type TaskColumns = Selectable<Database['task']>;
 
-function movedTask(row: MovedRow): MovedTaskRow {
+/** A task a set-based statement moved, as its RETURNING names it: who had it and who has it now. */
+type MovedRow = Omit<MovedTask, 'before' | 'after'> & {
+  absence_id: TaskColumns['substitution_absence_id'];
+  from_user: TaskColumns['assignee_id'];
+  to_user: TaskColumns['assignee_id'];
+  old_substituted_for: TaskColumns['substituted_for'];
+  old_absence_id: TaskColumns['substitution_absence_id'];
+  new_substituted_for: TaskColumns['substituted_for'];
+  new_absence_id: TaskColumns['substitution_absence_id'];
+  until: Date | string | null;
+};
+
+/** The columns of a moved task `t` that its change event tells. */
+const MOVED_TASK = ['t.id', 't.title', 't.team_id', 't.status', 't.due_at', 't.remind_at'] as const;
+
+function movedTask(row: MovedRow): MovedTask {
   const before: Snapshot = {
     assigneeId: row.from_user,
     substitutedFor: row.old_substituted_for,
@@ -113,8 +138,9 @@ function movedTask(row: MovedRow): MovedTaskRow {
 }
 
 function substitutedNotices(rows: readonly MovedRow[]) {
+  // Every moved task went to someone: the substitute, or back to the absent user.
   return rows.map((row) => ({
-    recipientId: row.to_user,
+    recipientId: row.to_user as string,
     kind: 'task.substituted' as const,
     payload: {
       taskId: row.id,
@@ -136,31 +162,50 @@ function substitutedNotices(rows: readonly MovedRow[]) {
  * absence for the substitute. Runs in the caller's tenant transaction; safe to repeat.
  */
 export async function handOverStartedAbsences(em: EntityManager): Promise<{ absences: number; tasks: number }> {
-  const [result] = await sqlIn<{
-    absences: { id: string; user_id: string; substitute_id: string; ends_at: string }[];
-    tasks: MovedRow[];
-  }>(
-    em,
-    `with claimed as (
-       update absence x set handed_over_at = now()
-        where x.tenant_id = crm_current_tenant() and ${UNDER_WAY} and x.handed_over_at is null
-          and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)
-       returning x.id, x.user_id, x.substitute_id, x.ends_at
-     ), moved as (
-       update task t
-          set assignee_id = c.substitute_id, substituted_for = c.user_id, substitution_absence_id = c.id,
-              version = t.version + 1, updated_at = now()
-         from claimed c, task old
-        where old.id = t.id and t.tenant_id = crm_current_tenant() and t.assignee_id = c.user_id
-          and t.deleted_at is null and t.status not in ('done', 'cancelled')
-       returning t.id, t.title, t.team_id, t.status, t.due_at, t.remind_at, c.id as absence_id,
-                 c.user_id as from_user, c.substitute_id as to_user, old.substituted_for as old_substituted_for,
-                 old.substitution_absence_id as old_absence_id, c.user_id as new_substituted_for,
-                 c.id as new_absence_id, c.ends_at as until
-     )
-     select coalesce((select json_agg(c) from claimed c), '[]') as absences,
-            coalesce((select json_agg(m) from moved m), '[]') as tasks`,
-  );
+  const result = await db(em)
+    .with('claimed', (qb) =>
+      qb
+        .updateTable('absence as x')
+        .set({ handed_over_at: sql<Date>`now()` })
+        .where('x.tenant_id', '=', currentTenantId)
+        .where(underWay)
+        .where('x.handed_over_at', 'is', null)
+        .where(activeSubstitute)
+        .returning(['x.id', 'x.user_id', 'x.substitute_id', 'x.ends_at']),
+    )
+    .with('moved', (qb) =>
+      qb
+        .updateTable('task as t')
+        .from(['claimed as c', 'task as old'])
+        .set((eb) => ({
+          assignee_id: eb.ref('c.substitute_id'),
+          substituted_for: eb.ref('c.user_id'),
+          substitution_absence_id: eb.ref('c.id'),
+          version: eb('t.version', '+', 1),
+          updated_at: sql<Date>`now()`,
+        }))
+        .whereRef('old.id', '=', 't.id')
+        .where('t.tenant_id', '=', currentTenantId)
+        .whereRef('t.assignee_id', '=', 'c.user_id')
+        .where('t.deleted_at', 'is', null)
+        .where((eb) => isOpen(eb.ref('t.status')))
+        .returning(MOVED_TASK)
+        .returning([
+          'c.id as absence_id',
+          'c.user_id as from_user',
+          'c.substitute_id as to_user',
+          'old.substituted_for as old_substituted_for',
+          'old.substitution_absence_id as old_absence_id',
+          'c.user_id as new_substituted_for',
+          'c.id as new_absence_id',
+          'c.ends_at as until',
+        ]),
+    )
+    .selectNoFrom((eb) => [
+      jsonArrayFrom(eb.selectFrom('claimed as c').selectAll('c')).as('absences'),
+      jsonArrayFrom(eb.selectFrom('moved as m').selectAll('m')).as('tasks'),
+    ])
+    .executeTakeFirst();
   const absences = result?.absences ?? [];
   const tasks = result?.tasks ?? [];
   if (absences.length === 0) return { absences: 0, tasks: 0 };
@@ -193,9 +238,37 @@ export const ABSENCE_HANDOVER_TENANTS_SQL = `select distinct x.tenant_id from ab
         and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)`;
 
 export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<string[]> {
-  const rows = await em.getConnection().execute<{ tenant_id: string }[]>(ABSENCE_HANDOVER_TENANTS_SQL);
+  const rows = await db(em)
+    .selectFrom('absence as x')
+    .select('x.tenant_id')
+    .distinct()
+    .where(underWay)
+    .where('x.handed_over_at', 'is', null)
+    .where(activeSubstitute)
+    .execute();
   return rows.map((row) => row.tenant_id);
 }
+
+/**
+ * An update of open tasks that are not in the trash, each beside its row as it was (`old`), so
+ * that RETURNING tells who had the task before (MOVED_COLUMNS).
+ */
+const openTasksBeside = (em: EntityManager) =>
+  db(em)
+    .updateTable('task as t')
+    .from('task as old')
+    .whereRef('old.id', '=', 't.id')
+    .where('t.deleted_at', 'is', null)
+    .where((eb) => isOpen(eb.ref('t.status')));
+
+/** What a set-based move of tasks returns for history, events and notices, besides the absence. */
+const MOVED_COLUMNS = [
+  ...MOVED_TASK,
+  'old.assignee_id as from_user',
+  't.assignee_id as to_user',
+  'old.substituted_for as old_substituted_for',
+  'old.substitution_absence_id as old_absence_id',
+] as const;
 
 /** Moves the open tasks an absence handed to `fromUser` on to `toUser` (the substitute changed). */
 async function moveSubstitutedTasks(
@@ -204,18 +277,23 @@ async function moveSubstitutedTasks(
   absence: Absence,
   fromUser: string,
 ): Promise<number> {
-  const tasks = await sqlIn<MovedRow>(
-    em,
-    `update task t set assignee_id = ?, version = t.version + 1, updated_at = now(), updated_by = ?
-       from task old
-      where old.id = t.id and t.substitution_absence_id = ? and t.assignee_id = ?
-        and t.deleted_at is null and t.status not in ('done', 'cancelled')
-      returning t.id, t.title, t.team_id, t.status, t.due_at, t.remind_at, t.substitution_absence_id as absence_id,
-                old.assignee_id as from_user, t.assignee_id as to_user, old.substituted_for as old_substituted_for,
-                old.substitution_absence_id as old_absence_id, t.substituted_for as new_substituted_for,
-                t.substitution_absence_id as new_absence_id, ?::timestamptz as until`,
-    [absence.substituteId, principal.userId ?? null, absence.id, fromUser, absence.endsAt.toISOString()],
-  );
+  const tasks = await openTasksBeside(em)
+    .set((eb) => ({
+      assignee_id: absence.substituteId,
+      version: eb('t.version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('t.substitution_absence_id', '=', absence.id)
+    .where('t.assignee_id', '=', fromUser)
+    .returning(MOVED_COLUMNS)
+    .returning([
+      't.substitution_absence_id as absence_id',
+      't.substituted_for as new_substituted_for',
+      't.substitution_absence_id as new_absence_id',
+      sql<string>`${absence.endsAt.toISOString()}::timestamptz`.as('until'),
+    ])
+    .execute();
   await afterSetBasedChange(em, principal.userId ?? null, tasks.map(movedTask));
   await notify(em, [
     ...substitutedNotices(tasks),
@@ -236,23 +314,14 @@ async function moveSubstitutedTasks(
 
 // ---- absences -----------------------------------------------------------------------------
 
-const ABSENCE_SELECT = `select x.*, (${UNDER_WAY}) as active from absence x`;
+/** Absences with whether they are under way. */
+const selectAbsences = (em: EntityManager) =>
+  db(em)
+    .selectFrom('absence as x')
+    .selectAll('x')
+    .select((eb) => underWay(eb).$castTo<boolean>().as('active'));
 
-interface AbsenceRow {
-  id: string;
-  user_id: string;
-  substitute_id: string;
-  starts_at: string;
-  ends_at: string;
-  note: string | null;
-  active: boolean;
-  handed_over_at: string | null;
-  returned_at: string | null;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-}
+type AbsenceRow = InferResult<ReturnType<typeof selectAbsences>>[number];
 
 function absenceView(row: AbsenceRow): AbsenceView {
   return {
@@ -273,15 +342,20 @@ function absenceView(row: AbsenceRow): AbsenceView {
 }
 
 export async function getAbsenceView(em: EntityManager, id: string): Promise<AbsenceView> {
-  const [row] = await sqlIn<AbsenceRow>(em, `${ABSENCE_SELECT} where x.id = ? and x.deleted_at is null`, [id]);
+  const row = await selectAbsences(em).where('x.id', '=', id).where('x.deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('absence'), id });
   return absenceView(row);
 }
 
 /** The user whose absences an admin manages: 404 unless they are of the admin's organisation. */
 export async function requireUserOfTenant(em: EntityManager, userId: string): Promise<void> {
-  const rows = await sqlIn(em, 'select 1 from app_user where id = ? and tenant_id = crm_current_tenant()', [userId]);
-  if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('user'), id: userId });
+  const user = await db(em)
+    .selectFrom('app_user')
+    .select('id')
+    .where('id', '=', userId)
+    .where('tenant_id', '=', currentTenantId)
+    .executeTakeFirst();
+  if (!user) throw problem('not_found', { noSuch: noSuch('user'), id: userId });
 }
 
 export async function listAbsences(
@@ -290,14 +364,23 @@ export async function listAbsences(
   options: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: AbsenceView[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
-  const rows = await sqlIn<AbsenceRow>(
-    em,
-    `${ABSENCE_SELECT}
-      where x.tenant_id = crm_current_tenant() and x.user_id = ? and x.deleted_at is null
-        ${after ? 'and (x.ends_at, x.id) < (?::timestamptz, ?::uuid)' : ''}
-      order by x.ends_at desc, x.id desc limit ?`,
-    [userId, ...(after ?? []), options.limit + 1],
-  );
+  const rows = await selectAbsences(em)
+    .where('x.tenant_id', '=', currentTenantId)
+    .where('x.user_id', '=', userId)
+    .where('x.deleted_at', 'is', null)
+    .$if(after !== undefined, (query) =>
+      query.where((eb) =>
+        eb(
+          eb.refTuple('x.ends_at', 'x.id'),
+          '<',
+          eb.tuple(sql<Date>`${after?.[0]}::timestamptz`, sql<string>`${after?.[1]}::uuid`),
+        ),
+      ),
+    )
+    .orderBy('x.ends_at', 'desc')
+    .orderBy('x.id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const last = shown.at(-1);
@@ -318,19 +401,18 @@ async function checkNoOverlap(
   em: EntityManager,
   absence: { userId: string; startsAt: Date; endsAt: Date; id?: string },
 ): Promise<void> {
-  const [clash] = await sqlIn<{ id: string; starts_at: string; ends_at: string }>(
-    em,
-    `select x.id, x.starts_at, x.ends_at from absence x
-      where x.tenant_id = crm_current_tenant() and x.user_id = ? and x.deleted_at is null and x.returned_at is null
-        and x.starts_at < ?::timestamptz and x.ends_at > ?::timestamptz and x.id <> ?::uuid
-      limit 1`,
-    [
-      absence.userId,
-      absence.endsAt.toISOString(),
-      absence.startsAt.toISOString(),
-      absence.id ?? '00000000-0000-0000-0000-000000000000',
-    ],
-  );
+  const clash = await db(em)
+    .selectFrom('absence as x')
+    .select(['x.id', 'x.starts_at', 'x.ends_at'])
+    .where('x.tenant_id', '=', currentTenantId)
+    .where('x.user_id', '=', absence.userId)
+    .where('x.deleted_at', 'is', null)
+    .where('x.returned_at', 'is', null)
+    .where('x.starts_at', '<', sql<Date>`${absence.endsAt.toISOString()}::timestamptz`)
+    .where('x.ends_at', '>', sql<Date>`${absence.startsAt.toISOString()}::timestamptz`)
+    .where('x.id', '<>', sql<string>`${absence.id ?? '00000000-0000-0000-0000-000000000000'}::uuid`)
+    .limit(1)
+    .executeTakeFirst();
   if (clash) {
     throw problem(
       'absence_overlaps',
@@ -373,11 +455,14 @@ async function findAbsence(em: EntityManager, userId: string, id: string): Promi
 }
 
 async function hasBegun(em: EntityManager, absence: Absence): Promise<{ begun: boolean; over: boolean }> {
-  const [row] = await sqlIn<{ begun: boolean; over: boolean }>(
-    em,
-    'select starts_at <= now() as begun, ends_at <= now() as over from absence where id = ?',
-    [absence.id],
-  );
+  const row = await db(em)
+    .selectFrom('absence')
+    .select((eb) => [
+      eb('starts_at', '<=', sql<Date>`now()`).$castTo<boolean>().as('begun'),
+      eb('ends_at', '<=', sql<Date>`now()`).$castTo<boolean>().as('over'),
+    ])
+    .where('id', '=', absence.id)
+    .executeTakeFirst();
   return row ?? { begun: false, over: false };
 }
 
@@ -461,29 +546,41 @@ export async function returnFromAbsence(
   if (!begun) {
     throw problem('absence_not_begun');
   }
-  const ended = await sqlIn(
-    em,
-    `update absence set returned_at = now(), version = version + 1, updated_at = now(), updated_by = ?
-      where id = ? and returned_at is null returning id`,
-    [principal.userId ?? null, absence.id],
-  );
-  if (ended.length === 0) throw absenceOver();
+  const ended = await db(em)
+    .updateTable('absence')
+    .set((eb) => ({
+      returned_at: sql<Date>`now()`,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', absence.id)
+    .where('returned_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (!ended) throw absenceOver();
   let returnedTasks = 0;
   if (giveBack) {
-    const tasks = await sqlIn<MovedRow>(
-      em,
-      `update task t
-          set assignee_id = t.substituted_for, substituted_for = null, substitution_absence_id = null,
-              version = t.version + 1, updated_at = now(), updated_by = ?
-         from task old
-        where old.id = t.id and t.tenant_id = crm_current_tenant() and t.substitution_absence_id = ?
-          and t.substituted_for = ? and t.deleted_at is null and t.status not in ('done', 'cancelled')
-        returning t.id, t.title, t.team_id, t.status, t.due_at, t.remind_at, old.substitution_absence_id as absence_id,
-                  old.assignee_id as from_user, t.assignee_id as to_user, old.substituted_for as old_substituted_for,
-                  old.substitution_absence_id as old_absence_id, null::uuid as new_substituted_for,
-                  null::uuid as new_absence_id, null::timestamptz as until`,
-      [principal.userId ?? null, absence.id, userId],
-    );
+    const tasks = await openTasksBeside(em)
+      .set((eb) => ({
+        assignee_id: eb.ref('t.substituted_for'),
+        substituted_for: null,
+        substitution_absence_id: null,
+        version: eb('t.version', '+', 1),
+        updated_at: sql<Date>`now()`,
+        updated_by: principal.userId ?? null,
+      }))
+      .where('t.tenant_id', '=', currentTenantId)
+      .where('t.substitution_absence_id', '=', absence.id)
+      .where('t.substituted_for', '=', userId)
+      .returning(MOVED_COLUMNS)
+      .returning([
+        'old.substitution_absence_id as absence_id',
+        sql<string | null>`null::uuid`.as('new_substituted_for'),
+        sql<string | null>`null::uuid`.as('new_absence_id'),
+        sql<string | null>`null::timestamptz`.as('until'),
+      ])
+      .execute();
     await afterSetBasedChange(em, principal.userId ?? null, tasks.map(movedTask));
     returnedTasks = tasks.length;
   }

@@ -2,7 +2,7 @@
 // done while it waits, and its assignee hears when the last prerequisite is finished; the
 // personal order is a fractional rank, so moving a task renumbers nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -10,13 +10,13 @@ import { named, problem } from '../../http/problems.ts';
 import { placeBetween, type RankedList } from '../../records/rank.ts';
 import { rankedRows } from '../../records/ranked-lists.ts';
 import { pgArray } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
 import { notify } from '../notifications/outbox.ts';
 import type { Task } from './task.entity.ts';
 import {
   commitTask,
   findVisibleTask,
-  OPEN_TASK,
+  isOpen,
   taskSnapshot,
   taskState,
   viewOfTask,
@@ -35,13 +35,17 @@ const quoted = (tasks: readonly TitledTask[]) => tasks.map((task) => `"${task.ti
 
 /** 409 naming the prerequisites that are neither done nor cancelled, if there are any. */
 export async function requireNoOpenPrerequisites(em: EntityManager, task: Task): Promise<void> {
-  const open = await sqlIn<TitledTask & { status: string }>(
-    em,
-    `select t.id, t.title, t.status from task_dependency d join task t on t.id = d.depends_on_id
-      where d.tenant_id = crm_current_tenant() and d.task_id = ? and t.deleted_at is null and ${OPEN_TASK}
-      order by t.title, t.id`,
-    [task.id],
-  );
+  const open = await db(em)
+    .selectFrom('task_dependency as d')
+    .innerJoin('task as t', 't.id', 'd.depends_on_id')
+    .select(['t.id', 't.title', 't.status'])
+    .where('d.tenant_id', '=', currentTenantId)
+    .where('d.task_id', '=', task.id)
+    .where('t.deleted_at', 'is', null)
+    .where((eb) => isOpen(eb.ref('t.status')))
+    .orderBy('t.title')
+    .orderBy('t.id')
+    .execute();
   if (open.length === 0) return;
   throw problem(
     open.length === 1 ? 'open_prerequisite' : 'open_prerequisites',
@@ -67,11 +71,11 @@ export async function notifyUnblocked(em: EntityManager, finished: Task): Promis
         qb
           .selectFrom('task_dependency as d')
           .innerJoin('task as t', 't.id', 'd.task_id')
-          .select(['t.id', 't.title', sql<string | null>`coalesce(t.assignee_id, t.owner_id)`.as('recipient')])
-          .where('d.tenant_id', '=', sql<string>`crm_current_tenant()`)
+          .select((eb) => ['t.id', 't.title', eb.fn.coalesce('t.assignee_id', 't.owner_id').as('recipient')])
+          .where('d.tenant_id', '=', currentTenantId)
           .where('d.depends_on_id', '=', finished.id)
           .where('t.deleted_at', 'is', null)
-          .where('t.status', 'not in', ['done', 'cancelled']),
+          .where((eb) => isOpen(eb.ref('t.status'))),
     )
     .selectFrom('candidate as c')
     .selectAll('c')
@@ -83,7 +87,7 @@ export async function notifyUnblocked(em: EntityManager, finished: Task): Promis
             .select(sql<number>`1`.as('one'))
             .whereRef('d2.task_id', '=', 'c.id')
             .where('p.deleted_at', 'is', null)
-            .where('p.status', 'not in', ['done', 'cancelled']),
+            .where((eb) => isOpen(eb.ref('p.status'))),
         ),
       ),
     )
@@ -115,7 +119,11 @@ export async function notifyUnblocked(em: EntityManager, finished: Task): Promis
 
 /** Dependency writes of a tenant take turns, so that two of them cannot close a circle between them. */
 async function lockDependencies(em: EntityManager): Promise<void> {
-  await sqlIn(em, "select pg_advisory_xact_lock(hashtext('task_dependency'), hashtext(crm_current_tenant()::text))");
+  await db(em)
+    .selectNoFrom(
+      sql`pg_advisory_xact_lock(hashtext('task_dependency'), hashtext(crm_current_tenant()::text))`.as('locked'),
+    )
+    .execute();
 }
 
 /** 422 naming the first of the tasks that is not a task the caller may see outside the trash. */
@@ -126,12 +134,14 @@ async function requirePrerequisites(
   pointerOf: (index: number) => string,
 ): Promise<Map<string, TitledTask>> {
   const visible = await visibleTask(principal);
-  const rows = await sqlIn<TitledTask>(
-    em,
-    `select t.id, t.title from task t
-      where t.id = any(?::uuid[]) and t.tenant_id = crm_current_tenant() and t.deleted_at is null and ${visible.sql}`,
-    [pgArray([...ids]), ...visible.params],
-  );
+  const rows = await db(em)
+    .selectFrom('task as t')
+    .select(['t.id', 't.title'])
+    .where('t.id', '=', anyUuid(ids))
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', 'is', null)
+    .where(visible)
+    .execute();
   const found = new Map(rows.map((row) => [row.id, row]));
   const index = ids.findIndex((id) => !found.has(id));
   if (index >= 0) {
@@ -154,17 +164,24 @@ async function refuseCycles(
   const self = prerequisites.indexOf(task.id);
   if (self >= 0) throw cycleError([task, task], pointerOf(self));
   if (prerequisites.length === 0) return;
-  const reached = await sqlIn<{ id: string; parent: string; title: string }>(
-    em,
-    `with recursive reach(id, parent) as (
-       select p, ?::uuid from unnest(?::uuid[]) as p
-       union
-       select d.depends_on_id, d.task_id from task_dependency d join reach r on d.task_id = r.id
-        where r.id <> ?::uuid and d.tenant_id = crm_current_tenant()
-     )
-     select r.id, r.parent, t.title from reach r join task t on t.id = r.id`,
-    [task.id, pgArray([...prerequisites]), task.id],
-  );
+  const reached = await db(em)
+    .withRecursive('reach(id, parent)', (qb) =>
+      qb
+        .selectFrom(sql<{ p: string }>`unnest(${pgArray([...prerequisites])}::uuid[])`.as('p'))
+        .select(['p.p as id', sql<string>`${task.id}::uuid`.as('parent')])
+        .union((union) =>
+          union
+            .selectFrom('task_dependency as d')
+            .innerJoin('reach as r', 'd.task_id', 'r.id')
+            .select(['d.depends_on_id as id', 'd.task_id as parent'])
+            .where('r.id', '<>', sql<string>`${task.id}::uuid`)
+            .where('d.tenant_id', '=', currentTenantId),
+        ),
+    )
+    .selectFrom('reach as r')
+    .innerJoin('task as t', 't.id', 'r.id')
+    .select(['r.id', 'r.parent', 't.title'])
+    .execute();
   if (!reached.some((row) => row.id === task.id)) return;
   const titles = new Map(reached.map((row) => [row.id, row.title]));
   const parents = new Map<string, string[]>();
@@ -200,11 +217,13 @@ function cycleError(circle: readonly TitledTask[], pointer: string): AppError {
 }
 
 async function prerequisiteIds(em: EntityManager, taskId: string): Promise<string[]> {
-  const rows = await sqlIn<{ depends_on_id: string }>(
-    em,
-    'select depends_on_id from task_dependency where tenant_id = crm_current_tenant() and task_id = ? order by depends_on_id',
-    [taskId],
-  );
+  const rows = await db(em)
+    .selectFrom('task_dependency')
+    .select('depends_on_id')
+    .where('tenant_id', '=', currentTenantId)
+    .where('task_id', '=', taskId)
+    .orderBy('depends_on_id')
+    .execute();
   return rows.map((row) => row.depends_on_id);
 }
 
@@ -220,18 +239,25 @@ async function writeDependencies(
   const added = after.filter((id) => !before.includes(id));
   if (removed.length === 0 && added.length === 0) return viewOfTask(em, task.id);
   if (removed.length > 0) {
-    await sqlIn(em, 'delete from task_dependency where task_id = ? and depends_on_id = any(?::uuid[])', [
-      task.id,
-      pgArray(removed),
-    ]);
+    await db(em)
+      .deleteFrom('task_dependency')
+      .where('task_id', '=', task.id)
+      .where('depends_on_id', '=', anyUuid(removed))
+      .execute();
   }
   if (added.length > 0) {
-    await sqlIn(
-      em,
-      `insert into task_dependency (tenant_id, task_id, depends_on_id, created_by)
-       select crm_current_tenant(), ?, p, ? from unnest(?::uuid[]) as p on conflict do nothing`,
-      [task.id, principal.userId ?? null, pgArray(added)],
-    );
+    await db(em)
+      .insertInto('task_dependency')
+      .values(
+        added.map((prerequisiteId) => ({
+          tenant_id: currentTenantId,
+          task_id: task.id,
+          depends_on_id: prerequisiteId,
+          created_by: principal.userId ?? null,
+        })),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
   }
   const state = taskState(task);
   // The prerequisites are part of the task: its version moves with them.
@@ -306,18 +332,45 @@ export async function removeDependency(
 
 // ---- order ----------------------------------------------------------------------------------
 
-/** SQL and parameter of the list a task is ordered in: its assignee's, else its team's, else its owner's. */
+/**
+ * The list a task is ordered in: its assignee's, else its team's, else its owner's; as a condition
+ * on `task`, and as SQL with its parameter for the ranked-list placement (records/ranked-lists.ts).
+ */
 function orderScope(task: { assigneeId?: string | null; teamId?: string | null; ownerId?: string | null }): {
+  members: (eb: ExpressionBuilder<Database, 'task'>) => Expression<SqlBool>;
   sql: string;
   value: string | null;
 } {
-  if (task.assigneeId) return { sql: 'assignee_id = ?::uuid', value: task.assigneeId };
-  if (task.teamId) return { sql: 'team_id = ?::uuid and assignee_id is null', value: task.teamId };
+  if (task.assigneeId) {
+    const assigneeId = task.assigneeId;
+    return {
+      members: (eb) => eb('assignee_id', '=', uuid(assigneeId)),
+      sql: 'assignee_id = ?::uuid',
+      value: assigneeId,
+    };
+  }
+  if (task.teamId) {
+    const teamId = task.teamId;
+    return {
+      members: (eb) => eb.and([eb('team_id', '=', uuid(teamId)), eb('assignee_id', 'is', null)]),
+      sql: 'team_id = ?::uuid and assignee_id is null',
+      value: teamId,
+    };
+  }
+  const ownerId = task.ownerId ?? null;
   return {
+    members: (eb) =>
+      eb.and([
+        eb('owner_id', 'is not distinct from', uuid(ownerId)),
+        eb('assignee_id', 'is', null),
+        eb('team_id', 'is', null),
+      ]),
     sql: 'owner_id is not distinct from ?::uuid and assignee_id is null and team_id is null',
-    value: task.ownerId ?? null,
+    value: ownerId,
   };
 }
+
+const uuid = (value: string | null) => sql<string>`${value}::uuid`;
 
 /** The tasks of a list in their order, but the one being placed (which may be new). */
 function taskOrder(em: EntityManager, scope: ReturnType<typeof orderScope>, exceptId: string | null): RankedList {
@@ -330,12 +383,15 @@ export async function rankAtEnd(
   task: { assigneeId?: string | null; teamId?: string | null; ownerId?: string | null },
 ): Promise<string> {
   const scope = orderScope(task);
-  const [last] = await sqlIn<{ rank: string }>(
-    em,
-    `select rank from task where tenant_id = crm_current_tenant() and deleted_at is null and ${scope.sql}
-      order by rank desc limit 1`,
-    [scope.value],
-  );
+  const last = await db(em)
+    .selectFrom('task')
+    .select('rank')
+    .where('tenant_id', '=', currentTenantId)
+    .where('deleted_at', 'is', null)
+    .where(scope.members)
+    .orderBy('rank', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return placeBetween(taskOrder(em, scope, null), last?.rank ?? null, null);
 }
 
@@ -353,31 +409,31 @@ export async function moveTask(
     throw problem('move_to_itself', {}, { at: { pointer } });
   }
   const visible = await visibleTask(principal);
-  const [anchor] = await sqlIn<{
-    rank: string;
-    assignee_id: string | null;
-    team_id: string | null;
-    owner_id: string | null;
-  }>(
-    em,
-    `select t.rank, t.assignee_id, t.team_id, t.owner_id from task t
-      where t.id = ? and t.tenant_id = crm_current_tenant() and t.deleted_at is null and ${visible.sql}`,
-    [anchorId, ...visible.params],
-  );
+  const anchor = await db(em)
+    .selectFrom('task as t')
+    .select(['t.rank', 't.assignee_id', 't.team_id', 't.owner_id'])
+    .where('t.id', '=', anchorId)
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', 'is', null)
+    .where(visible)
+    .executeTakeFirst();
   if (!anchor) {
     throw problem('unknown_task', { id: anchorId }, { at: { pointer } });
   }
   const scope = orderScope({ assigneeId: anchor.assignee_id, teamId: anchor.team_id, ownerId: anchor.owner_id });
   const before = Boolean(target.beforeId);
   // The nearest rank on the other side of the anchor (ties with it are passed over).
-  const [neighbour] = await sqlIn<{ rank: string }>(
-    em,
-    `select rank from task
-      where tenant_id = crm_current_tenant() and deleted_at is null and ${scope.sql} and id <> ?
-        and rank ${before ? '<' : '>'} ?
-      order by rank ${before ? 'desc' : 'asc'} limit 1`,
-    [scope.value, task.id, anchor.rank],
-  );
+  const neighbour = await db(em)
+    .selectFrom('task')
+    .select('rank')
+    .where('tenant_id', '=', currentTenantId)
+    .where('deleted_at', 'is', null)
+    .where(scope.members)
+    .where('id', '<>', task.id)
+    .where('rank', before ? '<' : '>', anchor.rank)
+    .orderBy('rank', before ? 'desc' : 'asc')
+    .limit(1)
+    .executeTakeFirst();
   const list = taskOrder(em, scope, task.id);
   const rank = before
     ? await placeBetween(list, neighbour?.rank ?? null, anchor.rank)

@@ -2,9 +2,10 @@
 // me and those I made, and counts by status and priority, in a fixed number of queries. Days are
 // the user's; an all-day task's day is the one it has in its own time zone.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlIn } from '../../records/sql.ts';
+import { sql } from 'kysely';
+import { currentTenantId, db } from '../../records/sql.ts';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from './task.entity.ts';
-import { viewsByIds } from './task-access.ts';
+import { isOpen, viewsByIds } from './task-access.ts';
 import type { MyTasks } from './tasks.schemas.ts';
 
 const SECTIONS = ['overdue', 'today', 'next7Days', 'waitingForMe', 'delegatedByMe'] as const;
@@ -17,50 +18,110 @@ export async function myTasks(
 ): Promise<MyTasks> {
   const zone = options.timeZone;
   // Mine: assigned to me, or for a team of mine and nobody in particular. Open only.
-  const rows = await sqlIn<{ id: string; section: Section; total: number; today: string }>(
-    em,
-    `with day as (select (now() at time zone ?)::date as today),
-     mine as (
-       select t.id, t.due_at, case
-           when t.delegation_state = 'pending' and t.assignee_id = ? then 'waitingForMe'
-           when t.due_at is null then null
-           when t.all_day then case
-             when (t.due_at at time zone t.time_zone)::date < d.today then 'overdue'
-             when (t.due_at at time zone t.time_zone)::date = d.today then 'today'
-             when (t.due_at at time zone t.time_zone)::date <= d.today + 7 then 'next7Days' end
-           when t.due_at < now() then 'overdue'
-           when t.due_at < ((d.today + 1)::timestamp at time zone ?) then 'today'
-           when t.due_at < ((d.today + 8)::timestamp at time zone ?) then 'next7Days' end as section
-         from task t, day d
-        where t.tenant_id = crm_current_tenant() and t.deleted_at is null and t.status not in ('done', 'cancelled')
-          and (t.assignee_id = ?
-               or (t.assignee_id is null and t.team_id in (select tm.team_id from team_member tm
-                                                             where tm.tenant_id = crm_current_tenant() and tm.user_id = ?)))
-          -- an all-day task's day may begin up to a day before or after the user's
-          and (t.delegation_state = 'pending' or t.due_at < ((d.today + 9)::timestamp at time zone ?))
-       union all
-       select t.id, t.due_at, 'delegatedByMe' from task t
-        where t.tenant_id = crm_current_tenant() and t.deleted_at is null and t.status not in ('done', 'cancelled')
-          and t.delegated_by = ? and t.delegation_state in ('pending', 'accepted')
-     )
-     select x.id, x.section, x.total, to_char(d.today, 'YYYY-MM-DD') as today
-       from day d left join (
-         select m.id, m.section, m.due_at,
-                row_number() over (partition by m.section order by m.due_at nulls last, m.id) as n,
-                (count(*) over (partition by m.section))::int as total
-           from mine m where m.section is not null
-       ) x on x.n <= ?
-      order by x.section, x.n`,
-    [zone, userId, zone, zone, userId, userId, zone, userId, options.limit],
-  );
-  const counted = await sqlIn<{ status: TaskStatus | null; priority: TaskPriority | null; n: number }>(
-    em,
-    `select status, priority, count(*)::int as n from task
-      where tenant_id = crm_current_tenant() and assignee_id = ? and deleted_at is null
-      group by grouping sets ((status), (priority))`,
-    [userId],
-  );
-  const listed = rows.filter((row) => row.id !== null);
+  const rows = await db(em)
+    .with('day', (qb) => qb.selectNoFrom(sql<string>`(now() at time zone ${zone})::date`.as('today')))
+    .with('mine', (qb) =>
+      qb
+        .selectFrom(['task as t', 'day as d'])
+        .select((eb) => {
+          const dueAt = eb.ref('t.due_at');
+          const today = eb.ref('d.today');
+          const dueDay = sql`(${dueAt} at time zone ${eb.ref('t.time_zone')})::date`;
+          return [
+            't.id',
+            't.due_at',
+            sql<Section | null>`case
+              when ${eb.ref('t.delegation_state')} = 'pending' and ${eb.ref('t.assignee_id')} = ${userId} then 'waitingForMe'
+              when ${dueAt} is null then null
+              when ${eb.ref('t.all_day')} then case
+                when ${dueDay} < ${today} then 'overdue'
+                when ${dueDay} = ${today} then 'today'
+                when ${dueDay} <= ${today} + 7 then 'next7Days' end
+              when ${dueAt} < now() then 'overdue'
+              when ${dueAt} < ((${today} + 1)::timestamp at time zone ${zone}) then 'today'
+              when ${dueAt} < ((${today} + 8)::timestamp at time zone ${zone}) then 'next7Days' end`.as('section'),
+          ];
+        })
+        .where('t.tenant_id', '=', currentTenantId)
+        .where('t.deleted_at', 'is', null)
+        .where((eb) => isOpen(eb.ref('t.status')))
+        .where((eb) =>
+          eb.or([
+            eb('t.assignee_id', '=', userId),
+            eb.and([
+              eb('t.assignee_id', 'is', null),
+              eb(
+                't.team_id',
+                'in',
+                eb
+                  .selectFrom('team_member as tm')
+                  .select('tm.team_id')
+                  .where('tm.tenant_id', '=', currentTenantId)
+                  .where('tm.user_id', '=', userId),
+              ),
+            ]),
+          ]),
+        )
+        // an all-day task's day may begin up to a day before or after the user's
+        .where((eb) =>
+          eb.or([
+            eb('t.delegation_state', '=', 'pending'),
+            eb('t.due_at', '<', sql<Date>`((${eb.ref('d.today')} + 9)::timestamp at time zone ${zone})`),
+          ]),
+        )
+        .unionAll(
+          qb
+            .selectFrom('task as t')
+            .select(['t.id', 't.due_at', sql<Section | null>`'delegatedByMe'`.as('section')])
+            .where('t.tenant_id', '=', currentTenantId)
+            .where('t.deleted_at', 'is', null)
+            .where((eb) => isOpen(eb.ref('t.status')))
+            .where('t.delegated_by', '=', userId)
+            .where('t.delegation_state', 'in', ['pending', 'accepted']),
+        ),
+    )
+    .selectFrom('day as d')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('mine as m')
+          .select((inner) => [
+            'm.id',
+            'm.section',
+            'm.due_at',
+            inner.fn
+              .agg<number>('row_number')
+              .over((over) =>
+                over
+                  .partitionBy('m.section')
+                  .orderBy('m.due_at', (order) => order.nullsLast())
+                  .orderBy('m.id'),
+              )
+              .as('n'),
+            sql<number>`(${inner.fn.countAll().over((over) => over.partitionBy('m.section'))})::int`.as('total'),
+          ])
+          .where('m.section', 'is not', null)
+          .as('x'),
+      (join) => join.on('x.n', '<=', options.limit),
+    )
+    .select((eb) => [
+      'x.id',
+      'x.section',
+      'x.total',
+      sql<string>`to_char(${eb.ref('d.today')}, 'YYYY-MM-DD')`.as('today'),
+    ])
+    .orderBy('x.section')
+    .orderBy('x.n')
+    .execute();
+  const counted = await db(em)
+    .selectFrom('task')
+    .select(['status', 'priority', sql<number>`count(*)::int`.as('n')])
+    .where('tenant_id', '=', currentTenantId)
+    .where('assignee_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .groupBy((eb) => sql`grouping sets ((${eb.ref('status')}), (${eb.ref('priority')}))`)
+    .execute();
+  const listed = rows.flatMap((row) => (row.id === null ? [] : [{ ...row, id: row.id }]));
   const views = new Map(
     (
       await viewsByIds(
@@ -81,7 +142,8 @@ export async function myTasks(
     TaskPriority,
     number
   >;
-  for (const row of counted) {
+  // Grouping sets: a row counts either a status (its priority null) or a priority.
+  for (const row of counted as { status: TaskStatus | null; priority: TaskPriority | null; n: number }[]) {
     if (row.status) byStatus[row.status] = row.n;
     else if (row.priority) byPriority[row.priority] = row.n;
   }

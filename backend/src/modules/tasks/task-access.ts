@@ -3,47 +3,70 @@
 // change event in the same transaction.
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, type ExpressionBuilder, type InferResult, type Selectable, type SqlBool, sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem, type UserRole, userRoles } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, type HistoryAction, recordHistory, type Snapshot } from '../../records/history.ts';
 import { linksOf, type RecordRef } from '../../records/record-links.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
 import { type TaskState, taskChanged } from '../../records/task-events.ts';
-import { type DelegationState, Task, type TaskPriority, type TaskStatus } from './task.entity.ts';
+import { CLOSED_STATUSES, Task, type TaskStatus } from './task.entity.ts';
 import type { TaskView } from './tasks.schemas.ts';
 
-/** SQL: the task `t` still asks something of someone. */
-export const OPEN_TASK = "t.status not in ('done', 'cancelled')";
+/** Expressions over a task aliased `t`. */
+export type TaskExpressions = ExpressionBuilder<Database & { t: Database['task'] }, 't'>;
 
-/** SQL: the priority order, urgent first; task_priority_idx indexes this very expression. */
-export const PRIORITY_ORDER =
-  "(case t.priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)";
+/**
+ * The open-task rule: a task with this status still asks something of someone. The statuses are
+ * literals, as in the partial indexes on open tasks, so that the planner can use those.
+ */
+export const isOpen = (status: Expression<TaskStatus>) =>
+  sql<boolean>`${status} not in (${sql.join(CLOSED_STATUSES.map((closed) => sql.lit(closed)))})`;
+
+/** The priority order, urgent first; task_priority_idx indexes this very expression. */
+export const priorityOrder = (eb: TaskExpressions) =>
+  sql<number>`(case ${eb.ref('t.priority')} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)`;
 
 export const iso = (value: unknown): string | null =>
   value === null || value === undefined ? null : new Date(value as string | Date).toISOString();
 
 /**
- * SQL condition: the caller may see the task `t`. A task is someone's when they are its
+ * The condition that the caller may see the task `t`. A task is someone's when they are its
  * assignee, owner, creator or delegator, when it was handed to a substitute while they are
  * away, or when it is for a team they belong to. A user sees their own tasks, a manager also
  * those of the members of the teams they manage (and the tasks of those teams); admins all.
  */
-export async function visibleTask(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
+export async function visibleTask(principal: Principal): Promise<(eb: TaskExpressions) => Expression<SqlBool>> {
   const visibility = await principal.visibility('task');
-  if (visibility.scope === 'all') return { sql: 'true', params: [] };
-  const users = pgArray([...visibility.ownerIds]);
-  return {
-    sql: `(t.assignee_id = any(?::uuid[]) or t.owner_id = any(?::uuid[]) or t.created_by = any(?::uuid[])
-        or t.delegated_by = any(?::uuid[]) or t.substituted_for = any(?::uuid[])
-        or t.team_id in (select tm.team_id from team_member tm
-                          where tm.tenant_id = crm_current_tenant() and tm.user_id = any(?::uuid[])
-                         union all
-                         select tt.id from team tt where tt.tenant_id = crm_current_tenant() and tt.manager_id = ?::uuid))`,
-    params: [users, users, users, users, users, users, principal.userId ?? null],
-  };
+  if (visibility.scope === 'all') return (eb) => eb.lit(true);
+  const users = visibility.ownerIds;
+  const managerId = principal.userId ?? null;
+  return (eb) =>
+    eb.or([
+      eb('t.assignee_id', '=', anyUuid(users)),
+      eb('t.owner_id', '=', anyUuid(users)),
+      eb('t.created_by', '=', anyUuid(users)),
+      eb('t.delegated_by', '=', anyUuid(users)),
+      eb('t.substituted_for', '=', anyUuid(users)),
+      eb(
+        't.team_id',
+        'in',
+        eb
+          .selectFrom('team_member as tm')
+          .select('tm.team_id')
+          .where('tm.tenant_id', '=', currentTenantId)
+          .where('tm.user_id', '=', anyUuid(users))
+          .unionAll(
+            eb
+              .selectFrom('team as tt')
+              .select('tt.id as team_id')
+              .where('tt.tenant_id', '=', currentTenantId)
+              .where('tt.manager_id', '=', sql<string>`${managerId}::uuid`),
+          ),
+      ),
+    ]);
 }
 
 export function taskNotFound(id: string): AppError {
@@ -58,63 +81,44 @@ export async function findVisibleTask(
   options: { trashed?: boolean } = {},
 ): Promise<Task> {
   const visible = await visibleTask(principal);
-  const [row] = await sqlIn<Record<string, unknown>>(
-    em,
-    `select t.* from task t
-      where t.id = ? and t.tenant_id = crm_current_tenant()
-        and t.deleted_at is ${options.trashed ? 'not ' : ''}null and ${visible.sql}`,
-    [id, ...visible.params],
-  );
+  const row = await db(em)
+    .selectFrom('task as t')
+    .selectAll('t')
+    .where('t.id', '=', id)
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', options.trashed ? 'is not' : 'is', null)
+    .where(visible)
+    .executeTakeFirst();
   if (!row) throw options.trashed ? problem('not_in_trash', { noSuch: noSuch('task'), id }) : taskNotFound(id);
   return em.map(Task, row);
 }
 
 // ---- views --------------------------------------------------------------------------------
 
-/** The columns of a task view, from `task t left join absence a on a.id = t.substitution_absence_id`. */
-export const VIEW_SELECT = `select t.*,
-       to_char(t.follow_up_on, 'YYYY-MM-DD') as follow_up_day,
-       case when t.all_day and t.due_at is not null
-            then to_char((t.due_at at time zone t.time_zone)::date, 'YYYY-MM-DD') end as due_day,
-       case when a.id is null then null
-            when a.returned_at is not null and a.returned_at < a.ends_at then a.returned_at
-            else a.ends_at end as substitution_until
-  from task t left join absence a on a.id = t.substitution_absence_id`;
+/** Tasks with the columns of their view: `task t left join absence a on a.id = t.substitution_absence_id`. */
+export const selectTaskViews = (em: EntityManager) =>
+  db(em)
+    .selectFrom('task as t')
+    .leftJoin('absence as a', 'a.id', 't.substitution_absence_id')
+    .selectAll('t')
+    .select((eb) => [
+      sql<string | null>`to_char(${eb.ref('t.follow_up_on')}, 'YYYY-MM-DD')`.as('follow_up_day'),
+      sql<string | null>`case when ${eb.ref('t.all_day')} and ${eb.ref('t.due_at')} is not null
+        then to_char((${eb.ref('t.due_at')} at time zone ${eb.ref('t.time_zone')})::date, 'YYYY-MM-DD') end`.as(
+        'due_day',
+      ),
+      eb
+        .case()
+        .when('a.id', 'is', null)
+        .then(null)
+        .when(eb.and([eb('a.returned_at', 'is not', null), eb('a.returned_at', '<', eb.ref('a.ends_at'))]))
+        .then(eb.ref('a.returned_at'))
+        .else(eb.ref('a.ends_at'))
+        .end()
+        .as('substitution_until'),
+    ]);
 
-export interface TaskRow {
-  id: string;
-  title: string;
-  description: string | null;
-  assignee_id: string | null;
-  team_id: string | null;
-  owner_id: string | null;
-  status: TaskStatus;
-  priority: TaskPriority;
-  due_at: string | null;
-  all_day: boolean;
-  due_day: string | null;
-  time_zone: string;
-  follow_up_day: string | null;
-  remind_at: string | null;
-  remind_before: string | null;
-  completed_at: string | null;
-  completed_by: string | null;
-  rank: string;
-  delegation_state: DelegationState | null;
-  delegated_by: string | null;
-  delegated_at: string | null;
-  delegation_note: string | null;
-  delegation_reason: string | null;
-  substituted_for: string | null;
-  substitution_absence_id: string | null;
-  substitution_until: string | null;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
-}
+export type TaskRow = InferResult<ReturnType<typeof selectTaskViews>>[number];
 
 interface Prerequisite {
   id: string;
@@ -125,13 +129,16 @@ interface Prerequisite {
 async function prerequisitesOf(em: EntityManager, taskIds: readonly string[]): Promise<Map<string, Prerequisite[]>> {
   const result = new Map<string, Prerequisite[]>(taskIds.map((id) => [id, []]));
   if (taskIds.length === 0) return result;
-  const rows = await sqlIn<Prerequisite & { task_id: string }>(
-    em,
-    `select d.task_id, p.id, p.title, p.status from task_dependency d join task p on p.id = d.depends_on_id
-      where d.tenant_id = crm_current_tenant() and d.task_id = any(?::uuid[]) and p.deleted_at is null
-      order by d.created_at, p.id`,
-    [pgArray([...taskIds])],
-  );
+  const rows = await db(em)
+    .selectFrom('task_dependency as d')
+    .innerJoin('task as p', 'p.id', 'd.depends_on_id')
+    .select(['d.task_id', 'p.id', 'p.title', 'p.status'])
+    .where('d.tenant_id', '=', currentTenantId)
+    .where('d.task_id', '=', anyUuid(taskIds))
+    .where('p.deleted_at', 'is', null)
+    .orderBy('d.created_at')
+    .orderBy('p.id')
+    .execute();
   for (const row of rows) result.get(row.task_id)?.push({ id: row.id, title: row.title, status: row.status });
   return result;
 }
@@ -183,7 +190,7 @@ function viewOf(row: TaskRow, links: RecordRef[], dependsOn: Prerequisite[]): Ta
   };
 }
 
-/** Views of rows read with VIEW_SELECT: two more queries however many rows. */
+/** Views of rows read with selectTaskViews: two more queries however many rows. */
 export async function viewsOf(em: EntityManager, rows: readonly TaskRow[]): Promise<TaskView[]> {
   const ids = rows.map((row) => row.id);
   const [links, prerequisites] = [await linksOf(em, 'task', ids), await prerequisitesOf(em, ids)];
@@ -193,7 +200,7 @@ export async function viewsOf(em: EntityManager, rows: readonly TaskRow[]): Prom
 /** Views of tasks by id, in the order given (trashed ones included); no visibility check. */
 export async function viewsByIds(em: EntityManager, ids: readonly string[]): Promise<TaskView[]> {
   if (ids.length === 0) return [];
-  const rows = await sqlIn<TaskRow>(em, `${VIEW_SELECT} where t.id = any(?::uuid[])`, [pgArray([...ids])]);
+  const rows = await selectTaskViews(em).where('t.id', '=', anyUuid(ids)).execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   return viewsOf(
     em,
@@ -279,17 +286,14 @@ export async function commitTask(
   await taskChanged(em, { before: change.state, after: taskState(task) });
 }
 
-/** A task row as a set-based update returns it: enough for history and the change event. */
-export interface MovedTaskRow {
-  id: string;
-  title: string;
-  team_id: string | null;
-  status: TaskStatus;
-  due_at: string | null;
-  remind_at: string | null;
+/** A task as a set-based update returns it, with its fields before and after: enough for history and the change event. */
+export type MovedTask = Pick<Selectable<Database['task']>, 'id' | 'title' | 'team_id' | 'status'> & {
+  // A statement that aggregates its rows as JSON gives times as text.
+  due_at: Date | string | null;
+  remind_at: Date | string | null;
   before: Snapshot;
   after: Snapshot;
-}
+};
 
 /**
  * History and change events of tasks changed by one set-based statement (hand-over to a
@@ -298,7 +302,7 @@ export interface MovedTaskRow {
 export async function afterSetBasedChange(
   em: EntityManager,
   changedBy: string | null,
-  rows: readonly MovedTaskRow[],
+  rows: readonly MovedTask[],
 ): Promise<void> {
   if (rows.length === 0) return;
   const history = rows.flatMap((row) => {
@@ -306,23 +310,24 @@ export async function afterSetBasedChange(
     return diffSnapshots(row.before, row.after).map((change) => ({ recordId: row.id, changeId, ...change }));
   });
   if (history.length > 0) {
-    await sqlIn(
-      em,
-      `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-       select x.id, crm_current_tenant(), 'task', x.record_id, x.change_id, 'update', x.field,
-              x.before::jsonb, x.after::jsonb, ?::uuid
-         from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[])
-           as x(id, record_id, change_id, field, before, after)`,
-      [
-        changedBy,
-        pgArray(history.map(() => newId())),
-        pgArray(history.map((entry) => entry.recordId)),
-        pgArray(history.map((entry) => entry.changeId)),
-        pgArray(history.map((entry) => entry.field)),
-        pgArray(history.map((entry) => JSON.stringify(entry.before))),
-        pgArray(history.map((entry) => JSON.stringify(entry.after))),
-      ],
-    );
+    await db(em)
+      .insertInto('history')
+      .values(
+        history.map((entry) => ({
+          id: newId(),
+          tenant_id: currentTenantId,
+          record_type: 'task',
+          record_id: entry.recordId,
+          change_id: entry.changeId,
+          action: 'update' as const,
+          field: entry.field,
+          // jsonb takes text: the driver would turn a JS array into a PostgreSQL array literal.
+          before: JSON.stringify(entry.before),
+          after: JSON.stringify(entry.after),
+          changed_by: changedBy,
+        })),
+      )
+      .execute();
   }
   for (const row of rows) {
     const state = {
@@ -345,11 +350,12 @@ export async function afterSetBasedChange(
 
 /** 422 with a pointer unless the user is an active user of the caller's organisation. */
 export async function requireActiveUser(em: EntityManager, id: string, pointer: string, role: UserRole): Promise<void> {
-  const [user] = await sqlIn<{ active: boolean }>(
-    em,
-    'select active from app_user where id = ? and tenant_id = crm_current_tenant()',
-    [id],
-  );
+  const user = await db(em)
+    .selectFrom('app_user')
+    .select('active')
+    .where('id', '=', id)
+    .where('tenant_id', '=', currentTenantId)
+    .executeTakeFirst();
   if (!user?.active) throw inactiveUser(id, pointer, role, Boolean(user));
 }
 

@@ -1,11 +1,12 @@
 // Tasks (T1): create, change, trash, restore, purge, list and history, each write with its
 // history and change event in the same transaction; the tasks part of the 360° view.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
+import { filterCondition } from '../../http/filter-sql.ts';
 import type { FilterField } from '../../http/filters.ts';
-import { cappedTotal, fieldOrder } from '../../http/list-sql.ts';
+import { cappedTotal, fieldSort } from '../../http/list-sql.ts';
 import { offsetCursor, windowStart } from '../../http/list-window.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -20,7 +21,7 @@ import {
   requireLinkable,
   setLinks,
 } from '../../records/record-links.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import { taskChanged } from '../../records/task-events.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { notify } from '../notifications/outbox.ts';
@@ -30,15 +31,16 @@ import { CLOSED_STATUSES, Task, type TaskPriority } from './task.entity.ts';
 import {
   commitTask,
   findVisibleTask,
+  isOpen,
   iso,
-  OPEN_TASK,
-  PRIORITY_ORDER,
+  priorityOrder,
   requireActiveUser,
+  selectTaskViews,
+  type TaskExpressions,
   type TaskRow,
   taskNotFound,
   taskSnapshot,
   taskState,
-  VIEW_SELECT,
   viewOfTask,
   viewsOf,
   visibleTask,
@@ -57,16 +59,23 @@ export const DEFAULT_TIME_ZONE = 'Europe/Berlin';
 // ---- rules shared by create and change ----------------------------------------------------
 
 async function requireTeam(em: EntityManager, teamId: string): Promise<void> {
-  const rows = await sqlIn(em, 'select 1 from team where id = ? and tenant_id = crm_current_tenant()', [teamId]);
-  if (rows.length === 0) {
+  const team = await db(em)
+    .selectFrom('team')
+    .select('id')
+    .where('id', '=', teamId)
+    .where('tenant_id', '=', currentTenantId)
+    .executeTakeFirst();
+  if (!team) {
     throw problem('unknown_team', { id: teamId }, { at: { pointer: '#/teamId' } });
   }
 }
 
 /** The midnight that begins `day` in `timeZone`. */
 async function startOfDay(em: EntityManager, day: string, timeZone: string): Promise<Date> {
-  const [row] = await sqlIn<{ at: string }>(em, 'select (?::date)::timestamp at time zone ? as at', [day, timeZone]);
-  return new Date(row?.at as string);
+  const row = await db(em)
+    .selectNoFrom(sql<Date | string>`(${day}::date)::timestamp at time zone ${timeZone}`.as('at'))
+    .executeTakeFirstOrThrow();
+  return new Date(row.at);
 }
 
 /** The calendar day of an instant in a time zone, YYYY-MM-DD. */
@@ -308,7 +317,7 @@ export async function purgeTask(em: EntityManager, principal: Principal, id: str
   if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'tasks', de: 'Aufgaben' } });
   const task = await findVisibleTask(em, principal, id, { trashed: true });
   const state = taskState(task);
-  await sqlIn(em, "delete from record_link where item_type = 'task' and item_id = ?", [task.id]);
+  await db(em).deleteFrom('record_link').where('item_type', '=', 'task').where('item_id', '=', task.id).execute();
   em.remove(task);
   await em.flush();
   await taskChanged(em, { before: state, after: null });
@@ -324,14 +333,25 @@ export async function listTrashedTasks(
 }> {
   const after = checkedCursor(options.cursor, [TIMESTAMP_KEY, UUID_KEY]);
   const visible = await visibleTask(principal);
-  const rows = await sqlIn<{ id: string; title: string; deleted_at: string; deleted_by: string | null }>(
-    em,
-    `select t.id, t.title, t.deleted_at, t.deleted_by from task t
-      where t.tenant_id = crm_current_tenant() and t.deleted_at is not null and ${visible.sql}
-        ${after ? 'and (t.deleted_at, t.id) < (?::timestamptz, ?::uuid)' : ''}
-      order by t.deleted_at desc, t.id desc limit ?`,
-    [...visible.params, ...(after ?? []), options.limit + 1],
-  );
+  const rows = await db(em)
+    .selectFrom('task as t')
+    .select(['t.id', 't.title', 't.deleted_at', 't.deleted_by'])
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', 'is not', null)
+    .where(visible)
+    .$if(after !== undefined, (query) =>
+      query.where((eb) =>
+        eb(
+          eb.refTuple('t.deleted_at', 't.id'),
+          '<',
+          eb.tuple(sql<Date>`${after?.[0]}::timestamptz`, sql<string>`${after?.[1]}::uuid`),
+        ),
+      ),
+    )
+    .orderBy('t.deleted_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const last = shown.at(-1);
@@ -361,12 +381,14 @@ export async function taskHistory(
   options: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: HistoryItem[]; nextCursor: string | null }> {
   const visible = await visibleTask(principal);
-  const found = await sqlIn(
-    em,
-    `select 1 from task t where t.id = ? and t.tenant_id = crm_current_tenant() and ${visible.sql}`,
-    [id, ...visible.params],
-  );
-  if (found.length === 0) throw taskNotFound(id);
+  const found = await db(em)
+    .selectFrom('task as t')
+    .select('t.id')
+    .where('t.id', '=', id)
+    .where('t.tenant_id', '=', currentTenantId)
+    .where(visible)
+    .executeTakeFirst();
+  if (!found) throw taskNotFound(id);
   const before = checkedCursor(options.cursor, [TIMESTAMP_KEY, UUID_KEY]) as [string, string] | undefined;
   const items = await historyOf(em, 'task', id, { limit: options.limit + 1, before });
   const hasMore = items.length > options.limit;
@@ -375,29 +397,34 @@ export async function taskHistory(
   return { items: shown, nextCursor: hasMore && last ? encodeCursor([last.changedAt, last.id]) : null };
 }
 
+// The list reads tasks under the alias t; field references are checked against the table.
+const listed = expressionBuilder<{ t: Database['task'] }, 't'>();
+
 export const TASK_FILTER_FIELDS: Record<string, FilterField> = {
-  title: { sql: 't.title', type: 'text' },
-  description: { sql: 't.description', type: 'text' },
-  status: { sql: 't.status', type: 'text' },
-  priority: { sql: 't.priority', type: 'text' },
-  assigneeId: { sql: 't.assignee_id', type: 'uuid' },
-  teamId: { sql: 't.team_id', type: 'uuid' },
-  ownerId: { sql: 't.owner_id', type: 'uuid' },
-  createdBy: { sql: 't.created_by', type: 'uuid' },
-  delegatedBy: { sql: 't.delegated_by', type: 'uuid' },
-  delegationState: { sql: 't.delegation_state', type: 'text' },
-  dueAt: { sql: 't.due_at', type: 'datetime' },
-  allDay: { sql: 't.all_day', type: 'boolean' },
-  followUpOn: { sql: 't.follow_up_on', type: 'date' },
-  remindAt: { sql: 't.remind_at', type: 'datetime' },
-  completedAt: { sql: 't.completed_at', type: 'datetime' },
-  createdAt: { sql: 't.created_at', type: 'datetime' },
-  updatedAt: { sql: 't.updated_at', type: 'datetime' },
+  title: { sql: listed.ref('t.title'), type: 'text' },
+  description: { sql: listed.ref('t.description'), type: 'text' },
+  status: { sql: listed.ref('t.status'), type: 'text' },
+  priority: { sql: listed.ref('t.priority'), type: 'text' },
+  assigneeId: { sql: listed.ref('t.assignee_id'), type: 'uuid' },
+  teamId: { sql: listed.ref('t.team_id'), type: 'uuid' },
+  ownerId: { sql: listed.ref('t.owner_id'), type: 'uuid' },
+  createdBy: { sql: listed.ref('t.created_by'), type: 'uuid' },
+  delegatedBy: { sql: listed.ref('t.delegated_by'), type: 'uuid' },
+  delegationState: { sql: listed.ref('t.delegation_state'), type: 'text' },
+  dueAt: { sql: listed.ref('t.due_at'), type: 'datetime' },
+  allDay: { sql: listed.ref('t.all_day'), type: 'boolean' },
+  followUpOn: { sql: listed.ref('t.follow_up_on'), type: 'date' },
+  remindAt: { sql: listed.ref('t.remind_at'), type: 'datetime' },
+  completedAt: { sql: listed.ref('t.completed_at'), type: 'datetime' },
+  createdAt: { sql: listed.ref('t.created_at'), type: 'datetime' },
+  updatedAt: { sql: listed.ref('t.updated_at'), type: 'datetime' },
 };
+
+type SortValue = string | number | Date | null;
 
 /** One key of a list order, and how its value is checked when it comes back in a cursor. */
 interface SortKey {
-  sql: string;
+  expression: (eb: TaskExpressions) => Expression<SortValue>;
   desc: boolean;
   nullable: boolean;
   cast: string;
@@ -412,8 +439,13 @@ const TIMESTAMP_KEY = { valid: isTimestamp };
 
 const PRIORITY_RANK: Record<TaskPriority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
-const key = (sql: string, cast: string, of: SortKey['of'], options: Partial<SortKey> = {}): SortKey => ({
-  sql,
+const key = (
+  expression: SortKey['expression'],
+  cast: string,
+  of: SortKey['of'],
+  options: Partial<SortKey> = {},
+): SortKey => ({
+  expression,
   cast,
   of,
   desc: false,
@@ -421,25 +453,49 @@ const key = (sql: string, cast: string, of: SortKey['of'], options: Partial<Sort
   valid: cast === 'uuid' ? isUuid : cast === 'timestamptz' ? isTimestamp : (value) => typeof value === 'string',
   ...options,
 });
-const idAsc = key('t.id', 'uuid', (row) => row.id);
+const idAsc = key(
+  (eb) => eb.ref('t.id'),
+  'uuid',
+  (row) => row.id,
+);
 const idDesc = { ...idAsc, desc: true };
-const dueAsc = key('t.due_at', 'timestamptz', (row) => iso(row.due_at), {
-  nullable: true,
-  valid: (value) => value === null || isTimestamp(value),
-});
+const dueAsc = key(
+  (eb) => eb.ref('t.due_at'),
+  'timestamptz',
+  (row) => iso(row.due_at),
+  {
+    nullable: true,
+    valid: (value) => value === null || isTimestamp(value),
+  },
+);
 
 const SORT_KEYS: Record<TaskSort, SortKey[]> = {
   dueAt: [dueAsc, idAsc],
   '-dueAt': [{ ...dueAsc, desc: true }, idDesc],
   priority: [
-    key(PRIORITY_ORDER, 'int', (row) => PRIORITY_RANK[row.priority], {
+    key(priorityOrder, 'int', (row) => PRIORITY_RANK[row.priority], {
       valid: (value) => Number.isInteger(value),
     }),
     dueAsc,
     idAsc,
   ],
-  '-updatedAt': [key('t.updated_at', 'timestamptz', (row) => iso(row.updated_at), { desc: true }), idDesc],
-  rank: [key('t.rank', 'text', (row) => row.rank), idAsc],
+  '-updatedAt': [
+    key(
+      (eb) => eb.ref('t.updated_at'),
+      'timestamptz',
+      (row) => iso(row.updated_at),
+      { desc: true },
+    ),
+    idDesc,
+  ],
+  rank: [
+    key(
+      (eb) => eb.ref('t.rank'),
+      'text',
+      (row) => row.rank,
+    ),
+    idAsc,
+  ],
 };
 
 /** The cursor's values, each checked against its key (400 for a cursor not made by this list). */
@@ -451,30 +507,44 @@ function checkedCursor(cursor: string | undefined, keys: readonly { valid: (valu
   return values;
 }
 
-/** SQL: the row comes after the cursor in the order of the keys (nulls last). */
-function afterCursor(keys: readonly SortKey[], values: readonly unknown[]): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const branches: string[] = [];
-  keys.forEach((sortKey, index) => {
-    const value = values[index];
-    // Past a null there is nothing more in this key: nulls come last.
-    if (value === null) return;
-    const parts: string[] = [];
-    keys.slice(0, index).forEach((earlier, earlierIndex) => {
-      const earlierValue = values[earlierIndex];
-      if (earlierValue === null) parts.push(`${earlier.sql} is null`);
-      else {
-        parts.push(`${earlier.sql} = ?::${earlier.cast}`);
-        params.push(earlierValue);
-      }
+/** A cursor's value as the type of its key (the casts are the sort keys' own, never input). */
+const cast = (value: unknown, type: string) => sql<SortValue>`${value}::${sql.raw(type)}`;
+
+/** The row comes after the cursor in the order of the keys (nulls last). */
+function afterCursor(keys: readonly SortKey[], values: readonly unknown[]) {
+  return (eb: TaskExpressions): Expression<SqlBool> => {
+    const branches: Expression<SqlBool>[] = [];
+    keys.forEach((sortKey, index) => {
+      const value = values[index];
+      // Past a null there is nothing more in this key: nulls come last.
+      if (value === null) return;
+      const parts = keys.slice(0, index).map((earlier, earlierIndex) => {
+        const earlierValue = values[earlierIndex];
+        return earlierValue === null
+          ? eb(earlier.expression(eb), 'is', null)
+          : eb(earlier.expression(eb), '=', cast(earlierValue, earlier.cast));
+      });
+      const beyond = eb(sortKey.expression(eb), sortKey.desc ? '<' : '>', cast(value, sortKey.cast));
+      parts.push(sortKey.nullable ? eb.or([beyond, eb(sortKey.expression(eb), 'is', null)]) : beyond);
+      branches.push(eb.and(parts));
     });
-    const beyond = `${sortKey.sql} ${sortKey.desc ? '<' : '>'} ?::${sortKey.cast}`;
-    params.push(value);
-    parts.push(sortKey.nullable ? `(${beyond} or ${sortKey.sql} is null)` : beyond);
-    branches.push(`(${parts.join(' and ')})`);
-  });
-  return { sql: branches.length > 0 ? `(${branches.join(' or ')})` : 'false', params };
+    return branches.length > 0 ? eb.or(branches) : eb.lit(false);
+  };
 }
+
+/** The task `t` is linked to the record. */
+const linkedTo = (record: { type: string; id: string }) => (eb: TaskExpressions) =>
+  eb(
+    't.id',
+    'in',
+    eb
+      .selectFrom('record_link as l')
+      .select('l.item_id')
+      .where('l.tenant_id', '=', currentTenantId)
+      .where('l.record_type', '=', record.type)
+      .where('l.record_id', '=', sql<string>`${record.id}::uuid`)
+      .where('l.item_type', '=', 'task'),
+  );
 
 /** A page of the tasks the caller may see: filter tree, linked record, order, keyset cursor; one query plus two. */
 export async function listTasks(
@@ -484,18 +554,20 @@ export async function listTasks(
 ): Promise<{ items: TaskView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const keys = options.sort in SORT_KEYS ? SORT_KEYS[options.sort as TaskSort] : undefined;
   const visible = await visibleTask(principal);
-  const where = ['t.tenant_id = crm_current_tenant()', 't.deleted_at is null', visible.sql];
-  const params: unknown[] = [...visible.params];
+  let matching = selectTaskViews(em)
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', 'is', null)
+    .where(visible);
   if (options.filter) {
-    const compiled = compileFilter(options.filter, {
-      fields: TASK_FILTER_FIELDS,
-      customFields: [],
-      customFieldsColumn: "'{}'::jsonb",
-      recordType: 'task',
-      idColumn: 't.id',
-    });
-    where.push(compiled.sql);
-    params.push(...compiled.params);
+    matching = matching.where(
+      filterCondition(options.filter, {
+        fields: TASK_FILTER_FIELDS,
+        customFields: [],
+        customFieldsColumn: sql`'{}'::jsonb`,
+        recordType: 'task',
+        idColumn: listed.ref('t.id'),
+      }),
+    );
   }
   if (options.record) {
     if (!linkableTypes().includes(options.record.type)) {
@@ -503,30 +575,26 @@ export async function listTasks(
         { in: 'query', pointer: '#/record', detail: `tasks are linked to ${linkableTypes().join(', ')}` },
       ]);
     }
-    where.push(`t.id in (select l.item_id from record_link l where l.tenant_id = crm_current_tenant()
-      and l.record_type = ? and l.record_id = ?::uuid and l.item_type = 'task')`);
-    params.push(options.record.type, options.record.id);
+    matching = matching.where(linkedTo(options.record));
   }
-  const total = options.count
-    ? await cappedTotal(em, { sql: `${VIEW_SELECT} where ${where.join(' and ')}`, params: [...params] })
-    : {};
+  const total = options.count ? await cappedTotal(em, matching) : {};
   const after = keys && options.offset === undefined ? checkedCursor(options.cursor, keys) : undefined;
-  if (keys && after) {
-    const condition = afterCursor(keys, after);
-    where.push(condition.sql);
-    params.push(...condition.params);
-  }
-  const order = keys
-    ? keys
-        .map((sortKey) => `${sortKey.sql} ${sortKey.desc ? 'desc' : 'asc'}${sortKey.nullable ? ' nulls last' : ''}`)
-        .join(', ')
-    : fieldOrder(options.sort, { fields: TASK_FILTER_FIELDS, idColumn: 't.id' });
+  if (keys && after) matching = matching.where(afterCursor(keys, after));
+  const ordered = keys
+    ? keys.reduce(
+        (query, sortKey) =>
+          query.orderBy(sortKey.expression, (order) => {
+            const directed = sortKey.desc ? order.desc() : order.asc();
+            return sortKey.nullable ? directed.nullsLast() : directed;
+          }),
+        matching,
+      )
+    : matching.orderBy(fieldSort(options.sort, { fields: TASK_FILTER_FIELDS, idColumn: listed.ref('t.id') }));
   const skip = keys ? (options.offset ?? 0) : windowStart(options);
-  const rows = await sqlIn<TaskRow>(
-    em,
-    `${VIEW_SELECT} where ${where.join(' and ')} order by ${order} limit ? offset ?`,
-    [...params, options.limit + 1, skip],
-  );
+  const rows = await ordered
+    .limit(options.limit + 1)
+    .offset(skip)
+    .execute();
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const last = shown.at(-1);
@@ -547,27 +615,26 @@ export async function listTasks(
 // The record's tasks the viewer may see: how many are open, and the newest few, in one query.
 export const tasksOverview: OverviewSection = async (em, principal, record) => {
   const visible = await visibleTask(principal);
-  const rows = await sqlIn<{
-    id: string;
-    title: string;
-    status: Task['status'];
-    priority: TaskPriority;
-    due_at: string | null;
-    all_day: boolean;
-    assignee_id: string | null;
-    team_id: string | null;
-    open_count: number;
-  }>(
-    em,
-    `select t.id, t.title, t.status, t.priority, t.due_at, t.all_day, t.assignee_id, t.team_id,
-            (count(*) filter (where ${OPEN_TASK}) over ())::int as open_count
-       from task t
-      where t.tenant_id = crm_current_tenant() and t.deleted_at is null and ${visible.sql}
-        and t.id in (select l.item_id from record_link l where l.tenant_id = crm_current_tenant()
-                      and l.record_type = ? and l.record_id = ? and l.item_type = 'task')
-      order by t.id desc limit 5`,
-    [...visible.params, record.type, record.id],
-  );
+  const rows = await db(em)
+    .selectFrom('task as t')
+    .select((eb) => [
+      't.id',
+      't.title',
+      't.status',
+      't.priority',
+      't.due_at',
+      't.all_day',
+      't.assignee_id',
+      't.team_id',
+      sql<number>`(count(*) filter (where ${isOpen(eb.ref('t.status'))}) over ())::int`.as('open_count'),
+    ])
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', 'is', null)
+    .where(visible)
+    .where(linkedTo(record))
+    .orderBy('t.id', 'desc')
+    .limit(5)
+    .execute();
   return {
     open: rows[0]?.open_count ?? 0,
     newest: rows.map((row) => ({

@@ -1,68 +1,80 @@
-// Tasks on the timeline, by their due time, read straight from the tasks module's table (the
-// shared schema of Migration20261124000000_tasks). A caller sees the tasks their visibility
-// scope covers: assigned to, owned, created or delegated by someone in it, or given to a team
-// they belong to or manage.
+// Tasks on the timeline, by their due time, read straight from the tasks module's table. A caller
+// sees the tasks their visibility scope covers: assigned to, owned, created or delegated by someone
+// in it, or given to a team they belong to or manage.
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
 import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
 
-async function taskVisibility(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
-  const visibility = await principal.visibility('task');
-  if (visibility.scope === 'all') return { sql: 'true', params: [] };
-  const users = pgArray([...visibility.ownerIds]);
-  return {
-    sql: `(t.assignee_id = any(?::uuid[]) or t.owner_id = any(?::uuid[]) or t.created_by = any(?::uuid[])
-           or t.delegated_by = any(?::uuid[])
-           or t.team_id in (select m.team_id from team_member m where m.user_id = ?
-                            union all select tm.id from team tm where tm.manager_id = ?))`,
-    params: [users, users, users, users, principal.userId ?? null, principal.userId ?? null],
-  };
-}
+type TaskExpressions = ExpressionBuilder<Database & { t: Database['task'] }, 't'>;
 
-interface TaskRow {
-  id: string;
-  title: string;
-  due_at: string;
-  status: string;
-  priority: string;
-  assignee_id: string | null;
-  team_id: string | null;
-  delegation_state: string | null;
+async function taskVisibility(principal: Principal): Promise<(eb: TaskExpressions) => Expression<SqlBool>> {
+  const visibility = await principal.visibility('task');
+  if (visibility.scope === 'all') return (eb) => eb.lit(true);
+  const users = visibility.ownerIds;
+  const userId = principal.userId ?? null;
+  return (eb) =>
+    eb.or([
+      eb('t.assignee_id', '=', anyUuid(users)),
+      eb('t.owner_id', '=', anyUuid(users)),
+      eb('t.created_by', '=', anyUuid(users)),
+      eb('t.delegated_by', '=', anyUuid(users)),
+      eb(
+        't.team_id',
+        'in',
+        eb
+          .selectFrom('team_member as m')
+          .select('m.team_id')
+          .where('m.user_id', '=', userId)
+          .unionAll(eb.selectFrom('team as tm').select('tm.id as team_id').where('tm.manager_id', '=', userId)),
+      ),
+    ]);
 }
 
 export const tasksTimeline: TimelineSource = async (em, principal, window) => {
   const visible = await taskVisibility(principal);
-  const where = [
-    't.tenant_id = crm_current_tenant()',
-    't.deleted_at is null',
-    't.due_at >= ?::timestamptz',
-    't.due_at < ?::timestamptz',
-    visible.sql,
-  ];
-  const params: unknown[] = [window.from, window.to, ...visible.params];
-  if (window.userId) {
-    where.push('t.assignee_id = ?');
-    params.push(window.userId);
-  }
-  if (window.record) {
-    where.push(
-      `exists (select 1 from record_link l where l.tenant_id = crm_current_tenant() and l.record_type = ?
-                  and l.record_id = ?::uuid and l.item_type = 'task' and l.item_id = t.id)`,
-    );
-    params.push(window.record.type, window.record.id);
-  }
-  const rows = await sqlIn<TaskRow>(
-    em,
-    `select t.id, t.title, t.due_at, t.status, t.priority, t.assignee_id, t.team_id, t.delegation_state
-       from task t where ${where.join(' and ')} order by t.due_at, t.id limit ?`,
-    [...params, window.limit + 1],
-  );
+  const { userId, record } = window;
+  const rows = await db(em)
+    .selectFrom('task as t')
+    .select([
+      't.id',
+      't.title',
+      't.due_at',
+      't.status',
+      't.priority',
+      't.assignee_id',
+      't.team_id',
+      't.delegation_state',
+    ])
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.deleted_at', 'is', null)
+    .where('t.due_at', '>=', sql<Date>`${window.from}::timestamptz`)
+    .where('t.due_at', '<', sql<Date>`${window.to}::timestamptz`)
+    .where(visible)
+    .$if(Boolean(userId), (query) => query.where('t.assignee_id', '=', userId as string))
+    .$if(record !== undefined, (query) =>
+      query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('record_link as l')
+            .select(sql<number>`1`.as('one'))
+            .where('l.tenant_id', '=', currentTenantId)
+            .where('l.record_type', '=', record?.type ?? '')
+            .where('l.record_id', '=', sql<string>`${record?.id ?? null}::uuid`)
+            .where('l.item_type', '=', 'task')
+            .whereRef('l.item_id', '=', 't.id'),
+        ),
+      ),
+    )
+    .orderBy('t.due_at')
+    .orderBy('t.id')
+    .limit(window.limit + 1)
+    .execute();
   const entries = rows.slice(0, window.limit).map(
     (row): TimelineEntry => ({
       kind: 'task',
       id: row.id,
-      at: new Date(row.due_at).toISOString(),
+      at: new Date(row.due_at as Date | string).toISOString(),
       title: row.title,
       userId: row.assignee_id,
       details: {
