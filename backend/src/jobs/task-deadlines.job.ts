@@ -21,7 +21,7 @@ export const DIGEST_TASKS = 20;
 const OVERDUE_LOOKBACK = sql<Date>`now() - interval '7 days'`;
 
 const now = sql<Date>`now()`;
-const OPEN_STATES = ['done', 'cancelled'] as const;
+const CLOSED_STATES = ['done', 'cancelled'] as const;
 const currentTenant = sql<string>`crm_current_tenant()`;
 
 /** `tenant`: the transaction's tenant (the rule's work); `all`: every tenant, as the owning role (finding tenants). */
@@ -67,7 +67,7 @@ function overdueCandidates(em: EntityManager, scope: Scope) {
         .where('t.due_at', '<', now)
         .where('t.due_at', '>=', OVERDUE_LOOKBACK)
         .where('t.deleted_at', 'is', null)
-        .where('t.status', 'not in', OPEN_STATES)
+        .where('t.status', 'not in', CLOSED_STATES)
         .as('c'),
     )
     .selectAll('c')
@@ -114,7 +114,7 @@ function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
         .where('g.manager_id', 'is not', null)
         .where('t.due_at', '<', now)
         .where('t.deleted_at', 'is', null)
-        .where('t.status', 'not in', OPEN_STATES)
+        .where('t.status', 'not in', CLOSED_STATES)
         .union(
           query
             .selectFrom('team as g')
@@ -127,7 +127,7 @@ function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
             .where('g.manager_id', 'is not', null)
             .where('t.due_at', '<', now)
             .where('t.deleted_at', 'is', null)
-            .where('t.status', 'not in', OPEN_STATES),
+            .where('t.status', 'not in', CLOSED_STATES),
         ),
     )
     .with('numbered', (query) =>

@@ -1,7 +1,7 @@
 // Reading the notification outbox: a user's own notifications (newest first, marked read), and
 // the admin's view of every notification with its delivery state.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { problem } from '../../http/problems.ts';
 import { type Database, db } from '../../records/sql.ts';
@@ -47,7 +47,7 @@ const mine = (row: Shown): MyNotification => ({
   state: row.state,
 });
 
-/** Rows after the cursor, newest first, in the order of the (tenant, recipient, created_at desc, id) index. */
+/** Rows after the cursor, newest first. */
 function after(cursor: string | undefined): ((eb: Notifications) => Expression<SqlBool>) | undefined {
   const key = decodeCursor(cursor, 2) as [string, string] | undefined;
   if (!key) return undefined;
@@ -57,6 +57,15 @@ function after(cursor: string | undefined): ((eb: Notifications) => Expression<S
       eb('n.created_at', '<', sql<Date>`${createdAt}::timestamptz`),
       eb.and([eb('n.created_at', '=', sql<Date>`${createdAt}::timestamptz`), eb('n.id', '>', id)]),
     ]);
+}
+
+/** A page and one row more (to tell whether another follows), in the order of the (…, created_at desc, id) indexes. */
+function newestFirst<O>(query: SelectQueryBuilder<Database & { n: Database['notification'] }, 'n', O>, limit: number) {
+  return query
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id')
+    .limit(limit + 1)
+    .execute();
 }
 
 function page<T extends Shown, V>(
@@ -86,11 +95,7 @@ export async function listMyNotifications(
     .where('n.recipient_id', '=', userId);
   if (options.unread) query = query.where('n.read_at', 'is', null);
   if (afterCursor) query = query.where(afterCursor);
-  const rows = await query
-    .orderBy('n.created_at', 'desc')
-    .orderBy('n.id')
-    .limit(options.limit + 1)
-    .execute();
+  const rows = await newestFirst(query, options.limit);
   const counted = await db(em)
     .selectFrom('notification')
     .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('unread'))
@@ -153,11 +158,7 @@ export async function listNotifications(
   if (options.kind !== undefined) query = query.where('n.kind', '=', options.kind);
   if (options.recipientId !== undefined) query = query.where('n.recipient_id', '=', options.recipientId);
   if (afterCursor) query = query.where(afterCursor);
-  const rows = await query
-    .orderBy('n.created_at', 'desc')
-    .orderBy('n.id')
-    .limit(options.limit + 1)
-    .execute();
+  const rows = await newestFirst(query, options.limit);
   return page(rows, options.limit, (row) => ({
     ...mine(row),
     recipientId: row.recipient_id,
