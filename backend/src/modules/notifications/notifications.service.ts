@@ -1,7 +1,14 @@
 // Reading the notification outbox: a user's own notifications (newest first, marked read), and
 // the admin's view of every notification with its delivery state.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Selection,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { problem } from '../../http/problems.ts';
 import { type Database, db } from '../../records/sql.ts';
@@ -28,15 +35,7 @@ const shown = (eb: Notifications) =>
     utcIso(eb.ref('n.read_at')).as('read_at'),
   ] as const;
 
-interface Shown {
-  id: string;
-  kind: string;
-  payload: unknown;
-  state: MyNotification['state'];
-  created_key: string;
-  created_at: string;
-  read_at: string | null;
-}
+type Shown = Selection<Database & { n: Database['notification'] }, 'n', ReturnType<typeof shown>[number]>;
 
 const mine = (row: Shown): MyNotification => ({
   id: row.id,
