@@ -1,10 +1,11 @@
 // A real worker process (`node backend/src/main.ts --worker-only`) on the tests' database and
-// emulator, set to take up a killed worker's runs within seconds: for the tests that kill one.
+// emulator, set to take up a killed worker's runs within seconds: for the tests that kill one. `env` adds
+// settings (a bot's, say).
 import { CRM_APP_ID } from '@crm/m365-emulator';
 import { CRM_CLIENT_SECRET, emulatorUrl } from '../../backend/src/testing/test-app.ts';
 import { type SpawnedProcess, spawnNode } from './processes.ts';
 
-export function spawnSyncWorker(): SpawnedProcess {
+export function spawnSyncWorker(env: Record<string, string> = {}): SpawnedProcess {
   return spawnNode(
     'backend/src/main.ts',
     {
@@ -22,6 +23,7 @@ export function spawnSyncWorker(): SpawnedProcess {
       JOBS_POLL_SECONDS: '0.5',
       // A killed worker's run comes back this soon.
       JOBS_EXPIRE_SECONDS: '4',
+      ...env,
     },
     { args: ['--worker-only'] },
   );

@@ -13,6 +13,7 @@ import { type Db, type Job, type JobResult, PgBoss, type SendOptions } from 'pg-
 import { inTenantTransaction, TENANT_FILTER } from '../http/tenancy.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
+import { db } from '../records/sql.ts';
 import type { JobDefinition, PeriodicDefinition, TenantJob } from './registry.ts';
 import { simpleProtocolDb } from './simple-protocol-db.ts';
 
@@ -154,6 +155,17 @@ export async function cancelQueued(em: EntityManager, name: string, singletonKey
   return waiting.length;
 }
 
+/** The tenants a periodic runs for now: those its `tenants` finds, else every tenant. */
+async function tenantsOf(definition: PeriodicDefinition, em: EntityManager): Promise<string[]> {
+  if (definition.tenants) return definition.tenants(em);
+  if (definition.tenantsSql) {
+    const rows = await em.getConnection().execute<{ tenant_id: string }[]>(definition.tenantsSql);
+    return rows.map((row) => row.tenant_id);
+  }
+  const rows = await db(em).selectFrom('tenant').select('id').orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
 const errorOutput = (error: unknown) => ({
   message: error instanceof Error ? error.message : String(error),
 });
@@ -166,9 +178,9 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
   const superviseSeconds = Math.max(1, Math.min(60, Math.floor(options.expireSeconds / 3)));
   const onPoolError = (error: Error) => logger.warn({ err: error }, 'job runtime: connection lost');
   // The embedded database needs pg-boss on the simple query protocol (see simple-protocol-db.ts).
-  const [{ pglite }] = await root
-    .getConnection()
-    .execute<[{ pglite: boolean }]>(`select version() like '%PGlite%' as pglite`);
+  const { pglite } = await db(root.fork())
+    .selectNoFrom((eb) => eb(eb.fn<string>('version'), 'like', '%PGlite%').as('pglite'))
+    .executeTakeFirstOrThrow();
   const ownDb = pglite
     ? simpleProtocolDb({
         connectionString: options.connectionString,
@@ -262,11 +274,9 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
 
   const runPeriodic = async (definition: PeriodicDefinition) => {
     // Finding the tenants is the one cross-tenant read; the work itself runs as each tenant.
-    const rows = await root
-      .getConnection()
-      .execute<{ tenant_id: string }[]>(definition.tenantsSql ?? 'select id as tenant_id from tenant order by id');
+    const tenantIds = await tenantsOf(definition, root.fork());
     const failures: unknown[] = [];
-    for (const { tenant_id: tenantId } of rows) {
+    for (const tenantId of tenantIds) {
       try {
         await inTenantTransaction(root, tenantId, definition.handler);
       } catch (error) {
@@ -275,7 +285,10 @@ export async function startJobRuntime(orm: MikroORM, options: JobRuntimeOptions)
       }
     }
     if (failures.length > 0) {
-      throw new AggregateError(failures, `${definition.name} failed for ${failures.length} of ${rows.length} tenants`);
+      throw new AggregateError(
+        failures,
+        `${definition.name} failed for ${failures.length} of ${tenantIds.length} tenants`,
+      );
     }
   };
 

@@ -3,8 +3,10 @@
 // morning on (Europe/Berlin), of the overdue tasks of the teams they lead. Set-based: tenants with
 // something to do are found in one query, each tenant's notifications made in two.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { utcIso } from '../modules/notifications/notifications.service.ts';
 import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
-import { sqlIn } from '../records/sql.ts';
+import { db } from '../records/sql.ts';
 import { definePeriodic } from './registry.ts';
 
 export const TASK_DEADLINES = 'task-deadlines';
@@ -16,78 +18,177 @@ export const DIGEST_TASKS = 20;
  * A task overdue for longer than this when the rule first sees it is not announced any more (an
  * imported backlog must not flood anyone); the managers' digest still lists it.
  */
-const OVERDUE_LOOKBACK = `interval '7 days'`;
+const OVERDUE_LOOKBACK = sql<Date>`now() - interval '7 days'`;
 
-const OPEN = `t.deleted_at is null and t.status not in ('done', 'cancelled')`;
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const ownTenant = (column: string) => `${column} = crm_current_tenant() and`;
+const now = sql<Date>`now()`;
+const CLOSED_STATES = ['done', 'cancelled'] as const;
+const currentTenant = sql<string>`crm_current_tenant()`;
+
+/** `tenant`: the transaction's tenant (the rule's work); `all`: every tenant, as the owning role (finding tenants). */
+type Scope = 'tenant' | 'all';
 
 /** Overdue tasks and whom to tell, with the notification's key, not yet told. */
-const overdueCandidates = (scope: string) => `
-  select c.* from (
-    select t.tenant_id, t.id as task_id, t.title, ${iso('t.due_at')} as due_at, r.user_id as recipient_id,
-           'task.overdue:' || t.id || ':' || ${iso('t.due_at')}
-             || case when t.assignee_id is null then ':' || r.user_id else '' end as key
-      from task t
-      cross join lateral (
-        select t.assignee_id as user_id where t.assignee_id is not null
-        union all
-        select m.user_id from team_member m where t.assignee_id is null and m.team_id = t.team_id
-      ) r
-      join app_user u on u.id = r.user_id and u.active
-     where ${scope} t.due_at < now() and t.due_at >= now() - ${OVERDUE_LOOKBACK} and ${OPEN}
-  ) c
-  where not exists (select 1 from notification n where n.tenant_id = c.tenant_id and n.idempotency_key = c.key)`;
-
-/** Per manager: the overdue tasks of their teams' members (not their own) and of their teams, not yet digested today. */
-const digestCandidates = (scope: string, fromHour: string) => `
-  with today as (
-    select to_char(now() at time zone 'Europe/Berlin', 'YYYY-MM-DD') as day,
-           extract(hour from now() at time zone 'Europe/Berlin')::int as hour
-  ), overdue as (
-    select g.tenant_id, g.manager_id, t.id, t.title, t.due_at, t.assignee_id
-      from team g
-      join team_member m on m.team_id = g.id and m.user_id <> g.manager_id
-      join task t on t.tenant_id = g.tenant_id and t.assignee_id = m.user_id
-     where ${scope} g.manager_id is not null and t.due_at < now() and ${OPEN}
-    union
-    select g.tenant_id, g.manager_id, t.id, t.title, t.due_at, t.assignee_id
-      from team g
-      join task t on t.tenant_id = g.tenant_id and t.team_id = g.id and t.assignee_id is null
-     where ${scope} g.manager_id is not null and t.due_at < now() and ${OPEN}
-  ), numbered as (
-    select o.*, row_number() over (partition by o.manager_id order by o.due_at, o.id) as n from overdue o
-  )
-  select o.tenant_id, o.manager_id, today.day, count(*)::int as total,
-         jsonb_agg(jsonb_build_object('taskId', o.id, 'title', o.title, 'dueAt', ${iso('o.due_at')},
-                                      'assigneeId', o.assignee_id) order by o.n)
-           filter (where o.n <= ${DIGEST_TASKS}) as tasks
-    from numbered o
-    cross join today
-    join app_user u on u.id = o.manager_id and u.active
-   where today.hour >= ${fromHour}
-     and not exists (select 1 from notification x where x.tenant_id = o.tenant_id
-                      and x.idempotency_key = 'task.overdue_digest:' || o.manager_id || ':' || today.day)
-   group by o.tenant_id, o.manager_id, today.day`;
-
-interface OverdueRow {
-  task_id: string;
-  title: string;
-  due_at: string;
-  recipient_id: string;
-  key: string;
+function overdueCandidates(em: EntityManager, scope: Scope) {
+  return db(em)
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('task as t')
+        .innerJoinLateral(
+          (lateral) =>
+            lateral
+              // The assignee (app_user: the join below keeps active ones) …
+              .selectFrom('app_user as a')
+              .select('a.id as user_id')
+              .whereRef('a.id', '=', 't.assignee_id')
+              // … or, when nobody is assigned, each member of the task's team.
+              .unionAll(
+                lateral
+                  .selectFrom('team_member as m')
+                  .select('m.user_id')
+                  .where('t.assignee_id', 'is', null)
+                  .whereRef('m.team_id', '=', 't.team_id'),
+              )
+              .as('r'),
+          (join) => join.onTrue(),
+        )
+        .innerJoin('app_user as u', (join) => join.onRef('u.id', '=', 'r.user_id').on('u.active', '=', true))
+        .select((inner) => [
+          't.tenant_id',
+          't.id as task_id',
+          't.title',
+          utcIso(inner.ref('t.due_at')).as('due_at'),
+          'r.user_id as recipient_id',
+          sql<string>`'task.overdue:' || ${inner.ref('t.id')} || ':' || ${utcIso(inner.ref('t.due_at'))}
+            || case when ${inner.ref('t.assignee_id')} is null then ':' || ${inner.ref('r.user_id')} else '' end`.as(
+            'key',
+          ),
+        ])
+        .$if(scope === 'tenant', (query) => query.where('t.tenant_id', '=', currentTenant))
+        .where('t.due_at', '<', now)
+        .where('t.due_at', '>=', OVERDUE_LOOKBACK)
+        .where('t.deleted_at', 'is', null)
+        .where('t.status', 'not in', CLOSED_STATES)
+        .as('c'),
+    )
+    .selectAll('c')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('notification as n')
+            .select('n.id')
+            .whereRef('n.tenant_id', '=', 'c.tenant_id')
+            .whereRef('n.idempotency_key', '=', 'c.key'),
+        ),
+      ),
+    );
 }
 
-interface DigestRow {
-  manager_id: string;
-  day: string;
-  total: number;
-  tasks: { taskId: string; title: string; dueAt: string; assigneeId: string | null }[];
+interface DigestTask {
+  taskId: string;
+  title: string;
+  dueAt: string;
+  assigneeId: string | null;
+}
+
+/** Per manager: the overdue tasks of their teams' members (not their own) and of their teams, not yet digested today. */
+function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
+  const berlin = sql<Date>`now() at time zone 'Europe/Berlin'`;
+  return db(em)
+    .with('today', (query) =>
+      query.selectNoFrom([
+        sql<string>`to_char(${berlin}, 'YYYY-MM-DD')`.as('day'),
+        sql<number>`extract(hour from ${berlin})::int`.as('hour'),
+      ]),
+    )
+    .with('overdue', (query) =>
+      query
+        .selectFrom('team as g')
+        .innerJoin('team_member as m', (join) =>
+          join.onRef('m.team_id', '=', 'g.id').onRef('m.user_id', '<>', 'g.manager_id'),
+        )
+        .innerJoin('task as t', (join) =>
+          join.onRef('t.tenant_id', '=', 'g.tenant_id').onRef('t.assignee_id', '=', 'm.user_id'),
+        )
+        .select(['g.tenant_id', 'g.manager_id', 't.id', 't.title', 't.due_at', 't.assignee_id'])
+        .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenant))
+        .where('g.manager_id', 'is not', null)
+        .where('t.due_at', '<', now)
+        .where('t.deleted_at', 'is', null)
+        .where('t.status', 'not in', CLOSED_STATES)
+        .union(
+          query
+            .selectFrom('team as g')
+            .innerJoin('task as t', (join) =>
+              join.onRef('t.tenant_id', '=', 'g.tenant_id').onRef('t.team_id', '=', 'g.id'),
+            )
+            .select(['g.tenant_id', 'g.manager_id', 't.id', 't.title', 't.due_at', 't.assignee_id'])
+            .where('t.assignee_id', 'is', null)
+            .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenant))
+            .where('g.manager_id', 'is not', null)
+            .where('t.due_at', '<', now)
+            .where('t.deleted_at', 'is', null)
+            .where('t.status', 'not in', CLOSED_STATES),
+        ),
+    )
+    .with('numbered', (query) =>
+      query
+        .selectFrom('overdue as o')
+        .selectAll('o')
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((over) => over.partitionBy('o.manager_id').orderBy('o.due_at').orderBy('o.id'))
+            .as('n'),
+        ),
+    )
+    .selectFrom('numbered as o')
+    .crossJoin('today')
+    .innerJoin('app_user as u', (join) => join.onRef('u.id', '=', 'o.manager_id').on('u.active', '=', true))
+    .select((eb) => [
+      'o.tenant_id',
+      'o.manager_id',
+      'today.day',
+      eb.cast<number>(eb.fn.countAll(), 'integer').as('total'),
+      eb.fn
+        .agg<DigestTask[]>('jsonb_agg', [
+          eb.fn('jsonb_build_object', [
+            sql.lit('taskId'),
+            eb.ref('o.id'),
+            sql.lit('title'),
+            eb.ref('o.title'),
+            sql.lit('dueAt'),
+            utcIso(eb.ref('o.due_at')),
+            sql.lit('assigneeId'),
+            eb.ref('o.assignee_id'),
+          ]),
+        ])
+        .orderBy('o.n')
+        .filterWhere('o.n', '<=', DIGEST_TASKS)
+        .as('tasks'),
+    ])
+    .where('today.hour', '>=', fromHour)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('notification as x')
+            .select('x.id')
+            .whereRef('x.tenant_id', '=', 'o.tenant_id')
+            .where((eb) =>
+              eb(
+                'x.idempotency_key',
+                '=',
+                sql<string>`'task.overdue_digest:' || ${eb.ref('o.manager_id')} || ':' || ${eb.ref('today.day')}`,
+              ),
+            ),
+        ),
+      ),
+    )
+    .groupBy(['o.tenant_id', 'o.manager_id', 'today.day']);
 }
 
 /** Tells the assignees of newly overdue tasks, once per task and due time. */
 export async function notifyOverdueTasks(em: EntityManager): Promise<number> {
-  const rows = await sqlIn<OverdueRow>(em, overdueCandidates(ownTenant('t.tenant_id')));
+  const rows = await overdueCandidates(em, 'tenant').execute();
   const drafts: NotificationDraft[] = rows.map((row) => ({
     recipientId: row.recipient_id,
     kind: 'task.overdue',
@@ -99,11 +200,9 @@ export async function notifyOverdueTasks(em: EntityManager): Promise<number> {
 
 /** Sends each team manager today's digest of their teams' overdue tasks, once a day (Europe/Berlin). */
 export async function sendOverdueDigests(em: EntityManager, options: { fromHour?: number } = {}): Promise<number> {
-  const rows = await sqlIn<DigestRow>(em, digestCandidates(ownTenant('g.tenant_id'), '?'), [
-    options.fromHour ?? DIGEST_HOUR,
-  ]);
+  const rows = await digestCandidates(em, 'tenant', options.fromHour ?? DIGEST_HOUR).execute();
   const drafts: NotificationDraft[] = rows.map((row) => ({
-    recipientId: row.manager_id,
+    recipientId: row.manager_id as string,
     kind: 'task.overdue_digest',
     payload: { day: row.day, total: row.total, tasks: row.tasks },
     idempotencyKey: `task.overdue_digest:${row.manager_id}:${row.day}`,
@@ -112,10 +211,18 @@ export async function sendOverdueDigests(em: EntityManager, options: { fromHour?
 }
 
 /** The tenants with anything to announce, found across all tenants at once (as the owning role). */
-export const DEADLINE_TENANTS_SQL = `
-  select tenant_id from (${overdueCandidates('')}) a
-  union
-  select tenant_id from (${digestCandidates('', String(DIGEST_HOUR))}) b`;
+export async function deadlineTenants(em: EntityManager): Promise<string[]> {
+  const rows = await db(em)
+    .selectFrom(overdueCandidates(em, 'all').as('a'))
+    .select('a.tenant_id')
+    .union(
+      db(em)
+        .selectFrom(digestCandidates(em, 'all', DIGEST_HOUR).as('b'))
+        .select('b.tenant_id'),
+    )
+    .execute();
+  return rows.map((row) => row.tenant_id);
+}
 
 export const taskDeadlinesPeriodic = definePeriodic(
   TASK_DEADLINES,
@@ -124,5 +231,5 @@ export const taskDeadlinesPeriodic = definePeriodic(
     await notifyOverdueTasks(em);
     await sendOverdueDigests(em);
   },
-  { tenantsSql: DEADLINE_TENANTS_SQL },
+  { tenants: deadlineTenants },
 );

@@ -2,9 +2,10 @@
 // (re)schedules its job in the same transaction; the job, at the reminder's time, makes the
 // notification — once, however often it runs, and only if the task still wants it then.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { utcIso } from '../modules/notifications/notifications.service.ts';
 import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
-import { pgArray } from '../records/search-index.ts';
-import { sqlIn } from '../records/sql.ts';
+import { db } from '../records/sql.ts';
 import type { TaskListener, TaskState } from '../records/task-events.ts';
 import { defineJob } from './registry.ts';
 import { cancelQueued, enqueue } from './runtime.ts';
@@ -44,55 +45,67 @@ export const rescheduleReminder: TaskListener = async (em, { before, after }) =>
   if (wanted && after) await scheduleReminder(em, after.id, wanted);
 };
 
-const UTC_ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-
-interface ReminderRow {
-  task_id: string;
-  title: string;
-  remind_at: string;
-  due_at: string | null;
-  due: boolean;
-  recipient_id: string | null;
-  via_team: boolean;
+/**
+ * The open tasks among `taskIds` with their reminder, whether it is due, and whom to tell: the
+ * assignee, or each member of the task's team when nobody is assigned (a row without recipient when
+ * nobody is to be told yet). `due` compares with the database's clock, the one clock every worker shares.
+ */
+function remindersOf(em: EntityManager, taskIds: readonly string[]) {
+  const due = sql<Date>`now()`;
+  return db(em)
+    .selectFrom('task as t')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('app_user as u')
+          .select('u.id as user_id')
+          .where('t.remind_at', '<=', due)
+          .where('t.assignee_id', 'is not', null)
+          .whereRef('u.id', '=', 't.assignee_id')
+          .where('u.active', '=', true)
+          .unionAll(
+            eb
+              .selectFrom('team_member as m')
+              .innerJoin('app_user as u', (join) => join.onRef('u.id', '=', 'm.user_id').on('u.active', '=', true))
+              .select('m.user_id')
+              .where('t.remind_at', '<=', due)
+              .where('t.assignee_id', 'is', null)
+              .whereRef('m.team_id', '=', 't.team_id'),
+          )
+          .as('r'),
+      (join) => join.onTrue(),
+    )
+    .select((eb) => [
+      't.id as task_id',
+      't.title',
+      eb('t.remind_at', '<=', due).as('due'),
+      eb('t.assignee_id', 'is', null).as('via_team'),
+      utcIso(eb.ref('t.remind_at')).as('remind_at'),
+      utcIso(eb.ref('t.due_at')).as('due_at'),
+      'r.user_id as recipient_id',
+    ])
+    .where('t.tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('t.id', 'in', taskIds)
+    .where('t.deleted_at', 'is', null)
+    .where('t.status', 'not in', ['done', 'cancelled'])
+    .execute();
 }
-
-// The jobs' tasks that still want exactly that reminder, with whom to tell: the assignee, or each
-// member of the task's team when nobody is assigned. `due` compares with the database's clock,
-// the one clock every worker shares.
-const REMINDERS_SQL = `
-  with wanted as (
-    select w.task_id, w.remind_at from unnest(?::uuid[], ?::timestamptz[]) as w (task_id, remind_at)
-  ), live as (
-    select t.id, t.title, t.remind_at, t.due_at, t.assignee_id, t.team_id, t.remind_at <= now() as due
-      from wanted w
-      join task t on t.id = w.task_id and date_trunc('milliseconds', t.remind_at) = w.remind_at
-     where t.tenant_id = crm_current_tenant() and t.deleted_at is null and t.status not in ('done', 'cancelled')
-  )
-  select l.id as task_id, l.title, l.due, l.assignee_id is null as via_team,
-         to_char(l.remind_at at time zone 'UTC', ${UTC_ISO}) as remind_at,
-         to_char(l.due_at at time zone 'UTC', ${UTC_ISO}) as due_at,
-         r.user_id as recipient_id
-    from live l
-    left join lateral (
-      select u.id as user_id from app_user u
-       where l.due and l.assignee_id is not null and u.id = l.assignee_id and u.active
-      union all
-      select m.user_id from team_member m join app_user u on u.id = m.user_id and u.active
-       where l.due and l.assignee_id is null and m.team_id = l.team_id
-    ) r on true`;
 
 /** Makes the notifications of due reminders; answers the ones not due yet by the database's clock. */
 export async function deliverReminders(em: EntityManager, jobs: readonly ReminderJob[]): Promise<ReminderJob[]> {
   if (jobs.length === 0) return [];
-  const rows = await sqlIn<ReminderRow>(em, REMINDERS_SQL, [
-    pgArray(jobs.map((job) => job.taskId)),
-    pgArray(jobs.map((job) => job.remindAt)),
-  ]);
+  const rows = await remindersOf(
+    em,
+    jobs.map((job) => job.taskId),
+  );
+  // The jobs' tasks that still want exactly that reminder (the task's time to the millisecond).
+  const wanted = new Set(jobs.map((job) => `${job.taskId} ${new Date(job.remindAt).toISOString()}`));
   const drafts: NotificationDraft[] = [];
   const early = new Map<string, ReminderJob>();
   for (const row of rows) {
+    if (!wanted.has(`${row.task_id} ${row.remind_at}`)) continue;
     if (!row.due) {
-      early.set(row.task_id, { taskId: row.task_id, remindAt: row.remind_at });
+      early.set(row.task_id, { taskId: row.task_id, remindAt: row.remind_at as string });
     } else if (row.recipient_id) {
       const key = `task.reminder:${row.task_id}:${row.remind_at}`;
       drafts.push({

@@ -33,13 +33,13 @@ export function botConnectorRoutes(context: EmulatorContext, channel: TeamsChann
   }));
   router.on('GET', '/botframework/v1/.well-known/keys', () => ({ status: 200, json: channel.jwks() }));
 
-  /** Authenticates, applies the faults tests asked for, runs the operation and shapes Teams' errors. */
+  /** Authenticates, applies the holds and faults tests asked for, runs the operation and shapes Teams' errors. */
   const connector =
     (
       operation: ConnectorOperation,
       handler: (request: EmulatorRequest, bot: CallingBot, conversation: TeamsConversation | undefined) => Reply,
     ) =>
-    (request: EmulatorRequest): Reply => {
+    async (request: EmulatorRequest): Promise<Reply> => {
       try {
         const bot = authenticateBot(context, channel, request);
         const conversation =
@@ -47,6 +47,7 @@ export function botConnectorRoutes(context: EmulatorContext, channel: TeamsChann
             ? findConversation(channel, request.params.conversation, bot)
             : undefined;
         const tenantId = conversation?.tenantId ?? request.params.tenant;
+        await channel.pass(operation, conversation, tenantId);
         const fault = channel.takeFault(operation, conversation, tenantId);
         if (fault && !fault.afterOperation) throw channel.faultError(fault);
         const reply = handler(request, bot, conversation);

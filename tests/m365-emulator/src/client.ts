@@ -127,6 +127,9 @@ export function emulatorClient(url: string): EmulatorClient {
     addFault: async (fault) => (await control<{ id: string }>('POST', '/teams/faults', fault)).id,
     removeFault: (id) => control('DELETE', `/teams/faults/${encodeURIComponent(id)}`),
     clearFaults: () => control('DELETE', '/teams/faults'),
+    hold: async (hold) => (await control<{ id: string }>('POST', '/teams/holds', hold)).id,
+    held: (id, count) => control('POST', `/teams/holds/${encodeURIComponent(id)}/wait`, { count }),
+    release: (id) => control('DELETE', `/teams/holds/${encodeURIComponent(id)}`),
     channelToken: async (input) => (await control<{ token: string }>('POST', '/teams/channel-token', input)).token,
   };
 

@@ -46,6 +46,7 @@ export type { ConversationView, InstallResult, TeamsApi, UserRef } from './teams
 export type {
   BotReply,
   ConnectorFault,
+  ConnectorHold,
   ConnectorOperation,
   RecordedActivity,
   SendOptions,

@@ -92,6 +92,25 @@ export interface ConnectorFault {
   afterOperation?: boolean;
 }
 
+/**
+ * Bot Connector requests a test keeps in flight until it releases them: they arrived, and are then
+ * carried out as usual, even when the caller has gone meanwhile (Teams posts what reached it).
+ */
+export interface ConnectorHold {
+  conversationId?: string;
+  tenantId?: string;
+  operations?: ConnectorOperation[];
+  /** Matching requests let through before holding starts; default 0. */
+  after?: number;
+}
+
+interface ActiveHold extends ConnectorHold {
+  passed: number;
+  held: number;
+  waiting: Array<() => void>;
+  arrivals: Array<() => void>;
+}
+
 interface ActiveFault extends ConnectorFault {
   id: string;
   remaining: number | undefined;
@@ -160,6 +179,7 @@ export class TeamsChannel {
   readonly #baseUrl: () => string;
   readonly #conversations = new Map<string, TeamsConversation>();
   #faults: ActiveFault[] = [];
+  readonly #holds = new Map<string, ActiveHold>();
   #lastActivityId = 0;
 
   /** `keys` are the channel's own (login.botframework.com); `entraKeys` sign the tokens Entra issues for Azure Bot Service. */
@@ -312,6 +332,53 @@ export class TeamsChannel {
 
   clearFaults(): void {
     this.#faults = [];
+    for (const id of [...this.#holds.keys()]) this.release(id);
+  }
+
+  hold(hold: ConnectorHold): string {
+    const id = randomUUID();
+    this.#holds.set(id, { ...hold, passed: 0, held: 0, waiting: [], arrivals: [] });
+    return id;
+  }
+
+  /** Waits while a hold keeps this request (once its `after` requests went through). */
+  async pass(
+    operation: ConnectorOperation,
+    conversation: TeamsConversation | undefined,
+    tenantId: string | undefined,
+  ): Promise<void> {
+    for (const hold of this.#holds.values()) {
+      if (
+        (hold.conversationId !== undefined && hold.conversationId !== conversation?.id) ||
+        (hold.tenantId !== undefined && hold.tenantId !== (conversation?.tenantId ?? tenantId)) ||
+        (hold.operations !== undefined && !hold.operations.includes(operation))
+      ) {
+        continue;
+      }
+      if (hold.passed < (hold.after ?? 0)) {
+        hold.passed += 1;
+        return;
+      }
+      hold.held += 1;
+      for (const arrival of hold.arrivals.splice(0)) arrival();
+      await new Promise<void>((resolve) => hold.waiting.push(resolve));
+      return;
+    }
+  }
+
+  /** Resolves once the hold keeps `count` requests (released ones included). */
+  async held(id: string, count: number): Promise<void> {
+    const hold = this.#holds.get(id);
+    if (!hold) throw new Error(`No hold ${id}.`);
+    while (hold.held < count) await new Promise<void>((resolve) => hold.arrivals.push(resolve));
+  }
+
+  /** Lets every request the hold keeps go on, and stops holding. */
+  release(id: string): void {
+    const hold = this.#holds.get(id);
+    if (!hold) return;
+    this.#holds.delete(id);
+    for (const resume of hold.waiting.splice(0)) resume();
   }
 
   /** The fault this request meets, if any; a fault with `times` is spent by each request it fails. */

@@ -9,6 +9,7 @@ import {
   type BotReply,
   ConnectorError,
   type ConnectorFault,
+  type ConnectorHold,
   type RecordedActivity,
   type SendOptions,
   type TeamsChannel,
@@ -94,6 +95,11 @@ export interface TeamsApi {
   addFault(fault: ConnectorFault): string;
   removeFault(id: string): void;
   clearFaults(): void;
+  /** Keeps matching Bot Connector requests in flight until released (clearFaults releases too); answers its id. */
+  hold(hold: ConnectorHold): string;
+  /** Resolves once the hold keeps `count` requests. */
+  held(id: string, count: number): Promise<void>;
+  release(id: string): void;
   /** A channel token as the bot receives it, for negative tests (claims merged over the channel's). */
   channelToken(input: { botAppId?: string; serviceUrl: string } & SendOptions): string;
   readonly openIdMetadataUrl: string;
@@ -377,6 +383,9 @@ export function teamsApi(channel: TeamsChannel, directory: Directory): TeamsApi 
     addFault: (fault) => channel.addFault(fault),
     removeFault: (id) => channel.removeFault(id),
     clearFaults: () => channel.clearFaults(),
+    hold: (hold) => channel.hold(hold),
+    held: (id, count) => channel.held(id, count),
+    release: (id) => channel.release(id),
     channelToken: (input) => channel.channelToken(input.botAppId ?? CRM_BOT_APP_ID, input.serviceUrl, options(input)),
     get openIdMetadataUrl() {
       return channel.openIdMetadataUrl;
@@ -504,6 +513,21 @@ export function teamsControlRoutes(router: Router, teams: TeamsApi): void {
     'DELETE',
     '/_emulator/teams/faults/:id',
     handle((_body, request) => teams.removeFault(String(request.params.id))),
+  );
+  router.on(
+    'POST',
+    '/_emulator/teams/holds',
+    handle((body: Json) => ({ id: teams.hold(body) })),
+  );
+  router.on(
+    'POST',
+    '/_emulator/teams/holds/:id/wait',
+    handle((body: Json, request) => teams.held(String(request.params.id), Number(body.count ?? 1))),
+  );
+  router.on(
+    'DELETE',
+    '/_emulator/teams/holds/:id',
+    handle((_body, request) => teams.release(String(request.params.id))),
   );
   router.on(
     'POST',

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { createTaskRows, updateTaskRow } from '../../testing/task-rows.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
-import { DEADLINE_TENANTS_SQL, notifyOverdueTasks, sendOverdueDigests, TASK_DEADLINES } from '../task-deadlines.job.ts';
+import { deadlineTenants, notifyOverdueTasks, sendOverdueDigests, TASK_DEADLINES } from '../task-deadlines.job.ts';
 
 const DAY = 86_400;
 
@@ -32,8 +32,7 @@ describe('deadline rules', () => {
           where tenant_id = ? and kind = ? order by idempotency_key`,
       [tenant.id, kind],
     );
-  const tenantsWithWork = async () =>
-    (await t.orm.em.getConnection().execute<{ tenant_id: string }[]>(DEADLINE_TENANTS_SQL)).map((row) => row.tenant_id);
+  const tenantsWithWork = async () => deadlineTenants(t.orm.em.fork() as EntityManager);
 
   beforeAll(async () => {
     t = await createTestApp();

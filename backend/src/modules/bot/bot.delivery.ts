@@ -1,11 +1,12 @@
 // Delivering the outbox to Teams: each claimed notification becomes one Adaptive Card posted
 // proactively to the recipient's personal conversation with the bot.
 //
-// Exactly one post: before posting, a bot_delivery row is committed; after the post, Teams' activity
-// id is written into it in the same transaction that marks the notification sent. A deliverer killed
-// between the two leaves a row without an activity id; Teams' Bot Connector offers no way to find out
-// whether that post arrived (no listing, no idempotency key), so such a notification is never posted
-// again: it is given up and stays readable in the app (/me/notifications). 429 and 5xx are retried
+// Exactly one post: before posting, a bot_delivery row is committed (a batch's rows at once, just
+// before its posts); after the post, Teams' activity id is written into it in the same transaction
+// that marks the notification sent. A deliverer killed between the two leaves a row without an
+// activity id; Teams' Bot Connector offers no way to find out whether that post arrived (no listing,
+// no idempotency key), so such a notification is never posted again: it is given up and stays
+// readable in the app (/me/notifications). 429 and 5xx are retried
 // after Retry-After (else 1, 2, 4 s); 403 (bot removed or blocked) marks the conversation gone.
 
 import {
@@ -93,14 +94,18 @@ export class BotDeliverer {
     for (const claim of claimed) byTenant.set(claim.tenantId, [...(byTenant.get(claim.tenantId) ?? []), claim]);
     // Tenants side by side (each in its own transactions), posts of a tenant PARALLEL_POSTS at a time.
     const tenants = [...byTenant];
+    // A batch's intent rows are committed just before its posts, with the outcomes of the batch before:
+    // a deliverer that dies leaves only the posts it had in flight unanswered, not all it had claimed.
     const deliverTenant = async ([tenantId, claims]: [string, ClaimedNotification[]]) => {
       const planned = await this.#plan(tenantId, claims, report);
-      const outcomes = new Map<string, PostOutcome>();
       for (let start = 0; start < planned.length; start += PARALLEL_POSTS) {
         const batch = planned.slice(start, start + PARALLEL_POSTS);
+        const outcomes = new Map<string, PostOutcome>();
         await Promise.all(batch.map(async (item) => outcomes.set(item.claim.id, await this.#post(item))));
+        const next = planned.slice(start + PARALLEL_POSTS, start + 2 * PARALLEL_POSTS);
+        await this.#record(tenantId, batch, outcomes, next, report);
       }
-      await this.#record(tenantId, planned, outcomes, report);
+      if (planned.length > 0) this.#logger.debug({ tenantId, ...report }, 'bot delivery');
     };
     for (let start = 0; start < tenants.length; start += PARALLEL_TENANTS) {
       await Promise.all(tenants.slice(start, start + PARALLEL_TENANTS).map(deliverTenant));
@@ -108,7 +113,7 @@ export class BotDeliverer {
     return report;
   }
 
-  /** Decides each notification's fate and commits the intent rows of those to post. */
+  /** Decides each notification's fate and commits the intent rows of the first batch to post. */
   async #plan(tenantId: string, claims: ClaimedNotification[], report: DeliveryReport): Promise<Planned[]> {
     return inTenantTransaction(this.#orm.em as EntityManager, tenantId, async (em) => {
       const ids = claims.map((claim) => claim.id);
@@ -145,14 +150,10 @@ export class BotDeliverer {
           });
           report.failed += 1;
         } else {
-          em.create(BotDelivery, {
-            notificationId: claim.id,
-            tenant: em.getReference(Tenant, tenantId),
-            conversationId: conversation.conversationId,
-          });
           planned.push({ claim, conversation, card: cards.get(claim.id) as AdaptiveCard });
         }
       }
+      beginPosts(em, tenantId, planned.slice(0, PARALLEL_POSTS));
       await em.flush();
       return planned;
     });
@@ -296,10 +297,12 @@ export class BotDeliverer {
     return { kind: 'retry', error: lastError };
   }
 
+  /** Records a batch's outcomes and commits the intent rows of the `next` batch, in one transaction. */
   async #record(
     tenantId: string,
     planned: Planned[],
     outcomes: Map<string, PostOutcome>,
+    next: Planned[],
     report: DeliveryReport,
   ): Promise<void> {
     if (planned.length === 0) return;
@@ -337,8 +340,9 @@ export class BotDeliverer {
         if (permanent) report.failed += 1;
         else report.retryLater += 1;
       }
+      beginPosts(em, tenantId, next);
+      await em.flush();
     });
-    this.#logger.debug({ tenantId, ...report }, 'bot delivery');
   }
 
   #tokenProvider(): Promise<MsalTokenProvider> {
@@ -361,6 +365,17 @@ export class BotDeliverer {
 }
 
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The intent rows of posts about to be made, for the caller's flush. */
+function beginPosts(em: EntityManager, tenantId: string, items: readonly Planned[]): void {
+  for (const { claim, conversation } of items) {
+    em.create(BotDelivery, {
+      notificationId: claim.id,
+      tenant: em.getReference(Tenant, tenantId),
+      conversationId: conversation.conversationId,
+    });
+  }
+}
 
 export interface BotDeliveryWorker {
   stop(): Promise<void>;

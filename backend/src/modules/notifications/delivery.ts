@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { db } from '../../records/sql.ts';
+import { utcIso } from './notifications.service.ts';
 
 export interface ClaimedNotification {
   id: string;
@@ -21,23 +22,6 @@ export interface ClaimedNotification {
 /** After this many failed attempts a notification is given up (state failed). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 
-function run<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
-}
-
-interface ClaimRow {
-  id: string;
-  tenant_id: string;
-  recipient_id: string;
-  entra_object_id: string;
-  display_name: string;
-  language: 'de' | 'en';
-  kind: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-  created_at: string;
-}
-
 /**
  * Claims up to `limit` notifications that are due for delivery, oldest due first: pending ones and
  * ones whose previous claim's lease ran out. Runs as the owning role across tenants (inside a
@@ -48,25 +32,58 @@ export async function claimPendingNotifications(
   limit: number,
   options: { leaseSeconds?: number } = {},
 ): Promise<ClaimedNotification[]> {
-  const rows = await run<ClaimRow>(
-    em,
-    `with due as (
-       select id from notification
-        where state in ('pending', 'sending') and next_attempt_at <= now()
-        order by next_attempt_at, id
-        limit ? for update skip locked
-     ), claimed as (
-       update notification n
-          set state = 'sending', attempts = n.attempts + 1, next_attempt_at = now() + make_interval(secs => ?)
-         from due where n.id = due.id
-       returning n.id, n.tenant_id, n.recipient_id, n.kind, n.payload, n.attempts, n.created_at, n.next_attempt_at
-     )
-     select c.id, c.tenant_id, c.recipient_id, u.entra_object_id, u.display_name, u.language, c.kind, c.payload,
-            c.attempts, to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
-       from claimed c join app_user u on u.id = c.recipient_id
-      order by c.next_attempt_at, c.id`,
-    [limit, options.leaseSeconds ?? 120],
-  );
+  const lease = options.leaseSeconds ?? 120;
+  const rows = await db(em)
+    .with('due', (qb) =>
+      qb
+        .selectFrom('notification')
+        .select('id')
+        .where('state', 'in', ['pending', 'sending'])
+        .where('next_attempt_at', '<=', sql<Date>`now()`)
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .with('claimed', (qb) =>
+      qb
+        .updateTable('notification as n')
+        .from('due')
+        .set((eb) => ({
+          state: 'sending',
+          attempts: eb('n.attempts', '+', 1),
+          next_attempt_at: sql<Date>`now() + make_interval(secs => ${lease})`,
+        }))
+        .whereRef('n.id', '=', 'due.id')
+        .returning([
+          'n.id',
+          'n.tenant_id',
+          'n.recipient_id',
+          'n.kind',
+          'n.payload',
+          'n.attempts',
+          'n.created_at',
+          'n.next_attempt_at',
+        ]),
+    )
+    .selectFrom('claimed as c')
+    .innerJoin('app_user as u', 'u.id', 'c.recipient_id')
+    .select((eb) => [
+      'c.id',
+      'c.tenant_id',
+      'c.recipient_id',
+      'u.entra_object_id',
+      'u.display_name',
+      'u.language',
+      'c.kind',
+      'c.payload',
+      'c.attempts',
+      utcIso(eb.ref('c.created_at')).as('created_at'),
+    ])
+    .orderBy('c.next_attempt_at')
+    .orderBy('c.id')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     tenantId: row.tenant_id,
@@ -77,7 +94,7 @@ export async function claimPendingNotifications(
       language: row.language,
     },
     kind: row.kind,
-    payload: row.payload,
+    payload: row.payload as Record<string, unknown>,
     attempt: row.attempts,
     createdAt: row.created_at,
   }));
@@ -114,14 +131,25 @@ export async function markNotificationFailed(
   error: string,
   options: { permanent?: boolean } = {},
 ): Promise<boolean> {
-  const rows = await run<{ id: string }>(
-    em,
-    `update notification
-        set state = case when ? or attempts >= ? then 'failed' else 'pending' end,
-            last_error = left(?, 2000),
-            next_attempt_at = now() + least(interval '1 hour', interval '30 seconds' * power(2, attempts - 1))
-      where id = ? and attempts = ? and state = 'sending' returning id`,
-    [options.permanent ?? false, MAX_DELIVERY_ATTEMPTS, error, claim.id, claim.attempt],
-  );
+  const rows = await db(em)
+    .updateTable('notification')
+    .set((eb) => ({
+      state: options.permanent
+        ? 'failed'
+        : eb
+            .case()
+            .when('attempts', '>=', MAX_DELIVERY_ATTEMPTS)
+            .then('failed')
+            .else('pending')
+            .end()
+            .$castTo<'failed' | 'pending'>(),
+      last_error: eb.fn<string>('left', [eb.val(error), sql.lit(2000)]),
+      next_attempt_at: sql<Date>`now() + least(interval '1 hour', interval '30 seconds' * power(2, ${eb.ref('attempts')} - 1))`,
+    }))
+    .where('id', '=', claim.id)
+    .where('attempts', '=', claim.attempt)
+    .where('state', '=', 'sending')
+    .returning('id')
+    .execute();
   return rows.length > 0;
 }

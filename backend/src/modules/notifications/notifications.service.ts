@@ -1,62 +1,84 @@
 // Reading the notification outbox: a user's own notifications (newest first, marked read), and
 // the admin's view of every notification with its delivery state.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Selection,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import { problem } from '../../http/problems.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { type Database, db } from '../../records/sql.ts';
 import type { AdminNotification, MyNotification } from './notifications.schemas.ts';
 
-const UTC_ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', ${UTC_ISO})`;
+type Notifications = ExpressionBuilder<Database & { n: Database['notification'] }, 'n'>;
+
+/** A moment as ISO 8601 in UTC with milliseconds, as the API shows it. */
+export function utcIso<T extends Date | null>(moment: Expression<T>) {
+  return sql<
+    T extends Date ? string : string | null
+  >`to_char(${moment} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
 
 // The cursor holds created_at exactly as stored (text), so no row of the same millisecond is skipped.
-const COLUMNS = `n.id, n.kind, n.payload, n.state, n.created_at::text as created_key,
-  ${iso('n.created_at')} as created_at, ${iso('n.read_at')} as read_at`;
+const shown = (eb: Notifications) =>
+  [
+    'n.id',
+    'n.kind',
+    'n.payload',
+    'n.state',
+    sql<string>`${eb.ref('n.created_at')}::text`.as('created_key'),
+    utcIso(eb.ref('n.created_at')).as('created_at'),
+    utcIso(eb.ref('n.read_at')).as('read_at'),
+  ] as const;
 
-interface Row {
-  id: string;
-  kind: string;
-  payload: Record<string, unknown>;
-  state: MyNotification['state'];
-  created_key: string;
-  created_at: string;
-  read_at: string | null;
-}
+type Shown = Selection<Database & { n: Database['notification'] }, 'n', ReturnType<typeof shown>[number]>;
 
-interface AdminRow extends Row {
-  recipient_id: string;
-  attempts: number;
-  last_error: string | null;
-  next_attempt_at: string;
-  sent_at: string | null;
-}
-
-const mine = (row: Row): MyNotification => ({
+const mine = (row: Shown): MyNotification => ({
   id: row.id,
   kind: row.kind,
   createdAt: row.created_at,
   readAt: row.read_at,
-  payload: row.payload,
+  payload: row.payload as Record<string, unknown>,
   state: row.state,
 });
 
-/** Newest first, in the order of the (tenant, recipient, created_at desc, id) index. */
-function pageWhere(cursor: string | undefined, params: unknown[]): string {
-  const after = decodeCursor(cursor, 2) as [string, string] | undefined;
-  if (!after) return '';
-  params.push(after[0], after[0], after[1]);
-  return 'and (n.created_at < ?::timestamptz or (n.created_at = ?::timestamptz and n.id > ?::uuid))';
+/** Rows after the cursor, newest first. */
+function after(cursor: string | undefined): ((eb: Notifications) => Expression<SqlBool>) | undefined {
+  const key = decodeCursor(cursor, 2) as [string, string] | undefined;
+  if (!key) return undefined;
+  const [createdAt, id] = key;
+  return (eb) =>
+    eb.or([
+      eb('n.created_at', '<', sql<Date>`${createdAt}::timestamptz`),
+      eb.and([eb('n.created_at', '=', sql<Date>`${createdAt}::timestamptz`), eb('n.id', '>', id)]),
+    ]);
 }
 
-function page<T extends Row, V>(
+/** A page and one row more (to tell whether another follows), in the order of the (…, created_at desc, id) indexes. */
+function newestFirst<O>(query: SelectQueryBuilder<Database & { n: Database['notification'] }, 'n', O>, limit: number) {
+  return query
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id')
+    .limit(limit + 1)
+    .execute();
+}
+
+function page<T extends Shown, V>(
   rows: T[],
   limit: number,
   view: (row: T) => V,
 ): { items: V[]; nextCursor: string | null } {
   const hasMore = rows.length > limit;
-  const shown = hasMore ? rows.slice(0, limit) : rows;
-  const last = shown.at(-1);
-  return { items: shown.map(view), nextCursor: hasMore && last ? encodeCursor([last.created_key, last.id]) : null };
+  const shownRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = shownRows.at(-1);
+  return {
+    items: shownRows.map(view),
+    nextCursor: hasMore && last ? encodeCursor([last.created_key, last.id]) : null,
+  };
 }
 
 export async function listMyNotifications(
@@ -64,47 +86,48 @@ export async function listMyNotifications(
   userId: string,
   options: { limit: number; cursor?: string | undefined; unread: boolean },
 ): Promise<{ items: MyNotification[]; nextCursor: string | null; unreadCount: number }> {
-  const params: unknown[] = [userId];
-  const unread = options.unread ? 'and n.read_at is null' : '';
-  const after = pageWhere(options.cursor, params);
-  params.push(options.limit + 1);
-  const rows = await sqlIn<Row>(
-    em,
-    `select ${COLUMNS} from notification n
-      where n.tenant_id = crm_current_tenant() and n.recipient_id = ? ${unread} ${after}
-      order by n.created_at desc, n.id limit ?`,
-    params,
-  );
-  const [counted] = await sqlIn<{ unread: number }>(
-    em,
-    `select count(*)::int as unread from notification
-      where tenant_id = crm_current_tenant() and recipient_id = ? and read_at is null`,
-    [userId],
-  );
+  const afterCursor = after(options.cursor);
+  let query = db(em)
+    .selectFrom('notification as n')
+    .select(shown)
+    .where('n.tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('n.recipient_id', '=', userId);
+  if (options.unread) query = query.where('n.read_at', 'is', null);
+  if (afterCursor) query = query.where(afterCursor);
+  const rows = await newestFirst(query, options.limit);
+  const counted = await db(em)
+    .selectFrom('notification')
+    .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('unread'))
+    .where('tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('recipient_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
   return { ...page(rows, options.limit, mine), unreadCount: counted?.unread ?? 0 };
 }
 
 /** Marks one of the user's notifications read (again: keeps the first time). */
 export async function markNotificationRead(em: EntityManager, userId: string, id: string): Promise<MyNotification> {
-  const [row] = await sqlIn<Row>(
-    em,
-    `update notification n set read_at = coalesce(n.read_at, now())
-      where n.tenant_id = crm_current_tenant() and n.id = ? and n.recipient_id = ?
-      returning ${COLUMNS}`,
-    [id, userId],
-  );
+  const row = await db(em)
+    .updateTable('notification as n')
+    .set((eb) => ({ read_at: eb.fn.coalesce('n.read_at', sql<Date>`now()`) }))
+    .where('n.tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('n.id', '=', id)
+    .where('n.recipient_id', '=', userId)
+    .returning(shown)
+    .executeTakeFirst();
   if (!row) throw problem('no_such_notification', { id });
   return mine(row);
 }
 
 export async function markAllNotificationsRead(em: EntityManager, userId: string): Promise<number> {
-  const rows = await sqlIn<{ id: string }>(
-    em,
-    `update notification set read_at = now()
-      where tenant_id = crm_current_tenant() and recipient_id = ? and read_at is null
-      returning id`,
-    [userId],
-  );
+  const rows = await db(em)
+    .updateTable('notification')
+    .set({ read_at: sql<Date>`now()` })
+    .where('tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('recipient_id', '=', userId)
+    .where('read_at', 'is', null)
+    .returning('id')
+    .execute();
   return rows.length;
 }
 
@@ -118,28 +141,23 @@ export async function listNotifications(
     recipientId?: string | undefined;
   },
 ): Promise<{ items: AdminNotification[]; nextCursor: string | null }> {
-  const filters: string[] = [];
-  const params: unknown[] = [];
-  for (const [column, value] of [
-    ['state', options.state],
-    ['kind', options.kind],
-    ['recipient_id', options.recipientId],
-  ] as const) {
-    if (value === undefined) continue;
-    filters.push(`and n.${column} = ?`);
-    params.push(value);
-  }
-  const after = pageWhere(options.cursor, params);
-  params.push(options.limit + 1);
-  const rows = await sqlIn<AdminRow>(
-    em,
-    `select ${COLUMNS}, n.recipient_id, n.attempts, n.last_error,
-            ${iso('n.next_attempt_at')} as next_attempt_at, ${iso('n.sent_at')} as sent_at
-       from notification n
-      where n.tenant_id = crm_current_tenant() ${filters.join(' ')} ${after}
-      order by n.created_at desc, n.id limit ?`,
-    params,
-  );
+  const afterCursor = after(options.cursor);
+  let query = db(em)
+    .selectFrom('notification as n')
+    .select(shown)
+    .select((eb) => [
+      'n.recipient_id',
+      'n.attempts',
+      'n.last_error',
+      utcIso(eb.ref('n.next_attempt_at')).as('next_attempt_at'),
+      utcIso(eb.ref('n.sent_at')).as('sent_at'),
+    ])
+    .where('n.tenant_id', '=', sql<string>`crm_current_tenant()`);
+  if (options.state !== undefined) query = query.where('n.state', '=', options.state);
+  if (options.kind !== undefined) query = query.where('n.kind', '=', options.kind);
+  if (options.recipientId !== undefined) query = query.where('n.recipient_id', '=', options.recipientId);
+  if (afterCursor) query = query.where(afterCursor);
+  const rows = await newestFirst(query, options.limit);
   return page(rows, options.limit, (row) => ({
     ...mine(row),
     recipientId: row.recipient_id,

@@ -3,8 +3,9 @@
 // unique per tenant, so a job that runs twice (jobs are at-least-once) still makes one notification.
 // The Teams bot delivers pending rows; until then users read them in /api/v1/me/notifications.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { newId } from '../../ids.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 
 export type NotificationKind =
   | 'task.reminder'
@@ -43,21 +44,21 @@ export async function notify(
 ): Promise<string[]> {
   const list = Array.isArray(drafts) ? drafts : [drafts as NotificationDraft];
   if (list.length === 0) return [];
-  const values = list.map(() => '(?::uuid, crm_current_tenant(), ?::uuid, ?, ?::jsonb, ?)').join(', ');
-  const params = list.flatMap((draft) => [
-    newId(),
-    draft.recipientId,
-    draft.kind,
-    JSON.stringify(draft.payload),
-    draft.idempotencyKey,
-  ]);
-  const rows = await sqlIn<{ id: string }>(
-    em,
-    `insert into notification (id, tenant_id, recipient_id, kind, payload, idempotency_key)
-     values ${values}
-     on conflict (tenant_id, idempotency_key) do nothing
-     returning id`,
-    params,
-  );
+  const rows = await db(em)
+    .insertInto('notification')
+    .values(
+      list.map((draft) => ({
+        id: newId(),
+        tenant_id: sql<string>`crm_current_tenant()`,
+        recipient_id: draft.recipientId,
+        kind: draft.kind,
+        // jsonb takes text: the driver would turn a JS array into a PostgreSQL array literal.
+        payload: JSON.stringify(draft.payload),
+        idempotency_key: draft.idempotencyKey,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['tenant_id', 'idempotency_key']).doNothing())
+    .returning('id')
+    .execute();
   return rows.map((row) => row.id);
 }
