@@ -48,11 +48,6 @@ export interface PeriodicDefinition {
    * (an entity manager outside any tenant transaction); without it the handler runs for every tenant.
    */
   readonly tenants: ((em: EntityManager) => Promise<string[]>) | undefined;
-  /**
-   * SQL answering `tenant_id` for the tenants with work to do, run as the owning role across all tenants.
-   * @deprecated Untyped: for the periodics not yet converted; new ones give `tenants`.
-   */
-  readonly tenantsSql: string | undefined;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,60}$/;
@@ -80,11 +75,11 @@ export function definePeriodic(
   name: string,
   everySeconds: number,
   handler: (em: EntityManager) => Promise<void>,
-  options: { tenants?: PeriodicDefinition['tenants']; tenantsSql?: string } = {},
+  options: { tenants?: PeriodicDefinition['tenants'] } = {},
 ): PeriodicDefinition {
   checkName('Periodic', name);
   if (!Number.isInteger(everySeconds) || everySeconds < 1 || everySeconds > 86_400) {
     throw new Error(`Periodic ${name} must run every 1 to 86400 whole seconds, not ${everySeconds}`);
   }
-  return { name, everySeconds, handler, tenants: options.tenants, tenantsSql: options.tenantsSql };
+  return { name, everySeconds, handler, tenants: options.tenants };
 }

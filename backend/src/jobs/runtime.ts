@@ -158,10 +158,6 @@ export async function cancelQueued(em: EntityManager, name: string, singletonKey
 /** The tenants a periodic runs for now: those its `tenants` finds, else every tenant. */
 async function tenantsOf(definition: PeriodicDefinition, em: EntityManager): Promise<string[]> {
   if (definition.tenants) return definition.tenants(em);
-  if (definition.tenantsSql) {
-    const rows = await em.getConnection().execute<{ tenant_id: string }[]>(definition.tenantsSql);
-    return rows.map((row) => row.tenant_id);
-  }
   const rows = await db(em).selectFrom('tenant').select('id').orderBy('id').execute();
   return rows.map((row) => row.id);
 }

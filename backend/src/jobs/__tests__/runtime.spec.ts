@@ -5,7 +5,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import { newId } from '../../ids.ts';
 import type { CrmModule } from '../../modules/module.ts';
 import { notify } from '../../modules/notifications/outbox.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
 import { defineJob, definePeriodic } from '../registry.ts';
@@ -39,7 +39,10 @@ const echo = defineJob<EchoJob>(ECHO, async (em, jobs) => {
 
 const tick = definePeriodic(TICK, 1, (em) => leaveTrace(em, `tick:${newId()}`), {
   // Tenants are named after their domain, e.g. jobs-runtime-contoso-gmbh-53bedf.example.
-  tenantsSql: `select id as tenant_id from tenant where name like 'jobs-runtime-%'`,
+  tenants: async (em) =>
+    (await db(em).selectFrom('tenant').select('id').where('name', 'like', 'jobs-runtime-%').execute()).map(
+      (row) => row.id,
+    ),
 });
 
 const testJobs: CrmModule = { name: 'test-jobs', jobs: [echo], periodics: [tick] };

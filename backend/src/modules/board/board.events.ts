@@ -32,6 +32,17 @@ export async function changeSignature(em: EntityManager, pipelineId: string): Pr
 }
 
 /** Deletes change rows older than five minutes (a periodic job; streams compare signatures only). */
+/** The tenants with changes older than live boards need: the only ones the clean-up has work in. */
+export async function tenantsWithOldChanges(em: EntityManager): Promise<string[]> {
+  const rows = await db(em)
+    .selectFrom('board_change')
+    .select('tenant_id')
+    .distinct()
+    .where('changed_at', '<', new Date(Date.now() - 5 * 60_000))
+    .execute();
+  return rows.map((row) => row.tenant_id);
+}
+
 export async function forgetOldChanges(em: EntityManager): Promise<void> {
   await db(em)
     .deleteFrom('board_change')

@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import { jobServicesOf } from '../../jobs/job-services.ts';
 import { defineJob, definePeriodic } from '../../jobs/registry.ts';
+import { db } from '../../records/sql.ts';
 import { contactsPending } from './contacts/contacts.resource.ts';
 import { BudgetExhaustedError, GraphAccessError, GraphUnavailableError } from './graph-client.ts';
 import { MailboxConnection } from './graph-sync.entity.ts';
@@ -114,7 +115,16 @@ export const graphSyncRunJob = defineJob<SyncRunJob>(
   { policy: 'stately', transaction: 'own' },
 );
 
-const withConnections = 'select distinct tenant_id from mailbox_connection where enabled';
+/** The tenants with a mailbox connected: the only ones the sync's periodics have work in. */
+async function withConnections(em: EntityManager): Promise<string[]> {
+  const rows = await db(em)
+    .selectFrom('mailbox_connection')
+    .select('tenant_id')
+    .distinct()
+    .where('enabled', '=', true)
+    .execute();
+  return rows.map((row) => row.tenant_id);
+}
 
 /** Every minute: runs for mailboxes not tried for GRAPH_SYNC_POLL_SECONDS, or whose subscription needs renewing. */
 export const graphSyncPollPeriodic = definePeriodic(
@@ -123,7 +133,7 @@ export const graphSyncPollPeriodic = definePeriodic(
   async (em) => {
     await queueDueRuns(em, jobServicesOf(em).config.graphSync.pollSeconds);
   },
-  { tenantsSql: withConnections },
+  { tenants: withConnections },
 );
 
 /** Every 5 seconds: mailboxes whose owner's persons changed in the CRM since their last run. */
@@ -133,7 +143,7 @@ export const graphSyncPushPeriodic = definePeriodic(
   async (em) => {
     await queueRunsForCrmChanges(em);
   },
-  { tenantsSql: withConnections },
+  { tenants: withConnections },
 );
 
 /** Every five minutes: owners of a sync that stalled for an hour, or lost access, are told once. */
@@ -143,5 +153,5 @@ export const graphSyncStallPeriodic = definePeriodic(
   async (em) => {
     await notifyStalledSyncs(em);
   },
-  { tenantsSql: withConnections },
+  { tenants: withConnections },
 );

@@ -25,9 +25,6 @@ export interface Assignment {
   substitution: { forUserId: string; absenceId: string; until: string } | null;
 }
 
-/** SQL: the absence `x` is under way (begun, not over, not returned from); for ABSENCE_HANDOVER_TENANTS_SQL. */
-const UNDER_WAY = 'x.deleted_at is null and x.returned_at is null and x.starts_at <= now() and x.ends_at > now()';
-
 type AbsenceExpressions = ExpressionBuilder<Database & { x: Database['absence'] }, 'x'>;
 
 /** The absence `x` is under way: begun, not over, not returned from. */
@@ -232,11 +229,6 @@ export async function handOverStartedAbsences(em: EntityManager): Promise<{ abse
  * handOverStartedAbsences. Runs outside any tenant transaction, as the schema owner (under
  * row-level security it would see the current tenant only); one probe of a small partial index.
  */
-/** The tenants with an absence under way whose tasks have not been handed over yet (run as the owning role). */
-export const ABSENCE_HANDOVER_TENANTS_SQL = `select distinct x.tenant_id from absence x
-      where ${UNDER_WAY} and x.handed_over_at is null
-        and exists (select 1 from app_user s where s.id = x.substitute_id and s.active)`;
-
 export async function tenantsWithAbsencesToHandOver(em: EntityManager): Promise<string[]> {
   const rows = await db(em)
     .selectFrom('absence as x')

@@ -49,7 +49,6 @@ import { durationMs } from './task-time.ts';
 import type { CreateTask, TaskListQuery, TaskSort, TaskView, UpdateTask } from './tasks.schemas.ts';
 
 export {
-  ABSENCE_HANDOVER_TENANTS_SQL,
   handOverStartedAbsences,
   tenantsWithAbsencesToHandOver,
 } from './absences.service.ts';
