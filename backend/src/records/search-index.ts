@@ -126,3 +126,9 @@ export interface SqlStatement {
 export function pgArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
+
+/** Ids as one `uuid[]` bind parameter, for `= any(…)`: one statement shape whatever their number. */
+export const uuidArray = (ids: readonly string[]) => sql<string[]>`${pgArray(ids)}::uuid[]`;
+
+/** Texts as one `text[]` bind parameter. */
+export const textArray = (values: readonly string[]) => sql<string[]>`${pgArray(values)}::text[]`;
