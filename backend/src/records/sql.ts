@@ -1,6 +1,6 @@
 // Hand-shaped statements, typed from the entities: a renamed property is a compile error.
 import type { EntityManager, InferKyselyDB } from '@mikro-orm/postgresql';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { entities } from '../entities.ts';
 
 /** Every table the entities describe, with its columns (snake_case, as in the database). */
@@ -23,3 +23,6 @@ export function db(em: EntityManager): Kysely<Database> {
 export function sqlIn<T>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
   return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
 }
+
+/** The tenant of the transaction (row-level security's setting), for a statement that names it. */
+export const currentTenantId = sql<string>`crm_current_tenant()`;
