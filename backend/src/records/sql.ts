@@ -26,3 +26,8 @@ export function sqlIn<T>(em: EntityManager, query: string, params: unknown[] = [
 
 /** The tenant of the transaction (row-level security's setting), for a statement that names it. */
 export const currentTenantId = sql<string>`crm_current_tenant()`;
+
+/** Waits for, and holds to the end of the transaction, a lock named by `key` (one at a time per key). */
+export async function lockTransactionOn(em: EntityManager, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db(em));
+}

@@ -771,7 +771,11 @@ export async function unfileMail(
           .where('item_type', '=', MAIL)
           .where('item_id', '=', id)
           .where((eb) =>
-            eb.or(links.map((link) => eb.and([eb('record_type', '=', link.type), eb('record_id', '=', link.id)]))),
+            eb(
+              eb.refTuple('record_type', 'record_id'),
+              'in',
+              links.map((link) => eb.tuple(link.type, link.id)),
+            ),
           )
           .returning(['record_type', 'record_id'])
           .execute();

@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { RecordRef } from '../../records/record-links.ts';
-import { currentTenantId, db } from '../../records/sql.ts';
+import { currentTenantId, db, lockTransactionOn } from '../../records/sql.ts';
 
 const LETTERS: Record<string, string> = {
   person: 'P',
@@ -43,8 +43,7 @@ export async function referenceOf(em: EntityManager, record: RecordRef): Promise
   let found = await find();
   if (!found) {
     // Two first requests at once must not hand out two numbers.
-    const lock = `reference:${record.type}:${record.id}`;
-    await sql`select pg_advisory_xact_lock(hashtextextended(${lock}, 0))`.execute(db(em));
+    await lockTransactionOn(em, `reference:${record.type}:${record.id}`);
     found = await find();
   }
   if (!found) {
