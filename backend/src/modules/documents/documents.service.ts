@@ -3,7 +3,7 @@
 // documents of their mail. Documents reach records through record_link (item_type 'document').
 import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -208,6 +208,21 @@ async function storeVersion(
   return { sha256: blob.sha256, size: blob.size, contentType: inspected.contentType };
 }
 
+type NewDocument = Omit<Insertable<Database['document']>, 'tenant_id' | 'created_by' | 'updated_by' | 'version'>;
+
+async function insertDocument(em: EntityManager, principal: Principal, document: NewDocument): Promise<void> {
+  await db(em)
+    .insertInto('document')
+    .values({
+      ...document,
+      tenant_id: currentTenantId,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+      version: 1,
+    })
+    .execute();
+}
+
 export type UploadOutcome = 'document' | 'version' | 'unchanged';
 
 /**
@@ -279,18 +294,7 @@ export async function uploadDocument(
     return { document: await getDocument(em, principal, existing.id), outcome: 'version' };
   }
   const id = newId();
-  await db(em)
-    .insertInto('document')
-    .values({
-      id,
-      tenant_id: currentTenantId,
-      name,
-      latest_version: 1,
-      created_by: principal.userId ?? null,
-      updated_by: principal.userId ?? null,
-      version: 1,
-    })
-    .execute();
+  await insertDocument(em, principal, { id, name, latest_version: 1 });
   const stored = await storeVersion(em, principal, store, id, 1, upload, '#/file');
   await addLinks(em, { type: DOCUMENT, id }, [record]);
   recordHistory(em, principal, {
@@ -338,23 +342,16 @@ export async function storeMailAttachments(
     const id = newId();
     const name = cleanFileName(attachment.name, 'Anhang');
     const cloudUrl = 'cloudUrl' in attachment.content ? attachment.content.cloudUrl : null;
-    await db(em)
-      .insertInto('document')
-      .values({
-        id,
-        tenant_id: currentTenantId,
-        name,
-        kind: cloudUrl ? 'cloud' : 'file',
-        cloud_url: cloudUrl,
-        mail_id: mailId,
-        is_inline: attachment.isInline,
-        content_id: attachment.contentId,
-        latest_version: cloudUrl ? 0 : 1,
-        created_by: principal.userId ?? null,
-        updated_by: principal.userId ?? null,
-        version: 1,
-      })
-      .execute();
+    await insertDocument(em, principal, {
+      id,
+      name,
+      kind: cloudUrl ? 'cloud' : 'file',
+      cloud_url: cloudUrl,
+      mail_id: mailId,
+      is_inline: attachment.isInline,
+      content_id: attachment.contentId,
+      latest_version: cloudUrl ? 0 : 1,
+    });
     const stored =
       'bytes' in attachment.content
         ? await storeVersion(

@@ -253,6 +253,52 @@ async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
 
 // ---- filing -----------------------------------------------------------------------------------
 
+/** Stores new mails in one statement; answers the ids of those not filed already (by anyone). */
+function insertMails(
+  em: EntityManager,
+  principal: Principal,
+  mails: readonly {
+    id: string;
+    internetMessageId: string;
+    conversationId: string | null;
+    subject: string;
+    from: MailAddress;
+    to: MailAddress[];
+    cc: MailAddress[];
+    sentAt?: string | null | undefined;
+    receivedAt?: string | null | undefined;
+    bodyHtml: string | null;
+    bodyText: string | null;
+  }[],
+) {
+  return db(em)
+    .insertInto('mail')
+    .values(
+      mails.map((mail) => ({
+        id: mail.id,
+        tenant_id: principal.tenantId,
+        internet_message_id: mail.internetMessageId,
+        conversation_id: mail.conversationId,
+        subject: mail.subject,
+        from_address: mail.from.address,
+        from_name: mail.from.name,
+        to_recipients: JSON.stringify(mail.to),
+        cc_recipients: JSON.stringify(mail.cc),
+        sent_at: mail.sentAt ? new Date(mail.sentAt) : null,
+        received_at: mail.receivedAt ? new Date(mail.receivedAt) : null,
+        body_html: mail.bodyHtml,
+        body_text: mail.bodyText,
+        snippet: (mail.bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
+        created_by: principal.userId ?? null,
+        updated_by: principal.userId ?? null,
+        version: 1,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['tenant_id', 'internet_message_id']).doNothing())
+    .returning('id')
+    .execute();
+}
+
 /** Links a stored mail (and its attachments) to records it is not on yet; answers those added. */
 async function linkStoredMail(
   em: EntityManager,
@@ -329,30 +375,21 @@ export async function fileMail(
     const bodyHtml = input.bodyHtml ? sanitizeMailHtml(input.bodyHtml) : null;
     const bodyText = input.bodyText?.trim() || (bodyHtml ? htmlToText(bodyHtml) : null);
     const id = mailIdFor(mailDate);
-    const inserted = await db(em)
-      .insertInto('mail')
-      .values({
+    const inserted = await insertMails(em, principal, [
+      {
         id,
-        tenant_id: currentTenantId,
-        internet_message_id: internetMessageId,
-        conversation_id: conversationId,
+        internetMessageId,
+        conversationId,
         subject,
-        from_address: from.address,
-        from_name: from.name,
-        to_recipients: JSON.stringify(to),
-        cc_recipients: JSON.stringify(cc),
-        sent_at: input.sentAt ? sql<Date>`${input.sentAt}::timestamptz` : null,
-        received_at: input.receivedAt ? sql<Date>`${input.receivedAt}::timestamptz` : null,
-        body_html: bodyHtml,
-        body_text: bodyText,
-        snippet: (bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
-        created_by: principal.userId ?? null,
-        updated_by: principal.userId ?? null,
-        version: 1,
-      })
-      .onConflict((conflict) => conflict.columns(['tenant_id', 'internet_message_id']).doNothing())
-      .returning('id')
-      .execute();
+        from,
+        to,
+        cc,
+        sentAt: input.sentAt,
+        receivedAt: input.receivedAt,
+        bodyHtml,
+        bodyText,
+      },
+    ]);
     if (inserted.length > 0) {
       created = true;
       await storeMailAttachments(em, principal, deps.store, id, attachments, links);
@@ -506,32 +543,16 @@ export async function fileMailsInBulk<K>(
     });
   }
   if (fast.length > 0) {
-    const inserted = await db(em)
-      .insertInto('mail')
-      .values(
-        fast.map(({ mail: { input }, row }) => ({
-          id: row.id,
-          tenant_id: principal.tenantId,
-          internet_message_id: row.internetMessageId,
-          conversation_id: input.conversationId?.trim() || null,
-          subject: row.subject,
-          from_address: row.from.address,
-          from_name: row.from.name,
-          to_recipients: JSON.stringify(row.to),
-          cc_recipients: JSON.stringify(row.cc),
-          sent_at: input.sentAt ? new Date(input.sentAt) : null,
-          received_at: input.receivedAt ? new Date(input.receivedAt) : null,
-          body_html: row.bodyHtml,
-          body_text: row.bodyText,
-          snippet: (row.bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
-          created_by: principal.userId ?? null,
-          updated_by: principal.userId ?? null,
-          version: 1,
-        })),
-      )
-      .onConflict((conflict) => conflict.columns(['tenant_id', 'internet_message_id']).doNothing())
-      .returning('id')
-      .execute();
+    const inserted = await insertMails(
+      em,
+      principal,
+      fast.map(({ mail: { input }, row }) => ({
+        ...row,
+        conversationId: input.conversationId?.trim() || null,
+        sentAt: input.sentAt,
+        receivedAt: input.receivedAt,
+      })),
+    );
     const created = new Set(inserted.map((row) => row.id));
     const written = fast.filter(({ row }) => created.has(row.id));
     // Filed by someone else a moment ago: fileMail adds our links to theirs.
