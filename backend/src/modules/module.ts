@@ -10,6 +10,7 @@ import type { RouteSpec } from '../http/route.ts';
 import type { JobDefinition, PeriodicDefinition } from '../jobs/registry.ts';
 import type { MergeHook } from '../records/merge-hooks.ts';
 import type { OverviewSection } from '../records/overview.ts';
+import type { RecordTitles } from '../records/record-titles.ts';
 import type { RecordType } from '../records/record-types.ts';
 import type { TaskListener } from '../records/task-events.ts';
 import type { TenantSetupStep } from '../records/tenant-setup.ts';
@@ -40,7 +41,7 @@ export interface OverviewSectionContribution {
 export interface LinkableType {
   /** The record type as links name it (`deal`). */
   readonly type: string;
-  readonly table: string;
+  readonly table: RecordType;
   /** How problems name a record of the type ("business contact"). */
   readonly label: string;
 }
@@ -57,8 +58,8 @@ export interface CrmModule {
   readonly timelineSources?: Readonly<Record<string, TimelineSource>>;
   /** Run in module order when an organisation is set up. */
   readonly tenantSetupSteps?: readonly TenantSetupStep[];
-  /** SQL answering `id, title` for the ids in the one parameter `?::uuid[]`, by record type. */
-  readonly recordTitles?: Readonly<Record<string, string>>;
+  /** By record type: the titles of records by id (one statement for all of them). */
+  readonly recordTitles?: Readonly<Record<string, RecordTitles>>;
   readonly linkableTypes?: readonly LinkableType[];
   /** By searchable type: the records found items of that type are on. */
   readonly searchContexts?: Readonly<Record<string, SearchContext>>;

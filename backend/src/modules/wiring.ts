@@ -5,6 +5,7 @@ import type { FilterField } from '../http/filters.ts';
 import type { JobDefinition, PeriodicDefinition } from '../jobs/registry.ts';
 import type { MergeHook } from '../records/merge-hooks.ts';
 import type { OverviewSection } from '../records/overview.ts';
+import type { RecordTitles } from '../records/record-titles.ts';
 import { RECORD_TYPES, type RecordType } from '../records/record-types.schemas.ts';
 import type { TaskListener } from '../records/task-events.ts';
 import type { TenantSetupStep } from '../records/tenant-setup.ts';
@@ -32,7 +33,7 @@ export interface Wiring {
   readonly trashSources: readonly TrashSourceOf[];
   readonly timelineSources: ReadonlyMap<string, TimelineSource>;
   readonly tenantSetupSteps: readonly TenantSetupStep[];
-  readonly recordTitles: ReadonlyMap<string, string>;
+  readonly recordTitles: ReadonlyMap<string, RecordTitles>;
   readonly linkableTypes: ReadonlyMap<string, LinkableType>;
   readonly searchContexts: ReadonlyMap<string, SearchContext>;
   readonly filterFields: ReadonlyMap<SavedFilterEntityType, Record<string, FilterField>>;

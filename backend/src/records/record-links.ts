@@ -2,18 +2,20 @@
 // at any number of records (persons, organizations, business contacts, deals, leads) through
 // `record_link`. Listing what is linked to a record is one index probe on (record_type, record_id).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { problem, recordNouns } from '../http/problems.ts';
 import { wired } from '../modules/wiring.ts';
 import type { MergeHook } from './merge-hooks.ts';
-import { pgArray } from './search-index.ts';
-import { sqlIn } from './sql.ts';
+import type { RecordType } from './record-types.schemas.ts';
+import { uuidArray } from './search-index.ts';
+import { db } from './sql.ts';
 
 export interface RecordRef {
   type: string;
   id: string;
 }
 
-const LINKABLE: Readonly<Record<string, { table: string; label: string }>> = {
+const LINKABLE: Readonly<Record<string, { table: RecordType; label: string }>> = {
   person: { table: 'person', label: 'person' },
   organization: { table: 'organization', label: 'organization' },
   business_contact: { table: 'business_contact', label: 'business contact' },
@@ -25,7 +27,7 @@ export function linkableTypes(): string[] {
 }
 
 /** The table and label of a linkable record type (undefined for an unknown type). */
-export function linkableTarget(type: string): { table: string; label: string } | undefined {
+export function linkableTarget(type: string): { table: RecordType; label: string } | undefined {
   return LINKABLE[type] ?? wired().linkableTypes.get(type);
 }
 
@@ -51,12 +53,13 @@ export async function requireLinkable(
   const byType = new Map<string, string[]>();
   for (const link of links) byType.set(link.type, [...(byType.get(link.type) ?? []), link.id]);
   for (const [type, ids] of byType) {
-    const target = linkableTarget(type) as { table: string; label: string };
-    const found = await sqlIn<{ id: string }>(
-      em,
-      `select id from ${target.table} where id = any(?::uuid[]) and deleted_at is null`,
-      [pgArray(ids)],
-    );
+    const target = linkableTarget(type) as { table: RecordType; label: string };
+    const found = await db(em)
+      .selectFrom(target.table)
+      .select('id')
+      .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+      .where('deleted_at', 'is', null)
+      .execute();
     const present = new Set(found.map((row) => row.id));
     const index = links.findIndex((link) => link.type === type && !present.has(link.id));
     if (index >= 0) {
@@ -82,20 +85,25 @@ export function sortedLinks(links: readonly RecordRef[]): RecordRef[] {
 
 /** Replaces an item's links with the given ones (deduplicated). */
 export async function setLinks(em: EntityManager, item: RecordRef, links: readonly RecordRef[]): Promise<void> {
-  await sqlIn(em, 'delete from record_link where item_type = ? and item_id = ?', [item.type, item.id]);
+  await db(em).deleteFrom('record_link').where('item_type', '=', item.type).where('item_id', '=', item.id).execute();
   await addLinks(em, item, links);
 }
 
 export async function addLinks(em: EntityManager, item: RecordRef, links: readonly RecordRef[]): Promise<void> {
   if (links.length === 0) return;
-  await sqlIn(
-    em,
-    `insert into record_link (tenant_id, item_type, item_id, record_type, record_id)
-     select crm_current_tenant(), ?, ?::uuid, l.type, l.id
-       from unnest(?::text[], ?::uuid[]) as l(type, id)
-     on conflict do nothing`,
-    [item.type, item.id, pgArray(links.map((link) => link.type)), pgArray(links.map((link) => link.id))],
-  );
+  await db(em)
+    .insertInto('record_link')
+    .values(
+      links.map((link) => ({
+        tenant_id: sql<string>`crm_current_tenant()`,
+        item_type: item.type,
+        item_id: item.id,
+        record_type: link.type,
+        record_id: link.id,
+      })),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
 }
 
 /** The links of many items of one type at once: item id -> its records. */
@@ -106,25 +114,43 @@ export async function linksOf(
 ): Promise<Map<string, RecordRef[]>> {
   const result = new Map<string, RecordRef[]>(itemIds.map((id) => [id, []]));
   if (itemIds.length === 0) return result;
-  const rows = await sqlIn<{ item_id: string; record_type: string; record_id: string }>(
-    em,
-    `select item_id, record_type, record_id from record_link
-      where item_type = ? and item_id = any(?::uuid[]) order by created_at, record_type, record_id`,
-    [itemType, pgArray([...itemIds])],
-  );
+  const rows = await db(em)
+    .selectFrom('record_link')
+    .select(['item_id', 'record_type', 'record_id'])
+    .where('item_type', '=', itemType)
+    .where((eb) => eb('item_id', '=', eb.fn.any(uuidArray(itemIds))))
+    .orderBy('created_at')
+    .orderBy('record_type')
+    .orderBy('record_id')
+    .execute();
   for (const row of rows) result.get(row.item_id)?.push({ type: row.record_type, id: row.record_id });
   return result;
 }
 
 /** A merge moves every link of the merged record to the survivor (a link both had stays once). */
 export const moveRecordLinksOnMerge: MergeHook = async (em, merge) => {
-  await sqlIn(
-    em,
-    `insert into record_link (tenant_id, item_type, item_id, record_type, record_id, created_at)
-     select tenant_id, item_type, item_id, record_type, ?, created_at from record_link
-      where record_type = ? and record_id = ?
-     on conflict do nothing`,
-    [merge.survivorId, merge.type, merge.mergedId],
-  );
-  await sqlIn(em, 'delete from record_link where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
+  await db(em)
+    .insertInto('record_link')
+    .columns(['tenant_id', 'item_type', 'item_id', 'record_type', 'record_id', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('record_link')
+        .select((inner) => [
+          'tenant_id',
+          'item_type',
+          'item_id',
+          'record_type',
+          inner.cast<string>(inner.val(merge.survivorId), 'uuid').as('record_id'),
+          'created_at',
+        ])
+        .where('record_type', '=', merge.type)
+        .where('record_id', '=', merge.mergedId),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
+  await db(em)
+    .deleteFrom('record_link')
+    .where('record_type', '=', merge.type)
+    .where('record_id', '=', merge.mergedId)
+    .execute();
 };

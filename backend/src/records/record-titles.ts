@@ -1,24 +1,51 @@
 // Readable titles of records ("Jürgen Weiß", "Bäckerei Schmitt GmbH") for items that point at
-// them (notes in search hits, notifications about comments): any number of records, one query.
+// them (notes in search hits, notifications about comments): any number of records, one query per type.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { wired } from '../modules/wiring.ts';
 import type { RecordRef } from './record-links.ts';
-import { pgArray } from './search-index.ts';
-import { sqlIn } from './sql.ts';
+import { uuidArray } from './search-index.ts';
+import { db } from './sql.ts';
 
-/** SQL answering `id, title` for the ids in the one parameter `?::uuid[]`, records in the trash left out. */
-const TITLES: Readonly<Record<string, string>> = {
-  person: `select id, concat_ws(' ', title, first_name, last_name) as title
-             from person where id = any(?::uuid[]) and deleted_at is null`,
-  organization: 'select id, name as title from organization where id = any(?::uuid[]) and deleted_at is null',
-  business_contact: `select bc.id, concat_ws(' ', p.first_name, p.last_name) || ' (' || o.name || ')' as title
-                       from business_contact bc join person p on p.id = bc.person_id
-                       join organization o on o.id = bc.organization_id
-                      where bc.id = any(?::uuid[]) and bc.deleted_at is null`,
+/** The titles of the records with the given ids, records in the trash left out. */
+export type RecordTitles = (em: EntityManager, ids: readonly string[]) => Promise<{ id: string; title: string }[]>;
+
+const TITLES: Readonly<Record<string, RecordTitles>> = {
+  person: (em, ids) =>
+    db(em)
+      .selectFrom('person')
+      .select((eb) => [
+        'id',
+        eb.fn<string>('concat_ws', [sql.lit(' '), 'title', 'first_name', 'last_name']).as('title'),
+      ])
+      .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+      .where('deleted_at', 'is', null)
+      .execute(),
+  organization: (em, ids) =>
+    db(em)
+      .selectFrom('organization')
+      .select(['id', 'name as title'])
+      .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+      .where('deleted_at', 'is', null)
+      .execute(),
+  business_contact: (em, ids) =>
+    db(em)
+      .selectFrom('business_contact as bc')
+      .innerJoin('person as p', 'p.id', 'bc.person_id')
+      .innerJoin('organization as o', 'o.id', 'bc.organization_id')
+      .select((eb) => [
+        'bc.id',
+        sql<string>`${eb.fn('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name'])} || ' (' || ${eb.ref('o.name')} || ')'`.as(
+          'title',
+        ),
+      ])
+      .where((eb) => eb('bc.id', '=', eb.fn.any(uuidArray(ids))))
+      .where('bc.deleted_at', 'is', null)
+      .execute(),
 };
 
 /** The contacts' titles, and those modules contribute (leads: CrmModule.recordTitles). */
-const titleSql = (type: string): string | undefined => TITLES[type] ?? wired().recordTitles.get(type);
+const titlesOf = (type: string): RecordTitles | undefined => TITLES[type] ?? wired().recordTitles.get(type);
 
 export const refKey = (ref: RecordRef) => `${ref.type}:${ref.id}`;
 
@@ -26,16 +53,13 @@ export const refKey = (ref: RecordRef) => `${ref.type}:${ref.id}`;
 export async function recordTitles(em: EntityManager, refs: readonly RecordRef[]): Promise<Map<string, string>> {
   const byType = new Map<string, Set<string>>();
   for (const ref of refs) {
-    if (!titleSql(ref.type)) continue;
+    if (!titlesOf(ref.type)) continue;
     byType.set(ref.type, (byType.get(ref.type) ?? new Set()).add(ref.id));
   }
-  if (byType.size === 0) return new Map();
-  const parts: string[] = [];
-  const params: unknown[] = [];
+  const titles = new Map<string, string>();
   for (const [type, ids] of byType) {
-    parts.push(`select ?::text as type, x.id, x.title from (${titleSql(type)}) x`);
-    params.push(type, pgArray([...ids]));
+    const rows = await (titlesOf(type) as RecordTitles)(em, [...ids]);
+    for (const row of rows) titles.set(`${type}:${row.id}`, row.title);
   }
-  const rows = await sqlIn<{ type: string; id: string; title: string }>(em, parts.join(' union all '), params);
-  return new Map(rows.map((row) => [`${row.type}:${row.id}`, row.title]));
+  return titles;
 }

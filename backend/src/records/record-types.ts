@@ -1,30 +1,37 @@
 // The record types others can point at (tags, relations, tasks, notes …): their table and
 // a readable title, so cross-cutting features check existence without knowing each module.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { Principal } from '../http/principal.ts';
 import { noSuch, problem } from '../http/problems.ts';
 import { RECORD_TYPES, type RecordType } from './record-types.schemas.ts';
-import { pgArray } from './search-index.ts';
+import { uuidArray } from './search-index.ts';
+import { db } from './sql.ts';
 
 export { RECORD_TYPES, type RecordType };
 
-/** Owned types are seen by whom `principal.visibility(type)` allows, matched on the owner column. */
-const TABLES: Record<RecordType, { table: string; label: string; ownerColumn?: string }> = {
+/** Owned types (tables with `owner_id`) are seen by whom `principal.visibility(type)` allows. */
+const TABLES: Record<RecordType, { table: RecordType; label: string; owned?: 'deal' | 'lead' }> = {
   person: { table: 'person', label: 'person' },
   organization: { table: 'organization', label: 'organization' },
   business_contact: { table: 'business_contact', label: 'business contact' },
-  deal: { table: 'deal', label: 'deal', ownerColumn: 'owner_id' },
-  lead: { table: 'lead', label: 'lead', ownerColumn: 'owner_id' },
+  deal: { table: 'deal', label: 'deal', owned: 'deal' },
+  lead: { table: 'lead', label: 'lead', owned: 'lead' },
 };
 
-/** SQL condition and parameters limiting an owned type to what the caller may see ('true' for all). */
-async function visibleTo(principal: Principal | undefined, type: RecordType): Promise<[string, unknown[]]> {
-  const { ownerColumn } = TABLES[type];
-  if (!ownerColumn || !principal) return ['true', []];
-  const visibility = await principal.visibility(type);
-  return visibility.scope === 'all'
-    ? ['true', []]
-    : [`${ownerColumn} = any(?::uuid[])`, [pgArray(visibility.ownerIds)]];
+/** `select 1` from the type's table by id, limited to what the caller may see of an owned type. */
+async function visibleRow(em: EntityManager, principal: Principal | undefined, type: RecordType, id: string) {
+  const { table, owned } = TABLES[type];
+  const visibility = owned && principal ? await principal.visibility(type) : undefined;
+  if (owned && visibility && visibility.scope !== 'all') {
+    const ownerIds = uuidArray(visibility.ownerIds);
+    return db(em)
+      .selectFrom(owned)
+      .select(sql<number>`1`.as('one'))
+      .where('id', '=', id)
+      .where((eb) => eb('owner_id', '=', eb.fn.any(ownerIds)));
+  }
+  return db(em).selectFrom(table).select(sql<number>`1`.as('one')).where('id', '=', id);
 }
 
 /**
@@ -37,17 +44,8 @@ export async function requireRecord(
   id: string,
   principal?: Principal,
 ): Promise<void> {
-  const { table } = TABLES[type];
-  const [visible, params] = await visibleTo(principal, type);
-  const rows = await em
-    .getConnection()
-    .execute(
-      `select 1 from ${table} where id = ? and deleted_at is null and ${visible}`,
-      [id, ...params],
-      'all',
-      em.getTransactionContext(),
-    );
-  if (rows.length === 0) throw problem('not_found_maybe_trashed', { noSuch: noSuch(type), id });
+  const row = await (await visibleRow(em, principal, type, id)).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!row) throw problem('not_found_maybe_trashed', { noSuch: noSuch(type), id });
 }
 
 /**
@@ -60,11 +58,7 @@ export async function requireVisible(
   type: RecordType,
   id: string,
 ): Promise<void> {
-  const { table, ownerColumn } = TABLES[type];
-  if (!ownerColumn) return;
-  const [visible, params] = await visibleTo(principal, type);
-  const rows = await em
-    .getConnection()
-    .execute(`select 1 from ${table} where id = ? and ${visible}`, [id, ...params], 'all', em.getTransactionContext());
-  if (rows.length === 0) throw problem('not_found', { noSuch: noSuch(type), id });
+  if (!TABLES[type].owned) return;
+  const row = await (await visibleRow(em, principal, type, id)).executeTakeFirst();
+  if (!row) throw problem('not_found', { noSuch: noSuch(type), id });
 }

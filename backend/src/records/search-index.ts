@@ -2,7 +2,7 @@
 // transaction as the record. Global search and the duplicate check read it.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { db } from './sql.ts';
+import { currentTenantId, db } from './sql.ts';
 
 export interface SearchDocument {
   type: string;
@@ -64,7 +64,7 @@ export async function indexNewRecords(em: EntityManager, docs: readonly SearchDo
         subtitle: doc.subtitle,
         normalized: doc.normalized,
         vat_id: doc.vatId,
-        body: sql<string>`setweight(to_tsvector('simple', ${doc.normalized}), 'A') || setweight(to_tsvector('simple', ${doc.body}), 'C')`,
+        body: searchBody(doc),
         owner_id: doc.ownerId ?? null,
         updated_at: new Date(),
       })),
@@ -72,48 +72,95 @@ export async function indexNewRecords(em: EntityManager, docs: readonly SearchDo
     .execute();
 }
 
+/** The search_document's tsvector: the normalized name weighs more than the rest of the text. */
+const searchBody = (doc: SearchDocument) =>
+  sql<string>`setweight(to_tsvector('simple', ${doc.normalized}), 'A') || setweight(to_tsvector('simple', ${doc.body}), 'C')`;
+
+/** Writes a record's search document and its search keys (searchKeysOf, typed), in one statement. */
 export async function indexRecord(em: EntityManager, doc: SearchDocument): Promise<void> {
-  await em.getConnection().execute(
-    `with written as (
-       insert into search_document
-         (tenant_id, record_type, record_id, title, subtitle, normalized, phonetic, emails, phones, postal_codes, vat_id, body, owner_id, updated_at)
-       values (crm_current_tenant(), ?, ?, ?, ?, ?, ?::text[], ?::text[], ?::text[], ?::text[], ?,
-               setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'C'), ?, now())
-       on conflict (record_type, record_id) do update set
-         title = excluded.title, subtitle = excluded.subtitle, normalized = excluded.normalized,
-         phonetic = excluded.phonetic, emails = excluded.emails, phones = excluded.phones,
-         postal_codes = excluded.postal_codes, vat_id = excluded.vat_id, body = excluded.body,
-         owner_id = excluded.owner_id, updated_at = now()
-       returning tenant_id, record_type, record_id, emails, phones),
-     ${searchKeysOf('written')}`,
-    [
-      doc.type,
-      doc.id,
-      doc.title,
-      doc.subtitle,
-      doc.normalized,
-      pgArray(doc.phonetic),
-      pgArray(doc.emails),
-      pgArray(doc.phones),
-      pgArray(doc.postalCodes),
-      doc.vatId,
-      doc.normalized,
-      doc.body,
-      doc.ownerId ?? null,
-    ],
-    'run',
-    em.getTransactionContext(),
-  );
+  await db(em)
+    .with('written', (qb) =>
+      qb
+        .insertInto('search_document')
+        .values({
+          tenant_id: currentTenantId,
+          record_type: doc.type,
+          record_id: doc.id,
+          title: doc.title,
+          subtitle: doc.subtitle,
+          normalized: doc.normalized,
+          phonetic: textArray(doc.phonetic),
+          emails: textArray(doc.emails),
+          phones: textArray(doc.phones),
+          postal_codes: textArray(doc.postalCodes),
+          vat_id: doc.vatId,
+          body: searchBody(doc),
+          owner_id: doc.ownerId ?? null,
+          updated_at: sql<Date>`now()`,
+        })
+        .onConflict((conflict) =>
+          conflict.columns(['record_type', 'record_id']).doUpdateSet((eb) => ({
+            title: eb.ref('excluded.title'),
+            subtitle: eb.ref('excluded.subtitle'),
+            normalized: eb.ref('excluded.normalized'),
+            phonetic: eb.ref('excluded.phonetic'),
+            emails: eb.ref('excluded.emails'),
+            phones: eb.ref('excluded.phones'),
+            postal_codes: eb.ref('excluded.postal_codes'),
+            vat_id: eb.ref('excluded.vat_id'),
+            body: eb.ref('excluded.body'),
+            owner_id: eb.ref('excluded.owner_id'),
+            updated_at: sql<Date>`now()`,
+          })),
+        )
+        .returning(['tenant_id', 'record_type', 'record_id', 'emails', 'phones']),
+    )
+    // Keys the document no longer has go; kept ones stay (a delete-all-and-insert in one statement
+    // would collide with the rows being deleted).
+    .with('stale', (qb) =>
+      qb
+        .deleteFrom('search_key as k')
+        .using('written as w')
+        .whereRef('k.record_type', '=', 'w.record_type')
+        .whereRef('k.record_id', '=', 'w.record_id')
+        .where((eb) => eb.not(eb.and([eb('k.kind', '=', 'email'), eb('k.value', '=', eb.fn.any('w.emails'))])))
+        .where((eb) => eb.not(eb.and([eb('k.kind', '=', 'phone'), eb('k.value', '=', eb.fn.any('w.phones'))]))),
+    )
+    .insertInto('search_key')
+    .columns(['tenant_id', 'kind', 'value', 'record_type', 'record_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('written as w')
+        .select((row) => [
+          'w.tenant_id',
+          sql.lit('email').as('kind'),
+          row.fn<string>('unnest', ['w.emails']).as('value'),
+          'w.record_type',
+          'w.record_id',
+        ])
+        .union(
+          eb
+            .selectFrom('written as w')
+            .select((row) => [
+              'w.tenant_id',
+              sql.lit('phone').as('kind'),
+              row.fn<string>('unnest', ['w.phones']).as('value'),
+              'w.record_type',
+              'w.record_id',
+            ]),
+        ),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
 }
 
 export async function unindexRecord(em: EntityManager, type: string, id: string): Promise<void> {
-  await em.getConnection().execute(
-    `with keys as (delete from search_key where record_type = ? and record_id = ?)
-     delete from search_document where record_type = ? and record_id = ?`,
-    [type, id, type, id],
-    'run',
-    em.getTransactionContext(),
-  );
+  await db(em)
+    .with('keys', (qb) => qb.deleteFrom('search_key').where('record_type', '=', type).where('record_id', '=', id))
+    .deleteFrom('search_document')
+    .where('record_type', '=', type)
+    .where('record_id', '=', id)
+    .execute();
 }
 
 /** A statement with `?` placeholders and its parameters, as services run it and tests explain it. */
@@ -126,3 +173,9 @@ export interface SqlStatement {
 export function pgArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
+
+/** Ids as one `uuid[]` bind parameter, for `= any(…)`: one statement shape whatever their number. */
+export const uuidArray = (ids: readonly string[]) => sql<string[]>`${pgArray(ids)}::uuid[]`;
+
+/** Texts as one `text[]` bind parameter. */
+export const textArray = (values: readonly string[]) => sql<string[]>`${pgArray(values)}::text[]`;

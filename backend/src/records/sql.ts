@@ -64,3 +64,8 @@ export function boundSql(fragment: { sql: string; params: readonly unknown[] }):
     sql``,
   )})`;
 }
+
+/** Waits for, and holds to the end of the transaction, a lock named by `key` (one at a time per key). */
+export async function lockTransactionOn(em: EntityManager, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db(em));
+}

@@ -1,58 +1,58 @@
 // Custom fields (V1, V2): definitions per entity type, and the validation of every value written.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { type FieldError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import type { CreateCustomField, CustomFieldView, UpdateCustomField } from './custom-fields.schemas.ts';
 
-interface Row {
-  id: string;
-  entity_type: CustomFieldView['entityType'];
-  key: string;
-  label_de: string;
-  label_en: string;
-  type: CustomFieldView['type'];
-  options: { value: string; labels: { de: string; en: string } }[];
-  required: boolean;
-  position: number;
-  version: number;
-}
+const fields = (em: EntityManager) =>
+  db(em)
+    .selectFrom('custom_field')
+    .select(['id', 'entity_type', 'key', 'label_de', 'label_en', 'type', 'options', 'required', 'position', 'version']);
+
+type Row = Awaited<ReturnType<ReturnType<typeof fields>['executeTakeFirstOrThrow']>>;
 
 const toView = (row: Row): CustomFieldView => ({
   id: row.id,
-  entityType: row.entity_type,
+  entityType: row.entity_type as CustomFieldView['entityType'],
   key: row.key,
   labels: { de: row.label_de, en: row.label_en },
-  type: row.type,
-  options: row.options,
+  type: row.type as CustomFieldView['type'],
+  options: row.options as CustomFieldView['options'],
   required: row.required,
   position: row.position,
   version: row.version,
 });
 
 export async function listCustomFields(em: EntityManager, entityType?: string): Promise<CustomFieldView[]> {
-  const rows = await sqlIn<Row>(
-    em,
-    `select * from custom_field ${entityType ? 'where entity_type = ?' : ''} order by entity_type, position, key`,
-    entityType ? [entityType] : [],
-  );
+  const rows = await fields(em)
+    .$if(entityType !== undefined && entityType !== '', (q) =>
+      q.where('entity_type', '=', entityType as Row['entity_type']),
+    )
+    .orderBy('entity_type')
+    .orderBy('position')
+    .orderBy('key')
+    .execute();
   return rows.map(toView);
 }
 
 export async function getCustomField(em: EntityManager, id: string): Promise<CustomFieldView> {
-  const [row] = await sqlIn<Row>(em, 'select * from custom_field where id = ?', [id]);
+  const row = await fields(em).where('id', '=', id).executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('custom_field'), id });
   return toView(row);
 }
 
 export async function createCustomField(em: EntityManager, input: CreateCustomField): Promise<CustomFieldView> {
-  const clash = await sqlIn(em, 'select 1 from custom_field where entity_type = ? and key = ?', [
-    input.entityType,
-    input.key,
-  ]);
-  if (clash.length > 0) {
+  const clash = await db(em)
+    .selectFrom('custom_field')
+    .select('id')
+    .where('entity_type', '=', input.entityType)
+    .where('key', '=', input.key)
+    .executeTakeFirst();
+  if (clash) {
     throw problem(
       'duplicate_custom_field',
       { key: input.key, entityType: input.entityType },
@@ -60,22 +60,22 @@ export async function createCustomField(em: EntityManager, input: CreateCustomFi
     );
   }
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into custom_field (id, tenant_id, entity_type, key, label_de, label_en, type, options, required, position)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('custom_field')
+    .values({
       id,
-      input.entityType,
-      input.key,
-      input.labels.de,
-      input.labels.en,
-      input.type,
-      JSON.stringify(input.options ?? []),
-      input.required,
-      input.position,
-    ],
-  );
+      tenant_id: currentTenantId,
+      entity_type: input.entityType,
+      key: input.key,
+      label_de: input.labels.de,
+      label_en: input.labels.en,
+      type: input.type,
+      options: JSON.stringify(input.options ?? []),
+      required: input.required,
+      position: input.position,
+      version: 1,
+    })
+    .execute();
   return getCustomField(em, id);
 }
 
@@ -90,25 +90,25 @@ export async function updateCustomField(
   if (change.options && field.type !== 'select') {
     throw validationFailed([{ in: 'body', pointer: '#/options', detail: 'only select fields have options' }]);
   }
-  await sqlIn(
-    em,
-    `update custom_field set label_de = ?, label_en = ?, options = ?::jsonb, required = ?, position = ?,
-            version = version + 1, updated_at = now() where id = ?`,
-    [
-      change.labels?.de ?? field.labels.de,
-      change.labels?.en ?? field.labels.en,
-      JSON.stringify(change.options ?? field.options),
-      change.required ?? field.required,
-      change.position ?? field.position,
-      id,
-    ],
-  );
+  await db(em)
+    .updateTable('custom_field')
+    .set((eb) => ({
+      label_de: change.labels?.de ?? field.labels.de,
+      label_en: change.labels?.en ?? field.labels.en,
+      options: JSON.stringify(change.options ?? field.options),
+      required: change.required ?? field.required,
+      position: change.position ?? field.position,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('id', '=', id)
+    .execute();
   return getCustomField(em, id);
 }
 
 export async function deleteCustomField(em: EntityManager, id: string): Promise<void> {
   await getCustomField(em, id);
-  await sqlIn(em, 'delete from custom_field where id = ?', [id]);
+  await db(em).deleteFrom('custom_field').where('id', '=', id).execute();
 }
 
 function checkValue(field: CustomFieldView, value: unknown): string | undefined {

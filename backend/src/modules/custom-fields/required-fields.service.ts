@@ -1,23 +1,28 @@
 // Built-in fields an organisation makes required (none by default), checked on every write.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { type FieldError, validationFailed } from '../../http/errors.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import { REQUIRABLE_FIELDS, type RequiredFields } from './custom-fields.schemas.ts';
 
 export { REQUIRABLE_FIELDS, type RequiredFields };
 
 export async function requiredFields(em: EntityManager): Promise<RequiredFields> {
-  const [row] = await sqlIn<{ required_fields: RequiredFields }>(
-    em,
-    'select required_fields from tenant where id = crm_current_tenant()',
-  );
-  return row?.required_fields ?? {};
+  const row = await db(em)
+    .selectFrom('tenant')
+    .select('required_fields')
+    .where('id', '=', currentTenantId)
+    .executeTakeFirst();
+  return (row?.required_fields as RequiredFields | undefined) ?? {};
 }
 
 export async function setRequiredFields(em: EntityManager, fields: RequiredFields): Promise<RequiredFields> {
-  await sqlIn(em, 'update tenant set required_fields = ?::jsonb, updated_at = now() where id = crm_current_tenant()', [
-    JSON.stringify(fields),
-  ]);
+  await db(em)
+    .updateTable('tenant')
+    // jsonb takes text: the driver would turn a JS array in it into a PostgreSQL array literal.
+    .set({ required_fields: sql<RequiredFields>`${JSON.stringify(fields)}::jsonb`, updated_at: sql<Date>`now()` })
+    .where('id', '=', currentTenantId)
+    .execute();
   return requiredFields(em);
 }
 

@@ -3,6 +3,7 @@
 // documents of their mail. Documents reach records through record_link (item_type 'document').
 import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
@@ -11,8 +12,8 @@ import { newId } from '../../ids.ts';
 import { recordHistory } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { addLinks, linksOf, type RecordRef } from '../../records/record-links.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { textArray, uuidArray } from '../../records/search-index.ts';
+import { currentTenantId, type Database, db, lockTransactionOn } from '../../records/sql.ts';
 import { type BlobStore, sha256Of } from '../../storage/blob-store.ts';
 import { inspectFile } from './file-policy.ts';
 import { type LinkedRecord, requireVisibleRecord, visibleRecords, withTitles } from './record-access.ts';
@@ -61,34 +62,47 @@ export interface DocumentDetail extends DocumentView {
   links: LinkedRecord[];
 }
 
-interface DocumentRow {
-  id: string;
-  name: string;
-  kind: 'file' | 'cloud';
-  cloud_url: string | null;
-  mail_id: string | null;
-  is_inline: boolean;
-  content_id: string | null;
-  latest_version: number;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  deleted_at: string | null;
-  sha256: string | null;
-  size: string | number | null;
-  content_type: string | null;
-  uploaded_by: string | null;
-  uploaded_by_name: string | null;
-  uploaded_at: string | null;
-}
+/**
+ * The document tables as Kysely sees them, with the version's `sha256`: inference names the
+ * columns of its reference to the blob (tenant_id, sha256) `blob_tenant` and `blob_sha256`.
+ */
+type DocumentTables = Omit<Database, 'document_version'> & {
+  document_version: Omit<Database['document_version'], 'blob_tenant' | 'blob_sha256'> & { sha256: string };
+};
+const documentDb = (em: EntityManager) => db(em) as unknown as Kysely<DocumentTables>;
 
-const DOCUMENT_COLUMNS = `d.id, d.name, d.kind, d.cloud_url, d.mail_id, d.is_inline, d.content_id, d.latest_version,
-  d.version, d.created_at, d.created_by, d.deleted_at, v.sha256, v.size, v.content_type,
-  coalesce(v.uploaded_by, d.created_by) as uploaded_by, u.display_name as uploaded_by_name,
-  coalesce(v.uploaded_at, d.created_at) as uploaded_at`;
+/** Documents with their newest version and who uploaded it: what a DocumentView shows. */
+const documents = (em: EntityManager) =>
+  documentDb(em)
+    .selectFrom('document as d')
+    .leftJoin('document_version as v', (join) =>
+      join.onRef('v.document_id', '=', 'd.id').onRef('v.number', '=', 'd.latest_version'),
+    )
+    .leftJoin('app_user as u', (join) =>
+      join.on((eb) => eb('u.id', '=', eb.fn.coalesce('v.uploaded_by', 'd.created_by'))),
+    )
+    .select((eb) => [
+      'd.id',
+      'd.name',
+      'd.kind',
+      'd.cloud_url',
+      'd.mail_id',
+      'd.is_inline',
+      'd.content_id',
+      'd.latest_version',
+      'd.version',
+      'd.created_at',
+      'd.created_by',
+      'd.deleted_at',
+      'v.sha256',
+      'v.size',
+      'v.content_type',
+      eb.fn.coalesce('v.uploaded_by', 'd.created_by').as('uploaded_by'),
+      'u.display_name as uploaded_by_name',
+      eb.fn.coalesce('v.uploaded_at', 'd.created_at').as('uploaded_at'),
+    ]);
 
-const DOCUMENT_JOINS = `left join document_version v on v.document_id = d.id and v.number = d.latest_version
-  left join app_user u on u.id = coalesce(v.uploaded_by, d.created_by)`;
+type DocumentRow = Awaited<ReturnType<ReturnType<typeof documents>['executeTakeFirstOrThrow']>>;
 
 const iso = (value: string | Date) => new Date(value).toISOString();
 export const contentUrlOf = (id: string) => `/api/v1/documents/${id}/content`;
@@ -130,14 +144,11 @@ export function cleanFileName(raw: string, fallback = 'Dokument'): string {
   return name.slice(0, 255 - extension.length) + extension;
 }
 
-async function documentRow(em: EntityManager, id: string, withTrashed = false): Promise<DocumentRow | undefined> {
-  const [row] = await sqlIn<DocumentRow>(
-    em,
-    `select ${DOCUMENT_COLUMNS} from document d ${DOCUMENT_JOINS}
-      where d.id = ? ${withTrashed ? '' : 'and d.deleted_at is null'}`,
-    [id],
-  );
-  return row;
+function documentRow(em: EntityManager, id: string, withTrashed = false): Promise<DocumentRow | undefined> {
+  return documents(em)
+    .where('d.id', '=', id)
+    .$if(!withTrashed, (q) => q.where('d.deleted_at', 'is', null))
+    .executeTakeFirst();
 }
 
 const missing = (id: string) => problem('not_found_maybe_trashed', { noSuch: noSuch('document'), id });
@@ -181,21 +192,35 @@ async function storeVersion(
 ): Promise<{ sha256: string; size: number; contentType: string }> {
   const inspected = await inspectFile(file.bytes, { name: file.name, declaredType: file.declaredType }, pointer);
   const blob = await store.put({ em, tenantId: principal.tenantId }, file.bytes);
-  await sqlIn(
-    em,
-    `insert into document_version (tenant_id, document_id, number, sha256, size, content_type, declared_type, uploaded_by)
-     values (crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      documentId,
+  await documentDb(em)
+    .insertInto('document_version')
+    .values({
+      tenant_id: currentTenantId,
+      document_id: documentId,
       number,
-      blob.sha256,
-      blob.size,
-      inspected.contentType,
-      inspected.declaredType,
-      principal.userId ?? null,
-    ],
-  );
+      sha256: blob.sha256,
+      size: BigInt(blob.size),
+      content_type: inspected.contentType,
+      declared_type: inspected.declaredType,
+      uploaded_by: principal.userId ?? null,
+    })
+    .execute();
   return { sha256: blob.sha256, size: blob.size, contentType: inspected.contentType };
+}
+
+type NewDocument = Omit<Insertable<Database['document']>, 'tenant_id' | 'created_by' | 'updated_by' | 'version'>;
+
+async function insertDocument(em: EntityManager, principal: Principal, document: NewDocument): Promise<void> {
+  await db(em)
+    .insertInto('document')
+    .values({
+      ...document,
+      tenant_id: currentTenantId,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+      version: 1,
+    })
+    .execute();
 }
 
 export type UploadOutcome = 'document' | 'version' | 'unchanged';
@@ -214,22 +239,26 @@ export async function uploadDocument(
   await requireVisibleRecord(em, principal, record);
   const name = cleanFileName(file.name);
   // Two uploads of a new name at once would both create a document: one at a time per name.
-  await sqlIn(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [
-    `document:${record.type}:${record.id}:${name.toLowerCase()}`,
-  ]);
-  const [existing] = await sqlIn<{ id: string; latest_version: number; sha256: string | null }>(
-    em,
-    `select d.id, d.latest_version, v.sha256
-       from record_link l
-       join document d on d.id = l.item_id
-       left join document_version v on v.document_id = d.id and v.number = d.latest_version
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'document'
-        and d.deleted_at is null and d.kind = 'file' and d.mail_id is null and lower(d.name) = lower(?)
-      order by d.id
-      limit 1
-      for update of d`,
-    [record.type, record.id, name],
-  );
+  await lockTransactionOn(em, `document:${record.type}:${record.id}:${name.toLowerCase()}`);
+  const existing = await documentDb(em)
+    .selectFrom('record_link as l')
+    .innerJoin('document as d', 'd.id', 'l.item_id')
+    .leftJoin('document_version as v', (join) =>
+      join.onRef('v.document_id', '=', 'd.id').onRef('v.number', '=', 'd.latest_version'),
+    )
+    .select(['d.id', 'd.latest_version', 'v.sha256'])
+    .where('l.tenant_id', '=', currentTenantId)
+    .where('l.record_type', '=', record.type)
+    .where('l.record_id', '=', record.id)
+    .where('l.item_type', '=', DOCUMENT)
+    .where('d.deleted_at', 'is', null)
+    .where('d.kind', '=', 'file')
+    .where('d.mail_id', 'is', null)
+    .where((eb) => eb(eb.fn('lower', ['d.name']), '=', eb.fn('lower', [eb.val(name)])))
+    .orderBy('d.id')
+    .limit(1)
+    .forUpdate(['d'])
+    .executeTakeFirst();
   const upload = { ...file, name };
   if (existing) {
     if (existing.sha256 === sha256Of(file.bytes)) {
@@ -237,11 +266,16 @@ export async function uploadDocument(
     }
     const number = existing.latest_version + 1;
     const stored = await storeVersion(em, principal, store, existing.id, number, upload, '#/file');
-    await sqlIn(
-      em,
-      `update document set latest_version = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?`,
-      [number, principal.userId ?? null, existing.id],
-    );
+    await db(em)
+      .updateTable('document')
+      .set((eb) => ({
+        latest_version: number,
+        version: eb('version', '+', 1),
+        updated_at: sql<Date>`now()`,
+        updated_by: principal.userId ?? null,
+      }))
+      .where('id', '=', existing.id)
+      .execute();
     recordHistory(em, principal, {
       type: DOCUMENT,
       id: existing.id,
@@ -260,12 +294,7 @@ export async function uploadDocument(
     return { document: await getDocument(em, principal, existing.id), outcome: 'version' };
   }
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into document (id, tenant_id, name, latest_version, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, 1, ?, ?)`,
-    [id, name, principal.userId ?? null, principal.userId ?? null],
-  );
+  await insertDocument(em, principal, { id, name, latest_version: 1 });
   const stored = await storeVersion(em, principal, store, id, 1, upload, '#/file');
   await addLinks(em, { type: DOCUMENT, id }, [record]);
   recordHistory(em, principal, {
@@ -313,23 +342,16 @@ export async function storeMailAttachments(
     const id = newId();
     const name = cleanFileName(attachment.name, 'Anhang');
     const cloudUrl = 'cloudUrl' in attachment.content ? attachment.content.cloudUrl : null;
-    await sqlIn(
-      em,
-      `insert into document (id, tenant_id, name, kind, cloud_url, mail_id, is_inline, content_id, latest_version, created_by, updated_by)
-       values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        id,
-        name,
-        cloudUrl ? 'cloud' : 'file',
-        cloudUrl,
-        mailId,
-        attachment.isInline,
-        attachment.contentId,
-        cloudUrl ? 0 : 1,
-        principal.userId ?? null,
-        principal.userId ?? null,
-      ],
-    );
+    await insertDocument(em, principal, {
+      id,
+      name,
+      kind: cloudUrl ? 'cloud' : 'file',
+      cloud_url: cloudUrl,
+      mail_id: mailId,
+      is_inline: attachment.isInline,
+      content_id: attachment.contentId,
+      latest_version: cloudUrl ? 0 : 1,
+    });
     const stored =
       'bytes' in attachment.content
         ? await storeVersion(
@@ -360,26 +382,48 @@ export async function linkMailDocuments(
   linked: boolean,
 ): Promise<void> {
   if (records.length === 0) return;
-  const types = pgArray(records.map((record) => record.type));
-  const ids = pgArray(records.map((record) => record.id));
   if (linked) {
-    await sqlIn(
-      em,
-      `insert into record_link (tenant_id, item_type, item_id, record_type, record_id)
-       select crm_current_tenant(), 'document', d.id, l.type, l.id
-         from document d cross join unnest(?::text[], ?::uuid[]) as l(type, id)
-        where d.tenant_id = crm_current_tenant() and d.mail_id = ? and not d.is_inline
-       on conflict do nothing`,
-      [types, ids, mailId],
-    );
+    const types = textArray(records.map((record) => record.type));
+    const ids = uuidArray(records.map((record) => record.id));
+    await db(em)
+      .insertInto('record_link')
+      .columns(['tenant_id', 'item_type', 'item_id', 'record_type', 'record_id'])
+      .expression((eb) =>
+        eb
+          .selectFrom('document as d')
+          // Two unnests in the select list run in step: every document with every record.
+          .select((inner) => [
+            currentTenantId.as('tenant_id'),
+            inner.val(DOCUMENT).as('item_type'),
+            'd.id as item_id',
+            inner.fn<string>('unnest', [types]).as('record_type'),
+            inner.fn<string>('unnest', [ids]).as('record_id'),
+          ])
+          .where('d.tenant_id', '=', currentTenantId)
+          .where('d.mail_id', '=', mailId)
+          .where('d.is_inline', '=', false),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
   } else {
-    await sqlIn(
-      em,
-      `delete from record_link r using document d, unnest(?::text[], ?::uuid[]) as l(type, id)
-        where d.tenant_id = crm_current_tenant() and d.mail_id = ? and r.item_type = 'document' and r.item_id = d.id
-          and r.record_type = l.type and r.record_id = l.id`,
-      [types, ids, mailId],
-    );
+    await db(em)
+      .deleteFrom('record_link')
+      .where('item_type', '=', DOCUMENT)
+      .where('item_id', 'in', (eb) =>
+        eb
+          .selectFrom('document as d')
+          .select('d.id')
+          .where('d.tenant_id', '=', currentTenantId)
+          .where('d.mail_id', '=', mailId),
+      )
+      .where((eb) =>
+        eb(
+          eb.refTuple('record_type', 'record_id'),
+          'in',
+          records.map((record) => eb.tuple(record.type, record.id)),
+        ),
+      )
+      .execute();
   }
 }
 
@@ -390,13 +434,12 @@ export async function documentsOfMails(
 ): Promise<Map<string, DocumentView[]>> {
   const result = new Map<string, DocumentView[]>(mailIds.map((id) => [id, []]));
   if (mailIds.length === 0) return result;
-  const rows = await sqlIn<DocumentRow>(
-    em,
-    `select ${DOCUMENT_COLUMNS} from document d ${DOCUMENT_JOINS}
-      where d.tenant_id = crm_current_tenant() and d.mail_id = any(?::uuid[]) and d.deleted_at is null
-      order by d.id`,
-    [pgArray([...mailIds])],
-  );
+  const rows = await documents(em)
+    .where('d.tenant_id', '=', currentTenantId)
+    .where((eb) => eb('d.mail_id', '=', eb.fn.any(uuidArray(mailIds))))
+    .where('d.deleted_at', 'is', null)
+    .orderBy('d.id')
+    .execute();
   for (const row of rows) result.get(row.mail_id as string)?.push(view(row));
   return result;
 }
@@ -405,21 +448,21 @@ export async function documentsOfMails(
 
 export async function getDocument(em: EntityManager, principal: Principal, id: string): Promise<DocumentDetail> {
   const { row, links } = await requireVisibleDocument(em, principal, id);
-  const versions = await sqlIn<{
-    number: number;
-    sha256: string;
-    size: string | number;
-    content_type: string;
-    uploaded_by: string | null;
-    uploaded_by_name: string | null;
-    uploaded_at: string;
-  }>(
-    em,
-    `select v.number, v.sha256, v.size, v.content_type, v.uploaded_by, u.display_name as uploaded_by_name, v.uploaded_at
-       from document_version v left join app_user u on u.id = v.uploaded_by
-      where v.document_id = ? order by v.number desc`,
-    [id],
-  );
+  const versions = await documentDb(em)
+    .selectFrom('document_version as v')
+    .leftJoin('app_user as u', 'u.id', 'v.uploaded_by')
+    .select([
+      'v.number',
+      'v.sha256',
+      'v.size',
+      'v.content_type',
+      'v.uploaded_by',
+      'u.display_name as uploaded_by_name',
+      'v.uploaded_at',
+    ])
+    .where('v.document_id', '=', id)
+    .orderBy('v.number', 'desc')
+    .execute();
   return {
     ...view(row),
     versions: versions.map((version) => ({
@@ -454,19 +497,22 @@ export async function listDocuments(
   return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.id]) : null };
 }
 
+/** The documents on a record, newest first, read along the link index. */
+const documentsLinkedTo = (em: EntityManager, record: RecordRef) =>
+  documents(em)
+    .innerJoin('record_link as l', 'l.item_id', 'd.id')
+    .where('l.tenant_id', '=', currentTenantId)
+    .where('l.record_type', '=', record.type)
+    .where('l.record_id', '=', record.id)
+    .where('l.item_type', '=', DOCUMENT)
+    .where('d.deleted_at', 'is', null)
+    .orderBy('l.item_id', 'desc');
+
 function documentsOn(em: EntityManager, record: RecordRef, limit: number, before?: string): Promise<DocumentRow[]> {
-  return sqlIn<DocumentRow>(
-    em,
-    `select ${DOCUMENT_COLUMNS}
-       from record_link l
-       join document d on d.id = l.item_id
-       ${DOCUMENT_JOINS}
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'document'
-        and d.deleted_at is null ${before ? 'and l.item_id < ?' : ''}
-      order by l.item_id desc
-      limit ?`,
-    [record.type, record.id, ...(before ? [before] : []), limit],
-  );
+  return documentsLinkedTo(em, record)
+    .$if(before !== undefined, (q) => q.where('l.item_id', '<', before as string))
+    .limit(limit)
+    .execute();
 }
 
 export interface DocumentContent {
@@ -494,11 +540,12 @@ export async function documentContent(
       { extensions: { cloudUrl: row.cloud_url } },
     );
   }
-  const [version] = await sqlIn<{ sha256: string; size: string | number; content_type: string }>(
-    em,
-    'select sha256, size, content_type from document_version where document_id = ? and number = ?',
-    [id, number ?? row.latest_version],
-  );
+  const version = await documentDb(em)
+    .selectFrom('document_version')
+    .select(['sha256', 'size', 'content_type'])
+    .where('document_id', '=', id)
+    .where('number', '=', number ?? row.latest_version)
+    .executeTakeFirst();
   if (!version) {
     throw problem('no_such_document_version', { name: row.name, number: number ?? '', latest: row.latest_version });
   }
@@ -536,11 +583,16 @@ export async function trashDocument(
   const { row, links } = await requireVisibleDocument(em, principal, id);
   requireMayChange(principal, row);
   checkVersion(row, expectedVersion, named('document', row.name));
-  await sqlIn(
-    em,
-    'update document set deleted_at = now(), deleted_by = ?, version = version + 1, updated_at = now() where id = ?',
-    [principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('document')
+    .set((eb) => ({
+      deleted_at: sql<Date>`now()`,
+      deleted_by: principal.userId ?? null,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('id', '=', id)
+    .execute();
   recordHistory(em, principal, { type: DOCUMENT, id, action: 'delete', before: { name: row.name } });
   for (const link of links.filter((link) => link.type !== 'mail')) {
     recordHistory(em, principal, {
@@ -558,11 +610,11 @@ export async function restoreDocument(em: EntityManager, principal: Principal, i
   const { row } = await requireVisibleDocument(em, principal, id, true);
   if (!row.deleted_at) throw problem('not_in_trash', { noSuch: noSuch('document'), id });
   requireMayChange(principal, row);
-  await sqlIn(
-    em,
-    'update document set deleted_at = null, deleted_by = null, version = version + 1, updated_at = now() where id = ?',
-    [id],
-  );
+  await db(em)
+    .updateTable('document')
+    .set((eb) => ({ deleted_at: null, deleted_by: null, version: eb('version', '+', 1), updated_at: sql<Date>`now()` }))
+    .where('id', '=', id)
+    .execute();
   recordHistory(em, principal, { type: DOCUMENT, id, action: 'restore', after: { name: row.name } });
   await em.flush();
   return getDocument(em, principal, id);
@@ -577,26 +629,34 @@ export async function purgeDocument(
 ): Promise<void> {
   if (!principal.roles.has('admin'))
     throw problem('admin_empties_trash', { things: { en: 'documents', de: 'Dokumente' } });
-  const [row] = await sqlIn<{ id: string }>(em, 'select id from document where id = ? and deleted_at is not null', [
-    id,
-  ]);
+  const row = await db(em)
+    .selectFrom('document')
+    .select('id')
+    .where('id', '=', id)
+    .where('deleted_at', 'is not', null)
+    .executeTakeFirst();
   if (!row) throw problem('not_in_trash', { noSuch: noSuch('document'), id });
-  const hashes = await sqlIn<{ sha256: string }>(
-    em,
-    'select distinct sha256 from document_version where document_id = ?',
-    [id],
-  );
-  await sqlIn(em, "delete from record_link where item_type = 'document' and item_id = ?", [id]);
-  await sqlIn(em, 'delete from document where id = ?', [id]);
-  const orphans = await sqlIn<{ sha256: string }>(
-    em,
-    `select h.sha256 from unnest(?::text[]) as h(sha256)
-      where not exists (select 1 from document_version v where v.tenant_id = crm_current_tenant() and v.sha256 = h.sha256)`,
-    [pgArray(hashes.map((hash) => hash.sha256))],
-  );
+  const hashes = await documentDb(em)
+    .selectFrom('document_version')
+    .select('sha256')
+    .distinct()
+    .where('document_id', '=', id)
+    .execute();
+  await db(em).deleteFrom('record_link').where('item_type', '=', DOCUMENT).where('item_id', '=', id).execute();
+  await db(em).deleteFrom('document').where('id', '=', id).execute();
+  const stillUsed =
+    hashes.length === 0
+      ? []
+      : await documentDb(em)
+          .selectFrom('document_version')
+          .select('sha256')
+          .where('tenant_id', '=', currentTenantId)
+          .where((eb) => eb('sha256', '=', eb.fn.any(textArray(hashes.map((hash) => hash.sha256)))))
+          .execute();
+  const used = new Set(stillUsed.map((version) => version.sha256));
   await store.remove(
     { em, tenantId: principal.tenantId },
-    orphans.map((orphan) => orphan.sha256),
+    hashes.map((hash) => hash.sha256).filter((sha256) => !used.has(sha256)),
   );
 }
 
@@ -612,19 +672,28 @@ export async function listTrashedDocuments(
   options: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: TrashedDocument[]; nextCursor: string | null }> {
   const after = decodeCursor(options.cursor, 2) as [string, string] | undefined;
-  const rows = await sqlIn<{ id: string; name: string; deleted_at: string; deleted_by: string | null }>(
-    em,
-    `select id, name, deleted_at, deleted_by from document
-      where tenant_id = crm_current_tenant() and deleted_at is not null
-        ${after ? 'and (deleted_at, id) < (?::timestamptz, ?::uuid)' : ''}
-      order by deleted_at desc, id desc
-      limit ?`,
-    [...(after ?? []), options.limit + 1],
-  );
+  const rows = await db(em)
+    .selectFrom('document')
+    .select(['id', 'name', 'deleted_at', 'deleted_by'])
+    .where('tenant_id', '=', currentTenantId)
+    .where('deleted_at', 'is not', null)
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb(
+          eb.refTuple('deleted_at', 'id'),
+          '<',
+          eb.tuple(sql<Date>`${after?.[0]}::timestamptz`, sql<string>`${after?.[1]}::uuid`),
+        ),
+      ),
+    )
+    .orderBy('deleted_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
   const items = rows.slice(0, options.limit).map((row) => ({
     id: row.id,
     name: row.name,
-    deletedAt: iso(row.deleted_at),
+    deletedAt: iso(row.deleted_at as Date),
     deletedBy: row.deleted_by,
   }));
   const last = items.at(-1);
@@ -641,17 +710,9 @@ export async function requireDocumentForHistory(em: EntityManager, principal: Pr
 
 // One query: the window counts every matching row before the limit cuts the newest five.
 export const documentsOverview: OverviewSection = async (em, _principal, record) => {
-  const rows = await sqlIn<DocumentRow & { total: number }>(
-    em,
-    `select ${DOCUMENT_COLUMNS}, count(*) over ()::int as total
-       from record_link l
-       join document d on d.id = l.item_id
-       ${DOCUMENT_JOINS}
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'document'
-        and d.deleted_at is null
-      order by l.item_id desc
-      limit 5`,
-    [record.type, record.id],
-  );
+  const rows = await documentsLinkedTo(em, record)
+    .select(sql<number>`count(*) over ()::int`.as('total'))
+    .limit(5)
+    .execute();
   return { count: rows[0]?.total ?? 0, newest: rows.map(view) };
 };

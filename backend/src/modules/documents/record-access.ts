@@ -6,8 +6,9 @@ import { z } from 'zod';
 import type { Principal } from '../../http/principal.ts';
 import { problem, recordNouns } from '../../http/problems.ts';
 import { linkableTarget, linkableTypes, type RecordRef } from '../../records/record-links.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import type { RecordType } from '../../records/record-types.schemas.ts';
+import { uuidArray } from '../../records/search-index.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 
 /**
  * A record type in a path. Checked when the request comes, not when the routes are built: deals
@@ -38,14 +39,24 @@ export async function visibleRecords(
   }
   const visible = new Set<string>();
   for (const [type, ids] of byType) {
-    const { table } = linkableTarget(type) as { table: string };
+    const { table } = linkableTarget(type) as { table: RecordType };
     const scope = await principal.visibility(type);
-    const rows = await sqlIn<{ id: string }>(
-      em,
-      `select id from ${table} where id = any(?::uuid[]) and deleted_at is null
-         ${scope.scope === 'owners' ? 'and owner_id = any(?::uuid[])' : ''}`,
-      [pgArray(ids), ...(scope.scope === 'owners' ? [pgArray([...scope.ownerIds])] : [])],
-    );
+    const owned = table === 'deal' || table === 'lead' ? table : undefined;
+    const rows =
+      scope.scope === 'owners' && owned
+        ? await db(em)
+            .selectFrom(owned)
+            .select('id')
+            .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+            .where('deleted_at', 'is', null)
+            .where((eb) => eb('owner_id', '=', eb.fn.any(uuidArray([...scope.ownerIds]))))
+            .execute()
+        : await db(em)
+            .selectFrom(table)
+            .select('id')
+            .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+            .where('deleted_at', 'is', null)
+            .execute();
     for (const row of rows) visible.add(`${type}:${row.id}`);
   }
   return visible;
@@ -99,14 +110,18 @@ export interface LinkedRecord extends RecordRef {
 /** Names of records, from their search documents, in one query. */
 export async function withTitles(em: EntityManager, refs: readonly RecordRef[]): Promise<LinkedRecord[]> {
   if (refs.length === 0) return [];
-  const rows = await sqlIn<{ record_type: string; record_id: string; title: string }>(
-    em,
-    `select d.record_type, d.record_id, d.title
-       from unnest(?::text[], ?::uuid[]) as l(type, id)
-       join search_document d on d.record_type = l.type and d.record_id = l.id
-      where d.tenant_id = crm_current_tenant()`,
-    [pgArray(refs.map((ref) => ref.type)), pgArray(refs.map((ref) => ref.id))],
-  );
+  const rows = await db(em)
+    .selectFrom('search_document as d')
+    .select(['d.record_type', 'd.record_id', 'd.title'])
+    .where('d.tenant_id', '=', currentTenantId)
+    .where((eb) =>
+      eb(
+        eb.refTuple('d.record_type', 'd.record_id'),
+        'in',
+        refs.map((ref) => eb.tuple(ref.type, ref.id)),
+      ),
+    )
+    .execute();
   const titles = new Map(rows.map((row) => [`${row.record_type}:${row.record_id}`, row.title]));
   return refs.map((ref) => ({ type: ref.type, id: ref.id, title: titles.get(key(ref)) ?? null }));
 }

@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { ownedWithin } from '../../http/principal.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
-import { indexRecord } from '../../records/search-index.ts';
+import type { RecordTitles } from '../../records/record-titles.ts';
+import { indexRecord, uuidArray } from '../../records/search-index.ts';
 import { db, sqlIn } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
@@ -34,7 +35,13 @@ export const trashedLeads: TrashSourceOf = async (em, principal) => {
     .where(({ ref }) => ownedWithin(visibility, ref('l.owner_id')));
 };
 
-export const LEAD_TITLE_SQL = 'select id, title from lead where id = any(?::uuid[]) and deleted_at is null';
+export const leadTitles: RecordTitles = (em, ids) =>
+  db(em)
+    .selectFrom('lead')
+    .select(['id', 'title'])
+    .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+    .where('deleted_at', 'is', null)
+    .execute();
 
 export const leadsLostFor: LostReasonUsageCounter = async (em, lostReasonId) => {
   const [row] = await sqlIn<{ n: number }>(em, 'select count(*)::int as n from lead where lost_reason_id = ?', [

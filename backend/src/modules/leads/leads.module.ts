@@ -1,9 +1,9 @@
 import type { CrmModule } from '../module.ts';
 import {
   convertedLeadsOverview,
-  LEAD_TITLE_SQL,
   leadOverview,
   leadsLostFor,
+  leadTitles,
   moveConvertedLeadsOnMerge,
   trashedLeads,
 } from './leads.hooks.ts';
@@ -19,7 +19,7 @@ export const leadsModule: CrmModule = {
   ],
   trashSources: [trashedLeads],
   linkableTypes: [{ type: 'lead', table: 'lead', label: 'lead' }],
-  recordTitles: { lead: LEAD_TITLE_SQL },
+  recordTitles: { lead: leadTitles },
   filterFields: { lead: LEAD_FILTER_FIELDS },
   lostReasonUsage: [leadsLostFor],
   mergeHooks: [moveConvertedLeadsOnMerge],

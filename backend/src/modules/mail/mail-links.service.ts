@@ -2,9 +2,10 @@
 // header x-crm-link and a custom property) and tells us the records; when the sent mail is filed
 // (by the pane, or later by the Graph sync) the links come along.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Selectable, sql } from 'kysely';
 import type { RecordRef } from '../../records/record-links.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { textArray } from '../../records/search-index.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 
 /** The internet header the compose pane sets; its value is the tracking id. */
 export const LINK_HEADER = 'x-crm-link';
@@ -23,25 +24,26 @@ export interface PendingLinks {
   mailId: string | null;
 }
 
-interface PendingRow {
-  tracking_id: string;
-  conversation_id: string | null;
-  internet_message_id: string | null;
-  links: RecordRef[];
-  created_at: string;
-  updated_at: string;
-  applied_at: string | null;
-  mail_id: string | null;
-  inserted?: boolean;
-}
+const PENDING_COLUMNS = [
+  'tracking_id',
+  'conversation_id',
+  'internet_message_id',
+  'links',
+  'created_at',
+  'updated_at',
+  'applied_at',
+  'mail_id',
+] as const;
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+type PendingRow = Pick<Selectable<Database['pending_mail_link']>, (typeof PENDING_COLUMNS)[number]>;
+
+const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
 
 const pendingView = (row: PendingRow): PendingLinks => ({
   trackingId: row.tracking_id,
   conversationId: row.conversation_id,
   internetMessageId: row.internet_message_id,
-  links: row.links.map((link) => ({ type: link.type, id: link.id })),
+  links: (row.links as RecordRef[]).map((link) => ({ type: link.type, id: link.id })),
   createdAt: iso(row.created_at) as string,
   updatedAt: iso(row.updated_at) as string,
   appliedAt: iso(row.applied_at),
@@ -59,33 +61,37 @@ export async function savePendingLinks(
     links: readonly RecordRef[];
   },
 ): Promise<{ pending: PendingLinks; created: boolean }> {
-  const [row] = await sqlIn<PendingRow>(
-    em,
-    `insert into pending_mail_link (tenant_id, tracking_id, conversation_id, internet_message_id, links, created_by)
-     values (crm_current_tenant(), ?, ?, ?, ?::jsonb, ?)
-     on conflict (tenant_id, tracking_id) do update set
-       links = excluded.links,
-       conversation_id = coalesce(excluded.conversation_id, pending_mail_link.conversation_id),
-       internet_message_id = coalesce(excluded.internet_message_id, pending_mail_link.internet_message_id),
-       updated_at = now()
-     returning *, (xmax = 0) as inserted`,
-    [
-      input.trackingId,
-      input.conversationId ?? null,
-      input.internetMessageId ?? null,
-      JSON.stringify(input.links.map((link) => ({ type: link.type, id: link.id }))),
-      userId,
-    ],
-  );
-  return { pending: pendingView(row as PendingRow), created: Boolean(row?.inserted) };
+  const row = await db(em)
+    .insertInto('pending_mail_link')
+    .values({
+      tenant_id: currentTenantId,
+      tracking_id: input.trackingId,
+      conversation_id: input.conversationId ?? null,
+      internet_message_id: input.internetMessageId ?? null,
+      links: sql`${JSON.stringify(input.links.map((link) => ({ type: link.type, id: link.id })))}::jsonb`,
+      created_by: userId,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['tenant_id', 'tracking_id']).doUpdateSet((eb) => ({
+        links: eb.ref('excluded.links'),
+        conversation_id: eb.fn.coalesce('excluded.conversation_id', 'pending_mail_link.conversation_id'),
+        internet_message_id: eb.fn.coalesce('excluded.internet_message_id', 'pending_mail_link.internet_message_id'),
+        updated_at: sql<Date>`now()`,
+      })),
+    )
+    // xmax is 0 on a row this statement inserted, and set on one it updated.
+    .returning([...PENDING_COLUMNS, sql<boolean>`xmax = 0`.as('inserted')])
+    .executeTakeFirstOrThrow();
+  return { pending: pendingView(row), created: Boolean(row.inserted) };
 }
 
 export async function getPendingLinks(em: EntityManager, trackingId: string): Promise<PendingLinks | undefined> {
-  const [row] = await sqlIn<PendingRow>(
-    em,
-    'select * from pending_mail_link where tenant_id = crm_current_tenant() and tracking_id = ?',
-    [trackingId],
-  );
+  const row = await db(em)
+    .selectFrom('pending_mail_link')
+    .select(PENDING_COLUMNS)
+    .where('tenant_id', '=', currentTenantId)
+    .where('tracking_id', '=', trackingId)
+    .executeTakeFirst();
   return row ? pendingView(row) : undefined;
 }
 
@@ -99,32 +105,36 @@ export async function pendingLinksFor(
   mail: { trackingIds: readonly string[]; internetMessageId: string; conversationId: string | null; sentAt: Date },
 ): Promise<{ trackingIds: string[]; links: RecordRef[] }> {
   const byConversation = mail.trackingIds.length === 0 && mail.conversationId !== null;
-  const rows = await sqlIn<PendingRow>(
-    em,
-    `select tracking_id, links from pending_mail_link
-      where tenant_id = crm_current_tenant()
-        and (tracking_id = any(?::text[])
-             or (applied_at is null and internet_message_id = ?)
-             or (? and applied_at is null and conversation_id = ?
-                 and created_at <= ?::timestamptz + interval '${CLOCK_SKEW}'))
-      order by created_at`,
-    [
-      pgArray(mail.trackingIds),
-      mail.internetMessageId,
-      byConversation,
-      mail.conversationId ?? '',
-      mail.sentAt.toISOString(),
-    ],
-  );
-  return { trackingIds: rows.map((row) => row.tracking_id), links: rows.flatMap((row) => row.links) };
+  const rows = await db(em)
+    .selectFrom('pending_mail_link')
+    .select(['tracking_id', 'links'])
+    .where('tenant_id', '=', currentTenantId)
+    .where((eb) =>
+      eb.or([
+        eb('tracking_id', '=', eb.fn.any(textArray(mail.trackingIds))),
+        eb.and([eb('applied_at', 'is', null), eb('internet_message_id', '=', mail.internetMessageId)]),
+        eb.and([
+          eb.val(byConversation),
+          eb('applied_at', 'is', null),
+          eb('conversation_id', '=', mail.conversationId ?? ''),
+          eb('created_at', '<=', sql<Date>`${mail.sentAt.toISOString()}::timestamptz + ${CLOCK_SKEW}::interval`),
+        ]),
+      ]),
+    )
+    .orderBy('created_at')
+    .execute();
+  return {
+    trackingIds: rows.map((row) => row.tracking_id),
+    links: rows.flatMap((row) => row.links as RecordRef[]),
+  };
 }
 
 export async function markPendingApplied(em: EntityManager, trackingIds: readonly string[], mailId: string) {
   if (trackingIds.length === 0) return;
-  await sqlIn(
-    em,
-    `update pending_mail_link set applied_at = coalesce(applied_at, now()), mail_id = ?
-      where tenant_id = crm_current_tenant() and tracking_id = any(?::text[])`,
-    [mailId, pgArray([...trackingIds])],
-  );
+  await db(em)
+    .updateTable('pending_mail_link')
+    .set((eb) => ({ applied_at: eb.fn.coalesce('applied_at', sql<Date>`now()`), mail_id: mailId }))
+    .where('tenant_id', '=', currentTenantId)
+    .where((eb) => eb('tracking_id', '=', eb.fn.any(textArray(trackingIds))))
+    .execute();
 }

@@ -4,6 +4,7 @@
 // Mail ids are UUIDv7 stamped with the mail's own date, so a record's mails come newest first
 // straight from the link index.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { v7 } from 'uuid';
 import { AppError, formatBytes } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
@@ -20,14 +21,8 @@ import {
   linksOf,
   type RecordRef,
 } from '../../records/record-links.ts';
-import {
-  indexNewRecords,
-  indexRecord,
-  pgArray,
-  type SearchDocument,
-  unindexRecord,
-} from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { indexNewRecords, indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { foldText } from '../contacts/matching.ts';
 import {
@@ -135,27 +130,6 @@ export interface MailSummary {
   filedAt: string;
 }
 
-interface MailRow {
-  id: string;
-  internet_message_id: string;
-  conversation_id: string | null;
-  subject: string;
-  from_address: string;
-  from_name: string | null;
-  to_recipients: MailAddress[];
-  cc_recipients: MailAddress[];
-  sent_at: string | null;
-  received_at: string | null;
-  body_html: string | null;
-  body_text: string | null;
-  snippet: string;
-  created_at: string;
-  created_by: string | null;
-  deleted_at: string | null;
-  filed_by_name?: string | null;
-  attachment_count?: number;
-}
-
 const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
 const key = (ref: RecordRef) => `${ref.type}:${ref.id}`;
 
@@ -258,7 +232,11 @@ function mailSearchDocument(mail: {
 }
 
 async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
-  const [row] = await sqlIn<MailRow>(em, 'select * from mail where id = ?', [id]);
+  const row = await db(em)
+    .selectFrom('mail')
+    .select(['subject', 'from_address', 'from_name', 'to_recipients', 'cc_recipients', 'body_text'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return;
   await indexRecord(
     em,
@@ -266,14 +244,60 @@ async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
       id,
       subject: row.subject,
       from: { address: row.from_address, name: row.from_name },
-      to: row.to_recipients,
-      cc: row.cc_recipients,
+      to: row.to_recipients as MailAddress[],
+      cc: row.cc_recipients as MailAddress[],
       text: row.body_text ?? '',
     }),
   );
 }
 
 // ---- filing -----------------------------------------------------------------------------------
+
+/** Stores new mails in one statement; answers the ids of those not filed already (by anyone). */
+function insertMails(
+  em: EntityManager,
+  principal: Principal,
+  mails: readonly {
+    id: string;
+    internetMessageId: string;
+    conversationId: string | null;
+    subject: string;
+    from: MailAddress;
+    to: MailAddress[];
+    cc: MailAddress[];
+    sentAt?: string | null | undefined;
+    receivedAt?: string | null | undefined;
+    bodyHtml: string | null;
+    bodyText: string | null;
+  }[],
+) {
+  return db(em)
+    .insertInto('mail')
+    .values(
+      mails.map((mail) => ({
+        id: mail.id,
+        tenant_id: principal.tenantId,
+        internet_message_id: mail.internetMessageId,
+        conversation_id: mail.conversationId,
+        subject: mail.subject,
+        from_address: mail.from.address,
+        from_name: mail.from.name,
+        to_recipients: JSON.stringify(mail.to),
+        cc_recipients: JSON.stringify(mail.cc),
+        sent_at: mail.sentAt ? new Date(mail.sentAt) : null,
+        received_at: mail.receivedAt ? new Date(mail.receivedAt) : null,
+        body_html: mail.bodyHtml,
+        body_text: mail.bodyText,
+        snippet: (mail.bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
+        created_by: principal.userId ?? null,
+        updated_by: principal.userId ?? null,
+        version: 1,
+      })),
+    )
+    .onConflict((conflict) => conflict.columns(['tenant_id', 'internet_message_id']).doNothing())
+    .returning('id')
+    .execute();
+}
 
 /** Links a stored mail (and its attachments) to records it is not on yet; answers those added. */
 async function linkStoredMail(
@@ -334,14 +358,13 @@ export async function fileMail(
   const links = distinctLinks([...requested, ...found.filter((link) => visible.has(key(link)))]);
   if (links.length === 0) throw noLinks();
 
-  const existing = async () =>
-    (
-      await sqlIn<{ id: string; subject: string; deleted_at: string | null }>(
-        em,
-        'select id, subject, deleted_at from mail where tenant_id = crm_current_tenant() and internet_message_id = ?',
-        [internetMessageId],
-      )
-    )[0];
+  const existing = () =>
+    db(em)
+      .selectFrom('mail')
+      .select(['id', 'subject', 'deleted_at'])
+      .where('tenant_id', '=', currentTenantId)
+      .where('internet_message_id', '=', internetMessageId)
+      .executeTakeFirst();
   let stored = await existing();
   let created = false;
   let added: RecordRef[] = [];
@@ -352,32 +375,21 @@ export async function fileMail(
     const bodyHtml = input.bodyHtml ? sanitizeMailHtml(input.bodyHtml) : null;
     const bodyText = input.bodyText?.trim() || (bodyHtml ? htmlToText(bodyHtml) : null);
     const id = mailIdFor(mailDate);
-    const inserted = await sqlIn<{ id: string }>(
-      em,
-      `insert into mail (id, tenant_id, internet_message_id, conversation_id, subject, from_address, from_name,
-                         to_recipients, cc_recipients, sent_at, received_at, body_html, body_text, snippet,
-                         created_by, updated_by)
-       values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (tenant_id, internet_message_id) do nothing
-       returning id`,
-      [
+    const inserted = await insertMails(em, principal, [
+      {
         id,
         internetMessageId,
         conversationId,
         subject,
-        from.address,
-        from.name,
-        JSON.stringify(to),
-        JSON.stringify(cc),
-        input.sentAt ?? null,
-        input.receivedAt ?? null,
+        from,
+        to,
+        cc,
+        sentAt: input.sentAt,
+        receivedAt: input.receivedAt,
         bodyHtml,
         bodyText,
-        (bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
-        principal.userId ?? null,
-        principal.userId ?? null,
-      ],
-    );
+      },
+    ]);
     if (inserted.length > 0) {
       created = true;
       await storeMailAttachments(em, principal, deps.store, id, attachments, links);
@@ -405,12 +417,14 @@ export async function fileMail(
       stored = await existing();
     }
   }
-  const mail = stored as { id: string; subject: string; deleted_at: string | null };
+  const mail = stored as { id: string; subject: string; deleted_at: Date | null };
   if (!created) {
     if (mail.deleted_at) {
-      await sqlIn(em, 'update mail set deleted_at = null, deleted_by = null, updated_at = now() where id = ?', [
-        mail.id,
-      ]);
+      await db(em)
+        .updateTable('mail')
+        .set({ deleted_at: null, deleted_by: null, updated_at: sql<Date>`now()` })
+        .where('id', '=', mail.id)
+        .execute();
       await indexStoredMail(em, mail.id);
     }
     added = await linkStoredMail(em, principal, mail, links);
@@ -529,32 +543,16 @@ export async function fileMailsInBulk<K>(
     });
   }
   if (fast.length > 0) {
-    const inserted = await db(em)
-      .insertInto('mail')
-      .values(
-        fast.map(({ mail: { input }, row }) => ({
-          id: row.id,
-          tenant_id: principal.tenantId,
-          internet_message_id: row.internetMessageId,
-          conversation_id: input.conversationId?.trim() || null,
-          subject: row.subject,
-          from_address: row.from.address,
-          from_name: row.from.name,
-          to_recipients: JSON.stringify(row.to),
-          cc_recipients: JSON.stringify(row.cc),
-          sent_at: input.sentAt ? new Date(input.sentAt) : null,
-          received_at: input.receivedAt ? new Date(input.receivedAt) : null,
-          body_html: row.bodyHtml,
-          body_text: row.bodyText,
-          snippet: (row.bodyText ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
-          created_by: principal.userId ?? null,
-          updated_by: principal.userId ?? null,
-          version: 1,
-        })),
-      )
-      .onConflict((conflict) => conflict.columns(['tenant_id', 'internet_message_id']).doNothing())
-      .returning('id')
-      .execute();
+    const inserted = await insertMails(
+      em,
+      principal,
+      fast.map(({ mail: { input }, row }) => ({
+        ...row,
+        conversationId: input.conversationId?.trim() || null,
+        sentAt: input.sentAt,
+        receivedAt: input.receivedAt,
+      })),
+    );
     const created = new Set(inserted.map((row) => row.id));
     const written = fast.filter(({ row }) => created.has(row.id));
     // Filed by someone else a moment ago: fileMail adds our links to theirs.
@@ -632,11 +630,11 @@ export async function fileMailsInBulk<K>(
 
 /** Where a mail is filed and what came with it. */
 async function filingOf(em: EntityManager, id: string): Promise<MailFiling> {
-  const [row] = await sqlIn<MailRow>(
-    em,
-    'select id, internet_message_id, conversation_id, subject from mail where id = ?',
-    [id],
-  );
+  const row = await db(em)
+    .selectFrom('mail')
+    .select(['internet_message_id', 'conversation_id', 'subject'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('mail'), id });
   const links = (await linksOf(em, MAIL, [id])).get(id) ?? [];
   return {
@@ -651,27 +649,42 @@ async function filingOf(em: EntityManager, id: string): Promise<MailFiling> {
 
 /** Where the mail with this internet message id is filed: one item, or none when it is not. */
 export async function filingsOf(em: EntityManager, internetMessageId: string): Promise<MailFiling[]> {
-  const rows = await sqlIn<{ id: string }>(
-    em,
-    `select id from mail where tenant_id = crm_current_tenant() and internet_message_id = ? and deleted_at is null`,
-    [internetMessageId.trim()],
-  );
+  const rows = await db(em)
+    .selectFrom('mail')
+    .select('id')
+    .where('tenant_id', '=', currentTenantId)
+    .where('internet_message_id', '=', internetMessageId.trim())
+    .where('deleted_at', 'is', null)
+    .execute();
   return Promise.all(rows.map((row) => filingOf(em, row.id)));
 }
 
 export async function getMail(em: EntityManager, id: string): Promise<MailView> {
-  const [row] = await sqlIn<MailRow>(
-    em,
-    `select m.*, u.display_name as filed_by_name from mail m left join app_user u on u.id = m.created_by
-      where m.id = ? and m.deleted_at is null`,
-    [id],
-  );
+  const row = await db(em)
+    .selectFrom('mail as m')
+    .leftJoin('app_user as u', 'u.id', 'm.created_by')
+    .select([
+      'm.from_address',
+      'm.from_name',
+      'm.to_recipients',
+      'm.cc_recipients',
+      'm.sent_at',
+      'm.received_at',
+      'm.body_html',
+      'm.body_text',
+      'm.created_by',
+      'm.created_at',
+      'u.display_name as filed_by_name',
+    ])
+    .where('m.id', '=', id)
+    .where('m.deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('filed_mail'), id });
   return {
     ...(await filingOf(em, id)),
     from: { address: row.from_address, name: row.from_name },
-    to: row.to_recipients,
-    cc: row.cc_recipients,
+    to: row.to_recipients as MailAddress[],
+    cc: row.cc_recipients as MailAddress[],
     sentAt: iso(row.sent_at),
     receivedAt: iso(row.received_at),
     bodyHtml: row.body_html,
@@ -682,7 +695,7 @@ export async function getMail(em: EntityManager, id: string): Promise<MailView> 
   };
 }
 
-const summaryOf = (row: MailRow): MailSummary => ({
+const summaryOf = (row: Awaited<ReturnType<typeof mailsOn>>[number]): MailSummary => ({
   id: row.id,
   subject: row.subject,
   from: { address: row.from_address, name: row.from_name },
@@ -693,28 +706,38 @@ const summaryOf = (row: MailRow): MailSummary => ({
   filedAt: iso(row.created_at) as string,
 });
 
-function mailsOn(
-  em: EntityManager,
-  record: RecordRef,
-  limit: number,
-  before?: string,
-  counted = false,
-): Promise<(MailRow & { total?: number })[]> {
-  return sqlIn<MailRow & { total?: number }>(
-    em,
-    `select m.id, m.subject, m.from_address, m.from_name, m.sent_at, m.received_at, m.snippet, m.created_at,
-            ${counted ? 'count(*) over ()::int as total,' : ''}
-            (select count(*)::int from document d
-              where d.tenant_id = crm_current_tenant() and d.mail_id = m.id and not d.is_inline and d.deleted_at is null
-            ) as attachment_count
-       from record_link l
-       join mail m on m.id = l.item_id
-      where l.tenant_id = crm_current_tenant() and l.record_type = ? and l.record_id = ? and l.item_type = 'mail'
-        and m.deleted_at is null ${before ? 'and l.item_id < ?' : ''}
-      order by l.item_id desc
-      limit ?`,
-    [record.type, record.id, ...(before ? [before] : []), limit],
-  );
+function mailsOn(em: EntityManager, record: RecordRef, limit: number, before?: string, counted = false) {
+  return db(em)
+    .selectFrom('record_link as l')
+    .innerJoin('mail as m', 'm.id', 'l.item_id')
+    .select((eb) => [
+      'm.id',
+      'm.subject',
+      'm.from_address',
+      'm.from_name',
+      'm.sent_at',
+      'm.received_at',
+      'm.snippet',
+      'm.created_at',
+      eb
+        .selectFrom('document as d')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('d.tenant_id', '=', currentTenantId)
+        .whereRef('d.mail_id', '=', 'm.id')
+        .where('d.is_inline', '=', false)
+        .where('d.deleted_at', 'is', null)
+        .as('attachment_count'),
+    ])
+    .$if(counted, (q) => q.select(sql<number>`count(*) over ()::int`.as('total')))
+    .where('l.tenant_id', '=', currentTenantId)
+    .where('l.record_type', '=', record.type)
+    .where('l.record_id', '=', record.id)
+    .where('l.item_type', '=', MAIL)
+    .where('m.deleted_at', 'is', null)
+    .$if(before !== undefined, (q) => q.where('l.item_id', '<', before as string))
+    .orderBy('l.item_id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** A record's mails, newest first by the mails' own dates. */
@@ -742,11 +765,12 @@ export async function unfileMail(
   id: string,
   links: readonly RecordRef[],
 ): Promise<MailFiling & { filed: boolean }> {
-  const [row] = await sqlIn<{ id: string; subject: string; created_by: string | null }>(
-    em,
-    'select id, subject, created_by from mail where id = ? and deleted_at is null',
-    [id],
-  );
+  const row = await db(em)
+    .selectFrom('mail')
+    .select(['subject', 'created_by'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('filed_mail'), id });
   checkLinkTypes(links, '#/links');
   const mayUnfile =
@@ -760,13 +784,22 @@ export async function unfileMail(
       action: { en: 'unfile it', de: 'sie aus der Ablage nehmen' },
     });
   }
-  const removed = await sqlIn<{ record_type: string; record_id: string }>(
-    em,
-    `delete from record_link r using unnest(?::text[], ?::uuid[]) as l(type, id)
-      where r.item_type = 'mail' and r.item_id = ? and r.record_type = l.type and r.record_id = l.id
-      returning r.record_type, r.record_id`,
-    [pgArray(links.map((link) => link.type)), pgArray(links.map((link) => link.id)), id],
-  );
+  const removed =
+    links.length === 0
+      ? []
+      : await db(em)
+          .deleteFrom('record_link')
+          .where('item_type', '=', MAIL)
+          .where('item_id', '=', id)
+          .where((eb) =>
+            eb(
+              eb.refTuple('record_type', 'record_id'),
+              'in',
+              links.map((link) => eb.tuple(link.type, link.id)),
+            ),
+          )
+          .returning(['record_type', 'record_id'])
+          .execute();
   const gone = removed.map((entry) => ({ type: entry.record_type, id: entry.record_id }));
   await linkMailDocuments(em, id, gone, false);
   for (const link of gone) {
@@ -780,10 +813,11 @@ export async function unfileMail(
   }
   const left = (await linksOf(em, MAIL, [id])).get(id) ?? [];
   if (left.length === 0) {
-    await sqlIn(em, 'update mail set deleted_at = now(), deleted_by = ?, updated_at = now() where id = ?', [
-      principal.userId ?? null,
-      id,
-    ]);
+    await db(em)
+      .updateTable('mail')
+      .set({ deleted_at: sql<Date>`now()`, deleted_by: principal.userId ?? null, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
     await unindexRecord(em, MAIL, id);
     recordHistory(em, principal, { type: MAIL, id, action: 'delete', before: { subject: row.subject } });
   }
@@ -812,11 +846,13 @@ export async function linkDraft(
   const saved = await savePendingLinks(em, principal.userId ?? null, { ...input, links });
   const internetMessageId = input.internetMessageId?.trim();
   if (internetMessageId && links.length > 0) {
-    const [mail] = await sqlIn<{ id: string; subject: string }>(
-      em,
-      `select id, subject from mail where tenant_id = crm_current_tenant() and internet_message_id = ? and deleted_at is null`,
-      [internetMessageId],
-    );
+    const mail = await db(em)
+      .selectFrom('mail')
+      .select(['id', 'subject'])
+      .where('tenant_id', '=', currentTenantId)
+      .where('internet_message_id', '=', internetMessageId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (mail) {
       await linkStoredMail(em, principal, mail, links);
       await markPendingApplied(em, [input.trackingId], mail.id);

@@ -2,9 +2,10 @@
 // the first time someone asks, with a letter for the kind of record. Mail filed with such a
 // reference in its subject is linked to that record.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { RecordRef } from '../../records/record-links.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenantId, db, lockTransactionOn } from '../../records/sql.ts';
 
 const LETTERS: Record<string, string> = {
   person: 'P',
@@ -28,35 +29,38 @@ export interface RecordReference {
 
 /** The record's reference; the first call for a record hands out the tenant's next number. */
 export async function referenceOf(em: EntityManager, record: RecordRef): Promise<RecordReference> {
-  const find = async () =>
-    (
-      await sqlIn<{ number: number }>(
-        em,
-        `select number from record_reference
-          where tenant_id = crm_current_tenant() and record_type = ? and record_id = ?
-          order by merged_from is not null, number limit 1`,
-        [record.type, record.id],
-      )
-    )[0];
+  const find = () =>
+    db(em)
+      .selectFrom('record_reference')
+      .select('number')
+      .where('tenant_id', '=', currentTenantId)
+      .where('record_type', '=', record.type)
+      .where('record_id', '=', record.id)
+      .orderBy((eb) => eb('merged_from', 'is not', null))
+      .orderBy('number')
+      .limit(1)
+      .executeTakeFirst();
   let found = await find();
   if (!found) {
     // Two first requests at once must not hand out two numbers.
-    await sqlIn(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`reference:${record.type}:${record.id}`]);
+    await lockTransactionOn(em, `reference:${record.type}:${record.id}`);
     found = await find();
   }
   if (!found) {
-    const [counter] = await sqlIn<{ last_number: number }>(
-      em,
-      `insert into record_reference_counter (tenant_id, last_number) values (crm_current_tenant(), 1)
-       on conflict (tenant_id) do update set last_number = record_reference_counter.last_number + 1
-       returning last_number`,
-    );
-    const number = (counter as { last_number: number }).last_number;
-    await sqlIn(
-      em,
-      'insert into record_reference (tenant_id, number, record_type, record_id) values (crm_current_tenant(), ?, ?, ?)',
-      [number, record.type, record.id],
-    );
+    const { last_number: number } = await db(em)
+      .insertInto('record_reference_counter')
+      .values({ tenant_id: currentTenantId, last_number: 1 })
+      .onConflict((conflict) =>
+        conflict
+          .column('tenant_id')
+          .doUpdateSet((eb) => ({ last_number: eb('record_reference_counter.last_number', '+', 1) })),
+      )
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    await db(em)
+      .insertInto('record_reference')
+      .values({ tenant_id: currentTenantId, number, record_type: record.type, record_id: record.id })
+      .execute();
     found = { number };
   }
   return { reference: formatReference(record.type, found.number), number: found.number };
@@ -73,12 +77,13 @@ export async function recordsReferencedIn(em: EntityManager, subject: string): P
     .slice(0, MAX_REFERENCES)
     .map((match) => ({ letter: (match[1] as string).toUpperCase(), number: Number(match[2]) }));
   if (wanted.length === 0) return [];
-  const rows = await sqlIn<{ number: number; record_type: string; record_id: string }>(
-    em,
-    `select number, record_type, record_id from record_reference
-      where tenant_id = crm_current_tenant() and number = any(?::int[])`,
-    [`{${wanted.map((w) => w.number).join(',')}}`],
-  );
+  const numbers = `{${wanted.map((w) => w.number).join(',')}}`;
+  const rows = await db(em)
+    .selectFrom('record_reference')
+    .select(['number', 'record_type', 'record_id'])
+    .where('tenant_id', '=', currentTenantId)
+    .where((eb) => eb('number', '=', eb.fn.any(sql<number[]>`${numbers}::int[]`)))
+    .execute();
   return wanted.flatMap(({ letter, number }) =>
     rows
       .filter((row) => row.number === number && referenceLetter(row.record_type) === letter)
@@ -88,10 +93,11 @@ export async function recordsReferencedIn(em: EntityManager, subject: string): P
 
 // The merged record's references now lead to the survivor.
 export const moveMailReferencesOnMerge: MergeHook = async (em, merge) => {
-  await sqlIn(
-    em,
-    `update record_reference set record_id = ?, merged_from = coalesce(merged_from, record_id)
-      where tenant_id = crm_current_tenant() and record_type = ? and record_id = ?`,
-    [merge.survivorId, merge.type, merge.mergedId],
-  );
+  await db(em)
+    .updateTable('record_reference')
+    .set((eb) => ({ record_id: merge.survivorId, merged_from: eb.fn.coalesce('merged_from', 'record_id') }))
+    .where('tenant_id', '=', currentTenantId)
+    .where('record_type', '=', merge.type)
+    .where('record_id', '=', merge.mergedId)
+    .execute();
 };

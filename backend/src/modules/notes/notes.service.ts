@@ -20,9 +20,8 @@ import {
   sortedLinks,
 } from '../../records/record-links.ts';
 import { recordTitles, refKey } from '../../records/record-titles.ts';
-import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
-import { activityVisibility } from '../activities/activities.service.ts';
+import { indexRecord, type SearchDocument, unindexRecord, uuidArray } from '../../records/search-index.ts';
+import { db } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
 import type { SearchContext } from '../search/search.service.ts';
 import { noteAudit } from './note.audit.ts';
@@ -157,12 +156,21 @@ function requireSomeLink(links: readonly RecordRef[]): void {
 }
 
 async function requireActivity(em: EntityManager, principal: Principal, activityId: string): Promise<void> {
-  const visible = await activityVisibility(principal);
-  const rows = await sqlIn(em, `select 1 from activity a where a.id = ? and a.deleted_at is null and ${visible.sql}`, [
-    activityId,
-    ...visible.params,
-  ]);
-  if (rows.length === 0) {
+  // As activities.service's activityVisibility: the owner's or the author's, for a scope of owners.
+  const visibility = await principal.visibility('activity');
+  const users = visibility.scope === 'owners' ? uuidArray(visibility.ownerIds) : undefined;
+  const row = await db(em)
+    .selectFrom('activity as a')
+    .select('a.id')
+    .where('a.id', '=', activityId)
+    .where('a.deleted_at', 'is', null)
+    .where((eb) =>
+      users
+        ? eb.or([eb('a.owner_id', '=', eb.fn.any(users)), eb('a.created_by', '=', eb.fn.any(users))])
+        : eb.lit(true),
+    )
+    .executeTakeFirst();
+  if (!row) {
     throw problem('unknown_activity', { id: activityId }, { at: { pointer: '#/activityId' } });
   }
 }

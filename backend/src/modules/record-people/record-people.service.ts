@@ -1,5 +1,6 @@
 // People on a record (C8): further contacts and responsible colleagues, each with a role.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -7,7 +8,7 @@ import { recordHistory } from '../../records/history.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { type RecordType, requireRecord } from '../../records/record-types.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 
 export interface RecordPersonView {
   id: string;
@@ -19,24 +20,31 @@ export interface RecordPersonView {
 }
 
 export async function peopleOf(em: EntityManager, type: RecordType, id: string): Promise<RecordPersonView[]> {
-  const rows = await sqlIn<{
-    id: string;
-    person_id: string | null;
-    user_id: string | null;
-    name: string;
-    role: string | null;
-  }>(
-    em,
-    `select rp.id, rp.person_id, rp.user_id, rp.role,
-            case when rp.user_id is not null then u.display_name else concat_ws(' ', p.first_name, p.last_name) end as name
-       from record_person rp
-       left join person p on p.id = rp.person_id
-       left join app_user u on u.id = rp.user_id
-      where rp.tenant_id = crm_current_tenant() and rp.record_type = ? and rp.record_id = ?
-        and (rp.person_id is null or p.deleted_at is null)
-      order by rp.user_id is null, rp.created_at`,
-    [type, id],
-  );
+  const rows = await db(em)
+    .selectFrom('record_person as rp')
+    .leftJoin('person as p', 'p.id', 'rp.person_id')
+    .leftJoin('app_user as u', 'u.id', 'rp.user_id')
+    .select((eb) => [
+      'rp.id',
+      'rp.person_id',
+      'rp.user_id',
+      'rp.role',
+      eb
+        .case()
+        .when('rp.user_id', 'is not', null)
+        .then(eb.ref('u.display_name'))
+        .else(eb.fn<string>('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name']))
+        .end()
+        .$castTo<string>()
+        .as('name'),
+    ])
+    .where('rp.tenant_id', '=', currentTenantId)
+    .where('rp.record_type', '=', type)
+    .where('rp.record_id', '=', id)
+    .where((eb) => eb.or([eb('rp.person_id', 'is', null), eb('p.deleted_at', 'is', null)]))
+    .orderBy((eb) => eb('rp.user_id', 'is', null))
+    .orderBy('rp.created_at')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     kind: row.user_id ? 'colleague' : 'contact',
@@ -55,8 +63,13 @@ export async function addPerson(
 ): Promise<RecordPersonView> {
   await requireRecord(em, record.type, record.id, principal);
   if (input.personId) {
-    const found = await sqlIn(em, 'select 1 from person where id = ? and deleted_at is null', [input.personId]);
-    if (found.length === 0) {
+    const found = await db(em)
+      .selectFrom('person')
+      .select('id')
+      .where('id', '=', input.personId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!found) {
       throw problem(
         'unknown_link',
         { thing: thingName('person'), noSuch: noSuch('person'), id: input.personId },
@@ -64,27 +77,33 @@ export async function addPerson(
       );
     }
   } else {
-    const found = await sqlIn(em, 'select 1 from app_user where id = ? and active', [input.userId]);
-    if (found.length === 0) {
+    const found = await db(em)
+      .selectFrom('app_user')
+      .select('id')
+      .where('id', '=', input.userId as string)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!found) {
       throw problem('unknown_colleague', { id: String(input.userId) }, { at: { pointer: '#/userId' } });
     }
   }
   const id = newId();
-  const inserted = await sqlIn(
-    em,
-    `insert into record_person (id, tenant_id, record_type, record_id, person_id, user_id, role, created_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
-    [
+  const inserted = await db(em)
+    .insertInto('record_person')
+    .values({
       id,
-      record.type,
-      record.id,
-      input.personId ?? null,
-      input.userId ?? null,
-      input.role ?? null,
-      principal.userId ?? null,
-    ],
-  );
-  if (inserted.length === 0) {
+      tenant_id: currentTenantId,
+      record_type: record.type,
+      record_id: record.id,
+      person_id: input.personId ?? null,
+      user_id: input.userId ?? null,
+      role: input.role ?? null,
+      created_by: principal.userId ?? null,
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) {
     throw problem('already_on_record');
   }
   const added = (await peopleOf(em, record.type, record.id)).find((person) => person.id === id) as RecordPersonView;
@@ -100,11 +119,11 @@ export async function addPerson(
 }
 
 export async function removePerson(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  const [row] = await sqlIn<{ record_type: RecordType; record_id: string; role: string | null }>(
-    em,
-    'delete from record_person where id = ? returning record_type, record_id, role',
-    [id],
-  );
+  const row = await db(em)
+    .deleteFrom('record_person')
+    .where('id', '=', id)
+    .returning(['record_type', 'record_id', 'role'])
+    .executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('record_person'), id });
   recordHistory(em, principal, {
     type: row.record_type,
@@ -119,22 +138,49 @@ export async function removePerson(em: EntityManager, principal: Principal, id: 
 export const peopleOverview: OverviewSection = (em, _principal, { type, id }) => peopleOf(em, type, id);
 
 export const movePeopleOnMerge: MergeHook = async (em, merge) => {
-  await sqlIn(
-    em,
-    `update record_person rp set record_id = ? where record_type = ? and record_id = ?
-        and not exists (select 1 from record_person x where x.record_type = rp.record_type and x.record_id = ?
-                          and coalesce(x.person_id, x.user_id) = coalesce(rp.person_id, rp.user_id))`,
-    [merge.survivorId, merge.type, merge.mergedId, merge.survivorId],
-  );
-  await sqlIn(em, 'delete from record_person where record_type = ? and record_id = ?', [merge.type, merge.mergedId]);
+  await db(em)
+    .updateTable('record_person as rp')
+    .set({ record_id: merge.survivorId })
+    .where('rp.record_type', '=', merge.type)
+    .where('rp.record_id', '=', merge.mergedId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('record_person as x')
+            .select('x.id')
+            .whereRef('x.record_type', '=', 'rp.record_type')
+            .where('x.record_id', '=', merge.survivorId)
+            .where((eb) =>
+              eb(eb.fn.coalesce('x.person_id', 'x.user_id'), '=', eb.fn.coalesce('rp.person_id', 'rp.user_id')),
+            ),
+        ),
+      ),
+    )
+    .execute();
+  await db(em)
+    .deleteFrom('record_person')
+    .where('record_type', '=', merge.type)
+    .where('record_id', '=', merge.mergedId)
+    .execute();
   if (merge.type === 'person') {
     // Where the duplicate is a further contact, the survivor takes its place (once per record).
-    await sqlIn(
-      em,
-      `delete from record_person rp where rp.person_id = ? and exists (select 1 from record_person x
-          where x.record_type = rp.record_type and x.record_id = rp.record_id and x.person_id = ?)`,
-      [merge.mergedId, merge.survivorId],
-    );
-    await sqlIn(em, 'update record_person set person_id = ? where person_id = ?', [merge.survivorId, merge.mergedId]);
+    await db(em)
+      .deleteFrom('record_person as rp')
+      .where('rp.person_id', '=', merge.mergedId)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('record_person as x')
+            .select('x.id')
+            .whereRef('x.record_type', '=', 'rp.record_type')
+            .whereRef('x.record_id', '=', 'rp.record_id')
+            .where('x.person_id', '=', merge.survivorId),
+        ),
+      )
+      .execute();
+    await db(em)
+      .updateTable('record_person')
+      .set({ person_id: merge.survivorId })
+      .where('person_id', '=', merge.mergedId)
+      .execute();
   }
 };
