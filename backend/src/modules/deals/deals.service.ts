@@ -2,7 +2,8 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AppError, validationFailed } from '../../http/errors.ts';
+import { sql } from 'kysely';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
 import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
@@ -11,17 +12,29 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { FIRST_RANK } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
-import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import {
+  checkAmount,
+  checkOwner,
+  defaultCurrency,
+  moveStageRecords,
+  purgeRecord,
+  lostFields as recordLostFields,
+  resolveStage,
+  restoreRecord,
+  type StageRef,
+  stageRecordCount,
+  topRank,
+  trashRecord,
+} from '../pipeline-records/pipeline-records.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
-import { amountProblem, formatAmount } from './money.ts';
+import { formatAmount } from './money.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
@@ -181,81 +194,7 @@ export const outcomeWords = {
   lost: { en: 'lost', de: 'verloren' },
 } as const;
 
-export interface StageRef {
-  pipelineId: string;
-  id: string;
-  name: string;
-  probability: number;
-  outcome: 'won' | 'lost' | null;
-}
-
-/** The stage a deal goes to: the one named, the pipeline's first, or the default pipeline's first. */
-async function resolveStage(
-  em: EntityManager,
-  pipelineId: string | undefined,
-  stageId: string | undefined,
-): Promise<StageRef> {
-  if (stageId) {
-    const [stage] = await sqlIn<{
-      id: string;
-      pipeline_id: string;
-      name: string;
-      probability: number;
-      outcome: StageRef['outcome'];
-      kind: string;
-      archived_at: string | null;
-    }>(
-      em,
-      `select s.id, s.pipeline_id, s.name, s.probability, s.outcome, s.archived_at, p.kind
-         from pipeline_stage s join pipeline p on p.id = s.pipeline_id where s.id = ?`,
-      [stageId],
-    );
-    if (!stage || stage.archived_at) {
-      throw problem('unknown_stage', { id: stageId, kind: 'deal' }, { at: { pointer: '#/stageId' } });
-    }
-    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'deal') {
-      const belongs =
-        stage.kind === 'deal'
-          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
-          : { en: 'a lead pipeline', de: 'einer Lead-Pipeline' };
-      const wanted = pipelineId
-        ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` }
-        : { en: 'a deal pipeline', de: 'einer Deal-Pipeline' };
-      throw problem(
-        'stage_not_in_pipeline',
-        { stage: stage.name, belongs, wanted, its: { en: "the deal's pipeline", de: 'der Pipeline des Deals' } },
-        { at: { pointer: '#/stageId' } },
-      );
-    }
-    return { pipelineId: stage.pipeline_id, ...stage };
-  }
-  const [first] = await sqlIn<StageRef & { kind: string; pipeline_id: string }>(
-    em,
-    `select p.id as pipeline_id, p.kind, s.id, s.name, s.probability, s.outcome
-       from pipeline p
-       left join lateral (select * from pipeline_stage s
-                           where s.pipeline_id = p.id and s.archived_at is null and s.outcome is null
-                           order by s.position limit 1) s on true
-      where ${pipelineId ? 'p.id = ?' : "p.kind = 'deal'"}
-      order by p.seed_key = 'default_deal' desc nulls last, p.created_at, p.id
-      limit 1`,
-    pipelineId ? [pipelineId] : [],
-  );
-  if (first?.kind !== 'deal' || !first.id) {
-    const at = { at: { pointer: '#/pipelineId' } };
-    const things = { en: 'deals', de: 'Deals' };
-    throw pipelineId
-      ? problem('unknown_pipeline', { id: pipelineId, things, kind: 'deal' }, at)
-      : problem('no_pipeline_yet', { things }, at);
-  }
-  return {
-    pipelineId: first.pipeline_id,
-    id: first.id,
-    name: first.name,
-    probability: first.probability,
-    outcome: first.outcome,
-  };
-}
+export type { StageRef };
 
 interface Contacts {
   personId: string | null;
@@ -324,55 +263,6 @@ async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Con
   return result;
 }
 
-/** The owner must be an active user; callers who see only some owners' deals may give deals only to them. */
-async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
-  const visibility = await principal.visibility('deal');
-  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
-    throw problem('owner_out_of_reach', { things: { en: 'deals', de: 'Deals' } });
-  }
-  if (ownerId === null) return;
-  const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
-  if (!user) {
-    throw problem(
-      'unknown_owner',
-      { id: ownerId, thing: { en: 'deal', de: 'diesen Deal' } },
-      { at: { pointer: '#/ownerId' } },
-    );
-  }
-}
-
-function checkAmount(value: string, currency: string, pointer: string): void {
-  const wrong = amountProblem(value, currency);
-  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
-}
-
-async function defaultCurrency(em: EntityManager): Promise<string> {
-  const [row] = await sqlIn<{ default_currency: string }>(
-    em,
-    'select default_currency from tenant where id = crm_current_tenant()',
-  );
-  return row?.default_currency ?? 'EUR';
-}
-
-/**
- * A rank at the top of a stage's column. The stage row is locked first, so that concurrent
- * writers placing cards in one column take turns and never compute the same rank.
- */
-export async function lockColumn(em: EntityManager, stageId: string): Promise<void> {
-  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [stageId]);
-}
-
-async function topRank(em: EntityManager, stage: { pipelineId: string; id: string }): Promise<string> {
-  await lockColumn(em, stage.id);
-  const [row] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select min(rank) as rank from deal
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [stage.pipelineId, stage.id],
-  );
-  return rankBetween(null, row?.rank ?? null);
-}
-
 /** Status after a write: the end stage's outcome, a reopened deal leaving an end stage, or as asked. */
 export function statusAfter(
   current: { status: DealStatus; stageId: string } | undefined,
@@ -401,32 +291,13 @@ export function statusAfter(
   return current?.status ?? 'open';
 }
 
-export async function lostFields(
+export function lostFields(
   em: EntityManager,
   status: DealStatus,
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
   input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
-  if (status !== 'lost') {
-    if (input.lostReasonId || input.lostNote) {
-      throw problem(
-        'not_lost',
-        { things: { en: 'deals', de: 'Deals' } },
-        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
-      );
-    }
-    return { lostReasonId: null, lostNote: null };
-  }
-  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
-  if (!lostReasonId) {
-    throw problem(
-      'lost_reason_required',
-      { thing: { en: 'deal', de: 'Deal' }, objectType: 'deal' },
-      { at: { pointer: '#/lostReasonId' } },
-    );
-  }
-  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'deal', lostReasonId);
-  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+  return recordLostFields(em, 'deal', status, current, input);
 }
 
 // ---- search and history ----------------------------------------------------------------------
@@ -481,18 +352,18 @@ export async function createDeal(em: EntityManager, principal: Principal, input:
   const currency = input.currency ?? (await defaultCurrency(em));
   const value = input.value ?? '0';
   checkAmount(value, currency, '#/value');
-  const stage = await resolveStage(em, input.pipelineId, input.stageId);
+  const stage = await resolveStage(em, 'deal', input.pipelineId, input.stageId);
   const contacts = await resolveContacts(em, {
     personId: input.personId ?? null,
     organizationId: input.organizationId ?? null,
     businessContactId: input.businessContactId ?? null,
   });
   const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
-  await checkOwner(em, principal, ownerId);
+  await checkOwner(em, principal, 'deal', ownerId);
   const status = statusAfter(undefined, stage, input.status);
   const lost = await lostFields(em, status, undefined, input);
   const customFields = await applyCustomFields(em, 'deal', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
+  const rank = status === 'open' ? await topRank(em, 'deal', stage) : FIRST_RANK;
   const id = newId();
   await sqlIn(
     em,
@@ -599,7 +470,7 @@ export async function updateDeal(
   }
   const stage =
     patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
-      ? await resolveStage(em, patch.pipelineId, patch.stageId)
+      ? await resolveStage(em, 'deal', patch.pipelineId, patch.stageId)
       : {
           pipelineId: current.pipeline_id,
           id: current.stage_id,
@@ -616,7 +487,7 @@ export async function updateDeal(
     patch.personId !== undefined || patch.organizationId !== undefined || patch.businessContactId !== undefined;
   const contacts = contactsChanged ? await resolveContacts(em, wantedContacts) : wantedContacts;
   const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
-  if (ownerId !== current.owner_id) await checkOwner(em, principal, ownerId);
+  if (ownerId !== current.owner_id) await checkOwner(em, principal, 'deal', ownerId);
   const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
   const lost = await lostFields(
     em,
@@ -633,7 +504,7 @@ export async function updateDeal(
       : await applyCustomFields(em, 'deal', current.custom_fields, patch.customFields);
   // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
   const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
-  const rank = entersColumn ? await topRank(em, stage) : current.rank;
+  const rank = entersColumn ? await topRank(em, 'deal', stage) : current.rank;
   const next = {
     title: patch.title ?? current.title,
     value,
@@ -688,10 +559,7 @@ export async function trashDeal(
 ): Promise<void> {
   const current = await loadDeal(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('deal', current.title));
-  await sqlIn(em, 'update deal set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
-    principal.userId ?? null,
-    id,
-  ]);
+  await trashRecord(em, 'deal', id, principal.userId ?? null);
   recordHistory(em, principal, { type: 'deal', id, action: 'delete', before: snapshot(current) });
   await em.flush();
   await unindexRecord(em, 'deal', id);
@@ -702,13 +570,9 @@ export async function restoreDeal(em: EntityManager, principal: Principal, id: s
   // Its old place may have been taken meanwhile: an open deal comes back at the top of its column.
   const rank =
     current.status === 'open'
-      ? await topRank(em, { pipelineId: current.pipeline_id, id: current.stage_id })
+      ? await topRank(em, 'deal', { pipelineId: current.pipeline_id, id: current.stage_id })
       : current.rank;
-  await sqlIn(
-    em,
-    'update deal set deleted_at = null, deleted_by = null, rank = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [rank, principal.userId ?? null, id],
-  );
+  await restoreRecord(em, 'deal', id, rank, principal.userId ?? null);
   recordHistory(em, principal, { type: 'deal', id, action: 'restore', after: snapshot(current) });
   await em.flush();
   return (await afterWrite(em, id)).view;
@@ -718,9 +582,7 @@ export async function restoreDeal(em: EntityManager, principal: Principal, id: s
 export async function purgeDeal(em: EntityManager, principal: Principal, id: string): Promise<void> {
   if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'deals', de: 'Deals' } });
   await loadDeal(em, principal, id, { trashed: true });
-  await sqlIn(em, "delete from record_tag where record_type = 'deal' and record_id = ?", [id]);
-  await sqlIn(em, "delete from record_link where record_type = 'deal' and record_id = ?", [id]);
-  await sqlIn(em, 'delete from deal where id = ?', [id]);
+  await purgeRecord(em, 'deal', id);
   await unindexRecord(em, 'deal', id);
 }
 
@@ -762,14 +624,8 @@ export async function stageChangesOf(em: EntityManager, principal: Principal, id
 // ---- stages of a pipeline (the stage editor asks) ---------------------------------------------
 
 /** How many deals a stage holds, and how many of them are in the trash. */
-export async function stageDealCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
-  const [row] = await sqlIn<{ total: number; trashed: number }>(
-    em,
-    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
-       from deal where stage_id = ?`,
-    [stageId],
-  );
-  return row ?? { total: 0, trashed: 0 };
+export function stageDealCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  return stageRecordCount(em, 'deal', stageId);
 }
 
 /**
@@ -783,53 +639,27 @@ export async function moveStageDeals(
   fromStageId: string,
   toStageId: string,
 ): Promise<number> {
-  // Deals first, then the column: the order a move takes its locks in, so the two never deadlock.
-  const deals = await sqlIn<{ id: string; open: boolean }>(
-    em,
-    `select id, status = 'open' and deleted_at is null as open from deal where stage_id = ? order by rank, id for update`,
-    [fromStageId],
-  );
-  if (deals.length === 0) return 0;
-  await lockColumn(em, toStageId);
-  const [last] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select max(rank) as rank from deal
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [pipelineId, toStageId],
-  );
-  const open = deals.filter((deal) => deal.open);
-  const ranks = new Map(
-    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
-  );
-  const ids = deals.map((deal) => deal.id);
-  const by = principal.userId ?? null;
-  await sqlIn(
-    em,
-    `update deal d set stage_id = ?, rank = coalesce(m.rank, d.rank), stage_entered_at = now(),
-            version = d.version + 1, updated_at = now(), updated_by = ?
-       from unnest(?::uuid[], ?::text[]) as m(id, rank)
-      where d.id = m.id`,
-    [toStageId, by, sqlArray(ids), sqlArray(ids.map((dealId) => ranks.get(dealId) ?? null))],
-  );
-  await sqlIn(
-    em,
-    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
-     select c.id, crm_current_tenant(), c.deal_id, ?, ?, ?, ? from unnest(?::uuid[], ?::uuid[]) as c(id, deal_id)`,
-    [pipelineId, fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids)],
-  );
-  await sqlIn(
-    em,
-    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-     select h.id, crm_current_tenant(), 'deal', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
-            to_jsonb(?::text), ?
-       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
-    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
-  );
+  const { ids, openIds } = await moveStageRecords(em, principal, 'deal', { pipelineId, fromStageId, toStageId });
+  if (ids.length === 0) return 0;
+  await db(em)
+    .insertInto('deal_stage_change')
+    .values(
+      ids.map((dealId) => ({
+        id: newId(),
+        tenant_id: sql<string>`crm_current_tenant()`,
+        deal_id: dealId,
+        pipeline_id: pipelineId,
+        from_stage_id: fromStageId,
+        to_stage_id: toStageId,
+        changed_by: principal.userId ?? null,
+      })),
+    )
+    .execute();
   // Open deals get the stage's tasks; closed and trashed ones only change place.
   await dealsEnteredStage(
     em,
     principal,
-    open.map((deal) => ({ dealId: deal.id, pipelineId, stageId: toStageId })),
+    openIds.map((dealId) => ({ dealId, pipelineId, stageId: toStageId })),
   );
   return ids.length;
 }

@@ -11,16 +11,30 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { FIRST_RANK, placeBetween, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { FIRST_RANK, placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
-import { amountProblem, formatAmount } from '../deals/money.ts';
-import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { formatAmount } from '../deals/money.ts';
+import {
+  checkAmount,
+  checkOwner,
+  closedAt,
+  defaultCurrency,
+  moveStageRecords,
+  NOW,
+  purgeRecord,
+  lostFields as recordLostFields,
+  resolveStage,
+  restoreRecord,
+  type StageRef,
+  stageRecordCount,
+  topRank,
+  trashRecord,
+} from '../pipeline-records/pipeline-records.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
 
@@ -207,130 +221,7 @@ export function readOnly(row: LeadRow): AppError {
   return problem('lead_converted', { title: row.title, on: day ? { en: ` on ${day}`, de: ` am ${day}` } : '' });
 }
 
-export interface LeadStage {
-  pipelineId: string;
-  id: string;
-  name: string;
-  probability: number;
-  outcome: 'won' | 'lost' | null;
-}
-
-/** The stage a lead goes to: the one named, the pipeline's first, or the default lead pipeline's first. */
-async function resolveStage(
-  em: EntityManager,
-  pipelineId: string | undefined,
-  stageId: string | undefined,
-): Promise<LeadStage> {
-  if (stageId) {
-    const [stage] = await sqlIn<{
-      id: string;
-      pipeline_id: string;
-      name: string;
-      probability: number;
-      outcome: LeadStage['outcome'];
-      kind: string;
-      archived_at: string | null;
-    }>(
-      em,
-      `select s.id, s.pipeline_id, s.name, s.probability, s.outcome, s.archived_at, p.kind
-         from pipeline_stage s join pipeline p on p.id = s.pipeline_id where s.id = ?`,
-      [stageId],
-    );
-    if (!stage || stage.archived_at) {
-      throw problem('unknown_stage', { id: stageId, kind: 'lead' }, { at: { pointer: '#/stageId' } });
-    }
-    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'lead') {
-      const belongs =
-        stage.kind === 'lead'
-          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
-          : { en: 'a deal pipeline', de: 'einer Deal-Pipeline' };
-      const wanted = pipelineId
-        ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` }
-        : { en: 'a lead pipeline', de: 'einer Lead-Pipeline' };
-      throw problem(
-        'stage_not_in_pipeline',
-        { stage: stage.name, belongs, wanted, its: { en: "the lead's pipeline", de: 'der Pipeline des Leads' } },
-        { at: { pointer: '#/stageId' } },
-      );
-    }
-    return { pipelineId: stage.pipeline_id, ...stage };
-  }
-  const [first] = await sqlIn<{
-    pipeline_id: string;
-    kind: string;
-    id: string | null;
-    name: string;
-    probability: number;
-    outcome: null;
-  }>(
-    em,
-    `select p.id as pipeline_id, p.kind, s.id, s.name, s.probability, s.outcome
-       from pipeline p
-       left join lateral (select * from pipeline_stage s
-                           where s.pipeline_id = p.id and s.archived_at is null and s.outcome is null
-                           order by s.position limit 1) s on true
-      where ${pipelineId ? 'p.id = ?' : "p.kind = 'lead'"}
-      order by p.seed_key = 'default_lead' desc nulls last, p.created_at, p.id
-      limit 1`,
-    pipelineId ? [pipelineId] : [],
-  );
-  if (first?.kind !== 'lead' || !first.id) {
-    const at = { at: { pointer: '#/pipelineId' } };
-    const things = { en: 'leads', de: 'Leads' };
-    throw pipelineId
-      ? problem('unknown_pipeline', { id: pipelineId, things, kind: 'lead' }, at)
-      : problem('no_pipeline_yet', { things }, at);
-  }
-  return {
-    pipelineId: first.pipeline_id,
-    id: first.id,
-    name: first.name,
-    probability: first.probability,
-    outcome: first.outcome,
-  };
-}
-
-/** The owner must be an active user; callers who see only some owners' leads may give leads only to them. */
-async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
-  const visibility = await principal.visibility('lead');
-  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
-    throw problem('lead_owner_out_of_reach');
-  }
-  if (ownerId === null) return;
-  const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
-  if (!user) {
-    throw problem(
-      'unknown_owner',
-      { id: ownerId, thing: { en: 'lead', de: 'diesen Lead' } },
-      { at: { pointer: '#/ownerId' } },
-    );
-  }
-}
-
-function checkAmount(value: string, currency: string, pointer: string): void {
-  const wrong = amountProblem(value, currency);
-  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
-}
-
-async function defaultCurrency(em: EntityManager): Promise<string> {
-  const [row] = await sqlIn<{ default_currency: string }>(
-    em,
-    'select default_currency from tenant where id = crm_current_tenant()',
-  );
-  return row?.default_currency ?? 'EUR';
-}
-
-/** A rank at the top of a stage's column; the stage row is locked so that writers take turns. */
-async function topRank(em: EntityManager, stage: { pipelineId: string; id: string }): Promise<string> {
-  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [stage.id]);
-  const [row] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select min(rank) as rank from lead
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [stage.pipelineId, stage.id],
-  );
-  return rankBetween(null, row?.rank ?? null);
-}
+export type LeadStage = StageRef;
 
 /** Status after a write: the lost stage's, open again when leaving it, or as asked. Won stages are for conversion. */
 export function statusAfter(
@@ -362,32 +253,13 @@ export function statusAfter(
   return current?.status === 'lost' ? 'lost' : 'open';
 }
 
-export async function lostFields(
+export function lostFields(
   em: EntityManager,
   status: 'open' | 'lost',
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
   input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
-  if (status !== 'lost') {
-    if (input.lostReasonId || input.lostNote) {
-      throw problem(
-        'not_lost',
-        { things: { en: 'leads', de: 'Leads' } },
-        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
-      );
-    }
-    return { lostReasonId: null, lostNote: null };
-  }
-  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
-  if (!lostReasonId) {
-    throw problem(
-      'lost_reason_required',
-      { thing: { en: 'lead', de: 'Lead' }, objectType: 'lead' },
-      { at: { pointer: '#/lostReasonId' } },
-    );
-  }
-  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'lead', lostReasonId);
-  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+  return recordLostFields(em, 'lead', status, current, input);
 }
 
 // ---- search and history ----------------------------------------------------------------------
@@ -523,13 +395,13 @@ export async function createLead(em: EntityManager, principal: Principal, input:
   ) as unknown as Contact;
   const contact = mergeContact(empty, input);
   const title = input.title ?? defaultTitle(contact);
-  const stage = await resolveStage(em, input.pipelineId, input.stageId);
+  const stage = await resolveStage(em, 'lead', input.pipelineId, input.stageId);
   const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
-  await checkOwner(em, principal, ownerId);
+  await checkOwner(em, principal, 'lead', ownerId);
   const status = statusAfter(undefined, stage, input.status);
   const lost = await lostFields(em, status, undefined, input);
   const customFields = await applyCustomFields(em, 'lead', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
+  const rank = status === 'open' ? await topRank(em, 'lead', stage) : FIRST_RANK;
   const id = newId();
   await sqlIn(
     em,
@@ -595,7 +467,7 @@ export async function updateLead(
   const contact = mergeContact(contactOf(current), patch);
   const stage =
     patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
-      ? await resolveStage(em, patch.pipelineId, patch.stageId)
+      ? await resolveStage(em, 'lead', patch.pipelineId, patch.stageId)
       : {
           pipelineId: current.pipeline_id,
           id: current.stage_id,
@@ -604,7 +476,7 @@ export async function updateLead(
           outcome: current.stage_outcome,
         };
   const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
-  if (ownerId !== current.owner_id) await checkOwner(em, principal, ownerId);
+  if (ownerId !== current.owner_id) await checkOwner(em, principal, 'lead', ownerId);
   const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
   const lost = await lostFields(
     em,
@@ -651,49 +523,45 @@ export async function updateLead(
   if (unchanged(before, after)) return leadView(current, (await tagsOf(em, 'lead', [id])).get(id));
   // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
   const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
-  const rank = entersColumn ? await topRank(em, stage) : current.rank;
-  await sqlIn(
-    em,
-    `update lead set title = ?, pipeline_id = ?, stage_id = ?, status = ?, first_name = ?, last_name = ?, email = ?,
-            phone = ?, phone_e164 = ?, position = ?, company_name = ?, website = ?, industry = ?, street = ?,
-            postal_code = ?, city = ?, country = ?, source = ?, owner_id = ?, value = ?::numeric, currency = ?,
-            lost_reason_id = ?, lost_note = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            rank = ?, custom_fields = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.title,
-      next.pipeline_id,
-      next.stage_id,
+  const rank = entersColumn ? await topRank(em, 'lead', stage) : current.rank;
+  // One typed statement, not the unit of work: the entity's stage is a foreign key on (pipeline_id,
+  // stage_id) to a stage whose primary key is its id alone, and MikroORM writes that id to both columns.
+  await db(em)
+    .updateTable('lead')
+    .set((eb) => ({
+      title: next.title,
+      pipeline_id: stage.pipelineId,
+      stage_id: stage.id,
       status,
-      next.first_name,
-      next.last_name,
-      next.email,
-      next.phone,
-      next.phone_e164,
-      next.position,
-      next.company_name,
-      next.website,
-      next.industry,
-      next.street,
-      next.postal_code,
-      next.city,
-      next.country,
-      next.source,
-      ownerId,
+      first_name: contact.firstName,
+      last_name: contact.lastName,
+      email: contact.email,
+      phone: contact.phone,
+      phone_e164: contact.phoneE164,
+      position: contact.position,
+      company_name: contact.companyName,
+      website: contact.website,
+      industry: contact.industry,
+      street: contact.street,
+      postal_code: contact.postalCode,
+      city: contact.city,
+      country: contact.country,
+      source: contact.source,
+      owner_id: ownerId,
       value,
       currency,
-      lost.lostReasonId,
-      lost.lostNote,
-      status,
-      stage.id,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      closed_at: closedAt(eb, status),
+      stage_entered_at: eb.case().when('stage_id', '=', stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
       rank,
-      JSON.stringify(customFields),
-      principal.userId ?? null,
-      id,
-    ],
-  );
+      custom_fields: JSON.stringify(customFields),
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   recordHistory(em, principal, { type: 'lead', id, action: 'update', before, after });
   await em.flush();
   return (await afterWrite(em, id)).view;
@@ -818,10 +686,7 @@ export async function trashLead(
 ): Promise<void> {
   const current = await loadLead(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('lead', current.title));
-  await sqlIn(em, 'update lead set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
-    principal.userId ?? null,
-    id,
-  ]);
+  await trashRecord(em, 'lead', id, principal.userId ?? null);
   recordHistory(em, principal, { type: 'lead', id, action: 'delete', before: leadSnapshot(current) });
   await em.flush();
   await unindexRecord(em, 'lead', id);
@@ -832,13 +697,9 @@ export async function restoreLead(em: EntityManager, principal: Principal, id: s
   // Its old place may have been taken meanwhile: an open lead comes back at the top of its column.
   const rank =
     current.status === 'open'
-      ? await topRank(em, { pipelineId: current.pipeline_id, id: current.stage_id })
+      ? await topRank(em, 'lead', { pipelineId: current.pipeline_id, id: current.stage_id })
       : current.rank;
-  await sqlIn(
-    em,
-    'update lead set deleted_at = null, deleted_by = null, rank = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [rank, principal.userId ?? null, id],
-  );
+  await restoreRecord(em, 'lead', id, rank, principal.userId ?? null);
   recordHistory(em, principal, { type: 'lead', id, action: 'restore', after: leadSnapshot(current) });
   await em.flush();
   return (await afterWrite(em, id)).view;
@@ -848,9 +709,7 @@ export async function restoreLead(em: EntityManager, principal: Principal, id: s
 export async function purgeLead(em: EntityManager, principal: Principal, id: string): Promise<void> {
   if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'leads', de: 'Leads' } });
   await loadLead(em, principal, id, { trashed: true });
-  await sqlIn(em, "delete from record_tag where record_type = 'lead' and record_id = ?", [id]);
-  await sqlIn(em, "delete from record_link where record_type = 'lead' and record_id = ?", [id]);
-  await sqlIn(em, 'delete from lead where id = ?', [id]);
+  await purgeRecord(em, 'lead', id);
   await unindexRecord(em, 'lead', id);
 }
 
@@ -1006,14 +865,8 @@ export async function leadsConvertedInto(
 // ---- stages of a lead pipeline (the stage editor asks) ------------------------------------------
 
 /** How many leads a stage holds, and how many of them are in the trash. */
-export async function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
-  const [row] = await sqlIn<{ total: number; trashed: number }>(
-    em,
-    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
-       from lead where stage_id = ?`,
-    [stageId],
-  );
-  return row ?? { total: 0, trashed: 0 };
+export function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  return stageRecordCount(em, 'lead', stageId);
 }
 
 /**
@@ -1027,40 +880,6 @@ export async function moveStageLeads(
   fromStageId: string,
   toStageId: string,
 ): Promise<number> {
-  const leads = await sqlIn<{ id: string; open: boolean }>(
-    em,
-    `select id, status = 'open' and deleted_at is null as open from lead where stage_id = ? order by rank, id for update`,
-    [fromStageId],
-  );
-  if (leads.length === 0) return 0;
-  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [toStageId]);
-  const [last] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select max(rank) as rank from lead
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [pipelineId, toStageId],
-  );
-  const open = leads.filter((lead) => lead.open);
-  const ranks = new Map(
-    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
-  );
-  const ids = leads.map((lead) => lead.id);
-  const by = principal.userId ?? null;
-  await sqlIn(
-    em,
-    `update lead l set stage_id = ?, rank = coalesce(m.rank, l.rank), stage_entered_at = now(),
-            version = l.version + 1, updated_at = now(), updated_by = ?
-       from unnest(?::uuid[], ?::text[]) as m(id, rank)
-      where l.id = m.id`,
-    [toStageId, by, sqlArray(ids), sqlArray(ids.map((leadId) => ranks.get(leadId) ?? null))],
-  );
-  await sqlIn(
-    em,
-    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-     select h.id, crm_current_tenant(), 'lead', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
-            to_jsonb(?::text), ?
-       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
-    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
-  );
+  const { ids } = await moveStageRecords(em, principal, 'lead', { pipelineId, fromStageId, toStageId });
   return ids.length;
 }
