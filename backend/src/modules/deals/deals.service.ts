@@ -2,7 +2,6 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
@@ -20,14 +19,17 @@ import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fie
 import {
   checkAmount,
   checkOwner,
+  closedAt,
   defaultCurrency,
   moveStageRecords,
+  NOW,
   purgeRecord,
   lostFields as recordLostFields,
   resolveStage,
   restoreRecord,
   type StageRef,
   stageRecordCount,
+  TENANT,
   topRank,
   trashRecord,
 } from '../pipeline-records/pipeline-records.service.ts';
@@ -325,12 +327,18 @@ export async function recordStageChange(
   principal: Principal,
   deal: { id: string; pipelineId: string; fromStageId: string | null; toStageId: string },
 ): Promise<void> {
-  await sqlIn(
-    em,
-    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?)`,
-    [newId(), deal.id, deal.pipelineId, deal.fromStageId, deal.toStageId, principal.userId ?? null],
-  );
+  await db(em)
+    .insertInto('deal_stage_change')
+    .values({
+      id: newId(),
+      tenant_id: TENANT,
+      deal_id: deal.id,
+      pipeline_id: deal.pipelineId,
+      from_stage_id: deal.fromStageId,
+      to_stage_id: deal.toStageId,
+      changed_by: principal.userId ?? null,
+    })
+    .execute();
   await dealsEnteredStage(em, principal, [{ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.toStageId }]);
 }
 
@@ -365,35 +373,32 @@ export async function createDeal(em: EntityManager, principal: Principal, input:
   const customFields = await applyCustomFields(em, 'deal', {}, input.customFields);
   const rank = status === 'open' ? await topRank(em, 'deal', stage) : FIRST_RANK;
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into deal (id, tenant_id, title, value, currency, pipeline_id, stage_id, person_id, organization_id,
-                       business_contact_id, owner_id, expected_close_date, status, lost_reason_id, lost_note, closed_at,
-                       rank, custom_fields, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?::numeric, ?, ?, ?, ?, ?, ?, ?, ?::date, ?, ?, ?,
-             case when ? = 'open' then null else now() end, ?, ?::jsonb, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('deal')
+    .values({
       id,
-      input.title,
+      tenant_id: TENANT,
+      title: input.title,
       value,
       currency,
-      stage.pipelineId,
-      stage.id,
-      contacts.personId,
-      contacts.organizationId,
-      contacts.businessContactId,
-      ownerId,
-      input.expectedCloseDate ?? null,
+      pipeline_id: stage.pipelineId,
+      stage_id: stage.id,
+      person_id: contacts.personId,
+      organization_id: contacts.organizationId,
+      business_contact_id: contacts.businessContactId,
+      owner_id: ownerId,
+      expected_close_date: input.expectedCloseDate ?? null,
       status,
-      lost.lostReasonId,
-      lost.lostNote,
-      status,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      closed_at: status === 'open' ? null : NOW,
       rank,
-      JSON.stringify(customFields),
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      custom_fields: JSON.stringify(customFields),
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .execute();
   await recordStageChange(em, principal, { id, pipelineId: stage.pipelineId, fromStageId: null, toStageId: stage.id });
   const { row, view } = await afterWrite(em, id);
   recordHistory(em, principal, { type: 'deal', id, action: 'create', after: snapshot(row) });
@@ -421,37 +426,32 @@ async function writeDeal(
     rank: string;
   },
 ): Promise<void> {
-  await sqlIn(
-    em,
-    `update deal set title = ?, value = ?::numeric, currency = ?, pipeline_id = ?, stage_id = ?, person_id = ?,
-            organization_id = ?, business_contact_id = ?, owner_id = ?, expected_close_date = ?::date, status = ?,
-            lost_reason_id = ?, lost_note = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            rank = ?, custom_fields = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.title,
-      next.value,
-      next.currency,
-      next.stage.pipelineId,
-      next.stage.id,
-      next.contacts.personId,
-      next.contacts.organizationId,
-      next.contacts.businessContactId,
-      next.ownerId,
-      next.expectedCloseDate,
-      next.status,
-      next.lostReasonId,
-      next.lostNote,
-      next.status,
-      next.stage.id,
-      next.rank,
-      JSON.stringify(next.customFields),
-      principal.userId ?? null,
-      current.id,
-    ],
-  );
+  await db(em)
+    .updateTable('deal')
+    .set((eb) => ({
+      title: next.title,
+      value: next.value,
+      currency: next.currency,
+      pipeline_id: next.stage.pipelineId,
+      stage_id: next.stage.id,
+      person_id: next.contacts.personId,
+      organization_id: next.contacts.organizationId,
+      business_contact_id: next.contacts.businessContactId,
+      owner_id: next.ownerId,
+      expected_close_date: next.expectedCloseDate,
+      status: next.status,
+      lost_reason_id: next.lostReasonId,
+      lost_note: next.lostNote,
+      closed_at: closedAt(eb, next.status),
+      stage_entered_at: eb.case().when('stage_id', '=', next.stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
+      rank: next.rank,
+      custom_fields: JSON.stringify(next.customFields),
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', current.id)
+    .execute();
 }
 
 export async function updateDeal(
@@ -588,27 +588,26 @@ export async function purgeDeal(em: EntityManager, principal: Principal, id: str
 
 export async function stageChangesOf(em: EntityManager, principal: Principal, id: string): Promise<StageChangeView[]> {
   await loadDeal(em, principal, id);
-  const rows = await sqlIn<{
-    id: string;
-    pipeline_id: string;
-    from_stage_id: string | null;
-    from_stage_name: string | null;
-    to_stage_id: string;
-    to_stage_name: string;
-    changed_at: string;
-    changed_by: string | null;
-  }>(
-    em,
-    `select c.id, c.pipeline_id, c.from_stage_id, f.name as from_stage_name, c.to_stage_id, t.name as to_stage_name,
-            c.changed_at, c.changed_by
-       from deal_stage_change c
-       left join pipeline_stage f on f.id = c.from_stage_id
-       join pipeline_stage t on t.id = c.to_stage_id
-      where c.tenant_id = crm_current_tenant() and c.deal_id = ?
-      order by c.changed_at, c.id
-      limit 500`,
-    [id],
-  );
+  const rows = await db(em)
+    .selectFrom('deal_stage_change as c')
+    .leftJoin('pipeline_stage as f', 'f.id', 'c.from_stage_id')
+    .innerJoin('pipeline_stage as t', 't.id', 'c.to_stage_id')
+    .select([
+      'c.id',
+      'c.pipeline_id',
+      'c.from_stage_id',
+      'f.name as from_stage_name',
+      'c.to_stage_id',
+      't.name as to_stage_name',
+      'c.changed_at',
+      'c.changed_by',
+    ])
+    .where('c.tenant_id', '=', TENANT)
+    .where('c.deal_id', '=', id)
+    .orderBy('c.changed_at')
+    .orderBy('c.id')
+    .limit(500)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     pipelineId: row.pipeline_id,
@@ -646,7 +645,7 @@ export async function moveStageDeals(
     .values(
       ids.map((dealId) => ({
         id: newId(),
-        tenant_id: sql<string>`crm_current_tenant()`,
+        tenant_id: TENANT,
         deal_id: dealId,
         pipeline_id: pipelineId,
         from_stage_id: fromStageId,

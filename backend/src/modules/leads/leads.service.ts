@@ -32,6 +32,7 @@ import {
   restoreRecord,
   type StageRef,
   stageRecordCount,
+  TENANT,
   topRank,
   trashRecord,
 } from '../pipeline-records/pipeline-records.service.ts';
@@ -403,46 +404,42 @@ export async function createLead(em: EntityManager, principal: Principal, input:
   const customFields = await applyCustomFields(em, 'lead', {}, input.customFields);
   const rank = status === 'open' ? await topRank(em, 'lead', stage) : FIRST_RANK;
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into lead (id, tenant_id, title, pipeline_id, stage_id, status, first_name, last_name, email, phone,
-                       phone_e164, position, company_name, website, industry, street, postal_code, city, country,
-                       source, owner_id, value, currency, lost_reason_id, lost_note, closed_at, rank, custom_fields,
-                       created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::numeric, ?, ?, ?,
-             case when ? = 'open' then null else now() end, ?, ?::jsonb, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('lead')
+    .values({
       id,
+      tenant_id: TENANT,
       title,
-      stage.pipelineId,
-      stage.id,
+      pipeline_id: stage.pipelineId,
+      stage_id: stage.id,
       status,
-      contact.firstName,
-      contact.lastName,
-      contact.email,
-      contact.phone,
-      contact.phoneE164,
-      contact.position,
-      contact.companyName,
-      contact.website,
-      contact.industry,
-      contact.street,
-      contact.postalCode,
-      contact.city,
-      contact.country,
-      contact.source,
-      ownerId,
+      first_name: contact.firstName,
+      last_name: contact.lastName,
+      email: contact.email,
+      phone: contact.phone,
+      phone_e164: contact.phoneE164,
+      position: contact.position,
+      company_name: contact.companyName,
+      website: contact.website,
+      industry: contact.industry,
+      street: contact.street,
+      postal_code: contact.postalCode,
+      city: contact.city,
+      country: contact.country,
+      source: contact.source,
+      owner_id: ownerId,
       value,
       currency,
-      lost.lostReasonId,
-      lost.lostNote,
-      status,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      closed_at: status === 'open' ? null : NOW,
       rank,
-      JSON.stringify(customFields),
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      custom_fields: JSON.stringify(customFields),
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .execute();
   const { row, view } = await afterWrite(em, id);
   recordHistory(em, principal, { type: 'lead', id, action: 'create', after: leadSnapshot(row) });
   await em.flush();
@@ -623,18 +620,12 @@ export async function moveLead(
   const current = await loadLead(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('lead', current.title));
   if (current.status === 'converted') throw readOnly(current);
-  const [target] = await sqlIn<{
-    id: string;
-    pipeline_id: string;
-    name: string;
-    probability: number;
-    outcome: LeadStage['outcome'];
-    archived_at: string | null;
-  }>(
-    em,
-    'select id, pipeline_id, name, probability, outcome, archived_at from pipeline_stage where id = ? for no key update',
-    [move.stageId],
-  );
+  const target = await db(em)
+    .selectFrom('pipeline_stage')
+    .select(['id', 'pipeline_id', 'name', 'probability', 'outcome', 'archived_at'])
+    .where('id', '=', move.stageId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
   if (!target || target.archived_at || target.pipeline_id !== current.pipeline_id) {
     throw problem(
       'card_stage_not_in_pipeline',
@@ -654,15 +645,22 @@ export async function moveLead(
     },
   );
   const rank = status === 'open' ? await rankIn(em, principal, current, stage.id, move) : current.rank;
-  await sqlIn(
-    em,
-    `update lead set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [stage.id, status, lost.lostReasonId, lost.lostNote, rank, status, stage.id, principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('lead')
+    .set((eb) => ({
+      stage_id: stage.id,
+      status,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      rank,
+      closed_at: closedAt(eb, status),
+      stage_entered_at: eb.case().when('stage_id', '=', stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   const { row, view } = await afterWrite(em, id);
   const changes = diffSnapshots(leadSnapshot(current), leadSnapshot(row));
   if (changes.length > 0) {

@@ -37,6 +37,9 @@ const otherKind = { deal: 'lead', lead: 'deal' } as const;
 // The transaction's time, as the statements written by hand used.
 export const NOW = sql<Date>`now()`;
 
+/** The request's tenant, as row-level security knows it. */
+export const TENANT = sql<string>`crm_current_tenant()`;
+
 // A never-used id keeps `in (…)` valid when a caller sees no owners at all.
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
 
