@@ -2,10 +2,12 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type InferResult, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { offsetCursor, pageOrder } from '../../http/list-window.ts';
 import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
@@ -20,7 +22,9 @@ import {
   checkAmount,
   checkOwner,
   closedAt,
+  compiledCondition,
   defaultCurrency,
+  listWindow,
   moveStageRecords,
   NOW,
   purgeRecord,
@@ -32,6 +36,7 @@ import {
   TENANT,
   topRank,
   trashRecord,
+  visibleOwners,
 } from '../pipeline-records/pipeline-records.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
 import { tagsOf } from '../tags/tags.service.ts';
@@ -40,65 +45,83 @@ import { formatAmount } from './money.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-export interface DealRow {
-  id: string;
-  title: string;
-  value: string;
-  currency: string;
-  pipeline_id: string;
-  stage_id: string;
-  stage_name: string;
-  probability: number;
-  stage_outcome: 'won' | 'lost' | null;
-  person_id: string | null;
-  person_name: string | null;
-  organization_id: string | null;
-  organization_name: string | null;
-  business_contact_id: string | null;
-  owner_id: string | null;
-  expected_close_date: string | null;
-  status: DealStatus;
-  lost_reason_id: string | null;
-  lost_note: string | null;
-  closed_at: string | null;
-  rank: string;
-  stage_entered_at: string;
-  custom_fields: Record<string, unknown>;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
-  /** Only where read with DEAL_WITH_TAGS_SELECT. */
-  tags?: DealView['tags'];
-}
-
 // Everything beyond the deal's own columns comes from scalar subqueries, not joins: locked with
 // for update, a row a concurrent writer changed first is read anew, names and stage included.
-const DEAL_SELECT = `
-  select d.id, d.title, d.value::text as value, d.currency, d.pipeline_id, d.stage_id,
-         (select s.name from pipeline_stage s where s.id = d.stage_id) as stage_name,
-         (select s.probability from pipeline_stage s where s.id = d.stage_id) as probability,
-         (select s.outcome from pipeline_stage s where s.id = d.stage_id) as stage_outcome,
-         d.person_id,
-         (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
-         d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
-         d.business_contact_id, d.owner_id, d.expected_close_date::text as expected_close_date, d.status,
-         d.lost_reason_id, d.lost_note, d.closed_at, d.rank, d.stage_entered_at, d.custom_fields, d.version,
-         d.created_at, d.created_by, d.updated_at, d.updated_by, d.deleted_at
-    from deal d`;
+function selectDeals(em: EntityManager) {
+  return db(em)
+    .selectFrom('deal as d')
+    .select((eb) => [
+      'd.id',
+      'd.title',
+      eb.cast<string>('d.value', 'text').as('value'),
+      'd.currency',
+      'd.pipeline_id',
+      'd.stage_id',
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.name')
+        .whereRef('s.id', '=', 'd.stage_id')
+        .$asScalar()
+        .as('stage_name'),
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.probability')
+        .whereRef('s.id', '=', 'd.stage_id')
+        .$asScalar()
+        .as('probability'),
+      eb.selectFrom('pipeline_stage as s').select('s.outcome').whereRef('s.id', '=', 'd.stage_id').as('stage_outcome'),
+      'd.person_id',
+      eb
+        .selectFrom('person as p')
+        .select((inner) => inner.fn<string>('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name']).as('name'))
+        .whereRef('p.id', '=', 'd.person_id')
+        .as('person_name'),
+      'd.organization_id',
+      eb
+        .selectFrom('organization as o')
+        .select('o.name')
+        .whereRef('o.id', '=', 'd.organization_id')
+        .as('organization_name'),
+      'd.business_contact_id',
+      'd.owner_id',
+      eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
+      'd.status',
+      'd.lost_reason_id',
+      'd.lost_note',
+      'd.closed_at',
+      'd.rank',
+      'd.stage_entered_at',
+      eb.ref('d.custom_fields').$castTo<Record<string, unknown>>().as('custom_fields'),
+      'd.version',
+      'd.created_at',
+      'd.created_by',
+      'd.updated_at',
+      'd.updated_by',
+      'd.deleted_at',
+    ]);
+}
 
 /** One deal with its tags too (the single-deal reads: one statement instead of two). */
-const DEAL_WITH_TAGS_SELECT = DEAL_SELECT.replace(
-  'from deal d',
-  `, (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name)), '[]')
-        from record_tag rt join tag t on t.id = rt.tag_id
-       where rt.record_type = 'deal' and rt.record_id = d.id) as tags
-    from deal d`,
-);
+function selectDealsWithTags(em: EntityManager) {
+  return selectDeals(em).select((eb) =>
+    jsonArrayFrom(
+      eb
+        .selectFrom('record_tag as rt')
+        .innerJoin('tag as t', 't.id', 'rt.tag_id')
+        .select(['t.id', 't.name', 't.color'])
+        .where('rt.record_type', '=', 'deal')
+        .whereRef('rt.record_id', '=', 'd.id')
+        .orderBy((inner) => inner.fn('lower', ['t.name'])),
+    ).as('tags'),
+  );
+}
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+/** A deal as read, with its stage, contact names and (where read with them) its tags. */
+export type DealRow = InferResult<ReturnType<typeof selectDeals>>[number] & {
+  tags?: DealView['tags'];
+};
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export function dealView(row: DealRow, tags: DealView['tags'] = row.tags ?? []): DealView {
   return {
@@ -160,6 +183,12 @@ export async function dealVisibility(principal: Principal): Promise<{ sql: strin
     : { sql: 'd.owner_id = any(?::uuid[])', params: [pgArray(visibility.ownerIds)] };
 }
 
+/** Limits a deal query to the deals the caller may see. */
+async function visibleDeals<Q extends ReturnType<typeof selectDeals>>(principal: Principal, query: Q): Promise<Q> {
+  const owners = await visibleOwners(principal, 'deal');
+  return owners ? (query.where('d.owner_id', 'in', owners) as Q) : query;
+}
+
 function missing(id: string): AppError {
   return problem('not_visible_maybe_trashed', { noSuch: noSuch('deal'), id });
 }
@@ -171,13 +200,13 @@ export async function loadDeal(
   id: string,
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<DealRow> {
-  const visible = await dealVisibility(principal);
-  const [row] = await sqlIn<DealRow>(
-    em,
-    `${DEAL_WITH_TAGS_SELECT} where d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
-     ${options.lock ? 'for update' : ''}`,
-    [id, ...visible.params],
+  const query = await visibleDeals(
+    principal,
+    selectDealsWithTags(em)
+      .where('d.id', '=', id)
+      .where('d.deleted_at', options.trashed ? 'is not' : 'is', null),
   );
+  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
   if (!row) {
     throw options.trashed ? problem('not_in_trash', { noSuch: noSuch('deal'), id }) : missing(id);
   }
@@ -348,7 +377,7 @@ export async function afterWrite(
   id: string,
   options: { index: boolean } = { index: true },
 ): Promise<{ row: DealRow; view: DealView }> {
-  const [row] = await sqlIn<DealRow>(em, `${DEAL_WITH_TAGS_SELECT} where d.id = ?`, [id]);
+  const row = await selectDealsWithTags(em).where('d.id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`deal ${id} vanished within its own transaction`);
   if (options.index) await indexRecord(em, dealDocument(row));
   return { row, view: dealView(row) };
@@ -721,47 +750,24 @@ export async function listDeals(
   query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const visible = await dealVisibility(principal);
-  const where = ['d.tenant_id = crm_current_tenant()', 'd.deleted_at is null', visible.sql];
-  const params: unknown[] = [...visible.params];
-  const exact: [keyof typeof query, string][] = [
-    ['pipelineId', 'd.pipeline_id'],
-    ['stageId', 'd.stage_id'],
-    ['status', 'd.status'],
-    ['ownerId', 'd.owner_id'],
-    ['personId', 'd.person_id'],
-    ['organizationId', 'd.organization_id'],
-  ];
-  for (const [key, column] of exact) {
-    if (query[key] !== undefined) {
-      where.push(`${column} = ?`);
-      params.push(query[key]);
-    }
-  }
   const filter = await dealFilterSql(em, filters);
-  where.push(filter.sql);
-  params.push(...filter.params);
-  const total = query.count
-    ? await cappedTotal(em, { sql: `${DEAL_SELECT} where ${where.join(' and ')}`, params: [...params] })
-    : {};
+  const matching = (await visibleDeals(principal, selectDeals(em)))
+    .where('d.tenant_id', '=', TENANT)
+    .where('d.deleted_at', 'is', null)
+    .$if(query.pipelineId !== undefined, (q) => q.where('d.pipeline_id', '=', query.pipelineId as string))
+    .$if(query.stageId !== undefined, (q) => q.where('d.stage_id', '=', query.stageId as string))
+    .$if(query.status !== undefined, (q) => q.where('d.status', '=', query.status as DealStatus))
+    .$if(query.ownerId !== undefined, (q) => q.where('d.owner_id', '=', query.ownerId as string))
+    .$if(query.personId !== undefined, (q) => q.where('d.person_id', '=', query.personId as string))
+    .$if(query.organizationId !== undefined, (q) => q.where('d.organization_id', '=', query.organizationId as string))
+    .where(compiledCondition(filter));
   const page = await pageOrder(query, SORTS, async () => ({
     fields: DEAL_FILTER_FIELDS,
     idColumn: 'd.id',
     customFields: await listCustomFields(em, 'deal'),
     customFieldsColumn: 'd.custom_fields',
   }));
-  if (page.after) {
-    where.push(page.after.sql);
-    params.push(...page.after.params);
-  }
-  const rows = await sqlIn<DealRow>(
-    em,
-    `${DEAL_SELECT} where ${where.join(' and ')}
-      order by ${page.order} limit ? offset ?`,
-    [...params, query.limit + 1, page.skip],
-  );
-  const hasMore = rows.length > query.limit;
-  const shown = hasMore ? rows.slice(0, query.limit) : rows;
+  const { rows: shown, hasMore, ...total } = await listWindow(em, matching, page, query);
   const tags = await tagsOf(
     em,
     'deal',
@@ -786,26 +792,37 @@ export async function openDealsOf(
   principal: Principal,
   record: { type: 'person' | 'organization' | 'business_contact'; id: string },
 ): Promise<DealView[]> {
-  const visible = await dealVisibility(principal);
-  const around = {
-    person: 'd.person_id = ? or d.business_contact_id in (select id from business_contact where person_id = ?)',
-    organization:
-      'd.organization_id = ? or d.business_contact_id in (select id from business_contact where organization_id = ?)',
-    business_contact: 'd.business_contact_id = ? and d.business_contact_id = ?',
-  }[record.type];
-  const rows = await sqlIn<DealRow>(
-    em,
-    `${DEAL_SELECT}
-      where d.tenant_id = crm_current_tenant() and d.status = 'open' and d.deleted_at is null and (${around})
-        and ${visible.sql}
-      order by d.expected_close_date nulls last, d.id
-      limit 50`,
-    [record.id, record.id, ...visible.params],
-  );
+  const inBusinessContact = (column: 'person_id' | 'organization_id') =>
+    db(em).selectFrom('business_contact').select('id').where(column, '=', record.id);
+  const query = (await visibleDeals(principal, selectDeals(em)))
+    .where('d.tenant_id', '=', TENANT)
+    .where('d.status', '=', 'open')
+    .where('d.deleted_at', 'is', null)
+    .where((eb) =>
+      record.type === 'business_contact'
+        ? eb('d.business_contact_id', '=', record.id)
+        : record.type === 'person'
+          ? eb.or([
+              eb('d.person_id', '=', record.id),
+              eb('d.business_contact_id', 'in', inBusinessContact('person_id')),
+            ])
+          : eb.or([
+              eb('d.organization_id', '=', record.id),
+              eb('d.business_contact_id', 'in', inBusinessContact('organization_id')),
+            ]),
+    )
+    .orderBy('d.expected_close_date', (order) => order.asc().nullsLast())
+    .orderBy('d.id')
+    .limit(50);
+  const rows = await query.execute();
   return rows.map((row) => dealView(row));
 }
 
 /** Deals by id regardless of who asks, for keeping their search documents current. */
 export function loadDealsForIndex(em: EntityManager, ids: readonly string[]): Promise<DealRow[]> {
-  return sqlIn<DealRow>(em, `${DEAL_SELECT} where d.id = any(?::uuid[]) and d.deleted_at is null`, [pgArray(ids)]);
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectDeals(em)
+    .where('d.id', 'in', [...ids])
+    .where('d.deleted_at', 'is', null)
+    .execute();
 }

@@ -2,8 +2,9 @@
 // amount and lost reason, its place at the top of a column, trash, restore and purge, and a
 // stage's records moved elsewhere. Deals and leads keep what differs (contacts, conversion).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { validationFailed } from '../../http/errors.ts';
+import { LIST_TOTAL_CAP } from '../../http/list-window.ts';
 import type { Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { writeHistory } from '../../records/audit.ts';
@@ -247,6 +248,54 @@ export function closedAt(eb: ExpressionBuilder<Database, 'deal' | 'lead'>, statu
   return status === 'open'
     ? eb.val<Date | null>(null)
     : eb.case().when('status', '=', 'open').then(NOW).else(eb.ref('closed_at')).end();
+}
+
+/** How many records of a kind carry a lost reason. */
+export async function lostReasonUsage(em: EntityManager, kind: PipelineRecordKind, lostReasonId: string) {
+  const row = await recordsOf(em, kind)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('r.lost_reason_id', '=', lostReasonId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+// ---- lists ----------------------------------------------------------------------------------
+
+/** A condition written by the filter compiler or a keyset cursor (`?` placeholders), with bind parameters. */
+export function compiledCondition(part: { sql: string; params: readonly unknown[] }): RawBuilder<SqlBool> {
+  const pieces = part.sql.split('?');
+  const strings = Object.assign([...pieces], { raw: [...pieces] }) as unknown as TemplateStringsArray;
+  return sql<SqlBool>(strings, ...part.params);
+}
+
+/**
+ * One window of a list: its rows past the cursor in the page's order (one more than asked, to
+ * know whether more follow), and the matching rows counted up to the cap when asked.
+ */
+export async function listWindow<DB, TB extends keyof DB, O>(
+  em: EntityManager,
+  query: SelectQueryBuilder<DB, TB, O>,
+  page: { after: { sql: string; params: unknown[] } | undefined; order: string; skip: number },
+  options: { limit: number; count: boolean },
+): Promise<{ rows: O[]; hasMore: boolean; total?: number; totalCapped?: boolean }> {
+  let total = {};
+  if (options.count) {
+    const matching = query
+      .clearSelect()
+      .select(sql.lit(1).as('one'))
+      .limit(LIST_TOTAL_CAP + 1);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from (${matching}) as counted`.execute(db(em));
+    const n = Number(rows[0]?.n ?? 0);
+    total = { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
+  }
+  const rows = await (page.after ? query.where(compiledCondition(page.after)) : query)
+    // The order comes from the list's named sorts and filter fields, never from the request's text.
+    .orderBy(sql.raw(page.order))
+    .limit(options.limit + 1)
+    .offset(page.skip)
+    .execute();
+  const hasMore = rows.length > options.limit;
+  return { rows: hasMore ? rows.slice(0, options.limit) : rows, hasMore, ...total };
 }
 
 // ---- trash ----------------------------------------------------------------------------------
