@@ -15,7 +15,7 @@ import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { FIRST_RANK } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import {
@@ -189,6 +189,9 @@ async function visibleDeals<Q extends ReturnType<typeof selectDeals>>(principal:
   return owners ? (query.where('d.owner_id', 'in', owners) as Q) : query;
 }
 
+// Stands for an id not given: no row has it.
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
 function missing(id: string): AppError {
   return problem('not_visible_maybe_trashed', { noSuch: noSuch('deal'), id });
 }
@@ -238,22 +241,37 @@ interface Contacts {
  * fills person and organization from the business contact, and requires at least one.
  */
 async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Contacts> {
-  const rows = await sqlIn<{
-    kind: keyof Contacts;
-    id: string;
-    person_id: string | null;
-    organization_id: string | null;
-  }>(
-    em,
-    `select 'personId' as kind, id, null::uuid as person_id, null::uuid as organization_id
-       from person where id = ?::uuid and deleted_at is null
-     union all
-     select 'organizationId', id, null, null from organization where id = ?::uuid and deleted_at is null
-     union all
-     select 'businessContactId', id, person_id, organization_id
-       from business_contact where id = ?::uuid and deleted_at is null`,
-    [wanted.personId, wanted.organizationId, wanted.businessContactId],
-  );
+  // One statement for the three: each part finds its row or nothing.
+  const rows = await db(em)
+    .selectFrom('person')
+    .select((eb) => [
+      sql.lit<keyof Contacts>('personId').as('kind'),
+      'id',
+      eb.cast<string | null>(sql.lit(null), 'uuid').as('person_id'),
+      eb.cast<string | null>(sql.lit(null), 'uuid').as('organization_id'),
+    ])
+    .where('id', '=', wanted.personId ?? NO_ID)
+    .where('deleted_at', 'is', null)
+    .unionAll((eb) =>
+      eb
+        .selectFrom('organization')
+        .select((inner) => [
+          sql.lit<keyof Contacts>('organizationId').as('kind'),
+          'id',
+          inner.cast<string | null>(sql.lit(null), 'uuid').as('person_id'),
+          inner.cast<string | null>(sql.lit(null), 'uuid').as('organization_id'),
+        ])
+        .where('id', '=', wanted.organizationId ?? NO_ID)
+        .where('deleted_at', 'is', null),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom('business_contact')
+        .select([sql.lit<keyof Contacts>('businessContactId').as('kind'), 'id', 'person_id', 'organization_id'])
+        .where('id', '=', wanted.businessContactId ?? NO_ID)
+        .where('deleted_at', 'is', null),
+    )
+    .execute();
   const things = { personId: 'person', organizationId: 'organization', businessContactId: 'business_contact' } as const;
   for (const key of ['personId', 'organizationId', 'businessContactId'] as const) {
     if (wanted[key] && !rows.some((row) => row.kind === key)) {

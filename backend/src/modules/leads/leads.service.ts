@@ -2,10 +2,11 @@
 // its history and search document in the same transaction. Inside sales sees every lead, managers
 // their teams', reps their own (principal.visibility('lead')). A converted lead is read-only.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { InferResult } from 'kysely';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { cappedTotal, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { offsetCursor, pageOrder } from '../../http/list-window.ts';
 import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
@@ -23,7 +24,9 @@ import {
   checkAmount,
   checkOwner,
   closedAt,
+  compiledCondition,
   defaultCurrency,
+  listWindow,
   moveStageRecords,
   NOW,
   purgeRecord,
@@ -35,73 +38,84 @@ import {
   TENANT,
   topRank,
   trashRecord,
+  visibleOwners,
 } from '../pipeline-records/pipeline-records.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-export interface LeadRow {
-  id: string;
-  title: string;
-  pipeline_id: string;
-  stage_id: string;
-  stage_name: string;
-  probability: number;
-  stage_outcome: 'won' | 'lost' | null;
-  status: LeadStatus;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  phone_e164: string | null;
-  position: string | null;
-  company_name: string | null;
-  website: string | null;
-  industry: string | null;
-  street: string | null;
-  postal_code: string | null;
-  city: string | null;
-  country: string | null;
-  source: string | null;
-  owner_id: string | null;
-  value: string;
-  currency: string;
-  lost_reason_id: string | null;
-  lost_note: string | null;
-  closed_at: string | null;
-  converted_at: string | null;
-  converted_by: string | null;
-  converted_person_id: string | null;
-  converted_organization_id: string | null;
-  converted_business_contact_id: string | null;
-  converted_deal_id: string | null;
-  rank: string;
-  stage_entered_at: string;
-  custom_fields: Record<string, unknown>;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
+// Stage columns from scalar subqueries, not joins: a row locked with for update is read anew whole.
+function selectLeads(em: EntityManager) {
+  return db(em)
+    .selectFrom('lead as l')
+    .select((eb) => [
+      'l.id',
+      'l.title',
+      'l.pipeline_id',
+      'l.stage_id',
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.name')
+        .whereRef('s.id', '=', 'l.stage_id')
+        .$asScalar()
+        .as('stage_name'),
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.probability')
+        .whereRef('s.id', '=', 'l.stage_id')
+        .$asScalar()
+        .as('probability'),
+      eb.selectFrom('pipeline_stage as s').select('s.outcome').whereRef('s.id', '=', 'l.stage_id').as('stage_outcome'),
+      'l.status',
+      'l.first_name',
+      'l.last_name',
+      'l.email',
+      'l.phone',
+      'l.phone_e164',
+      'l.position',
+      'l.company_name',
+      'l.website',
+      'l.industry',
+      'l.street',
+      'l.postal_code',
+      'l.city',
+      'l.country',
+      'l.source',
+      'l.owner_id',
+      eb.cast<string>('l.value', 'text').as('value'),
+      'l.currency',
+      'l.lost_reason_id',
+      'l.lost_note',
+      'l.closed_at',
+      'l.converted_at',
+      'l.converted_by',
+      'l.converted_person_id',
+      'l.converted_organization_id',
+      'l.converted_business_contact_id',
+      'l.converted_deal_id',
+      'l.rank',
+      'l.stage_entered_at',
+      eb.ref('l.custom_fields').$castTo<Record<string, unknown>>().as('custom_fields'),
+      'l.version',
+      'l.created_at',
+      'l.created_by',
+      'l.updated_at',
+      'l.updated_by',
+      'l.deleted_at',
+    ]);
 }
 
-// Stage columns from scalar subqueries, not joins: a row locked with for update is read anew whole.
-const LEAD_SELECT = `
-  select l.id, l.title, l.pipeline_id, l.stage_id,
-         (select s.name from pipeline_stage s where s.id = l.stage_id) as stage_name,
-         (select s.probability from pipeline_stage s where s.id = l.stage_id) as probability,
-         (select s.outcome from pipeline_stage s where s.id = l.stage_id) as stage_outcome,
-         l.status, l.first_name, l.last_name, l.email, l.phone, l.phone_e164, l.position, l.company_name, l.website,
-         l.industry, l.street, l.postal_code, l.city, l.country, l.source, l.owner_id, l.value::text as value,
-         l.currency, l.lost_reason_id, l.lost_note, l.closed_at, l.converted_at, l.converted_by,
-         l.converted_person_id, l.converted_organization_id, l.converted_business_contact_id, l.converted_deal_id,
-         l.rank, l.stage_entered_at, l.custom_fields, l.version, l.created_at, l.created_by, l.updated_at,
-         l.updated_by, l.deleted_at
-    from lead l`;
+/** A lead as read, with its stage. */
+export type LeadRow = InferResult<ReturnType<typeof selectLeads>>[number];
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+/** Limits a lead query to the leads the caller may see. */
+async function visibleLeads<Q extends ReturnType<typeof selectLeads>>(principal: Principal, query: Q): Promise<Q> {
+  const owners = await visibleOwners(principal, 'lead');
+  return owners ? (query.where('l.owner_id', 'in', owners) as Q) : query;
+}
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export const personNameOf = (row: Pick<LeadRow, 'first_name' | 'last_name'>) =>
   [row.first_name, row.last_name].filter(Boolean).join(' ') || null;
@@ -196,13 +210,13 @@ export async function loadLead(
   id: string,
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<LeadRow> {
-  const visible = await leadVisibility(principal);
-  const [row] = await sqlIn<LeadRow>(
-    em,
-    `${LEAD_SELECT} where l.id = ? and l.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
-     ${options.lock ? 'for update' : ''}`,
-    [id, ...visible.params],
+  const query = await visibleLeads(
+    principal,
+    selectLeads(em)
+      .where('l.id', '=', id)
+      .where('l.deleted_at', options.trashed ? 'is not' : 'is', null),
   );
+  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
   if (!row) {
     throw problem(options.trashed ? 'not_in_trash' : 'not_visible_maybe_trashed', { noSuch: noSuch('lead'), id });
   }
@@ -291,7 +305,7 @@ export function leadDocument(row: LeadRow): SearchDocument {
 
 /** Reads the lead as written, keeps its search document current, returns it. */
 export async function afterWrite(em: EntityManager, id: string): Promise<{ row: LeadRow; view: LeadView }> {
-  const [row] = await sqlIn<LeadRow>(em, `${LEAD_SELECT} where l.id = ?`, [id]);
+  const row = await selectLeads(em).where('l.id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`lead ${id} vanished within its own transaction`);
   await indexRecord(em, leadDocument(row));
   return { row, view: leadView(row, (await tagsOf(em, 'lead', [id])).get(id)) };
@@ -776,45 +790,22 @@ export async function listLeads(
   query: Omit<LeadListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: LeadView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const visible = await leadVisibility(principal);
-  const where = ['l.tenant_id = crm_current_tenant()', 'l.deleted_at is null', visible.sql];
-  const params: unknown[] = [...visible.params];
-  const exact: [keyof typeof query, string][] = [
-    ['pipelineId', 'l.pipeline_id'],
-    ['stageId', 'l.stage_id'],
-    ['status', 'l.status'],
-    ['ownerId', 'l.owner_id'],
-  ];
-  for (const [key, column] of exact) {
-    if (query[key] !== undefined) {
-      where.push(`${column} = ?`);
-      params.push(query[key]);
-    }
-  }
   const filter = await leadFilterSql(em, filters);
-  where.push(filter.sql);
-  params.push(...filter.params);
-  const total = query.count
-    ? await cappedTotal(em, { sql: `${LEAD_SELECT} where ${where.join(' and ')}`, params: [...params] })
-    : {};
+  const matching = (await visibleLeads(principal, selectLeads(em)))
+    .where('l.tenant_id', '=', TENANT)
+    .where('l.deleted_at', 'is', null)
+    .$if(query.pipelineId !== undefined, (q) => q.where('l.pipeline_id', '=', query.pipelineId as string))
+    .$if(query.stageId !== undefined, (q) => q.where('l.stage_id', '=', query.stageId as string))
+    .$if(query.status !== undefined, (q) => q.where('l.status', '=', query.status as LeadStatus))
+    .$if(query.ownerId !== undefined, (q) => q.where('l.owner_id', '=', query.ownerId as string))
+    .where(compiledCondition(filter));
   const page = await pageOrder(query, SORTS, async () => ({
     fields: LEAD_FILTER_FIELDS,
     idColumn: 'l.id',
     customFields: await listCustomFields(em, 'lead'),
     customFieldsColumn: 'l.custom_fields',
   }));
-  if (page.after) {
-    where.push(page.after.sql);
-    params.push(...page.after.params);
-  }
-  const rows = await sqlIn<LeadRow>(
-    em,
-    `${LEAD_SELECT} where ${where.join(' and ')}
-      order by ${page.order} limit ? offset ?`,
-    [...params, query.limit + 1, page.skip],
-  );
-  const hasMore = rows.length > query.limit;
-  const shown = hasMore ? rows.slice(0, query.limit) : rows;
+  const { rows: shown, hasMore, ...total } = await listWindow(em, matching, page, query);
   const tags = await tagsOf(
     em,
     'lead',
@@ -835,7 +826,11 @@ export async function listLeads(
 
 /** Leads by id regardless of who asks, for keeping their search documents current. */
 export function loadLeadsForIndex(em: EntityManager, ids: readonly string[]): Promise<LeadRow[]> {
-  return sqlIn<LeadRow>(em, `${LEAD_SELECT} where l.id = any(?::uuid[]) and l.deleted_at is null`, [pgArray(ids)]);
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectLeads(em)
+    .where('l.id', 'in', [...ids])
+    .where('l.deleted_at', 'is', null)
+    .execute();
 }
 
 /** Leads converted into a person, organization, business contact or deal, for their 360° view. */
@@ -844,19 +839,21 @@ export async function leadsConvertedInto(
   principal: Principal,
   record: { type: string; id: string },
 ): Promise<LeadView[]> {
-  const column = {
-    person: 'converted_person_id',
-    organization: 'converted_organization_id',
-    business_contact: 'converted_business_contact_id',
-    deal: 'converted_deal_id',
-  }[record.type];
+  const column = (
+    {
+      person: 'l.converted_person_id',
+      organization: 'l.converted_organization_id',
+      business_contact: 'l.converted_business_contact_id',
+      deal: 'l.converted_deal_id',
+    } as const
+  )[record.type as 'person' | 'organization' | 'business_contact' | 'deal'];
   if (!column) return [];
-  const visible = await leadVisibility(principal);
-  const rows = await sqlIn<LeadRow>(
-    em,
-    `${LEAD_SELECT} where l.${column} = ? and l.deleted_at is null and ${visible.sql} order by l.converted_at desc limit 20`,
-    [record.id, ...visible.params],
-  );
+  const rows = await (await visibleLeads(principal, selectLeads(em)))
+    .where(column, '=', record.id)
+    .where('l.deleted_at', 'is', null)
+    .orderBy('l.converted_at', 'desc')
+    .limit(20)
+    .execute();
   return rows.map((row) => leadView(row));
 }
 
