@@ -15,7 +15,7 @@ import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../re
 import { FIRST_RANK, placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
@@ -24,6 +24,7 @@ import {
   checkAmount,
   checkOwner,
   closedAt,
+  columnEdge,
   compiledCondition,
   defaultCurrency,
   listWindow,
@@ -589,25 +590,38 @@ async function rankIn(
   stageId: string,
   move: Move,
 ): Promise<string> {
-  const column = `c.tenant_id = crm_current_tenant() and c.pipeline_id = ? and c.stage_id = ?
-    and c.status = 'open' and c.deleted_at is null and c.id <> ?`;
-  const columnParams = [lead.pipeline_id, stageId, lead.id];
   const cards = boardColumn(em, 'lead', { pipelineId: lead.pipeline_id, stageId, exceptId: lead.id });
   // The card's own rank stays free while the card still holds it (the board's index is unique).
   const placed = (below: string | null, above: string | null) => placeBetween(cards, below, above, [lead.rank]);
   const neighbour = move.afterId ?? move.beforeId;
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
-    const visible = await leadVisibility(principal);
-    const [row] = await sqlIn<{ anchor: string; other: string | null }>(
-      em,
-      `select l.rank as anchor,
-              (select ${move.afterId ? 'min' : 'max'}(c.rank) from lead c
-                where ${column} and c.rank ${move.afterId ? '>' : '<'} l.rank) as other
-         from lead l
-        where ${column.replaceAll('c.', 'l.')} and l.id = ? and ${visible.sql}`,
-      [...columnParams, ...columnParams, neighbour, ...visible.params],
-    );
+    const owners = await visibleOwners(principal, 'lead');
+    const row = await db(em)
+      .selectFrom('lead as l')
+      .select((eb) => [
+        'l.rank as anchor',
+        eb
+          .selectFrom('lead as c')
+          .select((inner) => (move.afterId ? inner.fn.min('c.rank') : inner.fn.max('c.rank')).as('rank'))
+          .where('c.tenant_id', '=', TENANT)
+          .where('c.pipeline_id', '=', lead.pipeline_id)
+          .where('c.stage_id', '=', stageId)
+          .where('c.status', '=', 'open')
+          .where('c.deleted_at', 'is', null)
+          .where('c.id', '<>', lead.id)
+          .where('c.rank', move.afterId ? '>' : '<', eb.ref('l.rank'))
+          .as('other'),
+      ])
+      .where('l.tenant_id', '=', TENANT)
+      .where('l.pipeline_id', '=', lead.pipeline_id)
+      .where('l.stage_id', '=', stageId)
+      .where('l.status', '=', 'open')
+      .where('l.deleted_at', 'is', null)
+      .where('l.id', '<>', lead.id)
+      .where('l.id', '=', neighbour)
+      .$if(owners !== undefined, (query) => query.where('l.owner_id', 'in', owners ?? []))
+      .executeTakeFirst();
     if (!row || neighbour === lead.id) {
       throw problem('invalid_neighbour', { id: neighbour, thing: { en: 'lead', de: 'Lead' } }, { at: { pointer } });
     }
@@ -615,12 +629,14 @@ async function rankIn(
   }
   const position = move.position ?? (lead.status === 'open' && lead.stage_id === stageId ? undefined : 'top');
   if (position === undefined) return lead.rank;
-  const [edge] = await sqlIn<{ rank: string | null }>(
+  const edge = await columnEdge(
     em,
-    `select ${position === 'top' ? 'min' : 'max'}(c.rank) as rank from lead c where ${column}`,
-    columnParams,
+    'lead',
+    { pipelineId: lead.pipeline_id, id: stageId },
+    position === 'top' ? 'min' : 'max',
+    lead.id,
   );
-  return position === 'top' ? placed(null, edge?.rank ?? null) : placed(edge?.rank ?? null, null);
+  return position === 'top' ? placed(null, edge) : placed(edge, null);
 }
 
 /** Moves a lead's card to a stage of its pipeline and a place in that column (If-Match). */

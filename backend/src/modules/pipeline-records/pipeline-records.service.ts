@@ -192,13 +192,17 @@ export async function columnEdge(
   kind: PipelineRecordKind,
   stage: { pipelineId: string; id: string },
   edge: 'min' | 'max',
+  exceptId?: string,
 ): Promise<string | null> {
   const row = await recordsOf(em, kind)
     .select((eb) => (edge === 'min' ? eb.fn.min('r.rank') : eb.fn.max('r.rank')).as('rank'))
+    // The tenant named, as the board's index starts with it.
+    .where('r.tenant_id', '=', TENANT)
     .where('r.pipeline_id', '=', stage.pipelineId)
     .where('r.stage_id', '=', stage.id)
     .where('r.status', '=', 'open')
     .where('r.deleted_at', 'is', null)
+    .$if(exceptId !== undefined, (query) => query.where('r.id', '<>', exceptId as string))
     .executeTakeFirst();
   return row?.rank ?? null;
 }
