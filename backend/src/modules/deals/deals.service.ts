@@ -6,9 +6,7 @@ import { type InferResult, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { offsetCursor, pageOrder } from '../../http/list-window.ts';
-import { encodeCursor } from '../../http/pagination.ts';
+import type { FilterField, FilterNode } from '../../http/filters.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -17,18 +15,19 @@ import { FIRST_RANK } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { db } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
-import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
 import {
   checkAmount,
   checkOwner,
   closedAt,
   compiledCondition,
   defaultCurrency,
-  listWindow,
   moveStageRecords,
   NOW,
   purgeRecord,
+  recordFilter,
   lostFields as recordLostFields,
+  recordPage,
   resolveStage,
   restoreRecord,
   type StageRef,
@@ -39,7 +38,6 @@ import {
   visibleOwners,
 } from '../pipeline-records/pipeline-records.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
-import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
 import { formatAmount } from './money.ts';
 
@@ -736,18 +734,7 @@ export async function dealFilterSql(
   em: EntityManager,
   filters: readonly FilterNode[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  if (filters.length === 0) return { sql: 'true', params: [] };
-  const customFields = await listCustomFields(em, 'deal');
-  const compiled = filters.map((filter) =>
-    compileFilter(filter, {
-      fields: DEAL_FILTER_FIELDS,
-      customFields,
-      customFieldsColumn: 'd.custom_fields',
-      recordType: 'deal',
-      idColumn: 'd.id',
-    }),
-  );
-  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+  return recordFilter(em, 'deal', DEAL_FILTER_FIELDS, filters);
 }
 
 const SORTS = {
@@ -779,29 +766,12 @@ export async function listDeals(
     .$if(query.personId !== undefined, (q) => q.where('d.person_id', '=', query.personId as string))
     .$if(query.organizationId !== undefined, (q) => q.where('d.organization_id', '=', query.organizationId as string))
     .where(compiledCondition(filter));
-  const page = await pageOrder(query, SORTS, async () => ({
+  const { rows, tags, ...rest } = await recordPage(em, 'deal', matching, query, {
+    sorts: SORTS,
     fields: DEAL_FILTER_FIELDS,
-    idColumn: 'd.id',
-    customFields: await listCustomFields(em, 'deal'),
-    customFieldsColumn: 'd.custom_fields',
-  }));
-  const { rows: shown, hasMore, ...total } = await listWindow(em, matching, page, query);
-  const tags = await tagsOf(
-    em,
-    'deal',
-    shown.map((row) => row.id),
-  );
-  const last = shown.at(-1);
-  return {
-    items: shown.map((row) => dealView(row, tags.get(row.id))),
-    nextCursor:
-      hasMore && last
-        ? page.keyset
-          ? encodeCursor(sortKey(page.keyset, last))
-          : offsetCursor(page.skip + shown.length)
-        : null,
-    ...total,
-  };
+    sortKey,
+  });
+  return { items: rows.map((row) => dealView(row, tags.get(row.id))), ...rest };
 }
 
 /** Open deals around a contact, for its 360° view: the caller's visible ones, soonest close first. */

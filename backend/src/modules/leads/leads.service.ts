@@ -5,9 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { InferResult } from 'kysely';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
-import { offsetCursor, pageOrder } from '../../http/list-window.ts';
-import { encodeCursor } from '../../http/pagination.ts';
+import type { FilterField, FilterNode } from '../../http/filters.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
@@ -18,7 +16,7 @@ import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../
 import { db } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
-import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { formatAmount } from '../deals/money.ts';
 import {
   checkAmount,
@@ -27,11 +25,12 @@ import {
   columnEdge,
   compiledCondition,
   defaultCurrency,
-  listWindow,
   moveStageRecords,
   NOW,
   purgeRecord,
+  recordFilter,
   lostFields as recordLostFields,
+  recordPage,
   resolveStage,
   restoreRecord,
   type StageRef,
@@ -774,18 +773,7 @@ export async function leadFilterSql(
   em: EntityManager,
   filters: readonly FilterNode[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  if (filters.length === 0) return { sql: 'true', params: [] };
-  const customFields = await listCustomFields(em, 'lead');
-  const compiled = filters.map((filter) =>
-    compileFilter(filter, {
-      fields: LEAD_FILTER_FIELDS,
-      customFields,
-      customFieldsColumn: 'l.custom_fields',
-      recordType: 'lead',
-      idColumn: 'l.id',
-    }),
-  );
-  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+  return recordFilter(em, 'lead', LEAD_FILTER_FIELDS, filters);
 }
 
 const SORTS = {
@@ -815,29 +803,12 @@ export async function listLeads(
     .$if(query.status !== undefined, (q) => q.where('l.status', '=', query.status as LeadStatus))
     .$if(query.ownerId !== undefined, (q) => q.where('l.owner_id', '=', query.ownerId as string))
     .where(compiledCondition(filter));
-  const page = await pageOrder(query, SORTS, async () => ({
+  const { rows, tags, ...rest } = await recordPage(em, 'lead', matching, query, {
+    sorts: SORTS,
     fields: LEAD_FILTER_FIELDS,
-    idColumn: 'l.id',
-    customFields: await listCustomFields(em, 'lead'),
-    customFieldsColumn: 'l.custom_fields',
-  }));
-  const { rows: shown, hasMore, ...total } = await listWindow(em, matching, page, query);
-  const tags = await tagsOf(
-    em,
-    'lead',
-    shown.map((row) => row.id),
-  );
-  const last = shown.at(-1);
-  return {
-    items: shown.map((row) => leadView(row, tags.get(row.id))),
-    nextCursor:
-      hasMore && last
-        ? page.keyset
-          ? encodeCursor(sortKey(page.keyset, last))
-          : offsetCursor(page.skip + shown.length)
-        : null,
-    ...total,
-  };
+    sortKey,
+  });
+  return { items: rows.map((row) => leadView(row, tags.get(row.id))), ...rest };
 }
 
 /** Leads by id regardless of who asks, for keeping their search documents current. */

@@ -4,14 +4,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { validationFailed } from '../../http/errors.ts';
-import { LIST_TOTAL_CAP } from '../../http/list-window.ts';
+import { compileFilter, type FilterField, type FilterNode } from '../../http/filters.ts';
+import { LIST_TOTAL_CAP, offsetCursor, pageOrder } from '../../http/list-window.ts';
+import { encodeCursor, type KeysetSort } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { writeHistory } from '../../records/audit.ts';
 import { rankBetween, ranksBetween } from '../../records/rank.ts';
 import { type Database, db } from '../../records/sql.ts';
+import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { amountProblem } from '../deals/money.ts';
 import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { type TagView, tagsOf } from '../tags/tags.service.ts';
 
 export type PipelineRecordKind = 'deal' | 'lead';
 
@@ -272,18 +276,55 @@ export function compiledCondition(part: { sql: string; params: readonly unknown[
   return sql<SqlBool>(strings, ...part.params);
 }
 
-/**
- * One window of a list: its rows past the cursor in the page's order (one more than asked, to
- * know whether more follow), and the matching rows counted up to the cap when asked.
- */
-export async function listWindow<DB, TB extends keyof DB, O>(
+/** Filter trees (the request's and a saved filter's) over a kind of record, as one condition. */
+export async function recordFilter(
   em: EntityManager,
+  kind: PipelineRecordKind,
+  fields: Record<string, FilterField>,
+  filters: readonly FilterNode[],
+): Promise<{ sql: string; params: unknown[] }> {
+  if (filters.length === 0) return { sql: 'true', params: [] };
+  const alias = ALIASES[kind];
+  const customFields = await listCustomFields(em, kind);
+  const compiled = filters.map((filter) =>
+    compileFilter(filter, {
+      fields,
+      customFields,
+      customFieldsColumn: `${alias}.custom_fields`,
+      recordType: kind,
+      idColumn: `${alias}.id`,
+    }),
+  );
+  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+}
+
+// The alias each kind's list query reads its table by, which its filter fields name.
+const ALIASES = { deal: 'd', lead: 'l' } as const;
+
+/**
+ * One page of a list of records: its rows past the cursor in the asked order, their tags, the
+ * next cursor, and the matching rows counted up to the cap when asked.
+ */
+export async function recordPage<Name extends string, DB, TB extends keyof DB, O extends { id: string }>(
+  em: EntityManager,
+  kind: PipelineRecordKind,
   query: SelectQueryBuilder<DB, TB, O>,
-  page: { after: { sql: string; params: unknown[] } | undefined; order: string; skip: number },
-  options: { limit: number; count: boolean },
-): Promise<{ rows: O[]; hasMore: boolean; total?: number; totalCapped?: boolean }> {
+  request: { sort: string; cursor?: string | undefined; offset?: number | undefined; limit: number; count: boolean },
+  list: {
+    sorts: Readonly<Record<Name, KeysetSort>>;
+    fields: Record<string, FilterField>;
+    sortKey: (sort: Name, row: O) => unknown[];
+  },
+): Promise<{
+  rows: O[];
+  tags: Map<string, TagView[]>;
+  nextCursor: string | null;
+  total?: number;
+  totalCapped?: boolean;
+}> {
+  const alias = ALIASES[kind];
   let total = {};
-  if (options.count) {
+  if (request.count) {
     const matching = query
       .clearSelect()
       .select(sql.lit(1).as('one'))
@@ -292,14 +333,33 @@ export async function listWindow<DB, TB extends keyof DB, O>(
     const n = Number(rows[0]?.n ?? 0);
     total = { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
   }
+  const page = await pageOrder(request, list.sorts, async () => ({
+    fields: list.fields,
+    idColumn: `${alias}.id`,
+    customFields: await listCustomFields(em, kind),
+    customFieldsColumn: `${alias}.custom_fields`,
+  }));
   const rows = await (page.after ? query.where(compiledCondition(page.after)) : query)
     // The order comes from the list's named sorts and filter fields, never from the request's text.
     .orderBy(sql.raw(page.order))
-    .limit(options.limit + 1)
+    .limit(request.limit + 1)
     .offset(page.skip)
     .execute();
-  const hasMore = rows.length > options.limit;
-  return { rows: hasMore ? rows.slice(0, options.limit) : rows, hasMore, ...total };
+  const hasMore = rows.length > request.limit;
+  const shown = hasMore ? rows.slice(0, request.limit) : rows;
+  const tags = await tagsOf(
+    em,
+    kind,
+    shown.map((row) => row.id),
+  );
+  const last = shown.at(-1);
+  const nextCursor =
+    hasMore && last
+      ? page.keyset
+        ? encodeCursor(list.sortKey(page.keyset, last))
+        : offsetCursor(page.skip + shown.length)
+      : null;
+  return { rows: shown, tags, nextCursor, ...total };
 }
 
 // ---- trash ----------------------------------------------------------------------------------
