@@ -10,7 +10,7 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, type Thing, thingName } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
 import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db, sqlIn } from '../../records/sql.ts';
 import {
   CreateBusinessContactSchema,
   CreateOrganizationSchema,
@@ -22,6 +22,7 @@ import { checkDuplicates } from '../contacts/duplicates.service.ts';
 import { LIKELY_DUPLICATE } from '../contacts/matching.ts';
 import { createDeal } from '../deals/deals.service.ts';
 import { formatAmount } from '../deals/money.ts';
+import { NOW } from '../pipeline-records/pipeline-records.service.ts';
 import {
   type FieldCatalog,
   fieldCatalog,
@@ -173,7 +174,12 @@ function receivingFor(principal: Principal, ownerId: string | null): Principal {
 }
 
 async function requireExisting(em: EntityManager, table: 'person' | 'organization', id: string): Promise<void> {
-  const [row] = await sqlIn(em, `select 1 from ${table} where id = ? and deleted_at is null`, [id]);
+  const row = await db(em)
+    .selectFrom(table)
+    .select('id')
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!row) {
     throw problem(
       'unknown_link',
@@ -307,12 +313,17 @@ export async function convertLead(
   let businessContactId: string | null = null;
   let businessContactCreated = false;
   if (personId && organizationId) {
-    const [existing] = await sqlIn<{ id: string }>(
-      em,
-      `select id from business_contact where person_id = ? and organization_id = ? and deleted_at is null
-        order by is_primary desc, created_at limit 1`,
-      [personId, organizationId],
-    );
+    const existing = await db(em)
+      .selectFrom('business_contact')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('organization_id', '=', organizationId)
+      .where('deleted_at', 'is', null)
+      .orderBy('is_primary', 'desc')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+
     if (existing) {
       businessContactId = existing.id;
     } else {
@@ -398,22 +409,41 @@ export async function convertLead(
   );
 
   // The lead ends in its pipeline's won stage (if it has one), converted, read-only.
-  await sqlIn(
-    em,
-    `update lead set status = 'converted',
-            stage_id = coalesce((select s.id from pipeline_stage s
-                                  where s.pipeline_id = lead.pipeline_id and s.outcome = 'won' and s.archived_at is null
-                                  order by s.position limit 1), stage_id),
-            stage_entered_at = case when exists (select 1 from pipeline_stage s
-                                                  where s.pipeline_id = lead.pipeline_id and s.outcome = 'won'
-                                                    and s.archived_at is null and s.id <> lead.stage_id)
-                                    then now() else stage_entered_at end,
-            converted_at = now(), converted_by = ?, closed_at = now(),
-            converted_person_id = ?, converted_organization_id = ?, converted_business_contact_id = ?,
-            converted_deal_id = ?, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [principal.userId ?? null, personId, organizationId, businessContactId, dealId, principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('lead')
+    .set((eb) => {
+      const wonStage = eb
+        .selectFrom('pipeline_stage as s')
+        .whereRef('s.pipeline_id', '=', 'lead.pipeline_id')
+        .where('s.outcome', '=', 'won')
+        .where('s.archived_at', 'is', null);
+      return {
+        status: 'converted',
+        stage_id: eb.fn.coalesce(
+          wonStage.select('s.id').orderBy('s.position').limit(1).$asScalar(),
+          eb.ref('stage_id'),
+        ),
+        stage_entered_at: eb
+          .case()
+          .when(eb.exists(wonStage.select('s.id').whereRef('s.id', '<>', 'lead.stage_id')))
+          .then(NOW)
+          .else(eb.ref('stage_entered_at'))
+          .end(),
+        converted_at: NOW,
+        converted_by: principal.userId ?? null,
+        closed_at: NOW,
+        converted_person_id: personId,
+        converted_organization_id: organizationId,
+        converted_business_contact_id: businessContactId,
+        converted_deal_id: dealId,
+        version: eb('version', '+', 1),
+        updated_at: NOW,
+        updated_by: principal.userId ?? null,
+      };
+    })
+    .where('id', '=', id)
+    .execute();
+
   const { row, view } = await afterWrite(em, id);
   recordHistory(em, principal, {
     type: 'lead',
