@@ -11,12 +11,13 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import { Organization } from '../contacts/contact.entity.ts';
 import type { OrganizationView } from '../contacts/contacts.schemas.ts';
 import { ORGANIZATION_FILTER_FIELDS, organizationView } from '../contacts/contacts.service.ts';
 import type { CustomFieldView } from '../custom-fields/custom-fields.schemas.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { compiledCondition } from '../pipeline-records/pipeline-records.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateSelection, SelectionView, UpdateSelection } from './prospects.schemas.ts';
 
@@ -316,30 +317,42 @@ export async function selectionCondition(
     : { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
 }
 
-const ORGANIZATIONS = 'from organization r where r.tenant_id = crm_current_tenant() and r.deleted_at is null';
+/** The organizations (not in the trash) a selection's condition finds. */
+function organizationsWhere(em: EntityManager, where: { sql: string; params: unknown[] }) {
+  return db(em)
+    .selectFrom('organization as r')
+    .where('r.tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('r.deleted_at', 'is', null)
+    .where(compiledCondition(where));
+}
 
 export async function countSelection(em: EntityManager, id: string): Promise<{ id: string; count: number }> {
   const selection = await getSelection(em, id);
   const where = await selectionCondition(em, selection);
-  const [row] = await sqlIn<{ n: number }>(em, `select count(*)::int as n ${ORGANIZATIONS} and ${where.sql}`, [
-    ...where.params,
-  ]);
-  return { id, count: row?.n ?? 0 };
+  const row = await organizationsWhere(em, where)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return { id, count: Number(row?.n ?? 0) };
 }
 
 /** One keyset batch of the organizations a condition finds, by name. */
-export async function organizationRows(
+export function organizationRows(
   em: EntityManager,
   where: { sql: string; params: unknown[] },
   limit: number,
   after: readonly unknown[] | undefined,
 ): Promise<Record<string, unknown>[]> {
-  return sqlIn<Record<string, unknown>>(
-    em,
-    `select r.* ${ORGANIZATIONS} and ${where.sql} ${after ? 'and (lower(r.name), r.id) > (?, ?)' : ''}
-      order by lower(r.name), r.id limit ?`,
-    [...where.params, ...(after ?? []), limit],
-  );
+  return organizationsWhere(em, where)
+    .selectAll('r')
+    .$if(after !== undefined, (query) =>
+      query.where((eb) =>
+        eb(eb.refTuple(eb.fn('lower', ['r.name']), 'r.id'), '>', eb.tuple(String(after?.[0]), String(after?.[1]))),
+      ),
+    )
+    .orderBy((eb) => eb.fn('lower', ['r.name']))
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
 }
 
 export const organizationKey = (row: Record<string, unknown>) => [String(row.name).toLowerCase(), String(row.id)];
