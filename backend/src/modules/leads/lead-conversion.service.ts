@@ -9,8 +9,7 @@ import { textIn } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, type Thing, thingName } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import {
   CreateBusinessContactSchema,
   CreateOrganizationSchema,
@@ -171,6 +170,18 @@ function receivingFor(principal: Principal, ownerId: string | null): Principal {
       return { scope: 'owners', ownerIds: [...new Set([...visibility.ownerIds, ownerId])] };
     },
   };
+}
+
+/** Records (type and id) as a table of their own, one row each; undefined for none. */
+function recordsTable(em: EntityManager, records: readonly (readonly [string, string])[]) {
+  const rows = records.map(([type, id]) =>
+    db(em).selectNoFrom((eb) => [
+      eb.cast<string>(eb.val(type), 'text').as('type'),
+      eb.cast<string>(eb.val(id), 'uuid').as('id'),
+    ]),
+  );
+  const [first, ...rest] = rows;
+  return first && rest.reduce((table, row) => table.unionAll(row), first);
 }
 
 async function requireExisting(em: EntityManager, table: 'person' | 'organization', id: string): Promise<void> {
@@ -380,33 +391,48 @@ export async function convertLead(
     ['organization', organizationId],
     ['deal', dealId],
   ].filter((pair): pair is [string, string] => pair[1] !== null);
-  await sqlIn(
-    em,
-    `insert into record_link (tenant_id, item_type, item_id, record_type, record_id, created_at)
-     select l.tenant_id, l.item_type, l.item_id, t.type, t.id, l.created_at
-       from record_link l cross join unnest(?::text[], ?::uuid[]) as t(type, id)
-      where l.record_type = 'lead' and l.record_id = ?
-     on conflict do nothing`,
-    [pgArray(targets.map(([type]) => type)), pgArray(targets.map(([, target]) => target)), id],
-  );
+  const linked = recordsTable(em, targets);
+  if (linked) {
+    await db(em)
+      .insertInto('record_link')
+      .columns(['tenant_id', 'item_type', 'item_id', 'record_type', 'record_id', 'created_at'])
+      .expression(
+        db(em)
+          .selectFrom('record_link as l')
+          .crossJoin(linked.as('t'))
+          .select(['l.tenant_id', 'l.item_type', 'l.item_id', 't.type', 't.id', 'l.created_at'])
+          .where('l.record_type', '=', 'lead')
+          .where('l.record_id', '=', id),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
   // The lead's tags go with it onto what it created.
   const created = targets.filter(
     ([type]) => (type === 'person' && personInput) || (type === 'organization' && organizationInput) || type === 'deal',
   );
-  await sqlIn(
-    em,
-    `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_by)
-     select rt.tenant_id, rt.tag_id, t.type, t.id, ?
-       from record_tag rt cross join unnest(?::text[], ?::uuid[]) as t(type, id)
-      where rt.record_type = 'lead' and rt.record_id = ?
-     on conflict do nothing`,
-    [
-      principal.userId ?? null,
-      pgArray(created.map(([type]) => type)),
-      pgArray(created.map(([, target]) => target)),
-      id,
-    ],
-  );
+  const tagged = recordsTable(em, created);
+  if (tagged) {
+    await db(em)
+      .insertInto('record_tag')
+      .columns(['tenant_id', 'tag_id', 'record_type', 'record_id', 'tagged_by'])
+      .expression(
+        db(em)
+          .selectFrom('record_tag as rt')
+          .crossJoin(tagged.as('t'))
+          .select((eb) => [
+            'rt.tenant_id',
+            'rt.tag_id',
+            't.type',
+            't.id',
+            eb.cast<string | null>(eb.val(principal.userId ?? null), 'uuid').as('tagged_by'),
+          ])
+          .where('rt.record_type', '=', 'lead')
+          .where('rt.record_id', '=', id),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
 
   // The lead ends in its pipeline's won stage (if it has one), converted, read-only.
   await db(em)
