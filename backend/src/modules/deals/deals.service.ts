@@ -239,29 +239,21 @@ interface Contacts {
  * fills person and organization from the business contact, and requires at least one.
  */
 async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Contacts> {
+  // A person or an organization by id, not in the trash, as a row of the statement below.
+  const standalone = (table: 'person' | 'organization', kind: keyof Contacts, id: string | null) =>
+    db(em)
+      .selectFrom(table)
+      .select((eb) => [
+        sql.lit<keyof Contacts>(kind).as('kind'),
+        'id',
+        eb.cast<string | null>(sql.lit(null), 'uuid').as('person_id'),
+        eb.cast<string | null>(sql.lit(null), 'uuid').as('organization_id'),
+      ])
+      .where('id', '=', id ?? NO_ID)
+      .where('deleted_at', 'is', null);
   // One statement for the three: each part finds its row or nothing.
-  const rows = await db(em)
-    .selectFrom('person')
-    .select((eb) => [
-      sql.lit<keyof Contacts>('personId').as('kind'),
-      'id',
-      eb.cast<string | null>(sql.lit(null), 'uuid').as('person_id'),
-      eb.cast<string | null>(sql.lit(null), 'uuid').as('organization_id'),
-    ])
-    .where('id', '=', wanted.personId ?? NO_ID)
-    .where('deleted_at', 'is', null)
-    .unionAll((eb) =>
-      eb
-        .selectFrom('organization')
-        .select((inner) => [
-          sql.lit<keyof Contacts>('organizationId').as('kind'),
-          'id',
-          inner.cast<string | null>(sql.lit(null), 'uuid').as('person_id'),
-          inner.cast<string | null>(sql.lit(null), 'uuid').as('organization_id'),
-        ])
-        .where('id', '=', wanted.organizationId ?? NO_ID)
-        .where('deleted_at', 'is', null),
-    )
+  const rows = await standalone('person', 'personId', wanted.personId)
+    .unionAll(standalone('organization', 'organizationId', wanted.organizationId))
     .unionAll((eb) =>
       eb
         .selectFrom('business_contact')
