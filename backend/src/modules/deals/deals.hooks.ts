@@ -7,10 +7,10 @@ import { newId } from '../../ids.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { db } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
+import { lostReasonUsage, NOW, TENANT } from '../pipeline-records/pipeline-records.service.ts';
 import { dealDocument, dealVisibility, getDeal, loadDealsForIndex, openDealsOf } from './deals.service.ts';
 
 /** The `record` section of a deal's view. */
@@ -36,38 +36,37 @@ export const trashedDeals: TrashSourceOf = async (em, principal) => {
     .where(({ ref }) => ownedWithin(visibility, ref('d.owner_id')));
 };
 
-export const dealsLostFor: LostReasonUsageCounter = async (em, lostReasonId) => {
-  const [row] = await sqlIn<{ n: number }>(em, 'select count(*)::int as n from deal where lost_reason_id = ?', [
-    lostReasonId,
-  ]);
-  return row?.n ?? 0;
-};
+export const dealsLostFor: LostReasonUsageCounter = (em, lostReasonId) => lostReasonUsage(em, 'deal', lostReasonId);
 
 // The survivor of a merge takes over the merged record's deals, each with its history.
 export const moveDealsOnMerge: MergeHook = async (em, merge) => {
-  const [column, field] = merge.type === 'person' ? ['person_id', 'personId'] : ['organization_id', 'organizationId'];
-  const moved = await sqlIn<{ id: string }>(
-    em,
-    `update deal set ${column} = ?, version = version + 1, updated_at = now() where ${column} = ? returning id`,
-    [merge.survivorId, merge.mergedId],
-  );
+  const [column, field] =
+    merge.type === 'person' ? (['person_id', 'personId'] as const) : (['organization_id', 'organizationId'] as const);
+  const moved = await db(em)
+    .updateTable('deal')
+    .set((eb) => ({ [column]: merge.survivorId, version: eb('version', '+', 1), updated_at: NOW }))
+    .where(column, '=', merge.mergedId)
+    .returning('id')
+    .execute();
   if (moved.length === 0) return;
   const ids = moved.map((deal) => deal.id);
-  await sqlIn(
-    em,
-    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-     select h.id, crm_current_tenant(), 'deal', h.record_id, h.change_id, 'merge', ?, to_jsonb(?::text),
-            to_jsonb(?::text), ?
-       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
-    [
-      field,
-      merge.mergedId,
-      merge.survivorId,
-      merge.mergedBy ?? null,
-      sqlArray(ids.map(() => newId())),
-      sqlArray(ids),
-      sqlArray(ids.map(() => newId())),
-    ],
-  );
+  await db(em)
+    .insertInto('history')
+    .values(
+      ids.map((id) => ({
+        id: newId(),
+        tenant_id: TENANT,
+        record_type: 'deal',
+        record_id: id,
+        change_id: newId(),
+        action: 'merge',
+        field,
+        // jsonb takes text: the ids as JSON strings.
+        before: JSON.stringify(merge.mergedId),
+        after: JSON.stringify(merge.survivorId),
+        changed_by: merge.mergedBy ?? null,
+      })),
+    )
+    .execute();
   for (const row of await loadDealsForIndex(em, ids)) await indexRecord(em, dealDocument(row));
 };

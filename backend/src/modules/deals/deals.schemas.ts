@@ -4,30 +4,18 @@ import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
 import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
-import { TagViewSchema } from '../tags/tags.schemas.ts';
-import { isCurrency } from './money.ts';
+import {
+  Amount,
+  Currency,
+  CustomFields,
+  LostNote,
+  recordViewTail,
+} from '../pipeline-records/pipeline-records.schemas.ts';
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
 
-const Amount = z.string({ error: 'a decimal amount as a string, e.g. "1250.00"' }).trim().meta({
-  description: 'Decimal as a string, e.g. "1250.00"; at most the currency\'s decimal places',
-  example: '1250.00',
-});
-const Currency = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isCurrency, 'an ISO 4217 currency code such as EUR, CHF or USD')
-  .meta({ description: 'ISO 4217 code; the organisation default (EUR) when left out' });
 const Title = z.string().trim().min(1, 'a deal needs a title').max(200, 'at most 200 characters');
-const LostNote = z
-  .string()
-  .trim()
-  .max(2000, 'at most 2000 characters')
-  .nullable()
-  .transform((value) => (value === '' ? null : value));
-const CustomFields = z.record(z.string(), z.unknown()).meta({ description: 'Values of custom fields by key' });
 
 const dealFields = {
   title: Title,
@@ -80,14 +68,7 @@ export const DealSchema = z
     lostNote: z.string().nullable(),
     closedAt: z.iso.datetime().nullable(),
     stageEnteredAt: z.iso.datetime(),
-    customFields: CustomFields,
-    tags: z.array(TagViewSchema),
-    version: z.number().int(),
-    createdAt: z.iso.datetime(),
-    createdBy: z.uuid().nullable(),
-    updatedAt: z.iso.datetime(),
-    updatedBy: z.uuid().nullable(),
-    deletedAt: z.iso.datetime().nullable(),
+    ...recordViewTail,
   })
   .meta({ id: 'Deal' });
 export type DealView = z.infer<typeof DealSchema>;

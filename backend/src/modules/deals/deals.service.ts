@@ -2,90 +2,123 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AppError, validationFailed } from '../../http/errors.ts';
+import { type InferResult, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import { cappedTotal, pageOrder } from '../../http/list-sql.ts';
-import { offsetCursor } from '../../http/list-window.ts';
-import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { FIRST_RANK } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { boundSql, db } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
-import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
-import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
+import {
+  checkAmount,
+  checkOwner,
+  closedAt,
+  defaultCurrency,
+  moveStageRecords,
+  NOW,
+  purgeRecord,
+  recordFilter,
+  lostFields as recordLostFields,
+  recordPage,
+  resolveStage,
+  restoreRecord,
+  type StageRef,
+  stageRecordCount,
+  TENANT,
+  topRank,
+  trashRecord,
+  visibleOwners,
+} from '../pipeline-records/pipeline-records.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
-import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
-import { amountProblem, formatAmount } from './money.ts';
+import { formatAmount } from './money.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-export interface DealRow {
-  id: string;
-  title: string;
-  value: string;
-  currency: string;
-  pipeline_id: string;
-  stage_id: string;
-  stage_name: string;
-  probability: number;
-  stage_outcome: 'won' | 'lost' | null;
-  person_id: string | null;
-  person_name: string | null;
-  organization_id: string | null;
-  organization_name: string | null;
-  business_contact_id: string | null;
-  owner_id: string | null;
-  expected_close_date: string | null;
-  status: DealStatus;
-  lost_reason_id: string | null;
-  lost_note: string | null;
-  closed_at: string | null;
-  rank: string;
-  stage_entered_at: string;
-  custom_fields: Record<string, unknown>;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
-  /** Only where read with DEAL_WITH_TAGS_SELECT. */
-  tags?: DealView['tags'];
-}
-
 // Everything beyond the deal's own columns comes from scalar subqueries, not joins: locked with
 // for update, a row a concurrent writer changed first is read anew, names and stage included.
-const DEAL_SELECT = `
-  select d.id, d.title, d.value::text as value, d.currency, d.pipeline_id, d.stage_id,
-         (select s.name from pipeline_stage s where s.id = d.stage_id) as stage_name,
-         (select s.probability from pipeline_stage s where s.id = d.stage_id) as probability,
-         (select s.outcome from pipeline_stage s where s.id = d.stage_id) as stage_outcome,
-         d.person_id,
-         (select concat_ws(' ', p.first_name, p.last_name) from person p where p.id = d.person_id) as person_name,
-         d.organization_id, (select o.name from organization o where o.id = d.organization_id) as organization_name,
-         d.business_contact_id, d.owner_id, d.expected_close_date::text as expected_close_date, d.status,
-         d.lost_reason_id, d.lost_note, d.closed_at, d.rank, d.stage_entered_at, d.custom_fields, d.version,
-         d.created_at, d.created_by, d.updated_at, d.updated_by, d.deleted_at
-    from deal d`;
+function selectDeals(em: EntityManager) {
+  return db(em)
+    .selectFrom('deal as d')
+    .select((eb) => [
+      'd.id',
+      'd.title',
+      eb.cast<string>('d.value', 'text').as('value'),
+      'd.currency',
+      'd.pipeline_id',
+      'd.stage_id',
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.name')
+        .whereRef('s.id', '=', 'd.stage_id')
+        .$asScalar()
+        .as('stage_name'),
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.probability')
+        .whereRef('s.id', '=', 'd.stage_id')
+        .$asScalar()
+        .as('probability'),
+      eb.selectFrom('pipeline_stage as s').select('s.outcome').whereRef('s.id', '=', 'd.stage_id').as('stage_outcome'),
+      'd.person_id',
+      eb
+        .selectFrom('person as p')
+        .select((inner) => inner.fn<string>('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name']).as('name'))
+        .whereRef('p.id', '=', 'd.person_id')
+        .as('person_name'),
+      'd.organization_id',
+      eb
+        .selectFrom('organization as o')
+        .select('o.name')
+        .whereRef('o.id', '=', 'd.organization_id')
+        .as('organization_name'),
+      'd.business_contact_id',
+      'd.owner_id',
+      eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
+      'd.status',
+      'd.lost_reason_id',
+      'd.lost_note',
+      'd.closed_at',
+      'd.rank',
+      'd.stage_entered_at',
+      eb.ref('d.custom_fields').$castTo<Record<string, unknown>>().as('custom_fields'),
+      'd.version',
+      'd.created_at',
+      'd.created_by',
+      'd.updated_at',
+      'd.updated_by',
+      'd.deleted_at',
+    ]);
+}
 
 /** One deal with its tags too (the single-deal reads: one statement instead of two). */
-const DEAL_WITH_TAGS_SELECT = DEAL_SELECT.replace(
-  'from deal d',
-  `, (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name)), '[]')
-        from record_tag rt join tag t on t.id = rt.tag_id
-       where rt.record_type = 'deal' and rt.record_id = d.id) as tags
-    from deal d`,
-);
+function selectDealsWithTags(em: EntityManager) {
+  return selectDeals(em).select((eb) =>
+    jsonArrayFrom(
+      eb
+        .selectFrom('record_tag as rt')
+        .innerJoin('tag as t', 't.id', 'rt.tag_id')
+        .select(['t.id', 't.name', 't.color'])
+        .where('rt.record_type', '=', 'deal')
+        .whereRef('rt.record_id', '=', 'd.id')
+        .orderBy((inner) => inner.fn('lower', ['t.name'])),
+    ).as('tags'),
+  );
+}
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+/** A deal as read, with its stage, contact names and (where read with them) its tags. */
+export type DealRow = InferResult<ReturnType<typeof selectDeals>>[number] & {
+  tags?: DealView['tags'];
+};
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export function dealView(row: DealRow, tags: DealView['tags'] = row.tags ?? []): DealView {
   return {
@@ -147,6 +180,15 @@ export async function dealVisibility(principal: Principal): Promise<{ sql: strin
     : { sql: 'd.owner_id = any(?::uuid[])', params: [pgArray(visibility.ownerIds)] };
 }
 
+/** Limits a deal query to the deals the caller may see. */
+async function visibleDeals<Q extends ReturnType<typeof selectDeals>>(principal: Principal, query: Q): Promise<Q> {
+  const owners = await visibleOwners(principal, 'deal');
+  return owners ? (query.where('d.owner_id', 'in', owners) as Q) : query;
+}
+
+// Stands for an id not given: no row has it.
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
 function missing(id: string): AppError {
   return problem('not_visible_maybe_trashed', { noSuch: noSuch('deal'), id });
 }
@@ -158,13 +200,13 @@ export async function loadDeal(
   id: string,
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<DealRow> {
-  const visible = await dealVisibility(principal);
-  const [row] = await sqlIn<DealRow>(
-    em,
-    `${DEAL_WITH_TAGS_SELECT} where d.id = ? and d.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
-     ${options.lock ? 'for update' : ''}`,
-    [id, ...visible.params],
+  const query = await visibleDeals(
+    principal,
+    selectDealsWithTags(em)
+      .where('d.id', '=', id)
+      .where('d.deleted_at', options.trashed ? 'is not' : 'is', null),
   );
+  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
   if (!row) {
     throw options.trashed ? problem('not_in_trash', { noSuch: noSuch('deal'), id }) : missing(id);
   }
@@ -183,81 +225,7 @@ export const outcomeWords = {
   lost: { en: 'lost', de: 'verloren' },
 } as const;
 
-export interface StageRef {
-  pipelineId: string;
-  id: string;
-  name: string;
-  probability: number;
-  outcome: 'won' | 'lost' | null;
-}
-
-/** The stage a deal goes to: the one named, the pipeline's first, or the default pipeline's first. */
-async function resolveStage(
-  em: EntityManager,
-  pipelineId: string | undefined,
-  stageId: string | undefined,
-): Promise<StageRef> {
-  if (stageId) {
-    const [stage] = await sqlIn<{
-      id: string;
-      pipeline_id: string;
-      name: string;
-      probability: number;
-      outcome: StageRef['outcome'];
-      kind: string;
-      archived_at: string | null;
-    }>(
-      em,
-      `select s.id, s.pipeline_id, s.name, s.probability, s.outcome, s.archived_at, p.kind
-         from pipeline_stage s join pipeline p on p.id = s.pipeline_id where s.id = ?`,
-      [stageId],
-    );
-    if (!stage || stage.archived_at) {
-      throw problem('unknown_stage', { id: stageId, kind: 'deal' }, { at: { pointer: '#/stageId' } });
-    }
-    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'deal') {
-      const belongs =
-        stage.kind === 'deal'
-          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
-          : { en: 'a lead pipeline', de: 'einer Lead-Pipeline' };
-      const wanted = pipelineId
-        ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` }
-        : { en: 'a deal pipeline', de: 'einer Deal-Pipeline' };
-      throw problem(
-        'stage_not_in_pipeline',
-        { stage: stage.name, belongs, wanted, its: { en: "the deal's pipeline", de: 'der Pipeline des Deals' } },
-        { at: { pointer: '#/stageId' } },
-      );
-    }
-    return { pipelineId: stage.pipeline_id, ...stage };
-  }
-  const [first] = await sqlIn<StageRef & { kind: string; pipeline_id: string }>(
-    em,
-    `select p.id as pipeline_id, p.kind, s.id, s.name, s.probability, s.outcome
-       from pipeline p
-       left join lateral (select * from pipeline_stage s
-                           where s.pipeline_id = p.id and s.archived_at is null and s.outcome is null
-                           order by s.position limit 1) s on true
-      where ${pipelineId ? 'p.id = ?' : "p.kind = 'deal'"}
-      order by p.seed_key = 'default_deal' desc nulls last, p.created_at, p.id
-      limit 1`,
-    pipelineId ? [pipelineId] : [],
-  );
-  if (first?.kind !== 'deal' || !first.id) {
-    const at = { at: { pointer: '#/pipelineId' } };
-    const things = { en: 'deals', de: 'Deals' };
-    throw pipelineId
-      ? problem('unknown_pipeline', { id: pipelineId, things, kind: 'deal' }, at)
-      : problem('no_pipeline_yet', { things }, at);
-  }
-  return {
-    pipelineId: first.pipeline_id,
-    id: first.id,
-    name: first.name,
-    probability: first.probability,
-    outcome: first.outcome,
-  };
-}
+export type { StageRef };
 
 interface Contacts {
   personId: string | null;
@@ -270,22 +238,29 @@ interface Contacts {
  * fills person and organization from the business contact, and requires at least one.
  */
 async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Contacts> {
-  const rows = await sqlIn<{
-    kind: keyof Contacts;
-    id: string;
-    person_id: string | null;
-    organization_id: string | null;
-  }>(
-    em,
-    `select 'personId' as kind, id, null::uuid as person_id, null::uuid as organization_id
-       from person where id = ?::uuid and deleted_at is null
-     union all
-     select 'organizationId', id, null, null from organization where id = ?::uuid and deleted_at is null
-     union all
-     select 'businessContactId', id, person_id, organization_id
-       from business_contact where id = ?::uuid and deleted_at is null`,
-    [wanted.personId, wanted.organizationId, wanted.businessContactId],
-  );
+  // A person or an organization by id, not in the trash, as a row of the statement below.
+  const standalone = (table: 'person' | 'organization', kind: keyof Contacts, id: string | null) =>
+    db(em)
+      .selectFrom(table)
+      .select((eb) => [
+        sql.lit<keyof Contacts>(kind).as('kind'),
+        'id',
+        eb.cast<string | null>(sql.lit(null), 'uuid').as('person_id'),
+        eb.cast<string | null>(sql.lit(null), 'uuid').as('organization_id'),
+      ])
+      .where('id', '=', id ?? NO_ID)
+      .where('deleted_at', 'is', null);
+  // One statement for the three: each part finds its row or nothing.
+  const rows = await standalone('person', 'personId', wanted.personId)
+    .unionAll(standalone('organization', 'organizationId', wanted.organizationId))
+    .unionAll((eb) =>
+      eb
+        .selectFrom('business_contact')
+        .select([sql.lit<keyof Contacts>('businessContactId').as('kind'), 'id', 'person_id', 'organization_id'])
+        .where('id', '=', wanted.businessContactId ?? NO_ID)
+        .where('deleted_at', 'is', null),
+    )
+    .execute();
   const things = { personId: 'person', organizationId: 'organization', businessContactId: 'business_contact' } as const;
   for (const key of ['personId', 'organizationId', 'businessContactId'] as const) {
     if (wanted[key] && !rows.some((row) => row.kind === key)) {
@@ -326,55 +301,6 @@ async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Con
   return result;
 }
 
-/** The owner must be an active user; callers who see only some owners' deals may give deals only to them. */
-async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
-  const visibility = await principal.visibility('deal');
-  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
-    throw problem('owner_out_of_reach', { things: { en: 'deals', de: 'Deals' } });
-  }
-  if (ownerId === null) return;
-  const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
-  if (!user) {
-    throw problem(
-      'unknown_owner',
-      { id: ownerId, thing: { en: 'deal', de: 'diesen Deal' } },
-      { at: { pointer: '#/ownerId' } },
-    );
-  }
-}
-
-function checkAmount(value: string, currency: string, pointer: string): void {
-  const wrong = amountProblem(value, currency);
-  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
-}
-
-async function defaultCurrency(em: EntityManager): Promise<string> {
-  const [row] = await sqlIn<{ default_currency: string }>(
-    em,
-    'select default_currency from tenant where id = crm_current_tenant()',
-  );
-  return row?.default_currency ?? 'EUR';
-}
-
-/**
- * A rank at the top of a stage's column. The stage row is locked first, so that concurrent
- * writers placing cards in one column take turns and never compute the same rank.
- */
-export async function lockColumn(em: EntityManager, stageId: string): Promise<void> {
-  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [stageId]);
-}
-
-async function topRank(em: EntityManager, stage: { pipelineId: string; id: string }): Promise<string> {
-  await lockColumn(em, stage.id);
-  const [row] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select min(rank) as rank from deal
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [stage.pipelineId, stage.id],
-  );
-  return rankBetween(null, row?.rank ?? null);
-}
-
 /** Status after a write: the end stage's outcome, a reopened deal leaving an end stage, or as asked. */
 export function statusAfter(
   current: { status: DealStatus; stageId: string } | undefined,
@@ -403,32 +329,13 @@ export function statusAfter(
   return current?.status ?? 'open';
 }
 
-export async function lostFields(
+export function lostFields(
   em: EntityManager,
   status: DealStatus,
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
   input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
-  if (status !== 'lost') {
-    if (input.lostReasonId || input.lostNote) {
-      throw problem(
-        'not_lost',
-        { things: { en: 'deals', de: 'Deals' } },
-        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
-      );
-    }
-    return { lostReasonId: null, lostNote: null };
-  }
-  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
-  if (!lostReasonId) {
-    throw problem(
-      'lost_reason_required',
-      { thing: { en: 'deal', de: 'Deal' }, objectType: 'deal' },
-      { at: { pointer: '#/lostReasonId' } },
-    );
-  }
-  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'deal', lostReasonId);
-  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+  return recordLostFields(em, 'deal', status, current, input);
 }
 
 // ---- search and history ----------------------------------------------------------------------
@@ -456,12 +363,18 @@ export async function recordStageChange(
   principal: Principal,
   deal: { id: string; pipelineId: string; fromStageId: string | null; toStageId: string },
 ): Promise<void> {
-  await sqlIn(
-    em,
-    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?)`,
-    [newId(), deal.id, deal.pipelineId, deal.fromStageId, deal.toStageId, principal.userId ?? null],
-  );
+  await db(em)
+    .insertInto('deal_stage_change')
+    .values({
+      id: newId(),
+      tenant_id: TENANT,
+      deal_id: deal.id,
+      pipeline_id: deal.pipelineId,
+      from_stage_id: deal.fromStageId,
+      to_stage_id: deal.toStageId,
+      changed_by: principal.userId ?? null,
+    })
+    .execute();
   await dealsEnteredStage(em, principal, [{ dealId: deal.id, pipelineId: deal.pipelineId, stageId: deal.toStageId }]);
 }
 
@@ -471,7 +384,7 @@ export async function afterWrite(
   id: string,
   options: { index: boolean } = { index: true },
 ): Promise<{ row: DealRow; view: DealView }> {
-  const [row] = await sqlIn<DealRow>(em, `${DEAL_WITH_TAGS_SELECT} where d.id = ?`, [id]);
+  const row = await selectDealsWithTags(em).where('d.id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`deal ${id} vanished within its own transaction`);
   if (options.index) await indexRecord(em, dealDocument(row));
   return { row, view: dealView(row) };
@@ -483,48 +396,45 @@ export async function createDeal(em: EntityManager, principal: Principal, input:
   const currency = input.currency ?? (await defaultCurrency(em));
   const value = input.value ?? '0';
   checkAmount(value, currency, '#/value');
-  const stage = await resolveStage(em, input.pipelineId, input.stageId);
+  const stage = await resolveStage(em, 'deal', input.pipelineId, input.stageId);
   const contacts = await resolveContacts(em, {
     personId: input.personId ?? null,
     organizationId: input.organizationId ?? null,
     businessContactId: input.businessContactId ?? null,
   });
   const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
-  await checkOwner(em, principal, ownerId);
+  await checkOwner(em, principal, 'deal', ownerId);
   const status = statusAfter(undefined, stage, input.status);
   const lost = await lostFields(em, status, undefined, input);
   const customFields = await applyCustomFields(em, 'deal', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
+  const rank = status === 'open' ? await topRank(em, 'deal', stage) : FIRST_RANK;
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into deal (id, tenant_id, title, value, currency, pipeline_id, stage_id, person_id, organization_id,
-                       business_contact_id, owner_id, expected_close_date, status, lost_reason_id, lost_note, closed_at,
-                       rank, custom_fields, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?::numeric, ?, ?, ?, ?, ?, ?, ?, ?::date, ?, ?, ?,
-             case when ? = 'open' then null else now() end, ?, ?::jsonb, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('deal')
+    .values({
       id,
-      input.title,
+      tenant_id: TENANT,
+      title: input.title,
       value,
       currency,
-      stage.pipelineId,
-      stage.id,
-      contacts.personId,
-      contacts.organizationId,
-      contacts.businessContactId,
-      ownerId,
-      input.expectedCloseDate ?? null,
+      pipeline_id: stage.pipelineId,
+      stage_id: stage.id,
+      person_id: contacts.personId,
+      organization_id: contacts.organizationId,
+      business_contact_id: contacts.businessContactId,
+      owner_id: ownerId,
+      expected_close_date: input.expectedCloseDate ?? null,
       status,
-      lost.lostReasonId,
-      lost.lostNote,
-      status,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      closed_at: status === 'open' ? null : NOW,
       rank,
-      JSON.stringify(customFields),
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      custom_fields: JSON.stringify(customFields),
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .execute();
   await recordStageChange(em, principal, { id, pipelineId: stage.pipelineId, fromStageId: null, toStageId: stage.id });
   const { row, view } = await afterWrite(em, id);
   recordHistory(em, principal, { type: 'deal', id, action: 'create', after: snapshot(row) });
@@ -552,37 +462,32 @@ async function writeDeal(
     rank: string;
   },
 ): Promise<void> {
-  await sqlIn(
-    em,
-    `update deal set title = ?, value = ?::numeric, currency = ?, pipeline_id = ?, stage_id = ?, person_id = ?,
-            organization_id = ?, business_contact_id = ?, owner_id = ?, expected_close_date = ?::date, status = ?,
-            lost_reason_id = ?, lost_note = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            rank = ?, custom_fields = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.title,
-      next.value,
-      next.currency,
-      next.stage.pipelineId,
-      next.stage.id,
-      next.contacts.personId,
-      next.contacts.organizationId,
-      next.contacts.businessContactId,
-      next.ownerId,
-      next.expectedCloseDate,
-      next.status,
-      next.lostReasonId,
-      next.lostNote,
-      next.status,
-      next.stage.id,
-      next.rank,
-      JSON.stringify(next.customFields),
-      principal.userId ?? null,
-      current.id,
-    ],
-  );
+  await db(em)
+    .updateTable('deal')
+    .set((eb) => ({
+      title: next.title,
+      value: next.value,
+      currency: next.currency,
+      pipeline_id: next.stage.pipelineId,
+      stage_id: next.stage.id,
+      person_id: next.contacts.personId,
+      organization_id: next.contacts.organizationId,
+      business_contact_id: next.contacts.businessContactId,
+      owner_id: next.ownerId,
+      expected_close_date: next.expectedCloseDate,
+      status: next.status,
+      lost_reason_id: next.lostReasonId,
+      lost_note: next.lostNote,
+      closed_at: closedAt(eb, next.status),
+      stage_entered_at: eb.case().when('stage_id', '=', next.stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
+      rank: next.rank,
+      custom_fields: JSON.stringify(next.customFields),
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', current.id)
+    .execute();
 }
 
 export async function updateDeal(
@@ -601,7 +506,7 @@ export async function updateDeal(
   }
   const stage =
     patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
-      ? await resolveStage(em, patch.pipelineId, patch.stageId)
+      ? await resolveStage(em, 'deal', patch.pipelineId, patch.stageId)
       : {
           pipelineId: current.pipeline_id,
           id: current.stage_id,
@@ -618,7 +523,7 @@ export async function updateDeal(
     patch.personId !== undefined || patch.organizationId !== undefined || patch.businessContactId !== undefined;
   const contacts = contactsChanged ? await resolveContacts(em, wantedContacts) : wantedContacts;
   const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
-  if (ownerId !== current.owner_id) await checkOwner(em, principal, ownerId);
+  if (ownerId !== current.owner_id) await checkOwner(em, principal, 'deal', ownerId);
   const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
   const lost = await lostFields(
     em,
@@ -635,7 +540,7 @@ export async function updateDeal(
       : await applyCustomFields(em, 'deal', current.custom_fields, patch.customFields);
   // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
   const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
-  const rank = entersColumn ? await topRank(em, stage) : current.rank;
+  const rank = entersColumn ? await topRank(em, 'deal', stage) : current.rank;
   const next = {
     title: patch.title ?? current.title,
     value,
@@ -690,10 +595,7 @@ export async function trashDeal(
 ): Promise<void> {
   const current = await loadDeal(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('deal', current.title));
-  await sqlIn(em, 'update deal set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
-    principal.userId ?? null,
-    id,
-  ]);
+  await trashRecord(em, 'deal', id, principal.userId ?? null);
   recordHistory(em, principal, { type: 'deal', id, action: 'delete', before: snapshot(current) });
   await em.flush();
   await unindexRecord(em, 'deal', id);
@@ -704,13 +606,9 @@ export async function restoreDeal(em: EntityManager, principal: Principal, id: s
   // Its old place may have been taken meanwhile: an open deal comes back at the top of its column.
   const rank =
     current.status === 'open'
-      ? await topRank(em, { pipelineId: current.pipeline_id, id: current.stage_id })
+      ? await topRank(em, 'deal', { pipelineId: current.pipeline_id, id: current.stage_id })
       : current.rank;
-  await sqlIn(
-    em,
-    'update deal set deleted_at = null, deleted_by = null, rank = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [rank, principal.userId ?? null, id],
-  );
+  await restoreRecord(em, 'deal', id, rank, principal.userId ?? null);
   recordHistory(em, principal, { type: 'deal', id, action: 'restore', after: snapshot(current) });
   await em.flush();
   return (await afterWrite(em, id)).view;
@@ -720,35 +618,32 @@ export async function restoreDeal(em: EntityManager, principal: Principal, id: s
 export async function purgeDeal(em: EntityManager, principal: Principal, id: string): Promise<void> {
   if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'deals', de: 'Deals' } });
   await loadDeal(em, principal, id, { trashed: true });
-  await sqlIn(em, "delete from record_tag where record_type = 'deal' and record_id = ?", [id]);
-  await sqlIn(em, "delete from record_link where record_type = 'deal' and record_id = ?", [id]);
-  await sqlIn(em, 'delete from deal where id = ?', [id]);
+  await purgeRecord(em, 'deal', id);
   await unindexRecord(em, 'deal', id);
 }
 
 export async function stageChangesOf(em: EntityManager, principal: Principal, id: string): Promise<StageChangeView[]> {
   await loadDeal(em, principal, id);
-  const rows = await sqlIn<{
-    id: string;
-    pipeline_id: string;
-    from_stage_id: string | null;
-    from_stage_name: string | null;
-    to_stage_id: string;
-    to_stage_name: string;
-    changed_at: string;
-    changed_by: string | null;
-  }>(
-    em,
-    `select c.id, c.pipeline_id, c.from_stage_id, f.name as from_stage_name, c.to_stage_id, t.name as to_stage_name,
-            c.changed_at, c.changed_by
-       from deal_stage_change c
-       left join pipeline_stage f on f.id = c.from_stage_id
-       join pipeline_stage t on t.id = c.to_stage_id
-      where c.tenant_id = crm_current_tenant() and c.deal_id = ?
-      order by c.changed_at, c.id
-      limit 500`,
-    [id],
-  );
+  const rows = await db(em)
+    .selectFrom('deal_stage_change as c')
+    .leftJoin('pipeline_stage as f', 'f.id', 'c.from_stage_id')
+    .innerJoin('pipeline_stage as t', 't.id', 'c.to_stage_id')
+    .select([
+      'c.id',
+      'c.pipeline_id',
+      'c.from_stage_id',
+      'f.name as from_stage_name',
+      'c.to_stage_id',
+      't.name as to_stage_name',
+      'c.changed_at',
+      'c.changed_by',
+    ])
+    .where('c.tenant_id', '=', TENANT)
+    .where('c.deal_id', '=', id)
+    .orderBy('c.changed_at')
+    .orderBy('c.id')
+    .limit(500)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     pipelineId: row.pipeline_id,
@@ -764,14 +659,8 @@ export async function stageChangesOf(em: EntityManager, principal: Principal, id
 // ---- stages of a pipeline (the stage editor asks) ---------------------------------------------
 
 /** How many deals a stage holds, and how many of them are in the trash. */
-export async function stageDealCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
-  const [row] = await sqlIn<{ total: number; trashed: number }>(
-    em,
-    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
-       from deal where stage_id = ?`,
-    [stageId],
-  );
-  return row ?? { total: 0, trashed: 0 };
+export function stageDealCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  return stageRecordCount(em, 'deal', stageId);
 }
 
 /**
@@ -785,53 +674,27 @@ export async function moveStageDeals(
   fromStageId: string,
   toStageId: string,
 ): Promise<number> {
-  // Deals first, then the column: the order a move takes its locks in, so the two never deadlock.
-  const deals = await sqlIn<{ id: string; open: boolean }>(
-    em,
-    `select id, status = 'open' and deleted_at is null as open from deal where stage_id = ? order by rank, id for update`,
-    [fromStageId],
-  );
-  if (deals.length === 0) return 0;
-  await lockColumn(em, toStageId);
-  const [last] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select max(rank) as rank from deal
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [pipelineId, toStageId],
-  );
-  const open = deals.filter((deal) => deal.open);
-  const ranks = new Map(
-    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
-  );
-  const ids = deals.map((deal) => deal.id);
-  const by = principal.userId ?? null;
-  await sqlIn(
-    em,
-    `update deal d set stage_id = ?, rank = coalesce(m.rank, d.rank), stage_entered_at = now(),
-            version = d.version + 1, updated_at = now(), updated_by = ?
-       from unnest(?::uuid[], ?::text[]) as m(id, rank)
-      where d.id = m.id`,
-    [toStageId, by, sqlArray(ids), sqlArray(ids.map((dealId) => ranks.get(dealId) ?? null))],
-  );
-  await sqlIn(
-    em,
-    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_by)
-     select c.id, crm_current_tenant(), c.deal_id, ?, ?, ?, ? from unnest(?::uuid[], ?::uuid[]) as c(id, deal_id)`,
-    [pipelineId, fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids)],
-  );
-  await sqlIn(
-    em,
-    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-     select h.id, crm_current_tenant(), 'deal', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
-            to_jsonb(?::text), ?
-       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
-    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
-  );
+  const { ids, openIds } = await moveStageRecords(em, principal, 'deal', { pipelineId, fromStageId, toStageId });
+  if (ids.length === 0) return 0;
+  await db(em)
+    .insertInto('deal_stage_change')
+    .values(
+      ids.map((dealId) => ({
+        id: newId(),
+        tenant_id: TENANT,
+        deal_id: dealId,
+        pipeline_id: pipelineId,
+        from_stage_id: fromStageId,
+        to_stage_id: toStageId,
+        changed_by: principal.userId ?? null,
+      })),
+    )
+    .execute();
   // Open deals get the stage's tasks; closed and trashed ones only change place.
   await dealsEnteredStage(
     em,
     principal,
-    open.map((deal) => ({ dealId: deal.id, pipelineId, stageId: toStageId })),
+    openIds.map((dealId) => ({ dealId, pipelineId, stageId: toStageId })),
   );
   return ids.length;
 }
@@ -862,18 +725,7 @@ export async function dealFilterSql(
   em: EntityManager,
   filters: readonly FilterNode[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  if (filters.length === 0) return { sql: 'true', params: [] };
-  const customFields = await listCustomFields(em, 'deal');
-  const compiled = filters.map((filter) =>
-    compileFilter(filter, {
-      fields: DEAL_FILTER_FIELDS,
-      customFields,
-      customFieldsColumn: 'd.custom_fields',
-      recordType: 'deal',
-      idColumn: 'd.id',
-    }),
-  );
-  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+  return recordFilter(em, 'deal', DEAL_FILTER_FIELDS, filters);
 }
 
 const SORTS = {
@@ -894,63 +746,23 @@ export async function listDeals(
   query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const visible = await dealVisibility(principal);
-  const where = ['d.tenant_id = crm_current_tenant()', 'd.deleted_at is null', visible.sql];
-  const params: unknown[] = [...visible.params];
-  const exact: [keyof typeof query, string][] = [
-    ['pipelineId', 'd.pipeline_id'],
-    ['stageId', 'd.stage_id'],
-    ['status', 'd.status'],
-    ['ownerId', 'd.owner_id'],
-    ['personId', 'd.person_id'],
-    ['organizationId', 'd.organization_id'],
-  ];
-  for (const [key, column] of exact) {
-    if (query[key] !== undefined) {
-      where.push(`${column} = ?`);
-      params.push(query[key]);
-    }
-  }
   const filter = await dealFilterSql(em, filters);
-  where.push(filter.sql);
-  params.push(...filter.params);
-  const total = query.count
-    ? await cappedTotal(em, { sql: `${DEAL_SELECT} where ${where.join(' and ')}`, params: [...params] })
-    : {};
-  const page = await pageOrder(query, SORTS, async () => ({
+  const matching = (await visibleDeals(principal, selectDeals(em)))
+    .where('d.tenant_id', '=', TENANT)
+    .where('d.deleted_at', 'is', null)
+    .$if(query.pipelineId !== undefined, (q) => q.where('d.pipeline_id', '=', query.pipelineId as string))
+    .$if(query.stageId !== undefined, (q) => q.where('d.stage_id', '=', query.stageId as string))
+    .$if(query.status !== undefined, (q) => q.where('d.status', '=', query.status as DealStatus))
+    .$if(query.ownerId !== undefined, (q) => q.where('d.owner_id', '=', query.ownerId as string))
+    .$if(query.personId !== undefined, (q) => q.where('d.person_id', '=', query.personId as string))
+    .$if(query.organizationId !== undefined, (q) => q.where('d.organization_id', '=', query.organizationId as string))
+    .where(boundSql(filter));
+  const { rows, tags, ...rest } = await recordPage(em, 'deal', matching, query, {
+    sorts: SORTS,
     fields: DEAL_FILTER_FIELDS,
-    idColumn: 'd.id',
-    customFields: await listCustomFields(em, 'deal'),
-    customFieldsColumn: 'd.custom_fields',
-  }));
-  if (page.after) {
-    where.push(page.after.sql);
-    params.push(...page.after.params);
-  }
-  const rows = await sqlIn<DealRow>(
-    em,
-    `${DEAL_SELECT} where ${where.join(' and ')}
-      order by ${page.order} limit ? offset ?`,
-    [...params, query.limit + 1, page.skip],
-  );
-  const hasMore = rows.length > query.limit;
-  const shown = hasMore ? rows.slice(0, query.limit) : rows;
-  const tags = await tagsOf(
-    em,
-    'deal',
-    shown.map((row) => row.id),
-  );
-  const last = shown.at(-1);
-  return {
-    items: shown.map((row) => dealView(row, tags.get(row.id))),
-    nextCursor:
-      hasMore && last
-        ? page.keyset
-          ? encodeCursor(sortKey(page.keyset, last))
-          : offsetCursor(page.skip + shown.length)
-        : null,
-    ...total,
-  };
+    sortKey,
+  });
+  return { items: rows.map((row) => dealView(row, tags.get(row.id))), ...rest };
 }
 
 /** Open deals around a contact, for its 360° view: the caller's visible ones, soonest close first. */
@@ -959,26 +771,37 @@ export async function openDealsOf(
   principal: Principal,
   record: { type: 'person' | 'organization' | 'business_contact'; id: string },
 ): Promise<DealView[]> {
-  const visible = await dealVisibility(principal);
-  const around = {
-    person: 'd.person_id = ? or d.business_contact_id in (select id from business_contact where person_id = ?)',
-    organization:
-      'd.organization_id = ? or d.business_contact_id in (select id from business_contact where organization_id = ?)',
-    business_contact: 'd.business_contact_id = ? and d.business_contact_id = ?',
-  }[record.type];
-  const rows = await sqlIn<DealRow>(
-    em,
-    `${DEAL_SELECT}
-      where d.tenant_id = crm_current_tenant() and d.status = 'open' and d.deleted_at is null and (${around})
-        and ${visible.sql}
-      order by d.expected_close_date nulls last, d.id
-      limit 50`,
-    [record.id, record.id, ...visible.params],
-  );
+  const inBusinessContact = (column: 'person_id' | 'organization_id') =>
+    db(em).selectFrom('business_contact').select('id').where(column, '=', record.id);
+  const query = (await visibleDeals(principal, selectDeals(em)))
+    .where('d.tenant_id', '=', TENANT)
+    .where('d.status', '=', 'open')
+    .where('d.deleted_at', 'is', null)
+    .where((eb) =>
+      record.type === 'business_contact'
+        ? eb('d.business_contact_id', '=', record.id)
+        : record.type === 'person'
+          ? eb.or([
+              eb('d.person_id', '=', record.id),
+              eb('d.business_contact_id', 'in', inBusinessContact('person_id')),
+            ])
+          : eb.or([
+              eb('d.organization_id', '=', record.id),
+              eb('d.business_contact_id', 'in', inBusinessContact('organization_id')),
+            ]),
+    )
+    .orderBy('d.expected_close_date', (order) => order.asc().nullsLast())
+    .orderBy('d.id')
+    .limit(50);
+  const rows = await query.execute();
   return rows.map((row) => dealView(row));
 }
 
 /** Deals by id regardless of who asks, for keeping their search documents current. */
 export function loadDealsForIndex(em: EntityManager, ids: readonly string[]): Promise<DealRow[]> {
-  return sqlIn<DealRow>(em, `${DEAL_SELECT} where d.id = any(?::uuid[]) and d.deleted_at is null`, [pgArray(ids)]);
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectDeals(em)
+    .where('d.id', 'in', [...ids])
+    .where('d.deleted_at', 'is', null)
+    .execute();
 }

@@ -9,8 +9,7 @@ import { textIn } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, type Thing, thingName } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
-import { pgArray } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import {
   CreateBusinessContactSchema,
   CreateOrganizationSchema,
@@ -22,6 +21,7 @@ import { checkDuplicates } from '../contacts/duplicates.service.ts';
 import { LIKELY_DUPLICATE } from '../contacts/matching.ts';
 import { createDeal } from '../deals/deals.service.ts';
 import { formatAmount } from '../deals/money.ts';
+import { NOW } from '../pipeline-records/pipeline-records.service.ts';
 import {
   type FieldCatalog,
   fieldCatalog,
@@ -172,8 +172,25 @@ function receivingFor(principal: Principal, ownerId: string | null): Principal {
   };
 }
 
+/** Records (type and id) as a table of their own, one row each; undefined for none. */
+function recordsTable(em: EntityManager, records: readonly (readonly [string, string])[]) {
+  const rows = records.map(([type, id]) =>
+    db(em).selectNoFrom((eb) => [
+      eb.cast<string>(eb.val(type), 'text').as('type'),
+      eb.cast<string>(eb.val(id), 'uuid').as('id'),
+    ]),
+  );
+  const [first, ...rest] = rows;
+  return first && rest.reduce((table, row) => table.unionAll(row), first);
+}
+
 async function requireExisting(em: EntityManager, table: 'person' | 'organization', id: string): Promise<void> {
-  const [row] = await sqlIn(em, `select 1 from ${table} where id = ? and deleted_at is null`, [id]);
+  const row = await db(em)
+    .selectFrom(table)
+    .select('id')
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!row) {
     throw problem(
       'unknown_link',
@@ -307,12 +324,17 @@ export async function convertLead(
   let businessContactId: string | null = null;
   let businessContactCreated = false;
   if (personId && organizationId) {
-    const [existing] = await sqlIn<{ id: string }>(
-      em,
-      `select id from business_contact where person_id = ? and organization_id = ? and deleted_at is null
-        order by is_primary desc, created_at limit 1`,
-      [personId, organizationId],
-    );
+    const existing = await db(em)
+      .selectFrom('business_contact')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('organization_id', '=', organizationId)
+      .where('deleted_at', 'is', null)
+      .orderBy('is_primary', 'desc')
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+
     if (existing) {
       businessContactId = existing.id;
     } else {
@@ -369,51 +391,85 @@ export async function convertLead(
     ['organization', organizationId],
     ['deal', dealId],
   ].filter((pair): pair is [string, string] => pair[1] !== null);
-  await sqlIn(
-    em,
-    `insert into record_link (tenant_id, item_type, item_id, record_type, record_id, created_at)
-     select l.tenant_id, l.item_type, l.item_id, t.type, t.id, l.created_at
-       from record_link l cross join unnest(?::text[], ?::uuid[]) as t(type, id)
-      where l.record_type = 'lead' and l.record_id = ?
-     on conflict do nothing`,
-    [pgArray(targets.map(([type]) => type)), pgArray(targets.map(([, target]) => target)), id],
-  );
+  const linked = recordsTable(em, targets);
+  if (linked) {
+    await db(em)
+      .insertInto('record_link')
+      .columns(['tenant_id', 'item_type', 'item_id', 'record_type', 'record_id', 'created_at'])
+      .expression(
+        db(em)
+          .selectFrom('record_link as l')
+          .crossJoin(linked.as('t'))
+          .select(['l.tenant_id', 'l.item_type', 'l.item_id', 't.type', 't.id', 'l.created_at'])
+          .where('l.record_type', '=', 'lead')
+          .where('l.record_id', '=', id),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
   // The lead's tags go with it onto what it created.
   const created = targets.filter(
     ([type]) => (type === 'person' && personInput) || (type === 'organization' && organizationInput) || type === 'deal',
   );
-  await sqlIn(
-    em,
-    `insert into record_tag (tenant_id, tag_id, record_type, record_id, tagged_by)
-     select rt.tenant_id, rt.tag_id, t.type, t.id, ?
-       from record_tag rt cross join unnest(?::text[], ?::uuid[]) as t(type, id)
-      where rt.record_type = 'lead' and rt.record_id = ?
-     on conflict do nothing`,
-    [
-      principal.userId ?? null,
-      pgArray(created.map(([type]) => type)),
-      pgArray(created.map(([, target]) => target)),
-      id,
-    ],
-  );
+  const tagged = recordsTable(em, created);
+  if (tagged) {
+    await db(em)
+      .insertInto('record_tag')
+      .columns(['tenant_id', 'tag_id', 'record_type', 'record_id', 'tagged_by'])
+      .expression(
+        db(em)
+          .selectFrom('record_tag as rt')
+          .crossJoin(tagged.as('t'))
+          .select((eb) => [
+            'rt.tenant_id',
+            'rt.tag_id',
+            't.type',
+            't.id',
+            eb.cast<string | null>(eb.val(principal.userId ?? null), 'uuid').as('tagged_by'),
+          ])
+          .where('rt.record_type', '=', 'lead')
+          .where('rt.record_id', '=', id),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
 
   // The lead ends in its pipeline's won stage (if it has one), converted, read-only.
-  await sqlIn(
-    em,
-    `update lead set status = 'converted',
-            stage_id = coalesce((select s.id from pipeline_stage s
-                                  where s.pipeline_id = lead.pipeline_id and s.outcome = 'won' and s.archived_at is null
-                                  order by s.position limit 1), stage_id),
-            stage_entered_at = case when exists (select 1 from pipeline_stage s
-                                                  where s.pipeline_id = lead.pipeline_id and s.outcome = 'won'
-                                                    and s.archived_at is null and s.id <> lead.stage_id)
-                                    then now() else stage_entered_at end,
-            converted_at = now(), converted_by = ?, closed_at = now(),
-            converted_person_id = ?, converted_organization_id = ?, converted_business_contact_id = ?,
-            converted_deal_id = ?, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [principal.userId ?? null, personId, organizationId, businessContactId, dealId, principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('lead')
+    .set((eb) => {
+      const wonStage = eb
+        .selectFrom('pipeline_stage as s')
+        .whereRef('s.pipeline_id', '=', 'lead.pipeline_id')
+        .where('s.outcome', '=', 'won')
+        .where('s.archived_at', 'is', null);
+      return {
+        status: 'converted',
+        stage_id: eb.fn.coalesce(
+          wonStage.select('s.id').orderBy('s.position').limit(1).$asScalar(),
+          eb.ref('stage_id'),
+        ),
+        stage_entered_at: eb
+          .case()
+          .when(eb.exists(wonStage.select('s.id').whereRef('s.id', '<>', 'lead.stage_id')))
+          .then(NOW)
+          .else(eb.ref('stage_entered_at'))
+          .end(),
+        converted_at: NOW,
+        converted_by: principal.userId ?? null,
+        closed_at: NOW,
+        converted_person_id: personId,
+        converted_organization_id: organizationId,
+        converted_business_contact_id: businessContactId,
+        converted_deal_id: dealId,
+        version: eb('version', '+', 1),
+        updated_at: NOW,
+        updated_by: principal.userId ?? null,
+      };
+    })
+    .where('id', '=', id)
+    .execute();
+
   const { row, view } = await afterWrite(em, id);
   recordHistory(em, principal, {
     type: 'lead',

@@ -2,13 +2,14 @@
 // business contact and deal a conversion creates, custom fields included. An organisation keeps
 // its own mapping; until it saves one, a default maps the obvious (and same-named custom fields).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Text } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import type { CustomFieldView } from '../custom-fields/custom-fields.schemas.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import type { FieldMappingEntry, FieldMappingView } from './leads.schemas.ts';
@@ -206,14 +207,16 @@ function defaultMappings(catalog: FieldCatalog): FieldMappingEntry[] {
   return mappings;
 }
 
-interface MappingRow {
-  mappings: FieldMappingEntry[];
-  version: number;
+/** The organisation's mapping row, if it saved one; row-level security leaves only its own. */
+function selectMapping(em: EntityManager) {
+  return db(em)
+    .selectFrom('lead_field_mapping')
+    .select((eb) => [eb.ref('mappings').$castTo<FieldMappingEntry[]>().as('mappings'), 'version']);
 }
 
 export async function getFieldMapping(em: EntityManager, catalog?: FieldCatalog): Promise<FieldMappingView> {
   const fields = catalog ?? (await fieldCatalog(em));
-  const [row] = await sqlIn<MappingRow>(em, 'select mappings, version from lead_field_mapping');
+  const row = await selectMapping(em).executeTakeFirst();
   return {
     mappings: row ? row.mappings : defaultMappings(fields),
     isDefault: !row,
@@ -274,7 +277,7 @@ export async function saveFieldMapping(
   expectedVersion: number | undefined,
 ): Promise<FieldMappingView> {
   const catalog = await fieldCatalog(em);
-  const [current] = await sqlIn<MappingRow>(em, 'select mappings, version from lead_field_mapping for update');
+  const current = await selectMapping(em).forUpdate().executeTakeFirst();
   checkVersion({ version: current?.version ?? 0 }, expectedVersion, named('lead_field_mapping'));
   const errors = mappingProblems(catalog, mappings);
   if (errors.length > 0) {
@@ -284,14 +287,25 @@ export async function saveFieldMapping(
       : problem('invalid_field_mapping_many', { count: errors.length }, { errors });
   }
   const before = current?.mappings ?? (await getFieldMapping(em, catalog)).mappings;
-  await sqlIn(
-    em,
-    `insert into lead_field_mapping (tenant_id, mappings, created_by, updated_by)
-     values (crm_current_tenant(), ?::jsonb, ?, ?)
-     on conflict (tenant_id) do update set mappings = excluded.mappings, version = lead_field_mapping.version + 1,
-        updated_at = now(), updated_by = excluded.updated_by`,
-    [JSON.stringify(mappings), principal.userId ?? null, principal.userId ?? null],
-  );
+  await db(em)
+    .insertInto('lead_field_mapping')
+    .values({
+      tenant_id: sql<string>`crm_current_tenant()`,
+      mappings: JSON.stringify(mappings),
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .onConflict((conflict) =>
+      conflict.column('tenant_id').doUpdateSet((eb) => ({
+        mappings: eb.ref('excluded.mappings'),
+        version: eb('lead_field_mapping.version', '+', 1),
+        updated_at: sql<Date>`now()`,
+        updated_by: eb.ref('excluded.updated_by'),
+      })),
+    )
+    .execute();
+
   recordHistory(em, principal, {
     type: 'lead_field_mapping',
     id: principal.tenantId,

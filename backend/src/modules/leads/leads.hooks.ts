@@ -7,9 +7,10 @@ import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import type { RecordTitles } from '../../records/record-titles.ts';
 import { indexRecord, uuidArray } from '../../records/search-index.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
+import { lostReasonUsage, NOW } from '../pipeline-records/pipeline-records.service.ts';
 import { getLead, leadDocument, leadsConvertedInto, leadVisibility, loadLeadsForIndex } from './leads.service.ts';
 
 /** The `record` section of a lead's view. */
@@ -43,21 +44,17 @@ export const leadTitles: RecordTitles = (em, ids) =>
     .where('deleted_at', 'is', null)
     .execute();
 
-export const leadsLostFor: LostReasonUsageCounter = async (em, lostReasonId) => {
-  const [row] = await sqlIn<{ n: number }>(em, 'select count(*)::int as n from lead where lost_reason_id = ?', [
-    lostReasonId,
-  ]);
-  return row?.n ?? 0;
-};
+export const leadsLostFor: LostReasonUsageCounter = (em, lostReasonId) => lostReasonUsage(em, 'lead', lostReasonId);
 
 // A lead converted into a person or organization that is merged away now points at the survivor.
 export const moveConvertedLeadsOnMerge: MergeHook = async (em, merge) => {
   const column = merge.type === 'person' ? 'converted_person_id' : 'converted_organization_id';
-  const moved = await sqlIn<{ id: string }>(
-    em,
-    `update lead set ${column} = ?, version = version + 1, updated_at = now() where ${column} = ? returning id`,
-    [merge.survivorId, merge.mergedId],
-  );
+  const moved = await db(em)
+    .updateTable('lead')
+    .set((eb) => ({ [column]: merge.survivorId, version: eb('version', '+', 1), updated_at: NOW }))
+    .where(column, '=', merge.mergedId)
+    .returning('id')
+    .execute();
   if (moved.length === 0) return;
   for (const row of await loadLeadsForIndex(
     em,

@@ -6,8 +6,13 @@ import { FilterQueryParam } from '../../http/filters.ts';
 import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
 import { isValidPostalCode, normalizeEmail } from '../contacts/matching.ts';
-import { isCurrency } from '../deals/money.ts';
-import { TagViewSchema } from '../tags/tags.schemas.ts';
+import {
+  Amount,
+  Currency,
+  CustomFields,
+  LostNote,
+  recordViewTail,
+} from '../pipeline-records/pipeline-records.schemas.ts';
 
 export const LEAD_STATUSES = ['open', 'converted', 'lost'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -52,24 +57,6 @@ const Country = z
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{2}$/, 'an ISO 3166 country code such as DE, AT or CH');
-
-const Amount = z.string({ error: 'a decimal amount as a string, e.g. "1250.00"' }).trim().meta({
-  description: 'Decimal as a string, e.g. "1250.00"; at most the currency\'s decimal places',
-  example: '1250.00',
-});
-const Currency = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isCurrency, 'an ISO 4217 currency code such as EUR, CHF or USD')
-  .meta({ description: 'ISO 4217 code; the organisation default (EUR) when left out' });
-const LostNote = z
-  .string()
-  .trim()
-  .max(2000, 'at most 2000 characters')
-  .nullable()
-  .transform((value) => (value === '' ? null : value));
-const CustomFields = z.record(z.string(), z.unknown()).meta({ description: 'Values of custom fields by key' });
 
 const leadFields = {
   title: text(200)
@@ -170,14 +157,7 @@ export const LeadSchema = z
     convertedBy: z.uuid().nullable(),
     convertedTo: ConvertedToSchema.nullable(),
     stageEnteredAt: z.iso.datetime(),
-    customFields: CustomFields,
-    tags: z.array(TagViewSchema),
-    version: z.number().int(),
-    createdAt: z.iso.datetime(),
-    createdBy: z.uuid().nullable(),
-    updatedAt: z.iso.datetime(),
-    updatedBy: z.uuid().nullable(),
-    deletedAt: z.iso.datetime().nullable(),
+    ...recordViewTail,
   })
   .meta({ id: 'Lead' });
 export type LeadView = z.infer<typeof LeadSchema>;

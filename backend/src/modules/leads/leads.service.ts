@@ -2,93 +2,119 @@
 // its history and search document in the same transaction. Inside sales sees every lead, managers
 // their teams', reps their own (principal.visibility('lead')). A converted lead is read-only.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { InferResult } from 'kysely';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import { cappedTotal, pageOrder } from '../../http/list-sql.ts';
-import { offsetCursor } from '../../http/list-window.ts';
-import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { FIRST_RANK, placeBetween, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { FIRST_RANK, placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { sqlIn } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { boundSql, db } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
-import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
-import { amountProblem, formatAmount } from '../deals/money.ts';
-import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { formatAmount } from '../deals/money.ts';
+import {
+  checkAmount,
+  checkOwner,
+  closedAt,
+  columnEdge,
+  defaultCurrency,
+  moveStageRecords,
+  NOW,
+  purgeRecord,
+  recordFilter,
+  lostFields as recordLostFields,
+  recordPage,
+  resolveStage,
+  restoreRecord,
+  type StageRef,
+  stageRecordCount,
+  TENANT,
+  topRank,
+  trashRecord,
+  visibleOwners,
+} from '../pipeline-records/pipeline-records.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-export interface LeadRow {
-  id: string;
-  title: string;
-  pipeline_id: string;
-  stage_id: string;
-  stage_name: string;
-  probability: number;
-  stage_outcome: 'won' | 'lost' | null;
-  status: LeadStatus;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  phone_e164: string | null;
-  position: string | null;
-  company_name: string | null;
-  website: string | null;
-  industry: string | null;
-  street: string | null;
-  postal_code: string | null;
-  city: string | null;
-  country: string | null;
-  source: string | null;
-  owner_id: string | null;
-  value: string;
-  currency: string;
-  lost_reason_id: string | null;
-  lost_note: string | null;
-  closed_at: string | null;
-  converted_at: string | null;
-  converted_by: string | null;
-  converted_person_id: string | null;
-  converted_organization_id: string | null;
-  converted_business_contact_id: string | null;
-  converted_deal_id: string | null;
-  rank: string;
-  stage_entered_at: string;
-  custom_fields: Record<string, unknown>;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
-  deleted_at: string | null;
+// Stage columns from scalar subqueries, not joins: a row locked with for update is read anew whole.
+function selectLeads(em: EntityManager) {
+  return db(em)
+    .selectFrom('lead as l')
+    .select((eb) => [
+      'l.id',
+      'l.title',
+      'l.pipeline_id',
+      'l.stage_id',
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.name')
+        .whereRef('s.id', '=', 'l.stage_id')
+        .$asScalar()
+        .as('stage_name'),
+      eb
+        .selectFrom('pipeline_stage as s')
+        .select('s.probability')
+        .whereRef('s.id', '=', 'l.stage_id')
+        .$asScalar()
+        .as('probability'),
+      eb.selectFrom('pipeline_stage as s').select('s.outcome').whereRef('s.id', '=', 'l.stage_id').as('stage_outcome'),
+      'l.status',
+      'l.first_name',
+      'l.last_name',
+      'l.email',
+      'l.phone',
+      'l.phone_e164',
+      'l.position',
+      'l.company_name',
+      'l.website',
+      'l.industry',
+      'l.street',
+      'l.postal_code',
+      'l.city',
+      'l.country',
+      'l.source',
+      'l.owner_id',
+      eb.cast<string>('l.value', 'text').as('value'),
+      'l.currency',
+      'l.lost_reason_id',
+      'l.lost_note',
+      'l.closed_at',
+      'l.converted_at',
+      'l.converted_by',
+      'l.converted_person_id',
+      'l.converted_organization_id',
+      'l.converted_business_contact_id',
+      'l.converted_deal_id',
+      'l.rank',
+      'l.stage_entered_at',
+      eb.ref('l.custom_fields').$castTo<Record<string, unknown>>().as('custom_fields'),
+      'l.version',
+      'l.created_at',
+      'l.created_by',
+      'l.updated_at',
+      'l.updated_by',
+      'l.deleted_at',
+    ]);
 }
 
-// Stage columns from scalar subqueries, not joins: a row locked with for update is read anew whole.
-const LEAD_SELECT = `
-  select l.id, l.title, l.pipeline_id, l.stage_id,
-         (select s.name from pipeline_stage s where s.id = l.stage_id) as stage_name,
-         (select s.probability from pipeline_stage s where s.id = l.stage_id) as probability,
-         (select s.outcome from pipeline_stage s where s.id = l.stage_id) as stage_outcome,
-         l.status, l.first_name, l.last_name, l.email, l.phone, l.phone_e164, l.position, l.company_name, l.website,
-         l.industry, l.street, l.postal_code, l.city, l.country, l.source, l.owner_id, l.value::text as value,
-         l.currency, l.lost_reason_id, l.lost_note, l.closed_at, l.converted_at, l.converted_by,
-         l.converted_person_id, l.converted_organization_id, l.converted_business_contact_id, l.converted_deal_id,
-         l.rank, l.stage_entered_at, l.custom_fields, l.version, l.created_at, l.created_by, l.updated_at,
-         l.updated_by, l.deleted_at
-    from lead l`;
+/** A lead as read, with its stage. */
+export type LeadRow = InferResult<ReturnType<typeof selectLeads>>[number];
 
-const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+/** Limits a lead query to the leads the caller may see. */
+async function visibleLeads<Q extends ReturnType<typeof selectLeads>>(principal: Principal, query: Q): Promise<Q> {
+  const owners = await visibleOwners(principal, 'lead');
+  return owners ? (query.where('l.owner_id', 'in', owners) as Q) : query;
+}
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export const personNameOf = (row: Pick<LeadRow, 'first_name' | 'last_name'>) =>
   [row.first_name, row.last_name].filter(Boolean).join(' ') || null;
@@ -183,13 +209,13 @@ export async function loadLead(
   id: string,
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<LeadRow> {
-  const visible = await leadVisibility(principal);
-  const [row] = await sqlIn<LeadRow>(
-    em,
-    `${LEAD_SELECT} where l.id = ? and l.deleted_at is ${options.trashed ? 'not null' : 'null'} and ${visible.sql}
-     ${options.lock ? 'for update' : ''}`,
-    [id, ...visible.params],
+  const query = await visibleLeads(
+    principal,
+    selectLeads(em)
+      .where('l.id', '=', id)
+      .where('l.deleted_at', options.trashed ? 'is not' : 'is', null),
   );
+  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
   if (!row) {
     throw problem(options.trashed ? 'not_in_trash' : 'not_visible_maybe_trashed', { noSuch: noSuch('lead'), id });
   }
@@ -209,130 +235,7 @@ export function readOnly(row: LeadRow): AppError {
   return problem('lead_converted', { title: row.title, on: day ? { en: ` on ${day}`, de: ` am ${day}` } : '' });
 }
 
-export interface LeadStage {
-  pipelineId: string;
-  id: string;
-  name: string;
-  probability: number;
-  outcome: 'won' | 'lost' | null;
-}
-
-/** The stage a lead goes to: the one named, the pipeline's first, or the default lead pipeline's first. */
-async function resolveStage(
-  em: EntityManager,
-  pipelineId: string | undefined,
-  stageId: string | undefined,
-): Promise<LeadStage> {
-  if (stageId) {
-    const [stage] = await sqlIn<{
-      id: string;
-      pipeline_id: string;
-      name: string;
-      probability: number;
-      outcome: LeadStage['outcome'];
-      kind: string;
-      archived_at: string | null;
-    }>(
-      em,
-      `select s.id, s.pipeline_id, s.name, s.probability, s.outcome, s.archived_at, p.kind
-         from pipeline_stage s join pipeline p on p.id = s.pipeline_id where s.id = ?`,
-      [stageId],
-    );
-    if (!stage || stage.archived_at) {
-      throw problem('unknown_stage', { id: stageId, kind: 'lead' }, { at: { pointer: '#/stageId' } });
-    }
-    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== 'lead') {
-      const belongs =
-        stage.kind === 'lead'
-          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
-          : { en: 'a deal pipeline', de: 'einer Deal-Pipeline' };
-      const wanted = pipelineId
-        ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` }
-        : { en: 'a lead pipeline', de: 'einer Lead-Pipeline' };
-      throw problem(
-        'stage_not_in_pipeline',
-        { stage: stage.name, belongs, wanted, its: { en: "the lead's pipeline", de: 'der Pipeline des Leads' } },
-        { at: { pointer: '#/stageId' } },
-      );
-    }
-    return { pipelineId: stage.pipeline_id, ...stage };
-  }
-  const [first] = await sqlIn<{
-    pipeline_id: string;
-    kind: string;
-    id: string | null;
-    name: string;
-    probability: number;
-    outcome: null;
-  }>(
-    em,
-    `select p.id as pipeline_id, p.kind, s.id, s.name, s.probability, s.outcome
-       from pipeline p
-       left join lateral (select * from pipeline_stage s
-                           where s.pipeline_id = p.id and s.archived_at is null and s.outcome is null
-                           order by s.position limit 1) s on true
-      where ${pipelineId ? 'p.id = ?' : "p.kind = 'lead'"}
-      order by p.seed_key = 'default_lead' desc nulls last, p.created_at, p.id
-      limit 1`,
-    pipelineId ? [pipelineId] : [],
-  );
-  if (first?.kind !== 'lead' || !first.id) {
-    const at = { at: { pointer: '#/pipelineId' } };
-    const things = { en: 'leads', de: 'Leads' };
-    throw pipelineId
-      ? problem('unknown_pipeline', { id: pipelineId, things, kind: 'lead' }, at)
-      : problem('no_pipeline_yet', { things }, at);
-  }
-  return {
-    pipelineId: first.pipeline_id,
-    id: first.id,
-    name: first.name,
-    probability: first.probability,
-    outcome: first.outcome,
-  };
-}
-
-/** The owner must be an active user; callers who see only some owners' leads may give leads only to them. */
-async function checkOwner(em: EntityManager, principal: Principal, ownerId: string | null): Promise<void> {
-  const visibility = await principal.visibility('lead');
-  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
-    throw problem('lead_owner_out_of_reach');
-  }
-  if (ownerId === null) return;
-  const [user] = await sqlIn(em, 'select 1 from app_user where id = ? and active', [ownerId]);
-  if (!user) {
-    throw problem(
-      'unknown_owner',
-      { id: ownerId, thing: { en: 'lead', de: 'diesen Lead' } },
-      { at: { pointer: '#/ownerId' } },
-    );
-  }
-}
-
-function checkAmount(value: string, currency: string, pointer: string): void {
-  const wrong = amountProblem(value, currency);
-  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
-}
-
-async function defaultCurrency(em: EntityManager): Promise<string> {
-  const [row] = await sqlIn<{ default_currency: string }>(
-    em,
-    'select default_currency from tenant where id = crm_current_tenant()',
-  );
-  return row?.default_currency ?? 'EUR';
-}
-
-/** A rank at the top of a stage's column; the stage row is locked so that writers take turns. */
-async function topRank(em: EntityManager, stage: { pipelineId: string; id: string }): Promise<string> {
-  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [stage.id]);
-  const [row] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select min(rank) as rank from lead
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [stage.pipelineId, stage.id],
-  );
-  return rankBetween(null, row?.rank ?? null);
-}
+export type LeadStage = StageRef;
 
 /** Status after a write: the lost stage's, open again when leaving it, or as asked. Won stages are for conversion. */
 export function statusAfter(
@@ -364,32 +267,13 @@ export function statusAfter(
   return current?.status === 'lost' ? 'lost' : 'open';
 }
 
-export async function lostFields(
+export function lostFields(
   em: EntityManager,
   status: 'open' | 'lost',
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
   input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
-  if (status !== 'lost') {
-    if (input.lostReasonId || input.lostNote) {
-      throw problem(
-        'not_lost',
-        { things: { en: 'leads', de: 'Leads' } },
-        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
-      );
-    }
-    return { lostReasonId: null, lostNote: null };
-  }
-  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
-  if (!lostReasonId) {
-    throw problem(
-      'lost_reason_required',
-      { thing: { en: 'lead', de: 'Lead' }, objectType: 'lead' },
-      { at: { pointer: '#/lostReasonId' } },
-    );
-  }
-  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, 'lead', lostReasonId);
-  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+  return recordLostFields(em, 'lead', status, current, input);
 }
 
 // ---- search and history ----------------------------------------------------------------------
@@ -420,7 +304,7 @@ export function leadDocument(row: LeadRow): SearchDocument {
 
 /** Reads the lead as written, keeps its search document current, returns it. */
 export async function afterWrite(em: EntityManager, id: string): Promise<{ row: LeadRow; view: LeadView }> {
-  const [row] = await sqlIn<LeadRow>(em, `${LEAD_SELECT} where l.id = ?`, [id]);
+  const row = await selectLeads(em).where('l.id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`lead ${id} vanished within its own transaction`);
   await indexRecord(em, leadDocument(row));
   return { row, view: leadView(row, (await tagsOf(em, 'lead', [id])).get(id)) };
@@ -493,6 +377,26 @@ function mergeContact(current: Contact, input: CreateLead | UpdateLead): Contact
   return next;
 }
 
+/** A lead's contact fields as its columns. */
+function contactColumns(contact: Contact) {
+  return {
+    first_name: contact.firstName,
+    last_name: contact.lastName,
+    email: contact.email,
+    phone: contact.phone,
+    phone_e164: contact.phoneE164,
+    position: contact.position,
+    company_name: contact.companyName,
+    website: contact.website,
+    industry: contact.industry,
+    street: contact.street,
+    postal_code: contact.postalCode,
+    city: contact.city,
+    country: contact.country,
+    source: contact.source,
+  };
+}
+
 function defaultTitle(contact: Contact): string {
   const title = contact.companyName ?? ([contact.firstName, contact.lastName].filter(Boolean).join(' ') || null);
   if (!title) {
@@ -525,54 +429,37 @@ export async function createLead(em: EntityManager, principal: Principal, input:
   ) as unknown as Contact;
   const contact = mergeContact(empty, input);
   const title = input.title ?? defaultTitle(contact);
-  const stage = await resolveStage(em, input.pipelineId, input.stageId);
+  const stage = await resolveStage(em, 'lead', input.pipelineId, input.stageId);
   const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
-  await checkOwner(em, principal, ownerId);
+  await checkOwner(em, principal, 'lead', ownerId);
   const status = statusAfter(undefined, stage, input.status);
   const lost = await lostFields(em, status, undefined, input);
   const customFields = await applyCustomFields(em, 'lead', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, stage) : FIRST_RANK;
+  const rank = status === 'open' ? await topRank(em, 'lead', stage) : FIRST_RANK;
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into lead (id, tenant_id, title, pipeline_id, stage_id, status, first_name, last_name, email, phone,
-                       phone_e164, position, company_name, website, industry, street, postal_code, city, country,
-                       source, owner_id, value, currency, lost_reason_id, lost_note, closed_at, rank, custom_fields,
-                       created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::numeric, ?, ?, ?,
-             case when ? = 'open' then null else now() end, ?, ?::jsonb, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('lead')
+    .values({
       id,
+      tenant_id: TENANT,
       title,
-      stage.pipelineId,
-      stage.id,
+      pipeline_id: stage.pipelineId,
+      stage_id: stage.id,
       status,
-      contact.firstName,
-      contact.lastName,
-      contact.email,
-      contact.phone,
-      contact.phoneE164,
-      contact.position,
-      contact.companyName,
-      contact.website,
-      contact.industry,
-      contact.street,
-      contact.postalCode,
-      contact.city,
-      contact.country,
-      contact.source,
-      ownerId,
+      ...contactColumns(contact),
+      owner_id: ownerId,
       value,
       currency,
-      lost.lostReasonId,
-      lost.lostNote,
-      status,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      closed_at: status === 'open' ? null : NOW,
       rank,
-      JSON.stringify(customFields),
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      custom_fields: JSON.stringify(customFields),
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .execute();
   const { row, view } = await afterWrite(em, id);
   recordHistory(em, principal, { type: 'lead', id, action: 'create', after: leadSnapshot(row) });
   await em.flush();
@@ -597,7 +484,7 @@ export async function updateLead(
   const contact = mergeContact(contactOf(current), patch);
   const stage =
     patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
-      ? await resolveStage(em, patch.pipelineId, patch.stageId)
+      ? await resolveStage(em, 'lead', patch.pipelineId, patch.stageId)
       : {
           pipelineId: current.pipeline_id,
           id: current.stage_id,
@@ -606,7 +493,7 @@ export async function updateLead(
           outcome: current.stage_outcome,
         };
   const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
-  if (ownerId !== current.owner_id) await checkOwner(em, principal, ownerId);
+  if (ownerId !== current.owner_id) await checkOwner(em, principal, 'lead', ownerId);
   const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
   const lost = await lostFields(
     em,
@@ -627,20 +514,7 @@ export async function updateLead(
     pipeline_id: stage.pipelineId,
     stage_id: stage.id,
     status,
-    first_name: contact.firstName,
-    last_name: contact.lastName,
-    email: contact.email,
-    phone: contact.phone,
-    phone_e164: contact.phoneE164,
-    position: contact.position,
-    company_name: contact.companyName,
-    website: contact.website,
-    industry: contact.industry,
-    street: contact.street,
-    postal_code: contact.postalCode,
-    city: contact.city,
-    country: contact.country,
-    source: contact.source,
+    ...contactColumns(contact),
     owner_id: ownerId,
     value,
     currency,
@@ -653,49 +527,32 @@ export async function updateLead(
   if (unchanged(before, after)) return leadView(current, (await tagsOf(em, 'lead', [id])).get(id));
   // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
   const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
-  const rank = entersColumn ? await topRank(em, stage) : current.rank;
-  await sqlIn(
-    em,
-    `update lead set title = ?, pipeline_id = ?, stage_id = ?, status = ?, first_name = ?, last_name = ?, email = ?,
-            phone = ?, phone_e164 = ?, position = ?, company_name = ?, website = ?, industry = ?, street = ?,
-            postal_code = ?, city = ?, country = ?, source = ?, owner_id = ?, value = ?::numeric, currency = ?,
-            lost_reason_id = ?, lost_note = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            rank = ?, custom_fields = ?::jsonb, version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.title,
-      next.pipeline_id,
-      next.stage_id,
+  const rank = entersColumn ? await topRank(em, 'lead', stage) : current.rank;
+  // One typed statement, not the unit of work: the entity's stage is a foreign key on (pipeline_id,
+  // stage_id) to a stage whose primary key is its id alone, and MikroORM writes that id to both columns.
+  await db(em)
+    .updateTable('lead')
+    .set((eb) => ({
+      title: next.title,
+      pipeline_id: stage.pipelineId,
+      stage_id: stage.id,
       status,
-      next.first_name,
-      next.last_name,
-      next.email,
-      next.phone,
-      next.phone_e164,
-      next.position,
-      next.company_name,
-      next.website,
-      next.industry,
-      next.street,
-      next.postal_code,
-      next.city,
-      next.country,
-      next.source,
-      ownerId,
+      ...contactColumns(contact),
+      owner_id: ownerId,
       value,
       currency,
-      lost.lostReasonId,
-      lost.lostNote,
-      status,
-      stage.id,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      closed_at: closedAt(eb, status),
+      stage_entered_at: eb.case().when('stage_id', '=', stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
       rank,
-      JSON.stringify(customFields),
-      principal.userId ?? null,
-      id,
-    ],
-  );
+      custom_fields: JSON.stringify(customFields),
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   recordHistory(em, principal, { type: 'lead', id, action: 'update', before, after });
   await em.flush();
   return (await afterWrite(em, id)).view;
@@ -712,25 +569,38 @@ async function rankIn(
   stageId: string,
   move: Move,
 ): Promise<string> {
-  const column = `c.tenant_id = crm_current_tenant() and c.pipeline_id = ? and c.stage_id = ?
-    and c.status = 'open' and c.deleted_at is null and c.id <> ?`;
-  const columnParams = [lead.pipeline_id, stageId, lead.id];
   const cards = boardColumn(em, 'lead', { pipelineId: lead.pipeline_id, stageId, exceptId: lead.id });
   // The card's own rank stays free while the card still holds it (the board's index is unique).
   const placed = (below: string | null, above: string | null) => placeBetween(cards, below, above, [lead.rank]);
   const neighbour = move.afterId ?? move.beforeId;
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
-    const visible = await leadVisibility(principal);
-    const [row] = await sqlIn<{ anchor: string; other: string | null }>(
-      em,
-      `select l.rank as anchor,
-              (select ${move.afterId ? 'min' : 'max'}(c.rank) from lead c
-                where ${column} and c.rank ${move.afterId ? '>' : '<'} l.rank) as other
-         from lead l
-        where ${column.replaceAll('c.', 'l.')} and l.id = ? and ${visible.sql}`,
-      [...columnParams, ...columnParams, neighbour, ...visible.params],
-    );
+    const owners = await visibleOwners(principal, 'lead');
+    const row = await db(em)
+      .selectFrom('lead as l')
+      .select((eb) => [
+        'l.rank as anchor',
+        eb
+          .selectFrom('lead as c')
+          .select((inner) => (move.afterId ? inner.fn.min('c.rank') : inner.fn.max('c.rank')).as('rank'))
+          .where('c.tenant_id', '=', TENANT)
+          .where('c.pipeline_id', '=', lead.pipeline_id)
+          .where('c.stage_id', '=', stageId)
+          .where('c.status', '=', 'open')
+          .where('c.deleted_at', 'is', null)
+          .where('c.id', '<>', lead.id)
+          .where('c.rank', move.afterId ? '>' : '<', eb.ref('l.rank'))
+          .as('other'),
+      ])
+      .where('l.tenant_id', '=', TENANT)
+      .where('l.pipeline_id', '=', lead.pipeline_id)
+      .where('l.stage_id', '=', stageId)
+      .where('l.status', '=', 'open')
+      .where('l.deleted_at', 'is', null)
+      .where('l.id', '<>', lead.id)
+      .where('l.id', '=', neighbour)
+      .$if(owners !== undefined, (query) => query.where('l.owner_id', 'in', owners ?? []))
+      .executeTakeFirst();
     if (!row || neighbour === lead.id) {
       throw problem('invalid_neighbour', { id: neighbour, thing: { en: 'lead', de: 'Lead' } }, { at: { pointer } });
     }
@@ -738,12 +608,14 @@ async function rankIn(
   }
   const position = move.position ?? (lead.status === 'open' && lead.stage_id === stageId ? undefined : 'top');
   if (position === undefined) return lead.rank;
-  const [edge] = await sqlIn<{ rank: string | null }>(
+  const edge = await columnEdge(
     em,
-    `select ${position === 'top' ? 'min' : 'max'}(c.rank) as rank from lead c where ${column}`,
-    columnParams,
+    'lead',
+    { pipelineId: lead.pipeline_id, id: stageId },
+    position === 'top' ? 'min' : 'max',
+    lead.id,
   );
-  return position === 'top' ? placed(null, edge?.rank ?? null) : placed(edge?.rank ?? null, null);
+  return position === 'top' ? placed(null, edge) : placed(edge, null);
 }
 
 /** Moves a lead's card to a stage of its pipeline and a place in that column (If-Match). */
@@ -757,18 +629,12 @@ export async function moveLead(
   const current = await loadLead(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('lead', current.title));
   if (current.status === 'converted') throw readOnly(current);
-  const [target] = await sqlIn<{
-    id: string;
-    pipeline_id: string;
-    name: string;
-    probability: number;
-    outcome: LeadStage['outcome'];
-    archived_at: string | null;
-  }>(
-    em,
-    'select id, pipeline_id, name, probability, outcome, archived_at from pipeline_stage where id = ? for no key update',
-    [move.stageId],
-  );
+  const target = await db(em)
+    .selectFrom('pipeline_stage')
+    .select(['id', 'pipeline_id', 'name', 'probability', 'outcome', 'archived_at'])
+    .where('id', '=', move.stageId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
   if (!target || target.archived_at || target.pipeline_id !== current.pipeline_id) {
     throw problem(
       'card_stage_not_in_pipeline',
@@ -788,15 +654,22 @@ export async function moveLead(
     },
   );
   const rank = status === 'open' ? await rankIn(em, principal, current, stage.id, move) : current.rank;
-  await sqlIn(
-    em,
-    `update lead set stage_id = ?, status = ?, lost_reason_id = ?, lost_note = ?, rank = ?,
-            closed_at = case when ? = 'open' then null when status = 'open' then now() else closed_at end,
-            stage_entered_at = case when stage_id = ? then stage_entered_at else now() end,
-            version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [stage.id, status, lost.lostReasonId, lost.lostNote, rank, status, stage.id, principal.userId ?? null, id],
-  );
+  await db(em)
+    .updateTable('lead')
+    .set((eb) => ({
+      stage_id: stage.id,
+      status,
+      lost_reason_id: lost.lostReasonId,
+      lost_note: lost.lostNote,
+      rank,
+      closed_at: closedAt(eb, status),
+      stage_entered_at: eb.case().when('stage_id', '=', stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   const { row, view } = await afterWrite(em, id);
   const changes = diffSnapshots(leadSnapshot(current), leadSnapshot(row));
   if (changes.length > 0) {
@@ -820,10 +693,7 @@ export async function trashLead(
 ): Promise<void> {
   const current = await loadLead(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('lead', current.title));
-  await sqlIn(em, 'update lead set deleted_at = now(), deleted_by = ?, version = version + 1 where id = ?', [
-    principal.userId ?? null,
-    id,
-  ]);
+  await trashRecord(em, 'lead', id, principal.userId ?? null);
   recordHistory(em, principal, { type: 'lead', id, action: 'delete', before: leadSnapshot(current) });
   await em.flush();
   await unindexRecord(em, 'lead', id);
@@ -834,13 +704,9 @@ export async function restoreLead(em: EntityManager, principal: Principal, id: s
   // Its old place may have been taken meanwhile: an open lead comes back at the top of its column.
   const rank =
     current.status === 'open'
-      ? await topRank(em, { pipelineId: current.pipeline_id, id: current.stage_id })
+      ? await topRank(em, 'lead', { pipelineId: current.pipeline_id, id: current.stage_id })
       : current.rank;
-  await sqlIn(
-    em,
-    'update lead set deleted_at = null, deleted_by = null, rank = ?, version = version + 1, updated_at = now(), updated_by = ? where id = ?',
-    [rank, principal.userId ?? null, id],
-  );
+  await restoreRecord(em, 'lead', id, rank, principal.userId ?? null);
   recordHistory(em, principal, { type: 'lead', id, action: 'restore', after: leadSnapshot(current) });
   await em.flush();
   return (await afterWrite(em, id)).view;
@@ -850,9 +716,7 @@ export async function restoreLead(em: EntityManager, principal: Principal, id: s
 export async function purgeLead(em: EntityManager, principal: Principal, id: string): Promise<void> {
   if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'leads', de: 'Leads' } });
   await loadLead(em, principal, id, { trashed: true });
-  await sqlIn(em, "delete from record_tag where record_type = 'lead' and record_id = ?", [id]);
-  await sqlIn(em, "delete from record_link where record_type = 'lead' and record_id = ?", [id]);
-  await sqlIn(em, 'delete from lead where id = ?', [id]);
+  await purgeRecord(em, 'lead', id);
   await unindexRecord(em, 'lead', id);
 }
 
@@ -889,18 +753,7 @@ export async function leadFilterSql(
   em: EntityManager,
   filters: readonly FilterNode[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  if (filters.length === 0) return { sql: 'true', params: [] };
-  const customFields = await listCustomFields(em, 'lead');
-  const compiled = filters.map((filter) =>
-    compileFilter(filter, {
-      fields: LEAD_FILTER_FIELDS,
-      customFields,
-      customFieldsColumn: 'l.custom_fields',
-      recordType: 'lead',
-      idColumn: 'l.id',
-    }),
-  );
-  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+  return recordFilter(em, 'lead', LEAD_FILTER_FIELDS, filters);
 }
 
 const SORTS = {
@@ -921,66 +774,30 @@ export async function listLeads(
   query: Omit<LeadListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: LeadView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const visible = await leadVisibility(principal);
-  const where = ['l.tenant_id = crm_current_tenant()', 'l.deleted_at is null', visible.sql];
-  const params: unknown[] = [...visible.params];
-  const exact: [keyof typeof query, string][] = [
-    ['pipelineId', 'l.pipeline_id'],
-    ['stageId', 'l.stage_id'],
-    ['status', 'l.status'],
-    ['ownerId', 'l.owner_id'],
-  ];
-  for (const [key, column] of exact) {
-    if (query[key] !== undefined) {
-      where.push(`${column} = ?`);
-      params.push(query[key]);
-    }
-  }
   const filter = await leadFilterSql(em, filters);
-  where.push(filter.sql);
-  params.push(...filter.params);
-  const total = query.count
-    ? await cappedTotal(em, { sql: `${LEAD_SELECT} where ${where.join(' and ')}`, params: [...params] })
-    : {};
-  const page = await pageOrder(query, SORTS, async () => ({
+  const matching = (await visibleLeads(principal, selectLeads(em)))
+    .where('l.tenant_id', '=', TENANT)
+    .where('l.deleted_at', 'is', null)
+    .$if(query.pipelineId !== undefined, (q) => q.where('l.pipeline_id', '=', query.pipelineId as string))
+    .$if(query.stageId !== undefined, (q) => q.where('l.stage_id', '=', query.stageId as string))
+    .$if(query.status !== undefined, (q) => q.where('l.status', '=', query.status as LeadStatus))
+    .$if(query.ownerId !== undefined, (q) => q.where('l.owner_id', '=', query.ownerId as string))
+    .where(boundSql(filter));
+  const { rows, tags, ...rest } = await recordPage(em, 'lead', matching, query, {
+    sorts: SORTS,
     fields: LEAD_FILTER_FIELDS,
-    idColumn: 'l.id',
-    customFields: await listCustomFields(em, 'lead'),
-    customFieldsColumn: 'l.custom_fields',
-  }));
-  if (page.after) {
-    where.push(page.after.sql);
-    params.push(...page.after.params);
-  }
-  const rows = await sqlIn<LeadRow>(
-    em,
-    `${LEAD_SELECT} where ${where.join(' and ')}
-      order by ${page.order} limit ? offset ?`,
-    [...params, query.limit + 1, page.skip],
-  );
-  const hasMore = rows.length > query.limit;
-  const shown = hasMore ? rows.slice(0, query.limit) : rows;
-  const tags = await tagsOf(
-    em,
-    'lead',
-    shown.map((row) => row.id),
-  );
-  const last = shown.at(-1);
-  return {
-    items: shown.map((row) => leadView(row, tags.get(row.id))),
-    nextCursor:
-      hasMore && last
-        ? page.keyset
-          ? encodeCursor(sortKey(page.keyset, last))
-          : offsetCursor(page.skip + shown.length)
-        : null,
-    ...total,
-  };
+    sortKey,
+  });
+  return { items: rows.map((row) => leadView(row, tags.get(row.id))), ...rest };
 }
 
 /** Leads by id regardless of who asks, for keeping their search documents current. */
 export function loadLeadsForIndex(em: EntityManager, ids: readonly string[]): Promise<LeadRow[]> {
-  return sqlIn<LeadRow>(em, `${LEAD_SELECT} where l.id = any(?::uuid[]) and l.deleted_at is null`, [pgArray(ids)]);
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectLeads(em)
+    .where('l.id', 'in', [...ids])
+    .where('l.deleted_at', 'is', null)
+    .execute();
 }
 
 /** Leads converted into a person, organization, business contact or deal, for their 360° view. */
@@ -989,33 +806,29 @@ export async function leadsConvertedInto(
   principal: Principal,
   record: { type: string; id: string },
 ): Promise<LeadView[]> {
-  const column = {
-    person: 'converted_person_id',
-    organization: 'converted_organization_id',
-    business_contact: 'converted_business_contact_id',
-    deal: 'converted_deal_id',
-  }[record.type];
+  const column = (
+    {
+      person: 'l.converted_person_id',
+      organization: 'l.converted_organization_id',
+      business_contact: 'l.converted_business_contact_id',
+      deal: 'l.converted_deal_id',
+    } as const
+  )[record.type as 'person' | 'organization' | 'business_contact' | 'deal'];
   if (!column) return [];
-  const visible = await leadVisibility(principal);
-  const rows = await sqlIn<LeadRow>(
-    em,
-    `${LEAD_SELECT} where l.${column} = ? and l.deleted_at is null and ${visible.sql} order by l.converted_at desc limit 20`,
-    [record.id, ...visible.params],
-  );
+  const rows = await (await visibleLeads(principal, selectLeads(em)))
+    .where(column, '=', record.id)
+    .where('l.deleted_at', 'is', null)
+    .orderBy('l.converted_at', 'desc')
+    .limit(20)
+    .execute();
   return rows.map((row) => leadView(row));
 }
 
 // ---- stages of a lead pipeline (the stage editor asks) ------------------------------------------
 
 /** How many leads a stage holds, and how many of them are in the trash. */
-export async function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
-  const [row] = await sqlIn<{ total: number; trashed: number }>(
-    em,
-    `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as trashed
-       from lead where stage_id = ?`,
-    [stageId],
-  );
-  return row ?? { total: 0, trashed: 0 };
+export function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
+  return stageRecordCount(em, 'lead', stageId);
 }
 
 /**
@@ -1029,40 +842,6 @@ export async function moveStageLeads(
   fromStageId: string,
   toStageId: string,
 ): Promise<number> {
-  const leads = await sqlIn<{ id: string; open: boolean }>(
-    em,
-    `select id, status = 'open' and deleted_at is null as open from lead where stage_id = ? order by rank, id for update`,
-    [fromStageId],
-  );
-  if (leads.length === 0) return 0;
-  await sqlIn(em, 'select 1 from pipeline_stage where id = ? for no key update', [toStageId]);
-  const [last] = await sqlIn<{ rank: string | null }>(
-    em,
-    `select max(rank) as rank from lead
-      where tenant_id = crm_current_tenant() and pipeline_id = ? and stage_id = ? and status = 'open' and deleted_at is null`,
-    [pipelineId, toStageId],
-  );
-  const open = leads.filter((lead) => lead.open);
-  const ranks = new Map(
-    ranksBetween(last?.rank ?? null, null, open.length).map((rank, index) => [open[index]?.id, rank]),
-  );
-  const ids = leads.map((lead) => lead.id);
-  const by = principal.userId ?? null;
-  await sqlIn(
-    em,
-    `update lead l set stage_id = ?, rank = coalesce(m.rank, l.rank), stage_entered_at = now(),
-            version = l.version + 1, updated_at = now(), updated_by = ?
-       from unnest(?::uuid[], ?::text[]) as m(id, rank)
-      where l.id = m.id`,
-    [toStageId, by, sqlArray(ids), sqlArray(ids.map((leadId) => ranks.get(leadId) ?? null))],
-  );
-  await sqlIn(
-    em,
-    `insert into history (id, tenant_id, record_type, record_id, change_id, action, field, before, after, changed_by)
-     select h.id, crm_current_tenant(), 'lead', h.record_id, h.change_id, 'update', 'stageId', to_jsonb(?::text),
-            to_jsonb(?::text), ?
-       from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as h(id, record_id, change_id)`,
-    [fromStageId, toStageId, by, sqlArray(ids.map(() => newId())), sqlArray(ids), sqlArray(ids.map(() => newId()))],
-  );
+  const { ids } = await moveStageRecords(em, principal, 'lead', { pipelineId, fromStageId, toStageId });
   return ids.length;
 }

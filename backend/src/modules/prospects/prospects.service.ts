@@ -1,6 +1,7 @@
 // Prospect selection (D7): saved selections of organizations by the shared filter tree, and what
 // they find now: a count, cursor pages, and a CSV export streamed in keyset batches.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type InferResult, sql } from 'kysely';
 import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { compileFilter } from '../../http/filter-sql.ts';
@@ -11,7 +12,7 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { boundSql, db } from '../../records/sql.ts';
 import { Organization } from '../contacts/contact.entity.ts';
 import type { OrganizationView } from '../contacts/contacts.schemas.ts';
 import { ORGANIZATION_FILTER_FIELDS, organizationView } from '../contacts/contacts.service.ts';
@@ -20,18 +21,27 @@ import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import type { CreateSelection, SelectionView, UpdateSelection } from './prospects.schemas.ts';
 
-interface Row {
-  id: string;
-  name: string;
-  description: string | null;
-  filter: FilterNode | null;
-  saved_filter_id: string | null;
-  version: number;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  updated_by: string | null;
+function selectSelections(em: EntityManager) {
+  return db(em)
+    .selectFrom('prospect_selection')
+    .select((eb) => [
+      'id',
+      'name',
+      'description',
+      eb.ref('filter').$castTo<FilterNode | null>().as('filter'),
+      'saved_filter_id',
+      'version',
+      'created_at',
+      'created_by',
+      'updated_at',
+      'updated_by',
+    ]);
 }
+
+type Row = InferResult<ReturnType<typeof selectSelections>>[number];
+
+// Stands for no one (no user, no selection): no row has it.
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
 
 const toView = (row: Row): SelectionView => ({
   id: row.id,
@@ -69,7 +79,7 @@ export function requireProspector(principal: Principal, what: keyof typeof prosp
 }
 
 export async function getSelection(em: EntityManager, id: string): Promise<SelectionView> {
-  const [row] = await sqlIn<Row>(em, 'select * from prospect_selection where id = ?', [id]);
+  const row = await selectSelections(em).where('id', '=', id).executeTakeFirst();
   if (!row) throw problem('not_found', { noSuch: noSuch('prospect_selection'), id });
   return toView(row);
 }
@@ -79,12 +89,16 @@ export async function listSelections(
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: SelectionView[]; nextCursor: string | null }> {
   const after = decodeCursor(query.cursor, 2);
-  const rows = await sqlIn<Row>(
-    em,
-    `select * from prospect_selection ${after ? 'where (lower(name), id) > (?, ?)' : ''}
-      order by lower(name), id limit ?`,
-    [...(after ?? []), query.limit + 1],
-  );
+  const rows = await selectSelections(em)
+    .$if(after !== undefined, (query) =>
+      query.where((eb) =>
+        eb(eb.refTuple(eb.fn('lower', ['name']), 'id'), '>', eb.tuple(String(after?.[0]), String(after?.[1]))),
+      ),
+    )
+    .orderBy((eb) => eb.fn('lower', ['name']))
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
   const shown = rows.slice(0, query.limit);
   const last = shown.at(-1);
   return {
@@ -123,11 +137,12 @@ async function checkFilter(em: EntityManager, filter: FilterNode): Promise<void>
 
 /** The saved filter must be one of organizations the caller sees (their own or the company's). */
 async function checkSavedFilter(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  const [row] = await sqlIn<{ entity_type: string; name: string }>(
-    em,
-    'select entity_type, name from saved_filter where id = ? and (owner_id is null or owner_id = ?)',
-    [id, principal.userId ?? null],
-  );
+  const row = await db(em)
+    .selectFrom('saved_filter')
+    .select(['entity_type', 'name'])
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', principal.userId ?? NO_ONE)]))
+    .executeTakeFirst();
   if (row?.entity_type !== 'organization') {
     const at = { at: { pointer: '#/savedFilterId' } };
     throw row
@@ -137,10 +152,12 @@ async function checkSavedFilter(em: EntityManager, principal: Principal, id: str
 }
 
 async function ensureNameFree(em: EntityManager, name: string, exceptId?: string): Promise<void> {
-  const clash = await sqlIn(em, 'select 1 from prospect_selection where lower(name) = lower(?) and id <> ?', [
-    name,
-    exceptId ?? '00000000-0000-0000-0000-000000000000',
-  ]);
+  const clash = await db(em)
+    .selectFrom('prospect_selection')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', eb.fn('lower', [eb.val(name)])))
+    .where('id', '<>', exceptId ?? NO_ONE)
+    .execute();
   if (clash.length > 0) {
     throw problem('duplicate_prospect_selection', { name }, { at: { pointer: '#/name' } });
   }
@@ -156,20 +173,20 @@ export async function createSelection(
   if (input.savedFilterId) await checkSavedFilter(em, principal, input.savedFilterId);
   await ensureNameFree(em, input.name);
   const id = newId();
-  await sqlIn(
-    em,
-    `insert into prospect_selection (id, tenant_id, name, description, filter, saved_filter_id, created_by, updated_by)
-     values (?, crm_current_tenant(), ?, ?, ?::jsonb, ?, ?, ?)`,
-    [
+  await db(em)
+    .insertInto('prospect_selection')
+    .values({
       id,
-      input.name,
-      input.description ?? null,
-      input.filter ? JSON.stringify(input.filter) : null,
-      input.savedFilterId ?? null,
-      principal.userId ?? null,
-      principal.userId ?? null,
-    ],
-  );
+      tenant_id: sql<string>`crm_current_tenant()`,
+      name: input.name,
+      description: input.description ?? null,
+      filter: input.filter ? JSON.stringify(input.filter) : null,
+      saved_filter_id: input.savedFilterId ?? null,
+      version: 1,
+      created_by: principal.userId ?? null,
+      updated_by: principal.userId ?? null,
+    })
+    .execute();
   const selection = await getSelection(em, id);
   recordHistory(em, principal, { type: 'prospect_selection', id, action: 'create', after: snapshot(selection) });
   await em.flush();
@@ -184,7 +201,12 @@ export async function updateSelection(
   expectedVersion: number | undefined,
 ): Promise<SelectionView> {
   requireProspector(principal, 'change');
-  const [locked] = await sqlIn(em, 'select 1 from prospect_selection where id = ? for update', [id]);
+  const locked = await db(em)
+    .selectFrom('prospect_selection')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!locked) throw problem('not_found', { noSuch: noSuch('prospect_selection'), id });
   const before = await getSelection(em, id);
   checkVersion(before, expectedVersion, named('prospect_selection', before.name));
@@ -201,20 +223,19 @@ export async function updateSelection(
     await checkSavedFilter(em, principal, change.savedFilterId);
   }
   if (next.name.toLowerCase() !== before.name.toLowerCase()) await ensureNameFree(em, next.name, id);
-  await sqlIn(
-    em,
-    `update prospect_selection set name = ?, description = ?, filter = ?::jsonb, saved_filter_id = ?,
-            version = version + 1, updated_at = now(), updated_by = ?
-      where id = ?`,
-    [
-      next.name,
-      next.description,
-      next.filter ? JSON.stringify(next.filter) : null,
-      next.savedFilterId,
-      principal.userId ?? null,
-      id,
-    ],
-  );
+  await db(em)
+    .updateTable('prospect_selection')
+    .set((eb) => ({
+      name: next.name,
+      description: next.description,
+      filter: next.filter ? JSON.stringify(next.filter) : null,
+      saved_filter_id: next.savedFilterId,
+      version: eb('version', '+', 1),
+      updated_at: sql<Date>`now()`,
+      updated_by: principal.userId ?? null,
+    }))
+    .where('id', '=', id)
+    .execute();
   const after = await getSelection(em, id);
   recordHistory(em, principal, {
     type: 'prospect_selection',
@@ -236,7 +257,7 @@ export async function deleteSelection(
   requireProspector(principal, 'delete');
   const selection = await getSelection(em, id);
   checkVersion(selection, expectedVersion, named('prospect_selection', selection.name));
-  await sqlIn(em, 'delete from prospect_selection where id = ?', [id]);
+  await db(em).deleteFrom('prospect_selection').where('id', '=', id).execute();
   recordHistory(em, principal, {
     type: 'prospect_selection',
     id,
@@ -259,11 +280,11 @@ export async function selectionCondition(
 ): Promise<{ sql: string; params: unknown[] }> {
   const trees: FilterNode[] = selection.filter ? [selection.filter] : [];
   if (selection.savedFilterId) {
-    const [saved] = await sqlIn<{ filter: FilterNode; entity_type: string }>(
-      em,
-      'select filter, entity_type from saved_filter where id = ?',
-      [selection.savedFilterId],
-    );
+    const saved = await db(em)
+      .selectFrom('saved_filter')
+      .select((eb) => [eb.ref('filter').$castTo<FilterNode>().as('filter'), 'entity_type'])
+      .where('id', '=', selection.savedFilterId)
+      .executeTakeFirst();
     if (saved?.entity_type !== 'organization') {
       throw problem('prospect_filter_deleted', {
         name: selection.name,
@@ -296,30 +317,42 @@ export async function selectionCondition(
     : { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
 }
 
-const ORGANIZATIONS = 'from organization r where r.tenant_id = crm_current_tenant() and r.deleted_at is null';
+/** The organizations (not in the trash) a selection's condition finds. */
+function organizationsWhere(em: EntityManager, where: { sql: string; params: unknown[] }) {
+  return db(em)
+    .selectFrom('organization as r')
+    .where('r.tenant_id', '=', sql<string>`crm_current_tenant()`)
+    .where('r.deleted_at', 'is', null)
+    .where(boundSql(where));
+}
 
 export async function countSelection(em: EntityManager, id: string): Promise<{ id: string; count: number }> {
   const selection = await getSelection(em, id);
   const where = await selectionCondition(em, selection);
-  const [row] = await sqlIn<{ n: number }>(em, `select count(*)::int as n ${ORGANIZATIONS} and ${where.sql}`, [
-    ...where.params,
-  ]);
-  return { id, count: row?.n ?? 0 };
+  const row = await organizationsWhere(em, where)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return { id, count: Number(row?.n ?? 0) };
 }
 
 /** One keyset batch of the organizations a condition finds, by name. */
-export async function organizationRows(
+export function organizationRows(
   em: EntityManager,
   where: { sql: string; params: unknown[] },
   limit: number,
   after: readonly unknown[] | undefined,
 ): Promise<Record<string, unknown>[]> {
-  return sqlIn<Record<string, unknown>>(
-    em,
-    `select r.* ${ORGANIZATIONS} and ${where.sql} ${after ? 'and (lower(r.name), r.id) > (?, ?)' : ''}
-      order by lower(r.name), r.id limit ?`,
-    [...where.params, ...(after ?? []), limit],
-  );
+  return organizationsWhere(em, where)
+    .selectAll('r')
+    .$if(after !== undefined, (query) =>
+      query.where((eb) =>
+        eb(eb.refTuple(eb.fn('lower', ['r.name']), 'r.id'), '>', eb.tuple(String(after?.[0]), String(after?.[1]))),
+      ),
+    )
+    .orderBy((eb) => eb.fn('lower', ['r.name']))
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
 }
 
 export const organizationKey = (row: Record<string, unknown>) => [String(row.name).toLowerCase(), String(row.id)];

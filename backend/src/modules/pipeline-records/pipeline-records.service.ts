@@ -1,0 +1,481 @@
+// What deals and leads share as records in a pipeline: the stage a record goes to, its owner,
+// amount and lost reason, its place at the top of a column, trash, restore and purge, and a
+// stage's records moved elsewhere. Deals and leads keep what differs (contacts, conversion).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { validationFailed } from '../../http/errors.ts';
+import { compileFilter } from '../../http/filter-sql.ts';
+import type { FilterField, FilterNode } from '../../http/filters.ts';
+import { pageOrder } from '../../http/list-sql.ts';
+import { LIST_TOTAL_CAP, offsetCursor } from '../../http/list-window.ts';
+import { encodeCursor, type KeysetSort } from '../../http/pagination.ts';
+import type { Principal } from '../../http/principal.ts';
+import { problem } from '../../http/problems.ts';
+import { writeHistory } from '../../records/audit.ts';
+import { rankBetween, ranksBetween } from '../../records/rank.ts';
+import { boundSql, type Database, db } from '../../records/sql.ts';
+import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import { amountProblem } from '../deals/money.ts';
+import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { type TagView, tagsOf } from '../tags/tags.service.ts';
+
+export type PipelineRecordKind = 'deal' | 'lead';
+
+/** How a problem names the kind of record, in English and German. */
+export const recordWords = {
+  deal: {
+    thing: { en: 'deal', de: 'Deal' },
+    things: { en: 'deals', de: 'Deals' },
+    this: { en: 'deal', de: 'diesen Deal' },
+    aPipeline: { en: 'a deal pipeline', de: 'einer Deal-Pipeline' },
+    its: { en: "the deal's pipeline", de: 'der Pipeline des Deals' },
+  },
+  lead: {
+    thing: { en: 'lead', de: 'Lead' },
+    things: { en: 'leads', de: 'Leads' },
+    this: { en: 'lead', de: 'diesen Lead' },
+    aPipeline: { en: 'a lead pipeline', de: 'einer Lead-Pipeline' },
+    its: { en: "the lead's pipeline", de: 'der Pipeline des Leads' },
+  },
+} as const;
+
+const otherKind = { deal: 'lead', lead: 'deal' } as const;
+
+// The transaction's time, as the statements written by hand used.
+export const NOW = sql<Date>`now()`;
+
+/** The request's tenant, as row-level security knows it. */
+export const TENANT = sql<string>`crm_current_tenant()`;
+
+// A never-used id keeps `in (…)` valid when a caller sees no owners at all.
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
+/** The owners whose records of a kind the caller sees, or undefined when the caller sees all. */
+export async function visibleOwners(principal: Principal, kind: PipelineRecordKind): Promise<string[] | undefined> {
+  const visibility = await principal.visibility(kind);
+  return visibility.scope === 'all' ? undefined : [...visibility.ownerIds, NO_ONE];
+}
+
+/** The records of a kind as one typed table (alias r): deal and lead share the columns used here. */
+export function recordsOf(em: EntityManager, kind: PipelineRecordKind) {
+  return kind === 'deal' ? db(em).selectFrom('deal as r') : db(em).selectFrom('lead as r');
+}
+
+export interface StageRef {
+  pipelineId: string;
+  id: string;
+  name: string;
+  probability: number;
+  outcome: 'won' | 'lost' | null;
+}
+
+/** The stage a record goes to: the one named, the pipeline's first, or the default pipeline's first. */
+export async function resolveStage(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  pipelineId: string | undefined,
+  stageId: string | undefined,
+): Promise<StageRef> {
+  const words = recordWords[kind];
+  if (stageId) {
+    const stage = await db(em)
+      .selectFrom('pipeline_stage as s')
+      .innerJoin('pipeline as p', 'p.id', 's.pipeline_id')
+      .select(['s.id', 's.pipeline_id', 's.name', 's.probability', 's.outcome', 's.archived_at', 'p.kind'])
+      .where('s.id', '=', stageId)
+      .executeTakeFirst();
+    if (!stage || stage.archived_at) {
+      throw problem('unknown_stage', { id: stageId, kind }, { at: { pointer: '#/stageId' } });
+    }
+    if ((pipelineId && stage.pipeline_id !== pipelineId) || stage.kind !== kind) {
+      const belongs =
+        stage.kind === kind
+          ? { en: `pipeline ${stage.pipeline_id}`, de: `der Pipeline ${stage.pipeline_id}` }
+          : recordWords[otherKind[kind]].aPipeline;
+      const wanted = pipelineId ? { en: `pipeline ${pipelineId}`, de: `der Pipeline ${pipelineId}` } : words.aPipeline;
+      throw problem(
+        'stage_not_in_pipeline',
+        { stage: stage.name, belongs, wanted, its: words.its },
+        { at: { pointer: '#/stageId' } },
+      );
+    }
+    return {
+      pipelineId: stage.pipeline_id,
+      id: stage.id,
+      name: stage.name,
+      probability: stage.probability,
+      outcome: stage.outcome,
+    };
+  }
+  const first = await db(em)
+    .selectFrom('pipeline as p')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('pipeline_stage as s')
+          .select(['s.id', 's.name', 's.probability', 's.outcome'])
+          .whereRef('s.pipeline_id', '=', 'p.id')
+          .where('s.archived_at', 'is', null)
+          .where('s.outcome', 'is', null)
+          .orderBy('s.position')
+          .limit(1)
+          .as('s'),
+      (join) => join.onTrue(),
+    )
+    .select(['p.id as pipeline_id', 'p.kind', 's.id', 's.name', 's.probability', 's.outcome'])
+    .$if(pipelineId !== undefined, (query) => query.where('p.id', '=', pipelineId as string))
+    .$if(pipelineId === undefined, (query) => query.where('p.kind', '=', kind))
+    .orderBy(
+      (eb) => eb('p.seed_key', '=', `default_${kind}`),
+      (order) => order.desc().nullsLast(),
+    )
+    .orderBy('p.created_at')
+    .orderBy('p.id')
+    .limit(1)
+    .executeTakeFirst();
+  if (first?.kind !== kind || !first.id || first.name === null || first.probability === null) {
+    const at = { at: { pointer: '#/pipelineId' } };
+    throw pipelineId
+      ? problem('unknown_pipeline', { id: pipelineId, things: words.things, kind }, at)
+      : problem('no_pipeline_yet', { things: words.things }, at);
+  }
+  return {
+    pipelineId: first.pipeline_id,
+    id: first.id,
+    name: first.name,
+    probability: first.probability,
+    outcome: first.outcome,
+  };
+}
+
+/** The owner must be an active user; callers who see only some owners' records may give them only to those. */
+export async function checkOwner(
+  em: EntityManager,
+  principal: Principal,
+  kind: PipelineRecordKind,
+  ownerId: string | null,
+): Promise<void> {
+  const visibility = await principal.visibility(kind);
+  if (visibility.scope === 'owners' && (ownerId === null || !visibility.ownerIds.includes(ownerId))) {
+    throw kind === 'lead'
+      ? problem('lead_owner_out_of_reach')
+      : problem('owner_out_of_reach', { things: recordWords[kind].things });
+  }
+  if (ownerId === null) return;
+  const user = await db(em)
+    .selectFrom('app_user')
+    .select('id')
+    .where('id', '=', ownerId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!user) {
+    throw problem('unknown_owner', { id: ownerId, thing: recordWords[kind].this }, { at: { pointer: '#/ownerId' } });
+  }
+}
+
+export function checkAmount(value: string, currency: string, pointer: string): void {
+  const wrong = amountProblem(value, currency);
+  if (wrong) throw validationFailed([{ in: 'body', pointer, detail: wrong }]);
+}
+
+export async function defaultCurrency(em: EntityManager): Promise<string> {
+  // Row-level security leaves the caller's tenant as the only row.
+  const row = await db(em).selectFrom('tenant').select('default_currency').executeTakeFirst();
+  return row?.default_currency ?? 'EUR';
+}
+
+/**
+ * Locks a stage's column: concurrent writers placing cards in one column take turns and never
+ * compute the same rank.
+ */
+export async function lockColumn(em: EntityManager, stageId: string): Promise<void> {
+  await db(em).selectFrom('pipeline_stage').select('id').where('id', '=', stageId).forNoKeyUpdate().execute();
+}
+
+/** The lowest or highest rank of the open cards in a stage's column. */
+export async function columnEdge(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  stage: { pipelineId: string; id: string },
+  edge: 'min' | 'max',
+  exceptId?: string,
+): Promise<string | null> {
+  const row = await recordsOf(em, kind)
+    .select((eb) => (edge === 'min' ? eb.fn.min('r.rank') : eb.fn.max('r.rank')).as('rank'))
+    // The tenant named, as the board's index starts with it.
+    .where('r.tenant_id', '=', TENANT)
+    .where('r.pipeline_id', '=', stage.pipelineId)
+    .where('r.stage_id', '=', stage.id)
+    .where('r.status', '=', 'open')
+    .where('r.deleted_at', 'is', null)
+    .$if(exceptId !== undefined, (query) => query.where('r.id', '<>', exceptId as string))
+    .executeTakeFirst();
+  return row?.rank ?? null;
+}
+
+/** A rank at the top of a stage's column, its column locked first. */
+export async function topRank(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  stage: { pipelineId: string; id: string },
+): Promise<string> {
+  await lockColumn(em, stage.id);
+  return rankBetween(null, await columnEdge(em, kind, stage, 'min'));
+}
+
+/** The lost reason and note after a write: required when lost, refused otherwise. */
+export async function lostFields(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  status: string,
+  current: { lostReasonId: string | null; lostNote: string | null } | undefined,
+  input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
+): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
+  if (status !== 'lost') {
+    if (input.lostReasonId || input.lostNote) {
+      throw problem(
+        'not_lost',
+        { things: recordWords[kind].things },
+        { at: { pointer: input.lostReasonId ? '#/lostReasonId' : '#/lostNote' } },
+      );
+    }
+    return { lostReasonId: null, lostNote: null };
+  }
+  const lostReasonId = input.lostReasonId === undefined ? (current?.lostReasonId ?? null) : input.lostReasonId;
+  if (!lostReasonId) {
+    throw problem(
+      'lost_reason_required',
+      { thing: recordWords[kind].thing, objectType: kind },
+      { at: { pointer: '#/lostReasonId' } },
+    );
+  }
+  if (lostReasonId !== current?.lostReasonId) await requireActiveLostReason(em, kind, lostReasonId);
+  return { lostReasonId, lostNote: input.lostNote === undefined ? (current?.lostNote ?? null) : input.lostNote };
+}
+
+/** closed_at after a write: none while open, now when it closes, kept while it stays closed. */
+export function closedAt(eb: ExpressionBuilder<Database, 'deal' | 'lead'>, status: string) {
+  return status === 'open'
+    ? eb.val<Date | null>(null)
+    : eb.case().when('status', '=', 'open').then(NOW).else(eb.ref('closed_at')).end();
+}
+
+/** How many records of a kind carry a lost reason. */
+export async function lostReasonUsage(em: EntityManager, kind: PipelineRecordKind, lostReasonId: string) {
+  const row = await recordsOf(em, kind)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('r.lost_reason_id', '=', lostReasonId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+// ---- lists ----------------------------------------------------------------------------------
+
+/** Filter trees (the request's and a saved filter's) over a kind of record, as one condition. */
+export async function recordFilter(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  fields: Record<string, FilterField>,
+  filters: readonly FilterNode[],
+): Promise<{ sql: string; params: unknown[] }> {
+  if (filters.length === 0) return { sql: 'true', params: [] };
+  const alias = ALIASES[kind];
+  const customFields = await listCustomFields(em, kind);
+  const compiled = filters.map((filter) =>
+    compileFilter(filter, {
+      fields,
+      customFields,
+      customFieldsColumn: `${alias}.custom_fields`,
+      recordType: kind,
+      idColumn: `${alias}.id`,
+    }),
+  );
+  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+}
+
+// The alias each kind's list query reads its table by, which its filter fields name.
+const ALIASES = { deal: 'd', lead: 'l' } as const;
+
+/**
+ * One page of a list of records: its rows past the cursor in the asked order, their tags, the
+ * next cursor, and the matching rows counted up to the cap when asked.
+ */
+export async function recordPage<Name extends string, DB, TB extends keyof DB, O extends { id: string }>(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  query: SelectQueryBuilder<DB, TB, O>,
+  request: { sort: string; cursor?: string | undefined; offset?: number | undefined; limit: number; count: boolean },
+  list: {
+    sorts: Readonly<Record<Name, KeysetSort>>;
+    fields: Record<string, FilterField>;
+    sortKey: (sort: Name, row: O) => unknown[];
+  },
+): Promise<{
+  rows: O[];
+  tags: Map<string, TagView[]>;
+  nextCursor: string | null;
+  total?: number;
+  totalCapped?: boolean;
+}> {
+  const alias = ALIASES[kind];
+  let total = {};
+  if (request.count) {
+    const matching = query
+      .clearSelect()
+      .select(sql.lit(1).as('one'))
+      .limit(LIST_TOTAL_CAP + 1);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from (${matching}) as counted`.execute(db(em));
+    const n = Number(rows[0]?.n ?? 0);
+    total = { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
+  }
+  const page = await pageOrder(request, list.sorts, async () => ({
+    fields: list.fields,
+    idColumn: `${alias}.id`,
+    customFields: await listCustomFields(em, kind),
+    customFieldsColumn: `${alias}.custom_fields`,
+  }));
+  const rows = await (page.after ? query.where(boundSql(page.after)) : query)
+    // The order comes from the list's named sorts and filter fields, never from the request's text.
+    .orderBy(sql.raw(page.order))
+    .limit(request.limit + 1)
+    .offset(page.skip)
+    .execute();
+  const hasMore = rows.length > request.limit;
+  const shown = hasMore ? rows.slice(0, request.limit) : rows;
+  const tags = await tagsOf(
+    em,
+    kind,
+    shown.map((row) => row.id),
+  );
+  const last = shown.at(-1);
+  const nextCursor =
+    hasMore && last
+      ? page.keyset
+        ? encodeCursor(list.sortKey(page.keyset, last))
+        : offsetCursor(page.skip + shown.length)
+      : null;
+  return { rows: shown, tags, nextCursor, ...total };
+}
+
+// ---- trash ----------------------------------------------------------------------------------
+
+function updateRecord(em: EntityManager, kind: PipelineRecordKind) {
+  return db(em).updateTable(kind);
+}
+
+/** Puts a record (locked by its caller) in the trash. */
+export async function trashRecord(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  id: string,
+  by: string | null,
+): Promise<void> {
+  await updateRecord(em, kind)
+    .set((eb) => ({ deleted_at: NOW, deleted_by: by, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Takes a record (locked by its caller) out of the trash, at the given rank. */
+export async function restoreRecord(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  id: string,
+  rank: string,
+  by: string | null,
+): Promise<void> {
+  await updateRecord(em, kind)
+    .set((eb) => ({
+      deleted_at: null,
+      deleted_by: null,
+      rank,
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: by,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes a record for good, with its tags and links. */
+export async function purgeRecord(em: EntityManager, kind: PipelineRecordKind, id: string): Promise<void> {
+  await db(em).deleteFrom('record_tag').where('record_type', '=', kind).where('record_id', '=', id).execute();
+  await db(em).deleteFrom('record_link').where('record_type', '=', kind).where('record_id', '=', id).execute();
+  await (kind === 'deal' ? db(em).deleteFrom('deal') : db(em).deleteFrom('lead')).where('id', '=', id).execute();
+}
+
+// ---- stages of a pipeline (the stage editor asks) ---------------------------------------------
+
+/** How many records a stage holds, and how many of them are in the trash. */
+export async function stageRecordCount(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  stageId: string,
+): Promise<{ total: number; trashed: number }> {
+  const row = await recordsOf(em, kind)
+    .select((eb) => [
+      eb.fn.countAll<string>().as('total'),
+      eb.fn.countAll<string>().filterWhere('r.deleted_at', 'is not', null).as('trashed'),
+    ])
+    .where('r.stage_id', '=', stageId)
+    .executeTakeFirst();
+  return { total: Number(row?.total ?? 0), trashed: Number(row?.trashed ?? 0) };
+}
+
+/**
+ * Moves every record of a stage (open, closed and trashed) to another stage of the same pipeline
+ * and outcome, each with its history; open cards go below the target's, in order. Returns the
+ * records moved, and which of them are open cards.
+ */
+export async function moveStageRecords(
+  em: EntityManager,
+  principal: Principal,
+  kind: PipelineRecordKind,
+  move: { pipelineId: string; fromStageId: string; toStageId: string },
+): Promise<{ ids: string[]; openIds: string[] }> {
+  // Records first, then the column: the order a move takes its locks in, so the two never deadlock.
+  const records = await recordsOf(em, kind)
+    .select((eb) => [
+      'r.id',
+      eb
+        .and([eb('r.status', '=', 'open'), eb('r.deleted_at', 'is', null)])
+        .$castTo<boolean>()
+        .as('open'),
+    ])
+    .where('r.stage_id', '=', move.fromStageId)
+    .orderBy('r.rank')
+    .orderBy('r.id')
+    .forUpdate()
+    .execute();
+  if (records.length === 0) return { ids: [], openIds: [] };
+  await lockColumn(em, move.toStageId);
+  const last = await columnEdge(em, kind, { pipelineId: move.pipelineId, id: move.toStageId }, 'max');
+  const openIds = records.filter((record) => record.open).map((record) => record.id);
+  const ranks = new Map(ranksBetween(last, null, openIds.length).map((rank, index) => [openIds[index], rank]));
+  const ids = records.map((record) => record.id);
+  const by = principal.userId ?? null;
+  // Ranks of the open cards by id, one bind parameter; the others keep their rank.
+  const openRanks = JSON.stringify(Object.fromEntries(ranks));
+  await updateRecord(em, kind)
+    .set((eb) => ({
+      stage_id: move.toStageId,
+      rank: eb.fn.coalesce(sql<string | null>`${openRanks}::jsonb ->> ${eb.ref('id')}::text`, eb.ref('rank')),
+      stage_entered_at: NOW,
+      version: eb('version', '+', 1),
+      updated_at: NOW,
+      updated_by: by,
+    }))
+    .where('id', 'in', ids)
+    .execute();
+  await writeHistory(
+    em,
+    ids.map((id) => ({
+      type: kind,
+      id,
+      action: 'update' as const,
+      before: { stageId: move.fromStageId },
+      after: { stageId: move.toStageId },
+    })),
+  );
+  return { ids, openIds };
+}
