@@ -56,9 +56,9 @@ export function fieldOrder(sort: string, target: Parameters<typeof fieldSort>[1]
 }
 
 /** How many rows a list's query finds, counted up to the cap: `{ total, totalCapped }`. */
-export async function cappedTotal(
+export async function cappedTotal<DB, TB extends keyof DB, O>(
   em: EntityManager,
-  query: { sql: string; params: readonly unknown[] } | SelectQueryBuilder<any, any, any>,
+  query: { sql: string; params: readonly unknown[] } | SelectQueryBuilder<DB, TB, O>,
 ): Promise<{ total: number; totalCapped: boolean }> {
   let n: number;
   if ('sql' in query) {

@@ -4,6 +4,7 @@
 import { migrate } from '@crm/db';
 import { CRM_APP_ID, emulatorClient, type SeedTenant } from '@crm/m365-emulator';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { type DatabaseConnection, PostgresDriver } from 'kysely';
 import supertest from 'supertest';
 import { type App, createApp, wireModules } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
@@ -77,6 +78,25 @@ export interface TestAppOptions {
   modules?: readonly CrmModule[];
 }
 
+// Every statement reaching PostgreSQL is counted, so tests can prove a view's cost does not grow
+// with the data: the unit of work's and the typed statements' alike, which all pass through
+// Kysely's PostgreSQL connection (MikroORM's query log sees only the former).
+const statements = { count: 0 };
+const COUNTED = Symbol('counted');
+const acquireConnection = PostgresDriver.prototype.acquireConnection;
+PostgresDriver.prototype.acquireConnection = async function (this: PostgresDriver, ...args) {
+  const connection = (await acquireConnection.apply(this, args)) as DatabaseConnection & { [COUNTED]?: true };
+  if (!connection[COUNTED]) {
+    const executeQuery = connection.executeQuery.bind(connection);
+    connection.executeQuery = (query) => {
+      statements.count += 1;
+      return executeQuery(query);
+    };
+    connection[COUNTED] = true;
+  }
+  return connection;
+};
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run tests through jest, whose global setup provides it.`);
@@ -99,15 +119,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     GRAPH_BASE_URL: emulatorUrl(),
     ...options.env,
   });
-  let queries = 0;
-  const orm = await MikroORM.init({
-    ...backendOrmOptions(testDatabaseUrl(), config.dbPoolMax),
-    // Every statement is counted, so tests can prove a view's cost does not grow with the data.
-    debug: ['query'],
-    logger: () => {
-      queries += 1;
-    },
-  });
+  const orm = await MikroORM.init(backendOrmOptions(testDatabaseUrl(), config.dbPoolMax));
   await migrate(orm);
   const logger = createLogger(config);
   const wiring = wireModules(options.modules);
@@ -142,9 +154,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     emulator,
     jobs,
     async countQueries(work) {
-      const before = queries;
+      const before = statements.count;
       await work();
-      return queries - before;
+      return statements.count - before;
     },
     async createTenant(displayName, users, tenantOptions = {}) {
       const seed = await emulator.createTenant({

@@ -11,7 +11,7 @@ import { db } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
 import { lostReasonUsage, NOW, TENANT } from '../pipeline-records/pipeline-records.service.ts';
-import { dealDocument, dealVisibility, getDeal, loadDealsForIndex, openDealsOf } from './deals.service.ts';
+import { dealDocument, getDeal, loadDealsForIndex, openDealsOf } from './deals.service.ts';
 
 /** The `record` section of a deal's view. */
 export const dealOverview: OverviewSection = (em, principal, { id }) => getDeal(em, principal, id);

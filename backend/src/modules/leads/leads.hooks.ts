@@ -11,7 +11,7 @@ import { db } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
 import { lostReasonUsage, NOW } from '../pipeline-records/pipeline-records.service.ts';
-import { getLead, leadDocument, leadsConvertedInto, leadVisibility, loadLeadsForIndex } from './leads.service.ts';
+import { getLead, leadDocument, leadsConvertedInto, loadLeadsForIndex } from './leads.service.ts';
 
 /** The `record` section of a lead's view. */
 export const leadOverview: OverviewSection = (em, principal, { id }) => getLead(em, principal, id);

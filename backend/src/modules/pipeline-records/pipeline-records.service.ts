@@ -2,7 +2,7 @@
 // amount and lost reason, its place at the top of a column, trash, restore and purge, and a
 // stage's records moved elsewhere. Deals and leads keep what differs (contacts, conversion).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { validationFailed } from '../../http/errors.ts';
 import { compileFilter } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
