@@ -232,7 +232,10 @@ describe('comments on records', () => {
   it('shows count and newest comments in the 360° view, at the same cost for 1 comment as for 15', async () => {
     const small = (await anna.post('/api/v1/organizations').send({ name: 'Klein Gespräch KG' })).body.id;
     const large = (await anna.post('/api/v1/organizations').send({ name: 'Groß Gespräch AG' })).body.id;
-    await bjoern.post(`/api/v1/records/organization/${small}/comments`).send({ body: 'Eins' });
+    // Both mention someone: resolving mentioned names is one statement, however many comments.
+    await bjoern
+      .post(`/api/v1/records/organization/${small}/comments`)
+      .send({ body: `${mention('Käthe', ids.kaethe)} Eins` });
     for (let i = 1; i <= 15; i++) {
       await bjoern
         .post(`/api/v1/records/organization/${large}/comments`)
