@@ -1,6 +1,6 @@
 // Deadline rules, every minute: an open task past its due time tells its assignee once (each member
 // of its team when nobody is assigned), and each team manager gets one digest a day, from the
-// morning on (Europe/Berlin), of the overdue tasks of the teams they lead. Set-based: tenants with
+// morning on in their time zone (Teams tells it; else Europe/Berlin), of the overdue tasks of the teams they lead. Set-based: tenants with
 // something to do are found in one query, each tenant's notifications made in two.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
@@ -10,8 +10,10 @@ import { db } from '../records/sql.ts';
 import { definePeriodic } from './registry.ts';
 
 export const TASK_DEADLINES = 'task-deadlines';
-/** Managers get the day's digest from this hour on, Europe/Berlin. */
+/** Managers get the day's digest from this hour on, in their time zone. */
 export const DIGEST_HOUR = 7;
+/** A manager's zone when Teams never told one. */
+const DEFAULT_ZONE = 'Europe/Berlin';
 /** At most this many tasks are listed in a digest; it counts them all. */
 export const DIGEST_TASKS = 20;
 /**
@@ -92,13 +94,39 @@ interface DigestTask {
 
 /** Per manager: the overdue tasks of their teams' members (not their own) and of their teams, not yet digested today. */
 function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
-  const berlin = sql<Date>`now() at time zone 'Europe/Berlin'`;
   return db(em)
+    .with('zone', (query) =>
+      query
+        .selectFrom('team as g')
+        .select((eb) => [
+          'g.manager_id',
+          // The zone Teams reported for the manager's client, as the snooze uses it; else Berlin.
+          eb.fn
+            .coalesce(
+              eb
+                .selectFrom('bot_conversation as c')
+                .select('c.time_zone')
+                .whereRef('c.user_id', '=', 'g.manager_id')
+                .where('c.time_zone', 'is not', null)
+                .orderBy('c.updated_at', 'desc')
+                .limit(1),
+              sql.lit(DEFAULT_ZONE),
+            )
+            .as('name'),
+        ])
+        .distinct()
+        .where('g.manager_id', 'is not', null)
+        .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenant)),
+    )
     .with('today', (query) =>
-      query.selectNoFrom([
-        sql<string>`to_char(${berlin}, 'YYYY-MM-DD')`.as('day'),
-        sql<number>`extract(hour from ${berlin})::int`.as('hour'),
-      ]),
+      query.selectFrom('zone as z').select((eb) => {
+        const local = sql<Date>`now() at time zone ${eb.ref('z.name')}`;
+        return [
+          'z.manager_id',
+          sql<string>`to_char(${local}, 'YYYY-MM-DD')`.as('day'),
+          sql<number>`extract(hour from ${local})::int`.as('hour'),
+        ];
+      }),
     )
     .with('overdue', (query) =>
       query
@@ -142,7 +170,7 @@ function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
         ),
     )
     .selectFrom('numbered as o')
-    .crossJoin('today')
+    .innerJoin('today', 'today.manager_id', 'o.manager_id')
     .innerJoin('app_user as u', (join) => join.onRef('u.id', '=', 'o.manager_id').on('u.active', '=', true))
     .select((eb) => [
       'o.tenant_id',
@@ -198,7 +226,7 @@ export async function notifyOverdueTasks(em: EntityManager): Promise<number> {
   return (await notify(em, drafts)).length;
 }
 
-/** Sends each team manager today's digest of their teams' overdue tasks, once a day (Europe/Berlin). */
+/** Sends each team manager today's digest of their teams' overdue tasks, once a day in the manager's time zone. */
 export async function sendOverdueDigests(em: EntityManager, options: { fromHour?: number } = {}): Promise<number> {
   const rows = await digestCandidates(em, 'tenant', options.fromHour ?? DIGEST_HOUR).execute();
   const drafts: NotificationDraft[] = rows.map((row) => ({

@@ -25,6 +25,7 @@ import { db } from '../../records/sql.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { ownedScopes, search } from '../search/search.service.ts';
 import { myTasks } from '../tasks/my-tasks.service.ts';
+import { canonicalTimeZone } from '../tasks/task-time.ts';
 import type { BotSettings } from './bot.settings.ts';
 import { answerCardAction } from './bot-actions.ts';
 import { BotConversation, type BotConversationType } from './bot-conversation.entity.ts';
@@ -130,7 +131,8 @@ async function remember(deps: BotDeps, context: TurnContext, options: { greet: b
         teamsUserId: activity.from.id,
         botId: activity.recipient?.id ?? `28:${deps.settings.appId}`,
         locale: activity.locale ?? null,
-        timeZone: clientTimeZone(activity) ?? null,
+        // Only a zone a clock knows: the managers' digest computes their morning from it.
+        timeZone: canonicalTimeZone(clientTimeZone(activity) ?? '') ?? null,
         goneAt: null,
         updatedAt: new Date(),
       },

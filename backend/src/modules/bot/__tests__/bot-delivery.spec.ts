@@ -2,13 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../../http/tenancy.ts';
+import { sendOverdueDigests } from '../../../jobs/task-deadlines.job.ts';
 import { deliverReminders } from '../../../jobs/task-reminder.job.ts';
 import { createLogger } from '../../../logger.ts';
+import { db } from '../../../records/sql.ts';
 import { type BotWorld, startBotWorld } from '../../../testing/bot-world.ts';
 import type { TestTenant } from '../../../testing/test-app.ts';
 import { MailboxConnection } from '../../graph-sync/graph-sync.entity.ts';
 import { notifyStalledSyncs } from '../../graph-sync/graph-sync.service.ts';
 import { Tenant } from '../../identity/tenant.entity.ts';
+import { handOverStartedAbsences } from '../../tasks/tasks.service.ts';
 import { BotDeliverer } from '../bot.delivery.ts';
 import { botSettingsFrom } from '../bot.settings.ts';
 import { tomorrowAtNine } from '../bot-actions.ts';
@@ -350,5 +353,64 @@ describe('the bot delivers notifications and answers card actions', () => {
     const stateOf = (taskId: string) => mine.find((item) => item.payload.taskId === taskId)?.readAt;
     expect(stateOf(seen)).toEqual(expect.stringMatching(/^\d{4}-/));
     expect(stateOf(unseen)).toBeNull();
+  });
+  it('tells a substitute what was handed over during an absence, and when it goes back', async () => {
+    const emil = await shop.as(shop.upn('Emil Ecke'));
+    const benId = await shop.userId(shop.upn('Ben Brezel'));
+    const task = await emil.post('/api/v1/tasks').send({ title: 'Ofen entkalken' }).expect(201);
+    const until = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    const absence = await emil
+      .post('/api/v1/me/absences')
+      .send({ from: new Date(Date.now() + 86_400_000).toISOString(), to: until, substituteId: benId })
+      .expect(201);
+    await inTenantTransaction(world.app.orm.em as EntityManager, shop.id, async (em) => {
+      // The absence begins now, as if its day had come.
+      await db(em)
+        .updateTable('absence')
+        .set({ starts_at: new Date(Date.now() - 60_000) })
+        .where('id', '=', absence.body.id)
+        .execute();
+      expect((await handOverStartedAbsences(em)).tasks).toBeGreaterThanOrEqual(1);
+    });
+    await deliverAll();
+    const cards = cardsOf('Ben Brezel').filter((entry) => entry.card.includes('Ofen entkalken'));
+    expect(cards).toHaveLength(1);
+    // In Ben's language: for whom, and when it goes back.
+    expect(cards[0]?.card).toContain('You stand in for Emil Ecke');
+    expect(cards[0]?.card).toContain('The task goes back on');
+    expect((await emil.get(`/api/v1/tasks/${task.body.id}`)).body.assigneeId).toBe(benId);
+  });
+
+  it("sends a team manager the overdue digest from 07:00 in the manager's own time zone, as a card", async () => {
+    const klara = await shop.as(shop.upn('Klara Korn'));
+    const ben = await shop.as(shop.upn('Ben Brezel'));
+    const [klaraId, benId] = [await shop.userId(shop.upn('Klara Korn')), await shop.userId(shop.upn('Ben Brezel'))];
+    await klara
+      .post('/api/v1/admin/teams')
+      .send({ name: 'Backstube', managerId: klaraId, memberIds: [benId] })
+      .expect(201);
+    await ben
+      .post('/api/v1/tasks')
+      .send({ title: 'Mehl bestellen', assigneeId: benId, dueAt: new Date(Date.now() - 86_400_000).toISOString() })
+      .expect(201);
+    // Klara's Teams client is far from Berlin: her morning, not Berlin's, decides.
+    const zone = 'Pacific/Kiritimati';
+    const hourIn = (timeZone: string) =>
+      Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const [hers, berlin] = [hourIn(zone), hourIn('Europe/Berlin')];
+    const digests = (fromHour: number) =>
+      inTenantTransaction(world.app.orm.em as EntityManager, shop.id, async (em) => {
+        await db(em).updateTable('bot_conversation').set({ time_zone: zone }).where('user_id', '=', klaraId).execute();
+        return sendOverdueDigests(em, { fromHour });
+      });
+    // Only one of the two clocks has reached the later hour: the digest follows hers.
+    const later = Math.max(hers, berlin);
+    expect(await digests(later)).toBe(hers >= later ? 1 : 0);
+    if (hers < later) expect(await digests(hers)).toBe(1);
+    expect(await digests(0)).toBe(0);
+    await deliverAll();
+    const cards = cardsOf('Klara Korn').filter((entry) => entry.card.includes('Mehl bestellen'));
+    expect(cards).toHaveLength(1);
+    expect(cards[0]?.card).toContain('überfällige Aufgaben in Ihren Teams');
   });
 });
