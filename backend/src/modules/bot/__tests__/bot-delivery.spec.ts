@@ -113,6 +113,13 @@ describe('the bot delivers notifications and answers card actions', () => {
     expect(cardsOf('Emil Ecke').filter((entry) => entry.card.includes('Mehl bestellen'))).toHaveLength(1);
   });
 
+  it('retries through 502s from Teams and still posts exactly once', async () => {
+    world.emulator.teams.addFault({ conversationId: conversations.get('Emil Ecke'), status: 502, times: 2 });
+    await delegate('Waage eichen', 'Emil Ecke');
+    await deliverAll();
+    expect(cardsOf('Emil Ecke').filter((entry) => entry.card.includes('Waage eichen'))).toHaveLength(1);
+  });
+
   it('marks a conversation gone on 403 and keeps the notification readable in the app', async () => {
     const conversationId = conversations.get('Emil Ecke') as string;
     const blocked = world.emulator.teams.addFault({ conversationId, status: 403 });
