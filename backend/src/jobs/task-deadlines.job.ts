@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { utcIso } from '../modules/notifications/notifications.service.ts';
 import { type NotificationDraft, notify } from '../modules/notifications/outbox.ts';
-import { db } from '../records/sql.ts';
+import { currentTenantId, db } from '../records/sql.ts';
 import { definePeriodic } from './registry.ts';
 
 export const TASK_DEADLINES = 'task-deadlines';
@@ -24,7 +24,6 @@ const OVERDUE_LOOKBACK = sql<Date>`now() - interval '7 days'`;
 
 const now = sql<Date>`now()`;
 const CLOSED_STATES = ['done', 'cancelled'] as const;
-const currentTenant = sql<string>`crm_current_tenant()`;
 
 /** `tenant`: the transaction's tenant (the rule's work); `all`: every tenant, as the owning role (finding tenants). */
 type Scope = 'tenant' | 'all';
@@ -65,7 +64,7 @@ function overdueCandidates(em: EntityManager, scope: Scope) {
             'key',
           ),
         ])
-        .$if(scope === 'tenant', (query) => query.where('t.tenant_id', '=', currentTenant))
+        .$if(scope === 'tenant', (query) => query.where('t.tenant_id', '=', currentTenantId))
         .where('t.due_at', '<', now)
         .where('t.due_at', '>=', OVERDUE_LOOKBACK)
         .where('t.deleted_at', 'is', null)
@@ -116,7 +115,7 @@ function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
         ])
         .distinct()
         .where('g.manager_id', 'is not', null)
-        .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenant)),
+        .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenantId)),
     )
     .with('today', (query) =>
       query.selectFrom('zone as z').select((eb) => {
@@ -138,7 +137,7 @@ function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
           join.onRef('t.tenant_id', '=', 'g.tenant_id').onRef('t.assignee_id', '=', 'm.user_id'),
         )
         .select(['g.tenant_id', 'g.manager_id', 't.id', 't.title', 't.due_at', 't.assignee_id'])
-        .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenant))
+        .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenantId))
         .where('g.manager_id', 'is not', null)
         .where('t.due_at', '<', now)
         .where('t.deleted_at', 'is', null)
@@ -151,7 +150,7 @@ function digestCandidates(em: EntityManager, scope: Scope, fromHour: number) {
             )
             .select(['g.tenant_id', 'g.manager_id', 't.id', 't.title', 't.due_at', 't.assignee_id'])
             .where('t.assignee_id', 'is', null)
-            .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenant))
+            .$if(scope === 'tenant', (inner) => inner.where('g.tenant_id', '=', currentTenantId))
             .where('g.manager_id', 'is not', null)
             .where('t.due_at', '<', now)
             .where('t.deleted_at', 'is', null)

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Text } from '../../http/language.ts';
 import { problem, thingName } from '../../http/problems.ts';
-import { type Database, db } from '../../records/sql.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
 import {
@@ -79,7 +79,6 @@ export function duplicateCandidatesQuery(
   draft: DuplicateDraft,
   excludeIds: readonly string[],
 ) {
-  const tenant = sql<string>`crm_current_tenant()`;
   const texts = (values: readonly string[]) => sql<string[]>`${[...values]}::text[]`;
   const emails = texts(draft.emails);
   const phones = texts(draft.phones);
@@ -89,7 +88,7 @@ export function duplicateCandidatesQuery(
         w
           .selectFrom('business_contact')
           .select('person_id')
-          .where('tenant_id', '=', tenant)
+          .where('tenant_id', '=', currentTenantId)
           .where('deleted_at', 'is', null)
           .where('email', '=', sql<string>`any(${texts(draft.type === 'person' ? draft.emails : [])})`),
       )
@@ -110,7 +109,7 @@ export function duplicateCandidatesQuery(
             w
               .selectFrom('search_key')
               .select('record_id')
-              .where('tenant_id', '=', tenant)
+              .where('tenant_id', '=', currentTenantId)
               .where('kind', '=', 'email')
               .where('value', '=', sql<string>`any(${emails})`)
               .where('record_type', '=', draft.type),
@@ -119,7 +118,7 @@ export function duplicateCandidatesQuery(
             w
               .selectFrom('search_key')
               .select('record_id')
-              .where('tenant_id', '=', tenant)
+              .where('tenant_id', '=', currentTenantId)
               .where('kind', '=', 'phone')
               .where('value', '=', sql<string>`any(${phones})`)
               .where('record_type', '=', draft.type),
@@ -151,7 +150,7 @@ export function duplicateCandidatesQuery(
           eb(ref('d.postal_codes'), '&&', texts(draft.postalCodes)).$castTo<boolean>().as('same_postal'),
         ];
       })
-      .where('d.tenant_id', '=', tenant)
+      .where('d.tenant_id', '=', currentTenantId)
       .where(({ ref }) => sql<SqlBool>`not (${ref('d.record_id')} = any(${[...excludeIds]}::uuid[]))`)
       // Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
       .orderBy(

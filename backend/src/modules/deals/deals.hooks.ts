@@ -7,10 +7,10 @@ import { newId } from '../../ids.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
-import { db } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
-import { lostReasonUsage, NOW, TENANT } from '../pipeline-records/pipeline-records.service.ts';
+import { lostReasonUsage, NOW } from '../pipeline-records/pipeline-records.service.ts';
 import { dealDocument, getDeal, loadDealsForIndex, openDealsOf } from './deals.service.ts';
 
 /** The `record` section of a deal's view. */
@@ -55,7 +55,7 @@ export const moveDealsOnMerge: MergeHook = async (em, merge) => {
     .values(
       ids.map((id) => ({
         id: newId(),
-        tenant_id: TENANT,
+        tenant_id: currentTenantId,
         record_type: 'deal',
         record_id: id,
         change_id: newId(),

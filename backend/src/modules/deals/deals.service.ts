@@ -13,7 +13,7 @@ import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { FIRST_RANK } from '../../records/rank.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { boundSql, db } from '../../records/sql.ts';
+import { boundSql, currentTenantId, db } from '../../records/sql.ts';
 import { foldText } from '../contacts/matching.ts';
 import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
 import {
@@ -31,7 +31,6 @@ import {
   restoreRecord,
   type StageRef,
   stageRecordCount,
-  TENANT,
   topRank,
   trashRecord,
   visibleOwners,
@@ -367,7 +366,7 @@ export async function recordStageChange(
     .insertInto('deal_stage_change')
     .values({
       id: newId(),
-      tenant_id: TENANT,
+      tenant_id: currentTenantId,
       deal_id: deal.id,
       pipeline_id: deal.pipelineId,
       from_stage_id: deal.fromStageId,
@@ -413,7 +412,7 @@ export async function createDeal(em: EntityManager, principal: Principal, input:
     .insertInto('deal')
     .values({
       id,
-      tenant_id: TENANT,
+      tenant_id: currentTenantId,
       title: input.title,
       value,
       currency,
@@ -638,7 +637,7 @@ export async function stageChangesOf(em: EntityManager, principal: Principal, id
       'c.changed_at',
       'c.changed_by',
     ])
-    .where('c.tenant_id', '=', TENANT)
+    .where('c.tenant_id', '=', currentTenantId)
     .where('c.deal_id', '=', id)
     .orderBy('c.changed_at')
     .orderBy('c.id')
@@ -681,7 +680,7 @@ export async function moveStageDeals(
     .values(
       ids.map((dealId) => ({
         id: newId(),
-        tenant_id: TENANT,
+        tenant_id: currentTenantId,
         deal_id: dealId,
         pipeline_id: pipelineId,
         from_stage_id: fromStageId,
@@ -748,7 +747,7 @@ export async function listDeals(
 ): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const filter = await dealFilterSql(em, filters);
   const matching = (await visibleDeals(principal, selectDeals(em)))
-    .where('d.tenant_id', '=', TENANT)
+    .where('d.tenant_id', '=', currentTenantId)
     .where('d.deleted_at', 'is', null)
     .$if(query.pipelineId !== undefined, (q) => q.where('d.pipeline_id', '=', query.pipelineId as string))
     .$if(query.stageId !== undefined, (q) => q.where('d.stage_id', '=', query.stageId as string))
@@ -774,7 +773,7 @@ export async function openDealsOf(
   const inBusinessContact = (column: 'person_id' | 'organization_id') =>
     db(em).selectFrom('business_contact').select('id').where(column, '=', record.id);
   const query = (await visibleDeals(principal, selectDeals(em)))
-    .where('d.tenant_id', '=', TENANT)
+    .where('d.tenant_id', '=', currentTenantId)
     .where('d.status', '=', 'open')
     .where('d.deleted_at', 'is', null)
     .where((eb) =>

@@ -8,7 +8,7 @@ import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal, Visibility } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
-import { db } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Team, TeamMember } from './team.entity.ts';
 import { Tenant } from './tenant.entity.ts';
@@ -278,19 +278,18 @@ export interface MyTeam {
 }
 
 export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam[]> {
-  const tenant = sql<string>`crm_current_tenant()`;
   const rows = await db(em)
     .selectFrom((eb) =>
       eb
         .selectFrom('team')
         .select(['id as team_id', sql<boolean>`true`.as('is_manager')])
-        .where('tenant_id', '=', tenant)
+        .where('tenant_id', '=', currentTenantId)
         .where('manager_id', '=', userId)
         .unionAll(
           eb
             .selectFrom('team_member')
             .select(['team_id', sql<boolean>`false`.as('is_manager')])
-            .where('tenant_id', '=', tenant)
+            .where('tenant_id', '=', currentTenantId)
             .where('user_id', '=', userId),
         )
         .as('x'),

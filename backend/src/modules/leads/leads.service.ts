@@ -13,7 +13,7 @@ import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../re
 import { FIRST_RANK, placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { boundSql, db } from '../../records/sql.ts';
+import { boundSql, currentTenantId, db } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
 import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
@@ -34,7 +34,6 @@ import {
   restoreRecord,
   type StageRef,
   stageRecordCount,
-  TENANT,
   topRank,
   trashRecord,
   visibleOwners,
@@ -441,7 +440,7 @@ export async function createLead(em: EntityManager, principal: Principal, input:
     .insertInto('lead')
     .values({
       id,
-      tenant_id: TENANT,
+      tenant_id: currentTenantId,
       title,
       pipeline_id: stage.pipelineId,
       stage_id: stage.id,
@@ -583,7 +582,7 @@ async function rankIn(
         eb
           .selectFrom('lead as c')
           .select((inner) => (move.afterId ? inner.fn.min('c.rank') : inner.fn.max('c.rank')).as('rank'))
-          .where('c.tenant_id', '=', TENANT)
+          .where('c.tenant_id', '=', currentTenantId)
           .where('c.pipeline_id', '=', lead.pipeline_id)
           .where('c.stage_id', '=', stageId)
           .where('c.status', '=', 'open')
@@ -592,7 +591,7 @@ async function rankIn(
           .where('c.rank', move.afterId ? '>' : '<', eb.ref('l.rank'))
           .as('other'),
       ])
-      .where('l.tenant_id', '=', TENANT)
+      .where('l.tenant_id', '=', currentTenantId)
       .where('l.pipeline_id', '=', lead.pipeline_id)
       .where('l.stage_id', '=', stageId)
       .where('l.status', '=', 'open')
@@ -776,7 +775,7 @@ export async function listLeads(
 ): Promise<{ items: LeadView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const filter = await leadFilterSql(em, filters);
   const matching = (await visibleLeads(principal, selectLeads(em)))
-    .where('l.tenant_id', '=', TENANT)
+    .where('l.tenant_id', '=', currentTenantId)
     .where('l.deleted_at', 'is', null)
     .$if(query.pipelineId !== undefined, (q) => q.where('l.pipeline_id', '=', query.pipelineId as string))
     .$if(query.stageId !== undefined, (q) => q.where('l.stage_id', '=', query.stageId as string))

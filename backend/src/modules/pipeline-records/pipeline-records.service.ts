@@ -13,7 +13,7 @@ import type { Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { writeHistory } from '../../records/audit.ts';
 import { rankBetween, ranksBetween } from '../../records/rank.ts';
-import { boundSql, type Database, db } from '../../records/sql.ts';
+import { boundSql, currentTenantId, type Database, db } from '../../records/sql.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { amountProblem } from '../deals/money.ts';
 import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
@@ -45,7 +45,6 @@ const otherKind = { deal: 'lead', lead: 'deal' } as const;
 export const NOW = sql<Date>`now()`;
 
 /** The request's tenant, as row-level security knows it. */
-export const TENANT = sql<string>`crm_current_tenant()`;
 
 // A never-used id keeps `in (…)` valid when a caller sees no owners at all.
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
@@ -203,7 +202,7 @@ export async function columnEdge(
   const row = await recordsOf(em, kind)
     .select((eb) => (edge === 'min' ? eb.fn.min('r.rank') : eb.fn.max('r.rank')).as('rank'))
     // The tenant named, as the board's index starts with it.
-    .where('r.tenant_id', '=', TENANT)
+    .where('r.tenant_id', '=', currentTenantId)
     .where('r.pipeline_id', '=', stage.pipelineId)
     .where('r.stage_id', '=', stage.id)
     .where('r.status', '=', 'open')

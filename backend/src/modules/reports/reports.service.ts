@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Language } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
-import { db } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import { formatAmount, roundDecimal } from '../deals/money.ts';
 import {
   REPORT_FILTERS,
@@ -24,7 +24,6 @@ const ZONE = 'Europe/Berlin';
 /** Keeps `in (...)` valid when the caller may see no one's records. */
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
 
-const tenant = sql<string>`crm_current_tenant()`;
 const startOf = (day: string) => sql<Date>`(${day}::date)::timestamp at time zone ${ZONE}`;
 const endOf = (day: string) => sql<Date>`(${day}::date + 1)::timestamp at time zone ${ZONE}`;
 
@@ -102,7 +101,7 @@ async function pipelineReport(em: EntityManager, principal: Principal, query: Re
       sql<string>`sum(d.value)::text`.as('sum'),
       sql<string>`sum(d.value * s.probability * 0.01)::text`.as('weighted'),
     ])
-    .where('d.tenant_id', '=', tenant)
+    .where('d.tenant_id', '=', currentTenantId)
     .where('d.status', '=', 'open')
     .where('d.deleted_at', 'is', null)
     .$if(query.pipelineId !== undefined, (q) => q.where('d.pipeline_id', '=', query.pipelineId as string))
@@ -139,7 +138,7 @@ async function winLossReport(em: EntityManager, principal: Principal, query: Rep
   const closed = () =>
     db(em)
       .selectFrom('deal as d')
-      .where('d.tenant_id', '=', tenant)
+      .where('d.tenant_id', '=', currentTenantId)
       .where('d.deleted_at', 'is', null)
       .where('d.status', 'in', ['won', 'lost'])
       .where('d.closed_at', 'is not', null)
@@ -232,7 +231,7 @@ async function activitiesReport(
     db(em)
       .selectFrom('activity as a')
       .innerJoin('activity_type as t', 't.id', 'a.type_id')
-      .where('a.tenant_id', '=', tenant)
+      .where('a.tenant_id', '=', currentTenantId)
       .where('a.deleted_at', 'is', null)
       .$if(query.ownerId !== undefined, (q) => q.where('a.owner_id', '=', query.ownerId as string))
       .$if(activityOwners !== null, (q) => q.where('a.owner_id', 'in', activityOwners as string[]))
@@ -241,7 +240,7 @@ async function activitiesReport(
   const tasks = () =>
     db(em)
       .selectFrom('task as k')
-      .where('k.tenant_id', '=', tenant)
+      .where('k.tenant_id', '=', currentTenantId)
       .where('k.deleted_at', 'is', null)
       .where('k.status', '=', 'done')
       .$if(query.ownerId !== undefined, (q) => q.where('k.assignee_id', '=', query.ownerId as string))
@@ -263,7 +262,7 @@ async function activitiesReport(
       .execute(),
     activities()
       .innerJoin('team_member as m', (join) =>
-        join.onRef('m.user_id', '=', 'a.owner_id').on('m.tenant_id', '=', tenant),
+        join.onRef('m.user_id', '=', 'a.owner_id').on('m.tenant_id', '=', currentTenantId),
       )
       .innerJoin('team as g', 'g.id', 'm.team_id')
       .select(['g.name as team', `${typeName} as type`, ...counts])
@@ -281,7 +280,7 @@ async function activitiesReport(
       .execute(),
     tasks()
       .innerJoin('team_member as m', (join) =>
-        join.onRef('m.user_id', '=', 'k.assignee_id').on('m.tenant_id', '=', tenant),
+        join.onRef('m.user_id', '=', 'k.assignee_id').on('m.tenant_id', '=', currentTenantId),
       )
       .innerJoin('team as g', 'g.id', 'm.team_id')
       .select(['g.name as team', sql<number>`count(*)::int`.as('tasksDone')])
@@ -304,7 +303,7 @@ async function customersReport(em: EntityManager, principal: Principal): Promise
   const organizations = () =>
     db(em)
       .selectFrom('organization as o')
-      .where('o.tenant_id', '=', tenant)
+      .where('o.tenant_id', '=', currentTenantId)
       .where('o.deleted_at', 'is', null)
       .$if(owners !== null, (q) => q.where('o.owner_id', 'in', owners as string[]));
   const count = sql<number>`count(*)::int`.as('organizations');
