@@ -18,6 +18,24 @@ import {
   pipelineRecordUniques,
 } from '../pipeline-records/pipeline-record.entity.ts';
 
+/** A lead's person and company: its properties (the API's names too) with their columns, in the view's order. */
+export const LEAD_CONTACT_FIELDS = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  email: 'email',
+  phone: 'phone',
+  phoneE164: 'phone_e164',
+  position: 'position',
+  companyName: 'company_name',
+  website: 'website',
+  industry: 'industry',
+  street: 'street',
+  postalCode: 'postal_code',
+  city: 'city',
+  country: 'country',
+  source: 'source',
+} as const;
+
 export const LeadSchema = defineEntity({
   name: 'Lead',
   tableName: 'lead',

@@ -20,11 +20,13 @@ export function pipelineRecordProperties<const Status extends string>(statuses: 
     value: p.decimal().precision(18).scale(4).defaultRaw(`0`),
     currency: p.text(),
     pipeline: () => p.manyToOne(Pipeline).fieldName('pipeline_id').deleteRule('no action'),
+    // One of the pipeline's stages (the key spans both columns); stage_id first, as MikroORM
+    // writes a stage reference into the key's first column.
     stage: () =>
       p
         .manyToOne(PipelineStage)
-        .fieldNames('pipeline_id', 'stage_id')
-        .referencedColumnNames('pipeline_id', 'id')
+        .fieldNames('stage_id', 'pipeline_id')
+        .referencedColumnNames('id', 'pipeline_id')
         .deleteRule('no action')
         .index(false),
     status: p.enum([...statuses]).default('open'),
