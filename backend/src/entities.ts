@@ -8,6 +8,7 @@ import { BusinessContactSchema, OrganizationSchema, PersonSchema } from './modul
 import { CustomFieldSchema } from './modules/custom-fields/custom-field.entity.ts';
 import { dashboardAudit } from './modules/dashboards/dashboard.audit.ts';
 import { DashboardSchema } from './modules/dashboards/dashboard.entity.ts';
+import { dealAudit } from './modules/deals/deal.audit.ts';
 import {
   DealSchema,
   DealStageChangeSchema,
@@ -26,6 +27,7 @@ import {
 import { TeamMemberSchema, TeamSchema } from './modules/identity/team.entity.ts';
 import { TenantSchema } from './modules/identity/tenant.entity.ts';
 import { UserSchema } from './modules/identity/user.entity.ts';
+import { leadAudit } from './modules/leads/lead.audit.ts';
 import { LeadFieldMappingSchema, LeadSchema } from './modules/leads/lead.entity.ts';
 import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
 import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
@@ -126,4 +128,6 @@ export const auditPolicies: AnyAuditPolicy[] = [
   savedFilterAudit,
   dashboardAudit,
   mailTemplateAudit,
+  dealAudit,
+  leadAudit,
 ];

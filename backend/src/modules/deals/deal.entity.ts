@@ -1,10 +1,15 @@
 // Deals, the stages they went through, the tasks their stages made and the board's column totals.
 import { defineEntity, p } from '@mikro-orm/core';
-import { recordColumns, tenantColumn, tenantIsolation, trashable, userRef } from '../../entity-columns.ts';
+import { tenantColumn, tenantIsolation, trashable, userRef } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
 import { boardChangeTriggers } from '../board/board-change.entity.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
-import { LostReason } from '../lost-reasons/lost-reason.entity.ts';
+import {
+  pipelineRecordChecks,
+  pipelineRecordIndexes,
+  pipelineRecordProperties,
+  pipelineRecordUniques,
+} from '../pipeline-records/pipeline-record.entity.ts';
 import { Pipeline, PipelineStage } from '../pipelines/pipeline.entity.ts';
 import { StageTaskTemplate } from '../stage-templates/stage-task-template.entity.ts';
 import { Task } from '../tasks/task.entity.ts';
@@ -45,7 +50,7 @@ export const DealSchema = defineEntity({
     ...boardChangeTriggers('deal'),
   ],
   indexes: [
-    { name: 'deal_stage_idx', expression: 'create index deal_stage_idx on deal (stage_id)' },
+    ...pipelineRecordIndexes('deal'),
     {
       name: 'deal_business_contact_idx',
       where: 'business_contact_id IS NOT NULL',
@@ -56,11 +61,6 @@ export const DealSchema = defineEntity({
       name: 'deal_closed_idx',
       where: '(deleted_at IS NULL) AND (closed_at IS NOT NULL)',
       properties: ['tenant', 'closedAt'],
-    },
-    {
-      name: 'deal_lost_reason_idx',
-      where: 'lost_reason_id IS NOT NULL',
-      properties: ['lostReason'],
     },
     {
       // The start page's deals that need attention: my open deals by close date.
@@ -74,92 +74,19 @@ export const DealSchema = defineEntity({
       properties: ['tenant', 'organization'],
     },
     {
-      name: 'deal_owner_idx',
-      where: 'deleted_at IS NULL',
-      properties: ['tenant', 'ownerId'],
-    },
-    {
       name: 'deal_person_idx',
       where: 'person_id IS NOT NULL',
       properties: ['tenant', 'person'],
     },
-    {
-      name: 'deal_trash_idx',
-      where: 'deleted_at IS NOT NULL',
-      properties: ['tenant', 'deletedAt'],
-      columns: [{ name: 'tenant_id' }, { name: 'deleted_at', sort: 'DESC' }],
-    },
-    {
-      name: 'deal_updated_idx',
-      where: 'deleted_at IS NULL',
-      properties: ['tenant', 'updatedAt', 'id'],
-      columns: [{ name: 'tenant_id' }, { name: 'updated_at', sort: 'DESC' }, { name: 'id' }],
-    },
   ],
-  uniques: [
-    // Written out: the index's covering columns (include) are columns, which the entity's index
-    // options type as property names.
-    {
-      name: 'deal_board_idx',
-      expression: `create unique index deal_board_idx on deal (tenant_id, pipeline_id, stage_id, rank)
-        include (value, currency, owner_id) where status = 'open' and deleted_at is null`,
-    },
-  ],
-  checks: [
-    {
-      name: 'deal_check',
-      expression: `
-CASE
-    WHEN (status = 'lost'::text) THEN (lost_reason_id IS NOT NULL)
-    ELSE ((lost_reason_id IS NULL) AND (lost_note IS NULL))
-END`,
-    },
-    { name: 'deal_currency_check', expression: "currency ~ '^[A-Z]{3}$'::text" },
-    {
-      name: 'deal_custom_fields_check',
-      expression: "jsonb_typeof(custom_fields) = 'object'::text",
-    },
-    { name: 'deal_lost_note_check', expression: 'length(lost_note) <= 2000' },
-    {
-      name: 'deal_rank_check',
-      expression: "rank ~ '^[A-Za-z][0-9A-Za-z]*$'::text",
-    },
-    {
-      name: 'deal_title_check',
-      expression: '(length(title) >= 1) AND (length(title) <= 200)',
-    },
-    { name: 'deal_value_check', expression: 'value >= 0' },
-  ],
+  uniques: pipelineRecordUniques('deal'),
+  checks: pipelineRecordChecks('deal'),
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
-    tenant: () => tenantColumn(),
-    title: p.text(),
-    value: p.decimal().precision(18).scale(4).defaultRaw(`0`),
-    currency: p.text(),
-    pipeline: () => p.manyToOne(Pipeline).fieldName('pipeline_id').deleteRule('no action'),
-    stage: () =>
-      p
-        .manyToOne(PipelineStage)
-        .fieldNames('pipeline_id', 'stage_id')
-        .referencedColumnNames('pipeline_id', 'id')
-        .deleteRule('no action')
-        .index(false),
+    ...pipelineRecordProperties(['open', 'won', 'lost']),
     person: () => p.manyToOne(Person).fieldName('person_id').nullable(),
     organization: () => p.manyToOne(Organization).fieldName('organization_id').nullable(),
     businessContact: () => p.manyToOne(BusinessContact).fieldName('business_contact_id').nullable(),
-    ownerId: () => userRef('owner_id'),
     expectedCloseDate: p.date().nullable(),
-    status: p.enum(['open', 'won', 'lost']).default('open'),
-    lostReason: () => p.manyToOne(LostReason).fieldName('lost_reason_id').deleteRule('no action').nullable(),
-    lostNote: p.text().nullable(),
-    closedAt: p.datetime().nullable(),
-    rank: p.text().collation('C'),
-    stageEnteredAt: p.datetime().defaultRaw(`now()`),
-    customFields: p.json().defaultRaw("'{}'::jsonb"),
-    ...recordColumns(),
   },
 });
 export class Deal extends DealSchema.class {}

@@ -1,16 +1,8 @@
 // The deals API contract (D2): a sales process with a person, an organization or a business
 // contact, a value in a currency, an owner, a pipeline stage and a status.
 import { z } from 'zod';
-import { FilterQueryParam } from '../../http/filters.ts';
-import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
-import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
-import {
-  Amount,
-  Currency,
-  CustomFields,
-  LostNote,
-  recordViewTail,
-} from '../pipeline-records/pipeline-records.schemas.ts';
+import { pageOf } from '../../http/pagination.ts';
+import { recordInput, recordListQuery, recordViewEnd } from '../pipeline-records/pipeline-records.schemas.ts';
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 export type DealStatus = (typeof DEAL_STATUSES)[number];
@@ -19,8 +11,8 @@ const Title = z.string().trim().min(1, 'a deal needs a title').max(200, 'at most
 
 const dealFields = {
   title: Title,
-  value: Amount.optional(),
-  currency: Currency.optional(),
+  value: recordInput.value,
+  currency: recordInput.currency,
   pipelineId: z.uuid().optional().meta({ description: "Default: the stage's pipeline, or the default deal pipeline" }),
   stageId: z.uuid().optional().meta({ description: "Default: the pipeline's first stage" }),
   personId: z.uuid().nullable().optional(),
@@ -30,8 +22,8 @@ const dealFields = {
   expectedCloseDate: z.iso.date('a date like 2026-12-31').nullable().optional(),
   status: z.enum(DEAL_STATUSES).optional(),
   lostReasonId: z.uuid().nullable().optional().meta({ description: 'An active deal lost reason; needed when lost' }),
-  lostNote: LostNote.optional(),
-  customFields: CustomFields.optional(),
+  lostNote: recordInput.lostNote,
+  customFields: recordInput.customFields,
 };
 
 export const CreateDealSchema = z
@@ -45,6 +37,17 @@ export const UpdateDealSchema = z
   .strict()
   .meta({ id: 'UpdateDeal', description: 'Fields sent replace, null clears' });
 export type UpdateDeal = z.output<typeof UpdateDealSchema>;
+
+export const DealListQuerySchema = recordListQuery(
+  'deals',
+  DEAL_STATUSES,
+  ['-updatedAt', 'title', 'expectedCloseDate'],
+  '-updatedAt (newest change first), title (A–Z) or expectedCloseDate (soonest first), or any field the list filters by (- for descending)',
+).extend({
+  personId: z.uuid().optional(),
+  organizationId: z.uuid().optional(),
+});
+export type DealListQuery = z.output<typeof DealListQuerySchema>;
 
 export const DealSchema = z
   .object({
@@ -64,36 +67,12 @@ export const DealSchema = z
     ownerId: z.uuid().nullable(),
     expectedCloseDate: z.iso.date().nullable(),
     status: z.enum(DEAL_STATUSES),
-    lostReasonId: z.uuid().nullable(),
-    lostNote: z.string().nullable(),
-    closedAt: z.iso.datetime().nullable(),
-    stageEnteredAt: z.iso.datetime(),
-    ...recordViewTail,
+    ...recordViewEnd({}),
   })
   .meta({ id: 'Deal' });
 export type DealView = z.infer<typeof DealSchema>;
 
 export const DealsPageSchema = pageOf(DealSchema, 'DealsPage');
-
-export const DealListQuerySchema = PageQuerySchema.extend({
-  sort: z
-    .union([z.enum(['-updatedAt', 'title', 'expectedCloseDate']), FieldSortParam])
-    .default('-updatedAt')
-    .meta({
-      description:
-        '-updatedAt (newest change first), title (A–Z) or expectedCloseDate (soonest first), or any field the list filters by (- for descending)',
-    }),
-  filter: FilterQueryParam.optional(),
-  savedFilterId: z.uuid().optional().meta({ description: 'A saved filter of deals; combined with filter by AND' }),
-  pipelineId: z.uuid().optional(),
-  stageId: z.uuid().optional(),
-  status: z.enum(DEAL_STATUSES).optional(),
-  ownerId: z.uuid().optional(),
-  ...ListWindowQuerySchema.shape,
-  personId: z.uuid().optional(),
-  organizationId: z.uuid().optional(),
-});
-export type DealListQuery = z.output<typeof DealListQuerySchema>;
 
 export const StageChangeSchema = z
   .object({

@@ -11,61 +11,25 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { FIRST_RANK } from '../../records/rank.ts';
-import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { indexRecord, pgArray, type SearchDocument } from '../../records/search-index.ts';
 import { boundSql, currentTenantId, db } from '../../records/sql.ts';
+import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
 import { foldText } from '../contacts/matching.ts';
-import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
-import {
-  checkAmount,
-  checkOwner,
-  closedAt,
-  defaultCurrency,
-  moveStageRecords,
-  NOW,
-  purgeRecord,
-  recordFilter,
-  lostFields as recordLostFields,
-  recordPage,
-  resolveStage,
-  restoreRecord,
-  type StageRef,
-  stageRecordCount,
-  topRank,
-  trashRecord,
-  visibleOwners,
-} from '../pipeline-records/pipeline-records.service.ts';
+import * as pipelineRecords from '../pipeline-records/pipeline-records.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
+import { dealAudit } from './deal.audit.ts';
+import { Deal } from './deal.entity.ts';
 import type { CreateDeal, DealListQuery, DealStatus, DealView, StageChangeView, UpdateDeal } from './deals.schemas.ts';
 import { formatAmount } from './money.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-// Everything beyond the deal's own columns comes from scalar subqueries, not joins: locked with
-// for update, a row a concurrent writer changed first is read anew, names and stage included.
+// The contacts' names from scalar subqueries too: a row locked with for update is read anew whole.
 function selectDeals(em: EntityManager) {
   return db(em)
     .selectFrom('deal as d')
     .select((eb) => [
-      'd.id',
-      'd.title',
-      eb.cast<string>('d.value', 'text').as('value'),
-      'd.currency',
-      'd.pipeline_id',
-      'd.stage_id',
-      eb
-        .selectFrom('pipeline_stage as s')
-        .select('s.name')
-        .whereRef('s.id', '=', 'd.stage_id')
-        .$asScalar()
-        .as('stage_name'),
-      eb
-        .selectFrom('pipeline_stage as s')
-        .select('s.probability')
-        .whereRef('s.id', '=', 'd.stage_id')
-        .$asScalar()
-        .as('probability'),
-      eb.selectFrom('pipeline_stage as s').select('s.outcome').whereRef('s.id', '=', 'd.stage_id').as('stage_outcome'),
+      ...pipelineRecords.recordSelection(em, 'd', eb.ref('d.stage_id'), eb.ref('d.value'), eb.ref('d.custom_fields')),
       'd.person_id',
       eb
         .selectFrom('person as p')
@@ -79,21 +43,7 @@ function selectDeals(em: EntityManager) {
         .whereRef('o.id', '=', 'd.organization_id')
         .as('organization_name'),
       'd.business_contact_id',
-      'd.owner_id',
       eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
-      'd.status',
-      'd.lost_reason_id',
-      'd.lost_note',
-      'd.closed_at',
-      'd.rank',
-      'd.stage_entered_at',
-      eb.ref('d.custom_fields').$castTo<Record<string, unknown>>().as('custom_fields'),
-      'd.version',
-      'd.created_at',
-      'd.created_by',
-      'd.updated_at',
-      'd.updated_by',
-      'd.deleted_at',
     ]);
 }
 
@@ -117,18 +67,13 @@ export type DealRow = InferResult<ReturnType<typeof selectDeals>>[number] & {
   tags?: DealView['tags'];
 };
 
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
-
 export function dealView(row: DealRow, tags: DealView['tags'] = row.tags ?? []): DealView {
   return {
     id: row.id,
     title: row.title,
     value: formatAmount(row.value, row.currency),
     currency: row.currency,
-    pipelineId: row.pipeline_id,
-    stageId: row.stage_id,
-    stageName: row.stage_name,
-    probability: row.probability,
+    ...pipelineRecords.stageView(row),
     personId: row.person_id,
     personName: row.person_name,
     organizationId: row.organization_id,
@@ -137,37 +82,18 @@ export function dealView(row: DealRow, tags: DealView['tags'] = row.tags ?? []):
     ownerId: row.owner_id,
     expectedCloseDate: row.expected_close_date,
     status: row.status,
-    lostReasonId: row.lost_reason_id,
-    lostNote: row.lost_note,
-    closedAt: iso(row.closed_at),
-    stageEnteredAt: iso(row.stage_entered_at) as string,
-    customFields: row.custom_fields,
-    tags,
-    version: row.version,
-    createdAt: iso(row.created_at) as string,
-    createdBy: row.created_by,
-    updatedAt: iso(row.updated_at) as string,
-    updatedBy: row.updated_by,
-    deletedAt: iso(row.deleted_at),
+    ...pipelineRecords.lostView(row),
+    ...pipelineRecords.viewTail(row, tags),
   };
 }
 
 export function snapshot(row: DealRow): Snapshot {
   return {
-    title: row.title,
-    value: formatAmount(row.value, row.currency),
-    currency: row.currency,
-    pipelineId: row.pipeline_id,
-    stageId: row.stage_id,
+    ...pipelineRecords.recordSnapshot(row),
     personId: row.person_id,
     organizationId: row.organization_id,
     businessContactId: row.business_contact_id,
-    ownerId: row.owner_id,
     expectedCloseDate: row.expected_close_date,
-    status: row.status,
-    lostReasonId: row.lost_reason_id,
-    lostNote: row.lost_note,
-    customFields: row.custom_fields,
   };
 }
 
@@ -181,7 +107,7 @@ export async function dealVisibility(principal: Principal): Promise<{ sql: strin
 
 /** Limits a deal query to the deals the caller may see. */
 async function visibleDeals<Q extends ReturnType<typeof selectDeals>>(principal: Principal, query: Q): Promise<Q> {
-  const owners = await visibleOwners(principal, 'deal');
+  const owners = await pipelineRecords.visibleOwners(principal, 'deal');
   return owners ? (query.where('d.owner_id', 'in', owners) as Q) : query;
 }
 
@@ -224,7 +150,7 @@ export const outcomeWords = {
   lost: { en: 'lost', de: 'verloren' },
 } as const;
 
-export type { StageRef };
+export type StageRef = pipelineRecords.StageRef;
 
 interface Contacts {
   personId: string | null;
@@ -303,7 +229,7 @@ async function resolveContacts(em: EntityManager, wanted: Contacts): Promise<Con
 /** Status after a write: the end stage's outcome, a reopened deal leaving an end stage, or as asked. */
 export function statusAfter(
   current: { status: DealStatus; stageId: string } | undefined,
-  stage: StageRef,
+  stage: pipelineRecords.StageRef,
   requested: DealStatus | undefined,
 ): DealStatus {
   const stageChanged = current !== undefined && current.stageId !== stage.id;
@@ -334,7 +260,7 @@ export function lostFields(
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
   input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
-  return recordLostFields(em, 'deal', status, current, input);
+  return pipelineRecords.lostFields(em, 'deal', status, current, input);
 }
 
 // ---- search and history ----------------------------------------------------------------------
@@ -392,46 +318,24 @@ export async function afterWrite(
 // ---- writes ---------------------------------------------------------------------------------
 
 export async function createDeal(em: EntityManager, principal: Principal, input: CreateDeal): Promise<DealView> {
-  const currency = input.currency ?? (await defaultCurrency(em));
-  const value = input.value ?? '0';
-  checkAmount(value, currency, '#/value');
-  const stage = await resolveStage(em, 'deal', input.pipelineId, input.stageId);
+  const fields = await pipelineRecords.newRecordFields(em, principal, 'deal', input, (stage) =>
+    statusAfter(undefined, stage, input.status),
+  );
+  const { stage } = fields;
   const contacts = await resolveContacts(em, {
     personId: input.personId ?? null,
     organizationId: input.organizationId ?? null,
     businessContactId: input.businessContactId ?? null,
   });
-  const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
-  await checkOwner(em, principal, 'deal', ownerId);
-  const status = statusAfter(undefined, stage, input.status);
-  const lost = await lostFields(em, status, undefined, input);
-  const customFields = await applyCustomFields(em, 'deal', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, 'deal', stage) : FIRST_RANK;
   const id = newId();
   await db(em)
     .insertInto('deal')
     .values({
-      id,
-      tenant_id: currentTenantId,
-      title: input.title,
-      value,
-      currency,
-      pipeline_id: stage.pipelineId,
-      stage_id: stage.id,
+      ...pipelineRecords.newRecordColumns(principal, id, { ...fields, title: input.title }),
       person_id: contacts.personId,
       organization_id: contacts.organizationId,
       business_contact_id: contacts.businessContactId,
-      owner_id: ownerId,
       expected_close_date: input.expectedCloseDate ?? null,
-      status,
-      lost_reason_id: lost.lostReasonId,
-      lost_note: lost.lostNote,
-      closed_at: status === 'open' ? null : NOW,
-      rank,
-      custom_fields: JSON.stringify(customFields),
-      version: 1,
-      created_by: principal.userId ?? null,
-      updated_by: principal.userId ?? null,
     })
     .execute();
   await recordStageChange(em, principal, { id, pipelineId: stage.pipelineId, fromStageId: null, toStageId: stage.id });
@@ -439,54 +343,6 @@ export async function createDeal(em: EntityManager, principal: Principal, input:
   recordHistory(em, principal, { type: 'deal', id, action: 'create', after: snapshot(row) });
   await em.flush();
   return view;
-}
-
-/** Writes a deal's new state (its row is locked since it was read). */
-async function writeDeal(
-  em: EntityManager,
-  principal: Principal,
-  current: DealRow,
-  next: {
-    title: string;
-    value: string;
-    currency: string;
-    stage: StageRef;
-    contacts: Contacts;
-    ownerId: string | null;
-    expectedCloseDate: string | null;
-    status: DealStatus;
-    lostReasonId: string | null;
-    lostNote: string | null;
-    customFields: Record<string, unknown>;
-    rank: string;
-  },
-): Promise<void> {
-  await db(em)
-    .updateTable('deal')
-    .set((eb) => ({
-      title: next.title,
-      value: next.value,
-      currency: next.currency,
-      pipeline_id: next.stage.pipelineId,
-      stage_id: next.stage.id,
-      person_id: next.contacts.personId,
-      organization_id: next.contacts.organizationId,
-      business_contact_id: next.contacts.businessContactId,
-      owner_id: next.ownerId,
-      expected_close_date: next.expectedCloseDate,
-      status: next.status,
-      lost_reason_id: next.lostReasonId,
-      lost_note: next.lostNote,
-      closed_at: closedAt(eb, next.status),
-      stage_entered_at: eb.case().when('stage_id', '=', next.stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
-      rank: next.rank,
-      custom_fields: JSON.stringify(next.customFields),
-      version: eb('version', '+', 1),
-      updated_at: NOW,
-      updated_by: principal.userId ?? null,
-    }))
-    .where('id', '=', current.id)
-    .execute();
 }
 
 export async function updateDeal(
@@ -498,21 +354,7 @@ export async function updateDeal(
 ): Promise<DealView> {
   const current = await loadDeal(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('deal', current.title));
-  const currency = patch.currency ?? current.currency;
-  const value = patch.value ?? formatAmount(current.value, current.currency);
-  if (patch.value !== undefined || patch.currency !== undefined) {
-    checkAmount(value, currency, patch.value !== undefined ? '#/value' : '#/currency');
-  }
-  const stage =
-    patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
-      ? await resolveStage(em, 'deal', patch.pipelineId, patch.stageId)
-      : {
-          pipelineId: current.pipeline_id,
-          id: current.stage_id,
-          name: current.stage_name,
-          probability: current.probability,
-          outcome: current.stage_outcome,
-        };
+  const { value, currency, stage } = await pipelineRecords.changedAmountAndStage(em, 'deal', current, patch);
   const wantedContacts = {
     personId: patch.personId === undefined ? current.person_id : patch.personId,
     organizationId: patch.organizationId === undefined ? current.organization_id : patch.organizationId,
@@ -521,58 +363,37 @@ export async function updateDeal(
   const contactsChanged =
     patch.personId !== undefined || patch.organizationId !== undefined || patch.businessContactId !== undefined;
   const contacts = contactsChanged ? await resolveContacts(em, wantedContacts) : wantedContacts;
-  const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
-  if (ownerId !== current.owner_id) await checkOwner(em, principal, 'deal', ownerId);
-  const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
-  const lost = await lostFields(
-    em,
-    status,
-    { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
-    {
-      ...(patch.lostReasonId !== undefined ? { lostReasonId: patch.lostReasonId } : {}),
-      ...(patch.lostNote !== undefined ? { lostNote: patch.lostNote } : {}),
-    },
+  const changed = await pipelineRecords.changedOwnerAndStatus(em, principal, 'deal', current, patch, stage, () =>
+    statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status),
   );
-  const customFields =
-    patch.customFields === undefined
-      ? current.custom_fields
-      : await applyCustomFields(em, 'deal', current.custom_fields, patch.customFields);
-  // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
-  const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
-  const rank = entersColumn ? await topRank(em, 'deal', stage) : current.rank;
   const next = {
+    ...changed,
     title: patch.title ?? current.title,
     value,
     currency,
     stage,
-    contacts,
-    ownerId,
     expectedCloseDate: patch.expectedCloseDate === undefined ? current.expected_close_date : patch.expectedCloseDate,
-    status,
-    ...lost,
-    customFields,
-    rank,
   };
   const before = snapshot(current);
   const after = snapshot({
     ...current,
-    title: next.title,
-    value: next.value,
-    currency: next.currency,
-    pipeline_id: stage.pipelineId,
-    stage_id: stage.id,
+    ...pipelineRecords.changedColumns(next),
     person_id: contacts.personId,
     organization_id: contacts.organizationId,
     business_contact_id: contacts.businessContactId,
-    owner_id: ownerId,
     expected_close_date: next.expectedCloseDate,
-    status,
-    lost_reason_id: lost.lostReasonId,
-    lost_note: lost.lostNote,
-    custom_fields: customFields,
   });
   if (unchanged(before, after)) return dealView(current);
-  await writeDeal(em, principal, current, next);
+  const deal = managedDeal(em, principal, current);
+  pipelineRecords.assignRecord(em, deal, next);
+  deal.person = contacts.personId ? em.getReference(Person, contacts.personId) : null;
+  deal.organization = contacts.organizationId ? em.getReference(Organization, contacts.organizationId) : null;
+  deal.businessContact = contacts.businessContactId
+    ? em.getReference(BusinessContact, contacts.businessContactId)
+    : null;
+  deal.expectedCloseDate = next.expectedCloseDate;
+  // Flushed first: what the stage's entry makes (its tasks) reads the deal as changed.
+  await em.flush();
   if (stage.id !== current.stage_id) {
     await recordStageChange(em, principal, {
       id,
@@ -581,45 +402,27 @@ export async function updateDeal(
       toStageId: stage.id,
     });
   }
-  recordHistory(em, principal, { type: 'deal', id, action: 'update', before, after });
-  await em.flush();
   return (await afterWrite(em, id)).view;
 }
 
-export async function trashDeal(
-  em: EntityManager,
-  principal: Principal,
-  id: string,
-  expectedVersion: number | undefined,
-): Promise<void> {
-  const current = await loadDeal(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, named('deal', current.title));
-  await trashRecord(em, 'deal', id, principal.userId ?? null);
-  recordHistory(em, principal, { type: 'deal', id, action: 'delete', before: snapshot(current) });
-  await em.flush();
-  await unindexRecord(em, 'deal', id);
+/** The deal's entity from its row as read and locked, for a write through the unit of work. */
+function managedDeal(em: EntityManager, principal: Principal, row: DealRow): Deal {
+  const deal = em.merge(Deal, {
+    ...pipelineRecords.recordEntityData(principal, row),
+    status: row.status,
+    person: row.person_id,
+    organization: row.organization_id,
+    businessContact: row.business_contact_id,
+    expectedCloseDate: row.expected_close_date,
+  });
+  return pipelineRecords.managed(dealAudit, deal);
 }
 
-export async function restoreDeal(em: EntityManager, principal: Principal, id: string): Promise<DealView> {
-  const current = await loadDeal(em, principal, id, { trashed: true, lock: true });
-  // Its old place may have been taken meanwhile: an open deal comes back at the top of its column.
-  const rank =
-    current.status === 'open'
-      ? await topRank(em, 'deal', { pipelineId: current.pipeline_id, id: current.stage_id })
-      : current.rank;
-  await restoreRecord(em, 'deal', id, rank, principal.userId ?? null);
-  recordHistory(em, principal, { type: 'deal', id, action: 'restore', after: snapshot(current) });
-  await em.flush();
-  return (await afterWrite(em, id)).view;
-}
-
-/** Deletes a trashed deal for good, with its tags and links (admins only). */
-export async function purgeDeal(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'deals', de: 'Deals' } });
-  await loadDeal(em, principal, id, { trashed: true });
-  await purgeRecord(em, 'deal', id);
-  await unindexRecord(em, 'deal', id);
-}
+export const {
+  trash: trashDeal,
+  restore: restoreDeal,
+  purge: purgeDeal,
+} = pipelineRecords.recordTrash<DealRow, DealView>({ kind: 'deal', load: loadDeal, snapshot, afterWrite });
 
 export async function stageChangesOf(em: EntityManager, principal: Principal, id: string): Promise<StageChangeView[]> {
   await loadDeal(em, principal, id);
@@ -657,11 +460,6 @@ export async function stageChangesOf(em: EntityManager, principal: Principal, id
 
 // ---- stages of a pipeline (the stage editor asks) ---------------------------------------------
 
-/** How many deals a stage holds, and how many of them are in the trash. */
-export function stageDealCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
-  return stageRecordCount(em, 'deal', stageId);
-}
-
 /**
  * Moves every deal of a stage (open, closed and trashed) to another stage of the same pipeline
  * and outcome, with a stage change and history each; open cards go below the target's, in order.
@@ -669,11 +467,10 @@ export function stageDealCount(em: EntityManager, stageId: string): Promise<{ to
 export async function moveStageDeals(
   em: EntityManager,
   principal: Principal,
-  pipelineId: string,
-  fromStageId: string,
-  toStageId: string,
+  move: { pipelineId: string; fromStageId: string; toStageId: string },
 ): Promise<number> {
-  const { ids, openIds } = await moveStageRecords(em, principal, 'deal', { pipelineId, fromStageId, toStageId });
+  const { pipelineId, fromStageId, toStageId } = move;
+  const { ids, openIds } = await pipelineRecords.moveStageRecords(em, principal, 'deal', move);
   if (ids.length === 0) return 0;
   await db(em)
     .insertInto('deal_stage_change')
@@ -724,7 +521,7 @@ export async function dealFilterSql(
   em: EntityManager,
   filters: readonly FilterNode[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  return recordFilter(em, 'deal', DEAL_FILTER_FIELDS, filters);
+  return pipelineRecords.recordFilter(em, 'deal', DEAL_FILTER_FIELDS, filters);
 }
 
 const SORTS = {
@@ -734,9 +531,9 @@ const SORTS = {
 } as const;
 
 function sortKey(sort: keyof typeof SORTS, row: DealRow): unknown[] {
-  if (sort === 'title') return [row.title.toLowerCase(), row.id];
-  if (sort === 'expectedCloseDate') return [row.expected_close_date ?? '9999-12-31', row.id];
-  return [new Date(row.updated_at).toISOString(), row.id];
+  return sort === 'expectedCloseDate'
+    ? [row.expected_close_date ?? '9999-12-31', row.id]
+    : pipelineRecords.recordSortKey(sort, row);
 }
 
 export async function listDeals(
@@ -756,7 +553,7 @@ export async function listDeals(
     .$if(query.personId !== undefined, (q) => q.where('d.person_id', '=', query.personId as string))
     .$if(query.organizationId !== undefined, (q) => q.where('d.organization_id', '=', query.organizationId as string))
     .where(boundSql(filter));
-  const { rows, tags, ...rest } = await recordPage(em, 'deal', matching, query, {
+  const { rows, tags, ...rest } = await pipelineRecords.recordPage(em, 'deal', matching, query, {
     sorts: SORTS,
     fields: DEAL_FILTER_FIELDS,
     sortKey,

@@ -2,17 +2,9 @@
 // pipeline, lost with a reason or converted into a person, an organization and a deal.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import { FilterQueryParam } from '../../http/filters.ts';
-import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
-import { PageQuerySchema, pageOf } from '../../http/pagination.ts';
+import { pageOf } from '../../http/pagination.ts';
 import { isValidPostalCode, normalizeEmail } from '../contacts/matching.ts';
-import {
-  Amount,
-  Currency,
-  CustomFields,
-  LostNote,
-  recordViewTail,
-} from '../pipeline-records/pipeline-records.schemas.ts';
+import { recordInput, recordListQuery, recordViewEnd } from '../pipeline-records/pipeline-records.schemas.ts';
 
 export const LEAD_STATUSES = ['open', 'converted', 'lost'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -79,15 +71,15 @@ const leadFields = {
   country: Country.nullable().optional().meta({ description: 'ISO 3166 code; DE when a postal code is given without' }),
   source: optionalText(100).meta({ description: 'Where the lead came from: trade fair, website, purchased list …' }),
   ownerId: z.uuid().nullable().optional().meta({ description: 'Default: the caller' }),
-  value: Amount.optional(),
-  currency: Currency.optional(),
+  value: recordInput.value,
+  currency: recordInput.currency,
   status: z
     .enum(['open', 'lost'])
     .optional()
     .meta({ description: 'open or lost; a lead is converted with POST /api/v1/leads/{id}/convert' }),
   lostReasonId: z.uuid().nullable().optional().meta({ description: 'An active lead lost reason; needed when lost' }),
-  lostNote: LostNote.optional(),
-  customFields: CustomFields.optional(),
+  lostNote: recordInput.lostNote,
+  customFields: recordInput.customFields,
 };
 
 type LeadInput = { [K in keyof typeof leadFields]?: unknown };
@@ -150,36 +142,23 @@ export const LeadSchema = z
     ownerId: z.uuid().nullable(),
     value: z.string(),
     currency: z.string(),
-    lostReasonId: z.uuid().nullable(),
-    lostNote: z.string().nullable(),
-    closedAt: z.iso.datetime().nullable(),
-    convertedAt: z.iso.datetime().nullable(),
-    convertedBy: z.uuid().nullable(),
-    convertedTo: ConvertedToSchema.nullable(),
-    stageEnteredAt: z.iso.datetime(),
-    ...recordViewTail,
+    ...recordViewEnd({
+      convertedAt: z.iso.datetime().nullable(),
+      convertedBy: z.uuid().nullable(),
+      convertedTo: ConvertedToSchema.nullable(),
+    }),
   })
   .meta({ id: 'Lead' });
 export type LeadView = z.infer<typeof LeadSchema>;
 
 export const LeadsPageSchema = pageOf(LeadSchema, 'LeadsPage');
 
-export const LeadListQuerySchema = PageQuerySchema.extend({
-  sort: z
-    .union([z.enum(['-updatedAt', 'title', '-createdAt']), FieldSortParam])
-    .default('-updatedAt')
-    .meta({
-      description:
-        '-updatedAt (newest change first), title (A–Z) or -createdAt (newest first), or any field the list filters by (- for descending)',
-    }),
-  filter: FilterQueryParam.optional(),
-  savedFilterId: z.uuid().optional().meta({ description: 'A saved filter of leads; combined with filter by AND' }),
-  pipelineId: z.uuid().optional(),
-  stageId: z.uuid().optional(),
-  status: z.enum(LEAD_STATUSES).optional(),
-  ownerId: z.uuid().optional(),
-  ...ListWindowQuerySchema.shape,
-});
+export const LeadListQuerySchema = recordListQuery(
+  'leads',
+  LEAD_STATUSES,
+  ['-updatedAt', 'title', '-createdAt'],
+  '-updatedAt (newest change first), title (A–Z) or -createdAt (newest first), or any field the list filters by (- for descending)',
+);
 export type LeadListQuery = z.output<typeof LeadListQuerySchema>;
 
 export const LeadParamsSchema = z.object({ id: z.uuid() });
@@ -204,8 +183,8 @@ export const ConvertLeadSchema = z
         pipelineId: z.uuid().optional().meta({ description: "Default: the stage's pipeline, or the default one" }),
         stageId: z.uuid().optional(),
         title: text(200).min(1).optional(),
-        value: Amount.optional(),
-        currency: Currency.optional(),
+        value: recordInput.value,
+        currency: recordInput.currency,
         ownerId: z.uuid().nullable().optional().meta({ description: "Default: the lead's owner" }),
         expectedCloseDate: z.iso.date('a date like 2026-12-31').nullable().optional(),
       })

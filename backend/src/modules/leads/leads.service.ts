@@ -10,97 +10,41 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { FIRST_RANK, placeBetween } from '../../records/rank.ts';
+import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { indexRecord, pgArray, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
+import { indexRecord, pgArray, type SearchDocument } from '../../records/search-index.ts';
 import { boundSql, currentTenantId, db } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
-import { applyCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { formatAmount } from '../deals/money.ts';
-import {
-  checkAmount,
-  checkOwner,
-  closedAt,
-  columnEdge,
-  defaultCurrency,
-  moveStageRecords,
-  NOW,
-  purgeRecord,
-  recordFilter,
-  lostFields as recordLostFields,
-  recordPage,
-  resolveStage,
-  restoreRecord,
-  type StageRef,
-  stageRecordCount,
-  topRank,
-  trashRecord,
-  visibleOwners,
-} from '../pipeline-records/pipeline-records.service.ts';
+import * as pipelineRecords from '../pipeline-records/pipeline-records.service.ts';
 import { tagsOf } from '../tags/tags.service.ts';
+import { leadAudit } from './lead.audit.ts';
+import { LEAD_CONTACT_FIELDS as CONTACT_FIELDS, Lead } from './lead.entity.ts';
 import type { CreateLead, LeadListQuery, LeadStatus, LeadView, UpdateLead } from './leads.schemas.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-// Stage columns from scalar subqueries, not joins: a row locked with for update is read anew whole.
+const CONTACT_COLUMNS = Object.values(CONTACT_FIELDS);
+
+type Contact = { -readonly [F in keyof typeof CONTACT_FIELDS]: string | null };
+
+function contactOf(row: LeadRow): Contact {
+  return Object.fromEntries(Object.entries(CONTACT_FIELDS).map(([field, column]) => [field, row[column]])) as Contact;
+}
+
 function selectLeads(em: EntityManager) {
   return db(em)
     .selectFrom('lead as l')
     .select((eb) => [
-      'l.id',
-      'l.title',
-      'l.pipeline_id',
-      'l.stage_id',
-      eb
-        .selectFrom('pipeline_stage as s')
-        .select('s.name')
-        .whereRef('s.id', '=', 'l.stage_id')
-        .$asScalar()
-        .as('stage_name'),
-      eb
-        .selectFrom('pipeline_stage as s')
-        .select('s.probability')
-        .whereRef('s.id', '=', 'l.stage_id')
-        .$asScalar()
-        .as('probability'),
-      eb.selectFrom('pipeline_stage as s').select('s.outcome').whereRef('s.id', '=', 'l.stage_id').as('stage_outcome'),
-      'l.status',
-      'l.first_name',
-      'l.last_name',
-      'l.email',
-      'l.phone',
-      'l.phone_e164',
-      'l.position',
-      'l.company_name',
-      'l.website',
-      'l.industry',
-      'l.street',
-      'l.postal_code',
-      'l.city',
-      'l.country',
-      'l.source',
-      'l.owner_id',
-      eb.cast<string>('l.value', 'text').as('value'),
-      'l.currency',
-      'l.lost_reason_id',
-      'l.lost_note',
-      'l.closed_at',
+      ...pipelineRecords.recordSelection(em, 'l', eb.ref('l.stage_id'), eb.ref('l.value'), eb.ref('l.custom_fields')),
+      ...CONTACT_COLUMNS.map((column) => `l.${column}` as const),
       'l.converted_at',
       'l.converted_by',
       'l.converted_person_id',
       'l.converted_organization_id',
       'l.converted_business_contact_id',
       'l.converted_deal_id',
-      'l.rank',
-      'l.stage_entered_at',
-      eb.ref('l.custom_fields').$castTo<Record<string, unknown>>().as('custom_fields'),
-      'l.version',
-      'l.created_at',
-      'l.created_by',
-      'l.updated_at',
-      'l.updated_by',
-      'l.deleted_at',
     ]);
 }
 
@@ -109,11 +53,9 @@ export type LeadRow = InferResult<ReturnType<typeof selectLeads>>[number];
 
 /** Limits a lead query to the leads the caller may see. */
 async function visibleLeads<Q extends ReturnType<typeof selectLeads>>(principal: Principal, query: Q): Promise<Q> {
-  const owners = await visibleOwners(principal, 'lead');
+  const owners = await pipelineRecords.visibleOwners(principal, 'lead');
   return owners ? (query.where('l.owner_id', 'in', owners) as Q) : query;
 }
-
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export const personNameOf = (row: Pick<LeadRow, 'first_name' | 'last_name'>) =>
   [row.first_name, row.last_name].filter(Boolean).join(' ') || null;
@@ -122,75 +64,44 @@ export function leadView(row: LeadRow, tags: LeadView['tags'] = []): LeadView {
   return {
     id: row.id,
     title: row.title,
-    pipelineId: row.pipeline_id,
-    stageId: row.stage_id,
-    stageName: row.stage_name,
-    probability: row.probability,
+    ...pipelineRecords.stageView(row),
     status: row.status,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    phoneE164: row.phone_e164,
-    position: row.position,
-    companyName: row.company_name,
-    website: row.website,
-    industry: row.industry,
-    street: row.street,
-    postalCode: row.postal_code,
-    city: row.city,
-    country: row.country,
-    source: row.source,
+    ...contactOf(row),
     ownerId: row.owner_id,
     value: formatAmount(row.value, row.currency),
     currency: row.currency,
-    lostReasonId: row.lost_reason_id,
-    lostNote: row.lost_note,
-    closedAt: iso(row.closed_at),
-    convertedAt: iso(row.converted_at),
+    ...pipelineRecords.lostView(row),
+    convertedAt: row.converted_at === null ? null : new Date(row.converted_at).toISOString(),
     convertedBy: row.converted_by,
-    convertedTo:
-      row.status === 'converted'
-        ? {
-            personId: row.converted_person_id,
-            organizationId: row.converted_organization_id,
-            businessContactId: row.converted_business_contact_id,
-            dealId: row.converted_deal_id,
-          }
-        : null,
-    stageEnteredAt: iso(row.stage_entered_at) as string,
-    customFields: row.custom_fields,
-    tags,
-    version: row.version,
-    createdAt: iso(row.created_at) as string,
-    createdBy: row.created_by,
-    updatedAt: iso(row.updated_at) as string,
-    updatedBy: row.updated_by,
-    deletedAt: iso(row.deleted_at),
+    convertedTo: convertedTo(row),
+    ...pipelineRecords.viewTail(row, tags),
   };
+}
+
+/** What a converted lead became; null while it is not converted. */
+function convertedTo(
+  row: Pick<
+    LeadRow,
+    | 'status'
+    | 'converted_person_id'
+    | 'converted_organization_id'
+    | 'converted_business_contact_id'
+    | 'converted_deal_id'
+  >,
+) {
+  return row.status === 'converted'
+    ? {
+        personId: row.converted_person_id,
+        organizationId: row.converted_organization_id,
+        businessContactId: row.converted_business_contact_id,
+        dealId: row.converted_deal_id,
+      }
+    : null;
 }
 
 /** The fields history compares, by their API names. */
 export function leadSnapshot(row: LeadRow): Snapshot {
-  const view = leadView(row);
-  const {
-    id: _id,
-    stageName: _stageName,
-    probability: _probability,
-    tags: _tags,
-    version: _version,
-    createdAt: _createdAt,
-    createdBy: _createdBy,
-    updatedAt: _updatedAt,
-    updatedBy: _updatedBy,
-    deletedAt: _deletedAt,
-    stageEnteredAt: _stageEnteredAt,
-    closedAt: _closedAt,
-    convertedAt: _convertedAt,
-    convertedBy: _convertedBy,
-    ...fields
-  } = view;
-  return fields;
+  return { ...pipelineRecords.recordSnapshot(row), ...contactOf(row), convertedTo: convertedTo(row) };
 }
 
 /** SQL condition (on alias l) limiting leads to those the caller may see, with its parameters. */
@@ -234,7 +145,7 @@ export function readOnly(row: LeadRow): AppError {
   return problem('lead_converted', { title: row.title, on: day ? { en: ` on ${day}`, de: ` am ${day}` } : '' });
 }
 
-export type LeadStage = StageRef;
+export type LeadStage = pipelineRecords.StageRef;
 
 /** Status after a write: the lost stage's, open again when leaving it, or as asked. Won stages are for conversion. */
 export function statusAfter(
@@ -272,7 +183,7 @@ export function lostFields(
   current: { lostReasonId: string | null; lostNote: string | null } | undefined,
   input: { lostReasonId?: string | null | undefined; lostNote?: string | null | undefined },
 ): Promise<{ lostReasonId: string | null; lostNote: string | null }> {
-  return recordLostFields(em, 'lead', status, current, input);
+  return pipelineRecords.lostFields(em, 'lead', status, current, input);
 }
 
 // ---- search and history ----------------------------------------------------------------------
@@ -311,42 +222,6 @@ export async function afterWrite(em: EntityManager, id: string): Promise<{ row: 
 
 // ---- writes ---------------------------------------------------------------------------------
 
-interface Contact {
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  phoneE164: string | null;
-  position: string | null;
-  companyName: string | null;
-  website: string | null;
-  industry: string | null;
-  street: string | null;
-  postalCode: string | null;
-  city: string | null;
-  country: string | null;
-  source: string | null;
-}
-
-function contactOf(row: LeadRow): Contact {
-  return {
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    phoneE164: row.phone_e164,
-    position: row.position,
-    companyName: row.company_name,
-    website: row.website,
-    industry: row.industry,
-    street: row.street,
-    postalCode: row.postal_code,
-    city: row.city,
-    country: row.country,
-    source: row.source,
-  };
-}
-
 /** The contact fields after a write: sent ones replace (null clears); a postal code fits its country (DE by default). */
 function mergeContact(current: Contact, input: CreateLead | UpdateLead): Contact {
   const pick = <K extends keyof Contact>(key: K, value: Contact[K] | undefined): Contact[K] =>
@@ -378,22 +253,9 @@ function mergeContact(current: Contact, input: CreateLead | UpdateLead): Contact
 
 /** A lead's contact fields as its columns. */
 function contactColumns(contact: Contact) {
-  return {
-    first_name: contact.firstName,
-    last_name: contact.lastName,
-    email: contact.email,
-    phone: contact.phone,
-    phone_e164: contact.phoneE164,
-    position: contact.position,
-    company_name: contact.companyName,
-    website: contact.website,
-    industry: contact.industry,
-    street: contact.street,
-    postal_code: contact.postalCode,
-    city: contact.city,
-    country: contact.country,
-    source: contact.source,
-  };
+  return Object.fromEntries(
+    Object.entries(CONTACT_FIELDS).map(([field, column]) => [column, contact[field as keyof Contact]]),
+  ) as { [F in keyof Contact as (typeof CONTACT_FIELDS)[F]]: Contact[F] };
 }
 
 function defaultTitle(contact: Contact): string {
@@ -405,58 +267,18 @@ function defaultTitle(contact: Contact): string {
 }
 
 export async function createLead(em: EntityManager, principal: Principal, input: CreateLead): Promise<LeadView> {
-  const currency = input.currency ?? (await defaultCurrency(em));
-  const value = input.value ?? '0';
-  checkAmount(value, currency, input.value !== undefined ? '#/value' : '#/currency');
-  const empty = Object.fromEntries(
-    [
-      'firstName',
-      'lastName',
-      'email',
-      'phone',
-      'phoneE164',
-      'position',
-      'companyName',
-      'website',
-      'industry',
-      'street',
-      'postalCode',
-      'city',
-      'country',
-      'source',
-    ].map((key) => [key, null]),
-  ) as unknown as Contact;
+  const empty = Object.fromEntries(Object.keys(CONTACT_FIELDS).map((field) => [field, null])) as Contact;
   const contact = mergeContact(empty, input);
   const title = input.title ?? defaultTitle(contact);
-  const stage = await resolveStage(em, 'lead', input.pipelineId, input.stageId);
-  const ownerId = input.ownerId === undefined ? (principal.userId ?? null) : input.ownerId;
-  await checkOwner(em, principal, 'lead', ownerId);
-  const status = statusAfter(undefined, stage, input.status);
-  const lost = await lostFields(em, status, undefined, input);
-  const customFields = await applyCustomFields(em, 'lead', {}, input.customFields);
-  const rank = status === 'open' ? await topRank(em, 'lead', stage) : FIRST_RANK;
+  const fields = await pipelineRecords.newRecordFields(em, principal, 'lead', input, (stage) =>
+    statusAfter(undefined, stage, input.status),
+  );
   const id = newId();
   await db(em)
     .insertInto('lead')
     .values({
-      id,
-      tenant_id: currentTenantId,
-      title,
-      pipeline_id: stage.pipelineId,
-      stage_id: stage.id,
-      status,
+      ...pipelineRecords.newRecordColumns(principal, id, { ...fields, title }),
       ...contactColumns(contact),
-      owner_id: ownerId,
-      value,
-      currency,
-      lost_reason_id: lost.lostReasonId,
-      lost_note: lost.lostNote,
-      closed_at: status === 'open' ? null : NOW,
-      rank,
-      custom_fields: JSON.stringify(customFields),
-      version: 1,
-      created_by: principal.userId ?? null,
-      updated_by: principal.userId ?? null,
     })
     .execute();
   const { row, view } = await afterWrite(em, id);
@@ -475,86 +297,36 @@ export async function updateLead(
   const current = await loadLead(em, principal, id, { lock: true });
   checkVersion(current, expectedVersion, named('lead', current.title));
   if (current.status === 'converted') throw readOnly(current);
-  const currency = patch.currency ?? current.currency;
-  const value = patch.value ?? formatAmount(current.value, current.currency);
-  if (patch.value !== undefined || patch.currency !== undefined) {
-    checkAmount(value, currency, patch.value !== undefined ? '#/value' : '#/currency');
-  }
   const contact = mergeContact(contactOf(current), patch);
-  const stage =
-    patch.stageId !== undefined || (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
-      ? await resolveStage(em, 'lead', patch.pipelineId, patch.stageId)
-      : {
-          pipelineId: current.pipeline_id,
-          id: current.stage_id,
-          name: current.stage_name,
-          probability: current.probability,
-          outcome: current.stage_outcome,
-        };
-  const ownerId = patch.ownerId === undefined ? current.owner_id : patch.ownerId;
-  if (ownerId !== current.owner_id) await checkOwner(em, principal, 'lead', ownerId);
-  const status = statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status);
-  const lost = await lostFields(
-    em,
-    status,
-    { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
-    {
-      ...(patch.lostReasonId !== undefined ? { lostReasonId: patch.lostReasonId } : {}),
-      ...(patch.lostNote !== undefined ? { lostNote: patch.lostNote } : {}),
-    },
+  const { value, currency, stage } = await pipelineRecords.changedAmountAndStage(em, 'lead', current, patch);
+  const changed = await pipelineRecords.changedOwnerAndStatus(em, principal, 'lead', current, patch, stage, () =>
+    statusAfter({ status: current.status, stageId: current.stage_id }, stage, patch.status),
   );
-  const customFields =
-    patch.customFields === undefined
-      ? current.custom_fields
-      : await applyCustomFields(em, 'lead', current.custom_fields, patch.customFields);
-  const next: LeadRow = {
-    ...current,
-    title: patch.title ?? current.title,
-    pipeline_id: stage.pipelineId,
-    stage_id: stage.id,
-    status,
-    ...contactColumns(contact),
-    owner_id: ownerId,
-    value,
-    currency,
-    lost_reason_id: lost.lostReasonId,
-    lost_note: lost.lostNote,
-    custom_fields: customFields,
-  };
+  const fields = { ...changed, title: patch.title ?? current.title, value, currency, stage };
   const before = leadSnapshot(current);
-  const after = leadSnapshot(next);
+  const after = leadSnapshot({ ...current, ...pipelineRecords.changedColumns(fields), ...contactColumns(contact) });
   if (unchanged(before, after)) return leadView(current, (await tagsOf(em, 'lead', [id])).get(id));
-  // A card that enters a column (another stage, reopened) goes to its top; one that stays keeps its place.
-  const entersColumn = status === 'open' && (current.status !== 'open' || stage.id !== current.stage_id);
-  const rank = entersColumn ? await topRank(em, 'lead', stage) : current.rank;
-  // One typed statement, not the unit of work: the entity's stage is a foreign key on (pipeline_id,
-  // stage_id) to a stage whose primary key is its id alone, and MikroORM writes that id to both columns.
-  await db(em)
-    .updateTable('lead')
-    .set((eb) => ({
-      title: next.title,
-      pipeline_id: stage.pipelineId,
-      stage_id: stage.id,
-      status,
-      ...contactColumns(contact),
-      owner_id: ownerId,
-      value,
-      currency,
-      lost_reason_id: lost.lostReasonId,
-      lost_note: lost.lostNote,
-      closed_at: closedAt(eb, status),
-      stage_entered_at: eb.case().when('stage_id', '=', stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
-      rank,
-      custom_fields: JSON.stringify(customFields),
-      version: eb('version', '+', 1),
-      updated_at: NOW,
-      updated_by: principal.userId ?? null,
-    }))
-    .where('id', '=', id)
-    .execute();
-  recordHistory(em, principal, { type: 'lead', id, action: 'update', before, after });
+  const lead = managedLead(em, principal, current);
+  pipelineRecords.assignRecord(em, lead, fields);
+  em.assign(lead, contact);
   await em.flush();
   return (await afterWrite(em, id)).view;
+}
+
+/** The lead's entity from its row as read and locked, for a write through the unit of work. */
+function managedLead(em: EntityManager, principal: Principal, row: LeadRow): Lead {
+  const lead = em.merge(Lead, {
+    ...pipelineRecords.recordEntityData(principal, row),
+    status: row.status,
+    ...contactOf(row),
+    convertedAt: row.converted_at,
+    convertedBy: row.converted_by,
+    convertedPerson: row.converted_person_id,
+    convertedOrganization: row.converted_organization_id,
+    convertedBusinessContact: row.converted_business_contact_id,
+    convertedDeal: row.converted_deal_id,
+  });
+  return pipelineRecords.managed(leadAudit, lead);
 }
 
 /**
@@ -574,7 +346,7 @@ async function rankIn(
   const neighbour = move.afterId ?? move.beforeId;
   if (neighbour) {
     const pointer = move.afterId ? '#/afterId' : '#/beforeId';
-    const owners = await visibleOwners(principal, 'lead');
+    const owners = await pipelineRecords.visibleOwners(principal, 'lead');
     const row = await db(em)
       .selectFrom('lead as l')
       .select((eb) => [
@@ -607,7 +379,7 @@ async function rankIn(
   }
   const position = move.position ?? (lead.status === 'open' && lead.stage_id === stageId ? undefined : 'top');
   if (position === undefined) return lead.rank;
-  const edge = await columnEdge(
+  const edge = await pipelineRecords.columnEdge(
     em,
     'lead',
     { pipelineId: lead.pipeline_id, id: stageId },
@@ -661,10 +433,15 @@ export async function moveLead(
       lost_reason_id: lost.lostReasonId,
       lost_note: lost.lostNote,
       rank,
-      closed_at: closedAt(eb, status),
-      stage_entered_at: eb.case().when('stage_id', '=', stage.id).then(eb.ref('stage_entered_at')).else(NOW).end(),
+      closed_at: pipelineRecords.closedAt(eb, status),
+      stage_entered_at: eb
+        .case()
+        .when('stage_id', '=', stage.id)
+        .then(eb.ref('stage_entered_at'))
+        .else(pipelineRecords.NOW)
+        .end(),
       version: eb('version', '+', 1),
-      updated_at: NOW,
+      updated_at: pipelineRecords.NOW,
       updated_by: principal.userId ?? null,
     }))
     .where('id', '=', id)
@@ -684,40 +461,16 @@ export async function moveLead(
   return view;
 }
 
-export async function trashLead(
-  em: EntityManager,
-  principal: Principal,
-  id: string,
-  expectedVersion: number | undefined,
-): Promise<void> {
-  const current = await loadLead(em, principal, id, { lock: true });
-  checkVersion(current, expectedVersion, named('lead', current.title));
-  await trashRecord(em, 'lead', id, principal.userId ?? null);
-  recordHistory(em, principal, { type: 'lead', id, action: 'delete', before: leadSnapshot(current) });
-  await em.flush();
-  await unindexRecord(em, 'lead', id);
-}
-
-export async function restoreLead(em: EntityManager, principal: Principal, id: string): Promise<LeadView> {
-  const current = await loadLead(em, principal, id, { trashed: true, lock: true });
-  // Its old place may have been taken meanwhile: an open lead comes back at the top of its column.
-  const rank =
-    current.status === 'open'
-      ? await topRank(em, 'lead', { pipelineId: current.pipeline_id, id: current.stage_id })
-      : current.rank;
-  await restoreRecord(em, 'lead', id, rank, principal.userId ?? null);
-  recordHistory(em, principal, { type: 'lead', id, action: 'restore', after: leadSnapshot(current) });
-  await em.flush();
-  return (await afterWrite(em, id)).view;
-}
-
-/** Deletes a trashed lead for good, with its tags and links (admins only). */
-export async function purgeLead(em: EntityManager, principal: Principal, id: string): Promise<void> {
-  if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: { en: 'leads', de: 'Leads' } });
-  await loadLead(em, principal, id, { trashed: true });
-  await purgeRecord(em, 'lead', id);
-  await unindexRecord(em, 'lead', id);
-}
+export const {
+  trash: trashLead,
+  restore: restoreLead,
+  purge: purgeLead,
+} = pipelineRecords.recordTrash<LeadRow, LeadView>({
+  kind: 'lead',
+  load: loadLead,
+  snapshot: leadSnapshot,
+  afterWrite,
+});
 
 // ---- lists ----------------------------------------------------------------------------------
 
@@ -752,7 +505,7 @@ export async function leadFilterSql(
   em: EntityManager,
   filters: readonly FilterNode[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  return recordFilter(em, 'lead', LEAD_FILTER_FIELDS, filters);
+  return pipelineRecords.recordFilter(em, 'lead', LEAD_FILTER_FIELDS, filters);
 }
 
 const SORTS = {
@@ -760,12 +513,6 @@ const SORTS = {
   '-createdAt': { columns: ['l.created_at', 'l.id'], direction: 'desc' },
   title: { columns: ['lower(l.title)', 'l.id'], direction: 'asc' },
 } as const;
-
-function sortKey(sort: keyof typeof SORTS, row: LeadRow): unknown[] {
-  if (sort === 'title') return [row.title.toLowerCase(), row.id];
-  if (sort === '-createdAt') return [new Date(row.created_at).toISOString(), row.id];
-  return [new Date(row.updated_at).toISOString(), row.id];
-}
 
 export async function listLeads(
   em: EntityManager,
@@ -782,10 +529,10 @@ export async function listLeads(
     .$if(query.status !== undefined, (q) => q.where('l.status', '=', query.status as LeadStatus))
     .$if(query.ownerId !== undefined, (q) => q.where('l.owner_id', '=', query.ownerId as string))
     .where(boundSql(filter));
-  const { rows, tags, ...rest } = await recordPage(em, 'lead', matching, query, {
+  const { rows, tags, ...rest } = await pipelineRecords.recordPage(em, 'lead', matching, query, {
     sorts: SORTS,
     fields: LEAD_FILTER_FIELDS,
-    sortKey,
+    sortKey: pipelineRecords.recordSortKey,
   });
   return { items: rows.map((row) => leadView(row, tags.get(row.id))), ...rest };
 }
@@ -821,26 +568,4 @@ export async function leadsConvertedInto(
     .limit(20)
     .execute();
   return rows.map((row) => leadView(row));
-}
-
-// ---- stages of a lead pipeline (the stage editor asks) ------------------------------------------
-
-/** How many leads a stage holds, and how many of them are in the trash. */
-export function stageLeadCount(em: EntityManager, stageId: string): Promise<{ total: number; trashed: number }> {
-  return stageRecordCount(em, 'lead', stageId);
-}
-
-/**
- * Moves every lead of a stage (open, closed and trashed) to another stage of the same pipeline and
- * outcome, each with its history; open cards go below the target's, in order.
- */
-export async function moveStageLeads(
-  em: EntityManager,
-  principal: Principal,
-  pipelineId: string,
-  fromStageId: string,
-  toStageId: string,
-): Promise<number> {
-  const { ids } = await moveStageRecords(em, principal, 'lead', { pipelineId, fromStageId, toStageId });
-  return ids.length;
 }

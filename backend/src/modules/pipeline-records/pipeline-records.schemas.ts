@@ -1,6 +1,9 @@
-// The API pieces deals and leads share: an amount in a currency, a lost note, custom fields, and
-// the tags, version and stamps that end every record's view.
+// The API pieces deals and leads share: an amount in a currency, a lost note, custom fields, the
+// tags, version and stamps that end every record's view, and the query of their lists.
 import { z } from 'zod';
+import { FilterQueryParam } from '../../http/filters.ts';
+import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
+import { PageQuerySchema } from '../../http/pagination.ts';
 import { isCurrency } from '../deals/money.ts';
 import { TagViewSchema } from '../tags/tags.schemas.ts';
 
@@ -22,8 +25,24 @@ export const LostNote = z
   .transform((value) => (value === '' ? null : value));
 export const CustomFields = z.record(z.string(), z.unknown()).meta({ description: 'Values of custom fields by key' });
 
+/** The optional fields a deal's and a lead's create and change take alike. */
+export const recordInput = {
+  value: Amount.optional(),
+  currency: Currency.optional(),
+  lostNote: LostNote.optional(),
+  customFields: CustomFields.optional(),
+};
+
+/** A deal's and a lead's lost reason and note, and when it was closed. */
+const recordClosing = {
+  lostReasonId: z.uuid().nullable(),
+  lostNote: z.string().nullable(),
+  closedAt: z.iso.datetime().nullable(),
+};
+
 /** The fields that end a deal's and a lead's view, in this order. */
-export const recordViewTail = {
+const recordViewTail = {
+  stageEnteredAt: z.iso.datetime(),
   customFields: CustomFields,
   tags: z.array(TagViewSchema),
   version: z.number().int(),
@@ -33,3 +52,33 @@ export const recordViewTail = {
   updatedBy: z.uuid().nullable(),
   deletedAt: z.iso.datetime().nullable(),
 };
+
+/** The query of a list of deals or leads: its sorts (newest change first by default), filters and window. */
+export function recordListQuery<const Status extends string, const Sort extends string>(
+  things: string,
+  statuses: readonly [Status, ...Status[]],
+  sorts: readonly ['-updatedAt', ...Sort[]],
+  sortDescription: string,
+) {
+  return PageQuerySchema.extend({
+    sort: z
+      .union([z.enum(sorts), FieldSortParam])
+      .default('-updatedAt')
+      .meta({ description: sortDescription }),
+    filter: FilterQueryParam.optional(),
+    savedFilterId: z
+      .uuid()
+      .optional()
+      .meta({ description: `A saved filter of ${things}; combined with filter by AND` }),
+    pipelineId: z.uuid().optional(),
+    stageId: z.uuid().optional(),
+    status: z.enum(statuses).optional(),
+    ownerId: z.uuid().optional(),
+    ...ListWindowQuerySchema.shape,
+  });
+}
+
+/** The end of a deal's or a lead's view: closing, what the kind adds there, then the shared tail. */
+export function recordViewEnd<const Own extends z.ZodRawShape>(own: Own) {
+  return { ...recordClosing, ...own, ...recordViewTail };
+}

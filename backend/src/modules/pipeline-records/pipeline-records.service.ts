@@ -2,21 +2,35 @@
 // amount and lost reason, its place at the top of a column, trash, restore and purge, and a
 // stage's records moved elsewhere. Deals and leads keep what differs (contacts, conversion).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  expressionBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+} from 'kysely';
 import { validationFailed } from '../../http/errors.ts';
+import { checkVersion } from '../../http/etag.ts';
 import { compileFilter } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
 import { pageOrder } from '../../http/list-sql.ts';
 import { LIST_TOTAL_CAP, offsetCursor } from '../../http/list-window.ts';
 import { encodeCursor, type KeysetSort } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import { problem } from '../../http/problems.ts';
-import { writeHistory } from '../../records/audit.ts';
-import { rankBetween, ranksBetween } from '../../records/rank.ts';
+import { named, problem } from '../../http/problems.ts';
+import { type AnyAuditPolicy, auditBaseline, writeHistory } from '../../records/audit.ts';
+import { recordHistory, type Snapshot } from '../../records/history.ts';
+import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
+import { unindexRecord } from '../../records/search-index.ts';
 import { boundSql, currentTenantId, type Database, db } from '../../records/sql.ts';
-import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
-import { amountProblem } from '../deals/money.ts';
+import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
+import type { Deal } from '../deals/deal.entity.ts';
+import { amountProblem, formatAmount } from '../deals/money.ts';
+import type { Lead } from '../leads/lead.entity.ts';
+import { LostReason } from '../lost-reasons/lost-reason.entity.ts';
 import { requireActiveLostReason } from '../lost-reasons/lost-reasons.service.ts';
+import { Pipeline, PipelineStage } from '../pipelines/pipeline.entity.ts';
 import { type TagView, tagsOf } from '../tags/tags.service.ts';
 
 export type PipelineRecordKind = 'deal' | 'lead';
@@ -58,6 +72,391 @@ export async function visibleOwners(principal: Principal, kind: PipelineRecordKi
 /** The records of a kind as one typed table (alias r): deal and lead share the columns used here. */
 export function recordsOf(em: EntityManager, kind: PipelineRecordKind) {
   return kind === 'deal' ? db(em).selectFrom('deal as r') : db(em).selectFrom('lead as r');
+}
+
+// ---- reading a record -----------------------------------------------------------------------
+
+/** The columns deals and leads share, read as they are stored. */
+const RECORD_COLUMNS = [
+  'id',
+  'title',
+  'pipeline_id',
+  'stage_id',
+  'status',
+  'owner_id',
+  'currency',
+  'lost_reason_id',
+  'lost_note',
+  'closed_at',
+  'rank',
+  'stage_entered_at',
+  'version',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'deleted_at',
+] as const;
+
+/**
+ * What a deal's (alias d) and a lead's (alias l) select share: their own columns, the value as
+ * text, the custom fields, and the stage's name, probability and outcome. The stage comes from
+ * scalar subqueries, not joins: a row locked with for update is read anew whole, stage included.
+ */
+export function recordSelection<A extends 'd' | 'l'>(
+  em: EntityManager,
+  alias: A,
+  stageId: Expression<string>,
+  value: Expression<string>,
+  customFields: Expression<unknown>,
+) {
+  const stage = () => db(em).selectFrom('pipeline_stage as s').where('s.id', '=', stageId);
+  return [
+    ...RECORD_COLUMNS.map((column) => `${alias}.${column}` as const),
+    expressionBuilder<Database, never>().cast<string>(value, 'text').as('value'),
+    stage().select('s.name').$asScalar().as('stage_name'),
+    stage().select('s.probability').$asScalar().as('probability'),
+    stage().select('s.outcome').as('stage_outcome'),
+    sql<Record<string, unknown>>`${customFields}`.as('custom_fields'),
+  ];
+}
+
+type StageColumns = Selectable<Database['pipeline_stage']>;
+
+/** A deal or a lead as its select reads what they share (recordSelection). */
+export type RecordRow = Pick<Selectable<Database['deal']>, Exclude<(typeof RECORD_COLUMNS)[number], 'status'>> & {
+  status: string;
+  value: string;
+  custom_fields: Record<string, unknown>;
+  stage_name: StageColumns['name'];
+  probability: StageColumns['probability'];
+  stage_outcome: StageColumns['outcome'] | null;
+};
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+/** The stage part of a record's view. */
+export function stageView(row: RecordRow) {
+  return {
+    pipelineId: row.pipeline_id,
+    stageId: row.stage_id,
+    stageName: row.stage_name,
+    probability: row.probability,
+  };
+}
+
+/** The stage a record is in, as a write starts from. */
+export function currentStage(row: RecordRow): StageRef {
+  return {
+    pipelineId: row.pipeline_id,
+    id: row.stage_id,
+    name: row.stage_name,
+    probability: row.probability,
+    outcome: row.stage_outcome,
+  };
+}
+
+/** The lost part of a record's view. */
+export function lostView(row: RecordRow) {
+  return { lostReasonId: row.lost_reason_id, lostNote: row.lost_note, closedAt: iso(row.closed_at) };
+}
+
+/** The end of a record's view: when it entered its stage, custom fields, tags, version and stamps. */
+export function viewTail<Tag>(row: RecordRow, tags: Tag[]) {
+  return {
+    stageEnteredAt: iso(row.stage_entered_at) as string,
+    customFields: row.custom_fields,
+    tags,
+    version: row.version,
+    createdAt: iso(row.created_at) as string,
+    createdBy: row.created_by,
+    updatedAt: iso(row.updated_at) as string,
+    updatedBy: row.updated_by,
+    deletedAt: iso(row.deleted_at),
+  };
+}
+
+/** What history compares of a record as read, beside each kind's own fields. */
+export function recordSnapshot(row: RecordRow): Snapshot {
+  return {
+    title: row.title,
+    value: formatAmount(row.value, row.currency),
+    currency: row.currency,
+    pipelineId: row.pipeline_id,
+    stageId: row.stage_id,
+    ownerId: row.owner_id,
+    status: row.status,
+    lostReasonId: row.lost_reason_id,
+    lostNote: row.lost_note,
+    customFields: row.custom_fields,
+  };
+}
+
+// ---- writing a record through the unit of work ------------------------------------------------
+
+/** A record's shared fields as entity data, from its row as read in the caller's tenant. */
+export function recordEntityData(principal: Principal, row: RecordRow) {
+  return {
+    id: row.id,
+    tenant: principal.tenantId,
+    title: row.title,
+    value: row.value,
+    currency: row.currency,
+    pipeline: row.pipeline_id,
+    stage: row.stage_id,
+    ownerId: row.owner_id,
+    lostReason: row.lost_reason_id,
+    lostNote: row.lost_note,
+    closedAt: row.closed_at,
+    rank: row.rank,
+    stageEnteredAt: row.stage_entered_at,
+    customFields: row.custom_fields,
+    version: row.version,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    deletedAt: row.deleted_at,
+  };
+}
+
+/** The fields deals and leads share as a write sets them. */
+export interface RecordFields<Status extends string> {
+  title: string;
+  value: string;
+  currency: string;
+  stage: StageRef;
+  ownerId: string | null;
+  status: Status;
+  lostReasonId: string | null;
+  lostNote: string | null;
+  customFields: Record<string, unknown>;
+  rank: string;
+}
+
+/** What a change asks of the fields deals and leads share. */
+interface RecordPatch {
+  value?: string | undefined;
+  currency?: string | undefined;
+  pipelineId?: string | undefined;
+  stageId?: string | undefined;
+  ownerId?: string | null | undefined;
+  lostReasonId?: string | null | undefined;
+  lostNote?: string | null | undefined;
+  customFields?: Record<string, unknown> | undefined;
+}
+
+/**
+ * The amount and stage of a new record (current undefined) or after a change, checked: the first
+ * checks of a write.
+ */
+export async function changedAmountAndStage(
+  em: EntityManager,
+  kind: PipelineRecordKind,
+  current: RecordRow | undefined,
+  patch: RecordPatch,
+): Promise<{ value: string; currency: string; stage: StageRef }> {
+  const currency = patch.currency ?? current?.currency ?? (await defaultCurrency(em));
+  const value = patch.value ?? (current ? formatAmount(current.value, current.currency) : '0');
+  if (!current || patch.value !== undefined || patch.currency !== undefined) {
+    checkAmount(value, currency, patch.value !== undefined ? '#/value' : '#/currency');
+  }
+  const stage =
+    !current ||
+    patch.stageId !== undefined ||
+    (patch.pipelineId !== undefined && patch.pipelineId !== current.pipeline_id)
+      ? await resolveStage(em, kind, patch.pipelineId, patch.stageId)
+      : currentStage(current);
+  return { value, currency, stage };
+}
+
+/**
+ * The owner (the caller by default), status, lost reason, custom fields and rank of a new record
+ * or after a change, checked: the last checks of a write. A card that enters a column (new, another
+ * stage, reopened) goes to its top; one that stays keeps its place.
+ */
+export async function changedOwnerAndStatus<Status extends string>(
+  em: EntityManager,
+  principal: Principal,
+  kind: PipelineRecordKind,
+  current: RecordRow | undefined,
+  patch: RecordPatch,
+  stage: StageRef,
+  statusAfter: () => Status,
+) {
+  const ownerId =
+    patch.ownerId === undefined ? (current ? current.owner_id : (principal.userId ?? null)) : patch.ownerId;
+  if (!current || ownerId !== current.owner_id) await checkOwner(em, principal, kind, ownerId);
+  const status = statusAfter();
+  const lost = await lostFields(
+    em,
+    kind,
+    status,
+    current && { lostReasonId: current.lost_reason_id, lostNote: current.lost_note },
+    {
+      ...(patch.lostReasonId !== undefined ? { lostReasonId: patch.lostReasonId } : {}),
+      ...(patch.lostNote !== undefined ? { lostNote: patch.lostNote } : {}),
+    },
+  );
+  const customFields =
+    current && patch.customFields === undefined
+      ? current.custom_fields
+      : await applyCustomFields(em, kind, current?.custom_fields ?? {}, patch.customFields);
+  const entersColumn = status === 'open' && (current?.status !== 'open' || stage.id !== current.stage_id);
+  const rank = entersColumn ? await topRank(em, kind, stage) : (current?.rank ?? FIRST_RANK);
+  return { ownerId, status, ...lost, customFields, rank };
+}
+
+/** The shared columns a change leaves on a record's row, to compare with the row as read. */
+export function changedColumns<Status extends string>(fields: RecordFields<Status>) {
+  return {
+    title: fields.title,
+    value: fields.value,
+    currency: fields.currency,
+    pipeline_id: fields.stage.pipelineId,
+    stage_id: fields.stage.id,
+    owner_id: fields.ownerId,
+    status: fields.status,
+    lost_reason_id: fields.lostReasonId,
+    lost_note: fields.lostNote,
+    custom_fields: fields.customFields,
+  };
+}
+
+/** The checked fields of a new record: amount, stage, owner, status, lost reason, custom fields, rank. */
+export async function newRecordFields<Status extends string>(
+  em: EntityManager,
+  principal: Principal,
+  kind: PipelineRecordKind,
+  input: RecordPatch,
+  statusOf: (stage: StageRef) => Status,
+) {
+  const { value, currency, stage } = await changedAmountAndStage(em, kind, undefined, input);
+  const rest = await changedOwnerAndStatus(em, principal, kind, undefined, input, stage, () => statusOf(stage));
+  return { value, currency, stage, ...rest };
+}
+
+/** The columns of a new record's row that deals and leads share. */
+export function newRecordColumns<Status extends string>(
+  principal: Principal,
+  id: string,
+  record: RecordFields<Status>,
+) {
+  return {
+    id,
+    tenant_id: currentTenantId,
+    title: record.title,
+    value: record.value,
+    currency: record.currency,
+    pipeline_id: record.stage.pipelineId,
+    stage_id: record.stage.id,
+    owner_id: record.ownerId,
+    status: record.status,
+    lost_reason_id: record.lostReasonId,
+    lost_note: record.lostNote,
+    closed_at: record.status === 'open' ? null : NOW,
+    rank: record.rank,
+    custom_fields: JSON.stringify(record.customFields),
+    version: 1,
+    created_by: principal.userId ?? null,
+    updated_by: principal.userId ?? null,
+  };
+}
+
+/**
+ * Takes a record's entity, merged from the row its caller read and locked (no statement), as what
+ * history compares its change with.
+ */
+export function managed<E extends Deal | Lead>(policy: AnyAuditPolicy, record: E): E {
+  auditBaseline(policy, record);
+  return record;
+}
+
+/**
+ * Sets a record's shared fields for a write: closed when it leaves open, entered a stage when it
+ * moves. Version, update stamps and history come with the flush (records/audit.ts).
+ */
+export function assignRecord<E extends Deal | Lead>(
+  em: EntityManager,
+  record: E,
+  next: RecordFields<E['status']>,
+): void {
+  const wasOpen = record.status === 'open';
+  if (record.stage.id !== next.stage.id) record.stageEnteredAt = new Date();
+  if (next.status === 'open') record.closedAt = null;
+  else if (wasOpen) record.closedAt = new Date();
+  record.title = next.title;
+  record.value = next.value;
+  record.currency = next.currency;
+  record.pipeline = em.getReference(Pipeline, next.stage.pipelineId);
+  record.stage = em.getReference(PipelineStage, next.stage.id);
+  record.ownerId = next.ownerId;
+  record.status = next.status;
+  record.lostReason = next.lostReasonId ? em.getReference(LostReason, next.lostReasonId) : null;
+  record.lostNote = next.lostNote;
+  record.customFields = next.customFields;
+  record.rank = next.rank;
+}
+
+// ---- trash, restore, purge of one record ------------------------------------------------------
+
+/** What the trash of one kind of record needs of its service. */
+export interface RecordKindService<Row extends RecordRow, View> {
+  kind: PipelineRecordKind;
+  load(
+    em: EntityManager,
+    principal: Principal,
+    id: string,
+    options: { trashed?: boolean; lock?: boolean },
+  ): Promise<Row>;
+  snapshot(row: Row): Snapshot;
+  afterWrite(em: EntityManager, id: string): Promise<{ view: View }>;
+}
+
+/** Trash, restore and purge of one record of a kind, the caller's visibility checked by its loader. */
+export function recordTrash<Row extends RecordRow, View>(service: RecordKindService<Row, View>) {
+  const { kind } = service;
+  return {
+    /** Puts a record the caller may see in the trash (If-Match). */
+    async trash(
+      em: EntityManager,
+      principal: Principal,
+      id: string,
+      expectedVersion: number | undefined,
+    ): Promise<void> {
+      const current = await service.load(em, principal, id, { lock: true });
+      checkVersion(current, expectedVersion, named(kind, current.title));
+      await trashRecord(em, kind, id, principal.userId ?? null);
+      recordHistory(em, principal, { type: kind, id, action: 'delete', before: service.snapshot(current) });
+      await em.flush();
+      await unindexRecord(em, kind, id);
+    },
+    /** Takes a record out of the trash; an open one comes back at the top of its column, as its old place may be taken. */
+    async restore(em: EntityManager, principal: Principal, id: string): Promise<View> {
+      const current = await service.load(em, principal, id, { trashed: true, lock: true });
+      const rank =
+        current.status === 'open'
+          ? await topRank(em, kind, { pipelineId: current.pipeline_id, id: current.stage_id })
+          : current.rank;
+      await restoreRecord(em, kind, id, rank, principal.userId ?? null);
+      recordHistory(em, principal, { type: kind, id, action: 'restore', after: service.snapshot(current) });
+      await em.flush();
+      return (await service.afterWrite(em, id)).view;
+    },
+    /** Deletes a trashed record for good, with its tags and links (admins only). */
+    async purge(em: EntityManager, principal: Principal, id: string): Promise<void> {
+      if (!principal.roles.has('admin')) throw problem('admin_empties_trash', { things: recordWords[kind].things });
+      await service.load(em, principal, id, { trashed: true });
+      await purgeRecord(em, kind, id);
+      await unindexRecord(em, kind, id);
+    },
+  };
+}
+
+/** A row's place in the sorts deals and leads share: newest change, title, newest first. */
+export function recordSortKey(sort: '-updatedAt' | '-createdAt' | 'title', row: RecordRow): unknown[] {
+  if (sort === 'title') return [row.title.toLowerCase(), row.id];
+  return [iso(sort === '-createdAt' ? row.created_at : row.updated_at), row.id];
 }
 
 export interface StageRef {

@@ -11,8 +11,8 @@ import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { db } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
-import { moveStageDeals, stageDealCount } from '../deals/deals.service.ts';
-import { moveStageLeads, stageLeadCount } from '../leads/leads.service.ts';
+import { moveStageDeals } from '../deals/deals.service.ts';
+import { moveStageRecords, stageRecordCount } from '../pipeline-records/pipeline-records.service.ts';
 import type {
   CreatePipeline,
   PipelineKind,
@@ -274,7 +274,7 @@ export function updateStage(
       if (stage.outcome === null && !pipeline.stages.some((other) => other.id !== stageId && other.outcome === null)) {
         throw lastOpenStage(stage);
       }
-      const deals = await (pipeline.kind === 'lead' ? stageLeadCount : stageDealCount)(em, stageId);
+      const deals = await stageRecordCount(em, pipeline.kind, stageId);
       if (deals.total > 0) {
         throw problem(
           'stage_holds_deals_outcome',
@@ -365,9 +365,13 @@ export function archiveStage(
           { at: { pointer: '#/moveDealsTo' } },
         );
       }
-      await (pipeline.kind === 'lead' ? moveStageLeads : moveStageDeals)(em, principal, pipelineId, stageId, target.id);
+      const move = { pipelineId, fromStageId: stageId, toStageId: target.id };
+      // A deal's move also records its stage change and makes the stage's tasks.
+      await (pipeline.kind === 'lead'
+        ? moveStageRecords(em, principal, 'lead', move)
+        : moveStageDeals(em, principal, move));
     } else {
-      const deals = await (pipeline.kind === 'lead' ? stageLeadCount : stageDealCount)(em, stageId);
+      const deals = await stageRecordCount(em, pipeline.kind, stageId);
       if (deals.total > 0) {
         const trashed =
           deals.trashed > 0
