@@ -67,7 +67,17 @@ export const dashboardsDe = {
     apply: 'Übernehmen',
     cancel: 'Abbrechen',
   },
+  chart: {
+    bars: '{{title}}: Balkendiagramm mit {{count}} Balken',
+    columns: '{{title}}: Säulendiagramm mit {{count}} Säulen',
+    'grouped-columns': '{{title}}: Säulendiagramm mit {{count}} Gruppen',
+    donut: '{{title}}: Ringdiagramm mit {{count}} Teilen',
+  },
   figures: {
+    asText: '{{title}} als Text',
+    chartIn: '{{title}} in {{currency}}',
+    won: 'Gewonnen',
+    lost: 'Verloren',
     count_one: '{{count}} Deal',
     count_other: '{{count}} Deals',
     weighted: 'gewichtet {{value}}',

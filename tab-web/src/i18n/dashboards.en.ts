@@ -70,7 +70,17 @@ export const dashboardsEn: Texts<typeof dashboardsDe> = {
     apply: 'Apply',
     cancel: 'Cancel',
   },
+  chart: {
+    bars: '{{title}}: bar chart with {{count}} bars',
+    columns: '{{title}}: column chart with {{count}} columns',
+    'grouped-columns': '{{title}}: column chart with {{count}} groups',
+    donut: '{{title}}: donut chart with {{count}} parts',
+  },
   figures: {
+    asText: '{{title}} as text',
+    chartIn: '{{title}} in {{currency}}',
+    won: 'Won',
+    lost: 'Lost',
     count_one: '{{count}} deal',
     count_other: '{{count}} deals',
     weighted: 'weighted {{value}}',
