@@ -41,6 +41,8 @@ export interface ChartProps {
 
 const useStyles = makeStyles({
   chart: { width: '100%', minWidth: 0 },
+  // The library capitalises every word of a legend; names are shown as they are written.
+  legendText: { textTransform: 'none' },
 });
 
 const BRAND = '#0f6cbd';
@@ -170,8 +172,9 @@ export default function Chart({ title, color = BRAND, spec }: ChartProps) {
             innerRadius={55}
             hideTooltip
             valueInsideDonut={spec.inside}
+            legendProps={{ styles: { text: styles.legendText } }}
+            // Without a chart title: the card or section above names it; the wrapper tells screen readers.
             data={{
-              chartTitle: title,
               chartData: spec.points.map((point, i) => ({
                 legend: point.label,
                 data: point.value,
@@ -214,7 +217,13 @@ export default function Chart({ title, color = BRAND, spec }: ChartProps) {
   };
 
   return (
-    <div ref={ref} className={styles.chart} style={{ height }} data-chart={spec.kind}>
+    <div
+      ref={ref}
+      className={styles.chart}
+      style={{ height }}
+      data-chart={spec.kind}
+      {...(spec.kind === 'donut' ? { role: 'group', ...described(spec.points.length) } : {})}
+    >
       {chart()}
     </div>
   );

@@ -68,10 +68,14 @@ export const dashboardsDe = {
     cancel: 'Abbrechen',
   },
   chart: {
-    bars: '{{title}}: Balkendiagramm mit {{count}} Balken',
-    columns: '{{title}}: Säulendiagramm mit {{count}} Säulen',
-    'grouped-columns': '{{title}}: Säulendiagramm mit {{count}} Gruppen',
-    donut: '{{title}}: Ringdiagramm mit {{count}} Teilen',
+    bars_one: '{{title}}: Balkendiagramm mit {{count}} Balken',
+    bars_other: '{{title}}: Balkendiagramm mit {{count}} Balken',
+    columns_one: '{{title}}: Säulendiagramm mit {{count}} Säule',
+    columns_other: '{{title}}: Säulendiagramm mit {{count}} Säulen',
+    'grouped-columns_one': '{{title}}: Säulendiagramm mit {{count}} Gruppe',
+    'grouped-columns_other': '{{title}}: Säulendiagramm mit {{count}} Gruppen',
+    donut_one: '{{title}}: Ringdiagramm mit {{count}} Teil',
+    donut_other: '{{title}}: Ringdiagramm mit {{count}} Teilen',
   },
   figures: {
     asText: '{{title}} als Text',

@@ -71,10 +71,14 @@ export const dashboardsEn: Texts<typeof dashboardsDe> = {
     cancel: 'Cancel',
   },
   chart: {
-    bars: '{{title}}: bar chart with {{count}} bars',
-    columns: '{{title}}: column chart with {{count}} columns',
-    'grouped-columns': '{{title}}: column chart with {{count}} groups',
-    donut: '{{title}}: donut chart with {{count}} parts',
+    bars_one: '{{title}}: bar chart with {{count}} bar',
+    bars_other: '{{title}}: bar chart with {{count}} bars',
+    columns_one: '{{title}}: column chart with {{count}} column',
+    columns_other: '{{title}}: column chart with {{count}} columns',
+    'grouped-columns_one': '{{title}}: column chart with {{count}} group',
+    'grouped-columns_other': '{{title}}: column chart with {{count}} groups',
+    donut_one: '{{title}}: donut chart with {{count}} part',
+    donut_other: '{{title}}: donut chart with {{count}} parts',
   },
   figures: {
     asText: '{{title}} as text',
