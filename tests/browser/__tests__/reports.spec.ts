@@ -58,12 +58,10 @@ describeInBrowser('the web app: reports', () => {
       const created = await admin
         .post('/api/v1/deals')
         .send({ title, value: '800.00', currency: 'EUR', stageId: stage('Neu'), organizationId: org.body.id });
-      const moved = await admin
-        .post(`/api/v1/deals/${created.body.id}/move`)
-        .send({
-          stageId: stage(stageName),
-          lostReasonId: stageName === 'Verloren' ? reasons.body.items[0].id : undefined,
-        });
+      const moved = await admin.post(`/api/v1/deals/${created.body.id}/move`).send({
+        stageId: stage(stageName),
+        lostReasonId: stageName === 'Verloren' ? reasons.body.items[0].id : undefined,
+      });
       expect(moved.status).toBe(200);
     }
   }, 400_000);
