@@ -45,6 +45,23 @@ describeInBrowser('the web app: dashboards', () => {
   });
 
   const widgetTitles = (page: Page) => page.locator('main h2').allTextContents();
+  /** The stages' and the forecast's charts, described and labelled in the page's language. */
+  const chartsShown = async (
+    page: Page,
+    locale: 'en' | 'de',
+    names: { byStage: string; barChart: string; forecast: string },
+  ) => {
+    const byStage = page.getByRole('region', { name: names.byStage, exact: true });
+    // The stage is named in the tenant's language (German), the forecast's month in the page's.
+    await byStage.locator('svg text', { hasText: 'Qualifizierung' }).first().waitFor();
+    await byStage.getByRole('region', { name: names.barChart }).waitFor();
+    const forecast = page.getByRole('region', { name: names.forecast, exact: true });
+    await forecast
+      .locator('svg text', { hasText: monthLabel(locale) })
+      .first()
+      .waitFor();
+    return forecast;
+  };
 
   it('in English at desk width: figures of the deals, add a widget, save, reload, reorder by keyboard and by mouse', async () => {
     const context = await signedInContext(harness, ritaUser, { locale: 'en-US', width: 1280, button: /^Sign in$/ });
@@ -58,15 +75,11 @@ describeInBrowser('the web app: dashboards', () => {
     const byStage = page.getByRole('region', { name: 'Deals by stage', exact: true });
     await byStage.getByText('€3,500.00').waitFor();
     await byStage.getByText(/· 2 deals/).waitFor();
-    // Charts: the stage's bar named on its axis (the stage is named in the tenant's language), the
-    // forecast's column by its month in English.
-    await byStage.locator('svg text', { hasText: 'Qualifizierung' }).first().waitFor();
-    await byStage.getByRole('region', { name: 'Deals by stage: bar chart with 4 bars' }).waitFor();
-    const forecast = page.getByRole('region', { name: 'Forecast by month', exact: true });
-    await forecast
-      .locator('svg text', { hasText: monthLabel('en') })
-      .first()
-      .waitFor();
+    const forecast = await chartsShown(page, 'en', {
+      byStage: 'Deals by stage',
+      barChart: 'Deals by stage: bar chart with 4 bars',
+      forecast: 'Forecast by month',
+    });
     await forecast
       .getByText(/weighted €350\.00/)
       .first()
@@ -130,13 +143,11 @@ describeInBrowser('the web app: dashboards', () => {
     await page.getByRole('heading', { level: 1, name: 'Dashboard: My dashboard' }).waitFor();
     const byStage = page.getByRole('region', { name: 'Deals nach Phase', exact: true });
     await byStage.getByText('3.500,00 €').waitFor();
-    await byStage.locator('svg text', { hasText: 'Qualifizierung' }).first().waitFor();
-    await byStage.getByRole('region', { name: 'Deals nach Phase: Balkendiagramm mit 4 Balken' }).waitFor();
-    const forecast = page.getByRole('region', { name: 'Prognose nach Monat', exact: true });
-    await forecast
-      .locator('svg text', { hasText: monthLabel('de') })
-      .first()
-      .waitFor();
+    await chartsShown(page, 'de', {
+      byStage: 'Deals nach Phase',
+      barChart: 'Deals nach Phase: Balkendiagramm mit 4 Balken',
+      forecast: 'Prognose nach Monat',
+    });
     await page.getByRole('region', { name: 'Neue Leads nach Quelle' }).waitFor();
     await screenshot(page, 'dashboard-de-360');
     expect(await seriousA11yViolations(page)).toEqual([]);
