@@ -32,6 +32,7 @@ import { Migration20261209100000_report_indexes } from './Migration2026120910000
 import { Migration20261209200000_mail_capture } from './Migration20261209200000_mail_capture.ts';
 import { Migration20261209300000_sync_gaps } from './Migration20261209300000_sync_gaps.ts';
 import { Migration20261210000000_mail_send } from './Migration20261210000000_mail_send.ts';
+import { Migration20261210100000_widget_indexes } from './Migration20261210100000_widget_indexes.ts';
 import { Migration20261211000000_record_stage_key } from './Migration20261211000000_record_stage_key.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -69,5 +70,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261209200000_mail_capture', class: Migration20261209200000_mail_capture },
   { name: 'Migration20261209300000_sync_gaps', class: Migration20261209300000_sync_gaps },
   { name: 'Migration20261210000000_mail_send', class: Migration20261210000000_mail_send },
+  { name: 'Migration20261210100000_widget_indexes', class: Migration20261210100000_widget_indexes },
   { name: 'Migration20261211000000_record_stage_key', class: Migration20261211000000_record_stage_key },
 ];

@@ -1,6 +1,8 @@
-// Dashboard widgets at 10,000 open deals (+ 2,000 won) in one tenant: each widget's figures as the
-// page asks for them, one request in flight, against the issue's target (p95 ≤ 50 ms). The deals'
-// expected close dates are spread over the next twelve months so the forecast has figures.
+// Dashboard widgets at 10,000 open deals (+ 2,000 won) and 100,000 activities in one tenant: each
+// widget's figures as the page asks for them, one request in flight, against the issue's target
+// (p95 ≤ 50 ms). The deals' expected close dates are spread over the next twelve months so the
+// forecast has figures; every deal went through two stages in the last year (pipeline velocity);
+// the activities and 10,000 tasks are spread over the last and the next 60 days.
 //
 // BENCH_SCALE (default 1) scales the deals. Without DATABASE_URL an in-memory embedded PostgreSQL
 // runs in a process of its own (bench-database.ts).
@@ -17,6 +19,43 @@ import { measureHttp, printTable, type Stats } from './measure.ts';
 import { type LoadedTenant, loadTenant } from './sales.bench.ts';
 
 const WIDGET_P95_MS = 50;
+const ACTIVITIES = 100_000;
+const TASKS = 10_000;
+
+/** Stage changes for every deal, activities and tasks of the tenant's user (plain SQL: a load). */
+async function addHistory(pool: pg.Pool, tenant: LoadedTenant): Promise<void> {
+  const [first, second] = tenant.openStages;
+  if (!first || !second) throw new Error('the pipeline needs two open stages');
+  await pool.query(
+    `insert into deal_stage_change (id, tenant_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
+     select gen_random_uuid(), d.tenant_id, d.id, d.pipeline_id, x.from_stage, x.to_stage,
+            now() - make_interval(days => 300 - x.step * (abs(hashtext(d.id::text)) % 140))
+       from deal d
+       cross join lateral (values (0, null::uuid, $2::uuid), (1, $2::uuid, $3::uuid)) x(step, from_stage, to_stage)
+      where d.tenant_id = $1`,
+    [tenant.id, first.id, second.id],
+  );
+  const owner = await pool.query<{ id: string }>('select id from app_user where tenant_id = $1 limit 1', [tenant.id]);
+  const type = await pool.query<{ id: string }>('select id from activity_type where tenant_id = $1 limit 1', [
+    tenant.id,
+  ]);
+  const ownerId = owner.rows[0]?.id;
+  await pool.query(
+    `insert into activity (id, tenant_id, type_id, subject, starts_at, done, owner_id, created_by, updated_by)
+     select gen_random_uuid(), $1, $2, 'Termin ' || n, now() + make_interval(mins => (n % 172800) - 86400),
+            n % 3 <> 0, $3, $3, $3
+       from generate_series(1, $4::int) n`,
+    [tenant.id, type.rows[0]?.id, ownerId, ACTIVITIES],
+  );
+  await pool.query(
+    `insert into task (id, tenant_id, title, status, due_at, completed_at, assignee_id, owner_id, created_by, updated_by)
+     select gen_random_uuid(), $1, 'Aufgabe ' || n, case when n % 2 = 0 then 'done' else 'open' end,
+            now() + make_interval(hours => (n % 2880) - 1440),
+            case when n % 2 = 0 then now() - make_interval(hours => n % 1440) end, $2, $2, $2, $2
+       from generate_series(1, $3::int) n`,
+    [tenant.id, ownerId, TASKS],
+  );
+}
 
 export async function run(options: { seconds: number }): Promise<void> {
   const scale = Number(process.env.BENCH_SCALE || 1);
@@ -42,7 +81,8 @@ export async function run(options: { seconds: number }): Promise<void> {
         where tenant_id = $1`,
       [tenant.id],
     );
-    await pool.query('vacuum analyze deal, deal_stage_change, pipeline_stage');
+    await addHistory(pool, tenant);
+    await pool.query('vacuum analyze deal, deal_stage_change, pipeline_stage, activity, task');
     const rows: { stats: Stats }[] = [];
     for (const widget of WIDGET_TYPES) {
       rows.push({
@@ -63,7 +103,16 @@ export async function run(options: { seconds: number }): Promise<void> {
     );
   } finally {
     if (process.env.DATABASE_URL && pool && tenant) {
-      for (const table of ['deal_stage_change', 'history', 'search_document', 'deal', 'organization', 'tenant']) {
+      for (const table of [
+        'deal_stage_change',
+        'activity',
+        'task',
+        'history',
+        'search_document',
+        'deal',
+        'organization',
+        'tenant',
+      ]) {
         await pool
           .query(`delete from ${table} where ${table === 'tenant' ? 'id' : 'tenant_id'} = $1`, [tenant.id])
           .catch((error: unknown) => console.error(`cleaning up ${table} failed: ${(error as Error).message}`));

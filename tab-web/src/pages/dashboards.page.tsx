@@ -2,7 +2,8 @@
 // with their figures (computed by the API over what the viewer may see), added, removed, set up
 // (title, size, colour, filters) and reordered by mouse, touch or keyboard (dnd-kit, with
 // announcements), then saved: one's own with If-Match, another's as a new dashboard of one's own.
-// Figures are drawn with Fluent components and plain bars, so the page needs no chart library.
+// Figures are drawn as charts (@fluentui/react-charts, loaded only when a chart is shown) and
+// written out beneath them.
 
 import type { Dashboard, Widget, WidgetData, WidgetFilters, WidgetType } from '@crm/backend/contract';
 import { WIDGET_SIZES, WIDGET_TYPES } from '@crm/backend/contract';
@@ -65,6 +66,7 @@ import {
 } from '../api/dashboards.ts';
 import { useMe } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { type ChartSpec, LazyChart } from '../components/LazyChart.tsx';
 import { UserPicker } from '../components/UserPicker.tsx';
 
 const useStyles = makeStyles({
@@ -103,11 +105,10 @@ const useStyles = makeStyles({
   handle: { cursor: 'grab', touchAction: 'none' },
   tool: { minWidth: '28px', maxWidth: '28px', paddingLeft: 0, paddingRight: 0 },
   tools: { display: 'flex', flexShrink: 0 },
-  bars: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '6px' },
-  barRow: { display: 'flex', flexDirection: 'column', gap: '2px' },
-  barLabel: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
-  track: { height: '8px', borderRadius: '4px', backgroundColor: tokens.colorNeutralBackground4 },
-  fill: { height: '100%', borderRadius: '4px', backgroundColor: 'var(--widget-color)' },
+  charted: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
+  figures: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '6px' },
+  figureRow: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  figureLabel: { display: 'flex', justifyContent: 'space-between', gap: tokens.spacingHorizontalS },
   muted: { color: tokens.colorNeutralForeground2 },
   big: { fontSize: tokens.fontSizeHero800, fontWeight: tokens.fontWeightSemibold, lineHeight: 1.1 },
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
@@ -582,42 +583,52 @@ function useMoney() {
   }, [i18n.language]);
 }
 
-/** Labelled bars, each as long as its share of the largest. */
-function Bars({ rows }: { rows: { key: string; label: string; figure: string; amount: number; note?: string }[] }) {
+interface FigureRow {
+  key: string;
+  label: string;
+  figure: string;
+  note?: string;
+}
+
+/**
+ * A widget's figures: drawn as a chart (loaded lazily) and written out beneath it, where screen
+ * readers and a printout find every sum and currency the chart leaves out.
+ */
+function Charted(props: { title: string; color: string; chart: ChartSpec; rows: FigureRow[] }) {
   const { t } = useTranslation();
   const styles = useStyles();
-  if (rows.length === 0) return <Text className={styles.muted}>{t('dashboards.figures.none')}</Text>;
-  const largest = Math.max(...rows.map((row) => row.amount), 0);
+  if (props.rows.length === 0) return <Text className={styles.muted}>{t('dashboards.figures.none')}</Text>;
   return (
-    <ul className={styles.bars}>
-      {rows.map((row) => (
-        <li key={row.key} className={styles.barRow}>
-          <span className={styles.barLabel}>
-            <Text>{row.label}</Text>
-            <Text weight="semibold">{row.figure}</Text>
-          </span>
-          <div className={styles.track} aria-hidden="true">
-            <div className={styles.fill} style={{ width: `${largest > 0 ? (row.amount / largest) * 100 : 0}%` }} />
-          </div>
-          {row.note && (
-            <Text size={200} className={styles.muted}>
-              {row.note}
-            </Text>
-          )}
-        </li>
-      ))}
-    </ul>
+    <div className={styles.charted}>
+      <LazyChart title={props.title} color={props.color} spec={props.chart} />
+      <ul className={styles.figures} aria-label={t('dashboards.figures.asText', { title: props.title })}>
+        {props.rows.map((row) => (
+          <li key={row.key} className={styles.figureRow}>
+            <span className={styles.figureLabel}>
+              <Text>{row.label}</Text>
+              <Text weight="semibold">{row.figure}</Text>
+            </span>
+            {row.note && (
+              <Text size={200} className={styles.muted}>
+                {row.note}
+              </Text>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
 function WidgetBody({ widget }: { widget: Widget }) {
+  const { t } = useTranslation();
   const data = useWidgetData(widget);
   if (data.isPending) return <Spinner size="small" />;
   if (data.isError) return <ErrorBar error={data.error} onRetry={() => void data.refetch()} />;
-  return <Figures data={data.data} />;
+  return <Figures data={data.data} title={widgetTitle(t, widget)} color={widget.color ?? DEFAULT_COLOR} />;
 }
 
-function Figures({ data }: { data: WidgetData }) {
+function Figures({ data, title, color }: { data: WidgetData; title: string; color: string }) {
   const { t, i18n } = useTranslation();
   const styles = useStyles();
   const money = useMoney();
@@ -630,76 +641,150 @@ function Figures({ data }: { data: WidgetData }) {
   switch (data.type) {
     case 'deals-by-stage':
       return (
-        <Bars
+        <Charted
+          title={title}
+          color={color}
+          chart={{
+            kind: 'bars',
+            points: data.stages.map((stage) => ({
+              key: stage.stageId,
+              label: stage.name,
+              value: stage.count,
+              text: t('dashboards.figures.count', { count: stage.count }),
+            })),
+          }}
           rows={data.stages.map((stage) => ({
             key: stage.stageId,
             label: `${stage.name} · ${t('dashboards.figures.count', { count: stage.count })}`,
             figure: sums(stage.sums) || '–',
-            amount: stage.count,
             note: weighted(stage.sums),
           }))}
         />
       );
-    case 'forecast-by-month':
+    case 'forecast-by-month': {
+      // The chart shows the currency with the most weighted value; the rows below show them all.
+      const totals = new Map<string, number>();
+      for (const sum of data.months.flatMap((month) => month.sums)) {
+        totals.set(sum.currency, (totals.get(sum.currency) ?? 0) + Number(sum.weighted));
+      }
+      const currency = [...totals].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'EUR';
+      const monthName = (month: string, style: 'short' | 'long') =>
+        new Date(`${month}-01T12:00:00Z`).toLocaleDateString(i18n.language, {
+          month: style,
+          year: style === 'long' ? 'numeric' : '2-digit',
+        });
       return (
-        <Bars
+        <Charted
+          title={t('dashboards.figures.chartIn', { title, currency })}
+          color={color}
+          chart={{
+            kind: 'columns',
+            points: data.months.map((month) => {
+              const sum = month.sums.find((item) => item.currency === currency);
+              return {
+                key: month.month,
+                label: monthName(month.month, 'short'),
+                value: Number(sum?.weighted ?? 0),
+                text: money(sum?.weighted ?? '0', currency),
+              };
+            }),
+          }}
           rows={data.months.map((month) => ({
             key: month.month,
-            label: new Date(`${month.month}-01T12:00:00Z`).toLocaleDateString(i18n.language, {
-              month: 'long',
-              year: 'numeric',
-            }),
+            label: monthName(month.month, 'long'),
             figure: weighted(month.sums),
-            amount: month.sums.reduce((total, sum) => total + Number(sum.weighted), 0),
             note: `${t('dashboards.figures.count', { count: month.count })} · ${sums(month.sums)}`,
           }))}
         />
       );
-    case 'win-rate':
-      return (
-        <div>
-          <div className={styles.big}>
-            {data.rate === null
-              ? '–'
-              : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(data.rate)}
+    }
+    case 'win-rate': {
+      const rate =
+        data.rate === null
+          ? '–'
+          : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(data.rate);
+      if (data.rate === null) {
+        return (
+          <div>
+            <div className={styles.big}>{rate}</div>
+            <Text className={styles.muted}>{t('dashboards.figures.wonLost', { won: data.won, lost: data.lost })}</Text>
           </div>
-          <Text className={styles.muted}>{t('dashboards.figures.wonLost', { won: data.won, lost: data.lost })}</Text>
-        </div>
+        );
+      }
+      const outcomes = [
+        { key: 'won', label: t('dashboards.figures.won'), count: data.won },
+        { key: 'lost', label: t('dashboards.figures.lost'), count: data.lost },
+      ];
+      return (
+        <Charted
+          title={t('dashboards.figures.rate', { rate })}
+          color={color}
+          chart={{
+            kind: 'donut',
+            inside: rate,
+            points: outcomes.map((outcome) => ({
+              key: outcome.key,
+              label: outcome.label,
+              value: outcome.count,
+              text: String(outcome.count),
+            })),
+          }}
+          rows={outcomes.map((outcome) => ({ key: outcome.key, label: outcome.label, figure: String(outcome.count) }))}
+        />
       );
+    }
     case 'lost-reasons':
+    case 'new-leads-by-source': {
+      const rows =
+        data.type === 'lost-reasons'
+          ? data.items.map((item) => ({
+              key: item.lostReasonId ?? 'none',
+              label: item.name ?? t('dashboards.figures.noReason'),
+              figure: String(item.count),
+              count: item.count,
+            }))
+          : data.items.map((item) => ({
+              key: item.source ?? 'none',
+              label: item.source ?? t('dashboards.figures.noSource'),
+              figure: String(item.count),
+              count: item.count,
+            }));
       return (
-        <Bars
-          rows={data.items.map((item) => ({
-            key: item.lostReasonId ?? 'none',
-            label: item.name ?? t('dashboards.figures.noReason'),
-            figure: String(item.count),
-            amount: item.count,
-          }))}
+        <Charted
+          title={title}
+          color={color}
+          chart={{
+            kind: 'donut',
+            points: rows.map((row) => ({ key: row.key, label: row.label, value: row.count, text: row.figure })),
+          }}
+          rows={rows}
         />
       );
-    case 'new-leads-by-source':
+    }
+    case 'pipeline-velocity': {
+      const days = (value: number | null) => (value === null ? '–' : t('dashboards.figures.days', { days: value }));
       return (
-        <Bars
-          rows={data.items.map((item) => ({
-            key: item.source ?? 'none',
-            label: item.source ?? t('dashboards.figures.noSource'),
-            figure: String(item.count),
-            amount: item.count,
-          }))}
-        />
-      );
-    case 'pipeline-velocity':
-      return (
-        <Bars
+        <Charted
+          title={title}
+          color={color}
+          chart={{
+            kind: 'bars',
+            points: data.stages.map((stage) => ({
+              key: stage.stageId,
+              label: stage.name,
+              value: stage.averageDays ?? 0,
+              text: days(stage.averageDays),
+            })),
+          }}
           rows={data.stages.map((stage) => ({
             key: stage.stageId,
             label: stage.name,
-            figure: stage.averageDays === null ? '–' : t('dashboards.figures.days', { days: stage.averageDays }),
-            amount: stage.averageDays ?? 0,
+            figure: days(stage.averageDays),
             note: t('dashboards.figures.stays', { count: stage.deals }),
           }))}
         />
       );
+    }
     case 'my-tasks':
       return (
         <div>

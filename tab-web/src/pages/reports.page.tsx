@@ -1,5 +1,6 @@
 // Reports (R3): pick a report, filter it, read its tables, export it as CSV (the API's own file, in
-// the UI's language) or print it (the print stylesheet in app.css leaves the navigation out).
+// the UI's language) or print it (the print stylesheet in app.css leaves the navigation out). The
+// pipeline and the won/lost sections open with a chart (loaded only when one is shown).
 import { REPORT_FILTERS, REPORT_NAMES, type Report, type ReportCell, type ReportName } from '@crm/backend/contract';
 import {
   Button,
@@ -23,6 +24,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { usePipelines } from '../api/board.ts';
 import { useApiQuery } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { type ChartPoint, type ChartSpec, LazyChart } from '../components/LazyChart.tsx';
 import { UserPicker } from '../components/UserPicker.tsx';
 import { useSession } from '../session.tsx';
 
@@ -40,6 +42,7 @@ const useStyles = makeStyles({
   number: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
   numberHeader: { justifyContent: 'flex-end' },
   printedAt: { color: tokens.colorNeutralForeground3 },
+  chart: { maxWidth: '720px' },
 });
 
 const MONEY_COLUMNS = new Set(['sum', 'weighted', 'wonValue', 'lostValue']);
@@ -84,16 +87,78 @@ function useCellText() {
   };
 }
 
-function ReportTable({ section }: { section: Report['sections'][number] }) {
+type Section = Report['sections'][number];
+
+/** Rows with the same label (one per currency) added up: counts are the same in any currency. */
+function countsBy(section: Section, labelOf: (row: Section['rows'][number]) => string, column: string) {
+  const counts = new Map<string, number>();
+  for (const row of section.rows) {
+    const label = labelOf(row);
+    counts.set(label, (counts.get(label) ?? 0) + Number(row[column] ?? 0));
+  }
+  return [...counts];
+}
+
+/** The chart a section opens with, where one helps: counts, as every currency has them. */
+function useSectionChart() {
+  const { t, i18n } = useTranslation();
+  const cellText = useCellText();
+  const count = (value: number) => new Intl.NumberFormat(i18n.language).format(value);
+  const point = ([label, value]: [string, number]): ChartPoint => ({ key: label, label, value, text: count(value) });
+  return (section: Section): ChartSpec | null => {
+    if (section.rows.length === 0) return null;
+    switch (section.key) {
+      case 'stages': {
+        const pipelines = new Set(section.rows.map((row) => row.pipeline));
+        const label = (row: Section['rows'][number]) =>
+          pipelines.size > 1 ? `${row.pipeline} · ${row.stage}` : String(row.stage);
+        return { kind: 'bars', points: countsBy(section, label, 'count').map(point) };
+      }
+      case 'months': {
+        const month = (row: Section['rows'][number]) => cellText('month', row.month ?? null, row);
+        const won = countsBy(section, month, 'won');
+        const lost = new Map(countsBy(section, month, 'lost'));
+        return {
+          kind: 'grouped-columns',
+          series: [
+            { key: 'won', label: t('reports.columns.won') },
+            { key: 'lost', label: t('reports.columns.lost') },
+          ],
+          groups: won.map(([label, wonCount]) => ({
+            key: label,
+            label,
+            values: [wonCount, lost.get(label) ?? 0].map((value) => ({ value, text: count(value) })),
+          })),
+        };
+      }
+      case 'lostReasons':
+        return {
+          kind: 'donut',
+          points: countsBy(section, (row) => cellText('reason', row.reason ?? null, row), 'count').map(point),
+        };
+      default:
+        return null;
+    }
+  };
+}
+
+function ReportTable({ section }: { section: Section }) {
   const { t } = useTranslation();
   const styles = useStyles();
   const headingId = useId();
   const cellText = useCellText();
+  const chart = useSectionChart()(section);
+  const title = t(`reports.sections.${section.key}`);
   return (
     <section className={styles.section} aria-labelledby={headingId}>
       <h2 id={headingId} className={styles.heading}>
-        {t(`reports.sections.${section.key}`)}
+        {title}
       </h2>
+      {chart && (
+        <div className={styles.chart}>
+          <LazyChart title={title} spec={chart} />
+        </div>
+      )}
       {section.rows.length === 0 ? (
         <Text>{t('reports.empty')}</Text>
       ) : (

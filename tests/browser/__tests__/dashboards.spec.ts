@@ -1,5 +1,5 @@
 // Dashboards in chromium against the real backend: the default dashboard shows figures of the
-// seeded deals; a widget is added and the dashboard saved as one's own; after a reload it is there,
+// seeded deals, drawn as charts (svg) labelled in the page's language; a widget is added and the dashboard saved as one's own; after a reload it is there,
 // it is moved earlier by keyboard and dragged first by mouse, and saved again; German at phone
 // width; axe-core finds nothing serious on the dashboard.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -13,6 +13,9 @@ describeInBrowser('the web app: dashboards', () => {
   let tenant: TestTenant;
   let rita: AuthedAgent;
   let ritaUser: { displayName: string; upn: string };
+  // The deals close in two months: the forecast has one column, named by its month.
+  const closing = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 2, 15));
+  const monthLabel = (locale: string) => closing.toLocaleDateString(locale, { month: 'short', year: '2-digit' });
 
   beforeAll(async () => {
     harness = await startWebAppHarness();
@@ -27,7 +30,13 @@ describeInBrowser('the web app: dashboards', () => {
       ['Fräsmaschine', '1000.00'],
       ['Drehbank', '2500.00'],
     ] as const) {
-      const res = await rita.post('/api/v1/deals').send({ title, value, currency: 'EUR', organizationId: org });
+      const res = await rita.post('/api/v1/deals').send({
+        title,
+        value,
+        currency: 'EUR',
+        organizationId: org,
+        expectedCloseDate: closing.toISOString().slice(0, 10),
+      });
       expect(res.status).toBe(201);
     }
   }, 400_000);
@@ -36,6 +45,23 @@ describeInBrowser('the web app: dashboards', () => {
   });
 
   const widgetTitles = (page: Page) => page.locator('main h2').allTextContents();
+  /** The stages' and the forecast's charts, described and labelled in the page's language. */
+  const chartsShown = async (
+    page: Page,
+    locale: 'en' | 'de',
+    names: { byStage: string; barChart: string; forecast: string },
+  ) => {
+    const byStage = page.getByRole('region', { name: names.byStage, exact: true });
+    // The stage is named in the tenant's language (German), the forecast's month in the page's.
+    await byStage.locator('svg text', { hasText: 'Qualifizierung' }).first().waitFor();
+    await byStage.getByRole('region', { name: names.barChart }).waitFor();
+    const forecast = page.getByRole('region', { name: names.forecast, exact: true });
+    await forecast
+      .locator('svg text', { hasText: monthLabel(locale) })
+      .first()
+      .waitFor();
+    return forecast;
+  };
 
   it('in English at desk width: figures of the deals, add a widget, save, reload, reorder by keyboard and by mouse', async () => {
     const context = await signedInContext(harness, ritaUser, { locale: 'en-US', width: 1280, button: /^Sign in$/ });
@@ -46,9 +72,18 @@ describeInBrowser('the web app: dashboards', () => {
     await page.goto(`${harness.baseUrl}/app/`);
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByRole('heading', { level: 1, name: 'Dashboard: Overview' }).waitFor();
-    const byStage = page.getByRole('region', { name: 'Deals by stage' });
+    const byStage = page.getByRole('region', { name: 'Deals by stage', exact: true });
     await byStage.getByText('€3,500.00').waitFor();
     await byStage.getByText(/· 2 deals/).waitFor();
+    const forecast = await chartsShown(page, 'en', {
+      byStage: 'Deals by stage',
+      barChart: 'Deals by stage: bar chart with 4 bars',
+      forecast: 'Forecast by month',
+    });
+    await forecast
+      .getByText(/weighted €350\.00/)
+      .first()
+      .waitFor();
     await page.getByRole('region', { name: 'Top deals' }).getByRole('link', { name: 'Drehbank' }).waitFor();
     await page.getByText('You cannot change this dashboard').waitFor();
 
@@ -81,7 +116,7 @@ describeInBrowser('the web app: dashboards', () => {
 
     // By mouse: the new widget dragged by its handle onto the first one takes its place.
     const handle = page.getByRole('button', { name: 'Move New leads by source', exact: true });
-    const target = page.getByRole('region', { name: 'Deals by stage' });
+    const target = page.getByRole('region', { name: 'Deals by stage', exact: true });
     const from = await handle.boundingBox();
     const to = await target.boundingBox();
     if (!from || !to) throw new Error('handle or widget not shown');
@@ -106,8 +141,13 @@ describeInBrowser('the web app: dashboards', () => {
     const page = await context.newPage();
     await page.goto(`${harness.baseUrl}/app/dashboards`);
     await page.getByRole('heading', { level: 1, name: 'Dashboard: My dashboard' }).waitFor();
-    const byStage = page.getByRole('region', { name: 'Deals nach Phase' });
+    const byStage = page.getByRole('region', { name: 'Deals nach Phase', exact: true });
     await byStage.getByText('3.500,00 €').waitFor();
+    await chartsShown(page, 'de', {
+      byStage: 'Deals nach Phase',
+      barChart: 'Deals nach Phase: Balkendiagramm mit 4 Balken',
+      forecast: 'Prognose nach Monat',
+    });
     await page.getByRole('region', { name: 'Neue Leads nach Quelle' }).waitFor();
     await screenshot(page, 'dashboard-de-360');
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -1,6 +1,7 @@
 // Reports in chromium against the real backend: the pipeline report of a seeded pipeline shows its
 // sums in German, its CSV export downloads through the API (BOM, semicolons, decimal commas, a
 // formula neutralised), the customer statistics show in English; printed, the navigation is gone.
+// The pipeline and won/lost reports open with charts (svg) labelled in the page's language.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
@@ -12,6 +13,7 @@ describeInBrowser('the web app: reports', () => {
   let tenant: TestTenant;
   let admin: AuthedAgent;
   let annaUser: { displayName: string; upn: string };
+  let lostReason: string;
 
   beforeAll(async () => {
     harness = await startWebAppHarness();
@@ -46,6 +48,22 @@ describeInBrowser('the web app: reports', () => {
         .send({ title, value, currency: 'EUR', stageId: stage(stageName), organizationId: org.body.id });
       expect(res.status).toBe(201);
     }
+    // Closed deals for the won/lost report: one won, one lost for a reason.
+    const reasons = await admin.get('/api/v1/lost-reasons?objectType=deal&active=true');
+    lostReason = reasons.body.items[0].name;
+    for (const [title, stageName] of [
+      ['Walze', 'Gewonnen'],
+      ['Stanze', 'Verloren'],
+    ] as const) {
+      const created = await admin
+        .post('/api/v1/deals')
+        .send({ title, value: '800.00', currency: 'EUR', stageId: stage('Neu'), organizationId: org.body.id });
+      const moved = await admin.post(`/api/v1/deals/${created.body.id}/move`).send({
+        stageId: stage(stageName),
+        lostReasonId: stageName === 'Verloren' ? reasons.body.items[0].id : undefined,
+      });
+      expect(moved.status).toBe(200);
+    }
   }, 400_000);
   afterAll(async () => {
     await harness?.close();
@@ -68,6 +86,11 @@ describeInBrowser('the web app: reports', () => {
     const cells = (await angebot.getByRole('cell').allInnerTexts()).map((text) => text.replace(/\u00a0/g, ' '));
     expect(cells).toEqual(['Berichte Maschinen', 'Angebot', '50 %', 'EUR', '2', '4.000,50 €', '2.000,25 €']);
     await table.getByRole('row').filter({ hasText: 'Neu' }).getByText('100,00 €').waitFor();
+    const chart = page.getByRole('region', {
+      name: 'Offene Deals nach Pipeline und Phase: Balkendiagramm mit 2 Balken',
+    });
+    await chart.locator('text', { hasText: 'Angebot' }).first().waitFor();
+    await chart.locator('text', { hasText: 'Neu' }).first().waitFor();
     await screenshot(page, 'reports-de-1280');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
@@ -108,6 +131,18 @@ describeInBrowser('the web app: reports', () => {
     const text = await readFile((await (await downloading).path()) as string, 'utf8');
     expect(text).toContain("\r\n'=1+2;1\r\n");
     expect(text).toContain('Organizations by postal region\r\nPostal region;Organizations\r\n50;1\r\n');
+
+    // Won/lost: a column per month and outcome (named in English), lost reasons as a donut.
+    await page.getByLabel('Report', { exact: true }).selectOption({ label: 'Won/lost' });
+    await page.getByRole('heading', { level: 1, name: 'Reports: Won/lost' }).waitFor();
+    const thisMonth = new Date().toLocaleDateString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    const months = page.getByRole('region', { name: 'Won and lost by month: column chart with 1 group' });
+    await months
+      .locator('text', { hasText: thisMonth.split(' ')[0] as string })
+      .first()
+      .waitFor();
+    await page.getByRole('region', { name: 'Lost reasons', exact: true }).getByText(lostReason).first().waitFor();
+    await screenshot(page, 'reports-en-360-win-loss');
     await context.close();
   }, 240_000);
 });

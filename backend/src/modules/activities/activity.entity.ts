@@ -86,6 +86,18 @@ export const ActivitySchema = defineEntity({
       properties: ['tenant', 'ownerId', 'startsAt', 'id'],
     },
     {
+      // Dashboards: open activities due by now, counted from the index alone.
+      name: 'activity_due_idx',
+      where: '(deleted_at IS NULL) AND (NOT done)',
+      properties: ['tenant', 'startsAt', 'id'],
+    },
+    {
+      // Dashboards: the activities a colleague held in a period.
+      name: 'activity_held_idx',
+      where: '(deleted_at IS NULL) AND done',
+      properties: ['tenant', 'ownerId', 'startsAt'],
+    },
+    {
       name: 'activity_trash_idx',
       where: 'deleted_at IS NOT NULL',
       properties: ['tenant', 'deletedAt', 'id'],

@@ -81,6 +81,49 @@ const countInt = sql<number>`count(*)::int`;
 const sumValue = sql<string>`sum(d.value)::text`;
 const sumWeighted = sql<string>`sum(d.value * s.probability * 0.01)::text`;
 
+/**
+ * Open deals of a pipeline per stage and currency. Without a period they are read from
+ * deal_stage_total, which triggers keep per stage, owner and currency with every write (the
+ * board's column totals); a period needs the deals themselves.
+ */
+function openSumsByStage(
+  em: EntityManager,
+  principal: Principal,
+  owners: Owners,
+  pipelineId: string,
+  query: WidgetQuery,
+) {
+  if (query.from === undefined && query.to === undefined) {
+    return db(em)
+      .selectFrom('deal_stage_total as t')
+      .innerJoin('pipeline_stage as s', 's.id', 't.stage_id')
+      .select([
+        't.stage_id',
+        't.currency',
+        sql<number>`sum(t.deals)::int`.as('n'),
+        sql<string>`sum(t.value)::text`.as('value'),
+        sql<string>`(sum(t.value) * s.probability * 0.01)::text`.as('weighted'),
+      ])
+      .where('t.tenant_id', '=', principal.tenantId)
+      .where('t.pipeline_id', '=', pipelineId)
+      .$if(owners !== 'all', (q) => q.where('t.owner_id', 'in', ownerList(owners)))
+      .groupBy(['t.stage_id', 't.currency', 's.probability'])
+      .having(sql`sum(t.deals)`, '>', 0)
+      .orderBy('t.currency')
+      .execute();
+  }
+  return visibleDeals(em, principal, owners)
+    .innerJoin('pipeline_stage as s', 's.id', 'd.stage_id')
+    .select(['d.stage_id', 'd.currency', countInt.as('n'), sumValue.as('value'), sumWeighted.as('weighted')])
+    .where('d.pipeline_id', '=', pipelineId)
+    .where('d.status', '=', 'open')
+    .$if(query.from !== undefined, (q) => q.where('d.expected_close_date', '>=', sql<string>`${query.from}::date`))
+    .$if(query.to !== undefined, (q) => q.where('d.expected_close_date', '<=', sql<string>`${query.to}::date`))
+    .groupBy(['d.stage_id', 'd.currency'])
+    .orderBy('d.currency')
+    .execute();
+}
+
 async function dealsByStage(em: EntityManager, principal: Principal, query: WidgetQuery): Promise<WidgetData> {
   const pipelineId = await pipelineOf(em, principal, query);
   if (!pipelineId) return { type: 'deals-by-stage', pipelineId: null, stages: [] };
@@ -94,16 +137,7 @@ async function dealsByStage(em: EntityManager, principal: Principal, query: Widg
     .where('s.outcome', 'is', null)
     .orderBy('s.position')
     .execute();
-  const sums = await visibleDeals(em, principal, owners)
-    .innerJoin('pipeline_stage as s', 's.id', 'd.stage_id')
-    .select(['d.stage_id', 'd.currency', countInt.as('n'), sumValue.as('value'), sumWeighted.as('weighted')])
-    .where('d.pipeline_id', '=', pipelineId)
-    .where('d.status', '=', 'open')
-    .$if(query.from !== undefined, (q) => q.where('d.expected_close_date', '>=', sql<string>`${query.from}::date`))
-    .$if(query.to !== undefined, (q) => q.where('d.expected_close_date', '<=', sql<string>`${query.to}::date`))
-    .groupBy(['d.stage_id', 'd.currency'])
-    .orderBy('d.currency')
-    .execute();
+  const sums = await openSumsByStage(em, principal, owners, pipelineId, query);
   return {
     type: 'deals-by-stage',
     pipelineId,
@@ -392,6 +426,7 @@ async function teamActivity(em: EntityManager, principal: Principal, query: Widg
       eb
         .selectFrom('activity as a')
         .select(countInt.as('n'))
+        .where('a.tenant_id', '=', principal.tenantId)
         .whereRef('a.owner_id', '=', 'u.id')
         .where('a.deleted_at', 'is', null)
         .where('a.done', '=', true)
@@ -401,6 +436,7 @@ async function teamActivity(em: EntityManager, principal: Principal, query: Widg
       eb
         .selectFrom('task as t')
         .select(countInt.as('n'))
+        .where('t.tenant_id', '=', principal.tenantId)
         .whereRef('t.assignee_id', '=', 'u.id')
         .where('t.deleted_at', 'is', null)
         .where('t.status', '=', 'done')
@@ -410,6 +446,7 @@ async function teamActivity(em: EntityManager, principal: Principal, query: Widg
       eb
         .selectFrom('deal as d')
         .select(countInt.as('n'))
+        .where('d.tenant_id', '=', principal.tenantId)
         .whereRef('d.owner_id', '=', 'u.id')
         .where('d.deleted_at', 'is', null)
         .where('d.status', '=', 'won')

@@ -79,7 +79,22 @@ export const DealSchema = defineEntity({
       properties: ['tenant', 'person'],
     },
   ],
-  uniques: pipelineRecordUniques('deal'),
+  uniques: [
+    ...pipelineRecordUniques('deal'),
+    {
+      // Dashboards: the top open deals by value (a descending key is written out too).
+      name: 'deal_top_idx',
+      expression: `create index deal_top_idx on deal (tenant_id, value desc, id)
+        where status = 'open' and deleted_at is null`,
+    },
+    {
+      // Dashboards: the forecast of open deals by close month, from the index alone.
+      name: 'deal_forecast_idx',
+      expression: `create index deal_forecast_idx on deal (tenant_id, expected_close_date)
+        include (pipeline_id, stage_id, owner_id, value, currency)
+        where status = 'open' and deleted_at is null and expected_close_date is not null`,
+    },
+  ],
   checks: pipelineRecordChecks('deal'),
   properties: {
     ...pipelineRecordProperties(['open', 'won', 'lost']),
