@@ -11,19 +11,9 @@ import {
   type DragEndEvent,
   DragOverlay,
   type DragStartEvent,
-  KeyboardSensor,
-  MouseSensor,
-  TouchSensor,
   useDroppable,
-  useSensor,
-  useSensors,
 } from '@dnd-kit/core';
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import {
   Badge,
@@ -49,7 +39,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEventHandler, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
@@ -67,6 +57,7 @@ import {
   usePipelines,
 } from '../api/board.ts';
 import { useMe, useSavedFilters } from '../api/queries.ts';
+import { DragHandle, pointerListeners, SpokenStatus, useDragSensors } from '../components/DragAndDrop.tsx';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { describeError } from '../errors.ts';
 import { useSession } from '../session.tsx';
@@ -131,19 +122,9 @@ const useStyles = makeStyles({
   },
   dragging: { opacity: 0.4 },
   overlay: { boxShadow: tokens.shadow16, cursor: 'grabbing' },
-  handle: { minWidth: '32px', cursor: 'grab', touchAction: 'none', alignSelf: 'flex-start' },
   cardBody: { display: 'flex', flexDirection: 'column', gap: '2px', minWidth: 0 },
   cardTitle: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
   muted: { color: tokens.colorNeutralForeground2 },
-  visuallyHidden: {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    margin: '-1px',
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-  },
   dialogBody: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
 
@@ -217,28 +198,20 @@ const SortableCard = memo(function SortableCard({
     data,
     attributes: { roleDescription: t('board.roleDescription') },
   });
-  // Mouse and touch pick the card up anywhere (the title stays a link on a plain click); the
-  // keyboard through the handle, so Enter on the title still opens the record.
-  const { onKeyDown, ...pointerListeners } = listeners ?? {};
   return (
     <li
       ref={setNodeRef}
       style={{ transform: CSS.Translate.toString(transform), transition }}
       className={mergeClasses(styles.card, isDragging && styles.dragging)}
       data-card-id={card.id}
-      {...pointerListeners}
+      {...pointerListeners(listeners)}
     >
-      <Button
-        ref={setActivatorNodeRef}
-        appearance="subtle"
-        size="small"
-        className={styles.handle}
-        {...attributes}
-        aria-label={t('board.move', { title: card.title })}
-        onKeyDown={onKeyDown as KeyboardEventHandler<HTMLButtonElement> | undefined}
-      >
-        <span aria-hidden="true">⠿</span>
-      </Button>
+      <DragHandle
+        label={t('board.move', { title: card.title })}
+        attributes={attributes}
+        listeners={listeners}
+        activatorRef={setActivatorNodeRef}
+      />
       <CardContent card={card} kind={kind} />
     </li>
   );
@@ -577,12 +550,7 @@ function BoardView({ pipeline, pipelines }: { pipeline: Pipeline; pipelines: Pip
   const titleOf = (id: string | number) =>
     current.current?.stages.flatMap((stage) => stage.items).find((card) => card.id === id)?.title ?? '';
 
-  const sensors = useSensors(
-    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-    // Instant scrolling: a smooth one would let the drop land on what was there before it scrolled.
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates, scrollBehavior: 'auto' }),
-  );
+  const sensors = useDragSensors();
 
   const send = (request: MoveRequest) => {
     setFailure(null);
@@ -683,9 +651,7 @@ function BoardView({ pipeline, pipelines }: { pipeline: Pipeline; pipelines: Pip
           </MessageBarActions>
         </MessageBar>
       )}
-      <div role="status" className={styles.visuallyHidden}>
-        {said}
-      </div>
+      <SpokenStatus text={said} />
       {board.error && <ErrorBar error={board.error} onRetry={() => void board.refetch()} />}
       {board.isPending && <Spinner label={t('app.loading')} />}
       {board.data && (

@@ -2,7 +2,15 @@
 // rename, reorder and archive stages (with a stage that takes over their deals) and set their
 // probability; the task templates a stage makes; the lost reasons of deals or leads. Every change
 // goes through the pipelines, stage templates and lost reasons APIs with the version it started from.
-import type { LostReason, Pipeline, Stage, StageTaskTemplateList } from '@crm/backend/contract';
+// A lead pipeline's editor also shows the lead field mapping (D5), which admins change.
+import type {
+  LeadFieldMapping,
+  LeadFieldMappingEntry,
+  LostReason,
+  Pipeline,
+  Stage,
+  StageTaskTemplateList,
+} from '@crm/backend/contract';
 import {
   Badge,
   Button,
@@ -25,6 +33,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { ApiError } from '../../../web-shared/api-client.ts';
 import { useApiQuery, useMe } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { useSession } from '../session.tsx';
@@ -52,6 +61,31 @@ const useStyles = makeStyles({
   item: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
   saved: { color: tokens.colorPaletteGreenForeground1 },
   dialogBody: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  targets: {
+    display: 'grid',
+    gap: tokens.spacingHorizontalM,
+    gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 260px), 1fr))',
+    alignItems: 'start',
+  },
+  target: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    margin: 0,
+    padding: tokens.spacingHorizontalS,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  readOnly: {
+    margin: 0,
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: '4px',
+  },
+  readOnlyRow: { display: 'contents' },
+  filledFrom: { margin: 0, fontWeight: tokens.fontWeightSemibold },
+  legend: { fontWeight: tokens.fontWeightSemibold, padding: `0 ${tokens.spacingHorizontalXS}` },
 });
 
 const pipelinePath = (id: string) => `/v1/pipelines/${encodeURIComponent(id)}`;
@@ -345,11 +379,165 @@ function LostReasons({ kind }: { kind: 'deal' | 'lead' }) {
   );
 }
 
+const MAPPING_PATH = '/v1/lead-field-mapping';
+const MAPPING_TARGETS = ['person', 'organization', 'businessContact', 'deal'] as const;
+
+/** "deal.customFields.budget" → ["deal", "customFields.budget"]. */
+const splitTarget = (field: string) => [field.slice(0, field.indexOf('.')), field.slice(field.indexOf('.') + 1)];
+
+/** A built-in field by its name in the user's language; a custom field by its key. */
+function useFieldLabel() {
+  const { t } = useTranslation();
+  return (field: string) =>
+    field.startsWith('customFields.')
+      ? t('board.mapping.customField', { key: field.slice('customFields.'.length) })
+      : t(`board.mapping.fields.${field}`, { defaultValue: field });
+}
+
+/** Which target field a problem's pointer (#/mappings/3/to) is about, in the entries as sent. */
+function fieldErrors(error: unknown, sent: LeadFieldMappingEntry[]): Map<string, string> {
+  const errors = new Map<string, string>();
+  if (!(error instanceof ApiError)) return errors;
+  for (const issue of error.problem.errors ?? []) {
+    const index = /^#\/mappings\/(\d+)\//.exec(issue.pointer)?.[1];
+    const to = index === undefined ? undefined : sent[Number(index)]?.to;
+    if (to) errors.set(to, [errors.get(to), issue.detail].filter(Boolean).join(' '));
+  }
+  return errors;
+}
+
+/**
+ * The lead field mapping (D5): for each field a conversion fills, the lead field it is filled
+ * from (the choices are the API's). Admins save it with the version they started from; anyone
+ * else sees it without changing it. The API's objections show at the field they are about.
+ */
+function LeadFieldMappingSection({ canChange }: { canChange: boolean }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const { api } = useSession();
+  const client = useQueryClient();
+  const labelOf = useFieldLabel();
+  const mapping = useApiQuery<LeadFieldMapping>(MAPPING_PATH);
+  const [chosen, setChosen] = useState<Map<string, string>>(new Map());
+  const [sent, setSent] = useState<LeadFieldMappingEntry[]>([]);
+  const [saved, setSaved] = useState('');
+  useEffect(() => {
+    if (mapping.data) setChosen(new Map(mapping.data.mappings.map((entry) => [entry.to, entry.from])));
+  }, [mapping.data]);
+  const save = useMutation({
+    mutationFn: async (mappings: LeadFieldMappingEntry[]) =>
+      (
+        await api.request<LeadFieldMapping>('PUT', MAPPING_PATH, {
+          body: { mappings },
+          headers: { 'If-Match': `"${mapping.data?.version ?? 0}"` },
+        })
+      ).body,
+    onMutate: () => setSaved(''),
+    onSuccess: (next) => {
+      client.setQueryData([MAPPING_PATH, {}, document.documentElement.lang], next);
+      setSaved(t('board.mapping.saved'));
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 412) void mapping.refetch();
+    },
+  });
+  if (mapping.error) return <ErrorBar error={mapping.error} onRetry={() => void mapping.refetch()} />;
+  if (!mapping.data) return <Spinner size="small" label={t('app.loading')} />;
+  const { leadFields, targetFields } = mapping.data;
+  const errors = fieldErrors(save.error, sent);
+  const stale = save.error instanceof ApiError && save.error.status === 412;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const mappings = targetFields.flatMap(({ field }) => {
+      const from = chosen.get(field);
+      return from ? [{ from, to: field }] : [];
+    });
+    setSent(mappings);
+    save.mutate(mappings);
+  };
+  return (
+    <section className={styles.section} aria-labelledby="mapping-heading">
+      <div className={styles.item}>
+        <h2 id="mapping-heading">{t('board.mapping.title')}</h2>
+        {mapping.data.isDefault && <Badge appearance="outline">{t('board.mapping.isDefault')}</Badge>}
+      </div>
+      <Text>{t('board.mapping.intro')}</Text>
+      {!canChange && <Text>{t('board.mapping.readOnly')}</Text>}
+      <form className={styles.section} onSubmit={submit}>
+        <div className={styles.targets}>
+          {MAPPING_TARGETS.map((target) => (
+            <fieldset key={target} className={styles.target}>
+              <legend className={styles.legend}>{t(`board.mapping.targets.${target}`)}</legend>
+              {!canChange && (
+                <dl className={styles.readOnly}>
+                  {targetFields
+                    .filter(({ field }) => splitTarget(field)[0] === target)
+                    .map(({ field }) => (
+                      <div key={field} className={styles.readOnlyRow}>
+                        <dt>{labelOf(splitTarget(field)[1] as string)}</dt>
+                        <dd className={styles.filledFrom}>
+                          {chosen.has(field) ? labelOf(chosen.get(field) as string) : t('board.mapping.notFilled')}
+                        </dd>
+                      </div>
+                    ))}
+                </dl>
+              )}
+              {canChange &&
+                targetFields
+                  .filter(({ field }) => splitTarget(field)[0] === target)
+                  .map(({ field }) => (
+                    <Field
+                      key={field}
+                      label={labelOf(splitTarget(field)[1] as string)}
+                      validationState={errors.has(field) ? 'error' : 'none'}
+                      validationMessage={errors.get(field)}
+                    >
+                      <Select
+                        value={chosen.get(field) ?? ''}
+                        onChange={(_, data) =>
+                          setChosen((before) => {
+                            const next = new Map(before);
+                            if (data.value) next.set(field, data.value);
+                            else next.delete(field);
+                            return next;
+                          })
+                        }
+                      >
+                        <option value="">{t('board.mapping.notFilled')}</option>
+                        {leadFields.map((lead) => (
+                          <option key={lead.field} value={lead.field}>
+                            {labelOf(lead.field)}
+                          </option>
+                        ))}
+                      </Select>
+                    </Field>
+                  ))}
+            </fieldset>
+          ))}
+        </div>
+        {canChange && (
+          <div className={styles.row}>
+            <Button type="submit" appearance="primary" disabled={save.isPending}>
+              {t('board.mapping.save')}
+            </Button>
+            <div role="status">{saved && <Text className={styles.saved}>{saved}</Text>}</div>
+          </div>
+        )}
+      </form>
+      {errors.size > 0 && <Text role="alert">{t('form.fixErrors')}</Text>}
+      {stale && <Text role="alert">{t('board.mapping.stale')}</Text>}
+      {save.error && !stale && errors.size === 0 && <ErrorBar error={save.error} />}
+    </section>
+  );
+}
+
 function Editor({ pipeline }: { pipeline: Pipeline }) {
   const { t } = useTranslation();
   const styles = useStyles();
   const { api } = useSession();
   const client = useQueryClient();
+  const me = useMe();
+  const canChangeMapping = me.data?.roles.includes('admin') ?? false;
   const [name, setName] = useState(pipeline.name);
   const [archiving, setArchiving] = useState<Stage | null>(null);
   const [saved, setSaved] = useState('');
@@ -446,6 +634,7 @@ function Editor({ pipeline }: { pipeline: Pipeline }) {
       </section>
       {pipeline.kind === 'deal' && <TaskTemplates pipeline={pipeline} />}
       <LostReasons kind={pipeline.kind} />
+      {pipeline.kind === 'lead' && <LeadFieldMappingSection canChange={canChangeMapping} />}
       <ArchiveDialog
         stage={archiving}
         stages={stages}

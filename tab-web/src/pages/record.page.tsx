@@ -1,8 +1,18 @@
 // A record's 360° page (C5) at /app/records/{type}/{id}: a header with what to do next (call,
 // write a mail) and every section the overview API gives, each a heading away (screen readers
 // jump by heading), with the record's history.
-import { Badge, Button, Card, CardHeader, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useEffect } from 'react';
+import {
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  makeStyles,
+  Spinner,
+  Text,
+  ToggleButton,
+  tokens,
+} from '@fluentui/react-components';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
@@ -14,6 +24,9 @@ import { isFormType } from '../forms.ts';
 import { rememberOpened } from '../recent.ts';
 import { activityWhen, isPageType, recordPath, titleOf } from '../records.ts';
 import { useShownMark } from '../shown.ts';
+
+// The drag and drop library comes with the board, when someone opens it.
+const TaskBoard = lazy(() => import('../components/TaskBoard.tsx'));
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -30,6 +43,8 @@ const useStyles = makeStyles({
   facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalM, margin: 0 },
   term: { color: tokens.colorNeutralForeground3 },
   detail: { margin: 0, overflowWrap: 'anywhere' },
+  wide: { gridColumn: '1 / -1' },
+  views: { display: 'flex', gap: tokens.spacingHorizontalS, margin: 0, padding: 0, border: 'none' },
 });
 
 type Item = Record<string, unknown>;
@@ -139,13 +154,31 @@ function ActivityWhen({ item }: { item: Item }) {
   ) : null;
 }
 
-function Section({ name, value }: { name: string; value: unknown }) {
+type TasksView = 'list' | 'board';
+const TASKS_VIEW = 'crm.app.dealTasksView';
+
+/** A deal's tasks as a list or as a board by status; the choice is kept in this browser. */
+function useTasksView(): [TasksView, (view: TasksView) => void] {
+  const [view, setView] = useState<TasksView>(() => (localStorage.getItem(TASKS_VIEW) === 'board' ? 'board' : 'list'));
+  return [
+    view,
+    (next) => {
+      localStorage.setItem(TASKS_VIEW, next);
+      setView(next);
+    },
+  ];
+}
+
+function Section({ name, value, type, id }: { name: string; value: unknown; type: string; id: string }) {
   const { t } = useTranslation();
   const styles = useStyles();
   const entries = entriesOf(value);
   const headingId = `section-${name}`;
+  const boardable = name === 'tasks' && type === 'deal';
+  const [view, setView] = useTasksView();
+  const asBoard = boardable && view === 'board';
   return (
-    <Card role="region" aria-labelledby={headingId}>
+    <Card role="region" aria-labelledby={headingId} className={asBoard ? styles.wide : undefined}>
       <CardHeader
         header={
           <Text as="h2" weight="semibold" size={400} id={headingId}>
@@ -154,7 +187,26 @@ function Section({ name, value }: { name: string; value: unknown }) {
         }
         action={entries ? <Badge appearance="tint">{entries.total}</Badge> : undefined}
       />
-      {!entries || entries.items.length === 0 ? (
+      {boardable && (
+        <fieldset aria-label={t('board.tasks.view')} className={styles.views}>
+          {(['list', 'board'] as const).map((choice) => (
+            <ToggleButton
+              key={choice}
+              size="small"
+              appearance="subtle"
+              checked={view === choice}
+              onClick={() => setView(choice)}
+            >
+              {t(`board.tasks.${choice}`)}
+            </ToggleButton>
+          ))}
+        </fieldset>
+      )}
+      {asBoard ? (
+        <Suspense fallback={<Spinner size="small" label={t('app.loading')} />}>
+          <TaskBoard recordType={type} recordId={id} />
+        </Suspense>
+      ) : !entries || entries.items.length === 0 ? (
         <Text size={200} className={styles.muted}>
           {t('record.nothingYet')}
         </Text>
@@ -295,7 +347,7 @@ function RecordView({ overview }: { overview: Overview }) {
       <Facts record={record} />
       <div className={styles.sections}>
         {sections.map(([name, value]) => (
-          <Section key={name} name={name} value={value} />
+          <Section key={name} name={name} value={value} type={overview.type} id={overview.id} />
         ))}
       </div>
     </div>

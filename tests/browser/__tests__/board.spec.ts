@@ -4,9 +4,10 @@
 // refused move (412) is put back with a message; the editor renames and reorders stages; English at
 // desk width and German at phone width; axe-core finds nothing serious on the board and the editor.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
+import { dragTo } from '../support/drag.ts';
 import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 interface Card {
@@ -66,27 +67,6 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
   });
 
   const column = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
-
-  /** Drags with the mouse from the card's handle onto the column, in small steps as a hand does. */
-  /**
-   * Drags a card by mouse onto a column: both in view first, the drop point near the column's top
-   * (a tall column may reach below the window), and one last move over it before letting go, so the
-   * drag library has seen the pointer over its target.
-   */
-  async function dragTo(page: Page, handle: Locator, target: Locator) {
-    await target.scrollIntoViewIfNeeded();
-    await handle.scrollIntoViewIfNeeded();
-    const from = await handle.boundingBox();
-    const to = await target.boundingBox();
-    if (!from || !to) throw new Error('handle or column not shown');
-    const drop = { x: to.x + to.width / 2, y: to.y + Math.min(to.height - 20, 120) };
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
-    await page.mouse.move(drop.x, drop.y, { steps: 20 });
-    await page.mouse.move(drop.x + 2, drop.y + 2, { steps: 2 });
-    await page.mouse.up();
-  }
 
   it('in English at desk width: drag by mouse and keyboard, the lost reason, live in a second browser, a refused move', async () => {
     const p = await newPipeline('Board Desk');
