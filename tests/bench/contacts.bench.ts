@@ -1,10 +1,17 @@
-// Contacts at scale: 10 tenants loaded with generated German-speaking contacts (2% planted
+// Contacts at scale: tenants (10, BENCH_TENANTS) loaded with generated German-speaking contacts (2% planted
 // duplicates), then email lookup, duplicate check, global search and a list page over HTTP,
 // each beside its SQL measured alone through a plain pg pool in a tenant transaction, and the
 // duplicate check's quality on the planted duplicates.
 //
 // BENCH_KEEP_DATA=1 leaves the tenants' records in the database (DATABASE_URL) afterwards, to read
-// the statements' plans on them with tests/bench/contacts-plans.ts.
+// the statements' plans on them with tests/bench/contacts-plans.ts, and prints their ids.
+// BENCH_REUSE_TENANTS="<id> <id> …" (those ids, in that order, same BENCH_SCALE) measures them
+// again without loading them: the emulator gets tenants and administrators of the same ids, the
+// generated data is the same. A `-` in the list loads a fresh tenant at that place: "- <id> …"
+// measures a tenant right after its bulk import beside the kept ones. Reused data is kept.
+//
+// BENCH_TENANTS (default 10) is the number of tenants loaded, BENCH_QUALITY_TENANTS (default all)
+// of how many of them the duplicate check's quality is measured.
 //
 // BENCH_SCALE (default 1) scales the records per tenant: 2,000 persons and 500 organizations
 // at 1. Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own (this
@@ -18,6 +25,7 @@ import { CRM_APP_ID, emulatorClient, startEmulator } from '@crm/m365-emulator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MikroORM } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
+import Koa from 'koa';
 import pg from 'pg';
 import { backendOrmOptions } from '../../backend/src/database.ts';
 import {
@@ -45,7 +53,6 @@ import { measureCalls, printTable, type Stats, statsOf } from './measure.ts';
 import { queryAsTenant } from './tenant-sql.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
-const TENANTS = 10;
 const DUPLICATE_RATE = 0.02;
 
 // ---- the embedded database's own process ------------------------------------------------------
@@ -156,12 +163,50 @@ const searchParams = (q: string) => {
 const LIST_SQL = `select * from person where tenant_id = crm_current_tenant() and deleted_at is null
  order by last_name, first_name, id limit 51`;
 
+// ---- the lookup's HTTP floor in a process of its own --------------------------------------------
+// The least a sender lookup over HTTP must do: Koa answering the same GET with the rows of the
+// B-tree probe, run in a tenant transaction (begin, tenant and role, probe, commit) on a pg pool
+// as large as the backend's. No token is verified and no user resolved: what our request does
+// beyond this is the cost of authentication, the principal and the ORM.
+
+if (process.env.CONTACTS_BENCH_FLOOR === '1' && import.meta.url === `file://${process.argv[1]}`) {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  const tenantId = process.env.FLOOR_TENANT as string;
+  const app = new Koa();
+  app.use(async (ctx) => {
+    const wanted = ([] as string[]).concat(ctx.query.email ?? []).map((email) => email.trim().toLowerCase());
+    ctx.body = { items: await queryAsTenant(pool, tenantId, LOOKUP_SQL, [wanted]) };
+  });
+  const server = app.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (address && typeof address === 'object')
+      console.log(`lookup floor listening on http://127.0.0.1:${address.port}`);
+  });
+  // Nothing to finish: a pooled connection still waiting on the embedded database must not hold the exit.
+  process.on('SIGTERM', () => process.exit(0));
+}
+
 // ---- the bench --------------------------------------------------------------------------------
 
 interface LoadedTenant {
   id: string;
   token: string;
   data: ContactsData;
+  /** Loaded by an earlier run (BENCH_REUSE_TENANTS). */
+  kept: boolean;
+}
+
+/** A tenant an earlier run kept (`-` for none): its id, its domain and its administrator's object id. */
+async function keptTenant(em: EntityManager, id: string) {
+  if (id === '-') return undefined;
+  const [admin] = await em
+    .getConnection()
+    .execute<{ entra_object_id: string; email: string }[]>(
+      'select entra_object_id, email from app_user where tenant_id = ? order by created_at limit 1',
+      [id],
+    );
+  if (!admin) throw new Error(`BENCH_REUSE_TENANTS: no tenant ${id} with an administrator in the database`);
+  return { id, domain: admin.email.split('@')[1] as string, adminObjectId: admin.entra_object_id };
 }
 
 const personInput = ({ id: _id, ...person }: GeneratedPerson) => ({
@@ -186,18 +231,22 @@ async function eachConcurrently<T>(items: readonly T[], inFlight: number, work: 
 export async function run(options: { seconds: number }): Promise<void> {
   const scale = Number(process.env.BENCH_SCALE || 1);
   if (!Number.isFinite(scale) || scale <= 0) throw new Error('BENCH_SCALE must be a positive number');
+  const tenantCount = Number(process.env.BENCH_TENANTS || 10);
+  if (!Number.isInteger(tenantCount) || tenantCount <= 0) throw new Error('BENCH_TENANTS must be a positive integer');
   const personsPerTenant = Math.round(2000 * scale);
   const organizationsPerTenant = Math.round(500 * scale);
   console.log(
-    `BENCH_SCALE=${scale}: ${TENANTS} tenants × ${personsPerTenant} persons + ${organizationsPerTenant} organizations, ${DUPLICATE_RATE * 100}% planted duplicates`,
+    `BENCH_SCALE=${scale}: ${tenantCount} tenants × ${personsPerTenant} persons + ${organizationsPerTenant} organizations, ${DUPLICATE_RATE * 100}% planted duplicates`,
   );
 
+  const reused = (process.env.BENCH_REUSE_TENANTS ?? '').split(/\s+/).filter(Boolean);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'crm-bench-contacts-'));
   const emulator = await startEmulator({ dataDir: path.resolve('.data') });
   const database = process.env.DATABASE_URL
     ? undefined
     : spawnNode('tests/bench/contacts.bench.ts', { CONTACTS_BENCH_DATABASE: '1' });
   let backend: ReturnType<typeof spawnNode> | undefined;
+  let lookupFloor: ReturnType<typeof spawnNode> | undefined;
   let orm: MikroORM | undefined;
   let pool: pg.Pool | undefined;
   const tenants: LoadedTenant[] = [];
@@ -220,11 +269,20 @@ export async function run(options: { seconds: number }): Promise<void> {
     const client = emulatorClient(emulator.url);
     let loadMs = 0;
     let records = 0;
-    for (let i = 0; i < TENANTS; i++) {
+    for (let i = 0; i < tenantCount; i++) {
+      const keptId = reused[i];
+      const kept = keptId ? await keptTenant(orm.em as EntityManager, keptId) : undefined;
       const seed = emulator.createTenant({
+        ...(kept ? { id: kept.id, domain: kept.domain } : {}),
         displayName: `Bench ${i + 1} GmbH`,
         consentedApps: [CRM_APP_ID],
-        users: [{ displayName: 'Ada Admin', directoryRoles: ['Global Administrator'] }],
+        users: [
+          {
+            ...(kept ? { id: kept.adminObjectId } : {}),
+            displayName: 'Ada Admin',
+            directoryRoles: ['Global Administrator'],
+          },
+        ],
       });
       const upn = (seed.users[0] as { userPrincipalName: string }).userPrincipalName;
       const token = await client.passwordToken({ tenant: seed.id, username: upn, scope: CRM_SCOPE });
@@ -240,18 +298,25 @@ export async function run(options: { seconds: number }): Promise<void> {
         duplicateRate: DUPLICATE_RATE,
         ownerIds: [userId],
       });
+      tenants.push({ id: seed.id, token, data, kept: kept !== undefined });
+      if (kept) continue;
       const written = await writeContacts(orm.em as EntityManager, seed.id, data, {
         concurrency: process.env.DATABASE_URL ? 2 : 1,
       });
       loadMs += performance.now() - started;
       records += written.organizations + written.persons + written.businessContacts;
-      tenants.push({ id: seed.id, token, data });
     }
-    console.log(
-      `loaded ${records} records (+ as many search documents and history rows) in ${(loadMs / 1000).toFixed(1)}s, ${Math.round(records / (loadMs / 1000))} records/s, generation included`,
-    );
+    const reusing = tenants.filter((t) => t.kept).length;
+    if (reusing > 0) console.log(`reused ${reusing} tenants' records loaded before`);
+    if (records > 0) {
+      console.log(
+        `loaded ${records} records (+ as many search documents and history rows) in ${(loadMs / 1000).toFixed(1)}s, ${Math.round(records / (loadMs / 1000))} records/s, generation included`,
+      );
+    }
     // A server's autovacuum would have analyzed the new rows by now; the embedded one has none.
-    await orm.em.getConnection().execute('analyze person, organization, business_contact, search_document, history');
+    await orm.em
+      .getConnection()
+      .execute('analyze person, organization, business_contact, search_document, search_key, history');
 
     // ---- latency and throughput, on the first tenant
     const tenant = tenants[0] as LoadedTenant;
@@ -311,25 +376,33 @@ export async function run(options: { seconds: number }): Promise<void> {
         queryAsTenant(db, tenant.id, LIST_SQL, []),
       ),
     };
-    const http = async (name: string, requests: Request[], floor: Stats) => {
+    // Each request at 1 and 10 connections against its SQL floor; given an HTTP floor's URL,
+    // against that floor answering the same requests, measured just before.
+    const http = async (name: string, requests: Request[], floor: Stats, httpFloorUrl?: string) => {
       const rows: { stats: Stats; floor?: Stats }[] = [{ stats: floor }];
       for (const connections of [1, 10]) {
-        const stats = await measureRequests(`${name} (${connections} conn.)`, {
-          url: apiUrl as string,
-          token: tenant.token,
-          connections,
-          seconds,
-          requests,
-        });
-        rows.push({ stats, floor });
+        const load = { token: tenant.token, connections, seconds, requests };
+        const httpFloor = httpFloorUrl
+          ? await measureRequests(`floor: HTTP + B-tree (${connections} conn.)`, { ...load, url: httpFloorUrl })
+          : undefined;
+        if (httpFloor) rows.push({ stats: httpFloor });
+        const stats = await measureRequests(`${name} (${connections} conn.)`, { ...load, url: apiUrl as string });
+        rows.push({ stats, floor: httpFloor ?? floor });
       }
       return rows;
     };
+    lookupFloor = spawnNode('tests/bench/contacts.bench.ts', {
+      CONTACTS_BENCH_FLOOR: '1',
+      DATABASE_URL: databaseUrl,
+      FLOOR_TENANT: tenant.id,
+    });
+    const [, lookupFloorUrl] = await lookupFloor.waitFor(/lookup floor listening on (\S+)/, 60_000);
     const rows = [
       ...(await http(
         'GET /api/v1/lookup?email=',
         emails.map((email) => ({ method: 'GET', path: `/api/v1/lookup?email=${encodeURIComponent(email)}` })),
         floors.lookup,
+        lookupFloorUrl,
       )),
       ...(await http(
         'GET /api/v1/lookup?email= ×10',
@@ -340,6 +413,7 @@ export async function run(options: { seconds: number }): Promise<void> {
             .join('&')}`,
         })),
         floors.lookupTen,
+        lookupFloorUrl,
       )),
       ...(await http(
         'POST /api/v1/duplicates/check',
@@ -360,9 +434,12 @@ export async function run(options: { seconds: number }): Promise<void> {
     printTable(rows);
 
     // ---- quality of the duplicate check, over all tenants
-    await reportQuality(apiUrl as string, tenants);
+    await reportQuality(
+      apiUrl as string,
+      tenants.slice(0, Number(process.env.BENCH_QUALITY_TENANTS) || tenants.length),
+    );
   } finally {
-    if (process.env.BENCH_KEEP_DATA === '1') {
+    if (process.env.BENCH_KEEP_DATA === '1' || reused.length > 0) {
       console.log(
         `kept the tenants' data for reading plans (tests/bench/contacts-plans.ts): ${tenants.map((t) => t.id).join(' ')}`,
       );
@@ -388,6 +465,8 @@ export async function run(options: { seconds: number }): Promise<void> {
     }
     await pool?.end();
     await orm?.close(true);
+    lookupFloor?.kill();
+    await lookupFloor?.exited();
     backend?.kill();
     await backend?.exited();
     database?.kill();

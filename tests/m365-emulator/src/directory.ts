@@ -22,11 +22,15 @@ const BOT_FRAMEWORK_TENANT: SeedTenant = Object.freeze({
 });
 
 export interface CreateTenantInput {
+  /** The tenant id, when it must be a known one (a bench reusing a database's tenants); else a new one. */
+  id?: string;
   displayName: string;
   domain?: string;
   country?: string;
   consentedApps?: string[];
   users: Array<{
+    /** The user's object id, when it must be a known one; else a new one. */
+    id?: string;
     displayName: string;
     userPrincipalName?: string;
     givenName?: string;
@@ -94,7 +98,7 @@ export class Directory {
   }
 
   createTenant(input: CreateTenantInput): SeedTenant {
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     const domain = (
       input.domain ?? `${slug(input.displayName)}-${randomBytes(3).toString('hex')}.example`
     ).toLowerCase();
@@ -108,7 +112,7 @@ export class Directory {
       users: input.users.map((user) => {
         const [givenName, ...rest] = user.displayName.split(' ');
         return {
-          id: randomUUID(),
+          id: user.id ?? randomUUID(),
           displayName: user.displayName,
           givenName: user.givenName ?? givenName,
           surname: user.surname ?? (rest.length > 0 ? rest.join(' ') : undefined),

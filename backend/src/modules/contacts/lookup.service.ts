@@ -19,25 +19,26 @@ export interface LookupItem {
 /**
  * Who owns each of these (folded) addresses: one B-tree probe per address in the tenant's
  * search keys (trashed records have none), whatever the number of contacts and however fresh a
- * bulk import is.
+ * bulk import is. The names come from the records by their primary keys: nothing else is read,
+ * so no statistics can lead the plan astray.
  */
 export function lookupQuery(kysely: Kysely<Database>, addresses: readonly string[]) {
   return kysely
     .selectFrom('search_key as k')
-    .innerJoin('search_document as d', (join) =>
-      join.onRef('d.record_type', '=', 'k.record_type').onRef('d.record_id', '=', 'k.record_id'),
+    .leftJoin('person as rp', (join) => join.on('k.record_type', '=', 'person').onRef('rp.id', '=', 'k.record_id'))
+    .leftJoin('organization as ro', (join) =>
+      join.on('k.record_type', '=', 'organization').onRef('ro.id', '=', 'k.record_id'),
     )
-    .leftJoin('person as rp', (join) => join.on('d.record_type', '=', 'person').onRef('rp.id', '=', 'd.record_id'))
     .leftJoin('business_contact as bc', (join) =>
-      join.on('d.record_type', '=', 'business_contact').onRef('bc.id', '=', 'd.record_id'),
+      join.on('k.record_type', '=', 'business_contact').onRef('bc.id', '=', 'k.record_id'),
     )
     .leftJoin('person as p', 'p.id', 'bc.person_id')
     .leftJoin('organization as o', 'o.id', 'bc.organization_id')
     .select(({ ref }) => [
       'k.value as email',
-      'd.record_type as type',
-      'd.record_id as id',
-      sql<string>`case when ${ref('d.record_type')} = 'person' then concat_ws(' ', ${ref('rp.first_name')}, ${ref('rp.last_name')}) else ${ref('d.title')} end`.as(
+      'k.record_type as type',
+      'k.record_id as id',
+      sql<string>`case when ${ref('k.record_type')} = 'person' then concat_ws(' ', ${ref('rp.first_name')}, ${ref('rp.last_name')}) else ${ref('ro.name')} end`.as(
         'name',
       ),
       'bc.person_id',

@@ -1,7 +1,7 @@
 // Global search over the search documents: prefix and full text on folded words (ä = ae),
 // similar spelling (trigrams) and same sound (Kölner Phonetik), ranked, typed, highlighted.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
 import { type Database, db } from '../../records/sql.ts';
 import { foldText, phoneticCodes } from '../contacts/matching.ts';
@@ -83,9 +83,17 @@ const SPELLING_MIN_LETTERS = 5;
 const wordsOf = (q: string) => foldText(q).split(' ').filter(Boolean).slice(0, 8);
 
 /**
- * The search statement: matches come from one tenant-led index each (words as prefixes,
- * similar spelling, same sound), read through the tenant's view of the search documents (through
- * the table, row-level security keeps @@, %, @> out of the index condition); only they are ranked.
+ * Matches each index yields for ranking: a broad query ("schm" matches a quarter of a tenant's
+ * documents at 100,000 persons) ranks this many of each kind, found in no particular order; a
+ * narrow one (a whole name, several words) has fewer and ranks them all.
+ */
+const CANDIDATES_PER_INDEX = 200;
+
+/**
+ * The search statement: candidates come from one tenant-led index each (words as prefixes,
+ * similar spelling, same sound), at most CANDIDATES_PER_INDEX of each, read through the tenant's
+ * view of the search documents (through the table, row-level security keeps @@, %, @> out of the
+ * index condition); only they are read whole and ranked.
  */
 export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
   const folded = foldText(options.q);
@@ -103,42 +111,64 @@ export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
   // trigrams with most names (12,915 documents for "schm" at 20,000 persons, each rechecked)
   // and pass the threshold only against names hardly longer than themselves, which the prefix finds.
   const spelling = folded.replace(/[^a-z0-9]/g, '').length >= SPELLING_MIN_LETTERS;
-  // One pass over the tenant's matches (a BitmapOr of the three indexes), each scored where it is read.
-  return kysely
-    .selectFrom('search_document_in_tenant as d')
-    .select(({ ref }) => [
-      'd.record_type',
-      'd.record_id',
-      'd.title',
-      'd.subtitle',
-      sql<number>`(case when ${ref('d.body')} @@ ${prefix} then 1.0 else 0 end)
+  const matches = [
+    sql<SqlBool>`c.body @@ ${prefix}`,
+    ...(spelling ? [sql<SqlBool>`c.normalized % ${folded}`] : []),
+    ...(hasCodes ? [sql<SqlBool>`c.phonetic @> ${codes}`] : []),
+  ];
+  // One index's candidates of the types asked for that the caller may see, the first of them
+  // counted by row_number(): its bound stops the scan once reached, as a limit would, but leaves
+  // the plan as for all matches (with a limit, the planner reads a common prefix's first matches
+  // by scanning the table from its start, through the tenants before this one).
+  const candidates = (match: Expression<SqlBool>) =>
+    kysely
+      .selectFrom((from) =>
+        from
+          .selectFrom('search_document_in_tenant as c')
+          .select(['c.record_type', 'c.record_id', sql<number>`row_number() over ()`.as('n')])
+          .where(match)
+          .$if(Boolean(options.types?.length), (q) =>
+            q.where('c.record_type', '=', sql<string>`any(${[...(options.types ?? [])]}::text[])`),
+          )
+          .where(({ ref, or, and }) =>
+            and(
+              owned.map((scope) =>
+                or([
+                  sql<SqlBool>`${ref('c.record_type')} <> ${scope.type}`,
+                  sql<SqlBool>`${ref('c.owner_id')} = any(${[...scope.ownerIds]}::uuid[])`,
+                ]),
+              ),
+            ),
+          )
+          .as('x'),
+      )
+      .select(['x.record_type', 'x.record_id'])
+      .where('x.n', '<=', CANDIDATES_PER_INDEX);
+  const [first, ...rest] = matches.map(candidates) as [ReturnType<typeof candidates>];
+  return (
+    kysely
+      // The union's bound is what it holds anyway; it tells the planner how few rows to read whole.
+      .with('candidates', () =>
+        rest.reduce((union, next) => union.union(next), first).limit(CANDIDATES_PER_INDEX * matches.length),
+      )
+      .selectFrom('candidates as m')
+      .innerJoin('search_document_in_tenant as d', (join) =>
+        join.onRef('d.record_type', '=', 'm.record_type').onRef('d.record_id', '=', 'm.record_id'),
+      )
+      .select(({ ref }) => [
+        'd.record_type',
+        'd.record_id',
+        'd.title',
+        'd.subtitle',
+        sql<number>`(case when ${ref('d.body')} @@ ${prefix} then 1.0 else 0 end)
         + similarity(${ref('d.normalized')}, ${folded})
         + (case when ${ref('d.phonetic')} @> ${codes} and cardinality(${codes}) > 0 then 0.5 else 0 end)
         + ts_rank(${ref('d.body')}, ${prefix})`.as('score'),
-    ])
-    .where(({ ref, or }) =>
-      or([
-        sql<SqlBool>`${ref('d.body')} @@ ${prefix}`,
-        ...(spelling ? [sql<SqlBool>`${ref('d.normalized')} % ${folded}`] : []),
-        ...(hasCodes ? [sql<SqlBool>`${ref('d.phonetic')} @> ${codes}`] : []),
-      ]),
-    )
-    .$if(Boolean(options.types?.length), (q) =>
-      q.where('d.record_type', '=', sql<string>`any(${[...(options.types ?? [])]}::text[])`),
-    )
-    .where(({ ref, or, and }) =>
-      and(
-        owned.map((scope) =>
-          or([
-            sql<SqlBool>`${ref('d.record_type')} <> ${scope.type}`,
-            sql<SqlBool>`${ref('d.owner_id')} = any(${[...scope.ownerIds]}::uuid[])`,
-          ]),
-        ),
-      ),
-    )
-    .orderBy('score', 'desc')
-    .orderBy('d.title')
-    .limit(options.limit);
+      ])
+      .orderBy('score', 'desc')
+      .orderBy('d.title')
+      .limit(options.limit)
+  );
 }
 
 export async function search(em: EntityManager, options: SearchOptions): Promise<SearchHit[]> {
