@@ -1,6 +1,7 @@
 // The calendar and timeline view (T8): activities with their times, tasks by their due time and the
 // phases of deals (a stage from entering it to leaving it) with how far the phase's tasks are done.
 import { z } from 'zod';
+import { RecordRefSchema } from '../activities/activities.schemas.ts';
 import { canonicalTimeZone, isTimeZone } from '../timeline/time-zones.ts';
 
 export const CALENDAR_ITEM_TYPES = ['activity', 'task', 'phase'] as const;
@@ -48,6 +49,7 @@ export const CalendarActivitySchema = z
     allDay: z.boolean(),
     done: z.boolean(),
     ownerId: z.uuid().nullable(),
+    links: z.array(RecordRefSchema).meta({ description: 'The records it is linked to: the calendar opens their page' }),
   })
   .meta({ id: 'CalendarActivity' });
 
@@ -61,6 +63,7 @@ export const CalendarTaskSchema = z
     status: z.string(),
     priority: z.string(),
     assigneeId: z.uuid().nullable(),
+    links: z.array(RecordRefSchema).meta({ description: 'The records it is linked to: the calendar opens their page' }),
   })
   .meta({ id: 'CalendarTask' });
 

@@ -9,6 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { ownedWithin, type Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
+import { linksOf } from '../../records/record-links.ts';
 import { currentTenantId, db } from '../../records/sql.ts';
 import { visibleActivity } from '../activities/activities.service.ts';
 import type { CalendarSyncSettings } from '../settings/settings.schemas.ts';
@@ -89,6 +90,11 @@ async function activitiesIn(em: EntityManager, principal: Principal, window: Win
     .orderBy('a.id')
     .limit(CALENDAR_TYPE_LIMIT + 1)
     .execute();
+  const links = await linksOf(
+    em,
+    'activity',
+    rows.map((row) => row.id),
+  );
   return rows.map((row): CalendarActivity => {
     const startsAt = new Date(row.starts_at);
     return {
@@ -105,6 +111,7 @@ async function activitiesIn(em: EntityManager, principal: Principal, window: Win
       allDay: row.all_day,
       done: row.done,
       ownerId: row.owner_id,
+      links: links.get(row.id) ?? [],
     };
   });
 }
@@ -136,6 +143,11 @@ async function tasksIn(em: EntityManager, principal: Principal, window: Window) 
     .orderBy('t.id')
     .limit(CALENDAR_TYPE_LIMIT + 1)
     .execute();
+  const links = await linksOf(
+    em,
+    'task',
+    rows.map((row) => row.id),
+  );
   return rows.map(
     (row): CalendarTask => ({
       id: row.id,
@@ -146,6 +158,7 @@ async function tasksIn(em: EntityManager, principal: Principal, window: Window) 
       status: row.status,
       priority: row.priority,
       assigneeId: row.assignee_id,
+      links: links.get(row.id) ?? [],
     }),
   );
 }

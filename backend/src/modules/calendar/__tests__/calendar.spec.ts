@@ -8,7 +8,14 @@ interface Calendar {
   timeZone: string;
   start: string;
   end: string;
-  activities: { subject: string; startsAt: string; endsAt: string | null; typeName: string; ownerId: string }[];
+  activities: {
+    subject: string;
+    startsAt: string;
+    endsAt: string | null;
+    typeName: string;
+    ownerId: string;
+    links: { type: string; id: string }[];
+  }[];
   tasks: { title: string; dueAt: string; status: string; assigneeId: string | null }[];
   phases: {
     dealTitle: string;
@@ -182,6 +189,7 @@ describe('the calendar', () => {
       endsAt: '2026-11-10T10:30:00.000Z',
       typeName: 'Termin',
       ownerId: ids.bjoern,
+      links: [{ type: 'organization', id: organization }],
     });
     expect(titles(body)).toEqual(['Björns Aufgabe']);
     expect(body.phases).toEqual([
