@@ -12,9 +12,8 @@ import {
   mergeClasses,
   Select,
   Spinner,
-  Tab,
-  TabList,
   Text,
+  ToggleButton,
   tokens,
 } from '@fluentui/react-components';
 import { type KeyboardEvent, useEffect, useMemo, useRef } from 'react';
@@ -72,6 +71,15 @@ const useStyles = makeStyles({
   outside: { backgroundColor: tokens.colorNeutralBackground3 },
   today: { backgroundColor: tokens.colorBrandBackground2 },
   date: { display: 'block', fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase200 },
+  // Said by a screen reader, not shown.
+  hidden: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
   items: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, margin: 0, padding: 0 },
   monthItems: { [NARROW]: { display: 'none' } },
   count: { display: 'none', fontSize: tokens.fontSizeBase200, [NARROW]: { display: 'block' } },
@@ -104,7 +112,13 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
   },
   axis: { position: 'relative', flex: '1 1 320px', minWidth: '240px', height: '20px' },
-  axisTick: { position: 'absolute', top: 0, fontSize: tokens.fontSizeBase100, color: tokens.colorNeutralForeground2 },
+  axisTick: {
+    position: 'absolute',
+    top: 0,
+    whiteSpace: 'nowrap',
+    fontSize: tokens.fontSizeBase100,
+    color: tokens.colorNeutralForeground2,
+  },
   bar: {
     position: 'absolute',
     top: '2px',
@@ -204,8 +218,10 @@ function stepped(view: View, day: string, direction: 1 | -1): string {
 
 interface DayItem {
   key: string;
-  /** What a screen reader says of it. */
-  label: string;
+  /** Said to a screen reader before the text: what kind of item it is. */
+  hint: string;
+  /** Shown before the text, not said (a check mark, an arrow). */
+  mark: string;
   text: string;
   href: string | null;
   color: string | undefined;
@@ -232,7 +248,8 @@ function useDayItems(calendar: Calendar | undefined): Map<string, DayItem[]> {
       const when = activity.allDay ? t('calendar.allDay') : time.format(new Date(activity.startsAt));
       add(dayIn(activity.startsAt, zone), activity.allDay ? '' : activity.startsAt, {
         key: activity.id,
-        label: t('calendar.activity', { type: activity.typeName, subject: activity.subject, when }),
+        hint: `${activity.typeName}: `,
+        mark: '',
         text: `${when} ${activity.subject}`,
         href: linkedPage(activity.links),
         color: activity.color,
@@ -245,8 +262,9 @@ function useDayItems(calendar: Calendar | undefined): Map<string, DayItem[]> {
       const done = task.status === 'done';
       add(day, task.allDay ? '' : task.dueAt, {
         key: task.id,
-        label: t(done ? 'calendar.taskDone' : 'calendar.task', { title: task.title, when }),
-        text: `✓ ${task.allDay ? '' : `${time.format(new Date(task.dueAt))} `}${task.title}`,
+        hint: t(done ? 'calendar.taskDone' : 'calendar.task'),
+        mark: '✓ ',
+        text: `${when} ${task.title}`,
         href: linkedPage(task.links) ?? '/',
         color: undefined,
         done,
@@ -256,8 +274,9 @@ function useDayItems(calendar: Calendar | undefined): Map<string, DayItem[]> {
       if (phase.enteredAt < calendar.start) continue;
       add(dayIn(phase.enteredAt, zone), phase.enteredAt, {
         key: `${phase.dealId}|${phase.stageId}`,
-        label: t('calendar.phaseEntered', { deal: phase.dealTitle, stage: phase.stageName }),
-        text: `→ ${phase.stageName}: ${phase.dealTitle}`,
+        hint: t('calendar.phaseEntered'),
+        mark: '→ ',
+        text: `${phase.stageName}: ${phase.dealTitle}`,
         href: `/records/deal/${phase.dealId}`,
         color: tokens.colorBrandStroke1,
         done: false,
@@ -373,7 +392,6 @@ function DayGrid({
                   }}
                   tabIndex={active ? 0 : -1}
                   aria-selected={active}
-                  aria-label={t('calendar.day', { date: label, count: dayItems.length })}
                   className={mergeClasses(
                     styles.cell,
                     view === 'month' && styles.monthCell,
@@ -384,6 +402,7 @@ function DayGrid({
                   onFocus={(event) => event.target === event.currentTarget && !active && onFocusDay(day)}
                   onKeyDown={(event) => onKeyDown(event, day)}
                 >
+                  <span className={styles.hidden}>{t('calendar.day', { date: label, count: dayItems.length })}</span>
                   <span className={styles.date} aria-hidden="true">
                     {view === 'month' ? Number(day.slice(8)) : label}
                   </span>
@@ -400,17 +419,17 @@ function DayGrid({
                           className={mergeClasses(styles.item, item.done && styles.done)}
                           style={item.color ? { borderLeftColor: item.color } : undefined}
                         >
+                          {item.mark && <span aria-hidden="true">{item.mark}</span>}
                           {item.href ? (
-                            <Link
-                              to={item.href}
-                              className={styles.itemLink}
-                              aria-label={item.label}
-                              tabIndex={active ? 0 : -1}
-                            >
+                            <Link to={item.href} className={styles.itemLink} tabIndex={active ? 0 : -1}>
+                              <span className={styles.hidden}>{item.hint}</span>
                               {item.text}
                             </Link>
                           ) : (
-                            <span title={item.label}>{item.text}</span>
+                            <span>
+                              <span className={styles.hidden}>{item.hint}</span>
+                              {item.text}
+                            </span>
                           )}
                         </li>
                       ))}
@@ -494,11 +513,13 @@ function Timeline({ calendar, rangeLabel }: { calendar: Calendar; rangeLabel: st
                     to={`/records/deal/${dealId}`}
                     className={mergeClasses(styles.bar, styles[progress])}
                     style={{ left: percent(from), width: `calc(${percent(to)} - ${percent(from)})` }}
-                    aria-label={t(progress === 'none' ? 'calendar.phaseNoTasks' : 'calendar.phase', texts)}
-                    title={t(progress === 'none' ? 'calendar.phaseNoTasks' : 'calendar.phase', texts)}
+                    title={`${phase.stageName}${t(progress === 'none' ? 'calendar.phaseNoTasks' : 'calendar.phase', texts)}`}
                   >
                     {phase.stageName}
                     {progress !== 'none' && ` ${phase.tasksDone}/${phase.tasksTotal}`}
+                    <span className={styles.hidden}>
+                      {t(progress === 'none' ? 'calendar.phaseNoTasks' : 'calendar.phase', texts)}
+                    </span>
                   </Link>
                 </li>
               );
@@ -562,17 +583,19 @@ export default function CalendarPage() {
   return (
     <div className={styles.page}>
       <h1 className={styles.heading}>{t('calendar.title')}</h1>
-      <TabList
-        selectedValue={view}
-        onTabSelect={(_, data) => change({ view: String(data.value) })}
-        aria-label={t('calendar.views.label')}
-      >
+      <fieldset className={mergeClasses(styles.types, styles.steps)}>
+        <legend className={styles.hidden}>{t('calendar.views.label')}</legend>
         {VIEWS.map((candidate) => (
-          <Tab key={candidate} value={candidate}>
+          <ToggleButton
+            key={candidate}
+            checked={candidate === view}
+            appearance={candidate === view ? 'primary' : 'secondary'}
+            onClick={() => change({ view: candidate })}
+          >
             {t(`calendar.views.${candidate}`)}
-          </Tab>
+          </ToggleButton>
         ))}
-      </TabList>
+      </fieldset>
       <div className={styles.toolbar}>
         <div className={styles.steps}>
           <Button onClick={() => change({ date: stepped(view, day, -1) })} aria-label={t('calendar.previous')}>

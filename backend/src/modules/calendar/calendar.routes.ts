@@ -1,3 +1,4 @@
+import { requestLanguage } from '../../http/language.ts';
 import { emOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { CalendarQuerySchema, CalendarSchema, MAX_CALENDAR_DAYS } from './calendar.schemas.ts';
@@ -18,7 +19,8 @@ export function calendarRoutes(): RouteSpec[] {
       query: CalendarQuerySchema,
       responses: { 200: jsonResponse(CalendarSchema, 'The items of the window, by type') },
       async handler(ctx, { query }) {
-        ctx.body = await calendarOf(emOf(ctx), requireUser(ctx), query);
+        // Names (of activity types) in the language the page is shown in.
+        ctx.body = await calendarOf(emOf(ctx), requireUser(ctx), query, requestLanguage(ctx));
       },
     }),
   ];

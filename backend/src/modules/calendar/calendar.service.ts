@@ -7,6 +7,7 @@
 // other (linked) tasks due within the phase; cancelled tasks count for neither side.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Language } from '../../http/language.ts';
 import { ownedWithin, type Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { linksOf } from '../../records/record-links.ts';
@@ -36,6 +37,7 @@ interface Window {
   end: string;
   /** Only what is the caller's own (owner, assignee), else all they may see. */
   mine: string | null;
+  language: Language;
 }
 
 const instant = (value: string | Date) => new Date(value).toISOString();
@@ -101,7 +103,7 @@ async function activitiesIn(em: EntityManager, principal: Principal, window: Win
       id: row.id,
       subject: row.subject,
       typeId: row.type_id,
-      typeName: principal.language === 'en' ? row.name_en : row.name_de,
+      typeName: window.language === 'en' ? row.name_en : row.name_de,
       color: row.color,
       startsAt: startsAt.toISOString(),
       endsAt:
@@ -282,10 +284,11 @@ export async function calendarOf(
   em: EntityManager,
   principal: Principal & { userId: string },
   query: CalendarQuery,
+  language: Language,
 ): Promise<Calendar> {
   const timeZone = query.timeZone ?? (await timeZoneOf(em, principal.userId));
   const { start, end } = windowOf(query, timeZone);
-  const window: Window = { start, end, mine: query.owner === 'me' ? principal.userId : null };
+  const window: Window = { start, end, mine: query.owner === 'me' ? principal.userId : null, language };
   const types = new Set<CalendarItemType>(query.types ?? CALENDAR_ITEM_TYPES);
   // One connection per transaction: the statements run one after the other.
   const activities = types.has('activity') ? await activitiesIn(em, principal, window) : [];

@@ -104,7 +104,7 @@ describe('the calendar', () => {
   };
 
   const calendar = async (agent: AuthedAgent, query: string) => {
-    const res = await agent.get(`/api/v1/calendar?${query}`);
+    const res = await agent.get(`/api/v1/calendar?${query}`).set('Accept-Language', 'de');
     expect({ status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ status: 200, body: null });
     return res.body as Calendar;
   };
