@@ -20,6 +20,7 @@ import { serveAddin } from './modules/addin/addin.static.ts';
 import { attentionModule } from './modules/attention/attention.module.ts';
 import { boardModule } from './modules/board/board.module.ts';
 import { botMiddleware } from './modules/bot/bot.middleware.ts';
+import { calendarModule } from './modules/calendar/calendar.module.ts';
 import { commentsModule } from './modules/comments/comments.module.ts';
 import { contactsModule } from './modules/contacts/contacts.module.ts';
 import { customFieldsModule } from './modules/custom-fields/custom-fields.module.ts';
@@ -75,6 +76,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   notesModule,
   commentsModule,
   timelineModule,
+  calendarModule,
   tasksModule,
   pipelinesModule,
   lostReasonsModule,

@@ -19,6 +19,7 @@ export * from '../modules/activities/calls.schemas.ts';
 export * from '../modules/attention/attention.schemas.ts';
 export * from '../modules/board/board.schemas.ts';
 export { MoveSchema, MoveSchema as MoveCardSchema } from '../modules/board/board.schemas.ts';
+export * from '../modules/calendar/calendar.schemas.ts';
 export * from '../modules/comments/comments.schemas.ts';
 export * from '../modules/contacts/contacts.schemas.ts';
 // Two modules use one name: the identical id parameters once, and each move by what it moves

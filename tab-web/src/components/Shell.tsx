@@ -28,6 +28,7 @@ const BoardPage = lazy(() => import('../pages/board.page.tsx'));
 const PipelineEditorPage = lazy(() => import('../pages/pipeline-editor.page.tsx'));
 const DashboardsPage = lazy(() => import('../pages/dashboards.page.tsx'));
 const ReportsPage = lazy(() => import('../pages/reports.page.tsx'));
+const CalendarPage = lazy(() => import('../pages/calendar.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -117,6 +118,7 @@ export function Shell({
           <Link to="/pipelines">{t('board.nav')}</Link>
           <Link to="/dashboards">{t('dashboards.nav')}</Link>
           <Link to="/reports">{t('reports.nav')}</Link>
+          <Link to="/calendar">{t('calendar.nav')}</Link>
         </nav>
         <div className={styles.search}>
           <SearchBox />
@@ -171,6 +173,7 @@ export function Shell({
             <Route path="dashboards" element={<DashboardsPage />} />
             <Route path="reports" element={<ReportsPage />} />
             <Route path="reports/:name" element={<ReportsPage />} />
+            <Route path="calendar" element={<CalendarPage />} />
             <Route
               path="*"
               element={

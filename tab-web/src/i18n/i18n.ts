@@ -4,6 +4,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { boardDe } from './board.de.ts';
 import { boardEn } from './board.en.ts';
+import { calendarDe } from './calendar.de.ts';
+import { calendarEn } from './calendar.en.ts';
 import { dashboardsDe } from './dashboards.de.ts';
 import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
@@ -31,8 +33,26 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
     lng: language,
     fallbackLng: 'en',
     resources: {
-      de: { translation: { ...de, board: boardDe, dashboards: dashboardsDe, reports: reportsDe, mail: mailDe } },
-      en: { translation: { ...en, board: boardEn, dashboards: dashboardsEn, reports: reportsEn, mail: mailEn } },
+      de: {
+        translation: {
+          ...de,
+          board: boardDe,
+          calendar: calendarDe,
+          dashboards: dashboardsDe,
+          reports: reportsDe,
+          mail: mailDe,
+        },
+      },
+      en: {
+        translation: {
+          ...en,
+          board: boardEn,
+          calendar: calendarEn,
+          dashboards: dashboardsEn,
+          reports: reportsEn,
+          mail: mailEn,
+        },
+      },
     },
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
