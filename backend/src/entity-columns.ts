@@ -34,7 +34,7 @@ export function timestampColumns() {
 
 export function versionedColumns() {
   return {
-    version: p.integer().version(),
+    version: p.integer().version().default(1),
     ...timestampColumns(),
   };
 }

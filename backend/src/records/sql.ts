@@ -31,6 +31,12 @@ export const currentTenantId = sql<string>`crm_current_tenant()`;
 export const anyUuid = (ids: readonly string[]): RawBuilder<string> => sql<string>`any(${pgArray([...ids])}::uuid[])`;
 
 /**
+ * A value for a jsonb column, typed as the column holds it. The driver would turn a JS array into a
+ * PostgreSQL array literal, so the value travels as JSON text and is cast.
+ */
+export const jsonb = <T>(value: T): RawBuilder<T> => sql<T>`${JSON.stringify(value)}::jsonb`;
+
+/**
  * Kysely that only compiles, never connects: for showing a statement's SQL and plan outside a
  * request (the plan-reading tool).
  */

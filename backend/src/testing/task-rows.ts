@@ -82,7 +82,6 @@ export async function createTaskRows(em: EntityManager, rows: readonly TestTask[
         remind_at: moment(row.remindInSeconds, row.remindAt),
         due_at: moment(row.dueInSeconds, row.dueAt),
         deleted_at: sql<Date | null>`${row.deletedAt ?? null}::timestamptz`,
-        version: 1,
       })),
     )
     .returning((eb) => stateColumns(eb))

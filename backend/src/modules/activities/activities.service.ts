@@ -57,7 +57,6 @@ export const seedActivityTypes: TenantSetupStep = async (em) => {
         name_en: type.en,
         color: type.color,
         icon: type.icon,
-        version: 1,
       })),
     )
     .onConflict((conflict) => conflict.doNothing())
@@ -154,7 +153,6 @@ export async function createActivityType(
       color: input.color,
       icon: input.icon,
       active: input.active ?? true,
-      version: 1,
     })
     .execute();
   return getType(em, principal, id);
@@ -426,7 +424,6 @@ export async function createActivity(
       owner_id: ownerId,
       created_by: by,
       updated_by: by,
-      version: 1,
     })
     .execute();
   await setLinks(em, { type: 'activity', id }, links);

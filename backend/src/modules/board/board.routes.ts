@@ -50,7 +50,7 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
       },
       async handler(ctx, { params, query }) {
         // No such pipeline: the deal board answers 404, after the saved filter is checked.
-        const kind = (await pipelineKind(emOf(ctx), params.id)) ?? 'deal';
+        const kind = (await pipelineKind(emOf(ctx), principalOf(ctx), params.id)) ?? 'deal';
         const filters = await filtersOf(emOf(ctx), principalOf(ctx), kind, query);
         ctx.body = await boardOf(emOf(ctx), principalOf(ctx), kind, params.id, { filters, limit: query.limit });
       },
@@ -67,7 +67,7 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         404: { description: 'No such pipeline' },
       },
       async handler(ctx, { params }) {
-        const kind = await pipelineKind(emOf(ctx), params.id);
+        const kind = await pipelineKind(emOf(ctx), principalOf(ctx), params.id);
         if (!kind) throw problem('not_found', { noSuch: noSuch('pipeline'), id: params.id });
         ctx.body = await boardOwners(emOf(ctx), principalOf(ctx), params.id, kind);
       },
@@ -86,7 +86,7 @@ export function boardRoutes(context: ModuleContext): RouteSpec[] {
         422: { description: 'Not a stage of the pipeline' },
       },
       async handler(ctx, { params, query }) {
-        const kind = (await pipelineKind(emOf(ctx), params.id)) ?? 'deal';
+        const kind = (await pipelineKind(emOf(ctx), principalOf(ctx), params.id)) ?? 'deal';
         const filters = await filtersOf(emOf(ctx), principalOf(ctx), kind, query);
         ctx.body = await stagePage(emOf(ctx), principalOf(ctx), kind, params.id, params.stageId, {
           filters,

@@ -12,7 +12,7 @@ import type { Principal, Visibility } from '../../http/principal.ts';
 import { cursorScope, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { actAs } from '../../records/acting-user.ts';
-import { writeHistory } from '../../records/audit.ts';
+import { historyInsert } from '../../records/audit.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { type Database, db } from '../../records/sql.ts';
@@ -39,10 +39,28 @@ export type CardKind = 'deal' | 'lead';
 
 const THING = { deal: { en: 'deal', de: 'Deal' }, lead: { en: 'lead', de: 'Lead' } } as const;
 
-/** Whether the pipeline is one of deals or of leads (undefined when there is no such pipeline). */
-export async function pipelineKind(em: EntityManager, pipelineId: string): Promise<CardKind | undefined> {
+/**
+ * The kinds of the pipelines boards were opened for, by tenant and pipeline. A pipeline's kind never
+ * changes and pipelines are never deleted (only with their tenant), so every board read after the
+ * first saves a round trip. Bounded: the oldest entry goes when it is full.
+ */
+const kinds = new Map<string, CardKind>();
+const KINDS_KEPT = 10_000;
+
+/** Whether the pipeline is one of deals or of leads (undefined when the caller's tenant has no such pipeline). */
+export async function pipelineKind(
+  em: EntityManager,
+  principal: Principal,
+  pipelineId: string,
+): Promise<CardKind | undefined> {
+  const key = `${principal.tenantId}:${pipelineId}`;
+  const known = kinds.get(key);
+  if (known) return known;
   const row = await db(em).selectFrom('pipeline').select('kind').where('id', '=', pipelineId).executeTakeFirst();
-  return row?.kind;
+  if (!row) return undefined;
+  if (kinds.size >= KINDS_KEPT) kinds.delete(kinds.keys().next().value as string);
+  kinds.set(key, row.kind);
+  return row.kind;
 }
 
 /** The columns every card reads as they are, deal or lead. */
@@ -448,7 +466,7 @@ export async function moveDeal(
   };
   const userId = principal.userId ?? null;
   const entered = stage.id !== current.stage_id;
-  // The card and its stage change in one statement: this runs on every drop.
+  // The card, its stage change and its history in one statement: this runs on every drop.
   const update = (query: QueryCreator<Database>) =>
     query
       .updateTable('deal')
@@ -478,30 +496,32 @@ export async function moveDeal(
       }))
       .where('id', '=', id)
       .returning(['version', 'updated_at', 'updated_by', 'closed_at', 'stage_entered_at']);
-  const written = await (entered
-    ? update(
-        db(em).with('stage_change', (query) =>
-          query.insertInto('deal_stage_change').values({
-            id: newId(),
-            tenant_id: sql<string>`crm_current_tenant()`,
-            deal_id: id,
-            pipeline_id: current.pipeline_id,
-            from_stage_id: current.stage_id,
-            to_stage_id: stage.id,
-            changed_by: userId,
-          }),
-        ),
-      )
-    : update(db(em))
-  ).executeTakeFirstOrThrow();
   // History names who moved the card: auto-advance moves it for whoever finished the stage's last task.
-  await actAs(principal.userId, () =>
-    writeHistory(em, [{ type: 'deal', id, action: 'update', before: snapshot(current), after: snapshot(next) }]),
+  const history = await actAs(principal.userId, async () =>
+    historyInsert([{ type: 'deal', id, action: 'update', before: snapshot(current), after: snapshot(next) }]),
   );
+  let writes: QueryCreator<Database> = db(em);
+  if (entered) {
+    writes = writes.with('stage_change', (query) =>
+      query.insertInto('deal_stage_change').values({
+        id: newId(),
+        tenant_id: sql<string>`crm_current_tenant()`,
+        deal_id: id,
+        pipeline_id: current.pipeline_id,
+        from_stage_id: current.stage_id,
+        to_stage_id: stage.id,
+        changed_by: userId,
+      }),
+    );
+  }
+  if (history) writes = writes.with('history_rows', history);
+  const written = await update(writes).executeTakeFirstOrThrow();
   const moved: DealRow = { ...next, ...(written as unknown as Partial<DealRow>) };
   if (entered) {
     // The new stage's task templates (and, once their required tasks are done, auto-advance).
-    await dealsEnteredStage(em, principal, [{ dealId: id, pipelineId: current.pipeline_id, stageId: stage.id }]);
+    await dealsEnteredStage(em, principal, [
+      { dealId: id, pipelineId: current.pipeline_id, stageId: stage.id, outcome: stage.outcome },
+    ]);
   }
   return dealView(moved);
 }

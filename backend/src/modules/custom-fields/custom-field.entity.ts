@@ -2,6 +2,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { tenantColumn, tenantIsolation, versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import type { CustomFieldOption } from './custom-fields.schemas.ts';
 
 export const CustomFieldSchema = defineEntity({
   name: 'CustomField',
@@ -37,7 +38,7 @@ export const CustomFieldSchema = defineEntity({
     labelDe: p.text(),
     labelEn: p.text(),
     type: p.enum(['text', 'number', 'boolean', 'date', 'select']),
-    options: p.json().defaultRaw("'[]'::jsonb"),
+    options: p.json<CustomFieldOption[]>().defaultRaw("'[]'::jsonb"),
     required: p.boolean().default(false),
     position: p.integer().default(0),
     ...versionedColumns(),

@@ -22,6 +22,7 @@ export const OptionSchema = z.object({
     .regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
   labels: Labels,
 });
+export type CustomFieldOption = z.output<typeof OptionSchema>;
 
 export const CustomFieldSchema = z
   .object({

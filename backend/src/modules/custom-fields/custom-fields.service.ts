@@ -5,7 +5,7 @@ import { type FieldError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
-import { currentTenantId, db } from '../../records/sql.ts';
+import { currentTenantId, db, jsonb } from '../../records/sql.ts';
 import type { CreateCustomField, CustomFieldView, UpdateCustomField } from './custom-fields.schemas.ts';
 
 const fields = (em: EntityManager) =>
@@ -21,7 +21,7 @@ const toView = (row: Row): CustomFieldView => ({
   key: row.key,
   labels: { de: row.label_de, en: row.label_en },
   type: row.type as CustomFieldView['type'],
-  options: row.options as CustomFieldView['options'],
+  options: row.options,
   required: row.required,
   position: row.position,
   version: row.version,
@@ -70,10 +70,9 @@ export async function createCustomField(em: EntityManager, input: CreateCustomFi
       label_de: input.labels.de,
       label_en: input.labels.en,
       type: input.type,
-      options: JSON.stringify(input.options ?? []),
+      options: jsonb(input.options ?? []),
       required: input.required,
       position: input.position,
-      version: 1,
     })
     .execute();
   return getCustomField(em, id);
@@ -95,7 +94,7 @@ export async function updateCustomField(
     .set((eb) => ({
       label_de: change.labels?.de ?? field.labels.de,
       label_en: change.labels?.en ?? field.labels.en,
-      options: JSON.stringify(change.options ?? field.options),
+      options: jsonb(change.options ?? field.options),
       required: change.required ?? field.required,
       position: change.position ?? field.position,
       version: eb('version', '+', 1),

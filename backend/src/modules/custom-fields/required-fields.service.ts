@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { type FieldError, validationFailed } from '../../http/errors.ts';
-import { currentTenantId, db } from '../../records/sql.ts';
+import { currentTenantId, db, jsonb } from '../../records/sql.ts';
 import { REQUIRABLE_FIELDS, type RequiredFields } from './custom-fields.schemas.ts';
 
 export { REQUIRABLE_FIELDS, type RequiredFields };
@@ -13,14 +13,13 @@ export async function requiredFields(em: EntityManager): Promise<RequiredFields>
     .select('required_fields')
     .where('id', '=', currentTenantId)
     .executeTakeFirst();
-  return (row?.required_fields as RequiredFields | undefined) ?? {};
+  return row?.required_fields ?? {};
 }
 
 export async function setRequiredFields(em: EntityManager, fields: RequiredFields): Promise<RequiredFields> {
   await db(em)
     .updateTable('tenant')
-    // jsonb takes text: the driver would turn a JS array in it into a PostgreSQL array literal.
-    .set({ required_fields: sql<RequiredFields>`${JSON.stringify(fields)}::jsonb`, updated_at: sql<Date>`now()` })
+    .set({ required_fields: jsonb(fields), updated_at: sql<Date>`now()` })
     .where('id', '=', currentTenantId)
     .execute();
   return requiredFields(em);

@@ -2,6 +2,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { authorColumns, tenantColumn, tenantIsolation, userRef, versionedColumns } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import type { Widget } from './dashboards.schemas.ts';
 
 export const DashboardSchema = defineEntity({
   name: 'Dashboard',
@@ -27,7 +28,7 @@ export const DashboardSchema = defineEntity({
     tenant: () => tenantColumn(),
     ownerId: () => userRef('owner_id').deleteRule('cascade'),
     name: p.text(),
-    widgets: p.json(),
+    widgets: p.json<Widget[]>(),
     /** Set while it is the company's dashboard, which everyone sees; one per organisation. */
     publishedAt: p.datetime().nullable(),
     publishedBy: () => userRef('published_by'),

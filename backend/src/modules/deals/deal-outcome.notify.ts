@@ -12,6 +12,9 @@ export async function notifyManagersOfOutcome(
   principal: Principal,
   entries: StageEntry[],
 ): Promise<void> {
+  // Only deals entering a won or lost stage tell anyone; a move between open stages asks nothing.
+  const closing = entries.filter((entry) => entry.outcome !== null);
+  if (closing.length === 0) return;
   const rows = await db(em)
     .selectFrom('deal as d')
     .innerJoin('pipeline_stage as s', 's.id', 'd.stage_id')
@@ -34,7 +37,7 @@ export async function notifyManagersOfOutcome(
     .where(
       'd.id',
       'in',
-      entries.map((entry) => entry.dealId),
+      closing.map((entry) => entry.dealId),
     )
     .where('s.outcome', 'is not', null)
     .where('g.manager_id', 'is not', null)

@@ -218,7 +218,6 @@ async function insertDocument(em: EntityManager, principal: Principal, document:
       tenant_id: currentTenantId,
       created_by: principal.userId ?? null,
       updated_by: principal.userId ?? null,
-      version: 1,
     })
     .execute();
 }

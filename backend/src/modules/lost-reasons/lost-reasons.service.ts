@@ -104,7 +104,6 @@ export async function createLostReason(
       name: input.name,
       description: input.description ?? null,
       active: input.active,
-      version: 1,
       position: eb
         .selectFrom('lost_reason')
         .select((last) => last.fn.coalesce(sql<number>`${last.fn.max('position')} + 1`, sql.lit(0)).as('position'))

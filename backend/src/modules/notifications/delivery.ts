@@ -94,7 +94,7 @@ export async function claimPendingNotifications(
       language: row.language,
     },
     kind: row.kind,
-    payload: row.payload as Record<string, unknown>,
+    payload: row.payload,
     attempt: row.attempts,
     createdAt: row.created_at,
   }));

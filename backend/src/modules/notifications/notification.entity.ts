@@ -54,7 +54,7 @@ export const NotificationSchema = defineEntity({
     tenant: () => tenantColumn(),
     recipientId: () => p.manyToOne(User).fieldName('recipient_id').mapToPk().deleteRule('cascade'),
     kind: p.text(),
-    payload: p.json().defaultRaw("'{}'::jsonb"),
+    payload: p.json<Record<string, unknown>>().defaultRaw("'{}'::jsonb"),
     idempotencyKey: p.text(),
     state: p.enum(['pending', 'sending', 'sent', 'failed']).default('pending'),
     attempts: p.integer().default(0),

@@ -42,7 +42,7 @@ const mine = (row: Shown): MyNotification => ({
   kind: row.kind,
   createdAt: row.created_at,
   readAt: row.read_at,
-  payload: row.payload as Record<string, unknown>,
+  payload: row.payload,
   state: row.state,
 });
 

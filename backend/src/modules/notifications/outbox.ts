@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { newId } from '../../ids.ts';
-import { db } from '../../records/sql.ts';
+import { db, jsonb } from '../../records/sql.ts';
 
 export type NotificationKind =
   | 'task.reminder'
@@ -52,8 +52,7 @@ export async function notify(
         tenant_id: sql<string>`crm_current_tenant()`,
         recipient_id: draft.recipientId,
         kind: draft.kind,
-        // jsonb takes text: the driver would turn a JS array into a PostgreSQL array literal.
-        payload: JSON.stringify(draft.payload),
+        payload: jsonb(draft.payload),
         idempotency_key: draft.idempotencyKey,
       })),
     )

@@ -134,7 +134,6 @@ export async function createPipeline(
       tenant_id: sql<string>`crm_current_tenant()`,
       kind: input.kind,
       name: input.name,
-      version: 1,
       created_by: principal.userId ?? null,
       updated_by: principal.userId ?? null,
     })

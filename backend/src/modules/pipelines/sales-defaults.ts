@@ -66,7 +66,6 @@ export async function seedDefaultPipelines(em: EntityManager): Promise<void> {
         kind: pipeline.kind,
         name: pipeline.name[language],
         seed_key: pipeline.seedKey,
-        version: 1,
       })
       .onConflict((conflict) => conflict.doNothing())
       .returning('id')
@@ -124,7 +123,6 @@ export async function seedDefaultLostReasons(em: EntityManager): Promise<void> {
         name: reason.name[language],
         position,
         seed_key: reason.seedKey,
-        version: 1,
       })),
     )
     .onConflict((conflict) => conflict.doNothing())

@@ -1,6 +1,7 @@
 // Saved selections of prospects by the shared filter tree.
 import { defineEntity, p } from '@mikro-orm/core';
 import { authorColumns, tenantColumn, tenantIsolation, versionedColumns } from '../../entity-columns.ts';
+import type { FilterNode } from '../../http/filters.ts';
 import { newId } from '../../ids.ts';
 
 export const ProspectSelectionSchema = defineEntity({
@@ -36,7 +37,7 @@ export const ProspectSelectionSchema = defineEntity({
     tenant: () => tenantColumn(),
     name: p.text(),
     description: p.text().nullable(),
-    filter: p.json().nullable(),
+    filter: p.json<FilterNode>().nullable(),
     savedFilterId: p.uuid().nullable(),
     ...versionedColumns(),
     ...authorColumns(),

@@ -12,7 +12,7 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { type Database, db } from '../../records/sql.ts';
+import { type Database, db, jsonb } from '../../records/sql.ts';
 import { Organization } from '../contacts/contact.entity.ts';
 import type { OrganizationView } from '../contacts/contacts.schemas.ts';
 import { ORGANIZATION_FILTER_FIELDS, organizationView } from '../contacts/contacts.service.ts';
@@ -182,9 +182,8 @@ export async function createSelection(
       tenant_id: sql<string>`crm_current_tenant()`,
       name: input.name,
       description: input.description ?? null,
-      filter: input.filter ? JSON.stringify(input.filter) : null,
+      filter: input.filter ? jsonb(input.filter) : null,
       saved_filter_id: input.savedFilterId ?? null,
-      version: 1,
       created_by: principal.userId ?? null,
       updated_by: principal.userId ?? null,
     })
@@ -230,7 +229,7 @@ export async function updateSelection(
     .set((eb) => ({
       name: next.name,
       description: next.description,
-      filter: next.filter ? JSON.stringify(next.filter) : null,
+      filter: next.filter ? jsonb(next.filter) : null,
       saved_filter_id: next.savedFilterId,
       version: eb('version', '+', 1),
       updated_at: sql<Date>`now()`,

@@ -64,7 +64,6 @@ export const seedDefaultRelationTypes: TenantSetupStep = async (em) => {
         name,
         reverse_name: reverse,
         active: true,
-        version: 1,
         created_at: now,
         updated_at: now,
       })),

@@ -1,6 +1,7 @@
 // Saved filters: a user's own or the whole organisation's.
 import { defineEntity, p } from '@mikro-orm/core';
 import { authorColumns, tenantColumn, tenantIsolation, userRef, versionedColumns } from '../../entity-columns.ts';
+import type { FilterNode } from '../../http/filters.ts';
 import { newId } from '../../ids.ts';
 
 export const SavedFilterSchema = defineEntity({
@@ -39,7 +40,7 @@ export const SavedFilterSchema = defineEntity({
     ownerId: () => userRef('owner_id').deleteRule('cascade'),
     entityType: p.enum(['person', 'organization', 'business_contact', 'deal', 'lead', 'task', 'activity']),
     name: p.text(),
-    filter: p.json(),
+    filter: p.json<FilterNode>(),
     ...versionedColumns(),
     ...authorColumns(),
   },

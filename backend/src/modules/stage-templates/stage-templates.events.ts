@@ -9,6 +9,8 @@ export interface StageEntry {
   dealId: string;
   pipelineId: string;
   stageId: string;
+  /** The stage's outcome when the caller knows it (null: an open stage); listeners may skip on it. */
+  outcome?: 'won' | 'lost' | null;
 }
 
 export type StageEntryListener = (em: EntityManager, principal: Principal, entries: StageEntry[]) => Promise<void>;

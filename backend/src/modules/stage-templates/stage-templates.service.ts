@@ -213,7 +213,6 @@ export async function createTemplate(
           .selectFrom('stage_task_template')
           .select((last) => last.fn.coalesce(sql<number>`${last.fn.max('position')} + 1`, sql.lit(0)).as('position'))
           .where('stage_id', '=', stageId),
-      version: 1,
       created_by: principal.userId ?? null,
       updated_by: principal.userId ?? null,
     }))

@@ -1,38 +1,13 @@
 // Tasks on the timeline, by their due time, read straight from the tasks module's table. A caller
-// sees the tasks their visibility scope covers: assigned to, owned, created or delegated by someone
-// in it, or given to a team they belong to or manage.
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import type { Principal } from '../../http/principal.ts';
-import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
+// sees on the timeline exactly the tasks they may open (the tasks module's `visibleTask`: a
+// substitute's handed-over tasks and a manager's team tasks included).
+import { sql } from 'kysely';
+import { currentTenantId, db } from '../../records/sql.ts';
 import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
-
-type TaskExpressions = ExpressionBuilder<Database & { t: Database['task'] }, 't'>;
-
-async function taskVisibility(principal: Principal): Promise<(eb: TaskExpressions) => Expression<SqlBool>> {
-  const visibility = await principal.visibility('task');
-  if (visibility.scope === 'all') return (eb) => eb.lit(true);
-  const users = visibility.ownerIds;
-  const userId = principal.userId ?? null;
-  return (eb) =>
-    eb.or([
-      eb('t.assignee_id', '=', anyUuid(users)),
-      eb('t.owner_id', '=', anyUuid(users)),
-      eb('t.created_by', '=', anyUuid(users)),
-      eb('t.delegated_by', '=', anyUuid(users)),
-      eb(
-        't.team_id',
-        'in',
-        eb
-          .selectFrom('team_member as m')
-          .select('m.team_id')
-          .where('m.user_id', '=', userId)
-          .unionAll(eb.selectFrom('team as tm').select('tm.id as team_id').where('tm.manager_id', '=', userId)),
-      ),
-    ]);
-}
+import { visibleTask } from '../tasks/task-access.ts';
 
 export const tasksTimeline: TimelineSource = async (em, principal, window) => {
-  const visible = await taskVisibility(principal);
+  const visible = await visibleTask(principal);
   const { userId, record } = window;
   const rows = await db(em)
     .selectFrom('task as t')

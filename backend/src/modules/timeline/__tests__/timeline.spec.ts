@@ -71,12 +71,13 @@ describe('the timeline', () => {
   const task = async (
     title: string,
     dueAt: string,
-    fields: { assignee?: string; team?: string; deleted?: boolean } = {},
+    fields: { assignee?: string; team?: string; deleted?: boolean; substitutedFor?: string } = {},
   ) => {
     const id = newId();
     await sql(
-      `insert into task (id, tenant_id, title, assignee_id, team_id, owner_id, due_at, status, priority, deleted_at)
-       values (?, ?, ?, ?, ?, ?, ?, 'open', 'high', ?)`,
+      `insert into task (id, tenant_id, title, assignee_id, team_id, owner_id, due_at, status, priority, deleted_at,
+                         substituted_for)
+       values (?, ?, ?, ?, ?, ?, ?, 'open', 'high', ?, ?)`,
       [
         id,
         contoso.id,
@@ -86,6 +87,7 @@ describe('the timeline', () => {
         ids.anna,
         dueAt,
         fields.deleted ? new Date() : null,
+        fields.substitutedFor ?? null,
       ],
     );
     await sql(
@@ -215,6 +217,19 @@ describe('the timeline', () => {
     expect(await day(anna, `&userId=${ids.lena}`)).toEqual(['Lenas Termin', 'Lenas Aufgabe']);
     // Asking for someone outside one's scope shows nothing of theirs.
     expect(await day(bjoern, `&userId=${ids.lena}`)).toEqual([]);
+  });
+
+  it('shows an absent rep the task handed to their substitute, as the task itself does', async () => {
+    const lena = await contoso.as(contoso.upn('Lena Groß'));
+    const handed = await task('Übergebene Aufgabe', '2026-12-03T09:00:00+01:00', {
+      assignee: ids.kaethe,
+      substitutedFor: ids.lena,
+    });
+    const day = async (agent: AuthedAgent) =>
+      (await timeline(agent, 'from=2026-12-03&to=2026-12-03')).days[0]?.items.map((item) => item.title);
+    expect((await lena.get(`/api/v1/tasks/${handed}`)).status).toBe(200);
+    expect(await day(lena)).toEqual(['Übergebene Aufgabe']);
+    expect(await day(bjoern)).toEqual([]);
   });
 
   it('narrows to one record', async () => {
