@@ -1,20 +1,18 @@
 // The filter tree (http/filters.ts) as a condition of a typed statement, every value bound. Kept
 // apart from the tree's schema, which the browser-safe contract carries.
-import { type Expression, expressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type ColumnDataType, type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../records/sql.ts';
 import { type FieldError, validationFailed } from './errors.ts';
 import {
   type CustomFieldRef,
-  type FieldExpression,
   type FieldType,
   type FilterNode,
   type FilterTarget,
   MAX_CONDITIONS,
   MAX_DEPTH,
 } from './filters.ts';
-import { legacySql } from './legacy-sql.ts';
 
-const CAST: Record<FieldType, string> = {
+const CAST: Record<FieldType, ColumnDataType> = {
   text: 'text',
   number: 'numeric',
   date: 'date',
@@ -29,17 +27,13 @@ function customFieldType(type: CustomFieldRef['type']): FieldType {
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** A field's expression for a statement (legacy SQL text is taken as it is). */
-export const expressionOf = (field: FieldExpression): Expression<unknown> =>
-  typeof field === 'string' ? sql.raw(field) : field;
+const eb = expressionBuilder<Database, never>();
 
-/** A custom field's value, cast to its type: `(custom_fields->>'key')::type`. */
-export function customFieldValue(column: FieldExpression, definition: CustomFieldRef): RawBuilder<unknown> {
-  // The key is one of the type's definitions, and travels as a quoted literal.
-  return sql`(${expressionOf(column)}->>${sql.lit(definition.key)})::${sql.raw(CAST[customFieldType(definition.type)])}`;
+/** A custom field's value, cast to its type: `cast(custom_fields->>'key' as type)`. */
+export function customFieldValue(column: Expression<unknown>, definition: CustomFieldRef): Expression<unknown> {
+  return eb.cast(sql`${column}->>${definition.key}::text`, CAST[customFieldType(definition.type)]);
 }
 
-const tags = expressionBuilder<Database, never>();
 const FALSE = sql<SqlBool>`false`;
 
 /** Compiles a tree to a condition with every value bound; 400 naming the node for anything wrong. */
@@ -79,12 +73,12 @@ export function filterCondition(node: FilterNode, target: FilterTarget): Express
       if (op !== 'hasTag') return fail(`${path}/op`, 'tags take the operator hasTag');
       if (typeof value !== 'string' || !/^[0-9a-f-]{36}$/i.test(value))
         return fail(`${path}/value`, 'must be a tag id');
-      return tags.exists(
-        tags
+      return eb.exists(
+        eb
           .selectFrom('record_tag as rt')
           .select(sql<number>`1`.as('one'))
           .where('rt.record_type', '=', target.recordType)
-          .where('rt.record_id', '=', expressionOf(target.idColumn) as Expression<string>)
+          .where('rt.record_id', '=', target.idColumn as Expression<string>)
           .where('rt.tag_id', '=', sql<string>`${value}::uuid`),
       );
     }
@@ -110,19 +104,17 @@ export function filterCondition(node: FilterNode, target: FilterTarget): Express
         );
       }
       type = builtIn.type;
-      column = expressionOf(builtIn.sql);
+      column = builtIn.sql;
     }
-    const cast = sql.raw(CAST[type]);
-    const bound = (item: unknown) => sql`${checked(path, type, item)}::${cast}`;
+    const bound = (item: unknown) => eb.cast(eb.val(checked(path, type, item)), CAST[type]);
     switch (op) {
       case 'eq':
       case 'ne': {
-        const given = checked(path, type, value);
         if (type === 'text') {
-          const same = sql<SqlBool>`(lower(${column}) = lower(${given}::text))`;
+          const same = sql<SqlBool>`(lower(${column}) = lower(${bound(value)}))`;
           return op === 'ne' ? sql<SqlBool>`not ${same}` : same;
         }
-        return sql<SqlBool>`${column} ${sql.raw(op === 'eq' ? '=' : 'is distinct from')} ${given}::${cast}`;
+        return sql<SqlBool>`${column} ${op === 'eq' ? sql`=` : sql`is distinct from`} ${bound(value)}`;
       }
       case 'contains':
       case 'starts':
@@ -131,7 +123,7 @@ export function filterCondition(node: FilterNode, target: FilterTarget): Express
       case 'gt':
       case 'lt':
         if (type === 'boolean') return fail(`${path}/op`, `${op} does not work on true/false fields`);
-        return sql<SqlBool>`${column} ${sql.raw(op === 'gt' ? '>' : '<')} ${bound(value)}`;
+        return sql<SqlBool>`${column} ${op === 'gt' ? sql`>` : sql`<`} ${bound(value)}`;
       case 'between': {
         if (!Array.isArray(value) || value.length !== 2) return fail(`${path}/value`, 'must be [from, to]');
         return sql<SqlBool>`${column} between ${bound(value[0])} and ${bound(value[1])}`;
@@ -157,11 +149,17 @@ export function filterCondition(node: FilterNode, target: FilterTarget): Express
   return condition;
 }
 
-/**
- * The condition as SQL text with `?` placeholders, for the lists whose statements are still
- * hand-shaped text. Converted lists use `filterCondition` in their typed statement.
- * @deprecated Untyped: for the lists not yet converted.
- */
-export function compileFilter(node: FilterNode, target: FilterTarget): { sql: string; params: unknown[] } {
-  return legacySql(filterCondition(node, target));
+// Any record table's id and custom fields: for compiling a tree only to check it.
+const anyRecord = expressionBuilder<{ r: Pick<Database['person'], 'id' | 'custom_fields'> }, 'r'>();
+
+/** 400 naming each condition of the tree that the fields do not have (the tree is compiled, never run). */
+export function checkFilter(
+  node: FilterNode,
+  target: Pick<FilterTarget, 'fields' | 'customFields' | 'recordType'>,
+): void {
+  filterCondition(node, {
+    ...target,
+    customFieldsColumn: anyRecord.ref('r.custom_fields'),
+    idColumn: anyRecord.ref('r.id'),
+  });
 }

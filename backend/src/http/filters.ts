@@ -76,15 +76,12 @@ export const FilterQueryParam = z
 
 export type FieldType = 'text' | 'number' | 'date' | 'datetime' | 'boolean' | 'uuid';
 
-/**
- * A column or expression a list filters and sorts by: typed (`r.ref('r.last_name')` from the list's
- * `expressionBuilder`, so a renamed column is a compile error) or, for lists not yet converted, SQL text.
- */
-export type FieldExpression = Expression<unknown> | string;
-
 export interface FilterField {
-  /** The column or expression, e.g. `r.ref('r.last_name')` (or the legacy SQL text `p.last_name`). */
-  sql: FieldExpression;
+  /**
+   * The column or expression a list filters and sorts by, e.g. `r.ref('r.last_name')` from the
+   * list's `expressionBuilder`, so a renamed column is a compile error.
+   */
+  sql: Expression<unknown>;
   type: FieldType;
 }
 
@@ -99,8 +96,8 @@ export interface FilterTarget {
   /** The custom field definitions of the entity type. */
   customFields: readonly CustomFieldRef[];
   /** The custom field JSONB column, e.g. `r.ref('r.custom_fields')`. */
-  customFieldsColumn: FieldExpression;
+  customFieldsColumn: Expression<unknown>;
   /** For hasTag: the record type and its id column. */
   recordType: string;
-  idColumn: FieldExpression;
+  idColumn: Expression<unknown>;
 }

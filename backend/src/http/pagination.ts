@@ -34,20 +34,3 @@ export function decodeCursor(cursor: string | undefined, length: number): unknow
   }
   throw problem('invalid_cursor', { list: cursorScope.list }, { at: { in: 'query', pointer: '#/cursor' } });
 }
-
-/** A keyset sort: the columns (ending in a unique one) and one direction for all of them. */
-export interface KeysetSort {
-  readonly columns: readonly string[];
-  readonly direction: 'asc' | 'desc';
-}
-
-/** The condition that continues a keyset sort after a decoded cursor key, and its parameters. */
-export function keysetAfter(sort: KeysetSort, after: readonly unknown[]): { sql: string; params: unknown[] } {
-  const columns = sort.columns.join(', ');
-  const marks = sort.columns.map(() => '?').join(', ');
-  return { sql: `(${columns}) ${sort.direction === 'asc' ? '>' : '<'} (${marks})`, params: [...after] };
-}
-
-/** The ORDER BY of a keyset sort. */
-export const keysetOrder = (sort: KeysetSort): string =>
-  sort.columns.map((column) => `${column} ${sort.direction}`).join(', ');

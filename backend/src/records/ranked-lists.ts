@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { RankedList } from './rank.ts';
-import { boundSql, type Database, db } from './sql.ts';
+import { type Database, db } from './sql.ts';
 import { sqlArray } from './sql-arrays.ts';
 
 /** Tables whose rows carry a rank. */
@@ -74,18 +74,9 @@ function rankedList(
   };
 }
 
-/**
- * The rows of `table` (of the current tenant) that `members` selects (unqualified columns, `?`
- * for each value), in rank order, ties by id; `exceptId`, the row being placed, left out.
- * @deprecated The SQL text is untyped: for the task order until it is converted; boards use boardColumn.
- */
-export function rankedRows(
-  em: EntityManager,
-  table: RankedTable,
-  members: { sql: string; params: readonly unknown[] },
-  exceptId: string | null,
-): RankedList {
-  return rankedList(em, table, boundSql(members), exceptId);
+/** A person's or team's task order, which `members` selects (unqualified columns), but the task being placed. */
+export function taskList(em: EntityManager, members: Expression<SqlBool>, exceptId: string | null): RankedList {
+  return rankedList(em, 'task', members, exceptId);
 }
 
 /** The open cards of a board column of deals or leads, but the card being placed. */

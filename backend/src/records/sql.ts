@@ -7,7 +7,6 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   type RawBuilder,
-  type SqlBool,
   sql,
 } from 'kysely';
 import type { entities } from '../entities.ts';
@@ -39,7 +38,7 @@ export const jsonb = <T>(value: T): RawBuilder<T> => sql<T>`${JSON.stringify(val
 
 /**
  * Kysely that only compiles, never connects: for showing a statement's SQL and plan outside a
- * request (the plan-reading tool, the adapter of the lists still written as text).
+ * request (the plan-reading tool).
  */
 export const compileOnly = new Kysely<Database>({
   dialect: {
@@ -49,27 +48,6 @@ export const compileOnly = new Kysely<Database>({
     createQueryCompiler: () => new PostgresQueryCompiler(),
   },
 });
-
-/**
- * Runs SQL inside the entity manager's transaction (so as the tenant, under row-level security).
- * @deprecated Untyped: for the modules not yet converted. New code uses entities and the unit of
- * work, and `db(em)` where a request needs one hand-shaped statement.
- */
-export function sqlIn<T>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-}
-
-/**
- * A condition written as SQL text with `?` for each value (the filter compiler's output), as an
- * expression for `db(em)`: the values become bind parameters.
- */
-export function boundSql(fragment: { sql: string; params: readonly unknown[] }): RawBuilder<SqlBool> {
-  const [first = '', ...rest] = fragment.sql.split('?');
-  return sql<SqlBool>`(${sql.join(
-    [sql.raw(first), ...rest.flatMap((text, index) => [sql.val(fragment.params[index]), sql.raw(text)])],
-    sql``,
-  )})`;
-}
 
 /** Waits for, and holds to the end of the transaction, a lock named by `key` (one at a time per key). */
 export async function lockTransactionOn(em: EntityManager, key: string): Promise<void> {

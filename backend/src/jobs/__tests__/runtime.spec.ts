@@ -5,7 +5,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import { newId } from '../../ids.ts';
 import type { CrmModule } from '../../modules/module.ts';
 import { notify } from '../../modules/notifications/outbox.ts';
-import { db, sqlIn } from '../../records/sql.ts';
+import { currentTenantId, db } from '../../records/sql.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
 import { defineJob, definePeriodic } from '../registry.ts';
@@ -22,10 +22,12 @@ const TICK = 'test-tick';
 
 /** A notification as the trace of a run: its key, and the tenant the handler ran as. */
 async function leaveTrace(em: EntityManager, key: string): Promise<void> {
-  const [me] = await sqlIn<{ user_id: string; tenant: string }>(
-    em,
-    'select id as user_id, crm_current_tenant() as tenant from app_user order by id limit 1',
-  );
+  const me = await db(em)
+    .selectFrom('app_user')
+    .select(['id as user_id', currentTenantId.as('tenant')])
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   if (!me) throw new Error('no user');
   await notify(em, { recipientId: me.user_id, kind: 'mention', payload: { ranAs: me.tenant }, idempotencyKey: key });
 }

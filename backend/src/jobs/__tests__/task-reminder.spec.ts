@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { inTenantTransaction } from '../../http/tenancy.ts';
-import { sqlIn } from '../../records/sql.ts';
+import { db } from '../../records/sql.ts';
 import { eventually } from '../../testing/eventually.ts';
 import { createTaskRows, updateTaskRow } from '../../testing/task-rows.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
@@ -120,18 +121,14 @@ describe('task reminders', () => {
     for (const id of [done, cancelled, trashed]) expect(await waitingJobs(id)).toEqual([]);
     // Even a reminder job that ran anyway (due now) finds nothing to remind of.
     const due = await inContoso(async (em) => {
-      await sqlIn(em, `update task set remind_at = date_trunc('milliseconds', now()) where id in (?, ?, ?)`, [
-        done,
-        cancelled,
-        trashed,
-      ]);
-      const rows = await sqlIn<{ id: string; remind_at: string }>(
-        em,
-        `select id, to_char(remind_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as remind_at
-           from task where id in (?, ?, ?)`,
-        [done, cancelled, trashed],
-      );
-      return rows.map((row) => ({ taskId: row.id, remindAt: row.remind_at }));
+      const ids = [done, cancelled, trashed];
+      await db(em)
+        .updateTable('task')
+        .set({ remind_at: sql<Date>`date_trunc('milliseconds', now())` })
+        .where('id', 'in', ids)
+        .execute();
+      const rows = await db(em).selectFrom('task').select(['id', 'remind_at']).where('id', 'in', ids).execute();
+      return rows.map((row) => ({ taskId: row.id, remindAt: new Date(row.remind_at as Date | string).toISOString() }));
     });
     await inContoso((em) => deliverReminders(em, due));
     for (const id of [done, cancelled, trashed]) expect(await notificationsOf(id)).toEqual([]);

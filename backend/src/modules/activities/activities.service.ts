@@ -30,7 +30,6 @@ import {
   setLinks,
   sortedLinks,
 } from '../../records/record-links.ts';
-import { pgArray } from '../../records/search-index.ts';
 import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
 import type { TenantSetupStep } from '../../records/tenant-setup.ts';
 import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
@@ -339,23 +338,6 @@ const linkedTo =
         .where('l.item_type', '=', 'activity')
         .whereRef('l.item_id', '=', 'a.id'),
     );
-
-/**
- * SQL (with its parameters) of visibleActivity, for the statements of other modules not yet typed.
- * @deprecated use visibleActivity
- */
-export async function activityVisibility(
-  principal: Principal,
-  alias = 'a',
-): Promise<{ sql: string; params: unknown[] }> {
-  const visibility = await principal.visibility('activity');
-  if (visibility.scope === 'all') return { sql: 'true', params: [] };
-  const users = pgArray([...visibility.ownerIds]);
-  return {
-    sql: `(${alias}.owner_id = any(?::uuid[]) or ${alias}.created_by = any(?::uuid[]))`,
-    params: [users, users],
-  };
-}
 
 async function findActivity(
   em: EntityManager,

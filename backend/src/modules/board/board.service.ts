@@ -15,12 +15,12 @@ import { actAs } from '../../records/acting-user.ts';
 import { historyInsert } from '../../records/audit.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { boundSql, type Database, db } from '../../records/sql.ts';
+import { type Database, db } from '../../records/sql.ts';
 import { sqlArray } from '../../records/sql-arrays.ts';
 import type { DealView } from '../deals/deals.schemas.ts';
 import {
   type DealRow,
-  dealFilterSql,
+  dealFilter,
   dealView,
   loadDeal,
   lostFields,
@@ -28,7 +28,7 @@ import {
   statusAfter,
 } from '../deals/deals.service.ts';
 import { formatAmount, roundDecimal } from '../deals/money.ts';
-import { leadFilterSql } from '../leads/leads.service.ts';
+import { leadFilter } from '../leads/leads.service.ts';
 import type { PipelineView } from '../pipelines/pipelines.schemas.ts';
 import { getPipeline } from '../pipelines/pipelines.service.ts';
 import { dealsEnteredStage } from '../stage-templates/stage-templates.events.ts';
@@ -157,19 +157,13 @@ export function visibleTo(visibility: Visibility, owner: Expression<string | nul
     : sql<SqlBool>`${owner} = any(${sqlArray(visibility.ownerIds)}::uuid[])`;
 }
 
-/**
- * The filter trees as one condition on the cards (alias `c`). The filter compiler writes its
- * columns against the list's alias (`d.` for deals, `l.` for leads) with `?` for every value;
- * the values become bind parameters here.
- */
-async function filterCondition(
+/** The filter trees as one condition on the cards (alias `c`). */
+function filterCondition(
   em: EntityManager,
   kind: CardKind,
   filters: readonly FilterNode[],
 ): Promise<Expression<SqlBool>> {
-  if (filters.length === 0) return sql<SqlBool>`true`;
-  const compiled = await (kind === 'deal' ? dealFilterSql(em, filters) : leadFilterSql(em, filters));
-  return boundSql({ sql: compiled.sql.replace(kind === 'deal' ? /\bd\./g : /\bl\./g, 'c.'), params: compiled.params });
+  return kind === 'deal' ? dealFilter(em, filters, 'c') : leadFilter(em, filters, 'c');
 }
 
 /** The open cards of a column that the caller may see and the filters match, in rank order. */

@@ -2,7 +2,7 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type InferResult, sql } from 'kysely';
+import { type Expression, expressionBuilder, type InferResult, type SqlBool, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
@@ -11,8 +11,8 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { indexRecord, pgArray, type SearchDocument } from '../../records/search-index.ts';
-import { boundSql, currentTenantId, db } from '../../records/sql.ts';
+import { indexRecord, type SearchDocument } from '../../records/search-index.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
 import { foldText } from '../contacts/matching.ts';
 import * as pipelineRecords from '../pipeline-records/pipeline-records.service.ts';
@@ -95,14 +95,6 @@ export function snapshot(row: DealRow): Snapshot {
     businessContactId: row.business_contact_id,
     expectedCloseDate: row.expected_close_date,
   };
-}
-
-/** SQL condition (on alias d) limiting deals to those the caller may see, with its parameters. */
-export async function dealVisibility(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
-  const visibility = await principal.visibility('deal');
-  return visibility.scope === 'all'
-    ? { sql: 'true', params: [] }
-    : { sql: 'd.owner_id = any(?::uuid[])', params: [pgArray(visibility.ownerIds)] };
 }
 
 /** Limits a deal query to the deals the caller may see. */
@@ -497,37 +489,63 @@ export async function moveStageDeals(
 
 // ---- lists ----------------------------------------------------------------------------------
 
-export const DEAL_FILTER_FIELDS: Record<string, FilterField> = {
-  title: { sql: 'd.title', type: 'text' },
-  value: { sql: 'd.value', type: 'number' },
-  currency: { sql: 'd.currency', type: 'text' },
-  pipelineId: { sql: 'd.pipeline_id', type: 'uuid' },
-  stageId: { sql: 'd.stage_id', type: 'uuid' },
-  status: { sql: 'd.status', type: 'text' },
-  ownerId: { sql: 'd.owner_id', type: 'uuid' },
-  personId: { sql: 'd.person_id', type: 'uuid' },
-  organizationId: { sql: 'd.organization_id', type: 'uuid' },
-  businessContactId: { sql: 'd.business_contact_id', type: 'uuid' },
-  expectedCloseDate: { sql: 'd.expected_close_date', type: 'date' },
-  lostReasonId: { sql: 'd.lost_reason_id', type: 'uuid' },
-  closedAt: { sql: 'd.closed_at', type: 'datetime' },
-  createdAt: { sql: 'd.created_at', type: 'datetime' },
-  updatedAt: { sql: 'd.updated_at', type: 'datetime' },
-  organizationName: { sql: '(select o2.name from organization o2 where o2.id = d.organization_id)', type: 'text' },
-};
+/** The deal table as statements read it: the list as `d`, the board as `c`. */
+type DealAlias = 'd' | 'c';
+const deals = expressionBuilder<Record<DealAlias, Database['deal']>, DealAlias>();
 
-/** Compiles filter trees (the request's and a saved filter's) over deals to one SQL condition. */
-export async function dealFilterSql(
+/** The fields deals filter and sort by, on the deal table read as `alias`. */
+function dealFilterFields(alias: DealAlias): Record<string, FilterField> {
+  const column = (name: keyof Database['deal'] & string) => deals.ref(`${alias}.${name}`);
+  return {
+    title: { sql: column('title'), type: 'text' },
+    value: { sql: column('value'), type: 'number' },
+    currency: { sql: column('currency'), type: 'text' },
+    pipelineId: { sql: column('pipeline_id'), type: 'uuid' },
+    stageId: { sql: column('stage_id'), type: 'uuid' },
+    status: { sql: column('status'), type: 'text' },
+    ownerId: { sql: column('owner_id'), type: 'uuid' },
+    personId: { sql: column('person_id'), type: 'uuid' },
+    organizationId: { sql: column('organization_id'), type: 'uuid' },
+    businessContactId: { sql: column('business_contact_id'), type: 'uuid' },
+    expectedCloseDate: { sql: column('expected_close_date'), type: 'date' },
+    lostReasonId: { sql: column('lost_reason_id'), type: 'uuid' },
+    closedAt: { sql: column('closed_at'), type: 'datetime' },
+    createdAt: { sql: column('created_at'), type: 'datetime' },
+    updatedAt: { sql: column('updated_at'), type: 'datetime' },
+    organizationName: {
+      sql: expressionBuilder<Database>()
+        .selectFrom('organization as o2')
+        .select('o2.name')
+        .where('o2.id', '=', column('organization_id') as Expression<string>),
+      type: 'text',
+    },
+  };
+}
+
+export const DEAL_FILTER_FIELDS = dealFilterFields('d');
+
+/** Filter trees (the request's and a saved filter's) over deals read as `alias`, as one condition. */
+export async function dealFilter(
   em: EntityManager,
   filters: readonly FilterNode[],
-): Promise<{ sql: string; params: unknown[] }> {
-  return pipelineRecords.recordFilter(em, 'deal', DEAL_FILTER_FIELDS, filters);
+  alias: DealAlias = 'd',
+): Promise<Expression<SqlBool>> {
+  return pipelineRecords.recordFilter(
+    em,
+    'deal',
+    alias === 'd' ? DEAL_FILTER_FIELDS : dealFilterFields(alias),
+    filters,
+    alias,
+  );
 }
 
 const SORTS = {
-  '-updatedAt': { columns: ['d.updated_at', 'd.id'], direction: 'desc' },
-  title: { columns: ['lower(d.title)', 'd.id'], direction: 'asc' },
-  expectedCloseDate: { columns: ["coalesce(d.expected_close_date, date '9999-12-31')", 'd.id'], direction: 'asc' },
+  '-updatedAt': { columns: [deals.ref('d.updated_at'), deals.ref('d.id')], direction: 'desc' },
+  title: { columns: [deals.fn('lower', [deals.ref('d.title')]), deals.ref('d.id')], direction: 'asc' },
+  expectedCloseDate: {
+    columns: [sql`coalesce(${deals.ref('d.expected_close_date')}, date '9999-12-31')`, deals.ref('d.id')],
+    direction: 'asc',
+  },
 } as const;
 
 function sortKey(sort: keyof typeof SORTS, row: DealRow): unknown[] {
@@ -542,7 +560,7 @@ export async function listDeals(
   query: Omit<DealListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const filter = await dealFilterSql(em, filters);
+  const filter = await dealFilter(em, filters);
   const matching = (await visibleDeals(principal, selectDeals(em)))
     .where('d.tenant_id', '=', currentTenantId)
     .where('d.deleted_at', 'is', null)
@@ -552,7 +570,7 @@ export async function listDeals(
     .$if(query.ownerId !== undefined, (q) => q.where('d.owner_id', '=', query.ownerId as string))
     .$if(query.personId !== undefined, (q) => q.where('d.person_id', '=', query.personId as string))
     .$if(query.organizationId !== undefined, (q) => q.where('d.organization_id', '=', query.organizationId as string))
-    .where(boundSql(filter));
+    .where(() => filter);
   const { rows, tags, ...rest } = await pipelineRecords.recordPage(em, 'deal', matching, query, {
     sorts: SORTS,
     fields: DEAL_FILTER_FIELDS,

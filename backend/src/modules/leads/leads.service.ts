@@ -2,7 +2,7 @@
 // its history and search document in the same transaction. Inside sales sees every lead, managers
 // their teams', reps their own (principal.visibility('lead')). A converted lead is read-only.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { InferResult } from 'kysely';
+import { type Expression, expressionBuilder, type InferResult, type SqlBool } from 'kysely';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
@@ -12,8 +12,8 @@ import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { indexRecord, pgArray, type SearchDocument } from '../../records/search-index.ts';
-import { boundSql, currentTenantId, db } from '../../records/sql.ts';
+import { indexRecord, type SearchDocument } from '../../records/search-index.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
 import { formatAmount } from '../deals/money.ts';
@@ -102,14 +102,6 @@ function convertedTo(
 /** The fields history compares, by their API names. */
 export function leadSnapshot(row: LeadRow): Snapshot {
   return { ...pipelineRecords.recordSnapshot(row), ...contactOf(row), convertedTo: convertedTo(row) };
-}
-
-/** SQL condition (on alias l) limiting leads to those the caller may see, with its parameters. */
-export async function leadVisibility(principal: Principal): Promise<{ sql: string; params: unknown[] }> {
-  const visibility = await principal.visibility('lead');
-  return visibility.scope === 'all'
-    ? { sql: 'true', params: [] }
-    : { sql: 'l.owner_id = any(?::uuid[])', params: [pgArray(visibility.ownerIds)] };
 }
 
 /** A lead the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
@@ -474,44 +466,61 @@ export const {
 
 // ---- lists ----------------------------------------------------------------------------------
 
-export const LEAD_FILTER_FIELDS: Record<string, FilterField> = {
-  title: { sql: 'l.title', type: 'text' },
-  status: { sql: 'l.status', type: 'text' },
-  pipelineId: { sql: 'l.pipeline_id', type: 'uuid' },
-  stageId: { sql: 'l.stage_id', type: 'uuid' },
-  ownerId: { sql: 'l.owner_id', type: 'uuid' },
-  firstName: { sql: 'l.first_name', type: 'text' },
-  lastName: { sql: 'l.last_name', type: 'text' },
-  email: { sql: 'l.email', type: 'text' },
-  phone: { sql: 'l.phone_e164', type: 'text' },
-  position: { sql: 'l.position', type: 'text' },
-  companyName: { sql: 'l.company_name', type: 'text' },
-  website: { sql: 'l.website', type: 'text' },
-  industry: { sql: 'l.industry', type: 'text' },
-  postalCode: { sql: 'l.postal_code', type: 'text' },
-  city: { sql: 'l.city', type: 'text' },
-  country: { sql: 'l.country', type: 'text' },
-  source: { sql: 'l.source', type: 'text' },
-  value: { sql: 'l.value', type: 'number' },
-  currency: { sql: 'l.currency', type: 'text' },
-  lostReasonId: { sql: 'l.lost_reason_id', type: 'uuid' },
-  convertedAt: { sql: 'l.converted_at', type: 'datetime' },
-  createdAt: { sql: 'l.created_at', type: 'datetime' },
-  updatedAt: { sql: 'l.updated_at', type: 'datetime' },
-};
+/** The lead table as statements read it: the list as `l`, the board as `c`. */
+type LeadAlias = 'l' | 'c';
+const leads = expressionBuilder<Record<LeadAlias, Database['lead']>, LeadAlias>();
 
-/** Compiles filter trees (the request's and a saved filter's) over leads to one SQL condition. */
-export async function leadFilterSql(
+/** The fields leads filter and sort by, on the lead table read as `alias`. */
+function leadFilterFields(alias: LeadAlias): Record<string, FilterField> {
+  const column = (name: keyof Database['lead'] & string) => leads.ref(`${alias}.${name}`);
+  return {
+    title: { sql: column('title'), type: 'text' },
+    status: { sql: column('status'), type: 'text' },
+    pipelineId: { sql: column('pipeline_id'), type: 'uuid' },
+    stageId: { sql: column('stage_id'), type: 'uuid' },
+    ownerId: { sql: column('owner_id'), type: 'uuid' },
+    firstName: { sql: column('first_name'), type: 'text' },
+    lastName: { sql: column('last_name'), type: 'text' },
+    email: { sql: column('email'), type: 'text' },
+    phone: { sql: column('phone_e164'), type: 'text' },
+    position: { sql: column('position'), type: 'text' },
+    companyName: { sql: column('company_name'), type: 'text' },
+    website: { sql: column('website'), type: 'text' },
+    industry: { sql: column('industry'), type: 'text' },
+    postalCode: { sql: column('postal_code'), type: 'text' },
+    city: { sql: column('city'), type: 'text' },
+    country: { sql: column('country'), type: 'text' },
+    source: { sql: column('source'), type: 'text' },
+    value: { sql: column('value'), type: 'number' },
+    currency: { sql: column('currency'), type: 'text' },
+    lostReasonId: { sql: column('lost_reason_id'), type: 'uuid' },
+    convertedAt: { sql: column('converted_at'), type: 'datetime' },
+    createdAt: { sql: column('created_at'), type: 'datetime' },
+    updatedAt: { sql: column('updated_at'), type: 'datetime' },
+  };
+}
+
+export const LEAD_FILTER_FIELDS = leadFilterFields('l');
+
+/** Filter trees (the request's and a saved filter's) over leads read as `alias`, as one condition. */
+export async function leadFilter(
   em: EntityManager,
   filters: readonly FilterNode[],
-): Promise<{ sql: string; params: unknown[] }> {
-  return pipelineRecords.recordFilter(em, 'lead', LEAD_FILTER_FIELDS, filters);
+  alias: LeadAlias = 'l',
+): Promise<Expression<SqlBool>> {
+  return pipelineRecords.recordFilter(
+    em,
+    'lead',
+    alias === 'l' ? LEAD_FILTER_FIELDS : leadFilterFields(alias),
+    filters,
+    alias,
+  );
 }
 
 const SORTS = {
-  '-updatedAt': { columns: ['l.updated_at', 'l.id'], direction: 'desc' },
-  '-createdAt': { columns: ['l.created_at', 'l.id'], direction: 'desc' },
-  title: { columns: ['lower(l.title)', 'l.id'], direction: 'asc' },
+  '-updatedAt': { columns: [leads.ref('l.updated_at'), leads.ref('l.id')], direction: 'desc' },
+  '-createdAt': { columns: [leads.ref('l.created_at'), leads.ref('l.id')], direction: 'desc' },
+  title: { columns: [leads.fn('lower', [leads.ref('l.title')]), leads.ref('l.id')], direction: 'asc' },
 } as const;
 
 export async function listLeads(
@@ -520,7 +529,7 @@ export async function listLeads(
   query: Omit<LeadListQuery, 'filter' | 'savedFilterId'>,
   filters: readonly FilterNode[],
 ): Promise<{ items: LeadView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
-  const filter = await leadFilterSql(em, filters);
+  const filter = await leadFilter(em, filters);
   const matching = (await visibleLeads(principal, selectLeads(em)))
     .where('l.tenant_id', '=', currentTenantId)
     .where('l.deleted_at', 'is', null)
@@ -528,7 +537,7 @@ export async function listLeads(
     .$if(query.stageId !== undefined, (q) => q.where('l.stage_id', '=', query.stageId as string))
     .$if(query.status !== undefined, (q) => q.where('l.status', '=', query.status as LeadStatus))
     .$if(query.ownerId !== undefined, (q) => q.where('l.owner_id', '=', query.ownerId as string))
-    .where(boundSql(filter));
+    .where(() => filter);
   const { rows, tags, ...rest } = await pipelineRecords.recordPage(em, 'lead', matching, query, {
     sorts: SORTS,
     fields: LEAD_FILTER_FIELDS,

@@ -156,7 +156,7 @@ function requireSomeLink(links: readonly RecordRef[]): void {
 }
 
 async function requireActivity(em: EntityManager, principal: Principal, activityId: string): Promise<void> {
-  // As activities.service's activityVisibility: the owner's or the author's, for a scope of owners.
+  // As activities.service's visibleActivity: the owner's or the author's, for a scope of owners.
   const visibility = await principal.visibility('activity');
   const users = visibility.scope === 'owners' ? uuidArray(visibility.ownerIds) : undefined;
   const row = await db(em)

@@ -8,22 +8,23 @@ import {
   expressionBuilder,
   type Selectable,
   type SelectQueryBuilder,
+  type SqlBool,
   sql,
 } from 'kysely';
 import { validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
+import { filterCondition } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import { pageOrder } from '../../http/list-sql.ts';
-import { LIST_TOTAL_CAP, offsetCursor } from '../../http/list-window.ts';
-import { encodeCursor, type KeysetSort } from '../../http/pagination.ts';
+import { cappedTotal, type KeysetSort, pageOrder } from '../../http/list-sql.ts';
+import { offsetCursor } from '../../http/list-window.ts';
+import { encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { type AnyAuditPolicy, auditBaseline, writeHistory } from '../../records/audit.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
 import { unindexRecord } from '../../records/search-index.ts';
-import { boundSql, currentTenantId, type Database, db } from '../../records/sql.ts';
+import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import type { Deal } from '../deals/deal.entity.ts';
 import { amountProblem, formatAmount } from '../deals/money.ts';
@@ -669,30 +670,39 @@ export async function lostReasonUsage(em: EntityManager, kind: PipelineRecordKin
 
 // ---- lists ----------------------------------------------------------------------------------
 
-/** Filter trees (the request's and a saved filter's) over a kind of record, as one condition. */
+/**
+ * The alias a statement reads a kind's table by, which its filter fields name: its list's own
+ * (`d` deals, `l` leads), or the board's `c` for either.
+ */
+export type RecordAlias = 'd' | 'l' | 'c';
+
+const ALIASES = { deal: 'd', lead: 'l' } as const;
+
+/** The columns every filter target names, under each alias (a column a table lacks is a compile error). */
+type TargetColumns<T extends 'deal' | 'lead'> = Pick<Database[T], 'id' | 'custom_fields'>;
+const aliased = expressionBuilder<
+  { d: TargetColumns<'deal'>; l: TargetColumns<'lead'>; c: TargetColumns<'deal'> | TargetColumns<'lead'> },
+  RecordAlias
+>();
+
+/** Filter trees (the request's and a saved filter's) over a kind of record read as `alias`, as one condition. */
 export async function recordFilter(
   em: EntityManager,
   kind: PipelineRecordKind,
   fields: Record<string, FilterField>,
   filters: readonly FilterNode[],
-): Promise<{ sql: string; params: unknown[] }> {
-  if (filters.length === 0) return { sql: 'true', params: [] };
-  const alias = ALIASES[kind];
-  const customFields = await listCustomFields(em, kind);
-  const compiled = filters.map((filter) =>
-    compileFilter(filter, {
-      fields,
-      customFields,
-      customFieldsColumn: `${alias}.custom_fields`,
-      recordType: kind,
-      idColumn: `${alias}.id`,
-    }),
-  );
-  return { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+  alias: RecordAlias = ALIASES[kind],
+): Promise<Expression<SqlBool>> {
+  if (filters.length === 0) return sql<SqlBool>`true`;
+  const target = {
+    fields,
+    customFields: await listCustomFields(em, kind),
+    customFieldsColumn: aliased.ref(`${alias}.custom_fields`),
+    recordType: kind,
+    idColumn: aliased.ref(`${alias}.id`),
+  };
+  return aliased.and(filters.map((filter) => filterCondition(filter, target)));
 }
-
-// The alias each kind's list query reads its table by, which its filter fields name.
-const ALIASES = { deal: 'd', lead: 'l' } as const;
 
 /**
  * One page of a list of records: its rows past the cursor in the asked order, their tags, the
@@ -716,25 +726,19 @@ export async function recordPage<Name extends string, DB, TB extends keyof DB, O
   totalCapped?: boolean;
 }> {
   const alias = ALIASES[kind];
-  let total = {};
-  if (request.count) {
-    const matching = query
-      .clearSelect()
-      .select(sql.lit(1).as('one'))
-      .limit(LIST_TOTAL_CAP + 1);
-    const { rows } = await sql<{ n: string }>`select count(*) as n from (${matching}) as counted`.execute(db(em));
-    const n = Number(rows[0]?.n ?? 0);
-    total = { total: Math.min(n, LIST_TOTAL_CAP), totalCapped: n > LIST_TOTAL_CAP };
-  }
+  const total = request.count ? await cappedTotal(em, query.clearSelect().select(sql<number>`1`.as('one'))) : {};
   const page = await pageOrder(request, list.sorts, async () => ({
     fields: list.fields,
-    idColumn: `${alias}.id`,
+    idColumn: aliased.ref(`${alias}.id`),
     customFields: await listCustomFields(em, kind),
-    customFieldsColumn: `${alias}.custom_fields`,
+    customFieldsColumn: aliased.ref(`${alias}.custom_fields`),
   }));
-  const rows = await (page.after ? query.where(boundSql(page.after)) : query)
-    // The order comes from the list's named sorts and filter fields, never from the request's text.
-    .orderBy(sql.raw(page.order))
+  const after = page.after;
+  const ordered = page.order.reduce<SelectQueryBuilder<DB, TB, O>>(
+    (sorted, term) => sorted.orderBy(term),
+    after ? query.where(() => after) : query,
+  );
+  const rows = await ordered
     .limit(request.limit + 1)
     .offset(page.skip)
     .execute();

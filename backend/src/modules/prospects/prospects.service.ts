@@ -1,10 +1,10 @@
 // Prospect selection (D7): saved selections of organizations by the shared filter tree, and what
 // they find now: a count, cursor pages, and a CSV export streamed in keyset batches.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type InferResult, sql } from 'kysely';
+import { type Expression, expressionBuilder, type InferResult, type SqlBool, sql } from 'kysely';
 import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
+import { filterCondition } from '../../http/filter-sql.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { textIn } from '../../http/language.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
@@ -12,7 +12,7 @@ import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
-import { boundSql, db, jsonb } from '../../records/sql.ts';
+import { type Database, db, jsonb } from '../../records/sql.ts';
 import { Organization } from '../contacts/contact.entity.ts';
 import type { OrganizationView } from '../contacts/contacts.schemas.ts';
 import { ORGANIZATION_FILTER_FIELDS, organizationView } from '../contacts/contacts.service.ts';
@@ -107,13 +107,15 @@ export async function listSelections(
   };
 }
 
+const organization = expressionBuilder<{ r: Database['organization'] }, 'r'>();
+
 function compileOrganizations(filter: FilterNode, customFields: readonly CustomFieldView[]) {
-  return compileFilter(filter, {
+  return filterCondition(filter, {
     fields: ORGANIZATION_FILTER_FIELDS,
     customFields,
-    customFieldsColumn: 'r.custom_fields',
+    customFieldsColumn: organization.ref('r.custom_fields'),
     recordType: 'organization',
-    idColumn: 'r.id',
+    idColumn: organization.ref('r.id'),
   });
 }
 
@@ -269,14 +271,14 @@ export async function deleteSelection(
 // ---- running a selection ----------------------------------------------------------------------
 
 /**
- * The SQL condition (on organization r) a selection stands for now. A saved filter deleted since,
+ * The condition (on organization r) a selection stands for now. A saved filter deleted since,
  * or a custom field removed since, answers 422 naming it: the request is fine, the selection is not.
  */
 export async function selectionCondition(
   em: EntityManager,
   selection: SelectionView,
   customFields?: readonly CustomFieldView[],
-): Promise<{ sql: string; params: unknown[] }> {
+): Promise<Expression<SqlBool>> {
   const trees: FilterNode[] = selection.filter ? [selection.filter] : [];
   if (selection.savedFilterId) {
     const saved = await db(em)
@@ -311,18 +313,16 @@ export async function selectionCondition(
       throw error;
     }
   }
-  return compiled.length === 0
-    ? { sql: 'true', params: [] }
-    : { sql: compiled.map((part) => part.sql).join(' and '), params: compiled.flatMap((part) => part.params) };
+  return organization.and(compiled);
 }
 
 /** The organizations (not in the trash) a selection's condition finds. */
-function organizationsWhere(em: EntityManager, where: { sql: string; params: unknown[] }) {
+function organizationsWhere(em: EntityManager, where: Expression<SqlBool>) {
   return db(em)
     .selectFrom('organization as r')
     .where('r.tenant_id', '=', sql<string>`crm_current_tenant()`)
     .where('r.deleted_at', 'is', null)
-    .where(boundSql(where));
+    .where(() => where);
 }
 
 export async function countSelection(em: EntityManager, id: string): Promise<{ id: string; count: number }> {
@@ -337,7 +337,7 @@ export async function countSelection(em: EntityManager, id: string): Promise<{ i
 /** One keyset batch of the organizations a condition finds, by name. */
 export function organizationRows(
   em: EntityManager,
-  where: { sql: string; params: unknown[] },
+  where: Expression<SqlBool>,
   limit: number,
   after: readonly unknown[] | undefined,
 ): Promise<Record<string, unknown>[]> {

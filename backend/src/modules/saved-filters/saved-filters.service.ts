@@ -4,7 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, type FieldIssue } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
-import { compileFilter } from '../../http/filter-sql.ts';
+import { checkFilter } from '../../http/filter-sql.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
@@ -75,13 +75,7 @@ async function checkTree(em: EntityManager, entityType: SavedFilterEntityType, f
   const fields = builtInFieldsOf(entityType);
   if (!fields) return;
   try {
-    compileFilter(filter, {
-      fields,
-      customFields: await listCustomFields(em, entityType),
-      customFieldsColumn: 'r.custom_fields',
-      recordType: entityType,
-      idColumn: 'r.id',
-    });
+    checkFilter(filter, { fields, customFields: await listCustomFields(em, entityType), recordType: entityType });
   } catch (error) {
     if (error instanceof AppError && error.errors) {
       throw new AppError({

@@ -2,13 +2,13 @@
 // done while it waits, and its assignee hears when the last prerequisite is finished; the
 // personal order is a fractional rank, so moving a task renumbers nothing.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { placeBetween, type RankedList } from '../../records/rank.ts';
-import { rankedRows } from '../../records/ranked-lists.ts';
+import { taskList } from '../../records/ranked-lists.ts';
 import { pgArray } from '../../records/search-index.ts';
 import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
 import { notify } from '../notifications/outbox.ts';
@@ -332,29 +332,20 @@ export async function removeDependency(
 
 // ---- order ----------------------------------------------------------------------------------
 
-/**
- * The list a task is ordered in: its assignee's, else its team's, else its owner's; as a condition
- * on `task`, and as SQL with its parameter for the ranked-list placement (records/ranked-lists.ts).
- */
+/** The list a task is ordered in: its assignee's, else its team's, else its owner's; as a condition on `task`. */
 function orderScope(task: { assigneeId?: string | null; teamId?: string | null; ownerId?: string | null }): {
   members: (eb: ExpressionBuilder<Database, 'task'>) => Expression<SqlBool>;
-  sql: string;
-  value: string | null;
 } {
   if (task.assigneeId) {
     const assigneeId = task.assigneeId;
     return {
       members: (eb) => eb('assignee_id', '=', uuid(assigneeId)),
-      sql: 'assignee_id = ?::uuid',
-      value: assigneeId,
     };
   }
   if (task.teamId) {
     const teamId = task.teamId;
     return {
       members: (eb) => eb.and([eb('team_id', '=', uuid(teamId)), eb('assignee_id', 'is', null)]),
-      sql: 'team_id = ?::uuid and assignee_id is null',
-      value: teamId,
     };
   }
   const ownerId = task.ownerId ?? null;
@@ -365,8 +356,6 @@ function orderScope(task: { assigneeId?: string | null; teamId?: string | null; 
         eb('assignee_id', 'is', null),
         eb('team_id', 'is', null),
       ]),
-    sql: 'owner_id is not distinct from ?::uuid and assignee_id is null and team_id is null',
-    value: ownerId,
   };
 }
 
@@ -374,7 +363,8 @@ const uuid = (value: string | null) => sql<string>`${value}::uuid`;
 
 /** The tasks of a list in their order, but the one being placed (which may be new). */
 function taskOrder(em: EntityManager, scope: ReturnType<typeof orderScope>, exceptId: string | null): RankedList {
-  return rankedRows(em, 'task', { sql: `deleted_at is null and ${scope.sql}`, params: [scope.value] }, exceptId);
+  const task = expressionBuilder<Database, 'task'>();
+  return taskList(em, task.and([task('deleted_at', 'is', null), scope.members(task)]), exceptId);
 }
 
 /** The rank that puts a new task last in its list. */

@@ -129,13 +129,13 @@ describe('deals that need attention (GET /api/v1/me/attention)', () => {
   it("shows only my own deals: not a colleague's, not a handed-over one, not my team's to a manager", async () => {
     expect((await attentionOf(rolf)).items.map((item) => item.title)).toEqual(['Übergeben']);
     // The manager sees Rita's deals in the deals list, but they are not the manager's own.
-    expect((await manager.get(`/api/v1/deals/${ids['Beides']}`)).status).toBe(200);
+    expect((await manager.get(`/api/v1/deals/${ids.Beides}`)).status).toBe(200);
     expect((await attentionOf(manager)).items).toEqual([]);
   });
 
   it("never shows another tenant's deals", async () => {
     expect((await attentionOf(outsider)).items.map((item) => item.title)).toEqual(['Fabrikam still']);
-    expect((await outsider.get(`/api/v1/deals/${ids['Beides']}`)).status).toBe(404);
+    expect((await outsider.get(`/api/v1/deals/${ids.Beides}`)).status).toBe(404);
   });
 
   it('refuses a time zone that is none, in the language asked for', async () => {

@@ -303,6 +303,54 @@ describe('leads', () => {
       expect(badFilter.status).toBe(400);
       expect((await rolf.get('/api/v1/leads?cursor=kaputt')).status).toBe(400);
     });
+
+    it('filters and sorts by a custom field inside an OR group, on the list and on the board alike', async () => {
+      const fair = await t.createTenant('Contoso Messe GmbH', [{ displayName: 'Maren Messe' }]);
+      const maren = await fair.as(fair.upn('Maren Messe'));
+      const field = await maren.post('/api/v1/admin/custom-fields').send({
+        entityType: 'lead',
+        key: 'messe_jahr',
+        labels: { de: 'Messejahr', en: 'Fair year' },
+        type: 'number',
+      });
+      expect(field.status).toBe(201);
+      for (const [companyName, value, year] of [
+        ['Messe Anker GmbH', '100', 2025],
+        ['Messe Brücke GmbH', '200', 2027],
+        ['Messe Caspar GmbH', '900', undefined],
+        ['Messe Dorn GmbH', '10', 2026],
+      ] as const) {
+        await newLead(maren, { companyName, value, customFields: year === undefined ? {} : { messe_jahr: year } });
+      }
+      const filter = encodeURIComponent(
+        JSON.stringify({
+          or: [
+            { field: 'customFields.messe_jahr', op: 'gt', value: 2026 },
+            { field: 'value', op: 'gt', value: 500 },
+          ],
+        }),
+      );
+      const titles = (res: { body: { items: { title: string }[] } }) => res.body.items.map((lead) => lead.title);
+      const listed = await maren.get(`/api/v1/leads?filter=${filter}&sort=title&count=true`);
+      expect(listed.status).toBe(200);
+      expect(titles(listed)).toEqual(['Messe Brücke GmbH', 'Messe Caspar GmbH']);
+      expect(listed.body.total).toBe(2);
+      const byYear = await maren.get('/api/v1/leads?sort=-customFields.messe_jahr&limit=2');
+      expect(titles(byYear)).toEqual(['Messe Brücke GmbH', 'Messe Dorn GmbH']);
+      const rest = await maren.get(
+        `/api/v1/leads?sort=-customFields.messe_jahr&limit=2&cursor=${byYear.body.nextCursor}`,
+      );
+      expect(titles(rest)).toEqual(['Messe Anker GmbH', 'Messe Caspar GmbH']);
+
+      const pipelineId = (await maren.get('/api/v1/pipelines?kind=lead')).body.items[0].id;
+      const board = await maren.get(`/api/v1/pipelines/${pipelineId}/board?filter=${filter}`);
+      expect(board.status).toBe(200);
+      const cards = board.body.stages.flatMap((column: { items: { title: string }[] }) => column.items);
+      expect(cards.map((card: { title: string }) => card.title).sort()).toEqual([
+        'Messe Brücke GmbH',
+        'Messe Caspar GmbH',
+      ]);
+    });
   });
 
   it('reads a page of leads in the same number of queries however many it holds', async () => {
