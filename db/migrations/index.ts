@@ -32,6 +32,7 @@ import { Migration20261209100000_report_indexes } from './Migration2026120910000
 import { Migration20261209200000_mail_capture } from './Migration20261209200000_mail_capture.ts';
 import { Migration20261209300000_sync_gaps } from './Migration20261209300000_sync_gaps.ts';
 import { Migration20261210000000_mail_send } from './Migration20261210000000_mail_send.ts';
+import { Migration20261211100000_mail_rules } from './Migration20261211100000_mail_rules.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -68,4 +69,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261209200000_mail_capture', class: Migration20261209200000_mail_capture },
   { name: 'Migration20261209300000_sync_gaps', class: Migration20261209300000_sync_gaps },
   { name: 'Migration20261210000000_mail_send', class: Migration20261210000000_mail_send },
+  { name: 'Migration20261211100000_mail_rules', class: Migration20261211100000_mail_rules },
 ];

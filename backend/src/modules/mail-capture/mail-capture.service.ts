@@ -42,6 +42,8 @@ export async function mailCapture(em: EntityManager, id: string): Promise<MailCa
       action: entry.action,
       rule: entry.rule ?? null,
       matched: entry.matched,
+      dealRule: entry.dealRule ?? null,
+      deals: entry.deals,
       folder: entry.folder ?? null,
       userId: entry.userId ?? null,
       userName: entry.userId ? (users.get(entry.userId) ?? null) : null,
