@@ -231,7 +231,7 @@ function mailSearchDocument(mail: {
   };
 }
 
-async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
+export async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
   const row = await db(em)
     .selectFrom('mail')
     .select(['subject', 'from_address', 'from_name', 'to_recipients', 'cc_recipients', 'body_text'])
