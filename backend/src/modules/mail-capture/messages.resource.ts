@@ -39,6 +39,7 @@ const MESSAGE_FIELDS = [
   'from',
   'toRecipients',
   'ccRecipients',
+  'bccRecipients',
   'receivedDateTime',
   'sentDateTime',
   'hasAttachments',
@@ -58,6 +59,7 @@ interface GraphMessage {
   from?: GraphAddress | null;
   toRecipients?: GraphAddress[] | null;
   ccRecipients?: GraphAddress[] | null;
+  bccRecipients?: GraphAddress[] | null;
   receivedDateTime?: string | null;
   sentDateTime?: string | null;
   hasAttachments?: boolean;
@@ -321,6 +323,11 @@ async function applyPage(
           name: entry.emailAddress?.name ?? null,
         })),
         cc: (message.ccRecipients ?? []).map((entry) => ({
+          address: addressOf(entry),
+          name: entry.emailAddress?.name ?? null,
+        })),
+        // A sent mail's bcc is the sender's to know; the mailbox's owner is its filer.
+        bcc: (message.bccRecipients ?? []).map((entry) => ({
           address: addressOf(entry),
           name: entry.emailAddress?.name ?? null,
         })),

@@ -503,6 +503,7 @@ export async function fileMailsInBulk<K>(
       from: MailAddress;
       to: MailAddress[];
       cc: MailAddress[];
+      bcc: MailAddress[];
       bodyText: string | null;
       bodyHtml: string | null;
       links: RecordRef[];
@@ -543,6 +544,7 @@ export async function fileMailsInBulk<K>(
         from: normalizeAddress(input.from),
         to: normalizeAddresses(input.to),
         cc: normalizeAddresses(input.cc),
+        bcc: normalizeAddresses(input.bcc ?? []),
         bodyHtml,
         bodyText,
         links: distinctLinks(input.links),
