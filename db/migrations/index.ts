@@ -34,6 +34,7 @@ import { Migration20261209300000_sync_gaps } from './Migration20261209300000_syn
 import { Migration20261210000000_mail_send } from './Migration20261210000000_mail_send.ts';
 import { Migration20261210100000_widget_indexes } from './Migration20261210100000_widget_indexes.ts';
 import { Migration20261211000000_record_stage_key } from './Migration20261211000000_record_stage_key.ts';
+import { Migration20261211100000_mail_rules } from './Migration20261211100000_mail_rules.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -72,4 +73,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261210000000_mail_send', class: Migration20261210000000_mail_send },
   { name: 'Migration20261210100000_widget_indexes', class: Migration20261210100000_widget_indexes },
   { name: 'Migration20261211000000_record_stage_key', class: Migration20261211000000_record_stage_key },
+  { name: 'Migration20261211100000_mail_rules', class: Migration20261211100000_mail_rules },
 ];

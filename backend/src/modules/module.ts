@@ -8,6 +8,7 @@ import type { GraphGateway } from '../graph/graph-gateway.ts';
 import type { FilterField } from '../http/filters.ts';
 import type { RouteSpec } from '../http/route.ts';
 import type { JobDefinition, PeriodicDefinition } from '../jobs/registry.ts';
+import type { ErasureHook } from '../records/erasure-hooks.ts';
 import type { MergeHook } from '../records/merge-hooks.ts';
 import type { OverviewSection } from '../records/overview.ts';
 import type { RecordTitles } from '../records/record-titles.ts';
@@ -53,6 +54,8 @@ export interface CrmModule {
   readonly overviewSections?: readonly OverviewSectionContribution[];
   /** Run in module order when two persons or organizations are merged. */
   readonly mergeHooks?: readonly MergeHook[];
+  /** Run in module order when a person is erased under GDPR (deleted for good). */
+  readonly erasureHooks?: readonly ErasureHook[];
   readonly trashSources?: readonly TrashSourceOf[];
   /** By source name, unique across modules. */
   readonly timelineSources?: Readonly<Record<string, TimelineSource>>;

@@ -3,6 +3,7 @@
 // wiring; only installModules sets it, from the list app.ts (or a test) hands over.
 import type { FilterField } from '../http/filters.ts';
 import type { JobDefinition, PeriodicDefinition } from '../jobs/registry.ts';
+import type { ErasureHook } from '../records/erasure-hooks.ts';
 import type { MergeHook } from '../records/merge-hooks.ts';
 import type { OverviewSection } from '../records/overview.ts';
 import type { RecordTitles } from '../records/record-titles.ts';
@@ -30,6 +31,7 @@ export interface Wiring {
   /** In the view's order: `record` first, then as the order handed to the assembly says. */
   readonly overviewSections: readonly WiredOverviewSection[];
   readonly mergeHooks: readonly MergeHook[];
+  readonly erasureHooks: readonly ErasureHook[];
   readonly trashSources: readonly TrashSourceOf[];
   readonly timelineSources: ReadonlyMap<string, TimelineSource>;
   readonly tenantSetupSteps: readonly TenantSetupStep[];
@@ -106,6 +108,7 @@ export function assembleModules(modules: readonly CrmModule[], overviewOrder: re
     modules,
     overviewSections: sections,
     mergeHooks: all((module) => module.mergeHooks),
+    erasureHooks: all((module) => module.erasureHooks),
     trashSources: all((module) => module.trashSources),
     timelineSources: keyed(modules, 'Timeline source', (module) => Object.entries(module.timelineSources ?? {})),
     tenantSetupSteps: all((module) => module.tenantSetupSteps),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import { type Organization, Person } from './contact.entity.ts';
 import {
@@ -71,7 +72,12 @@ const writeProblems = {
 };
 
 /** Trash, restore and purge routes of one record type. */
-function lifecycleRoutes(type: 'person' | 'organization' | 'business_contact', base: string, tag: string): RouteSpec[] {
+function lifecycleRoutes(
+  store: BlobStore,
+  type: 'person' | 'organization' | 'business_contact',
+  base: string,
+  tag: string,
+): RouteSpec[] {
   const name = type === 'business_contact' ? 'BusinessContact' : type === 'person' ? 'Person' : 'Organization';
   return [
     defineRoute({
@@ -108,19 +114,19 @@ function lifecycleRoutes(type: 'person' | 'organization' | 'business_contact', b
       method: 'delete',
       path: `/api/v1/trash/${type === 'business_contact' ? 'business-contacts' : `${type}s`}/{id}`,
       operationId: `purge${name}`,
-      summary: `Delete a ${type.replace('_', ' ')} in the trash for good (admin)`,
+      summary: `Delete a ${type.replace('_', ' ')} in the trash for good (admin)${type === 'person' ? ': her GDPR erasure, with the mails filed only for her' : ''}`,
       tags: ['Trash'],
       params: IdParamsSchema,
       responses: { 204: { description: 'Gone' }, 403: problem('Admins only'), 404: problem('Not in the trash') },
       async handler(ctx, { params }) {
-        await purgeRecord(emOf(ctx), principalOf(ctx), type, params.id);
+        await purgeRecord(emOf(ctx), principalOf(ctx), store, type, params.id);
         ctx.status = 204;
       },
     }),
   ];
 }
 
-export function contactsRoutes(): RouteSpec[] {
+export function contactsRoutes(store: BlobStore): RouteSpec[] {
   return [
     // ---- persons
     defineRoute({
@@ -198,7 +204,7 @@ export function contactsRoutes(): RouteSpec[] {
         answer(ctx, person.version, personView(person, tags.get(person.id)));
       },
     }),
-    ...lifecycleRoutes('person', '/api/v1/persons', 'Persons'),
+    ...lifecycleRoutes(store, 'person', '/api/v1/persons', 'Persons'),
 
     // ---- organizations
     defineRoute({
@@ -276,7 +282,7 @@ export function contactsRoutes(): RouteSpec[] {
         answer(ctx, organization.version, organizationView(organization, tags.get(organization.id)));
       },
     }),
-    ...lifecycleRoutes('organization', '/api/v1/organizations', 'Organizations'),
+    ...lifecycleRoutes(store, 'organization', '/api/v1/organizations', 'Organizations'),
 
     // ---- business contacts
     defineRoute({
@@ -341,7 +347,7 @@ export function contactsRoutes(): RouteSpec[] {
         answer(ctx, contact.version, businessContactView(contact));
       },
     }),
-    ...lifecycleRoutes('business_contact', '/api/v1/business-contacts', 'Business contacts'),
+    ...lifecycleRoutes(store, 'business_contact', '/api/v1/business-contacts', 'Business contacts'),
 
     // ---- duplicates and lookup
     defineRoute({

@@ -12,10 +12,12 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
+import { runErasureHooks } from '../../records/erasure-hooks.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { type Database, db } from '../../records/sql.ts';
 import type { TrashSource } from '../../records/trash.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
@@ -874,10 +876,14 @@ export async function restoreRecord(
   return record;
 }
 
-/** Deletes a trashed record for good (admins only). */
+/**
+ * Deletes a trashed record for good (admins only). A person deleted for good is erased under GDPR:
+ * the other modules' erasure hooks take what they hold only for her and anonymise the rest.
+ */
 export async function purgeRecord(
   em: EntityManager,
   principal: Principal,
+  store: BlobStore,
   type: ContactType,
   id: string,
 ): Promise<void> {
@@ -885,6 +891,17 @@ export async function purgeRecord(
     throw problem('admin_empties_trash', { things: { en: 'records', de: 'Datensätze' } });
   const record = await findAny(em, type, id);
   if (!record?.deletedAt) throw problem('not_in_trash', { noSuch: noSuch(type), id });
+  if (record instanceof Person) {
+    const contacts = await em.find(BusinessContact, { person: id }, { filters: { [TRASH_FILTER]: false } });
+    const addresses = [...record.emails.map((email) => email.address), ...contacts.map((contact) => contact.email)];
+    await runErasureHooks(em, {
+      type: 'person',
+      id,
+      addresses: [...new Set(addresses.flatMap((address) => (address ? [address.trim().toLowerCase()] : [])))],
+      erasedBy: principal,
+      store,
+    });
+  }
   em.remove(record);
   await em.flush();
   await unindexRecord(em, type, id);

@@ -635,14 +635,32 @@ export async function purgeDocument(
     .where('deleted_at', 'is not', null)
     .executeTakeFirst();
   if (!row) throw problem('not_in_trash', { noSuch: noSuch('document'), id });
+  await deleteDocuments(em, store, principal.tenantId, [id]);
+}
+
+/** Deletes documents for good, off every record, with the bytes no other document shares. */
+export async function deleteDocuments(
+  em: EntityManager,
+  store: BlobStore,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
   const hashes = await documentDb(em)
     .selectFrom('document_version')
     .select('sha256')
     .distinct()
-    .where('document_id', '=', id)
+    .where((eb) => eb('document_id', '=', eb.fn.any(uuidArray(ids))))
     .execute();
-  await db(em).deleteFrom('record_link').where('item_type', '=', DOCUMENT).where('item_id', '=', id).execute();
-  await db(em).deleteFrom('document').where('id', '=', id).execute();
+  await db(em)
+    .deleteFrom('record_link')
+    .where('item_type', '=', DOCUMENT)
+    .where((eb) => eb('item_id', '=', eb.fn.any(uuidArray(ids))))
+    .execute();
+  await db(em)
+    .deleteFrom('document')
+    .where((eb) => eb('id', '=', eb.fn.any(uuidArray(ids))))
+    .execute();
   const stillUsed =
     hashes.length === 0
       ? []
@@ -654,7 +672,7 @@ export async function purgeDocument(
           .execute();
   const used = new Set(stillUsed.map((version) => version.sha256));
   await store.remove(
-    { em, tenantId: principal.tenantId },
+    { em, tenantId },
     hashes.map((hash) => hash.sha256).filter((sha256) => !used.has(sha256)),
   );
 }

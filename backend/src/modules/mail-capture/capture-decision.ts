@@ -1,6 +1,6 @@
 // Whether a mail is filed automatically, decided from the rules alone (no database, no Graph): the
 // sync asks for each message, and a mail that is not filed is never stored, not even briefly.
-import type { CaptureFolder } from './capture-rules.schemas.ts';
+import type { CaptureFolder, LinkOpenDeals } from './capture-rules.schemas.ts';
 
 export type Sensitivity = 'normal' | 'personal' | 'private' | 'confidential';
 
@@ -12,6 +12,8 @@ export interface CaptureRuleSet {
   excludedDomains: readonly string[];
   folders: readonly CaptureFolder[];
   lookbackDays: number;
+  /** Which open deals of the persons a filed mail goes to as well (the sync applies it). */
+  linkOpenDeals: LinkOpenDeals;
 }
 
 export interface UserCaptureRuleSet {
@@ -56,6 +58,7 @@ export const DEFAULT_CAPTURE_RULES: Omit<CaptureRuleSet, 'internalDomains'> = {
   excludedDomains: [],
   folders: ['inbox', 'sentitems'],
   lookbackDays: 30,
+  linkOpenDeals: 'single',
 };
 
 const DAY_MS = 24 * 3_600_000;

@@ -3,6 +3,7 @@
 // addresses) are one of their settings (settings module).
 import { defineEntity, p } from '@mikro-orm/core';
 import { tenantColumn, tenantIsolation, versionedColumns } from '../../entity-columns.ts';
+import { LINK_OPEN_DEALS } from './capture-rules.schemas.ts';
 
 export const CaptureRulesSchema = defineEntity({
   name: 'CaptureRules',
@@ -32,6 +33,8 @@ export const CaptureRulesSchema = defineEntity({
     /** Well-known mail folders read: inbox, sentitems. */
     folders: p.json<string[]>().defaultRaw('\'["inbox", "sentitems"]\'::jsonb'),
     lookbackDays: p.integer().default(30),
+    /** Which open deals of a mail's persons it is filed to as well (capture-decision.ts). */
+    linkOpenDeals: p.enum([...LINK_OPEN_DEALS]).default('single'),
     ...versionedColumns(),
   },
 });

@@ -4,6 +4,17 @@ import { z } from 'zod';
 
 export const CAPTURE_FOLDERS = ['inbox', 'sentitems'] as const;
 export type CaptureFolder = (typeof CAPTURE_FOLDERS)[number];
+/**
+ * Which open deals of its persons a mail filed automatically goes to besides the persons and their
+ * organizations: none; single (the default), a person's open deal when it is her only one, so a mail
+ * never lands on the wrong one of several; all, every open deal of the person.
+ */
+export const LINK_OPEN_DEALS = ['none', 'single', 'all'] as const;
+export type LinkOpenDeals = (typeof LINK_OPEN_DEALS)[number];
+const LinkOpenDealsSchema = z.enum(LINK_OPEN_DEALS).meta({
+  description:
+    "Open deals of the mail's persons it is filed to as well: none; single (default), a person's only open deal; all, every open deal of hers",
+});
 
 const Address = z
   .string()
@@ -55,6 +66,7 @@ export const CaptureRulesInputSchema = z
       .min(0, 'at least 0 days')
       .max(3650, 'at most 3650 days (ten years)')
       .meta({ description: 'How far back a newly connected mailbox is filed, in days' }),
+    linkOpenDeals: LinkOpenDealsSchema.default('single'),
   })
   .strict()
   .meta({ id: 'CaptureRulesInput' });
@@ -74,6 +86,7 @@ export const CaptureRulesViewSchema = z
     excludedDomains: z.array(z.string()),
     folders: z.array(z.enum(CAPTURE_FOLDERS)),
     lookbackDays: z.number().int(),
+    linkOpenDeals: LinkOpenDealsSchema,
     privateNeverFiled: z
       .literal(true)
       .meta({ description: 'Mails marked private, personal or confidential are never filed (not a setting)' }),
@@ -116,6 +129,11 @@ export const MailCaptureEntrySchema = z
     action: z.enum(['filed', 'unfiled']),
     rule: z.string().nullable().meta({ description: 'The rule that filed it (known_address); null for an un-filing' }),
     matched: z.array(z.string()).meta({ description: 'The known addresses it was filed for' }),
+    dealRule: z
+      .enum(['single', 'all'])
+      .nullable()
+      .meta({ description: 'The linkOpenDeals rule that filed it to open deals too; null: to none' }),
+    deals: z.array(z.uuid()).meta({ description: 'The open deals it was filed to by that rule' }),
     folder: z.enum(CAPTURE_FOLDERS).nullable(),
     userId: z.uuid().nullable().meta({ description: "The mailbox's owner (filed) or who un-filed it" }),
     userName: z.string().nullable(),

@@ -27,6 +27,7 @@ function viewOf(row: CaptureRules | null): CaptureRulesView {
     excludedDomains: row?.excludedDomains ?? [...DEFAULT_CAPTURE_RULES.excludedDomains],
     folders: (row?.folders as CaptureFolder[] | undefined) ?? [...DEFAULT_CAPTURE_RULES.folders],
     lookbackDays: row?.lookbackDays ?? DEFAULT_CAPTURE_RULES.lookbackDays,
+    linkOpenDeals: row?.linkOpenDeals ?? DEFAULT_CAPTURE_RULES.linkOpenDeals,
     privateNeverFiled: true,
     version: row?.version ?? null,
   };
@@ -76,6 +77,7 @@ export async function captureRuleSet(em: EntityManager): Promise<CaptureRuleSet 
     excludedDomains: view.excludedDomains,
     folders: view.folders,
     lookbackDays: view.lookbackDays,
+    linkOpenDeals: view.linkOpenDeals,
     known: view.version !== null,
   };
 }

@@ -25,6 +25,7 @@ export const MailCaptureAuditSchema = defineEntity({
       expression: '(length(internet_message_id) >= 1) AND (length(internet_message_id) <= 998)',
     },
     { name: 'mail_capture_audit_matched_check', expression: "jsonb_typeof(matched) = 'array'::text" },
+    { name: 'mail_capture_audit_deals_check', expression: "jsonb_typeof(deals) = 'array'::text" },
     { name: 'mail_capture_audit_rule_check', expression: 'length(rule) <= 100' },
     { name: 'mail_capture_audit_mailbox_check', expression: 'length(mailbox) <= 320' },
   ],
@@ -41,6 +42,10 @@ export const MailCaptureAuditSchema = defineEntity({
     rule: p.text().nullable(),
     /** The known addresses it was filed for. */
     matched: p.json<string[]>().defaultRaw("'[]'::jsonb"),
+    /** The rule that filed it to open deals of its persons (linkOpenDeals); null: to none. */
+    dealRule: p.enum(['single', 'all']).nullable(),
+    /** The open deals it was filed to by that rule. */
+    deals: p.json<string[]>().defaultRaw("'[]'::jsonb"),
     /** The mailbox it was filed from (kept when the connection goes). */
     connection: () => p.manyToOne(MailboxConnection).fieldName('connection_id').nullable().deleteRule('set null'),
     mailbox: p.text().nullable(),

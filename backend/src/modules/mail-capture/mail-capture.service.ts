@@ -4,10 +4,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
+import type { ErasureHook } from '../../records/erasure-hooks.ts';
 import { linksOf } from '../../records/record-links.ts';
 import { User } from '../identity/user.entity.ts';
 import { Mail } from '../mail/mail.entity.ts';
 import { MAIL, unfileMail } from '../mail/mail.service.ts';
+import { ERASED_ADDRESS } from '../mail/mail-erasure.service.ts';
 import type { MailCaptureView } from './capture-rules.schemas.ts';
 import { MailCaptureAudit } from './mail-capture-audit.entity.ts';
 
@@ -42,6 +44,8 @@ export async function mailCapture(em: EntityManager, id: string): Promise<MailCa
       action: entry.action,
       rule: entry.rule ?? null,
       matched: entry.matched,
+      dealRule: entry.dealRule ?? null,
+      deals: entry.deals,
       folder: entry.folder ?? null,
       userId: entry.userId ?? null,
       userName: entry.userId ? (users.get(entry.userId) ?? null) : null,
@@ -81,3 +85,21 @@ export async function unfileCapturedMail(
   }
   return mailCapture(em, id);
 }
+
+/**
+ * A person's GDPR erasure in the audit: the audits of mails that stay keep their entries, with her
+ * addresses replaced among those the mail was filed for (the mails filed only for her took theirs along).
+ */
+export const anonymiseCaptureAudits: ErasureHook = async (em, erasure) => {
+  if (erasure.addresses.length === 0) return;
+  const hers = new Set(erasure.addresses);
+  const audits = await em.find(
+    MailCaptureAudit,
+    { matched: { $hasSomeKeys: [...erasure.addresses] } },
+    { filters: { [TRASH_FILTER]: false } },
+  );
+  for (const audit of audits) {
+    audit.matched = audit.matched.map((address) => (hers.has(address) ? ERASED_ADDRESS : address));
+  }
+  await em.flush();
+};

@@ -1,13 +1,15 @@
 // Automatic filing (E2): the sync reads the message delta of a mail folder (inbox, sent items) of a
 // connected mailbox and files every message the capture rules let through whose sender or a recipient
 // is a known CRM address, through the mail module's fileMail (one stored mail per internetMessageId,
-// attachments as documents), linked to the persons and their organizations; each filing is audited.
+// attachments as documents), linked to the persons, their organizations and, by the tenant's rule,
+// their open deals; each filing is audited.
 // A message the rules keep out is never stored: its body and attachments are not even fetched.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppError } from '../../http/errors.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { jobServicesOf } from '../../jobs/job-services.ts';
 import { distinctLinks, type RecordRef } from '../../records/record-links.ts';
+import { anyUuid, currentTenantId, db } from '../../records/sql.ts';
 import { PostgresBlobStore } from '../../storage/blob-store.ts';
 import { BusinessContact } from '../contacts/contact.entity.ts';
 import { lookupEmails } from '../contacts/lookup.service.ts';
@@ -16,7 +18,7 @@ import { ownerPrincipal } from '../graph-sync/contacts/contacts.resource.ts';
 import type { SyncContext, SyncResource } from '../graph-sync/resource.ts';
 import { type AttachmentInput, fileMailsInBulk } from '../mail/mail.service.ts';
 import { type CaptureMessage, captureDecision, type Sensitivity } from './capture-decision.ts';
-import type { CaptureFolder } from './capture-rules.schemas.ts';
+import type { CaptureFolder, LinkOpenDeals } from './capture-rules.schemas.ts';
 import {
   captureRuleSet,
   readCaptureRules,
@@ -37,6 +39,7 @@ const MESSAGE_FIELDS = [
   'from',
   'toRecipients',
   'ccRecipients',
+  'bccRecipients',
   'receivedDateTime',
   'sentDateTime',
   'hasAttachments',
@@ -56,6 +59,7 @@ interface GraphMessage {
   from?: GraphAddress | null;
   toRecipients?: GraphAddress[] | null;
   ccRecipients?: GraphAddress[] | null;
+  bccRecipients?: GraphAddress[] | null;
   receivedDateTime?: string | null;
   sentDateTime?: string | null;
   hasAttachments?: boolean;
@@ -95,8 +99,59 @@ function captureMessageOf(message: GraphMessage, folder: CaptureFolder): Capture
   };
 }
 
-/** Each known address's records: its persons, their organizations, and the organizations it belongs to. */
-async function recordsByAddress(em: EntityManager, addresses: readonly string[]): Promise<Map<string, RecordRef[]>> {
+/**
+ * Each person's open deals: hers, or of one of her business contacts, in one statement for the page
+ * (deal_person_idx, deal_business_contact_idx).
+ */
+async function openDealsOf(em: EntityManager, personIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byPerson = new Map<string, string[]>();
+  if (personIds.length === 0) return byPerson;
+  const rows = await db(em)
+    .selectFrom('deal as d')
+    .leftJoin('business_contact as bc', 'bc.id', 'd.business_contact_id')
+    .select(['d.id', 'd.person_id', 'bc.person_id as contact_person_id'])
+    .where('d.tenant_id', '=', currentTenantId)
+    .where('d.status', '=', 'open')
+    .where('d.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('d.person_id', '=', anyUuid(personIds)),
+        eb(
+          'd.business_contact_id',
+          'in',
+          eb
+            .selectFrom('business_contact')
+            .select('id')
+            .where('tenant_id', '=', currentTenantId)
+            .where('person_id', '=', anyUuid(personIds)),
+        ),
+      ]),
+    )
+    .execute();
+  for (const row of rows) {
+    for (const personId of new Set([row.person_id, row.contact_person_id])) {
+      if (personId) byPerson.set(personId, [...(byPerson.get(personId) ?? []), row.id]);
+    }
+  }
+  return byPerson;
+}
+
+/** The open deals a person's mail is filed to under the tenant's rule. */
+function dealsByRule(rule: LinkOpenDeals, deals: readonly string[]): string[] {
+  if (rule === 'all') return [...deals];
+  if (rule === 'single' && deals.length === 1) return [...deals];
+  return [];
+}
+
+/**
+ * Each known address's records: its persons, their organizations, the organizations it belongs to,
+ * and its persons' open deals as the tenant's rule (linkOpenDeals) has it.
+ */
+async function recordsByAddress(
+  em: EntityManager,
+  addresses: readonly string[],
+  linkOpenDeals: LinkOpenDeals,
+): Promise<Map<string, RecordRef[]>> {
   const byAddress = new Map<string, RecordRef[]>();
   if (addresses.length === 0) return byAddress;
   const found = await lookupEmails(em, addresses);
@@ -108,6 +163,14 @@ async function recordsByAddress(em: EntityManager, addresses: readonly string[])
       employers.set(personId, [...(employers.get(personId) ?? []), contact.organization.id]);
     }
   }
+  const personsOf = (item: (typeof found)[number]) => [
+    ...item.persons.map((person) => person.id),
+    ...item.businessContacts.map((contact) => contact.personId),
+  ];
+  const openDeals =
+    linkOpenDeals === 'none'
+      ? new Map<string, string[]>()
+      : await openDealsOf(em, [...new Set(found.flatMap(personsOf))]);
   for (const item of found) {
     const links: RecordRef[] = [
       ...item.persons.flatMap((person) => [
@@ -119,6 +182,9 @@ async function recordsByAddress(em: EntityManager, addresses: readonly string[])
         { type: 'organization', id: contact.organizationId },
       ]),
       ...item.organizations.map((organization) => ({ type: 'organization', id: organization.id })),
+      ...personsOf(item).flatMap((personId) =>
+        dealsByRule(linkOpenDeals, openDeals.get(personId) ?? []).map((id) => ({ type: 'deal', id })),
+      ),
     ];
     if (links.length > 0) byAddress.set(item.email, distinctLinks(links));
   }
@@ -171,7 +237,7 @@ async function planPage(ctx: SyncContext, folder: CaptureFolder, items: unknown[
   const addresses = [
     ...new Set(candidates.flatMap(({ capture }) => [capture.from, ...capture.to, ...capture.cc])),
   ].filter(Boolean);
-  const records = await recordsByAddress(em, addresses);
+  const records = await recordsByAddress(em, addresses, rules.linkOpenDeals);
   const messageIds = candidates.map(({ message }) => (message.internetMessageId as string).trim());
   // Audits of a mail in the trash (un-filed) count: the filter on mail must not hide them.
   const audits = await em.find(
@@ -203,7 +269,7 @@ async function planPage(ctx: SyncContext, folder: CaptureFolder, items: unknown[
     seen.add(entry.internetMessageId);
     return [{ ...entry, links }];
   });
-  return { entries, principal, rulesVersion };
+  return { entries, principal, rulesVersion, linkOpenDeals: rules.linkOpenDeals };
 }
 
 /** A page's attachments by message id, fetched before the page's transaction opens. */
@@ -237,7 +303,7 @@ async function applyPage(
   const { em } = ctx;
   const plan = await planPage(ctx, folder, items);
   if (!plan) return;
-  const { entries, principal, rulesVersion } = plan;
+  const { entries, principal, rulesVersion, linkOpenDeals } = plan;
   const services = jobServicesOf(em);
   const deps = { store: new PostgresBlobStore(), documentMaxBytes: services.config.documentMaxBytes };
   const mails = [];
@@ -260,6 +326,11 @@ async function applyPage(
           address: addressOf(entry),
           name: entry.emailAddress?.name ?? null,
         })),
+        // A sent mail's bcc is the sender's to know; the mailbox's owner is its filer.
+        bcc: (message.bccRecipients ?? []).map((entry) => ({
+          address: addressOf(entry),
+          name: entry.emailAddress?.name ?? null,
+        })),
         sentAt: message.sentDateTime ?? null,
         receivedAt: message.receivedDateTime ?? null,
         bodyHtml: html ? (message.body?.content ?? null) : null,
@@ -270,10 +341,12 @@ async function applyPage(
     });
   }
   const { filed, refused } = await fileMailsInBulk(em, principal, deps, mails);
-  const decisions = new Map(entries.map((entry) => [entry.internetMessageId, entry.decision]));
+  const byMessage = new Map(entries.map((entry) => [entry.internetMessageId, entry]));
   for (const [internetMessageId, mailId] of filed) {
-    const decision = decisions.get(internetMessageId);
-    if (!decision?.filed) continue;
+    const entry = byMessage.get(internetMessageId);
+    if (!entry?.decision.filed) continue;
+    const { decision } = entry;
+    const deals = entry.links.filter((link) => link.type === 'deal').map((link) => link.id);
     em.create(MailCaptureAudit, {
       tenant: ctx.tenantId,
       mail: mailId,
@@ -281,6 +354,8 @@ async function applyPage(
       action: 'filed',
       rule: decision.rule,
       matched: decision.matched,
+      dealRule: deals.length > 0 && linkOpenDeals !== 'none' ? linkOpenDeals : null,
+      deals,
       connection: ctx.connectionId,
       mailbox: ctx.graph.mailboxId,
       folder,

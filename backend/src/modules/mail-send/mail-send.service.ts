@@ -139,6 +139,7 @@ export async function sendMailFromCrm(
     from: { address: principal.email, name: principal.displayName },
     to: input.to.map((address) => ({ address })),
     cc: input.cc.map((address) => ({ address })),
+    bcc: input.bcc.map((address) => ({ address })),
     sentAt,
     bodyHtml,
     attachments: [],

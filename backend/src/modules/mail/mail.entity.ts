@@ -28,6 +28,10 @@ export const MailSchema = defineEntity({
       expression: "jsonb_typeof(cc_recipients) = 'array'::text",
     },
     {
+      name: 'mail_bcc_recipients_check',
+      expression: "jsonb_typeof(bcc_recipients) = 'array'::text",
+    },
+    {
       name: 'mail_conversation_id_check',
       expression: 'length(conversation_id) <= 1000',
     },
@@ -60,6 +64,8 @@ export const MailSchema = defineEntity({
     fromName: p.text().nullable(),
     toRecipients: p.json().defaultRaw("'[]'::jsonb"),
     ccRecipients: p.json().defaultRaw("'[]'::jsonb"),
+    /** Known only for mail sent from the CRM or filed from its sender's mailbox. */
+    bccRecipients: p.json().defaultRaw("'[]'::jsonb"),
     sentAt: p.datetime().nullable(),
     receivedAt: p.datetime().nullable(),
     bodyHtml: p.text().nullable(),

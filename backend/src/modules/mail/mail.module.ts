@@ -1,6 +1,7 @@
 import type { CrmModule } from '../module.ts';
 import { mailRoutes } from './mail.routes.ts';
 import { mailsOverview } from './mail.service.ts';
+import { eraseMailsOfPerson } from './mail-erasure.service.ts';
 import { moveMailReferencesOnMerge } from './references.service.ts';
 
 export const mailModule: CrmModule = {
@@ -13,4 +14,5 @@ export const mailModule: CrmModule = {
     }),
   overviewSections: [{ name: 'mails', section: mailsOverview }],
   mergeHooks: [moveMailReferencesOnMerge],
+  erasureHooks: [eraseMailsOfPerson],
 };

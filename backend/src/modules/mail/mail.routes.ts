@@ -88,7 +88,7 @@ export function mailRoutes(options: MailOptions): RouteSpec[] {
       params: IdParamsSchema,
       responses: { 200: jsonResponse(MailViewSchema, 'The mail'), 404: { description: 'Not found' } },
       async handler(ctx, { params }) {
-        ctx.body = await getMail(emOf(ctx), params.id);
+        ctx.body = await getMail(emOf(ctx), principalOf(ctx), params.id);
       },
     }),
     defineRoute({

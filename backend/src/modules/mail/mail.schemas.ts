@@ -89,6 +89,10 @@ export const MailViewSchema = MailFilingSchema.extend({
   from: MailAddressSchema,
   to: z.array(MailAddressSchema),
   cc: z.array(MailAddressSchema),
+  bcc: z
+    .array(MailAddressSchema)
+    .optional()
+    .meta({ description: 'Only for the one who filed the mail (for mail sent from the CRM: its sender)' }),
   sentAt: z.iso.datetime().nullable(),
   receivedAt: z.iso.datetime().nullable(),
   bodyHtml: z.string().nullable().meta({ description: 'Sanitized HTML; inline images as cid: (see attachments)' }),

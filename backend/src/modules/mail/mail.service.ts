@@ -86,6 +86,8 @@ export interface FileMailInput {
   from: AddressInput;
   to: AddressInput[];
   cc: AddressInput[];
+  /** Known for mail sent from the CRM or from the filer's own mailbox. */
+  bcc?: AddressInput[] | undefined;
   sentAt?: string | null | undefined;
   receivedAt?: string | null | undefined;
   bodyHtml?: string | null | undefined;
@@ -109,6 +111,8 @@ export interface MailView extends MailFiling {
   from: MailAddress;
   to: MailAddress[];
   cc: MailAddress[];
+  /** Only for the one who filed it (for sent mail: the sender); absent for everyone else. */
+  bcc?: MailAddress[];
   sentAt: string | null;
   receivedAt: string | null;
   /** Sanitized HTML (allow-list), never the raw body. */
@@ -231,7 +235,7 @@ function mailSearchDocument(mail: {
   };
 }
 
-async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
+export async function indexStoredMail(em: EntityManager, id: string): Promise<void> {
   const row = await db(em)
     .selectFrom('mail')
     .select(['subject', 'from_address', 'from_name', 'to_recipients', 'cc_recipients', 'body_text'])
@@ -265,6 +269,7 @@ function insertMails(
     from: MailAddress;
     to: MailAddress[];
     cc: MailAddress[];
+    bcc?: MailAddress[] | undefined;
     sentAt?: string | null | undefined;
     receivedAt?: string | null | undefined;
     bodyHtml: string | null;
@@ -284,6 +289,7 @@ function insertMails(
         from_name: mail.from.name,
         to_recipients: JSON.stringify(mail.to),
         cc_recipients: JSON.stringify(mail.cc),
+        bcc_recipients: JSON.stringify(mail.bcc ?? []),
         sent_at: mail.sentAt ? new Date(mail.sentAt) : null,
         received_at: mail.receivedAt ? new Date(mail.receivedAt) : null,
         body_html: mail.bodyHtml,
@@ -384,6 +390,7 @@ export async function fileMail(
         from,
         to,
         cc,
+        bcc: normalizeAddresses(input.bcc ?? []),
         sentAt: input.sentAt,
         receivedAt: input.receivedAt,
         bodyHtml,
@@ -496,6 +503,7 @@ export async function fileMailsInBulk<K>(
       from: MailAddress;
       to: MailAddress[];
       cc: MailAddress[];
+      bcc: MailAddress[];
       bodyText: string | null;
       bodyHtml: string | null;
       links: RecordRef[];
@@ -536,6 +544,7 @@ export async function fileMailsInBulk<K>(
         from: normalizeAddress(input.from),
         to: normalizeAddresses(input.to),
         cc: normalizeAddresses(input.cc),
+        bcc: normalizeAddresses(input.bcc ?? []),
         bodyHtml,
         bodyText,
         links: distinctLinks(input.links),
@@ -659,7 +668,7 @@ export async function filingsOf(em: EntityManager, internetMessageId: string): P
   return Promise.all(rows.map((row) => filingOf(em, row.id)));
 }
 
-export async function getMail(em: EntityManager, id: string): Promise<MailView> {
+export async function getMail(em: EntityManager, principal: Principal, id: string): Promise<MailView> {
   const row = await db(em)
     .selectFrom('mail as m')
     .leftJoin('app_user as u', 'u.id', 'm.created_by')
@@ -668,6 +677,7 @@ export async function getMail(em: EntityManager, id: string): Promise<MailView> 
       'm.from_name',
       'm.to_recipients',
       'm.cc_recipients',
+      'm.bcc_recipients',
       'm.sent_at',
       'm.received_at',
       'm.body_html',
@@ -685,6 +695,9 @@ export async function getMail(em: EntityManager, id: string): Promise<MailView> 
     from: { address: row.from_address, name: row.from_name },
     to: row.to_recipients as MailAddress[],
     cc: row.cc_recipients as MailAddress[],
+    ...(principal.userId !== undefined && row.created_by === principal.userId
+      ? { bcc: row.bcc_recipients as MailAddress[] }
+      : {}),
     sentAt: iso(row.sent_at),
     receivedAt: iso(row.received_at),
     bodyHtml: row.body_html,

@@ -43,6 +43,7 @@ describe('capture rules', () => {
       excludedDomains: [],
       folders: ['inbox', 'sentitems'],
       lookbackDays: 30,
+      linkOpenDeals: 'single',
       privateNeverFiled: true,
       version: null,
     });

@@ -96,6 +96,11 @@ describe('sending mail from the CRM', () => {
       ]),
     );
     const { internetMessageId } = sent.body;
+    // The bcc is kept, and shown to the sender only.
+    expect((await anna.get(`/api/v1/mails/${sent.body.id}`)).body.bcc).toEqual([
+      { address: 'ablage@lange-logistik.example', name: null },
+    ]);
+    expect((await rolf.get(`/api/v1/mails/${sent.body.id}`)).body.bcc).toBeUndefined();
 
     const inSent = (await folder(annaUpn, 'sentitems')).filter((m) => m.internetMessageId === internetMessageId);
     expect(inSent).toHaveLength(1);
