@@ -648,7 +648,9 @@ export async function listActivities(
   const direction = descending ? 'desc' : 'asc';
   const ordered = keyset
     ? matching.orderBy(key, direction).orderBy('a.id', direction)
-    : matching.orderBy(fieldSort(options.sort, { fields: ACTIVITY_FILTER_FIELDS, idColumn: listed.ref('a.id') }));
+    : matching.orderBy(
+        sql.join(fieldSort(options.sort, { fields: ACTIVITY_FILTER_FIELDS, idColumn: listed.ref('a.id') })),
+      );
   const skip = keyset ? (options.offset ?? 0) : windowStart(options);
   const rows = await ordered
     .select(ACTIVITY_COLUMNS)

@@ -732,23 +732,23 @@ async function listRows(em: EntityManager, shape: ListShape, options: ListOption
   let page = matching.selectAll('r');
   let skip = 0;
   if (keyset) {
-    const direction = sql.raw(byName ? 'asc' : 'desc');
-    page = page.orderBy(keyColumns.map((column) => sql`${column} ${direction}`));
+    const direction = byName ? sql`asc` : sql`desc`;
+    page = page.orderBy(sql.join(keyColumns.map((column) => sql`${column} ${direction}`)));
     const after = options.offset === undefined ? decodeCursor(options.cursor, keyColumns.length) : undefined;
     if (after) {
-      page = page.where(
-        () => sql<SqlBool>`(${sql.join(keyColumns)}) ${sql.raw(byName ? '>' : '<')} (${sql.join(after)})`,
-      );
+      page = page.where(() => sql<SqlBool>`(${sql.join(keyColumns)}) ${byName ? sql`>` : sql`<`} (${sql.join(after)})`);
     }
     skip = options.offset ?? 0;
   } else {
     page = page.orderBy(
-      fieldSort(options.sort, {
-        fields: shape.fields,
-        idColumn: r.ref('r.id'),
-        customFields,
-        customFieldsColumn: r.ref('r.custom_fields'),
-      }),
+      sql.join(
+        fieldSort(options.sort, {
+          fields: shape.fields,
+          idColumn: r.ref('r.id'),
+          customFields,
+          customFieldsColumn: r.ref('r.custom_fields'),
+        }),
+      ),
     );
     skip = windowStart(options);
   }

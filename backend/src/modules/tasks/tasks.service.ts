@@ -426,7 +426,7 @@ interface SortKey {
   expression: (eb: TaskExpressions) => Expression<SortValue>;
   desc: boolean;
   nullable: boolean;
-  cast: string;
+  cast: SortCast;
   valid: (value: unknown) => boolean;
   of: (row: TaskRow) => unknown;
 }
@@ -440,7 +440,7 @@ const PRIORITY_RANK: Record<TaskPriority, number> = { urgent: 0, high: 1, normal
 
 const key = (
   expression: SortKey['expression'],
-  cast: string,
+  cast: SortCast,
   of: SortKey['of'],
   options: Partial<SortKey> = {},
 ): SortKey => ({
@@ -506,8 +506,12 @@ function checkedCursor(cursor: string | undefined, keys: readonly { valid: (valu
   return values;
 }
 
-/** A cursor's value as the type of its key (the casts are the sort keys' own, never input). */
-const cast = (value: unknown, type: string) => sql<SortValue>`${value}::${sql.raw(type)}`;
+/** The types a sort key's cursor value is cast to, as SQL. */
+const SORT_CASTS = { uuid: sql`uuid`, timestamptz: sql`timestamptz`, int: sql`int`, text: sql`text` } as const;
+type SortCast = keyof typeof SORT_CASTS;
+
+/** A cursor's value as the type of its key. */
+const cast = (value: unknown, type: SortCast) => sql<SortValue>`cast(${value} as ${SORT_CASTS[type]})`;
 
 /** The row comes after the cursor in the order of the keys (nulls last). */
 function afterCursor(keys: readonly SortKey[], values: readonly unknown[]) {
@@ -588,7 +592,7 @@ export async function listTasks(
           }),
         matching,
       )
-    : matching.orderBy(fieldSort(options.sort, { fields: TASK_FILTER_FIELDS, idColumn: listed.ref('t.id') }));
+    : matching.orderBy(sql.join(fieldSort(options.sort, { fields: TASK_FILTER_FIELDS, idColumn: listed.ref('t.id') })));
   const skip = keys ? (options.offset ?? 0) : windowStart(options);
   const rows = await ordered
     .limit(options.limit + 1)
