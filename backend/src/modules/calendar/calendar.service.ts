@@ -15,7 +15,7 @@ import { currentTenantId, db } from '../../records/sql.ts';
 import { visibleActivity } from '../activities/activities.service.ts';
 import type { CalendarSyncSettings } from '../settings/settings.schemas.ts';
 import { CALENDAR_SYNC_SETTING, readSetting } from '../settings/settings.service.ts';
-import { visibleTask } from '../tasks/task-access.ts';
+import { dueDay, visibleTask } from '../tasks/task-access.ts';
 import { DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
 import { daysBetween, startOfDay } from '../timeline/time-zones.ts';
 import {
@@ -130,10 +130,7 @@ async function tasksIn(em: EntityManager, principal: Principal, window: Window) 
       't.status',
       't.priority',
       't.assignee_id',
-      sql<string | null>`case when ${eb.ref('t.all_day')}
-        then to_char((${eb.ref('t.due_at')} at time zone ${eb.ref('t.time_zone')})::date, 'YYYY-MM-DD') end`.as(
-        'due_on',
-      ),
+      dueDay(eb).as('due_on'),
     ])
     .where('t.tenant_id', '=', currentTenantId)
     .where('t.deleted_at', 'is', null)

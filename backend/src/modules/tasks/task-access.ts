@@ -29,6 +29,11 @@ export const isOpen = (status: Expression<TaskStatus>) =>
 export const priorityOrder = (eb: TaskExpressions) =>
   sql<number>`(case ${eb.ref('t.priority')} when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)`;
 
+/** The day an all-day task is due, in its own time zone, as YYYY-MM-DD (null for a task with a time). */
+export const dueDay = (eb: TaskExpressions) =>
+  sql<string | null>`case when ${eb.ref('t.all_day')} and ${eb.ref('t.due_at')} is not null
+    then to_char((${eb.ref('t.due_at')} at time zone ${eb.ref('t.time_zone')})::date, 'YYYY-MM-DD') end`;
+
 export const iso = (value: unknown): string | null =>
   value === null || value === undefined ? null : new Date(value as string | Date).toISOString();
 
@@ -103,10 +108,7 @@ export const selectTaskViews = (em: EntityManager) =>
     .selectAll('t')
     .select((eb) => [
       sql<string | null>`to_char(${eb.ref('t.follow_up_on')}, 'YYYY-MM-DD')`.as('follow_up_day'),
-      sql<string | null>`case when ${eb.ref('t.all_day')} and ${eb.ref('t.due_at')} is not null
-        then to_char((${eb.ref('t.due_at')} at time zone ${eb.ref('t.time_zone')})::date, 'YYYY-MM-DD') end`.as(
-        'due_day',
-      ),
+      dueDay(eb).as('due_day'),
       eb
         .case()
         .when('a.id', 'is', null)
