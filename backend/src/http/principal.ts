@@ -10,11 +10,12 @@ export type Role = 'admin' | 'sales_manager' | 'sales_rep' | 'inside_sales';
 /** What a caller may see of a kind of record: everything in the tenant, or what these users own. */
 export type Visibility = { scope: 'all' } | { scope: 'owners'; ownerIds: readonly string[] };
 
-/** The condition that an owner column is one the visibility admits (`true` for scope all). */
+/**
+ * The condition that an owner column is one the visibility admits (`true` for scope all). The owners
+ * travel as one array parameter, so the statement's text is the same for one owner or a thousand.
+ */
 export function ownedWithin(visibility: Visibility, owner: Expression<string | null>): Expression<SqlBool> {
-  return visibility.scope === 'all'
-    ? sql<SqlBool>`true`
-    : sql<SqlBool>`${owner} = any(${[...visibility.ownerIds]}::uuid[])`;
+  return visibility.scope === 'all' ? sql<SqlBool>`true` : sql<SqlBool>`${owner} = any(${visibility.ownerIds}::uuid[])`;
 }
 
 export interface Principal {

@@ -1,6 +1,8 @@
 // Hand-shaped statements, typed from the entities: a renamed property is a compile error.
 import type { EntityManager, InferKyselyDB } from '@mikro-orm/postgresql';
 import {
+  type Compilable,
+  type CompiledQuery,
   DummyDriver,
   Kysely,
   PostgresAdapter,
@@ -52,4 +54,47 @@ export const compileOnly = new Kysely<Database>({
 /** Waits for, and holds to the end of the transaction, a lock named by `key` (one at a time per key). */
 export async function lockTransactionOn(em: EntityManager, key: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db(em));
+}
+
+/**
+ * A typed statement whose SQL depends only on a few choices (its shape: a record kind, a visibility
+ * scope), compiled once per shape and then run with each request's values. For the hottest reads
+ * (the board, the signed-in user) building and compiling the nested statement on every request cost
+ * more JavaScript than the database spent on it.
+ *
+ * `build` writes the statement against `compileOnly` with stand-ins for the values; each stand-in
+ * must reach the statement as a bind parameter of its own (`where(col, '=', value)`, `${value}` in a
+ * `sql` template, `limit(value)`), and is replaced by the request's value when the statement runs.
+ * A stand-in that ended up inside the SQL text or inside a larger parameter is a programming error,
+ * found when the shape is first compiled.
+ */
+export function statementShapes<Values extends Record<string, unknown>, Row>(
+  names: readonly (keyof Values & string)[],
+  build: (values: Values, shape: string) => Compilable<Row>,
+): (em: EntityManager, shape: string, values: Values) => Promise<Row[]> {
+  const standIns = Object.fromEntries(names.map((name) => [name, `\u0000${name}\u0000`])) as unknown as Values;
+  const slotOf = new Map(names.map((name) => [`\u0000${name}\u0000`, name]));
+  const compiled = new Map<string, { query: CompiledQuery<Row>; slots: (keyof Values | undefined)[] }>();
+  const compile = (shape: string) => {
+    const query = build(standIns, shape).compile();
+    const slots = query.parameters.map((value) => (typeof value === 'string' ? slotOf.get(value) : undefined));
+    const loose = query.parameters.some(
+      (value, index) => slots[index] === undefined && typeof value === 'string' && value.includes('\u0000'),
+    );
+    if (loose || query.sql.includes('\u0000')) {
+      throw new Error(`statement shape ${shape}: a stand-in is not a bind parameter of its own`);
+    }
+    const entry = { query, slots };
+    compiled.set(shape, entry);
+    return entry;
+  };
+  return async (em, shape, values) => {
+    const { query, slots } = compiled.get(shape) ?? compile(shape);
+    const parameters = query.parameters.map((value, index) => {
+      const slot = slots[index];
+      return slot === undefined ? value : values[slot];
+    });
+    const result = await db(em).executeQuery<Row>({ ...query, parameters });
+    return result.rows;
+  };
 }

@@ -3,20 +3,19 @@
 // Moving a card writes that card alone: a fractional rank between its new neighbours (and, on the
 // rare drop into a gap too narrow for a short rank, new ranks for a few neighbours first).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, expressionBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
+import { type Expression, expressionBuilder, type Kysely, type QueryCreator, type SqlBool, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterNode } from '../../http/filters.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
-import type { Principal, Visibility } from '../../http/principal.ts';
+import { ownedWithin, type Principal, type Visibility } from '../../http/principal.ts';
 import { cursorScope, named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { actAs } from '../../records/acting-user.ts';
 import { historyInsert } from '../../records/audit.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
-import { type Database, db } from '../../records/sql.ts';
-import { sqlArray } from '../../records/sql-arrays.ts';
+import { compileOnly, currentTenantId, type Database, db, statementShapes } from '../../records/sql.ts';
 import type { DealView } from '../deals/deals.schemas.ts';
 import {
   type DealRow,
@@ -90,9 +89,9 @@ const valueAndOwner = (value: Expression<unknown>, owner: Expression<string | nu
  * The cards of a board, as the card view needs them. A lead is no contact yet: its card names its
  * person and company, with no ids to open and no close date.
  */
-function cardsOf(em: EntityManager, kind: CardKind) {
+function cardsOf(k: Kysely<Database>, kind: CardKind) {
   return kind === 'deal'
-    ? db(em)
+    ? k
         .selectFrom('deal as c')
         .select(CARD_COLUMNS)
         .select((eb) => [
@@ -113,7 +112,7 @@ function cardsOf(em: EntityManager, kind: CardKind) {
             .as('organization_name'),
           sql<string | null>`${eb.ref('c.expected_close_date')}::text`.as('expected_close_date'),
         ])
-    : db(em)
+    : k
         .selectFrom('lead as c')
         .select(CARD_COLUMNS)
         .select((eb) => [
@@ -150,34 +149,40 @@ const cardView = (row: CardRow): CardView => ({
   version: row.version,
 });
 
-/** Records of `owner` the caller may see: all, or those of the owners it may see. */
-export function visibleTo(visibility: Visibility, owner: Expression<string | null>): Expression<SqlBool> {
-  return visibility.scope === 'all'
-    ? sql<SqlBool>`true`
-    : sql<SqlBool>`${owner} = any(${sqlArray(visibility.ownerIds)}::uuid[])`;
+/**
+ * Which cards of a board the caller reads: those its visibility admits, and (a filtered board) those
+ * the filter trees match, as one condition on the cards (alias `c`).
+ */
+interface CardScope {
+  visibility: Visibility;
+  filter: Expression<SqlBool> | null;
 }
 
-/** The filter trees as one condition on the cards (alias `c`). */
-function filterCondition(
+async function cardScope(
   em: EntityManager,
+  principal: Principal,
   kind: CardKind,
   filters: readonly FilterNode[],
-): Promise<Expression<SqlBool>> {
-  return kind === 'deal' ? dealFilter(em, filters, 'c') : leadFilter(em, filters, 'c');
+): Promise<CardScope> {
+  const visibility = await principal.visibility(kind);
+  if (filters.length === 0) return { visibility, filter: null };
+  const filter = await (kind === 'deal' ? dealFilter(em, filters, 'c') : leadFilter(em, filters, 'c'));
+  return { visibility, filter };
 }
 
-/** The open cards of a column that the caller may see and the filters match, in rank order. */
-async function openCards(em: EntityManager, principal: Principal, kind: CardKind, filters: readonly FilterNode[]) {
-  const visibility = await principal.visibility(kind);
-  const filter = await filterCondition(em, kind, filters);
-  return (column: { pipelineId: string | Expression<string>; stageId: string | Expression<string> }) =>
-    cardsOf(em, kind)
-      .where('c.tenant_id', '=', sql<string>`crm_current_tenant()`)
+type Column = { pipelineId: string | Expression<string>; stageId: string | Expression<string> };
+
+/** The open cards of a column in the caller's scope, in rank order. */
+function openCards(k: Kysely<Database>, kind: CardKind, scope: CardScope) {
+  return (column: Column) =>
+    cardsOf(k, kind)
+      .where('c.tenant_id', '=', currentTenantId)
       .where('c.pipeline_id', '=', column.pipelineId)
       .where('c.stage_id', '=', column.stageId)
       .where('c.status', '=', 'open')
       .where('c.deleted_at', 'is', null)
-      .where((eb) => eb.and([visibleTo(visibility, eb.ref('c.owner_id')), filter]))
+      .where((eb) => ownedWithin(scope.visibility, eb.ref('c.owner_id')))
+      .$if(scope.filter !== null, (query) => query.where(scope.filter as Expression<SqlBool>))
       .orderBy('c.rank');
 }
 
@@ -196,25 +201,24 @@ export interface BoardView {
  * deal_stage_total (kept by triggers with every write); a filter, and a lead column, need the
  * cards themselves.
  */
-async function columnTotals(em: EntityManager, principal: Principal, kind: CardKind, filters: readonly FilterNode[]) {
-  if (kind === 'deal' && filters.length === 0) {
-    const visibility = await principal.visibility(kind);
+function columnTotals(k: Kysely<Database>, kind: CardKind, scope: CardScope) {
+  if (kind === 'deal' && scope.filter === null) {
     return (stage: { pipelineId: Expression<string>; stageId: Expression<string> }) =>
-      db(em)
+      k
         .selectFrom('deal_stage_total as t')
         .select((eb) => [
           't.currency',
           eb.cast<number>(eb.fn.sum('t.deals'), 'integer').as('n'),
           eb.fn.sum<string>('t.value').as('value'),
         ])
-        .where('t.tenant_id', '=', sql<string>`crm_current_tenant()`)
+        .where('t.tenant_id', '=', currentTenantId)
         .where('t.pipeline_id', '=', stage.pipelineId)
         .where('t.stage_id', '=', stage.stageId)
-        .where((eb) => visibleTo(visibility, eb.ref('t.owner_id')))
+        .where((eb) => ownedWithin(scope.visibility, eb.ref('t.owner_id')))
         .groupBy('t.currency')
         .having((eb) => eb.fn.sum('t.deals'), '>', 0);
   }
-  const cards = await openCards(em, principal, kind, filters);
+  const cards = openCards(k, kind, scope);
   return (stage: { pipelineId: Expression<string>; stageId: Expression<string> }) =>
     cards(stage)
       .clearSelect()
@@ -227,18 +231,20 @@ async function columnTotals(em: EntityManager, principal: Principal, kind: CardK
       .groupBy('c.currency');
 }
 
-/** A pipeline's board: per active stage its count, sums per currency and first cards, in one statement. */
-export async function boardOf(
-  em: EntityManager,
-  principal: Principal,
+/**
+ * The statement of a board: per active stage its sums per currency and its first cards. Built
+ * against `k` with the pipeline and the number of cards as given (values, or stand-ins).
+ */
+function boardStatement(
+  k: Kysely<Database>,
   kind: CardKind,
-  pipelineId: string,
-  options: { filters: readonly FilterNode[]; limit: number },
-): Promise<BoardView> {
-  const cards = await openCards(em, principal, kind, options.filters);
-  const totals = await columnTotals(em, principal, kind, options.filters);
+  scope: CardScope,
+  values: { pipelineId: string; cards: number },
+) {
+  const cards = openCards(k, kind, scope);
+  const totals = columnTotals(k, kind, scope);
   // Weighted: value × probability × 0.01 stays exact in numeric (scale 4 + 2) and is rounded once, per currency.
-  const rows = await db(em)
+  return k
     .selectFrom('pipeline_stage as s')
     .select((eb) => {
       const column = { pipelineId: eb.ref('s.pipeline_id'), stageId: eb.ref('s.id') };
@@ -259,13 +265,44 @@ export async function boardOf(
             ])
             .orderBy('t.currency'),
         ).as('sums'),
-        jsonArrayFrom(cards(column).limit(options.limit + 1)).as('cards'),
+        jsonArrayFrom(cards(column).limit(values.cards)).as('cards'),
       ];
     })
-    .where('s.pipeline_id', '=', pipelineId)
+    .where('s.pipeline_id', '=', values.pipelineId)
     .where('s.archived_at', 'is', null)
-    .orderBy('s.position')
-    .execute();
+    .orderBy('s.position');
+}
+
+/**
+ * The unfiltered board, the one opened most, compiled once per kind and visibility scope: only the
+ * pipeline, the owners the caller may see and the number of cards change between requests.
+ */
+const unfilteredBoard = statementShapes(
+  ['pipelineId', 'ownerIds', 'cards'],
+  (values: { pipelineId: string; ownerIds: readonly string[]; cards: number }, shape) => {
+    const [kind, scope] = shape.split(':') as [CardKind, Visibility['scope']];
+    const visibility: Visibility = scope === 'all' ? { scope } : { scope, ownerIds: values.ownerIds };
+    return boardStatement(compileOnly, kind, { visibility, filter: null }, values);
+  },
+);
+
+/** A pipeline's board: per active stage its count, sums per currency and first cards, in one statement. */
+export async function boardOf(
+  em: EntityManager,
+  principal: Principal,
+  kind: CardKind,
+  pipelineId: string,
+  options: { filters: readonly FilterNode[]; limit: number },
+): Promise<BoardView> {
+  const scope = await cardScope(em, principal, kind, options.filters);
+  const values = { pipelineId, cards: options.limit + 1 };
+  const rows =
+    scope.filter === null
+      ? await unfilteredBoard(em, `${kind}:${scope.visibility.scope}`, {
+          ...values,
+          ownerIds: scope.visibility.scope === 'owners' ? scope.visibility.ownerIds : [],
+        })
+      : await boardStatement(db(em), kind, scope, values).execute();
   // A pipeline always keeps an active stage: no rows, no pipeline.
   if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });
   return {
@@ -309,8 +346,12 @@ export async function stagePage(
   if (after && typeof afterRank !== 'string') {
     throw problem('invalid_cursor', { list: cursorScope.stage }, { at: { in: 'query', pointer: '#/cursor' } });
   }
-  const cards = await openCards(em, principal, kind, options.filters);
-  const rows = await cards({ pipelineId, stageId })
+  const scope = await cardScope(em, principal, kind, options.filters);
+  const rows = await openCards(
+    db(em),
+    kind,
+    scope,
+  )({ pipelineId, stageId })
     .$if(typeof afterRank === 'string', (query) => query.where('c.rank', '>', afterRank as string))
     .limit(options.limit + 1)
     .execute();
@@ -364,10 +405,7 @@ export async function rankIn(
     }
     const visibility = await principal.visibility(kind);
     const neighbours = columnRanks(em, kind, column).where('c.id', '=', neighbour);
-    const anchor =
-      visibility.scope === 'all'
-        ? neighbours
-        : neighbours.where('c.owner_id', '=', sql<string>`any(${sqlArray(visibility.ownerIds)}::uuid[])`);
+    const anchor = neighbours.where((eb) => ownedWithin(visibility, eb.ref('c.owner_id')));
     // The neighbour and the next card on the far side of it, in one statement.
     const row = await db(em)
       .selectNoFrom([

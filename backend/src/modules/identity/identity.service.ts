@@ -8,7 +8,7 @@ import { checkVersion } from '../../http/etag.ts';
 import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal, Visibility } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
-import { currentTenantId, db } from '../../records/sql.ts';
+import { compileOnly, currentTenantId, db, statementShapes } from '../../records/sql.ts';
 import { runTenantSetup } from '../../records/tenant-setup.ts';
 import { Team, TeamMember } from './team.entity.ts';
 import { Tenant } from './tenant.entity.ts';
@@ -131,11 +131,15 @@ export async function resolvePrincipal(em: EntityManager, token: VerifiedToken):
   });
 }
 
-async function principalRow(em: EntityManager, token: VerifiedToken) {
-  return db(em)
+/**
+ * The tenant and the signed-in user's row, read on every request: compiled once, run with the
+ * token's tenant and object id.
+ */
+const principalRows = statementShapes(['tenantId', 'objectId'], (values: { tenantId: string; objectId: string }) =>
+  compileOnly
     .selectFrom('tenant as t')
     .leftJoin('app_user as u', (join) =>
-      join.onRef('u.tenant_id', '=', 't.id').on('u.entra_object_id', '=', token.objectId),
+      join.onRef('u.tenant_id', '=', 't.id').on('u.entra_object_id', '=', values.objectId),
     )
     .select([
       't.name as tenant_name',
@@ -149,8 +153,12 @@ async function principalRow(em: EntityManager, token: VerifiedToken) {
       'u.active',
       'u.last_seen_at',
     ])
-    .where('t.id', '=', token.tenantId)
-    .executeTakeFirst();
+    .where('t.id', '=', values.tenantId),
+);
+
+async function principalRow(em: EntityManager, token: VerifiedToken) {
+  const [row] = await principalRows(em, 'by token', { tenantId: token.tenantId, objectId: token.objectId });
+  return row;
 }
 
 /** Inserts the token's tenant; false when it was there already (set up by a request beside this one). */
@@ -257,15 +265,19 @@ function makePrincipal(
   };
 }
 
-async function teamMembersManagedBy(em: EntityManager, managerId: string): Promise<string[]> {
-  const rows = await db(em)
+/** The members of the teams a manager leads: asked for a manager's every request that reads records. */
+const membersOfManagedTeams = statementShapes(['managerId'], (values: { managerId: string }) =>
+  compileOnly
     .selectFrom('team_member as m')
     .innerJoin('team as t', 't.id', 'm.team_id')
     .select('m.user_id')
     .distinct()
-    .where('t.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
-    .where('t.manager_id', '=', managerId)
-    .execute();
+    .where('t.tenant_id', '=', currentTenantId)
+    .where('t.manager_id', '=', values.managerId),
+);
+
+async function teamMembersManagedBy(em: EntityManager, managerId: string): Promise<string[]> {
+  const rows = await membersOfManagedTeams(em, 'of manager', { managerId });
   return rows.map((row) => row.user_id);
 }
 
@@ -277,20 +289,21 @@ export interface MyTeam {
   membership: 'manager' | 'member' | 'manager_and_member';
 }
 
-export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam[]> {
-  const rows = await db(em)
+/** The teams a user leads or belongs to, with how: read by every `GET /me`. */
+const teamRows = statementShapes(['userId'], (values: { userId: string }) =>
+  compileOnly
     .selectFrom((eb) =>
       eb
         .selectFrom('team')
         .select(['id as team_id', sql<boolean>`true`.as('is_manager')])
         .where('tenant_id', '=', currentTenantId)
-        .where('manager_id', '=', userId)
+        .where('manager_id', '=', values.userId)
         .unionAll(
           eb
             .selectFrom('team_member')
             .select(['team_id', sql<boolean>`false`.as('is_manager')])
             .where('tenant_id', '=', currentTenantId)
-            .where('user_id', '=', userId),
+            .where('user_id', '=', values.userId),
         )
         .as('x'),
     )
@@ -302,8 +315,11 @@ export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam
       sql<boolean>`bool_or(not x.is_manager)`.as('is_member'),
     ])
     .groupBy(['t.id', 't.name'])
-    .orderBy('t.name')
-    .execute();
+    .orderBy('t.name'),
+);
+
+export async function teamsOf(em: EntityManager, userId: string): Promise<MyTeam[]> {
+  const rows = await teamRows(em, 'of user', { userId });
   return rows.map((row) => ({
     id: row.id,
     name: row.name,

@@ -2,9 +2,9 @@
 // required task may move its deal on, and every stage a deal entered shows on the timeline.
 import type { ExpressionBuilder } from 'kysely';
 import { sql } from 'kysely';
+import { ownedWithin } from '../../http/principal.ts';
 import { type Database, db } from '../../records/sql.ts';
 import type { TimelineEntry, TimelineSource } from '../../records/timeline.ts';
-import { visibleTo } from '../board/board.service.ts';
 
 /** The deals (d) a timeline's record filter asks about; null: none of this kind. */
 function aroundRecord(record: { type: string; id: string }) {
@@ -57,7 +57,7 @@ export const dealStageChangesTimeline: TimelineSource = async (em, principal, wi
     .where('c.changed_at', '>=', sql<Date>`${window.from}::timestamptz`)
     .where('c.changed_at', '<', sql<Date>`${window.to}::timestamptz`)
     .where('d.deleted_at', 'is', null)
-    .where((eb) => visibleTo(visibility, eb.ref('d.owner_id')))
+    .where((eb) => ownedWithin(visibility, eb.ref('d.owner_id')))
     .$if(Boolean(userId), (query) => query.where('d.owner_id', '=', userId as string))
     .$if(around !== undefined, (query) => query.where((eb) => around?.(eb) ?? eb.lit(true)))
     .orderBy('c.changed_at')

@@ -4,7 +4,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import { Tenant } from '../../modules/identity/tenant.entity.ts';
 import { Tag } from '../../modules/tags/tag.entity.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../../testing/test-app.ts';
-import { db } from '../sql.ts';
+import { compileOnly, db, statementShapes } from '../sql.ts';
 
 describe('typed statements', () => {
   let t: TestApp;
@@ -80,5 +80,34 @@ describe('typed statements', () => {
       // @ts-expect-error: the tag's property is `color`; a renamed or misspelt column is a compile error
       db(em).selectFrom('tag').select('colour');
     expect(typeof typedOnly).toBe('function');
+  });
+
+  it("runs a statement compiled once per shape with each call's values, in the tenant transaction", async () => {
+    let compiled = 0;
+    const tagsNamed = statementShapes(['name', 'limit'], (values: { name: string; limit: number }, shape) => {
+      compiled += 1;
+      return compileOnly
+        .selectFrom('tag')
+        .select('name')
+        .where('name', shape === 'prefix' ? 'like' : '=', values.name)
+        .orderBy('name')
+        .limit(values.limit);
+    });
+    const run = (tenant: TestTenant, shape: string, name: string) =>
+      asTenant(tenant, (em) => tagsNamed(em, shape, { name, limit: 10 }));
+    expect(await run(contoso, 'exact', 'Messe Köln')).toEqual([{ name: 'Messe Köln' }]);
+    expect(await run(contoso, 'exact', 'Messe München')).toEqual([]);
+    expect(await run(fabrikam, 'exact', 'Messe München')).toEqual([{ name: 'Messe München' }]);
+    expect(await run(contoso, 'prefix', 'Messe%')).toEqual([{ name: 'Messe Köln' }]);
+    expect(compiled).toBe(2);
+  });
+
+  it('refuses a shape whose value did not reach the statement as a bind parameter of its own', async () => {
+    const glued = statementShapes(['name'], (values: { name: string }) =>
+      compileOnly.selectFrom('tag').select('name').where('name', '=', `${values.name}%`),
+    );
+    await expect(asTenant(contoso, (em) => glued(em, 'one', { name: 'Messe' }))).rejects.toThrow(
+      'a stand-in is not a bind parameter of its own',
+    );
   });
 });
