@@ -2,17 +2,17 @@
 // stage change and its search document in the same transaction. Reps see and change the deals
 // they own, managers their teams', admins all (principal.visibility('deal')).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, expressionBuilder, type InferResult, type SqlBool, sql } from 'kysely';
+import { type Expression, expressionBuilder, type InferResult, type Kysely, type SqlBool, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import type { Principal } from '../../http/principal.ts';
+import { ownedWithin, type Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument } from '../../records/search-index.ts';
-import { currentTenantId, type Database, db } from '../../records/sql.ts';
+import { compileOnly, currentTenantId, type Database, db, statementShapes } from '../../records/sql.ts';
 import { BusinessContact, Organization, Person } from '../contacts/contact.entity.ts';
 import { foldText } from '../contacts/matching.ts';
 import * as pipelineRecords from '../pipeline-records/pipeline-records.service.ts';
@@ -25,31 +25,29 @@ import { formatAmount } from './money.ts';
 // ---- reading ------------------------------------------------------------------------------
 
 // The contacts' names from scalar subqueries too: a row locked with for update is read anew whole.
-function selectDeals(em: EntityManager) {
-  return db(em)
-    .selectFrom('deal as d')
-    .select((eb) => [
-      ...pipelineRecords.recordSelection(em, 'd', eb.ref('d.stage_id'), eb.ref('d.value'), eb.ref('d.custom_fields')),
-      'd.person_id',
-      eb
-        .selectFrom('person as p')
-        .select((inner) => inner.fn<string>('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name']).as('name'))
-        .whereRef('p.id', '=', 'd.person_id')
-        .as('person_name'),
-      'd.organization_id',
-      eb
-        .selectFrom('organization as o')
-        .select('o.name')
-        .whereRef('o.id', '=', 'd.organization_id')
-        .as('organization_name'),
-      'd.business_contact_id',
-      eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
-    ]);
+function selectDeals(k: Kysely<Database>) {
+  return k.selectFrom('deal as d').select((eb) => [
+    ...pipelineRecords.recordSelection('d', eb.ref('d.stage_id'), eb.ref('d.value'), eb.ref('d.custom_fields')),
+    'd.person_id',
+    eb
+      .selectFrom('person as p')
+      .select((inner) => inner.fn<string>('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name']).as('name'))
+      .whereRef('p.id', '=', 'd.person_id')
+      .as('person_name'),
+    'd.organization_id',
+    eb
+      .selectFrom('organization as o')
+      .select('o.name')
+      .whereRef('o.id', '=', 'd.organization_id')
+      .as('organization_name'),
+    'd.business_contact_id',
+    eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
+  ]);
 }
 
 /** One deal with its tags too (the single-deal reads: one statement instead of two). */
-function selectDealsWithTags(em: EntityManager) {
-  return selectDeals(em).select((eb) =>
+function selectDealsWithTags(k: Kysely<Database>) {
+  return selectDeals(k).select((eb) =>
     jsonArrayFrom(
       eb
         .selectFrom('record_tag as rt')
@@ -110,6 +108,16 @@ function missing(id: string): AppError {
   return problem('not_visible_maybe_trashed', { noSuch: noSuch('deal'), id });
 }
 
+/** One deal by id with its tags, compiled once per shape (live or trashed, read or locked, scope). */
+const dealById = statementShapes(['id', 'ownerIds'], (values: { id: string; ownerIds: readonly string[] }, shape) => {
+  const { state, mode, visibility } = pipelineRecords.byIdChoices(shape, values.ownerIds);
+  const query = selectDealsWithTags(compileOnly)
+    .where('d.id', '=', values.id)
+    .where('d.deleted_at', state === 'trashed' ? 'is not' : 'is', null)
+    .where((eb) => ownedWithin(visibility, eb.ref('d.owner_id')));
+  return mode === 'lock' ? query.forUpdate() : query;
+});
+
 /** A deal the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
 export async function loadDeal(
   em: EntityManager,
@@ -117,13 +125,8 @@ export async function loadDeal(
   id: string,
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<DealRow> {
-  const query = await visibleDeals(
-    principal,
-    selectDealsWithTags(em)
-      .where('d.id', '=', id)
-      .where('d.deleted_at', options.trashed ? 'is not' : 'is', null),
-  );
-  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
+  const { shape, ownerIds } = await pipelineRecords.byIdShape(principal, 'deal', options);
+  const [row] = await dealById(em, shape, { id, ownerIds });
   if (!row) {
     throw options.trashed ? problem('not_in_trash', { noSuch: noSuch('deal'), id }) : missing(id);
   }
@@ -301,7 +304,7 @@ export async function afterWrite(
   id: string,
   options: { index: boolean } = { index: true },
 ): Promise<{ row: DealRow; view: DealView }> {
-  const row = await selectDealsWithTags(em).where('d.id', '=', id).executeTakeFirst();
+  const row = await selectDealsWithTags(db(em)).where('d.id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`deal ${id} vanished within its own transaction`);
   if (options.index) await indexRecord(em, dealDocument(row));
   return { row, view: dealView(row) };
@@ -561,7 +564,7 @@ export async function listDeals(
   filters: readonly FilterNode[],
 ): Promise<{ items: DealView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const filter = await dealFilter(em, filters);
-  const matching = (await visibleDeals(principal, selectDeals(em)))
+  const matching = (await visibleDeals(principal, selectDeals(db(em))))
     .where('d.tenant_id', '=', currentTenantId)
     .where('d.deleted_at', 'is', null)
     .$if(query.pipelineId !== undefined, (q) => q.where('d.pipeline_id', '=', query.pipelineId as string))
@@ -587,7 +590,7 @@ export async function openDealsOf(
 ): Promise<DealView[]> {
   const inBusinessContact = (column: 'person_id' | 'organization_id') =>
     db(em).selectFrom('business_contact').select('id').where(column, '=', record.id);
-  const query = (await visibleDeals(principal, selectDeals(em)))
+  const query = (await visibleDeals(principal, selectDeals(db(em))))
     .where('d.tenant_id', '=', currentTenantId)
     .where('d.status', '=', 'open')
     .where('d.deleted_at', 'is', null)
@@ -614,7 +617,7 @@ export async function openDealsOf(
 /** Deals by id regardless of who asks, for keeping their search documents current. */
 export function loadDealsForIndex(em: EntityManager, ids: readonly string[]): Promise<DealRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return selectDeals(em)
+  return selectDeals(db(em))
     .where('d.id', 'in', [...ids])
     .where('d.deleted_at', 'is', null)
     .execute();

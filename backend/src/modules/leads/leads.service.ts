@@ -2,18 +2,18 @@
 // its history and search document in the same transaction. Inside sales sees every lead, managers
 // their teams', reps their own (principal.visibility('lead')). A converted lead is read-only.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Expression, expressionBuilder, type InferResult, type SqlBool } from 'kysely';
+import { type Expression, expressionBuilder, type InferResult, type Kysely, type SqlBool } from 'kysely';
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import type { Principal } from '../../http/principal.ts';
+import { ownedWithin, type Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { placeBetween } from '../../records/rank.ts';
 import { boardColumn } from '../../records/ranked-lists.ts';
 import { indexRecord, type SearchDocument } from '../../records/search-index.ts';
-import { currentTenantId, type Database, db } from '../../records/sql.ts';
+import { compileOnly, currentTenantId, type Database, db, statementShapes } from '../../records/sql.ts';
 import type { Move } from '../board/board.schemas.ts';
 import { foldText, isValidPostalCode, normalizePersonName, phoneticCodes } from '../contacts/matching.ts';
 import { formatAmount } from '../deals/money.ts';
@@ -33,11 +33,11 @@ function contactOf(row: LeadRow): Contact {
   return Object.fromEntries(Object.entries(CONTACT_FIELDS).map(([field, column]) => [field, row[column]])) as Contact;
 }
 
-function selectLeads(em: EntityManager) {
-  return db(em)
+function selectLeads(k: Kysely<Database>) {
+  return k
     .selectFrom('lead as l')
     .select((eb) => [
-      ...pipelineRecords.recordSelection(em, 'l', eb.ref('l.stage_id'), eb.ref('l.value'), eb.ref('l.custom_fields')),
+      ...pipelineRecords.recordSelection('l', eb.ref('l.stage_id'), eb.ref('l.value'), eb.ref('l.custom_fields')),
       ...CONTACT_COLUMNS.map((column) => `l.${column}` as const),
       'l.converted_at',
       'l.converted_by',
@@ -104,6 +104,16 @@ export function leadSnapshot(row: LeadRow): Snapshot {
   return { ...pipelineRecords.recordSnapshot(row), ...contactOf(row), convertedTo: convertedTo(row) };
 }
 
+/** One lead by id, compiled once per shape (live or trashed, read or locked, scope). */
+const leadById = statementShapes(['id', 'ownerIds'], (values: { id: string; ownerIds: readonly string[] }, shape) => {
+  const { state, mode, visibility } = pipelineRecords.byIdChoices(shape, values.ownerIds);
+  const query = selectLeads(compileOnly)
+    .where('l.id', '=', values.id)
+    .where('l.deleted_at', state === 'trashed' ? 'is not' : 'is', null)
+    .where((eb) => ownedWithin(visibility, eb.ref('l.owner_id')));
+  return mode === 'lock' ? query.forUpdate() : query;
+});
+
 /** A lead the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
 export async function loadLead(
   em: EntityManager,
@@ -111,13 +121,8 @@ export async function loadLead(
   id: string,
   options: { trashed?: boolean; lock?: boolean } = {},
 ): Promise<LeadRow> {
-  const query = await visibleLeads(
-    principal,
-    selectLeads(em)
-      .where('l.id', '=', id)
-      .where('l.deleted_at', options.trashed ? 'is not' : 'is', null),
-  );
-  const row = await (options.lock ? query.forUpdate() : query).executeTakeFirst();
+  const { shape, ownerIds } = await pipelineRecords.byIdShape(principal, 'lead', options);
+  const [row] = await leadById(em, shape, { id, ownerIds });
   if (!row) {
     throw problem(options.trashed ? 'not_in_trash' : 'not_visible_maybe_trashed', { noSuch: noSuch('lead'), id });
   }
@@ -206,7 +211,7 @@ export function leadDocument(row: LeadRow): SearchDocument {
 
 /** Reads the lead as written, keeps its search document current, returns it. */
 export async function afterWrite(em: EntityManager, id: string): Promise<{ row: LeadRow; view: LeadView }> {
-  const row = await selectLeads(em).where('l.id', '=', id).executeTakeFirst();
+  const row = await selectLeads(db(em)).where('l.id', '=', id).executeTakeFirst();
   if (!row) throw new Error(`lead ${id} vanished within its own transaction`);
   await indexRecord(em, leadDocument(row));
   return { row, view: leadView(row, (await tagsOf(em, 'lead', [id])).get(id)) };
@@ -530,7 +535,7 @@ export async function listLeads(
   filters: readonly FilterNode[],
 ): Promise<{ items: LeadView[]; nextCursor: string | null; total?: number; totalCapped?: boolean }> {
   const filter = await leadFilter(em, filters);
-  const matching = (await visibleLeads(principal, selectLeads(em)))
+  const matching = (await visibleLeads(principal, selectLeads(db(em))))
     .where('l.tenant_id', '=', currentTenantId)
     .where('l.deleted_at', 'is', null)
     .$if(query.pipelineId !== undefined, (q) => q.where('l.pipeline_id', '=', query.pipelineId as string))
@@ -549,7 +554,7 @@ export async function listLeads(
 /** Leads by id regardless of who asks, for keeping their search documents current. */
 export function loadLeadsForIndex(em: EntityManager, ids: readonly string[]): Promise<LeadRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return selectLeads(em)
+  return selectLeads(db(em))
     .where('l.id', 'in', [...ids])
     .where('l.deleted_at', 'is', null)
     .execute();
@@ -570,7 +575,7 @@ export async function leadsConvertedInto(
     } as const
   )[record.type as 'person' | 'organization' | 'business_contact' | 'deal'];
   if (!column) return [];
-  const rows = await (await visibleLeads(principal, selectLeads(em)))
+  const rows = await (await visibleLeads(principal, selectLeads(db(em))))
     .where(column, '=', record.id)
     .where('l.deleted_at', 'is', null)
     .orderBy('l.converted_at', 'desc')

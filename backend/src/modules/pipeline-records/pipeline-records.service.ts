@@ -18,7 +18,7 @@ import type { FilterField, FilterNode } from '../../http/filters.ts';
 import { cappedTotal, type KeysetSort, pageOrder } from '../../http/list-sql.ts';
 import { offsetCursor } from '../../http/list-window.ts';
 import { encodeCursor } from '../../http/pagination.ts';
-import type { Principal } from '../../http/principal.ts';
+import type { Principal, Visibility } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { type AnyAuditPolicy, auditBaseline, writeHistory } from '../../records/audit.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
@@ -70,6 +70,35 @@ export async function visibleOwners(principal: Principal, kind: PipelineRecordKi
   return visibility.scope === 'all' ? undefined : [...visibility.ownerIds, NO_ONE];
 }
 
+/**
+ * A record read by id: live or trashed, locked for a write or read, and in which visibility scope.
+ * These choices make the statement's shape (compiled once each, see statementShapes); the id and
+ * the owners the caller sees are its values.
+ */
+export interface ByIdShape {
+  state: 'live' | 'trashed';
+  mode: 'read' | 'lock';
+  visibility: Visibility;
+}
+
+export async function byIdShape(
+  principal: Principal,
+  kind: PipelineRecordKind,
+  options: { trashed?: boolean | undefined; lock?: boolean | undefined },
+): Promise<{ shape: string; ownerIds: readonly string[] }> {
+  const visibility = await principal.visibility(kind);
+  return {
+    shape: `${options.trashed ? 'trashed' : 'live'}:${options.lock ? 'lock' : 'read'}:${visibility.scope}`,
+    ownerIds: visibility.scope === 'owners' ? visibility.ownerIds : [],
+  };
+}
+
+/** The choices a shape names, with the owners' stand-in where the scope needs them. */
+export function byIdChoices(shape: string, ownerIds: readonly string[]): ByIdShape {
+  const [state, mode, scope] = shape.split(':') as ['live' | 'trashed', 'read' | 'lock', Visibility['scope']];
+  return { state, mode, visibility: scope === 'all' ? { scope } : { scope, ownerIds } };
+}
+
 /** The records of a kind as one typed table (alias r): deal and lead share the columns used here. */
 export function recordsOf(em: EntityManager, kind: PipelineRecordKind) {
   return kind === 'deal' ? db(em).selectFrom('deal as r') : db(em).selectFrom('lead as r');
@@ -105,13 +134,13 @@ const RECORD_COLUMNS = [
  * scalar subqueries, not joins: a row locked with for update is read anew whole, stage included.
  */
 export function recordSelection<A extends 'd' | 'l'>(
-  em: EntityManager,
   alias: A,
   stageId: Expression<string>,
   value: Expression<string>,
   customFields: Expression<unknown>,
 ) {
-  const stage = () => db(em).selectFrom('pipeline_stage as s').where('s.id', '=', stageId);
+  const stage = () =>
+    expressionBuilder<Database, never>().selectFrom('pipeline_stage as s').where('s.id', '=', stageId);
   return [
     ...RECORD_COLUMNS.map((column) => `${alias}.${column}` as const),
     expressionBuilder<Database, never>().cast<string>(value, 'text').as('value'),
