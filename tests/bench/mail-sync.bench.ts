@@ -23,7 +23,7 @@ import type { SyncResource } from '../../backend/src/modules/graph-sync/resource
 import { DELTA_PAGE_SIZE, runMailboxSync } from '../../backend/src/modules/graph-sync/sync-run.ts';
 import { MailCaptureAudit } from '../../backend/src/modules/mail-capture/mail-capture-audit.entity.ts';
 import { inboxResource } from '../../backend/src/modules/mail-capture/messages.resource.ts';
-import { db } from '../../backend/src/records/sql.ts';
+import { db, jsonb } from '../../backend/src/records/sql.ts';
 import { createTestApp, type TestApp } from '../../backend/src/testing/test-app.ts';
 import { type SpawnedProcess, spawnNode } from '../support/processes.ts';
 import { printTable, statsOf } from './measure.ts';
@@ -202,8 +202,8 @@ export async function run(options: { seconds: number }): Promise<void> {
               subject: `Anfrage ${row.i}`,
               from_address: `kunde${row.i}@kunde.example`,
               from_name: `Kunde ${row.i}`,
-              to_recipients: JSON.stringify([{ address: annaUpn, name: 'Anna Admin' }]),
-              cc_recipients: '[]',
+              to_recipients: jsonb([{ address: annaUpn, name: 'Anna Admin' }]),
+              cc_recipients: jsonb([]),
               received_at: new Date(),
               body_html: `<p>Guten Tag,</p><p>Anfrage Nummer ${row.i} zu Ihrem Angebot.</p>`,
               body_text: `Guten Tag, Anfrage Nummer ${row.i} zu Ihrem Angebot.`,

@@ -9,7 +9,7 @@ import type { Text } from '../../http/language.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { recordHistory } from '../../records/history.ts';
-import { db } from '../../records/sql.ts';
+import { db, jsonb } from '../../records/sql.ts';
 import type { CustomFieldView } from '../custom-fields/custom-fields.schemas.ts';
 import { listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import type { FieldMappingEntry, FieldMappingView } from './leads.schemas.ts';
@@ -291,7 +291,7 @@ export async function saveFieldMapping(
     .insertInto('lead_field_mapping')
     .values({
       tenant_id: sql<string>`crm_current_tenant()`,
-      mappings: JSON.stringify(mappings),
+      mappings: jsonb([...mappings]),
       version: 1,
       created_by: principal.userId ?? null,
       updated_by: principal.userId ?? null,

@@ -17,6 +17,7 @@ import {
   pipelineRecordProperties,
   pipelineRecordUniques,
 } from '../pipeline-records/pipeline-record.entity.ts';
+import type { FieldMappingEntry } from './leads.schemas.ts';
 
 /** A lead's person and company: its properties (the API's names too) with their columns, in the view's order. */
 export const LEAD_CONTACT_FIELDS = {
@@ -129,7 +130,7 @@ export const LeadFieldMappingSchema = defineEntity({
   ],
   properties: {
     tenant: () => tenantColumn().primary().updateRule('no action'),
-    mappings: p.json(),
+    mappings: p.json<FieldMappingEntry[]>(),
     ...versionedColumns(),
     ...authorColumns(),
   },

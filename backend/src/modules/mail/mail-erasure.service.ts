@@ -8,7 +8,7 @@ import type { ErasureContext, ErasureHook } from '../../records/erasure-hooks.ts
 import { HistoryEntry } from '../../records/history.entity.ts';
 import { recordHistory } from '../../records/history.ts';
 import { unindexRecord } from '../../records/search-index.ts';
-import { anyUuid, currentTenantId, db } from '../../records/sql.ts';
+import { anyUuid, currentTenantId, db, jsonb } from '../../records/sql.ts';
 import { DOCUMENT, deleteDocuments } from '../documents/documents.service.ts';
 import type { MailAddress } from './addresses.ts';
 import { indexStoredMail, MAIL } from './mail.service.ts';
@@ -28,10 +28,8 @@ export function withoutAddresses<T extends string | null | undefined>(text: T, a
 const jsonWithout = (value: unknown, addresses: readonly string[]): unknown =>
   value == null ? value : JSON.parse(withoutAddresses(JSON.stringify(value), addresses));
 
-const anonymised = (entries: unknown, hers: ReadonlySet<string>) =>
-  (entries as MailAddress[]).map((entry) =>
-    hers.has(entry.address) ? { address: ERASED_ADDRESS, name: null } : entry,
-  );
+const anonymised = (entries: readonly MailAddress[], hers: ReadonlySet<string>): MailAddress[] =>
+  entries.map((entry) => (hers.has(entry.address) ? { address: ERASED_ADDRESS, name: null } : entry));
 
 async function eraseMails(em: EntityManager, erasure: ErasureContext, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -95,9 +93,9 @@ async function anonymiseMails(em: EntityManager, erasure: ErasureContext, ids: r
       .set({
         from_address: sender ? ERASED_ADDRESS : mail.from_address,
         from_name: sender ? null : mail.from_name,
-        to_recipients: JSON.stringify(anonymised(mail.to_recipients as MailAddress[], hers)),
-        cc_recipients: JSON.stringify(anonymised(mail.cc_recipients as MailAddress[], hers)),
-        bcc_recipients: JSON.stringify(anonymised(mail.bcc_recipients as MailAddress[], hers)),
+        to_recipients: jsonb(anonymised(mail.to_recipients, hers)),
+        cc_recipients: jsonb(anonymised(mail.cc_recipients, hers)),
+        bcc_recipients: jsonb(anonymised(mail.bcc_recipients, hers)),
         body_html: withoutAddresses(mail.body_html, addresses),
         body_text: withoutAddresses(mail.body_text, addresses),
         snippet: withoutAddresses(mail.snippet, addresses),

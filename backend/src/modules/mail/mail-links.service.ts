@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Selectable, sql } from 'kysely';
 import type { RecordRef } from '../../records/record-links.ts';
 import { textArray } from '../../records/search-index.ts';
-import { currentTenantId, type Database, db } from '../../records/sql.ts';
+import { currentTenantId, type Database, db, jsonb } from '../../records/sql.ts';
 
 /** The internet header the compose pane sets; its value is the tracking id. */
 export const LINK_HEADER = 'x-crm-link';
@@ -68,7 +68,7 @@ export async function savePendingLinks(
       tracking_id: input.trackingId,
       conversation_id: input.conversationId ?? null,
       internet_message_id: input.internetMessageId ?? null,
-      links: sql`${JSON.stringify(input.links.map((link) => ({ type: link.type, id: link.id })))}::jsonb`,
+      links: jsonb(input.links.map((link) => ({ type: link.type, id: link.id }))),
       created_by: userId,
     })
     .onConflict((conflict) =>

@@ -2,6 +2,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { recordColumns, tenantColumn, tenantIsolation, trashable, userRef } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import type { MailAddress } from './addresses.ts';
 
 export const MailSchema = defineEntity({
   name: 'Mail',
@@ -62,10 +63,10 @@ export const MailSchema = defineEntity({
     subject: p.text().default(''),
     fromAddress: p.text(),
     fromName: p.text().nullable(),
-    toRecipients: p.json().defaultRaw("'[]'::jsonb"),
-    ccRecipients: p.json().defaultRaw("'[]'::jsonb"),
+    toRecipients: p.json<MailAddress[]>().defaultRaw("'[]'::jsonb"),
+    ccRecipients: p.json<MailAddress[]>().defaultRaw("'[]'::jsonb"),
     /** Known only for mail sent from the CRM or filed from its sender's mailbox. */
-    bccRecipients: p.json().defaultRaw("'[]'::jsonb"),
+    bccRecipients: p.json<MailAddress[]>().defaultRaw("'[]'::jsonb"),
     sentAt: p.datetime().nullable(),
     receivedAt: p.datetime().nullable(),
     bodyHtml: p.text().nullable(),
@@ -116,7 +117,7 @@ export const PendingMailLinkSchema = defineEntity({
     trackingId: p.text().primary(),
     conversationId: p.text().nullable(),
     internetMessageId: p.text().nullable(),
-    links: p.json(),
+    links: p.json<{ type: string; id: string }[]>(),
     appliedAt: p.datetime().nullable(),
     mail: () => p.manyToOne(Mail).fieldName('mail_id').nullable(),
     createdAt: p

@@ -22,7 +22,7 @@ import {
   type RecordRef,
 } from '../../records/record-links.ts';
 import { indexNewRecords, indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
-import { currentTenantId, db } from '../../records/sql.ts';
+import { currentTenantId, db, jsonb } from '../../records/sql.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { foldText } from '../contacts/matching.ts';
 import {
@@ -248,8 +248,8 @@ export async function indexStoredMail(em: EntityManager, id: string): Promise<vo
       id,
       subject: row.subject,
       from: { address: row.from_address, name: row.from_name },
-      to: row.to_recipients as MailAddress[],
-      cc: row.cc_recipients as MailAddress[],
+      to: row.to_recipients,
+      cc: row.cc_recipients,
       text: row.body_text ?? '',
     }),
   );
@@ -287,9 +287,9 @@ function insertMails(
         subject: mail.subject,
         from_address: mail.from.address,
         from_name: mail.from.name,
-        to_recipients: JSON.stringify(mail.to),
-        cc_recipients: JSON.stringify(mail.cc),
-        bcc_recipients: JSON.stringify(mail.bcc ?? []),
+        to_recipients: jsonb(mail.to),
+        cc_recipients: jsonb(mail.cc),
+        bcc_recipients: jsonb(mail.bcc ?? []),
         sent_at: mail.sentAt ? new Date(mail.sentAt) : null,
         received_at: mail.receivedAt ? new Date(mail.receivedAt) : null,
         body_html: mail.bodyHtml,
@@ -693,11 +693,9 @@ export async function getMail(em: EntityManager, principal: Principal, id: strin
   return {
     ...(await filingOf(em, id)),
     from: { address: row.from_address, name: row.from_name },
-    to: row.to_recipients as MailAddress[],
-    cc: row.cc_recipients as MailAddress[],
-    ...(principal.userId !== undefined && row.created_by === principal.userId
-      ? { bcc: row.bcc_recipients as MailAddress[] }
-      : {}),
+    to: row.to_recipients,
+    cc: row.cc_recipients,
+    ...(principal.userId !== undefined && row.created_by === principal.userId ? { bcc: row.bcc_recipients } : {}),
     sentAt: iso(row.sent_at),
     receivedAt: iso(row.received_at),
     bodyHtml: row.body_html,

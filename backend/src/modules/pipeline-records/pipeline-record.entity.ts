@@ -36,7 +36,7 @@ export function pipelineRecordProperties<const Status extends string>(statuses: 
     closedAt: p.datetime().nullable(),
     rank: p.text().collation('C'),
     stageEnteredAt: p.datetime().defaultRaw(`now()`),
-    customFields: p.json().defaultRaw("'{}'::jsonb"),
+    customFields: p.json<Record<string, unknown>>().defaultRaw("'{}'::jsonb"),
     ...recordColumns(),
   };
 }

@@ -24,7 +24,7 @@ import { type AnyAuditPolicy, auditBaseline, writeHistory } from '../../records/
 import { recordHistory, type Snapshot } from '../../records/history.ts';
 import { FIRST_RANK, rankBetween, ranksBetween } from '../../records/rank.ts';
 import { unindexRecord } from '../../records/search-index.ts';
-import { currentTenantId, type Database, db } from '../../records/sql.ts';
+import { currentTenantId, type Database, db, jsonb } from '../../records/sql.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import type { Deal } from '../deals/deal.entity.ts';
 import { amountProblem, formatAmount } from '../deals/money.ts';
@@ -386,7 +386,7 @@ export function newRecordColumns<Status extends string>(
     lost_note: record.lostNote,
     closed_at: record.status === 'open' ? null : NOW,
     rank: record.rank,
-    custom_fields: JSON.stringify(record.customFields),
+    custom_fields: jsonb(record.customFields),
     version: 1,
     created_by: principal.userId ?? null,
     updated_by: principal.userId ?? null,
