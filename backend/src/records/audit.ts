@@ -6,7 +6,7 @@ import { type InsertQueryBuilder, type InsertResult, type Kysely, type QueryCrea
 import { actingUserId } from './acting-user.ts';
 import { HistoryEntry } from './history.entity.ts';
 import { type HistoryAction, type HistoryChange, historyRows, type Snapshot } from './history.ts';
-import { type Database, db } from './sql.ts';
+import { type Database, db, jsonb } from './sql.ts';
 
 /**
  * The history rows of a typed single-statement write (a hot path that bypasses the unit of work)
@@ -31,9 +31,8 @@ export function historyInsert(
         change_id: row.changeId,
         action: row.action,
         field: row.field,
-        // jsonb takes text: the driver would turn a JS array into a PostgreSQL array literal.
-        before: JSON.stringify(row.before),
-        after: JSON.stringify(row.after),
+        before: jsonb(row.before),
+        after: jsonb(row.after),
         changed_by: row.changedBy,
         via: row.via,
         changed_at: changedAt,

@@ -7,7 +7,7 @@ import { newId } from '../../ids.ts';
 import type { MergeHook } from '../../records/merge-hooks.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { indexRecord } from '../../records/search-index.ts';
-import { currentTenantId, db } from '../../records/sql.ts';
+import { currentTenantId, db, jsonb } from '../../records/sql.ts';
 import type { TrashSourceOf } from '../../records/trash.ts';
 import type { LostReasonUsageCounter } from '../lost-reasons/lost-reasons.service.ts';
 import { lostReasonUsage, NOW } from '../pipeline-records/pipeline-records.service.ts';
@@ -61,9 +61,8 @@ export const moveDealsOnMerge: MergeHook = async (em, merge) => {
         change_id: newId(),
         action: 'merge',
         field,
-        // jsonb takes text: the ids as JSON strings.
-        before: JSON.stringify(merge.mergedId),
-        after: JSON.stringify(merge.survivorId),
+        before: jsonb(merge.mergedId),
+        after: jsonb(merge.survivorId),
         changed_by: merge.mergedBy ?? null,
       })),
     )

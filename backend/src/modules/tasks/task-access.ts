@@ -10,7 +10,7 @@ import { noSuch, problem, type UserRole, userRoles } from '../../http/problems.t
 import { newId } from '../../ids.ts';
 import { diffSnapshots, type HistoryAction, recordHistory, type Snapshot } from '../../records/history.ts';
 import { linksOf, type RecordRef } from '../../records/record-links.ts';
-import { anyUuid, currentTenantId, type Database, db } from '../../records/sql.ts';
+import { anyUuid, currentTenantId, type Database, db, jsonb } from '../../records/sql.ts';
 import { type TaskState, taskChanged } from '../../records/task-events.ts';
 import { CLOSED_STATUSES, Task, type TaskStatus } from './task.entity.ts';
 import type { TaskView } from './tasks.schemas.ts';
@@ -323,9 +323,8 @@ export async function afterSetBasedChange(
           change_id: entry.changeId,
           action: 'update' as const,
           field: entry.field,
-          // jsonb takes text: the driver would turn a JS array into a PostgreSQL array literal.
-          before: JSON.stringify(entry.before),
-          after: JSON.stringify(entry.after),
+          before: jsonb(entry.before),
+          after: jsonb(entry.after),
           changed_by: changedBy,
         })),
       )
