@@ -18,6 +18,7 @@ import { boardColumn } from '../../records/ranked-lists.ts';
 import { compileOnly, currentTenantId, type Database, db, statementShapes } from '../../records/sql.ts';
 import type { DealView } from '../deals/deals.schemas.ts';
 import {
+  contactNames,
   type DealRow,
   dealFilter,
   dealView,
@@ -97,19 +98,8 @@ function cardsOf(k: Kysely<Database>, kind: CardKind) {
         .select((eb) => [
           ...valueAndOwner(eb.ref('c.value'), eb.ref('c.owner_id')),
           'c.person_id',
-          eb
-            .selectFrom('person as p')
-            .select((person) =>
-              sql<string>`concat_ws(' ', ${person.ref('p.first_name')}, ${person.ref('p.last_name')})`.as('name'),
-            )
-            .whereRef('p.id', '=', 'c.person_id')
-            .as('person_name'),
           'c.organization_id',
-          eb
-            .selectFrom('organization as o')
-            .select('o.name')
-            .whereRef('o.id', '=', 'c.organization_id')
-            .as('organization_name'),
+          ...contactNames(eb.ref('c.person_id'), eb.ref('c.organization_id')),
           sql<string | null>`${eb.ref('c.expected_close_date')}::text`.as('expected_close_date'),
         ])
     : k

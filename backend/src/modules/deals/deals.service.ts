@@ -7,7 +7,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import { ownedWithin, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
@@ -24,25 +24,31 @@ import { formatAmount } from './money.ts';
 
 // ---- reading ------------------------------------------------------------------------------
 
-// The contacts' names from scalar subqueries too: a row locked with for update is read anew whole.
-function selectDeals(k: Kysely<Database>) {
-  return k.selectFrom('deal as d').select((eb) => [
-    ...pipelineRecords.recordSelection('d', eb.ref('d.stage_id'), eb.ref('d.value'), eb.ref('d.custom_fields')),
-    'd.person_id',
+/** A deal's person and organization by name, as scalar subqueries (the deal reads and the board's cards). */
+export function contactNames(personId: Expression<string | null>, organizationId: Expression<string | null>) {
+  const eb = expressionBuilder<Database, never>();
+  return [
     eb
       .selectFrom('person as p')
       .select((inner) => inner.fn<string>('concat_ws', [sql.lit(' '), 'p.first_name', 'p.last_name']).as('name'))
-      .whereRef('p.id', '=', 'd.person_id')
+      .where('p.id', '=', personId)
       .as('person_name'),
-    'd.organization_id',
-    eb
-      .selectFrom('organization as o')
-      .select('o.name')
-      .whereRef('o.id', '=', 'd.organization_id')
-      .as('organization_name'),
-    'd.business_contact_id',
-    eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
-  ]);
+    eb.selectFrom('organization as o').select('o.name').where('o.id', '=', organizationId).as('organization_name'),
+  ] as const;
+}
+
+// The contacts' names from scalar subqueries too: a row locked with for update is read anew whole.
+function selectDeals(k: Kysely<Database>) {
+  return k
+    .selectFrom('deal as d')
+    .select((eb) => [
+      ...pipelineRecords.recordSelection('d', eb.ref('d.stage_id'), eb.ref('d.value'), eb.ref('d.custom_fields')),
+      'd.person_id',
+      'd.organization_id',
+      ...contactNames(eb.ref('d.person_id'), eb.ref('d.organization_id')),
+      'd.business_contact_id',
+      eb.cast<string | null>('d.expected_close_date', 'text').as('expected_close_date'),
+    ]);
 }
 
 /** One deal with its tags too (the single-deal reads: one statement instead of two). */
@@ -109,14 +115,12 @@ function missing(id: string): AppError {
 }
 
 /** One deal by id with its tags, compiled once per shape (live or trashed, read or locked, scope). */
-const dealById = statementShapes(['id', 'ownerIds'], (values: { id: string; ownerIds: readonly string[] }, shape) => {
-  const { state, mode, visibility } = pipelineRecords.byIdChoices(shape, values.ownerIds);
-  const query = selectDealsWithTags(compileOnly)
-    .where('d.id', '=', values.id)
-    .where('d.deleted_at', state === 'trashed' ? 'is not' : 'is', null)
-    .where((eb) => ownedWithin(visibility, eb.ref('d.owner_id')));
-  return mode === 'lock' ? query.forUpdate() : query;
-});
+const dealById = statementShapes(['id', 'ownerIds'], (values: pipelineRecords.ById, shape) =>
+  pipelineRecords.lockedIf(
+    shape,
+    selectDealsWithTags(compileOnly).where(pipelineRecords.byIdCondition('d', shape, values)),
+  ),
+);
 
 /** A deal the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
 export async function loadDeal(

@@ -6,7 +6,7 @@ import { type Expression, expressionBuilder, type InferResult, type Kysely, type
 import { type AppError, validationFailed } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
 import type { FilterField, FilterNode } from '../../http/filters.ts';
-import { ownedWithin, type Principal } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
 import { diffSnapshots, recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
@@ -105,14 +105,9 @@ export function leadSnapshot(row: LeadRow): Snapshot {
 }
 
 /** One lead by id, compiled once per shape (live or trashed, read or locked, scope). */
-const leadById = statementShapes(['id', 'ownerIds'], (values: { id: string; ownerIds: readonly string[] }, shape) => {
-  const { state, mode, visibility } = pipelineRecords.byIdChoices(shape, values.ownerIds);
-  const query = selectLeads(compileOnly)
-    .where('l.id', '=', values.id)
-    .where('l.deleted_at', state === 'trashed' ? 'is not' : 'is', null)
-    .where((eb) => ownedWithin(visibility, eb.ref('l.owner_id')));
-  return mode === 'lock' ? query.forUpdate() : query;
-});
+const leadById = statementShapes(['id', 'ownerIds'], (values: pipelineRecords.ById, shape) =>
+  pipelineRecords.lockedIf(shape, selectLeads(compileOnly).where(pipelineRecords.byIdCondition('l', shape, values))),
+);
 
 /** A lead the caller may see; 404 otherwise (whether it is someone else's or does not exist). */
 export async function loadLead(

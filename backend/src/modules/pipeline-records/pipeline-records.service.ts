@@ -18,7 +18,7 @@ import type { FilterField, FilterNode } from '../../http/filters.ts';
 import { cappedTotal, type KeysetSort, pageOrder } from '../../http/list-sql.ts';
 import { offsetCursor } from '../../http/list-window.ts';
 import { encodeCursor } from '../../http/pagination.ts';
-import type { Principal, Visibility } from '../../http/principal.ts';
+import { ownedWithin, type Principal, type Visibility } from '../../http/principal.ts';
 import { named, problem } from '../../http/problems.ts';
 import { type AnyAuditPolicy, auditBaseline, writeHistory } from '../../records/audit.ts';
 import { recordHistory, type Snapshot } from '../../records/history.ts';
@@ -75,11 +75,7 @@ export async function visibleOwners(principal: Principal, kind: PipelineRecordKi
  * These choices make the statement's shape (compiled once each, see statementShapes); the id and
  * the owners the caller sees are its values.
  */
-export interface ByIdShape {
-  state: 'live' | 'trashed';
-  mode: 'read' | 'lock';
-  visibility: Visibility;
-}
+export type ById = { id: string; ownerIds: readonly string[] };
 
 export async function byIdShape(
   principal: Principal,
@@ -93,11 +89,21 @@ export async function byIdShape(
   };
 }
 
-/** The choices a shape names, with the owners' stand-in where the scope needs them. */
-export function byIdChoices(shape: string, ownerIds: readonly string[]): ByIdShape {
-  const [state, mode, scope] = shape.split(':') as ['live' | 'trashed', 'read' | 'lock', Visibility['scope']];
-  return { state, mode, visibility: scope === 'all' ? { scope } : { scope, ownerIds } };
+/** The condition of a shape's read by id, on the record's id, trash mark and owner (alias d or l). */
+export function byIdCondition<A extends 'd' | 'l'>(alias: A, shape: string, values: ById) {
+  const [state, , scope] = shape.split(':') as ['live' | 'trashed', 'read' | 'lock', Visibility['scope']];
+  const visibility: Visibility = scope === 'all' ? { scope } : { scope, ownerIds: values.ownerIds };
+  return (eb: ExpressionBuilder<Record<A, Database['deal' | 'lead']>, A>): Expression<SqlBool> =>
+    eb.and([
+      sql<SqlBool>`${eb.ref(`${alias}.id`)} = ${values.id}`,
+      eb(eb.ref(`${alias}.deleted_at`), state === 'trashed' ? 'is not' : 'is', null),
+      ownedWithin(visibility, eb.ref(`${alias}.owner_id`)),
+    ]);
 }
+
+/** The read of a shape, locked (`for update`) where the shape is a write's. */
+export const lockedIf = <Q extends { forUpdate(): Q }>(shape: string, query: Q): Q =>
+  shape.split(':')[1] === 'lock' ? query.forUpdate() : query;
 
 /** The records of a kind as one typed table (alias r): deal and lead share the columns used here. */
 export function recordsOf(em: EntityManager, kind: PipelineRecordKind) {
