@@ -594,12 +594,17 @@ interface FigureRow {
  * A widget's figures: drawn as a chart (loaded lazily) and written out beneath it, where screen
  * readers and a printout find every sum and currency the chart leaves out.
  */
-function Charted(props: { title: string; color: string; chart: ChartSpec; rows: FigureRow[] }) {
+function Charted(props: { title: string; color: string; chart: ChartSpec; rows: FigureRow[]; caption?: string }) {
   const { t } = useTranslation();
   const styles = useStyles();
   if (props.rows.length === 0) return <Text className={styles.muted}>{t('dashboards.figures.none')}</Text>;
   return (
     <div className={styles.charted}>
+      {props.caption && (
+        <Text size={200} className={styles.muted}>
+          {props.caption}
+        </Text>
+      )}
       <LazyChart title={props.title} color={props.color} spec={props.chart} />
       <ul className={styles.figures} aria-label={t('dashboards.figures.asText', { title: props.title })}>
         {props.rows.map((row) => (
@@ -780,8 +785,19 @@ function Figures({ data, title, color }: { data: WidgetData; title: string; colo
             key: stage.stageId,
             label: stage.name,
             figure: days(stage.averageDays),
-            note: t('dashboards.figures.stays', { count: stage.deals }),
+            note: [
+              t('dashboards.figures.stays', { count: stage.deals }),
+              ...(stage.medianDays === null ? [] : [t('dashboards.figures.median', { days: days(stage.medianDays) })]),
+            ].join(' · '),
           }))}
+          caption={
+            data.period.recentDays !== null
+              ? t('dashboards.figures.lastDays', { count: data.period.recentDays })
+              : t('dashboards.figures.periodDays', {
+                  from: data.period.from === null ? '…' : day(data.period.from),
+                  to: data.period.to === null ? '…' : day(data.period.to),
+                })
+          }
         />
       );
     }

@@ -39,6 +39,12 @@ describeInBrowser('the web app: dashboards', () => {
       });
       expect(res.status).toBe(201);
     }
+    // One deal has moved on: its stay in the first stage counts towards the days per stage.
+    const [first] = (await rita.get('/api/v1/deals')).body.items as { id: string; pipelineId: string }[];
+    if (!first) throw new Error('no deal');
+    const pipeline = (await rita.get(`/api/v1/pipelines/${first.pipelineId}`)).body as { stages: { id: string }[] };
+    const moved = await rita.patch(`/api/v1/deals/${first.id}`).send({ stageId: pipeline.stages[1]?.id });
+    expect(moved.status).toBe(200);
   }, 400_000);
   afterAll(async () => {
     await harness?.close();
@@ -86,6 +92,13 @@ describeInBrowser('the web app: dashboards', () => {
       .waitFor();
     await page.getByRole('region', { name: 'Top deals' }).getByRole('link', { name: 'Drehbank' }).waitFor();
     await page.getByText('You cannot change this dashboard').waitFor();
+
+    // Days per stage: the stays that ended lately, with their average and median.
+    await page.getByLabel('Kind of widget').selectOption('pipeline-velocity');
+    await page.getByRole('button', { name: 'Add widget' }).click();
+    const velocity = page.getByRole('region', { name: 'Days per stage', exact: true });
+    await velocity.getByText('Stays that ended in the last 90 days').waitFor();
+    await velocity.getByText(/^1 stay · median 0 days$/).waitFor();
 
     await page.getByLabel('Kind of widget').selectOption('new-leads-by-source');
     await page.getByRole('button', { name: 'Add widget' }).click();
@@ -149,6 +162,9 @@ describeInBrowser('the web app: dashboards', () => {
       forecast: 'Prognose nach Monat',
     });
     await page.getByRole('region', { name: 'Neue Leads nach Quelle' }).waitFor();
+    const velocity = page.getByRole('region', { name: 'Verweildauer je Phase', exact: true });
+    await velocity.getByText('Abgeschlossene Aufenthalte der letzten 90 Tage').waitFor();
+    await velocity.getByText(/^1 Durchlauf · Median 0 Tage$/).waitFor();
     await screenshot(page, 'dashboard-de-360');
     expect(await seriousA11yViolations(page)).toEqual([]);
   }, 180_000);

@@ -7,6 +7,7 @@ import type { Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { db } from '../../records/sql.ts';
 import { formatAmount } from '../deals/money.ts';
+import { dayIn } from '../tasks/tasks.service.ts';
 import type { WidgetData, WidgetQuery, WidgetType } from './dashboards.schemas.ts';
 
 /** Keeps `in (...)` valid when the viewer may see no one's records. */
@@ -351,25 +352,22 @@ async function newLeadsBySource(em: EntityManager, principal: Principal, query: 
   return { type: 'new-leads-by-source', items: rows.map((row) => ({ source: row.source, count: row.n })) };
 }
 
+/** Without a period, velocity looks at the stays that ended in the last 90 days. */
+const VELOCITY_DAYS = 90;
+
 /**
- * Average days a deal stays in each stage: from each stage change to the deal's next one, for
- * stays that ended in the period (a deal still in a stage has not finished its stay).
+ * Average and median days a deal stays in each open stage of a pipeline, over the stays that ended
+ * in the period (a deal still in a stage has not finished its stay). Each stage change keeps when
+ * its stay ended (left_at), so this reads the pipeline's finished stays of the period from one index.
  */
 async function pipelineVelocity(em: EntityManager, principal: Principal, query: WidgetQuery): Promise<WidgetData> {
   const pipelineId = await pipelineOf(em, principal, query);
-  if (!pipelineId) return { type: 'pipeline-velocity', pipelineId: null, stages: [] };
+  const recent = query.from === undefined && query.to === undefined;
+  const from = recent ? dayIn(new Date(Date.now() - VELOCITY_DAYS * 86_400_000), TIME_ZONE) : query.from;
+  const period = { from: from ?? null, to: query.to ?? null, recentDays: recent ? VELOCITY_DAYS : null };
+  if (!pipelineId) return { type: 'pipeline-velocity', pipelineId: null, period, stages: [] };
   const owners = await ownersOf(principal, 'deal', query);
-  const stays = db(em)
-    .selectFrom('deal_stage_change as c')
-    .innerJoin('deal as d', 'd.id', 'c.deal_id')
-    .select([
-      'c.to_stage_id',
-      'c.changed_at as entered_at',
-      sql<Date | null>`lead(c.changed_at) over (partition by c.deal_id order by c.changed_at, c.id)`.as('left_at'),
-    ])
-    .where('c.tenant_id', '=', principal.tenantId)
-    .where('d.deleted_at', 'is', null)
-    .$if(owners !== 'all', (q) => q.where('d.owner_id', 'in', ownerList(owners)));
+  const stayDays = sql<number>`extract(epoch from (c.left_at - c.changed_at)) / 86400`;
   const stages = await db(em)
     .selectFrom('pipeline_stage as s')
     .select(['s.id', 's.name'])
@@ -379,30 +377,37 @@ async function pipelineVelocity(em: EntityManager, principal: Principal, query: 
     .where('s.outcome', 'is', null)
     .orderBy('s.position')
     .execute();
-  const averages = await db(em)
-    .selectFrom(stays.as('x'))
-    .innerJoin('pipeline_stage as s', 's.id', 'x.to_stage_id')
+  const stays = await db(em)
+    .selectFrom('deal_stage_change as c')
+    .innerJoin('deal as d', 'd.id', 'c.deal_id')
     .select([
-      'x.to_stage_id',
+      'c.to_stage_id',
       countInt.as('n'),
-      sql<number | null>`(avg(extract(epoch from (x.left_at - x.entered_at))) / 86400)::float8`.as('days'),
+      sql<number>`avg(${stayDays})::float8`.as('average'),
+      sql<number>`percentile_cont(0.5) within group (order by ${stayDays})::float8`.as('median'),
     ])
-    .where('s.pipeline_id', '=', pipelineId)
-    .where('x.left_at', 'is not', null)
-    .$if(query.from !== undefined, (q) => q.where('x.left_at', '>=', dayStart(query.from as string)))
-    .$if(query.to !== undefined, (q) => q.where('x.left_at', '<', dayEnd(query.to as string)))
-    .groupBy('x.to_stage_id')
+    .where('c.tenant_id', '=', principal.tenantId)
+    .where('c.pipeline_id', '=', pipelineId)
+    .where('c.left_at', 'is not', null)
+    .$if(from !== undefined, (q) => q.where('c.left_at', '>=', dayStart(from as string)))
+    .$if(query.to !== undefined, (q) => q.where('c.left_at', '<', dayEnd(query.to as string)))
+    .where('d.deleted_at', 'is', null)
+    .$if(owners !== 'all', (q) => q.where('d.owner_id', 'in', ownerList(owners)))
+    .groupBy('c.to_stage_id')
     .execute();
+  const tenth = (days: number | undefined) => (days === undefined ? null : Math.round(days * 10) / 10);
   return {
     type: 'pipeline-velocity',
     pipelineId,
+    period,
     stages: stages.map((stage) => {
-      const row = averages.find((average) => average.to_stage_id === stage.id);
+      const row = stays.find((stay) => stay.to_stage_id === stage.id);
       return {
         stageId: stage.id,
         name: stage.name,
         deals: row?.n ?? 0,
-        averageDays: row?.days === null || row?.days === undefined ? null : Math.round(row.days * 10) / 10,
+        averageDays: tenth(row?.average),
+        medianDays: tenth(row?.median),
       };
     }),
   };

@@ -198,12 +198,20 @@ export const NewLeadsBySourceWidgetSchema = z.object({
 export const PipelineVelocityWidgetSchema = z.object({
   type: z.literal('pipeline-velocity'),
   pipelineId: z.uuid().nullable(),
+  period: z
+    .object({
+      from: IsoDay.nullable(),
+      to: IsoDay.nullable(),
+      recentDays: z.number().int().nullable().meta({ description: 'Set when no period was asked: the last N days' }),
+    })
+    .meta({ description: 'The days whose finished stays count' }),
   stages: z.array(
     z.object({
       stageId: z.uuid(),
       name: z.string(),
       deals: z.number().int().meta({ description: 'Stays in the stage that ended (in the period)' }),
       averageDays: z.number().nullable(),
+      medianDays: z.number().nullable(),
     }),
   ),
 });

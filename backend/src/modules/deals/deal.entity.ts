@@ -120,6 +120,29 @@ export const DealStageChangeSchema = defineEntity({
       name: 'deal_stage_change_time_idx',
       properties: ['tenant', 'changedAt', 'id'],
     },
+    {
+      // The deal's open stay, which the next stage change ends (the trigger below).
+      name: 'deal_stage_change_open_idx',
+      where: 'left_at IS NULL',
+      properties: ['tenant', 'deal'],
+    },
+    {
+      // Pipeline velocity: a pipeline's finished stays by when they ended, from the index alone.
+      name: 'deal_stage_change_left_idx',
+      expression: `create index deal_stage_change_left_idx on deal_stage_change (tenant_id, pipeline_id, left_at)
+        include (to_stage_id, deal_id, changed_at) where left_at is not null`,
+    },
+  ],
+  triggers: [
+    {
+      // A stage change ends the deal's stay in its previous stage, whoever writes it.
+      name: 'deal_stage_change_left',
+      timing: 'before',
+      events: ['insert'],
+      forEach: 'row',
+      expression:
+        'create trigger deal_stage_change_left before insert on deal_stage_change for each row execute function crm_deal_stage_left()',
+    },
   ],
   properties: {
     id: p
@@ -133,6 +156,8 @@ export const DealStageChangeSchema = defineEntity({
     toStage: () => p.manyToOne(PipelineStage).fieldName('to_stage_id').deleteRule('no action'),
     changedAt: p.datetime().defaultRaw(`now()`),
     changedBy: () => userRef('changed_by'),
+    /** When the stay this change began ended: the deal's next stage change (null while it lasts). */
+    leftAt: p.datetime().nullable(),
   },
 });
 export class DealStageChange extends DealStageChangeSchema.class {}

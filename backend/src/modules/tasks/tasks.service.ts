@@ -78,7 +78,7 @@ async function startOfDay(em: EntityManager, day: string, timeZone: string): Pro
 }
 
 /** The calendar day of an instant in a time zone, YYYY-MM-DD. */
-function dayIn(instant: Date, timeZone: string): string {
+export function dayIn(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
     instant,
   );

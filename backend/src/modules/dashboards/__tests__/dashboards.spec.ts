@@ -374,9 +374,33 @@ describe('dashboards', () => {
           where m.deal_id = c.deal_id and c.deal_id = ? and c.from_stage_id is null`,
         [4, b.id],
       );
+      // A third deal goes through the board (the card move) after 11 days.
+      const c = await deal(rita, { title: 'Zäh', stageId: stage('Erstkontakt') });
+      expect((await rita.post(`/api/v1/deals/${c.id}/move`).send({ stageId: stage('Angebot') })).status).toBe(200);
+      await t.orm.em.getConnection().execute(
+        `update deal_stage_change set changed_at = left_at - make_interval(days => 11)
+          where deal_id = ? and from_stage_id is null`,
+        [c.id],
+      );
       const velocity = await data(rita, 'pipeline-velocity', { pipelineId });
-      expect(velocity.stages[0]).toMatchObject({ name: 'Erstkontakt', deals: 2, averageDays: 3 });
-      expect(velocity.stages[1]).toMatchObject({ name: 'Angebot', deals: 0, averageDays: null });
+      expect(velocity.stages[0]).toMatchObject({ name: 'Erstkontakt', deals: 3, averageDays: 5.7, medianDays: 4 });
+      expect(velocity.stages[1]).toMatchObject({ name: 'Angebot', deals: 0, averageDays: null, medianDays: null });
+      expect(velocity.period).toMatchObject({ to: null, recentDays: 90 });
+      // The same figures from the stage changes alone, each stay ending where the deal's next change begins.
+      const [independent] = await t.orm.em.getConnection().execute(
+        `select count(*)::int as n, round(avg(days)::numeric, 1)::float8 as average
+           from (select c.to_stage_id, extract(epoch from (lead(c.changed_at) over w - c.changed_at)) / 86400 as days
+                   from deal_stage_change c join deal d on d.id = c.deal_id
+                  where d.owner_id = ? and d.deleted_at is null and c.pipeline_id = ?
+                 window w as (partition by c.deal_id order by c.changed_at, c.id)) x
+          where x.days is not null and x.to_stage_id = ?`,
+        [ritaId, pipelineId, stage('Erstkontakt')],
+      );
+      expect({ n: velocity.stages[0].deals, average: velocity.stages[0].averageDays }).toEqual(independent);
+      // A period that ended before the moves counts none of them.
+      const before = await data(rita, 'pipeline-velocity', { pipelineId, from: '2020-01-01', to: '2020-12-31' });
+      expect(before.stages[0]).toMatchObject({ deals: 0, averageDays: null });
+      expect(before.period).toEqual({ from: '2020-01-01', to: '2020-12-31', recentDays: null });
       // Rolf sees none of Rita's deals.
       expect((await data(rolf, 'pipeline-velocity', { pipelineId })).stages[0].deals).toBe(0);
     });
