@@ -127,7 +127,10 @@ export const UserCaptureRulesViewSchema = z
 export const MailCaptureEntrySchema = z
   .object({
     action: z.enum(['filed', 'unfiled']),
-    rule: z.string().nullable().meta({ description: 'The rule that filed it (known_address); null for an un-filing' }),
+    rule: z.string().nullable().meta({
+      description:
+        'The rule that filed it (known_address; draft_link: a draft linked in the add-in, filed when sent); null for an un-filing',
+    }),
     matched: z.array(z.string()).meta({ description: 'The known addresses it was filed for' }),
     dealRule: z
       .enum(['single', 'all'])

@@ -38,7 +38,7 @@ export const MailCaptureAuditSchema = defineEntity({
     mail: () => p.manyToOne(Mail).fieldName('mail_id').deleteRule('cascade'),
     internetMessageId: p.text(),
     action: p.enum([...CAPTURE_ACTIONS]),
-    /** The rule that filed it (`known_address`); null for an un-filing. */
+    /** The rule that filed it (`known_address`, `draft_link` for a draft linked in the add-in); null for an un-filing. */
     rule: p.text().nullable(),
     /** The known addresses it was filed for. */
     matched: p.json<string[]>().defaultRaw("'[]'::jsonb"),

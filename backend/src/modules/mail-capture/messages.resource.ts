@@ -9,6 +9,7 @@ import type { AppError } from '../../http/errors.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
 import { jobServicesOf } from '../../jobs/job-services.ts';
 import { distinctLinks, type RecordRef } from '../../records/record-links.ts';
+import { textArray } from '../../records/search-index.ts';
 import { anyUuid, currentTenantId, db } from '../../records/sql.ts';
 import { PostgresBlobStore } from '../../storage/blob-store.ts';
 import { BusinessContact } from '../contacts/contact.entity.ts';
@@ -17,6 +18,7 @@ import { visibleRecords } from '../documents/record-access.ts';
 import { ownerPrincipal } from '../graph-sync/contacts/contacts.resource.ts';
 import type { SyncContext, SyncResource } from '../graph-sync/resource.ts';
 import { type AttachmentInput, fileMailsInBulk } from '../mail/mail.service.ts';
+import { LINK_HEADER } from '../mail/mail-links.service.ts';
 import { type CaptureMessage, captureDecision, type Sensitivity } from './capture-decision.ts';
 import type { CaptureFolder, LinkOpenDeals } from './capture-rules.schemas.ts';
 import {
@@ -46,6 +48,8 @@ const MESSAGE_FIELDS = [
   'body',
   'isDraft',
 ];
+/** Sent Items also tells the header the compose pane put into a linked draft (X2). */
+const SENT_MESSAGE_FIELDS = [...MESSAGE_FIELDS, 'internetMessageHeaders'];
 
 interface GraphAddress {
   emailAddress?: { address?: string | null; name?: string | null } | null;
@@ -65,6 +69,7 @@ interface GraphMessage {
   hasAttachments?: boolean;
   isDraft?: boolean;
   body?: { contentType?: string; content?: string } | null;
+  internetMessageHeaders?: { name?: string; value?: string }[] | null;
   singleValueExtendedProperties?: { id: string; value: string }[];
   '@removed'?: unknown;
 }
@@ -220,6 +225,50 @@ async function learnVerifiedDomains(ctx: SyncContext): Promise<void> {
   if (domains.length > 0) await rememberVerifiedDomains(ctx.em, domains);
 }
 
+/** The tracking ids a sent message's x-crm-link header names (the compose pane put them into the draft). */
+function trackingIdsOf(message: GraphMessage): string[] {
+  return (message.internetMessageHeaders ?? [])
+    .filter((header) => header.name?.toLowerCase() === LINK_HEADER)
+    .flatMap((header) => (header.value ?? '').split(/[\s,;]+/))
+    .filter((value) => /^[A-Za-z0-9._:-]{8,200}$/.test(value))
+    .slice(0, 10);
+}
+
+/**
+ * The records drafts were linked to in the add-in (X2), by sent message: found by the link header's
+ * tracking id, or by the internetMessageId the pane told us; only links not yet used, in one
+ * statement for the page.
+ */
+async function draftLinksOf(em: EntityManager, messages: readonly GraphMessage[]): Promise<Map<string, RecordRef[]>> {
+  const byMessage = new Map<string, RecordRef[]>();
+  const trackingIds = new Map(messages.map((message) => [message.id, trackingIdsOf(message)]));
+  const allTrackingIds = [...new Set([...trackingIds.values()].flat())];
+  const messageIds = messages.map((message) => (message.internetMessageId as string).trim());
+  if (messages.length === 0) return byMessage;
+  const rows = await db(em)
+    .selectFrom('pending_mail_link')
+    .select(['tracking_id', 'internet_message_id', 'links'])
+    .where('tenant_id', '=', currentTenantId)
+    .where('applied_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('tracking_id', '=', eb.fn.any(textArray(allTrackingIds))),
+        eb('internet_message_id', '=', eb.fn.any(textArray(messageIds))),
+      ]),
+    )
+    .orderBy('created_at')
+    .execute();
+  for (const message of messages) {
+    const ids = new Set(trackingIds.get(message.id));
+    const internetMessageId = (message.internetMessageId as string).trim();
+    const links = rows
+      .filter((row) => ids.has(row.tracking_id) || row.internet_message_id === internetMessageId)
+      .flatMap((row) => row.links as RecordRef[]);
+    if (links.length > 0) byMessage.set(message.id, distinctLinks(links));
+  }
+  return byMessage;
+}
+
 /**
  * What of a delta page is filed, and where: the rules, the known addresses, the audits and what the
  * mailbox's owner may see, each asked once for the page.
@@ -250,13 +299,19 @@ async function planPage(ctx: SyncContext, folder: CaptureFolder, items: unknown[
   const filedHere = new Set(
     audits.filter((a) => a.action === 'filed' && a.connection?.id === ctx.connectionId).map((a) => a.internetMessageId),
   );
+  // A draft a user linked in the add-in is filed when sent, to what she linked it to, whatever the
+  // automatic rules say: she chose to file it.
+  const drafts = folder === 'sentitems' ? await draftLinksOf(em, messages) : new Map<string, RecordRef[]>();
   const toFile = candidates.flatMap(({ message, capture }) => {
     const internetMessageId = (message.internetMessageId as string).trim();
     if (unfiled.has(internetMessageId) || filedHere.has(internetMessageId)) return [];
-    const decision = captureDecision(rules, mine, capture, records);
-    if (!decision.filed) return [];
-    const wanted = distinctLinks(decision.matched.flatMap((address) => records.get(address) ?? []));
-    return [{ message, capture, internetMessageId, decision, wanted }];
+    const drafted = drafts.get(message.id) ?? [];
+    const automatic = captureDecision(rules, mine, capture, records);
+    const matched = automatic.filed ? automatic.matched : [];
+    if (!automatic.filed && drafted.length === 0) return [];
+    const decision = { rule: drafted.length > 0 ? 'draft_link' : 'known_address', matched };
+    const wanted = distinctLinks([...drafted, ...matched.flatMap((address) => records.get(address) ?? [])]);
+    return [{ message, capture, internetMessageId, decision, wanted, drafted: drafted.length > 0 }];
   });
   if (toFile.length === 0) return undefined;
   const principal = await ownerPrincipal(em, ctx.tenantId, ctx.userId);
@@ -307,7 +362,7 @@ async function applyPage(
   const services = jobServicesOf(em);
   const deps = { store: new PostgresBlobStore(), documentMaxBytes: services.config.documentMaxBytes };
   const mails = [];
-  for (const { message, capture, internetMessageId, links } of entries) {
+  for (const { message, capture, internetMessageId, links, drafted } of entries) {
     // A message the rules let through since the prepared read (rare) is fetched here.
     const attachments = prepared.get(message.id) ?? (await attachmentsOf(ctx.graph, message));
     const html = message.body?.contentType?.toLowerCase() === 'html';
@@ -337,6 +392,8 @@ async function applyPage(
         bodyText: html ? null : (message.body?.content ?? null),
         attachments,
         links,
+        // The mail module marks the draft's links used, so they are filed once.
+        ...(drafted ? { internetHeaders: { [LINK_HEADER]: trackingIdsOf(message).join(' ') } } : {}),
       },
     });
   }
@@ -344,7 +401,7 @@ async function applyPage(
   const byMessage = new Map(entries.map((entry) => [entry.internetMessageId, entry]));
   for (const [internetMessageId, mailId] of filed) {
     const entry = byMessage.get(internetMessageId);
-    if (!entry?.decision.filed) continue;
+    if (!entry) continue;
     const { decision } = entry;
     const deals = entry.links.filter((link) => link.type === 'deal').map((link) => link.id);
     em.create(MailCaptureAudit, {
@@ -382,7 +439,7 @@ export function messagesResource(folder: CaptureFolder): SyncResource {
       const since = new Date(Date.now() - lookbackDays * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const query = [
         `$filter=${encodeURIComponent(`receivedDateTime ge ${since}`)}`,
-        `$select=${MESSAGE_FIELDS.join(',')}`,
+        `$select=${(folder === 'sentitems' ? SENT_MESSAGE_FIELDS : MESSAGE_FIELDS).join(',')}`,
         `$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${SENSITIVITY_PROPERTY}')`)}`,
       ].join('&');
       return `${ctx.graph.base}/mailFolders/${folder}/messages/delta?${query}`;
