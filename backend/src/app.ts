@@ -36,6 +36,7 @@ import { lostReasonsModule } from './modules/lost-reasons/lost-reasons.module.ts
 import { mailModule } from './modules/mail/mail.module.ts';
 import { FILE_MAIL_PATH } from './modules/mail/mail.routes.ts';
 import { mailCaptureModule } from './modules/mail-capture/mail-capture.module.ts';
+import { mailFilingModule } from './modules/mail-filing/mail-filing.module.ts';
 import { mailSendModule } from './modules/mail-send/mail-send.module.ts';
 import type { CrmModule } from './modules/module.ts';
 import { notesModule } from './modules/notes/notes.module.ts';
@@ -96,6 +97,7 @@ export const CRM_MODULES: readonly CrmModule[] = [
   settingsModule,
   graphSyncModule,
   mailCaptureModule,
+  mailFilingModule,
 ];
 
 /** The sections of a record's 360° view, in the order the view shows (and loads) them. */

@@ -51,6 +51,7 @@ const nouns = {
   comment: { en: 'comment', none: 'keinen Kommentar', the: 'der Kommentar' },
   document: { en: 'document', none: 'kein Dokument', the: 'das Dokument' },
   mail: { en: 'mail', none: 'keine E-Mail', the: 'die E-Mail' },
+  mail_filing: { en: 'filing', none: 'keine Ablage', the: 'die Ablage' },
   filed_mail: { en: 'filed mail', none: 'keine abgelegte E-Mail', the: 'die abgelegte E-Mail' },
   user: { en: 'user', none: 'keinen Benutzer', the: 'der Benutzer' },
   team: { en: 'team', none: 'kein Team', the: 'das Team' },
@@ -1912,6 +1913,30 @@ const catalogue = {
     detail: t(
       'Microsoft 365 asks to wait {seconds} seconds before the next mail; nothing was sent. Try again then.',
       'Microsoft 365 bittet, {seconds} Sekunden bis zur nächsten E-Mail zu warten; es wurde nichts gesendet. Versuchen Sie es dann erneut.',
+    ),
+  },
+  mail_filing_graph_unreachable: {
+    status: 409,
+    title: t('The CRM cannot fetch this mail', 'Das CRM kann diese E-Mail nicht abrufen'),
+    detail: t(
+      'The CRM cannot reach the mailbox {mailbox} through Microsoft 365: {reason} Upload the mail from the add-in instead; it is filed once either way.',
+      'Das CRM erreicht das Postfach {mailbox} nicht über Microsoft 365: {reason} Laden Sie die E-Mail stattdessen aus dem Add-in hoch; sie wird so oder so nur einmal abgelegt.',
+    ),
+  },
+  mail_filing_message_gone: {
+    status: 404,
+    title: t('The mail is no longer in the mailbox', 'Die E-Mail ist nicht mehr im Postfach'),
+    detail: t(
+      'Microsoft 365 no longer has this mail in {mailbox} (moved or deleted); nothing was filed.',
+      'Microsoft 365 hat diese E-Mail nicht mehr in {mailbox} (verschoben oder gelöscht); es wurde nichts abgelegt.',
+    ),
+  },
+  mail_filing_key_reused: {
+    status: 409,
+    title: t('This filing key names another mail', 'Dieser Ablageschlüssel nennt eine andere E-Mail'),
+    detail: t(
+      'The idempotency key {key} was used for another mail; use a new key for each mail.',
+      'Der Idempotenzschlüssel {key} wurde für eine andere E-Mail verwendet; verwenden Sie für jede E-Mail einen neuen Schlüssel.',
     ),
   },
 } as const satisfies Record<string, Definition>;
