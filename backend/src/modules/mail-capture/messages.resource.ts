@@ -27,64 +27,15 @@ import {
   rememberVerifiedDomains,
   userCaptureRuleSet,
 } from './capture-rules.service.ts';
+import { addressOf, attachmentsOf, type GraphMessage, MESSAGE_FIELDS, mailOf } from './graph-message.ts';
 import { MailCaptureAudit } from './mail-capture-audit.entity.ts';
 
 /** PidTagSensitivity as Graph reads a MAPI property: 0 normal, 1 personal, 2 private, 3 confidential. */
 export const SENSITIVITY_PROPERTY = 'Integer 0x36';
 const SENSITIVITIES: readonly Sensitivity[] = ['normal', 'personal', 'private', 'confidential'];
 const DAY_MS = 24 * 3_600_000;
-/** What the delta asks of each message: enough to decide and to file, nothing more. */
-const MESSAGE_FIELDS = [
-  'internetMessageId',
-  'conversationId',
-  'subject',
-  'from',
-  'toRecipients',
-  'ccRecipients',
-  'bccRecipients',
-  'receivedDateTime',
-  'sentDateTime',
-  'hasAttachments',
-  'body',
-  'isDraft',
-];
 /** Sent Items also tells the header the compose pane put into a linked draft (X2). */
 const SENT_MESSAGE_FIELDS = [...MESSAGE_FIELDS, 'internetMessageHeaders'];
-
-interface GraphAddress {
-  emailAddress?: { address?: string | null; name?: string | null } | null;
-}
-
-interface GraphMessage {
-  id: string;
-  internetMessageId?: string | null;
-  conversationId?: string | null;
-  subject?: string | null;
-  from?: GraphAddress | null;
-  toRecipients?: GraphAddress[] | null;
-  ccRecipients?: GraphAddress[] | null;
-  bccRecipients?: GraphAddress[] | null;
-  receivedDateTime?: string | null;
-  sentDateTime?: string | null;
-  hasAttachments?: boolean;
-  isDraft?: boolean;
-  body?: { contentType?: string; content?: string } | null;
-  internetMessageHeaders?: { name?: string; value?: string }[] | null;
-  singleValueExtendedProperties?: { id: string; value: string }[];
-  '@removed'?: unknown;
-}
-
-interface GraphAttachment {
-  '@odata.type'?: string;
-  name?: string;
-  contentType?: string | null;
-  size?: number;
-  isInline?: boolean;
-  contentId?: string | null;
-  contentBytes?: string;
-}
-
-const addressOf = (entry: GraphAddress | null | undefined) => entry?.emailAddress?.address?.trim().toLowerCase() ?? '';
 
 function sensitivityOf(message: GraphMessage): Sensitivity {
   const property = message.singleValueExtendedProperties?.find(
@@ -194,24 +145,6 @@ async function recordsByAddress(
     if (links.length > 0) byAddress.set(item.email, distinctLinks(links));
   }
   return byAddress;
-}
-
-async function attachmentsOf(graph: SyncContext['graph'], message: GraphMessage): Promise<AttachmentInput[]> {
-  if (!message.hasAttachments) return [];
-  const answer = await graph.get<{ value?: GraphAttachment[] }>(
-    `${graph.base}/messages/${encodeURIComponent(message.id)}/attachments`,
-  );
-  // Attached mails and calendar items (itemAttachment) and links without bytes are not documents.
-  return (answer.value ?? [])
-    .filter((attachment) => attachment['@odata.type'] === '#microsoft.graph.fileAttachment' && attachment.contentBytes)
-    .map((attachment) => ({
-      name: attachment.name || 'attachment',
-      contentType: attachment.contentType ?? null,
-      size: attachment.size ?? null,
-      isInline: attachment.isInline ?? false,
-      contentId: attachment.contentId ?? null,
-      contentBase64: attachment.contentBytes ?? null,
-    }));
 }
 
 /** The tenant's verified domains, learnt from Graph at the start of a round (the default internal ones). */
@@ -365,32 +298,12 @@ async function applyPage(
   for (const { message, capture, internetMessageId, links, drafted } of entries) {
     // A message the rules let through since the prepared read (rare) is fetched here.
     const attachments = prepared.get(message.id) ?? (await attachmentsOf(ctx.graph, message));
-    const html = message.body?.contentType?.toLowerCase() === 'html';
     mails.push({
       key: internetMessageId,
       input: {
+        ...mailOf(message, attachments),
         internetMessageId,
-        conversationId: message.conversationId ?? null,
-        subject: message.subject ?? '',
         from: { address: capture.from, name: message.from?.emailAddress?.name ?? null },
-        to: (message.toRecipients ?? []).map((entry) => ({
-          address: addressOf(entry),
-          name: entry.emailAddress?.name ?? null,
-        })),
-        cc: (message.ccRecipients ?? []).map((entry) => ({
-          address: addressOf(entry),
-          name: entry.emailAddress?.name ?? null,
-        })),
-        // A sent mail's bcc is the sender's to know; the mailbox's owner is its filer.
-        bcc: (message.bccRecipients ?? []).map((entry) => ({
-          address: addressOf(entry),
-          name: entry.emailAddress?.name ?? null,
-        })),
-        sentAt: message.sentDateTime ?? null,
-        receivedAt: message.receivedDateTime ?? null,
-        bodyHtml: html ? (message.body?.content ?? null) : null,
-        bodyText: html ? null : (message.body?.content ?? null),
-        attachments,
         links,
         // The mail module marks the draft's links used, so they are filed once.
         ...(drafted ? { internetHeaders: { [LINK_HEADER]: trackingIdsOf(message).join(' ') } } : {}),

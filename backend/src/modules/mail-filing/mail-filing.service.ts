@@ -27,7 +27,8 @@ import {
 } from '../graph-sync/graph-client.ts';
 import { tenantIdOf } from '../graph-sync/graph-sync.service.ts';
 import { User } from '../identity/user.entity.ts';
-import { type AttachmentInput, type FileMailInput, fileMail } from '../mail/mail.service.ts';
+import { type FileMailInput, fileMail } from '../mail/mail.service.ts';
+import { attachmentsOf, type GraphMessage, MESSAGE_FIELDS, mailOf } from '../mail-capture/graph-message.ts';
 import { MailFilingRequest, type StoredProblem } from './mail-filing.entity.ts';
 import type { FileByReference, MailFilingState } from './mail-filing.schemas.ts';
 
@@ -41,52 +42,6 @@ export const MAX_ATTEMPTS = 5;
 
 /** Test hooks: a faster clock for Retry-After. Unset in production. */
 export const filingTuning: { current: Pick<MailboxGraphOptions, 'sleep' | 'maxWaitMs'> } = { current: {} };
-
-const MESSAGE_FIELDS = [
-  'internetMessageId',
-  'conversationId',
-  'subject',
-  'from',
-  'toRecipients',
-  'ccRecipients',
-  'bccRecipients',
-  'receivedDateTime',
-  'sentDateTime',
-  'hasAttachments',
-  'body',
-  'isDraft',
-  'internetMessageHeaders',
-].join(',');
-
-interface GraphAddress {
-  emailAddress?: { address?: string | null; name?: string | null } | null;
-}
-
-interface GraphMessage {
-  id: string;
-  internetMessageId?: string | null;
-  conversationId?: string | null;
-  subject?: string | null;
-  from?: GraphAddress | null;
-  toRecipients?: GraphAddress[] | null;
-  ccRecipients?: GraphAddress[] | null;
-  bccRecipients?: GraphAddress[] | null;
-  receivedDateTime?: string | null;
-  sentDateTime?: string | null;
-  hasAttachments?: boolean;
-  body?: { contentType?: string; content?: string } | null;
-  internetMessageHeaders?: { name?: string; value?: string }[] | null;
-}
-
-interface GraphAttachment {
-  '@odata.type'?: string;
-  name?: string;
-  contentType?: string | null;
-  size?: number | null;
-  isInline?: boolean;
-  contentId?: string | null;
-  contentBytes?: string | null;
-}
 
 const unreachable = (mailbox: string, reason: string) => problem('mail_filing_graph_unreachable', { mailbox, reason });
 
@@ -173,48 +128,17 @@ export async function filingState(em: EntityManager, principal: Principal, id: s
   return view(filing, principal.language);
 }
 
-const addresses = (entries: GraphAddress[] | null | undefined) =>
-  (entries ?? [])
-    .filter((entry) => entry.emailAddress?.address)
-    .map((entry) => ({ address: entry.emailAddress?.address as string, name: entry.emailAddress?.name ?? null }));
-
 async function fetchMessage(graph: GraphMailboxClient, messageId: string): Promise<Omit<FileMailInput, 'links'>> {
   const path = `${graph.base}/messages/${encodeURIComponent(messageId)}`;
-  const message = await graph.get<GraphMessage>(`${path}?$select=${MESSAGE_FIELDS}`);
-  let attachments: AttachmentInput[] = [];
-  if (message.hasAttachments) {
-    const answer = await graph.get<{ value?: GraphAttachment[] }>(`${path}/attachments`);
-    // Attached mails and calendar items (itemAttachment) are not documents, as in the sync.
-    attachments = (answer.value ?? [])
-      .filter((item) => item['@odata.type'] === '#microsoft.graph.fileAttachment' && item.contentBytes)
-      .map((item) => ({
-        name: item.name || 'attachment',
-        contentType: item.contentType ?? null,
-        size: item.size ?? null,
-        isInline: item.isInline ?? false,
-        contentId: item.contentId ?? null,
-        contentBase64: item.contentBytes ?? null,
-      }));
-  }
-  const html = message.body?.contentType?.toLowerCase() === 'html';
+  const message = await graph.get<GraphMessage>(`${path}?$select=${[...MESSAGE_FIELDS, 'internetMessageHeaders']}`);
   const headers = Object.fromEntries(
     (message.internetMessageHeaders ?? [])
       .filter((header) => header.name && header.value !== undefined)
       .map((header) => [header.name as string, header.value as string]),
   );
   return {
+    ...mailOf(message, await attachmentsOf(graph, message)),
     internetMessageId: message.internetMessageId ?? null,
-    conversationId: message.conversationId ?? null,
-    subject: message.subject ?? '',
-    from: addresses(message.from ? [message.from] : [])[0] ?? { address: '' },
-    to: addresses(message.toRecipients),
-    cc: addresses(message.ccRecipients),
-    bcc: addresses(message.bccRecipients),
-    sentAt: message.sentDateTime ?? null,
-    receivedAt: message.receivedDateTime ?? null,
-    bodyHtml: html ? (message.body?.content ?? null) : null,
-    bodyText: html ? null : (message.body?.content ?? null),
-    attachments,
     internetHeaders: headers,
   };
 }
