@@ -14,6 +14,8 @@ import { mailDe } from './mail.de.ts';
 import { mailEn } from './mail.en.ts';
 import { reportsDe } from './reports.de.ts';
 import { reportsEn } from './reports.en.ts';
+import { trashDe } from './trash.de.ts';
+import { trashEn } from './trash.en.ts';
 
 export type Language = 'de' | 'en';
 const CHOSEN = 'crm.app.language';
@@ -41,6 +43,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           dashboards: dashboardsDe,
           reports: reportsDe,
           mail: mailDe,
+          trash: trashDe,
         },
       },
       en: {
@@ -51,6 +54,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           dashboards: dashboardsEn,
           reports: reportsEn,
           mail: mailEn,
+          trash: trashEn,
         },
       },
     },
