@@ -46,7 +46,12 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase400,
     color: tokens.colorNeutralForeground1,
   },
-  sections: { display: 'flex', gap: tokens.spacingHorizontalM },
+  sections: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalXS,
+  },
   search: { flexGrow: 1, minWidth: '200px', maxWidth: '560px' },
   end: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
   account: { color: tokens.colorNeutralForeground2 },
