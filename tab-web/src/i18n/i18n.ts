@@ -9,6 +9,8 @@ import { calendarEn } from './calendar.en.ts';
 import { dashboardsDe } from './dashboards.de.ts';
 import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
+import { documentsDe } from './documents.de.ts';
+import { documentsEn } from './documents.en.ts';
 import { en } from './en.ts';
 import { mailDe } from './mail.de.ts';
 import { mailEn } from './mail.en.ts';
@@ -44,6 +46,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           reports: reportsDe,
           mail: mailDe,
           trash: trashDe,
+          documents: documentsDe,
         },
       },
       en: {
@@ -55,6 +58,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           reports: reportsEn,
           mail: mailEn,
           trash: trashEn,
+          documents: documentsEn,
         },
       },
     },
