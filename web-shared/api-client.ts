@@ -103,6 +103,18 @@ export class Api {
   }
 
   /**
+   * Sends a form (a file upload, multipart/form-data) with the bearer token and reads the JSON answer;
+   * the browser sets the multipart boundary; a refusal becomes an ApiError as with every call.
+   */
+  async upload<T>(path: string, form: FormData): Promise<{ status: number; body: T }> {
+    const response = await this.#authorized(this.#url(path), {
+      accept: 'application/json',
+      init: { method: 'POST', body: form },
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /**
    * A GET with the bearer token whose body the caller reads as it likes: 401 gets one fresh token,
    * as every call does; a refusal becomes an ApiError with the problem the API sent.
    */

@@ -29,6 +29,7 @@ const PipelineEditorPage = lazy(() => import('../pages/pipeline-editor.page.tsx'
 const DashboardsPage = lazy(() => import('../pages/dashboards.page.tsx'));
 const ReportsPage = lazy(() => import('../pages/reports.page.tsx'));
 const CalendarPage = lazy(() => import('../pages/calendar.page.tsx'));
+const TrashPage = lazy(() => import('../pages/trash.page.tsx'));
 
 const useStyles = makeStyles({
   header: {
@@ -45,7 +46,12 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase400,
     color: tokens.colorNeutralForeground1,
   },
-  sections: { display: 'flex', gap: tokens.spacingHorizontalM },
+  sections: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    columnGap: tokens.spacingHorizontalM,
+    rowGap: tokens.spacingVerticalXS,
+  },
   search: { flexGrow: 1, minWidth: '200px', maxWidth: '560px' },
   end: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginLeft: 'auto' },
   account: { color: tokens.colorNeutralForeground2 },
@@ -119,6 +125,7 @@ export function Shell({
           <Link to="/dashboards">{t('dashboards.nav')}</Link>
           <Link to="/reports">{t('reports.nav')}</Link>
           <Link to="/calendar">{t('calendar.nav')}</Link>
+          <Link to="/trash">{t('trash.nav')}</Link>
         </nav>
         <div className={styles.search}>
           <SearchBox />
@@ -174,6 +181,7 @@ export function Shell({
             <Route path="reports" element={<ReportsPage />} />
             <Route path="reports/:name" element={<ReportsPage />} />
             <Route path="calendar" element={<CalendarPage />} />
+            <Route path="trash" element={<TrashPage />} />
             <Route
               path="*"
               element={

@@ -9,11 +9,15 @@ import { calendarEn } from './calendar.en.ts';
 import { dashboardsDe } from './dashboards.de.ts';
 import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
+import { documentsDe } from './documents.de.ts';
+import { documentsEn } from './documents.en.ts';
 import { en } from './en.ts';
 import { mailDe } from './mail.de.ts';
 import { mailEn } from './mail.en.ts';
 import { reportsDe } from './reports.de.ts';
 import { reportsEn } from './reports.en.ts';
+import { trashDe } from './trash.de.ts';
+import { trashEn } from './trash.en.ts';
 
 export type Language = 'de' | 'en';
 const CHOSEN = 'crm.app.language';
@@ -41,6 +45,8 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           dashboards: dashboardsDe,
           reports: reportsDe,
           mail: mailDe,
+          trash: trashDe,
+          documents: documentsDe,
         },
       },
       en: {
@@ -51,6 +57,8 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           dashboards: dashboardsEn,
           reports: reportsEn,
           mail: mailEn,
+          trash: trashEn,
+          documents: documentsEn,
         },
       },
     },

@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
+import { DocumentsSection } from '../components/DocumentsSection.tsx';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
 import { MailDialog } from '../components/MailDialog.tsx';
@@ -202,7 +203,9 @@ function Section({ name, value, type, id }: { name: string; value: unknown; type
           ))}
         </fieldset>
       )}
-      {asBoard ? (
+      {name === 'documents' ? (
+        <DocumentsSection type={type} id={id} />
+      ) : asBoard ? (
         <Suspense fallback={<Spinner size="small" label={t('app.loading')} />}>
           <TaskBoard recordType={type} recordId={id} />
         </Suspense>

@@ -246,6 +246,11 @@ export default function StartPage() {
               </Link>
             </li>
           ))}
+          <li>
+            <Link to="/trash" className={styles.tile}>
+              {t('trash.nav')}
+            </Link>
+          </li>
         </ul>
       </nav>
       <div className={styles.grid}>

@@ -1,0 +1,22 @@
+// German text of a record's documents section; the English file has the same keys.
+export const documentsDe = {
+  drop: 'Dateien hierher ziehen oder',
+  choose: 'Datei auswählen',
+  dropZone: 'Dokumente hochladen: Dateien hier ablegen',
+  uploading: 'Wird hochgeladen …',
+  uploaded: '„{{name}}“ ist hochgeladen (Version {{number}}).',
+  unchanged: '„{{name}}“ ist schon in dieser Fassung da; nichts geändert.',
+  meta: 'Version {{number}} · {{size}} · {{who}}, {{when}}',
+  someone: 'jemand',
+  download: 'Herunterladen',
+  downloadLabel: '„{{name}}“ herunterladen',
+  newVersion: 'Neue Version',
+  newVersionLabel: 'Neue Version von „{{name}}“ hochladen',
+  versions: 'Versionen',
+  versionsLabel: 'Versionen von „{{name}}“',
+  version: 'Version {{number}}',
+  downloadVersionLabel: 'Version {{number}} von „{{name}}“ herunterladen',
+  cloud: 'Öffnen',
+  empty: 'Noch keine Dokumente.',
+  loading: 'Dokumente werden geladen …',
+};
