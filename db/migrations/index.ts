@@ -35,6 +35,7 @@ import { Migration20261210000000_mail_send } from './Migration20261210000000_mai
 import { Migration20261210100000_widget_indexes } from './Migration20261210100000_widget_indexes.ts';
 import { Migration20261211000000_record_stage_key } from './Migration20261211000000_record_stage_key.ts';
 import { Migration20261211100000_mail_rules } from './Migration20261211100000_mail_rules.ts';
+import { Migration20261213100000_shared_mailboxes } from './Migration20261213100000_shared_mailboxes.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -74,4 +75,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261210100000_widget_indexes', class: Migration20261210100000_widget_indexes },
   { name: 'Migration20261211000000_record_stage_key', class: Migration20261211000000_record_stage_key },
   { name: 'Migration20261211100000_mail_rules', class: Migration20261211100000_mail_rules },
+  { name: 'Migration20261213100000_shared_mailboxes', class: Migration20261213100000_shared_mailboxes },
 ];
