@@ -3,12 +3,9 @@
 import { requestLanguage } from '../../http/language.ts';
 import { emOf, requireRole } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { SharedMailboxViewSchema } from '../graph-sync/graph-sync.schemas.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
-import {
-  SharedMailboxInputSchema,
-  SharedMailboxListSchema,
-  SharedMailboxViewSchema,
-} from './shared-mailboxes.schemas.ts';
+import { SharedMailboxInputSchema, SharedMailboxListSchema } from './shared-mailboxes.schemas.ts';
 import {
   addSharedMailbox,
   listSharedMailboxes,

@@ -1,6 +1,6 @@
 // The API of shared mailboxes (Y3): the team mailboxes an admin names to be filed through Graph.
 import { z } from 'zod';
-import { SyncErrorSchema } from '../graph-sync/graph-sync.schemas.ts';
+import { SharedMailboxViewSchema } from '../graph-sync/graph-sync.schemas.ts';
 
 export const SharedMailboxInputSchema = z
   .object({
@@ -13,17 +13,6 @@ export const SharedMailboxInputSchema = z
   .meta({ id: 'SharedMailboxInput' });
 export type SharedMailboxInput = z.infer<typeof SharedMailboxInputSchema>;
 
-export const SharedMailboxViewSchema = z
-  .object({
-    id: z.uuid(),
-    address: z.string(),
-    lastSuccessAt: z.iso.datetime().nullable(),
-    lastAttemptAt: z.iso.datetime().nullable(),
-    backlog: z.number().int().meta({ description: 'Pages of mail known but not yet filed' }),
-    lastError: SyncErrorSchema.nullable(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'SharedMailbox' });
 export type SharedMailboxView = z.infer<typeof SharedMailboxViewSchema>;
 
 export const SharedMailboxListSchema = z

@@ -35,6 +35,17 @@ describe('shared mailboxes', () => {
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((item: { address: string }) => item.address)).toEqual(['vertrieb@contoso.example']);
 
+    const health = await admin.get('/api/v1/admin/sync');
+    expect(health.status).toBe(200);
+    expect(health.body.sharedMailboxes).toEqual([
+      expect.objectContaining({
+        address: 'vertrieb@contoso.example',
+        lastSuccessAt: null,
+        backlog: 0,
+        lastError: null,
+      }),
+    ]);
+
     const again = await admin
       .post('/api/v1/shared-mailboxes')
       .set('Accept-Language', 'de')
