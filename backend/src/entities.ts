@@ -33,6 +33,7 @@ import { LostReasonSchema } from './modules/lost-reasons/lost-reason.entity.ts';
 import { MailSchema, PendingMailLinkSchema } from './modules/mail/mail.entity.ts';
 import { CaptureRulesSchema } from './modules/mail-capture/capture-rules.entity.ts';
 import { MailCaptureAuditSchema } from './modules/mail-capture/mail-capture-audit.entity.ts';
+import { SharedMailboxSchema } from './modules/mail-capture/shared-mailbox.entity.ts';
 import { MailFilingRequestSchema } from './modules/mail-filing/mail-filing.entity.ts';
 import { mailTemplateAudit } from './modules/mail-send/mail-template.audit.ts';
 import { MailTemplateSchema } from './modules/mail-send/mail-template.entity.ts';
@@ -101,6 +102,7 @@ export const entities = [
   CaptureRulesSchema,
   MailCaptureAuditSchema,
   MailFilingRequestSchema,
+  SharedMailboxSchema,
   BlobSchema,
   DocumentSchema,
   DocumentVersionSchema,

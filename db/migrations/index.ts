@@ -36,6 +36,7 @@ import { Migration20261210100000_widget_indexes } from './Migration2026121010000
 import { Migration20261211000000_record_stage_key } from './Migration20261211000000_record_stage_key.ts';
 import { Migration20261211100000_mail_rules } from './Migration20261211100000_mail_rules.ts';
 import { Migration20261213000000_stage_left_at } from './Migration20261213000000_stage_left_at.ts';
+import { Migration20261213100000_shared_mailboxes } from './Migration20261213100000_shared_mailboxes.ts';
 import { Migration20261213200000_mail_filing_request } from './Migration20261213200000_mail_filing_request.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -81,4 +82,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261213200000_mail_filing_request',
     class: Migration20261213200000_mail_filing_request,
   },
+  { name: 'Migration20261213100000_shared_mailboxes', class: Migration20261213100000_shared_mailboxes },
 ];

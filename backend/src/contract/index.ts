@@ -36,6 +36,7 @@ export * from '../modules/leads/leads.schemas.ts';
 export * from '../modules/lost-reasons/lost-reasons.schemas.ts';
 export * from '../modules/mail/mail.schemas.ts';
 export * from '../modules/mail-capture/capture-rules.schemas.ts';
+export * from '../modules/mail-capture/shared-mailboxes.schemas.ts';
 export * from '../modules/mail-filing/mail-filing.schemas.ts';
 export * from '../modules/mail-send/mail-send.schemas.ts';
 export * from '../modules/notes/notes.schemas.ts';

@@ -54,6 +54,7 @@ const nouns = {
   mail_filing: { en: 'filing', none: 'keine Ablage', the: 'die Ablage' },
   filed_mail: { en: 'filed mail', none: 'keine abgelegte E-Mail', the: 'die abgelegte E-Mail' },
   user: { en: 'user', none: 'keinen Benutzer', the: 'der Benutzer' },
+  shared_mailbox: { en: 'shared mailbox', none: 'kein freigegebenes Postfach', the: 'das freigegebene Postfach' },
   team: { en: 'team', none: 'kein Team', the: 'das Team' },
   pipeline: { en: 'pipeline', none: 'keine Pipeline', the: 'die Pipeline' },
   lost_reason: { en: 'lost reason', none: 'keinen Verlustgrund', the: 'der Verlustgrund' },
@@ -358,6 +359,14 @@ const catalogue = {
       'Microsoft 365 lässt das CRM dieses Postfach nicht mehr lesen (die Zustimmung wurde widerrufen oder die App-Registrierung geändert). Der Abgleich ruht, bis ein Administrator den Zugriff wieder erteilt; wählen Sie dann „Jetzt abgleichen“.',
     ),
   },
+  graph_mailbox_denied: {
+    status: 403,
+    title: t('The CRM may not read this mailbox', 'Das CRM darf dieses Postfach nicht lesen'),
+    detail: t(
+      'Microsoft 365 refuses the CRM access to this mailbox: it is outside the application access policy of your organisation. Ask your Exchange administrator to add it to the policy; the next sync tries again.',
+      'Microsoft 365 verweigert dem CRM den Zugriff auf dieses Postfach: es liegt außerhalb der Anwendungszugriffsrichtlinie Ihrer Organisation. Bitten Sie Ihren Exchange-Administrator, es in die Richtlinie aufzunehmen; der nächste Abgleich versucht es erneut.',
+    ),
+  },
   graph_unavailable: {
     status: 503,
     title: t('Microsoft 365 is not answering', 'Microsoft 365 antwortet nicht'),
@@ -525,6 +534,15 @@ const catalogue = {
       '{what} was changed by someone else (now version {current}, you sent {sent}). Reload it and apply your change again.',
       '{what} wurde inzwischen von jemand anderem geändert (jetzt Version {current}, Sie haben Version {sent} gesendet). Laden Sie neu und nehmen Sie Ihre Änderung noch einmal vor.',
     ),
+  },
+  duplicate_shared_mailbox: {
+    status: 409,
+    title: t('This mailbox is filed already', 'Dieses Postfach wird schon abgelegt'),
+    detail: t(
+      'The shared mailbox {address} is already filed through Graph.',
+      'Das freigegebene Postfach {address} wird schon über Graph abgelegt.',
+    ),
+    field: t('already named', 'bereits eingetragen'),
   },
   duplicate_tag_name: {
     status: 409,

@@ -141,6 +141,7 @@ export function emulatorClient(url: string): EmulatorClient {
   const graph: GraphControlClient = {
     setLimits: graphPost('limits'),
     resetUsage: graphPost('usage/reset'),
+    setAccessPolicy: graphPost('access-policy'),
     usage: async (input) => (await control<{ requests: number }>('POST', '/graph/usage', input)).requests,
     addFault: async (fault) => (await control<{ id: string }>('POST', '/graph/faults', fault)).id,
     removeFault: (id) => control('DELETE', `/graph/faults/${encodeURIComponent(id)}`),

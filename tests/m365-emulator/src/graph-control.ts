@@ -29,6 +29,11 @@ export class GraphServices {
   readonly limits = new MailboxLimits();
   readonly faults = new GraphFaults();
   readonly subscriptions: Subscriptions;
+  /**
+   * Application access policies (Exchange's New-ApplicationAccessPolicy, RestrictAccess): by
+   * `tenantId|appId`, the object ids of the only mailboxes the app may reach with app-only tokens.
+   */
+  readonly accessPolicies = new Map<string, Set<string>>();
 
   constructor(options: GraphServicesOptions = {}) {
     this.limits.limits = { ...this.limits.limits, ...options.limits };
@@ -53,6 +58,12 @@ export interface GraphApi {
   setLimits(limits: Partial<GraphLimits>): GraphLimits;
   /** Forgets the requests counted so far. */
   resetUsage(): void;
+  /**
+   * Restricts an app's (default the CRM app's) app-only access in a tenant to the named mailboxes
+   * (UPNs or object ids), as New-ApplicationAccessPolicy -AccessRight RestrictAccess does; `mailboxes:
+   * null` removes the policy. Requests to other mailboxes answer 403 ErrorAccessDenied.
+   */
+  setAccessPolicy(input: { tenantId: string; appId?: string; mailboxes: string[] | null }): void;
   /** Requests counted against the budget of an app (default the CRM app) and mailbox in the current period. */
   usage(input: MailboxRef & { appId?: string }): number;
   /** The next `times` requests (matching `path`, `method`) answer `status`; answers the fault's id. */
@@ -141,6 +152,21 @@ export function graphApi(graph: GraphServices, directory: Directory): GraphApi {
       return { ...graph.limits.limits };
     },
     resetUsage: () => graph.limits.reset(),
+    setAccessPolicy: ({ tenantId, appId, mailboxes }) => {
+      const key = `${tenantId.toLowerCase()}|${appId ?? CRM_APP_ID}`;
+      if (mailboxes === null) {
+        graph.accessPolicies.delete(key);
+        return;
+      }
+      const scope = directory.scope(tenantId);
+      const allowed = new Set<string>();
+      for (const mailbox of mailboxes) {
+        const found = scope ? directory.user(scope, mailbox) : undefined;
+        if (!found) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+        allowed.add(found.user.id);
+      }
+      graph.accessPolicies.set(key, allowed);
+    },
     usage: (input) => {
       const mailbox = mailboxOf(input);
       return graph.limits.used(input.appId ?? CRM_APP_ID, `${mailbox.tenantId}|${mailbox.userId}`);
@@ -303,6 +329,7 @@ export function graphControlRoutes(router: Router, api: GraphApi): void {
   };
   post('limits', (body) => api.setLimits(body));
   post('usage/reset', () => api.resetUsage());
+  post('access-policy', (body) => api.setAccessPolicy(body));
   post('usage', (body) => ({ requests: api.usage(body) }));
   post('faults', (body) => ({ id: api.addFault(body) }));
   router.on(

@@ -262,6 +262,16 @@ export function graphHandler(
       if (principal.user && principal.user.id !== user.id) {
         throw accessDenied();
       }
+      const policy = principal.user
+        ? undefined
+        : graph.accessPolicies.get(`${principal.tenant.id.toLowerCase()}|${appIdOf(principal)}`);
+      if (policy && !policy.has(user.id)) {
+        throw new GraphError(
+          403,
+          'ErrorAccessDenied',
+          'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.',
+        );
+      }
       return { user, prefix: `users/${second}`, path: segments.slice(2) };
     }
     return undefined;

@@ -6,6 +6,7 @@ import { requestLanguage } from '../../http/language.ts';
 import { emOf, requireRole, requireUser } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import { listSharedMailboxes, sharedMailboxView } from '../mail-capture/shared-mailboxes.service.ts';
 import type { ModuleContext } from '../module.ts';
 import { readContactsScope, writeContactsScope } from './contacts/contacts-scope.ts';
 import { MailboxConnection } from './graph-sync.entity.ts';
@@ -137,7 +138,13 @@ export function graphSyncRoutes(context: ModuleContext): RouteSpec[] {
       },
       async handler(ctx) {
         requireRole(ctx, 'admin');
-        ctx.body = { mailboxes: await mailboxHealth(emOf(ctx), {}, requestLanguage(ctx)) };
+        const em = emOf(ctx);
+        const language = requestLanguage(ctx);
+        const shared = await listSharedMailboxes(em);
+        ctx.body = {
+          mailboxes: await mailboxHealth(em, {}, language),
+          sharedMailboxes: shared.map((mailbox) => sharedMailboxView(mailbox, language)),
+        };
       },
     }),
     defineRoute({

@@ -17,6 +17,30 @@ export const SyncErrorSchema = z
   })
   .meta({ id: 'SyncError' });
 
+export const ResourceHealthSchema = z
+  .object({
+    lastSuccessAt: z.iso.datetime().nullable().meta({ description: 'When a round of this resource last finished' }),
+    backlog: z.number().int().meta({
+      description: 'contacts: CRM changes not yet in Outlook; events, mail: rounds begun and not yet finished',
+    }),
+    lastError: SyncErrorSchema.nullable().meta({
+      description: 'The error of the last run, when it stopped this resource',
+    }),
+  })
+  .meta({ id: 'ResourceHealth' });
+
+export const SharedMailboxViewSchema = z
+  .object({
+    id: z.uuid(),
+    address: z.string(),
+    lastSuccessAt: z.iso.datetime().nullable(),
+    lastAttemptAt: z.iso.datetime().nullable(),
+    backlog: z.number().int().meta({ description: 'Pages of mail known but not yet filed' }),
+    lastError: SyncErrorSchema.nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'SharedMailbox', description: 'A shared mailbox filed through Graph (Y3) and its health' });
+
 export const MailboxSyncSchema = z
   .object({
     id: z.uuid(),
@@ -31,6 +55,9 @@ export const MailboxSyncSchema = z
     backlog: z.number().int().meta({ description: 'CRM changes not yet in Outlook' }),
     paused: z.boolean().meta({ description: 'true: no automatic runs until "sync now"' }),
     lastError: SyncErrorSchema.nullable(),
+    health: z
+      .object({ contacts: ResourceHealthSchema, events: ResourceHealthSchema, mail: ResourceHealthSchema })
+      .meta({ description: 'Each kind of Outlook data: last success, backlog, last error' }),
     resources: z.array(
       z.object({
         resource: z.enum(['contacts', 'events', 'mail-inbox', 'mail-sentitems']),
@@ -45,7 +72,14 @@ export const MySyncSchema = z
   .object({ mailboxes: z.array(MailboxSyncSchema).meta({ description: 'My mailbox, when connected' }) })
   .meta({ id: 'MySync' });
 
-export const AdminSyncSchema = z.object({ mailboxes: z.array(MailboxSyncSchema) }).meta({ id: 'AdminSync' });
+export const AdminSyncSchema = z
+  .object({
+    mailboxes: z.array(MailboxSyncSchema),
+    sharedMailboxes: z
+      .array(SharedMailboxViewSchema)
+      .meta({ description: 'The shared mailboxes filed and their health' }),
+  })
+  .meta({ id: 'AdminSync' });
 
 export const SyncConnectSchema = z
   .object({ enabled: z.boolean().meta({ description: 'true connects the mailbox, false stops its sync' }) })

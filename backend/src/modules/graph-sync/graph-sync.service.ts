@@ -116,6 +116,27 @@ export async function mailboxHealth(
   const users = await em.find(User, { id: { $in: connections.map((connection) => connection.userId) } });
   const names = new Map(users.map((user) => [user.id, user.displayName]));
   const cursors = await em.find(SyncCursor, { connection: { $in: ids } }, { orderBy: { resource: 'asc' } });
+  const resourceHealth = (
+    connection: MailboxConnection,
+    names: readonly SyncCursor['resource'][],
+    backlog?: number,
+  ) => {
+    const own = cursors.filter((cursor) => cursor.connection.id === connection.id && names.includes(cursor.resource));
+    const rounds = own.map((cursor) => cursor.lastRoundAt);
+    // A resource succeeded when every part of it (inbox and sent items for mail) finished a round.
+    const lastSuccess =
+      rounds.length === names.length && rounds.every((at) => at != null)
+        ? new Date(Math.min(...rounds.map((at) => (at as Date).getTime())))
+        : null;
+    const error = errorOf(connection, language);
+    // The last run's error is this resource's when the resource has not finished a round since.
+    const stopped = error != null && (lastSuccess == null || lastSuccess.getTime() < Date.parse(error.at));
+    return {
+      lastSuccessAt: lastSuccess?.toISOString() ?? null,
+      backlog: backlog ?? own.filter((cursor) => cursor.nextLink != null || cursor.fullSyncStartedAt != null).length,
+      lastError: stopped ? error : null,
+    };
+  };
   return connections.map((connection) => ({
     id: connection.id,
     userId: connection.userId,
@@ -129,6 +150,11 @@ export async function mailboxHealth(
     backlog: connection.backlog,
     paused: connection.pausedAt != null,
     lastError: errorOf(connection, language),
+    health: {
+      contacts: resourceHealth(connection, ['contacts'], connection.backlog),
+      events: resourceHealth(connection, ['events']),
+      mail: resourceHealth(connection, ['mail-inbox', 'mail-sentitems']),
+    },
     resources: cursors
       .filter((cursor) => cursor.connection.id === connection.id)
       .map((cursor) => ({

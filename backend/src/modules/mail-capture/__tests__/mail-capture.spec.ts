@@ -164,6 +164,10 @@ describe('automatic mail filing through Graph', () => {
     expect(JSON.stringify(history.body)).toContain('AW: Angebot Hafenkran');
     const sentId = (await filedId(answer.internetMessageId)) as string;
     expect((await anna.get(`/api/v1/mails/${sentId}/capture`)).body.entries[0]).toMatchObject({ folder: 'sentitems' });
+    // Sync health covers mail: inbox and sent items read to their end, nothing left, no error.
+    const health = (await anna.get('/api/v1/me/sync')).body.mailboxes[0].health;
+    expect(health.mail).toEqual({ lastSuccessAt: expect.any(String), backlog: 0, lastError: null });
+    expect(health.contacts).toEqual({ lastSuccessAt: null, backlog: 0, lastError: null });
   });
 
   it('files nothing internal, excluded, private or from strangers, and nothing twice on the next run', async () => {
