@@ -292,6 +292,36 @@ describe('Outlook contacts sync', () => {
     expect((await folderContacts()).filter((contact) => contact.surname === 'Trautmann')).toHaveLength(1);
   });
 
+  it('deletes her Outlook contact when a person is erased for good, before the sync has taken her out', async () => {
+    const erika = await createPerson(anna, {
+      firstName: 'Erika',
+      lastName: 'Ehrenfeld',
+      emails: [{ address: 'erika@ehrenfeld.example' }],
+    });
+    await sync();
+    const synced = await contactOf('Ehrenfeld');
+    expect(synced).toMatchObject({ givenName: 'Erika' });
+    const contactUrl = `/users/${annaMailbox}/contacts/${synced?.id}`;
+
+    // Into the trash, and erased at once: no sync ran in between, her link is still there.
+    expect((await anna.delete(`/api/v1/persons/${erika.id}`).set('If-Match', `"${erika.version}"`)).status).toBe(204);
+    expect(await inContoso((em) => em.count(ContactLink, { person: erika.id }, { filters: false }))).toBe(1);
+    // Another tenant's admin does not find her in their trash.
+    expect((await zoe.delete(`/api/v1/trash/persons/${erika.id}`)).status).toBe(404);
+    expect((await graph.api(contactUrl).get()) as OutlookContact).toMatchObject({ surname: 'Ehrenfeld' });
+
+    const erased = await anna.delete(`/api/v1/trash/persons/${erika.id}`);
+    expect(erased.status).toBe(204);
+    await expect(graph.api(contactUrl).get()).rejects.toMatchObject({ statusCode: 404 });
+    expect(await contactOf('Ehrenfeld')).toBeUndefined();
+    expect(await inContoso((em) => em.count(ContactLink, { person: erika.id }, { filters: false }))).toBe(0);
+    expect((await anna.get(`/api/v1/persons/${erika.id}`)).status).toBe(404);
+    // The next run finds nothing to do about her and brings nothing back.
+    await sync();
+    expect(await contactOf('Ehrenfeld')).toBeUndefined();
+    expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({ status: 'ok', backlog: 0 });
+  });
+
   it("carries the business contact data of the person's organization link to Outlook and back, field by field", async () => {
     const org = await anna.post('/api/v1/organizations').send({
       name: 'Gewürzhaus Gerber KG',
