@@ -2,6 +2,8 @@
 // mailbox, enforced by the emulator). Reports:
 // - initial sync: a user with BENCH_GRAPH_CONTACTS (default 10,000) persons connects her mailbox;
 //   time until every person is in her folder "CRM", Graph requests used against the budget, and
+//   BENCH_GRAPH_EVENTS (default 20,000) Outlook events, every tenth inviting one of her persons, are
+//   awaited as linked activities too (the bench seeded no events before, so no event was linked);
 //   the floor: the same contacts written straight to another mailbox with the Graph SDK ($batch of
 //   20, 4 in flight, nothing of ours), under the same limits;
 // - an Outlook edit reaching the CRM through a change notification (p50/p95, BENCH_GRAPH_EDITS, 20);
@@ -17,8 +19,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphGateway } from '../../backend/src/graph/graph-gateway.ts';
 import { inTenantTransaction } from '../../backend/src/http/tenancy.ts';
 import { Person } from '../../backend/src/modules/contacts/contact.entity.ts';
+import { personDocument } from '../../backend/src/modules/contacts/contacts.service.ts';
+import { EventLink } from '../../backend/src/modules/graph-sync/calendar/event-link.entity.ts';
 import { ContactLink, MailboxConnection } from '../../backend/src/modules/graph-sync/graph-sync.entity.ts';
 import { runTuning } from '../../backend/src/modules/graph-sync/graph-sync.jobs.ts';
+import { indexRecord } from '../../backend/src/records/search-index.ts';
 import { createTestApp, type TestApp } from '../../backend/src/testing/test-app.ts';
 import { type SpawnedProcess, spawnNode } from '../support/processes.ts';
 import { printTable, statsOf } from './measure.ts';
@@ -47,6 +52,10 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 export async function run(options: { seconds: number }): Promise<void> {
   const count = Number(process.env.BENCH_GRAPH_CONTACTS || 10_000);
   const edits = Number(process.env.BENCH_GRAPH_EDITS || 20);
+  // Outlook events in the mailbox; every tenth invites one of the CRM persons, so it becomes an
+  // activity (an event without CRM contacts among its attendees is not the CRM's and gets no link).
+  const eventCount = Number(process.env.BENCH_GRAPH_EVENTS || 20_000);
+  const attendeeEvery = 10;
   let database: SpawnedProcess | undefined;
   if (!process.env.DATABASE_URL) {
     database = spawnNode('tests/bench/graph-sync.bench.ts', { GRAPH_BENCH_DATABASE: '1' });
@@ -84,8 +93,9 @@ export async function run(options: { seconds: number }): Promise<void> {
       inTenantTransaction(t.orm.em as EntityManager, tenant.id, work);
     for (let start = 0; start < count; start += CHUNK) {
       await inTenant(async (em) => {
+        const made: Person[] = [];
         for (let n = start; n < Math.min(count, start + CHUNK); n += 1) {
-          em.create(Person, {
+          const person = em.create(Person, {
             tenant: tenant.id,
             firstName: `Vorname${n}`,
             lastName: `Nachname${n}`,
@@ -93,11 +103,28 @@ export async function run(options: { seconds: number }): Promise<void> {
             phones: [{ number: `+49 30 ${100000 + n}`, e164: `+4930${100000 + n}`, kind: 'work' }],
             ownerId: annaId,
           });
+          made.push(person);
         }
         await em.flush();
+        // As the API files them: their addresses in the lookup the calendar matches attendees by
+        // (without it, no Outlook event found a CRM person and none was linked).
+        for (const person of made) await indexRecord(em, personDocument(person));
       });
     }
-    console.log(`${count} persons owned by one user; Graph limits: 4 in flight, 10,000 requests per 10 minutes`);
+    await emulator.graph.seedEvents({
+      user: annaUser?.id as string,
+      count: eventCount,
+      prefix: 'Outlook-Termin',
+      attendees: {
+        addresses: Array.from({ length: Math.min(count, 1000) }, (_, n) => `person${n}@bench.example`),
+        every: attendeeEvery,
+      },
+    });
+    const expectedEvents = count > 0 ? Math.ceil(eventCount / attendeeEvery) : 0;
+    console.log(
+      `${count} persons owned by one user, ${eventCount} Outlook events (${expectedEvents} with a CRM person); ` +
+        'Graph limits: 4 in flight, 10,000 requests per 10 minutes',
+    );
 
     // Initial sync.
     const started = performance.now();
@@ -112,7 +139,14 @@ export async function run(options: { seconds: number }): Promise<void> {
       40 * 60_000,
       250,
     );
+    await waitFor(
+      'every event with a CRM person as an activity',
+      async () => (await inTenant((em) => em.count(EventLink, { connection: connectionId }))) >= expectedEvents,
+      40 * 60_000,
+      250,
+    );
     const initialMs = performance.now() - started;
+    const eventLinks = await inTenant((em) => em.count(EventLink, { connection: connectionId }));
     const initialRequests = requests;
     const connection = await inTenant((em) => em.findOneOrFail(MailboxConnection, { id: connectionId }));
 
@@ -204,7 +238,8 @@ export async function run(options: { seconds: number }): Promise<void> {
     }
 
     console.log(
-      `initial sync of ${count} contacts: ${(initialMs / 1000).toFixed(1)}s, ${initialRequests} Graph requests ` +
+      `initial sync of ${count} contacts and ${eventCount} events (${eventLinks} linked as activities): ` +
+        `${(initialMs / 1000).toFixed(1)}s, ${initialRequests} Graph requests ` +
         `(budget 9,500 per 10 min; status ${connection.status}, backlog ${connection.backlog})`,
     );
     console.log(

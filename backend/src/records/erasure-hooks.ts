@@ -2,6 +2,7 @@
 // good from the trash). Modules contribute hooks (CrmModule.erasureHooks); the erasure runs them all
 // in its transaction, before the person's row goes.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { GraphGateway } from '../graph/graph-gateway.ts';
 import type { Principal } from '../http/principal.ts';
 import { wired } from '../modules/wiring.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -15,7 +16,12 @@ export interface ErasureContext {
   erasedBy: Principal;
   /** Where the bytes of documents that go with her live. */
   store: BlobStore;
+  /** Where what was synced of her to Outlook is deleted. */
+  graph: GraphGateway;
 }
+
+/** What the erasure's caller gives of its process. */
+export type ErasureServices = Pick<ErasureContext, 'store' | 'graph'>;
 
 export type ErasureHook = (em: EntityManager, erasure: ErasureContext) => Promise<void>;
 

@@ -4,7 +4,7 @@ import { businessContactsOverview, CONTACT_TYPES, contactOverview } from './over
 
 export const contactsModule: CrmModule = {
   name: 'contacts',
-  routes: ({ blobStore }) => contactsRoutes(blobStore),
+  routes: ({ blobStore, graph }) => contactsRoutes(blobStore, graph),
   overviewSections: [
     { name: 'record', section: contactOverview, types: CONTACT_TYPES },
     { name: 'businessContacts', section: businessContactsOverview, types: CONTACT_TYPES },

@@ -1,8 +1,10 @@
 import type { RouterContext } from '@koa/router';
 import { z } from 'zod';
+import type { GraphGateway } from '../../graph/graph-gateway.ts';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, principalOf } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
+import type { ErasureServices } from '../../records/erasure-hooks.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { tagsOf } from '../tags/tags.service.ts';
 import { type Organization, Person } from './contact.entity.ts';
@@ -73,7 +75,7 @@ const writeProblems = {
 
 /** Trash, restore and purge routes of one record type. */
 function lifecycleRoutes(
-  store: BlobStore,
+  erasure: ErasureServices,
   type: 'person' | 'organization' | 'business_contact',
   base: string,
   tag: string,
@@ -119,14 +121,15 @@ function lifecycleRoutes(
       params: IdParamsSchema,
       responses: { 204: { description: 'Gone' }, 403: problem('Admins only'), 404: problem('Not in the trash') },
       async handler(ctx, { params }) {
-        await purgeRecord(emOf(ctx), principalOf(ctx), store, type, params.id);
+        await purgeRecord(emOf(ctx), principalOf(ctx), erasure, type, params.id);
         ctx.status = 204;
       },
     }),
   ];
 }
 
-export function contactsRoutes(store: BlobStore): RouteSpec[] {
+export function contactsRoutes(store: BlobStore, graph: GraphGateway): RouteSpec[] {
+  const erasure = { store, graph };
   return [
     // ---- persons
     defineRoute({
@@ -204,7 +207,7 @@ export function contactsRoutes(store: BlobStore): RouteSpec[] {
         answer(ctx, person.version, personView(person, tags.get(person.id)));
       },
     }),
-    ...lifecycleRoutes(store, 'person', '/api/v1/persons', 'Persons'),
+    ...lifecycleRoutes(erasure, 'person', '/api/v1/persons', 'Persons'),
 
     // ---- organizations
     defineRoute({
@@ -282,7 +285,7 @@ export function contactsRoutes(store: BlobStore): RouteSpec[] {
         answer(ctx, organization.version, organizationView(organization, tags.get(organization.id)));
       },
     }),
-    ...lifecycleRoutes(store, 'organization', '/api/v1/organizations', 'Organizations'),
+    ...lifecycleRoutes(erasure, 'organization', '/api/v1/organizations', 'Organizations'),
 
     // ---- business contacts
     defineRoute({
@@ -347,7 +350,7 @@ export function contactsRoutes(store: BlobStore): RouteSpec[] {
         answer(ctx, contact.version, businessContactView(contact));
       },
     }),
-    ...lifecycleRoutes(store, 'business_contact', '/api/v1/business-contacts', 'Business contacts'),
+    ...lifecycleRoutes(erasure, 'business_contact', '/api/v1/business-contacts', 'Business contacts'),
 
     // ---- duplicates and lookup
     defineRoute({

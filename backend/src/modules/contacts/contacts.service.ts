@@ -12,12 +12,11 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem, thingName } from '../../http/problems.ts';
 import { TRASH_FILTER } from '../../http/tenancy.ts';
-import { runErasureHooks } from '../../records/erasure-hooks.ts';
+import { type ErasureServices, runErasureHooks } from '../../records/erasure-hooks.ts';
 import { recordHistory, type Snapshot, unchanged } from '../../records/history.ts';
 import { indexRecord, type SearchDocument, unindexRecord } from '../../records/search-index.ts';
 import { type Database, db } from '../../records/sql.ts';
 import type { TrashSource } from '../../records/trash.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
 import { applyCustomFields, listCustomFields } from '../custom-fields/custom-fields.service.ts';
 import { checkRequiredFields } from '../custom-fields/required-fields.service.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
@@ -883,7 +882,7 @@ export async function restoreRecord(
 export async function purgeRecord(
   em: EntityManager,
   principal: Principal,
-  store: BlobStore,
+  services: ErasureServices,
   type: ContactType,
   id: string,
 ): Promise<void> {
@@ -899,7 +898,7 @@ export async function purgeRecord(
       id,
       addresses: [...new Set(addresses.flatMap((address) => (address ? [address.trim().toLowerCase()] : [])))],
       erasedBy: principal,
-      store,
+      ...services,
     });
   }
   em.remove(record);

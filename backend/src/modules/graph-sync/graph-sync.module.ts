@@ -1,4 +1,5 @@
 import type { CrmModule } from '../module.ts';
+import { eraseOutlookContacts } from './contacts/contacts-erasure.ts';
 import {
   graphSyncPollPeriodic,
   graphSyncPushPeriodic,
@@ -11,6 +12,7 @@ import { graphSyncRoutes } from './graph-sync.routes.ts';
 export const graphSyncModule: CrmModule = {
   name: 'graph-sync',
   routes: (context) => graphSyncRoutes(context),
+  erasureHooks: [eraseOutlookContacts],
   jobs: [graphSyncRunJob],
   periodics: [graphSyncPollPeriodic, graphSyncPushPeriodic, graphSyncStallPeriodic],
 };

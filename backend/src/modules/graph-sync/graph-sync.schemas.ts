@@ -98,13 +98,17 @@ export const ValidationQuerySchema = z.object({
 export type MailboxSync = z.output<typeof MailboxSyncSchema>;
 export type MySync = z.output<typeof MySyncSchema>;
 
-/** Which of my persons go to Outlook: all I own, or only those of them with a tag. */
+/** Which of my persons go to Outlook: all I own, or only those of them with a tag or matching a saved filter. */
 export const ContactsScopeSchema = z
   .object({
     tagId: z
       .uuid()
       .nullable()
       .meta({ description: 'Only persons I own with this tag go to Outlook; null: every person I own' }),
+    savedFilterId: z.uuid().nullable().optional().meta({
+      description:
+        "Only persons I own that this saved filter of persons (mine or the company's) finds go to Outlook; null or absent: no filter",
+    }),
   })
   .strict()
   .meta({ id: 'ContactsSyncScope' });

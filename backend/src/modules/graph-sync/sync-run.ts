@@ -192,7 +192,11 @@ export async function forgetSyncState(tx: EntityManager, connectionId: string): 
   await tx.flush();
 }
 
-async function currentBudget(tx: EntityManager, tenantId: string, connectionId: string): Promise<GraphRequestBudget> {
+export async function currentBudget(
+  tx: EntityManager,
+  tenantId: string,
+  connectionId: string,
+): Promise<GraphRequestBudget> {
   const now = new Date();
   let row = await tx.findOne(GraphRequestBudget, { connection: connectionId });
   if (!row) {

@@ -292,6 +292,36 @@ describe('Outlook contacts sync', () => {
     expect((await folderContacts()).filter((contact) => contact.surname === 'Trautmann')).toHaveLength(1);
   });
 
+  it('deletes her Outlook contact when a person is erased for good, before the sync has taken her out', async () => {
+    const erika = await createPerson(anna, {
+      firstName: 'Erika',
+      lastName: 'Ehrenfeld',
+      emails: [{ address: 'erika@ehrenfeld.example' }],
+    });
+    await sync();
+    const synced = await contactOf('Ehrenfeld');
+    expect(synced).toMatchObject({ givenName: 'Erika' });
+    const contactUrl = `/users/${annaMailbox}/contacts/${synced?.id}`;
+
+    // Into the trash, and erased at once: no sync ran in between, her link is still there.
+    expect((await anna.delete(`/api/v1/persons/${erika.id}`).set('If-Match', `"${erika.version}"`)).status).toBe(204);
+    expect(await inContoso((em) => em.count(ContactLink, { person: erika.id }, { filters: false }))).toBe(1);
+    // Another tenant's admin does not find her in their trash.
+    expect((await zoe.delete(`/api/v1/trash/persons/${erika.id}`)).status).toBe(404);
+    expect((await graph.api(contactUrl).get()) as OutlookContact).toMatchObject({ surname: 'Ehrenfeld' });
+
+    const erased = await anna.delete(`/api/v1/trash/persons/${erika.id}`);
+    expect(erased.status).toBe(204);
+    await expect(graph.api(contactUrl).get()).rejects.toMatchObject({ statusCode: 404 });
+    expect(await contactOf('Ehrenfeld')).toBeUndefined();
+    expect(await inContoso((em) => em.count(ContactLink, { person: erika.id }, { filters: false }))).toBe(0);
+    expect((await anna.get(`/api/v1/persons/${erika.id}`)).status).toBe(404);
+    // The next run finds nothing to do about her and brings nothing back.
+    await sync();
+    expect(await contactOf('Ehrenfeld')).toBeUndefined();
+    expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({ status: 'ok', backlog: 0 });
+  });
+
   it("carries the business contact data of the person's organization link to Outlook and back, field by field", async () => {
     const org = await anna.post('/api/v1/organizations').send({
       name: 'Gewürzhaus Gerber KG',
@@ -566,8 +596,8 @@ describe('Outlook contacts sync', () => {
 
     const narrowed = await anna.put('/api/v1/me/sync/scope').send({ tagId: tag.body.id });
     expect(narrowed.status).toBe(200);
-    expect(narrowed.body.value).toEqual({ tagId: tag.body.id });
-    expect((await bjoern.get('/api/v1/me/sync/scope')).body.value).toEqual({ tagId: null });
+    expect(narrowed.body.value).toEqual({ tagId: tag.body.id, savedFilterId: null });
+    expect((await bjoern.get('/api/v1/me/sync/scope')).body.value).toEqual({ tagId: null, savedFilterId: null });
     await sync();
     const tagged = await folderContacts();
     expect(tagged).toHaveLength(1);
@@ -585,5 +615,62 @@ describe('Outlook contacts sync', () => {
     const all = await folderContacts();
     expect(all).toHaveLength(before);
     expect(new Set(all.map((contact) => contact.surname)).size).toBe(all.length);
+  });
+  it('sends only the persons a chosen saved filter finds to Outlook, refuses a filter Anna may not use, and widens again', async () => {
+    const before = await folderContacts();
+    expect(before.length).toBeGreaterThan(1);
+    const chosen = before[0]?.surname as string;
+
+    // Björn's private filter and another tenant's do not exist for Anna; a deal filter is for another list.
+    const bjoernsOwn = await bjoern.post('/api/v1/saved-filters').send({
+      name: 'Björns Leute',
+      entityType: 'person',
+      filter: { field: 'lastName', op: 'eq', value: chosen },
+    });
+    expect(bjoernsOwn.status).toBe(201);
+    const foreign = await zoe.post('/api/v1/saved-filters').send({
+      name: 'Fremd',
+      entityType: 'person',
+      filter: { field: 'lastName', op: 'eq', value: chosen },
+    });
+    expect(foreign.status).toBe(201);
+    for (const id of [bjoernsOwn.body.id, foreign.body.id]) {
+      const refused = await anna
+        .put('/api/v1/me/sync/scope')
+        .set('Accept-Language', 'de')
+        .send({ tagId: null, savedFilterId: id });
+      expect(refused.status).toBe(404);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.detail).toContain('gespeicherten Filter');
+    }
+    const deals = await anna.post('/api/v1/saved-filters').send({
+      name: 'Offene Deals',
+      entityType: 'deal',
+      filter: { field: 'status', op: 'eq', value: 'open' },
+    });
+    const mismatch = await anna.put('/api/v1/me/sync/scope').send({ tagId: null, savedFilterId: deals.body.id });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.headers['content-type']).toContain('application/problem+json');
+    expect((await anna.put('/api/v1/me/sync/scope').send({ tagId: null, savedFilterId: 'nope' })).status).toBe(400);
+
+    const mine = await anna.post('/api/v1/saved-filters').send({
+      name: 'Nur einer',
+      entityType: 'person',
+      filter: { field: 'lastName', op: 'eq', value: chosen },
+    });
+    expect(mine.status).toBe(201);
+    const narrowed = await anna.put('/api/v1/me/sync/scope').send({ tagId: null, savedFilterId: mine.body.id });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.value).toEqual({ tagId: null, savedFilterId: mine.body.id });
+    await sync();
+    const filtered = await folderContacts();
+    expect(filtered.map((contact) => contact.surname)).toEqual([chosen]);
+    expect((await anna.get('/api/v1/me/sync')).body.mailboxes[0]).toMatchObject({ status: 'ok', backlog: 0 });
+    // The persons that left the folder stay in the CRM.
+    expect((await anna.get('/api/v1/persons?limit=100')).body.items.length).toBeGreaterThanOrEqual(before.length);
+
+    expect((await anna.put('/api/v1/me/sync/scope').send({ tagId: null, savedFilterId: null })).status).toBe(200);
+    await sync();
+    expect((await folderContacts()).length).toBe(before.length);
   });
 });

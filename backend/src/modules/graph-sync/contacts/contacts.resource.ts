@@ -28,7 +28,7 @@ import {
   sameValue,
   type WorkFields,
 } from './contact-fields.ts';
-import { readContactsScope, taggedPersons } from './contacts-scope.ts';
+import { scopeSubqueries } from './contacts-scope.ts';
 
 export const CRM_FOLDER_NAME = 'CRM';
 /** The extended property every contact the CRM made carries: the person's id, to find it again. */
@@ -291,7 +291,7 @@ export const contactsResource: SyncResource = {
     const folderId = cursor.containerId;
     if (!folderId) return { more: false };
     const connection = await ctx.em.findOneOrFail(MailboxConnection, { id: ctx.connectionId });
-    const scope = (await readContactsScope(ctx.em, connection.userId)).value;
+    const narrowed = await scopeSubqueries(ctx.em, connection.userId);
     const k = db(ctx.em);
     // Owned persons never pushed, or changed since (themselves, their business contact or its
     // organization); a tombstone (deleted in Outlook) is left alone.
@@ -303,7 +303,7 @@ export const contactsResource: SyncResource = {
       .select(['p.id'])
       .where('p.owner_id', '=', connection.userId)
       .where('p.deleted_at', 'is', null)
-      .$if(scope.tagId !== null, (query) => query.where('p.id', 'in', taggedPersons(ctx.em, scope.tagId as string)))
+      .where((where) => where.and(narrowed.map((ids) => where('p.id', 'in', ids))))
       .where((where) =>
         where.or([
           where('l.id', 'is', null),
@@ -344,7 +344,7 @@ export const contactsResource: SyncResource = {
           where('p.deleted_at', 'is not', null),
           where('p.owner_id', 'is', null),
           where('p.owner_id', '!=', connection.userId),
-          ...(scope.tagId ? [where('p.id', 'not in', taggedPersons(ctx.em, scope.tagId))] : []),
+          ...narrowed.map((ids) => where('p.id', 'not in', ids)),
         ]),
       )
       .limit(PUSH_SHARE)
@@ -524,7 +524,7 @@ async function adoptUnknown(ctx: SyncContext, item: OutlookContact): Promise<voi
 
 /** Persons of the user not yet (or not currently) in Outlook: the backlog health shows. */
 export async function contactsPending(em: EntityManager, connectionId: string, userId: string): Promise<number> {
-  const scope = (await readContactsScope(em, userId)).value;
+  const narrowed = await scopeSubqueries(em, userId);
   const row = await db(em)
     .selectFrom('person as p')
     .leftJoin('contact_link as l', (join) =>
@@ -533,7 +533,7 @@ export async function contactsPending(em: EntityManager, connectionId: string, u
     .select((select) => select.fn.countAll<string>().as('count'))
     .where('p.owner_id', '=', userId)
     .where('p.deleted_at', 'is', null)
-    .$if(scope.tagId !== null, (query) => query.where('p.id', 'in', taggedPersons(em, scope.tagId as string)))
+    .where((where) => where.and(narrowed.map((ids) => where('p.id', 'in', ids))))
     .where((where) =>
       where.or([
         where('l.id', 'is', null),
