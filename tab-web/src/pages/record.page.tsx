@@ -18,6 +18,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { HistoryList } from '../components/HistoryList.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
 import { MailDialog } from '../components/MailDialog.tsx';
 import { isFormType } from '../forms.ts';
@@ -107,38 +108,6 @@ function entryPath(item: Item, section: string): string | null {
   return null;
 }
 
-function HistorySection({ entries }: { entries: Item[] }) {
-  const { t, i18n } = useTranslation();
-  const styles = useStyles();
-  const shown = (value: unknown) =>
-    value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
-  return (
-    <ul className={styles.list}>
-      {entries.map((entry, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: history entries of one record never reorder
-        <li key={index}>
-          <Text size={200}>
-            {t('record.historyEntry', {
-              when: new Date(String(entry.changedAt ?? entry.at ?? '')).toLocaleString(i18n.language, {
-                dateStyle: 'short',
-                timeStyle: 'short',
-              }),
-              who: text(entry.changedByName) ?? text(entry.userName) ?? t('record.someone'),
-              field: text(entry.field) ?? text(entry.action) ?? '',
-            })}
-          </Text>
-          {'before' in entry || 'after' in entry ? (
-            <Text size={200} className={styles.muted}>
-              {' '}
-              {shown(entry.before)} → {shown(entry.after)}
-            </Text>
-          ) : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /** An activity's time (a date alone when it lasts all day) and place, beside its subject. */
 function ActivityWhen({ item }: { item: Item }) {
   const { t, i18n } = useTranslation();
@@ -169,7 +138,19 @@ function useTasksView(): [TasksView, (view: TasksView) => void] {
   ];
 }
 
-function Section({ name, value, type, id }: { name: string; value: unknown; type: string; id: string }) {
+function Section({
+  name,
+  value,
+  type,
+  id,
+  currency,
+}: {
+  name: string;
+  value: unknown;
+  type: string;
+  id: string;
+  currency: string | null;
+}) {
   const { t } = useTranslation();
   const styles = useStyles();
   const entries = entriesOf(value);
@@ -211,7 +192,7 @@ function Section({ name, value, type, id }: { name: string; value: unknown; type
           {t('record.nothingYet')}
         </Text>
       ) : name === 'history' ? (
-        <HistorySection entries={entries.items} />
+        <HistoryList entries={entries.items} currency={currency} />
       ) : (
         <ul className={styles.list}>
           {entries.items.map((item, index) => {
@@ -347,7 +328,14 @@ function RecordView({ overview }: { overview: Overview }) {
       <Facts record={record} />
       <div className={styles.sections}>
         {sections.map(([name, value]) => (
-          <Section key={name} name={name} value={value} type={overview.type} id={overview.id} />
+          <Section
+            key={name}
+            name={name}
+            value={value}
+            type={overview.type}
+            id={overview.id}
+            currency={text(record.currency) ?? null}
+          />
         ))}
       </div>
     </div>
