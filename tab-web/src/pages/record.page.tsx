@@ -18,7 +18,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
-import { HistoryList } from '../components/HistoryList.tsx';
+import { HistoryList, historyValue } from '../components/HistoryList.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
 import { MailDialog } from '../components/MailDialog.tsx';
 import { isFormType } from '../forms.ts';
@@ -213,7 +213,7 @@ function Section({
 
 /** The record's own facts a person looks for first: phone, email, stage, value. */
 function Facts({ record }: { record: Item }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const styles = useStyles();
   const emails = (record.emails as { address?: string }[] | undefined)?.map((email) => email.address).filter(Boolean);
   const phones = (record.phones as { number?: string; e164?: string }[] | undefined)
@@ -223,8 +223,23 @@ function Facts({ record }: { record: Item }) {
     ['email', emails?.join(', ') || text(record.email)],
     ['phone', phones?.join(', ') || text(record.phone)],
     ['stage', text(record.stageName)],
-    ['value', record.value && record.currency ? `${record.value} ${record.currency}` : null],
-    ['status', text(record.status)],
+    [
+      'value',
+      record.value && record.currency
+        ? historyValue('value', record.value, {
+            names: {},
+            currency: text(record.currency) ?? null,
+            language: i18n.language,
+            t,
+          })
+        : null,
+    ],
+    [
+      'status',
+      record.status
+        ? historyValue('status', record.status, { names: {}, currency: null, language: i18n.language, t })
+        : null,
+    ],
     ['organization', text(record.organizationName) ?? text(record.companyName)],
   ];
   const shown = facts.filter(([, value]) => value);

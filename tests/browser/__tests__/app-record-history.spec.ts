@@ -63,6 +63,9 @@ describeInBrowser("the web app: a record's history", () => {
     expect(text).toContain('Status');
     expect(text).toContain('Offen → Gewonnen');
     expect(text).not.toContain('Jemand');
+    // The deal's facts above it read the same way.
+    await page.getByText('52.000,00 €', { exact: true }).waitFor();
+    await page.getByText('Gewonnen', { exact: true }).first().waitFor();
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     // The date as Germans write it.
     expect(text).toMatch(/\d{2}\.\d{2}\.\d{4}/);
@@ -83,6 +86,8 @@ describeInBrowser("the web app: a record's history", () => {
     expect(text).toContain('Angebot → Gewonnen');
     expect(text).toContain('Open → Won');
     expect(text).not.toContain('Someone');
+    await page.getByText('€52,000.00', { exact: true }).waitFor();
+    await page.getByText('Won', { exact: true }).waitFor();
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await context.close();
