@@ -351,14 +351,24 @@ async function newLeadsBySource(em: EntityManager, principal: Principal, query: 
   return { type: 'new-leads-by-source', items: rows.map((row) => ({ source: row.source, count: row.n })) };
 }
 
+const VELOCITY_DEFAULT_DAYS = 90;
+
 /**
- * Average days a deal stays in each stage: from each stage change to the deal's next one, for
+ * Average and median days a deal stays in each stage: from each stage change to the deal's next one, for
  * stays that ended in the period (a deal still in a stage has not finished its stay).
  */
 async function pipelineVelocity(em: EntityManager, principal: Principal, query: WidgetQuery): Promise<WidgetData> {
   const pipelineId = await pipelineOf(em, principal, query);
-  if (!pipelineId) return { type: 'pipeline-velocity', pipelineId: null, stages: [] };
+  if (!pipelineId) return { type: 'pipeline-velocity', pipelineId: null, lastDays: null, stages: [] };
   const owners = await ownersOf(principal, 'deal', query);
+  // Without a period, the stays that ended in the last 90 days (the widget says so).
+  const lastDays = query.from === undefined && query.to === undefined ? VELOCITY_DEFAULT_DAYS : null;
+  const since =
+    query.from !== undefined
+      ? dayStart(query.from)
+      : lastDays !== null
+        ? sql<Date>`(date_trunc('day', now() at time zone ${sql.lit(TIME_ZONE)}) - interval '89 days') at time zone ${sql.lit(TIME_ZONE)}`
+        : sql<Date>`'-infinity'::timestamptz`;
   const stays = db(em)
     .selectFrom('deal_stage_change as c')
     .innerJoin('deal as d', 'd.id', 'c.deal_id')
@@ -386,16 +396,22 @@ async function pipelineVelocity(em: EntityManager, principal: Principal, query: 
       'x.to_stage_id',
       countInt.as('n'),
       sql<number | null>`(avg(extract(epoch from (x.left_at - x.entered_at))) / 86400)::float8`.as('days'),
+      sql<
+        number | null
+      >`(percentile_cont(0.5) within group (order by extract(epoch from (x.left_at - x.entered_at))) / 86400)::float8`.as(
+        'median',
+      ),
     ])
     .where('s.pipeline_id', '=', pipelineId)
     .where('x.left_at', 'is not', null)
-    .$if(query.from !== undefined, (q) => q.where('x.left_at', '>=', dayStart(query.from as string)))
+    .where('x.left_at', '>=', since)
     .$if(query.to !== undefined, (q) => q.where('x.left_at', '<', dayEnd(query.to as string)))
     .groupBy('x.to_stage_id')
     .execute();
   return {
     type: 'pipeline-velocity',
     pipelineId,
+    lastDays,
     stages: stages.map((stage) => {
       const row = averages.find((average) => average.to_stage_id === stage.id);
       return {
@@ -403,6 +419,7 @@ async function pipelineVelocity(em: EntityManager, principal: Principal, query: 
         name: stage.name,
         deals: row?.n ?? 0,
         averageDays: row?.days === null || row?.days === undefined ? null : Math.round(row.days * 10) / 10,
+        medianDays: row?.median === null || row?.median === undefined ? null : Math.round(row.median * 10) / 10,
       };
     }),
   };

@@ -198,12 +198,18 @@ export const NewLeadsBySourceWidgetSchema = z.object({
 export const PipelineVelocityWidgetSchema = z.object({
   type: z.literal('pipeline-velocity'),
   pipelineId: z.uuid().nullable(),
+  lastDays: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Without a period: the stays that ended in these last days (90); null with a period' }),
   stages: z.array(
     z.object({
       stageId: z.uuid(),
       name: z.string(),
       deals: z.number().int().meta({ description: 'Stays in the stage that ended (in the period)' }),
       averageDays: z.number().nullable(),
+      medianDays: z.number().nullable(),
     }),
   ),
 });

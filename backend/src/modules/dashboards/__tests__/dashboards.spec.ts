@@ -375,8 +375,30 @@ describe('dashboards', () => {
         [4, b.id],
       );
       const velocity = await data(rita, 'pipeline-velocity', { pipelineId });
-      expect(velocity.stages[0]).toMatchObject({ name: 'Erstkontakt', deals: 2, averageDays: 3 });
-      expect(velocity.stages[1]).toMatchObject({ name: 'Angebot', deals: 0, averageDays: null });
+      expect(velocity.stages[0]).toMatchObject({ name: 'Erstkontakt', deals: 2, averageDays: 3, medianDays: 3 });
+      expect(velocity.stages[1]).toMatchObject({ name: 'Angebot', deals: 0, averageDays: null, medianDays: null });
+      // Without a period the widget counts the last 90 days and says so; with one, it does not.
+      expect(velocity.lastDays).toBe(90);
+      // The same figures by independent SQL over the same rows: each stay runs to the deal's next change.
+      const [independent] = await t.orm.em.getConnection().execute(
+        `select count(*)::int as n,
+                round((avg(secs) / 86400)::numeric, 1)::float8 as average,
+                round((percentile_cont(0.5) within group (order by secs) / 86400)::numeric, 1)::float8 as median
+           from (select c.deal_id, extract(epoch from (n.changed_at - c.changed_at)) as secs
+                   from deal_stage_change c
+                   join deal_stage_change n on n.deal_id = c.deal_id and n.from_stage_id = c.to_stage_id
+                  where c.to_stage_id = ? and c.deal_id in (?, ?)) s`,
+        [stage('Erstkontakt'), a.id, b.id],
+      );
+      expect(velocity.stages[0]).toMatchObject({
+        deals: independent?.n,
+        averageDays: independent?.average,
+        medianDays: independent?.median,
+      });
+      const today = new Date().toISOString().slice(0, 10);
+      const periodic = await data(rita, 'pipeline-velocity', { pipelineId, from: '2000-01-01', to: today });
+      expect(periodic).toMatchObject({ lastDays: null });
+      expect(periodic.stages[0]).toMatchObject({ deals: 2, averageDays: 3 });
       // Rolf sees none of Rita's deals.
       expect((await data(rolf, 'pipeline-velocity', { pipelineId })).stages[0].deals).toBe(0);
     });
