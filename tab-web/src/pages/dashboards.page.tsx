@@ -763,26 +763,37 @@ function Figures({ data, title, color }: { data: WidgetData; title: string; colo
     }
     case 'pipeline-velocity': {
       const days = (value: number | null) => (value === null ? '–' : t('dashboards.figures.days', { days: value }));
+      const figure = (stage: { averageDays: number | null; medianDays: number | null }) =>
+        stage.averageDays === null
+          ? '–'
+          : t('dashboards.figures.averageMedian', { average: days(stage.averageDays), median: days(stage.medianDays) });
       return (
-        <Charted
-          title={title}
-          color={color}
-          chart={{
-            kind: 'bars',
-            points: data.stages.map((stage) => ({
+        <div>
+          {data.lastDays !== null && (
+            <Text size={200} className={styles.muted}>
+              {t('dashboards.figures.lastDays', { count: data.lastDays })}
+            </Text>
+          )}
+          <Charted
+            title={title}
+            color={color}
+            chart={{
+              kind: 'bars',
+              points: data.stages.map((stage) => ({
+                key: stage.stageId,
+                label: stage.name,
+                value: stage.averageDays ?? 0,
+                text: days(stage.averageDays),
+              })),
+            }}
+            rows={data.stages.map((stage) => ({
               key: stage.stageId,
               label: stage.name,
-              value: stage.averageDays ?? 0,
-              text: days(stage.averageDays),
-            })),
-          }}
-          rows={data.stages.map((stage) => ({
-            key: stage.stageId,
-            label: stage.name,
-            figure: days(stage.averageDays),
-            note: t('dashboards.figures.stays', { count: stage.deals }),
-          }))}
-        />
+              figure: figure(stage),
+              note: t('dashboards.figures.stays', { count: stage.deals }),
+            }))}
+          />
+        </div>
       );
     }
     case 'my-tasks':
