@@ -3,6 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
 import { Tenant } from '../modules/identity/tenant.entity.ts';
+import { User } from '../modules/identity/user.entity.ts';
+import { LostReason } from '../modules/lost-reasons/lost-reason.entity.ts';
+import { Pipeline, PipelineStage } from '../modules/pipelines/pipeline.entity.ts';
 import { type ActingVia, actingVia } from './acting-user.ts';
 import { HistoryEntry } from './history.entity.ts';
 
@@ -98,6 +101,59 @@ export interface HistoryItem {
   /** `outlook` when the change came from the user's Outlook through the Graph sync. */
   via: ActingVia | null;
   changedAt: string;
+  /** The display name of the user who made the change, null when unknown (the system, a deleted user). */
+  changedByName: string | null;
+  /** Names of the users, pipelines, stages and lost reasons `before` and `after` refer to by id. */
+  names: Record<string, string>;
+}
+
+/** Fields whose values are ids of things a reader knows by name, and where their names live. */
+const NAMED_FIELDS = {
+  ownerId: 'user',
+  stageId: 'stage',
+  pipelineId: 'pipeline',
+  lostReasonId: 'lostReason',
+} as const;
+type NamedKind = (typeof NAMED_FIELDS)[keyof typeof NAMED_FIELDS];
+
+/** The names of everything a page of history refers to by id (the acting users included), in one query per kind. */
+async function namesOf(
+  em: EntityManager,
+  rows: { field?: string | null; before?: unknown; after?: unknown; changedBy?: string | null }[],
+): Promise<Record<string, string>> {
+  const ids: Record<NamedKind, Set<string>> = {
+    user: new Set(),
+    stage: new Set(),
+    pipeline: new Set(),
+    lostReason: new Set(),
+  };
+  for (const row of rows) {
+    if (row.changedBy) ids.user.add(row.changedBy);
+    const snapshots: Record<string, unknown>[] = row.field
+      ? [{ [row.field]: row.before }, { [row.field]: row.after }]
+      : [row.before, row.after].filter(
+          (value): value is Record<string, unknown> => !!value && typeof value === 'object',
+        );
+    for (const snapshot of snapshots) {
+      for (const [field, kind] of Object.entries(NAMED_FIELDS)) {
+        const value = snapshot[field];
+        if (typeof value === 'string') ids[kind].add(value);
+      }
+    }
+  }
+  const uuids = (set: Set<string>) => [...set].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const [users, stages, pipelines, reasons] = await Promise.all([
+    ids.user.size ? em.find(User, { id: { $in: uuids(ids.user) } }, { fields: ['id', 'displayName'] }) : [],
+    ids.stage.size ? em.find(PipelineStage, { id: { $in: uuids(ids.stage) } }, { fields: ['id', 'name'] }) : [],
+    ids.pipeline.size ? em.find(Pipeline, { id: { $in: uuids(ids.pipeline) } }, { fields: ['id', 'name'] }) : [],
+    ids.lostReason.size ? em.find(LostReason, { id: { $in: uuids(ids.lostReason) } }, { fields: ['id', 'name'] }) : [],
+  ]);
+  return Object.fromEntries([
+    ...users.map((user) => [user.id, user.displayName] as const),
+    ...stages.map((stage) => [stage.id, stage.name] as const),
+    ...pipelines.map((pipeline) => [pipeline.id, pipeline.name] as const),
+    ...reasons.map((reason) => [reason.id, reason.name] as const),
+  ]);
 }
 
 export async function historyOf(
@@ -122,6 +178,7 @@ export async function historyOf(
     },
     { orderBy: [{ changedAt: 'desc' }, { id: 'desc' }], limit: options.limit },
   );
+  const names = await namesOf(em, rows);
   return rows.map((row) => ({
     id: row.id,
     changeId: row.changeId,
@@ -132,5 +189,18 @@ export async function historyOf(
     changedBy: row.changedBy ?? null,
     via: row.via ?? null,
     changedAt: row.changedAt.toISOString(),
+    changedByName: row.changedBy ? (names[row.changedBy] ?? null) : null,
+    names: Object.fromEntries(
+      [row.before, row.after]
+        .flatMap((value) =>
+          row.field
+            ? [value]
+            : value && typeof value === 'object'
+              ? Object.values(value as Record<string, unknown>)
+              : [],
+        )
+        .filter((value): value is string => typeof value === 'string' && value in names)
+        .map((value) => [value, names[value] as string]),
+    ),
   }));
 }

@@ -19,6 +19,7 @@ import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
 import { DocumentsSection } from '../components/DocumentsSection.tsx';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { HistoryList, historyValue } from '../components/HistoryList.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
 import { MailDialog } from '../components/MailDialog.tsx';
 import { isFormType } from '../forms.ts';
@@ -108,38 +109,6 @@ function entryPath(item: Item, section: string): string | null {
   return null;
 }
 
-function HistorySection({ entries }: { entries: Item[] }) {
-  const { t, i18n } = useTranslation();
-  const styles = useStyles();
-  const shown = (value: unknown) =>
-    value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
-  return (
-    <ul className={styles.list}>
-      {entries.map((entry, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: history entries of one record never reorder
-        <li key={index}>
-          <Text size={200}>
-            {t('record.historyEntry', {
-              when: new Date(String(entry.changedAt ?? entry.at ?? '')).toLocaleString(i18n.language, {
-                dateStyle: 'short',
-                timeStyle: 'short',
-              }),
-              who: text(entry.changedByName) ?? text(entry.userName) ?? t('record.someone'),
-              field: text(entry.field) ?? text(entry.action) ?? '',
-            })}
-          </Text>
-          {'before' in entry || 'after' in entry ? (
-            <Text size={200} className={styles.muted}>
-              {' '}
-              {shown(entry.before)} → {shown(entry.after)}
-            </Text>
-          ) : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 /** An activity's time (a date alone when it lasts all day) and place, beside its subject. */
 function ActivityWhen({ item }: { item: Item }) {
   const { t, i18n } = useTranslation();
@@ -170,7 +139,19 @@ function useTasksView(): [TasksView, (view: TasksView) => void] {
   ];
 }
 
-function Section({ name, value, type, id }: { name: string; value: unknown; type: string; id: string }) {
+function Section({
+  name,
+  value,
+  type,
+  id,
+  currency,
+}: {
+  name: string;
+  value: unknown;
+  type: string;
+  id: string;
+  currency: string | null;
+}) {
   const { t } = useTranslation();
   const styles = useStyles();
   const entries = entriesOf(value);
@@ -214,7 +195,7 @@ function Section({ name, value, type, id }: { name: string; value: unknown; type
           {t('record.nothingYet')}
         </Text>
       ) : name === 'history' ? (
-        <HistorySection entries={entries.items} />
+        <HistoryList entries={entries.items} currency={currency} />
       ) : (
         <ul className={styles.list}>
           {entries.items.map((item, index) => {
@@ -235,7 +216,7 @@ function Section({ name, value, type, id }: { name: string; value: unknown; type
 
 /** The record's own facts a person looks for first: phone, email, stage, value. */
 function Facts({ record }: { record: Item }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const styles = useStyles();
   const emails = (record.emails as { address?: string }[] | undefined)?.map((email) => email.address).filter(Boolean);
   const phones = (record.phones as { number?: string; e164?: string }[] | undefined)
@@ -245,8 +226,23 @@ function Facts({ record }: { record: Item }) {
     ['email', emails?.join(', ') || text(record.email)],
     ['phone', phones?.join(', ') || text(record.phone)],
     ['stage', text(record.stageName)],
-    ['value', record.value && record.currency ? `${record.value} ${record.currency}` : null],
-    ['status', text(record.status)],
+    [
+      'value',
+      record.value && record.currency
+        ? historyValue('value', record.value, {
+            names: {},
+            currency: text(record.currency) ?? null,
+            language: i18n.language,
+            t,
+          })
+        : null,
+    ],
+    [
+      'status',
+      record.status
+        ? historyValue('status', record.status, { names: {}, currency: null, language: i18n.language, t })
+        : null,
+    ],
     ['organization', text(record.organizationName) ?? text(record.companyName)],
   ];
   const shown = facts.filter(([, value]) => value);
@@ -350,7 +346,14 @@ function RecordView({ overview }: { overview: Overview }) {
       <Facts record={record} />
       <div className={styles.sections}>
         {sections.map(([name, value]) => (
-          <Section key={name} name={name} value={value} type={overview.type} id={overview.id} />
+          <Section
+            key={name}
+            name={name}
+            value={value}
+            type={overview.type}
+            id={overview.id}
+            currency={text(record.currency) ?? null}
+          />
         ))}
       </div>
     </div>

@@ -17,6 +17,10 @@ export const HistoryItemSchema = z
       .nullable()
       .meta({ description: "`outlook`: the user changed it in Outlook (shown as 'Outlook (user)')" }),
     changedAt: z.iso.datetime(),
+    changedByName: z.string().nullable().meta({ description: 'display name of the user who made the change' }),
+    names: z
+      .record(z.string(), z.string())
+      .meta({ description: 'names of the users, pipelines, stages and lost reasons `before`/`after` refer to by id' }),
   })
   .meta({ id: 'HistoryItem' });
 

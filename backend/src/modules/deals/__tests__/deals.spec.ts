@@ -216,6 +216,11 @@ describe('deals', () => {
       const history = await rita.get(`/api/v1/history?type=deal&id=${deal.id}&limit=50`);
       const stageChanges = history.body.items.filter((item: { field: string }) => item.field === 'stageId');
       expect(stageChanges.map((item: { after: string }) => item.after)).toEqual([stage('Angebot'), stage('Gewonnen')]);
+      // The history names who changed it and the stages it moved between, as a reader knows them.
+      expect(stageChanges[0]).toMatchObject({
+        changedByName: 'Rita Rep',
+        names: { [stage('Gewonnen')]: 'Gewonnen', [stage('Angebot')]: 'Angebot' },
+      });
       const stages = await rita.get(`/api/v1/deals/${deal.id}/stage-changes`);
       expect(stages.body.items.map((item: { toStageName: string }) => item.toStageName)).toEqual([
         'Qualifizierung',
