@@ -3,11 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../http/principal.ts';
 import { newId } from '../ids.ts';
 import { Tenant } from '../modules/identity/tenant.entity.ts';
-import { User } from '../modules/identity/user.entity.ts';
-import { LostReason } from '../modules/lost-reasons/lost-reason.entity.ts';
-import { Pipeline, PipelineStage } from '../modules/pipelines/pipeline.entity.ts';
 import { type ActingVia, actingVia } from './acting-user.ts';
 import { HistoryEntry } from './history.entity.ts';
+import { anyUuid, db } from './sql.ts';
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'merge';
 export type Snapshot = Record<string, unknown>;
@@ -116,7 +114,7 @@ const NAMED_FIELDS = {
 } as const;
 type NamedKind = (typeof NAMED_FIELDS)[keyof typeof NAMED_FIELDS];
 
-/** The names of everything a page of history refers to by id (the acting users included), in one query per kind. */
+/** The names of everything a page of history refers to by id (the acting users included), in one statement. */
 async function namesOf(
   em: EntityManager,
   rows: { field?: string | null; before?: unknown; after?: unknown; changedBy?: string | null }[],
@@ -142,18 +140,24 @@ async function namesOf(
     }
   }
   const uuids = (set: Set<string>) => [...set].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-  const [users, stages, pipelines, reasons] = await Promise.all([
-    ids.user.size ? em.find(User, { id: { $in: uuids(ids.user) } }, { fields: ['id', 'displayName'] }) : [],
-    ids.stage.size ? em.find(PipelineStage, { id: { $in: uuids(ids.stage) } }, { fields: ['id', 'name'] }) : [],
-    ids.pipeline.size ? em.find(Pipeline, { id: { $in: uuids(ids.pipeline) } }, { fields: ['id', 'name'] }) : [],
-    ids.lostReason.size ? em.find(LostReason, { id: { $in: uuids(ids.lostReason) } }, { fields: ['id', 'name'] }) : [],
-  ]);
-  return Object.fromEntries([
-    ...users.map((user) => [user.id, user.displayName] as const),
-    ...stages.map((stage) => [stage.id, stage.name] as const),
-    ...pipelines.map((pipeline) => [pipeline.id, pipeline.name] as const),
-    ...reasons.map((reason) => [reason.id, reason.name] as const),
-  ]);
+  const [users, stages, pipelines, reasons] = [ids.user, ids.stage, ids.pipeline, ids.lostReason].map(uuids) as [
+    string[],
+    string[],
+    string[],
+    string[],
+  ];
+  if (users.length + stages.length + pipelines.length + reasons.length === 0) return {};
+  // One statement for all four kinds; row-level security keeps it to the tenant.
+  const k = db(em);
+  const named = await k
+    .selectFrom('app_user')
+    .select(['id', 'display_name as name'])
+    .where('id', '=', anyUuid(users))
+    .unionAll(k.selectFrom('pipeline_stage').select(['id', 'name']).where('id', '=', anyUuid(stages)))
+    .unionAll(k.selectFrom('pipeline').select(['id', 'name']).where('id', '=', anyUuid(pipelines)))
+    .unionAll(k.selectFrom('lost_reason').select(['id', 'name']).where('id', '=', anyUuid(reasons)))
+    .execute();
+  return Object.fromEntries(named.map((row) => [row.id, row.name]));
 }
 
 export async function historyOf(
