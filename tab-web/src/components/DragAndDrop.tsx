@@ -4,6 +4,8 @@ import {
   type DraggableAttributes,
   type DraggableSyntheticListeners,
   KeyboardSensor,
+  type MeasuringConfiguration,
+  MeasuringStrategy,
   MouseSensor,
   TouchSensor,
   useSensor,
@@ -35,6 +37,13 @@ export function useDragSensors() {
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates, scrollBehavior: 'auto' }),
   );
 }
+
+/**
+ * The columns are measured before a drag begins, not only once it has: the keyboard moves a card
+ * to the next column by the columns' measured places, and an arrow key pressed right after the
+ * pick-up (a fast user, a busy machine) found none yet and did nothing.
+ */
+export const boardMeasuring: MeasuringConfiguration = { droppable: { strategy: MeasuringStrategy.BeforeDragging } };
 
 /**
  * Mouse and touch pick a card up anywhere (its links stay links on a plain click); the keyboard

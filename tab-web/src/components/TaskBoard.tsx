@@ -34,7 +34,7 @@ import { ApiError } from '../../../web-shared/api-client.ts';
 import { useApiQuery } from '../api/queries.ts';
 import { describeError } from '../errors.ts';
 import { useSession } from '../session.tsx';
-import { DragHandle, pointerListeners, SpokenStatus, useDragSensors } from './DragAndDrop.tsx';
+import { boardMeasuring, DragHandle, pointerListeners, SpokenStatus, useDragSensors } from './DragAndDrop.tsx';
 import { ErrorBar } from './Feedback.tsx';
 
 const useStyles = makeStyles({
@@ -283,6 +283,7 @@ export default function TaskBoard({ recordType, recordId }: { recordType: string
       <DndContext
         sensors={sensors}
         collisionDetection={closestCorners}
+        measuring={boardMeasuring}
         onDragStart={onDragStart}
         onDragEnd={onDragEnd}
         onDragCancel={() => setActive(null)}

@@ -57,7 +57,13 @@ import {
   usePipelines,
 } from '../api/board.ts';
 import { useMe, useSavedFilters } from '../api/queries.ts';
-import { DragHandle, pointerListeners, SpokenStatus, useDragSensors } from '../components/DragAndDrop.tsx';
+import {
+  boardMeasuring,
+  DragHandle,
+  pointerListeners,
+  SpokenStatus,
+  useDragSensors,
+} from '../components/DragAndDrop.tsx';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { describeError } from '../errors.ts';
 import { useSession } from '../session.tsx';
@@ -658,6 +664,7 @@ function BoardView({ pipeline, pipelines }: { pipeline: Pipeline; pipelines: Pip
         <DndContext
           sensors={sensors}
           collisionDetection={closestCorners}
+          measuring={boardMeasuring}
           onDragStart={onDragStart}
           onDragEnd={onDragEnd}
           onDragCancel={() => setActive(null)}
