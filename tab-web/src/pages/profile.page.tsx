@@ -1,5 +1,5 @@
 // My profile: my mailbox's Outlook sync (Y1) — last success, backlog, the last error in my language,
-// and "Sync now" (or connecting the mailbox the first time).
+// and "Sync now" (or connecting the mailbox the first time) — and which of my persons go to Outlook (X5).
 import type { ContactsScope, MailboxSync, MySync } from '@crm/backend/contract';
 import {
   Badge,
@@ -10,6 +10,8 @@ import {
   MessageBar,
   MessageBarBody,
   makeStyles,
+  Radio,
+  RadioGroup,
   Select,
   Spinner,
   Text,
@@ -18,8 +20,10 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApiQuery, useTags } from '../api/queries.ts';
+import { ApiError } from '../../../web-shared/api-client.ts';
+import { useApiQuery, useSavedFilters, useTags } from '../api/queries.ts';
 import { ErrorBar } from '../components/Feedback.tsx';
+import { describeError } from '../errors.ts';
 import { useSession } from '../session.tsx';
 
 const useStyles = makeStyles({
@@ -32,9 +36,15 @@ const useStyles = makeStyles({
   },
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0 },
-  actions: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center' },
-  scope: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'end' },
-  scopeField: { flexGrow: 1, minWidth: 'min(100%, 260px)' },
+  actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center' },
+  scope: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    marginTop: tokens.spacingVerticalM,
+    '& h3': { margin: 0 },
+  },
+  scopeField: { maxWidth: '420px' },
 });
 
 interface StoredScope {
@@ -42,9 +52,32 @@ interface StoredScope {
   version: number | null;
 }
 
+type ScopeMode = 'all' | 'tag' | 'filter';
+interface ScopeChoice {
+  mode: ScopeMode;
+  tagId: string;
+  savedFilterId: string;
+}
+
+const choiceOf = (scope: ContactsScope): ScopeChoice => ({
+  mode: scope.savedFilterId ? 'filter' : scope.tagId ? 'tag' : 'all',
+  tagId: scope.tagId ?? '',
+  savedFilterId: scope.savedFilterId ?? '',
+});
+
+const scopeOf = (choice: ScopeChoice): ContactsScope => ({
+  tagId: choice.mode === 'tag' ? choice.tagId || null : null,
+  savedFilterId: choice.mode === 'filter' ? choice.savedFilterId || null : null,
+});
+
+const sameScope = (a: ContactsScope, b: ContactsScope) =>
+  a.tagId === b.tagId && (a.savedFilterId ?? null) === (b.savedFilterId ?? null);
+
 /**
- * Which of my persons go to Outlook: all I own (the default), or only those with a tag I pick. Kept
- * with the version it was read at, so a change made meanwhile (another tab) is refused, not overwritten.
+ * Contacts in Outlook: which of my persons go to the folder "CRM" — all I own (the default), only
+ * those with a tag, or only those a saved filter of persons finds (mine or the company's). Kept with
+ * the version it was read at, so a change made meanwhile (another tab) is refused, not overwritten;
+ * what the API refuses is said at the field it concerns, in the page's language.
  */
 function ContactsScopePicker() {
   const { t } = useTranslation();
@@ -53,63 +86,130 @@ function ContactsScopePicker() {
   const client = useQueryClient();
   const scope = useApiQuery<StoredScope>('/v1/me/sync/scope');
   const tags = useTags();
-  const saved = scope.data?.value.tagId ?? '';
-  const [choice, setChoice] = useState<string | null>(null);
-  const chosen = choice ?? saved;
+  const savedFilters = useSavedFilters('person');
+  const [choice, setChoice] = useState<ScopeChoice | null>(null);
+  const stored = scope.data ? choiceOf(scope.data.value) : null;
   const save = useMutation({
-    mutationFn: async (tagId: string) =>
-      (
-        await api.put<StoredScope>(
-          '/v1/me/sync/scope',
-          { tagId: tagId === '' ? null : tagId },
-          `"${scope.data?.version ?? 0}"`,
-        )
-      ).body,
+    mutationFn: async (next: ContactsScope) =>
+      (await api.put<StoredScope>('/v1/me/sync/scope', next, `"${scope.data?.version ?? 0}"`)).body,
     onSuccess: async () => {
       setChoice(null);
       await client.invalidateQueries({ queryKey: ['/v1/me/sync/scope'] });
       await client.invalidateQueries({ queryKey: ['/v1/me/sync'] });
     },
-    // Changed meanwhile: what is kept now is read again; the user's choice stays to save once more.
-    onError: () => void scope.refetch(),
+    // Changed meanwhile, or the tag or filter is gone: what is kept now is read again (awaited, so a
+    // second save sends the version read); the user's choice stays to change or save once more.
+    onError: () => Promise.all([scope.refetch(), client.invalidateQueries({ queryKey: ['/v1/saved-filters'] })]),
   });
-  if (scope.error || tags.error) {
+  const failed = scope.error ?? tags.error ?? savedFilters.error;
+  if (failed) {
     return (
-      <ErrorBar error={scope.error ?? tags.error} onRetry={() => void Promise.all([scope.refetch(), tags.refetch()])} />
+      <ErrorBar
+        error={failed}
+        onRetry={() => void Promise.all([scope.refetch(), tags.refetch(), savedFilters.refetch()])}
+      />
     );
   }
-  if (!scope.data || !tags.data) return <Spinner size="small" label={t('app.loading')} />;
+  if (!scope.data || !stored || !tags.data || !savedFilters.data) {
+    return <Spinner size="small" label={t('app.loading')} />;
+  }
+  const tagItems = tags.data.items;
+  const filterItems = savedFilters.data.items;
+  const chosen: ScopeChoice = {
+    ...(choice ?? stored),
+    // Turning to a tag or a filter with none picked yet picks the first one.
+    tagId: (choice ?? stored).tagId || tagItems[0]?.id || '',
+    savedFilterId: (choice ?? stored).savedFilterId || filterItems[0]?.id || '',
+  };
+  const next = scopeOf(chosen);
+  const complete = chosen.mode === 'all' || (chosen.mode === 'tag' ? next.tagId : next.savedFilterId) !== null;
+  const change = (changed: Partial<ScopeChoice>) => {
+    setChoice({ ...chosen, ...changed });
+    save.reset();
+  };
+
+  // A refused tag or filter is said at its picker; anything else (changed meanwhile) at the choice.
+  const said = save.error ? describeError(t, save.error) : null;
+  const message = said ? [said.message, said.detail].filter(Boolean).join(' ') : undefined;
+  const refusedPick = save.error instanceof ApiError && [404, 422].includes(save.error.status) && chosen.mode !== 'all';
+  const atChoice = refusedPick ? undefined : message;
+  const atPick = refusedPick ? message : undefined;
+  const unknown = t('sync.scope.gone');
   return (
     <form
       className={styles.scope}
+      aria-labelledby="contacts-scope-heading"
       onSubmit={(event) => {
         event.preventDefault();
-        save.mutate(chosen);
+        if (complete) save.mutate(next);
       }}
     >
-      <Field className={styles.scopeField} label={t('sync.scope.label')} hint={t('sync.scope.hint')}>
-        <Select
-          value={chosen}
-          onChange={(_, data) => {
-            setChoice(data.value);
-            save.reset();
-          }}
-        >
-          <option value="">{t('sync.scope.all')}</option>
-          {tags.data.items.map((tag) => (
-            <option key={tag.id} value={tag.id}>
-              {t('sync.scope.tagged', { name: tag.name })}
-            </option>
-          ))}
-        </Select>
+      <Text as="h3" size={300} weight="semibold" id="contacts-scope-heading">
+        {t('sync.scope.heading')}
+      </Text>
+      <Field
+        label={t('sync.scope.label')}
+        hint={t('sync.scope.hint')}
+        validationState={atChoice ? 'error' : 'none'}
+        validationMessage={atChoice}
+      >
+        <RadioGroup value={chosen.mode} onChange={(_, data) => change({ mode: data.value as ScopeMode })}>
+          <Radio value="all" label={t('sync.scope.all')} />
+          <Radio value="tag" label={t('sync.scope.byTag')} disabled={tagItems.length === 0 && stored.mode !== 'tag'} />
+          <Radio
+            value="filter"
+            label={t('sync.scope.byFilter')}
+            disabled={filterItems.length === 0 && stored.mode !== 'filter'}
+          />
+        </RadioGroup>
       </Field>
-      <Button type="submit" disabled={chosen === saved || save.isPending}>
-        {t('sync.scope.save')}
-      </Button>
-      {save.error && <ErrorBar error={save.error} />}
-      <span role="status" aria-live="polite">
-        {save.isSuccess ? t('sync.scope.saved') : ''}
-      </span>
+      {chosen.mode === 'tag' && (
+        <Field
+          className={styles.scopeField}
+          label={t('sync.scope.tag')}
+          validationState={atPick ? 'error' : 'none'}
+          validationMessage={atPick}
+        >
+          <Select value={chosen.tagId} onChange={(_, data) => change({ tagId: data.value })}>
+            {tagItems.map((tag) => (
+              <option key={tag.id} value={tag.id}>
+                {tag.name}
+              </option>
+            ))}
+            {chosen.tagId && !tagItems.some((tag) => tag.id === chosen.tagId) && (
+              <option value={chosen.tagId}>{unknown}</option>
+            )}
+          </Select>
+        </Field>
+      )}
+      {chosen.mode === 'filter' && (
+        <Field
+          className={styles.scopeField}
+          label={t('sync.scope.filter')}
+          hint={t('sync.scope.filterHint')}
+          validationState={atPick ? 'error' : 'none'}
+          validationMessage={atPick}
+        >
+          <Select value={chosen.savedFilterId} onChange={(_, data) => change({ savedFilterId: data.value })}>
+            {filterItems.map((saved) => (
+              <option key={saved.id} value={saved.id}>
+                {saved.scope === 'company' ? t('list.companyFilter', { name: saved.name }) : saved.name}
+              </option>
+            ))}
+            {chosen.savedFilterId && !filterItems.some((saved) => saved.id === chosen.savedFilterId) && (
+              <option value={chosen.savedFilterId}>{unknown}</option>
+            )}
+          </Select>
+        </Field>
+      )}
+      <div className={styles.actions}>
+        <Button type="submit" disabled={!complete || sameScope(next, scope.data.value) || save.isPending}>
+          {t('sync.scope.save')}
+        </Button>
+        <span role="status" aria-live="polite">
+          {save.isSuccess ? t('sync.scope.saved') : ''}
+        </span>
+      </div>
     </form>
   );
 }
