@@ -38,6 +38,7 @@ import { Migration20261211100000_mail_rules } from './Migration20261211100000_ma
 import { Migration20261213000000_stage_left_at } from './Migration20261213000000_stage_left_at.ts';
 import { Migration20261213100000_shared_mailboxes } from './Migration20261213100000_shared_mailboxes.ts';
 import { Migration20261213200000_mail_filing_request } from './Migration20261213200000_mail_filing_request.ts';
+import { Migration20261214000000_shared_mailbox_sync } from './Migration20261214000000_shared_mailbox_sync.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -83,4 +84,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261213200000_mail_filing_request,
   },
   { name: 'Migration20261213100000_shared_mailboxes', class: Migration20261213100000_shared_mailboxes },
+  { name: 'Migration20261214000000_shared_mailbox_sync', class: Migration20261214000000_shared_mailbox_sync },
 ];

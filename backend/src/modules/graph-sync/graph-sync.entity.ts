@@ -6,6 +6,7 @@ import { tenantColumn, tenantIsolation, timestampColumns, userRef } from '../../
 import { newId } from '../../ids.ts';
 import { Person } from '../contacts/contact.entity.ts';
 import { User } from '../identity/user.entity.ts';
+import { SharedMailbox } from '../mail-capture/shared-mailbox.entity.ts';
 
 export const SYNC_RESOURCES = ['contacts', 'events', 'mail-inbox', 'mail-sentitems'] as const;
 export type SyncResourceName = (typeof SYNC_RESOURCES)[number];
@@ -13,13 +14,20 @@ export type SyncResourceName = (typeof SYNC_RESOURCES)[number];
 export const CONNECTION_STATUSES = ['pending', 'ok', 'error', 'revoked'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-/** One user's mailbox that syncs with the CRM (enabled by the user, or by an admin for them). */
+/**
+ * A mailbox that syncs with the CRM: one user's (enabled by the user, or by an admin for them), or a
+ * shared mailbox an admin named (Y3: no user; only its mail is filed, with the app's access).
+ */
 export const MailboxConnectionSchema = defineEntity({
   name: 'MailboxConnection',
   tableName: 'mailbox_connection',
   policies: tenantIsolation(),
-  uniques: [{ name: 'mailbox_connection_user_uq', properties: ['tenant', 'userId'] }],
+  uniques: [
+    { name: 'mailbox_connection_user_uq', properties: ['tenant', 'userId'] },
+    { name: 'mailbox_connection_shared_mailbox_uq', properties: ['tenant', 'sharedMailboxId'] },
+  ],
   checks: [
+    { name: 'mailbox_connection_owner_check', expression: '(user_id IS NULL) <> (shared_mailbox_id IS NULL)' },
     { name: 'mailbox_connection_mailbox_check', expression: 'length(mailbox) <= 320' },
     { name: 'mailbox_connection_last_error_code_check', expression: 'length(last_error_code) <= 100' },
   ],
@@ -29,8 +37,12 @@ export const MailboxConnectionSchema = defineEntity({
       .primary()
       .onCreate(() => newId()),
     tenant: () => tenantColumn(),
-    userId: () => p.manyToOne(User).fieldName('user_id').mapToPk().deleteRule('cascade'),
-    /** The mailbox as Graph names it: the user's object id (stable across renames). */
+    /** The user whose mailbox this is; null for a shared mailbox. */
+    userId: () => p.manyToOne(User).fieldName('user_id').mapToPk().nullable().deleteRule('cascade'),
+    /** The shared mailbox this is; null for a user's mailbox. */
+    sharedMailboxId: () =>
+      p.manyToOne(SharedMailbox).fieldName('shared_mailbox_id').mapToPk().nullable().deleteRule('cascade'),
+    /** The mailbox as Graph names it: the user's object id (stable across renames), a shared mailbox's address. */
     mailbox: p.text(),
     enabled: p.boolean().default(true),
     status: p.enum([...CONNECTION_STATUSES]).default('pending'),

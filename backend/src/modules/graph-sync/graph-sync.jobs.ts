@@ -6,6 +6,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import { jobServicesOf } from '../../jobs/job-services.ts';
 import { defineJob, definePeriodic } from '../../jobs/registry.ts';
 import { db } from '../../records/sql.ts';
+import { recordSharedMailboxHealth } from '../mail-capture/shared-mailboxes.service.ts';
 import { contactsPending } from './contacts/contacts.resource.ts';
 import { BudgetExhaustedError, GraphAccessError, GraphUnavailableError } from './graph-client.ts';
 import { MailboxConnection } from './graph-sync.entity.ts';
@@ -25,12 +26,16 @@ import { forgetSyncState, RunDeadlineReached, type RunOptions, runMailboxSync } 
 export const runTuning: { current: Pick<RunOptions, 'graph' | 'budgetLimit'> } = { current: {} };
 
 type Failure =
-  | { code: 'graph_access_revoked'; status: 'revoked'; pause: true; retryAt?: undefined }
+  | { code: 'graph_access_revoked' | 'graph_mailbox_denied'; status: 'revoked'; pause: true; retryAt?: undefined }
   | { code: 'graph_budget_exhausted' | 'graph_unavailable'; status: 'error' | undefined; pause: false; retryAt: Date }
   | { code: 'graph_sync_failed'; status: 'error'; pause: false; retryAt?: undefined };
 
-function failureOf(error: unknown): Failure {
-  if (error instanceof GraphAccessError) return { code: 'graph_access_revoked', status: 'revoked', pause: true };
+function failureOf(error: unknown, shared: boolean): Failure {
+  if (error instanceof GraphAccessError) {
+    // A shared mailbox Graph refuses the app is outside the tenant's application access policy.
+    const denied = shared && error.code === 'ErrorAccessDenied';
+    return { code: denied ? 'graph_mailbox_denied' : 'graph_access_revoked', status: 'revoked', pause: true };
+  }
   if (error instanceof BudgetExhaustedError) {
     return { code: 'graph_budget_exhausted', status: undefined, pause: false, retryAt: error.retryAt };
   }
@@ -43,6 +48,11 @@ function failureOf(error: unknown): Failure {
     };
   }
   return { code: 'graph_sync_failed', status: 'error', pause: false };
+}
+
+/** CRM persons waiting to go to Outlook; a shared mailbox (mail only) has none. */
+async function backlogOf(tx: EntityManager, connection: MailboxConnection): Promise<number> {
+  return connection.userId ? contactsPending(tx, connection.id, connection.userId) : 0;
 }
 
 export async function runConnection(em: EntityManager, connectionId: string): Promise<void> {
@@ -66,15 +76,23 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
       connection.lastErrorCode = null;
       connection.lastErrorDetail = null;
       connection.stallNotifiedAt = null;
-      connection.backlog = await contactsPending(tx, connection.id, connection.userId);
+      // A shared mailbox refused before is retried by the poll; once it files again it is no longer paused.
+      if (connection.sharedMailboxId) connection.pausedAt = null;
+      connection.backlog = await backlogOf(tx, connection);
       await tx.flush();
+      await recordSharedMailboxHealth(tx, connection);
     });
   } catch (error) {
     if (error instanceof RunDeadlineReached) {
       await inTenantTransaction(em, tenantId, (tx) => queueRun(tx, connectionId));
       return;
     }
-    const failure = failureOf(error);
+    const shared = await inTenantTransaction(
+      em,
+      tenantId,
+      async (tx) => (await tx.findOne(MailboxConnection, { id: connectionId }))?.sharedMailboxId != null,
+    );
+    const failure = failureOf(error, shared);
     const detail = error instanceof Error ? error.message : String(error);
     services.logger[failure.code === 'graph_sync_failed' ? 'error' : 'warn'](
       { err: error, tenantId, connectionId, code: failure.code },
@@ -94,8 +112,9 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
         connection.pausedAt = new Date();
         await forgetSyncState(tx, connectionId);
       }
-      connection.backlog = await contactsPending(tx, connection.id, connection.userId);
+      connection.backlog = await backlogOf(tx, connection);
       await tx.flush();
+      await recordSharedMailboxHealth(tx, connection);
       if (failure.retryAt) await queueRun(tx, connectionId, { startAfter: failure.retryAt });
     });
     if (failure.code === 'graph_sync_failed') throw error;

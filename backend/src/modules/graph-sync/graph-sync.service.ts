@@ -19,6 +19,16 @@ export const SYNC_RUN_JOB = 'graph-sync-run';
 /** A sync that has not succeeded for this long tells its owner. */
 export const STALL_AFTER_MS = 3_600_000;
 
+/**
+ * A shared mailbox Graph refused (outside the application access policy) is tried again this long
+ * after, by the poll: once an hour, not in a loop, and it files again once the policy names it.
+ */
+export const DENIED_RETRY_MS = 3_600_000;
+
+export function retryDue(pausedAt: Date, now = Date.now()): boolean {
+  return pausedAt.getTime() + DENIED_RETRY_MS <= now;
+}
+
 export interface SyncRunJob {
   connectionId: string;
 }
@@ -108,12 +118,18 @@ export async function mailboxHealth(
   filter: { userId?: string },
   language: Language,
 ): Promise<MailboxSync[]> {
-  const connections = await em.find(MailboxConnection, filter.userId ? { userId: filter.userId } : {}, {
-    orderBy: { createdAt: 'asc', id: 'asc' },
-  });
+  // Shared mailboxes tell their health on their own (GET /api/v1/shared-mailboxes).
+  const connections = await em.find(
+    MailboxConnection,
+    { userId: filter.userId ?? { $ne: null } },
+    {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+    },
+  );
   if (connections.length === 0) return [];
   const ids = connections.map((connection) => connection.id);
-  const users = await em.find(User, { id: { $in: connections.map((connection) => connection.userId) } });
+  const ownerOf = (connection: MailboxConnection) => connection.userId as string;
+  const users = await em.find(User, { id: { $in: connections.map(ownerOf) } });
   const names = new Map(users.map((user) => [user.id, user.displayName]));
   const cursors = await em.find(SyncCursor, { connection: { $in: ids } }, { orderBy: { resource: 'asc' } });
   const resourceHealth = (
@@ -139,8 +155,8 @@ export async function mailboxHealth(
   };
   return connections.map((connection) => ({
     id: connection.id,
-    userId: connection.userId,
-    userName: names.get(connection.userId) ?? '',
+    userId: ownerOf(connection),
+    userName: names.get(ownerOf(connection)) ?? '',
     mailbox: connection.mailbox,
     enabled: connection.enabled,
     enabledBy: connection.enabledBy,
@@ -259,7 +275,14 @@ export async function queueDueRuns(em: EntityManager, pollSeconds: number): Prom
             .where('u.active', '=', false),
         ),
         where.and([
-          where('c.paused_at', 'is', null),
+          where.or([
+            where('c.paused_at', 'is', null),
+            // A shared mailbox Graph refused is tried again after a while (the policy may name it now).
+            where.and([
+              where('c.shared_mailbox_id', 'is not', null),
+              where('c.paused_at', '<=', new Date(now - DENIED_RETRY_MS)),
+            ]),
+          ]),
           where.or([
             where('c.last_attempt_at', 'is', null),
             where('c.last_attempt_at', '<', new Date(now - pollSeconds * 1000)),
@@ -336,8 +359,10 @@ const stalledText = {
 /** Tells the owner of each mailbox whose sync stalled (an hour without success) or lost access, once per stall. */
 export async function notifyStalledSyncs(em: EntityManager): Promise<number> {
   const hourAgo = new Date(Date.now() - STALL_AFTER_MS);
+  // A shared mailbox has no owner to tell: its health shows with the shared mailboxes.
   const connections = await em.find(MailboxConnection, {
     enabled: true,
+    userId: { $ne: null },
     stallNotifiedAt: null,
     $or: [
       { status: 'revoked' },
@@ -346,7 +371,8 @@ export async function notifyStalledSyncs(em: EntityManager): Promise<number> {
     ],
   });
   if (connections.length === 0) return 0;
-  const users = await em.find(User, { id: { $in: connections.map((connection) => connection.userId) } });
+  const ownerOf = (connection: MailboxConnection) => connection.userId as string;
+  const users = await em.find(User, { id: { $in: connections.map(ownerOf) } });
   const languages = new Map(users.map((user) => [user.id, user.language === 'en' ? 'en' : 'de'] as const));
   const now = new Date();
   await notify(
@@ -354,10 +380,10 @@ export async function notifyStalledSyncs(em: EntityManager): Promise<number> {
     connections.map((connection) => {
       const kind = connection.status === 'revoked' ? 'revoked' : 'stalled';
       return {
-        recipientId: connection.userId,
+        recipientId: ownerOf(connection),
         kind: kind === 'revoked' ? ('sync.revoked' as const) : ('sync.stalled' as const),
         payload: {
-          title: stalledText[kind][languages.get(connection.userId) ?? 'de'],
+          title: stalledText[kind][languages.get(ownerOf(connection)) ?? 'de'],
           connectionId: connection.id,
           lastSuccessAt: connection.lastSuccessAt?.toISOString() ?? null,
           errorCode: connection.lastErrorCode,

@@ -9,8 +9,13 @@ export interface SyncContext {
   /** In the tenant's transaction of the current page (a page's changes commit together). */
   em: EntityManager;
   tenantId: string;
-  /** The CRM user whose mailbox this is. */
+  /**
+   * The CRM user whose mailbox this is; for a shared mailbox the admin who named it (changes are
+   * made and audited as them, and they see what is filed).
+   */
   userId: string;
+  /** Whose mailbox this is and its address: a user's own, or a shared mailbox (only mail is filed from it). */
+  mailbox: { kind: 'user' | 'shared'; address: string };
   connectionId: string;
   /** The Graph client bound to this mailbox: limited to 4 in flight, budgeted, immutable ids. */
   graph: MailboxGraph;

@@ -7,6 +7,7 @@ import { inTenantTransaction } from '../../http/tenancy.ts';
 import type { JobServices } from '../../jobs/job-services.ts';
 import { actAs } from '../../records/acting-user.ts';
 import { User } from '../identity/user.entity.ts';
+import { sharedMailboxOwner } from '../mail-capture/shared-mailboxes.service.ts';
 import {
   DeltaExpiredError,
   GraphAccessError,
@@ -14,7 +15,14 @@ import {
   GraphRequestError,
   type MailboxGraph,
 } from './graph-client.ts';
-import { GraphRequestBudget, GraphSubscription, MailboxConnection, SyncCursor } from './graph-sync.entity.ts';
+import {
+  GraphRequestBudget,
+  GraphSubscription,
+  MailboxConnection,
+  SyncCursor,
+  type SyncResourceName,
+} from './graph-sync.entity.ts';
+import { retryDue } from './graph-sync.service.ts';
 import type { SyncContext, SyncResource } from './resource.ts';
 import { ensureSubscriptions } from './subscriptions.ts';
 
@@ -23,6 +31,8 @@ export const REQUEST_BUDGET = 9_500;
 export const BUDGET_WINDOW_MS = 10 * 60_000;
 /** Items per delta page (Graph takes up to 1,000 for contacts). */
 export const DELTA_PAGE_SIZE = 200;
+/** What a shared mailbox syncs: its mail, nothing else. */
+export const SHARED_MAILBOX_RESOURCES: readonly SyncResourceName[] = ['mail-inbox', 'mail-sentitems'];
 /** Rounds restarted after 410 in one run before it gives up (the next run starts again). */
 const MAX_RESYNCS = 2;
 
@@ -74,9 +84,13 @@ export async function runMailboxSync(
   const start = await inTenantTransaction(em, tenantId, async (tx) => {
     const connection = await tx.findOne(MailboxConnection, { id: connectionId });
     if (!connection) return undefined;
-    if (connection.enabled) {
+    let owner: User | null = null;
+    if (connection.sharedMailboxId) {
+      owner = await sharedMailboxOwner(tx, connection.sharedMailboxId);
+      if (!owner) return undefined;
+    } else if (connection.enabled) {
       // A deactivated user's mailbox stops syncing (an admin connects it again after reactivating them).
-      const owner = await tx.findOne(User, { id: connection.userId });
+      owner = await tx.findOne(User, { id: connection.userId as string });
       if (!owner?.active) connection.enabled = false;
     }
     if (!connection.enabled) {
@@ -86,14 +100,17 @@ export async function runMailboxSync(
       if (subscriptions.length === 0 && cursors === 0) return undefined;
       return { stop: subscriptions.map((row) => row.subscriptionId), mailbox: connection.mailbox } as const;
     }
-    if (connection.pausedAt) return undefined;
+    if (connection.pausedAt && !(connection.sharedMailboxId && retryDue(connection.pausedAt))) return undefined;
+    if (!owner) return undefined;
     connection.lastAttemptAt = new Date();
     const budget = await currentBudget(tx, tenantId, connectionId);
     await tx.flush();
     return {
       stop: undefined,
-      userId: connection.userId,
+      userId: owner.id,
       mailbox: connection.mailbox,
+      kind: connection.sharedMailboxId ? ('shared' as const) : ('user' as const),
+      address: connection.sharedMailboxId ? connection.mailbox : owner.email,
       remaining: Math.max(0, limit - budget.used),
       resetsAt: new Date(budget.windowStartedAt.getTime() + BUDGET_WINDOW_MS),
     };
@@ -101,6 +118,12 @@ export async function runMailboxSync(
   if (!start) return { connectionId, outcome: 'skipped', requests: 0 };
   if (start.stop) return stopMailboxSync(em, tenantId, connectionId, start.mailbox, start.stop, options);
 
+  // Of a shared mailbox only the mail is filed: its contacts and calendar are nobody's in the CRM.
+  const resources =
+    start.kind === 'shared'
+      ? options.resources.filter((resource) => SHARED_MAILBOX_RESOURCES.includes(resource.name))
+      : options.resources;
+  const mailbox = { kind: start.kind, address: start.address };
   const budget = { remaining: start.remaining, resetsAt: start.resetsAt };
   const graph = new GraphMailboxClient({
     gateway: options.services.graph,
@@ -115,7 +138,7 @@ export async function runMailboxSync(
   /** Runs `work` in a tenant transaction that also books the requests made since the last one. */
   const commit = <T>(work: (ctx: SyncContext) => Promise<T>): Promise<T> =>
     inTenantTransaction(em, tenantId, async (tx) => {
-      const ctx: SyncContext = { em: tx, tenantId, userId: start.userId, connectionId, graph };
+      const ctx: SyncContext = { em: tx, tenantId, userId: start.userId, mailbox, connectionId, graph };
       const result = await work(ctx);
       const spent = graph.requestsUsed - counted;
       if (spent > 0) {
@@ -133,11 +156,11 @@ export async function runMailboxSync(
     if (options.deadline !== undefined && Date.now() > options.deadline) throw new RunDeadlineReached();
   };
   try {
-    for (const resource of options.resources) {
+    for (const resource of resources) {
       await syncResource(resource, graph, commit, checkDeadline);
     }
     if (options.services.config.graphSync.notificationUrl) {
-      await ensureSubscriptions(options.resources, commit, options.services.config.graphSync.notificationUrl);
+      await ensureSubscriptions(resources, commit, options.services.config.graphSync.notificationUrl);
     }
   } finally {
     // Requests made after the last commit (a failing page) still count.

@@ -138,7 +138,16 @@ export const MailCaptureEntrySchema = z
       .meta({ description: 'The linkOpenDeals rule that filed it to open deals too; null: to none' }),
     deals: z.array(z.uuid()).meta({ description: 'The open deals it was filed to by that rule' }),
     folder: z.enum(CAPTURE_FOLDERS).nullable(),
-    userId: z.uuid().nullable().meta({ description: "The mailbox's owner (filed) or who un-filed it" }),
+    mailbox: z
+      .object({
+        kind: z.enum(['user', 'shared']).meta({ description: "user: a user's own mailbox; shared: a shared mailbox" }),
+        address: z.string().nullable().meta({ description: "The mailbox's email address" }),
+      })
+      .nullable()
+      .meta({ description: 'The mailbox it was filed from; null for an un-filing' }),
+    userId: z.uuid().nullable().meta({
+      description: "The mailbox's owner (filed; for a shared mailbox the admin who named it) or who un-filed it",
+    }),
     userName: z.string().nullable(),
     at: z.string(),
   })

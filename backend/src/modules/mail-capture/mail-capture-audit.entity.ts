@@ -28,6 +28,7 @@ export const MailCaptureAuditSchema = defineEntity({
     { name: 'mail_capture_audit_deals_check', expression: "jsonb_typeof(deals) = 'array'::text" },
     { name: 'mail_capture_audit_rule_check', expression: 'length(rule) <= 100' },
     { name: 'mail_capture_audit_mailbox_check', expression: 'length(mailbox) <= 320' },
+    { name: 'mail_capture_audit_mailbox_address_check', expression: 'length(mailbox_address) <= 320' },
   ],
   properties: {
     id: p
@@ -49,6 +50,10 @@ export const MailCaptureAuditSchema = defineEntity({
     /** The mailbox it was filed from (kept when the connection goes). */
     connection: () => p.manyToOne(MailboxConnection).fieldName('connection_id').nullable().deleteRule('set null'),
     mailbox: p.text().nullable(),
+    /** A user's own mailbox or a shared one (Y3); null for an un-filing (and filings from before it was kept). */
+    mailboxKind: p.enum(['user', 'shared']).nullable(),
+    /** The mailbox's email address when it filed. */
+    mailboxAddress: p.text().nullable(),
     folder: p.enum(['inbox', 'sentitems']).nullable(),
     /** The mailbox's owner for a filing, the user who un-filed for an un-filing. */
     userId: () => userRef('user_id'),

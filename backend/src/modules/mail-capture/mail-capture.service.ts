@@ -29,11 +29,14 @@ export async function mailCapture(em: EntityManager, id: string): Promise<MailCa
   );
   const userIds = [...new Set(entries.map((entry) => entry.userId).filter((user): user is string => !!user))];
   const users = new Map(
-    (userIds.length > 0 ? await em.find(User, { id: { $in: userIds } }) : []).map((user) => [
-      user.id,
-      user.displayName,
-    ]),
+    (userIds.length > 0 ? await em.find(User, { id: { $in: userIds } }) : []).map((user) => [user.id, user]),
   );
+  const mailboxOf = (entry: MailCaptureAudit): MailCaptureView['entries'][number]['mailbox'] => {
+    if (entry.action !== 'filed') return null;
+    // Filings audited before the mailbox's kind was kept came from users' own mailboxes.
+    const address = entry.mailboxAddress ?? (entry.userId ? users.get(entry.userId)?.email : undefined) ?? null;
+    return { kind: entry.mailboxKind ?? 'user', address };
+  };
   return {
     mailId: mail.id,
     internetMessageId: mail.internetMessageId,
@@ -47,8 +50,9 @@ export async function mailCapture(em: EntityManager, id: string): Promise<MailCa
       dealRule: entry.dealRule ?? null,
       deals: entry.deals,
       folder: entry.folder ?? null,
+      mailbox: mailboxOf(entry),
       userId: entry.userId ?? null,
-      userName: entry.userId ? (users.get(entry.userId) ?? null) : null,
+      userName: entry.userId ? (users.get(entry.userId)?.displayName ?? null) : null,
       at: entry.createdAt.toISOString(),
     })),
   };

@@ -19,7 +19,7 @@ import { ownerPrincipal } from '../graph-sync/contacts/contacts.resource.ts';
 import type { SyncContext, SyncResource } from '../graph-sync/resource.ts';
 import { type AttachmentInput, fileMailsInBulk } from '../mail/mail.service.ts';
 import { LINK_HEADER } from '../mail/mail-links.service.ts';
-import { type CaptureMessage, captureDecision, type Sensitivity } from './capture-decision.ts';
+import { type CaptureMessage, captureDecision, type Sensitivity, type UserCaptureRuleSet } from './capture-decision.ts';
 import type { CaptureFolder, LinkOpenDeals } from './capture-rules.schemas.ts';
 import {
   captureRuleSet,
@@ -34,6 +34,7 @@ import { MailCaptureAudit } from './mail-capture-audit.entity.ts';
 export const SENSITIVITY_PROPERTY = 'Integer 0x36';
 const SENSITIVITIES: readonly Sensitivity[] = ['normal', 'personal', 'private', 'confidential'];
 const DAY_MS = 24 * 3_600_000;
+const NO_USER_RULES: UserCaptureRuleSet = { optOut: false, excludedAddresses: [] };
 /** Sent Items also tells the header the compose pane put into a linked draft (X2). */
 const SENT_MESSAGE_FIELDS = [...MESSAGE_FIELDS, 'internetMessageHeaders'];
 
@@ -213,7 +214,8 @@ async function planPage(ctx: SyncContext, folder: CaptureFolder, items: unknown[
   if (messages.length === 0) return;
   const { em } = ctx;
   const rules = await captureRuleSet(em);
-  const mine = await userCaptureRuleSet(em, ctx.userId);
+  // A shared mailbox is filed under the tenant's rules alone: its owner's own rules are about her mailbox.
+  const mine = ctx.mailbox.kind === 'shared' ? NO_USER_RULES : await userCaptureRuleSet(em, ctx.userId);
   const { version: rulesVersion } = await readCaptureRules(em);
   const candidates = messages.map((message) => ({ message, capture: captureMessageOf(message, folder) }));
   const addresses = [
@@ -328,6 +330,8 @@ async function applyPage(
       deals,
       connection: ctx.connectionId,
       mailbox: ctx.graph.mailboxId,
+      mailboxKind: ctx.mailbox.kind,
+      mailboxAddress: ctx.mailbox.address,
       folder,
       userId: ctx.userId,
       rulesVersion,

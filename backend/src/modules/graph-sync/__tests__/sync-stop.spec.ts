@@ -101,7 +101,7 @@ describe('stopping the Outlook sync', () => {
 
   it('deletes the subscriptions and forgets the cursors when a user disconnects, and starts clean when she connects again', async () => {
     expect((await anna.put('/api/v1/me/sync').send({ enabled: true })).status).toBe(200);
-    const annaId = (await connectionOf(await contoso.userId(contoso.upn('Anna Schmidt')))).userId;
+    const annaId = (await connectionOf(await contoso.userId(contoso.upn('Anna Schmidt')))).userId as string;
     await sync(annaId);
     const connected = await state(annaId, annaMailbox);
     expect(connected.cursors).toEqual(SYNCED);

@@ -12,7 +12,7 @@ import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
 import { UpdateBusinessContactSchema, UpdatePersonSchema } from '../../contacts/contacts.schemas.ts';
 import { updateBusinessContact, updatePerson } from '../../contacts/contacts.service.ts';
 import { batchItemError, type GraphRequest, GraphRequestError } from '../graph-client.ts';
-import { ContactLink, MailboxConnection, SyncCursor } from '../graph-sync.entity.ts';
+import { ContactLink, SyncCursor } from '../graph-sync.entity.ts';
 import type { SyncContext, SyncResource } from '../resource.ts';
 import {
   businessContactPatch,
@@ -290,8 +290,8 @@ export const contactsResource: SyncResource = {
     const cursor = await cursorOf(ctx);
     const folderId = cursor.containerId;
     if (!folderId) return { more: false };
-    const connection = await ctx.em.findOneOrFail(MailboxConnection, { id: ctx.connectionId });
-    const narrowed = await scopeSubqueries(ctx.em, connection.userId);
+    // The mailbox's user's persons go to it (a shared mailbox syncs no contacts).
+    const narrowed = await scopeSubqueries(ctx.em, ctx.userId);
     const k = db(ctx.em);
     // Owned persons never pushed, or changed since (themselves, their business contact or its
     // organization); a tombstone (deleted in Outlook) is left alone.
@@ -301,7 +301,7 @@ export const contactsResource: SyncResource = {
         join.onRef('l.person_id', '=', 'p.id').on('l.connection_id', '=', ctx.connectionId),
       )
       .select(['p.id'])
-      .where('p.owner_id', '=', connection.userId)
+      .where('p.owner_id', '=', ctx.userId)
       .where('p.deleted_at', 'is', null)
       .where((where) => where.and(narrowed.map((ids) => where('p.id', 'in', ids))))
       .where((where) =>
@@ -343,7 +343,7 @@ export const contactsResource: SyncResource = {
         where.or([
           where('p.deleted_at', 'is not', null),
           where('p.owner_id', 'is', null),
-          where('p.owner_id', '!=', connection.userId),
+          where('p.owner_id', '!=', ctx.userId),
           ...narrowed.map((ids) => where('p.id', 'not in', ids)),
         ]),
       )
