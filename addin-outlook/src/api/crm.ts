@@ -5,11 +5,14 @@ import type {
   Deal,
   DealsPage,
   DraftLinksInput,
+  FileByReference,
   FiledMail,
   FileMailInput,
   LogCallInput,
   LookupResult,
+  Mail,
   MailFiling,
+  MailFilingState,
   Me,
   Person,
   RecordLink,
@@ -180,6 +183,23 @@ export async function whereFiled(api: Api, internetMessageId: string): Promise<M
 
 export async function fileMail(api: Api, mail: FileMailInput): Promise<FiledMail> {
   return (await api.post<FiledMail>('/v1/mails', mail)).body;
+}
+
+/**
+ * Files the open mail by reference (Y7): the CRM fetches it through Graph, so the filing completes
+ * even when the pane closes. Answers the pending filing; 409 mail_filing_graph_unreachable means
+ * the pane uploads the mail itself.
+ */
+export async function fileByReference(api: Api, filing: FileByReference): Promise<MailFilingState> {
+  return (await api.post<MailFilingState>('/v1/mail-filings', filing)).body;
+}
+
+export async function filingState(api: Api, id: string): Promise<MailFilingState> {
+  return (await api.get<MailFilingState>(`/v1/mail-filings/${encodeURIComponent(id)}`)).body;
+}
+
+export async function filedMail(api: Api, id: string): Promise<Mail> {
+  return (await api.get<Mail>(`/v1/mails/${encodeURIComponent(id)}`)).body;
 }
 
 export async function logCall(api: Api, call: LogCallInput): Promise<void> {

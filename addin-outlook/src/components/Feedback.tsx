@@ -6,6 +6,7 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
+  Spinner,
   Text,
 } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
@@ -36,6 +37,20 @@ export function SuccessBar({ children }: { children: React.ReactNode }) {
   return (
     <MessageBar intent="success" layout="multiline" role="status">
       <MessageBarBody>{children}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
+/** Something under way that the user may leave to finish by itself (a filing the CRM completes). */
+export function PendingBar({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <MessageBar intent="info" layout="multiline" role="status" icon={<Spinner size="tiny" aria-label={title} />}>
+      <MessageBarBody>
+        <MessageBarTitle>{title}</MessageBarTitle>
+        <div>
+          <Text size={200}>{children}</Text>
+        </div>
+      </MessageBarBody>
     </MessageBar>
   );
 }

@@ -1,22 +1,40 @@
 // File the open mail (E1): to one or more records (the matches preselected, their open deals
-// offered), with its body and the chosen attachments read through office-js. Filing again only
-// adds links; the backend says which.
-import type { MailAttachmentInput, RecordLink } from '@crm/backend/contract';
+// offered). By reference first (Y7): the pane names the message and the CRM fetches it and its
+// attachments through Graph, so a dropped network or a closed pane still ends in the mail filed;
+// the pane shows it pending until done. Where Graph cannot reach the mailbox, the pane uploads
+// the body and the chosen attachments read through office-js, as before. Either way the backend
+// keeps one mail per internetMessageId; filing again only adds links, and the backend says which.
+import type { MailAttachmentInput, MailFilingState, RecordLink } from '@crm/backend/contract';
 import { Button, Checkbox, makeStyles, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client.ts';
-import { fileMail, type MailContext } from '../api/crm.ts';
+import { ApiError, NetworkError } from '../api/client.ts';
+import { fileByReference, filedMail, fileMail, filingState, type MailContext } from '../api/crm.ts';
 import { describeError, type Said } from '../errors.ts';
 import {
   type AttachmentInfo,
+  mailboxAddress,
   type ReadMail,
   readAttachmentContent,
   readBody,
   readInternetHeaders,
+  restItemId,
 } from '../office/mailbox.ts';
 import { useSession } from '../session.tsx';
-import { ErrorBar, InfoBar, SuccessBar } from './Feedback.tsx';
+import { ErrorBar, InfoBar, PendingBar, SuccessBar } from './Feedback.tsx';
+
+/** How often the pane asks how a filing by reference stands. */
+const POLL_MS = 1000;
+const GRAPH_UNREACHABLE = 'mail_filing_graph_unreachable';
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How a filing by reference ended: filed, failed with the CRM's words, or left to the pane's upload. */
+type ReferenceOutcome =
+  | { kind: 'filed'; mailId: string }
+  | { kind: 'failed'; title: string; detail: string }
+  | { kind: 'upload' }
+  | { kind: 'closed' };
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -119,8 +137,19 @@ export function FileMail({
     () => new Set(mail.attachments.filter((attachment) => !tooLarge(attachment)).map((attachment) => attachment.id)),
   );
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState(false);
   const [error, setError] = useState<Said | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // The click's idempotency key, kept until its filing has an answer: a retry of the same filing
+  // (after a dropped network, say) is the same filing on the server.
+  const filingKey = useRef<{ key: string; filing: string } | null>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   // A contact created meanwhile appears preselected too; the user's own choices stay.
   const seen = useRef(new Set(targets.map((target) => target.key)));
   useEffect(() => {
@@ -153,6 +182,18 @@ export function FileMail({
     setBusy(true);
     let current: AttachmentInfo | null = null;
     try {
+      const outcome = await fileThroughCrm(links);
+      if (outcome.kind === 'closed') return;
+      if (outcome.kind === 'filed') {
+        const filed = await filedMail(api, outcome.mailId);
+        setDone(t('file.done', { count: links.length, attachments: filed.attachments.length }));
+        onFiled();
+        return;
+      }
+      if (outcome.kind === 'failed') {
+        setError({ message: outcome.title, detail: outcome.detail });
+        return;
+      }
       const [bodyHtml, bodyText, headers] = await Promise.all([
         readBody(item, 'html'),
         readBody(item, 'text'),
@@ -198,8 +239,59 @@ export function FileMail({
       const said = describeError(t, failure);
       setError(current ? { ...said, detail: [current.name, said.detail].filter(Boolean).join(' · ') } : said);
     } finally {
-      setBusy(false);
+      if (mounted.current) {
+        setPending(false);
+        setBusy(false);
+      }
     }
+  };
+
+  /**
+   * Files the mail by reference and waits, showing it pending, until the CRM filed it or says why
+   * not; answers `upload` where the CRM cannot fetch it (or the user left out attachments, which
+   * only the upload can honour).
+   */
+  const fileThroughCrm = async (links: RecordLink[]): Promise<ReferenceOutcome> => {
+    const messageId = restItemId(mail.itemId);
+    const mailbox = mailboxAddress();
+    const everyAttachment = mail.attachments.every(
+      (attachment) => tooLarge(attachment) || attachments.has(attachment.id),
+    );
+    if (!messageId || !mailbox || !everyAttachment) return { kind: 'upload' };
+    const filing = JSON.stringify([messageId, links.map((link) => `${link.type}:${link.id}`).sort()]);
+    if (filingKey.current?.filing !== filing) filingKey.current = { key: `pane-${crypto.randomUUID()}`, filing };
+    let state: MailFilingState;
+    try {
+      state = await fileByReference(api, { messageId, mailbox, links, idempotencyKey: filingKey.current.key });
+    } catch (failure) {
+      // Graph cannot reach the mailbox (or an older CRM has no filing by reference): upload instead.
+      if (failure instanceof ApiError && (failure.code === GRAPH_UNREACHABLE || failure.status === 404)) {
+        filingKey.current = null;
+        return { kind: 'upload' };
+      }
+      throw failure;
+    }
+    setPending(true);
+    while (state.state === 'pending') {
+      await pause(POLL_MS);
+      if (!mounted.current) return { kind: 'closed' };
+      try {
+        state = await filingState(api, state.id);
+      } catch (failure) {
+        // A dropped network changes nothing on the server: keep asking.
+        if (failure instanceof NetworkError) continue;
+        throw failure;
+      }
+    }
+    filingKey.current = null;
+    setPending(false);
+    if (state.state === 'filed' && state.mailId) return { kind: 'filed', mailId: state.mailId };
+    if (state.problem?.code === GRAPH_UNREACHABLE) return { kind: 'upload' };
+    return {
+      kind: 'failed',
+      title: state.problem?.title ?? t('file.failed'),
+      detail: state.problem?.detail ?? '',
+    };
   };
 
   const attachmentNote = (attachment: AttachmentInfo) => {
@@ -263,6 +355,7 @@ export function FileMail({
         ))}
       </fieldset>
       {!mail.internetMessageId && <InfoBar intent="warning">{t('file.noMessageId')}</InfoBar>}
+      {pending && <PendingBar title={t('file.pending')}>{t('file.pendingNote')}</PendingBar>}
       {error && <ErrorBar said={error} />}
       {done && <SuccessBar>{done}</SuccessBar>}
       <Button type="submit" appearance="primary" disabledFocusable={busy}>

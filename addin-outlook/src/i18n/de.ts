@@ -94,6 +94,10 @@ export const de = {
     again_one: 'Diese Mail war schon abgelegt; {{count}} Verknüpfung wurde ergänzt.',
     again_other: 'Diese Mail war schon abgelegt; {{count}} Verknüpfungen wurden ergänzt.',
     unchanged: 'Diese Mail war schon bei diesen Datensätzen abgelegt; es wurde nichts geändert.',
+    pending: 'Wird abgelegt …',
+    pendingNote:
+      'Das CRM holt die Mail und ihre Anhänge aus Microsoft 365. Sie können den Bereich schließen; die Mail wird trotzdem abgelegt.',
+    failed: 'Die Mail wurde nicht abgelegt.',
     chooseTarget: 'Wählen Sie mindestens einen Datensatz.',
     noMessageId:
       'Diese Mail hat noch keine Internet-Message-ID (zum Beispiel ein Entwurf). Legen Sie sie nach dem Senden aus „Gesendete Elemente“ ab.',

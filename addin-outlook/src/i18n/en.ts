@@ -96,6 +96,10 @@ export const en: Strings<typeof de> = {
     again_one: 'This mail was filed before; {{count}} link was added.',
     again_other: 'This mail was filed before; {{count}} links were added.',
     unchanged: 'This mail was filed to these records before; nothing changed.',
+    pending: 'Filing …',
+    pendingNote:
+      'The CRM fetches the mail and its attachments from Microsoft 365. You may close the pane; the mail is filed all the same.',
+    failed: 'The mail was not filed.',
     chooseTarget: 'Choose at least one record.',
     noMessageId:
       'This mail has no internet message id yet (a draft, for example). File it from "Sent Items" once it is sent.',

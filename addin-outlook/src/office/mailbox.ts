@@ -108,6 +108,25 @@ export function readMail(item: ReadItem): ReadMail {
   };
 }
 
+/**
+ * The item's id as Graph (REST v2.0) names it, from its EWS id; null where the host cannot convert
+ * (convertToRestId needs Mailbox 1.3), and the pane then uploads the mail itself.
+ */
+export function restItemId(itemId: string): string | null {
+  const mailbox = Office.context.mailbox;
+  if (!itemId || typeof mailbox?.convertToRestId !== 'function') return null;
+  try {
+    return mailbox.convertToRestId(itemId, Office.MailboxEnums.RestVersion.v2_0) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The signed-in mailbox's address (the mailbox the open item is in, for the user's own mail). */
+export function mailboxAddress(): string | null {
+  return Office.context.mailbox?.userProfile?.emailAddress || null;
+}
+
 export function readBody(item: ReadItem | ComposeItem, type: 'html' | 'text'): Promise<string> {
   const coercion = type === 'html' ? Office.CoercionType.Html : Office.CoercionType.Text;
   return officeCall<string>(`body.${type}`, (callback) => item.body.getAsync(coercion, callback));

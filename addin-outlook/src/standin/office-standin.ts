@@ -260,7 +260,10 @@ const Office = {
   CoercionType: { Html: 'html', Text: 'text' },
   EventType: { ItemChanged: 'olkItemSelectedChanged' },
   HostType: { Outlook: 'Outlook' },
-  MailboxEnums: { AttachmentType: { File: 'file', Item: 'item', Cloud: 'cloud' } },
+  MailboxEnums: {
+    AttachmentType: { File: 'file', Item: 'item', Cloud: 'cloud' },
+    RestVersion: { v1_0: 'v1.0', v2_0: 'v2.0', Beta: 'beta' },
+  },
   context: {
     displayLanguage: options.displayLanguage ?? 'de-DE',
     contentLanguage: options.displayLanguage ?? 'de-DE',
@@ -283,6 +286,13 @@ const Office = {
         emailAddress: options.userProfile?.emailAddress ?? mail.to[0]?.emailAddress ?? '',
       },
       diagnostics: { hostName: 'OfficeStandIn', hostVersion: '1.0' },
+      // An EWS id is base64, a REST (Graph) id base64url: Outlook converts as this does.
+      convertToRestId(itemId: string) {
+        return itemId.replace(/\//g, '-').replace(/\+/g, '_');
+      },
+      convertToEwsId(itemId: string) {
+        return itemId.replace(/-/g, '/').replace(/_/g, '+');
+      },
       addHandlerAsync(type: string, handler: () => void, ...rest: unknown[]) {
         handlers.set(type, handler);
         answer('addHandlerAsync', callbackOf<void>(rest), () => undefined);

@@ -58,7 +58,8 @@ describeInBrowser('Outlook task pane, filing and linking', () => {
   let kellerId: string;
 
   beforeAll(async () => {
-    harness = await startPaneHarness();
+    // Jobs run: the sent mail, in the user's own mailbox, is filed by reference (Y7).
+    harness = await startPaneHarness({ env: { JOBS_POLL_SECONDS: '0.5' }, jobs: { work: true } });
     tenant = await harness.t.createTenant('Pane Ablage GmbH', [
       { displayName: 'Anna Admin' },
       { displayName: 'Rita Vertrieb', appRoles: ['CRM.SalesRep'] },
@@ -232,13 +233,29 @@ describeInBrowser('Outlook task pane, filing and linking', () => {
     const links = await rep.get(`/api/v1/mail-links/${trackingId}`);
     expect(links.body.links).toEqual([{ type: 'person', id: janaId }]);
 
-    // The sent mail, opened from Sent Items: its header names the draft's links, filed with it.
+    // The sent mail, opened from Sent Items: its header names the draft's links, filed with it (by
+    // reference: the CRM fetches it from the user's mailbox, header and all).
     const sentId = '<sent-with-link@pane-ablage.example>';
+    const sentMail = (await harness.t.emulator.graph.deliverMail({
+      user: user.upn,
+      tenantId: tenant.id,
+      folder: 'sentitems',
+      message: {
+        subject: reference,
+        from: { address: user.upn, name: user.displayName },
+        toRecipients: [{ address: JANA, name: 'Jana Keller' }],
+        body: { contentType: 'text', content: 'Guten Tag Frau Keller' },
+        internetMessageId: sentId,
+        internetMessageHeaders: [{ name: 'x-crm-link', value: trackingId }],
+      },
+    })) as { id: string };
     const sent = await harness.open(
       {
         displayLanguage: 'de-DE',
         userProfile: { emailAddress: user.upn, displayName: user.displayName },
         mail: {
+          // Outlook's EWS id of the message (base64, where Graph's REST id is base64url).
+          itemId: sentMail.id.replace(/-/g, '/').replace(/_/g, '+'),
           internetMessageId: sentId,
           subject: reference,
           from: { emailAddress: user.upn, displayName: user.displayName },

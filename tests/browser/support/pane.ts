@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../../../backend/src/testing/test-app.ts';
+import { createTestApp, type TestApp, type TestAppOptions } from '../../../backend/src/testing/test-app.ts';
 import { repoRoot } from '../../support/processes.ts';
 import { launchChromium } from './chromium.ts';
 
@@ -48,9 +48,10 @@ export interface PaneSession {
   readonly failedRequests: string[];
 }
 
-export async function startPaneHarness(): Promise<PaneHarness> {
+/** `app`: how the backend runs (with `jobs: { work: true }` it also runs the jobs, e.g. filing by reference). */
+export async function startPaneHarness(app: TestAppOptions = {}): Promise<PaneHarness> {
   await ensurePaneBuilt();
-  const t = await createTestApp();
+  const t = await createTestApp(app);
   const server: Server = createServer(t.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
