@@ -39,9 +39,10 @@ export function useDragSensors() {
 }
 
 /**
- * The columns are measured before a drag begins, not only once it has: the keyboard moves a card
- * to the next column by the columns' measured places, and an arrow key pressed right after the
- * pick-up (a fast user, a busy machine) found none yet and did nothing.
+ * Drop targets (columns, dashboard widgets) are measured before a drag begins, not only once it has:
+ * the keyboard moves a card to the next column by the measured places, and a drop finds its target
+ * by them. An arrow key pressed right after the pick-up, or a quick drag and drop (a fast user, a
+ * busy machine), found none measured yet and did nothing.
  */
 export const boardMeasuring: MeasuringConfiguration = { droppable: { strategy: MeasuringStrategy.BeforeDragging } };
 

@@ -65,6 +65,7 @@ import {
   useWidgetData,
 } from '../api/dashboards.ts';
 import { useMe } from '../api/queries.ts';
+import { boardMeasuring } from '../components/DragAndDrop.tsx';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { type ChartSpec, LazyChart } from '../components/LazyChart.tsx';
 import { UserPicker } from '../components/UserPicker.tsx';
@@ -326,6 +327,7 @@ function WidgetGrid({ widgets, onChange }: { widgets: Widget[]; onChange: (widge
     <DndContext
       sensors={sensors}
       collisionDetection={closestCenter}
+      measuring={boardMeasuring}
       onDragEnd={onDragEnd}
       accessibility={{
         screenReaderInstructions: { draggable: t('dashboards.instructions') },
