@@ -97,12 +97,16 @@ describeInBrowser("the web app: a record's comments with @mentions", () => {
       await comment.getByRole('button', { name: /^Kommentar von Rita Vertrieb vom .+ bearbeiten$/ }).click();
       const editBox = comment.getByRole('textbox', { name: 'Kommentar bearbeiten' });
       expect(await editBox.inputValue()).toBe('Bitte Rückruf klären, @Käthe Schäfer danke!');
-      await editBox.press('End');
+      // To the very end (End alone stops at the end of a wrapped line on a phone).
+      await editBox.press('Control+End');
       await page.keyboard.type(' Termin am Montag.');
       await comment.getByRole('button', { name: 'Speichern' }).click();
       await section.getByRole('status').filter({ hasText: 'Der Kommentar ist geändert.' }).waitFor();
       const edited = conversation.getByRole('listitem').filter({ hasText: 'Termin am Montag.' });
       await edited.getByText('(bearbeitet)').waitFor();
+      expect(await edited.locator('p').innerText()).toBe(
+        'Bitte Rückruf klären, @Käthe Schäfer danke! Termin am Montag.',
+      );
       expect(await edited.locator(`[data-mention-user-id="${kaetheId}"]`).innerText()).toBe('@Käthe Schäfer');
       // Still one notification: the edit mentions nobody new.
       expect(await mentionsOfKaethe()).toHaveLength(1);
