@@ -2,15 +2,16 @@
 // its time and its mentions shown as the colleague's name; a box to write one, where `@` suggests
 // colleagues (arrow keys and Enter, or the mouse); one's own comments (an admin's: any) can be
 // edited and deleted.
-import type { Comment, CommentsPage, UserRefList } from '@crm/backend/contract';
+import type { Comment, CommentsPage } from '@crm/backend/contract';
 import { Button, Field, makeStyles, Spinner, Text, Textarea, tokens } from '@fluentui/react-components';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApiQuery, useMe } from '../api/queries.ts';
+import { useMe } from '../api/queries.ts';
 import { bodyParts, type ChosenMention, fromBody, mentionAt, toBody } from '../mention-text.ts';
 import { useSession } from '../session.tsx';
 import { ErrorBar } from './Feedback.tsx';
+import { useColleagues } from './UserPicker.tsx';
 
 const useStyles = makeStyles({
   list: {
@@ -59,21 +60,11 @@ const useStyles = makeStyles({
 
 const MAX_SUGGESTIONS = 8;
 
-/** The colleagues whose name or email holds what is typed after the `@`, the API's matches joining the first hundred. */
+/** The colleagues whose name or email holds what is typed after the `@`. */
 function useSuggestions(query: string | null) {
-  const search = query?.trim() ?? '';
   // Asked for when the box shows, so the first `@` has its suggestions at once.
-  const first = useApiQuery<UserRefList>('/v1/users', { limit: 100 });
-  const found = useApiQuery<UserRefList>('/v1/users', { q: search, limit: 20 }, { enabled: search !== '' });
-  const needle = search.toLocaleLowerCase();
-  const near = (first.data?.items ?? []).filter(
-    (user) =>
-      needle === '' ||
-      user.displayName.toLocaleLowerCase().includes(needle) ||
-      user.email.toLocaleLowerCase().includes(needle),
-  );
-  const more = search === '' ? [] : (found.data?.items ?? []).filter((user) => !near.some((n) => n.id === user.id));
-  return { users: query === null ? [] : [...near, ...more].slice(0, MAX_SUGGESTIONS), ready: first.data !== undefined };
+  const { users, first } = useColleagues(query?.trim() ?? '');
+  return { users: query === null ? [] : users.slice(0, MAX_SUGGESTIONS), ready: first.data !== undefined };
 }
 
 /** A box to write a comment in, with colleagues suggested after `@`; sends the body as the API stores it. */
