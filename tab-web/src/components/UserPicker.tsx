@@ -6,6 +6,25 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../api/queries.ts';
 
+/**
+ * The organisation's active users whose name or email holds `search`: the first hundred by name,
+ * narrowed at once as the user types; the API's matches join them (an organisation with more
+ * users), so a list does not jump while it answers.
+ */
+export function useColleagues(search: string) {
+  const first = useApiQuery<UserRefList>('/v1/users', { limit: 100 });
+  const found = useApiQuery<UserRefList>('/v1/users', { q: search, limit: 20 }, { enabled: search !== '' });
+  const needle = search.toLocaleLowerCase();
+  const near = (first.data?.items ?? []).filter(
+    (user) =>
+      needle === '' ||
+      user.displayName.toLocaleLowerCase().includes(needle) ||
+      user.email.toLocaleLowerCase().includes(needle),
+  );
+  const more = search === '' ? [] : (found.data?.items ?? []).filter((user) => !near.some((n) => n.id === user.id));
+  return { users: [...near, ...more], first, found };
+}
+
 export function UserPicker({
   label,
   value,
@@ -23,20 +42,8 @@ export function UserPicker({
   const { t } = useTranslation();
   // What is typed; null while the box shows the chosen name.
   const [typed, setTyped] = useState<string | null>(null);
-  const first = useApiQuery<UserRefList>('/v1/users', { limit: 100 });
   const search = typed?.trim() ?? '';
-  const found = useApiQuery<UserRefList>('/v1/users', { q: search, limit: 20 }, { enabled: search !== '' });
-  // The first hundred by name, narrowed at once as the user types; the API's matches join them
-  // (an organisation with more users), so the list does not jump while it answers.
-  const needle = search.toLocaleLowerCase();
-  const near = (first.data?.items ?? []).filter(
-    (user) =>
-      needle === '' ||
-      user.displayName.toLocaleLowerCase().includes(needle) ||
-      user.email.toLocaleLowerCase().includes(needle),
-  );
-  const more = search === '' ? [] : (found.data?.items ?? []).filter((user) => !near.some((n) => n.id === user.id));
-  const users = [...near, ...more];
+  const { users, first, found } = useColleagues(search);
   const chosen =
     first.data?.items.find((user) => user.id === value) ?? found.data?.items.find((user) => user.id === value);
   const everyone = t('userPicker.everyone');

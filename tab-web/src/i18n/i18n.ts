@@ -6,6 +6,8 @@ import { boardDe } from './board.de.ts';
 import { boardEn } from './board.en.ts';
 import { calendarDe } from './calendar.de.ts';
 import { calendarEn } from './calendar.en.ts';
+import { commentsDe } from './comments.de.ts';
+import { commentsEn } from './comments.en.ts';
 import { dashboardsDe } from './dashboards.de.ts';
 import { dashboardsEn } from './dashboards.en.ts';
 import { de } from './de.ts';
@@ -47,6 +49,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           mail: mailDe,
           trash: trashDe,
           documents: documentsDe,
+          comments: commentsDe,
         },
       },
       en: {
@@ -59,6 +62,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           mail: mailEn,
           trash: trashEn,
           documents: documentsEn,
+          comments: commentsEn,
         },
       },
     },

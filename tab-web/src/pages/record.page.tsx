@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../../web-shared/api-client.ts';
 import { type Overview, useOverview } from '../api/queries.ts';
+import { CommentsSection } from '../components/CommentsSection.tsx';
 import { DocumentsSection } from '../components/DocumentsSection.tsx';
 import { ErrorBar } from '../components/Feedback.tsx';
 import { HistoryList, historyValue } from '../components/HistoryList.tsx';
@@ -186,6 +187,8 @@ function Section({
       )}
       {name === 'documents' ? (
         <DocumentsSection type={type} id={id} />
+      ) : name === 'comments' ? (
+        <CommentsSection type={type} id={id} />
       ) : asBoard ? (
         <Suspense fallback={<Spinner size="small" label={t('app.loading')} />}>
           <TaskBoard recordType={type} recordId={id} />
