@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { startEmulator } from '@crm/m365-emulator';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../browser/support/chromium.ts';
+import { actAndAwaitClose, launchChromium } from '../browser/support/chromium.ts';
 import { repoRoot, type spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
 import { benchDatabase } from './bench-database.ts';
@@ -26,8 +26,7 @@ async function signIn(page: Page, upn: string): Promise<void> {
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: /^Sign in$/ }).click();
   const popup = await popupOpened;
-  await popup.getByRole('button', { name: `Sign in as Ada Admin (${upn})` }).click();
-  await popup.waitForEvent('close', { timeout: 90_000 });
+  await actAndAwaitClose(popup, () => popup.getByRole('button', { name: `Sign in as Ada Admin (${upn})` }).click());
   await page.getByRole('combobox').first().waitFor({ timeout: 60_000 });
 }
 

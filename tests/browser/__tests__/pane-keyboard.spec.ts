@@ -3,7 +3,7 @@
 // focus visible.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
-import { describeInBrowser, screenshot } from '../support/browser.ts';
+import { actAndAwaitClose, describeInBrowser, screenshot } from '../support/browser.ts';
 import { focused, tabTo } from '../support/keyboard.ts';
 import { type PaneHarness, startPaneHarness } from '../support/pane.ts';
 
@@ -50,8 +50,7 @@ describeInBrowser('Outlook task pane by keyboard', () => {
     // The picker lists every tenant of the shared emulator, the newest (this test's) last: from the end
     // backwards is short however many tenants the other test files have made.
     await tabTo(popup, new RegExp(`^Sign in as ${user.displayName}`), { max: 2000, backwards: true });
-    await popup.keyboard.press('Enter');
-    await popup.waitForEvent('close', { timeout: 15_000 });
+    await actAndAwaitClose(popup, () => popup.keyboard.press('Enter'));
     await page.getByRole('region', { name: 'Jana Keller' }).waitFor();
 
     // The tabs: Tab into the list, arrows along it, Enter to choose.

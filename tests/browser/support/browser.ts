@@ -3,7 +3,14 @@
 import { describe } from '@jest/globals';
 import { CHROMIUM, chromiumAvailable } from './chromium.ts';
 
-export { CHROMIUM, chromiumAvailable, launchChromium, screenshot, screenshotDir } from './chromium.ts';
+export {
+  actAndAwaitClose,
+  CHROMIUM,
+  chromiumAvailable,
+  launchChromium,
+  screenshot,
+  screenshotDir,
+} from './chromium.ts';
 
 /** `describe` when chromium is there; otherwise a skipped block and a plain sentence (CI: a failure). */
 export function describeInBrowser(name: string, body: () => void): void {

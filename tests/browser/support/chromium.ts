@@ -29,3 +29,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Does `act` in a popup that closes itself when it is done (the sign-in's account picker) and waits until it
+ * has closed. The wait begins before the act: a popup that closes while the click is still returning has
+ * fired its only "close" event, and a wait begun afterwards would wait for nothing until it timed out.
+ */
+export async function actAndAwaitClose(popup: Page, act: () => Promise<void>, timeout = 90_000): Promise<void> {
+  const closed = popup.waitForEvent('close', { timeout });
+  closed.catch(() => undefined); // awaited below; a click that fails first must not leave it unhandled
+  try {
+    await act();
+  } catch (error) {
+    // A click whose page closed under it has done what it was for.
+    if (!popup.isClosed()) throw error;
+  }
+  try {
+    await closed;
+  } catch (error) {
+    const shows = await popup
+      .locator('body')
+      .innerText({ timeout: 2_000 })
+      .catch(() => '');
+    throw new Error(`${(error as Error).message}; the popup still shows ${popup.url()}: ${shows.slice(0, 500)}`);
+  }
+}

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, type TestApp, type TestAppOptions } from '../../../backend/src/testing/test-app.ts';
 import { repoRoot } from '../../support/processes.ts';
-import { launchChromium } from './chromium.ts';
+import { actAndAwaitClose, launchChromium } from './chromium.ts';
 
 /** Options of the office-js stand-in (addin-outlook/src/standin/demo-mail.ts). */
 export interface StandIn {
@@ -108,7 +108,8 @@ export async function signInThroughPopup(page: Page, user: { displayName: string
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: button }).click();
   const popup = await popupOpened;
-  await popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click();
   // A loaded machine may take its time to redeem the code and close the popup.
-  await popup.waitForEvent('close', { timeout: 90_000 });
+  await actAndAwaitClose(popup, () =>
+    popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click(),
+  );
 }

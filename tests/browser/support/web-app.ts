@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../../backend/src/testing/test-app.ts';
 import { repoRoot } from '../../support/processes.ts';
-import { launchChromium } from './chromium.ts';
+import { actAndAwaitClose, launchChromium } from './chromium.ts';
 
 export interface WebAppHarness {
   readonly t: TestApp;
@@ -63,9 +63,10 @@ export async function signIn(page: Page, user: { displayName: string; upn: strin
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: button }).click();
   const popup = await popupOpened;
-  await popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click();
   // A loaded machine may take its time to redeem the code and close the popup.
-  await popup.waitForEvent('close', { timeout: 90_000 });
+  await actAndAwaitClose(popup, () =>
+    popup.getByRole('button', { name: `Sign in as ${user.displayName} (${user.upn})` }).click(),
+  );
 }
 
 /** A browser profile in which `user` has signed in to the app (through its button and the popup). */
