@@ -7,6 +7,7 @@ import type { Principal } from '../../http/principal.ts';
 import { db } from '../../records/sql.ts';
 import { formatAmount } from '../deals/money.ts';
 import { DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
+import { dayIn } from '../timeline/time-zones.ts';
 import { type Attention, type AttentionReason, QUIET_DAYS } from './attention.schemas.ts';
 
 export async function dealsNeedingAttention(
@@ -18,7 +19,7 @@ export async function dealsNeedingAttention(
   const visibility = await principal.visibility('deal');
   // Mine, and only while I may see them (as the deals list): a user may own deals outside their scope.
   if (visibility.scope === 'owners' && !visibility.ownerIds.includes(principal.userId)) {
-    return { date: todayIn(zone), quietDays: QUIET_DAYS, total: 0, items: [] };
+    return { date: dayIn(new Date(), zone), quietDays: QUIET_DAYS, total: 0, items: [] };
   }
   // A deal without activities counts as quiet from its creation on.
   const quietSince = sql<Date>`coalesce(la.last_activity_at, d.created_at)`;
@@ -72,7 +73,7 @@ export async function dealsNeedingAttention(
     .execute();
   const first = rows[0];
   return {
-    date: first?.today ?? todayIn(zone),
+    date: first?.today ?? dayIn(new Date(), zone),
     quietDays: QUIET_DAYS,
     total: first?.total ?? 0,
     items: rows.map((row) => ({
@@ -91,8 +92,3 @@ export async function dealsNeedingAttention(
     })),
   };
 }
-
-const todayIn = (zone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );

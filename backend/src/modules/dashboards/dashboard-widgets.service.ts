@@ -7,7 +7,7 @@ import type { Principal } from '../../http/principal.ts';
 import { problem } from '../../http/problems.ts';
 import { db } from '../../records/sql.ts';
 import { formatAmount } from '../deals/money.ts';
-import { dayIn } from '../tasks/tasks.service.ts';
+import { dayIn } from '../timeline/time-zones.ts';
 import type { WidgetData, WidgetQuery, WidgetType } from './dashboards.schemas.ts';
 
 /** Keeps `in (...)` valid when the viewer may see no one's records. */
@@ -367,7 +367,6 @@ async function pipelineVelocity(em: EntityManager, principal: Principal, query: 
   const period = { from: from ?? null, to: query.to ?? null, recentDays: recent ? VELOCITY_DAYS : null };
   if (!pipelineId) return { type: 'pipeline-velocity', pipelineId: null, period, stages: [] };
   const owners = await ownersOf(principal, 'deal', query);
-  const stayDays = sql<number>`extract(epoch from (c.left_at - c.changed_at)) / 86400`;
   const stages = await db(em)
     .selectFrom('pipeline_stage as s')
     .select(['s.id', 's.name'])
@@ -380,12 +379,15 @@ async function pipelineVelocity(em: EntityManager, principal: Principal, query: 
   const stays = await db(em)
     .selectFrom('deal_stage_change as c')
     .innerJoin('deal as d', 'd.id', 'c.deal_id')
-    .select([
-      'c.to_stage_id',
-      countInt.as('n'),
-      sql<number>`avg(${stayDays})::float8`.as('average'),
-      sql<number>`percentile_cont(0.5) within group (order by ${stayDays})::float8`.as('median'),
-    ])
+    .select((eb) => {
+      const stayDays = sql<number>`extract(epoch from (${eb.ref('c.left_at')} - ${eb.ref('c.changed_at')})) / 86400`;
+      return [
+        'c.to_stage_id',
+        countInt.as('n'),
+        sql<number>`avg(${stayDays})::float8`.as('average'),
+        sql<number>`percentile_cont(0.5) within group (order by ${stayDays})::float8`.as('median'),
+      ];
+    })
     .where('c.tenant_id', '=', principal.tenantId)
     .where('c.pipeline_id', '=', pipelineId)
     .where('c.left_at', 'is not', null)

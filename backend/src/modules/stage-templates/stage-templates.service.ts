@@ -17,6 +17,7 @@ import { moveDeal } from '../board/board.service.ts';
 import { touchPipeline } from '../pipelines/pipelines.service.ts';
 import { durationMs } from '../tasks/task-time.ts';
 import { createTask, DEFAULT_TIME_ZONE } from '../tasks/tasks.service.ts';
+import { dayIn } from '../timeline/time-zones.ts';
 import type { StageEntry } from './stage-templates.events.ts';
 import type {
   AssigneeRule,
@@ -445,12 +446,7 @@ const anyOf = (ids: readonly string[]) => sql<string>`any(${sqlArray(ids)}::uuid
 
 /** The calendar day `days` after today in the time zone, YYYY-MM-DD. */
 function dayAfter(days: number, timeZone: string): string {
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+  const today = dayIn(new Date(), timeZone);
   return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 

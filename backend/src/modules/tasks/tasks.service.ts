@@ -25,6 +25,7 @@ import { currentTenantId, type Database, db } from '../../records/sql.ts';
 import { taskChanged } from '../../records/task-events.ts';
 import { Tenant } from '../identity/tenant.entity.ts';
 import { notify } from '../notifications/outbox.ts';
+import { dayIn } from '../timeline/time-zones.ts';
 import { type Assignment, assignmentFor } from './absences.service.ts';
 import { notifyUnblocked, rankAtEnd, requireNoOpenPrerequisites } from './dependencies.service.ts';
 import { CLOSED_STATUSES, Task, type TaskPriority } from './task.entity.ts';
@@ -75,13 +76,6 @@ async function startOfDay(em: EntityManager, day: string, timeZone: string): Pro
     .selectNoFrom(sql<Date | string>`(${day}::date)::timestamp at time zone ${timeZone}`.as('at'))
     .executeTakeFirstOrThrow();
   return new Date(row.at);
-}
-
-/** The calendar day of an instant in a time zone, YYYY-MM-DD. */
-export function dayIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
 }
 
 function needsDueDate(pointer: string): AppError {

@@ -62,10 +62,20 @@ function offsetAt(instant: number, timeZone: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
+const epochOf = (instant: Date | string | number): number =>
+  typeof instant === 'number' ? instant : typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+const two = (n: number) => String(n).padStart(2, '0');
+
 /** The calendar day (YYYY-MM-DD) of an instant in the zone. */
-export function dayIn(instant: string | number, timeZone: string): string {
-  const wall = wallClock(typeof instant === 'number' ? instant : Date.parse(instant), timeZone);
-  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+export function dayIn(instant: Date | string | number, timeZone: string): string {
+  const wall = wallClock(epochOf(instant), timeZone);
+  return `${wall.year}-${two(wall.month)}-${two(wall.day)}`;
+}
+
+/** The wall-clock time of an instant in the zone, YYYY-MM-DDTHH:MM:SS without an offset (as Graph's `dateTime`). */
+export function wallClockText(instant: Date | string | number, timeZone: string): string {
+  const wall = wallClock(epochOf(instant), timeZone);
+  return `${wall.year}-${two(wall.month)}-${two(wall.day)}T${two(wall.hour)}:${two(wall.minute)}:${two(wall.second)}`;
 }
 
 /** The first instant of a calendar day in the zone (midnight, or the first hour after a gap). */

@@ -2,6 +2,7 @@
 // times written in the user's time zone (Outlook keeps a 09:00 Berlin series at 09:00 across daylight
 // saving) and read as instants.
 import sanitizeHtml from 'sanitize-html';
+import { wallClockText } from '../../timeline/time-zones.ts';
 import type { SyncedEventFields } from './event-link.entity.ts';
 
 /** The category our events carry, and the one the "only CRM events" setting looks for. */
@@ -45,28 +46,9 @@ export interface OutlookEvent {
   '@removed'?: { reason?: string };
 }
 
-/** Wall-clock time of an instant in a zone, as Graph's `dateTime` wants it (no offset). */
-export function wallClock(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(instant)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
 /** The offset of a zone at an instant, in milliseconds (local minus UTC). */
 function offsetMs(instant: Date, timeZone: string): number {
-  const local = wallClock(instant, timeZone);
+  const local = wallClockText(instant, timeZone);
   return Date.parse(`${local}Z`) - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
@@ -100,7 +82,7 @@ export function bodyText(body: OutlookEvent['body']): string | null {
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a zone. */
-const dateIn = (instant: Date, timeZone: string) => wallClock(instant, timeZone).slice(0, 10);
+const dateIn = (instant: Date, timeZone: string) => wallClockText(instant, timeZone).slice(0, 10);
 
 /** The date `days` after a date (YYYY-MM-DD), as calendars count (no zone, no daylight saving). */
 function addDays(date: string, days: number): string {
@@ -169,8 +151,8 @@ export function eventBody(
       }
     : {
         isAllDay: false,
-        start: { dateTime: wallClock(start, options.timeZone), timeZone: options.timeZone },
-        end: { dateTime: wallClock(end, options.timeZone), timeZone: options.timeZone },
+        start: { dateTime: wallClockText(start, options.timeZone), timeZone: options.timeZone },
+        end: { dateTime: wallClockText(end, options.timeZone), timeZone: options.timeZone },
       };
   return {
     subject: fields.subject,
