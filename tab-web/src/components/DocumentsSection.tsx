@@ -47,6 +47,25 @@ function sizeOf(bytes: number | null, language: string): string {
   return format(bytes / 1024 / 1024, 'MB');
 }
 
+interface VersionFacts {
+  number: number;
+  size: number | null;
+  uploadedByName?: string | null;
+  uploadedAt: string;
+}
+
+/** "Version 2 · 1.2 MB · Anna Schmidt · 05.12.26, 10:14": a document's or one of its versions' line. */
+function useVersionMeta(): (version: VersionFacts) => string {
+  const { t, i18n } = useTranslation();
+  return (version) =>
+    t('documents.meta', {
+      number: version.number,
+      size: sizeOf(version.size, i18n.language),
+      who: version.uploadedByName ?? t('documents.someone'),
+      when: new Date(version.uploadedAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }),
+    });
+}
+
 /** Saves a download of the API as the browser does a link's. */
 function useSave() {
   const { api } = useSession();
@@ -64,9 +83,10 @@ function useSave() {
 }
 
 function Versions({ document: stored, onError }: { document: StoredDocument; onError: (error: unknown) => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const styles = useStyles();
   const save = useSave();
+  const metaOf = useVersionMeta();
   const detail = useApiQuery<DocumentDetail>(`/v1/documents/${encodeURIComponent(stored.id)}`);
   if (detail.error) return <ErrorBar error={detail.error} onRetry={() => void detail.refetch()} />;
   if (!detail.data) return <Spinner size="tiny" label={t('documents.loading')} />;
@@ -74,17 +94,7 @@ function Versions({ document: stored, onError }: { document: StoredDocument; onE
     <ul className={styles.list} aria-label={t('documents.versionsLabel', { name: stored.name })}>
       {detail.data.versions.map((version) => (
         <li key={version.number} className={styles.actions}>
-          <Text size={200}>
-            {t('documents.meta', {
-              number: version.number,
-              size: sizeOf(version.size, i18n.language),
-              who: version.uploadedByName ?? t('documents.someone'),
-              when: new Date(version.uploadedAt).toLocaleString(i18n.language, {
-                dateStyle: 'short',
-                timeStyle: 'short',
-              }),
-            })}
-          </Text>
+          <Text size={200}>{metaOf(version)}</Text>
           <Button
             size="small"
             aria-label={t('documents.downloadVersionLabel', { number: version.number, name: stored.name })}
@@ -104,8 +114,9 @@ function Versions({ document: stored, onError }: { document: StoredDocument; onE
 }
 
 export function DocumentsSection({ type, id }: { type: string; id: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const styles = useStyles();
+  const metaOf = useVersionMeta();
   const { api } = useSession();
   const queryClient = useQueryClient();
   const save = useSave();
@@ -217,15 +228,7 @@ export function DocumentsSection({ type, id }: { type: string; id: string }) {
             <li key={stored.id} className={styles.entry}>
               <Text weight="semibold">{stored.name}</Text>
               <Text size={200} className={styles.muted}>
-                {t('documents.meta', {
-                  number: stored.latestVersion,
-                  size: sizeOf(stored.size, i18n.language),
-                  who: stored.uploadedByName ?? t('documents.someone'),
-                  when: new Date(stored.uploadedAt).toLocaleString(i18n.language, {
-                    dateStyle: 'short',
-                    timeStyle: 'short',
-                  }),
-                })}
+                {metaOf({ ...stored, number: stored.latestVersion })}
               </Text>
               <div className={styles.actions}>
                 {stored.kind === 'cloud' && stored.cloudUrl ? (

@@ -61,6 +61,15 @@ const named = (entries: GraphAddress[] | null | undefined) =>
     .filter((entry) => addressOf(entry) !== '')
     .map((entry) => ({ address: addressOf(entry), name: entry.emailAddress?.name ?? null }));
 
+/** A message's internet headers by name (Graph gives them only when asked for internetMessageHeaders). */
+export function headersOf(message: GraphMessage): Record<string, string> {
+  return Object.fromEntries(
+    (message.internetMessageHeaders ?? [])
+      .filter((header) => header.name && header.value !== undefined)
+      .map((header) => [header.name as string, header.value as string]),
+  );
+}
+
 /** A message's file attachments; attached mails and calendar items (itemAttachment) and links without bytes are not documents. */
 export async function attachmentsOf(graph: MailboxGraph, message: GraphMessage): Promise<AttachmentInput[]> {
   if (!message.hasAttachments) return [];

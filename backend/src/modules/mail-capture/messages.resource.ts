@@ -18,7 +18,7 @@ import { visibleRecords } from '../documents/record-access.ts';
 import { ownerPrincipal } from '../graph-sync/contacts/contacts.resource.ts';
 import type { SyncContext, SyncResource } from '../graph-sync/resource.ts';
 import { type AttachmentInput, fileMailsInBulk } from '../mail/mail.service.ts';
-import { LINK_HEADER } from '../mail/mail-links.service.ts';
+import { LINK_HEADER, trackingIdsIn } from '../mail/mail-links.service.ts';
 import { type CaptureMessage, captureDecision, type Sensitivity, type UserCaptureRuleSet } from './capture-decision.ts';
 import type { CaptureFolder, LinkOpenDeals } from './capture-rules.schemas.ts';
 import {
@@ -27,7 +27,7 @@ import {
   rememberVerifiedDomains,
   userCaptureRuleSet,
 } from './capture-rules.service.ts';
-import { addressOf, attachmentsOf, type GraphMessage, MESSAGE_FIELDS, mailOf } from './graph-message.ts';
+import { addressOf, attachmentsOf, type GraphMessage, headersOf, MESSAGE_FIELDS, mailOf } from './graph-message.ts';
 import { MailCaptureAudit } from './mail-capture-audit.entity.ts';
 
 /** PidTagSensitivity as Graph reads a MAPI property: 0 normal, 1 personal, 2 private, 3 confidential. */
@@ -160,13 +160,7 @@ async function learnVerifiedDomains(ctx: SyncContext): Promise<void> {
 }
 
 /** The tracking ids a sent message's x-crm-link header names (the compose pane put them into the draft). */
-function trackingIdsOf(message: GraphMessage): string[] {
-  return (message.internetMessageHeaders ?? [])
-    .filter((header) => header.name?.toLowerCase() === LINK_HEADER)
-    .flatMap((header) => (header.value ?? '').split(/[\s,;]+/))
-    .filter((value) => /^[A-Za-z0-9._:-]{8,200}$/.test(value))
-    .slice(0, 10);
-}
+const trackingIdsOf = (message: GraphMessage): string[] => trackingIdsIn(headersOf(message));
 
 /**
  * The records drafts were linked to in the add-in (X2), by sent message: found by the link header's

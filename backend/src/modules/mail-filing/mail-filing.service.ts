@@ -28,7 +28,7 @@ import {
 import { tenantIdOf } from '../graph-sync/graph-sync.service.ts';
 import { User } from '../identity/user.entity.ts';
 import { type FileMailInput, fileMail } from '../mail/mail.service.ts';
-import { attachmentsOf, type GraphMessage, MESSAGE_FIELDS, mailOf } from '../mail-capture/graph-message.ts';
+import { attachmentsOf, type GraphMessage, headersOf, MESSAGE_FIELDS, mailOf } from '../mail-capture/graph-message.ts';
 import { MailFilingRequest, type StoredProblem } from './mail-filing.entity.ts';
 import type { FileByReference, MailFilingState } from './mail-filing.schemas.ts';
 
@@ -131,15 +131,10 @@ export async function filingState(em: EntityManager, principal: Principal, id: s
 async function fetchMessage(graph: GraphMailboxClient, messageId: string): Promise<Omit<FileMailInput, 'links'>> {
   const path = `${graph.base}/messages/${encodeURIComponent(messageId)}`;
   const message = await graph.get<GraphMessage>(`${path}?$select=${[...MESSAGE_FIELDS, 'internetMessageHeaders']}`);
-  const headers = Object.fromEntries(
-    (message.internetMessageHeaders ?? [])
-      .filter((header) => header.name && header.value !== undefined)
-      .map((header) => [header.name as string, header.value as string]),
-  );
   return {
     ...mailOf(message, await attachmentsOf(graph, message)),
     internetMessageId: message.internetMessageId ?? null,
-    internetHeaders: headers,
+    internetHeaders: headersOf(message),
   };
 }
 

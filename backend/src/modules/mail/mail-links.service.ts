@@ -10,6 +10,15 @@ import { currentTenantId, type Database, db, jsonb } from '../../records/sql.ts'
 /** The internet header the compose pane sets; its value is the tracking id. */
 export const LINK_HEADER = 'x-crm-link';
 
+/** The tracking ids a mail's internet headers name (x-crm-link, any spelling of the name; at most 10). */
+export function trackingIdsIn(headers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(headers)
+    .filter(([name]) => name.toLowerCase() === LINK_HEADER)
+    .flatMap(([, value]) => value.split(/[\s,;]+/))
+    .filter((value) => /^[A-Za-z0-9._:-]{8,200}$/.test(value))
+    .slice(0, 10);
+}
+
 /** Clocks of Exchange and ours differ a little: a draft linked this long after sending still counts. */
 const CLOCK_SKEW = '2 minutes';
 

@@ -44,11 +44,11 @@ import { type MailAddress, normalizeAddress, normalizeAddresses } from './addres
 import { htmlToText, sanitizeMailHtml } from './mail-html.ts';
 import {
   getPendingLinks,
-  LINK_HEADER,
   markPendingApplied,
   type PendingLinks,
   pendingLinksFor,
   savePendingLinks,
+  trackingIdsIn,
 } from './mail-links.service.ts';
 import { mentionsReference, recordsReferencedIn } from './references.service.ts';
 
@@ -348,13 +348,7 @@ export async function fileMail(
   await requireVisibleLinks(em, principal, requested);
 
   const subject = (input.subject ?? '').trim();
-  const headers = Object.fromEntries(
-    Object.entries(input.internetHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-  );
-  const trackingIds = (headers[LINK_HEADER] ?? '')
-    .split(/[\s,;]+/)
-    .filter((value) => /^[A-Za-z0-9._:-]{8,200}$/.test(value))
-    .slice(0, 10);
+  const trackingIds = trackingIdsIn(input.internetHeaders ?? {});
   const mailDate = new Date(input.sentAt ?? input.receivedAt ?? Date.now());
   const conversationId = input.conversationId?.trim() || null;
   const pending = await pendingLinksFor(em, { trackingIds, internetMessageId, conversationId, sentAt: mailDate });
