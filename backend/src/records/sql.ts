@@ -56,6 +56,17 @@ export async function lockTransactionOn(em: EntityManager, key: string): Promise
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db(em));
 }
 
+/** The choices that make a statement's shape: one word, or named choices ({ kind: 'deal', scope: 'all' }). */
+export type ShapeChoices = string | Readonly<Record<string, string | boolean>>;
+
+const shapeKey = (shape: ShapeChoices): string =>
+  typeof shape === 'string'
+    ? shape
+    : Object.keys(shape)
+        .sort()
+        .map((name) => `${name}=${shape[name]}`)
+        .join('&');
+
 /**
  * A typed statement whose SQL depends only on a few choices (its shape: a record kind, a visibility
  * scope), compiled once per shape and then run with each request's values. For the hottest reads
@@ -68,28 +79,29 @@ export async function lockTransactionOn(em: EntityManager, key: string): Promise
  * A stand-in that ended up inside the SQL text or inside a larger parameter is a programming error,
  * found when the shape is first compiled.
  */
-export function statementShapes<Values extends Record<string, unknown>, Row>(
+export function statementShapes<Values extends Record<string, unknown>, Row, Shape extends ShapeChoices = string>(
   names: readonly (keyof Values & string)[],
-  build: (values: Values, shape: string) => Compilable<Row>,
-): (em: EntityManager, shape: string, values: Values) => Promise<Row[]> {
+  build: (values: Values, shape: Shape) => Compilable<Row>,
+): (em: EntityManager, shape: Shape, values: Values) => Promise<Row[]> {
   const standIns = Object.fromEntries(names.map((name) => [name, `\u0000${name}\u0000`])) as unknown as Values;
   const slotOf = new Map(names.map((name) => [`\u0000${name}\u0000`, name]));
   const compiled = new Map<string, { query: CompiledQuery<Row>; slots: (keyof Values | undefined)[] }>();
-  const compile = (shape: string) => {
+  const compile = (shape: Shape, key: string) => {
     const query = build(standIns, shape).compile();
     const slots = query.parameters.map((value) => (typeof value === 'string' ? slotOf.get(value) : undefined));
     const loose = query.parameters.some(
       (value, index) => slots[index] === undefined && typeof value === 'string' && value.includes('\u0000'),
     );
     if (loose || query.sql.includes('\u0000')) {
-      throw new Error(`statement shape ${shape}: a stand-in is not a bind parameter of its own`);
+      throw new Error(`statement shape ${key}: a stand-in is not a bind parameter of its own`);
     }
     const entry = { query, slots };
-    compiled.set(shape, entry);
+    compiled.set(key, entry);
     return entry;
   };
   return async (em, shape, values) => {
-    const { query, slots } = compiled.get(shape) ?? compile(shape);
+    const key = shapeKey(shape);
+    const { query, slots } = compiled.get(key) ?? compile(shape, key);
     const parameters = query.parameters.map((value, index) => {
       const slot = slots[index];
       return slot === undefined ? value : values[slot];

@@ -269,10 +269,13 @@ function boardStatement(
  */
 const unfilteredBoard = statementShapes(
   ['pipelineId', 'ownerIds', 'cards'],
-  (values: { pipelineId: string; ownerIds: readonly string[]; cards: number }, shape) => {
-    const [kind, scope] = shape.split(':') as [CardKind, Visibility['scope']];
-    const visibility: Visibility = scope === 'all' ? { scope } : { scope, ownerIds: values.ownerIds };
-    return boardStatement(compileOnly, kind, { visibility, filter: null }, values);
+  (
+    values: { pipelineId: string; ownerIds: readonly string[]; cards: number },
+    shape: { kind: CardKind; scope: Visibility['scope'] },
+  ) => {
+    const visibility: Visibility =
+      shape.scope === 'all' ? { scope: 'all' } : { scope: shape.scope, ownerIds: values.ownerIds };
+    return boardStatement(compileOnly, shape.kind, { visibility, filter: null }, values);
   },
 );
 
@@ -288,10 +291,14 @@ export async function boardOf(
   const values = { pipelineId, cards: options.limit + 1 };
   const rows =
     scope.filter === null
-      ? await unfilteredBoard(em, `${kind}:${scope.visibility.scope}`, {
-          ...values,
-          ownerIds: scope.visibility.scope === 'owners' ? scope.visibility.ownerIds : [],
-        })
+      ? await unfilteredBoard(
+          em,
+          { kind, scope: scope.visibility.scope },
+          {
+            ...values,
+            ownerIds: scope.visibility.scope === 'owners' ? scope.visibility.ownerIds : [],
+          },
+        )
       : await boardStatement(db(em), kind, scope, values).execute();
   // A pipeline always keeps an active stage: no rows, no pipeline.
   if (rows.length === 0) throw problem('not_found', { noSuch: noSuch('pipeline'), id: pipelineId });

@@ -115,7 +115,7 @@ function missing(id: string): AppError {
 }
 
 /** One deal by id with its tags, compiled once per shape (live or trashed, read or locked, scope). */
-const dealById = statementShapes(['id', 'ownerIds'], (values: pipelineRecords.ById, shape) =>
+const dealById = statementShapes(['id', 'ownerIds'], (values: pipelineRecords.ById, shape: pipelineRecords.ByIdShape) =>
   pipelineRecords.lockedIf(
     shape,
     selectDealsWithTags(compileOnly).where(pipelineRecords.byIdCondition('d', shape, values)),

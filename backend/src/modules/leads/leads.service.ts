@@ -105,7 +105,7 @@ export function leadSnapshot(row: LeadRow): Snapshot {
 }
 
 /** One lead by id, compiled once per shape (live or trashed, read or locked, scope). */
-const leadById = statementShapes(['id', 'ownerIds'], (values: pipelineRecords.ById, shape) =>
+const leadById = statementShapes(['id', 'ownerIds'], (values: pipelineRecords.ById, shape: pipelineRecords.ByIdShape) =>
   pipelineRecords.lockedIf(shape, selectLeads(compileOnly).where(pipelineRecords.byIdCondition('l', shape, values))),
 );
 

@@ -76,34 +76,35 @@ export async function visibleOwners(principal: Principal, kind: PipelineRecordKi
  * the owners the caller sees are its values.
  */
 export type ById = { id: string; ownerIds: readonly string[] };
+export type ByIdShape = { trashed: boolean; lock: boolean; scope: Visibility['scope'] };
 
 export async function byIdShape(
   principal: Principal,
   kind: PipelineRecordKind,
   options: { trashed?: boolean | undefined; lock?: boolean | undefined },
-): Promise<{ shape: string; ownerIds: readonly string[] }> {
+): Promise<{ shape: ByIdShape; ownerIds: readonly string[] }> {
   const visibility = await principal.visibility(kind);
   return {
-    shape: `${options.trashed ? 'trashed' : 'live'}:${options.lock ? 'lock' : 'read'}:${visibility.scope}`,
+    shape: { trashed: options.trashed === true, lock: options.lock === true, scope: visibility.scope },
     ownerIds: visibility.scope === 'owners' ? visibility.ownerIds : [],
   };
 }
 
 /** The condition of a shape's read by id, on the record's id, trash mark and owner (alias d or l). */
-export function byIdCondition<A extends 'd' | 'l'>(alias: A, shape: string, values: ById) {
-  const [state, , scope] = shape.split(':') as ['live' | 'trashed', 'read' | 'lock', Visibility['scope']];
-  const visibility: Visibility = scope === 'all' ? { scope } : { scope, ownerIds: values.ownerIds };
+export function byIdCondition<A extends 'd' | 'l'>(alias: A, shape: ByIdShape, values: ById) {
+  const visibility: Visibility =
+    shape.scope === 'all' ? { scope: 'all' } : { scope: shape.scope, ownerIds: values.ownerIds };
   return (eb: ExpressionBuilder<Record<A, Database['deal' | 'lead']>, A>): Expression<SqlBool> =>
     eb.and([
       sql<SqlBool>`${eb.ref(`${alias}.id`)} = ${values.id}`,
-      eb(eb.ref(`${alias}.deleted_at`), state === 'trashed' ? 'is not' : 'is', null),
+      eb(eb.ref(`${alias}.deleted_at`), shape.trashed ? 'is not' : 'is', null),
       ownedWithin(visibility, eb.ref(`${alias}.owner_id`)),
     ]);
 }
 
 /** The read of a shape, locked (`for update`) where the shape is a write's. */
-export const lockedIf = <Q extends { forUpdate(): Q }>(shape: string, query: Q): Q =>
-  shape.split(':')[1] === 'lock' ? query.forUpdate() : query;
+export const lockedIf = <Q extends { forUpdate(): Q }>(shape: ByIdShape, query: Q): Q =>
+  shape.lock ? query.forUpdate() : query;
 
 /** The records of a kind as one typed table (alias r): deal and lead share the columns used here. */
 export function recordsOf(em: EntityManager, kind: PipelineRecordKind) {
