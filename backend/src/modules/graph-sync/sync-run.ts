@@ -2,13 +2,14 @@
 // and the link to the next page commit together, so a crash resumes at the page it was on), then
 // push the CRM's changes; a 410 starts a new round that matches items to the existing links. No
 // transaction is open while Graph is asked: a run may wait minutes for Retry-After.
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import type { JobServices } from '../../jobs/job-services.ts';
 import { actAs } from '../../records/acting-user.ts';
 import { User } from '../identity/user.entity.ts';
 import { sharedMailboxOwner } from '../mail-capture/shared-mailboxes.service.ts';
 import {
+  type Budget,
   DeltaExpiredError,
   GraphAccessError,
   GraphMailboxClient,
@@ -215,13 +216,54 @@ export async function forgetSyncState(tx: EntityManager, connectionId: string): 
   await tx.flush();
 }
 
+/**
+ * The request budget of a mailbox for Graph work outside a sync run (the pane's filing by reference):
+ * a connected mailbox's budget is shared with its sync, so both stay within Graph's limit together;
+ * a mailbox the sync does not know gets `alone` requests. `book` adds what the work used.
+ */
+export async function mailboxBudget(
+  em: EntityManager,
+  tenantId: string,
+  mailbox: string,
+  alone: number,
+): Promise<{ budget: Budget; book: (used: number) => Promise<void> }> {
+  const shared = await inTenantTransaction(em, tenantId, async (tx) => {
+    const connection = await tx.findOne(MailboxConnection, { mailbox }, { fields: ['id'] });
+    if (!connection) return undefined;
+    const row = await currentBudget(tx, tenantId, connection.id);
+    await tx.flush();
+    return { connectionId: connection.id, used: row.used, windowStartedAt: row.windowStartedAt };
+  });
+  if (!shared) {
+    return { budget: { remaining: alone, resetsAt: new Date(Date.now() + BUDGET_WINDOW_MS) }, book: async () => {} };
+  }
+  return {
+    budget: {
+      remaining: Math.max(0, REQUEST_BUDGET - shared.used),
+      resetsAt: new Date(shared.windowStartedAt.getTime() + BUDGET_WINDOW_MS),
+    },
+    book: async (used) => {
+      if (used === 0) return;
+      await inTenantTransaction(em, tenantId, async (tx) => {
+        (await currentBudget(tx, tenantId, shared.connectionId)).used += used;
+        await tx.flush();
+      });
+    },
+  };
+}
+
 export async function currentBudget(
   tx: EntityManager,
   tenantId: string,
   connectionId: string,
 ): Promise<GraphRequestBudget> {
   const now = new Date();
-  let row = await tx.findOne(GraphRequestBudget, { connection: connectionId });
+  // Locked: a sync run and the mailbox's filings by reference book into the same row.
+  let row = await tx.findOne(
+    GraphRequestBudget,
+    { connection: connectionId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
   if (!row) {
     row = tx.create(GraphRequestBudget, { connection: connectionId, tenant: tenantId, windowStartedAt: now, used: 0 });
   } else if (row.windowStartedAt.getTime() + BUDGET_WINDOW_MS <= now.getTime()) {

@@ -26,6 +26,7 @@ import {
   type MailboxGraphOptions,
 } from '../graph-sync/graph-client.ts';
 import { tenantIdOf } from '../graph-sync/graph-sync.service.ts';
+import { mailboxBudget } from '../graph-sync/sync-run.ts';
 import { User } from '../identity/user.entity.ts';
 import { type FileMailInput, fileMail } from '../mail/mail.service.ts';
 import { attachmentsOf, type GraphMessage, headersOf, MESSAGE_FIELDS, mailOf } from '../mail-capture/graph-message.ts';
@@ -39,6 +40,9 @@ export interface FileByReferenceJob {
 
 /** Tries of a filing whose Graph stays unavailable before it fails (each after the client's own retries). */
 export const MAX_ATTEMPTS = 5;
+
+/** Requests one filing may send where no sync budget is kept for the mailbox (a mail, its attachments). */
+const FILING_REQUESTS = 50;
 
 /** Test hooks: a faster clock for Retry-After. Unset in production. */
 export const filingTuning: { current: Pick<MailboxGraphOptions, 'sleep' | 'maxWaitMs'> } = { current: {} };
@@ -176,17 +180,19 @@ async function fileByReference(em: EntityManager, filingId: string): Promise<voi
     };
   });
   if (!filing) return;
+  // The mailbox's sync and its filings share Graph's budget for the mailbox.
+  const { budget, book } = await mailboxBudget(em, tenantId, filing.mailbox, FILING_REQUESTS);
   const graph = new GraphMailboxClient({
     gateway: services.graph,
     tenantId,
     mailboxId: filing.mailbox,
-    budget: { remaining: 50, resetsAt: new Date(Date.now() + 600_000) },
+    budget,
     maxWaitMs: 60_000,
     ...filingTuning.current,
   });
   let message: Omit<FileMailInput, 'links'>;
   try {
-    message = await fetchMessage(graph, filing.messageId);
+    message = await fetchMessage(graph, filing.messageId).finally(() => book(graph.requestsUsed));
   } catch (error) {
     if (error instanceof GraphRequestError && error.status === 404) {
       await finish(em, tenantId, filingId, {

@@ -8,6 +8,9 @@ import { inTenantTransaction } from '../../../http/tenancy.ts';
 import { db } from '../../../records/sql.ts';
 import { eventually } from '../../../testing/eventually.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+import { GraphRequestBudget } from '../../graph-sync/graph-sync.entity.ts';
+import { REQUEST_BUDGET } from '../../graph-sync/sync-run.ts';
+import { MailFilingRequest } from '../mail-filing.entity.ts';
 import { filingTuning } from '../mail-filing.service.ts';
 
 const PDF = Buffer.from('%PDF-1.4 Angebot Lange Logistik').toString('base64');
@@ -169,5 +172,43 @@ describe('filing a mail by reference', () => {
     expect(done.body.state).toBe('failed');
     expect(done.body.problem.code).toBe('mail_filing_message_gone');
     expect(await mailsWith(message.internetMessageId)).toHaveLength(0);
+  });
+
+  it("counts its Graph requests in the budget it shares with the mailbox's sync, and waits while that is used up", async () => {
+    const connected = await anna.put('/api/v1/me/sync').send({ enabled: true });
+    expect(connected.status).toBe(200);
+    const connection = connected.body.mailboxes[0].id as string;
+    await eventually(
+      () => anna.get('/api/v1/me/sync'),
+      (answer) => answer.body.mailboxes[0].status === 'ok',
+      { timeoutMs: 60_000, what: 'the first sync of the mailbox' },
+    );
+    const inTenant = <T>(work: (em: EntityManager) => Promise<T>) =>
+      inTenantTransaction(t.orm.em as EntityManager, tenant.id, work);
+    const used = () => inTenant(async (em) => (await em.findOneOrFail(GraphRequestBudget, { connection })).used);
+
+    const before = await used();
+    const booked = await deliver('Angebot Wechselbrücken');
+    const done = await settled((await fileByReference(booked.immutableId, 'pane-click-0007')).body.id);
+    expect(done.body.state).toBe('filed');
+    // The message and its attachments: at least two requests, booked where the sync books its own.
+    expect(await used()).toBeGreaterThanOrEqual(before + 2);
+
+    await inTenant(async (em) => {
+      (await em.findOneOrFail(GraphRequestBudget, { connection })).used = REQUEST_BUDGET;
+      await em.flush();
+    });
+    const waiting = await deliver('Angebot Kühlkette');
+    const taken = await fileByReference(waiting.immutableId, 'pane-click-0008');
+    expect(taken.status).toBe(202);
+    const tried = await eventually(
+      () => inTenant((em) => em.findOneOrFail(MailFilingRequest, { id: taken.body.id }, { refresh: true })),
+      (filing) => filing.attempts >= 1,
+      { timeoutMs: 60_000, what: 'the filing tried once' },
+    );
+    // Nothing was asked of Graph beyond the budget: the filing waits for the next window, still pending.
+    expect(tried.state).toBe('pending');
+    expect(await used()).toBe(REQUEST_BUDGET);
+    expect((await anna.get(`/api/v1/mail-filings/${taken.body.id}`)).body).toMatchObject({ state: 'pending' });
   });
 });
