@@ -12,6 +12,7 @@ import type {
   LookupResult,
   Mail,
   MailFiling,
+  MailFilingList,
   MailFilingState,
   Me,
   Person,
@@ -192,6 +193,11 @@ export async function fileMail(api: Api, mail: FileMailInput): Promise<FiledMail
  */
 export async function fileByReference(api: Api, filing: FileByReference): Promise<MailFilingState> {
   return (await api.post<MailFilingState>('/v1/mail-filings', filing)).body;
+}
+
+/** My filings by reference of a message, newest first: a pane opened again finds one still pending. */
+export async function filingsOf(api: Api, messageId: string): Promise<MailFilingList> {
+  return (await api.get<MailFilingList>(`/v1/mail-filings?messageId=${encodeURIComponent(messageId)}`)).body;
 }
 
 export async function filingState(api: Api, id: string): Promise<MailFilingState> {

@@ -9,7 +9,7 @@ import { Button, Checkbox, makeStyles, Spinner, Text, tokens } from '@fluentui/r
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, NetworkError } from '../api/client.ts';
-import { fileByReference, filedMail, fileMail, filingState, type MailContext } from '../api/crm.ts';
+import { fileByReference, filedMail, fileMail, filingState, filingsOf, type MailContext } from '../api/crm.ts';
 import { describeError, type Said } from '../errors.ts';
 import {
   type AttachmentInfo,
@@ -150,6 +150,39 @@ export function FileMail({
       mounted.current = false;
     };
   }, []);
+  // Opened again on a mail whose filing by reference is still under way: show it pending until done.
+  const resumed = useRef<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per opened message; the filing's own state is polled
+  useEffect(() => {
+    const messageId = restItemId(mail.itemId);
+    if (!messageId || resumed.current === messageId) return;
+    resumed.current = messageId;
+    void (async () => {
+      const open = (await filingsOf(api, messageId).catch(() => ({ items: [] }))).items.find(
+        (filing) => filing.state === 'pending',
+      );
+      if (!open || !mounted.current) return;
+      setBusy(true);
+      try {
+        const outcome = await awaitFiling(open);
+        if (outcome.kind === 'filed') {
+          const filed = await filedMail(api, outcome.mailId);
+          setDone(t('file.done', { count: filed.links.length, attachments: filed.attachments.length }));
+          onFiled();
+        } else if (outcome.kind === 'failed') {
+          setError({ message: outcome.title, detail: outcome.detail });
+        }
+      } catch (failure) {
+        if (!signInLost(failure)) setError(describeError(t, failure));
+      } finally {
+        if (mounted.current) {
+          setPending(false);
+          setBusy(false);
+        }
+      }
+    })();
+  }, [mail.itemId]);
+
   // A contact created meanwhile appears preselected too; the user's own choices stay.
   const seen = useRef(new Set(targets.map((target) => target.key)));
   useEffect(() => {
@@ -271,6 +304,14 @@ export function FileMail({
       }
       throw failure;
     }
+    const outcome = await awaitFiling(state);
+    if (outcome.kind !== 'closed') filingKey.current = null;
+    return outcome;
+  };
+
+  /** Waits, showing the filing pending, until the CRM filed the mail or says why not. */
+  const awaitFiling = async (first: MailFilingState): Promise<ReferenceOutcome> => {
+    let state = first;
     setPending(true);
     while (state.state === 'pending') {
       await pause(POLL_MS);
@@ -283,7 +324,6 @@ export function FileMail({
         throw failure;
       }
     }
-    filingKey.current = null;
     setPending(false);
     if (state.state === 'filed' && state.mailId) return { kind: 'filed', mailId: state.mailId };
     if (state.problem?.code === GRAPH_UNREACHABLE) return { kind: 'upload' };

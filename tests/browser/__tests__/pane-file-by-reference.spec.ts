@@ -189,6 +189,39 @@ describeInBrowser('Outlook task pane, filing by reference', () => {
     expect(failedRequests).toEqual([]);
   }, 180_000);
 
+  it('shows a filing still under way as pending in a pane opened again on the mail, then filed', async () => {
+    const { restId, internetMessageId, standIn } = await janaWrites('Wartungsvertrag Fräse', 'de-DE');
+    const hold = await harness.t.emulator.graph.hold({ path: `/messages/${restId}`, times: 1 });
+    let reopened: Page;
+    let writes: ReturnType<typeof writesOf>;
+    try {
+      const first = await harness.open(standIn, { context, width: WIDTH });
+      await first.page.getByRole('tab', { name: 'Ablegen' }).click();
+      await first.page.getByRole('checkbox', { name: 'Jana Keller' }).waitFor();
+      await first.page.getByRole('button', { name: 'Ablegen', exact: true }).click();
+      await first.page.getByRole('status').getByText('Wird abgelegt …').waitFor();
+      await harness.t.emulator.graph.held(hold, 1);
+      // The user closes the pane while the CRM still waits for Graph, and opens it again on the mail.
+      await first.page.close();
+      const second = await harness.open(standIn, { context, width: WIDTH });
+      reopened = second.page;
+      writes = writesOf(reopened);
+      await reopened.getByRole('tab', { name: 'Ablegen' }).click();
+      await reopened.getByRole('status').getByText('Wird abgelegt …').waitFor();
+      // It cannot be filed a second time meanwhile: the button is busy.
+      await expect(reopened.getByRole('button', { name: 'Wird abgelegt…' }).isDisabled()).resolves.toBe(true);
+      await screenshot(reopened, 'reference-03-reopened-pending-de-360');
+    } finally {
+      await harness.t.emulator.graph.release(hold);
+    }
+    await reopened.getByText('Abgelegt bei 2 Datensätzen, mit 2 Anhängen.').waitFor();
+    await screenshot(reopened, 'reference-03-reopened-filed-de-360');
+    expect(await seriousA11yViolations(reopened)).toEqual([]);
+    // The reopened pane filed nothing itself: the first click's filing ended as one mail.
+    expect(writes).toEqual([]);
+    await filedOnce(internetMessageId);
+  }, 180_000);
+
   it('files once with the same key when the answer to the click was lost on the way', async () => {
     const { internetMessageId, standIn } = await janaWrites('Lieferschein 4711', 'en-US');
     const { page, problems } = await harness.open(standIn, { context, width: WIDTH });

@@ -23,6 +23,13 @@ export const MailFilingRequestSchema = defineEntity({
   tableName: 'mail_filing_request',
   policies: tenantIsolation(),
   uniques: [{ name: 'mail_filing_request_key_uq', properties: ['tenant', 'userId', 'idempotencyKey'] }],
+  indexes: [
+    {
+      name: 'mail_filing_request_message_idx',
+      expression:
+        'create index mail_filing_request_message_idx on mail_filing_request (tenant_id, user_id, message_id, created_at desc)',
+    },
+  ],
   checks: [
     {
       name: 'mail_filing_request_idempotency_key_check',

@@ -2,8 +2,13 @@ import type { GraphGateway } from '../../graph/graph-gateway.ts';
 import { emOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import { IdParamsSchema } from '../identity/identity.schemas.ts';
-import { FileByReferenceSchema, MailFilingStateSchema } from './mail-filing.schemas.ts';
-import { filingState, requestFiling } from './mail-filing.service.ts';
+import {
+  FileByReferenceSchema,
+  MailFilingListSchema,
+  MailFilingStateSchema,
+  MailFilingsQuerySchema,
+} from './mail-filing.schemas.ts';
+import { filingState, filingsOfMessage, requestFiling } from './mail-filing.service.ts';
 
 export function mailFilingRoutes(options: { graph: GraphGateway }): RouteSpec[] {
   return [
@@ -27,6 +32,23 @@ export function mailFilingRoutes(options: { graph: GraphGateway }): RouteSpec[] 
         ctx.status = 202;
         ctx.set('Location', `/api/v1/mail-filings/${filing.id}`);
         ctx.body = filing;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/mail-filings',
+      operationId: 'listMailFilingsOfMessage',
+      summary: "The caller's own filings by reference of one message, newest first",
+      description:
+        'A pane opened again on a mail finds a filing it started before, still pending or done since. Only the caller’s own filings are listed.',
+      tags: ['Mail'],
+      query: MailFilingsQuerySchema,
+      responses: {
+        200: jsonResponse(MailFilingListSchema, 'The filings (none: an empty list)'),
+        403: { description: 'Needs a signed-in user' },
+      },
+      async handler(ctx, { query }) {
+        ctx.body = await filingsOfMessage(emOf(ctx), requireUser(ctx), query.messageId);
       },
     }),
     defineRoute({

@@ -40,3 +40,17 @@ export const MailFilingStateSchema = z
   })
   .meta({ id: 'MailFilingState' });
 export type MailFilingState = z.infer<typeof MailFilingStateSchema>;
+
+export const MailFilingsQuerySchema = z.object({
+  messageId: z
+    .string()
+    .trim()
+    .min(1, 'say which message')
+    .max(1000)
+    .meta({ description: "The message's immutable Graph id, as the filing named it" }),
+});
+
+export const MailFilingListSchema = z
+  .object({ items: z.array(MailFilingStateSchema).meta({ description: 'Newest first, at most 10' }) })
+  .meta({ id: 'MailFilingList' });
+export type MailFilingList = z.infer<typeof MailFilingListSchema>;

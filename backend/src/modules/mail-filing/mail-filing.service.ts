@@ -31,7 +31,7 @@ import { User } from '../identity/user.entity.ts';
 import { type FileMailInput, fileMail } from '../mail/mail.service.ts';
 import { attachmentsOf, type GraphMessage, headersOf, MESSAGE_FIELDS, mailOf } from '../mail-capture/graph-message.ts';
 import { MailFilingRequest, type StoredProblem } from './mail-filing.entity.ts';
-import type { FileByReference, MailFilingState } from './mail-filing.schemas.ts';
+import type { FileByReference, MailFilingList, MailFilingState } from './mail-filing.schemas.ts';
 
 export const FILE_BY_REFERENCE_JOB = 'mail-filing-fetch';
 export interface FileByReferenceJob {
@@ -130,6 +130,20 @@ export async function filingState(em: EntityManager, principal: Principal, id: s
   const filing = await em.findOne(MailFilingRequest, { id, userId: principal.userId as string });
   if (!filing) throw problem('not_found', { noSuch: noSuch('mail_filing'), id });
   return view(filing, principal.language);
+}
+
+/** The caller's own filings of a message, newest first: a pane opened again shows one still pending. */
+export async function filingsOfMessage(
+  em: EntityManager,
+  principal: Principal,
+  messageId: string,
+): Promise<MailFilingList> {
+  const filings = await em.find(
+    MailFilingRequest,
+    { userId: principal.userId as string, messageId },
+    { orderBy: { createdAt: 'desc' }, limit: 10 },
+  );
+  return { items: filings.map((filing) => view(filing, principal.language)) };
 }
 
 async function fetchMessage(graph: GraphMailboxClient, messageId: string): Promise<Omit<FileMailInput, 'links'>> {

@@ -148,6 +148,15 @@ describe('filing a mail by reference', () => {
     const taken = await fileByReference(message.immutableId, 'pane-click-0004');
     expect(taken.status).toBe(202);
     expect((await ben.get(`/api/v1/mail-filings/${taken.body.id}`)).status).toBe(404);
+    // A pane opened again on the mail finds its own filing of it; a colleague's pane finds none.
+    const mine = await anna.get('/api/v1/mail-filings').query({ messageId: message.immutableId });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((filing: { id: string }) => filing.id)).toEqual([taken.body.id]);
+    const theirs = await ben.get('/api/v1/mail-filings').query({ messageId: message.immutableId });
+    expect(theirs.body).toEqual({ items: [] });
+    const unnamed = await anna.get('/api/v1/mail-filings').set('Accept-Language', 'de');
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.type).toBe('urn:crm:problem:validation_failed');
     const other = await t.createTenant('Fabrikam Ablage AG', [{ displayName: 'Carla Neu' }]);
     const carla = await other.as(other.upn('Carla Neu'));
     const crossing = await carla.get(`/api/v1/mail-filings/${taken.body.id}`).set('Accept-Language', 'de');
