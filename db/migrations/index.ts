@@ -39,6 +39,7 @@ import { Migration20261213000000_stage_left_at } from './Migration20261213000000
 import { Migration20261213100000_shared_mailboxes } from './Migration20261213100000_shared_mailboxes.ts';
 import { Migration20261213200000_mail_filing_request } from './Migration20261213200000_mail_filing_request.ts';
 import { Migration20261214000000_shared_mailbox_sync } from './Migration20261214000000_shared_mailbox_sync.ts';
+import { Migration20261215000000_dash_outcome_index } from './Migration20261215000000_dash_outcome_index.ts';
 import { Migration20261215000000_mail_filing_by_message } from './Migration20261215000000_mail_filing_by_message.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -87,4 +88,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261213100000_shared_mailboxes', class: Migration20261213100000_shared_mailboxes },
   { name: 'Migration20261214000000_shared_mailbox_sync', class: Migration20261214000000_shared_mailbox_sync },
   { name: 'Migration20261215000000_mail_filing_by_message', class: Migration20261215000000_mail_filing_by_message },
+  { name: 'Migration20261215000000_dash_outcome_index', class: Migration20261215000000_dash_outcome_index },
 ];

@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import { Tenant } from '../modules/identity/tenant.entity.ts';
 import { type ActingVia, actingVia } from './acting-user.ts';
 import { HistoryEntry } from './history.entity.ts';
-import { anyUuid, db } from './sql.ts';
+import { anyText, anyUuid, db } from './sql.ts';
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'merge';
 export type Snapshot = Record<string, unknown>;
@@ -103,6 +103,50 @@ export interface HistoryItem {
   changedByName: string | null;
   /** Names of the users, pipelines, stages and lost reasons `before` and `after` refer to by id. */
   names: Record<string, string>;
+  /**
+   * For a change of `customFields`: the definitions of the custom fields it changed, by key (label,
+   * type and option labels), so a reader sees "Budget year: 2025 → 2026" rather than JSON. A key
+   * whose field was deleted since is missing.
+   */
+  customFields: Record<string, HistoryCustomField>;
+}
+
+/** What a reader needs to tell a custom field's value: its label, its type and its options' labels. */
+export interface HistoryCustomField {
+  labels: { de: string; en: string };
+  type: 'text' | 'number' | 'boolean' | 'date' | 'select';
+  options: { value: string; labels: { de: string; en: string } }[];
+}
+
+/** The custom field keys whose values differ between two `customFields` snapshots. */
+function changedCustomKeys(before: unknown, after: unknown): string[] {
+  const values = (value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return diffSnapshots(values(before), values(after)).map((change) => change.field);
+}
+
+/** The definitions of the custom fields of `type` a page of history changed, in one statement. */
+async function customFieldsOf(
+  em: EntityManager,
+  type: string,
+  rows: { field?: string | null; before?: unknown; after?: unknown }[],
+): Promise<Map<string, HistoryCustomField>> {
+  const keys = new Set(
+    rows.filter((row) => row.field === 'customFields').flatMap((row) => changedCustomKeys(row.before, row.after)),
+  );
+  if (keys.size === 0) return new Map();
+  const definitions = await db(em)
+    .selectFrom('custom_field')
+    .select(['key', 'label_de', 'label_en', 'type', 'options'])
+    .where('entity_type', '=', type as 'deal')
+    .where('key', '=', anyText([...keys]))
+    .execute();
+  return new Map(
+    definitions.map((row) => [
+      row.key,
+      { labels: { de: row.label_de, en: row.label_en }, type: row.type, options: row.options },
+    ]),
+  );
 }
 
 /** Fields whose values are ids of things a reader knows by name, and where their names live. */
@@ -183,6 +227,7 @@ export async function historyOf(
     { orderBy: [{ changedAt: 'desc' }, { id: 'desc' }], limit: options.limit },
   );
   const names = await namesOf(em, rows);
+  const customFields = await customFieldsOf(em, type, rows);
   return rows.map((row) => ({
     id: row.id,
     changeId: row.changeId,
@@ -206,5 +251,14 @@ export async function historyOf(
         .filter((value): value is string => typeof value === 'string' && value in names)
         .map((value) => [value, names[value] as string]),
     ),
+    customFields:
+      row.field === 'customFields'
+        ? Object.fromEntries(
+            changedCustomKeys(row.before, row.after).flatMap((key) => {
+              const definition = customFields.get(key);
+              return definition ? [[key, definition]] : [];
+            }),
+          )
+        : {},
   }));
 }

@@ -32,6 +32,10 @@ export const currentTenantId = sql<string>`crm_current_tenant()`;
 /** `any` of a list of ids as one bind parameter: `x = any($1::uuid[])` plans alike for one id or a thousand. */
 export const anyUuid = (ids: readonly string[]): RawBuilder<string> => sql<string>`any(${pgArray([...ids])}::uuid[])`;
 
+/** `any` of a list of texts as one bind parameter, as `anyUuid`. */
+export const anyText = (values: readonly string[]): RawBuilder<string> =>
+  sql<string>`any(${pgArray([...values])}::text[])`;
+
 /**
  * A value for a jsonb column, typed as the column holds it. The driver would turn a JS array into a
  * PostgreSQL array literal, so the value travels as JSON text and is cast.

@@ -1,6 +1,9 @@
 // A record's newest changes as a reader tells them: who (by name), when (in their locale), which
 // field, and its value before and after — money with its currency, states translated, stages,
-// owners and lost reasons by name (the API sends their names beside the ids).
+// owners and lost reasons by name (the API sends their names beside the ids), and a custom field by
+// its label with its values as its type reads (the API sends the changed fields' definitions).
+
+import type { HistoryItem } from '@crm/backend/contract';
 import { makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -44,6 +47,51 @@ export function historyValue(
   return JSON.stringify(value);
 }
 
+type CustomFieldDefinition = HistoryItem['customFields'][string];
+
+const objectOf = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+/** The custom field keys whose values differ between two `customFields` snapshots, in key order. */
+export function changedCustomFields(before: unknown, after: unknown): string[] {
+  const [from, to] = [objectOf(before), objectOf(after)];
+  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((key) => JSON.stringify(from[key] ?? null) !== JSON.stringify(to[key] ?? null))
+    .sort();
+}
+
+/** A custom field's value as a reader of `language` reads it, by the field's type; `—` for none. */
+export function customFieldValue(
+  definition: CustomFieldDefinition | undefined,
+  value: unknown,
+  context: { names: Record<string, string>; currency: string | null; language: string; t: TFunction },
+): string {
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+    return '—';
+  }
+  if (!definition) return historyValue('', value, context);
+  const { language, t } = context;
+  const german = language.startsWith('de');
+  switch (definition.type) {
+    case 'number':
+      return Number.isFinite(Number(value)) ? new Intl.NumberFormat(language).format(Number(value)) : String(value);
+    case 'boolean':
+      return t(value === true || value === 'true' ? 'record.yes' : 'record.no');
+    case 'select': {
+      // One choice, or several: each by its label in the reader's language.
+      const label = (choice: unknown) => {
+        const option = definition.options.find((candidate) => candidate.value === choice);
+        return option ? (german ? option.labels.de : option.labels.en) : String(choice);
+      };
+      return Array.isArray(value) ? value.map(label).join(', ') : label(value);
+    }
+    case 'text':
+      return typeof value === 'string' ? value : historyValue('', value, context);
+    default:
+      return historyValue('', value, context);
+  }
+}
+
 /** The newest history entries of a record; `currency` is the record's, for its money fields. */
 export function HistoryList({ entries, currency }: { entries: Item[]; currency: string | null }) {
   const { t, i18n } = useTranslation();
@@ -65,6 +113,25 @@ export function HistoryList({ entries, currency }: { entries: Item[]; currency: 
           ? t(`record.historyFields.${field}`, { defaultValue: field })
           : t(`record.historyActions.${action}`, { defaultValue: action });
         const shown = (value: unknown) => historyValue(field ?? '', value, { names, currency, language, t });
+        if (field === 'customFields') {
+          // A line per changed custom field, by its label (its key when the field was deleted since).
+          const definitions = (entry.customFields ?? {}) as Record<string, CustomFieldDefinition>;
+          const [from, to] = [objectOf(entry.before), objectOf(entry.after)];
+          return changedCustomFields(from, to).map((key) => {
+            const definition = definitions[key];
+            const label = definition ? (language.startsWith('de') ? definition.labels.de : definition.labels.en) : key;
+            const value = (raw: unknown) => customFieldValue(definition, raw, { names, currency, language, t });
+            return (
+              <li key={`${String(entry.id)}-${key}`}>
+                <Text size={200}>{t('record.historyEntry', { when, who, field: label })}</Text>
+                <Text size={200} className={styles.muted}>
+                  {' '}
+                  {t('record.historyChange', { before: value(from[key]), after: value(to[key]) })}
+                </Text>
+              </li>
+            );
+          });
+        }
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: history entries of one record never reorder
           <li key={index}>

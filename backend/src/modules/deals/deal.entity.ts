@@ -63,6 +63,13 @@ export const DealSchema = defineEntity({
       properties: ['tenant', 'closedAt'],
     },
     {
+      // Dashboards: win rate and lost reasons count the closed deals (a sixth of all at most) of a
+      // period from the index alone, rather than every deal of the tenant.
+      name: 'deal_outcome_idx',
+      expression: `create index deal_outcome_idx on deal (tenant_id, closed_at)
+        include (status, pipeline_id, owner_id, lost_reason_id) where deleted_at is null and status <> 'open'`,
+    },
+    {
       // The start page's deals that need attention: my open deals by close date.
       name: 'deal_attention_idx',
       where: "status = 'open' AND deleted_at IS NULL",

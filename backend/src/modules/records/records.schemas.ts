@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { pageOf } from '../../http/pagination.ts';
 import { RECORD_TYPES } from '../../records/record-types.schemas.ts';
+import { CUSTOM_FIELD_TYPES } from '../custom-fields/custom-fields.schemas.ts';
 
 export const HistoryItemSchema = z
   .object({
@@ -21,6 +22,19 @@ export const HistoryItemSchema = z
     names: z
       .record(z.string(), z.string())
       .meta({ description: 'names of the users, pipelines, stages and lost reasons `before`/`after` refer to by id' }),
+    customFields: z
+      .record(
+        z.string(),
+        z.object({
+          labels: z.object({ de: z.string(), en: z.string() }),
+          type: z.enum(CUSTOM_FIELD_TYPES),
+          options: z.array(z.object({ value: z.string(), labels: z.object({ de: z.string(), en: z.string() }) })),
+        }),
+      )
+      .meta({
+        description:
+          'for a change of `customFields`: the changed fields by key with label, type and option labels (a deleted field is missing)',
+      }),
   })
   .meta({ id: 'HistoryItem' });
 

@@ -126,6 +126,50 @@ describe('custom fields', () => {
     expect(cleared.body.errors[0].pointer).toBe('#/customFields/customer_number');
     const history = (await rep.get(`/api/v1/history?type=organization&id=${created.body.id}`)).body.items;
     expect(history[0]).toMatchObject({ field: 'customFields', before: expect.objectContaining({ branches: 3 }) });
+    // The change names the fields it changed with what a reader needs to tell them: label, type, options.
+    expect(history[0].customFields).toEqual({
+      branches: { labels: { de: 'Filialen', en: 'Branches' }, type: 'number', options: [] },
+      newsletter: { labels: { de: 'Newsletter', en: 'Newsletter' }, type: 'boolean', options: [] },
+    });
+  });
+
+  it("tells a change's fields and author after the author is deactivated", async () => {
+    const created = await rep.post('/api/v1/organizations').send({
+      name: 'Verlaufstest GmbH',
+      customFields: { customer_number: 'K-1002', segment: 'a', customer_since: '2019-04-01' },
+    });
+    expect(created.status).toBe(201);
+    const changed = await rep
+      .patch(`/api/v1/organizations/${created.body.id}`)
+      .send({ customFields: { segment: 'b', customer_since: '2020-01-15' } });
+    expect(changed.status).toBe(200);
+    const bjoern = await contoso.userId(contoso.upn('Björn Müller'));
+    expect((await admin.patch(`/api/v1/admin/users/${bjoern}`).send({ active: false })).status).toBe(200);
+    try {
+      const history = (await admin.get(`/api/v1/history?type=organization&id=${created.body.id}`)).body.items;
+      expect(history[0]).toMatchObject({
+        field: 'customFields',
+        changedBy: bjoern,
+        changedByName: 'Björn Müller',
+        customFields: {
+          segment: {
+            labels: { de: 'Segment', en: 'Segment' },
+            type: 'select',
+            options: [
+              { value: 'a', labels: { de: 'A-Kunde', en: 'A customer' } },
+              { value: 'b', labels: { de: 'B-Kunde', en: 'B customer' } },
+            ],
+          },
+          customer_since: { labels: { de: 'Kunde seit', en: 'Customer since' }, type: 'date' },
+        },
+      });
+      // Only the fields the change touched.
+      expect(Object.keys(history[0].customFields).sort()).toEqual(['customer_since', 'segment']);
+      // A change of anything else carries no definitions.
+      expect(history.find((item: { action: string }) => item.action === 'create')?.customFields).toEqual({});
+    } finally {
+      expect((await admin.patch(`/api/v1/admin/users/${bjoern}`).send({ active: true })).status).toBe(200);
+    }
   });
 });
 
