@@ -39,6 +39,7 @@ import { Migration20261213000000_stage_left_at } from './Migration20261213000000
 import { Migration20261213100000_shared_mailboxes } from './Migration20261213100000_shared_mailboxes.ts';
 import { Migration20261213200000_mail_filing_request } from './Migration20261213200000_mail_filing_request.ts';
 import { Migration20261214000000_shared_mailbox_sync } from './Migration20261214000000_shared_mailbox_sync.ts';
+import { Migration20261215000000_meeting_attachments_meetatt } from './Migration20261215000000_meeting_attachments_meetatt.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -85,4 +86,8 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261213100000_shared_mailboxes', class: Migration20261213100000_shared_mailboxes },
   { name: 'Migration20261214000000_shared_mailbox_sync', class: Migration20261214000000_shared_mailbox_sync },
+  {
+    name: 'Migration20261215000000_meeting_attachments_meetatt',
+    class: Migration20261215000000_meeting_attachments_meetatt,
+  },
 ];
