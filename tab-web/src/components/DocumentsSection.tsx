@@ -227,6 +227,11 @@ export function DocumentsSection({ type, id }: { type: string; id: string }) {
                   }),
                 })}
               </Text>
+              {stored.activityId && (
+                <Text size={200} className={styles.muted}>
+                  {t('documents.fromMeeting')}
+                </Text>
+              )}
               <div className={styles.actions}>
                 {stored.kind === 'cloud' && stored.cloudUrl ? (
                   <Button size="small" as="a" href={stored.cloudUrl} target="_blank" rel="noreferrer">
