@@ -246,6 +246,24 @@ export async function uploadDocument(
   return { document: await getDocument(em, principal, id), outcome };
 }
 
+/** Each record's history tells of a document (version) put on it. */
+function recordDocumentOn(
+  em: EntityManager,
+  principal: Principal,
+  records: readonly RecordRef[],
+  document: { id: string; name: string; version: number },
+): void {
+  for (const record of records) {
+    recordHistory(em, principal, {
+      type: record.type,
+      id: record.id,
+      action: 'update',
+      before: { documents: null },
+      after: { documents: document },
+    });
+  }
+}
+
 /** Where a file put on records came from, when not from an upload. */
 export interface FileOrigin {
   /** The meeting (activity) whose Outlook attachment the file is. */
@@ -326,15 +344,7 @@ export async function putFile(
       before: { latestVersion: existing.latest_version, sha256: existing.sha256 },
       after: { latestVersion: number, sha256: stored.sha256 },
     });
-    for (const record of records) {
-      recordHistory(em, principal, {
-        type: record.type,
-        id: record.id,
-        action: 'update',
-        before: { documents: null },
-        after: { documents: { id: existing.id, name, version: number } },
-      });
-    }
+    recordDocumentOn(em, principal, records, { id: existing.id, name, version: number });
     await em.flush();
     return { id: existing.id, outcome: 'version' };
   }
@@ -355,15 +365,7 @@ export async function putFile(
       ...(origin.activityId ? { activityId: origin.activityId } : {}),
     },
   });
-  for (const record of records) {
-    recordHistory(em, principal, {
-      type: record.type,
-      id: record.id,
-      action: 'update',
-      before: { documents: null },
-      after: { documents: { id, name, version: 1 } },
-    });
-  }
+  recordDocumentOn(em, principal, records, { id, name, version: 1 });
   await em.flush();
   return { id, outcome: 'document' };
 }
