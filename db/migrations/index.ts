@@ -41,6 +41,7 @@ import { Migration20261213200000_mail_filing_request } from './Migration20261213
 import { Migration20261214000000_shared_mailbox_sync } from './Migration20261214000000_shared_mailbox_sync.ts';
 import { Migration20261215000000_dash_outcome_index } from './Migration20261215000000_dash_outcome_index.ts';
 import { Migration20261215000000_mail_filing_by_message } from './Migration20261215000000_mail_filing_by_message.ts';
+import { Migration20261215000000_meeting_attachments_meetatt } from './Migration20261215000000_meeting_attachments_meetatt.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -89,4 +90,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261214000000_shared_mailbox_sync', class: Migration20261214000000_shared_mailbox_sync },
   { name: 'Migration20261215000000_mail_filing_by_message', class: Migration20261215000000_mail_filing_by_message },
   { name: 'Migration20261215000000_dash_outcome_index', class: Migration20261215000000_dash_outcome_index },
+  {
+    name: 'Migration20261215000000_meeting_attachments_meetatt',
+    class: Migration20261215000000_meeting_attachments_meetatt,
+  },
 ];

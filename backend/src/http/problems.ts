@@ -391,6 +391,22 @@ const catalogue = {
       'Der letzte Abgleich mit Outlook ist unerwartet fehlgeschlagen; er wird automatisch wiederholt. Bleibt das so, informieren Sie Ihren CRM-Administrator.',
     ),
   },
+  meeting_attachment_too_large: {
+    status: 413,
+    title: t('A meeting attachment was not stored', 'Ein Besprechungsanhang wurde nicht gespeichert'),
+    detail: t(
+      'A file attached to a meeting in Outlook is larger than the limit for documents, so it is not among the documents of the meeting’s contacts. The rest of the calendar was synced; share the file as a link instead.',
+      'Eine an eine Besprechung in Outlook angehängte Datei ist größer als die Grenze für Dokumente und steht darum nicht bei den Dokumenten der Kontakte der Besprechung. Der übrige Kalender wurde abgeglichen; teilen Sie die Datei stattdessen als Link.',
+    ),
+  },
+  meeting_attachment_refused: {
+    status: 415,
+    title: t('A meeting attachment was not stored', 'Ein Besprechungsanhang wurde nicht gespeichert'),
+    detail: t(
+      'A file attached to a meeting in Outlook is of a kind the CRM does not keep as a document. The rest of the calendar was synced.',
+      'Eine an eine Besprechung in Outlook angehängte Datei ist von einer Art, die das CRM nicht als Dokument aufbewahrt. Der übrige Kalender wurde abgeglichen.',
+    ),
+  },
   graph_notification_refused: {
     status: 403,
     code: 'forbidden',

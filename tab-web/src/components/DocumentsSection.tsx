@@ -230,6 +230,11 @@ export function DocumentsSection({ type, id }: { type: string; id: string }) {
               <Text size={200} className={styles.muted}>
                 {metaOf({ ...stored, number: stored.latestVersion })}
               </Text>
+              {stored.activityId && (
+                <Text size={200} className={styles.muted}>
+                  {t('documents.fromMeeting')}
+                </Text>
+              )}
               <div className={styles.actions}>
                 {stored.kind === 'cloud' && stored.cloudUrl ? (
                   <Button size="small" as="a" href={stored.cloudUrl} target="_blank" rel="noreferrer">

@@ -7,6 +7,7 @@ export const documentsDe = {
   uploaded: '„{{name}}“ ist hochgeladen (Version {{number}}).',
   unchanged: '„{{name}}“ ist schon in dieser Fassung da; nichts geändert.',
   meta: 'Version {{number}} · {{size}} · {{who}}, {{when}}',
+  fromMeeting: 'Anhang einer Besprechung aus Outlook',
   someone: 'jemand',
   download: 'Herunterladen',
   downloadLabel: '„{{name}}“ herunterladen',

@@ -11,6 +11,7 @@ export const documentsEn: Texts<typeof documentsDe> = {
   uploaded: '“{{name}}” is uploaded (version {{number}}).',
   unchanged: '“{{name}}” is there in this very form already; nothing changed.',
   meta: 'Version {{number}} · {{size}} · {{who}}, {{when}}',
+  fromMeeting: 'Attached to a meeting in Outlook',
   someone: 'someone',
   download: 'Download',
   downloadLabel: 'Download “{{name}}”',

@@ -1,9 +1,14 @@
 // A record's documents on its 360° page in chromium against the real backend: a file dropped on the
 // section and one chosen through the picker button by keyboard are uploaded, a new version of one is
 // uploaded under its name, its versions are listed, and the download gives back the very bytes.
-// German at 360 px and English at 1280 px, with screenshots; axe-core finds nothing serious.
+// A file attached to a meeting in Outlook says so. German at 360 px and English at 1280 px, with
+// screenshots; axe-core finds nothing serious.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import {
+  connectMailbox,
+  syncCalendar,
+} from '../../../backend/src/modules/graph-sync/calendar/__tests__/calendar-world.ts';
 import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
 import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
@@ -104,6 +109,51 @@ describeInBrowser("the web app: a record's documents", () => {
       expect(await seriousA11yViolations(page)).toEqual([]);
     } catch (error) {
       await screenshot(page, 'app-documents-en-failed');
+      throw new Error(`${(error as Error).message}\n${await page.locator('body').innerText()}`);
+    }
+    await context.close();
+  }, 180_000);
+  it('in English: a file attached to a meeting in Outlook is among the contact’s documents and says where it came from', async () => {
+    const api = await tenant.as(rep.upn);
+    const karl = (
+      await api.post('/api/v1/persons').send({
+        firstName: 'Karl',
+        lastName: 'Kunde',
+        emails: [{ address: 'karl.kunde@kunde.example', kind: 'work' }],
+      })
+    ).body.id as string;
+    const objectId = tenant.seed.users.find((user) => user.userPrincipalName === rep.upn)?.id as string;
+    const mailbox = await connectMailbox(harness.t, tenant.id, await tenant.userId(rep.upn), rep.upn, objectId);
+    const day = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const { immutableId } = await harness.t.emulator.graph.createEvent({
+      user: rep.upn,
+      fields: {
+        subject: 'Vertragsbesprechung',
+        start: { dateTime: `${day}T10:00:00`, timeZone: 'Europe/Berlin' },
+        end: { dateTime: `${day}T11:00:00`, timeZone: 'Europe/Berlin' },
+        attendees: [{ emailAddress: { address: 'karl.kunde@kunde.example' } }],
+      },
+    });
+    await mailbox.graph.post(`${mailbox.graph.base}/events/${encodeURIComponent(immutableId)}/attachments`, {
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: 'agenda.txt',
+      contentType: 'text/plain',
+      contentBytes: Buffer.from('1. Preise\n').toString('base64'),
+    });
+    expect((await syncCalendar(harness.t, mailbox)).outcome).toBe('synced');
+
+    const context = await signedInContext(harness, rep, { locale: 'en-US', width: 1280, button: /^Sign in$/ });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${harness.baseUrl}/app/records/person/${karl}`);
+    try {
+      const section = page.getByRole('region', { name: 'Documents' });
+      const agenda = section.getByRole('listitem').filter({ hasText: 'agenda.txt' });
+      await agenda.getByText('Attached to a meeting in Outlook').waitFor();
+      await screenshot(page, 'app-documents-meeting-en-1280');
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    } catch (error) {
+      await screenshot(page, 'app-documents-meeting-en-failed');
       throw new Error(`${(error as Error).message}\n${await page.locator('body').innerText()}`);
     }
     await context.close();

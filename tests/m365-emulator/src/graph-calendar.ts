@@ -2,6 +2,7 @@
 // Times are kept as Outlook keeps them, wall-clock time in the event's time zone, so a series keeps its
 // local hour across daylight saving changes.
 import { DateTime, type Duration, IANAZone } from 'luxon';
+import { type AttachmentWrites, attachmentRoutes } from './graph-attachments.ts';
 import {
   badMethod,
   GraphError,
@@ -15,6 +16,7 @@ import {
 import { type DeltaItem, syncStateNotFound } from './graph-delta.ts';
 import {
   type EventItem,
+  type FileAttachment,
   folderId,
   type Mailbox,
   type MailboxStore,
@@ -430,7 +432,7 @@ function eventResource(
     iCalUId: `040000008200E00074C5B7101A82E008${Buffer.from(item.internalId).toString('hex').slice(0, 56).toUpperCase()}`,
     reminderMinutesBeforeStart: fields.reminderMinutesBeforeStart,
     isReminderOn: fields.isReminderOn,
-    hasAttachments: false,
+    hasAttachments: item.attachments.length > 0,
     subject: fields.subject,
     bodyPreview: String(body.content ?? '')
       .replace(/<[^>]*>/g, '')
@@ -482,7 +484,12 @@ export const eventWrites = {
     if (end < start)
       throw new GraphError(400, 'ErrorInvalidRequest', 'The end of an event cannot be before its start.');
     fields.organizer ??= { emailAddress: { name: mailbox.owner.name, address: mailbox.owner.address } };
-    const item: EventItem = { ...newItem(calendar, fields), exceptions: new Map(), cancelled: new Set() };
+    const item: EventItem = {
+      ...newItem(calendar, fields),
+      exceptions: new Map(),
+      cancelled: new Set(),
+      attachments: [],
+    };
     writeExtendedProperties(item, input);
     return item;
   },
@@ -528,6 +535,17 @@ export const eventWrites = {
       fields: { ...earlier?.fields, ...fields },
     });
     store.notify(mailbox, 'event', master.folderId, occurrenceInternalId(master, key), 'updated');
+  },
+  /** A file attached in Outlook: the event changes (a new changeKey, seen by delta and subscriptions). */
+  addAttachment(store: MailboxStore, mailbox: Mailbox, item: EventItem, attachment: FileAttachment): void {
+    item.attachments.push(attachment);
+    store.changed(mailbox, 'event', item, 'updated');
+  },
+  removeAttachment(store: MailboxStore, mailbox: Mailbox, item: EventItem, attachmentId: string): void {
+    const index = item.attachments.findIndex((attachment) => attachment.id === attachmentId);
+    if (index < 0) throw itemNotFound();
+    item.attachments.splice(index, 1);
+    store.changed(mailbox, 'event', item, 'updated');
   },
   removeOccurrence(store: MailboxStore, mailbox: Mailbox, master: EventItem, key: string): void {
     master.exceptions.delete(key);
@@ -595,6 +613,7 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
       const { item } = findEvent(mailbox, second);
       return calendarView(call, item.folderId, item);
     }
+    if (third === 'attachments' && more.length === 0) return eventAttachments(call, second, fourth);
     return undefined;
   }
   if (first === 'calendarView') {
@@ -642,7 +661,7 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
     return undefined;
   }
   if (!calendar) throw itemNotFound();
-  const [sub, subId, subRest] = rest;
+  const [sub, subId, subRest, attachmentId, ...beyond] = rest;
   if (sub === undefined) {
     if (method === 'GET')
       return answer(call, {
@@ -663,6 +682,9 @@ export function calendarRoutes(call: OutlookCall): GraphReply | undefined {
   }
   if (sub === 'events' && subId === undefined) return eventCollection(call, calendar.id);
   if (sub === 'events' && subRest === undefined && subId !== undefined) return eventItem(call, subId, calendar.id);
+  if (sub === 'events' && subId !== undefined && subRest === 'attachments' && beyond.length === 0) {
+    return eventAttachments(call, subId, attachmentId, calendar.id);
+  }
   if (sub === 'calendarView' && subId === undefined) return calendarView(call, calendar.id);
   if (sub === 'calendarView' && subId === 'delta' && subRest === undefined) {
     return calendarViewDelta(call, calendar.id, `calendars/${calendar.id}/calendarView`);
@@ -728,6 +750,28 @@ function eventItem(call: OutlookCall, id: string, calendar?: string): GraphReply
     return { status: 204 };
   }
   throw badMethod();
+}
+
+/**
+ * An event's attachments. An occurrence shows its series' attachments; they are added to and removed
+ * from the series (or a single event), as Outlook attaches a file to a whole series.
+ */
+function eventAttachments(call: OutlookCall, id: string, attachmentId: string | undefined, calendar?: string) {
+  const { mailbox, store } = call;
+  const { item, key } = findEvent(mailbox, id);
+  if (calendar !== undefined && item.folderId !== calendar) throw itemNotFound();
+  const writes: AttachmentWrites | undefined =
+    key === undefined
+      ? {
+          check: () => {
+            writable(call, 'event');
+            matchesVersion(call, item.changeKey);
+          },
+          add: (attachment) => eventWrites.addAttachment(store, mailbox, item, attachment),
+          remove: (attachment) => eventWrites.removeAttachment(store, mailbox, item, attachment.id),
+        }
+      : undefined;
+  return attachmentRoutes(call, item.attachments, `events('${id}')`, attachmentId, writes);
 }
 
 function windowOf(query: URLSearchParams): { from: DateTime; until: DateTime } {

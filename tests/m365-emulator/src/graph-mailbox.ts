@@ -38,6 +38,8 @@ export interface EventItem extends OutlookItem {
   exceptions: Map<string, OccurrenceException>;
   /** Original starts (UTC, ISO) of deleted occurrences. */
   cancelled: Set<string>;
+  /** A series' attachments are its occurrences' too, as Outlook shows them. */
+  attachments: FileAttachment[];
 }
 
 /** A mail folder: one of Outlook's well-known folders (inbox, sentitems …) or one a user made. */
@@ -45,8 +47,12 @@ export interface MailFolder extends OutlookFolder {
   wellKnownName: string | undefined;
 }
 
-/** A file attached to a message, as Graph's fileAttachment names it. */
-export interface MessageAttachment {
+/**
+ * A file attached to a message or an event, as Graph's fileAttachment names it; an attached Outlook item
+ * (itemAttachment: a mail, a contact, an event) has no bytes of its own.
+ */
+export interface FileAttachment {
+  kind: 'file' | 'item';
   id: string;
   name: string;
   contentType: string;
@@ -57,7 +63,7 @@ export interface MessageAttachment {
 }
 
 export interface MessageItem extends OutlookItem {
-  attachments: MessageAttachment[];
+  attachments: FileAttachment[];
   /** Answered only when `$select`ed, as in Graph. */
   internetMessageHeaders: Array<{ name: string; value: string }>;
 }

@@ -2,6 +2,7 @@
 // /mailFolders/{id}/messages/delta. A message's sensitivity is MAPI's PidTagSensitivity, read as the
 // extended property `Integer 0x36` (Graph v1.0 has no sensitivity property on messages).
 import { randomUUID } from 'node:crypto';
+import { attachmentResource, attachmentRoutes, fileAttachment } from './graph-attachments.ts';
 import {
   badMethod,
   findItem,
@@ -17,7 +18,6 @@ import {
   type Mailbox,
   type MailboxStore,
   type MailFolder,
-  type MessageAttachment,
   type MessageItem,
   newItem,
   nowIso,
@@ -78,22 +78,6 @@ export function messageResource(item: MessageItem, immutable: boolean): Record<s
     parentFolderId: item.folderId,
     hasAttachments: item.attachments.some((attachment) => !attachment.isInline),
     ...item.fields,
-  };
-}
-
-function attachmentResource(attachment: MessageAttachment): Record<string, unknown> {
-  return {
-    '@odata.type': '#microsoft.graph.fileAttachment',
-    '@odata.mediaContentType': attachment.contentType,
-    id: attachment.id,
-    lastModifiedDateTime: attachment.lastModifiedDateTime,
-    name: attachment.name,
-    contentType: attachment.contentType,
-    size: Buffer.from(attachment.contentBytes, 'base64').length,
-    isInline: attachment.isInline,
-    contentId: attachment.contentId,
-    contentLocation: null,
-    contentBytes: attachment.contentBytes,
   };
 }
 
@@ -182,15 +166,9 @@ export const messageWrites = {
         replyTo: [],
         flag: { flagStatus: 'notFlagged' },
       }),
-      attachments: (input.attachments ?? []).map((attachment) => ({
-        id: `AAMkAGAtt${Buffer.from(randomUUID()).toString('base64url')}`,
-        name: attachment.name,
-        contentType: attachment.contentType ?? 'application/octet-stream',
-        contentBytes: attachment.contentBytes,
-        isInline: attachment.isInline ?? false,
-        contentId: attachment.contentId ?? null,
-        lastModifiedDateTime: received,
-      })),
+      attachments: (input.attachments ?? []).map((attachment) =>
+        fileAttachment({ ...attachment, lastModifiedDateTime: received }),
+      ),
       internetMessageHeaders: input.internetMessageHeaders ?? [],
     };
     if (input.sensitivity !== undefined) {
@@ -306,19 +284,7 @@ function messageItem(
     throw badMethod();
   }
   if (sub !== 'attachments' || more !== undefined) return undefined;
-  if (call.method !== 'GET') throw badMethod();
-  if (attachmentId === undefined) {
-    return answer(call, {
-      '@odata.context': context(call, `messages('${id}')/attachments`),
-      value: item.attachments.map(attachmentResource),
-    });
-  }
-  const attachment = item.attachments.find((entry) => entry.id === attachmentId);
-  if (!attachment) throw itemNotFound();
-  return answer(call, {
-    '@odata.context': context(call, `messages('${id}')/attachments/$entity`),
-    ...attachmentResource(attachment),
-  });
+  return attachmentRoutes(call, item.attachments, `messages('${id}')`, attachmentId);
 }
 
 function messageDelta(call: OutlookCall, folder: MailFolder): GraphReply {

@@ -2,6 +2,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { recordColumns, tenantColumn, tenantIsolation, trashable, userRef } from '../../entity-columns.ts';
 import { newId } from '../../ids.ts';
+import { Activity } from '../activities/activity.entity.ts';
 import { Mail } from '../mail/mail.entity.ts';
 
 export const BlobSchema = defineEntity({
@@ -38,6 +39,11 @@ export const DocumentSchema = defineEntity({
       properties: ['tenant', 'mail'],
     },
     {
+      name: 'document_activity_idx',
+      where: 'activity_id IS NOT NULL',
+      properties: ['tenant', 'activity'],
+    },
+    {
       name: 'document_trash_idx',
       where: 'deleted_at IS NOT NULL',
       properties: ['tenant', 'deletedAt', 'id'],
@@ -67,6 +73,8 @@ export const DocumentSchema = defineEntity({
     kind: p.enum(['file', 'cloud']).default('file'),
     cloudUrl: p.text().nullable(),
     mail: () => p.manyToOne(Mail).fieldName('mail_id').deleteRule('cascade').nullable(),
+    /** The meeting whose Outlook attachment this document first came as (the documents section says so). */
+    activity: () => p.manyToOne(Activity).fieldName('activity_id').deleteRule('set null').nullable(),
     isInline: p.boolean().default(false),
     contentId: p.text().nullable(),
     latestVersion: p.integer().default(0),

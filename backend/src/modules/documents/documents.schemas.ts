@@ -22,6 +22,9 @@ export const DocumentSchema = z
     contentId: z.string().nullable().meta({ description: 'The cid an inline image is referred to by' }),
     cloudUrl: z.string().nullable(),
     mailId: z.uuid().nullable().meta({ description: 'The filed mail this document is an attachment of' }),
+    activityId: z.uuid().nullable().meta({
+      description: 'The meeting (an activity synced from Outlook) whose attachment this document first came as',
+    }),
     uploadedBy: z.uuid().nullable(),
     uploadedByName: z.string().nullable(),
     uploadedAt: z.iso.datetime().meta({ description: 'When the newest version came' }),

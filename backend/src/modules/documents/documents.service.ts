@@ -15,7 +15,7 @@ import { addLinks, linksOf, type RecordRef } from '../../records/record-links.ts
 import { textArray, uuidArray } from '../../records/search-index.ts';
 import { currentTenantId, type Database, db, lockTransactionOn } from '../../records/sql.ts';
 import { type BlobStore, sha256Of } from '../../storage/blob-store.ts';
-import { inspectFile } from './file-policy.ts';
+import { type InspectedFile, inspectFile } from './file-policy.ts';
 import { type LinkedRecord, requireVisibleRecord, visibleRecords, withTitles } from './record-access.ts';
 
 export const DOCUMENT = 'document';
@@ -36,6 +36,8 @@ export interface DocumentView {
   cloudUrl: string | null;
   /** The filed mail this document came with, if any. */
   mailId: string | null;
+  /** The meeting (an activity synced from Outlook) whose attachment this document first came as, if any. */
+  activityId: string | null;
   uploadedBy: string | null;
   uploadedByName: string | null;
   uploadedAt: string;
@@ -87,6 +89,7 @@ const documents = (em: EntityManager) =>
       'd.kind',
       'd.cloud_url',
       'd.mail_id',
+      'd.activity_id',
       'd.is_inline',
       'd.content_id',
       'd.latest_version',
@@ -120,6 +123,7 @@ function view(row: DocumentRow): DocumentView {
     contentId: row.content_id,
     cloudUrl: row.cloud_url,
     mailId: row.mail_id,
+    activityId: row.activity_id,
     uploadedBy: row.uploaded_by,
     uploadedByName: row.uploaded_by_name,
     uploadedAt: iso(row.uploaded_at ?? row.created_at),
@@ -189,8 +193,10 @@ async function storeVersion(
   number: number,
   file: NewFile,
   pointer: string,
+  checked?: InspectedFile,
 ): Promise<{ sha256: string; size: number; contentType: string }> {
-  const inspected = await inspectFile(file.bytes, { name: file.name, declaredType: file.declaredType }, pointer);
+  const inspected =
+    checked ?? (await inspectFile(file.bytes, { name: file.name, declaredType: file.declaredType }, pointer));
   const blob = await store.put({ em, tenantId: principal.tenantId }, file.bytes);
   await documentDb(em)
     .insertInto('document_version')
@@ -236,9 +242,54 @@ export async function uploadDocument(
   file: NewFile,
 ): Promise<{ document: DocumentDetail; outcome: UploadOutcome }> {
   await requireVisibleRecord(em, principal, record);
+  const { id, outcome } = await putFile(em, principal, store, [record], file, '#/file');
+  return { document: await getDocument(em, principal, id), outcome };
+}
+
+/** Each record's history tells of a document (version) put on it. */
+function recordDocumentOn(
+  em: EntityManager,
+  principal: Principal,
+  records: readonly RecordRef[],
+  document: { id: string; name: string; version: number },
+): void {
+  for (const record of records) {
+    recordHistory(em, principal, {
+      type: record.type,
+      id: record.id,
+      action: 'update',
+      before: { documents: null },
+      after: { documents: document },
+    });
+  }
+}
+
+/** Where a file put on records came from, when not from an upload. */
+export interface FileOrigin {
+  /** The meeting (activity) whose Outlook attachment the file is. */
+  activityId?: string | undefined;
+}
+
+/**
+ * Puts a file on records by the upload rules: a document of the same name (case-insensitive) on one
+ * of them gets a new version (the very same bytes change nothing) and is put on the others too;
+ * otherwise a new document on all of them. The file policy is applied before anything is written,
+ * so a refused file leaves nothing behind. The caller checks the records may be written.
+ */
+export async function putFile(
+  em: EntityManager,
+  principal: Principal,
+  store: BlobStore,
+  records: readonly RecordRef[],
+  file: NewFile,
+  pointer: string,
+  origin: FileOrigin = {},
+): Promise<{ id: string; outcome: UploadOutcome }> {
   const name = cleanFileName(file.name);
-  // Two uploads of a new name at once would both create a document: one at a time per name.
-  await lockTransactionOn(em, `document:${record.type}:${record.id}:${name.toLowerCase()}`);
+  const inspected = await inspectFile(file.bytes, { name, declaredType: file.declaredType }, pointer);
+  // Two uploads of a new name at once would both create a document: one at a time per record and name.
+  const keys = records.map((record) => `document:${record.type}:${record.id}:${name.toLowerCase()}`).sort();
+  for (const key of keys) await lockTransactionOn(em, key);
   const existing = await documentDb(em)
     .selectFrom('record_link as l')
     .innerJoin('document as d', 'd.id', 'l.item_id')
@@ -247,9 +298,14 @@ export async function uploadDocument(
     )
     .select(['d.id', 'd.latest_version', 'v.sha256'])
     .where('l.tenant_id', '=', currentTenantId)
-    .where('l.record_type', '=', record.type)
-    .where('l.record_id', '=', record.id)
     .where('l.item_type', '=', DOCUMENT)
+    .where((eb) =>
+      eb(
+        eb.refTuple('l.record_type', 'l.record_id'),
+        'in',
+        records.map((record) => eb.tuple(record.type, record.id)),
+      ),
+    )
     .where('d.deleted_at', 'is', null)
     .where('d.kind', '=', 'file')
     .where('d.mail_id', 'is', null)
@@ -260,11 +316,17 @@ export async function uploadDocument(
     .executeTakeFirst();
   const upload = { ...file, name };
   if (existing) {
+    const current = (await linksOf(em, DOCUMENT, [existing.id])).get(existing.id) ?? [];
+    const missing = records.filter(
+      (record) => !current.some((link) => link.type === record.type && link.id === record.id),
+    );
+    await addLinks(em, { type: DOCUMENT, id: existing.id }, missing);
     if (existing.sha256 === sha256Of(file.bytes)) {
-      return { document: await getDocument(em, principal, existing.id), outcome: 'unchanged' };
+      await em.flush();
+      return { id: existing.id, outcome: 'unchanged' };
     }
     const number = existing.latest_version + 1;
-    const stored = await storeVersion(em, principal, store, existing.id, number, upload, '#/file');
+    const stored = await storeVersion(em, principal, store, existing.id, number, upload, pointer, inspected);
     await db(em)
       .updateTable('document')
       .set((eb) => ({
@@ -282,35 +344,30 @@ export async function uploadDocument(
       before: { latestVersion: existing.latest_version, sha256: existing.sha256 },
       after: { latestVersion: number, sha256: stored.sha256 },
     });
-    recordHistory(em, principal, {
-      type: record.type,
-      id: record.id,
-      action: 'update',
-      before: { documents: null },
-      after: { documents: { id: existing.id, name, version: number } },
-    });
+    recordDocumentOn(em, principal, records, { id: existing.id, name, version: number });
     await em.flush();
-    return { document: await getDocument(em, principal, existing.id), outcome: 'version' };
+    return { id: existing.id, outcome: 'version' };
   }
   const id = newId();
-  await insertDocument(em, principal, { id, name, latest_version: 1 });
-  const stored = await storeVersion(em, principal, store, id, 1, upload, '#/file');
-  await addLinks(em, { type: DOCUMENT, id }, [record]);
+  await insertDocument(em, principal, { id, name, latest_version: 1, activity_id: origin.activityId ?? null });
+  const stored = await storeVersion(em, principal, store, id, 1, upload, pointer, inspected);
+  await addLinks(em, { type: DOCUMENT, id }, records);
   recordHistory(em, principal, {
     type: DOCUMENT,
     id,
     action: 'create',
-    after: { name, latestVersion: 1, sha256: stored.sha256, size: stored.size, contentType: stored.contentType },
+    after: {
+      name,
+      latestVersion: 1,
+      sha256: stored.sha256,
+      size: stored.size,
+      contentType: stored.contentType,
+      ...(origin.activityId ? { activityId: origin.activityId } : {}),
+    },
   });
-  recordHistory(em, principal, {
-    type: record.type,
-    id: record.id,
-    action: 'update',
-    before: { documents: null },
-    after: { documents: { id, name, version: 1 } },
-  });
+  recordDocumentOn(em, principal, records, { id, name, version: 1 });
   await em.flush();
-  return { document: await getDocument(em, principal, id), outcome: 'document' };
+  return { id, outcome: 'document' };
 }
 
 export interface MailAttachmentInput {

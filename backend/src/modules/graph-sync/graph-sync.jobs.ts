@@ -60,6 +60,7 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
   const tenantId = tenantIdOf(em);
   // Well inside the job's expiry, so pg-boss never takes a run still working for lost (see RunDeadlineReached).
   const expireMs = services.config.jobs.expireSeconds * 1000;
+  const startedAt = new Date();
   try {
     const report = await runMailboxSync(em, tenantId, connectionId, {
       resources: SYNC_RESOURCES,
@@ -73,8 +74,11 @@ export async function runConnection(em: EntityManager, connectionId: string): Pr
       const connection = await tx.findOneOrFail(MailboxConnection, { id: connectionId });
       connection.status = 'ok';
       connection.lastSuccessAt = new Date();
-      connection.lastErrorCode = null;
-      connection.lastErrorDetail = null;
+      // What this run met without stopping (a meeting attachment too large to keep) stays to be seen.
+      if (!connection.lastErrorAt || connection.lastErrorAt < startedAt) {
+        connection.lastErrorCode = null;
+        connection.lastErrorDetail = null;
+      }
       connection.stallNotifiedAt = null;
       // A shared mailbox refused before is retried by the poll; once it files again it is no longer paused.
       if (connection.sharedMailboxId) connection.pausedAt = null;

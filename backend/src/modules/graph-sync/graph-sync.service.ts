@@ -101,7 +101,14 @@ export async function syncNow(em: EntityManager, userId: string): Promise<boolea
 
 function errorOf(connection: MailboxConnection, language: Language): MailboxSync['lastError'] {
   if (!connection.lastErrorCode || !connection.lastErrorAt) return null;
-  const known = ['graph_access_revoked', 'graph_unavailable', 'graph_budget_exhausted', 'graph_sync_failed'] as const;
+  const known = [
+    'graph_access_revoked',
+    'graph_unavailable',
+    'graph_budget_exhausted',
+    'graph_sync_failed',
+    'meeting_attachment_too_large',
+    'meeting_attachment_refused',
+  ] as const;
   const key = known.find((code) => code === connection.lastErrorCode) ?? 'graph_sync_failed';
   const rendered = problem(key);
   return {
@@ -147,10 +154,12 @@ export async function mailboxHealth(
     const error = errorOf(connection, language);
     // The last run's error is this resource's when the resource has not finished a round since.
     const stopped = error != null && (lastSuccess == null || lastSuccess.getTime() < Date.parse(error.at));
+    // A meeting attachment left out stops nothing, and is the calendar's to tell.
+    const leftOut = error?.code.startsWith('meeting_attachment_') === true;
     return {
       lastSuccessAt: lastSuccess?.toISOString() ?? null,
       backlog: backlog ?? own.filter((cursor) => cursor.nextLink != null || cursor.fullSyncStartedAt != null).length,
-      lastError: stopped ? error : null,
+      lastError: (leftOut ? names.includes('events') : stopped) ? error : null,
     };
   };
   return connections.map((connection) => ({

@@ -1,5 +1,6 @@
 // A message as Graph reads it, and what the mail module files of it: shared by the mail sync
 // (messages.resource.ts) and filing by reference (mail-filing), so both store the same mail.
+import { fileAttachmentsOf } from '../graph-sync/graph-attachments.ts';
 import type { MailboxGraph } from '../graph-sync/graph-client.ts';
 import type { AttachmentInput, FileMailInput } from '../mail/mail.service.ts';
 
@@ -42,16 +43,6 @@ export interface GraphMessage {
   '@removed'?: unknown;
 }
 
-interface GraphAttachment {
-  '@odata.type'?: string;
-  name?: string;
-  contentType?: string | null;
-  size?: number | null;
-  isInline?: boolean;
-  contentId?: string | null;
-  contentBytes?: string | null;
-}
-
 /** An address as the CRM compares it: trimmed, lower case ('' when Graph names none). */
 export const addressOf = (entry: GraphAddress | null | undefined) =>
   entry?.emailAddress?.address?.trim().toLowerCase() ?? '';
@@ -70,22 +61,10 @@ export function headersOf(message: GraphMessage): Record<string, string> {
   );
 }
 
-/** A message's file attachments; attached mails and calendar items (itemAttachment) and links without bytes are not documents. */
+/** A message's file attachments; attached mails and calendar items and links without bytes are not documents. */
 export async function attachmentsOf(graph: MailboxGraph, message: GraphMessage): Promise<AttachmentInput[]> {
   if (!message.hasAttachments) return [];
-  const answer = await graph.get<{ value?: GraphAttachment[] }>(
-    `${graph.base}/messages/${encodeURIComponent(message.id)}/attachments`,
-  );
-  return (answer.value ?? [])
-    .filter((attachment) => attachment['@odata.type'] === '#microsoft.graph.fileAttachment' && attachment.contentBytes)
-    .map((attachment) => ({
-      name: attachment.name || 'attachment',
-      contentType: attachment.contentType ?? null,
-      size: attachment.size ?? null,
-      isInline: attachment.isInline ?? false,
-      contentId: attachment.contentId ?? null,
-      contentBase64: attachment.contentBytes ?? null,
-    }));
+  return fileAttachmentsOf(graph, { kind: 'messages', id: message.id });
 }
 
 /** The mail to file of a message: its addresses, times and body (a sent mail's bcc is its sender's to know). */

@@ -247,6 +247,78 @@ describe('Graph calendars in the emulator', () => {
     expect(missingWindow.statusCode).toBe(400);
   });
 
+  it('keeps attachments of an event as Graph does: added, listed, read and removed, each a change delta shows', async () => {
+    const app = graphClient(emulator, await appToken(emulator));
+    const user = 'lena.gross@contoso.example';
+    const event = await app.api(`/users/${user}/events`).post({
+      subject: 'Vertrag durchgehen',
+      start: { dateTime: '2026-11-03T10:00:00', timeZone: BERLIN },
+      end: { dateTime: '2026-11-03T11:00:00', timeZone: BERLIN },
+    });
+    expect(event.hasAttachments).toBe(false);
+    const start = `/users/${user}/calendarView/delta?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-11-08T00:00:00Z`;
+    const first = await deltaRound(app, start);
+    const attachments = `/users/${user}/events/${event.id}/attachments`;
+
+    const file = await app.api(attachments).post({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: 'Vertrag.txt',
+      contentType: 'text/plain',
+      contentBytes: Buffer.from('§ 1 Gegenstand').toString('base64'),
+    });
+    expect(file).toMatchObject({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: 'Vertrag.txt',
+      contentType: 'text/plain',
+      size: Buffer.byteLength('§ 1 Gegenstand'),
+      isInline: false,
+      lastModifiedDateTime: expect.any(String),
+    });
+    await app.api(attachments).post({
+      '@odata.type': '#microsoft.graph.itemAttachment',
+      name: 'Einladung',
+      item: { '@odata.type': 'microsoft.graph.message', subject: 'Einladung' },
+    });
+    const changed = await app.api(`/users/${user}/events/${event.id}`).get();
+    expect(changed.hasAttachments).toBe(true);
+    expect(changed.changeKey).not.toBe(event.changeKey);
+    expect(changed.lastModifiedDateTime > event.lastModifiedDateTime).toBe(true);
+    const second = await deltaRound(app, first.deltaLink);
+    expect(second.items).toEqual([expect.objectContaining({ id: event.id, hasAttachments: true })]);
+
+    const listed = await app.api(attachments).select(['id', 'name', 'size', 'isInline']).get();
+    expect(listed.value).toEqual([
+      {
+        '@odata.type': '#microsoft.graph.fileAttachment',
+        '@odata.mediaContentType': 'text/plain',
+        id: file.id,
+        name: 'Vertrag.txt',
+        size: file.size,
+        isInline: false,
+      },
+      {
+        '@odata.type': '#microsoft.graph.itemAttachment',
+        id: expect.any(String),
+        name: 'Einladung',
+        size: expect.any(Number),
+        isInline: false,
+      },
+    ]);
+    const read = await app.api(`${attachments}/${file.id}`).get();
+    expect(Buffer.from(read.contentBytes, 'base64').toString('utf8')).toBe('§ 1 Gegenstand');
+
+    const noType = await graphError(app.api(attachments).post({ name: 'x.txt', contentBytes: 'eA==' }));
+    expect(noType.statusCode).toBe(400);
+    const stale = await graphError(
+      app.api(`${attachments}/${file.id}`).header('If-Match', `W/"${event.changeKey}"`).delete(),
+    );
+    expect(stale.statusCode).toBe(412);
+    await app.api(`${attachments}/${file.id}`).delete();
+    expect((await graphError(app.api(`${attachments}/${file.id}`).get())).statusCode).toBe(404);
+    const third = await deltaRound(app, second.deltaLink);
+    expect(third.items).toEqual([expect.objectContaining({ id: event.id })]);
+  });
+
   it('keeps immutable event ids when Outlook moves an event to another calendar', async () => {
     const { id: calendarId } = await anna.api('/me/calendars').post({ name: 'Privat' });
     const event = await anna

@@ -43,6 +43,7 @@ export interface OutlookEvent {
   /** Set by us on create (the activity's id): Graph makes no second event for a retried create. */
   transactionId?: string | null;
   recurrence?: Record<string, unknown> | null;
+  hasAttachments?: boolean;
   '@removed'?: { reason?: string };
 }
 

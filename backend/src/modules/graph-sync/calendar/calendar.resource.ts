@@ -8,6 +8,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../../../http/principal.ts';
 import { TRASH_FILTER } from '../../../http/tenancy.ts';
+import { jobServicesOf } from '../../../jobs/job-services.ts';
 import { actAs } from '../../../records/acting-user.ts';
 import { recordHistory } from '../../../records/history.ts';
 import { RecordLink } from '../../../records/record-link.entity.ts';
@@ -18,7 +19,7 @@ import { Activity, ActivityType } from '../../activities/activity.entity.ts';
 import { BusinessContact, Person } from '../../contacts/contact.entity.ts';
 import { lookupEmails } from '../../contacts/lookup.service.ts';
 import { User } from '../../identity/user.entity.ts';
-import type { GraphRequest } from '../graph-client.ts';
+import type { GraphRequest, MailboxGraph } from '../graph-client.ts';
 import { batchItemError } from '../graph-client.ts';
 import { SyncCursor } from '../graph-sync.entity.ts';
 import type { SyncContext, SyncResource } from '../resource.ts';
@@ -34,6 +35,7 @@ import {
 } from './calendar-mapping.ts';
 import { readCalendarSyncSettings } from './calendar-settings.ts';
 import { ActivitySeries, EventLink, type SyncedEventFields } from './event-link.entity.ts';
+import { fetchNewAttachments, type MeetingAttachment, takeAttachments } from './meeting-attachments.ts';
 
 /** The activity types that belong in a calendar. */
 export const CALENDAR_TYPES = ['meeting', 'call', 'visit'] as const;
@@ -352,7 +354,74 @@ async function adoptOwnEvents(
   }
 }
 
-async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
+/** A page's new meeting attachments by event id, fetched before the page's transaction opens. */
+type PreparedAttachments = Map<string, MeetingAttachment[]>;
+
+/**
+ * The page's events with attachments that are or will be paired with an activity, and the
+ * attachments each has already given (an event delta brings again unchanged has nothing new).
+ */
+async function attachmentsToLookAt(ctx: SyncContext, events: OutlookEvent[]): Promise<Map<string, Set<string>>> {
+  const links = await ctx.em.find(
+    EventLink,
+    { connection: ctx.connectionId, outlookEventId: { $in: events.map((event) => event.id) } },
+    WITH_TRASHED,
+  );
+  const linkByEvent = new Map(links.map((link) => [link.outlookEventId, link]));
+  const settings = await readCalendarSyncSettings(ctx.em, ctx.userId);
+  const byEmail = await lookupAttendees(ctx.em, events);
+  const wanted = new Map<string, Set<string>>();
+  for (const event of events) {
+    const link = linkByEvent.get(event.id);
+    if (link) {
+      if (link.changeKey !== event.changeKey || link.attachmentIds === null || link.attachmentIds === undefined) {
+        wanted.set(event.id, new Set(link.attachmentIds ?? []));
+      }
+      continue;
+    }
+    const adopted = UUID.test(event.transactionId ?? '');
+    const taken = !settings.crmCategoryOnly || (event.categories ?? []).includes(CRM_CATEGORY);
+    if (adopted || (taken && attendeeLinks(event, byEmail).length > 0)) wanted.set(event.id, new Set());
+  }
+  return wanted;
+}
+
+async function preparePage(
+  items: unknown[],
+  graph: MailboxGraph,
+  read: <T>(work: (ctx: SyncContext) => Promise<T>) => Promise<T>,
+): Promise<PreparedAttachments | undefined> {
+  const events = (items as OutlookEvent[]).filter(
+    (item) => item?.id && item.type !== 'seriesMaster' && item.hasAttachments === true && !isRemoved(item),
+  );
+  if (events.length === 0) return undefined;
+  const { wanted, maxBytes } = await read(async (ctx) => ({
+    wanted: await attachmentsToLookAt(ctx, events),
+    maxBytes: jobServicesOf(ctx.em).config.documentMaxBytes,
+  }));
+  return wanted.size > 0 ? fetchNewAttachments(graph, wanted, maxBytes) : undefined;
+}
+
+/** The prepared attachments into the documents of the events' activities (flushed: new activities exist). */
+async function applyAttachments(ctx: SyncContext, principal: Principal, prepared: PreparedAttachments) {
+  const links = await ctx.em.find(
+    EventLink,
+    { connection: ctx.connectionId, outlookEventId: { $in: [...prepared.keys()] } },
+    WITH_TRASHED,
+  );
+  const activities = await activitiesById(
+    ctx.em,
+    links.map((link) => link.activity.id),
+  );
+  for (const link of links) {
+    const activity = activities.get(link.activity.id);
+    if (!activity || activity.deletedAt || !isMine(ctx, activity)) continue;
+    await takeAttachments(ctx, principal, link, prepared.get(link.outlookEventId) ?? []);
+  }
+  await ctx.em.flush();
+}
+
+async function applyPage(ctx: SyncContext, items: unknown[], prepared?: PreparedAttachments): Promise<void> {
   const events = (items as OutlookEvent[]).filter((item) => item?.id && item.type !== 'seriesMaster');
   if (events.length === 0) return;
   await actAs(
@@ -403,6 +472,7 @@ async function applyPage(ctx: SyncContext, items: unknown[]): Promise<void> {
         await applyCreate(ctx, principal, event, attendees, meetingType.id, madeSeries, settings.timeZone);
       }
       await em.flush();
+      if (prepared && prepared.size > 0) await applyAttachments(ctx, principal, prepared);
     },
     { via: 'outlook' },
   );
@@ -639,7 +709,8 @@ export const calendarResource: SyncResource = {
     }
     return `${ctx.graph.base}/calendarView/delta?startDateTime=${from.toISOString()}&endDateTime=${until.toISOString()}`;
   },
-  applyPage,
+  preparePage,
+  applyPage: (ctx, items, prepared) => applyPage(ctx, items, prepared as PreparedAttachments | undefined),
   async pushPending(ctx) {
     const more = await pushPending(ctx);
     if (!more) await rollWindow(ctx);

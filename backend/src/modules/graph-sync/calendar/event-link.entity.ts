@@ -82,6 +82,11 @@ export const EventLinkSchema = defineEntity({
     synced: p.json<SyncedEventFields>(),
     /** The activity's version when both sides last agreed; a newer version is a CRM change to push. */
     syncedVersion: p.integer(),
+    /**
+     * Graph ids of the event's attachments already taken into the records' documents (or refused
+     * there): each is taken once, however often delta brings the event again. Null: none looked at yet.
+     */
+    attachmentIds: p.json<string[]>().nullable(),
     ...timestampColumns(),
   },
 });
