@@ -197,6 +197,7 @@ export const de = {
     someone: 'Jemand',
     historyEntry: '{{when}} · {{who}} · {{field}}',
     historyChange: '{{before}} → {{after}}',
+    historyVersion: '{{name}} (Version {{version}})',
     viaOutlook: '{{name}} (Outlook)',
     yes: 'ja',
     no: 'nein',
@@ -208,6 +209,7 @@ export const de = {
       merge: 'zusammengeführt',
     },
     historyFields: {
+      documents: 'Dokumente',
       title: 'Titel',
       value: 'Wert',
       currency: 'Währung',

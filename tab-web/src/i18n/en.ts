@@ -199,6 +199,7 @@ export const en: Texts<typeof de> = {
     someone: 'Someone',
     historyEntry: '{{when}} · {{who}} · {{field}}',
     historyChange: '{{before}} → {{after}}',
+    historyVersion: '{{name}} (version {{version}})',
     viaOutlook: '{{name}} (Outlook)',
     yes: 'yes',
     no: 'no',
@@ -210,6 +211,7 @@ export const en: Texts<typeof de> = {
       merge: 'merged',
     },
     historyFields: {
+      documents: 'Documents',
       title: 'Title',
       value: 'Value',
       currency: 'Currency',

@@ -74,6 +74,14 @@ describeInBrowser("the web app: a record's history", () => {
       customFields: { seats: 1500, framework: true, contract_start: '2026-04-01', region: 'sued' },
     });
     expect(changed.status).toBe(200);
+    // A document put on the deal, then a second version of it: by name, not as data.
+    const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+    for (const text of ['erste Fassung', 'zweite Fassung']) {
+      const uploaded = await rep
+        .post(`/api/v1/records/deal/${contractId}/documents`)
+        .attach('file', pdf(text), { filename: 'Wartungsplan.pdf', contentType: 'application/pdf' });
+      expect(uploaded.status).toBeLessThan(300);
+    }
     const maxId = await tenant.userId(tenant.upn('Max Alt'));
     expect((await admin.patch(`/api/v1/admin/users/${maxId}`).send({ active: false })).status).toBe(200);
   }, 400_000);
@@ -123,6 +131,8 @@ describeInBrowser("the web app: a record's history", () => {
     expect(fields).toContain('01.03.2026 → 01.04.2026');
     expect(fields).toContain('Max Alt · Region');
     expect(fields).toContain('Nord → Süd');
+    expect(fields).toContain('Rita Vertrieb · Dokumente');
+    expect(fields).toContain('— → Wartungsplan.pdf (Version 2)');
     expect(fields).not.toContain('{');
     expect(fields).not.toContain('Jemand');
     expect(await seriousA11yViolations(page)).toEqual([]);
