@@ -88,6 +88,28 @@ export function recordHistory(em: EntityManager, principal: Principal, entry: Hi
   for (const row of historyRows(entry, principal.userId ?? null)) em.create(HistoryEntry, { ...row, tenant });
 }
 
+/**
+ * Stages on each record that something was put on it (a mail filed to it, a document): its `field`
+ * goes from nothing to the thing, named in the entry so the history reads it by name.
+ */
+export function recordPutOn(
+  em: EntityManager,
+  principal: Principal,
+  records: readonly { type: string; id: string }[],
+  field: string,
+  thing: Snapshot,
+): void {
+  for (const record of records) {
+    recordHistory(em, principal, {
+      type: record.type,
+      id: record.id,
+      action: 'update',
+      before: { [field]: null },
+      after: { [field]: thing },
+    });
+  }
+}
+
 export interface HistoryItem {
   id: string;
   changeId: string;

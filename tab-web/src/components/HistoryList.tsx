@@ -45,13 +45,14 @@ export function historyValue(
   if (typeof value === 'boolean') return t(value ? 'record.yes' : 'record.no');
   if (typeof value === 'number') return new Intl.NumberFormat(language).format(value);
   if (Array.isArray(value)) return value.map((each) => historyValue(field, each, context)).join(', ');
-  // A thing named in the entry (a document put on the record, in which version): by its name.
-  const named = value as { name?: unknown; version?: unknown };
+  // A thing named in the entry (a document in which version, a mail by its subject): by its name.
+  const named = value as { name?: unknown; subject?: unknown; version?: unknown };
   if (typeof named.name === 'string') {
     return typeof named.version === 'number' && named.version > 1
       ? t('record.historyVersion', { name: named.name, version: named.version })
       : named.name;
   }
+  if (typeof named.subject === 'string') return named.subject;
   return JSON.stringify(value);
 }
 

@@ -209,6 +209,7 @@ export const de = {
       merge: 'zusammengeführt',
     },
     historyFields: {
+      mails: 'E-Mails',
       documents: 'Dokumente',
       title: 'Titel',
       value: 'Wert',

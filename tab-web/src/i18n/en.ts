@@ -211,6 +211,7 @@ export const en: Texts<typeof de> = {
       merge: 'merged',
     },
     historyFields: {
+      mails: 'Mails',
       documents: 'Documents',
       title: 'Title',
       value: 'Value',

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { named, noSuch, problem } from '../../http/problems.ts';
 import { newId } from '../../ids.ts';
-import { recordHistory } from '../../records/history.ts';
+import { recordHistory, recordPutOn } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import { addLinks, linksOf, type RecordRef } from '../../records/record-links.ts';
 import { textArray, uuidArray } from '../../records/search-index.ts';
@@ -253,15 +253,7 @@ function recordDocumentOn(
   records: readonly RecordRef[],
   document: { id: string; name: string; version: number },
 ): void {
-  for (const record of records) {
-    recordHistory(em, principal, {
-      type: record.type,
-      id: record.id,
-      action: 'update',
-      before: { documents: null },
-      after: { documents: document },
-    });
-  }
+  recordPutOn(em, principal, records, 'documents', document);
 }
 
 /** Where a file put on records came from, when not from an upload. */

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import { noSuch, problem } from '../../http/problems.ts';
 import { writeHistory } from '../../records/audit.ts';
-import { recordHistory } from '../../records/history.ts';
+import { recordHistory, recordPutOn } from '../../records/history.ts';
 import type { OverviewSection } from '../../records/overview.ts';
 import {
   addLinks,
@@ -316,15 +316,7 @@ async function linkStoredMail(
   const added = links.filter((link) => !current.has(key(link)));
   await addLinks(em, { type: MAIL, id: mail.id }, added);
   await linkMailDocuments(em, mail.id, added, true);
-  for (const link of added) {
-    recordHistory(em, principal, {
-      type: link.type,
-      id: link.id,
-      action: 'update',
-      before: { mails: null },
-      after: { mails: { id: mail.id, subject: mail.subject } },
-    });
-  }
+  recordPutOn(em, principal, added, 'mails', { id: mail.id, subject: mail.subject });
   return added;
 }
 
@@ -401,15 +393,7 @@ export async function fileMail(
         action: 'create',
         after: { internetMessageId, subject, from: from.address, attachments: attachments.length },
       });
-      for (const link of links) {
-        recordHistory(em, principal, {
-          type: link.type,
-          id: link.id,
-          action: 'update',
-          before: { mails: null },
-          after: { mails: { id, subject } },
-        });
-      }
+      recordPutOn(em, principal, links, 'mails', { id, subject });
       await indexRecord(em, mailSearchDocument({ id, subject, from, to, cc, text: bodyText ?? '' }));
       stored = { id, subject, deleted_at: null };
       added = links;
