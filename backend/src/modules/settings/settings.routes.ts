@@ -1,4 +1,5 @@
-// The signed-in user's own settings: a list's columns and sort (V6), the favourite lists.
+// The signed-in user's own settings: a list's columns and sort (V6), the favourite lists, the record
+// pages' header buttons and sections (C10, V8).
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
@@ -10,15 +11,21 @@ import {
   type ListSettings,
   ListSettingsParamsSchema,
   ListSettingsSchema,
+  type RecordPageSettings,
+  RecordPageSettingsSchema,
   StoredCalendarSyncSettingsSchema,
   StoredFavouriteListsSchema,
   StoredListSettingsSchema,
+  StoredRecordPageSettingsSchema,
 } from './settings.schemas.ts';
 import { CALENDAR_SYNC_SETTING, deleteSetting, readSetting, writeSetting } from './settings.service.ts';
 
 const listKey = (listType: string) => `lists.${listType}`;
 const FAVOURITES = 'favourite-lists';
 const CALENDAR_SYNC_DEFAULTS: CalendarSyncSettings = { crmCategoryOnly: false };
+const RECORD_PAGES = 'record-pages';
+/** Every button shown, every section in the page's own order. */
+const RECORD_PAGE_DEFAULTS: RecordPageSettings = { hiddenActions: [], sections: {} };
 
 const problems = {
   400: { description: 'Not a valid setting' },
@@ -135,6 +142,38 @@ export function settingsRoutes(): RouteSpec[] {
         const stored = await writeSetting(emOf(ctx), user.userId, CALENDAR_SYNC_SETTING, body, ifMatchVersion(ctx));
         tagged(ctx, stored.version);
         ctx.body = { value: stored.value ?? CALENDAR_SYNC_DEFAULTS, version: stored.version };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/me/settings/record-pages',
+      operationId: 'getRecordPageSettings',
+      summary: "Your record pages: the header buttons you hid, and each record type's sections in your order and width",
+      tags: ['Settings'],
+      responses: { 200: jsonResponse(StoredRecordPageSettingsSchema, 'Your record page settings') },
+      async handler(ctx) {
+        const user = requireUser(ctx);
+        const stored = await readSetting<RecordPageSettings>(emOf(ctx), user.userId, RECORD_PAGES);
+        tagged(ctx, stored.version);
+        ctx.body = { value: stored.value ?? RECORD_PAGE_DEFAULTS, version: stored.version };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/me/settings/record-pages',
+      operationId: 'putRecordPageSettings',
+      summary: 'Keep your record page settings; If-Match with the version you changed ("0" for none yet)',
+      tags: ['Settings'],
+      body: RecordPageSettingsSchema,
+      responses: {
+        200: jsonResponse(StoredRecordPageSettingsSchema, 'Your record page settings as kept'),
+        ...problems,
+      },
+      async handler(ctx, { body }) {
+        const user = requireUser(ctx);
+        const stored = await writeSetting(emOf(ctx), user.userId, RECORD_PAGES, body, ifMatchVersion(ctx));
+        tagged(ctx, stored.version);
+        ctx.body = { value: stored.value ?? RECORD_PAGE_DEFAULTS, version: stored.version };
       },
     }),
   ];
