@@ -105,8 +105,14 @@ export function useListWindow<T>(
   };
 }
 
-/** A user setting kept on the server: its value and version, and a save that sends If-Match. */
-function useStoredSetting<V, S extends { value: V | null; version: number | null }>(path: string) {
+/**
+ * A user setting kept on the server: its value and version, and a save that sends If-Match.
+ * `optimistic`: a change shows at once, and the next change builds on it before it is stored.
+ */
+function useStoredSetting<V, S extends { value: V | null; version: number | null }>(
+  path: string,
+  { optimistic = false }: { optimistic?: boolean } = {},
+) {
   const { api } = useSession();
   const client = useQueryClient();
   const stored = useQuery({
@@ -128,7 +134,17 @@ function useStoredSetting<V, S extends { value: V | null; version: number | null
         return (await api.put<S>(path, value, `"${fresh.version ?? 0}"`)).body;
       }
     },
-    onSuccess: (saved) => client.setQueryData([path], saved),
+    onMutate: (value) => {
+      if (optimistic) client.setQueryData<S>([path], (current) => (current ? { ...current, value } : current));
+    },
+    onSuccess: (saved) =>
+      // A change made meanwhile stays shown; only the version it is stored under is new.
+      client.setQueryData<S>([path], (current) =>
+        optimistic && current ? { ...current, version: saved.version } : saved,
+      ),
+    onError: () => {
+      if (optimistic) void client.invalidateQueries({ queryKey: [path] });
+    },
   });
   return { stored, save };
 }
@@ -141,7 +157,7 @@ export const useFavouriteLists = () =>
 
 /** The header buttons the user hid, and each record type's sections in the user's order and width. */
 export const useRecordPageSettings = () =>
-  useStoredSetting<RecordPageSettings, StoredRecordPageSettings>('/v1/me/settings/record-pages');
+  useStoredSetting<RecordPageSettings, StoredRecordPageSettings>('/v1/me/settings/record-pages', { optimistic: true });
 
 export const useRelationTypes = () => useApiQuery<{ items: RelationType[] }>('/v1/relation-types');
 

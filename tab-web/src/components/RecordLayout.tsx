@@ -31,6 +31,7 @@ const useStyles = makeStyles({
   rows: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column' },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   name: { flexGrow: 1, minWidth: '160px' },
+  controls: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, marginLeft: 'auto' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -128,30 +129,32 @@ export function CustomizeDialog({ type, sectionNames }: { type: PageType; sectio
                         checked={!section.hidden}
                         onChange={(_, data) => setSection(index, { hidden: data.checked !== true })}
                       />
-                      <Checkbox
-                        label={t('recordPage.customize.wide')}
-                        aria-label={t('recordPage.customize.wideLabel', { name })}
-                        checked={section.wide === true}
-                        onChange={(_, data) => setSection(index, { wide: data.checked === true })}
-                      />
-                      <Button
-                        appearance="subtle"
-                        icon={<span aria-hidden="true">↑</span>}
-                        aria-label={t('recordPage.customize.up', { name })}
-                        title={t('recordPage.customize.up', { name })}
-                        data-focus-key={`${section.name}:up`}
-                        disabled={index === 0}
-                        onClick={() => move(index, -1)}
-                      />
-                      <Button
-                        appearance="subtle"
-                        icon={<span aria-hidden="true">↓</span>}
-                        aria-label={t('recordPage.customize.down', { name })}
-                        title={t('recordPage.customize.down', { name })}
-                        data-focus-key={`${section.name}:down`}
-                        disabled={index === sections.length - 1}
-                        onClick={() => move(index, 1)}
-                      />
+                      <div className={styles.controls}>
+                        <Checkbox
+                          label={t('recordPage.customize.wide')}
+                          aria-label={t('recordPage.customize.wideLabel', { name })}
+                          checked={section.wide === true}
+                          onChange={(_, data) => setSection(index, { wide: data.checked === true })}
+                        />
+                        <Button
+                          appearance="subtle"
+                          icon={<span aria-hidden="true">↑</span>}
+                          aria-label={t('recordPage.customize.up', { name })}
+                          title={t('recordPage.customize.up', { name })}
+                          data-focus-key={`${section.name}:up`}
+                          disabled={index === 0}
+                          onClick={() => move(index, -1)}
+                        />
+                        <Button
+                          appearance="subtle"
+                          icon={<span aria-hidden="true">↓</span>}
+                          aria-label={t('recordPage.customize.down', { name })}
+                          title={t('recordPage.customize.down', { name })}
+                          data-focus-key={`${section.name}:down`}
+                          disabled={index === sections.length - 1}
+                          onClick={() => move(index, 1)}
+                        />
+                      </div>
                     </li>
                   );
                 })}

@@ -75,6 +75,8 @@ export function RelationsSection({ type, id, relations }: { type: string; id: st
   const [typeId, setTypeId] = useState<string | null>(null);
   const [target, setTarget] = useState<{ key: string; title: string } | null>(null);
   const [said, setSaid] = useState<string | null>(null);
+  // A new picker, empty, after each relation added.
+  const [added, setAdded] = useState(0);
   const active = (types.data?.items ?? []).filter((relationType) => relationType.active);
   const typeName = active.find((relationType) => relationType.id === typeId)?.name ?? '';
 
@@ -86,6 +88,7 @@ export function RelationsSection({ type, id, relations }: { type: string; id: st
       {
         onSuccess: () => {
           setTarget(null);
+          setAdded((count) => count + 1);
           setSaid(t('recordPage.relations.added'));
         },
       },
@@ -148,7 +151,7 @@ export function RelationsSection({ type, id, relations }: { type: string; id: st
           </Dropdown>
         </Field>
         <Field label={t('recordPage.relations.target')} className={styles.field}>
-          <TargetPicker except={`${type}:${id}`} value={target} onChange={setTarget} />
+          <TargetPicker key={added} except={`${type}:${id}`} value={target} onChange={setTarget} />
         </Field>
         <Button type="submit" appearance="primary" disabled={!typeId || !target || create.isPending}>
           {t('recordPage.relations.save')}

@@ -210,6 +210,7 @@ export const de = {
       merge: 'zusammengeführt',
     },
     historyFields: {
+      relations: 'Beziehung',
       title: 'Titel',
       value: 'Wert',
       currency: 'Währung',

@@ -212,6 +212,7 @@ export const en: Texts<typeof de> = {
       merge: 'merged',
     },
     historyFields: {
+      relations: 'Relation',
       title: 'Title',
       value: 'Value',
       currency: 'Currency',

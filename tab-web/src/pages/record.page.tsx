@@ -97,9 +97,12 @@ function entriesOf(value: unknown): { items: Item[]; total: number } | null {
 /** Sections whose entries have no page of their own but a form (an activity, a note). */
 const SECTION_FORMS: Record<string, string> = { activities: 'activity', notes: 'note' };
 
+/** Sections whose entries are records with a page of their own, of one type. */
+const SECTION_TYPES: Record<string, string> = { deals: 'deal', leads: 'lead' };
+
 /** The record an entry points at, when it is one the app has a page for (or a form, by its section). */
 function entryPath(item: Item, section: string): string | null {
-  const type = text(item.type);
+  const type = SECTION_TYPES[section] ?? text(item.type);
   const id = text(item.id);
   const form = SECTION_FORMS[section];
   if (form && id) return `/records/${form}/${encodeURIComponent(id)}/edit`;

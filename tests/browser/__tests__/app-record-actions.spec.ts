@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
+import {
+  animationsDone,
+  seriousA11yViolations,
+  signedInContext,
+  startWebAppHarness,
+  type WebAppHarness,
+} from '../support/web-app.ts';
 
 describeInBrowser("the web app: a record page's action buttons, per user", () => {
   let harness: WebAppHarness;
@@ -69,6 +75,7 @@ describeInBrowser("the web app: a record page's action buttons, per user", () =>
     expect((await kept).status()).toBe(200);
     await route.waitFor({ state: 'detached' });
     expect(await routeShown.isChecked()).toBe(false);
+    await animationsDone(dialog);
     await screenshot(page, 'app-record-actions-settings-de-1280');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');

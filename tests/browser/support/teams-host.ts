@@ -6,6 +6,8 @@
 // `?naa=1` makes it broker the tab's tokens (nested app authentication) as Teams does: msal's
 // nestable client asks through teams-js' bridge ('nestedAppAuth.execute'), the stand-in answers
 // with a token for the signed-in Teams user, so the tab never shows its own sign-in.
+// `subEntityId`: the tab was opened by a deep link naming one of its pages (a card's "Open", a
+// shared record), which Teams hands over in the context, as teams-js' page.subPageId.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,6 +23,7 @@ export interface TeamsHostStandIn {
       upn: string;
       silent?: boolean;
       naa?: boolean;
+      subEntityId?: string;
     },
   ): string;
   close(): Promise<void>;
@@ -69,7 +72,8 @@ function context() {
     appSessionId: 'stand-in-session',
     userPrincipalName: params.get('upn'),
     loginHint: params.get('upn'),
-    entityId: 'crm-home',
+    entityId: 'crm',
+    ...(params.get('subEntityId') ? { subEntityId: params.get('subEntityId') } : {}),
   };
 }
 
@@ -203,6 +207,7 @@ export async function startTeamsHostStandIn(
         upn: options.upn,
         ...(options.silent ? { silent: '1' } : {}),
         ...(options.naa ? { naa: '1' } : {}),
+        ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),
       });
       return `${origin}/tab?${query}`;
     },
