@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { startTeamsHostStandIn, type TeamsHostStandIn } from '../support/teams-host.ts';
+import { brokeredFrom, startTeamsHostStandIn, type TeamsHostStandIn } from '../support/teams-host.ts';
 import { seriousA11yViolations, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 describeInBrowser('the Teams tab opened by a deep link', () => {
@@ -18,19 +18,10 @@ describeInBrowser('the Teams tab opened by a deep link', () => {
 
   beforeAll(async () => {
     host = await startTeamsHostStandIn({
-      async tokenFor(who) {
-        const seeded = tenant.seed.users.find((candidate) => candidate.userPrincipalName === who);
-        if (!seeded) throw new Error(`no user ${who}`);
-        return {
-          accessToken: await tenant.token(who),
-          idToken: await tenant.tokenWith(seeded.displayName, {}),
-          oid: seeded.id,
-          tid: tenant.id,
-          upn: who,
-          name: seeded.displayName,
-          environment: new URL(harness.t.config.entra.authorityHost).host,
-        };
-      },
+      tokenFor: brokeredFrom(
+        () => tenant,
+        () => harness.t.config.entra.authorityHost,
+      ),
     });
     harness = await startWebAppHarness({ env: { TAB_HOST_ORIGINS: host.origin } });
     tenant = await harness.t.createTenant('Tiefe Links GmbH', [

@@ -10,6 +10,7 @@
 // shared record), which Teams hands over in the context, as teams-js' page.subPageId.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 
 export interface TeamsHostStandIn {
   /** The stand-in's origin, which the backend must trust (TAB_HOST_ORIGINS). */
@@ -169,6 +170,29 @@ export interface BrokeredUser {
   name: string;
   /** The authority's host, as msal names an account's environment. */
   environment: string;
+}
+
+/**
+ * Tokens for the host's signed-in user, from a test tenant's seeded users; `tenant` and the
+ * authority host are asked for when the tab first asks (the tenant is made after the host starts).
+ */
+export function brokeredFrom(
+  tenant: () => TestTenant,
+  authorityHost: () => string,
+): (upn: string) => Promise<BrokeredUser> {
+  return async (upn) => {
+    const seeded = tenant().seed.users.find((candidate) => candidate.userPrincipalName === upn);
+    if (!seeded) throw new Error(`no user ${upn}`);
+    return {
+      accessToken: await tenant().token(upn),
+      idToken: await tenant().tokenWith(seeded.displayName, {}),
+      oid: seeded.id,
+      tid: tenant().id,
+      upn,
+      name: seeded.displayName,
+      environment: new URL(authorityHost()).host,
+    };
+  };
 }
 
 export async function startTeamsHostStandIn(

@@ -1,12 +1,13 @@
 // The signed-in user's own settings: a list's columns and sort (V6), the favourite lists, the record
 // pages' header buttons and sections (C10, V8).
+
+import type { z } from 'zod';
 import { ifMatchVersion, setVersionTag } from '../../http/etag.ts';
 import { emOf, requireUser } from '../../http/principal.ts';
 import { defineRoute, jsonResponse, type RouteSpec } from '../../http/route.ts';
 import {
   type CalendarSyncSettings,
   CalendarSyncSettingsSchema,
-  type FavouriteLists,
   FavouriteListsSchema,
   type ListSettings,
   ListSettingsParamsSchema,
@@ -83,97 +84,87 @@ export function settingsRoutes(): RouteSpec[] {
         ctx.status = 204;
       },
     }),
-    defineRoute({
-      method: 'get',
+    ...wholeSettingRoutes({
       path: '/api/v1/me/settings/favourite-lists',
-      operationId: 'getFavouriteLists',
-      summary: 'The lists you marked as favourites, as the navigation shows them',
-      tags: ['Settings'],
-      responses: { 200: jsonResponse(StoredFavouriteListsSchema, 'Your favourite lists') },
-      async handler(ctx) {
-        const user = requireUser(ctx);
-        const stored = await readSetting<FavouriteLists>(emOf(ctx), user.userId, FAVOURITES);
-        tagged(ctx, stored.version);
-        ctx.body = { value: stored.value ?? { items: [] }, version: stored.version };
-      },
+      key: FAVOURITES,
+      name: 'FavouriteLists',
+      schema: FavouriteListsSchema,
+      stored: StoredFavouriteListsSchema,
+      defaults: { items: [] },
+      what: { en: 'Your favourite lists', get: 'The lists you marked as favourites, as the navigation shows them' },
+      putSummary: 'Keep your favourite lists, in their order; If-Match with the version you changed',
     }),
-    defineRoute({
-      method: 'put',
-      path: '/api/v1/me/settings/favourite-lists',
-      operationId: 'putFavouriteLists',
-      summary: 'Keep your favourite lists, in their order; If-Match with the version you changed',
-      tags: ['Settings'],
-      body: FavouriteListsSchema,
-      responses: { 200: jsonResponse(StoredFavouriteListsSchema, 'Your favourite lists as kept'), ...problems },
-      async handler(ctx, { body }) {
-        const user = requireUser(ctx);
-        const stored = await writeSetting(emOf(ctx), user.userId, FAVOURITES, body, ifMatchVersion(ctx));
-        tagged(ctx, stored.version);
-        ctx.body = { value: stored.value ?? { items: [] }, version: stored.version };
+    ...wholeSettingRoutes({
+      path: '/api/v1/me/settings/calendar-sync',
+      key: CALENDAR_SYNC_SETTING,
+      name: 'CalendarSyncSettings',
+      schema: CalendarSyncSettingsSchema,
+      stored: StoredCalendarSyncSettingsSchema,
+      defaults: CALENDAR_SYNC_DEFAULTS,
+      what: {
+        en: 'Your calendar sync settings',
+        get: 'Which Outlook events become activities (all with CRM contacts, or only those with the category "CRM")',
       },
+      putSummary: 'Keep your calendar sync settings; If-Match with the version you changed ("0" for none yet)',
     }),
+    ...wholeSettingRoutes({
+      path: '/api/v1/me/settings/record-pages',
+      key: RECORD_PAGES,
+      name: 'RecordPageSettings',
+      schema: RecordPageSettingsSchema,
+      stored: StoredRecordPageSettingsSchema,
+      defaults: RECORD_PAGE_DEFAULTS,
+      what: {
+        en: 'Your record page settings',
+        get: "Your record pages: the header buttons you hid, and each record type's sections in your order and width",
+      },
+      putSummary: 'Keep your record page settings; If-Match with the version you changed ("0" for none yet)',
+    }),
+  ];
+}
+
+/**
+ * A setting read and written whole, answered with its defaults while the user kept none: GET
+ * `get<name>` and PUT `put<name>` (If-Match with the version changed).
+ */
+function wholeSettingRoutes<V extends Record<string, unknown>>(setting: {
+  path: string;
+  key: string;
+  name: string;
+  schema: z.ZodType<V>;
+  stored: z.ZodType;
+  defaults: V;
+  what: { en: string; get: string };
+  putSummary: string;
+}): RouteSpec[] {
+  return [
     defineRoute({
       method: 'get',
-      path: '/api/v1/me/settings/calendar-sync',
-      operationId: 'getCalendarSyncSettings',
-      summary: 'Which Outlook events become activities (all with CRM contacts, or only those with the category "CRM")',
+      path: setting.path,
+      operationId: `get${setting.name}`,
+      summary: setting.what.get,
       tags: ['Settings'],
-      responses: { 200: jsonResponse(StoredCalendarSyncSettingsSchema, 'Your calendar sync settings') },
+      responses: { 200: jsonResponse(setting.stored, setting.what.en) },
       async handler(ctx) {
         const user = requireUser(ctx);
-        const stored = await readSetting<CalendarSyncSettings>(emOf(ctx), user.userId, CALENDAR_SYNC_SETTING);
+        const stored = await readSetting<V>(emOf(ctx), user.userId, setting.key);
         tagged(ctx, stored.version);
-        ctx.body = { value: stored.value ?? CALENDAR_SYNC_DEFAULTS, version: stored.version };
+        ctx.body = { value: stored.value ?? setting.defaults, version: stored.version };
       },
     }),
     defineRoute({
       method: 'put',
-      path: '/api/v1/me/settings/calendar-sync',
-      operationId: 'putCalendarSyncSettings',
-      summary: 'Keep your calendar sync settings; If-Match with the version you changed ("0" for none yet)',
+      path: setting.path,
+      operationId: `put${setting.name}`,
+      summary: setting.putSummary,
       tags: ['Settings'],
-      body: CalendarSyncSettingsSchema,
-      responses: {
-        200: jsonResponse(StoredCalendarSyncSettingsSchema, 'Your calendar sync settings as kept'),
-        ...problems,
-      },
+      body: setting.schema,
+      responses: { 200: jsonResponse(setting.stored, `${setting.what.en} as kept`), ...problems },
       async handler(ctx, { body }) {
         const user = requireUser(ctx);
-        const stored = await writeSetting(emOf(ctx), user.userId, CALENDAR_SYNC_SETTING, body, ifMatchVersion(ctx));
+        const stored = await writeSetting(emOf(ctx), user.userId, setting.key, body, ifMatchVersion(ctx));
         tagged(ctx, stored.version);
-        ctx.body = { value: stored.value ?? CALENDAR_SYNC_DEFAULTS, version: stored.version };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/v1/me/settings/record-pages',
-      operationId: 'getRecordPageSettings',
-      summary: "Your record pages: the header buttons you hid, and each record type's sections in your order and width",
-      tags: ['Settings'],
-      responses: { 200: jsonResponse(StoredRecordPageSettingsSchema, 'Your record page settings') },
-      async handler(ctx) {
-        const user = requireUser(ctx);
-        const stored = await readSetting<RecordPageSettings>(emOf(ctx), user.userId, RECORD_PAGES);
-        tagged(ctx, stored.version);
-        ctx.body = { value: stored.value ?? RECORD_PAGE_DEFAULTS, version: stored.version };
-      },
-    }),
-    defineRoute({
-      method: 'put',
-      path: '/api/v1/me/settings/record-pages',
-      operationId: 'putRecordPageSettings',
-      summary: 'Keep your record page settings; If-Match with the version you changed ("0" for none yet)',
-      tags: ['Settings'],
-      body: RecordPageSettingsSchema,
-      responses: {
-        200: jsonResponse(StoredRecordPageSettingsSchema, 'Your record page settings as kept'),
-        ...problems,
-      },
-      async handler(ctx, { body }) {
-        const user = requireUser(ctx);
-        const stored = await writeSetting(emOf(ctx), user.userId, RECORD_PAGES, body, ifMatchVersion(ctx));
-        tagged(ctx, stored.version);
-        ctx.body = { value: stored.value ?? RECORD_PAGE_DEFAULTS, version: stored.version };
+        ctx.body = { value: stored.value ?? setting.defaults, version: stored.version };
       },
     }),
   ];
