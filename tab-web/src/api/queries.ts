@@ -9,10 +9,14 @@ import type {
   ListSettings,
   Me,
   MyTasks,
+  RecordPageSettings,
+  Relation,
+  RelationType,
   SavedFilter,
   SearchResult,
   StoredFavouriteLists,
   StoredListSettings,
+  StoredRecordPageSettings,
   Tag,
 } from '@crm/backend/contract';
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -101,8 +105,14 @@ export function useListWindow<T>(
   };
 }
 
-/** A user setting kept on the server: its value and version, and a save that sends If-Match. */
-function useStoredSetting<V, S extends { value: V | null; version: number | null }>(path: string) {
+/**
+ * A user setting kept on the server: its value and version, and a save that sends If-Match.
+ * `optimistic`: a change shows at once, and the next change builds on it before it is stored.
+ */
+function useStoredSetting<V, S extends { value: V | null; version: number | null }>(
+  path: string,
+  { optimistic = false }: { optimistic?: boolean } = {},
+) {
   const { api } = useSession();
   const client = useQueryClient();
   const stored = useQuery({
@@ -124,7 +134,17 @@ function useStoredSetting<V, S extends { value: V | null; version: number | null
         return (await api.put<S>(path, value, `"${fresh.version ?? 0}"`)).body;
       }
     },
-    onSuccess: (saved) => client.setQueryData([path], saved),
+    onMutate: (value) => {
+      if (optimistic) client.setQueryData<S>([path], (current) => (current ? { ...current, value } : current));
+    },
+    onSuccess: (saved) =>
+      // A change made meanwhile stays shown; only the version it is stored under is new.
+      client.setQueryData<S>([path], (current) =>
+        optimistic && current ? { ...current, version: saved.version } : saved,
+      ),
+    onError: () => {
+      if (optimistic) void client.invalidateQueries({ queryKey: [path] });
+    },
   });
   return { stored, save };
 }
@@ -134,6 +154,35 @@ export const useListSettings = (listType: string) =>
 
 export const useFavouriteLists = () =>
   useStoredSetting<FavouriteLists, StoredFavouriteLists>('/v1/me/settings/favourite-lists');
+
+/** The header buttons the user hid, and each record type's sections in the user's order and width. */
+export const useRecordPageSettings = () =>
+  useStoredSetting<RecordPageSettings, StoredRecordPageSettings>('/v1/me/settings/record-pages', { optimistic: true });
+
+export const useRelationTypes = () => useApiQuery<{ items: RelationType[] }>('/v1/relation-types');
+
+/** Relates the record to another, or removes a relation; the pages of both records follow. */
+export function useRelationChanges() {
+  const { api } = useSession();
+  const client = useQueryClient();
+  const refresh = () =>
+    void client.invalidateQueries({
+      predicate: (query) => typeof query.queryKey[0] === 'string' && query.queryKey[0].startsWith('/v1/records/'),
+    });
+  const create = useMutation({
+    mutationFn: async (input: {
+      typeId: string;
+      from: { type: string; id: string };
+      to: { type: string; id: string };
+    }) => (await api.post<Relation>('/v1/relations', input)).body,
+    onSuccess: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: async (relation: Relation) => api.request('DELETE', `/v1/relations/${relation.id}`),
+    onSuccess: refresh,
+  });
+  return { create, remove };
+}
 
 export const useCustomFields = (entityType: string, enabled = true) =>
   useApiQuery<{ items: CustomField[] }>('/v1/custom-fields', { entityType }, { enabled });

@@ -20,6 +20,15 @@ const TRANSLATED_FIELDS = new Set(['status', 'priority', 'kind', 'direction', 't
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
+/** A relation as its history entry keeps it: its name from this side, and the other record. */
+function relationOf(value: unknown): { relation: string; to: { type: string; id: string } } | null {
+  if (!value || typeof value !== 'object') return null;
+  const { relation, to } = value as { relation?: unknown; to?: { type?: unknown; id?: unknown } };
+  return typeof relation === 'string' && typeof to?.type === 'string' && typeof to.id === 'string'
+    ? { relation, to: { type: to.type, id: to.id } }
+    : null;
+}
+
 /** One value of a field as a reader of `language` reads it; `—` for none. */
 export function historyValue(
   field: string,
@@ -44,6 +53,11 @@ export function historyValue(
   }
   if (typeof value === 'boolean') return t(value ? 'record.yes' : 'record.no');
   if (typeof value === 'number') return new Intl.NumberFormat(language).format(value);
+  const related = relationOf(value);
+  if (field === 'relations' && related) {
+    // The other record by its name when the API sent it, else by its kind.
+    return `${related.relation} ${names[related.to.id] ?? t(`types.one.${related.to.type}`, { defaultValue: related.to.type })}`;
+  }
   if (Array.isArray(value)) return value.map((each) => historyValue(field, each, context)).join(', ');
   // A thing named in the entry (a document in which version, a mail by its subject): by its name.
   const named = value as { name?: unknown; subject?: unknown; version?: unknown };

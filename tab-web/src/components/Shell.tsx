@@ -6,6 +6,7 @@ import {
   MessageBar,
   MessageBarActions,
   MessageBarBody,
+  MessageBarTitle,
   makeStyles,
   Spinner,
   Text,
@@ -17,6 +18,7 @@ import { Link, Route, Routes } from 'react-router';
 import type { Auth } from '../../../web-shared/msal-auth.ts';
 import { useFavouriteLists } from '../api/queries.ts';
 import { chooseLanguage, type Language } from '../i18n/i18n.ts';
+import { useOnline } from '../online.ts';
 import { SearchBox } from './SearchBox.tsx';
 
 const StartPage = lazy(() => import('../pages/start.page.tsx'));
@@ -99,6 +101,24 @@ function Favourites() {
   );
 }
 
+/** Said while the network is gone, gone again once it is back; pages keep what they showed. */
+function OfflineBar() {
+  const { t } = useTranslation();
+  const online = useOnline();
+  return (
+    <div role="status">
+      {!online && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{t('offline.title')}</MessageBarTitle>
+            {t('offline.body')}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
+  );
+}
+
 export function Shell({
   auth,
   signInLost,
@@ -147,6 +167,7 @@ export function Shell({
         </div>
       </header>
       <Favourites />
+      <OfflineBar />
       {signInLost && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>

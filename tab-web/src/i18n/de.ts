@@ -18,6 +18,10 @@ export const de = {
     cancelled: 'Die Anmeldung wurde abgebrochen.',
     failed: 'Die Anmeldung ist fehlgeschlagen: {{message}}',
   },
+  offline: {
+    title: 'Keine Verbindung',
+    body: 'Sie sind offline. Was Sie sehen, ist der letzte Stand; Änderungen werden erst gesendet, wenn die Verbindung wieder steht.',
+  },
   common: { retry: 'Erneut versuchen' },
   errors: {
     network: 'Das CRM ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
@@ -192,8 +196,6 @@ export const de = {
     untitled: '(ohne Titel)',
     allDayOn: '{{date}}, ganztägig',
     nothingYet: 'Noch nichts.',
-    call: 'Anrufen',
-    writeMail: 'E-Mail schreiben',
     someone: 'Jemand',
     historyEntry: '{{when}} · {{who}} · {{field}}',
     historyChange: '{{before}} → {{after}}',
@@ -211,6 +213,7 @@ export const de = {
     historyFields: {
       mails: 'E-Mails',
       documents: 'Dokumente',
+      relations: 'Beziehung',
       title: 'Titel',
       value: 'Wert',
       currency: 'Währung',
@@ -239,6 +242,7 @@ export const de = {
       value: 'Wert',
       status: 'Status',
       organization: 'Firma',
+      address: 'Adresse',
     },
   },
   sections: {

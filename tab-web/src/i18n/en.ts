@@ -21,6 +21,10 @@ export const en: Texts<typeof de> = {
     cancelled: 'The sign-in was cancelled.',
     failed: 'The sign-in failed: {{message}}',
   },
+  offline: {
+    title: 'No connection',
+    body: 'You are offline. What you see is the last state; changes are sent only once the connection is back.',
+  },
   common: { retry: 'Try again' },
   errors: {
     network: 'The CRM cannot be reached. Check your connection and try again.',
@@ -194,8 +198,6 @@ export const en: Texts<typeof de> = {
     untitled: '(untitled)',
     allDayOn: '{{date}}, all day',
     nothingYet: 'Nothing yet.',
-    call: 'Call',
-    writeMail: 'Write mail',
     someone: 'Someone',
     historyEntry: '{{when}} · {{who}} · {{field}}',
     historyChange: '{{before}} → {{after}}',
@@ -213,6 +215,7 @@ export const en: Texts<typeof de> = {
     historyFields: {
       mails: 'Mails',
       documents: 'Documents',
+      relations: 'Relation',
       title: 'Title',
       value: 'Value',
       currency: 'Currency',
@@ -241,6 +244,7 @@ export const en: Texts<typeof de> = {
       value: 'Value',
       status: 'Status',
       organization: 'Organization',
+      address: 'Address',
     },
   },
   sections: {

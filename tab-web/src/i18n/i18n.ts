@@ -16,6 +16,8 @@ import { documentsEn } from './documents.en.ts';
 import { en } from './en.ts';
 import { mailDe } from './mail.de.ts';
 import { mailEn } from './mail.en.ts';
+import { recordPageDe } from './recordPage.de.ts';
+import { recordPageEn } from './recordPage.en.ts';
 import { reportsDe } from './reports.de.ts';
 import { reportsEn } from './reports.en.ts';
 import { trashDe } from './trash.de.ts';
@@ -50,6 +52,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           trash: trashDe,
           documents: documentsDe,
           comments: commentsDe,
+          recordPage: recordPageDe,
         },
       },
       en: {
@@ -63,6 +66,7 @@ export async function initI18n(hostLocale?: string): Promise<typeof i18next> {
           trash: trashEn,
           documents: documentsEn,
           comments: commentsEn,
+          recordPage: recordPageEn,
         },
       },
     },

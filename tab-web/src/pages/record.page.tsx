@@ -1,6 +1,9 @@
-// A record's 360° page (C5) at /app/records/{type}/{id}: a header with what to do next (call,
-// write a mail) and every section the overview API gives, each a heading away (screen readers
-// jump by heading), with the record's history.
+// A record's 360° page (C5) at /app/records/{type}/{id}: a header with what to do next (call by
+// phone or in Teams, write a mail, plan the route; the buttons the user chose, C10) and every
+// section the overview API gives, in the user's order and width (V8), each a heading away (screen
+// readers jump by heading), with the record's relations (C4) and history.
+
+import type { RecordAction, Relation } from '@crm/backend/contract';
 import {
   Badge,
   Button,
@@ -23,9 +26,11 @@ import { ErrorBar } from '../components/Feedback.tsx';
 import { HistoryList, historyValue } from '../components/HistoryList.tsx';
 import { LinkButton } from '../components/LinkButton.tsx';
 import { MailDialog } from '../components/MailDialog.tsx';
+import { CustomizeDialog, laidOut, useRecordLayout } from '../components/RecordLayout.tsx';
+import { RelationsSection } from '../components/RelationsSection.tsx';
 import { isFormType } from '../forms.ts';
 import { rememberOpened } from '../recent.ts';
-import { activityWhen, isPageType, recordPath, titleOf } from '../records.ts';
+import { activityWhen, isPageType, type PageType, recordPath, titleOf } from '../records.ts';
 import { useShownMark } from '../shown.ts';
 
 // The drag and drop library comes with the board, when someone opens it.
@@ -92,9 +97,12 @@ function entriesOf(value: unknown): { items: Item[]; total: number } | null {
 /** Sections whose entries have no page of their own but a form (an activity, a note). */
 const SECTION_FORMS: Record<string, string> = { activities: 'activity', notes: 'note' };
 
+/** Sections whose entries are records with a page of their own, of one type. */
+const SECTION_TYPES: Record<string, string> = { deals: 'deal', leads: 'lead' };
+
 /** The record an entry points at, when it is one the app has a page for (or a form, by its section). */
 function entryPath(item: Item, section: string): string | null {
-  const type = text(item.type);
+  const type = SECTION_TYPES[section] ?? text(item.type);
   const id = text(item.id);
   const form = SECTION_FORMS[section];
   if (form && id) return `/records/${form}/${encodeURIComponent(id)}/edit`;
@@ -146,12 +154,14 @@ function Section({
   type,
   id,
   currency,
+  wide,
 }: {
   name: string;
   value: unknown;
   type: string;
   id: string;
   currency: string | null;
+  wide: boolean;
 }) {
   const { t } = useTranslation();
   const styles = useStyles();
@@ -161,7 +171,7 @@ function Section({
   const [view, setView] = useTasksView();
   const asBoard = boardable && view === 'board';
   return (
-    <Card role="region" aria-labelledby={headingId} className={asBoard ? styles.wide : undefined}>
+    <Card role="region" aria-labelledby={headingId} className={asBoard || wide ? styles.wide : undefined}>
       <CardHeader
         header={
           <Text as="h2" weight="semibold" size={400} id={headingId}>
@@ -185,7 +195,9 @@ function Section({
           ))}
         </fieldset>
       )}
-      {name === 'documents' ? (
+      {name === 'relations' ? (
+        <RelationsSection type={type} id={id} relations={(entries?.items ?? []) as unknown as Relation[]} />
+      ) : name === 'documents' ? (
         <DocumentsSection type={type} id={id} />
       ) : name === 'comments' ? (
         <CommentsSection type={type} id={id} />
@@ -247,6 +259,7 @@ function Facts({ record }: { record: Item }) {
         : null,
     ],
     ['organization', text(record.organizationName) ?? text(record.companyName)],
+    ['address', addressOf(record)],
   ];
   const shown = facts.filter(([, value]) => value);
   if (shown.length === 0) return null;
@@ -262,25 +275,57 @@ function Facts({ record }: { record: Item }) {
   );
 }
 
-function Actions({ record }: { record: Item }) {
+/** The record's first address in one line, as a route planner takes it. */
+function addressOf(record: Item): string | null {
+  const address = (record.addresses as Item[] | undefined)?.[0];
+  if (!address) return null;
+  const place = [text(address.postalCode), text(address.city)].filter(Boolean).join(' ');
+  const line = [text(address.street), place, text(address.country)].filter(Boolean).join(', ');
+  return text(address.street) || text(address.city) ? line : null;
+}
+
+/** Call by phone or in Teams, write a mail, plan the route: those the record allows and the user keeps shown (C10). */
+function Actions({ type, id, record }: { type: string; id: string; record: Item }) {
   const { t } = useTranslation();
   const styles = useStyles();
+  const { value: settings, loaded } = useRecordLayout();
   const phone =
     (record.phones as { number?: string; e164?: string }[] | undefined)?.[0]?.e164 ??
     (record.phones as { number?: string }[] | undefined)?.[0]?.number ??
     text(record.phone);
   const email = (record.emails as { address?: string }[] | undefined)?.[0]?.address ?? text(record.email);
-  if (!phone && !email) return null;
+  const address = addressOf(record);
+  // Until the user's choice is known nothing shows, rather than a button that then goes.
+  if (!loaded) return null;
+  const shown = (action: RecordAction) => !settings.hiddenActions.includes(action);
   return (
     <div className={styles.actions}>
-      {phone && (
+      {phone && shown('call') && (
         <Button as="a" href={`tel:${phone.replace(/\s+/g, '')}`}>
-          {t('record.call')}
+          {t('recordPage.actions.call')}
         </Button>
       )}
-      {email && (
-        <Button as="a" href={`mailto:${email}`}>
-          {t('record.writeMail')}
+      {email && shown('teamsCall') && (
+        <Button
+          as="a"
+          href={`https://teams.microsoft.com/l/call/0/0?users=${encodeURIComponent(email)}`}
+          target="_blank"
+          rel="noopener noreferrer"
+          title={t('recordPage.actions.teamsCallTitle', { email })}
+        >
+          {t('recordPage.actions.teamsCall')}
+        </Button>
+      )}
+      {shown('mail') && <MailDialog type={type} id={id} to={email} />}
+      {address && shown('route') && (
+        <Button
+          as="a"
+          href={`https://www.bing.com/maps?rtp=~adr.${encodeURIComponent(address)}`}
+          target="_blank"
+          rel="noopener noreferrer"
+          title={t('recordPage.actions.routeTitle', { address })}
+        >
+          {t('recordPage.actions.route')}
         </Button>
       )}
     </div>
@@ -326,7 +371,9 @@ function RecordView({ overview }: { overview: Overview }) {
     rememberOpened({ type: overview.type, id: overview.id, title });
     document.title = `${title} – CRM`;
   }, [overview.type, overview.id, title]);
-  const sections = Object.entries(overview).filter(([name]) => !['type', 'id', 'record'].includes(name));
+  const { value: settings } = useRecordLayout();
+  const names = Object.keys(overview).filter((name) => !['type', 'id', 'record'].includes(name));
+  const sections = laidOut(names, settings.sections[overview.type as PageType]).filter((section) => !section.hidden);
   return (
     <div className={styles.page}>
       <div className={styles.header}>
@@ -338,21 +385,18 @@ function RecordView({ overview }: { overview: Overview }) {
             {title}
           </Text>
         </div>
-        <Actions record={record} />
-        <MailDialog
-          type={overview.type}
-          id={overview.id}
-          to={(record.emails as { address?: string }[] | undefined)?.[0]?.address ?? text(record.email)}
-        />
+        <Actions type={overview.type} id={overview.id} record={record} />
         <Edit type={overview.type} id={overview.id} title={title} />
+        <CustomizeDialog type={overview.type as PageType} sectionNames={names} />
       </div>
       <Facts record={record} />
       <div className={styles.sections}>
-        {sections.map(([name, value]) => (
+        {sections.map(({ name, wide }) => (
           <Section
             key={name}
             name={name}
-            value={value}
+            value={overview[name]}
+            wide={wide === true}
             type={overview.type}
             id={overview.id}
             currency={text(record.currency) ?? null}

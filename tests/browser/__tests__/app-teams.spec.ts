@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { startTeamsHostStandIn, type TeamsHostStandIn } from '../support/teams-host.ts';
+import { brokeredFrom, startTeamsHostStandIn, type TeamsHostStandIn } from '../support/teams-host.ts';
 import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 /** The page's background as the host's theme paints it (Fluent's Teams themes). */
@@ -21,19 +21,10 @@ describeInBrowser('the web app as a Teams tab, in a stand-in Teams host', () => 
   beforeAll(async () => {
     // The host's signed-in user, whose tokens it brokers to the tab (nested app authentication).
     host = await startTeamsHostStandIn({
-      async tokenFor(upn) {
-        const seeded = tenant.seed.users.find((candidate) => candidate.userPrincipalName === upn);
-        if (!seeded) throw new Error(`no user ${upn}`);
-        return {
-          accessToken: await tenant.token(upn),
-          idToken: await tenant.tokenWith(seeded.displayName, {}),
-          oid: seeded.id,
-          tid: tenant.id,
-          upn,
-          name: seeded.displayName,
-          environment: new URL(harness.t.config.entra.authorityHost).host,
-        };
-      },
+      tokenFor: brokeredFrom(
+        () => tenant,
+        () => harness.t.config.entra.authorityHost,
+      ),
     });
     harness = await startWebAppHarness({ env: { TAB_HOST_ORIGINS: host.origin } });
     tenant = await harness.t.createTenant('App Teams GmbH', [

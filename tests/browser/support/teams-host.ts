@@ -6,8 +6,11 @@
 // `?naa=1` makes it broker the tab's tokens (nested app authentication) as Teams does: msal's
 // nestable client asks through teams-js' bridge ('nestedAppAuth.execute'), the stand-in answers
 // with a token for the signed-in Teams user, so the tab never shows its own sign-in.
+// `subEntityId`: the tab was opened by a deep link naming one of its pages (a card's "Open", a
+// shared record), which Teams hands over in the context, as teams-js' page.subPageId.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestTenant } from '../../../backend/src/testing/test-app.ts';
 
 export interface TeamsHostStandIn {
   /** The stand-in's origin, which the backend must trust (TAB_HOST_ORIGINS). */
@@ -21,6 +24,7 @@ export interface TeamsHostStandIn {
       upn: string;
       silent?: boolean;
       naa?: boolean;
+      subEntityId?: string;
     },
   ): string;
   close(): Promise<void>;
@@ -69,7 +73,8 @@ function context() {
     appSessionId: 'stand-in-session',
     userPrincipalName: params.get('upn'),
     loginHint: params.get('upn'),
-    entityId: 'crm-home',
+    entityId: 'crm',
+    ...(params.get('subEntityId') ? { subEntityId: params.get('subEntityId') } : {}),
   };
 }
 
@@ -167,6 +172,29 @@ export interface BrokeredUser {
   environment: string;
 }
 
+/**
+ * Tokens for the host's signed-in user, from a test tenant's seeded users; `tenant` and the
+ * authority host are asked for when the tab first asks (the tenant is made after the host starts).
+ */
+export function brokeredFrom(
+  tenant: () => TestTenant,
+  authorityHost: () => string,
+): (upn: string) => Promise<BrokeredUser> {
+  return async (upn) => {
+    const seeded = tenant().seed.users.find((candidate) => candidate.userPrincipalName === upn);
+    if (!seeded) throw new Error(`no user ${upn}`);
+    return {
+      accessToken: await tenant().token(upn),
+      idToken: await tenant().tokenWith(seeded.displayName, {}),
+      oid: seeded.id,
+      tid: tenant().id,
+      upn,
+      name: seeded.displayName,
+      environment: new URL(authorityHost()).host,
+    };
+  };
+}
+
 export async function startTeamsHostStandIn(
   options: { tokenFor?: (upn: string) => Promise<BrokeredUser> } = {},
 ): Promise<TeamsHostStandIn> {
@@ -203,6 +231,7 @@ export async function startTeamsHostStandIn(
         upn: options.upn,
         ...(options.silent ? { silent: '1' } : {}),
         ...(options.naa ? { naa: '1' } : {}),
+        ...(options.subEntityId ? { subEntityId: options.subEntityId } : {}),
       });
       return `${origin}/tab?${query}`;
     },

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../../backend/src/testing/test-app.ts';
 import { repoRoot } from '../../support/processes.ts';
 import { actAndAwaitClose, launchChromium } from './chromium.ts';
@@ -108,4 +108,11 @@ export async function seriousA11yViolations(page: Page | Frame): Promise<string[
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')}`));
   });
+}
+
+/** Waits until the element's own animations and its children's are over (Fluent's dialogs fade in). */
+export async function animationsDone(element: Locator): Promise<void> {
+  await element.evaluate((node) =>
+    Promise.all(node.getAnimations({ subtree: true }).map((animation) => animation.finished.catch(() => undefined))),
+  );
 }

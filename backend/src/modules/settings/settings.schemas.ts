@@ -105,3 +105,44 @@ export const StoredCalendarSyncSettingsSchema = z
   .object({ value: CalendarSyncSettingsSchema, version: Version })
   .meta({ id: 'StoredCalendarSyncSettings' });
 export type StoredCalendarSyncSettings = z.infer<typeof StoredCalendarSyncSettingsSchema>;
+
+/** The buttons in a record page's header (C10): call by phone, call in Teams, write a mail, plan the route. */
+export const RECORD_ACTIONS = ['call', 'teamsCall', 'mail', 'route'] as const;
+export type RecordAction = (typeof RECORD_ACTIONS)[number];
+
+/** The record types whose 360° page a user lays out. */
+export const RECORD_PAGE_TYPES = ['person', 'organization', 'business_contact', 'deal', 'lead'] as const;
+
+export const RecordSectionSettingSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-zA-Z_]{0,39}$/, 'a section name such as deals or businessContacts'),
+    hidden: z.boolean().optional(),
+    wide: z.boolean().optional().meta({ description: "The section takes the page's whole width" }),
+  })
+  .strict()
+  .meta({ id: 'RecordSectionSetting' });
+export type RecordSectionSetting = z.infer<typeof RecordSectionSettingSchema>;
+
+const SectionLayout = z
+  .array(RecordSectionSettingSchema)
+  .max(40, 'at most 40 sections')
+  .refine((sections) => new Set(sections.map((section) => section.name)).size === sections.length, 'a section twice')
+  .meta({ description: 'The sections in the order shown; hidden ones keep their place' });
+
+/** A user's record pages (C10, V8): which header buttons they hide, and per record type the sections' order, width and visibility. */
+export const RecordPageSettingsSchema = z
+  .object({
+    hiddenActions: z
+      .array(z.enum(RECORD_ACTIONS))
+      .max(RECORD_ACTIONS.length)
+      .refine((actions) => new Set(actions).size === actions.length, 'an action twice'),
+    sections: z.partialRecord(z.enum(RECORD_PAGE_TYPES), SectionLayout),
+  })
+  .strict()
+  .meta({ id: 'RecordPageSettings' });
+export type RecordPageSettings = z.infer<typeof RecordPageSettingsSchema>;
+
+export const StoredRecordPageSettingsSchema = z
+  .object({ value: RecordPageSettingsSchema, version: Version })
+  .meta({ id: 'StoredRecordPageSettings' });
+export type StoredRecordPageSettings = z.infer<typeof StoredRecordPageSettingsSchema>;

@@ -146,4 +146,42 @@ describe('per-user settings of lists and favourites', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].pointer).toBe('#/items/0/label');
   });
+
+  it("keeps a user's record pages: hidden header buttons and each type's sections, not another user's", async () => {
+    expect((await bjoern.get('/api/v1/me/settings/record-pages')).body).toEqual({
+      value: { hiddenActions: [], sections: {} },
+      version: null,
+    });
+    const layout = {
+      hiddenActions: ['route'],
+      sections: { person: [{ name: 'deals', wide: true }, { name: 'relations' }, { name: 'history', hidden: true }] },
+    };
+    const kept = await bjoern.put('/api/v1/me/settings/record-pages').set('If-Match', '"0"').send(layout);
+    expect(kept.status).toBe(200);
+    expect(kept.body).toEqual({ value: layout, version: 1 });
+    expect((await bjoern.get('/api/v1/me/settings/record-pages')).body.value).toEqual(layout);
+    expect((await anna.get('/api/v1/me/settings/record-pages')).body.value).toEqual({
+      hiddenActions: [],
+      sections: {},
+    });
+    expect((await fabrikam.get('/api/v1/me/settings/record-pages')).body.version).toBeNull();
+
+    const stale = await bjoern.put('/api/v1/me/settings/record-pages').set('If-Match', '"0"').send(layout);
+    expect(stale.status).toBe(412);
+    const unknownButton = await bjoern
+      .put('/api/v1/me/settings/record-pages')
+      .set('Accept-Language', 'de')
+      .send({ hiddenActions: ['fax'], sections: {} });
+    expect(unknownButton.status).toBe(400);
+    expect(unknownButton.headers['content-type']).toContain('application/problem+json');
+    expect(unknownButton.body.errors[0].pointer).toBe('#/hiddenActions/0');
+    const twice = await bjoern
+      .put('/api/v1/me/settings/record-pages')
+      .send({ hiddenActions: [], sections: { deal: [{ name: 'tasks' }, { name: 'tasks' }] } });
+    expect(twice.status).toBe(400);
+    const unknownType = await bjoern
+      .put('/api/v1/me/settings/record-pages')
+      .send({ hiddenActions: [], sections: { invoice: [] } });
+    expect(unknownType.status).toBe(400);
+  });
 });

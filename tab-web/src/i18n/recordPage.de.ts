@@ -1,0 +1,36 @@
+// Deutsche Texte der Kopfzeile, des Aufbaus und der Beziehungen einer 360°-Seite (C10, V8, C4).
+export const recordPageDe = {
+  actions: {
+    call: 'Anrufen',
+    teamsCall: 'Teams-Anruf',
+    mail: 'Mail schreiben',
+    route: 'Route planen',
+    routeTitle: 'Route zu {{address}} in Bing Maps planen',
+    teamsCallTitle: 'In Microsoft Teams anrufen: {{email}}',
+  },
+  customize: {
+    open: 'Seite anpassen',
+    title: 'Seite anpassen',
+    intro: 'Gilt für Ihre Seiten dieser Art, auf jedem Gerät. Andere Benutzer sehen ihre eigene Einstellung.',
+    actions: 'Knöpfe in der Kopfzeile',
+    sections: 'Abschnitte: zeigen, Reihenfolge, Breite',
+    shown: '{{name}} zeigen',
+    wide: 'Ganze Breite',
+    wideLabel: '{{name}} in ganzer Breite',
+    up: '{{name}} nach oben',
+    down: '{{name}} nach unten',
+    close: 'Schließen',
+    saving: 'Wird gespeichert …',
+    reset: 'Standard wiederherstellen',
+  },
+  relations: {
+    add: 'Beziehung hinzufügen',
+    type: 'Art der Beziehung',
+    target: 'Zu',
+    searchTarget: 'Person, Firma, Deal … suchen',
+    save: 'Hinzufügen',
+    remove: 'Entfernen: {{label}} {{title}}',
+    removed: 'Beziehung entfernt.',
+    added: 'Beziehung hinzugefügt.',
+  },
+};
