@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FilterQueryParam } from '../../http/filters.ts';
 import { FieldSortParam, ListWindowQuerySchema } from '../../http/list-window.ts';
 import { pageOf } from '../../http/pagination.ts';
+import { HistoryItemSchema } from '../records/records.schemas.ts';
 import { canonicalTimeZone, durationMs, MAX_REMIND_BEFORE_MS } from './task-time.ts';
 
 export const TASK_STATUSES = ['open', 'in_progress', 'waiting', 'done', 'cancelled'] as const;
@@ -309,17 +310,5 @@ export const AbsenceParams = z.object({ id: z.uuid() });
 export const UserIdParams = z.object({ id: z.uuid() });
 export const UserAbsenceParams = z.object({ id: z.uuid(), absenceId: z.uuid() });
 
-export const TaskHistoryItemSchema = z
-  .object({
-    id: z.uuid(),
-    changeId: z.uuid().meta({ description: 'Rows of one write share it' }),
-    action: z.enum(['create', 'update', 'delete', 'restore', 'merge']),
-    field: z.string().nullable(),
-    before: z.unknown(),
-    after: z.unknown(),
-    changedBy: z.uuid().nullable().meta({ description: 'null for changes made by the system (hand-over)' }),
-    changedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'TaskHistoryItem' });
-
-export const TaskHistoryPageSchema = pageOf(TaskHistoryItemSchema, 'TaskHistoryPage');
+// A task's history reads as any record's: who by name, and the names of what the ids refer to.
+export const TaskHistoryPageSchema = pageOf(HistoryItemSchema, 'TaskHistoryPage');

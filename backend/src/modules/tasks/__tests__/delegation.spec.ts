@@ -89,6 +89,13 @@ describe('delegating tasks', () => {
       .map((entry) => `${entry.before}→${entry.after} by ${entry.changedBy === annaId ? 'Anna' : 'Jürgen'}`);
     expect(states).toEqual(['pending→accepted by Jürgen', 'null→pending by Anna']);
     expect(history.find((entry) => entry.field === 'assigneeId')).toMatchObject({ before: annaId, after: juergenId });
+    // The task's history names who changed it and whom its ids refer to, as every record's does.
+    const handedOver = history.find((entry) => entry.field === 'assigneeId') as unknown as {
+      changedByName: string | null;
+      names: Record<string, string>;
+    };
+    expect(handedOver.changedByName).toEqual(expect.any(String));
+    expect(Object.keys(handedOver.names).sort()).toEqual([annaId, juergenId].sort());
   });
 
   it('returns a declined task to the delegator with the reason', async () => {
