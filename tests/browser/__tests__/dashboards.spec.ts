@@ -142,6 +142,9 @@ describeInBrowser('the web app: dashboards', () => {
     await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
     await page.mouse.move(to.x + to.width / 4, to.y + to.height / 2, { steps: 20 });
     await page.mouse.move(to.x + to.width / 4 + 2, to.y + to.height / 2 + 2, { steps: 2 });
+    // Released once the page has the widget over the first place, as a user sees the others make room
+    // and a screen reader hears it (under load the page may take a moment to follow the pointer).
+    await page.getByText('New leads by source at position 1.').waitFor({ state: 'attached' });
     await page.mouse.up();
     await page.getByText('Unsaved changes').waitFor();
     expect((await widgetTitles(page))[0]).toBe('New leads by source');
