@@ -6,22 +6,31 @@
 //   awaited as linked activities too (the bench seeded no events before, so no event was linked);
 //   the floor: the same contacts written straight to another mailbox with the Graph SDK ($batch of
 //   20, 4 in flight, nothing of ours), under the same limits;
-// - an Outlook edit reaching the CRM through a change notification (p50/p95, BENCH_GRAPH_EDITS, 20);
-// - a CRM edit reaching Outlook (the person's change answered by Graph), p50/p95.
+// - an Outlook edit reaching the CRM through a change notification (p50/p95): BENCH_GRAPH_EDITS (20)
+//   contacts, then as many events, changed through the emulator as Outlook changes them;
+// - a CRM edit reaching Outlook (the change answered by Graph), p50/p95: as many persons, then
+//   activities, changed through the CRM's API.
+// Smaller runs: BENCH_GRAPH_CONTACTS=2000 BENCH_GRAPH_EVENTS=4000 npm run bench -- graph-sync.
 // Job workers and the webhook run in this process on the app's real port.
 // Without DATABASE_URL an in-memory embedded PostgreSQL runs in a process of its own.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '@crm/db';
 import { type RunningEmulator, startEmulator } from '@crm/m365-emulator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphGateway } from '../../backend/src/graph/graph-gateway.ts';
 import { inTenantTransaction } from '../../backend/src/http/tenancy.ts';
+import { Activity } from '../../backend/src/modules/activities/activity.entity.ts';
 import { Person } from '../../backend/src/modules/contacts/contact.entity.ts';
 import { personDocument } from '../../backend/src/modules/contacts/contacts.service.ts';
 import { EventLink } from '../../backend/src/modules/graph-sync/calendar/event-link.entity.ts';
-import { ContactLink, MailboxConnection } from '../../backend/src/modules/graph-sync/graph-sync.entity.ts';
+import {
+  ContactLink,
+  GraphRequestBudget,
+  MailboxConnection,
+} from '../../backend/src/modules/graph-sync/graph-sync.entity.ts';
 import { runTuning } from '../../backend/src/modules/graph-sync/graph-sync.jobs.ts';
 import { indexRecord } from '../../backend/src/records/search-index.ts';
 import { createTestApp, type TestApp } from '../../backend/src/testing/test-app.ts';
@@ -191,7 +200,8 @@ export async function run(options: { seconds: number }): Promise<void> {
     await Promise.all([lane(), lane(), lane(), lane()]);
     const floorMs = performance.now() - floorStarted;
 
-    // Outlook edit → CRM, with change notifications.
+    // Outlook edits → CRM, through change notifications: contacts, then events, each `edits` times.
+    // Each edit is made as Outlook makes it and timed until the CRM shows it.
     const links = await inTenant((em) =>
       em.find(
         ContactLink,
@@ -199,26 +209,39 @@ export async function run(options: { seconds: number }): Promise<void> {
         { limit: edits, orderBy: { id: 'asc' }, populate: ['person'] },
       ),
     );
-    const inbound: number[] = [];
+    const pairs = await inTenant((em) =>
+      em.find(EventLink, { connection: connectionId }, { limit: edits, orderBy: { id: 'asc' } }),
+    );
+    const user = annaUser?.id as string;
+    const inboundContacts: number[] = [];
     for (const [index, link] of links.entries()) {
       const name = `Outlook${index}-${Date.now()}`;
       const at = performance.now();
-      emulator.graph.updateContact({
-        user: annaUser?.id as string,
-        id: link.outlookId as string,
-        changes: { givenName: name },
-      });
+      await emulator.graph.updateContact({ user, id: link.outlookId as string, changes: { givenName: name } });
       await waitFor(
-        'an Outlook edit in the CRM',
+        'an Outlook contact edit in the CRM',
         async () => (await inTenant((em) => em.findOneOrFail(Person, { id: link.person.id }))).firstName === name,
         60_000,
         50,
       );
-      inbound.push(performance.now() - at);
+      inboundContacts.push(performance.now() - at);
+    }
+    const inboundEvents: number[] = [];
+    for (const [index, pair] of pairs.entries()) {
+      const subject = `Outlook-Termin verschoben ${index}-${Date.now()}`;
+      const at = performance.now();
+      await emulator.graph.updateEvent({ user, id: pair.outlookEventId, changes: { subject } });
+      await waitFor(
+        'an Outlook event edit in the CRM',
+        async () => (await inTenant((em) => em.findOneOrFail(Activity, { id: pair.activity.id }))).subject === subject,
+        60_000,
+        50,
+      );
+      inboundEvents.push(performance.now() - at);
     }
 
-    // CRM edit → Outlook: until Graph answered the person's new version.
-    const outbound: number[] = [];
+    // CRM edits → Outlook, through the API: until Graph answered the new version of the person or activity.
+    const outboundPersons: number[] = [];
     for (const [index, link] of links.entries()) {
       const person = await inTenant((em) => em.findOneOrFail(Person, { id: link.person.id }));
       const at = performance.now();
@@ -226,16 +249,40 @@ export async function run(options: { seconds: number }): Promise<void> {
         .patch(`/api/v1/persons/${person.id}?confirm=duplicate`)
         .set('If-Match', `"${person.version}"`)
         .send({ firstName: `CRM${index}` });
-      if (res.status !== 200) throw new Error(`edit failed: ${res.status} ${res.text}`);
+      if (res.status !== 200) throw new Error(`person edit failed: ${res.status} ${res.text}`);
       const version = res.body.version as number;
       await waitFor(
-        'a CRM edit in Outlook',
+        'a CRM person edit in Outlook',
         async () => (await inTenant((em) => em.findOneOrFail(ContactLink, { id: link.id }))).syncedVersion >= version,
         60_000,
         50,
       );
-      outbound.push(performance.now() - at);
+      outboundPersons.push(performance.now() - at);
     }
+    const outboundActivities: number[] = [];
+    for (const [index, pair] of pairs.entries()) {
+      const activity = await inTenant((em) => em.findOneOrFail(Activity, { id: pair.activity.id }));
+      const at = performance.now();
+      const res = await anna
+        .patch(`/api/v1/activities/${activity.id}`)
+        .set('If-Match', `"${activity.version}"`)
+        .send({ subject: `CRM-Termin ${index}` });
+      if (res.status !== 200) throw new Error(`activity edit failed: ${res.status} ${res.text}`);
+      const version = res.body.version as number;
+      await waitFor(
+        'a CRM activity edit in Outlook',
+        async () => (await inTenant((em) => em.findOneOrFail(EventLink, { id: pair.id }))).syncedVersion >= version,
+        60_000,
+        50,
+      );
+      outboundActivities.push(performance.now() - at);
+    }
+    const budgetUsed = await inTenant(
+      async (em) => (await em.findOne(GraphRequestBudget, { connection: connectionId }))?.used ?? 0,
+    );
+    const total = (samples: readonly number[]) => samples.reduce((a, b) => a + b, 0) / 1000;
+    const inbound = [...inboundContacts, ...inboundEvents];
+    const outbound = [...outboundPersons, ...outboundActivities];
 
     console.log(
       `initial sync of ${count} contacts and ${eventCount} events (${eventLinks} linked as activities): ` +
@@ -245,11 +292,22 @@ export async function run(options: { seconds: number }): Promise<void> {
     console.log(
       `floor (SDK $batch straight to Graph, 4 in flight): ${(floorMs / 1000).toFixed(1)}s, ${floorRequests} requests`,
     );
+    console.log(
+      `Graph requests of the sync in all: ${requests}; in the budget's current 10-minute window: ${budgetUsed}; ` +
+        `load average at the end ${os
+          .loadavg()
+          .map((load) => load.toFixed(2))
+          .join(' ')}`,
+    );
     printTable([
       { stats: statsOf('initial sync (one run)', [initialMs], initialMs / 1000) },
       { stats: statsOf('floor: raw $batch writes', [floorMs], floorMs / 1000) },
-      { stats: statsOf('Outlook edit → CRM (notification)', inbound, inbound.reduce((a, b) => a + b, 0) / 1000) },
-      { stats: statsOf('CRM edit → Outlook', outbound, outbound.reduce((a, b) => a + b, 0) / 1000) },
+      { stats: statsOf('Outlook contact edit → CRM', inboundContacts, total(inboundContacts)) },
+      { stats: statsOf('Outlook event edit → CRM', inboundEvents, total(inboundEvents)) },
+      { stats: statsOf('Outlook edit → CRM (all)', inbound, total(inbound)) },
+      { stats: statsOf('CRM person edit → Outlook', outboundPersons, total(outboundPersons)) },
+      { stats: statsOf('CRM activity edit → Outlook', outboundActivities, total(outboundActivities)) },
+      { stats: statsOf('CRM edit → Outlook (all)', outbound, total(outbound)) },
     ]);
     void options;
   } finally {

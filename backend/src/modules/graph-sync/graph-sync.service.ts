@@ -312,8 +312,9 @@ export async function queueDueRuns(em: EntityManager, pollSeconds: number): Prom
 }
 
 /**
- * Queues a run for every mailbox whose owner's persons changed in the CRM since its last run, so a
- * CRM edit reaches Outlook within seconds without the contacts module knowing about the sync.
+ * Queues a run for every mailbox whose owner's persons or calendar activities changed in the CRM
+ * since its last run, so a CRM edit reaches Outlook within seconds without the contacts and
+ * activities modules knowing about the sync.
  */
 export async function queueRunsForCrmChanges(em: EntityManager): Promise<number> {
   const due = await db(em)
@@ -323,31 +324,54 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
     .where('c.paused_at', 'is', null)
     .where('c.last_attempt_at', 'is not', null)
     .where((where) =>
-      where.exists(
-        where
-          .selectFrom('person as p')
-          .select('p.id')
-          .whereRef('p.owner_id', '=', 'c.user_id')
-          .where((changed) =>
-            changed.or([
-              changed('p.updated_at', '>', changed.ref('c.last_attempt_at')),
-              // A change of the person's business contact or its organization (company, job title, phone).
-              changed.exists(
-                changed
-                  .selectFrom('business_contact as bc')
-                  .innerJoin('organization as o', 'o.id', 'bc.organization_id')
-                  .select('bc.id')
-                  .whereRef('bc.person_id', '=', 'p.id')
-                  .where((work) =>
-                    work.or([
-                      work('bc.updated_at', '>', work.ref('c.last_attempt_at')),
-                      work('o.updated_at', '>', work.ref('c.last_attempt_at')),
-                    ]),
-                  ),
-              ),
-            ]),
-          ),
-      ),
+      where.or([
+        where.exists(
+          where
+            .selectFrom('person as p')
+            .select('p.id')
+            .whereRef('p.owner_id', '=', 'c.user_id')
+            .where((changed) =>
+              changed.or([
+                changed('p.updated_at', '>', changed.ref('c.last_attempt_at')),
+                // A change of the person's business contact or its organization (company, job title, phone).
+                changed.exists(
+                  changed
+                    .selectFrom('business_contact as bc')
+                    .innerJoin('organization as o', 'o.id', 'bc.organization_id')
+                    .select('bc.id')
+                    .whereRef('bc.person_id', '=', 'p.id')
+                    .where((work) =>
+                      work.or([
+                        work('bc.updated_at', '>', work.ref('c.last_attempt_at')),
+                        work('o.updated_at', '>', work.ref('c.last_attempt_at')),
+                      ]),
+                    ),
+                ),
+              ]),
+            ),
+        ),
+        // An activity of the user's calendar (theirs, or made by them for nobody), or one paired with
+        // an event of this mailbox (given to someone else, it leaves the calendar).
+        where.exists(
+          where
+            .selectFrom('activity as a')
+            .select('a.id')
+            .where('a.updated_at', '>', where.ref('c.last_attempt_at'))
+            .where((mine) =>
+              mine.or([
+                mine('a.owner_id', '=', mine.ref('c.user_id')),
+                mine.and([mine('a.owner_id', 'is', null), mine('a.created_by', '=', mine.ref('c.user_id'))]),
+                mine.exists(
+                  mine
+                    .selectFrom('event_link as l')
+                    .select('l.id')
+                    .whereRef('l.activity_id', '=', 'a.id')
+                    .whereRef('l.connection_id', '=', 'c.id'),
+                ),
+              ]),
+            ),
+        ),
+      ]),
     )
     .execute();
   for (const row of due) await queueRun(em, row.id);

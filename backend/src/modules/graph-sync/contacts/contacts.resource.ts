@@ -191,6 +191,10 @@ export const contactsResource: SyncResource = {
         continue;
       }
       if (link.unlinkedAt) continue;
+      // The version the CRM wrote or read last (its own push coming back, or a replay): nothing new
+      // from Outlook. After an initial push every contact comes back once, so this keeps the run
+      // that carries an Outlook edit from first comparing thousands of unchanged contacts.
+      if (typeof item.changeKey === 'string' && item.changeKey === link.changeKey) continue;
       const person = link.person;
       if (person.deletedAt) continue;
       const outlook = outlookFields(item);
@@ -271,7 +275,8 @@ export const contactsResource: SyncResource = {
       }
       link.synced = nextSynced;
       link.changeKey = typeof item.changeKey === 'string' ? item.changeKey : link.changeKey;
-      await ctx.em.flush();
+      // The person's new version (and its business contact's) is read below; otherwise the page's end flushes.
+      if (take.length > 0) await ctx.em.flush();
       // Pulled changes are in step; changes of the CRM that are still to push keep the version behind.
       const after = crmFields(
         person,

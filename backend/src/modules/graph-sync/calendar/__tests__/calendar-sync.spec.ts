@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { inTenantTransaction } from '../../../../http/tenancy.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../../testing/test-app.ts';
+import { queueRunsForCrmChanges } from '../../graph-sync.service.ts';
 import { eventsWindow, eventsWindowMoved } from '../calendar.resource.ts';
 import { instantOf } from '../calendar-mapping.ts';
 import { connectMailbox, type Mailbox, syncCalendar } from './calendar-world.ts';
@@ -150,14 +151,18 @@ describe('calendar sync', () => {
       expect((await activities()).filter((activity) => activity.subject === 'Jahresgespräch Kunde AG')).toHaveLength(1);
     });
 
-    it('sends a CRM edit to Outlook', async () => {
+    it('sends a CRM edit to Outlook, its mailbox queued within seconds', async () => {
       const current = (await anna.get(`/api/v1/activities/${activityId}`)).body as ActivityView;
+      const pushDue = () => inTenantTransaction(t.orm.em, contoso.id, (em) => queueRunsForCrmChanges(em));
+      expect(await pushDue()).toBe(0);
       const moved = comingWeekday(2, 13);
       const res = await anna
         .patch(`/api/v1/activities/${activityId}`)
         .set('If-Match', `"${current.version}"`)
         .send({ subject: 'Jahresgespräch (verschoben)', startsAt: moved });
       expect(res.status).toBe(200);
+      // The push periodic (every 5 s) finds the changed activity: no waiting for the poll.
+      expect(await pushDue()).toBe(1);
       await syncCalendar(t, mailbox);
       const event = await graph().get<GraphEvent>(`${graph().base}/events/${eventId}`);
       expect(event.subject).toBe('Jahresgespräch (verschoben)');
