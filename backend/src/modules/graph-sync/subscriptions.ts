@@ -2,7 +2,7 @@
 // (kept as its SHA-256, compared in constant time), renewed a day before they run out (Outlook
 // allows at most 10,080 minutes), made again when Graph removed them.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GraphRequestError } from './graph-client.ts';
+import { GraphRequestError, type MailboxGraph } from './graph-client.ts';
 import { GraphSubscription } from './graph-sync.entity.ts';
 import type { SyncContext, SyncResource } from './resource.ts';
 
@@ -26,8 +26,14 @@ interface SubscriptionAnswer {
   expirationDateTime: string;
 }
 
+/**
+ * Makes or renews the mailbox's subscriptions. Graph is asked with no transaction open: while it
+ * makes a subscription it calls our webhook (the validation handshake), and a transaction held
+ * meanwhile would stall everything else on the embedded database, which runs one at a time.
+ */
 export async function ensureSubscriptions(
   resources: readonly SyncResource[],
+  graph: MailboxGraph,
   commit: <T>(work: (ctx: SyncContext) => Promise<T>) => Promise<T>,
   notificationUrl: string,
 ): Promise<void> {
@@ -49,37 +55,34 @@ export async function ensureSubscriptions(
     if (plan.existing && plan.existing.expiresAt.getTime() - now > RENEW_BEFORE_MS) continue;
     const expirationDateTime = new Date(now + SUBSCRIPTION_LIFETIME_MS).toISOString();
     if (plan.existing) {
-      const renewed = await commit(async (ctx) => {
-        try {
-          const answer = await ctx.graph.patch<SubscriptionAnswer>(
-            `/subscriptions/${encodeURIComponent(plan.existing?.id ?? '')}`,
-            { expirationDateTime },
-          );
-          const row = await ctx.em.findOne(GraphSubscription, { subscriptionId: plan.existing?.id ?? '' });
-          if (row) row.expiresAt = new Date(answer.expirationDateTime ?? expirationDateTime);
-          return true;
-        } catch (error) {
-          if (!(error instanceof GraphRequestError && error.status === 404)) throw error;
-          // Gone at Graph (expired, or removed): made again below.
-          const row = await ctx.em.findOne(GraphSubscription, { subscriptionId: plan.existing?.id ?? '' });
-          if (row) ctx.em.remove(row);
-          return false;
-        }
+      const subscriptionId = plan.existing.id;
+      let renewedUntil: Date | undefined;
+      try {
+        const answer = await graph.patch<SubscriptionAnswer>(`/subscriptions/${encodeURIComponent(subscriptionId)}`, {
+          expirationDateTime,
+        });
+        renewedUntil = new Date(answer.expirationDateTime ?? expirationDateTime);
+      } catch (error) {
+        // Gone at Graph (expired, or removed): made again below.
+        if (!(error instanceof GraphRequestError && error.status === 404)) throw error;
+      }
+      await commit(async (ctx) => {
+        const row = await ctx.em.findOne(GraphSubscription, { subscriptionId });
+        if (row && renewedUntil) row.expiresAt = renewedUntil;
+        else if (row) ctx.em.remove(row);
       });
-      if (renewed) continue;
+      if (renewedUntil) continue;
     }
     const clientState = randomBytes(32).toString('base64url');
+    const answer = await graph.post<SubscriptionAnswer>('/subscriptions', {
+      changeType: 'created,updated,deleted',
+      notificationUrl,
+      lifecycleNotificationUrl: notificationUrl,
+      resource: plan.target,
+      expirationDateTime,
+      clientState,
+    });
     await commit(async (ctx) => {
-      // Graph checks the URL (validation handshake) before it answers; the webhook answers that
-      // without the database, so this transaction waiting for the answer blocks nothing it needs.
-      const answer = await ctx.graph.post<SubscriptionAnswer>('/subscriptions', {
-        changeType: 'created,updated,deleted',
-        notificationUrl,
-        lifecycleNotificationUrl: notificationUrl,
-        resource: plan.target,
-        expirationDateTime,
-        clientState,
-      });
       const stale = await ctx.em.findOne(GraphSubscription, { connection: ctx.connectionId, resource: resource.name });
       if (stale) {
         ctx.em.remove(stale);

@@ -161,7 +161,7 @@ export async function runMailboxSync(
       await syncResource(resource, graph, commit, checkDeadline);
     }
     if (options.services.config.graphSync.notificationUrl) {
-      await ensureSubscriptions(resources, commit, options.services.config.graphSync.notificationUrl);
+      await ensureSubscriptions(resources, graph, commit, options.services.config.graphSync.notificationUrl);
     }
   } finally {
     // Requests made after the last commit (a failing page) still count.
