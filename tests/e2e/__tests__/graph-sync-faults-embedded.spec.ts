@@ -50,10 +50,12 @@ async function folderSurnames(graph: Client, mailbox: string): Promise<string[]>
   return names;
 }
 
-// Not in CI's run: under load the sync on PGlite stalled in 3 of 8 runs here (a run never got past
-// making its subscriptions, and every later run waited behind it), which is still to be found.
-// GRAPH_SYNC_EMBEDDED=1 runs the faults, GRAPH_SYNC_EMBEDDED=all the SIGKILL test too.
-const onEmbedded = ['1', 'all'].includes(process.env.GRAPH_SYNC_EMBEDDED ?? '') ? describe : describe.skip;
+// The faults run with every test run (about 25 s). Under load the sync on PGlite once stalled
+// here: it held a transaction while Graph made a subscription and called our webhook, and PGlite
+// runs one transaction at a time; subscriptions are now asked for with no transaction open.
+// GRAPH_SYNC_EMBEDDED=0 leaves the file out; GRAPH_SYNC_EMBEDDED=all adds the SIGKILL test (two
+// worker processes and a job that must expire on PGlite: about two minutes).
+const onEmbedded = process.env.GRAPH_SYNC_EMBEDDED === '0' ? describe.skip : describe;
 
 onEmbedded('the Outlook sync on the embedded database', () => {
   let database: EmbeddedDatabase;
