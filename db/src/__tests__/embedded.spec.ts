@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { acquireDirectoryLock, DirectoryLockedError } from '../directory-lock.ts';
-import { startEmbeddedPostgres } from '../embedded.ts';
+import { acquireDirectoryLock } from '../directory-lock.ts';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,13 +49,71 @@ const lockInAnotherProcess = (dataDir: string, end: 'release' | 'exit holding it
     ${end === 'release' ? 'lock.release();' : ''}
     console.log('locked');`);
 
+/** An embedded database being served by a separate Node process, as `npm start` serves it. */
+interface Served {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the launcher on `dataDir` (a fresh in-memory database without) in a separate Node process,
+ * which serves it until stopped. Not in jest's own process: PGlite's WebAssembly starts in a few
+ * seconds in Node and takes ten times that inside jest's module sandbox.
+ */
+function serveInAnotherProcess(dataDir?: string): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
+      import { startEmbeddedPostgres } from ${JSON.stringify(launcher)};
+      const db = await startEmbeddedPostgres(${dataDir ? `{ dataDir: ${JSON.stringify(dataDir)} }` : '{}'});
+      process.on('SIGTERM', () => db.stop().then(() => process.exit(0), () => process.exit(1)));
+      console.log('serving ' + db.url);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the embedded database did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = output.match(/serving (\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1] as string,
+          pid: child.pid as number,
+          async stop() {
+            child.kill('SIGTERM');
+            const code = await exited;
+            if (code !== 0) throw new Error(`the embedded database stopped with exit code ${code}:\n${output}`);
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the embedded database exited (${code}) before serving:\n${output}`));
+    });
+  });
+}
+
 /** Runs `work` against an embedded database on `dataDir` (a fresh one without), stopping it after. */
-async function withEmbedded(dataDir: string | undefined, work: (url: string) => Promise<void>): Promise<void> {
-  const db = await startEmbeddedPostgres(dataDir ? { dataDir } : {});
+async function withEmbedded(dataDir: string | undefined, work: (served: Served) => Promise<void>): Promise<void> {
+  const served = await serveInAnotherProcess(dataDir);
   try {
-    await work(db.url);
+    await work(served);
   } finally {
-    await db.stop();
+    await served.stop();
   }
 }
 
@@ -66,7 +123,7 @@ describe('embedded PostgreSQL', () => {
   it(
     'starts, answers SQL through the PostgreSQL wire protocol and has the search extensions',
     async () => {
-      await withEmbedded(undefined, async (url) => {
+      await withEmbedded(undefined, async ({ url }) => {
         expect(url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
         await query(url, 'create extension if not exists pg_trgm; create extension if not exists fuzzystrmatch');
         const [row] = await query<{ sim: number; code: string; version: string }>(
@@ -85,10 +142,10 @@ describe('embedded PostgreSQL', () => {
     'keeps its data across a restart',
     async () => {
       const dataDir = path.join(root, 'persist');
-      const first = await startEmbeddedPostgres({ dataDir });
-      await query(first.url, "create table kept (name text); insert into kept values ('Jürgen Weiß')");
-      await first.stop();
-      await withEmbedded(dataDir, async (url) => {
+      await withEmbedded(dataDir, async ({ url }) => {
+        await query(url, "create table kept (name text); insert into kept values ('Jürgen Weiß')");
+      });
+      await withEmbedded(dataDir, async ({ url }) => {
         expect(await query(url, 'select name from kept')).toEqual([{ name: 'Jürgen Weiß' }]);
       });
     },
@@ -99,12 +156,12 @@ describe('embedded PostgreSQL', () => {
     'refuses a second process on the same data directory with a clear message',
     async () => {
       const dataDir = path.join(root, 'shared');
-      await withEmbedded(dataDir, async (url) => {
+      await withEmbedded(dataDir, async ({ url, pid }) => {
         const second = startInAnotherProcess(dataDir);
         await expect(second).rejects.toMatchObject({
           code: 1,
           stderr: expect.stringContaining(
-            `The embedded PostgreSQL data directory ${dataDir} is in use by another process (pid ${process.pid}). Stop that process first, or set DATA_DIR to a different directory.`,
+            `The embedded PostgreSQL data directory ${dataDir} is in use by another process (pid ${pid}). Stop that process first, or set DATA_DIR to a different directory.`,
           ),
         });
         // The first one is unharmed.
@@ -118,9 +175,18 @@ describe('embedded PostgreSQL', () => {
     'refuses to open the same data directory twice in one process',
     async () => {
       const dataDir = path.join(root, 'twice');
-      await withEmbedded(dataDir, async () => {
-        await expect(startEmbeddedPostgres({ dataDir })).rejects.toBeInstanceOf(DirectoryLockedError);
-      });
+      const { stdout } = await inAnotherProcess(`
+        import { startEmbeddedPostgres } from ${JSON.stringify(launcher)};
+        import { DirectoryLockedError } from ${JSON.stringify(directoryLock)};
+        const first = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+        try {
+          await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+          console.log('opened twice');
+        } catch (error) {
+          console.log(error instanceof DirectoryLockedError ? 'refused: locked' : 'failed: ' + error.message);
+        }
+        await first.stop();`);
+      expect(stdout).toBe('refused: locked\n');
       expect(existsSync(`${dataDir}.lock`)).toBe(false);
     },
     START_TIMEOUT_MS,
