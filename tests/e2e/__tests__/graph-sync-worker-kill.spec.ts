@@ -27,7 +27,8 @@ describe('the Outlook sync when its worker is killed', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The app sends its jobs with the workers' short expiry, so a dead worker's run comes back in seconds.
+    t = await createTestApp({ env: { JOBS_EXPIRE_SECONDS: '4' } });
     tenant = await t.createTenant('Sync Kill GmbH', [{ displayName: 'Anna Admin' }]);
     const annaId = await tenant.userId(tenant.upn('Anna Admin'));
     await inTenantTransaction(t.orm.em as EntityManager, tenant.id, async (em) => {
@@ -74,7 +75,7 @@ describe('the Outlook sync when its worker is killed', () => {
 
     const second = startWorker();
     await second.waitFor(/CRM job workers running/, 60_000);
-    // The dead worker's run is taken up again once its job expires: minutes on a loaded machine.
+    // The dead worker's run is taken up again once its job expires.
     await eventually(linked, (count) => count === PERSONS, {
       timeoutMs: 300_000,
       everyMs: 250,

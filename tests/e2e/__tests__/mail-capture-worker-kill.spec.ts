@@ -27,7 +27,8 @@ describe('automatic mail filing when its worker is killed', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The app sends its jobs with the workers' short expiry, so a dead worker's run comes back in seconds.
+    t = await createTestApp({ env: { JOBS_EXPIRE_SECONDS: '4' } });
     tenant = await t.createTenant('Mail Kill GmbH', [{ displayName: 'Anna Admin' }]);
     const upn = tenant.upn('Anna Admin');
     const anna = await tenant.as(upn);
