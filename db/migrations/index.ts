@@ -42,6 +42,7 @@ import { Migration20261214000000_shared_mailbox_sync } from './Migration20261214
 import { Migration20261215000000_dash_outcome_index } from './Migration20261215000000_dash_outcome_index.ts';
 import { Migration20261215000000_mail_filing_by_message } from './Migration20261215000000_mail_filing_by_message.ts';
 import { Migration20261215000000_meeting_attachments_meetatt } from './Migration20261215000000_meeting_attachments_meetatt.ts';
+import { Migration20261216000000_sync_seen_until } from './Migration20261216000000_sync_seen_until.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -94,4 +95,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261215000000_meeting_attachments_meetatt',
     class: Migration20261215000000_meeting_attachments_meetatt,
   },
+  { name: 'Migration20261216000000_sync_seen_until', class: Migration20261216000000_sync_seen_until },
 ];

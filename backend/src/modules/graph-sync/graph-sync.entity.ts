@@ -49,6 +49,11 @@ export const MailboxConnectionSchema = defineEntity({
     enabledBy: p.enum(['self', 'admin']),
     lastSuccessAt: p.datetime().nullable(),
     lastAttemptAt: p.datetime().nullable(),
+    /**
+     * Every CRM change committed before this was in the last run's view: its start, or the start of
+     * the oldest write still open then (committed later, the run may not have seen it).
+     */
+    crmSeenUntil: p.datetime().nullable(),
     /** A code of the problem catalogue (`graph_access_revoked` …), told in the reader's language. */
     lastErrorCode: p.text().nullable(),
     lastErrorAt: p.datetime().nullable(),
@@ -175,6 +180,11 @@ export const ContactLinkSchema = defineEntity({
      * stays in the CRM) is not put back into the folder.
      */
     unlinkedAt: p.datetime().nullable(),
+    /**
+     * The business contact and organization as of the run that last pushed or checked this contact
+     * (its `crmSeenUntil`): changed after this, they are due again.
+     */
+    workSeenUntil: p.datetime().nullable(),
     ...timestampColumns(),
   },
 });

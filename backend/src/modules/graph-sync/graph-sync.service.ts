@@ -323,8 +323,10 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
     .where('c.enabled', '=', true)
     .where('c.paused_at', 'is', null)
     .where('c.last_attempt_at', 'is not', null)
-    .where((where) =>
-      where.or([
+    .where((where) => {
+      // Changes stamped after the last run's view of the CRM (older rows have none: their last attempt).
+      const seen = where.fn.coalesce('c.crm_seen_until', 'c.last_attempt_at');
+      return where.or([
         where.exists(
           where
             .selectFrom('person as p')
@@ -332,7 +334,7 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
             .whereRef('p.owner_id', '=', 'c.user_id')
             .where((changed) =>
               changed.or([
-                changed('p.updated_at', '>', changed.ref('c.last_attempt_at')),
+                changed('p.updated_at', '>', seen),
                 // A change of the person's business contact or its organization (company, job title, phone).
                 changed.exists(
                   changed
@@ -340,12 +342,7 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
                     .innerJoin('organization as o', 'o.id', 'bc.organization_id')
                     .select('bc.id')
                     .whereRef('bc.person_id', '=', 'p.id')
-                    .where((work) =>
-                      work.or([
-                        work('bc.updated_at', '>', work.ref('c.last_attempt_at')),
-                        work('o.updated_at', '>', work.ref('c.last_attempt_at')),
-                      ]),
-                    ),
+                    .where((work) => work.or([work('bc.updated_at', '>', seen), work('o.updated_at', '>', seen)])),
                 ),
               ]),
             ),
@@ -356,7 +353,7 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
           where
             .selectFrom('activity as a')
             .select('a.id')
-            .where('a.updated_at', '>', where.ref('c.last_attempt_at'))
+            .where('a.updated_at', '>', seen)
             .where((mine) =>
               mine.or([
                 mine('a.owner_id', '=', mine.ref('c.user_id')),
@@ -371,8 +368,8 @@ export async function queueRunsForCrmChanges(em: EntityManager): Promise<number>
               ]),
             ),
         ),
-      ]),
-    )
+      ]);
+    })
     .execute();
   for (const row of due) await queueRun(em, row.id);
   return due.length;

@@ -19,6 +19,8 @@ export interface SyncContext {
   connectionId: string;
   /** The Graph client bound to this mailbox: limited to 4 in flight, budgeted, immutable ids. */
   graph: MailboxGraph;
+  /** Every CRM change committed before this is in the run's view (see MailboxConnection.crmSeenUntil). */
+  crmSeenUntil: Date;
 }
 
 export interface SyncResource {

@@ -3,9 +3,11 @@
 // push the CRM's changes; a 410 starts a new round that matches items to the existing links. No
 // transaction is open while Graph is asked: a run may wait minutes for Retry-After.
 import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { inTenantTransaction } from '../../http/tenancy.ts';
 import type { JobServices } from '../../jobs/job-services.ts';
 import { actAs } from '../../records/acting-user.ts';
+import { db } from '../../records/sql.ts';
 import { User } from '../identity/user.entity.ts';
 import { sharedMailboxOwner } from '../mail-capture/shared-mailboxes.service.ts';
 import {
@@ -36,6 +38,36 @@ export const DELTA_PAGE_SIZE = 200;
 export const SHARED_MAILBOX_RESOURCES: readonly SyncResourceName[] = ['mail-inbox', 'mail-sentitems'];
 /** Rounds restarted after 410 in one run before it gives up (the next run starts again). */
 const MAX_RESYNCS = 2;
+
+/** A transaction open longer than this is not waited for by the push (it is outside the design). */
+const LONGEST_OPEN_TRANSACTION_SECONDS = 120;
+
+/** PostgreSQL's view of its sessions: which transactions are open, and since when. */
+type ServerActivity = {
+  pg_stat_activity: { pid: number; datname: string | null; xact_start: Date | null };
+};
+
+/**
+ * Where a run starting now sees the CRM to, in commit order: the start of the oldest transaction
+ * open in another session (a change it makes commits after the run has read, though its timestamp
+ * is earlier), or now. A CRM change stamped after this is due for the next run. Asked outside the
+ * tenant's transaction: its role sees no other session's transaction (the login user sees its own).
+ */
+async function crmViewStart(em: EntityManager): Promise<Date> {
+  const now = new Date();
+  const row = await db(em)
+    .withTables<ServerActivity>()
+    .selectFrom('pg_stat_activity')
+    .select((eb) => eb.fn.min('xact_start').as('oldest'))
+    .where('xact_start', 'is not', null)
+    .where('pid', '<>', sql<number>`pg_backend_pid()`)
+    .where('datname', '=', sql<string>`current_database()`)
+    .where('xact_start', '>', sql<Date>`now() - make_interval(secs => ${LONGEST_OPEN_TRANSACTION_SECONDS})`)
+    .executeTakeFirst();
+  const oldest = row?.oldest ? new Date(row.oldest) : undefined;
+  // The database's clock and ours: a millisecond below, so a change stamped in the same one counts.
+  return oldest && oldest.getTime() <= now.getTime() ? new Date(oldest.getTime() - 1) : now;
+}
 
 /**
  * A run stops between pages (or pushed shares) at its deadline and is queued again at once: a job
@@ -82,6 +114,7 @@ export async function runMailboxSync(
   options: RunOptions,
 ): Promise<RunReport> {
   const limit = options.budgetLimit ?? REQUEST_BUDGET;
+  const crmSeenUntil = await crmViewStart(em);
   const start = await inTenantTransaction(em, tenantId, async (tx) => {
     const connection = await tx.findOne(MailboxConnection, { id: connectionId });
     if (!connection) return undefined;
@@ -104,10 +137,12 @@ export async function runMailboxSync(
     if (connection.pausedAt && !(connection.sharedMailboxId && retryDue(connection.pausedAt))) return undefined;
     if (!owner) return undefined;
     connection.lastAttemptAt = new Date();
+    connection.crmSeenUntil = crmSeenUntil;
     const budget = await currentBudget(tx, tenantId, connectionId);
     await tx.flush();
     return {
       stop: undefined,
+      crmSeenUntil,
       userId: owner.id,
       mailbox: connection.mailbox,
       kind: connection.sharedMailboxId ? ('shared' as const) : ('user' as const),
@@ -139,7 +174,15 @@ export async function runMailboxSync(
   /** Runs `work` in a tenant transaction that also books the requests made since the last one. */
   const commit = <T>(work: (ctx: SyncContext) => Promise<T>): Promise<T> =>
     inTenantTransaction(em, tenantId, async (tx) => {
-      const ctx: SyncContext = { em: tx, tenantId, userId: start.userId, mailbox, connectionId, graph };
+      const ctx: SyncContext = {
+        em: tx,
+        tenantId,
+        userId: start.userId,
+        mailbox,
+        connectionId,
+        graph,
+        crmSeenUntil: start.crmSeenUntil,
+      };
       const result = await work(ctx);
       const spent = graph.requestsUsed - counted;
       if (spent > 0) {

@@ -6,7 +6,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphGateway } from '../../../graph/graph-gateway.ts';
 import { inTenantTransaction, TENANT_FILTER } from '../../../http/tenancy.ts';
+import { db } from '../../../records/sql.ts';
 import { type AuthedAgent, createTestApp, type TestApp, type TestTenant } from '../../../testing/test-app.ts';
+import { Person } from '../../contacts/contact.entity.ts';
 import { ContactLink, GraphRequestBudget, MailboxConnection } from '../graph-sync.entity.ts';
 import { runConnection, runTuning } from '../graph-sync.jobs.ts';
 import { notifyStalledSyncs, queueRunsForCrmChanges } from '../graph-sync.service.ts';
@@ -178,6 +180,43 @@ describe('Outlook contacts sync', () => {
       givenName: 'Petra Maria',
       emailAddresses: [expect.objectContaining({ address: 'petra@pfeffer.example' })],
     });
+  });
+
+  it('pushes a CRM edit that committed only after a run had begun with the next run, not the poll', async () => {
+    // The embedded database runs one transaction at a time: there the race cannot happen (and this
+    // test's open transaction would hold the run back).
+    const { embedded } = await db(t.orm.em.fork() as EntityManager)
+      .selectNoFrom((eb) => eb(eb.fn<string>('version'), 'like', '%PGlite%').as('embedded'))
+      .executeTakeFirstOrThrow();
+    if (embedded) return;
+    // Someone saves Petra while a run begins and reads the CRM: the change is stamped before the
+    // run began, but only commits after the run has read Petra as she was.
+    let saved!: () => void;
+    const savedOpen = new Promise<void>((resolve) => {
+      saved = resolve;
+    });
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const edit = inContoso(async (em) => {
+      const petra = await em.findOneOrFail(Person, { id: petraId });
+      petra.firstName = 'Petra Marie';
+      await em.flush();
+      saved();
+      await committing;
+    });
+    await Promise.race([savedOpen, edit]);
+    await sync();
+    commit();
+    await edit;
+    expect((await contactOf('Pfeffer'))?.givenName).toBe('Petra Maria');
+    // The push periodic (every 5 s) finds her due at once, and the next run takes her to Outlook.
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(1);
+    await sync();
+    expect((await contactOf('Pfeffer'))?.givenName).toBe('Petra Marie');
+    // In step now: nothing is due, no run follows another.
+    expect(await inContoso((em) => queueRunsForCrmChanges(em))).toBe(0);
   });
 
   it("brings an Outlook edit back as Anna's change via Outlook in the person's history", async () => {

@@ -322,12 +322,10 @@ export const contactsResource: SyncResource = {
                   .innerJoin('organization as o', 'o.id', 'bc.organization_id')
                   .select('bc.id')
                   .whereRef('bc.person_id', '=', 'p.id')
-                  .where((changed) =>
-                    changed.or([
-                      changed('bc.updated_at', '>', changed.ref('l.updated_at')),
-                      changed('o.updated_at', '>', changed.ref('l.updated_at')),
-                    ]),
-                  ),
+                  .where((changed) => {
+                    const seen = changed.fn.coalesce('l.work_seen_until', 'l.updated_at');
+                    return changed.or([changed('bc.updated_at', '>', seen), changed('o.updated_at', '>', seen)]);
+                  }),
               ),
             ]),
           ]),
@@ -391,8 +389,8 @@ export const contactsResource: SyncResource = {
       const changed = CONTACT_FIELDS.filter((field) => !sameValue(fields[field], synced[field]));
       if (changed.length === 0) {
         link.syncedVersion = person.version;
-        // In step as of now: a business contact or organization change before this is not due again.
-        link.updatedAt = new Date();
+        // In step with what this run sees: a business contact or organization change before it is not due again.
+        link.workSeenUntil = ctx.crmSeenUntil;
         continue;
       }
       const id = `u${requests.length + 1}`;
@@ -441,7 +439,7 @@ export const contactsResource: SyncResource = {
         } else if (plan.link) {
           // Refused for good (a value Outlook does not take): not tried again until the person changes.
           plan.link.syncedVersion = plan.person.version;
-          plan.link.updatedAt = new Date();
+          plan.link.workSeenUntil = ctx.crmSeenUntil;
         }
         continue;
       }
@@ -455,6 +453,7 @@ export const contactsResource: SyncResource = {
           changeKey: typeof body.changeKey === 'string' ? body.changeKey : null,
           synced: { ...plan.fields },
           syncedVersion: plan.person.version,
+          workSeenUntil: ctx.crmSeenUntil,
         });
       } else {
         const synced = { ...(plan.link.synced as Partial<ContactFields>) };
@@ -462,6 +461,7 @@ export const contactsResource: SyncResource = {
         plan.link.synced = synced;
         plan.link.changeKey = typeof body.changeKey === 'string' ? body.changeKey : plan.link.changeKey;
         plan.link.syncedVersion = plan.person.version;
+        plan.link.workSeenUntil = ctx.crmSeenUntil;
       }
     }
     await ctx.em.flush();
