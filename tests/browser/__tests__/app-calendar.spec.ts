@@ -137,7 +137,10 @@ describeInBrowser('the web app: calendar and timeline', () => {
     await screenshot(page, 'calendar-en-360-week');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
-    await page.getByRole('checkbox', { name: 'Activities' }).uncheck();
+    // The types shown live in the address: the box shows unchecked once the page has rendered the
+    // new address (a transition, which a loaded machine may finish after the click has returned).
+    await page.getByRole('checkbox', { name: 'Activities' }).click();
+    await page.getByRole('checkbox', { name: 'Activities', checked: false }).waitFor();
     await grid.getByRole('link', { name: /Werksbesichtigung/ }).waitFor({ state: 'detached' });
     await grid.getByRole('link', { name: /^Task due 09:00\sAM Angebot nachfassen$/ }).waitFor();
 
