@@ -142,7 +142,6 @@ export async function runMailboxSync(
     await tx.flush();
     return {
       stop: undefined,
-      crmSeenUntil,
       userId: owner.id,
       mailbox: connection.mailbox,
       kind: connection.sharedMailboxId ? ('shared' as const) : ('user' as const),
@@ -181,7 +180,7 @@ export async function runMailboxSync(
         mailbox,
         connectionId,
         graph,
-        crmSeenUntil: start.crmSeenUntil,
+        crmSeenUntil,
       };
       const result = await work(ctx);
       const spent = graph.requestsUsed - counted;
