@@ -8,3 +8,4 @@ export {
 export { migrate, pendingMigrations } from './migrate.ts';
 export { PostgresNamingStrategy } from './naming-strategy.ts';
 export { type OrmOptionsInput, ormOptions } from './orm-options.ts';
+export { prepareStatement, usePreparedStatements } from './prepared-statements.ts';

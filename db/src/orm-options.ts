@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { migrationsList } from '../migrations/index.ts';
 import { PostgresNamingStrategy } from './naming-strategy.ts';
+import { usePreparedStatements } from './prepared-statements.ts';
 
 export interface OrmOptionsInput {
   clientUrl: string;
@@ -18,6 +19,11 @@ export interface OrmOptionsInput {
   debug?: boolean;
   /** Global query filters (the tenant filter). */
   filters?: Record<string, FilterDef>;
+  /**
+   * Whether statements marked by prepareStatement run as named prepared statements: on a server
+   * with a backend per connection (default), not on the embedded database, whose sockets share one.
+   */
+  preparedStatements?: boolean;
 }
 
 export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDriver>> {
@@ -39,7 +45,10 @@ export function ormOptions(input: OrmOptionsInput): Partial<Options<PostgreSqlDr
     },
     pool: { min: 0, max: input.poolMax, idleTimeoutMillis: 30_000 },
     // Also how long a request waits for a pooled connection: a burst may queue a while before a 503.
-    driverOptions: { connectionTimeoutMillis: input.connectTimeoutMs ?? 30_000 },
+    driverOptions: {
+      connectionTimeoutMillis: input.connectTimeoutMs ?? 30_000,
+      ...((input.preparedStatements ?? true) ? { onPoolCreated: usePreparedStatements } : {}),
+    },
     // Session context (role, tenant) is applied with SET LOCAL inside each transaction: the
     // embedded server shares one backend between all sockets, so nothing may be session-wide.
     sessionContext: 'transaction',

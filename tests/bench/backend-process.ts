@@ -20,6 +20,8 @@ export async function startBenchBackend(options: {
       LOG_FORMAT: 'json',
       DATABASE_URL: options.databaseUrl,
       DATA_DIR: options.dataDir,
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the backend spends a bench's time.
+      NODE_OPTIONS: process.env.BENCH_BACKEND_NODE_OPTIONS,
     },
     { stdoutFile: path.join(options.dataDir, 'backend.log') },
   );

@@ -78,8 +78,17 @@ export function bearerToken(header: string | undefined): string | undefined {
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
+/** Verified tokens kept, newest last: a client sends the same token with every request until it expires. */
+const VERIFIED_TOKENS_KEPT = 5_000;
+
 export class TokenVerifier {
   readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * Tokens verified already, by their text, with what they said: the signature check (an RSA
+   * verification, about 0.2 ms) and the claims are checked once per token, its expiry on every use.
+   * A token stays accepted until it expires, as it would be anyway once verified by any service.
+   */
+  readonly #verified = new Map<string, VerifiedToken>();
   readonly #authorityHost: string;
   readonly #audiences: string[];
 
@@ -95,6 +104,28 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const known = this.#verified.get(token);
+    if (known) {
+      this.#verified.delete(token);
+      if (known.expiresAt.getTime() + CLOCK_SKEW_SECONDS * 1000 > Date.now()) {
+        this.#verified.set(token, known);
+        return known;
+      }
+    }
+    const verified = await this.#verify(token);
+    // Shared by every request that sends this token: nobody may change it.
+    Object.freeze(verified.appRoles);
+    if (verified.kind === 'user') Object.freeze(verified.directoryRoles);
+    Object.freeze(verified);
+    this.#verified.set(token, verified);
+    if (this.#verified.size > VERIFIED_TOKENS_KEPT) {
+      const oldest = this.#verified.keys().next().value as string;
+      this.#verified.delete(oldest);
+    }
+    return verified;
+  }
+
+  async #verify(token: string): Promise<VerifiedToken> {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);

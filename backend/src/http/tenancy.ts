@@ -4,6 +4,7 @@
 import { type FilterDef, Routine } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
+import { compileOnly, statementShapes } from '../records/sql.ts';
 
 export const APP_ROLE = 'crm_app';
 export const TENANT_SETTING = 'app.tenant_id';
@@ -28,10 +29,17 @@ export const tenantFilter: FilterDef = {
   args: true,
 };
 
+/** Role and tenant in one statement, prepared: this runs on every request. */
+const setTenantContext = statementShapes(['tenantId'], (values: { tenantId: string }) => ({
+  compile: () =>
+    sql`select set_config(${TENANT_SETTING}, ${values.tenantId}, true), set_config('role', ${APP_ROLE}, true)`.compile(
+      compileOnly,
+    ),
+}));
+
 /**
  * Runs `work` in one transaction as the tenant: the role crm_app and app.tenant_id set for the
- * transaction only (set_config(..., true) is SET LOCAL), and the filter's tenant. Role and tenant
- * go in one statement: this runs on every request.
+ * transaction only (set_config(..., true) is SET LOCAL), and the filter's tenant.
  */
 export async function inTenantTransaction<T>(
   em: EntityManager,
@@ -41,9 +49,7 @@ export async function inTenantTransaction<T>(
   const fork = em.fork({ clear: true });
   fork.setFilterParams(TENANT_FILTER, { tenantId });
   return fork.transactional(async (tx) => {
-    await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
-      (tx as EntityManager).getKysely(),
-    );
+    await setTenantContext(tx as EntityManager, 'set', { tenantId });
     return work(tx as EntityManager);
   });
 }

@@ -1,4 +1,5 @@
 // Hand-shaped statements, typed from the entities: a renamed property is a compile error.
+import { prepareStatement } from '@crm/db';
 import type { EntityManager, InferKyselyDB } from '@mikro-orm/postgresql';
 import {
   type Compilable,
@@ -81,7 +82,8 @@ const shapeKey = (shape: ShapeChoices): string =>
  * must reach the statement as a bind parameter of its own (`where(col, '=', value)`, `${value}` in a
  * `sql` template, `limit(value)`), and is replaced by the request's value when the statement runs.
  * A stand-in that ended up inside the SQL text or inside a larger parameter is a programming error,
- * found when the shape is first compiled.
+ * found when the shape is first compiled. Each shape runs as a named prepared statement where the
+ * pool prepares them (see prepareStatement): planned once per connection, not on every request.
  */
 export function statementShapes<Values extends Record<string, unknown>, Row, Shape extends ShapeChoices = string>(
   names: readonly (keyof Values & string)[],
@@ -99,6 +101,7 @@ export function statementShapes<Values extends Record<string, unknown>, Row, Sha
     if (loose || query.sql.includes('\u0000')) {
       throw new Error(`statement shape ${key}: a stand-in is not a bind parameter of its own`);
     }
+    prepareStatement(query.sql);
     const entry = { query, slots };
     compiled.set(key, entry);
     return entry;

@@ -106,6 +106,17 @@ describe('access tokens', () => {
     expect((await me(token)).status).toBe(200);
   });
 
+  it('refuses a token that expired after it was accepted, though the same token was accepted before', async () => {
+    // Within the five minutes' grace for ten more seconds: accepted now, and remembered as verified.
+    const issued = Math.floor(Date.now() / 1000);
+    const token = await t.emulator.signToken({ claims: annaClaims({ iat: issued - 3600, exp: issued - 290 }) });
+    expect((await me(token)).status).toBe(200);
+    expect((await me(token)).status).toBe(200);
+    const graceEnds = (issued - 290 + 300) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, graceEnds - Date.now()) + 1_000));
+    await expectRejected(token, 'invalid_token', /expired/);
+  });
+
   it('rejects a token that is not valid yet', async () => {
     const token = await t.emulator.signToken({ claims: annaClaims({ nbf: now + 3600, exp: now + 7200 }) });
     await expectRejected(token, 'invalid_token', /not valid yet/);

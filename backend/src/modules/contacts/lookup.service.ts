@@ -1,7 +1,7 @@
 // Email lookup for Outlook: who owns each address, in one indexed query for all of them.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Kysely, sql } from 'kysely';
-import { type Database, db } from '../../records/sql.ts';
+import { compileOnly, type Database, statementShapes } from '../../records/sql.ts';
 
 export interface LookupItem {
   email: string;
@@ -48,12 +48,17 @@ export function lookupQuery(kysely: Kysely<Database>, addresses: readonly string
     ])
     .where('k.tenant_id', '=', (eb) => eb.fn<string>('crm_current_tenant'))
     .where('k.kind', '=', 'email')
-    .where('k.value', '=', sql<string>`any(${[...addresses]}::text[])`);
+    .where('k.value', '=', sql<string>`any(${addresses}::text[])`);
 }
+
+/** The lookup, compiled once and prepared: the pane runs it for every mail it opens. */
+const lookupRows = statementShapes(['addresses'], (values: { addresses: readonly string[] }) =>
+  lookupQuery(compileOnly, values.addresses),
+);
 
 export async function lookupEmails(em: EntityManager, addresses: readonly string[]): Promise<LookupItem[]> {
   const wanted = [...new Set(addresses.map((address) => address.trim().toLowerCase()).filter(Boolean))];
-  const rows = await lookupQuery(db(em), wanted).execute();
+  const rows = await lookupRows(em, 'by address', { addresses: wanted });
   return wanted.map((email) => {
     const mine = rows.filter((row) => row.email === email);
     return {

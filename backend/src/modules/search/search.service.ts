@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Principal } from '../../http/principal.ts';
-import { type Database, db } from '../../records/sql.ts';
+import { compileOnly, type Database, statementShapes } from '../../records/sql.ts';
 import { foldText, phoneticCodes } from '../contacts/matching.ts';
 import { wired } from '../wiring.ts';
 import { SEARCHABLE } from './search.schemas.ts';
@@ -89,32 +89,83 @@ const wordsOf = (q: string) => foldText(q).split(' ').filter(Boolean).slice(0, 8
  */
 const CANDIDATES_PER_INDEX = 200;
 
+/** What makes the search statement's shape: which matches it looks for, which filters it applies. */
+interface SearchShape {
+  [choice: string]: string | boolean;
+  /** Similar spellings looked for (long enough a query). */
+  spelling: boolean;
+  /** Same sound looked for (the query has phonetic codes). */
+  sound: boolean;
+  /** Only some types asked for. */
+  types: boolean;
+  /** The owned types the caller sees only some owners' records of, comma-separated. */
+  owned: string;
+}
+
+/** The values the search statement runs with. */
+interface SearchValues {
+  [name: string]: unknown;
+  prefix: string;
+  folded: string;
+  codes: readonly string[];
+  types: readonly string[];
+  limit: number;
+  dealOwners: readonly string[];
+  leadOwners: readonly string[];
+}
+
+const SEARCH_VALUES = ['prefix', 'folded', 'codes', 'types', 'limit', 'dealOwners', 'leadOwners'] as const;
+
+/** The values and the shape of a search. */
+function searchOf(options: SearchOptions): { values: SearchValues; shape: SearchShape } {
+  const folded = foldText(options.q);
+  // Every word as a prefix: "muel schm" finds "Müller, Schmidt".
+  const prefix = wordsOf(options.q)
+    .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
+    .filter((w) => w !== ':*')
+    .join(' & ');
+  const codes = phoneticCodes(options.q, 'person');
+  const owned = options.owned ?? [];
+  const ownersOf = (type: string) => owned.find((scope) => scope.type === type)?.ownerIds ?? [];
+  return {
+    values: {
+      prefix: prefix || 'x',
+      folded,
+      codes,
+      types: options.types ?? [],
+      limit: options.limit,
+      dealOwners: ownersOf('deal'),
+      leadOwners: ownersOf('lead'),
+    },
+    shape: {
+      // Similar spelling only for queries long enough to be misspelt words: a few letters share
+      // trigrams with most names (12,915 documents for "schm" at 20,000 persons, each rechecked)
+      // and pass the threshold only against names hardly longer than themselves, which the prefix finds.
+      spelling: folded.replace(/[^a-z0-9]/g, '').length >= SPELLING_MIN_LETTERS,
+      sound: codes.length > 0,
+      types: Boolean(options.types?.length),
+      owned: owned.map((scope) => scope.type).join(','),
+    },
+  };
+}
+
 /**
  * The search statement: candidates come from one tenant-led index each (words as prefixes,
  * similar spelling, same sound), at most CANDIDATES_PER_INDEX of each, read through the tenant's
  * view of the search documents (through the table, row-level security keeps @@, %, @> out of the
  * index condition); only they are read whole and ranked.
  */
-export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
-  const folded = foldText(options.q);
-  const words = wordsOf(options.q);
-  // Every word as a prefix: "muel schm" finds "Müller, Schmidt".
-  const prefixQuery = words
-    .map((word) => `${word.replace(/[^a-z0-9]/g, '')}:*`)
-    .filter((w) => w !== ':*')
-    .join(' & ');
-  const codes = sql<string[]>`${phoneticCodes(options.q, 'person')}::text[]`;
-  const hasCodes = phoneticCodes(options.q, 'person').length > 0;
-  const owned = options.owned ?? [];
-  const prefix = sql`to_tsquery('simple', ${prefixQuery || 'x'})`;
-  // Similar spelling only for queries long enough to be misspelt words: a few letters share
-  // trigrams with most names (12,915 documents for "schm" at 20,000 persons, each rechecked)
-  // and pass the threshold only against names hardly longer than themselves, which the prefix finds.
-  const spelling = folded.replace(/[^a-z0-9]/g, '').length >= SPELLING_MIN_LETTERS;
+function searchStatement(kysely: Kysely<Database>, values: SearchValues, shape: SearchShape) {
+  const codes = sql<string[]>`${values.codes}::text[]`;
+  const prefix = sql`to_tsquery('simple', ${values.prefix})`;
+  const owned = shape.owned
+    .split(',')
+    .filter(Boolean)
+    .map((type) => ({ type, ownerIds: type === 'deal' ? values.dealOwners : values.leadOwners }));
   const matches = [
     sql<SqlBool>`c.body @@ ${prefix}`,
-    ...(spelling ? [sql<SqlBool>`c.normalized % ${folded}`] : []),
-    ...(hasCodes ? [sql<SqlBool>`c.phonetic @> ${codes}`] : []),
+    ...(shape.spelling ? [sql<SqlBool>`c.normalized % ${values.folded}`] : []),
+    ...(shape.sound ? [sql<SqlBool>`c.phonetic @> ${codes}`] : []),
   ];
   // One index's candidates of the types asked for that the caller may see, the first of them
   // counted by row_number(): its bound stops the scan once reached, as a limit would, but leaves
@@ -127,15 +178,13 @@ export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
           .selectFrom('search_document_in_tenant as c')
           .select(['c.record_type', 'c.record_id', sql<number>`row_number() over ()`.as('n')])
           .where(match)
-          .$if(Boolean(options.types?.length), (q) =>
-            q.where('c.record_type', '=', sql<string>`any(${[...(options.types ?? [])]}::text[])`),
-          )
+          .$if(shape.types, (q) => q.where('c.record_type', '=', sql<string>`any(${values.types}::text[])`))
           .where(({ ref, or, and }) =>
             and(
               owned.map((scope) =>
                 or([
                   sql<SqlBool>`${ref('c.record_type')} <> ${scope.type}`,
-                  sql<SqlBool>`${ref('c.owner_id')} = any(${[...scope.ownerIds]}::uuid[])`,
+                  sql<SqlBool>`${ref('c.owner_id')} = any(${scope.ownerIds}::uuid[])`,
                 ]),
               ),
             ),
@@ -161,20 +210,32 @@ export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
         'd.title',
         'd.subtitle',
         sql<number>`(case when ${ref('d.body')} @@ ${prefix} then 1.0 else 0 end)
-        + similarity(${ref('d.normalized')}, ${folded})
+        + similarity(${ref('d.normalized')}, ${values.folded})
         + (case when ${ref('d.phonetic')} @> ${codes} and cardinality(${codes}) > 0 then 0.5 else 0 end)
         + ts_rank(${ref('d.body')}, ${prefix})`.as('score'),
       ])
       .orderBy('score', 'desc')
       .orderBy('d.title')
-      .limit(options.limit)
+      .limit(values.limit)
   );
 }
+
+/** The search statement with its values, on `kysely` (for reading its plan). */
+export function searchQuery(kysely: Kysely<Database>, options: SearchOptions) {
+  const { values, shape } = searchOf(options);
+  return searchStatement(kysely, values, shape);
+}
+
+/** The search statement, compiled once per shape and prepared: it runs for every keystroke in the search box. */
+const searchRows = statementShapes([...SEARCH_VALUES], (values: SearchValues, shape: SearchShape) =>
+  searchStatement(compileOnly, values, shape),
+);
 
 export async function search(em: EntityManager, options: SearchOptions): Promise<SearchHit[]> {
   const words = wordsOf(options.q);
   if (words.length === 0) return [];
-  const rows = await searchQuery(db(em), options).execute();
+  const { values, shape } = searchOf(options);
+  const rows = await searchRows(em, shape, values);
   const hits: SearchHit[] = rows.map((row) => ({
     type: row.record_type,
     id: row.record_id,
