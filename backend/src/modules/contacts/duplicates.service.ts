@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Text } from '../../http/language.ts';
 import { problem, thingName } from '../../http/problems.ts';
-import { currentTenantId, type Database, db } from '../../records/sql.ts';
+import { compileOnly, currentTenantId, type Database, statementShapes } from '../../records/sql.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
 import {
@@ -79,7 +79,48 @@ export function duplicateCandidatesQuery(
   draft: DuplicateDraft,
   excludeIds: readonly string[],
 ) {
-  const texts = (values: readonly string[]) => sql<string[]>`${[...values]}::text[]`;
+  return duplicateStatement(kysely, duplicateValues(draft, excludeIds), draft.type);
+}
+
+/** The values the duplicate statement runs with. */
+interface DuplicateValues {
+  [name: string]: unknown;
+  normalized: string;
+  keyPhonetic: readonly string[];
+  emails: readonly string[];
+  /** The emails a person's business contacts may share (none for an organization). */
+  workEmails: readonly string[];
+  phones: readonly string[];
+  postalCodes: readonly string[];
+  vatId: string | null;
+  excludeIds: readonly string[];
+}
+
+const DUPLICATE_VALUES = [
+  'normalized',
+  'keyPhonetic',
+  'emails',
+  'workEmails',
+  'phones',
+  'postalCodes',
+  'vatId',
+  'excludeIds',
+] as const;
+
+const duplicateValues = (draft: DuplicateDraft, excludeIds: readonly string[]): DuplicateValues => ({
+  normalized: draft.normalized,
+  keyPhonetic: draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-'],
+  emails: draft.emails,
+  workEmails: draft.type === 'person' ? draft.emails : [],
+  phones: draft.phones,
+  postalCodes: draft.postalCodes,
+  vatId: draft.vatId,
+  excludeIds,
+});
+
+function duplicateStatement(kysely: Kysely<Database>, values: DuplicateValues, type: DuplicateDraft['type']) {
+  const texts = (list: readonly string[]) => sql<string[]>`${list}::text[]`;
+  const draft = { ...values, type };
   const emails = texts(draft.emails);
   const phones = texts(draft.phones);
   return (
@@ -90,7 +131,7 @@ export function duplicateCandidatesQuery(
           .select('person_id')
           .where('tenant_id', '=', currentTenantId)
           .where('deleted_at', 'is', null)
-          .where('email', '=', sql<string>`any(${texts(draft.type === 'person' ? draft.emails : [])})`),
+          .where('email', '=', sql<string>`any(${texts(draft.workEmails)})`),
       )
       .with('candidates', (w) =>
         w
@@ -103,7 +144,7 @@ export function duplicateCandidatesQuery(
               .selectFrom('search_document_in_tenant')
               .select('record_id')
               .where('record_type', '=', draft.type)
-              .where('phonetic', '@>', texts(draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-'])),
+              .where('phonetic', '@>', texts(draft.keyPhonetic)),
           )
           .union(
             w
@@ -151,7 +192,7 @@ export function duplicateCandidatesQuery(
         ];
       })
       .where('d.tenant_id', '=', currentTenantId)
-      .where(({ ref }) => sql<SqlBool>`not (${ref('d.record_id')} = any(${[...excludeIds]}::uuid[]))`)
+      .where(({ ref }) => sql<SqlBool>`not (${ref('d.record_id')} = any(${draft.excludeIds}::uuid[]))`)
       // Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
       .orderBy(
         ({ ref, eb, selectFrom }) =>
@@ -168,13 +209,18 @@ export function duplicateCandidatesQuery(
   );
 }
 
+/** The duplicate statement, compiled once per record type and prepared: it runs for every draft checked. */
+const duplicateRows = statementShapes([...DUPLICATE_VALUES], (values: DuplicateValues, type: DuplicateDraft['type']) =>
+  duplicateStatement(compileOnly, values, type),
+);
+
 /** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
 export async function findDuplicates(
   em: EntityManager,
   draft: DuplicateDraft,
   excludeIds: readonly string[] = [],
 ): Promise<DuplicateCandidate[]> {
-  const rows = await duplicateCandidatesQuery(db(em), draft, excludeIds).execute();
+  const rows = await duplicateRows(em, draft.type, duplicateValues(draft, excludeIds));
   const mine = new Set(draft.phonetic);
   return rows
     .map((row) => {
