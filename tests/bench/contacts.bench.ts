@@ -160,8 +160,10 @@ const searchParams = (q: string) => {
   };
 };
 
+// In the list's order (case-insensitive names), which its index holds: ordered by the plain columns,
+// the floor sorted the tenant's 100,000 persons at BENCH_SCALE=50 (32 ms) where the list reads 51.
 const LIST_SQL = `select * from person where tenant_id = crm_current_tenant() and deleted_at is null
- order by last_name, first_name, id limit 51`;
+ order by lower(last_name), lower(coalesce(first_name, '')), id limit 51`;
 
 // ---- the lookup's HTTP floor in a process of its own --------------------------------------------
 // The least a sender lookup over HTTP must do: Koa answering the same GET with the rows of the

@@ -1,5 +1,5 @@
 // SQL as the app runs it, for the benches' floors: in a transaction, as role crm_app, with the
-// tenant set first.
+// tenant set first and JIT compilation off, as for a request.
 import type pg from 'pg';
 
 export async function asTenant<T>(
@@ -10,7 +10,10 @@ export async function asTenant<T>(
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query("select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true)", [tenantId]);
+    await client.query(
+      "select set_config('app.tenant_id', $1, true), set_config('role', 'crm_app', true), set_config('jit', 'off', true)",
+      [tenantId],
+    );
     const result = await work(client);
     await client.query('commit');
     return result;
