@@ -96,4 +96,17 @@ describe('row-level security', () => {
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false, owns: 0 });
     expect(TENANT_SETTING).toBe('app.tenant_id');
   });
+
+  it("runs a request's transaction as the app role, for its tenant, without JIT compilation, and leaves the session as it was", async () => {
+    const settings = `select current_user as role, current_setting('${TENANT_SETTING}', true) as tenant, current_setting('jit') as jit`;
+    const inside = await inTenantTransaction(t.orm.em, contoso.id, (em) =>
+      em
+        .getConnection()
+        .execute<{ role: string; tenant: string; jit: string }[]>(settings, [], 'get', em.getTransactionContext()),
+    );
+    expect(inside).toEqual({ role: APP_ROLE, tenant: contoso.id, jit: 'off' });
+    const after = await t.orm.em.getConnection().execute<{ role: string; tenant: string | null }>(settings, [], 'get');
+    expect(after.role).not.toBe(APP_ROLE);
+    expect(after.tenant ?? '').toBe('');
+  });
 });
