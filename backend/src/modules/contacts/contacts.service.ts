@@ -1,6 +1,6 @@
 // Persons, organizations and business contacts: create, change, trash, restore, purge, list,
 // each change with its history and search document in the same transaction.
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityDictionary, EntityManager, EntityName } from '@mikro-orm/postgresql';
 import { type Expression, expressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { AppError } from '../../http/errors.ts';
 import { checkVersion } from '../../http/etag.ts';
@@ -769,14 +769,25 @@ async function listRows(em: EntityManager, shape: ListShape, options: ListOption
 
 type Page<T> = { items: T[]; nextCursor: string | null; total?: number; totalCapped?: boolean };
 
+/**
+ * A page's rows as entities only to be shown: mapped outside the request's unit of work, which
+ * would otherwise hold them to the end of the request and compare each with its snapshot at commit.
+ */
+function shown<T extends object>(em: EntityManager, entity: EntityName<T>, rows: Record<string, unknown>[]): T[] {
+  const reader = em.fork({ keepTransactionContext: true });
+  const entities = rows.map((row) => reader.map(entity, row as EntityDictionary<T>));
+  reader.clear();
+  return entities;
+}
+
 export async function listPersons(em: EntityManager, options: ListOptions): Promise<Page<Person>> {
   const { rows, ...rest } = await listRows(em, PERSON_LIST, options);
-  return { items: rows.map((row) => em.map(Person, row)), ...rest };
+  return { items: shown(em, Person, rows), ...rest };
 }
 
 export async function listOrganizations(em: EntityManager, options: ListOptions): Promise<Page<Organization>> {
   const { rows, ...rest } = await listRows(em, ORGANIZATION_LIST, options);
-  return { items: rows.map((row) => em.map(Organization, row)), ...rest };
+  return { items: shown(em, Organization, rows), ...rest };
 }
 
 // ---- trash (G4) ---------------------------------------------------------------------------
