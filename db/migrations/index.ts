@@ -43,6 +43,7 @@ import { Migration20261215000000_dash_outcome_index } from './Migration202612150
 import { Migration20261215000000_mail_filing_by_message } from './Migration20261215000000_mail_filing_by_message.ts';
 import { Migration20261215000000_meeting_attachments_meetatt } from './Migration20261215000000_meeting_attachments_meetatt.ts';
 import { Migration20261216000000_sync_seen_until } from './Migration20261216000000_sync_seen_until.ts';
+import { Migration20261217000000_search_by_tenant } from './Migration20261217000000_search_by_tenant.ts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
@@ -96,4 +97,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261215000000_meeting_attachments_meetatt,
   },
   { name: 'Migration20261216000000_sync_seen_until', class: Migration20261216000000_sync_seen_until },
+  { name: 'Migration20261217000000_search_by_tenant', class: Migration20261217000000_search_by_tenant },
 ];

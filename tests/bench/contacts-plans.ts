@@ -4,7 +4,11 @@
 
 import type { Compilable } from 'kysely';
 import pg from 'pg';
-import { duplicateCandidatesQuery, personDraft } from '../../backend/src/modules/contacts/duplicates.service.ts';
+import {
+  DUPLICATE_SPELLING_MIN,
+  duplicateCandidatesQuery,
+  personDraft,
+} from '../../backend/src/modules/contacts/duplicates.service.ts';
 import { lookupQuery } from '../../backend/src/modules/contacts/lookup.service.ts';
 import { searchQuery } from '../../backend/src/modules/search/search.service.ts';
 import { compileOnly } from '../../backend/src/records/sql.ts';
@@ -17,14 +21,15 @@ if (!tenantId || !process.env.DATABASE_URL) {
 }
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 
-async function explain(name: string, statement: Compilable) {
+async function explain(name: string, statement: Compilable, spellingThreshold?: number) {
   const { sql, parameters } = statement.compile();
   for (const round of ['cold', 'warm']) {
-    const rows = await asTenant(
-      pool,
-      tenantId as string,
-      async (client) => (await client.query(`explain (analyze, buffers) ${sql}`, [...parameters])).rows,
-    );
+    const rows = await asTenant(pool, tenantId as string, async (client) => {
+      if (spellingThreshold !== undefined) {
+        await client.query("select set_config('pg_trgm.similarity_threshold', $1, true)", [String(spellingThreshold)]);
+      }
+      return (await client.query(`explain (analyze, buffers) ${sql}`, [...parameters])).rows;
+    });
     console.log(`\n## ${name} (${round})\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
   }
 }
@@ -57,6 +62,7 @@ await explain(
     }),
     [],
   ),
+  DUPLICATE_SPELLING_MIN,
 );
 await explain(`search "${q}"`, searchQuery(compileOnly, { q, limit: 20 }));
 await pool.end();

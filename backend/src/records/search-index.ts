@@ -99,7 +99,7 @@ export async function indexRecord(em: EntityManager, doc: SearchDocument): Promi
           updated_at: sql<Date>`now()`,
         })
         .onConflict((conflict) =>
-          conflict.columns(['record_type', 'record_id']).doUpdateSet((eb) => ({
+          conflict.columns(['tenant_id', 'record_type', 'record_id']).doUpdateSet((eb) => ({
             title: eb.ref('excluded.title'),
             subtitle: eb.ref('excluded.subtitle'),
             normalized: eb.ref('excluded.normalized'),
@@ -158,6 +158,7 @@ export async function unindexRecord(em: EntityManager, type: string, id: string)
   await db(em)
     .with('keys', (qb) => qb.deleteFrom('search_key').where('record_type', '=', type).where('record_id', '=', id))
     .deleteFrom('search_document')
+    .where('tenant_id', '=', currentTenantId)
     .where('record_type', '=', type)
     .where('record_id', '=', id)
     .execute();

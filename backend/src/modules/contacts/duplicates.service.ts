@@ -1,10 +1,10 @@
 // Duplicate check (C6): candidates from the search documents by same email, phone or VAT id,
 // same sound (Kölner Phonetik) or similar spelling (trigrams), scored in one place.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Text } from '../../http/language.ts';
 import { problem, thingName } from '../../http/problems.ts';
-import { compileOnly, currentTenantId, type Database, statementShapes } from '../../records/sql.ts';
+import { compileOnly, currentTenantId, type Database, db, statementShapes } from '../../records/sql.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
 import {
@@ -22,8 +22,6 @@ export interface DuplicateDraft {
   normalized: string;
   /** Phonetic codes of the whole name. */
   phonetic: string[];
-  /** Codes that must sound alike for a name match: the last name's, or the company name's. */
-  keyPhonetic: string[];
   emails: string[];
   phones: string[];
   postalCodes: string[];
@@ -41,7 +39,6 @@ export function personDraft(
     type: 'person',
     normalized: normalizePersonName(person.firstName, person.lastName),
     phonetic: phoneticCodes(`${person.firstName ?? ''} ${person.lastName}`, 'person'),
-    keyPhonetic: phoneticCodes(person.lastName, 'person'),
     emails: person.emails.map((email) => email.address),
     phones: person.phones.map((phone) => phone.e164),
     postalCodes: postalCodes(person.addresses),
@@ -57,7 +54,6 @@ export function organizationDraft(
     type: 'organization',
     normalized: normalizeCompanyName(organization.name),
     phonetic,
-    keyPhonetic: phonetic,
     emails: organization.emails.map((email) => email.address),
     phones: organization.phones.map((phone) => phone.e164),
     postalCodes: postalCodes(organization.addresses),
@@ -69,10 +65,30 @@ const MIN_SCORE = 0.35;
 const MAX_CANDIDATES = 10;
 
 /**
+ * Names spelt alike, for the candidates: trigram similarity (pg_trgm's `%`) from this, not from
+ * pg_trgm's default of 0.3. At 0.3 a common last name made every namesake a candidate ("Christian
+ * Müller" and "Peter Müller" share 0.44 of their trigrams: 9,927 candidates at 100,000 persons),
+ * and a spelling match alone weighs at most 0.3: below 0.5 it cannot lift a candidate that does
+ * not also sound alike to a likely duplicate (matching.ts), and those sounding alike are found by
+ * their sound.
+ */
+export const DUPLICATE_SPELLING_MIN = 0.5;
+
+/**
+ * Matches each name index yields (similar spelling, same sound). A common name yields this many of
+ * them, in no particular order: at 100,000 persons, 312 sound like "Christian Müller" and 2,577
+ * pass the spelling index for it. They are namesakes that score alike, and which ten of them
+ * are shown was a matter of order before too; each further hundred cost about 7 ms at p95. A
+ * rarer name has fewer and yields them all.
+ */
+export const DUPLICATE_NAME_CANDIDATES = 100;
+
+/**
  * Candidates for a draft: each from one index led by the tenant (similar spelling, same sound,
  * same address, number or VAT id, a business contact's address); only they are scored. The
  * matches read the tenant's view of the search documents: through the table, row-level
- * security would keep %, @> out of the index condition (search-document.entity.ts).
+ * security would keep %, @> out of the index condition (search-document.entity.ts). Run it with
+ * pg_trgm's threshold at DUPLICATE_SPELLING_MIN (findDuplicates does).
  */
 export function duplicateCandidatesQuery(
   kysely: Kysely<Database>,
@@ -86,7 +102,8 @@ export function duplicateCandidatesQuery(
 interface DuplicateValues {
   [name: string]: unknown;
   normalized: string;
-  keyPhonetic: readonly string[];
+  /** The codes of the whole name: a candidate found by its sound sounds like all of it. */
+  phonetic: readonly string[];
   emails: readonly string[];
   /** The emails a person's business contacts may share (none for an organization). */
   workEmails: readonly string[];
@@ -98,7 +115,7 @@ interface DuplicateValues {
 
 const DUPLICATE_VALUES = [
   'normalized',
-  'keyPhonetic',
+  'phonetic',
   'emails',
   'workEmails',
   'phones',
@@ -109,7 +126,7 @@ const DUPLICATE_VALUES = [
 
 const duplicateValues = (draft: DuplicateDraft, excludeIds: readonly string[]): DuplicateValues => ({
   normalized: draft.normalized,
-  keyPhonetic: draft.keyPhonetic.length > 0 ? draft.keyPhonetic : ['-'],
+  phonetic: draft.phonetic.length > 0 ? draft.phonetic : ['-'],
   emails: draft.emails,
   workEmails: draft.type === 'person' ? draft.emails : [],
   phones: draft.phones,
@@ -123,6 +140,31 @@ function duplicateStatement(kysely: Kysely<Database>, values: DuplicateValues, t
   const draft = { ...values, type };
   const emails = texts(draft.emails);
   const phones = texts(draft.phones);
+  // What a candidate is scored by, read with it from the index that found it: reading the
+  // documents again by key would be planned for every partition of the table, and the planner
+  // then read the tenant's whole partition instead (search-document.entity.ts).
+  const scored = [
+    'record_id',
+    'title',
+    'normalized',
+    'phonetic',
+    'emails',
+    'phones',
+    'vat_id',
+    'postal_codes',
+  ] as const;
+  const byName = (match: Expression<SqlBool>) =>
+    kysely
+      .selectFrom((from) =>
+        from
+          .selectFrom('search_document_in_tenant')
+          .select([...scored, sql<number>`row_number() over ()`.as('n')])
+          .where('record_type', '=', draft.type)
+          .where(match)
+          .as('x'),
+      )
+      .select(scored.map((column) => `x.${column}` as const))
+      .where('x.n', '<=', DUPLICATE_NAME_CANDIDATES);
   return (
     kysely
       .with('work_owners', (w) =>
@@ -133,28 +175,15 @@ function duplicateStatement(kysely: Kysely<Database>, values: DuplicateValues, t
           .where('deleted_at', 'is', null)
           .where('email', '=', sql<string>`any(${texts(draft.workEmails)})`),
       )
-      .with('candidates', (w) =>
+      // Hard evidence: the same address, number or VAT id, or a business contact's address.
+      .with('keyed', (w) =>
         w
-          .selectFrom('search_document_in_tenant')
+          .selectFrom('search_key')
           .select('record_id')
+          .where('tenant_id', '=', currentTenantId)
+          .where('kind', '=', 'email')
+          .where('value', '=', sql<string>`any(${emails})`)
           .where('record_type', '=', draft.type)
-          .where(({ ref }) => sql<SqlBool>`${ref('normalized')} % ${draft.normalized}`)
-          .union(
-            w
-              .selectFrom('search_document_in_tenant')
-              .select('record_id')
-              .where('record_type', '=', draft.type)
-              .where('phonetic', '@>', texts(draft.keyPhonetic)),
-          )
-          .union(
-            w
-              .selectFrom('search_key')
-              .select('record_id')
-              .where('tenant_id', '=', currentTenantId)
-              .where('kind', '=', 'email')
-              .where('value', '=', sql<string>`any(${emails})`)
-              .where('record_type', '=', draft.type),
-          )
           .union(
             w
               .selectFrom('search_key')
@@ -164,47 +193,68 @@ function duplicateStatement(kysely: Kysely<Database>, values: DuplicateValues, t
               .where('value', '=', sql<string>`any(${phones})`)
               .where('record_type', '=', draft.type),
           )
-          .union(
-            w
-              .selectFrom('search_document_in_tenant')
-              .select('record_id')
-              .where('vat_id', '=', draft.vatId)
-              .where('record_type', '=', draft.type),
-          )
           .union(w.selectFrom('work_owners').select('person_id as record_id')),
       )
-      .selectFrom('candidates as c')
-      .innerJoin('search_document as d', (join) =>
-        join.on('d.record_type', '=', draft.type).onRef('d.record_id', '=', 'c.record_id'),
+      .with('candidates', (w) =>
+        byName(sql<SqlBool>`normalized % ${draft.normalized}`)
+          .unionAll(byName(sql<SqlBool>`phonetic @> ${texts(draft.phonetic)}`))
+          .unionAll(
+            w
+              .selectFrom('search_document_in_tenant')
+              .select([...scored])
+              .where('record_type', '=', draft.type)
+              .where('vat_id', '=', draft.vatId),
+          )
+          .unionAll(
+            w
+              .selectFrom('keyed as k')
+              .innerJoin('search_document_in_tenant as d', (join) =>
+                join.on('d.record_type', '=', draft.type).onRef('d.record_id', '=', 'k.record_id'),
+              )
+              .select(scored.map((column) => `d.${column}` as const)),
+          ),
       )
-      .select(({ ref, eb, selectFrom }) => {
-        const workOwner = eb(ref('d.record_id'), 'in', selectFrom('work_owners').select('person_id'));
-        const sameEmail = eb.or([eb(ref('d.emails'), '&&', emails), workOwner]);
-        return [
-          'd.record_id',
-          'd.title',
-          'd.phonetic',
-          sql<number>`similarity(${ref('d.normalized')}, ${draft.normalized})`.as('similarity'),
-          sameEmail.$castTo<boolean>().as('same_email'),
-          eb(ref('d.phones'), '&&', phones).$castTo<boolean>().as('same_phone'),
-          sql<boolean>`coalesce(${ref('d.vat_id')} = ${draft.vatId}, false)`.as('same_vat'),
-          eb(ref('d.postal_codes'), '&&', texts(draft.postalCodes)).$castTo<boolean>().as('same_postal'),
-        ];
-      })
-      .where('d.tenant_id', '=', currentTenantId)
-      .where(({ ref }) => sql<SqlBool>`not (${ref('d.record_id')} = any(${draft.excludeIds}::uuid[]))`)
+      .selectFrom((from) =>
+        from
+          .selectFrom('candidates as c')
+          // A document found through several indexes once.
+          .distinctOn('c.record_id')
+          .select(({ ref, eb, selectFrom }) => {
+            const workOwner = eb(ref('c.record_id'), 'in', selectFrom('work_owners').select('person_id'));
+            return [
+              'c.record_id',
+              'c.title',
+              'c.phonetic',
+              sql<number>`similarity(${ref('c.normalized')}, ${draft.normalized})`.as('similarity'),
+              eb
+                .or([eb(ref('c.emails'), '&&', emails), workOwner])
+                .$castTo<boolean>()
+                .as('same_email'),
+              eb(ref('c.phones'), '&&', phones).$castTo<boolean>().as('same_phone'),
+              sql<boolean>`coalesce(${ref('c.vat_id')} = ${draft.vatId}, false)`.as('same_vat'),
+              eb(ref('c.postal_codes'), '&&', texts(draft.postalCodes)).$castTo<boolean>().as('same_postal'),
+            ];
+          })
+          .where(({ ref }) => sql<SqlBool>`not (${ref('c.record_id')} = any(${draft.excludeIds}::uuid[]))`)
+          .orderBy('c.record_id')
+          .as('d'),
+      )
+      .select([
+        'd.record_id',
+        'd.title',
+        'd.phonetic',
+        'd.similarity',
+        'd.same_email',
+        'd.same_phone',
+        'd.same_vat',
+        'd.same_postal',
+      ])
       // Hard evidence first: a shared email, phone or VAT id must never be cut off by namesakes.
       .orderBy(
-        ({ ref, eb, selectFrom }) =>
-          eb.or([
-            eb(ref('d.emails'), '&&', emails),
-            eb(ref('d.phones'), '&&', phones),
-            sql<SqlBool>`coalesce(${ref('d.vat_id')} = ${draft.vatId}, false)`,
-            eb(ref('d.record_id'), 'in', selectFrom('work_owners').select('person_id')),
-          ]),
+        ({ eb, or }) => or([eb('d.same_email', '=', true), eb('d.same_phone', '=', true), eb('d.same_vat', '=', true)]),
         'desc',
       )
-      .orderBy(({ ref }) => sql`similarity(${ref('d.normalized')}, ${draft.normalized})`, 'desc')
+      .orderBy('d.similarity', 'desc')
       .limit(200)
   );
 }
@@ -214,13 +264,36 @@ const duplicateRows = statementShapes([...DUPLICATE_VALUES], (values: DuplicateV
   duplicateStatement(compileOnly, values, type),
 );
 
+/**
+ * Runs `work` with pg_trgm's similarity threshold at `threshold`, and then as it was: the
+ * setting is the transaction's, and the search's `%` matches from pg_trgm's own.
+ */
+export async function withSpellingThreshold<T>(
+  em: EntityManager,
+  threshold: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  const [row] = await sql<{ previous: string | null }>`
+    select p.previous, set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true) as now
+      from (select current_setting('pg_trgm.similarity_threshold', true) as previous offset 0) p`
+    .execute(db(em))
+    .then((result) => result.rows);
+  try {
+    return await work();
+  } finally {
+    await sql`select set_config('pg_trgm.similarity_threshold', ${row?.previous || '0.3'}, true)`.execute(db(em));
+  }
+}
+
 /** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
 export async function findDuplicates(
   em: EntityManager,
   draft: DuplicateDraft,
   excludeIds: readonly string[] = [],
 ): Promise<DuplicateCandidate[]> {
-  const rows = await duplicateRows(em, draft.type, duplicateValues(draft, excludeIds));
+  const rows = await withSpellingThreshold(em, DUPLICATE_SPELLING_MIN, () =>
+    duplicateRows(em, draft.type, duplicateValues(draft, excludeIds)),
+  );
   const mine = new Set(draft.phonetic);
   return rows
     .map((row) => {

@@ -88,7 +88,8 @@ function sequenceAt(table: SequenceTable, tokens: readonly string[], start: numb
 
 // Legal forms as folded words ("e.V." folds to "e v", "& Co." to "co"). Single letters only ever
 // count inside a sequence, so "Haus E" keeps its "e". Foreign forms are limited to those that are
-// not ordinary words ("Spa", "AS" and "AB" stay).
+// not ordinary words ("Spa", "AS" and "AB" stay). With them the words that join names, as "&"
+// does, which folds away: "Köhler und Walther" is "Köhler & Walther".
 const LEGAL_FORMS = sequenceTable([
   'gmbh',
   'ggmbh',
@@ -126,6 +127,8 @@ const LEGAL_FORMS = sequenceTable([
   'cie',
   'und co',
   'u co',
+  'und',
+  'and',
   'ltd',
   'limited',
   'inc',

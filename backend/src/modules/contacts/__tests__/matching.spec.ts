@@ -197,8 +197,16 @@ describe('normalizeCompanyName', () => {
     ['Schmitt-GmbH', 'schmitt'],
     ['SchmittGmbH', 'schmitt'],
     ['Müller Ges.m.b.H.', 'mueller'],
+    ['Köhler & Walther Steuerberater', 'koehler walther steuerberater'],
+    ['Köhler und Walther Steuerberater', 'koehler walther steuerberater'],
   ])('normalizes "%s" to "%s"', (name, normalized) => {
     expect(normalizeCompanyName(name)).toBe(normalized);
+  });
+
+  it('hears "Köhler und Walther" as "Köhler & Walther"', () => {
+    expect(phoneticCodes('Köhler und Walther', 'organization')).toEqual(
+      phoneticCodes('Köhler & Walther', 'organization'),
+    );
   });
 
   it('keeps single letters that are not part of a legal form', () => {
