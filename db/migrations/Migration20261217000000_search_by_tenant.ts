@@ -24,48 +24,29 @@ export class Migration20261217000000_search_by_tenant extends Migration {
            for values with (modulus ${SEARCH_PARTITIONS}, remainder ${remainder});`,
       );
     }
-    await this.execute('insert into search_document_by_tenant select * from search_document;');
-    await this.execute('drop view search_document_in_tenant;');
-    await this.execute('drop table search_document;');
-    await this.execute('alter table search_document_by_tenant rename to search_document;');
-    await this.execute(`
-      alter table search_document
-        add constraint search_document_pkey primary key (tenant_id, record_type, record_id),
-        add constraint search_document_tenant_id_fkey foreign key (tenant_id) references tenant (id) on delete cascade;`);
-    await this.execute(
-      'create index search_document_tenant_trgm_idx on search_document using gin (tenant_id, record_type, normalized gin_trgm_ops) with (fastupdate = off);',
-    );
-    await this.execute(
-      'create index search_document_tenant_phonetic_idx on search_document using gin (tenant_id, record_type, phonetic) with (fastupdate = off);',
-    );
-    await this.execute(
-      'create index search_document_tenant_body_idx on search_document using gin (tenant_id, body) with (fastupdate = off);',
-    );
-    await this.execute(
-      'create index search_document_tenant_vat_idx on search_document (tenant_id, vat_id) where vat_id is not null;',
-    );
-    await this.execute('grant select, insert, update, delete on search_document to crm_app;');
-    await this.execute('alter table search_document enable row level security;');
-    await this.execute(
-      'create policy tenant_isolation on search_document to crm_app using (tenant_id = crm_current_tenant()) with check (tenant_id = crm_current_tenant());',
-    );
-    await this.execute(
-      'create view search_document_in_tenant as select * from search_document where tenant_id = crm_current_tenant();',
-    );
-    await this.execute('grant select on search_document_in_tenant to crm_app;');
+    await this.swapIn('search_document_by_tenant', '(tenant_id, record_type, record_id)');
     // Autovacuum analyzes the partitions, never the partitioned table: its statistics come from here.
     await this.execute('analyze search_document;');
   }
 
   override async down(): Promise<void> {
     await this.execute('create table search_document_whole (like search_document including defaults);');
-    await this.execute('insert into search_document_whole select * from search_document;');
+    await this.swapIn('search_document_whole', '(record_type, record_id)');
+    await this.execute('create index search_document_tenant_idx on search_document (tenant_id, record_type);');
+  }
+
+  /**
+   * The documents copied into `table`, which then takes the place of search_document with its
+   * keys, indexes (built after the copy), row-level security and the tenant's view.
+   */
+  private async swapIn(table: string, primaryKey: string): Promise<void> {
+    await this.execute(`insert into ${table} select * from search_document;`);
     await this.execute('drop view search_document_in_tenant;');
     await this.execute('drop table search_document;');
-    await this.execute('alter table search_document_whole rename to search_document;');
+    await this.execute(`alter table ${table} rename to search_document;`);
     await this.execute(`
       alter table search_document
-        add constraint search_document_pkey primary key (record_type, record_id),
+        add constraint search_document_pkey primary key ${primaryKey},
         add constraint search_document_tenant_id_fkey foreign key (tenant_id) references tenant (id) on delete cascade;`);
     await this.execute(
       'create index search_document_tenant_trgm_idx on search_document using gin (tenant_id, record_type, normalized gin_trgm_ops) with (fastupdate = off);',
@@ -79,7 +60,6 @@ export class Migration20261217000000_search_by_tenant extends Migration {
     await this.execute(
       'create index search_document_tenant_vat_idx on search_document (tenant_id, vat_id) where vat_id is not null;',
     );
-    await this.execute('create index search_document_tenant_idx on search_document (tenant_id, record_type);');
     await this.execute('grant select, insert, update, delete on search_document to crm_app;');
     await this.execute('alter table search_document enable row level security;');
     await this.execute(
