@@ -19,10 +19,16 @@ export class Migration20261217000000_search_by_tenant extends Migration {
       create table search_document_by_tenant (like search_document including defaults)
         partition by hash (tenant_id);`);
     for (let remainder = 0; remainder < SEARCH_PARTITIONS; remainder++) {
+      const partition = `search_document_${remainder}`;
       await this.execute(
-        `create table search_document_${remainder} partition of search_document_by_tenant
+        `create table ${partition} partition of search_document_by_tenant
            for values with (modulus ${SEARCH_PARTITIONS}, remainder ${remainder});`,
       );
+      // Read and written through search_document, whose policy holds for its partitions: the
+      // schema's default privileges would let the app role read a partition by its own name,
+      // past the policy. Without them, and with row-level security and no policy, it sees nothing.
+      await this.execute(`revoke all on ${partition} from crm_app;`);
+      await this.execute(`alter table ${partition} enable row level security;`);
     }
     await this.swapIn('search_document_by_tenant', '(tenant_id, record_type, record_id)');
     // Autovacuum analyzes the partitions, never the partitioned table: its statistics come from here.

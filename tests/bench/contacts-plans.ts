@@ -10,7 +10,7 @@ import {
   personDraft,
 } from '../../backend/src/modules/contacts/duplicates.service.ts';
 import { lookupQuery } from '../../backend/src/modules/contacts/lookup.service.ts';
-import { searchQuery } from '../../backend/src/modules/search/search.service.ts';
+import { SEARCH_SPELLING_MIN, searchQuery } from '../../backend/src/modules/search/search.service.ts';
 import { compileOnly } from '../../backend/src/records/sql.ts';
 import { asTenant } from './tenant-sql.ts';
 
@@ -21,12 +21,13 @@ if (!tenantId || !process.env.DATABASE_URL) {
 }
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 
-async function explain(name: string, statement: Compilable, spellingThreshold?: number) {
+/** `settings`: pg_trgm's thresholds as the service sets them for the statement. */
+async function explain(name: string, statement: Compilable, settings: Record<string, number> = {}) {
   const { sql, parameters } = statement.compile();
   for (const round of ['cold', 'warm']) {
     const rows = await asTenant(pool, tenantId as string, async (client) => {
-      if (spellingThreshold !== undefined) {
-        await client.query("select set_config('pg_trgm.similarity_threshold', $1, true)", [String(spellingThreshold)]);
+      for (const [setting, value] of Object.entries(settings)) {
+        await client.query('select set_config($1, $2, true)', [setting, String(value)]);
       }
       return (await client.query(`explain (analyze, buffers) ${sql}`, [...parameters])).rows;
     });
@@ -62,7 +63,9 @@ await explain(
     }),
     [],
   ),
-  DUPLICATE_SPELLING_MIN,
+  { 'pg_trgm.similarity_threshold': DUPLICATE_SPELLING_MIN },
 );
-await explain(`search "${q}"`, searchQuery(compileOnly, { q, limit: 20 }));
+await explain(`search "${q}"`, searchQuery(compileOnly, { q, limit: 20 }), {
+  'pg_trgm.word_similarity_threshold': SEARCH_SPELLING_MIN,
+});
 await pool.end();

@@ -49,6 +49,7 @@ import {
   normalizePersonName,
   phoneticCodes,
 } from '../../backend/src/modules/contacts/matching.ts';
+import { SEARCH_SPELLING_MIN } from '../../backend/src/modules/search/search.service.ts';
 import { spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
 import { measureCalls, printTable, type Stats, statsOf } from './measure.ts';
@@ -167,7 +168,7 @@ const searchSql = (spelling: boolean) => `with worded as (
   ${
     spelling
       ? `union select record_id from (select record_id, row_number() over () n from search_document_in_tenant
-   where normalized % $3 and (select count(*) from worded) < 20) x where n <= 200`
+   where $3 <% normalized and (select count(*) from worded) < 20) x where n <= 200`
       : ''
   }) candidates`;
 
@@ -182,6 +183,7 @@ const searchParams = (q: string) => {
   // As the search does: similar spellings from five letters, sounds when there are any.
   const spelling = folded.replace(/[^a-z0-9]/g, '').length >= 5;
   return {
+    spelling,
     sql: searchSql(spelling),
     params: [prefix || 'x', codes.length > 0 ? codes : ['-'], ...(spelling ? [folded] : [])],
   };
@@ -398,8 +400,15 @@ export async function run(options: { seconds: number }): Promise<void> {
         return duplicateFloor(db, tenant.id, check.draft);
       }),
       search: await measureCalls('floor: search matches (GIN)', { seconds }, (i) => {
-        const { sql, params } = searchParams(queries[i % queries.length] as string);
-        return queryAsTenant(db, tenant.id, sql, params);
+        const { sql, params, spelling } = searchParams(queries[i % queries.length] as string);
+        return asTenant(db, tenant.id, async (client) => {
+          if (spelling) {
+            await client.query("select set_config('pg_trgm.word_similarity_threshold', $1, true)", [
+              String(SEARCH_SPELLING_MIN),
+            ]);
+          }
+          return (await client.query(sql, params)).rows;
+        });
       }),
       list: await measureCalls('floor: persons page SQL (50)', { seconds }, () =>
         queryAsTenant(db, tenant.id, LIST_SQL, []),

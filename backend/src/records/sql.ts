@@ -43,6 +43,34 @@ export const anyText = (values: readonly string[]): RawBuilder<string> =>
  */
 export const jsonb = <T>(value: T): RawBuilder<T> => sql<T>`${JSON.stringify(value)}::jsonb`;
 
+/** pg_trgm's thresholds, with pg_trgm's own defaults: `%` matches from `similarity`, `<%` from `word_similarity`. */
+const TRIGRAM_THRESHOLDS = {
+  similarity: { setting: 'pg_trgm.similarity_threshold', standard: '0.3' },
+  word_similarity: { setting: 'pg_trgm.word_similarity_threshold', standard: '0.6' },
+} as const;
+
+/**
+ * Runs `work` with one of pg_trgm's thresholds at `threshold`, and then puts it back: the setting
+ * is the transaction's, and other statements in it match at pg_trgm's own (until pg_trgm is
+ * loaded into the connection the setting has no value, and its default is what it was).
+ */
+export async function withTrigramThreshold<T>(
+  em: EntityManager,
+  threshold: keyof typeof TRIGRAM_THRESHOLDS,
+  value: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  const { setting, standard } = TRIGRAM_THRESHOLDS[threshold];
+  const { rows } = await sql<{ previous: string | null }>`
+    select p.previous, set_config(${setting}, ${String(value)}, true) as now
+      from (select current_setting(${setting}, true) as previous offset 0) p`.execute(db(em));
+  try {
+    return await work();
+  } finally {
+    await sql`select set_config(${setting}, ${rows[0]?.previous || standard}, true)`.execute(db(em));
+  }
+}
+
 /**
  * Kysely that only compiles, never connects: for showing a statement's SQL and plan outside a
  * request (the plan-reading tool).

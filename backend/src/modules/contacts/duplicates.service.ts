@@ -4,7 +4,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Text } from '../../http/language.ts';
 import { problem, thingName } from '../../http/problems.ts';
-import { compileOnly, currentTenantId, type Database, db, statementShapes } from '../../records/sql.ts';
+import {
+  compileOnly,
+  currentTenantId,
+  type Database,
+  statementShapes,
+  withTrigramThreshold,
+} from '../../records/sql.ts';
 import type { AddressValue, Organization, Person } from './contact.entity.ts';
 import type { CreateOrganization, CreatePerson, DuplicateCandidate } from './contacts.schemas.ts';
 import {
@@ -264,34 +270,13 @@ const duplicateRows = statementShapes([...DUPLICATE_VALUES], (values: DuplicateV
   duplicateStatement(compileOnly, values, type),
 );
 
-/**
- * Runs `work` with pg_trgm's similarity threshold at `threshold`, and then as it was: the
- * setting is the transaction's, and the search's `%` matches from pg_trgm's own.
- */
-export async function withSpellingThreshold<T>(
-  em: EntityManager,
-  threshold: number,
-  work: () => Promise<T>,
-): Promise<T> {
-  const [row] = await sql<{ previous: string | null }>`
-    select p.previous, set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true) as now
-      from (select current_setting('pg_trgm.similarity_threshold', true) as previous offset 0) p`
-    .execute(db(em))
-    .then((result) => result.rows);
-  try {
-    return await work();
-  } finally {
-    await sql`select set_config('pg_trgm.similarity_threshold', ${row?.previous || '0.3'}, true)`.execute(db(em));
-  }
-}
-
 /** Candidates for a draft, best first; only those scoring at least MIN_SCORE. */
 export async function findDuplicates(
   em: EntityManager,
   draft: DuplicateDraft,
   excludeIds: readonly string[] = [],
 ): Promise<DuplicateCandidate[]> {
-  const rows = await withSpellingThreshold(em, DUPLICATE_SPELLING_MIN, () =>
+  const rows = await withTrigramThreshold(em, 'similarity', DUPLICATE_SPELLING_MIN, () =>
     duplicateRows(em, draft.type, duplicateValues(draft, excludeIds)),
   );
   const mine = new Set(draft.phonetic);

@@ -93,6 +93,12 @@ describe('persons, organizations and business contacts', () => {
     expect(bakery.body.items.map((item: { id: string }) => item.id)).toEqual([bakeryId]);
   });
 
+  it('finds her when her name is mistyped as "Mülker", which neither starts nor sounds like hers', async () => {
+    const res = await rep.get(`/api/v1/search?q=${encodeURIComponent('Mülker')}&type=person`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((item: { id: string }) => item.id)).toContain(annaId);
+  });
+
   it('warns when "Ana Müler" is entered, and saves her when told it is a different person', async () => {
     const draft = { firstName: 'Ana', lastName: 'Müler' };
     const warned = await rep.post('/api/v1/persons').send(draft);
