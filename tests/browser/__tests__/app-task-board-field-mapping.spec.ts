@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { dragTo } from '../support/drag.ts';
+import { dragTo, pickUpByKeyboard } from '../support/drag.ts';
 import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 describeInBrowser("the web app: a deal's tasks as a board, the lead field mapping", () => {
@@ -85,9 +85,7 @@ describeInBrowser("the web app: a deal's tasks as a board, the lead field mappin
     expect(await statusOf(quote.id)).toBe('in_progress');
 
     // By keyboard: the call's handle, space, arrow right (into In progress), space.
-    await page.getByRole('button', { name: 'Move task Call back' }).focus();
-    await page.keyboard.press('Space');
-    await page.getByRole('button', { name: 'Move task Call back', pressed: true }).waitFor();
+    await pickUpByKeyboard(page, page.getByRole('button', { name: 'Move task Call back' }));
     await page.keyboard.press('ArrowRight');
     await page.getByText('“Call back” is over the column In progress.').waitFor({ state: 'attached' });
     await page.keyboard.press('Space');
@@ -139,9 +137,7 @@ describeInBrowser("the web app: a deal's tasks as a board, the lead field mappin
     await screenshot(page, 'task-board-de-360');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
-    await page.getByRole('button', { name: 'Aufgabe Angebot schicken verschieben' }).focus();
-    await page.keyboard.press('Space');
-    await page.getByRole('button', { name: 'Aufgabe Angebot schicken verschieben', pressed: true }).waitFor();
+    await pickUpByKeyboard(page, page.getByRole('button', { name: 'Aufgabe Angebot schicken verschieben' }));
     await page.keyboard.press('ArrowRight');
     await page.getByText('„Angebot schicken“ ist über der Spalte In Arbeit.').waitFor({ state: 'attached' });
     await page.keyboard.press('Space');

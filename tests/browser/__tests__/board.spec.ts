@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { AuthedAgent, TestTenant } from '../../../backend/src/testing/test-app.ts';
 import { describeInBrowser, screenshot } from '../support/browser.ts';
-import { dragTo } from '../support/drag.ts';
+import { dragTo, pickUpByKeyboard } from '../support/drag.ts';
 import { seriousA11yViolations, signedInContext, startWebAppHarness, type WebAppHarness } from '../support/web-app.ts';
 
 interface Card {
@@ -104,9 +104,7 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     await screenshot(ritaPage, 'board-en-1280-second-browser');
 
     // By keyboard: the lathe's handle, space, arrow right (into Angebot), space.
-    await page.getByRole('button', { name: 'Move Lathe' }).focus();
-    await page.keyboard.press('Space');
-    await page.locator('[aria-pressed="true"]').waitFor();
+    await pickUpByKeyboard(page, page.getByRole('button', { name: 'Move Lathe' }));
     await page.keyboard.press('ArrowRight');
     await page
       .getByText(/^“Lathe” is over .* in Angebot\.$|^“Lathe” is over the column Angebot\.$/)
@@ -236,9 +234,7 @@ describeInBrowser('the web app: kanban board and pipeline editor', () => {
     expect(await page.getByRole('link', { name: 'Pipeline bearbeiten' }).count()).toBe(0);
 
     // Keyboard alone: the handle, space, arrow right, and space once the screen reader says where it is.
-    await page.getByRole('button', { name: 'Fräsmaschine FM-400 verschieben' }).focus();
-    await page.keyboard.press('Space');
-    await page.locator('[aria-pressed="true"]').waitFor();
+    await pickUpByKeyboard(page, page.getByRole('button', { name: 'Fräsmaschine FM-400 verschieben' }));
     await page.keyboard.press('ArrowRight');
     await page.getByText('„Fräsmaschine FM-400“ ist über der Spalte Angebot.').waitFor({ state: 'attached' });
     await page.keyboard.press('Space');

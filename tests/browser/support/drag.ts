@@ -20,3 +20,16 @@ export async function dragTo(page: Page, handle: Locator, target: Locator) {
   await page.mouse.move(drop.x + 2, drop.y + 2, { steps: 2 });
   await page.mouse.up();
 }
+
+/**
+ * Picks a card up by keyboard: its handle focused, space, and the handle shown as pressed. The
+ * drag library listens for the arrow keys only from its next task on (dnd-kit's keyboard sensor
+ * adds its keydown listener in a `setTimeout`): this waits for a task queued after that one, so
+ * the first arrow key is not lost on a busy machine.
+ */
+export async function pickUpByKeyboard(page: Page, handle: Locator) {
+  await handle.focus();
+  await page.keyboard.press('Space');
+  await handle.and(page.locator('[aria-pressed="true"]')).waitFor();
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}
