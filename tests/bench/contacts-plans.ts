@@ -12,7 +12,7 @@ import {
 import { lookupQuery } from '../../backend/src/modules/contacts/lookup.service.ts';
 import { SEARCH_SPELLING_MIN, searchQuery } from '../../backend/src/modules/search/search.service.ts';
 import { compileOnly } from '../../backend/src/records/sql.ts';
-import { asTenant } from './tenant-sql.ts';
+import { asTenant, queryAsTenant, type TransactionSettings } from './tenant-sql.ts';
 
 const [tenantId, q = 'Müller'] = process.argv.slice(2);
 if (!tenantId || !process.env.DATABASE_URL) {
@@ -22,15 +22,16 @@ if (!tenantId || !process.env.DATABASE_URL) {
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 
 /** `settings`: pg_trgm's thresholds as the service sets them for the statement. */
-async function explain(name: string, statement: Compilable, settings: Record<string, number> = {}) {
+async function explain(name: string, statement: Compilable, settings: TransactionSettings = {}) {
   const { sql, parameters } = statement.compile();
   for (const round of ['cold', 'warm']) {
-    const rows = await asTenant(pool, tenantId as string, async (client) => {
-      for (const [setting, value] of Object.entries(settings)) {
-        await client.query('select set_config($1, $2, true)', [setting, String(value)]);
-      }
-      return (await client.query(`explain (analyze, buffers) ${sql}`, [...parameters])).rows;
-    });
+    const rows = await queryAsTenant(
+      pool,
+      tenantId as string,
+      `explain (analyze, buffers) ${sql}`,
+      [...parameters],
+      settings,
+    );
     console.log(`\n## ${name} (${round})\n${rows.map((row) => row['QUERY PLAN']).join('\n')}`);
   }
 }

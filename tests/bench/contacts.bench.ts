@@ -49,11 +49,11 @@ import {
   normalizePersonName,
   phoneticCodes,
 } from '../../backend/src/modules/contacts/matching.ts';
-import { SEARCH_SPELLING_MIN } from '../../backend/src/modules/search/search.service.ts';
+import { SEARCH_CANDIDATES_PER_INDEX, SEARCH_SPELLING_MIN } from '../../backend/src/modules/search/search.service.ts';
 import { spawnNode } from '../support/processes.ts';
 import { startBenchBackend } from './backend-process.ts';
 import { measureCalls, printTable, type Stats, statsOf } from './measure.ts';
-import { asTenant, queryAsTenant } from './tenant-sql.ts';
+import { queryAsTenant, type TransactionSettings } from './tenant-sql.ts';
 
 const CRM_SCOPE = `api://crm.localhost/${CRM_APP_ID}/access_as_user`;
 const DUPLICATE_RATE = 0.02;
@@ -147,28 +147,22 @@ const duplicateParams = (draft: DuplicateDraft) => [
   arrayParam(draft.phones),
 ];
 
-const duplicateFloor = (pool: pg.Pool, tenantId: string, draft: DuplicateDraft) =>
-  asTenant(pool, tenantId, async (client) => {
-    await client.query("select set_config('pg_trgm.similarity_threshold', $1, true)", [String(DUPLICATE_SPELLING_MIN)]);
-    return (await client.query(DUPLICATES_SQL, duplicateParams(draft))).rows;
-  });
-
 /**
- * The search's candidates, counted (the search reads and scores each of them): at most 200 per
- * index, as the search; similar spellings from five letters, and only when the words found fewer
- * than a page (20), as the search.
+ * The search's candidates, counted (the search reads and scores each of them): at most
+ * SEARCH_CANDIDATES_PER_INDEX per index, as the search; similar spellings from five letters, and
+ * only when the words found fewer than a page (20), as the search.
  */
 const searchSql = (spelling: boolean) => `with worded as (
   select record_id from (select record_id, row_number() over () n from search_document_in_tenant
-   where body @@ to_tsquery('simple', $1)) x where n <= 200)
+   where body @@ to_tsquery('simple', $1)) x where n <= ${SEARCH_CANDIDATES_PER_INDEX})
   select count(*) from (
   select record_id from worded
   union select record_id from (select record_id, row_number() over () n from search_document_in_tenant
-   where phonetic @> $2::text[]) x where n <= 200
+   where phonetic @> $2::text[]) x where n <= ${SEARCH_CANDIDATES_PER_INDEX}
   ${
     spelling
       ? `union select record_id from (select record_id, row_number() over () n from search_document_in_tenant
-   where $3 <% normalized and (select count(*) from worded) < 20) x where n <= 200`
+   where $3 <% normalized and (select count(*) from worded) < 20) x where n <= ${SEARCH_CANDIDATES_PER_INDEX}`
       : ''
   }) candidates`;
 
@@ -397,18 +391,16 @@ export async function run(options: { seconds: number }): Promise<void> {
       ),
       duplicates: await measureCalls('floor: duplicate matches (GIN, B-tree)', { seconds }, (i) => {
         const check = checks[i % checks.length] as (typeof checks)[number];
-        return duplicateFloor(db, tenant.id, check.draft);
+        return queryAsTenant(db, tenant.id, DUPLICATES_SQL, duplicateParams(check.draft), {
+          'pg_trgm.similarity_threshold': DUPLICATE_SPELLING_MIN,
+        });
       }),
       search: await measureCalls('floor: search matches (GIN)', { seconds }, (i) => {
         const { sql, params, spelling } = searchParams(queries[i % queries.length] as string);
-        return asTenant(db, tenant.id, async (client) => {
-          if (spelling) {
-            await client.query("select set_config('pg_trgm.word_similarity_threshold', $1, true)", [
-              String(SEARCH_SPELLING_MIN),
-            ]);
-          }
-          return (await client.query(sql, params)).rows;
-        });
+        const settings: TransactionSettings = spelling
+          ? { 'pg_trgm.word_similarity_threshold': SEARCH_SPELLING_MIN }
+          : {};
+        return queryAsTenant(db, tenant.id, sql, params, settings);
       }),
       list: await measureCalls('floor: persons page SQL (50)', { seconds }, () =>
         queryAsTenant(db, tenant.id, LIST_SQL, []),

@@ -93,7 +93,7 @@ const wordsOf = (q: string) => foldText(q).split(' ').filter(Boolean).slice(0, 8
  * documents at 100,000 persons) ranks this many of each kind, found in no particular order; a
  * narrow one (a whole name, several words) has fewer and ranks them all.
  */
-const CANDIDATES_PER_INDEX = 200;
+export const SEARCH_CANDIDATES_PER_INDEX = 200;
 
 /** What makes the search statement's shape: which matches it looks for, which filters it applies. */
 interface SearchShape {
@@ -157,7 +157,7 @@ function searchOf(options: SearchOptions): { values: SearchValues; shape: Search
 
 /**
  * The search statement: candidates come from one tenant-led index each (words as prefixes,
- * similar spelling, same sound), at most CANDIDATES_PER_INDEX of each, read through the tenant's
+ * similar spelling, same sound), at most SEARCH_CANDIDATES_PER_INDEX of each, read through the tenant's
  * view of the search documents (through the table, row-level security keeps @@, %, @> out of the
  * index condition), and are ranked as read: each index's rows are read from the table anyway,
  * and reading them again by key would be planned for every partition of the table (the tenant's
@@ -206,7 +206,7 @@ function searchStatement(kysely: Kysely<Database>, values: SearchValues, shape: 
           .as('x'),
       )
       .select(['x.record_type', 'x.record_id', 'x.title', 'x.subtitle', 'x.score'])
-      .where('x.n', '<=', CANDIDATES_PER_INDEX);
+      .where('x.n', '<=', SEARCH_CANDIDATES_PER_INDEX);
   const worded = candidates(sql<SqlBool>`c.body @@ ${prefix}`);
   // A document found only by its spelling scores below 1, every one found by its words above 1:
   // when the words find a page of documents, spellings cannot make it onto the page and are not
